@@ -1,0 +1,134 @@
+// Starts the .NET Peer (dotnet/Twinmap.Peer) as a separate process and talks to it in
+// JSON lines: it reports events on stdout, and reads a line on stdin where a test steps it.
+import { execa } from 'execa';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+
+export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+export const peerDll = join(repoRoot, 'dotnet', 'Twinmap.Peer', 'bin', 'Release', 'net10.0', 'Twinmap.Peer.dll');
+
+export interface PeerEvent {
+  event: string;
+  [field: string]: unknown;
+}
+
+export interface StartOptions {
+  /** Run the Peer in a new session (`setsid`), as a service started elsewhere would be. */
+  setsid?: boolean;
+  env?: Record<string, string>;
+}
+
+export type PeerArgValue = string | number | bigint | boolean;
+
+function spawn(file: string, args: string[], env: Record<string, string>) {
+  return execa(file, args, { reject: false, stdin: 'pipe', buffer: false, env: { DOTNET_CLI_TELEMETRY_OPTOUT: '1', ...env } });
+}
+type PeerChild = ReturnType<typeof spawn>;
+
+export class Peer implements AsyncDisposable {
+  private readonly queue: PeerEvent[] = [];
+  private readonly waiters: Array<() => void> = [];
+  private readonly stderrLines: string[] = [];
+  private closed = false;
+  readonly exited: Promise<{ exitCode: number | undefined; signal: string | undefined }>;
+
+  private constructor(readonly process: PeerChild) {
+    const lines = createInterface({ input: process.stdout! });
+    lines.on('line', (line) => {
+      if (line.trim() === '') return;
+      let parsed: PeerEvent;
+      try {
+        parsed = JSON.parse(line) as PeerEvent;
+      } catch {
+        parsed = { event: 'stdout', line };
+      }
+      this.queue.push(parsed);
+      this.wake();
+    });
+    createInterface({ input: process.stderr! }).on('line', (l) => this.stderrLines.push(l));
+    this.exited = process.then((r) => {
+      this.closed = true;
+      this.wake();
+      return { exitCode: r.exitCode, signal: r.signal };
+    });
+  }
+
+  /** Starts `Twinmap.Peer <command> key=value...`. */
+  static start(command: string, args: Record<string, PeerArgValue> = {}, options: StartOptions = {}): Peer {
+    const argv = [peerDll, command, ...Object.entries(args).map(([k, v]) => `${k}=${String(v)}`)];
+    const file = options.setsid ? 'setsid' : 'dotnet';
+    const fileArgs = options.setsid ? ['--wait', 'dotnet', ...argv] : argv;
+    return new Peer(spawn(file, fileArgs, options.env ?? {}));
+  }
+
+  /** Runs a command to completion and returns every event it printed. */
+  static async run(command: string, args: Record<string, PeerArgValue> = {}, options: StartOptions = {}): Promise<PeerEvent[]> {
+    const peer = Peer.start(command, args, options);
+    const { exitCode } = await peer.exited;
+    const events = peer.drain();
+    const failure = events.find((e) => e.event === 'error');
+    if (exitCode !== 0 && !failure) {
+      throw new Error(`Peer ${command} exited with ${exitCode}: ${peer.stderr()}`);
+    }
+    return events;
+  }
+
+  private wake(): void {
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  /** Waits for the next event (of the given name, if any), failing on an 'error' event, exit, or timeout. */
+  async next(name?: string, timeoutMs = 30_000): Promise<PeerEvent> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const i = this.queue.findIndex((e) => name === undefined || e.event === name || e.event === 'error');
+      if (i >= 0) {
+        const [e] = this.queue.splice(i, 1);
+        if (e!.event === 'error' && name !== 'error') {
+          throw new Error(`Peer reported ${String(e!['type'])}: ${String(e!['message'])}`);
+        }
+        return e!;
+      }
+      if (this.closed) throw new Error(`Peer exited before '${name ?? 'any'}' event; stderr: ${this.stderr()}`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out waiting for Peer event '${name ?? 'any'}'`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Events received and not yet taken by next(). */
+  drain(): PeerEvent[] {
+    return this.queue.splice(0);
+  }
+
+  /** Sends one line to the Peer's stdin (how a test steps it). */
+  send(line = 'go'): void {
+    this.process.stdin!.write(`${line}\n`);
+  }
+
+  kill(signal: NodeJS.Signals = 'SIGKILL'): void {
+    this.process.kill(signal);
+  }
+
+  stderr(): string {
+    return this.stderrLines.join('\n');
+  }
+
+  get pid(): number {
+    return this.process.pid!;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (!this.closed) {
+      this.kill('SIGKILL');
+      await this.exited;
+    }
+  }
+}
