@@ -11,4 +11,20 @@ export interface NativeAddon {
   gettid(): number;
   getsid(): number;
   geteuid(): number;
+
+  // mapping.cc
+  /** mmap(fd) as an ArrayBuffer over the pages; unmap() detaches the buffer, then munmaps. */
+  Mapping: new (fd: number, length: number, writable: boolean, offset?: number) => NativeMapping;
+  pageSize(): number;
+}
+
+export interface NativeMapping {
+  /** The mapped pages; undefined after unmap(). */
+  readonly buffer: ArrayBuffer | undefined;
+  readonly length: number;
+  readonly mapped: boolean;
+  /** msync(MS_SYNC). */
+  flush(): void;
+  /** Idempotent. Views of `buffer` have length 0 afterwards. */
+  unmap(): void;
 }
