@@ -8,7 +8,8 @@
 // the same file as SharedMap's (/dev/shm/<base>, the Local\/Global\ prefix removed).
 import { closeSync, fstatSync, ftruncateSync, openSync, unlinkSync } from 'node:fs';
 import { BadHeaderError, fromOsError } from './errors.js';
-import { native, type NativeMapping } from './native.js';
+import { native } from './native.js';
+import type { NativeMapping } from './native-types.js';
 import { parseName, type ParsedName } from './names.js';
 
 export const SHM_DIR = '/dev/shm';

@@ -3,7 +3,8 @@
 // Auto-reset: a set() releases one waiter and clears itself. Manual-reset: a set() releases
 // every waiter and stays set until reset().
 import { BadHeaderError, ClosedError, TwinmapError } from '../errors.js';
-import { native, type NativeFutexWaiter } from '../native.js';
+import { native } from '../native.js';
+import type { NativeFutexWaiter } from '../native-types.js';
 import { openRegion, unlinkRegion, type OpenMode, type Region } from '../shm-region.js';
 import {
   EVENT_MAGIC,
