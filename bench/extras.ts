@@ -8,6 +8,8 @@ export interface ExtraRow {
   name: string;
   value: number;
   unit: string;
+  /** Extra facts from the last run, e.g. how contended lock+unlocks split between the sides. */
+  detail?: string;
   /** Lower is better (time) or higher is better (rate). */
   better?: 'lower' | 'higher';
   /** Which floor figure this row compares with, e.g. 'mutex.uncontendedNs'. */

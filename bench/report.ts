@@ -210,8 +210,8 @@ function tables(s: Summary): Table[] {
     const rows = s.extras.filter((e) => e.section === section);
     out.push({
       title: section === 'mutex' ? 'Named mutex, lock + unlock' : section === 'codec' ? 'Generated codecs' : section,
-      head: ['case', 'value', 'floor', '×floor'],
-      rows: rows.map((r) => [r.name, `${r.value.toPrecision(3)} ${r.unit}`, r.floorValue !== undefined ? `${r.floorValue.toPrecision(3)} ${r.unit}` : '–', x(r.xFloor ?? NaN)]),
+      head: ['case', 'value', 'floor', '×floor', 'note'],
+      rows: rows.map((r) => [r.name, `${r.value.toPrecision(3)} ${r.unit}`, r.floorValue !== undefined ? `${r.floorValue.toPrecision(3)} ${r.unit}` : '–', x(r.xFloor ?? NaN), r.detail ?? '']),
       note: section === 'mutex' ? 'floor: a robust process-shared pthread mutex in C (what a .NET named mutex is on Linux).' : '',
     });
   }

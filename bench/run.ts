@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { parseOptions, USAGE, UsageRequest, type Options } from './options.js';
-import { floor, type FloorMemcpy, type FloorMutex, type FloorPingPong, type FloorRing } from './floor.js';
+import { floor, RING_BYTES, type FloorMemcpy, type FloorMutex, type FloorPingPong, type FloorRing } from './floor.js';
 import { PAIRS, type PairSpec } from './pairs.js';
 import { EXTRAS, type ExtraRow } from './extras.js';
 import { machine } from './machine.js';
@@ -46,9 +46,6 @@ function progress(msg: string): void {
 
 const fmtSize = (b: number) => (b >= 1 << 20 ? `${b / (1 << 20)} MiB` : b >= 1024 ? `${b / 1024} KiB` : `${b} B`);
 const fmtNs = (ns: number) => (ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1e3 ? `${(ns / 1e3).toFixed(2)} µs` : `${ns.toFixed(0)} ns`);
-
-/** The ring size the floor uses: the same as twinmap's channel ring, so 1 MiB compares like for like. */
-export const RING_BYTES = 8 << 20;
 
 async function measureFloor(o: Options, cpus: [number, number] | undefined, label: string): Promise<FloorRun> {
   const f: FloorRun = { ring: [], memcpy: [] };
@@ -124,6 +121,7 @@ async function measurePair(spec: PairSpec, o: Options, cpus: [number, number] | 
     }
   } finally {
     await Promise.all([pair.client.stop(), pair.server.stop()]);
+    pair.cleanup?.();
   }
   return result;
 }
