@@ -16,6 +16,41 @@ export interface NativeAddon {
   /** mmap(fd) as an ArrayBuffer over the pages; unmap() detaches the buffer, then munmaps. */
   Mapping: new (fd: number, length: number, writable: boolean, offset?: number) => NativeMapping;
   pageSize(): number;
+
+  // --- named mutexes (flock.cc, pthread_mutex.cc, mutex_holder.cc) ---
+  /** flock(fd, op): true when taken, false when LOCK_NB was given and someone else holds it. */
+  flock(fd: number, op: number): boolean;
+  readonly flockOps: { readonly LOCK_SH: number; readonly LOCK_EX: number; readonly LOCK_UN: number; readonly LOCK_NB: number };
+  /** sizeof / alignof(pthread_mutex_t) of this platform's libc. */
+  readonly mutexSize: number;
+  readonly mutexAlign: number;
+  /** pthread_mutex_init with .NET's attributes: process-shared, robust, recursive. */
+  mutexInit(buffer: ArrayBuffer, offset: number): void;
+  /** timeoutMs < 0: lock; 0: trylock; > 0: timedlock (absolute CLOCK_REALTIME, like the PAL). */
+  mutexLock(buffer: ArrayBuffer, offset: number, timeoutMs: number): MutexCode;
+  mutexConsistent(buffer: ArrayBuffer, offset: number): void;
+  mutexUnlock(buffer: ArrayBuffer, offset: number): void;
+  mutexDestroy(buffer: ArrayBuffer, offset: number): void;
+  /** Acquires on a dedicated OS thread, holds until release(); onEvent is called once. */
+  MutexHolder: new (
+    buffer: ArrayBuffer,
+    offset: number,
+    timeoutMs: number,
+    onEvent: (kind: MutexHolderEvent, code: MutexCode, tid: number, errorCode: string | undefined) => void,
+  ) => NativeMutexHolder;
+}
+
+/** 0 acquired, 1 the owner died (EOWNERDEAD: call mutexConsistent, unless a holder did), 2 timed out. */
+export type MutexCode = 0 | 1 | 2;
+export type MutexHolderEvent = 'locked' | 'timeout' | 'cancelled' | 'error';
+
+export interface NativeMutexHolder {
+  /** Unlocks on the holder thread and waits for it to end. Only after the "locked" event. */
+  release(): void;
+  /** Stop waiting; a "cancelled" event follows (within 100 ms). */
+  cancel(): void;
+  /** After any event but "locked": reap the ended thread. */
+  join(): void;
 }
 
 export interface NativeMapping {
