@@ -17,6 +17,14 @@ export interface NativeAddon {
   Mapping: new (fd: number, length: number, writable: boolean, offset?: number) => NativeMapping;
   pageSize(): number;
 
+  // futex.cc (Linux): wait/wake on a 4-byte aligned word of a mapping, shared between processes.
+  /** FUTEX_WAIT while the word equals `expected`; timeoutMs < 0 waits without limit. */
+  futexWait(buffer: ArrayBuffer, offset: number, expected: number, timeoutMs: number): FutexWaitResult;
+  /** FUTEX_WAKE up to `count` waiters (count <= 0: all); returns how many were woken. */
+  futexWake(buffer: ArrayBuffer, offset: number, count: number): number;
+  /** The same wait on a thread of its own, so the event loop keeps running. */
+  FutexWaiter: new (buffer: ArrayBuffer, offset: number) => NativeFutexWaiter;
+
   // --- named mutexes (flock.cc, pthread_mutex.cc, mutex_holder.cc) ---
   /** flock(fd, op): true when taken, false when LOCK_NB was given and someone else holds it. */
   flock(fd: number, op: number): boolean;
@@ -38,6 +46,17 @@ export interface NativeAddon {
     timeoutMs: number,
     onEvent: (kind: MutexHolderEvent, code: MutexCode, tid: number, errorCode: string | undefined) => void,
   ) => NativeMutexHolder;
+}
+
+export type FutexWaitResult = 'woken' | 'timeout' | 'changed';
+
+export interface NativeFutexWaiter {
+  /** One wait at a time; `callback` runs on the JS thread when it ends. */
+  wait(expected: number, timeoutMs: number, callback: (result: FutexWaitResult | 'cancelled' | 'fault') => void): void;
+  /** Ends the pending wait with "cancelled". */
+  cancel(): void;
+  /** Cancels, stops the thread, releases the buffer. Idempotent. */
+  close(): void;
 }
 
 /** 0 acquired, 1 the owner died (EOWNERDEAD: call mutexConsistent, unless a holder did), 2 timed out. */
