@@ -17,9 +17,28 @@ export interface NativeAddon {
   Mapping: new (fd: number, length: number, writable: boolean, offset?: number) => NativeMapping;
   pageSize(): number;
 
+  // futex.cc (Linux): wait/wake on a 4-byte aligned word of a mapping, shared between processes.
+  /** FUTEX_WAIT while the word equals `expected`; timeoutMs < 0 waits without limit. */
+  futexWait(buffer: ArrayBuffer, offset: number, expected: number, timeoutMs: number): FutexWaitResult;
+  /** FUTEX_WAKE up to `count` waiters (count <= 0: all); returns how many were woken. */
+  futexWake(buffer: ArrayBuffer, offset: number, count: number): number;
+  /** The same wait on a thread of its own, so the event loop keeps running. */
+  FutexWaiter: new (buffer: ArrayBuffer, offset: number) => NativeFutexWaiter;
+
   // native/win32/*.cc (Windows only; undefined elsewhere). getpid/gettid/getsid above exist
   // there too: gettid is the Win32 thread id, getsid the Terminal Services session id.
   readonly win32?: Win32Native;
+}
+
+export type FutexWaitResult = 'woken' | 'timeout' | 'changed';
+
+export interface NativeFutexWaiter {
+  /** One wait at a time; `callback` runs on the JS thread when it ends. */
+  wait(expected: number, timeoutMs: number, callback: (result: FutexWaitResult | 'cancelled' | 'fault') => void): void;
+  /** Ends the pending wait with "cancelled". */
+  cancel(): void;
+  /** Cancels, stops the thread, releases the buffer. Idempotent. */
+  close(): void;
 }
 
 export interface NativeMapping {
