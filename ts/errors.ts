@@ -102,6 +102,25 @@ export function fromOsError(e: unknown, what: string): TwinmapError {
       return new TwinmapError('INVALID_ARGUMENT', message, { cause: e, osCode });
     case 'ENOTSUP_WINDOWS':
       return new TwinmapError('UNSUPPORTED', message, { cause: e, osCode });
+    // Win32 error names (native/win32/errors.cc), mapped to the same types as the errno names.
+    case 'ERROR_FILE_NOT_FOUND':
+    case 'ERROR_PATH_NOT_FOUND':
+      return new NotFoundError(message, { cause: e, osCode });
+    case 'ERROR_ALREADY_EXISTS':
+    case 'ERROR_FILE_EXISTS':
+      return new AlreadyExistsError(message, { cause: e, osCode });
+    case 'ERROR_ACCESS_DENIED':
+    case 'ERROR_SHARING_VIOLATION':
+    case 'ERROR_PRIVILEGE_NOT_HELD':
+      return new TwinmapError('PERMISSION', message, { cause: e, osCode });
+    case 'ERROR_INVALID_NAME':
+    case 'ERROR_FILENAME_EXCED_RANGE':
+    case 'ERROR_BAD_PATHNAME':
+      return new TwinmapError('INVALID_NAME', message, { cause: e, osCode });
+    case 'ERROR_INVALID_PARAMETER':
+      return new TwinmapError('INVALID_ARGUMENT', message, { cause: e, osCode });
+    case 'ERROR_NOT_OWNER':
+      return new TwinmapError('NOT_OWNER', message, { cause: e, osCode });
     default:
       return new TwinmapError('OS', message, { cause: e, osCode });
   }
