@@ -1,6 +1,7 @@
 // Benchmarks that are not a transport pair: named mutex rates, codec rates. Each returns rows;
 // a row may name a reference measured in the same run (e.g. the C pthread mutex floor).
 import type { Options, CaseName } from './options.js';
+import { mutexBench } from './mutex.js';
 
 export interface ExtraRow {
   id: string;
@@ -25,4 +26,4 @@ export interface ExtraSpec {
 }
 
 /** Filled in as the features land (mutex: bench/mutex.ts, codecs: bench/codec.ts). */
-export const EXTRAS: ExtraSpec[] = [];
+export const EXTRAS: ExtraSpec[] = [mutexBench];

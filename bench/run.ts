@@ -50,11 +50,10 @@ const fmtNs = (ns: number) => (ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >=
 async function measureFloor(o: Options, cpus: [number, number] | undefined, label: string): Promise<FloorRun> {
   const f: FloorRun = { ring: [], memcpy: [] };
   if (o.cases.has('latency')) {
-    f.spin = await floor<FloorPingPong>('spin', { n: o.roundTrips }, cpus);
-    progress(`${label} floor spin round trip p50 ${fmtNs(pct(f.spin.rtt, 50))}`);
-    // The futex floor sleeps every time: cap it like the blocking transports (about 50 µs each).
-    f.futex = await floor<FloorPingPong>('futex', { n: o.roundTrips }, cpus);
-    progress(`${label} floor futex round trip p50 ${fmtNs(pct(f.futex.rtt, 50))}`);
+    f.spin = await floor<FloorPingPong>('spin', { n: o.roundTrips, maxms: o.maxCaseSeconds * 1000 }, cpus);
+    progress(`${label} floor spin round trip p50 ${fmtNs(pct(f.spin.rtt, 50))} (${f.spin.rtt.n} round trips)`);
+    f.futex = await floor<FloorPingPong>('futex', { n: o.roundTrips, maxms: o.maxCaseSeconds * 1000 }, cpus);
+    progress(`${label} floor futex round trip p50 ${fmtNs(pct(f.futex.rtt, 50))} (${f.futex.rtt.n} round trips)`);
   }
   if (o.cases.has('throughput')) {
     for (const size of o.sizes) {
@@ -88,9 +87,9 @@ async function measurePair(spec: PairSpec, o: Options, cpus: [number, number] | 
   try {
     if (o.cases.has('latency')) {
       const warmup = Math.min(5000, Math.ceil(o.roundTrips / 10));
-      const r = await pair.client.ask({ op: 'rtt', size: 64, n: o.roundTrips, warmup }, 600_000);
+      const r = await pair.client.ask({ op: 'rtt', size: 64, n: o.roundTrips, warmup, maxMs: o.maxCaseSeconds * 1000 }, 600_000);
       result.latency = r['latency'] as Latency;
-      progress(`${label} ${spec.id} round trip 64 B: p50 ${fmtNs(pct(result.latency, 50))}, p99 ${fmtNs(pct(result.latency, 99))}`);
+      progress(`${label} ${spec.id} round trip 64 B: p50 ${fmtNs(pct(result.latency, 50))}, p99 ${fmtNs(pct(result.latency, 99))} (${result.latency.n} round trips)`);
     }
     if (o.cases.has('throughput')) {
       for (const size of o.sizes) {

@@ -5,7 +5,7 @@ namespace Twinmap.Peer.Commands;
 /// <summary>
 /// The bench's .NET side for named-mutex rates, with the BCL's <see cref="Mutex"/> as an
 /// unmodified .NET app uses it. Stepped over stdin, one line per step:
-///   "uncontended N"  lock + unlock N times alone   -> {"event":"result","pairs":N,"ns":...}
+///   "uncontended N"  lock + unlock N times alone (after N/10 unmeasured) -> {"event":"result","pairs":N,"ns":...}
 ///   "contended MS"   lock + unlock for MS ms (the bench starts Node on the same name at once)
 ///                                                  -> {"event":"result","pairs":...,"ns":...}
 ///   Twinmap.Peer bench-mutex name=NAME
@@ -30,6 +30,12 @@ public sealed class BenchMutexCommand : IPeerCommand
             long pairs = 0;
             if (parts[0] == "uncontended")
             {
+                for (long i = 0; i < amount / 10; i++) // warm-up (JIT tiers), not measured
+                {
+                    mutex.WaitOne();
+                    mutex.ReleaseMutex();
+                }
+                clock.Restart();
                 for (; pairs < amount; pairs++)
                 {
                     mutex.WaitOne();
