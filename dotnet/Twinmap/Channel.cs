@@ -23,11 +23,6 @@ public sealed record ChannelOptions
 /// <param name="HeldLock">a writer that died holding the write lock (mid-record); the lock was released.</param>
 public sealed record PeerGone(string Role, int Pid, bool HeldLock = false);
 
-/// <summary>The process on the other side died or closed.</summary>
-public sealed class PeerGoneException(string message) : TwinmapException(TwinmapErrorCode.PeerGone, message);
-
-/// <summary>A record larger than the channel can ever hold.</summary>
-public sealed class TooLargeException(string message) : TwinmapException(TwinmapErrorCode.TooLarge, message);
 
 /// <summary>
 /// A shared-memory message channel: a named region holding a header and a ring of

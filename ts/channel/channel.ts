@@ -8,7 +8,7 @@
 // Builtins_AtomicsCompareExchange/Add use `lock cmpxchg`, AtomicsStore uses `xchg`), and
 // interop-tests/event.test.ts shows no increment lost between Node and .NET.
 import { EventEmitter } from 'node:events';
-import { BadHeaderError, ClosedError, TwinmapError } from '../errors.js';
+import { BadHeaderError, ClosedError, PeerGoneError, TimeoutError, TooLargeError, TwinmapError } from '../errors.js';
 import { isAlive, selfStartTime } from '../liveness.js';
 import { native } from '../native.js';
 import type { NativeFutexWaiter } from '../native-types.js';
@@ -30,27 +30,6 @@ export interface PeerGone {
   readonly pid: number;
   /** A writer that died holding the write lock (mid-record): the lock was released. */
   readonly heldLock?: boolean;
-}
-
-export class PeerGoneError extends TwinmapError {
-  override name = 'PeerGoneError';
-  constructor(message: string) {
-    super('PEER_GONE', message);
-  }
-}
-
-export class TooLargeError extends TwinmapError {
-  override name = 'TooLargeError';
-  constructor(message: string) {
-    super('TOO_LARGE', message);
-  }
-}
-
-export class TimeoutError extends TwinmapError {
-  override name = 'TimeoutError';
-  constructor(message: string) {
-    super('TIMEOUT', message);
-  }
 }
 
 type TryResult = 'ok' | 'locked' | 'full';
