@@ -48,3 +48,7 @@ public sealed class AlreadyExistsException(string message, Exception? inner = nu
 /// <summary>Shared memory or a file whose header or layout is not what it must be.</summary>
 public sealed class BadHeaderException(string message, Exception? inner = null)
     : TwinmapException(TwinmapErrorCode.BadHeader, message, inner);
+
+/// <summary>An unlock of a named mutex that the calling thread does not hold.</summary>
+public sealed class NotOwnerException(string message, Exception? inner = null)
+    : TwinmapException(TwinmapErrorCode.NotOwner, message, inner);
