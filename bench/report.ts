@@ -1,5 +1,5 @@
 // Turns the runs into the summary (latency: the run with the median p50; throughput: the best run;
-// runs) and renders it as a text table (terminal, CI log) and as Markdown (README).
+// ratios to references from the same runs) and renders it as a text table (terminal, CI log) and Markdown.
 import type { Options } from './options.js';
 import type { PairSpec } from './pairs.js';
 import type { RunResult } from './run.js';
