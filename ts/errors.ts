@@ -73,6 +73,14 @@ export class BadHeaderError extends TwinmapError {
   }
 }
 
+/** A write was asked of something opened read-only (e.g. a writable view of a read-only SharedMap). */
+export class ReadOnlyError extends TwinmapError {
+  override name = 'ReadOnlyError';
+  constructor(message: string) {
+    super('PERMISSION', message);
+  }
+}
+
 /** Turns an error thrown by the addon (errno-shaped, like Node's fs errors) into a typed error. */
 export function fromOsError(e: unknown, what: string): TwinmapError {
   if (e instanceof TwinmapError) return e;

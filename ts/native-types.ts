@@ -16,6 +16,14 @@ export interface NativeAddon {
   /** mmap(fd) as an ArrayBuffer over the pages; unmap() detaches the buffer, then munmaps. */
   Mapping: new (fd: number, length: number, writable: boolean, offset?: number) => NativeMapping;
   pageSize(): number;
+
+  // shm.cc (SharedMap's named objects)
+  /** shm_open(name, flags, mode) -> fd; `name` is "/x", flags are fs.constants O_* bits. */
+  shmOpen(name: string, flags: number, mode: number): number;
+  /** shm_unlink(name). */
+  shmUnlink(name: string): void;
+  /** posix_fallocate(fd, 0, length): reserves pages now (ENOSPC instead of a later SIGBUS). ENOSYS off Linux. */
+  allocate(fd: number, length: number): void;
 }
 
 export interface NativeMapping {
