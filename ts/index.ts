@@ -1,6 +1,9 @@
-// twinmap's public API. Each area exports its own part here.
+// twinmap's public API. Each area exports its part here.
 export * from './errors.js';
-export { parseName, MAX_NAME_BYTES, type ParsedName, type NameScope } from './names.js';
+export { parseName, type ParsedName, type NameScope } from './names.js';
+
+// named mutexes
+export { NamedMutex, type NamedMutexOptions, type LockResult, type MutexLayoutName } from './mutex/named-mutex.js';
 
 // shared maps
 export { SharedMap, type CreateMapOptions, type OpenMapOptions } from './map/shared-map.js';
