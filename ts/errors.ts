@@ -11,6 +11,7 @@ export type TwinmapErrorCode =
   | 'PERMISSION' // the OS refused access
   | 'INVALID_ARGUMENT' // a size, offset, timeout or option out of range
   | 'NOT_OWNER' // unlock of a mutex this thread does not hold
+  | 'WOULD_DEADLOCK' // a blocking call that could never return (e.g. lock() while this process's lockAsync() waits)
   | 'TIMEOUT' // a blocking call ran out of time where the API reports it as an error
   | 'DECODE' // bytes that do not match a format (field path + offset in the message)
   | 'ENCODE' // a value that cannot be written in a format
@@ -73,6 +74,14 @@ export class BadHeaderError extends TwinmapError {
   }
 }
 
+/** unlock() of a named mutex that this process (thread) does not hold. */
+export class NotOwnerError extends TwinmapError {
+  override name = 'NotOwnerError';
+  constructor(message: string) {
+    super('NOT_OWNER', message);
+  }
+}
+
 /** Turns an error thrown by the addon (errno-shaped, like Node's fs errors) into a typed error. */
 export function fromOsError(e: unknown, what: string): TwinmapError {
   if (e instanceof TwinmapError) return e;
@@ -93,6 +102,25 @@ export function fromOsError(e: unknown, what: string): TwinmapError {
       return new TwinmapError('INVALID_ARGUMENT', message, { cause: e, osCode });
     case 'ENOTSUP_WINDOWS':
       return new TwinmapError('UNSUPPORTED', message, { cause: e, osCode });
+    // Win32 error names (native/win32/errors.cc), mapped to the same types as the errno names.
+    case 'ERROR_FILE_NOT_FOUND':
+    case 'ERROR_PATH_NOT_FOUND':
+      return new NotFoundError(message, { cause: e, osCode });
+    case 'ERROR_ALREADY_EXISTS':
+    case 'ERROR_FILE_EXISTS':
+      return new AlreadyExistsError(message, { cause: e, osCode });
+    case 'ERROR_ACCESS_DENIED':
+    case 'ERROR_SHARING_VIOLATION':
+    case 'ERROR_PRIVILEGE_NOT_HELD':
+      return new TwinmapError('PERMISSION', message, { cause: e, osCode });
+    case 'ERROR_INVALID_NAME':
+    case 'ERROR_FILENAME_EXCED_RANGE':
+    case 'ERROR_BAD_PATHNAME':
+      return new TwinmapError('INVALID_NAME', message, { cause: e, osCode });
+    case 'ERROR_INVALID_PARAMETER':
+      return new TwinmapError('INVALID_ARGUMENT', message, { cause: e, osCode });
+    case 'ERROR_NOT_OWNER':
+      return new TwinmapError('NOT_OWNER', message, { cause: e, osCode });
     default:
       return new TwinmapError('OS', message, { cause: e, osCode });
   }

@@ -26,7 +26,10 @@ function packageRoot(): string {
 
 function load(): NativeAddon {
   const root = packageRoot();
-  const file = process.env['TWINMAP_ADDON'] ?? join(root, 'build', 'Release', 'twinmap.node');
+  let file = process.env['TWINMAP_ADDON'] ?? join(root, 'build', 'Release', 'twinmap.node');
+  // On Windows, a cross-compiled addon (`npm run build:win32`) when there is no native build.
+  const crossBuilt = join(root, 'build-win32', 'twinmap.node');
+  if (process.platform === 'win32' && !existsSync(file) && existsSync(crossBuilt)) file = crossBuilt;
   if (!existsSync(file)) {
     throw new NativeAddonMissingError(
       `twinmap: the native addon is not built (${file} is missing). ` +

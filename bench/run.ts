@@ -1,0 +1,200 @@
+// `npm run bench`: measures the floor, the socket/pipe alternatives and twinmap in one run,
+// then prints the table (every row as ratios to references measured in this run), and writes
+// the raw figures (JSON), the table (Markdown) and a chart (SVG) to --out.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { parseOptions, USAGE, UsageRequest, type Options } from './options.js';
+import { floor, type FloorMemcpy, type FloorMutex, type FloorPingPong, type FloorRing } from './floor.js';
+import { PAIRS, type PairSpec } from './pairs.js';
+import { EXTRAS, type ExtraRow } from './extras.js';
+import { machine } from './machine.js';
+import { peerProject, repoRoot } from './paths.js';
+import { pct, type Latency } from './stats.js';
+import type { Throughput } from './stream.js';
+import { summarise as summariseRuns, renderTable, renderMarkdown } from './report.js';
+import { renderChart } from './chart.js';
+
+export interface FloorRun {
+  spin?: FloorPingPong;
+  futex?: FloorPingPong;
+  ring: FloorRing[];
+  memcpy: FloorMemcpy[];
+  mutex?: FloorMutex;
+}
+
+export interface PairRun {
+  latency?: Latency;
+  throughput: Throughput[];
+  idle?: { clientCpuPct: number; serverCpuPct: number; windowMs: number };
+  memory?: { clientRssKb: number; serverRssKb: number; clientPeakRssKb: number; serverPeakRssKb: number };
+  info?: Record<string, unknown>;
+  error?: string;
+}
+
+export interface RunResult {
+  floor: FloorRun;
+  pairs: Record<string, PairRun>;
+  extras: ExtraRow[];
+}
+
+const t0 = Date.now();
+function progress(msg: string): void {
+  const s = ((Date.now() - t0) / 1000).toFixed(0).padStart(4);
+  process.stderr.write(`[${s}s] ${msg}\n`);
+}
+
+const fmtSize = (b: number) => (b >= 1 << 20 ? `${b / (1 << 20)} MiB` : b >= 1024 ? `${b / 1024} KiB` : `${b} B`);
+const fmtNs = (ns: number) => (ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1e3 ? `${(ns / 1e3).toFixed(2)} µs` : `${ns.toFixed(0)} ns`);
+
+/** The ring size the floor uses: the same as twinmap's channel ring, so 1 MiB compares like for like. */
+export const RING_BYTES = 8 << 20;
+
+async function measureFloor(o: Options, cpus: [number, number] | undefined, label: string): Promise<FloorRun> {
+  const f: FloorRun = { ring: [], memcpy: [] };
+  if (o.cases.has('latency')) {
+    f.spin = await floor<FloorPingPong>('spin', { n: o.roundTrips }, cpus);
+    progress(`${label} floor spin round trip p50 ${fmtNs(pct(f.spin.rtt, 50))}`);
+    // The futex floor sleeps every time: cap it like the blocking transports (about 50 µs each).
+    f.futex = await floor<FloorPingPong>('futex', { n: o.roundTrips }, cpus);
+    progress(`${label} floor futex round trip p50 ${fmtNs(pct(f.futex.rtt, 50))}`);
+  }
+  if (o.cases.has('throughput')) {
+    for (const size of o.sizes) {
+      const r = await floor<FloorRing>('ring', { size, ring: Math.max(RING_BYTES, nextPow2(2 * (size + 16))), ms: o.durationMs }, cpus);
+      f.ring.push(r);
+      progress(`${label} floor ring ${fmtSize(size)}: ${(r.messagesPerSecond / 1e6).toFixed(2)} M msg/s, ${r.gbPerSecond.toFixed(2)} GB/s`);
+    }
+    for (const size of [...o.sizes, 64 << 20]) {
+      const m = await floor<FloorMemcpy>('memcpy', { size, ms: Math.max(50, Math.round(o.durationMs / 3)) }, cpus);
+      f.memcpy.push(m);
+    }
+    progress(`${label} floor memcpy: ${f.memcpy.map((m) => `${fmtSize(m.bytes)} ${m.gbPerSecond.toFixed(1)} GB/s`).join(', ')}`);
+  }
+  if (o.cases.has('mutex')) {
+    f.mutex = await floor<FloorMutex>('mutex', { n: o.quick ? 200_000 : 1_000_000, ms: o.durationMs }, cpus);
+    progress(`${label} floor pthread mutex: uncontended ${fmtNs(f.mutex.uncontendedNs)}, contended ${fmtNs(f.mutex.contendedNs)} per lock+unlock`);
+  }
+  return f;
+}
+
+function nextPow2(n: number): number {
+  let p = 1;
+  while (p < n) p *= 2;
+  return p;
+}
+
+async function measurePair(spec: PairSpec, o: Options, cpus: [number, number] | undefined, label: string): Promise<PairRun> {
+  const result: PairRun = { throughput: [] };
+  const pair = await spec.start(cpus);
+  result.info = pair.info;
+  try {
+    if (o.cases.has('latency')) {
+      const warmup = Math.min(5000, Math.ceil(o.roundTrips / 10));
+      const r = await pair.client.ask({ op: 'rtt', size: 64, n: o.roundTrips, warmup }, 600_000);
+      result.latency = r['latency'] as Latency;
+      progress(`${label} ${spec.id} round trip 64 B: p50 ${fmtNs(pct(result.latency, 50))}, p99 ${fmtNs(pct(result.latency, 99))}`);
+    }
+    if (o.cases.has('throughput')) {
+      for (const size of o.sizes) {
+        const r = await pair.client.ask({ op: 'oneway', size, ms: o.durationMs }, 120_000 + o.durationMs * 10);
+        const t = r['throughput'] as Throughput;
+        result.throughput.push(t);
+        progress(`${label} ${spec.id} one-way ${fmtSize(size)}: ${(t.messagesPerSecond / 1e6).toFixed(3)} M msg/s, ${t.gbPerSecond.toFixed(2)} GB/s`);
+      }
+    }
+    if (o.cases.has('idle')) {
+      await pair.client.ask({ op: 'idle-begin' });
+      await sleep(200); // let the wait settle (a spinning phase ends, timers fire)
+      const c0 = pair.client.cpuNs();
+      const s0 = pair.server.cpuNs();
+      const w0 = process.hrtime.bigint();
+      await sleep(o.idleMs);
+      const window = Number(process.hrtime.bigint() - w0);
+      const clientCpuPct = ((pair.client.cpuNs() - c0) / window) * 100;
+      const serverCpuPct = ((pair.server.cpuNs() - s0) / window) * 100;
+      await pair.client.ask({ op: 'idle-end' });
+      result.idle = { clientCpuPct, serverCpuPct, windowMs: window / 1e6 };
+      progress(`${label} ${spec.id} idle CPU: ${spec.sides[0]} ${clientCpuPct.toFixed(2)} %, ${spec.sides[1]} ${serverCpuPct.toFixed(2)} % of a core`);
+    }
+    if (o.cases.has('memory')) {
+      const c = pair.client.memory();
+      const s = pair.server.memory();
+      result.memory = { clientRssKb: c.rssKb, serverRssKb: s.rssKb, clientPeakRssKb: c.peakRssKb, serverPeakRssKb: s.peakRssKb };
+    }
+  } finally {
+    await Promise.all([pair.client.stop(), pair.server.stop()]);
+  }
+  return result;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function main(): Promise<void> {
+  let o: Options;
+  try {
+    o = parseOptions(process.argv.slice(2));
+  } catch (e) {
+    if (e instanceof UsageRequest) {
+      console.log(USAGE);
+      return;
+    }
+    throw e;
+  }
+  if (o.build) {
+    progress('building the .NET Peer (dotnet build -c Release)');
+    execFileSync('dotnet', ['build', peerProject, '-c', 'Release', '--nologo', '-v', 'q'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+  const cpus: [number, number] | undefined = o.pin ? [0, 1] : undefined;
+  const pairs = PAIRS.filter((p) => (o.transports.size === 0 || o.transports.has(p.id)) && p.available());
+  const extras = EXTRAS.filter((x) => o.cases.has(x.case) && x.available());
+  const info = machine();
+  progress(`${info.cpuModel}, ${info.cores} cores, Node ${info.node}, .NET ${info.dotnet}; pairs: ${pairs.map((p) => p.id).join(', ')}`);
+
+  const runs: RunResult[] = [];
+  for (let r = 1; r <= o.runs; r++) {
+    const label = `run ${r}/${o.runs} ·`;
+    const run: RunResult = { floor: await measureFloor(o, cpus, label), pairs: {}, extras: [] };
+    for (const spec of pairs) {
+      try {
+        run.pairs[spec.id] = await measurePair(spec, o, cpus, label);
+      } catch (e) {
+        run.pairs[spec.id] = { throughput: [], error: (e as Error).message };
+        progress(`${label} ${spec.id} FAILED: ${(e as Error).message}`);
+      }
+    }
+    for (const x of extras) {
+      try {
+        const rows = await x.run(o, cpus);
+        run.extras.push(...rows);
+        progress(`${label} ${x.id}: ${rows.map((row) => `${row.name} ${row.value.toPrecision(3)} ${row.unit}`).join(', ')}`);
+      } catch (e) {
+        progress(`${label} ${x.id} FAILED: ${(e as Error).message}`);
+        run.extras.push({ id: x.id, section: x.case, name: `${x.id} failed`, value: NaN, unit: '', error: (e as Error).message });
+      }
+    }
+    runs.push(run);
+  }
+
+  const summary = summariseRuns(runs, pairs, o);
+  const table = renderTable(summary, info, o);
+  console.log(`\n${table}`);
+  const outDir = resolve(repoRoot, o.outDir);
+  mkdirSync(outDir, { recursive: true });
+  const stamp = info.date.replace(/[:.]/g, '-');
+  const raw = { machine: { ...info, loadAverageAtEnd: machine().loadAverage }, options: { ...o, cases: [...o.cases], transports: [...o.transports] }, pairs: pairs.map((p) => ({ id: p.id, label: p.label, floor: p.floor, sides: p.sides })), runs, summary };
+  for (const name of [`bench-${stamp}.json`, 'latest.json']) writeFileSync(join(outDir, name), JSON.stringify(raw, null, 1));
+  writeFileSync(join(outDir, 'latest.md'), renderMarkdown(summary, info, o));
+  writeFileSync(join(outDir, 'latest.svg'), renderChart(summary, runs, info));
+  console.log(`\nraw figures: ${join(outDir, `bench-${stamp}.json`)} (also latest.json), table: latest.md, chart: latest.svg`);
+  console.log(`took ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  if (summary.failures.length > 0) {
+    console.log(`\n${summary.failures.length} case(s) failed:\n${summary.failures.map((f) => `  ${f}`).join('\n')}`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(`bench: ${(e as Error).message}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,50 @@
+using System.Globalization;
+
+namespace Twinmap;
+
+/// <summary>
+/// Is a process still the one we met? A pid can be reused, so both sides record pid + start
+/// time (field 22 of /proc/&lt;pid&gt;/stat, clock ticks since boot), as ts/liveness.ts does.
+/// A zombie (killed, not yet reaped) counts as dead.
+/// </summary>
+public static class Liveness
+{
+    /// <summary>The start time of <paramref name="pid"/> and its state letter, or null if it does not exist.</summary>
+    public static (ulong StartTime, char State)? ReadStat(int pid)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText($"/proc/{pid}/stat");
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+        int close = text.LastIndexOf(')');
+        if (close < 0 || close + 2 >= text.Length) return null;
+        var fields = text[(close + 2)..].Split(' ');
+        if (fields.Length < 20 || fields[0].Length == 0) return null;
+        if (!ulong.TryParse(fields[19], NumberStyles.None, CultureInfo.InvariantCulture, out var start)) return null;
+        return (start, fields[0][0]);
+    }
+
+    private static ulong? _self;
+
+    /// <summary>This process's start time.</summary>
+    public static ulong SelfStartTime => _self ??= ReadStat(Environment.ProcessId)?.StartTime ?? 0;
+
+    /// <summary>True if <paramref name="pid"/> runs and (when startTime is non-zero) started at <paramref name="startTime"/>.</summary>
+    public static bool IsAlive(int pid, ulong startTime)
+    {
+        if (pid <= 0) return false;
+        var stat = ReadStat(pid);
+        if (stat is null) return false;
+        if (stat.Value.State is 'Z' or 'X' or 'x') return false;
+        return startTime == 0 || stat.Value.StartTime == startTime;
+    }
+}

@@ -1,0 +1,295 @@
+// Handle: see handle.h. The wait thread is a plain std::thread with a one-slot job queue;
+// results come back to JS through a thread-safe function that keeps the event loop alive
+// only while a wait is pending.
+#include "win32/handle.h"
+
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace twinmap::win32 {
+
+Napi::FunctionReference* Handle::constructor_ = nullptr;
+
+namespace {
+
+// What a wait ended with, as JS sees it.
+const char* Outcome(DWORD r) {
+  switch (r) {
+    case WAIT_OBJECT_0:
+      return "signaled";
+    case WAIT_ABANDONED:
+      return "abandoned";
+    case WAIT_TIMEOUT:
+      return "timeout";
+    default:
+      return nullptr;
+  }
+}
+
+struct AsyncResult {
+  Napi::Promise::Deferred deferred;
+  const char* outcome = nullptr;  // nullptr: failed with `error`
+  DWORD error = 0;
+  const char* syscall = "";
+};
+
+}  // namespace
+
+class WaitThread {
+ public:
+  explicit WaitThread(Napi::Env env) {
+    cancel_ = CreateEventW(nullptr, FALSE, FALSE, nullptr);
+    state_->tsfn = Napi::ThreadSafeFunction::New(env, Napi::Function(), "twinmap.waitAsync", 0, 1);
+    state_->tsfn.Unref(env);
+    thread_ = std::thread([this] { Loop(); });
+  }
+
+  ~WaitThread() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    ::SetEvent(cancel_);
+    thread_.join();
+    state_->dead = true;  // a result still queued for JS must not touch the released tsfn
+    state_->tsfn.Release();
+    CloseHandle(cancel_);
+  }
+
+  bool Busy() const { return state_->pending > 0; }
+
+  // Waits for `h` on the thread (or for cancel); resolves with the outcome.
+  Napi::Value Submit(Napi::Env env, HANDLE h, DWORD timeout) {
+    auto* result = new AsyncResult{Napi::Promise::Deferred::New(env)};
+    Napi::Promise promise = result->deferred.Promise();
+    if (state_->pending++ == 0) state_->tsfn.Ref(env);
+    ::ResetEvent(cancel_);
+    Post([this, h, timeout, result] {
+      HANDLE both[2] = {h, cancel_};
+      DWORD r = WaitForMultipleObjects(2, both, FALSE, timeout);
+      if (r == WAIT_OBJECT_0 + 1) {
+        result->outcome = "canceled";
+      } else if (r == WAIT_ABANDONED_0) {
+        result->outcome = "abandoned";
+      } else if ((result->outcome = Outcome(r)) == nullptr) {
+        result->error = GetLastError();
+        result->syscall = "WaitForMultipleObjects";
+      }
+      Deliver(result);
+    });
+    return promise;
+  }
+
+  // Runs fn on the thread and waits for it; returns its Win32 error (0 = success).
+  DWORD RunSync(std::function<DWORD()> fn) {
+    std::mutex done_mu;
+    std::condition_variable done_cv;
+    bool done = false;
+    DWORD err = 0;
+    Post([&] {
+      err = fn();
+      std::lock_guard<std::mutex> lock(done_mu);
+      done = true;
+      done_cv.notify_all();
+    });
+    std::unique_lock<std::mutex> lock(done_mu);
+    done_cv.wait(lock, [&] { return done; });
+    return err;
+  }
+
+  void Cancel() { ::SetEvent(cancel_); }
+
+ private:
+  void Post(std::function<void()> job) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      jobs_.push_back(std::move(job));
+    }
+    cv_.notify_all();
+  }
+
+  void Deliver(AsyncResult* result) {
+    std::shared_ptr<State> state = state_;
+    napi_status s = state_->tsfn.NonBlockingCall(result, [state](Napi::Env env, Napi::Function, AsyncResult* r) {
+      if (--state->pending == 0 && !state->dead) state->tsfn.Unref(env);
+      if (r->outcome != nullptr) {
+        r->deferred.Resolve(Napi::String::New(env, r->outcome));
+      } else {
+        // Build the same error ThrowWin32 throws, without throwing it.
+        ThrowWin32(env, r->error, r->syscall);
+        Napi::Error e = env.GetAndClearPendingException();
+        r->deferred.Reject(e.Value());
+      }
+      delete r;
+    });
+    if (s != napi_ok) delete result;  // the environment is shutting down
+  }
+
+  void Loop() {
+    for (;;) {
+      std::function<void()> job;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock, [this] { return stop_ || !jobs_.empty(); });
+        if (jobs_.empty()) return;  // stop_ and nothing left to run
+        job = std::move(jobs_.front());
+        jobs_.erase(jobs_.begin());
+      }
+      job();
+    }
+  }
+
+  // Shared with results queued for JS, which may run after this object is gone.
+  // Touched on the JS thread only.
+  struct State {
+    Napi::ThreadSafeFunction tsfn;
+    int pending = 0;
+    bool dead = false;
+  };
+  std::shared_ptr<State> state_ = std::make_shared<State>();
+  HANDLE cancel_ = nullptr;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::function<void()>> jobs_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+Napi::Function Handle::Define(Napi::Env env) {
+  Napi::Function f = DefineClass(env, "Handle",
+                                 {InstanceAccessor<&Handle::Closed>("closed"),
+                                  InstanceMethod<&Handle::Close>("close"),
+                                  InstanceMethod<&Handle::Wait>("wait"),
+                                  InstanceMethod<&Handle::WaitAsync>("waitAsync"),
+                                  InstanceMethod<&Handle::CancelWaitAsync>("cancelWaitAsync"),
+                                  InstanceMethod<&Handle::ReleaseMutex>("releaseMutex"),
+                                  InstanceMethod<&Handle::ReleaseMutexOnWaitThread>("releaseMutexOnWaitThread"),
+                                  InstanceMethod<&Handle::SetEvent>("setEvent"),
+                                  InstanceMethod<&Handle::ResetEvent>("resetEvent"),
+                                  InstanceMethod<&Handle::FileSize>("fileSize")});
+  constructor_ = new Napi::FunctionReference(Napi::Persistent(f));
+  return f;
+}
+
+Napi::Object Handle::Wrap(Napi::Env env, HANDLE h) {
+  Napi::Object obj = constructor_->New({Napi::External<void>::New(env, h)});
+  return obj;
+}
+
+HANDLE Handle::From(Napi::Env env, const Napi::Value& v, const char* what) {
+  if (!v.IsObject() || !v.As<Napi::Object>().InstanceOf(constructor_->Value())) {
+    ThrowType(env, std::string(what) + " must be a win32 Handle");
+    return nullptr;
+  }
+  Handle* self = Unwrap(v.As<Napi::Object>());
+  if (self->handle_ == nullptr) {
+    ThrowWin32(env, ERROR_INVALID_HANDLE, what, "the handle is closed");
+    return nullptr;
+  }
+  return self->handle_;
+}
+
+// Only Wrap() constructs handles (it passes the HANDLE as an External).
+Handle::Handle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Handle>(info) {
+  if (info.Length() != 1 || !info[0].IsExternal()) {
+    ThrowType(info.Env(), "win32.Handle cannot be constructed from JS");
+    return;
+  }
+  handle_ = info[0].As<Napi::External<void>>().Data();
+}
+
+Handle::~Handle() { Shutdown(); }
+
+void Handle::Shutdown() {
+  delete thread_;  // cancels a pending wait and joins the thread
+  thread_ = nullptr;
+  if (handle_ != nullptr) CloseHandle(handle_);
+  handle_ = nullptr;
+}
+
+Napi::Value Handle::Closed(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), handle_ == nullptr); }
+
+Napi::Value Handle::Close(const Napi::CallbackInfo& info) {
+  Shutdown();
+  return info.Env().Undefined();
+}
+
+// wait(timeoutMs = -1): "signaled" | "abandoned" | "timeout", on the calling thread.
+Napi::Value Handle::Wait(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (handle_ == nullptr) return ThrowWin32(env, ERROR_INVALID_HANDLE, "WaitForSingleObject", "the handle is closed");
+  DWORD r = WaitForSingleObject(handle_, TimeoutMs(info[0]));
+  const char* outcome = Outcome(r);
+  if (outcome == nullptr) return ThrowWin32(env, GetLastError(), "WaitForSingleObject");
+  return Napi::String::New(env, outcome);
+}
+
+// waitAsync(timeoutMs = -1): Promise of "signaled" | "abandoned" | "timeout" | "canceled".
+Napi::Value Handle::WaitAsync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (handle_ == nullptr) return ThrowWin32(env, ERROR_INVALID_HANDLE, "WaitForMultipleObjects", "the handle is closed");
+  if (thread_ != nullptr && thread_->Busy()) {
+    return ThrowWin32(env, ERROR_INVALID_PARAMETER, "waitAsync", "an async wait is already pending on this handle");
+  }
+  if (thread_ == nullptr) thread_ = new WaitThread(env);
+  return thread_->Submit(env, handle_, TimeoutMs(info[0]));
+}
+
+Napi::Value Handle::CancelWaitAsync(const Napi::CallbackInfo& info) {
+  if (thread_ != nullptr && thread_->Busy()) thread_->Cancel();
+  return info.Env().Undefined();
+}
+
+Napi::Value Handle::ReleaseMutex(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (handle_ == nullptr) return ThrowWin32(env, ERROR_INVALID_HANDLE, "ReleaseMutex", "the handle is closed");
+  if (!::ReleaseMutex(handle_)) return ThrowWin32(env, GetLastError(), "ReleaseMutex");
+  return env.Undefined();
+}
+
+// Releases a mutex that waitAsync() acquired: it belongs to the wait thread.
+Napi::Value Handle::ReleaseMutexOnWaitThread(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (handle_ == nullptr) return ThrowWin32(env, ERROR_INVALID_HANDLE, "ReleaseMutex", "the handle is closed");
+  if (thread_ == nullptr) return ThrowWin32(env, ERROR_NOT_OWNER, "ReleaseMutex", "no async wait ever ran on this handle");
+  if (thread_->Busy()) return ThrowWin32(env, ERROR_NOT_OWNER, "ReleaseMutex", "an async wait is still pending");
+  HANDLE h = handle_;
+  DWORD err = thread_->RunSync([h]() -> DWORD { return ::ReleaseMutex(h) ? 0 : GetLastError(); });
+  if (err != 0) return ThrowWin32(env, err, "ReleaseMutex");
+  return env.Undefined();
+}
+
+Napi::Value Handle::SetEvent(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (handle_ == nullptr) return ThrowWin32(env, ERROR_INVALID_HANDLE, "SetEvent", "the handle is closed");
+  if (!::SetEvent(handle_)) return ThrowWin32(env, GetLastError(), "SetEvent");
+  return env.Undefined();
+}
+
+Napi::Value Handle::ResetEvent(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (handle_ == nullptr) return ThrowWin32(env, ERROR_INVALID_HANDLE, "ResetEvent", "the handle is closed");
+  if (!::ResetEvent(handle_)) return ThrowWin32(env, GetLastError(), "ResetEvent");
+  return env.Undefined();
+}
+
+Napi::Value Handle::FileSize(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (handle_ == nullptr) return ThrowWin32(env, ERROR_INVALID_HANDLE, "GetFileSizeEx", "the handle is closed");
+  LARGE_INTEGER size;
+  if (!GetFileSizeEx(handle_, &size)) return ThrowWin32(env, GetLastError(), "GetFileSizeEx");
+  return Napi::Number::New(env, static_cast<double>(size.QuadPart));
+}
+
+namespace {
+void Register(Napi::Env env, Napi::Object exports) { Namespace(env, exports).Set("Handle", Handle::Define(env)); }
+}  // namespace
+
+}  // namespace twinmap::win32
+
+TWINMAP_MODULE(handle, twinmap::win32::Register);

@@ -1,0 +1,42 @@
+// A second Windows process for the tests: `node child.js <command> <args...>`. It prints one
+// JSON line per step on stdout (see helpers.ts Child).
+import { native } from '../ts/native.js';
+
+const w = native.win32!;
+const [command, ...args] = process.argv.slice(2);
+const say = (event: string, fields: Record<string, unknown> = {}) => console.log(JSON.stringify({ event, ...fields }));
+
+switch (command) {
+  // Opens a named mapping, adds one to the u32 at 0, says what it saw.
+  case 'map-increment': {
+    const h = w.openFileMapping(args[0]!, true);
+    const view = new w.MapView(h, true);
+    const dv = new DataView(view.buffer!);
+    const seen = dv.getUint32(0, true);
+    dv.setUint32(0, seen + 1, true);
+    say('done', { seen });
+    break;
+  }
+  // Locks a named mutex and keeps it until killed.
+  case 'mutex-hold': {
+    const h = w.openMutex(args[0]!);
+    say('locked', { outcome: h.wait(-1) });
+    setInterval(() => {}, 1000);
+    break;
+  }
+  // Waits for a named event, reports, then sets another.
+  case 'event-echo': {
+    const ping = w.openEvent(args[0]!);
+    const pong = w.openEvent(args[1]!);
+    say('ready');
+    say('woke', { outcome: await ping.waitAsync(10_000) });
+    pong.setEvent();
+    break;
+  }
+  case 'exit':
+    say('bye');
+    break;
+  default:
+    say('error', { message: `unknown command ${command}` });
+    process.exitCode = 64;
+}
