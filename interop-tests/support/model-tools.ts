@@ -1,7 +1,7 @@
 // Test tools driven by the generator's model: random values of any spec type (fast-check),
 // a comparison of Kaitai's parse result with a twinmap value, and expression evaluation.
 import fc from 'fast-check';
-import { constValue, type Expr } from '../../ts/gen/expr.js';
+import { constValue, refsOf, type Expr } from '../../ts/gen/expr.js';
 import { camel, valueFields, type Field, type FieldType, type TypeDef } from '../../ts/gen/model.js';
 
 export type Value = Record<string, unknown>;
@@ -48,9 +48,14 @@ export function evalExpr(e: Expr, v: Value, t: TypeDef): number | boolean {
           return Boolean(l) && Boolean(r);
         case 'or':
           return Boolean(l) || Boolean(r);
+        case '/':
+          return Math.floor(Number(l) / Number(r));
+        case '%':
+          return ((Number(l) % Number(r)) + Number(r)) % Number(r);
       }
     }
   }
+  throw new Error('unreachable');
 }
 
 function intArb(ty: Extract<FieldType, { t: 'int' }>, f: Field): fc.Arbitrary<unknown> {
@@ -90,13 +95,27 @@ function elemArb(f: Field, depth: number): fc.Arbitrary<unknown> {
   }
 }
 
+/** A size or count that an expression over other fields gives (not a constant, not a length field). */
+function dependentSize(f: Field, t: TypeDef): Expr | undefined {
+  const ty = f.type;
+  const isLength = (e: Expr): boolean => e.k === 'ref' && t.fields.find((x) => x.id === e.name)?.lengthOf !== undefined;
+  if (f.repeat?.kind === 'expr' && constValue(f.repeat.count) === undefined && !isLength(f.repeat.count)) return f.repeat.count;
+  if ((ty.t === 'bytes' || ty.t === 'str') && ty.size && 'expr' in ty.size && constValue(ty.size.expr) === undefined && !isLength(ty.size.expr)) return ty.size.expr;
+  return undefined;
+}
+
 /** Random values of a spec type (switch fields pick the case their switch value selects). */
 export function arbitraryOf(t: TypeDef, depth = 0): fc.Arbitrary<Value> {
   const plain: Record<string, fc.Arbitrary<unknown>> = {};
   const fields = valueFields(t);
+  const sizeRefs = new Set<string>();
   for (const f of fields) {
-    if (f.type.t === 'switch') continue;
-    let a = elemArb(f, depth);
+    const e = dependentSize(f, t);
+    if (e) refsOf(e).forEach((r) => sizeRefs.add(r));
+  }
+  for (const f of fields) {
+    if (f.type.t === 'switch' || dependentSize(f, t)) continue;
+    let a = sizeRefs.has(f.id) ? fc.integer({ min: 0, max: 16 }) : elemArb(f, depth);
     if (f.repeat) {
       const n = f.repeat.kind === 'expr' ? constValue(f.repeat.count) : undefined;
       a = n !== undefined ? fc.array(a, { minLength: n, maxLength: n }) : fc.array(a, { maxLength: depth > 1 ? 2 : 4 });
@@ -105,15 +124,23 @@ export function arbitraryOf(t: TypeDef, depth = 0): fc.Arbitrary<Value> {
   }
   return fc.record(plain).chain((base) => {
     const v: Value = { ...base };
-    const switches: Record<string, fc.Arbitrary<unknown>> = {};
+    const later: Record<string, fc.Arbitrary<unknown>> = {};
     for (const f of fields) {
+      const dep = dependentSize(f, t);
+      if (dep) {
+        const n = Math.max(0, Number(evalExpr(dep, v, t)));
+        if (f.repeat) later[camel(f.id)] = fc.array(elemArb(f, depth), { minLength: n, maxLength: n });
+        else if (f.type.t === 'bytes') later[camel(f.id)] = fc.uint8Array({ minLength: n, maxLength: n });
+        else later[camel(f.id)] = fc.string({ unit: 'grapheme-ascii', minLength: n, maxLength: n });
+        continue;
+      }
       if (f.type.t !== 'switch') continue;
       const on = Number(evalExpr(f.type.on, v, t));
       const c = f.type.cases.find((x) => Number(evalExpr(x.match, v, t)) === on);
       const target = c?.type ?? f.type.fallback;
-      switches[camel(f.id)] = target ? arbitraryOf(target, depth + 1) : f.type.size ? fc.uint8Array({ maxLength: 16 }) : fc.constant(undefined);
+      later[camel(f.id)] = target ? arbitraryOf(target, depth + 1) : f.type.size ? fc.uint8Array({ maxLength: 16 }) : fc.constant(undefined);
     }
-    return fc.record(switches).map((sw) => {
+    return fc.record(later).map((sw) => {
       const out: Value = { ...v, ...sw };
       for (const f of fields) if (f.cond && !evalExpr(f.cond, out, t)) delete out[camel(f.id)];
       return out;

@@ -184,6 +184,8 @@ class CsFile {
       not: '!',
       eq: '==',
       ne: '!=',
+      div: (l, r) => `FormatMath.Div(${l}, ${r})`,
+      mod: (l, r) => `FormatMath.Mod(${l}, ${r})`,
     });
   }
 

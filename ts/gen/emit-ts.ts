@@ -167,6 +167,8 @@ class TsModule {
       not: '!',
       eq: '===',
       ne: '!==',
+      div: (l, r) => `Math.floor(${l} / ${r})`,
+      mod: (l, r) => `((${l} % ${r}) + ${r}) % ${r}`,
     });
   }
 

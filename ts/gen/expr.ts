@@ -1,6 +1,6 @@
 // The small expression language the generator accepts in `size`, `repeat-expr`, `if` and
 // `switch-on`: integer literals, earlier fields of the same type, enum literals (`e::member`),
-// `+ - *`, comparisons, `and`/`or`/`not`, parentheses. Anything else is refused by name.
+// `+ - * / %`, comparisons, `and`/`or`/`not`, parentheses. Anything else is refused by name.
 
 export type Expr =
   | { k: 'int'; value: number }
@@ -11,11 +11,11 @@ export type Expr =
   | { k: 'neg'; e: Expr }
   | { k: 'bin'; op: BinOp; l: Expr; r: Expr };
 
-export type BinOp = '+' | '-' | '*' | '==' | '!=' | '<' | '<=' | '>' | '>=' | 'and' | 'or';
+export type BinOp = '+' | '-' | '*' | '/' | '%' | '==' | '!=' | '<' | '<=' | '>' | '>=' | 'and' | 'or';
 
 export class ExprError extends Error {}
 
-const TOKEN = /\s*(?:(0x[0-9a-fA-F_]+|0b[01_]+|0o[0-7_]+|[0-9][0-9_]*)|([a-z_][a-z0-9_]*(?:::[a-z_][a-z0-9_]*)*)|(==|!=|<=|>=|[-+*<>()]))/y;
+const TOKEN = /\s*(?:(0x[0-9a-fA-F_]+|0b[01_]+|0o[0-7_]+|[0-9][0-9_]*)|([a-z_][a-z0-9_]*(?:::[a-z_][a-z0-9_]*)*)|(==|!=|<=|>=|[-+*/%<>()]))/y;
 
 type Tok = { t: 'num'; v: number } | { t: 'id'; v: string } | { t: 'op'; v: string };
 
@@ -29,7 +29,7 @@ function tokenize(src: string): Tok[] {
     const m = TOKEN.exec(src);
     if (!m) {
       const at = src.slice(i).search(/\S/) + i;
-      throw new ExprError(`unsupported expression ${JSON.stringify(src)}: '${src.charAt(at)}' at position ${at} is not supported (supported: literals, fields, enum::member, + - *, comparisons, and/or/not)`);
+      throw new ExprError(`unsupported expression ${JSON.stringify(src)}: '${src.charAt(at)}' at position ${at} is not supported (supported: literals, fields, enum::member, + - * / %, comparisons, and/or/not)`);
     }
     i = TOKEN.lastIndex;
     if (m[1] !== undefined) {
@@ -57,7 +57,7 @@ export function parseExpr(source: unknown): Expr {
     const t = peek();
     return t !== undefined && (t.t === 'op' || t.t === 'id') && t.v === v;
   };
-  const levels: BinOp[][] = [['or'], ['and'], ['==', '!=', '<', '<=', '>', '>='], ['+', '-'], ['*']];
+  const levels: BinOp[][] = [['or'], ['and'], ['==', '!=', '<', '<=', '>', '>='], ['+', '-'], ['*', '/', '%']];
   function binary(level: number): Expr {
     if (level === levels.length) return unary();
     let l = binary(level + 1);
@@ -98,19 +98,19 @@ export function parseExpr(source: unknown): Expr {
       if (t.v.startsWith('_')) throw new ExprError(`'${t.v}' is not supported in expressions (only fields of the same type)`);
       return { k: 'ref', name: t.v };
     }
-    throw new ExprError(`unexpected '${t.v}' in ${JSON.stringify(source)} (supported: literals, fields, enum::member, + - *, comparisons, and/or/not)`);
+    throw new ExprError(`unexpected '${t.v}' in ${JSON.stringify(source)} (supported: literals, fields, enum::member, + - * / %, comparisons, and/or/not)`);
   }
   const e = binary(0);
   if (p !== toks.length) {
     const rest = toks.slice(p).map((t) => String(t.v)).join(' ');
-    throw new ExprError(`unsupported expression ${JSON.stringify(source)}: cannot use '${rest}' (supported: literals, fields, enum::member, + - *, comparisons, and/or/not)`);
+    throw new ExprError(`unsupported expression ${JSON.stringify(source)}: cannot use '${rest}' (supported: literals, fields, enum::member, + - * / %, comparisons, and/or/not)`);
   }
   return e;
 }
 
 export function isBoolExpr(e: Expr): boolean {
   if (e.k === 'bool' || e.k === 'not') return true;
-  if (e.k === 'bin') return !['+', '-', '*'].includes(e.op);
+  if (e.k === 'bin') return !['+', '-', '*', '/', '%'].includes(e.op);
   return false;
 }
 
@@ -150,6 +150,8 @@ export function constValue(e: Expr): number | undefined {
       if (e.op === '+') return l + r;
       if (e.op === '-') return l - r;
       if (e.op === '*') return l * r;
+      if (e.op === '/' && r !== 0) return Math.floor(l / r);
+      if (e.op === '%' && r !== 0) return ((l % r) + r) % r;
       return undefined;
     }
     default:
@@ -165,6 +167,9 @@ export interface ExprStyle {
   not: string;
   eq: string;
   ne: string;
+  /** Kaitai's integer division (floor) and modulo (non-negative for a positive divisor). */
+  div(l: string, r: string): string;
+  mod(l: string, r: string): string;
 }
 
 /** Renders an expression for a target language, fully parenthesised where it matters. */
@@ -183,6 +188,8 @@ export function renderExpr(e: Expr, style: ExprStyle): string {
     case 'neg':
       return `-(${renderExpr(e.e, style)})`;
     case 'bin': {
+      if (e.op === '/') return style.div(renderExpr(e.l, style), renderExpr(e.r, style));
+      if (e.op === '%') return style.mod(renderExpr(e.l, style), renderExpr(e.r, style));
       const op = e.op === 'and' ? style.and : e.op === 'or' ? style.or : e.op === '==' ? style.eq : e.op === '!=' ? style.ne : e.op;
       const side = (x: Expr): string => (x.k === 'bin' ? `(${renderExpr(x, style)})` : renderExpr(x, style));
       return `${side(e.l)} ${op} ${side(e.r)}`;

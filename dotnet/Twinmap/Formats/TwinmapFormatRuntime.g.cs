@@ -120,7 +120,7 @@ public ref struct FormatReader
     public byte[] BytesEos(string f) => Take(_end - _pos, f).ToArray();
 
     /// <summary>Copies exactly <paramref name="target"/>.Length bytes (a fixed-size field).</summary>
-    public void BytesInto(Span<byte> target, string f) => Take(target.Length, f).CopyTo(target);
+    public void BytesInto(scoped Span<byte> target, string f) => Take(target.Length, f).CopyTo(target);
 
     /// <summary>A string of exactly <paramref name="n"/> bytes.</summary>
     public string Str(long n, bool ascii, string f)
@@ -164,7 +164,7 @@ public ref struct FormatReader
     }
 
     /// <summary>Fixed magic bytes.</summary>
-    public void Contents(ReadOnlySpan<byte> expected, string f)
+    public void Contents(scoped ReadOnlySpan<byte> expected, string f)
     {
         int at = _pos;
         var got = Take(expected.Length, f);
@@ -217,7 +217,7 @@ public ref struct FormatWriter
     public void F8be(double v, string f) => BinaryPrimitives.WriteDoubleBigEndian(Take(8, f), v);
 
     /// <summary>Bytes; <paramref name="size"/> (when the spec fixes it, else -1) must match.</summary>
-    public void Bytes(ReadOnlySpan<byte> v, long size, string f)
+    public void Bytes(scoped ReadOnlySpan<byte> v, long size, string f)
     {
         if (size >= 0 && v.Length != size) throw new EncodeException(f, $"has {v.Length} bytes, the spec says {size}");
         v.CopyTo(Take(v.Length, f));
@@ -261,7 +261,7 @@ public ref struct FormatWriter
         }
     }
 
-    public void Contents(ReadOnlySpan<byte> bytes, string f) => bytes.CopyTo(Take(bytes.Length, f));
+    public void Contents(scoped ReadOnlySpan<byte> bytes, string f) => bytes.CopyTo(Take(bytes.Length, f));
 
     /// <summary>Pads a field that has a size in the spec and checks that its value fitted.</summary>
     public void Pad(int start, long size, string f)
@@ -278,4 +278,18 @@ public ref struct FormatWriter
     /// <summary>Checks that a repeated field has the count the spec says.</summary>
     public static int CheckCount(int actual, long expected, string f) =>
         actual == expected ? actual : throw new EncodeException(f, $"has {actual} elements, the spec says {expected}");
+}
+
+/// <summary>Kaitai's integer division (floor) and modulo (non-negative for a positive divisor).</summary>
+public static class FormatMath
+{
+    public static long Div(long l, long r) =>
+        r == 0 ? throw new DecodeException("", -1, "division by zero in a spec expression") : (long)Math.Floor((decimal)l / r);
+
+    public static long Mod(long l, long r)
+    {
+        if (r == 0) throw new DecodeException("", -1, "modulo by zero in a spec expression");
+        long m = l % r;
+        return m < 0 ? m + Math.Abs(r) : m;
+    }
 }
