@@ -7,17 +7,19 @@ export class DecodeError extends Error {
   override name = 'DecodeError';
   readonly code = 'DECODE' as const;
   constructor(
-    readonly fieldPath: string,
+    public fieldPath: string,
     readonly offset: number,
     readonly reason: string,
   ) {
     super(`${fieldPath} at byte ${offset}: ${reason}`);
   }
 
-  /** The same error, seen from the enclosing field (`hikes[2]` + `.track[0].x`). */
+  /** Prefixes the enclosing field (`hikes[2]` + `.track[0].x`); the same error object, no new stack. */
   within(field: string, index?: number): DecodeError {
     const head = index === undefined ? field : `${field}[${index}]`;
-    return new DecodeError(this.fieldPath === '' ? head : `${head}.${this.fieldPath}`, this.offset, this.reason);
+    this.fieldPath = this.fieldPath === '' ? head : `${head}.${this.fieldPath}`;
+    this.message = `${this.fieldPath} at byte ${this.offset}: ${this.reason}`;
+    return this;
   }
 }
 
@@ -26,7 +28,7 @@ export class EncodeError extends Error {
   override name = 'EncodeError';
   readonly code = 'ENCODE' as const;
   constructor(
-    readonly fieldPath: string,
+    public fieldPath: string,
     readonly reason: string,
   ) {
     super(`${fieldPath}: ${reason}`);
@@ -34,7 +36,9 @@ export class EncodeError extends Error {
 
   within(field: string, index?: number): EncodeError {
     const head = index === undefined ? field : `${field}[${index}]`;
-    return new EncodeError(this.fieldPath === '' ? head : `${head}.${this.fieldPath}`, this.reason);
+    this.fieldPath = this.fieldPath === '' ? head : `${head}.${this.fieldPath}`;
+    this.message = `${this.fieldPath}: ${this.reason}`;
+    return this;
   }
 }
 

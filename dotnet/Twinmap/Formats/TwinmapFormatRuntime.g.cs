@@ -8,35 +8,38 @@ using System.Text;
 namespace Twinmap.Formats;
 
 /// <summary>Bytes that do not match a format: <see cref="FieldPath"/> names the field, <see cref="Offset"/> the byte.</summary>
-public sealed class DecodeException(string fieldPath, long offset, string reason)
-    : Exception($"{fieldPath} at byte {offset}: {reason}")
+public sealed class DecodeException(string fieldPath, long offset, string reason) : Exception
 {
     /// <summary>Always "DECODE", the same code as twinmap's TypeScript DecodeError.</summary>
     public string Code => "DECODE";
-    public string FieldPath { get; } = fieldPath;
+    public string FieldPath { get; private set; } = fieldPath;
     public long Offset { get; } = offset;
     public string Reason { get; } = reason;
+    public override string Message => $"{FieldPath} at byte {Offset}: {Reason}";
 
-    /// <summary>The same error, seen from the enclosing field.</summary>
+    /// <summary>Prefixes the enclosing field; the same exception object.</summary>
     public DecodeException Within(string field, int index = -1)
     {
         string head = index < 0 ? field : $"{field}[{index}]";
-        return new DecodeException(FieldPath.Length == 0 ? head : $"{head}.{FieldPath}", Offset, Reason);
+        FieldPath = FieldPath.Length == 0 ? head : $"{head}.{FieldPath}";
+        return this;
     }
 }
 
 /// <summary>A value that cannot be written in a format (out of range, wrong length, no room).</summary>
-public sealed class EncodeException(string fieldPath, string reason) : Exception($"{fieldPath}: {reason}")
+public sealed class EncodeException(string fieldPath, string reason) : Exception
 {
     /// <summary>Always "ENCODE", the same code as twinmap's TypeScript EncodeError.</summary>
     public string Code => "ENCODE";
-    public string FieldPath { get; } = fieldPath;
+    public string FieldPath { get; private set; } = fieldPath;
     public string Reason { get; } = reason;
+    public override string Message => $"{FieldPath}: {Reason}";
 
     public EncodeException Within(string field, int index = -1)
     {
         string head = index < 0 ? field : $"{field}[{index}]";
-        return new EncodeException(FieldPath.Length == 0 ? head : $"{head}.{FieldPath}", Reason);
+        FieldPath = FieldPath.Length == 0 ? head : $"{head}.{FieldPath}";
+        return this;
     }
 }
 
