@@ -20,7 +20,7 @@ export interface Options {
   build: boolean;
 }
 
-export const USAGE = `usage: npm run bench -- [options]
+export const USAGE = `usage: npm run bench -- [options]   (or: twinmap bench [options])
   --quick               short run (about a minute): 1 run, 10,000 round trips, 200 ms per size
   --cases a,b           ${ALL_CASES.join(',')} (default: all)
   --transports a,b      pair ids to run, e.g. pipe,uds (default: all that exist; the floor always runs)
