@@ -27,13 +27,15 @@ function leftovers(pid: number): string[] {
 
 describe('npm run demo (.NET 10)', () => {
   it('shares seed 003 TestData both ways under a named mutex and counts exactly, then cleans up', async () => {
-    const r = await execa('node', [join(repoRoot, 'dist', 'ts', 'demo', 'main.js')], { reject: false, cwd: repoRoot });
+    const demo = execa('node', [join(repoRoot, 'dist', 'ts', 'demo', 'main.js')], { reject: false, cwd: repoRoot });
+    const pid = demo.pid!;
+    const r = await demo;
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain('.NET │   Id=100,Age=20,Scores=60,61,62,63,64,65,66,67,68,69');
     expect(r.stdout).toContain('Node │   Id=100,Age=20,Scores=60,61,62,63,64,65,66,67,68,69');
     expect(r.stdout).toContain('.NET │   Id=100,Age=21,Scores=65,66,67,68,69,70,71,72,73,74');
     expect(r.stdout).toContain('✓ both sides see the same record');
     expect(r.stdout).toContain('counter = 20,000 (expected 20,000) ✓');
-    expect(leftovers(r.pid!)).toEqual([]);
+    expect(leftovers(pid)).toEqual([]);
   });
 });
