@@ -112,6 +112,8 @@ export interface Win32Native {
   /** CreateEventW (like new EventWaitHandle(initialState, mode, name)). */
   createEvent(name: string | null, manualReset: boolean, initialState: boolean): Win32Created;
   openEvent(name: string): Win32Handle;
+  /** NtQueryEvent: the event's kind and whether it is set, without consuming it. */
+  queryEvent(event: Win32Handle): { manualReset: boolean; signaled: boolean };
   processAlive(pid: number): boolean;
   /** Creation time in ms since the Unix epoch, or null if there is no such process. */
   processStartTime(pid: number): number | null;

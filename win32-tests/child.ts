@@ -1,5 +1,6 @@
 // A second Windows process for the tests: `node child.js <command> <args...>`. It prints one
 // JSON line per step on stdout (see helpers.ts Child).
+import { NamedEvent } from '../ts/event/named-event.js';
 import { native } from '../ts/native.js';
 
 const w = native.win32!;
@@ -31,6 +32,15 @@ switch (command) {
     say('ready');
     say('woke', { outcome: await ping.waitAsync(10_000) });
     pong.setEvent();
+    break;
+  }
+  // The same through the TS NamedEvent API: waits on args[0], sets args[1].
+  case 'named-event-echo': {
+    using ping = NamedEvent.open(args[0]!);
+    using pong = NamedEvent.open(args[1]!);
+    say('ready');
+    say('woke', { signaled: await ping.waitAsync(10_000) });
+    pong.set();
     break;
   }
   case 'exit':
