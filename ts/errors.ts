@@ -11,6 +11,7 @@ export type TwinmapErrorCode =
   | 'PERMISSION' // the OS refused access
   | 'INVALID_ARGUMENT' // a size, offset, timeout or option out of range
   | 'NOT_OWNER' // unlock of a mutex this thread does not hold
+  | 'WOULD_DEADLOCK' // a blocking call that could never return (e.g. lock() while this process's lockAsync() waits)
   | 'TIMEOUT' // a blocking call ran out of time where the API reports it as an error
   | 'DECODE' // bytes that do not match a format (field path + offset in the message)
   | 'ENCODE' // a value that cannot be written in a format
@@ -70,6 +71,14 @@ export class BadHeaderError extends TwinmapError {
   override name = 'BadHeaderError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('BAD_HEADER', message, options);
+  }
+}
+
+/** unlock() of a named mutex that this process (thread) does not hold. */
+export class NotOwnerError extends TwinmapError {
+  override name = 'NotOwnerError';
+  constructor(message: string) {
+    super('NOT_OWNER', message);
   }
 }
 

@@ -25,6 +25,28 @@ export interface NativeAddon {
   /** The same wait on a thread of its own, so the event loop keeps running. */
   FutexWaiter: new (buffer: ArrayBuffer, offset: number) => NativeFutexWaiter;
 
+  // --- named mutexes (flock.cc, pthread_mutex.cc, mutex_holder.cc) ---
+  /** flock(fd, op): true when taken, false when LOCK_NB was given and someone else holds it. */
+  flock(fd: number, op: number): boolean;
+  readonly flockOps: { readonly LOCK_SH: number; readonly LOCK_EX: number; readonly LOCK_UN: number; readonly LOCK_NB: number };
+  /** sizeof / alignof(pthread_mutex_t) of this platform's libc. */
+  readonly mutexSize: number;
+  readonly mutexAlign: number;
+  /** pthread_mutex_init with .NET's attributes: process-shared, robust, recursive. */
+  mutexInit(buffer: ArrayBuffer, offset: number): void;
+  /** timeoutMs < 0: lock; 0: trylock; > 0: timedlock (absolute CLOCK_REALTIME, like the PAL). */
+  mutexLock(buffer: ArrayBuffer, offset: number, timeoutMs: number): MutexCode;
+  mutexConsistent(buffer: ArrayBuffer, offset: number): void;
+  mutexUnlock(buffer: ArrayBuffer, offset: number): void;
+  mutexDestroy(buffer: ArrayBuffer, offset: number): void;
+  /** Acquires on a dedicated OS thread, holds until release(); onEvent is called once. */
+  MutexHolder: new (
+    buffer: ArrayBuffer,
+    offset: number,
+    timeoutMs: number,
+    onEvent: (kind: MutexHolderEvent, code: MutexCode, tid: number, errorCode: string | undefined) => void,
+  ) => NativeMutexHolder;
+
   // native/win32/*.cc (Windows only; undefined elsewhere). getpid/gettid/getsid above exist
   // there too: gettid is the Win32 thread id, getsid the Terminal Services session id.
   readonly win32?: Win32Native;
@@ -39,6 +61,19 @@ export interface NativeFutexWaiter {
   cancel(): void;
   /** Cancels, stops the thread, releases the buffer. Idempotent. */
   close(): void;
+}
+
+/** 0 acquired, 1 the owner died (EOWNERDEAD: call mutexConsistent, unless a holder did), 2 timed out. */
+export type MutexCode = 0 | 1 | 2;
+export type MutexHolderEvent = 'locked' | 'timeout' | 'cancelled' | 'error';
+
+export interface NativeMutexHolder {
+  /** Unlocks on the holder thread and waits for it to end. Only after the "locked" event. */
+  release(): void;
+  /** Stop waiting; a "cancelled" event follows (within 100 ms). */
+  cancel(): void;
+  /** After any event but "locked": reap the ended thread. */
+  join(): void;
 }
 
 export interface NativeMapping {

@@ -14,6 +14,7 @@ public static class TwinmapErrorCode
     public const string Permission = "PERMISSION";
     public const string InvalidArgument = "INVALID_ARGUMENT";
     public const string NotOwner = "NOT_OWNER";
+    public const string WouldDeadlock = "WOULD_DEADLOCK";
     public const string Timeout = "TIMEOUT";
     public const string Decode = "DECODE";
     public const string Encode = "ENCODE";

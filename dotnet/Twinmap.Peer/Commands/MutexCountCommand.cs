@@ -1,0 +1,59 @@
+using System.IO.MemoryMappedFiles;
+
+namespace Twinmap.Peer.Commands;
+
+/// <summary>
+/// mutex-count name=X file=path iterations=N [offset=0]: N locked read-increment-write cycles on
+/// an int32 counter in a file mapped the way an unmodified .NET app on Linux maps one
+/// (<c>MemoryMappedFile.CreateFromFile</c>), under <c>new Mutex(false, name)</c>.
+/// Reports "ready" {createdNew}, waits for a stdin line, then starts together with the test:
+/// sets int32 @offset+4 to 1 and spins until the test sets @offset+8 to 1, so both loops overlap.
+/// Counts, then reports "done" {abandoned, interleaved}: how often the counter had moved on since
+/// this side's last write (proof that the two sides really took turns).
+/// </summary>
+public sealed class MutexCountCommand : IPeerCommand
+{
+    public string Name => "mutex-count";
+
+    public int Run(PeerArgs args, PeerIO io)
+    {
+        string name = args.Get("name");
+        int iterations = args.GetInt("iterations");
+        long offset = args.GetLong("offset", 0);
+        using var mutex = new Mutex(false, name, out bool createdNew);
+        using var file = MemoryMappedFile.CreateFromFile(args.Get("file"), FileMode.Open, null, 0, MemoryMappedFileAccess.ReadWrite);
+        using var view = file.CreateViewAccessor(offset, 12, MemoryMappedFileAccess.ReadWrite);
+        io.Emit("ready", new { createdNew });
+        io.WaitLine();
+        view.Write(4, 1);
+        var spin = System.Diagnostics.Stopwatch.StartNew();
+        while (view.ReadInt32(8) != 1)
+        {
+            if (spin.ElapsedMilliseconds > 10_000) throw new TimeoutException("the test did not start counting");
+            Thread.SpinWait(10);
+        }
+        int abandoned = 0, interleaved = 0, last = -1;
+        for (int i = 0; i < iterations; i++)
+        {
+            try
+            {
+                mutex.WaitOne();
+            }
+            catch (AbandonedMutexException)
+            {
+                abandoned++;
+            }
+            int v = view.ReadInt32(0);
+            if (last >= 0 && v != last) interleaved++;
+            view.Write(0, v + 1);
+            last = v + 1;
+            mutex.ReleaseMutex();
+            // Work outside the lock, as real code has, so the two sides take turns (a futex waiter
+            // wakes slower than an unlocker can relock).
+            Thread.SpinWait(20);
+            if (i % 1000 == 999) Thread.Sleep(1);
+        }
+        io.Emit("done", new { iterations, abandoned, interleaved });
+        return 0;
+    }
+}

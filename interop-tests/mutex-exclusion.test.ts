@@ -1,0 +1,70 @@
+// Issue 2, test 3: mutual exclusion between Node (NamedMutex) and an unmodified .NET 10 program
+// (System.Threading.Mutex, Peer command mutex-count). Covers the .NET 6-10 layout ('net10'),
+// run against .NET 10 here.
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { NamedMutex } from '../ts/mutex/named-mutex.js';
+import { sharedMemoryPath } from '../ts/mutex/dotnet-shm.js';
+import { parseName } from '../ts/names.js';
+import { counterFile, uniqueMutexName } from './mutex-helpers.js';
+import { Peer } from './peer.js';
+
+const N = 20_000;
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+// Start together with the Peer (it sets @4, we set @8), then count; `interleaved` counts how
+// often the other side had moved the counter since our last write.
+function nodeCount(mutex: NamedMutex, view: DataView): { abandoned: number; interleaved: number } {
+  const deadline = Date.now() + 10_000;
+  while (view.getInt32(4, true) !== 1) {
+    if (Date.now() > deadline) throw new Error('the Peer did not start counting');
+  }
+  view.setInt32(8, 1, true);
+  let abandoned = 0;
+  let interleaved = 0;
+  let last = -1;
+  for (let i = 0; i < N; i++) {
+    if (mutex.lock() === 'abandoned') abandoned++;
+    const v = view.getInt32(0, true);
+    if (last >= 0 && v !== last) interleaved++;
+    view.setInt32(0, v + 1, true);
+    last = v + 1;
+    mutex.unlock();
+    // Work outside the lock, as real code has, so the two sides take turns (a futex waiter wakes
+    // slower than an unlocker can relock).
+    if (i % 32 === 31) Atomics.wait(pause, 0, 0, 0.2);
+  }
+  return { abandoned, interleaved };
+}
+
+describe('named mutex: mutual exclusion with .NET 10 (net10 layout)', () => {
+  for (const first of ['peer', 'node'] as const) {
+    it(`${N} locked increments on each side give exactly ${2 * N} (${first} creates the mutex)`, async () => {
+      const name = uniqueMutexName('excl');
+      using counter = counterFile();
+      let mutex: NamedMutex | undefined;
+      if (first === 'node') {
+        mutex = NamedMutex.openOrCreate(name);
+        expect(mutex.createdNew).toBe(true);
+      }
+      await using peer = Peer.start('mutex-count', { name, file: counter.path, iterations: N });
+      const ready = await peer.next('ready');
+      expect(ready['createdNew']).toBe(first === 'peer');
+      if (first === 'peer') {
+        mutex = NamedMutex.openOrCreate(name);
+        expect(mutex.createdNew).toBe(false);
+      }
+      peer.send('go');
+      const mine = nodeCount(mutex!, counter.view);
+      const done = await peer.next('done');
+      expect(done['abandoned']).toBe(0);
+      expect(mine.abandoned).toBe(0);
+      expect(counter.view.getInt32(0, true)).toBe(2 * N);
+      // The loops really overlapped: each side saw the other's increments between its own.
+      expect(mine.interleaved + Number(done['interleaved'])).toBeGreaterThan(0);
+      await peer.exited;
+      mutex!.close();
+      expect(existsSync(sharedMemoryPath(parseName(name)))).toBe(false);
+    });
+  }
+});

@@ -1,0 +1,187 @@
+// A dedicated OS thread that acquires a pthread mutex, keeps it, and releases it when told.
+//
+// Why: a robust recursive pthread mutex belongs to the OS thread that locked it and only that
+// thread may unlock it, and a blocking lock on the JS thread stalls the event loop. So an async
+// lock runs on its own thread for as long as it is held.
+//
+//   new MutexHolder(buffer, offset, timeoutMs, onEvent)
+//     onEvent(kind, code, tid, errorCode) is called exactly once on the JS thread, with kind
+//       "locked"    code 0 acquired / 1 owner died (already made consistent on this thread,
+//                   where glibc requires it); tid = gettid() of the holder thread
+//       "timeout"   the timeout passed
+//       "cancelled" cancel() came first (if the lock was taken meanwhile it was let go at once)
+//       "error"     errorCode is the errno name of a failed lock call
+//   release()  unlocks on the holder thread and joins it (returns after the unlock; throws its error)
+//   cancel()   stops waiting; the "cancelled" event follows within one wait slice (100 ms)
+//
+// The thread waits in timedlock slices so cancel() is seen; the mapping must stay mapped until
+// the event arrives (the TS layer keeps the file open until then). The ArrayBuffer is referenced
+// so garbage collection cannot unmap it meanwhile.
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "posix/pthread_mutex.h"
+
+namespace {
+
+constexpr double kSliceMs = 100;  // same as the PAL's poll-loop maximum sleep
+
+struct Event {
+  const char* kind;
+  int code;
+  long tid;
+  int err;
+};
+
+struct State {
+  pthread_mutex_t* mutex = nullptr;
+  double timeout_ms = -1;
+  std::atomic<bool> cancel{false};
+  std::atomic<bool> held{false};  // set before the "locked" event; release() needs it
+  std::mutex gate;
+  std::condition_variable wake;
+  bool release = false;  // guarded by gate
+  int unlock_error = 0;  // written by the thread before it ends
+  Napi::ThreadSafeFunction tsfn;
+};
+
+void CallJs(Napi::Env env, Napi::Function fn, Event* ev) {
+  if (env != nullptr && fn != nullptr) {
+    fn.Call({Napi::String::New(env, ev->kind), Napi::Number::New(env, ev->code),
+             Napi::Number::New(env, static_cast<double>(ev->tid)),
+             ev->err == 0 ? env.Undefined() : Napi::String::New(env, twinmap::ErrnoName(ev->err))});
+  }
+  delete ev;
+}
+
+void Report(State& s, const char* kind, int code, long tid, int err) {
+  // One event, then the function is released: a held lock does not keep the event loop alive.
+  s.tsfn.NonBlockingCall(new Event{kind, code, tid, err}, CallJs);
+  s.tsfn.Release();
+}
+
+void Run(std::shared_ptr<State> s) {
+  long tid = static_cast<long>(syscall(SYS_gettid));
+  using Clock = std::chrono::steady_clock;
+  auto end = Clock::now() + std::chrono::microseconds(static_cast<long long>(s->timeout_ms * 1000));
+  int rc;
+  for (;;) {
+    if (s->cancel.load()) return Report(*s, "cancelled", 0, tid, 0);
+    if (s->timeout_ms == 0) {
+      rc = pthread_mutex_trylock(s->mutex);
+    } else {
+      double slice = kSliceMs;
+      if (s->timeout_ms > 0) {
+        double left = std::chrono::duration<double, std::milli>(end - Clock::now()).count();
+        if (left <= 0) return Report(*s, "timeout", twinmap::kTimeout, tid, 0);
+        if (left < slice) slice = left;
+      }
+      struct timespec deadline = twinmap::DeadlineIn(slice);
+      rc = pthread_mutex_timedlock(s->mutex, &deadline);
+    }
+    if (rc == 0 || rc == EOWNERDEAD) break;
+    if (rc == EBUSY && s->timeout_ms == 0) return Report(*s, "timeout", twinmap::kTimeout, tid, 0);
+    if (rc != ETIMEDOUT) return Report(*s, "error", 0, tid, rc);
+  }
+  int code = twinmap::kAcquired;
+  if (rc == EOWNERDEAD) {
+    // pthread_mutex_consistent marks the caller as owner, so it must run here.
+    int err = pthread_mutex_consistent(s->mutex);
+    if (err != 0) {
+      pthread_mutex_unlock(s->mutex);
+      return Report(*s, "error", 0, tid, err);
+    }
+    code = twinmap::kOwnerDead;
+  }
+  if (s->cancel.load()) {
+    pthread_mutex_unlock(s->mutex);
+    return Report(*s, "cancelled", 0, tid, 0);
+  }
+  s->held.store(true);
+  Report(*s, "locked", code, tid, 0);
+  std::unique_lock<std::mutex> lk(s->gate);
+  s->wake.wait(lk, [&] { return s->release; });
+  s->unlock_error = pthread_mutex_unlock(s->mutex);
+}
+
+class MutexHolder : public Napi::ObjectWrap<MutexHolder> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "MutexHolder",
+                       {InstanceMethod<&MutexHolder::Release>("release"), InstanceMethod<&MutexHolder::Cancel>("cancel"),
+                        InstanceMethod<&MutexHolder::Join>("join")});
+  }
+
+  explicit MutexHolder(const Napi::CallbackInfo& info) : Napi::ObjectWrap<MutexHolder>(info) {
+    Napi::Env env = info.Env();
+    pthread_mutex_t* m = twinmap::MutexAt(env, info[0], info[1], "MutexHolder");
+    if (m == nullptr) return;
+    if (info.Length() < 4 || !info[2].IsNumber() || !info[3].IsFunction()) {
+      twinmap::ThrowType(env, "MutexHolder(buffer, offset, timeoutMs, onEvent) expects (ArrayBuffer, number, number, function)");
+      return;
+    }
+    buffer_ = Napi::Persistent(info[0].As<Napi::ArrayBuffer>());
+    state_ = std::make_shared<State>();
+    state_->mutex = m;
+    state_->timeout_ms = info[2].As<Napi::Number>().DoubleValue();
+    state_->tsfn = Napi::ThreadSafeFunction::New(env, info[3].As<Napi::Function>(), "twinmap.MutexHolder", 0, 1);
+    thread_ = std::thread(Run, state_);
+  }
+
+  ~MutexHolder() override {
+    // Collected while still running (the TS layer never lets that happen while held): stop
+    // waiting and let the thread end; a lock still held then is abandoned (EOWNERDEAD for the next).
+    if (thread_.joinable()) {
+      state_->cancel.store(true);
+      thread_.detach();
+    }
+  }
+
+ private:
+  Napi::Value Release(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!state_ || !thread_.joinable() || !state_->held.load()) return twinmap::ThrowErrno(env, EINVAL, "MutexHolder.release", "not holding");
+    {
+      std::lock_guard<std::mutex> lk(state_->gate);
+      state_->release = true;
+    }
+    state_->wake.notify_one();
+    thread_.join();
+    buffer_.Reset();
+    if (state_->unlock_error != 0) return twinmap::ThrowErrno(env, state_->unlock_error, "pthread_mutex_unlock");
+    return env.Undefined();
+  }
+
+  Napi::Value Cancel(const Napi::CallbackInfo& info) {
+    if (state_) state_->cancel.store(true);
+    return info.Env().Undefined();
+  }
+
+  // Called by TS from the event callback for every event but "locked": the thread has sent its
+  // only event and is ending, so this returns at once; nothing is left behind.
+  Napi::Value Join(const Napi::CallbackInfo& info) {
+    if (thread_.joinable()) thread_.join();
+    buffer_.Reset();
+    return info.Env().Undefined();
+  }
+
+  std::shared_ptr<State> state_;
+  std::thread thread_;
+  Napi::Reference<Napi::ArrayBuffer> buffer_;
+};
+
+void Register(Napi::Env env, Napi::Object exports) {
+  exports.Set("MutexHolder", MutexHolder::Define(env));
+}
+
+}  // namespace
+
+TWINMAP_MODULE(mutex_holder, Register);

@@ -1,0 +1,6 @@
+// twinmap's public API. Each area exports its part here.
+export * from './errors.js';
+export { parseName, type ParsedName, type NameScope } from './names.js';
+
+// named mutexes
+export { NamedMutex, type NamedMutexOptions, type LockResult, type MutexLayoutName } from './mutex/named-mutex.js';

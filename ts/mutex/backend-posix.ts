@@ -1,0 +1,207 @@
+// Linux backend: the named mutex is .NET's shared-memory file (dotnet-shm.ts) holding a robust,
+// process-shared, recursive pthread mutex and the owner fields of the chosen layout (layout.ts).
+//
+// Owner fields are written like .NET writes them, while the lock is held (so no other process
+// reads them concurrently in a way that matters): pid = getpid(), tid = gettid() of the thread
+// that holds the pthread mutex (the JS thread for lock(), the holder thread for lockOnThread()),
+// and the "invalid" values (all ones) on release. After every acquire the isAbandoned flag is
+// read and cleared: a live .NET process sets it when it closes its last handle, or its thread
+// ends, while holding the lock.
+import { endianness } from 'node:os';
+import { ClosedError, TwinmapError, fromOsError } from '../errors.js';
+import { native } from '../native.js';
+import type { ParsedName } from '../names.js';
+import type { Acquired, BackendOptions, Hold, MutexBackend, OsMutex, PendingLock } from './backend.js';
+import { SharedMemoryFile, sharedMemoryPath } from './dotnet-shm.js';
+import { INVALID_PID, type MutexLayout, layoutFor } from './layout.js';
+
+const LE = endianness() === 'LE';
+const INVALID_TID = 0xffff_ffff_ffff_ffffn;
+
+/** Owner/abandoned field access for one layout over one mapping. */
+export class OwnerFields {
+  constructor(
+    private readonly layout: MutexLayout,
+    private readonly view: DataView,
+  ) {}
+
+  setOwner(pid: number, tid: number): void {
+    this.view.setUint32(this.layout.ownerPidOffset, pid, LE);
+    if (this.layout.ownerTidBytes === 8) this.view.setBigUint64(this.layout.ownerTidOffset, BigInt(tid), LE);
+    else this.view.setUint32(this.layout.ownerTidOffset, tid, LE);
+  }
+
+  clearOwner(): void {
+    this.view.setUint32(this.layout.ownerPidOffset, INVALID_PID, LE);
+    if (this.layout.ownerTidBytes === 8) this.view.setBigUint64(this.layout.ownerTidOffset, INVALID_TID, LE);
+    else this.view.setUint32(this.layout.ownerTidOffset, 0xffff_ffff, LE);
+  }
+
+  get abandoned(): boolean {
+    return this.view.getUint8(this.layout.abandonedOffset) !== 0;
+  }
+
+  set abandoned(value: boolean) {
+    this.view.setUint8(this.layout.abandonedOffset, value ? 1 : 0);
+  }
+}
+
+function checkPlatform(layout: MutexLayout): void {
+  if (process.platform !== 'linux') {
+    throw new TwinmapError(
+      'UNSUPPORTED',
+      `named mutexes compatible with .NET are not supported on ${process.platform} yet (.NET uses file locks there, not pthread mutexes)`,
+    );
+  }
+  // .NET 6-10 on Linux arm/arm64 is built without pthread named mutexes (file locks instead), as
+  // far as its build scripts show; only x64 is verified here. .NET 11 uses pthread everywhere.
+  const ok = layout.name === 'net10' ? process.arch === 'x64' : process.arch === 'x64' || process.arch === 'arm64';
+  if (!ok) {
+    throw new TwinmapError(
+      'UNSUPPORTED',
+      `the ${layout.name} named-mutex layout is not supported on linux/${process.arch} (only verified where .NET uses a pthread mutex)`,
+    );
+  }
+}
+
+let jsThreadTid: number | undefined;
+const jsTid = (): number => (jsThreadTid ??= native.gettid());
+
+class PosixMutex implements OsMutex {
+  private readonly fields: OwnerFields;
+  private readonly buffer: ArrayBuffer;
+  private closed = false;
+
+  constructor(
+    private readonly file: SharedMemoryFile,
+    private readonly layout: MutexLayout,
+  ) {
+    this.buffer = file.buffer;
+    this.fields = new OwnerFields(layout, new DataView(this.buffer));
+  }
+
+  get created(): boolean {
+    return this.file.created;
+  }
+
+  get where(): string {
+    return this.file.path;
+  }
+
+  /** After the pthread lock is taken by thread `tid`: owner fields and the abandoned flag. */
+  private taken(ownerDied: boolean, hold: Hold): Acquired {
+    this.fields.setOwner(native.getpid(), hold.tid);
+    let abandoned = ownerDied;
+    if (this.fields.abandoned) {
+      this.fields.abandoned = false;
+      abandoned = true;
+    }
+    return { result: abandoned ? 'abandoned' : 'acquired', hold };
+  }
+
+  lock(timeoutMs: number): Acquired | 'timeout' {
+    this.check();
+    const off = this.layout.mutexOffset;
+    let code;
+    try {
+      code = native.mutexLock(this.buffer, off, timeoutMs);
+      if (code === 1) native.mutexConsistent(this.buffer, off);
+    } catch (e) {
+      throw fromOsError(e, `lock ${this.where}`);
+    }
+    if (code === 2) return 'timeout';
+    const tid = jsTid();
+    const hold: Hold = {
+      tid,
+      release: () => {
+        this.fields.clearOwner();
+        native.mutexUnlock(this.buffer, off);
+      },
+      abandon: () => {
+        this.fields.abandoned = true;
+        this.fields.clearOwner();
+        native.mutexUnlock(this.buffer, off);
+      },
+    };
+    return this.taken(code === 1, hold);
+  }
+
+  lockOnThread(timeoutMs: number): PendingLock {
+    this.check();
+    let cancelled = false;
+    let holder: InstanceType<typeof native.MutexHolder> | undefined;
+    const promise = new Promise<Acquired | 'timeout'>((resolve, reject) => {
+      holder = new native.MutexHolder(this.buffer, this.layout.mutexOffset, timeoutMs, (kind, code, tid, errorCode) => {
+        const h = holder!;
+        if (kind !== 'locked') {
+          h.join();
+          if (kind === 'timeout') resolve('timeout');
+          else if (kind === 'cancelled') reject(new ClosedError(`named mutex ${this.where}`));
+          else reject(fromOsError(Object.assign(new Error(`pthread_mutex_timedlock ${errorCode}`), { code: errorCode }), `lock ${this.where}`));
+          return;
+        }
+        if (cancelled) {
+          // Taken just before the thread saw cancel(): give it back untouched.
+          h.release();
+          reject(new ClosedError(`named mutex ${this.where}`));
+          return;
+        }
+        const hold: Hold = {
+          tid,
+          release: () => {
+            this.fields.clearOwner();
+            h.release();
+          },
+          abandon: () => {
+            this.fields.abandoned = true;
+            this.fields.clearOwner();
+            h.release();
+          },
+        };
+        resolve(this.taken(code === 1, hold));
+      });
+    });
+    return {
+      promise,
+      cancel: () => {
+        cancelled = true;
+        holder?.cancel();
+      },
+    };
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.file.close((lastUser, buffer) => {
+      if (lastUser) native.mutexDestroy(buffer, this.layout.mutexOffset);
+    });
+  }
+
+  private check(): void {
+    if (this.closed) throw new ClosedError(`named mutex ${this.where}`);
+  }
+}
+
+export const posixBackend: MutexBackend = {
+  key(name: ParsedName, options: BackendOptions): string {
+    void options; // one file per name whatever the layout; NamedMutex refuses mixing layouts
+    return sharedMemoryPath(name);
+  },
+
+  open(name: ParsedName, create: boolean, options: BackendOptions): OsMutex {
+    const layout = layoutFor(options.layout);
+    checkPlatform(layout);
+    const file = SharedMemoryFile.open(name, {
+      create,
+      usedBytes: layout.usedBytes,
+      initialize: (view, buffer) => {
+        native.mutexInit(buffer, layout.mutexOffset);
+        const fields = new OwnerFields(layout, view);
+        fields.clearOwner();
+        fields.abandoned = false;
+      },
+    });
+    return new PosixMutex(file, layout);
+  },
+};

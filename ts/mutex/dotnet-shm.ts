@@ -1,0 +1,298 @@
+// .NET's shared-memory file protocol on Linux (CoreCLR PAL sharedmemory.cpp, .NET 6-10; .NET 11
+// keeps it): the file behind a named mutex, how it is created, opened, kept alive and deleted.
+//
+//   /tmp/.dotnet/shm/{global | session<getsid()>}/<name>     (TMPDIR is ignored, as in .NET)
+//
+// - /tmp/.dotnet and /tmp/.dotnet/shm: created race-free (mkdtemp in /tmp, chmod 0777, rename).
+// - Creation/deletion lock: flock(LOCK_EX) on an fd of /tmp/.dotnet/shm, blocking, held only
+//   around open/create/close. Every lock on a file is taken while holding it, non-blocking.
+// - Liveness lock: each process with the file open holds flock(LOCK_SH) on it. If LOCK_EX|LOCK_NB
+//   succeeds, nobody uses the file: it is stale (re-initialised on create, deleted on open).
+// - Files 0666, directories 0777, chmod-ed explicitly so the umask cannot narrow them.
+// - The file is ftruncate-d to the used size rounded up to the page size (never shrunk).
+// - The last process to close unlinks the file and rmdirs the session directory.
+// Verified against .NET 10.0 on x64: dirs 0777, file 0666 and 4096 bytes, no lockfiles/ directory,
+// the session directory removed after the last close.
+import {
+  chmodSync,
+  closeSync,
+  constants,
+  fstatSync,
+  ftruncateSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  renameSync,
+  rmdirSync,
+  statSync,
+  unlinkSync,
+} from 'node:fs';
+import { BadHeaderError, NotFoundError, TwinmapError, fromOsError } from '../errors.js';
+import { native } from '../native.js';
+import type { NativeMapping } from '../native-types.js';
+import type { ParsedName } from '../names.js';
+import { HEADER_TYPE_MUTEX, HEADER_VERSION } from './layout.js';
+
+/** The root .NET hard-codes on Linux (not TMPDIR). Tests never change it. */
+export const SHARED_FILES_ROOT = '/tmp';
+const RUNTIME_DIR = `${SHARED_FILES_ROOT}/.dotnet`;
+const SHM_DIR = `${RUNTIME_DIR}/shm`;
+const DIR_MODE = 0o777;
+const FILE_MODE = 0o666;
+
+let sessionId: number | undefined;
+/** getsid() of this process, read once, like the PAL reads it at start-up. */
+export function currentSessionId(): number {
+  sessionId ??= native.getsid();
+  return sessionId;
+}
+
+export function scopeDirectory(name: ParsedName): string {
+  return `${SHM_DIR}/${name.scope === 'global' ? 'global' : `session${currentSessionId()}`}`;
+}
+
+/** The file .NET uses for this name, e.g. /tmp/.dotnet/shm/session1234/x. */
+export function sharedMemoryPath(name: ParsedName): string {
+  return `${scopeDirectory(name)}/${name.base}`;
+}
+
+function errno(e: unknown): string | undefined {
+  return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : undefined;
+}
+
+/** Makes /tmp/.dotnet or /tmp/.dotnet/shm exist with mode 0777, without any lock (as .NET does). */
+function ensureOpenDirectory(path: string): void {
+  try {
+    const st = statSync(path);
+    if (!st.isDirectory()) throw new TwinmapError('OS', `${path} exists and is not a directory`);
+    if ((st.mode & 0o777) !== DIR_MODE) {
+      try {
+        chmodSync(path, DIR_MODE);
+      } catch {
+        // Not ours to change; .NET's last resort is the same: owner rwx is enough.
+        if ((st.mode & 0o700) !== 0o700) throw new TwinmapError('PERMISSION', `${path} is not usable (mode ${(st.mode & 0o777).toString(8)})`);
+      }
+    }
+    return;
+  } catch (e) {
+    if (errno(e) !== 'ENOENT') throw e instanceof TwinmapError ? e : fromOsError(e, `stat ${path}`);
+  }
+  // Race-free creation: a private temp directory gets the right mode first, then takes the name.
+  const temp = mkdtempSync(`${SHARED_FILES_ROOT}/.dotnet.`);
+  try {
+    chmodSync(temp, DIR_MODE);
+    renameSync(temp, path);
+  } catch {
+    try {
+      rmdirSync(temp);
+    } catch {
+      // already gone
+    }
+    if (!statSync(path).isDirectory()) throw new TwinmapError('OS', `${path} could not be created`);
+  }
+}
+
+/** Session or global directory: created under the creation/deletion lock, mkdir then chmod. */
+function ensureScopeDirectory(path: string, create: boolean): boolean {
+  try {
+    const st = statSync(path);
+    if ((st.mode & 0o777) !== DIR_MODE && create) {
+      try {
+        chmodSync(path, DIR_MODE);
+      } catch {
+        // owner rwx is enough, as in .NET
+      }
+    }
+    return true;
+  } catch (e) {
+    if (errno(e) !== 'ENOENT') throw fromOsError(e, `stat ${path}`);
+  }
+  if (!create) return false;
+  try {
+    mkdirSync(path, DIR_MODE);
+  } catch (e) {
+    if (errno(e) !== 'EEXIST') throw fromOsError(e, `mkdir ${path}`);
+  }
+  chmodSync(path, DIR_MODE);
+  return true;
+}
+
+let shmDirFd: number | undefined;
+/** The fd whose flock is the creation/deletion lock; opened once, kept for the process. */
+function creationLockFd(): number {
+  if (shmDirFd === undefined) {
+    if ((statSync(SHARED_FILES_ROOT).mode & 0o700) !== 0o700) {
+      throw new TwinmapError('PERMISSION', `${SHARED_FILES_ROOT} lacks owner rwx; .NET cannot use it either`);
+    }
+    ensureOpenDirectory(RUNTIME_DIR);
+    ensureOpenDirectory(SHM_DIR);
+    shmDirFd = openSync(SHM_DIR, constants.O_RDONLY); // libuv adds O_CLOEXEC
+  }
+  return shmDirFd;
+}
+
+const { LOCK_EX, LOCK_SH, LOCK_UN, LOCK_NB } = native.flockOps;
+
+function withCreationLock<T>(fn: () => T): T {
+  const fd = creationLockFd();
+  native.flock(fd, LOCK_EX);
+  try {
+    return fn();
+  } finally {
+    native.flock(fd, LOCK_UN);
+  }
+}
+
+export interface OpenOptions {
+  /** Create the file if it does not exist (or is stale). */
+  readonly create: boolean;
+  /** Bytes of header + shared data; the file must have at least this many. */
+  readonly usedBytes: number;
+  /** Runs on a new (or stale, zeroed) file while the creation lock is still held. */
+  readonly initialize: (view: DataView, buffer: ArrayBuffer) => void;
+}
+
+/** One open .NET shared-memory file: the fd holding LOCK_SH and its mapping. */
+export class SharedMemoryFile {
+  private constructor(
+    readonly path: string,
+    readonly scopeDir: string,
+    private readonly fd: number,
+    private readonly mapping: NativeMapping,
+    /** True when this open created (or re-initialised a stale) file, like .NET's createdNew. */
+    readonly created: boolean,
+  ) {}
+
+  get buffer(): ArrayBuffer {
+    const b = this.mapping.buffer;
+    if (b === undefined) throw new TwinmapError('CLOSED', `${this.path} is closed`);
+    return b;
+  }
+
+  /**
+   * Opens (or creates) the file for `name`, following .NET's protocol step by step.
+   * Throws NotFoundError when opening something absent or stale, BadHeaderError when the file
+   * is too short or its header is not a version-1 mutex.
+   */
+  static open(name: ParsedName, options: OpenOptions): SharedMemoryFile {
+    const scopeDir = scopeDirectory(name);
+    const path = `${scopeDir}/${name.base}`;
+    return withCreationLock(() => {
+      if (!ensureScopeDirectory(scopeDir, options.create)) {
+        throw new NotFoundError(`named mutex ${JSON.stringify(name.original)} does not exist (no ${scopeDir})`);
+      }
+      let fd: number;
+      let created = false;
+      try {
+        fd = openSync(path, constants.O_RDWR);
+      } catch (e) {
+        if (errno(e) !== 'ENOENT') throw fromOsError(e, `open ${path}`);
+        if (!options.create) throw new NotFoundError(`named mutex ${JSON.stringify(name.original)} does not exist (no ${path})`, { osCode: 'ENOENT' });
+        try {
+          fd = openSync(path, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL, FILE_MODE);
+        } catch (e2) {
+          throw fromOsError(e2, `create ${path}`);
+        }
+        chmodSync(path, FILE_MODE); // defeat the umask, as .NET does
+        created = true;
+      }
+      let mapping: NativeMapping | undefined;
+      try {
+        let clear = false;
+        if (!created && native.flock(fd, LOCK_EX | LOCK_NB)) {
+          // Nobody holds LOCK_SH: the file is stale (its users died or were killed).
+          native.flock(fd, LOCK_UN);
+          if (!options.create) {
+            closeSync(fd);
+            fd = -1;
+            tryUnlink(path);
+            tryRmdir(scopeDir);
+            throw new NotFoundError(`named mutex ${JSON.stringify(name.original)} does not exist (${path} was stale and is removed)`);
+          }
+          created = true;
+          clear = true;
+        }
+        const total = Math.ceil(options.usedBytes / native.pageSize()) * native.pageSize();
+        const size = fstatSync(fd).size;
+        if (created) {
+          if (size < total) ftruncateSync(fd, total);
+        } else if (size < options.usedBytes) {
+          throw new BadHeaderError(
+            `named mutex file ${path} is ${size} bytes, shorter than the ${options.usedBytes} bytes a mutex needs`,
+          );
+        } else if (size < total) {
+          ftruncateSync(fd, total);
+        }
+        if (!native.flock(fd, LOCK_SH | LOCK_NB)) {
+          throw new TwinmapError('OS', `flock(LOCK_SH) on ${path} failed: another process holds it exclusively`);
+        }
+        mapping = new native.Mapping(fd, total, true);
+        const buffer = mapping.buffer!;
+        const view = new DataView(buffer);
+        if (created) {
+          if (clear) new Uint8Array(buffer, 0, options.usedBytes).fill(0);
+          view.setUint8(0, HEADER_TYPE_MUTEX);
+          view.setUint8(1, HEADER_VERSION);
+          options.initialize(view, buffer);
+        } else {
+          // Only bytes 0 and 1 are checked: .NET leaves bytes 2..7 unwritten, and a real .NET 10 file
+          // has non-zero garbage there (seen: 00 01 02 2d e0 7f 00 00).
+          const type = view.getUint8(0);
+          const version = view.getUint8(1);
+          if (type !== HEADER_TYPE_MUTEX || version !== HEADER_VERSION) {
+            throw new BadHeaderError(
+              `named mutex file ${path} has header type ${type} version ${version} at offset 0; expected type ${HEADER_TYPE_MUTEX} (mutex) version ${HEADER_VERSION}`,
+            );
+          }
+        }
+        return new SharedMemoryFile(path, scopeDir, fd, mapping, created);
+      } catch (e) {
+        mapping?.unmap();
+        if (fd >= 0) closeSync(fd);
+        if (created) {
+          tryUnlink(path);
+          tryRmdir(scopeDir);
+        }
+        throw e instanceof TwinmapError ? e : fromOsError(e, `open named mutex file ${path}`);
+      }
+    });
+  }
+
+  /**
+   * Closes this process's use of the file. `beforeUnmap(lastUser)` runs under the creation
+   * lock while the memory is still mapped (abandon a held lock; destroy the mutex if last).
+   * The last user deletes the file and its session directory.
+   */
+  close(beforeUnmap: (lastUser: boolean, buffer: ArrayBuffer) => void): void {
+    withCreationLock(() => {
+      native.flock(this.fd, LOCK_UN);
+      const lastUser = native.flock(this.fd, LOCK_EX | LOCK_NB);
+      try {
+        beforeUnmap(lastUser, this.buffer);
+      } finally {
+        this.mapping.unmap();
+        closeSync(this.fd);
+        if (lastUser) {
+          tryUnlink(this.path);
+          tryRmdir(this.scopeDir); // fails quietly while other names live there
+        }
+      }
+    });
+  }
+}
+
+function tryUnlink(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone
+  }
+}
+
+function tryRmdir(path: string): void {
+  try {
+    rmdirSync(path);
+  } catch {
+    // not empty, or gone
+  }
+}
