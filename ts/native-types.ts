@@ -105,6 +105,12 @@ export interface Win32Handle {
   waitAsync(timeoutMs: number): Promise<Win32WaitOutcome | 'canceled'>;
   /** Ends a pending waitAsync with "canceled". */
   cancelWaitAsync(): void;
+  /** wait() run on the wait thread, the JS thread blocked meanwhile: what it acquires, that thread owns. */
+  waitOnThread(timeoutMs: number): Win32WaitOutcome;
+  /** The wait thread's OS id (starts it if needed). */
+  readonly waitThreadId: number;
+  /** Ends the wait thread; a mutex it owns becomes abandoned for its next waiter. */
+  endWaitThread(): void;
   releaseMutex(): void;
   releaseMutexOnWaitThread(): void;
   setEvent(): void;

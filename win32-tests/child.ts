@@ -1,10 +1,14 @@
 // A second Windows process for the tests: `node child.js <command> <args...>`. It prints one
 // JSON line per step on stdout (see helpers.ts Child).
 import { NamedEvent } from '../ts/event/named-event.js';
+import { createInterface } from 'node:readline';
+import { NamedMutex } from '../ts/mutex/named-mutex.js';
 import { native } from '../ts/native.js';
 
 const w = native.win32!;
 const [command, ...args] = process.argv.slice(2);
+const stdinLines = createInterface({ input: process.stdin });
+const nextLine = () => new Promise<string>((resolve) => stdinLines.once('line', resolve));
 const say = (event: string, fields: Record<string, unknown> = {}) => console.log(JSON.stringify({ event, ...fields }));
 
 switch (command) {
@@ -43,6 +47,32 @@ switch (command) {
     pong.set();
     break;
   }
+  // NamedMutex.openOrCreate(args[0]).lock(); waits for a line, then unlocks (if not killed first).
+  case 'named-mutex-hold': {
+    using m = NamedMutex.openOrCreate(args[0]!);
+    say('locked', { result: args[1] === 'async' ? await m.lockAsync() : m.lock() });
+    await nextLine();
+    m.unlock();
+    say('released');
+    break;
+  }
+  // args[2] locked read-increment-write cycles of the u32 at 0 of mapping args[1] under mutex args[0].
+  case 'named-mutex-count': {
+    using m = NamedMutex.openOrCreate(args[0]!);
+    const view = new w.MapView(w.openFileMapping(args[1]!, true), true);
+    const dv = new DataView(view.buffer!);
+    const n = Number(args[2]);
+    say('ready');
+    await nextLine();
+    for (let i = 0; i < n; i++) {
+      const r = i % 2 === 0 ? m.lock() : await m.lockAsync();
+      if (r !== 'acquired') throw new Error(`lock: ${r}`);
+      dv.setUint32(0, dv.getUint32(0, true) + 1, true);
+      m.unlock();
+    }
+    say('done');
+    break;
+  }
   case 'exit':
     say('bye');
     break;
@@ -50,3 +80,4 @@ switch (command) {
     say('error', { message: `unknown command ${command}` });
     process.exitCode = 64;
 }
+stdinLines.close();
