@@ -1,9 +1,12 @@
 // Shared by the mutex interop tests: unique names and a counter file both sides map.
+import { execa } from 'execa';
 import { closeSync, ftruncateSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { native } from '../ts/native.js';
 import type { NativeMapping } from '../ts/native-types.js';
+import { repoRoot } from './peer.js';
 
 /** A mutex name no other test run on this machine uses. */
 export function uniqueMutexName(tag: string): string {
@@ -27,4 +30,52 @@ export function counterFile(): { path: string; view: DataView; mapping: NativeMa
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Starts fixtures/mutex-child.mjs: a Node process that locks `name` and reports JSON lines. */
+export function startNodeChild(name: string, how: 'lock' | 'lockAsync', layout = 'net10') {
+  const child = execa(process.execPath, [join(repoRoot, 'interop-tests', 'fixtures', 'mutex-child.mjs'), name, how, layout], {
+    stdin: 'pipe',
+    reject: false,
+    buffer: false,
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const events: Array<Record<string, unknown>> = [];
+  const waiters: Array<() => void> = [];
+  lines.on('line', (l) => {
+    events.push(JSON.parse(l) as Record<string, unknown>);
+    for (const w of waiters.splice(0)) w();
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = child.then(() => undefined);
+  return {
+    async next(event: string, timeoutMs = 20_000): Promise<Record<string, unknown>> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const i = events.findIndex((e) => e['event'] === event);
+        if (i >= 0) return events.splice(i, 1)[0]!;
+        if (child.exitCode !== null || Date.now() > deadline) throw new Error(`node child: no '${event}' event; stderr: ${stderr}`);
+        await new Promise<void>((r) => {
+          const t = setTimeout(r, 50);
+          waiters.push(() => (clearTimeout(t), r()));
+        });
+      }
+    },
+    send(line: string) {
+      child.stdin!.write(`${line}\n`);
+    },
+    async kill() {
+      child.kill('SIGKILL');
+      await exited;
+    },
+    async [Symbol.asyncDispose]() {
+      if (child.exitCode === null) await this.kill();
+    },
+  };
+}
+
+/** Compiles ts/ to dist/ (what the Node child imports), as `npm ci` does. */
+export async function buildDist(): Promise<void> {
+  await execa('npx', ['tsc', '-p', join(repoRoot, 'tsconfig.build.json')], { cwd: repoRoot });
 }

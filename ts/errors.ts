@@ -82,6 +82,30 @@ export class NotOwnerError extends TwinmapError {
   }
 }
 
+/** The process on the other side of a channel died or closed; the operation did not happen. */
+export class PeerGoneError extends TwinmapError {
+  override name = 'PeerGoneError';
+  constructor(message: string) {
+    super('PEER_GONE', message);
+  }
+}
+
+/** A record larger than a channel can ever hold. */
+export class TooLargeError extends TwinmapError {
+  override name = 'TooLargeError';
+  constructor(message: string) {
+    super('TOO_LARGE', message);
+  }
+}
+
+/** A blocking call that reports running out of time as an error (e.g. a channel send). */
+export class TimeoutError extends TwinmapError {
+  override name = 'TimeoutError';
+  constructor(message: string) {
+    super('TIMEOUT', message);
+  }
+}
+
 /** Turns an error thrown by the addon (errno-shaped, like Node's fs errors) into a typed error. */
 export function fromOsError(e: unknown, what: string): TwinmapError {
   if (e instanceof TwinmapError) return e;

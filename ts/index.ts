@@ -4,3 +4,7 @@ export { parseName, type ParsedName, type NameScope } from './names.js';
 
 // named mutexes
 export { NamedMutex, type NamedMutexOptions, type LockResult, type MutexLayoutName } from './mutex/named-mutex.js';
+
+// named events and channels
+export { NamedEvent, type NamedEventOptions } from './event/named-event.js';
+export { Channel, type ChannelOptions, type PeerGone } from './channel/channel.js';

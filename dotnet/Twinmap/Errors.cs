@@ -48,3 +48,9 @@ public sealed class AlreadyExistsException(string message, Exception? inner = nu
 /// <summary>Shared memory or a file whose header or layout is not what it must be.</summary>
 public sealed class BadHeaderException(string message, Exception? inner = null)
     : TwinmapException(TwinmapErrorCode.BadHeader, message, inner);
+
+/// <summary>The process on the other side of a channel died or closed; the operation did not happen.</summary>
+public sealed class PeerGoneException(string message) : TwinmapException(TwinmapErrorCode.PeerGone, message);
+
+/// <summary>A record larger than a channel can ever hold.</summary>
+public sealed class TooLargeException(string message) : TwinmapException(TwinmapErrorCode.TooLarge, message);

@@ -9,6 +9,12 @@ internal static partial class MutexPeer
     [LibraryImport("libc", EntryPoint = "gettid")]
     private static partial int GetTid();
 
+    [LibraryImport("libc", EntryPoint = "getsid")]
+    private static partial int GetSid(int pid);
+
+    /// <summary>The session id (what picks .NET's session directory), for scope checks.</summary>
+    public static long SessionId() => OperatingSystem.IsLinux() ? GetSid(0) : -1;
+
     /// <summary>The OS thread id (what .NET ≤10 writes as the owner tid), for layout checks.</summary>
     public static long OsThreadId() => OperatingSystem.IsLinux() ? GetTid() : Environment.CurrentManagedThreadId;
 

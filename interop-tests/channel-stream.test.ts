@@ -1,0 +1,99 @@
+// Channels between Node and the .NET Peer (.NET 10): 10^6 records of random sizes each way
+// (1 B to more than half the ring), each checked (checksum, per-writer sequence), and several
+// writers (Node and .NET mixed) into one reader. Rates are printed, not asserted.
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Channel } from '../ts/channel/channel.js';
+import { fill, OrderCheck, Sizes } from './channel-records.js';
+import { Peer } from './peer.js';
+
+const CAPACITY = 64 * 1024;
+const MAX_LARGE = 40 * 1024; // > half the ring
+const N = 1_000_000;
+
+const made: string[] = [];
+function uniq(tag: string): string {
+  const n = `twinmap-it-${tag}-${randomBytes(6).toString('hex')}`;
+  made.push(n);
+  return n;
+}
+afterEach(() => {
+  for (const n of made.splice(0)) Channel.unlink(n);
+});
+
+function rate(what: string, count: number, bytes: number, ms: number): void {
+  console.log(`${what}: ${count} records, ${(bytes / 1e6).toFixed(1)} MB in ${ms.toFixed(0)} ms = ${((count / ms) * 1000 / 1e6).toFixed(2)} M records/s, ${(bytes / 1e3 / ms).toFixed(2)} GB/s`);
+}
+
+describe('channel streams, Node <-> .NET', () => {
+  it(`Node -> .NET: ${N} records, 1 B .. ${MAX_LARGE} B through a ${CAPACITY} B ring, none lost, none twice, in order`, async () => {
+    const name = uniq('n2d');
+    using tx = Channel.create(name, { capacity: CAPACITY });
+    await using peer = Peer.start('channel-receive', { name, count: N, writers: 1, timeoutMs: 30_000 });
+    await peer.next('ready');
+    const sizes = new Sizes(7, 1, 256, MAX_LARGE);
+    const buf = new Uint8Array(tx.maxMessageSize);
+    let bytes = 0;
+    const t0 = performance.now();
+    for (let i = 0; i < N; i++) {
+      const size = sizes.nextSize();
+      const rec = buf.subarray(0, size);
+      fill(rec, 0, i);
+      tx.send(rec, 30_000);
+      bytes += size;
+    }
+    const done = await peer.next('done', 120_000);
+    rate('Node -> .NET', N, bytes, performance.now() - t0);
+    expect(done).toMatchObject({ received: N, bytes });
+  });
+
+  it(`.NET -> Node: ${N} records, the same checks, Node reading views into the ring`, async () => {
+    const name = uniq('d2n');
+    using rx = Channel.create(name, { capacity: CAPACITY });
+    expect(rx.tryReceive()).toBeUndefined(); // attach as the reader
+    await using peer = Peer.start('channel-send', { name, count: N, writer: 0, seed: 11, minSize: 1, maxSmall: 256, maxLarge: MAX_LARGE, timeoutMs: 30_000 });
+    await peer.next('ready');
+    const order = new OrderCheck(0);
+    const t0 = performance.now();
+    for (let i = 0; i < N; i++) {
+      const rec = rx.receiveView(30_000);
+      if (rec === undefined) throw new Error(`record ${i} did not come within 30 s`);
+      order.accept(rec);
+    }
+    rate('.NET -> Node', N, order.bytes, performance.now() - t0);
+    const done = await peer.next('done', 60_000);
+    expect(done).toMatchObject({ sent: N, bytes: order.bytes });
+    expect(order.next.get(0)).toBe(N);
+    expect(rx.tryReceive()).toBeUndefined();
+  });
+
+  it('several writers (2 .NET processes + 2 Node handles) into one .NET reader: every record once, in order per writer', async () => {
+    const name = uniq('mw');
+    const per = 100_000;
+    using chan = Channel.create(name, { capacity: CAPACITY });
+    await using reader = Peer.start('channel-receive', { name, count: 4 * per, writers: 4, timeoutMs: 30_000 });
+    await reader.next('ready');
+    const dotnet = [2, 3].map((writer) =>
+      Peer.start('channel-send', { name, count: per, writer, seed: writer * 101, minSize: 12, maxSmall: 300, maxLarge: MAX_LARGE, timeoutMs: 30_000 }),
+    );
+    const nodeWriters = [0, 1].map(async (writer) => {
+      using tx = Channel.open(name);
+      const sizes = new Sizes(writer + 5, 12, 300, MAX_LARGE);
+      const buf = new Uint8Array(tx.maxMessageSize);
+      for (let i = 0; i < per; i++) {
+        const rec = buf.subarray(0, sizes.nextSize());
+        fill(rec, writer, i);
+        if (!tx.trySend(rec)) await tx.sendAsync(rec, 30_000);
+        if ((i & 255) === 0) await new Promise((r) => setImmediate(r)); // let the other Node writer in
+      }
+    });
+    const t0 = performance.now();
+    await Promise.all(nodeWriters);
+    for (const p of dotnet) await p.next('done', 120_000);
+    const done = await reader.next('done', 120_000);
+    rate('4 writers -> .NET reader', 4 * per, Number(done['bytes']), performance.now() - t0);
+    expect(done).toMatchObject({ received: 4 * per });
+    for (const p of dotnet) await p[Symbol.asyncDispose]();
+    expect(chan.writers()).toEqual([]); // every writer freed its slot
+  });
+});

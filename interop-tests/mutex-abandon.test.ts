@@ -1,0 +1,68 @@
+// Issue 2, test 4: abandonment both ways between Node and .NET 10 (net10 layout).
+// Two sources of "abandoned", both covered: the owner process dies (kernel robust list:
+// EOWNERDEAD), and a live process closes its last handle while holding (.NET's Abandon():
+// the isAbandoned byte in the file).
+import { beforeAll, describe, expect, it } from 'vitest';
+import { NamedMutex } from '../ts/mutex/named-mutex.js';
+import { buildDist, startNodeChild, uniqueMutexName } from './mutex-helpers.js';
+import { Peer } from './peer.js';
+
+beforeAll(buildDist);
+
+describe('named mutex abandonment with .NET 10 (net10 layout)', () => {
+  for (const how of ['lock', 'lockAsync'] as const) {
+    it(`the Peer is SIGKILLed holding it: Node's next ${how}() reports 'abandoned' and owns it`, async () => {
+      const name = uniqueMutexName('abandon-peer');
+      await using peer = Peer.start('mutex-hold', { name });
+      expect((await peer.next('locked'))['result']).toBe('acquired');
+      using mutex = NamedMutex.openOrCreate(name); // open before the kill, or the file is stale
+      expect(mutex.tryLock()).toBe('timeout');
+      peer.kill('SIGKILL');
+      await peer.exited;
+      expect(how === 'lock' ? mutex.lock(10_000) : await mutex.lockAsync(10_000)).toBe('abandoned');
+      mutex.unlock();
+      expect(mutex.lock(1000)).toBe('acquired'); // consistent again: abandonment is reported once
+      mutex.unlock();
+    });
+  }
+
+  for (const how of ['lock', 'lockAsync'] as const) {
+    it(`a Node child holding it (${how}) is SIGKILLed: the Peer gets AbandonedMutexException`, async () => {
+      const name = uniqueMutexName('abandon-node');
+      await using child = startNodeChild(name, how);
+      expect((await child.next('locked'))['result']).toBe('acquired');
+      await using peer = Peer.start('mutex-hold', { name, step: 1, timeout: 10_000 });
+      expect((await peer.next('opened'))['createdNew']).toBe(false);
+      await child.kill();
+      peer.send('go');
+      expect((await peer.next('locked'))['result']).toBe('abandoned');
+      peer.send('release');
+      await peer.next('released');
+    });
+  }
+
+  it('Node closes while holding (process alive): the Peer gets AbandonedMutexException', async () => {
+    const name = uniqueMutexName('abandon-close');
+    await using child = startNodeChild(name, 'lock');
+    await child.next('locked');
+    await using peer = Peer.start('mutex-hold', { name, step: 1, timeout: 10_000 });
+    await peer.next('opened');
+    child.send('close');
+    await child.next('closed');
+    peer.send('go');
+    expect((await peer.next('locked'))['result']).toBe('abandoned');
+    peer.send('release');
+    await peer.next('released');
+  });
+
+  it('the Peer disposes its Mutex while holding it (process alive): Node reports abandoned', async () => {
+    const name = uniqueMutexName('abandon-dispose');
+    await using peer = Peer.start('mutex-hold', { name, release: 'abandon' });
+    await peer.next('locked');
+    using mutex = NamedMutex.openOrCreate(name);
+    peer.send('dispose');
+    await peer.next('closed');
+    expect(mutex.lock(10_000)).toBe('abandoned'); // from the isAbandoned byte, not a dead owner
+    mutex.unlock();
+  });
+});

@@ -1,0 +1,153 @@
+import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BadHeaderError } from '../errors.js';
+import { Channel } from './channel.js';
+
+const made: string[] = [];
+function uniq(): string {
+  const n = `twinmap-test-ch-${randomBytes(6).toString('hex')}`;
+  made.push(n);
+  return n;
+}
+afterEach(() => {
+  for (const n of made.splice(0)) Channel.unlink(n);
+});
+
+describe('Channel (one process, two handles)', () => {
+  it('delivers records whole and in order, across many wraps of the ring', () => {
+    const name = uniq();
+    using rx = Channel.create(name, { capacity: 4096 });
+    using tx = Channel.open(name);
+    expect(tx.capacity).toBe(4096);
+    let sent = 0;
+    let got = 0;
+    const sizes: number[] = [];
+    for (let i = 0; i < 3000; i++) sizes.push(i % 7 === 0 ? 2500 : (i * 37) % 300);
+    while (got < sizes.length) {
+      while (sent < sizes.length) {
+        const data = new Uint8Array(sizes[sent]!).fill(sent & 0xff);
+        if (!tx.trySend(data)) break;
+        sent++;
+      }
+      const r = rx.receive(0);
+      if (r === undefined) continue;
+      expect(r.length).toBe(sizes[got]);
+      expect(r.every((b) => b === (got & 0xff))).toBe(true);
+      got++;
+    }
+    expect(rx.receive(0)).toBeUndefined();
+  });
+
+  it('a view stays valid until the next receive; then its space is released', () => {
+    const name = uniq();
+    using rx = Channel.create(name, { capacity: 4096 });
+    using tx = Channel.open(name);
+    tx.send(new Uint8Array(3000).fill(1));
+    const v = rx.receiveView(0)!;
+    expect(v.length).toBe(3000);
+    expect(tx.trySend(new Uint8Array(3000))).toBe(false); // the view still holds the space
+    expect(v[2999]).toBe(1);
+    expect(rx.receiveView(0)).toBeUndefined(); // releases the view
+    expect(tx.trySend(new Uint8Array(3000).fill(2))).toBe(true);
+    expect(rx.receive(0)![0]).toBe(2);
+  });
+
+  it('refuses a record larger than the ring with TOO_LARGE; the largest one fits', () => {
+    const name = uniq();
+    using rx = Channel.create(name, { capacity: 4096 });
+    using tx = Channel.open(name);
+    expect(() => tx.send(new Uint8Array(4089))).toThrow(expect.objectContaining({ code: 'TOO_LARGE' }));
+    tx.send(new Uint8Array(100)); // move the head off 0 so the big one must wrap
+    expect(rx.receive(0)!.length).toBe(100);
+    // It cannot fit before the ring's end: the writer publishes a wrap frame and waits for the
+    // reader to pass it (here the reader is this thread, so: try, let the reader skip, send).
+    expect(tx.trySend(new Uint8Array(4088).fill(9))).toBe(false);
+    expect(rx.receive(0)).toBeUndefined();
+    tx.send(new Uint8Array(4088).fill(9), 1000);
+    expect(rx.receive(0)!.length).toBe(4088);
+  });
+
+  it('a full ring: send times out with TIMEOUT; a closed reader makes it PEER_GONE', () => {
+    const name = uniq();
+    using rx = Channel.create(name, { capacity: 4096 });
+    using tx = Channel.open(name);
+    expect(rx.receive(0)).toBeUndefined(); // attach as the reader
+    tx.send(new Uint8Array(4000));
+    const t0 = performance.now();
+    expect(() => tx.send(new Uint8Array(200), 50)).toThrow(expect.objectContaining({ code: 'TIMEOUT' }));
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(45);
+    rx.close();
+    expect(() => tx.send(new Uint8Array(200), 50)).toThrow(expect.objectContaining({ code: 'PEER_GONE' }));
+  });
+
+  it('a second reader is refused', () => {
+    const name = uniq();
+    using rx = Channel.create(name, { capacity: 4096 });
+    using rx2 = Channel.open(name);
+    rx.receive(0);
+    expect(() => rx2.receive(0)).toThrow(expect.objectContaining({ code: 'ALREADY_EXISTS' }));
+  });
+
+  it('async: receiveAsync, iteration and the message event', async () => {
+    const name = uniq();
+    using rx = Channel.create(name, { capacity: 8192 });
+    using tx = Channel.open(name);
+    const p = rx.receiveAsync(5000);
+    setTimeout(() => tx.send(Uint8Array.of(1, 2, 3)), 20);
+    expect([...(await p)!]).toEqual([1, 2, 3]);
+    expect(await rx.receiveAsync(20)).toBeUndefined();
+    const got: number[] = [];
+    const done = new Promise<void>((resolve) => {
+      rx.on('message', (m: Uint8Array) => {
+        got.push(m[0]!);
+        if (got.length === 3) resolve();
+      });
+    });
+    for (let i = 0; i < 3; i++) await tx.sendAsync(Uint8Array.of(i), 1000);
+    await done;
+    rx.removeAllListeners('message');
+    expect(got).toEqual([0, 1, 2]);
+  });
+
+  it('sendAsync waits for room without blocking, then delivers', async () => {
+    const name = uniq();
+    using rx = Channel.create(name, { capacity: 4096 });
+    using tx = Channel.open(name);
+    rx.receive(0);
+    tx.send(new Uint8Array(4000));
+    const p = tx.sendAsync(new Uint8Array(500).fill(7), 5000);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(rx.receive(0)!.length).toBe(4000);
+    await p;
+    expect(rx.receive(1000)![0]).toBe(7);
+  });
+
+  it('garbage header: typed BAD_HEADER on open, for random bytes and for bad fields', () => {
+    const name = uniq();
+    writeFileSync(`/dev/shm/${name}`, randomBytes(1024 + 4096));
+    expect(() => Channel.open(name)).toThrow(BadHeaderError);
+    const good = uniq();
+    Channel.create(good, { capacity: 4096 }).close();
+    const path = `/dev/shm/${good}`;
+    const bytes = Buffer.from(readFileSync(path));
+    bytes.writeUInt32LE(12345, 8); // capacity not a power of two
+    writeFileSync(path, bytes);
+    expect(() => Channel.open(good)).toThrow(/capacity 12345/);
+    bytes.writeUInt32LE(4096, 8);
+    bytes.writeUInt32LE(8000, 64); // head far past tail
+    writeFileSync(path, bytes);
+    expect(() => Channel.open(good)).toThrow(/head 8000/);
+  });
+
+  it('a corrupt frame in the ring is BAD_HEADER for the reader, not a crash', () => {
+    const name = uniq();
+    using rx = Channel.create(name, { capacity: 4096 });
+    using tx = Channel.open(name);
+    tx.send(new Uint8Array(16));
+    const fd = openSync(`/dev/shm/${name}`, 'r+');
+    writeSync(fd, Buffer.from([0xff, 0xff, 0xff, 0x7f]), 0, 4, 1024); // length of frame 0
+    closeSync(fd);
+    expect(() => rx.receive(0)).toThrow(/corrupt ring/);
+  });
+});

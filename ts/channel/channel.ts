@@ -1,0 +1,680 @@
+// A shared-memory message channel between processes (Node and .NET alike): a named region
+// holding a header and a ring of length-prefixed records, many writers and one reader.
+// The protocol is formats/CHANNEL.md; the .NET twin is dotnet/Twinmap/Channel.cs.
+//
+// Every word shared with other processes is accessed with Atomics on an Int32Array over the
+// mapping. The mapping is a plain (external) ArrayBuffer; V8's Atomics builtins use the same
+// locked instructions for it as for a SharedArrayBuffer (checked in the x64 node binary:
+// Builtins_AtomicsCompareExchange/Add use `lock cmpxchg`, AtomicsStore uses `xchg`), and
+// interop-tests/event.test.ts shows no increment lost between Node and .NET.
+import { EventEmitter } from 'node:events';
+import { BadHeaderError, ClosedError, PeerGoneError, TimeoutError, TooLargeError, TwinmapError } from '../errors.js';
+import { isAlive, selfStartTime } from '../liveness.js';
+import { native } from '../native.js';
+import type { NativeFutexWaiter } from '../native-types.js';
+import { openRegion, unlinkRegion, type OpenMode, type Region } from '../shm-region.js';
+import * as L from './layout.js';
+
+export interface ChannelOptions {
+  /** Ring bytes for a new channel: a power of two, 4 KiB .. 1 GiB (default 1 MiB). */
+  capacity?: number;
+  /** How long a wait spins before it sleeps in the kernel, in microseconds (default 50; 0: never spin). */
+  spinMicros?: number;
+  /** How often a sleeping side checks that its peers are alive, in ms (default 250). */
+  peerCheckMs?: number;
+}
+
+/** A process on the other side of the channel that died or closed. */
+export interface PeerGone {
+  readonly role: 'reader' | 'writer';
+  readonly pid: number;
+  /** A writer that died holding the write lock (mid-record): the lock was released. */
+  readonly heldLock?: boolean;
+}
+
+type TryResult = 'ok' | 'locked' | 'full';
+
+const DEFAULT_CAPACITY = 1 << 20;
+const slotPidIndex = (slot: number) => (L.OFF_WRITERS + slot * L.WRITER_SLOT_SIZE) / 4;
+const slotStartOffset = (slot: number) => L.OFF_WRITERS + slot * L.WRITER_SLOT_SIZE + 8;
+
+function deadlineOf(timeoutMs: number): number {
+  if (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs)) {
+    throw new TwinmapError('INVALID_ARGUMENT', `timeoutMs must be a number (Infinity or < 0: no limit), got ${String(timeoutMs)}`);
+  }
+  return timeoutMs < 0 || timeoutMs === Infinity ? Infinity : performance.now() + timeoutMs;
+}
+
+function leftMs(deadline: number): number {
+  return deadline === Infinity ? Infinity : deadline - performance.now();
+}
+
+export class Channel extends EventEmitter implements Disposable, AsyncIterable<Uint8Array> {
+  readonly name: string;
+  /** Ring bytes. */
+  readonly capacity: number;
+  /** The largest record this channel can carry (capacity - 8). */
+  readonly maxMessageSize: number;
+
+  private region: Region | undefined;
+  private readonly buf: ArrayBuffer;
+  private readonly hdr: Int32Array;
+  private readonly dv: DataView;
+  private readonly ring: Uint8Array;
+  private readonly ringI32: Int32Array;
+  private readonly mask: number;
+  private readonly spinMs: number;
+  private readonly peerCheckMs: number;
+
+  private slot = -1; // writer slot, claimed on first send
+  private reader = false; // attached as the reader
+  private tail = 0; // the reader's position (mirror of the shared tail)
+  private pendingTail = -1; // where tail goes once the current view is released
+  private readonly waiters = new Map<number, NativeFutexWaiter[]>();
+  private readonly busyWaiters = new Set<NativeFutexWaiter>();
+  private pumping = false;
+
+  private constructor(name: string, region: Region, options: ChannelOptions) {
+    super();
+    this.name = name;
+    this.region = region;
+    this.buf = region.buffer;
+    this.hdr = new Int32Array(this.buf, 0, L.HEADER_SIZE / 4);
+    this.dv = new DataView(this.buf);
+    this.capacity = this.dv.getUint32(L.OFF_CAPACITY, true);
+    this.maxMessageSize = this.capacity - L.FRAME_HEADER;
+    this.ring = new Uint8Array(this.buf, L.HEADER_SIZE, this.capacity);
+    this.ringI32 = new Int32Array(this.buf, L.HEADER_SIZE, this.capacity / 4);
+    this.mask = this.capacity - 1;
+    this.spinMs = (options.spinMicros ?? 50) / 1000;
+    this.peerCheckMs = options.peerCheckMs ?? 250;
+    if (!(this.spinMs >= 0) || !(this.peerCheckMs > 0)) {
+      throw new TwinmapError('INVALID_ARGUMENT', 'spinMicros must be >= 0 and peerCheckMs > 0');
+    }
+    this.on('newListener', (event) => {
+      if (event === 'message') queueMicrotask(() => this.pump());
+    });
+  }
+
+  /** Creates a new channel; ALREADY_EXISTS if the name is taken. */
+  static create(name: string, options: ChannelOptions = {}): Channel {
+    return Channel.openWith(name, 'create', options);
+  }
+
+  /** Opens an existing channel (its capacity comes from the header); BAD_HEADER for garbage. */
+  static open(name: string, options: ChannelOptions = {}): Channel {
+    return Channel.openWith(name, 'open', options);
+  }
+
+  /** Opens the channel, creating it (with options.capacity) if needed. */
+  static openOrCreate(name: string, options: ChannelOptions = {}): Channel {
+    return Channel.openWith(name, 'openOrCreate', options);
+  }
+
+  /** Removes the name; processes that have the channel open keep using it. */
+  static unlink(name: string): boolean {
+    return unlinkRegion(name);
+  }
+
+  private static openWith(name: string, mode: OpenMode, options: ChannelOptions): Channel {
+    const capacity = options.capacity ?? DEFAULT_CAPACITY;
+    if (mode !== 'open') {
+      if (!Number.isInteger(capacity) || capacity < L.MIN_CAPACITY || capacity > L.MAX_CAPACITY || (capacity & (capacity - 1)) !== 0) {
+        throw new TwinmapError('INVALID_ARGUMENT', `channel ${JSON.stringify(name)}: capacity ${capacity} must be a power of two from ${L.MIN_CAPACITY} to ${L.MAX_CAPACITY}`);
+      }
+    }
+    const region = openRegion(
+      name,
+      mode,
+      { kind: 'channel', magicOffset: L.OFF_MAGIC, magic: L.CHANNEL_MAGIC },
+      {
+        size: L.HEADER_SIZE + capacity,
+        init: (b) => {
+          const dv = new DataView(b);
+          dv.setUint16(L.OFF_VERSION, L.CHANNEL_VERSION, true);
+          dv.setUint16(L.OFF_HEADER_SIZE, L.HEADER_SIZE, true);
+          dv.setUint32(L.OFF_CAPACITY, capacity, true);
+        },
+      },
+      (b, fileSize) => checkHeader(name, b, fileSize),
+    );
+    return new Channel(name, region, options);
+  }
+
+  private get closed(): boolean {
+    return this.region === undefined;
+  }
+
+  private ensureOpen(): void {
+    if (this.region === undefined) throw new ClosedError(`channel ${JSON.stringify(this.name)}`);
+  }
+
+  // ---------------------------------------------------------------- writing
+
+  /**
+   * Sends one record, waiting up to `timeoutMs` for room (Infinity: no limit). Throws
+   * TOO_LARGE (never fits), TIMEOUT (no room in time), PEER_GONE (the reader closed or died),
+   * CLOSED. When it throws, nothing was published.
+   */
+  send(data: Uint8Array, timeoutMs = Infinity): void {
+    const deadline = deadlineOf(timeoutMs);
+    this.checkSendable(data);
+    let spinUntil = performance.now() + this.spinMs;
+    for (;;) {
+      const r = this.tryPublish(data);
+      if (r === 'ok') return;
+      if (performance.now() < spinUntil) continue;
+      const left = leftMs(deadline);
+      if (left <= 0) throw this.timeoutError(data.length, timeoutMs);
+      if (r === 'locked') this.sleepOnLock(Math.min(left, this.peerCheckMs));
+      else this.sleepForSpace(data.length, Math.min(left, this.peerCheckMs));
+      spinUntil = 0;
+    }
+  }
+
+  /** Sends if there is room now; false if the ring is full (or another writer holds it). */
+  trySend(data: Uint8Array): boolean {
+    this.checkSendable(data);
+    return this.tryPublish(data) === 'ok';
+  }
+
+  /** Like send(), but waits for room without blocking the event loop. */
+  async sendAsync(data: Uint8Array, timeoutMs = Infinity, signal?: AbortSignal): Promise<void> {
+    const deadline = deadlineOf(timeoutMs);
+    this.checkSendable(data);
+    for (;;) {
+      signal?.throwIfAborted();
+      const r = this.tryPublish(data);
+      if (r === 'ok') return;
+      const left = leftMs(deadline);
+      if (left <= 0) throw this.timeoutError(data.length, timeoutMs);
+      const slice = Math.min(left, this.peerCheckMs);
+      if (r === 'locked') {
+        const v = Atomics.load(this.hdr, L.I_LOCK);
+        if (v !== 0) {
+          this.markContended(v);
+          await this.sleepAsync(L.OFF_LOCK, v | L.LOCK_CONTENDED, slice, signal);
+          this.checkLockHolder();
+        }
+      } else {
+        const seq = Atomics.load(this.hdr, L.I_SPACE_SEQ);
+        Atomics.add(this.hdr, L.I_WRITERS_WAITING, 1);
+        try {
+          if (!this.hasRoom(data.length)) await this.sleepAsync(L.OFF_SPACE_SEQ, seq, slice, signal);
+        } finally {
+          if (!this.closed) Atomics.sub(this.hdr, L.I_WRITERS_WAITING, 1);
+        }
+        this.throwIfReaderGone();
+      }
+    }
+  }
+
+  private checkSendable(data: Uint8Array): void {
+    this.ensureOpen();
+    if (!(data instanceof Uint8Array)) throw new TwinmapError('INVALID_ARGUMENT', 'send: data must be a Uint8Array (or Buffer)');
+    if (data.length > this.maxMessageSize) {
+      throw new TooLargeError(`channel ${JSON.stringify(this.name)}: a record of ${data.length} bytes can never fit; the largest is ${this.maxMessageSize} (capacity ${this.capacity} - 8)`);
+    }
+    if (Atomics.load(this.hdr, L.I_READER_STATE) === L.READER_DETACHED) {
+      throw new PeerGoneError(`channel ${JSON.stringify(this.name)}: the reader has closed the channel; the record was not sent`);
+    }
+    if (this.slot < 0) this.claimSlot();
+  }
+
+  private timeoutError(size: number, timeoutMs: number): TimeoutError {
+    return new TimeoutError(`channel ${JSON.stringify(this.name)}: no room for a ${size}-byte record within ${timeoutMs} ms (the reader is not keeping up); the record was not sent`);
+  }
+
+  /** Takes the write lock, writes the frame (and a wrap frame if needed), publishes head. */
+  private tryPublish(data: Uint8Array): TryResult {
+    const me = this.slot + 1;
+    if (Atomics.compareExchange(this.hdr, L.I_LOCK, 0, me) !== 0) return 'locked';
+    try {
+      const cap = this.capacity;
+      let head = Atomics.load(this.hdr, L.I_HEAD);
+      const tail = Atomics.load(this.hdr, L.I_TAIL);
+      let free = cap - ((head - tail) >>> 0);
+      const size = L.frameSize(data.length);
+      let off = head & this.mask;
+      if (cap - off < size) {
+        // The frame does not fit before the end of the ring: publish a wrap frame first.
+        const rest = cap - off;
+        if (free < rest) return 'full';
+        this.ringI32[off >> 2] = 0;
+        this.ringI32[(off >> 2) + 1] = L.KIND_WRAP;
+        head = (head + rest) | 0;
+        free -= rest;
+        Atomics.store(this.hdr, L.I_HEAD, head);
+        off = 0;
+        this.wakeReader();
+      }
+      if (free < size) return 'full';
+      this.ringI32[off >> 2] = data.length;
+      this.ringI32[(off >> 2) + 1] = L.KIND_RECORD;
+      this.ring.set(data, off + L.FRAME_HEADER);
+      Atomics.store(this.hdr, L.I_HEAD, (head + size) | 0); // the commit
+      this.wakeReader();
+      return 'ok';
+    } finally {
+      if ((Atomics.exchange(this.hdr, L.I_LOCK, 0) & L.LOCK_CONTENDED) !== 0) native.futexWake(this.buf, L.OFF_LOCK, 1);
+    }
+  }
+
+  private wakeReader(): void {
+    if (Atomics.load(this.hdr, L.I_READER_WAITING) !== 0) {
+      Atomics.store(this.hdr, L.I_READER_WAITING, 0);
+      Atomics.add(this.hdr, L.I_DATA_SEQ, 1);
+      native.futexWake(this.buf, L.OFF_DATA_SEQ, 1);
+    }
+  }
+
+  private hasRoom(length: number): boolean {
+    const head = Atomics.load(this.hdr, L.I_HEAD);
+    const tail = Atomics.load(this.hdr, L.I_TAIL);
+    const free = this.capacity - ((head - tail) >>> 0);
+    const size = L.frameSize(length);
+    const rest = this.capacity - (head & this.mask);
+    return rest < size ? free >= rest : free >= size;
+  }
+
+  private markContended(v: number): void {
+    if ((v & L.LOCK_CONTENDED) === 0) Atomics.compareExchange(this.hdr, L.I_LOCK, v, v | L.LOCK_CONTENDED);
+  }
+
+  private sleepOnLock(ms: number): void {
+    const v = Atomics.load(this.hdr, L.I_LOCK);
+    if (v === 0) return;
+    this.markContended(v);
+    native.futexWait(this.buf, L.OFF_LOCK, v | L.LOCK_CONTENDED, ms);
+    this.checkLockHolder();
+  }
+
+  private sleepForSpace(length: number, ms: number): void {
+    const seq = Atomics.load(this.hdr, L.I_SPACE_SEQ);
+    Atomics.add(this.hdr, L.I_WRITERS_WAITING, 1);
+    try {
+      if (!this.hasRoom(length)) native.futexWait(this.buf, L.OFF_SPACE_SEQ, seq, ms);
+    } finally {
+      Atomics.sub(this.hdr, L.I_WRITERS_WAITING, 1);
+    }
+    this.throwIfReaderGone();
+  }
+
+  /** A lock held by a writer whose process died is released (its half-written frame is beyond head). */
+  private checkLockHolder(): void {
+    const v = Atomics.load(this.hdr, L.I_LOCK);
+    if (v === 0) return;
+    const slot = (v & ~L.LOCK_CONTENDED) - 1;
+    if (slot < 0 || slot >= L.WRITER_SLOTS) {
+      throw new BadHeaderError(`channel ${JSON.stringify(this.name)}: write_lock holds ${v >>> 0}, not a writer slot`);
+    }
+    if (!this.slotAlive(slot)) this.reapSlot(slot);
+  }
+
+  private throwIfReaderGone(): void {
+    const gone = this.readerGone();
+    if (gone !== undefined) {
+      throw new PeerGoneError(`channel ${JSON.stringify(this.name)}: the reader (pid ${gone}) is gone; the record was not sent`);
+    }
+  }
+
+  /** The pid of a reader that closed or died, or undefined while the reader lives (or none came yet). */
+  private readerGone(): number | undefined {
+    const state = Atomics.load(this.hdr, L.I_READER_STATE);
+    if (state === L.READER_DETACHED) return 0;
+    if (state !== L.READER_ATTACHED) return undefined;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const pid = Atomics.load(this.hdr, L.I_READER_PID);
+      const start = this.dv.getBigUint64(L.OFF_READER_START, true);
+      if (pid === 0 || isAlive(pid, start)) return undefined;
+      if (attempt === 0) continue; // re-read: a new reader may be mid-attach
+      return pid;
+    }
+    return undefined;
+  }
+
+  // ---------------------------------------------------------------- writer slots
+
+  private claimSlot(): void {
+    const pid = process.pid;
+    for (let round = 0; round < 2; round++) {
+      for (let s = 0; s < L.WRITER_SLOTS; s++) {
+        const i = slotPidIndex(s);
+        const cur = Atomics.load(this.hdr, i);
+        if (cur === 0 && Atomics.compareExchange(this.hdr, i, 0, pid) === 0) {
+          this.dv.setBigUint64(slotStartOffset(s), selfStartTime(), true);
+          this.slot = s;
+          return;
+        }
+      }
+      this.reapDeadWriters();
+    }
+    throw new TwinmapError('UNSUPPORTED', `channel ${JSON.stringify(this.name)}: all ${L.WRITER_SLOTS} writer slots are held by live writers`);
+  }
+
+  private slotAlive(slot: number): boolean {
+    const pid = Atomics.load(this.hdr, slotPidIndex(slot));
+    if (pid === 0) return false;
+    if (pid === process.pid) return true;
+    return isAlive(pid, this.dv.getBigUint64(slotStartOffset(slot), true));
+  }
+
+  /** Frees a dead writer's slot, releasing the write lock first if it held it. */
+  private reapSlot(slot: number): { pid: number; heldLock: boolean } {
+    const i = slotPidIndex(slot);
+    const pid = Atomics.load(this.hdr, i);
+    if (pid === 0) return { pid: 0, heldLock: false };
+    const lock = Atomics.load(this.hdr, L.I_LOCK);
+    let heldLock = false;
+    if ((lock & ~L.LOCK_CONTENDED) === slot + 1 && Atomics.compareExchange(this.hdr, L.I_LOCK, lock, 0) === lock) {
+      heldLock = true;
+      native.futexWake(this.buf, L.OFF_LOCK, 0);
+    }
+    this.dv.setBigUint64(slotStartOffset(slot), 0n, true);
+    return { pid: Atomics.compareExchange(this.hdr, i, pid, 0) === pid ? pid : 0, heldLock };
+  }
+
+  /** Frees the slots of writers whose process died; reports each as 'peerGone'. */
+  private reapDeadWriters(): PeerGone[] {
+    const gone: PeerGone[] = [];
+    for (let s = 0; s < L.WRITER_SLOTS; s++) {
+      if (s === this.slot) continue;
+      const pid = Atomics.load(this.hdr, slotPidIndex(s));
+      if (pid !== 0 && !this.slotAlive(s)) {
+        const { pid: reaped, heldLock } = this.reapSlot(s);
+        if (reaped !== 0) gone.push({ role: 'writer', pid: reaped, heldLock });
+      }
+    }
+    for (const g of gone) this.emit('peerGone', g);
+    return gone;
+  }
+
+  /**
+   * Checks the other side now: frees the slots of writers that died (releasing the write lock if
+   * one held it) and returns them, plus the reader if it closed or died.
+   */
+  checkPeers(): PeerGone[] {
+    this.ensureOpen();
+    const gone = this.reapDeadWriters();
+    if (!this.reader) {
+      const r = this.readerGone();
+      if (r !== undefined) gone.push({ role: 'reader', pid: r });
+    }
+    return gone;
+  }
+
+  /** Live writer processes (pids) registered on this channel. */
+  writers(): number[] {
+    this.ensureOpen();
+    const pids: number[] = [];
+    for (let s = 0; s < L.WRITER_SLOTS; s++) {
+      const pid = Atomics.load(this.hdr, slotPidIndex(s));
+      if (pid !== 0 && this.slotAlive(s)) pids.push(pid);
+    }
+    return pids;
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  private attachReader(): void {
+    const pid = process.pid;
+    const cur = Atomics.load(this.hdr, L.I_READER_PID);
+    if (cur !== 0 && Atomics.load(this.hdr, L.I_READER_STATE) === L.READER_ATTACHED) {
+      const start = this.dv.getBigUint64(L.OFF_READER_START, true);
+      if (cur === pid || isAlive(cur, start)) {
+        throw new TwinmapError('ALREADY_EXISTS', `channel ${JSON.stringify(this.name)} already has a reader (pid ${cur}); a channel has one reader`);
+      }
+    }
+    if (Atomics.compareExchange(this.hdr, L.I_READER_PID, cur, pid) !== cur) {
+      throw new TwinmapError('ALREADY_EXISTS', `channel ${JSON.stringify(this.name)}: another reader attached at the same moment`);
+    }
+    this.dv.setBigUint64(L.OFF_READER_START, selfStartTime(), true);
+    Atomics.store(this.hdr, L.I_READER_STATE, L.READER_ATTACHED);
+    this.tail = Atomics.load(this.hdr, L.I_TAIL);
+    this.reader = true;
+  }
+
+  /** Releases the record handed out as a view (if any): tail moves past it. */
+  private releaseView(): void {
+    if (this.pendingTail >= 0) {
+      this.advanceTail(this.pendingTail);
+      this.pendingTail = -1;
+    }
+  }
+
+  private advanceTail(t: number): void {
+    this.tail = t;
+    Atomics.store(this.hdr, L.I_TAIL, t);
+    // Wake sleeping writers only once half the ring is free (or it is empty): waking them for
+    // every record would cost a syscall per record and a context switch per few.
+    if (Atomics.load(this.hdr, L.I_WRITERS_WAITING) !== 0 && ((Atomics.load(this.hdr, L.I_HEAD) - t) >>> 0) <= this.capacity >>> 1) {
+      Atomics.add(this.hdr, L.I_SPACE_SEQ, 1);
+      native.futexWake(this.buf, L.OFF_SPACE_SEQ, 0);
+    }
+  }
+
+  /**
+   * The next record as [offset in ring, length], or undefined if the ring is empty. Skips wrap
+   * frames. Everything read from the ring is checked: a frame that is not what a writer could
+   * have written is BAD_HEADER.
+   */
+  private nextFrame(): number {
+    for (;;) {
+      const head = Atomics.load(this.hdr, L.I_HEAD);
+      const avail = (head - this.tail) >>> 0;
+      if (avail === 0) return -1;
+      const off = this.tail & this.mask;
+      if (avail > this.capacity || avail < L.FRAME_HEADER) this.corrupt(`head ${head >>> 0} and tail ${this.tail >>> 0} are ${avail} bytes apart`);
+      const len = this.ringI32[off >> 2]! >>> 0;
+      const kind = this.ringI32[(off >> 2) + 1]!;
+      if (kind === L.KIND_WRAP) {
+        const rest = this.capacity - off;
+        if (avail < rest) this.corrupt(`wrap frame at ring offset ${off} needs ${rest} published bytes, only ${avail} are`);
+        this.advanceTail((this.tail + rest) | 0);
+        continue;
+      }
+      if (kind !== L.KIND_RECORD) this.corrupt(`frame at ring offset ${off} has kind ${kind}, expected 1 (record) or 2 (wrap)`);
+      if (len > this.maxMessageSize) this.corrupt(`frame at ring offset ${off} claims ${len} bytes, more than the ring holds`);
+      const size = L.frameSize(len);
+      if (size > avail || off + size > this.capacity) this.corrupt(`frame at ring offset ${off} (${len} bytes) runs past the published data or the ring's end`);
+      return off;
+    }
+  }
+
+  private corrupt(detail: string): never {
+    throw new BadHeaderError(`channel ${JSON.stringify(this.name)}: corrupt ring: ${detail}`);
+  }
+
+  /** Takes the next record if there is one: a copy, or a view into the ring. */
+  private take(view: boolean): Uint8Array | undefined {
+    this.ensureOpen();
+    if (!this.reader) this.attachReader();
+    this.releaseView();
+    const off = this.nextFrame();
+    if (off < 0) return undefined;
+    const len = this.ringI32[off >> 2]! >>> 0;
+    const start = off + L.FRAME_HEADER;
+    const next = (this.tail + L.frameSize(len)) | 0;
+    if (view) {
+      this.pendingTail = next;
+      return this.ring.subarray(start, start + len);
+    }
+    const copy = this.ring.slice(start, start + len);
+    this.advanceTail(next);
+    return copy;
+  }
+
+  /** The next record (a copy) if one is waiting; never sleeps. */
+  tryReceive(): Uint8Array | undefined {
+    return this.take(false);
+  }
+
+  /** Waits up to `timeoutMs` (Infinity: no limit) for a record; returns a copy, or undefined on timeout. */
+  receive(timeoutMs = Infinity): Uint8Array | undefined {
+    return this.receiveSync(false, timeoutMs);
+  }
+
+  /**
+   * Like receive(), but returns a view into the ring: no copy, valid until the next receive
+   * or close (the writers cannot reuse its bytes until then).
+   */
+  receiveView(timeoutMs = Infinity): Uint8Array | undefined {
+    return this.receiveSync(true, timeoutMs);
+  }
+
+  private receiveSync(view: boolean, timeoutMs: number): Uint8Array | undefined {
+    const deadline = deadlineOf(timeoutMs);
+    const spinUntil = performance.now() + this.spinMs;
+    for (;;) {
+      const r = this.take(view);
+      if (r !== undefined) return r;
+      if (performance.now() < spinUntil) continue;
+      const seq = Atomics.load(this.hdr, L.I_DATA_SEQ);
+      Atomics.store(this.hdr, L.I_READER_WAITING, 1);
+      if (Atomics.load(this.hdr, L.I_HEAD) !== this.tail) continue;
+      const left = leftMs(deadline);
+      if (left <= 0) return undefined;
+      native.futexWait(this.buf, L.OFF_DATA_SEQ, seq, Math.min(left, this.peerCheckMs));
+      this.reapDeadWriters();
+    }
+  }
+
+  /** Waits for a record without blocking the event loop; undefined on timeout. */
+  async receiveAsync(timeoutMs = Infinity, signal?: AbortSignal): Promise<Uint8Array | undefined> {
+    const deadline = deadlineOf(timeoutMs);
+    const spinUntil = performance.now() + Math.min(this.spinMs, 0.02);
+    for (;;) {
+      signal?.throwIfAborted();
+      const r = this.take(false);
+      if (r !== undefined) return r;
+      if (performance.now() < spinUntil) continue;
+      const seq = Atomics.load(this.hdr, L.I_DATA_SEQ);
+      Atomics.store(this.hdr, L.I_READER_WAITING, 1);
+      if (Atomics.load(this.hdr, L.I_HEAD) !== this.tail) continue;
+      const left = leftMs(deadline);
+      if (left <= 0) return undefined;
+      await this.sleepAsync(L.OFF_DATA_SEQ, seq, Math.min(left, this.peerCheckMs), signal);
+      if (!this.closed) this.reapDeadWriters();
+    }
+  }
+
+  /** Receives records (copies) until the channel is closed. */
+  async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    while (!this.closed) {
+      let r: Uint8Array | undefined;
+      try {
+        r = await this.receiveAsync();
+      } catch (e) {
+        if (e instanceof ClosedError) return;
+        throw e;
+      }
+      if (r !== undefined) yield r;
+    }
+  }
+
+  // 'message' listeners: a receive loop runs while there are any.
+  private pump(): void {
+    if (this.pumping || this.closed) return;
+    this.pumping = true;
+    void (async () => {
+      try {
+        while (!this.closed && this.listenerCount('message') > 0) {
+          const r = await this.receiveAsync(this.peerCheckMs);
+          if (r !== undefined) this.emit('message', r);
+        }
+      } catch (e) {
+        if (!(e instanceof ClosedError)) this.emit('error', e);
+      } finally {
+        this.pumping = false;
+      }
+    })();
+  }
+
+  // One native waiter thread per word being waited on, reused between waits.
+  private sleepAsync(offset: number, expected: number, ms: number, signal: AbortSignal | undefined): Promise<void> {
+    this.ensureOpen();
+    let idle = this.waiters.get(offset);
+    if (idle === undefined) this.waiters.set(offset, (idle = []));
+    const w = idle.pop() ?? new native.FutexWaiter(this.buf, offset);
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => w.cancel();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.busyWaiters.add(w);
+      w.wait(expected, ms, (result) => {
+        signal?.removeEventListener('abort', onAbort);
+        this.busyWaiters.delete(w);
+        if (this.closed) {
+          w.close();
+          reject(new ClosedError(`channel ${JSON.stringify(this.name)}`));
+          return;
+        }
+        idle.push(w);
+        if (signal?.aborted) reject(signal.reason);
+        else if (result === 'fault') reject(new TwinmapError('OS', `channel ${JSON.stringify(this.name)}: futex wait failed`));
+        else resolve();
+      });
+    });
+  }
+
+  // ---------------------------------------------------------------- closing
+
+  /**
+   * Closes this handle: a reader detaches (writers waiting for room get PEER_GONE), a writer
+   * frees its slot; pending async waits reject with CLOSED. Idempotent.
+   */
+  close(): void {
+    const region = this.region;
+    if (region === undefined) return;
+    if (this.reader) {
+      this.releaseView();
+      this.dv.setBigUint64(L.OFF_READER_START, 0n, true);
+      Atomics.store(this.hdr, L.I_READER_STATE, L.READER_DETACHED);
+      Atomics.compareExchange(this.hdr, L.I_READER_PID, process.pid, 0);
+      Atomics.add(this.hdr, L.I_SPACE_SEQ, 1);
+      native.futexWake(this.buf, L.OFF_SPACE_SEQ, 0);
+    }
+    if (this.slot >= 0) {
+      this.dv.setBigUint64(slotStartOffset(this.slot), 0n, true);
+      Atomics.compareExchange(this.hdr, slotPidIndex(this.slot), process.pid, 0);
+      this.slot = -1;
+    }
+    this.region = undefined;
+    for (const list of this.waiters.values()) for (const w of list.splice(0)) w.close();
+    for (const w of this.busyWaiters) w.cancel();
+    const unmapWhenIdle = () => {
+      if (this.busyWaiters.size === 0) region.mapping.unmap();
+      else setTimeout(unmapWhenIdle, 1);
+    };
+    unmapWhenIdle();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
+
+/** Validates a channel header read from shared memory; returns the bytes to map. */
+function checkHeader(name: string, b: ArrayBuffer, fileSize: number): number {
+  const dv = new DataView(b);
+  const what = `channel ${JSON.stringify(name)}`;
+  const version = dv.getUint16(L.OFF_VERSION, true);
+  if (version !== L.CHANNEL_VERSION) throw new BadHeaderError(`${what}: version ${version} at offset ${L.OFF_VERSION}, this library speaks ${L.CHANNEL_VERSION}`);
+  const headerSize = dv.getUint16(L.OFF_HEADER_SIZE, true);
+  if (headerSize !== L.HEADER_SIZE) throw new BadHeaderError(`${what}: header_size ${headerSize} at offset ${L.OFF_HEADER_SIZE}, expected ${L.HEADER_SIZE}`);
+  if (fileSize < L.HEADER_SIZE) throw new BadHeaderError(`${what}: the file is ${fileSize} bytes, smaller than the header`);
+  const cap = dv.getUint32(L.OFF_CAPACITY, true);
+  if (cap < L.MIN_CAPACITY || cap > L.MAX_CAPACITY || (cap & (cap - 1)) !== 0) {
+    throw new BadHeaderError(`${what}: capacity ${cap} at offset ${L.OFF_CAPACITY} is not a power of two from ${L.MIN_CAPACITY} to ${L.MAX_CAPACITY}`);
+  }
+  if (fileSize !== L.HEADER_SIZE + cap) throw new BadHeaderError(`${what}: the file is ${fileSize} bytes, but header + capacity is ${L.HEADER_SIZE + cap}`);
+  const head = dv.getUint32(L.OFF_HEAD, true);
+  const tail = dv.getUint32(L.OFF_TAIL, true);
+  if (((head - tail) >>> 0) > cap || (head & 7) !== 0 || (tail & 7) !== 0) {
+    throw new BadHeaderError(`${what}: head ${head} and tail ${tail} (offsets ${L.OFF_HEAD}, ${L.OFF_TAIL}) are not valid positions for capacity ${cap}`);
+  }
+  const state = dv.getUint32(L.OFF_READER_STATE, true);
+  if (state > L.READER_DETACHED) throw new BadHeaderError(`${what}: reader_state ${state} at offset ${L.OFF_READER_STATE} is not 0, 1 or 2`);
+  const lock = dv.getUint32(L.OFF_LOCK, true) & ~L.LOCK_CONTENDED;
+  if (lock > L.WRITER_SLOTS) throw new BadHeaderError(`${what}: write_lock ${lock} at offset ${L.OFF_LOCK} is not a writer slot`);
+  return fileSize;
+}
