@@ -155,6 +155,10 @@ export interface Win32Native {
   openEvent(name: string): Win32Handle;
   /** NtQueryEvent: the event's kind and whether it is set, without consuming it. */
   queryEvent(event: Win32Handle): { manualReset: boolean; signaled: boolean };
+  /** CreateSemaphoreW: the wake-ups of futex words on Windows (ts/futex-win32.ts). */
+  createSemaphore(name: string | null, initial: number, maximum: number): Win32Created;
+  /** ReleaseSemaphore; returns the count before. */
+  releaseSemaphore(semaphore: Win32Handle, count: number): number;
   processAlive(pid: number): boolean;
   /** Creation time in ms since the Unix epoch, or null if there is no such process. */
   processStartTime(pid: number): number | null;

@@ -11,6 +11,7 @@ import { BadHeaderError, fromOsError } from './errors.js';
 import { native } from './native.js';
 import type { NativeMapping } from './native-types.js';
 import { parseName, type ParsedName } from './names.js';
+import { openRegionWin32, unlinkRegionWin32 } from './shm-region-win32.js';
 
 export const SHM_DIR = '/dev/shm';
 
@@ -49,6 +50,7 @@ export function openRegion(
   create: { size: number; init: (buf: ArrayBuffer) => void } | undefined,
   check: (buf: ArrayBuffer, fileSize: number) => number,
 ): Region {
+  if (process.platform === 'win32') return openRegionWin32(nameText, mode, spec, create, check);
   const name = parseName(nameText);
   const path = shmPath(name);
   if (mode !== 'open') {
@@ -141,6 +143,7 @@ function openExisting(
 
 /** Removes the name (the memory lives on while anyone has it mapped). False if it was not there. */
 export function unlinkRegion(nameText: string): boolean {
+  if (process.platform === 'win32') return unlinkRegionWin32(nameText);
   const path = shmPath(parseName(nameText));
   try {
     unlinkSync(path);

@@ -1,5 +1,6 @@
 // A second Windows process for the tests: `node child.js <command> <args...>`. It prints one
 // JSON line per step on stdout (see helpers.ts Child).
+import { Channel } from '../ts/channel/channel.js';
 import { NamedEvent } from '../ts/event/named-event.js';
 import { createInterface } from 'node:readline';
 import { NamedMutex } from '../ts/mutex/named-mutex.js';
@@ -71,6 +72,27 @@ switch (command) {
       m.unlock();
     }
     say('done');
+    break;
+  }
+  // Sends args[1] records (sizes 8..args[2] bytes, pseudo-random) to channel args[0]: each is
+  // [u32 sequence][u32 byte sum of the rest][bytes].
+  case 'channel-send': {
+    using tx = Channel.open(args[0]!);
+    const n = Number(args[1]);
+    const maxSize = Number(args[2]);
+    let seed = 12345;
+    const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    for (let i = 0; i < n; i++) {
+      const size = 8 + Math.floor(rand() * (maxSize - 8));
+      const rec = new Uint8Array(size);
+      let sum = 0;
+      for (let j = 8; j < size; j++) sum = (sum + (rec[j] = (i + j) & 0xff)) >>> 0;
+      const dv = new DataView(rec.buffer);
+      dv.setUint32(0, i, true);
+      dv.setUint32(4, sum, true);
+      await tx.sendAsync(rec, 30_000);
+    }
+    say('sent', { count: n });
     break;
   }
   case 'exit':
