@@ -54,3 +54,7 @@ public sealed class PeerGoneException(string message) : TwinmapException(Twinmap
 
 /// <summary>A record larger than a channel can ever hold.</summary>
 public sealed class TooLargeException(string message) : TwinmapException(TwinmapErrorCode.TooLarge, message);
+
+/// <summary>An unlock of a named mutex that the calling thread does not hold.</summary>
+public sealed class NotOwnerException(string message, Exception? inner = null)
+    : TwinmapException(TwinmapErrorCode.NotOwner, message, inner);

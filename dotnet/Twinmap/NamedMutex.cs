@@ -1,0 +1,152 @@
+using System.Runtime.InteropServices;
+
+namespace Twinmap;
+
+/// <summary>
+/// What a lock call reports, with the same names as the TypeScript <c>LockResult</c>:
+/// taken, taken after the previous owner died or closed while holding it (.NET's
+/// <see cref="AbandonedMutexException"/>), or not taken in time.
+/// </summary>
+public enum LockResult
+{
+    Acquired,
+    Abandoned,
+    Timeout,
+}
+
+/// <summary>
+/// A thin wrapper over <see cref="System.Threading.Mutex"/> with twinmap's names and results, so
+/// C# code reads like the TypeScript side. It is the very same OS object as <c>new Mutex(false,
+/// name)</c> (an unmodified .NET app interoperates with either). Ownership is per thread, as in
+/// .NET: the thread that locked must unlock.
+/// </summary>
+public sealed partial class NamedMutex : IDisposable
+{
+    private readonly Mutex _mutex;
+
+    private NamedMutex(string name, Mutex mutex, bool createdNew)
+    {
+        Name = name;
+        _mutex = mutex;
+        CreatedNew = createdNew;
+    }
+
+    /// <summary>The name as given, e.g. <c>Global\orders</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>True when this call created the mutex.</summary>
+    public bool CreatedNew { get; }
+
+    /// <summary>The underlying BCL mutex (for WaitHandle.WaitAny and the like).</summary>
+    public Mutex Mutex => _mutex;
+
+    /// <summary>Creates the mutex; <see cref="AlreadyExistsException"/> if it exists.</summary>
+    public static NamedMutex Create(string name)
+    {
+        var m = OpenOrCreate(name);
+        if (m.CreatedNew) return m;
+        m.Dispose();
+        throw new AlreadyExistsException($"named mutex \"{name}\" already exists");
+    }
+
+    /// <summary>Opens an existing mutex: <see cref="NotFoundException"/> if there is none,
+    /// <see cref="BadHeaderException"/> if its file (Linux) is not a .NET mutex.</summary>
+    public static NamedMutex Open(string name)
+    {
+        var parsed = ParsedName.Parse(name);
+        try
+        {
+            return new NamedMutex(name, Mutex.OpenExisting(name), false);
+        }
+        catch (WaitHandleCannotBeOpenedException e)
+        {
+            // .NET says the same for "absent" and "not a mutex"; on Linux the file tells them apart
+            // (an absent or stale file is gone by now, a bad one is still there).
+            string? path = SharedMemoryPath(parsed);
+            if (path is not null && File.Exists(path))
+                throw new BadHeaderException($"named mutex \"{name}\": {path} is not a .NET mutex file ({e.Message})", e);
+            throw new NotFoundException($"named mutex \"{name}\" does not exist", e);
+        }
+    }
+
+    /// <summary>Opens the mutex, creating it if needed: <c>new Mutex(false, name)</c>.</summary>
+    public static NamedMutex OpenOrCreate(string name)
+    {
+        var parsed = ParsedName.Parse(name);
+        try
+        {
+            var mutex = new Mutex(false, name, out bool createdNew);
+            return new NamedMutex(name, mutex, createdNew);
+        }
+        catch (WaitHandleCannotBeOpenedException e)
+        {
+            throw new BadHeaderException($"named mutex \"{name}\": {SharedMemoryPath(parsed) ?? name} is not a .NET mutex ({e.Message})", e);
+        }
+    }
+
+    /// <summary>Waits for the lock (default: no limit). Recursive, like <see cref="Mutex"/>.</summary>
+    public LockResult Lock(int timeoutMs = Timeout.Infinite)
+    {
+        try
+        {
+            return _mutex.WaitOne(timeoutMs) ? LockResult.Acquired : LockResult.Timeout;
+        }
+        catch (AbandonedMutexException)
+        {
+            return LockResult.Abandoned; // this thread owns it now
+        }
+    }
+
+    /// <inheritdoc cref="Lock(int)"/>
+    public LockResult Lock(TimeSpan timeout) => Lock(checked((int)timeout.TotalMilliseconds));
+
+    /// <summary>Lock(0): never waits.</summary>
+    public LockResult TryLock() => Lock(0);
+
+    /// <summary>Releases one lock; <see cref="NotOwnerException"/> if this thread does not hold it.</summary>
+    public void Unlock()
+    {
+        try
+        {
+            _mutex.ReleaseMutex();
+        }
+        catch (ApplicationException e)
+        {
+            throw new NotOwnerException($"unlock: named mutex \"{Name}\" is not held by this thread", e);
+        }
+    }
+
+    /// <summary>Lock, run <paramref name="fn"/>, unlock. A TIMEOUT <see cref="TwinmapException"/> if not taken in time.</summary>
+    public T WithLock<T>(Func<LockResult, T> fn, int timeoutMs = Timeout.Infinite)
+    {
+        var r = Lock(timeoutMs);
+        if (r == LockResult.Timeout)
+            throw new TwinmapException(TwinmapErrorCode.Timeout, $"named mutex \"{Name}\": not acquired within {timeoutMs} ms");
+        try
+        {
+            return fn(r);
+        }
+        finally
+        {
+            Unlock();
+        }
+    }
+
+    /// <inheritdoc cref="WithLock{T}(Func{LockResult, T}, int)"/>
+    public void WithLock(Action<LockResult> fn, int timeoutMs = Timeout.Infinite) =>
+        WithLock(r => { fn(r); return 0; }, timeoutMs);
+
+    /// <summary>Closes the handle. Closing while this thread holds it abandons it (.NET's rule).</summary>
+    public void Dispose() => _mutex.Dispose();
+
+    /// <summary>The file .NET 6-10 uses for this name on Linux; null elsewhere.</summary>
+    public static string? SharedMemoryPath(ParsedName name)
+    {
+        if (!OperatingSystem.IsLinux()) return null;
+        string scope = name.Scope == NameScope.Global ? "global" : $"session{(uint)GetSid(0)}";
+        return $"/tmp/.dotnet/shm/{scope}/{name.Base}";
+    }
+
+    [LibraryImport("libc", EntryPoint = "getsid")]
+    private static partial int GetSid(int pid);
+}
