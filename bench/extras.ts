@@ -1,6 +1,7 @@
 // Benchmarks that are not a transport pair: named mutex rates, codec rates. Each returns rows;
 // a row may name a reference measured in the same run (e.g. the C pthread mutex floor).
 import type { Options, CaseName } from './options.js';
+import { mutexBench } from './mutex.js';
 
 export interface ExtraRow {
   id: string;
@@ -8,6 +9,8 @@ export interface ExtraRow {
   name: string;
   value: number;
   unit: string;
+  /** Extra facts from the last run, e.g. how contended lock+unlocks split between the sides. */
+  detail?: string;
   /** Lower is better (time) or higher is better (rate). */
   better?: 'lower' | 'higher';
   /** Which floor figure this row compares with, e.g. 'mutex.uncontendedNs'. */
@@ -23,4 +26,4 @@ export interface ExtraSpec {
 }
 
 /** Filled in as the features land (mutex: bench/mutex.ts, codecs: bench/codec.ts). */
-export const EXTRAS: ExtraSpec[] = [];
+export const EXTRAS: ExtraSpec[] = [mutexBench];

@@ -6,6 +6,9 @@ import type { Latency } from './stats.js';
 
 const run = promisify(execFile);
 
+/** The ring size the floor uses, and the channels' capacity in the bench: 1 MiB records compare like for like. */
+export const RING_BYTES = 8 << 20;
+
 export async function floor<T>(kind: string, args: Record<string, number | string>, cpus: [number, number] | undefined): Promise<T> {
   const argv = [kind, ...Object.entries(args).map(([k, v]) => `${k}=${v}`)];
   if (cpus) argv.push(`cpus=${cpus[0]},${cpus[1]}`);

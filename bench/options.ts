@@ -12,6 +12,8 @@ export interface Options {
   runs: number;
   durationMs: number;
   roundTrips: number;
+  /** Cap on one latency case: on a busy machine blocking round trips can take 10x longer. */
+  maxCaseSeconds: number;
   idleMs: number;
   outDir: string;
   pin: boolean;
@@ -26,6 +28,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --runs N              repetitions; every figure is the median of the runs (default 3)
   --duration MS         time per one-way throughput case (default 1000)
   --round-trips N       64-byte round trips per latency case (default 100000)
+  --max-seconds S       stop a latency case early after S seconds, with fewer round trips (default 20)
   --idle MS             window for idle CPU (default 3000)
   --out DIR             where the JSON, SVG and table go (default bench-results)
   --no-pin              do not pin the two sides to CPUs 0 and 1
@@ -41,6 +44,7 @@ export function parseOptions(argv: string[]): Options {
     runs: quick ? 1 : 3,
     durationMs: quick ? 200 : 1000,
     roundTrips: quick ? 10_000 : 100_000,
+    maxCaseSeconds: quick ? 5 : 20,
     idleMs: quick ? 1000 : 3000,
     outDir: 'bench-results',
     pin: true,
@@ -87,6 +91,9 @@ export function parseOptions(argv: string[]): Options {
         break;
       case '--round-trips':
         o.roundTrips = int(flag, value, 100);
+        break;
+      case '--max-seconds':
+        o.maxCaseSeconds = int(flag, value, 1);
         break;
       case '--idle':
         o.idleMs = int(flag, value, 100);

@@ -10,6 +10,8 @@ export interface Pair {
   server: Side;
   /** Versions etc. reported by the two sides. */
   info: Record<string, unknown>;
+  /** Removes what the pair left behind by name (e.g. shared-memory files) once both sides stopped. */
+  cleanup?: () => void;
 }
 
 export interface PairSpec {
@@ -26,7 +28,7 @@ export interface PairSpec {
 
 export const uniq = (prefix: string): string => `${prefix}${randomBytes(5).toString('hex')}`;
 
-function nodeSide(label: string, role: string, args: Record<string, string>, cpu: number | undefined): Side {
+export function nodeSide(label: string, role: string, args: Record<string, string>, cpu: number | undefined): Side {
   return new Side(label, process.execPath, [requireFile(sideJs, 'npm run bench (compiles bench/)'), role, ...Object.entries(args).map(([k, v]) => `${k}=${v}`)], cpu);
 }
 

@@ -87,7 +87,11 @@ export class Side {
   }
 
   send(step: Record<string, unknown>): void {
-    this.child.stdin!.write(`${JSON.stringify(step)}\n`);
+    this.sendLine(JSON.stringify(step));
+  }
+
+  sendLine(line: string): void {
+    this.child.stdin!.write(`${line}\n`);
   }
 
   /** Resident memory now and at its peak (kB), from /proc. */

@@ -170,6 +170,7 @@ export function summarise(runs: RunResult[], pairs: PairSpec[], o: Options): Sum
 const us = (ns: number) => (ns / 1000).toFixed(ns < 10_000 ? 2 : 1);
 const x = (v: number, digits = 2) => (Number.isFinite(v) ? `${v >= 100 ? v.toFixed(0) : v.toPrecision(digits)}×` : '–');
 const size = (b: number) => (b >= 1 << 20 ? `${b / (1 << 20)} MiB` : b >= 1024 ? `${b / 1024} KiB` : `${b} B`);
+const value = (v: number, unit: string) => (unit === 'ns' ? (v >= 1e3 ? `${(v / 1e3).toFixed(2)} µs` : `${v.toFixed(0)} ns`) : `${v.toPrecision(3)} ${unit}`);
 const rate = (v: number) => (v >= 1e6 ? `${(v / 1e6).toFixed(2)} M` : v >= 1e3 ? `${(v / 1e3).toFixed(1)} k` : v.toFixed(0));
 
 interface Table {
@@ -184,8 +185,8 @@ function tables(s: Summary): Table[] {
   if (s.latency.length) {
     out.push({
       title: 'Round trip, 64 B (µs)',
-      head: ['transport', 'p50', 'p99', 'p99.9', 'round trips/s', '×floor (p50)', 'faster than pipe'],
-      rows: s.latency.map((r) => [r.label, us(pct(r.latency, 50)), us(pct(r.latency, 99)), us(pct(r.latency, 99.9)), rate(r.latency.perSecond), `${x(r.xFloor)} ${r.floorRef}`, x(r.xPipe)]),
+      head: ['transport', 'p50', 'p99', 'p99.9', 'round trips/s', 'n', '×floor (p50)', 'faster than pipe'],
+      rows: s.latency.map((r) => [r.label, us(pct(r.latency, 50)), us(pct(r.latency, 99)), us(pct(r.latency, 99.9)), rate(r.latency.perSecond), String(r.latency.n), `${x(r.xFloor)} ${r.floorRef}`, x(r.xPipe)]),
       note: '×floor = p50 ÷ the floor p50 (spin for designs that stay awake, futex for ones that sleep); lower is better. faster than pipe = pipe p50 ÷ p50.',
     });
   }
@@ -210,8 +211,8 @@ function tables(s: Summary): Table[] {
     const rows = s.extras.filter((e) => e.section === section);
     out.push({
       title: section === 'mutex' ? 'Named mutex, lock + unlock' : section === 'codec' ? 'Generated codecs' : section,
-      head: ['case', 'value', 'floor', '×floor'],
-      rows: rows.map((r) => [r.name, `${r.value.toPrecision(3)} ${r.unit}`, r.floorValue !== undefined ? `${r.floorValue.toPrecision(3)} ${r.unit}` : '–', x(r.xFloor ?? NaN)]),
+      head: ['case', 'value', 'floor', '×floor', 'note'],
+      rows: rows.map((r) => [r.name, value(r.value, r.unit), r.floorValue !== undefined ? value(r.floorValue, r.unit) : '–', x(r.xFloor ?? NaN), r.detail ?? '']),
       note: section === 'mutex' ? 'floor: a robust process-shared pthread mutex in C (what a .NET named mutex is on Linux).' : '',
     });
   }

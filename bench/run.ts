@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { parseOptions, USAGE, UsageRequest, type Options } from './options.js';
-import { floor, type FloorMemcpy, type FloorMutex, type FloorPingPong, type FloorRing } from './floor.js';
+import { floor, RING_BYTES, type FloorMemcpy, type FloorMutex, type FloorPingPong, type FloorRing } from './floor.js';
 import { PAIRS, type PairSpec } from './pairs.js';
 import { EXTRAS, type ExtraRow } from './extras.js';
 import { machine } from './machine.js';
@@ -47,17 +47,13 @@ function progress(msg: string): void {
 const fmtSize = (b: number) => (b >= 1 << 20 ? `${b / (1 << 20)} MiB` : b >= 1024 ? `${b / 1024} KiB` : `${b} B`);
 const fmtNs = (ns: number) => (ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1e3 ? `${(ns / 1e3).toFixed(2)} µs` : `${ns.toFixed(0)} ns`);
 
-/** The ring size the floor uses: the same as twinmap's channel ring, so 1 MiB compares like for like. */
-export const RING_BYTES = 8 << 20;
-
 async function measureFloor(o: Options, cpus: [number, number] | undefined, label: string): Promise<FloorRun> {
   const f: FloorRun = { ring: [], memcpy: [] };
   if (o.cases.has('latency')) {
-    f.spin = await floor<FloorPingPong>('spin', { n: o.roundTrips }, cpus);
-    progress(`${label} floor spin round trip p50 ${fmtNs(pct(f.spin.rtt, 50))}`);
-    // The futex floor sleeps every time: cap it like the blocking transports (about 50 µs each).
-    f.futex = await floor<FloorPingPong>('futex', { n: o.roundTrips }, cpus);
-    progress(`${label} floor futex round trip p50 ${fmtNs(pct(f.futex.rtt, 50))}`);
+    f.spin = await floor<FloorPingPong>('spin', { n: o.roundTrips, maxms: o.maxCaseSeconds * 1000 }, cpus);
+    progress(`${label} floor spin round trip p50 ${fmtNs(pct(f.spin.rtt, 50))} (${f.spin.rtt.n} round trips)`);
+    f.futex = await floor<FloorPingPong>('futex', { n: o.roundTrips, maxms: o.maxCaseSeconds * 1000 }, cpus);
+    progress(`${label} floor futex round trip p50 ${fmtNs(pct(f.futex.rtt, 50))} (${f.futex.rtt.n} round trips)`);
   }
   if (o.cases.has('throughput')) {
     for (const size of o.sizes) {
@@ -91,9 +87,9 @@ async function measurePair(spec: PairSpec, o: Options, cpus: [number, number] | 
   try {
     if (o.cases.has('latency')) {
       const warmup = Math.min(5000, Math.ceil(o.roundTrips / 10));
-      const r = await pair.client.ask({ op: 'rtt', size: 64, n: o.roundTrips, warmup }, 600_000);
+      const r = await pair.client.ask({ op: 'rtt', size: 64, n: o.roundTrips, warmup, maxMs: o.maxCaseSeconds * 1000 }, 600_000);
       result.latency = r['latency'] as Latency;
-      progress(`${label} ${spec.id} round trip 64 B: p50 ${fmtNs(pct(result.latency, 50))}, p99 ${fmtNs(pct(result.latency, 99))}`);
+      progress(`${label} ${spec.id} round trip 64 B: p50 ${fmtNs(pct(result.latency, 50))}, p99 ${fmtNs(pct(result.latency, 99))} (${result.latency.n} round trips)`);
     }
     if (o.cases.has('throughput')) {
       for (const size of o.sizes) {
@@ -124,6 +120,7 @@ async function measurePair(spec: PairSpec, o: Options, cpus: [number, number] | 
     }
   } finally {
     await Promise.all([pair.client.stop(), pair.server.stop()]);
+    pair.cleanup?.();
   }
   return result;
 }

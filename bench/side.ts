@@ -1,12 +1,15 @@
 // One Node process of a bench pair, started (pinned) by the harness and stepped over stdin:
 //   node dist/bench/side.js stream-server path=P      Node's end of the Node <-> Node socket baseline
 //   node dist/bench/side.js stream-client path=P      client of a socket server (Node or .NET)
+//   node dist/bench/side.js mutex name=N               NamedMutex rates (steps: "uncontended N", "contended MS")
 // A client reads one JSON step per line ({"op":"rtt",...}) and answers with one
 // {"event":"result",...} line; errors become {"event":"error"} (the .NET Peer's convention).
 import { createInterface } from 'node:readline';
+import { performance } from 'node:perf_hooks';
 import { existsSync, unlinkSync } from 'node:fs';
 import { oneWay, open, roundTrips, serveStream } from './stream.js';
 import type { Socket } from 'node:net';
+import { NamedMutex } from '../ts/mutex/named-mutex.js';
 
 function emit(event: string, fields: Record<string, unknown> = {}): void {
   process.stdout.write(`${JSON.stringify({ event, ...fields })}\n`);
@@ -28,6 +31,8 @@ export interface Step {
   n?: number;
   warmup?: number;
   ms?: number;
+  /** Time cap for a latency case (ms). */
+  maxMs?: number;
 }
 
 /** Reads steps from stdin, one at a time, until stdin closes. */
@@ -47,7 +52,7 @@ async function streamClient(path: string): Promise<void> {
   await serveSteps(async (step) => {
     switch (step.op) {
       case 'rtt':
-        return { latency: await roundTrips(path, step.size ?? 64, step.n ?? 100_000, step.warmup ?? 5_000) };
+        return { latency: await roundTrips(path, step.size ?? 64, step.n ?? 100_000, step.warmup ?? 5_000, step.maxMs) };
       case 'oneway':
         return { throughput: await oneWay(path, step.size ?? 1024, step.ms ?? 1000) };
       case 'idle-begin':
@@ -61,6 +66,44 @@ async function streamClient(path: string): Promise<void> {
         throw new Error(`unknown step '${step.op}'`);
     }
   });
+}
+
+/** Same steps and answers as the Peer's bench-mutex (BCL Mutex), so the rows compare. */
+async function mutexSide(name: string): Promise<void> {
+  using m = NamedMutex.openOrCreate(name);
+  emit('ready', { pid: process.pid, node: process.version });
+  for await (const line of createInterface({ input: process.stdin })) {
+    const [kind, amount] = line.trim().split(' ');
+    const n = Number(amount);
+    if (!Number.isInteger(n) || n <= 0 || (kind !== 'uncontended' && kind !== 'contended')) {
+      emit('error', { type: 'UsageError', message: `mutex: bad step '${line}'` });
+      continue;
+    }
+    let start = performance.now();
+    let pairs = 0;
+    if (kind === 'uncontended') {
+      for (let i = 0; i < n / 10; i++) {
+        m.lock(); // warm-up (JIT), not measured
+        m.unlock();
+      }
+      start = performance.now();
+      for (; pairs < n; pairs++) {
+        m.lock();
+        m.unlock();
+      }
+    } else {
+      const until = start + n;
+      do {
+        for (let i = 0; i < 64; i++) {
+          m.lock(); // 'abandoned' still means acquired
+          m.unlock();
+        }
+        pairs += 64;
+      } while (performance.now() < until);
+    }
+    const ns = (performance.now() - start) * 1e6;
+    emit('result', { pairs, ns, nsPerPair: ns / pairs });
+  }
 }
 
 const [role, ...rest] = process.argv.slice(2);
@@ -94,6 +137,9 @@ try {
     case 'stream-client':
       emit('ready', { pid: process.pid, node: process.version });
       await streamClient(need('path'));
+      break;
+    case 'mutex':
+      await mutexSide(need('name'));
       break;
     default:
       throw new Error(`unknown role '${role ?? ''}'`);

@@ -20,8 +20,9 @@ export async function open(path: string, mode: 'e' | 's' | 'i'): Promise<Socket>
   return sock;
 }
 
-/** n round trips of one `size`-byte record after `warmup` unmeasured ones; one record in flight. */
-export async function roundTrips(path: string, size: number, n: number, warmup: number): Promise<Latency> {
+/** n round trips of one `size`-byte record after `warmup` unmeasured ones; one record in flight.
+ * Stops early (fewer samples, reported as n) when the measured part exceeds maxMs. */
+export async function roundTrips(path: string, size: number, n: number, warmup: number, maxMs = Infinity): Promise<Latency> {
   const sock = await open(path, 'e');
   const out = frame(size);
   const want = out.length;
@@ -39,7 +40,7 @@ export async function roundTrips(path: string, size: number, n: number, warmup: 
       got = 0;
       const now = performance.now();
       if (i >= 0) samples[i] = (now - start) * 1e6;
-      if (++i === n) return resolve();
+      if (++i === n || (i > 0 && (i & 1023) === 0 && now - first > maxMs)) return resolve();
       if (i === 0) first = now;
       start = performance.now();
       sock.write(out);
@@ -51,7 +52,7 @@ export async function roundTrips(path: string, size: number, n: number, warmup: 
   await done;
   const total = (performance.now() - first) * 1e6;
   sock.destroy();
-  return summarise(samples, total);
+  return summarise(samples.subarray(0, i), total);
 }
 
 export interface Throughput {

@@ -11,15 +11,17 @@ beforeAll(buildDist);
 
 describe('named mutex abandonment with .NET 10 (net10 layout)', () => {
   for (const how of ['lock', 'lockAsync'] as const) {
-    it(`the Peer is SIGKILLed holding it: Node's next ${how}() reports 'abandoned' and owns it`, async () => {
+    it(`the Peer is SIGKILLed holding it: Node's ${how}() reports 'abandoned' and owns it`, async () => {
       const name = uniqueMutexName('abandon-peer');
       await using peer = Peer.start('mutex-hold', { name });
       expect((await peer.next('locked'))['result']).toBe('acquired');
       using mutex = NamedMutex.openOrCreate(name); // open before the kill, or the file is stale
       expect(mutex.tryLock()).toBe('timeout');
+      // lockAsync waits on its holder thread while the owner dies; lock() comes after the death.
+      const waiting = how === 'lockAsync' ? mutex.lockAsync(10_000) : undefined;
       peer.kill('SIGKILL');
       await peer.exited;
-      expect(how === 'lock' ? mutex.lock(10_000) : await mutex.lockAsync(10_000)).toBe('abandoned');
+      expect(waiting ? await waiting : mutex.lock(10_000)).toBe('abandoned');
       mutex.unlock();
       expect(mutex.lock(1000)).toBe('acquired'); // consistent again: abandonment is reported once
       mutex.unlock();
@@ -29,7 +31,16 @@ describe('named mutex abandonment with .NET 10 (net10 layout)', () => {
   for (const how of ['lock', 'lockAsync'] as const) {
     it(`a Node child holding it (${how}) is SIGKILLed: the Peer gets AbandonedMutexException`, async () => {
       const name = uniqueMutexName('abandon-node');
+      // For lockAsync the test holds it first, so the child must wait and its holder thread
+      // (not its JS thread) ends up owning the lock when the process is killed.
+      using mutex = NamedMutex.openOrCreate(name);
+      if (how === 'lockAsync') mutex.lock();
       await using child = startNodeChild(name, how);
+      await child.next('opened');
+      if (how === 'lockAsync') {
+        await new Promise((r) => setTimeout(r, 100));
+        mutex.unlock();
+      }
       expect((await child.next('locked'))['result']).toBe('acquired');
       await using peer = Peer.start('mutex-hold', { name, step: 1, timeout: 10_000 });
       expect((await peer.next('opened'))['createdNew']).toBe(false);

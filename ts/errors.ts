@@ -74,6 +74,14 @@ export class BadHeaderError extends TwinmapError {
   }
 }
 
+/** A write was asked of something opened read-only (e.g. a writable view of a read-only SharedMap). */
+export class ReadOnlyError extends TwinmapError {
+  override name = 'ReadOnlyError';
+  constructor(message: string) {
+    super('PERMISSION', message);
+  }
+}
+
 /** unlock() of a named mutex that this process (thread) does not hold. */
 export class NotOwnerError extends TwinmapError {
   override name = 'NotOwnerError';

@@ -5,6 +5,10 @@ export { parseName, type ParsedName, type NameScope } from './names.js';
 // named mutexes
 export { NamedMutex, type NamedMutexOptions, type LockResult, type MutexLayoutName } from './mutex/named-mutex.js';
 
+// shared maps
+export { SharedMap, type CreateMapOptions, type OpenMapOptions } from './map/shared-map.js';
+export type { ReadableView } from './map/readable-view.js';
+
 // named events and channels
 export { NamedEvent, type NamedEventOptions } from './event/named-event.js';
 export { Channel, type ChannelOptions, type PeerGone } from './channel/channel.js';

@@ -17,6 +17,14 @@ export interface NativeAddon {
   Mapping: new (fd: number, length: number, writable: boolean, offset?: number) => NativeMapping;
   pageSize(): number;
 
+  // shm.cc (SharedMap's named objects)
+  /** shm_open(name, flags, mode) -> fd; `name` is "/x", flags are fs.constants O_* bits. */
+  shmOpen(name: string, flags: number, mode: number): number;
+  /** shm_unlink(name). */
+  shmUnlink(name: string): void;
+  /** posix_fallocate(fd, 0, length): reserves pages now (ENOSPC instead of a later SIGBUS). ENOSYS off Linux. */
+  allocate(fd: number, length: number): void;
+
   // futex.cc (Linux): wait/wake on a 4-byte aligned word of a mapping, shared between processes.
   /** FUTEX_WAIT while the word equals `expected`; timeoutMs < 0 waits without limit. */
   futexWait(buffer: ArrayBuffer, offset: number, expected: number, timeoutMs: number): FutexWaitResult;
@@ -39,6 +47,8 @@ export interface NativeAddon {
   mutexConsistent(buffer: ArrayBuffer, offset: number): void;
   mutexUnlock(buffer: ArrayBuffer, offset: number): void;
   mutexDestroy(buffer: ArrayBuffer, offset: number): void;
+  /** glibc's __data.__kind of the mutex (type and flags), or -1 where the libc hides it. */
+  mutexKind(buffer: ArrayBuffer, offset: number): number;
   /** Acquires on a dedicated OS thread, holds until release(); onEvent is called once. */
   MutexHolder: new (
     buffer: ArrayBuffer,

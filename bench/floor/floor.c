@@ -2,8 +2,9 @@
 // Every case runs as two processes (fork) pinned to two different CPUs, sharing a
 // MAP_SHARED mapping, and prints one JSON object on stdout.
 //
-//   twinmap-floor spin   [n=100000] [warmup=20000] [cpus=0,1]   ping-pong on one cache line
-//   twinmap-floor futex  [n=100000] [warmup=2000]  [cpus=0,1]   FUTEX_WAIT/FUTEX_WAKE ping-pong
+//   twinmap-floor spin   [n=100000] [warmup=20000] [maxms=0]  ping-pong on one cache line
+//   twinmap-floor futex  [n=100000] [warmup=2000]  [maxms=0]  FUTEX_WAIT/FUTEX_WAKE ping-pong
+//                        (maxms: stop early when the measured part takes longer; "n" says how many)
 //   twinmap-floor ring   [size=1024] [ring=8388608] [ms=1000]   SPSC ring, copy in + copy out
 //   twinmap-floor memcpy [size=1048576] [ms=300]                one core copying
 //   twinmap-floor mutex  [n=1000000] [ms=1000]                  robust pshared pthread mutex
@@ -146,7 +147,9 @@ typedef struct {
   uint64_t* samples;
   double ns_per_tick, total_ns;
   int use_futex;
-  _Atomic uint32_t* word;  // futex variant: the word both sides sleep on
+  _Atomic uint32_t* word;       // futex variant: the word both sides sleep on
+  _Atomic long long* total;     // shared: round trips in all (warm-up included); ping lowers it at maxms
+  double max_ns;                // time cap for the measured round trips (0: none)
 } pingpong_t;
 
 static long futex(_Atomic uint32_t* addr, int op, uint32_t val) {
@@ -181,10 +184,17 @@ static void ping(void* ctx) {
   memset(out, 0xA5, sizeof out);
   uint64_t seq = 0, t0 = 0;
   double wall0 = 0;
-  for (long long i = 0; i < c->warmup + c->n; i++) {
+  long long i;
+  for (i = 0; i < c->warmup + c->n; i++) {
     if (i == c->warmup) {
       wall0 = now_ns();
       t0 = ticks();
+    }
+    if (c->max_ns > 0 && i > c->warmup && (i & 1023) == 0 && now_ns() - wall0 > c->max_ns) {
+      // Out of time: tell pong how many there were, and wake it to see that.
+      atomic_store(c->total, i);
+      post(c, ++seq);
+      break;
     }
     uint64_t start = ticks();
     memcpy(out, &i, sizeof i);
@@ -201,14 +211,17 @@ static void ping(void* ctx) {
   uint64_t t1 = ticks();
   c->total_ns = now_ns() - wall0;
   c->ns_per_tick = c->total_ns / (double)(t1 - t0);
+  c->n = i - c->warmup;
 }
 
 static void pong(void* ctx) {
   pingpong_t* c = ctx;
   unsigned char buf[56];
   uint64_t seq = 0;
-  for (long long i = 0; i < c->warmup + c->n; i++) {
+  for (long long i = 0;; i++) {
+    if (i >= atomic_load(c->total)) break;
     wait_for(c, ++seq);
+    if (i >= atomic_load(c->total)) break;
     memcpy(buf, c->line->payload, sizeof buf);  // read the request, answer with the same bytes
     memcpy(c->line->payload, buf, sizeof buf);
     post(c, ++seq);
@@ -221,8 +234,11 @@ static int run_pingpong(int use_futex) {
   c.n = arg_ll("n", 100000);
   c.warmup = arg_ll("warmup", use_futex ? 2000 : 20000);
   if (c.n < 1) c.n = 1;
+  c.max_ns = (double)arg_ll("maxms", 0) * 1e6;
   c.line = shared(4096);
   c.word = (_Atomic uint32_t*)((char*)c.line + 2048);
+  c.total = (_Atomic long long*)((char*)c.line + 1024);
+  atomic_store(c.total, c.warmup + c.n);
   c.samples = malloc((size_t)c.n * sizeof *c.samples);
   if (!c.samples) die("malloc");
   two_sides(ping, pong, &c);

@@ -20,13 +20,17 @@ static std::string Num(double v) {
 }
 
 pthread_mutex_t* MutexAt(Napi::Env env, Napi::Value value, Napi::Value offset, const char* fn) {
-  if (!value.IsArrayBuffer() || !offset.IsNumber()) {
+  // Raw Node-API calls: this runs on every lock and unlock, so one info call, one number read.
+  void* data = nullptr;
+  size_t length = 0;
+  double off = 0;
+  if (napi_get_arraybuffer_info(env, value, &data, &length) != napi_ok ||
+      napi_get_value_double(env, offset, &off) != napi_ok) {
     ThrowType(env, std::string(fn) + "(buffer, offset, ...) expects (ArrayBuffer, number, ...)");
     return nullptr;
   }
-  Napi::ArrayBuffer ab = value.As<Napi::ArrayBuffer>();
-  double off = offset.As<Napi::Number>().DoubleValue();
-  size_t length = ab.IsDetached() ? 0 : ab.ByteLength();
+  // A detached buffer (unmapped mapping) reports length 0, so it fails here.
+  if (data == nullptr) length = 0;
   if (!(off >= 0) || std::floor(off) != off || off + sizeof(pthread_mutex_t) > static_cast<double>(length) ||
       static_cast<size_t>(off) % alignof(pthread_mutex_t) != 0) {
     Napi::RangeError::New(env, std::string(fn) + ": a pthread_mutex_t (" + std::to_string(sizeof(pthread_mutex_t)) +
@@ -36,7 +40,7 @@ pthread_mutex_t* MutexAt(Napi::Env env, Napi::Value value, Napi::Value offset, c
         .ThrowAsJavaScriptException();
     return nullptr;
   }
-  return reinterpret_cast<pthread_mutex_t*>(static_cast<char*>(ab.Data()) + static_cast<size_t>(off));
+  return reinterpret_cast<pthread_mutex_t*>(static_cast<char*>(data) + static_cast<size_t>(off));
 }
 
 struct timespec DeadlineIn(double ms) {
@@ -98,8 +102,8 @@ Napi::Value Lock(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   pthread_mutex_t* m = MutexAt(env, info[0], info[1], "mutexLock");
   if (m == nullptr) return env.Undefined();
-  if (info.Length() < 3 || !info[2].IsNumber()) return twinmap::ThrowType(env, "mutexLock: timeoutMs must be a number");
-  double timeout = info[2].As<Napi::Number>().DoubleValue();
+  double timeout = 0;
+  if (napi_get_value_double(env, info[2], &timeout) != napi_ok) return twinmap::ThrowType(env, "mutexLock: timeoutMs must be a number");
   int err = twinmap::LockWithTimeout(m, timeout);
   switch (err) {
     case 0:
@@ -141,7 +145,21 @@ Napi::Value Destroy(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// mutexKind(buffer, offset): glibc's type/flags word of the mutex (__data.__kind), or -1 where
+// the libc does not expose it. Lets the TS layer refuse a peer's garbage before locking it.
+Napi::Value Kind(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  pthread_mutex_t* m = MutexAt(env, info[0], info[1], "mutexKind");
+  if (m == nullptr) return env.Undefined();
+#ifdef __GLIBC__
+  return Napi::Number::New(env, m->__data.__kind);
+#else
+  return Napi::Number::New(env, -1);
+#endif
+}
+
 void Register(Napi::Env env, Napi::Object exports) {
+  exports.Set("mutexKind", Napi::Function::New(env, Kind, "mutexKind"));
   exports.Set("mutexSize", Napi::Number::New(env, sizeof(pthread_mutex_t)));
   exports.Set("mutexAlign", Napi::Number::New(env, alignof(pthread_mutex_t)));
   exports.Set("mutexInit", Napi::Function::New(env, Init, "mutexInit"));

@@ -8,7 +8,7 @@
 // read and cleared: a live .NET process sets it when it closes its last handle, or its thread
 // ends, while holding the lock.
 import { endianness } from 'node:os';
-import { ClosedError, TwinmapError, fromOsError } from '../errors.js';
+import { BadHeaderError, ClosedError, TwinmapError, fromOsError } from '../errors.js';
 import { native } from '../native.js';
 import type { ParsedName } from '../names.js';
 import type { Acquired, BackendOptions, Hold, MutexBackend, OsMutex, PendingLock } from './backend.js';
@@ -16,7 +16,6 @@ import { SharedMemoryFile, sharedMemoryPath } from './dotnet-shm.js';
 import { INVALID_PID, type MutexLayout, layoutFor } from './layout.js';
 
 const LE = endianness() === 'LE';
-const INVALID_TID = 0xffff_ffff_ffff_ffffn;
 
 /** Owner/abandoned field access for one layout over one mapping. */
 export class OwnerFields {
@@ -27,14 +26,24 @@ export class OwnerFields {
 
   setOwner(pid: number, tid: number): void {
     this.view.setUint32(this.layout.ownerPidOffset, pid, LE);
-    if (this.layout.ownerTidBytes === 8) this.view.setBigUint64(this.layout.ownerTidOffset, BigInt(tid), LE);
-    else this.view.setUint32(this.layout.ownerTidOffset, tid, LE);
+    this.setTid(tid, 0);
   }
 
   clearOwner(): void {
     this.view.setUint32(this.layout.ownerPidOffset, INVALID_PID, LE);
-    if (this.layout.ownerTidBytes === 8) this.view.setBigUint64(this.layout.ownerTidOffset, INVALID_TID, LE);
-    else this.view.setUint32(this.layout.ownerTidOffset, 0xffff_ffff, LE);
+    this.setTid(0xffff_ffff, 0xffff_ffff); // uint64 -1 (net10) or uint32 -1 (net11)
+  }
+
+  // A tid fits in 32 bits (Linux pid_max <= 2^22); the u64 field is written as two u32 halves,
+  // which avoids BigInt on the lock path.
+  private setTid(low: number, high: number): void {
+    const off = this.layout.ownerTidOffset;
+    if (this.layout.ownerTidBytes === 4) {
+      this.view.setUint32(off, low, LE);
+    } else {
+      this.view.setUint32(LE ? off : off + 4, low, LE);
+      this.view.setUint32(LE ? off + 4 : off, high, LE);
+    }
   }
 
   get abandoned(): boolean {
@@ -64,13 +73,28 @@ function checkPlatform(layout: MutexLayout): void {
   }
 }
 
+let expectedKind: number | undefined;
+/** The kind word of a mutex made with .NET's attributes here (glibc: 0x91, as in .NET's files). */
+function ourKind(): number {
+  if (expectedKind === undefined) {
+    const scratch = new ArrayBuffer(native.mutexSize + 8);
+    native.mutexInit(scratch, 0);
+    expectedKind = native.mutexKind(scratch, 0);
+    native.mutexDestroy(scratch, 0);
+  }
+  return expectedKind;
+}
+
 let jsThreadTid: number | undefined;
 const jsTid = (): number => (jsThreadTid ??= native.gettid());
+const PID = native.getpid();
 
 class PosixMutex implements OsMutex {
   private readonly fields: OwnerFields;
   private readonly buffer: ArrayBuffer;
   private closed = false;
+  /** The hold of the JS thread: one object, reused by every lock() (no allocation per lock). */
+  private readonly jsHold: Hold;
 
   constructor(
     private readonly file: SharedMemoryFile,
@@ -78,6 +102,21 @@ class PosixMutex implements OsMutex {
   ) {
     this.buffer = file.buffer;
     this.fields = new OwnerFields(layout, new DataView(this.buffer));
+    const buffer = this.buffer;
+    const fields = this.fields;
+    const off = layout.mutexOffset;
+    this.jsHold = {
+      tid: jsTid(),
+      release() {
+        fields.clearOwner();
+        native.mutexUnlock(buffer, off);
+      },
+      abandon() {
+        fields.abandoned = true;
+        fields.clearOwner();
+        native.mutexUnlock(buffer, off);
+      },
+    };
   }
 
   get created(): boolean {
@@ -88,16 +127,22 @@ class PosixMutex implements OsMutex {
     return this.file.path;
   }
 
-  /** After the pthread lock is taken by thread `tid`: owner fields and the abandoned flag. */
+  /** After the pthread lock is taken by thread `hold.tid`: owner fields and the abandoned flag. */
   private taken(ownerDied: boolean, hold: Hold): Acquired {
-    this.fields.setOwner(native.getpid(), hold.tid);
+    this.fields.setOwner(PID, hold.tid);
     let abandoned = ownerDied;
     if (this.fields.abandoned) {
       this.fields.abandoned = false;
       abandoned = true;
     }
+    if (!abandoned && hold === this.jsHold) return this.jsAcquired;
     return { result: abandoned ? 'abandoned' : 'acquired', hold };
   }
+
+  private get jsAcquired(): Acquired {
+    return (this.jsAcquiredCache ??= { result: 'acquired', hold: this.jsHold });
+  }
+  private jsAcquiredCache: Acquired | undefined;
 
   lock(timeoutMs: number): Acquired | 'timeout' {
     this.check();
@@ -110,20 +155,7 @@ class PosixMutex implements OsMutex {
       throw fromOsError(e, `lock ${this.where}`);
     }
     if (code === 2) return 'timeout';
-    const tid = jsTid();
-    const hold: Hold = {
-      tid,
-      release: () => {
-        this.fields.clearOwner();
-        native.mutexUnlock(this.buffer, off);
-      },
-      abandon: () => {
-        this.fields.abandoned = true;
-        this.fields.clearOwner();
-        native.mutexUnlock(this.buffer, off);
-      },
-    };
-    return this.taken(code === 1, hold);
+    return this.taken(code === 1, this.jsHold);
   }
 
   lockOnThread(timeoutMs: number): PendingLock {
@@ -202,6 +234,18 @@ export const posixBackend: MutexBackend = {
         fields.abandoned = false;
       },
     });
+    if (!file.created) {
+      // A peer's garbage must not reach pthread (it could hang or corrupt): the mutex in the file
+      // must be the robust, process-shared, recursive kind .NET creates.
+      const kind = native.mutexKind(file.buffer, layout.mutexOffset);
+      if (kind !== ourKind()) {
+        file.close(() => undefined);
+        throw new BadHeaderError(
+          `named mutex file ${file.path}: the pthread mutex at offset ${layout.mutexOffset} has kind 0x${(kind >>> 0).toString(16)}, ` +
+            `not the robust process-shared recursive kind 0x${ourKind().toString(16)} .NET creates`,
+        );
+      }
+    }
     return new PosixMutex(file, layout);
   },
 };

@@ -83,19 +83,51 @@ for (const layoutName of ['net10', 'net11'] as MutexLayoutName[]) {
       expect(readTid(view)).toBe(invalidTid);
     });
 
-    it('lockAsync() writes the holder thread tid (not the JS thread)', async () => {
+    it('lockAsync() that has to wait writes the holder thread tid (not the JS thread)', async () => {
       const name = unique(`async-${layoutName}`);
       const m = track(NamedMutex.openOrCreate(name, { layout: layoutName }));
-      const { view } = raw(name);
-      expect(await m.lockAsync()).toBe('acquired');
+      const r = raw(name);
+      const other = await holdElsewhere(r.buffer);
+      const p = m.lockAsync();
+      await new Promise((res) => setTimeout(res, 20));
+      other.release();
+      expect(await p).toBe('acquired');
+      const { view } = r;
       expect(view.getUint32(layout.ownerPidOffset, true)).toBe(process.pid);
       const tid = readTid(view);
       expect(tid).not.toBe(BigInt(native.gettid()));
+      expect(tid).not.toBe(BigInt(other.tid));
       expect(tid).not.toBe(invalidTid);
       m.unlock();
       expect(readTid(view)).toBe(invalidTid);
       expect(m.tryLock()).toBe('acquired'); // really released by the holder thread
       m.unlock();
+    });
+
+    it('lockAsync() on a free mutex takes it at once on the JS thread', async () => {
+      const name = unique(`asyncfree-${layoutName}`);
+      const m = track(NamedMutex.openOrCreate(name, { layout: layoutName }));
+      const { view } = raw(name);
+      expect(await m.lockAsync()).toBe('acquired');
+      expect(readTid(view)).toBe(BigInt(native.gettid()));
+      m.unlock();
+    });
+
+    it('closing while a holder thread holds it abandons it too', async () => {
+      const name = unique(`closeasync-${layoutName}`);
+      const m = NamedMutex.openOrCreate(name, { layout: layoutName });
+      const r = raw(name);
+      const other = await holdElsewhere(r.buffer);
+      const p = m.lockAsync();
+      await new Promise((res) => setTimeout(res, 20));
+      other.release();
+      expect(await p).toBe('acquired');
+      m.close();
+      expect(r.view.getUint8(layout.abandonedOffset)).toBe(1);
+      expect(r.view.getUint32(layout.ownerPidOffset, true)).toBe(0xffff_ffff);
+      const again = track(NamedMutex.open(name, { layout: layoutName }));
+      expect(again.tryLock()).toBe('abandoned'); // and the holder thread really let go
+      again.unlock();
     });
 
     it('reports and clears an abandoned flag written by another process', () => {
@@ -289,6 +321,15 @@ describe('bad mutex files (another process holds them open, so they are not stal
     const name = unique('short');
     plant(name, new Uint8Array([0, 1, 0, 0, 0, 0, 0, 0, 0, 0]));
     expect(() => NamedMutex.openOrCreate(name)).toThrow(/is 10 bytes, shorter than the 72 bytes/);
+  });
+
+  it('a right header over garbage where the pthread mutex should be is BAD_HEADER, not a hang', () => {
+    const name = unique('garbage');
+    const bytes = new Uint8Array(4096).fill(0xee);
+    bytes[0] = 0;
+    bytes[1] = 1;
+    plant(name, bytes);
+    expect(() => NamedMutex.openOrCreate(name)).toThrow(/pthread mutex at offset 8 has kind 0xeeeeeeee, not the robust process-shared recursive kind/);
   });
 
   it('a stale file (nobody holds it) is re-initialised by openOrCreate and removed by open', () => {

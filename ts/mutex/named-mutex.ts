@@ -154,8 +154,9 @@ export class NamedMutex implements Disposable {
   }
 
   /**
-   * Waits without blocking the event loop: a dedicated OS thread takes the lock and owns it until
-   * unlock(). Resolves like lock(). Recursive with lock() (the process is one owner).
+   * Waits without blocking the event loop. If the lock is free it is taken at once on the JS
+   * thread; otherwise a dedicated OS thread waits for it and owns it until unlock().
+   * Resolves like lock(). Recursive with lock() (the process is one owner).
    */
   async lockAsync(timeoutMs?: number): Promise<LockResult> {
     const s = this.live();
@@ -172,6 +173,11 @@ export class NamedMutex implements Disposable {
       const left = t < 0 ? -1 : Math.max(0, t - (Date.now() - started));
       return this.lockAsync(left);
     }
+    // Fast path: a try on the JS thread never blocks, and then the JS thread owns it as with
+    // lock(). Only a wait needs the holder thread (~50 µs to start, vs ~1 µs for this).
+    const now = s.os.lock(0);
+    if (now !== 'timeout') return this.own(s, now);
+    if (t === 0) return 'timeout';
     const pending = s.os.lockOnThread(t);
     s.pending = pending;
     let r: Acquired | 'timeout';

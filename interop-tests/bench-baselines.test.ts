@@ -1,0 +1,61 @@
+// The bench's socket baselines must carry every record whole, or their figures mean nothing:
+// Node client <-> .NET NamedPipeServerStream (bench-pipe, .NET 10) and Node <-> Node (serveStream).
+import { describe, expect, it } from 'vitest';
+import { once } from 'node:events';
+import { connect } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { Peer } from './peer.js';
+import { oneWay, roundTrips, serveStream } from '../bench/stream.js';
+
+/** Sends records with distinct bytes in echo mode and checks they come back identical. */
+async function echoesExactly(path: string): Promise<void> {
+  const sock = connect(path);
+  await once(sock, 'connect');
+  sock.write('e');
+  const records = [1, 64, 4096, 200_000].map((n) => randomBytes(n));
+  const sent = Buffer.concat(records.map((r) => Buffer.concat([Buffer.from(Uint32Array.of(r.length).buffer), r])));
+  const chunks: Buffer[] = [];
+  let got = 0;
+  const done = new Promise<void>((resolve) =>
+    sock.on('data', (c: Buffer) => {
+      chunks.push(c);
+      got += c.length;
+      if (got >= sent.length) resolve();
+    }),
+  );
+  sock.write(sent);
+  await done;
+  sock.destroy();
+  expect(Buffer.concat(chunks).equals(sent)).toBe(true);
+}
+
+async function baselineWorks(path: string): Promise<void> {
+  await echoesExactly(path);
+  const rtt = await roundTrips(path, 64, 200, 20);
+  expect(rtt.n).toBe(200);
+  expect(rtt.percentiles.at(-1)![1]).toBeGreaterThan(0);
+  // oneWay throws unless the sink counted exactly the records sent; 1 MiB records span many reads.
+  for (const size of [64, 65536, 1 << 20]) {
+    const t = await oneWay(path, size, 30);
+    expect(t.messages).toBeGreaterThan(0);
+  }
+}
+
+describe('bench baselines', () => {
+  it('Node <-> .NET NamedPipeServerStream (.NET 10) carries records whole', async () => {
+    await using peer = Peer.start('bench-pipe', { name: `twinmap-bench-test-${randomBytes(4).toString('hex')}` });
+    const ready = await peer.next('ready');
+    await baselineWorks(String(ready['path']));
+  });
+
+  it('Node <-> Node Unix socket carries records whole', async () => {
+    const path = `/tmp/twinmap-bench-test-${randomBytes(4).toString('hex')}.sock`;
+    const server = serveStream(path);
+    await once(server, 'listening');
+    try {
+      await baselineWorks(path);
+    } finally {
+      server.close();
+    }
+  });
+});

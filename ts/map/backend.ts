@@ -1,0 +1,39 @@
+// What SharedMap needs from a platform: open or create a mapping (by name or by file path)
+// and hand back its pages. shared-map-posix.ts implements it with shm_open/open + mmap;
+// a Windows backend (CreateFileMappingW) implements the same interface.
+import type { ParsedName } from '../names.js';
+
+/** The mapped pages; `unmap()` detaches `buffer` (views become length 0), then releases the pages. */
+export interface MapRegion {
+  readonly buffer: ArrayBuffer | undefined;
+  flush(): void;
+  unmap(): void;
+}
+
+export type OpenDisposition = 'create' | 'open' | 'openOrCreate';
+
+export interface MapRequest {
+  readonly disposition: OpenDisposition;
+  /** Bytes to create with (create/openOrCreate); the least acceptable size for openOrCreate. */
+  readonly size?: number;
+  /** Permission bits for a new object (0o600 unless the caller asked otherwise). */
+  readonly mode: number;
+  readonly readOnly: boolean;
+}
+
+export interface OpenedMap {
+  readonly region: MapRegion;
+  /** The mapped length: the object's size (at least the size asked for). */
+  readonly size: number;
+  /** The file behind the map, if it has one (POSIX: /dev/shm/<base> for a named map on Linux). */
+  readonly path: string | undefined;
+  /** True if this call created the object. */
+  readonly created: boolean;
+}
+
+export interface MapBackend {
+  openNamed(name: ParsedName, request: MapRequest): OpenedMap;
+  openFile(path: string, request: MapRequest): OpenedMap;
+  /** Removes a name; false if it did not exist. Mappings already open stay valid. */
+  unlinkNamed(name: ParsedName): boolean;
+}
