@@ -43,7 +43,7 @@ export function openRegion(
         : SharedMap.open(name);
   try {
     const buffer = map.buffer;
-    if (map.created) {
+    if (map.createdNew) {
       create.init(buffer);
       // Publish: the magic goes last, so an opener never sees a half-written header.
       Atomics.store(new Int32Array(buffer, spec.magicOffset, 1), 0, spec.magic | 0);
