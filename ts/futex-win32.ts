@@ -1,31 +1,27 @@
 // Futex words on Windows. The channel protocol sleeps on 32-bit words of its shared header
 // (native.futexWait / futexWake / FutexWaiter on Linux). WaitOnAddress does not cross
 // processes, so on Windows each word of a region gets a named semaphore for the wake-ups and
-// a waiter count in a small side-car section; both are named after the region
-// (`<kernel name>#twinmap`, `<kernel name>#futex@<offset>`). The side-car's last 8 bytes hold
-// the region's exact size, which Windows only reports in whole pages.
+// a waiter count in the map's side-car section (shared-map-win32.ts, `<kernel name>#twinmap`);
+// the semaphores are named `<kernel name>#futex@<offset>`.
 //
 // Wait: count++, re-check the word, sleep on the semaphore, count--. Wake: post min(count,
 // n) to the semaphore. A waiter that counts itself before re-checking cannot miss a wake that
 // follows a change of the word; a wake whose waiter timed out meanwhile leaves one post behind,
 // which makes a later wait return early once (a spurious wake-up, which futex callers allow).
 //
-// Installed into `native` by installWin32Futex() (called by shm-region-win32.ts), so code that
-// calls native.futexWait runs unchanged on Windows, for the buffers of twinmap regions.
+// Installed into `native` by registerFutexSpace() (called for every named SharedMap on
+// Windows), so code that calls native.futexWait runs unchanged on Windows, for the buffers of
+// named maps (the regions of channels).
 import { TwinmapError } from './errors.js';
 import { native } from './native.js';
-import type { FutexWaitResult, NativeFutexWaiter, Win32Handle, Win32MapView, Win32Native } from './native-types.js';
+import type { FutexWaitResult, NativeFutexWaiter, Win32Handle, Win32Native } from './native-types.js';
 
 /** Words of the first 4 KiB - 8 of a region can be waited on (every twinmap header fits). */
-export const SIDECAR_SIZE = 4096;
-export const FUTEX_SPAN = SIDECAR_SIZE - 8;
-const SIZE_OFFSET = SIDECAR_SIZE - 8;
+export const FUTEX_SPAN = 4088;
 
 interface Space {
   readonly kernelName: string;
   readonly counts: Int32Array;
-  readonly section: Win32Handle;
-  readonly view: { unmap(): void };
   readonly semaphores: Map<number, Win32Handle>;
 }
 
@@ -41,60 +37,19 @@ function openSemaphore(kernelName: string, offset: number): Win32Handle {
   return win32().createSemaphore(`${kernelName}#futex@${offset}`, 0, 0x7fffffff).handle;
 }
 
-function openSidecar(kernelName: string): { section: Win32Handle; view: Win32MapView } {
-  const w = win32();
-  const section = w.createFileMapping(null, `${kernelName}#twinmap`, SIDECAR_SIZE, true).handle;
-  try {
-    return { section, view: new w.MapView(section, true, 0, SIDECAR_SIZE) };
-  } catch (e) {
-    section.close();
-    throw e;
-  }
+/** Makes the words of `buffer` (a region named `kernelName`) waitable across processes;
+ *  `counts` is the waiter-count part of the region's side-car (shared-map-win32.ts). */
+export function registerFutexSpace(buffer: ArrayBuffer, kernelName: string, counts: Int32Array): void {
+  installWin32Futex();
+  spaces.set(buffer, { kernelName, counts, semaphores: new Map() });
 }
 
-/** The creator records the exact size of region `kernelName` (before it publishes its magic). */
-export function recordRegionSize(kernelName: string, size: number): void {
-  const { section, view } = openSidecar(kernelName);
-  new DataView(view.buffer!).setBigUint64(SIZE_OFFSET, BigInt(size), true);
-  // Kept open until the region is registered, so the record outlives this function.
-  pendingSidecars.set(kernelName, { section, view });
-}
-const pendingSidecars = new Map<string, { section: Win32Handle; view: Win32MapView }>();
-
-/** The exact size recorded by the creator, or undefined (a section twinmap did not create). */
-export function recordedRegionSize(kernelName: string): number | undefined {
-  let section: Win32Handle;
-  try {
-    section = win32().openFileMapping(`${kernelName}#twinmap`, false);
-  } catch {
-    return undefined;
-  }
-  try {
-    const view = new (win32().MapView)(section, false, 0, SIDECAR_SIZE);
-    const size = Number(new DataView(view.buffer!).getBigUint64(SIZE_OFFSET, true));
-    view.unmap();
-    return size > 0 ? size : undefined;
-  } finally {
-    section.close();
-  }
-}
-
-/** Makes the words of `buffer` (a region named `kernelName`) waitable across processes. */
-export function registerFutexSpace(buffer: ArrayBuffer, kernelName: string): void {
-  const pending = pendingSidecars.get(kernelName);
-  pendingSidecars.delete(kernelName);
-  const { section, view } = pending ?? openSidecar(kernelName);
-  spaces.set(buffer, { kernelName, counts: new Int32Array(view.buffer!, 0, FUTEX_SPAN / 4), section, view, semaphores: new Map() });
-}
-
-/** Releases what registerFutexSpace opened (before the region is unmapped). */
+/** Releases what the futex calls opened for `buffer` (before the region is unmapped). */
 export function unregisterFutexSpace(buffer: ArrayBuffer): void {
   const s = spaces.get(buffer);
   if (s === undefined) return;
   spaces.delete(buffer);
   for (const h of s.semaphores.values()) h.close();
-  s.view.unmap();
-  s.section.close();
 }
 
 function space(buffer: ArrayBuffer, offset: number): Space {

@@ -32,7 +32,7 @@ describe('SharedMap on Win32, named', () => {
     a.bytes.set([0xde, 0xad, 0xbe, 0xef], 100);
     assert.deepEqual([...b.bytes.subarray(100, 104)], [0xde, 0xad, 0xbe, 0xef]);
     b.view.setUint32(0, 41, true);
-    assert.equal(b.created, false);
+    assert.equal(b.createdNew, false);
     assert.equal(b.size, 4096);
     const child = new Child('child.js', ['map-increment', name]);
     assert.equal((await child.next('done'))['seen'], 41);
@@ -49,12 +49,18 @@ describe('SharedMap on Win32, named', () => {
     assert.throws(() => SharedMap.open(`Global\\${base}`), NotFoundError);
   });
 
-  it('an existing map opens at its size in whole pages (what Windows reports)', () => {
+  it('opens a twinmap map at its exact size (its side-car), a foreign one in whole pages', () => {
     const name = uniqueName('pages');
     using a = SharedMap.create(name, { size: 100 });
     assert.equal(a.size, 100);
     using b = SharedMap.open(name);
-    assert.equal(b.size, native.pageSize());
+    assert.equal(b.size, 100);
+    // Made like .NET's MemoryMappedFile.CreateOrOpen(name, 100): Windows keeps no exact size.
+    const foreign = uniqueName('foreign');
+    const section = native.win32!.createFileMapping(null, foreign, 100, true).handle;
+    using c = SharedMap.open(foreign);
+    assert.equal(c.size, native.pageSize());
+    section.close();
   });
 
   it('refuses to create a name that exists, and leaves the existing map alone', () => {
@@ -87,9 +93,9 @@ describe('SharedMap on Win32, named', () => {
   it('openOrCreate creates once, then opens; refuses an existing map smaller than asked', () => {
     const name = uniqueName('ooc');
     using a = SharedMap.openOrCreate(name, { size: 4096 });
-    assert.equal(a.created, true);
+    assert.equal(a.createdNew, true);
     using b = SharedMap.openOrCreate(name, { size: 4096 });
-    assert.equal(b.created, false);
+    assert.equal(b.createdNew, false);
     assert.throws(() => SharedMap.openOrCreate(name, { size: 1 << 20 }), { code: 'INVALID_ARGUMENT' });
   });
 

@@ -15,6 +15,7 @@ import { AlreadyExistsError, NotFoundError, TwinmapError, fromOsError } from '..
 import { native } from '../native.js';
 import type { Win32Handle, Win32MapView, Win32Native } from '../native-types.js';
 import type { ParsedName } from '../names.js';
+import { FUTEX_SPAN, registerFutexSpace, unregisterFutexSpace } from '../futex-win32.js';
 import type { MapBackend, MapRegion, MapRequest, OpenedMap } from './backend.js';
 
 function win32(): Win32Native {
@@ -59,45 +60,130 @@ function checkBigEnough(label: string, size: number, request: MapRequest): void 
   }
 }
 
+/** The kernel name: an unprefixed name is the session's, like Local\. */
+function kernelName(name: ParsedName): string {
+  return `${name.scope === 'global' ? 'Global' : 'Local'}\\${name.base}`;
+}
+
+// Every named map twinmap opens has a side-car section `<kernel name>#twinmap` of one page:
+// the waiter counts of its futex words (ts/futex-win32.ts), then at SIZE_OFFSET the exact size
+// the creator asked for (Windows reports only whole pages). The creator makes the side-car
+// before the map, so whoever finds the map finds the side-car too (if twinmap made the map).
+const SIDECAR_SIZE = 4096;
+const SIZE_OFFSET = FUTEX_SPAN;
+/** How long open() waits for a creator that has made the map but not yet recorded its size. */
+const SIZING_WAIT_MS = 200;
+
+interface Sidecar {
+  /** Someone had it open: a twinmap creator (who records the size) or user of the map. */
+  readonly existed: boolean;
+  readonly section: Win32Handle;
+  readonly view: Win32MapView;
+  readonly dv: DataView;
+}
+
+function openSidecar(kname: string, label: string): Sidecar {
+  const w = win32();
+  let created;
+  try {
+    created = w.createFileMapping(null, `${kname}#twinmap`, SIDECAR_SIZE, true);
+  } catch (e) {
+    throw fromOsError(e, `cannot open the side-car of ${label}`);
+  }
+  const { handle: section, existed } = created;
+  const view = mapView(section, true, SIDECAR_SIZE, `the side-car of ${label}`);
+  return { existed, section, view, dv: new DataView(view.buffer!) };
+}
+
+function closeSidecar(sc: Sidecar): void {
+  sc.view.unmap();
+  sc.section.close();
+}
+
+/** The size the creator recorded; 0 if none (yet). */
+function recordedSize(sc: Sidecar): number {
+  return Number(sc.dv.getBigUint64(SIZE_OFFSET, true));
+}
+
 function openNamed(name: ParsedName, request: MapRequest): OpenedMap {
   const w = win32();
   const label = `map ${JSON.stringify(name.original)}`;
-  let section: Win32Handle;
-  let created = false;
-  if (request.disposition === 'open') {
-    try {
-      section = w.openFileMapping(name.original, !request.readOnly);
-    } catch (e) {
-      if (osCode(e) === 'ERROR_FILE_NOT_FOUND') throw new NotFoundError(`${label} does not exist`, { cause: e, osCode: 'ERROR_FILE_NOT_FOUND' });
-      throw fromOsError(e, `cannot open ${label}`);
-    }
-  } else {
-    let existed: boolean;
-    try {
-      ({ handle: section, existed } = w.createFileMapping(null, name.original, request.size!, true));
-    } catch (e) {
-      throw fromOsError(e, `cannot create ${label} (${request.size} bytes)`);
-    }
-    if (existed && request.disposition === 'create') {
-      section.close();
-      throw new AlreadyExistsError(`${label} already exists`, { osCode: 'ERROR_ALREADY_EXISTS' });
-    }
-    created = !existed;
-  }
+  const kname = kernelName(name);
+  const sidecar = openSidecar(kname, label);
+  let section: Win32Handle | undefined;
   try {
-    // A new map is exactly its size; an existing one is the whole section (whole pages).
-    const view = mapView(section, !request.readOnly, created ? request.size! : 0, label);
-    if (!created) {
+    let created = false;
+    if (request.disposition === 'open') {
       try {
-        checkBigEnough(label, view.length, request);
+        section = w.openFileMapping(kname, !request.readOnly);
+      } catch (e) {
+        if (osCode(e) === 'ERROR_FILE_NOT_FOUND') throw new NotFoundError(`${label} does not exist`, { cause: e, osCode: 'ERROR_FILE_NOT_FOUND' });
+        throw fromOsError(e, `cannot open ${label}`);
+      }
+    } else {
+      let existed: boolean;
+      try {
+        ({ handle: section, existed } = w.createFileMapping(null, kname, request.size!, true));
+      } catch (e) {
+        throw fromOsError(e, `cannot create ${label} (${request.size} bytes)`);
+      }
+      if (existed && request.disposition === 'create') {
+        throw new AlreadyExistsError(`${label} already exists`, { osCode: 'ERROR_ALREADY_EXISTS' });
+      }
+      created = !existed;
+    }
+    let view: Win32MapView;
+    let size: number;
+    if (created) {
+      view = mapView(section, true, request.size!, label);
+      size = request.size!;
+      sidecar.dv.setBigUint64(SIZE_OFFSET, BigInt(size), true);
+    } else {
+      // An existing map: the size its creator recorded, else (not made by twinmap, e.g. by
+      // .NET's MemoryMappedFile) the whole section, in whole pages.
+      const whole = mapView(section, !request.readOnly, 0, label);
+      const deadline = Date.now() + SIZING_WAIT_MS;
+      let recorded = recordedSize(sidecar);
+      while (recorded === 0 && Date.now() < deadline && sidecar.existed) {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2);
+        recorded = recordedSize(sidecar);
+      }
+      if (recorded > 0 && recorded <= whole.length && recorded !== whole.length) {
+        whole.unmap();
+        view = mapView(section, !request.readOnly, recorded, label);
+      } else {
+        view = whole;
+      }
+      size = view.length;
+      try {
+        checkBigEnough(label, size, request);
       } catch (e) {
         view.unmap();
         throw e;
       }
     }
-    return { region: regionOf(view, section), size: view.length, path: undefined, created };
+    registerFutexSpace(view.buffer!, kname, new Int32Array(sidecar.view.buffer!, 0, FUTEX_SPAN / 4));
+    const keep = section;
+    return {
+      region: {
+        get buffer() {
+          return view.buffer;
+        },
+        flush: () => view.flush(),
+        unmap: () => {
+          if (view.buffer !== undefined) unregisterFutexSpace(view.buffer);
+          view.unmap();
+          keep.close(); // the name lives while some process holds a handle
+          closeSidecar(sidecar);
+        },
+      },
+      size,
+      path: undefined,
+      created,
+    };
   } catch (e) {
-    section.close();
+    section?.close();
+    closeSidecar(sidecar);
     throw e;
   }
 }
