@@ -1,0 +1,131 @@
+using System.IO.MemoryMappedFiles;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Text;
+using Twinmap.Formats;
+
+namespace Twinmap.Tests;
+
+// The generated C# codecs for the seed records (dotnet/Twinmap/Formats, from formats/*.ksy).
+// Runs on the .NET 10 runtime.
+public class FormatsTests
+{
+    private static TestData SeedTestData()
+    {
+        var v = new TestData { Id = 100, Age = 20 };
+        for (int i = 0; i < 10; i++) v.Scores[i] = i + 60;
+        return v;
+    }
+
+    [Fact]
+    public void TestDataIsA48ByteBlittableStruct()
+    {
+        Assert.Equal(48, TestData.SIZE);
+        Assert.Equal(48, Unsafe.SizeOf<TestData>());
+        Assert.Equal(48, Marshal.SizeOf<TestData>());
+        Assert.Equal(8, Unsafe.SizeOf<MyDataStructure>());
+        Assert.False(RuntimeHelpers.IsReferenceOrContainsReferences<TestData>());
+    }
+
+    [Fact]
+    public void EncodeMatchesTheStructsMemory()
+    {
+        var v = SeedTestData();
+        var encoded = v.Encode();
+        var raw = new byte[48];
+        MemoryMarshal.Write(raw, in v);
+        Assert.Equal(raw, encoded);
+        var back = MemoryMarshal.Read<TestData>(encoded);
+        Assert.Equal(100, back.Id);
+        Assert.Equal(69, back.Scores[9]);
+        var decoded = TestData.Decode(raw);
+        Assert.Equal(v.Age, decoded.Age);
+        Assert.Equal(((ReadOnlySpan<int>)v.Scores).ToArray(), ((ReadOnlySpan<int>)decoded.Scores).ToArray());
+    }
+
+    [Fact]
+    public void ViewAccessorWriteAndReadOfTheGeneratedStruct()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"twinmap-fmt-{Guid.NewGuid():N}");
+        try
+        {
+            using (var file = MemoryMappedFile.CreateFromFile(path, FileMode.CreateNew, null, 4096))
+            using (var accessor = file.CreateViewAccessor())
+            {
+                var v = SeedTestData();
+                accessor.Write(16, ref v);
+                accessor.Read(16, out TestData back);
+                Assert.Equal(66, back.Scores[6]);
+                var bytes = new byte[48];
+                accessor.ReadArray(16, bytes, 0, 48);
+                Assert.Equal(v.Encode(), bytes);
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void ImageDataIsLengthPrefixedPathAndImage()
+    {
+        var v = new ImageData { Path = "C:\\图片\\a.png", Image = [0x89, 0x50, 0x4e, 0x47] };
+        var bytes = v.Encode();
+        int pathLen = Encoding.UTF8.GetByteCount(v.Path);
+        Assert.Equal(pathLen, BitConverter.ToInt32(bytes, 0));
+        Assert.Equal(4, BitConverter.ToInt32(bytes, 4 + pathLen));
+        var back = ImageData.Decode(bytes, out int read);
+        Assert.Equal(bytes.Length, read);
+        Assert.Equal(v.Path, back.Path);
+        Assert.Equal(v.Image, back.Image);
+    }
+
+    [Fact]
+    public void HikingDatabaseRoundTrips()
+    {
+        var db = new HikingDatabase
+        {
+            Description = "trails",
+            Hikes = [new Hike { Date = "2012-10-02", Description = "ridge", GpsTrack = [new Coord { X = 1.5, Y = -2, Z = 300 }] }],
+        };
+        var back = HikingDatabase.Decode(db.Encode());
+        Assert.Equal("trails", back.Description);
+        Assert.Equal(300, back.Hikes[0].GpsTrack[0].Z);
+        Assert.Equal(db.EncodedSize(), db.Encode().Length);
+    }
+
+    [Fact]
+    public void TruncatedInputIsADecodeExceptionWithFieldAndOffset()
+    {
+        var bytes = SeedTestData().Encode().AsSpan(0, 47).ToArray();
+        var e = Assert.Throws<DecodeException>(() => TestData.Decode(bytes));
+        Assert.Equal("DECODE", e.Code);
+        Assert.Equal("TestData.scores", e.FieldPath);
+        Assert.Equal(44, e.Offset);
+    }
+
+    [Fact]
+    public void HostileLengthsAreRefusedBeforeAllocating()
+    {
+        var bytes = new byte[16];
+        BitConverter.TryWriteBytes(bytes, int.MaxValue);
+        var e = Assert.Throws<DecodeException>(() => ImageData.Decode(bytes));
+        Assert.Equal("ImageData.path", e.FieldPath);
+        Assert.Equal(4, e.Offset);
+        var db = new byte[12];
+        BitConverter.TryWriteBytes(db.AsSpan(4), uint.MaxValue);
+        Assert.Equal("HikingDatabase.hikes", Assert.Throws<DecodeException>(() => HikingDatabase.Decode(db)).FieldPath);
+    }
+
+    [Fact]
+    public void EncodeErrorsNameTheField()
+    {
+        var tooSmall = new byte[47];
+        Assert.Equal("ENCODE", Assert.Throws<EncodeException>(() => SeedTestData().EncodeInto(tooSmall)).Code);
+        var bad = new JsonRecord { Json = "a\ud800" };
+        Assert.Equal("JsonRecord.json", Assert.Throws<EncodeException>(() => bad.Encode()).FieldPath);
+        var invalid = new byte[] { 2, 0, 0, 0, 0xc3, 0x28 };
+        Assert.Equal("JsonRecord.json", Assert.Throws<DecodeException>(() => JsonRecord.Decode(invalid)).FieldPath);
+    }
+}

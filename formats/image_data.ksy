@@ -1,0 +1,20 @@
+meta:
+  id: image_data
+  title: ImageData (seed 003)
+  endian: le
+  encoding: UTF-8
+doc: |
+  Seed 003's variable-length record: int32 length, UTF-8 path, int32 length, image bytes
+  (BitConverter.GetBytes, so little-endian on the machines .NET runs on).
+seq:
+  - id: len_path
+    type: s4
+  - id: path
+    type: str
+    size: len_path
+    doc: Full path of the image file.
+  - id: len_image
+    type: s4
+  - id: image
+    size: len_image
+    doc: The encoded image (PNG, JPEG, ...), as saved by Bitmap.Save.

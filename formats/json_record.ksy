@@ -1,0 +1,15 @@
+meta:
+  id: json_record
+  title: Length-prefixed UTF-8 JSON (seed 002 token hand-off)
+  endian: le
+  encoding: UTF-8
+doc: |
+  A JSON document (e.g. an authentication token object) as UTF-8 text after its byte length.
+  Seed 002 writes bare JSON into a view stream and finds its end by parsing; the length
+  prefix lets a reader take exactly one record without parsing it.
+seq:
+  - id: len_json
+    type: u4
+  - id: json
+    type: str
+    size: len_json

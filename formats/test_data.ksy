@@ -1,0 +1,15 @@
+meta:
+  id: test_data
+  title: TestData (seed 003)
+  endian: le
+doc: |
+  Seed 003's struct, [StructLayout(Sequential, Pack = 1)]: Id, Age and ten scores, 48 bytes.
+seq:
+  - id: id
+    type: s4
+  - id: age
+    type: s4
+  - id: scores
+    type: s4
+    repeat: expr
+    repeat-expr: 10

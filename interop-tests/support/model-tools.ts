@@ -1,0 +1,189 @@
+// Test tools driven by the generator's model: random values of any spec type (fast-check),
+// a comparison of Kaitai's parse result with a twinmap value, and expression evaluation.
+import fc from 'fast-check';
+import { constValue, refsOf, type Expr } from '../../ts/gen/expr.js';
+import { camel, valueFields, type Field, type FieldType, type TypeDef } from '../../ts/gen/model.js';
+
+export type Value = Record<string, unknown>;
+
+/** Evaluates a spec expression against a value (fields by their camelCase property). */
+export function evalExpr(e: Expr, v: Value, t: TypeDef): number | boolean {
+  switch (e.k) {
+    case 'int':
+    case 'bool':
+      return e.value;
+    case 'enum':
+      return e.resolved!.value;
+    case 'ref': {
+      const f = t.fields.find((x) => x.id === e.name)!;
+      return Number(v[camel(f.id)]);
+    }
+    case 'not':
+      return !evalExpr(e.e, v, t);
+    case 'neg':
+      return -Number(evalExpr(e.e, v, t));
+    case 'bin': {
+      const l = evalExpr(e.l, v, t);
+      const r = evalExpr(e.r, v, t);
+      switch (e.op) {
+        case '+':
+          return Number(l) + Number(r);
+        case '-':
+          return Number(l) - Number(r);
+        case '*':
+          return Number(l) * Number(r);
+        case '==':
+          return l === r;
+        case '!=':
+          return l !== r;
+        case '<':
+          return l < r;
+        case '<=':
+          return l <= r;
+        case '>':
+          return l > r;
+        case '>=':
+          return l >= r;
+        case 'and':
+          return Boolean(l) && Boolean(r);
+        case 'or':
+          return Boolean(l) || Boolean(r);
+        case '/':
+          return Math.floor(Number(l) / Number(r));
+        case '%':
+          return ((Number(l) % Number(r)) + Number(r)) % Number(r);
+      }
+    }
+  }
+  throw new Error('unreachable');
+}
+
+function intArb(ty: Extract<FieldType, { t: 'int' }>, f: Field): fc.Arbitrary<unknown> {
+  if (f.enumDef && f.validInEnum) return fc.constantFrom(...f.enumDef.members.map((m) => m.value));
+  if (f.validEq !== undefined) return fc.constant(ty.size === 8 ? BigInt(f.validEq) : f.validEq);
+  const bits = ty.size * 8;
+  if (ty.size === 8) return ty.signed ? fc.bigInt(-(1n << 63n), (1n << 63n) - 1n) : fc.bigInt(0n, (1n << 64n) - 1n);
+  return ty.signed ? fc.integer({ min: -(2 ** (bits - 1)), max: 2 ** (bits - 1) - 1 }) : fc.integer({ min: 0, max: 2 ** bits - 1 });
+}
+
+function sizeConst(s: { expr: Expr } | { eos: true } | undefined): number | undefined {
+  return s && 'expr' in s ? constValue(s.expr) : undefined;
+}
+
+function elemArb(f: Field, depth: number): fc.Arbitrary<unknown> {
+  const ty = f.type;
+  switch (ty.t) {
+    case 'int':
+      return intArb(ty, f);
+    case 'float':
+      return ty.size === 4 ? fc.float({ noDefaultInfinity: false }) : fc.double();
+    case 'bytes': {
+      const n = sizeConst(ty.size);
+      return n !== undefined ? fc.uint8Array({ minLength: n, maxLength: n }) : fc.uint8Array({ maxLength: 40 });
+    }
+    case 'str': {
+      const n = sizeConst(ty.size);
+      const unit = ty.encoding === 'ASCII' || n !== undefined ? 'grapheme-ascii' : 'grapheme';
+      let s = fc.string({ unit, maxLength: n ?? 20, ...(n !== undefined && !ty.zeroTerminated ? { minLength: n } : {}) });
+      if (ty.zeroTerminated) s = s.map((x) => x.replaceAll('\0', ''));
+      return s;
+    }
+    case 'user':
+      return arbitraryOf(ty.type, depth + 1);
+    default:
+      throw new Error(`no arbitrary for ${ty.t}`);
+  }
+}
+
+/** A size or count that an expression over other fields gives (not a constant, not a length field). */
+function dependentSize(f: Field, t: TypeDef): Expr | undefined {
+  const ty = f.type;
+  const isLength = (e: Expr): boolean => e.k === 'ref' && t.fields.find((x) => x.id === e.name)?.lengthOf !== undefined;
+  if (f.repeat?.kind === 'expr' && constValue(f.repeat.count) === undefined && !isLength(f.repeat.count)) return f.repeat.count;
+  if ((ty.t === 'bytes' || ty.t === 'str') && ty.size && 'expr' in ty.size && constValue(ty.size.expr) === undefined && !isLength(ty.size.expr)) return ty.size.expr;
+  return undefined;
+}
+
+/** Random values of a spec type (switch fields pick the case their switch value selects). */
+export function arbitraryOf(t: TypeDef, depth = 0): fc.Arbitrary<Value> {
+  const plain: Record<string, fc.Arbitrary<unknown>> = {};
+  const fields = valueFields(t);
+  const sizeRefs = new Set<string>();
+  for (const f of fields) {
+    const e = dependentSize(f, t);
+    if (e) refsOf(e).forEach((r) => sizeRefs.add(r));
+  }
+  for (const f of fields) {
+    if (f.type.t === 'switch' || dependentSize(f, t)) continue;
+    let a = sizeRefs.has(f.id) ? fc.integer({ min: 0, max: 16 }) : elemArb(f, depth);
+    if (f.repeat) {
+      const n = f.repeat.kind === 'expr' ? constValue(f.repeat.count) : undefined;
+      a = n !== undefined ? fc.array(a, { minLength: n, maxLength: n }) : fc.array(a, { maxLength: depth > 1 ? 2 : 4 });
+    }
+    plain[camel(f.id)] = a;
+  }
+  return fc.record(plain).chain((base) => {
+    const v: Value = { ...base };
+    const later: Record<string, fc.Arbitrary<unknown>> = {};
+    for (const f of fields) {
+      const dep = dependentSize(f, t);
+      if (dep) {
+        const n = Math.max(0, Number(evalExpr(dep, v, t)));
+        if (f.repeat) later[camel(f.id)] = fc.array(elemArb(f, depth), { minLength: n, maxLength: n });
+        else if (f.type.t === 'bytes') later[camel(f.id)] = fc.uint8Array({ minLength: n, maxLength: n });
+        else later[camel(f.id)] = fc.string({ unit: 'grapheme-ascii', minLength: n, maxLength: n });
+        continue;
+      }
+      if (f.type.t !== 'switch') continue;
+      const on = Number(evalExpr(f.type.on, v, t));
+      const c = f.type.cases.find((x) => Number(evalExpr(x.match, v, t)) === on);
+      const target = c?.type ?? f.type.fallback;
+      later[camel(f.id)] = target ? arbitraryOf(target, depth + 1) : f.type.size ? fc.uint8Array({ maxLength: 16 }) : fc.constant(undefined);
+    }
+    return fc.record(later).map((sw) => {
+      const out: Value = { ...v, ...sw };
+      for (const f of fields) if (f.cond && !evalExpr(f.cond, out, t)) delete out[camel(f.id)];
+      return out;
+    });
+  });
+}
+
+/**
+ * Maps an object parsed by Kaitai's JS parser to twinmap's value shape (and checks length
+ * fields against the data they measure), so the two can be compared with toEqual.
+ */
+export function fromKaitai(k: Record<string, unknown>, t: TypeDef): Value {
+  const out: Value = {};
+  for (const f of t.fields) {
+    const name = camel(f.id);
+    if (f.type.t === 'contents') continue;
+    if (f.lengthOf) continue;
+    const raw = k[name];
+    if (f.cond && (raw === undefined || raw === null)) continue;
+    const one = (x: unknown): unknown => {
+      const ty = f.type;
+      if (ty.t === 'user') return fromKaitai(x as Record<string, unknown>, ty.type);
+      if (ty.t === 'switch') {
+        if (x instanceof Uint8Array) return Uint8Array.from(x);
+        if (x === undefined || x === null) return undefined;
+        const on = Number(evalExpr(ty.on, k as Value, t));
+        const c = ty.cases.find((cc) => Number(evalExpr(cc.match, k as Value, t)) === on);
+        return fromKaitai(x as Record<string, unknown>, (c?.type ?? ty.fallback)!);
+      }
+      if (ty.t === 'int' && ty.size === 8) return x; // Kaitai JS gives a lossy Number; compared separately
+      if (x instanceof Uint8Array) return Uint8Array.from(x);
+      return x;
+    };
+    out[name] = Array.isArray(raw) ? raw.map(one) : one(raw);
+  }
+  return out;
+}
+
+/** Our value with 64-bit integers as Kaitai's JS parser reports them (Number, rounded). */
+export function asKaitaiNumbers(v: unknown): unknown {
+  if (typeof v === 'bigint') return Number(v);
+  if (v instanceof Uint8Array) return Uint8Array.from(v);
+  if (Array.isArray(v)) return v.map(asKaitaiNumbers);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, asKaitaiNumbers(x)]));
+  return v;
+}

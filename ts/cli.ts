@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+// The `twinmap` command. Each subcommand is one entry in COMMANDS: add yours there.
+import { parseArgs } from 'node:util';
+import { TwinmapError } from './errors.js';
+
+interface Command {
+  summary: string;
+  usage: string;
+  run(args: string[]): Promise<number>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  gen: {
+    summary: 'generate TypeScript and C# codecs from .ksy specs',
+    usage: 'twinmap gen <spec.ksy...> [--ts <dir>] [--cs <dir>] [--namespace <N>] [-I <include dir>]',
+    async run(args) {
+      const { values, positionals } = parseArgs({
+        args,
+        allowPositionals: true,
+        options: {
+          ts: { type: 'string' },
+          cs: { type: 'string' },
+          namespace: { type: 'string' },
+          include: { type: 'string', short: 'I', multiple: true },
+          check: { type: 'boolean' },
+        },
+      });
+      if (positionals.length === 0) throw new UsageError('no spec given');
+      if (values.ts === undefined && values.cs === undefined) throw new UsageError('give --ts <dir>, --cs <dir> or both');
+      const { generate, generateFiles } = await import('./gen/index.js');
+      const options = {
+        ...(values.ts !== undefined && { ts: values.ts }),
+        ...(values.cs !== undefined && { cs: values.cs }),
+        ...(values.namespace !== undefined && { namespace: values.namespace }),
+        includeDirs: values.include ?? [],
+      };
+      if (values.check) {
+        // --check: compare with what is on disk (CI: committed generated code must not be stale).
+        const { readFileSync } = await import('node:fs');
+        const stale = (await generateFiles(positionals, options)).filter((f) => {
+          try {
+            return readFileSync(f.path, 'utf8') !== f.text;
+          } catch {
+            return true;
+          }
+        });
+        for (const f of stale) console.error(`stale: ${f.path}`);
+        if (stale.length > 0) console.error('generated code is stale: run `npm run gen` and commit the result');
+        return stale.length > 0 ? 1 : 0;
+      }
+      for (const path of await generate(positionals, options)) console.log(path);
+      return 0;
+    },
+  },
+};
+
+class UsageError extends Error {}
+
+function help(): string {
+  const lines = ['usage: twinmap <command> [options]', '', 'commands:'];
+  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(8)} ${c.summary}`, `           ${c.usage}`);
+  return lines.join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(help());
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`twinmap: unknown command '${name}'\n\n${help()}`);
+    return 2;
+  }
+  try {
+    return await command.run(rest);
+  } catch (e) {
+    if (e instanceof UsageError || (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
+      console.error(`twinmap ${name}: ${e.message}\nusage: ${command.usage}`);
+      return 2;
+    }
+    if (e instanceof TwinmapError) {
+      console.error(`twinmap ${name}: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,198 @@
+// The small expression language the generator accepts in `size`, `repeat-expr`, `if` and
+// `switch-on`: integer literals, earlier fields of the same type, enum literals (`e::member`),
+// `+ - * / %`, comparisons, `and`/`or`/`not`, parentheses. Anything else is refused by name.
+
+export type Expr =
+  | { k: 'int'; value: number }
+  | { k: 'bool'; value: boolean }
+  | { k: 'ref'; name: string }
+  | { k: 'enum'; path: string[]; member: string; resolved?: { enumName: string; memberId: string; value: number } }
+  | { k: 'not'; e: Expr }
+  | { k: 'neg'; e: Expr }
+  | { k: 'bin'; op: BinOp; l: Expr; r: Expr };
+
+export type BinOp = '+' | '-' | '*' | '/' | '%' | '==' | '!=' | '<' | '<=' | '>' | '>=' | 'and' | 'or';
+
+export class ExprError extends Error {}
+
+const TOKEN = /\s*(?:(0x[0-9a-fA-F_]+|0b[01_]+|0o[0-7_]+|[0-9][0-9_]*)|([a-z_][a-z0-9_]*(?:::[a-z_][a-z0-9_]*)*)|(==|!=|<=|>=|[-+*/%<>()]))/y;
+
+type Tok = { t: 'num'; v: number } | { t: 'id'; v: string } | { t: 'op'; v: string };
+
+function tokenize(src: string): Tok[] {
+  const out: Tok[] = [];
+  TOKEN.lastIndex = 0;
+  let i = 0;
+  while (i < src.length) {
+    if (/^\s*$/.test(src.slice(i))) break;
+    TOKEN.lastIndex = i;
+    const m = TOKEN.exec(src);
+    if (!m) {
+      const at = src.slice(i).search(/\S/) + i;
+      throw new ExprError(`unsupported expression ${JSON.stringify(src)}: '${src.charAt(at)}' at position ${at} is not supported (supported: literals, fields, enum::member, + - * / %, comparisons, and/or/not)`);
+    }
+    i = TOKEN.lastIndex;
+    if (m[1] !== undefined) {
+      const n = Number(m[1].replaceAll('_', ''));
+      if (!Number.isSafeInteger(n)) throw new ExprError(`integer ${m[1]} is out of range`);
+      out.push({ t: 'num', v: n });
+    } else if (m[2] !== undefined) out.push({ t: 'id', v: m[2] });
+    else out.push({ t: 'op', v: m[3]! });
+  }
+  return out;
+}
+
+/** Parses Kaitai expression text (or a YAML number/boolean) into the supported subset. */
+export function parseExpr(source: unknown): Expr {
+  if (typeof source === 'number') {
+    if (!Number.isSafeInteger(source)) throw new ExprError(`number ${source} is not a supported integer`);
+    return { k: 'int', value: source };
+  }
+  if (typeof source === 'boolean') return { k: 'bool', value: source };
+  if (typeof source !== 'string') throw new ExprError(`expected an expression, got ${JSON.stringify(source)}`);
+  const toks = tokenize(source);
+  let p = 0;
+  const peek = (): Tok | undefined => toks[p];
+  const isOp = (v: string): boolean => {
+    const t = peek();
+    return t !== undefined && (t.t === 'op' || t.t === 'id') && t.v === v;
+  };
+  const levels: BinOp[][] = [['or'], ['and'], ['==', '!=', '<', '<=', '>', '>='], ['+', '-'], ['*', '/', '%']];
+  function binary(level: number): Expr {
+    if (level === levels.length) return unary();
+    let l = binary(level + 1);
+    for (;;) {
+      const op = levels[level]!.find((o) => isOp(o));
+      if (op === undefined) return l;
+      p++;
+      l = { k: 'bin', op, l, r: binary(level + 1) };
+    }
+  }
+  function unary(): Expr {
+    if (isOp('not')) {
+      p++;
+      return { k: 'not', e: unary() };
+    }
+    if (isOp('-')) {
+      p++;
+      return { k: 'neg', e: unary() };
+    }
+    return primary();
+  }
+  function primary(): Expr {
+    const t = toks[p++];
+    if (t === undefined) throw new ExprError(`expression ${JSON.stringify(source)} ends too early`);
+    if (t.t === 'num') return { k: 'int', value: t.v };
+    if (t.t === 'op' && t.v === '(') {
+      const e = binary(0);
+      if (!isOp(')')) throw new ExprError(`missing ')' in ${JSON.stringify(source)}`);
+      p++;
+      return e;
+    }
+    if (t.t === 'id') {
+      if (t.v === 'true' || t.v === 'false') return { k: 'bool', value: t.v === 'true' };
+      if (t.v.includes('::')) {
+        const parts = t.v.split('::');
+        return { k: 'enum', path: parts.slice(0, -1), member: parts[parts.length - 1]! };
+      }
+      if (t.v.startsWith('_')) throw new ExprError(`'${t.v}' is not supported in expressions (only fields of the same type)`);
+      return { k: 'ref', name: t.v };
+    }
+    throw new ExprError(`unexpected '${t.v}' in ${JSON.stringify(source)} (supported: literals, fields, enum::member, + - * / %, comparisons, and/or/not)`);
+  }
+  const e = binary(0);
+  if (p !== toks.length) {
+    const rest = toks.slice(p).map((t) => String(t.v)).join(' ');
+    throw new ExprError(`unsupported expression ${JSON.stringify(source)}: cannot use '${rest}' (supported: literals, fields, enum::member, + - * / %, comparisons, and/or/not)`);
+  }
+  return e;
+}
+
+export function isBoolExpr(e: Expr): boolean {
+  if (e.k === 'bool' || e.k === 'not') return true;
+  if (e.k === 'bin') return !['+', '-', '*', '/', '%'].includes(e.op);
+  return false;
+}
+
+/** Names of the fields an expression reads. */
+export function refsOf(e: Expr, out: string[] = []): string[] {
+  switch (e.k) {
+    case 'ref':
+      out.push(e.name);
+      break;
+    case 'not':
+    case 'neg':
+      refsOf(e.e, out);
+      break;
+    case 'bin':
+      refsOf(e.l, out);
+      refsOf(e.r, out);
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+
+/** The value of an expression made of literals only (a constant size or count), else undefined. */
+export function constValue(e: Expr): number | undefined {
+  switch (e.k) {
+    case 'int':
+      return e.value;
+    case 'neg': {
+      const v = constValue(e.e);
+      return v === undefined ? undefined : -v;
+    }
+    case 'bin': {
+      const l = constValue(e.l);
+      const r = constValue(e.r);
+      if (l === undefined || r === undefined) return undefined;
+      if (e.op === '+') return l + r;
+      if (e.op === '-') return l - r;
+      if (e.op === '*') return l * r;
+      if (e.op === '/' && r !== 0) return Math.floor(l / r);
+      if (e.op === '%' && r !== 0) return ((l % r) + r) % r;
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+export interface ExprStyle {
+  ref(name: string): string;
+  enumValue(e: Extract<Expr, { k: 'enum' }>): string;
+  and: string;
+  or: string;
+  not: string;
+  eq: string;
+  ne: string;
+  /** Kaitai's integer division (floor) and modulo (non-negative for a positive divisor). */
+  div(l: string, r: string): string;
+  mod(l: string, r: string): string;
+}
+
+/** Renders an expression for a target language, fully parenthesised where it matters. */
+export function renderExpr(e: Expr, style: ExprStyle): string {
+  switch (e.k) {
+    case 'int':
+      return String(e.value);
+    case 'bool':
+      return String(e.value);
+    case 'ref':
+      return style.ref(e.name);
+    case 'enum':
+      return style.enumValue(e);
+    case 'not':
+      return `${style.not}(${renderExpr(e.e, style)})`;
+    case 'neg':
+      return `-(${renderExpr(e.e, style)})`;
+    case 'bin': {
+      if (e.op === '/') return style.div(renderExpr(e.l, style), renderExpr(e.r, style));
+      if (e.op === '%') return style.mod(renderExpr(e.l, style), renderExpr(e.r, style));
+      const op = e.op === 'and' ? style.and : e.op === 'or' ? style.or : e.op === '==' ? style.eq : e.op === '!=' ? style.ne : e.op;
+      const side = (x: Expr): string => (x.k === 'bin' ? `(${renderExpr(x, style)})` : renderExpr(x, style));
+      return `${side(e.l)} ${op} ${side(e.r)}`;
+    }
+  }
+}

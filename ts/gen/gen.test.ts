@@ -1,0 +1,105 @@
+// The generator: refuses what it does not support (naming spec, field and feature), shows
+// Kaitai's compiler errors, and the committed generated code is what `npm run gen` produces.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { generate, generateFiles, SpecError } from './index.js';
+
+const root = join(import.meta.dirname, '..', '..');
+const scratch = mkdtempSync(join(tmpdir(), 'twinmap-gen-'));
+
+function spec(name: string, text: string): string {
+  const p = join(scratch, `${name}.ksy`);
+  writeFileSync(p, text);
+  return p;
+}
+
+async function refusal(p: string): Promise<SpecError> {
+  try {
+    await generateFiles([p], { ts: join(scratch, 'out') });
+  } catch (e) {
+    if (e instanceof SpecError) return e;
+    throw e;
+  }
+  throw new Error('expected the spec to be refused');
+}
+
+describe('twinmap gen refuses what it does not support', () => {
+  it('names the spec file, the field path and the feature', async () => {
+    const p = spec('zipped', 'meta:\n  id: zipped\nseq:\n  - id: body\n    size: 10\n    process: zlib\n');
+    const e = await refusal(p);
+    expect(e.code).toBe('UNSUPPORTED');
+    expect(e.message).toContain(p);
+    expect(e.message).toContain('/seq/0 (Zipped.body)');
+    expect(e.message).toContain('process');
+  });
+
+  it('refuses instances, bit fields, repeat-until and unknown encodings', async () => {
+    expect((await refusal(spec('inst', 'meta:\n  id: inst\ninstances:\n  x:\n    pos: 0\n    type: u1\n'))).message).toContain('/instances: instances');
+    expect((await refusal(spec('bits', 'meta:\n  id: bits\nseq:\n  - id: flag\n    type: b1\n'))).message).toContain("bit-sized integers ('b1')");
+    expect((await refusal(spec('until', 'meta:\n  id: until\nseq:\n  - id: x\n    type: u1\n    repeat: until\n    repeat-until: _ == 0\n'))).message).toContain('repeat');
+    expect((await refusal(spec('enc', 'meta:\n  id: enc\nseq:\n  - id: s\n    type: strz\n    encoding: UTF-16LE\n'))).message).toContain("encoding 'UTF-16LE' is not supported");
+    expect((await refusal(spec('expr', 'meta:\n  id: expr\nseq:\n  - id: n\n    type: u1\n  - id: s\n    size: _io.size - n\n'))).message).toContain("'.' at position 3 is not supported");
+  });
+
+  it("shows Kaitai's compiler errors", async () => {
+    const p = spec('badid', 'meta:\n  id: badid\n  endian: le\nseq:\n  - id: myField\n    type: u4\n');
+    const e = await refusal(p);
+    expect(e.message).toContain("Kaitai's compiler refused it");
+    expect(e.message).toContain('invalid attribute ID');
+  });
+
+  it('refuses repeats whose elements can be empty (a hostile count would spin)', async () => {
+    const p = spec('empty', 'meta:\n  id: empty\nseq:\n  - id: n\n    type: u4le\n  - id: items\n    type: nothing\n    repeat: expr\n    repeat-expr: n\ntypes:\n  nothing: {}\n');
+    expect((await refusal(p)).message).toContain('0 bytes long');
+  });
+});
+
+describe('generated code in the repository', () => {
+  it('is what `npm run gen` produces from formats/ (not stale)', async () => {
+    const specs = readdirSync(join(root, 'formats'))
+      .filter((f) => f.endsWith('.ksy'))
+      .map((f) => join('formats', f));
+    const cwd = process.cwd();
+    process.chdir(root);
+    try {
+      const files = await generateFiles(specs, { ts: 'ts/formats', cs: 'dotnet/Twinmap/Formats', namespace: 'Twinmap.Formats' });
+      for (const f of files) expect(readFileSync(join(root, f.path), 'utf8'), `${f.path} is stale: run npm run gen`).toBe(f.text);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  it('generate() writes TS and C# with the chosen namespace', async () => {
+    const out = join(scratch, 'gen');
+    const written = await generate([join(root, 'formats', 'test_data.ksy')], { ts: join(out, 'ts'), cs: join(out, 'cs'), namespace: 'My.App' });
+    expect(written.map((p) => p.slice(out.length + 1)).sort()).toEqual(['cs/TestData.g.cs', 'cs/TwinmapFormatRuntime.g.cs', 'ts/test_data.ts', 'ts/twinmap-runtime.ts']);
+    expect(readFileSync(join(out, 'cs', 'TestData.g.cs'), 'utf8')).toContain('namespace My.App;');
+    const ts = readFileSync(join(out, 'ts', 'test_data.ts'), 'utf8');
+    expect(ts).not.toMatch(/\bany\b/);
+  });
+});
+
+describe('the twinmap command', () => {
+  const cli = join(root, 'dist', 'ts', 'cli.js');
+  it('gen reports a refused spec with exit code 1', () => {
+    const p = spec('cli_bad', 'meta:\n  id: cli_bad\nseq:\n  - id: x\n    type: u1\n    terminator: 0\n');
+    let status = 0;
+    let stderr = '';
+    try {
+      execFileSync(process.execPath, [cli, 'gen', p, '--ts', join(scratch, 'cli')], { stdio: 'pipe' });
+    } catch (e) {
+      status = (e as { status: number }).status;
+      stderr = String((e as { stderr: Buffer }).stderr);
+    }
+    expect(status).toBe(1);
+    expect(stderr).toContain('terminator is not supported');
+  });
+
+  it('gen --check passes on the committed output', () => {
+    const specs = readdirSync(join(root, 'formats')).filter((f) => f.endsWith('.ksy')).map((f) => join('formats', f));
+    execFileSync(process.execPath, [cli, 'gen', ...specs, '--ts', 'ts/formats', '--cs', 'dotnet/Twinmap/Formats', '--check'], { cwd: root, stdio: 'pipe' });
+  });
+});

@@ -1,0 +1,553 @@
+// Reads .ksy files (and their imports) into the model, refusing anything outside the supported
+// subset with the spec path, the field path and what is unsupported.
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { TwinmapError } from '../errors.js';
+import { ExprError, constValue, isBoolExpr, parseExpr, refsOf, type Expr } from './expr.js';
+import {
+  pascal,
+  type Encoding,
+  type Endian,
+  type EnumDef,
+  type Field,
+  type FieldType,
+  type Size,
+  type SpecFile,
+  type TypeDef,
+} from './model.js';
+
+/** A spec the generator cannot use: names the file, the place in it, and the problem. */
+export class SpecError extends TwinmapError {
+  override name = 'SpecError';
+  constructor(
+    readonly specFile: string,
+    readonly at: string,
+    readonly problem: string,
+    code: 'UNSUPPORTED' | 'INVALID_ARGUMENT' = 'UNSUPPORTED',
+  ) {
+    super(code, `${specFile}: ${at || '/'}: ${problem}`);
+  }
+}
+
+type Yaml = Record<string, unknown>;
+
+const META_KEYS = new Set(['id', 'title', 'application', 'file-extension', 'xref', 'license', 'ks-version', 'encoding', 'endian', 'imports', 'tags']);
+const TYPE_KEYS = new Set(['meta', 'seq', 'types', 'enums', 'doc', 'doc-ref']);
+const ATTR_KEYS = new Set(['id', 'type', 'size', 'size-eos', 'encoding', 'contents', 'repeat', 'repeat-expr', 'if', 'enum', 'doc', 'doc-ref', 'valid']);
+const WHY: Record<string, string> = {
+  instances: 'instances (computed or positioned fields) are not supported',
+  params: 'type parameters are not supported',
+  process: 'process (compression, xor, ...) is not supported',
+  terminator: 'terminator is not supported (use strz or a length field)',
+  'pad-right': 'pad-right is not supported',
+  pos: 'pos is not supported',
+  'repeat-until': 'repeat: until is not supported (use repeat: expr or eos)',
+  consume: 'consume is not supported',
+  include: 'include is not supported',
+  'eos-error': 'eos-error is not supported',
+};
+
+function isMap(v: unknown): v is Yaml {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function docOf(node: Yaml): string | undefined {
+  const d = node['doc'];
+  return typeof d === 'string' ? d.trim() : undefined;
+}
+
+interface Ctx {
+  file: string;
+  endian: Endian | undefined;
+  encoding: string | undefined;
+}
+
+/** Options for `loadSpecs`. */
+export interface LoadOptions {
+  /** Folders searched for absolute imports (`/common/x`); defaults to the folder of each root spec. */
+  includeDirs?: string[];
+}
+
+/** Loads root specs and everything they import; each file is loaded once. */
+export function loadSpecs(paths: string[], options: LoadOptions = {}): SpecFile[] {
+  const byPath = new Map<string, SpecFile>();
+  const pending: Array<() => void> = [];
+  const roots: SpecFile[] = [];
+
+  function load(file: string, rootDir: string): SpecFile {
+    const abs = resolve(file);
+    const known = byPath.get(abs);
+    if (known) return known;
+    let text: string;
+    try {
+      text = readFileSync(abs, 'utf8');
+    } catch (e) {
+      throw new SpecError(file, '', `cannot read: ${(e as Error).message}`, 'INVALID_ARGUMENT');
+    }
+    let doc: unknown;
+    try {
+      doc = parseYaml(text);
+    } catch (e) {
+      throw new SpecError(file, '', `not valid YAML: ${(e as Error).message}`, 'INVALID_ARGUMENT');
+    }
+    if (!isMap(doc) || !isMap(doc['meta'])) throw new SpecError(file, '/meta', 'a spec needs a meta section', 'INVALID_ARGUMENT');
+    const meta = doc['meta'];
+    for (const k of Object.keys(meta)) if (!META_KEYS.has(k)) throw new SpecError(file, `/meta/${k}`, `meta key '${k}' is not supported`);
+    const id = meta['id'];
+    if (typeof id !== 'string') throw new SpecError(file, '/meta/id', 'meta/id is required', 'INVALID_ARGUMENT');
+    const endian = meta['endian'];
+    if (endian !== undefined && endian !== 'le' && endian !== 'be')
+      throw new SpecError(file, '/meta/endian', `endian must be le or be (switchable endianness is not supported)`);
+    const encoding = meta['encoding'];
+    if (encoding !== undefined && typeof encoding !== 'string') throw new SpecError(file, '/meta/encoding', 'encoding must be a string', 'INVALID_ARGUMENT');
+    const ctx: Ctx = { file, endian, encoding };
+    const spec: SpecFile = { path: file, id, root: undefined as unknown as TypeDef, imports: [] };
+    byPath.set(abs, spec);
+    spec.root = declareType(ctx, spec, id, doc, undefined, '');
+    const imports = meta['imports'];
+    if (imports !== undefined) {
+      if (!Array.isArray(imports)) throw new SpecError(file, '/meta/imports', 'imports must be a list', 'INVALID_ARGUMENT');
+      imports.forEach((imp, i) => {
+        if (typeof imp !== 'string') throw new SpecError(file, `/meta/imports/${i}`, 'an import must be a string', 'INVALID_ARGUMENT');
+        const candidates = imp.startsWith('/')
+          ? [...(options.includeDirs ?? []), rootDir].map((d) => join(d, imp.slice(1) + '.ksy'))
+          : [join(dirname(abs), imp + '.ksy')];
+        const found = candidates.find((c) => {
+          try {
+            readFileSync(c);
+            return true;
+          } catch {
+            return false;
+          }
+        });
+        if (found === undefined) throw new SpecError(file, `/meta/imports/${i}`, `cannot find imported spec '${imp}' (looked at ${candidates.join(', ')})`, 'INVALID_ARGUMENT');
+        spec.imports.push(load(found, rootDir));
+      });
+    }
+    pending.push(() => defineType(ctx, spec.root, doc));
+    return spec;
+  }
+
+  for (const p of paths) roots.push(load(p, dirname(resolve(p))));
+  for (const f of pending) f();
+  const specs = [...byPath.values()];
+  for (const s of specs) for (const t of walkTypes(s.root)) computeSizes(t);
+  for (const s of specs) for (const t of walkTypes(s.root)) checkRepeats(t);
+  checkNames(specs);
+  return roots;
+}
+
+function walkTypes(t: TypeDef): TypeDef[] {
+  return [t, ...t.types.flatMap(walkTypes)];
+}
+
+// Pass 1: the type tree, with enums, so that pass 2 can resolve names in any order.
+function declareType(ctx: Ctx, spec: SpecFile, id: string, node: Yaml, parent: TypeDef | undefined, specPath: string): TypeDef {
+  for (const k of Object.keys(node)) {
+    if (k === 'meta' && parent === undefined) continue;
+    if (!TYPE_KEYS.has(k)) throw new SpecError(ctx.file, `${specPath}/${k}`, WHY[k] ?? `'${k}' is not supported`);
+  }
+  const t: TypeDef = {
+    id,
+    name: pascal(id),
+    spec,
+    parent,
+    specPath,
+    doc: docOf(node),
+    fields: [],
+    types: [],
+    enums: [],
+    fixedSize: undefined,
+    minSize: 0,
+    blittable: false,
+  };
+  const enums = node['enums'];
+  if (enums !== undefined) {
+    if (!isMap(enums)) throw new SpecError(ctx.file, `${specPath}/enums`, 'enums must be a map', 'INVALID_ARGUMENT');
+    for (const [eid, body] of Object.entries(enums)) {
+      if (!isMap(body)) throw new SpecError(ctx.file, `${specPath}/enums/${eid}`, 'an enum must be a map of value: name', 'INVALID_ARGUMENT');
+      const e: EnumDef = { id: eid, name: pascal(eid), owner: t, members: [] };
+      for (const [key, m] of Object.entries(body)) {
+        const value = Number(key);
+        if (!Number.isSafeInteger(value)) throw new SpecError(ctx.file, `${specPath}/enums/${eid}/${key}`, `enum value '${key}' is not a supported integer`);
+        const mid = typeof m === 'string' ? m : isMap(m) ? m['id'] : undefined;
+        if (typeof mid !== 'string') throw new SpecError(ctx.file, `${specPath}/enums/${eid}/${key}`, 'enum member needs a name', 'INVALID_ARGUMENT');
+        e.members.push({ id: mid, value, doc: isMap(m) ? docOf(m) : undefined });
+      }
+      t.enums.push(e);
+    }
+  }
+  const types = node['types'];
+  if (types !== undefined) {
+    if (!isMap(types)) throw new SpecError(ctx.file, `${specPath}/types`, 'types must be a map', 'INVALID_ARGUMENT');
+    for (const [tid, body] of Object.entries(types)) {
+      if (!isMap(body)) throw new SpecError(ctx.file, `${specPath}/types/${tid}`, 'a type must be a map', 'INVALID_ARGUMENT');
+      t.types.push(declareType(ctx, spec, tid, body, t, `${specPath}/types/${tid}`));
+    }
+  }
+  return t;
+}
+
+function findType(from: TypeDef, name: string): TypeDef | undefined {
+  const [head, ...rest] = name.split('::');
+  let found: TypeDef | undefined;
+  for (let s: TypeDef | undefined = from; s && !found; s = s.parent) {
+    found = s.types.find((x) => x.id === head) ?? (s.parent === undefined && s.id === head ? s : undefined);
+  }
+  if (!found) found = from.spec.imports.map((i) => i.root).find((r) => r.id === head);
+  if (!found) {
+    // Imports of imports are visible too (Kaitai resolves them globally by meta/id).
+    const seen = new Set<SpecFile>();
+    const stack = [...from.spec.imports];
+    while (stack.length && !found) {
+      const s = stack.pop()!;
+      if (seen.has(s)) continue;
+      seen.add(s);
+      if (s.root.id === head) found = s.root;
+      stack.push(...s.imports);
+    }
+  }
+  for (const part of rest) found = found?.types.find((x) => x.id === part);
+  return found;
+}
+
+function findEnum(from: TypeDef, path: string[], name: string): EnumDef | undefined {
+  if (path.length > 0) return findType(from, path.join('::'))?.enums.find((e) => e.id === name);
+  for (let s: TypeDef | undefined = from; s; s = s.parent) {
+    const e = s.enums.find((x) => x.id === name);
+    if (e) return e;
+  }
+  return undefined;
+}
+
+// Pass 2: fields.
+function defineType(ctx: Ctx, t: TypeDef, node: Yaml): void {
+  const types = node['types'];
+  for (const nested of t.types) defineType(ctx, nested, (types as Yaml)[nested.id] as Yaml);
+  const seq = node['seq'];
+  if (seq === undefined) return;
+  if (!Array.isArray(seq)) throw new SpecError(ctx.file, `${t.specPath}/seq`, 'seq must be a list', 'INVALID_ARGUMENT');
+  seq.forEach((attr, i) => t.fields.push(defineField(ctx, t, attr, `${t.specPath}/seq/${i}`)));
+  findLengthFields(ctx, t);
+}
+
+function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string): Field {
+  if (!isMap(attr)) throw new SpecError(ctx.file, at, 'a seq entry must be a map', 'INVALID_ARGUMENT');
+  const id = attr['id'];
+  if (typeof id !== 'string') throw new SpecError(ctx.file, at, 'every seq entry needs an id (unnamed fields are not supported)');
+  const where = `${at} (${t.name}.${id})`;
+  const fail = (problem: string, code: 'UNSUPPORTED' | 'INVALID_ARGUMENT' = 'UNSUPPORTED'): never => {
+    throw new SpecError(ctx.file, where, problem, code);
+  };
+  for (const k of Object.keys(attr)) if (!ATTR_KEYS.has(k)) fail(WHY[k] ?? `'${k}' is not supported`);
+  const expr = (key: string): Expr => {
+    try {
+      return checkRefs(parseExpr(attr[key]));
+    } catch (e) {
+      if (e instanceof ExprError) return fail(`${key}: ${e.message}`);
+      throw e;
+    }
+  };
+  const checkRefs = (e: Expr): Expr => {
+    for (const name of refsOf(e)) {
+      const f = t.fields.find((x) => x.id === name);
+      if (!f) fail(`expression refers to '${name}', which is not an earlier field of ${t.name}`);
+      else if (f.type.t !== 'int' || f.repeat) fail(`expression refers to '${name}', which is not a single integer field`);
+      else if (f.cond) fail(`expression refers to '${name}', which has an if condition (not supported)`);
+    }
+    const walk = (x: Expr): void => {
+      if (x.k === 'enum') {
+        const en = x.path.length ? findEnum(t, x.path.slice(0, -1), x.path[x.path.length - 1]!) : undefined;
+        const m = en?.members.find((mm) => mm.id === x.member);
+        if (!en || !m) fail(`unknown enum value '${[...x.path, x.member].join('::')}'`);
+        else x.resolved = { enumName: en.name, memberId: m.id, value: m.value };
+      }
+      if (x.k === 'bin') {
+        walk(x.l);
+        walk(x.r);
+      } else if (x.k === 'not' || x.k === 'neg') walk(x.e);
+    };
+    walk(e);
+    return e;
+  };
+  const sizeOf = (): Size | undefined => {
+    if (attr['size-eos'] === true) {
+      if (attr['size'] !== undefined) fail('size and size-eos together', 'INVALID_ARGUMENT');
+      return { eos: true };
+    }
+    if (attr['size'] === undefined) return undefined;
+    const e = expr('size');
+    if (isBoolExpr(e)) fail('size must be an integer expression', 'INVALID_ARGUMENT');
+    return { expr: e };
+  };
+  const encodingOf = (): Encoding => {
+    const enc = (attr['encoding'] ?? ctx.encoding) as unknown;
+    if (typeof enc !== 'string') return fail('a string needs an encoding (field or meta/encoding)', 'INVALID_ARGUMENT');
+    const norm = enc.toUpperCase().replace(/^UTF8$/, 'UTF-8').replace(/^US-ASCII$/, 'ASCII');
+    if (norm !== 'UTF-8' && norm !== 'ASCII') fail(`encoding '${enc}' is not supported (UTF-8 and ASCII are)`);
+    return norm as Encoding;
+  };
+
+  let type: FieldType;
+  const typeName = attr['type'];
+  const size = sizeOf();
+  if (attr['contents'] !== undefined) {
+    if (typeName !== undefined || size !== undefined) fail('contents cannot have a type or size', 'INVALID_ARGUMENT');
+    type = { t: 'contents', bytes: contentsBytes(attr['contents'], fail) };
+  } else if (typeName === undefined) {
+    if (size === undefined) fail('a field needs a type, a size, size-eos or contents', 'INVALID_ARGUMENT');
+    type = { t: 'bytes', size: size! };
+  } else if (isMap(typeName)) {
+    const on = typeName['switch-on'];
+    const cases = typeName['cases'];
+    if (on === undefined || !isMap(cases)) fail('type must be a name or {switch-on, cases}', 'INVALID_ARGUMENT');
+    let onExpr: Expr;
+    try {
+      onExpr = checkRefs(parseExpr(on));
+    } catch (e) {
+      if (e instanceof ExprError) fail(`switch-on: ${e.message}`);
+      throw e;
+    }
+    let fallback: TypeDef | undefined;
+    const list: { match: Expr; type: TypeDef }[] = [];
+    for (const [key, caseType] of Object.entries(cases as Yaml)) {
+      if (typeof caseType !== 'string') fail(`switch case '${key}' must name a type`, 'INVALID_ARGUMENT');
+      const target = findType(t, caseType as string);
+      if (!target) fail(`switch case '${key}': ${primitive(caseType as string) ? 'only user types are supported as switch cases' : `unknown type '${caseType as string}'`}`);
+      if (key === '_') {
+        fallback = target;
+        continue;
+      }
+      let match: Expr;
+      try {
+        match = checkRefs(parseExpr(/^-?\d+$/.test(key) ? Number(key) : key));
+      } catch (e) {
+        if (e instanceof ExprError) fail(`switch case '${key}': ${e.message}`);
+        throw e;
+      }
+      if (match.k !== 'int' && match.k !== 'enum') fail(`switch case '${key}': only integer and enum literals are supported`);
+      list.push({ match, type: target! });
+    }
+    type = { t: 'switch', on: onExpr!, cases: list, fallback, size };
+  } else if (typeof typeName === 'string') {
+    const prim = primitive(typeName);
+    if (prim) {
+      if (size !== undefined) fail(`size on a ${typeName} field is not supported`);
+      if (prim.t !== 'float' && prim.t !== 'int') fail(`type '${typeName}' is not supported`);
+      const endian = typeName.endsWith('le') ? 'le' : typeName.endsWith('be') ? 'be' : ctx.endian;
+      if (prim.size > 1 && endian === undefined) fail(`type '${typeName}' needs an endianness (meta/endian or ${typeName}le/${typeName}be)`, 'INVALID_ARGUMENT');
+      type = prim.t === 'int' ? { t: 'int', size: prim.size, signed: prim.signed, endian: endian ?? 'le' } : { t: 'float', size: prim.size as 4 | 8, endian: endian ?? 'le' };
+    } else if (typeName === 'str' || typeName === 'strz') {
+      if (typeName === 'str' && size === undefined) fail('str needs size or size-eos', 'INVALID_ARGUMENT');
+      type = { t: 'str', encoding: encodingOf(), size, zeroTerminated: typeName === 'strz' };
+    } else if (/^b\d+/.test(typeName)) {
+      return fail(`bit-sized integers ('${typeName}') are not supported`);
+    } else {
+      const target = findType(t, typeName);
+      if (!target) return fail(`unknown type '${typeName}'`, 'INVALID_ARGUMENT');
+      type = { t: 'user', type: target, size };
+    }
+  } else {
+    return fail('type must be a string or a switch', 'INVALID_ARGUMENT');
+  }
+  if (attr['encoding'] !== undefined && type.t !== 'str') fail('encoding on a field that is not a string', 'INVALID_ARGUMENT');
+
+  let repeat: Field['repeat'];
+  const rep = attr['repeat'];
+  if (rep === 'expr') {
+    if (attr['repeat-expr'] === undefined) fail('repeat: expr needs repeat-expr', 'INVALID_ARGUMENT');
+    const count = expr('repeat-expr');
+    if (isBoolExpr(count)) fail('repeat-expr must be an integer expression', 'INVALID_ARGUMENT');
+    repeat = { kind: 'expr', count };
+  } else if (rep === 'eos') {
+    repeat = { kind: 'eos' };
+  } else if (rep !== undefined) {
+    fail(`repeat: ${String(rep)} is not supported (expr and eos are)`);
+  }
+  if (type.t === 'contents' && repeat) fail('repeat on contents is not supported');
+
+  let cond: Expr | undefined;
+  if (attr['if'] !== undefined) {
+    cond = expr('if');
+    if (!isBoolExpr(cond)) fail('if must be a boolean expression', 'INVALID_ARGUMENT');
+  }
+
+  let enumDef: EnumDef | undefined;
+  if (attr['enum'] !== undefined) {
+    if (type.t !== 'int') fail('enum on a field that is not an integer', 'INVALID_ARGUMENT');
+    if (type.t === 'int' && type.size === 8) fail('enum on a 64-bit integer is not supported');
+    const parts = String(attr['enum']).split('::');
+    enumDef = findEnum(t, parts.slice(0, -1), parts[parts.length - 1]!);
+    if (!enumDef) fail(`unknown enum '${String(attr['enum'])}'`, 'INVALID_ARGUMENT');
+  }
+  let validInEnum = false;
+  let validEq: number | undefined;
+  const valid = attr['valid'];
+  if (valid !== undefined) {
+    if (isMap(valid) && Object.keys(valid).length === 1 && valid['in-enum'] === true && enumDef) validInEnum = true;
+    else if (type.t === 'int' && typeof valid === 'number') validEq = valid;
+    else if (type.t === 'int' && isMap(valid) && Object.keys(valid).length === 1 && typeof valid['eq'] === 'number') validEq = valid['eq'];
+    else fail('valid: only in-enum: true (on an enum field) and eq: <integer> are supported');
+  }
+  if (valid !== undefined && repeat) fail('valid on a repeated field is not supported');
+  return {
+    id,
+    specPath: at,
+    doc: docOf(attr),
+    type,
+    repeat,
+    cond,
+    enumDef,
+    validInEnum,
+    validEq,
+    lengthOf: undefined,
+  };
+}
+
+function primitive(name: string): { t: 'int'; size: 1 | 2 | 4 | 8; signed: boolean } | { t: 'float'; size: 4 | 8 } | undefined {
+  const m = /^([us])([1248])(le|be)?$/.exec(name);
+  if (m) return { t: 'int', size: Number(m[2]) as 1 | 2 | 4 | 8, signed: m[1] === 's' };
+  const f = /^f([48])(le|be)?$/.exec(name);
+  if (f) return { t: 'float', size: Number(f[1]) as 4 | 8 };
+  return undefined;
+}
+
+function contentsBytes(c: unknown, fail: (p: string) => never): number[] {
+  const parts = Array.isArray(c) ? c : [c];
+  const out: number[] = [];
+  for (const p of parts) {
+    if (typeof p === 'number' && Number.isInteger(p) && p >= 0 && p <= 255) out.push(p);
+    else if (typeof p === 'string') out.push(...new TextEncoder().encode(p));
+    else fail(`contents entry ${JSON.stringify(p)} is not a byte or a string`);
+  }
+  if (out.length === 0) fail('contents is empty');
+  return out;
+}
+
+/**
+ * An integer field whose only use is being the whole `size` or `repeat-expr` of one later field
+ * is a length: it is not part of the value, encode computes it.
+ */
+function findLengthFields(_ctx: Ctx, t: TypeDef): void {
+  const uses = new Map<string, number>();
+  const count = (e: Expr | undefined): void => {
+    if (e) for (const r of refsOf(e)) uses.set(r, (uses.get(r) ?? 0) + 1);
+  };
+  for (const f of t.fields) {
+    count(f.cond);
+    if (f.repeat?.kind === 'expr') count(f.repeat.count);
+    const ty = f.type;
+    if ((ty.t === 'bytes' || ty.t === 'str' || ty.t === 'user' || ty.t === 'switch') && ty.size && 'expr' in ty.size) count(ty.size.expr);
+    if (ty.t === 'switch') count(ty.on);
+  }
+  for (const f of t.fields) {
+    if (f.cond) continue;
+    const ty = f.type;
+    const candidates: Array<[Expr, 'size' | 'count']> = [];
+    if (f.repeat?.kind === 'expr') candidates.push([f.repeat.count, 'count']);
+    else if ((ty.t === 'bytes' || (ty.t === 'str' && !ty.zeroTerminated) || ty.t === 'user' || ty.t === 'switch') && ty.size && 'expr' in ty.size)
+      candidates.push([ty.size.expr, 'size']);
+    for (const [e, what] of candidates) {
+      if (e.k !== 'ref' || uses.get(e.name) !== 1) continue;
+      const len = t.fields.find((x) => x.id === e.name)!;
+      if (len.cond || len.repeat || len.enumDef || len.validEq !== undefined || len.type.t !== 'int') continue;
+      len.lengthOf = { field: f, what };
+    }
+  }
+}
+
+const inProgress = new Set<TypeDef>();
+const done = new Set<TypeDef>();
+
+function computeSizes(t: TypeDef): void {
+  if (done.has(t) || inProgress.has(t)) return;
+  inProgress.add(t);
+  let fixed: number | undefined = 0;
+  let min = 0;
+  let blittable = true;
+  for (const f of t.fields) {
+    const one = elementSize(f);
+    let fFixed = one.fixed;
+    let fMin = one.min;
+    if (f.repeat) {
+      const n = f.repeat.kind === 'expr' ? constValue(f.repeat.count) : undefined;
+      fFixed = n !== undefined && fFixed !== undefined ? n * fFixed : undefined;
+      fMin = n !== undefined ? n * one.min : 0;
+      if (n === undefined) blittable = false;
+    }
+    if (f.cond) {
+      fFixed = undefined;
+      fMin = 0;
+      blittable = false;
+    }
+    if (!one.blittable) blittable = false;
+    fixed = fixed !== undefined && fFixed !== undefined ? fixed + fFixed : undefined;
+    min += fMin;
+  }
+  inProgress.delete(t);
+  done.add(t);
+  t.fixedSize = fixed;
+  t.minSize = min;
+  t.blittable = blittable && fixed !== undefined && t.fields.length > 0;
+}
+
+function elementSize(f: Field): { fixed: number | undefined; min: number; blittable: boolean } {
+  const ty = f.type;
+  const sized = (s: Size | undefined): number | undefined => (s && 'expr' in s ? constValue(s.expr) : undefined);
+  switch (ty.t) {
+    case 'int':
+    case 'float':
+      return { fixed: ty.size, min: ty.size, blittable: ty.size === 1 || ty.endian === 'le' };
+    case 'contents':
+      return { fixed: ty.bytes.length, min: ty.bytes.length, blittable: false };
+    case 'bytes': {
+      const n = sized(ty.size);
+      return { fixed: n, min: n ?? 0, blittable: n !== undefined };
+    }
+    case 'str': {
+      const n = sized(ty.size);
+      return { fixed: n, min: n ?? (ty.zeroTerminated && !ty.size ? 1 : 0), blittable: false };
+    }
+    case 'user': {
+      computeSizes(ty.type);
+      const n = sized(ty.size);
+      if (ty.size) return { fixed: n, min: n ?? 0, blittable: false };
+      return { fixed: ty.type.fixedSize, min: ty.type.minSize, blittable: ty.type.blittable };
+    }
+    case 'switch': {
+      const n = sized(ty.size);
+      return { fixed: n, min: n ?? 0, blittable: false };
+    }
+  }
+}
+
+function checkRepeats(t: TypeDef): void {
+  for (const f of t.fields) {
+    if (!f.repeat) continue;
+    const isConst = f.repeat.kind === 'expr' && constValue(f.repeat.count) !== undefined;
+    if (!isConst && elementSize(f).min === 0)
+      throw new SpecError(t.spec.path, `${f.specPath} (${t.name}.${f.id})`, 'repeating elements that can be 0 bytes long is not supported (a hostile count could loop without reading)');
+  }
+}
+
+const RESERVED_CS = new Set(['Decode', 'Encode', 'EncodeInto', 'EncodedSize', 'SizeOf', 'Read', 'Write', 'SIZE', 'Equals', 'GetHashCode', 'ToString', 'GetType']);
+const RESERVED_TS = new Set(['bytes', 'offset', 'toObject', 'set', 'constructor']);
+
+function checkNames(specs: SpecFile[]): void {
+  const seen = new Map<string, string>();
+  for (const s of specs) {
+    for (const t of walkTypes(s.root)) {
+      const names: Array<[string, string]> = [[t.name, t.specPath || '/'], ...t.enums.map((e): [string, string] => [e.name, `${t.specPath}/enums/${e.id}`])];
+      for (const [name, at] of names) {
+        const prev = seen.get(name);
+        if (prev !== undefined) throw new SpecError(s.path, at, `the name ${name} is generated twice (also from ${prev}); rename one`, 'INVALID_ARGUMENT');
+        seen.set(name, `${s.path} ${at}`);
+      }
+      for (const f of t.fields) {
+        if (RESERVED_CS.has(pascal(f.id)) || RESERVED_TS.has(f.id) || pascal(f.id) === t.name)
+          throw new SpecError(s.path, `${f.specPath} (${t.name}.${f.id})`, `field name '${f.id}' clashes with a generated member; rename it`, 'INVALID_ARGUMENT');
+      }
+    }
+  }
+}

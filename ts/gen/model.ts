@@ -1,0 +1,125 @@
+// The generator's view of a .ksy spec: only what the supported subset can express, with names
+// resolved and sizes computed. Built by load.ts; read by the TS and C# emitters.
+import type { Expr } from './expr.js';
+
+export type Endian = 'le' | 'be';
+export type Encoding = 'UTF-8' | 'ASCII';
+
+export interface IntType {
+  t: 'int';
+  size: 1 | 2 | 4 | 8;
+  signed: boolean;
+  endian: Endian;
+}
+export interface FloatType {
+  t: 'float';
+  size: 4 | 8;
+  endian: Endian;
+}
+/** How many bytes a field takes: an expression, or everything left in the stream. */
+export type Size = { expr: Expr } | { eos: true };
+
+export type FieldType =
+  | IntType
+  | FloatType
+  | { t: 'bytes'; size: Size }
+  | { t: 'str'; encoding: Encoding; size: Size | undefined; zeroTerminated: boolean }
+  | { t: 'contents'; bytes: number[] }
+  | { t: 'user'; type: TypeDef; size: Size | undefined }
+  | { t: 'switch'; on: Expr; cases: SwitchCase[]; fallback: TypeDef | undefined; size: Size | undefined };
+
+export interface SwitchCase {
+  match: Expr;
+  type: TypeDef;
+}
+
+export type Repeat = { kind: 'expr'; count: Expr } | { kind: 'eos' };
+
+export interface Field {
+  /** The .ksy id (snake_case). */
+  id: string;
+  /** Where it is in the spec, e.g. /types/hike/seq/2 (for error messages). */
+  specPath: string;
+  doc: string | undefined;
+  type: FieldType;
+  repeat: Repeat | undefined;
+  cond: Expr | undefined;
+  enumDef: EnumDef | undefined;
+  /** `valid`: the value must be a known member of its enum. */
+  validInEnum: boolean;
+  /** `valid: eq`: the value must equal this. */
+  validEq: number | undefined;
+  /**
+   * Set when this integer field only holds the length (or count) of one later field. Such a field
+   * is not part of the record's value: decode uses it, encode computes it from the data.
+   */
+  lengthOf: { field: Field; what: 'size' | 'count' } | undefined;
+}
+
+export interface EnumDef {
+  id: string;
+  name: string;
+  owner: TypeDef;
+  members: { id: string; value: number; doc: string | undefined }[];
+}
+
+export interface TypeDef {
+  id: string;
+  /** Generated type name (UpperCamelCase of the id), unique across one generation. */
+  name: string;
+  spec: SpecFile;
+  parent: TypeDef | undefined;
+  /** Where it is in the spec: '' for the root, '/types/hike' for a nested type. */
+  specPath: string;
+  doc: string | undefined;
+  fields: Field[];
+  types: TypeDef[];
+  enums: EnumDef[];
+  /** Encoded size when every instance has the same size. */
+  fixedSize: number | undefined;
+  /** The least number of bytes any instance takes (bounds hostile counts before allocating). */
+  minSize: number;
+  /** Fixed-size and made of numbers only: gets a zero-copy view (TS) and a blittable struct (C#). */
+  blittable: boolean;
+}
+
+export interface SpecFile {
+  /** Path as given (or resolved from an import). */
+  path: string;
+  id: string;
+  root: TypeDef;
+  imports: SpecFile[];
+}
+
+/** Every type of a spec file, the root first, nested types depth-first. */
+export function allTypes(spec: SpecFile): TypeDef[] {
+  const out: TypeDef[] = [];
+  const walk = (t: TypeDef): void => {
+    out.push(t);
+    t.types.forEach(walk);
+  };
+  walk(spec.root);
+  return out;
+}
+
+export function allEnums(spec: SpecFile): EnumDef[] {
+  return allTypes(spec).flatMap((t) => t.enums);
+}
+
+/** Fields that are part of the record's value (not `contents`, not derived lengths). */
+export function valueFields(t: TypeDef): Field[] {
+  return t.fields.filter((f) => f.type.t !== 'contents' && f.lengthOf === undefined);
+}
+
+export function camel(id: string): string {
+  return id.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+export function pascal(id: string): string {
+  const c = camel(id);
+  return c.charAt(0).toUpperCase() + c.slice(1);
+}
+
+export function primSize(t: FieldType): number | undefined {
+  return t.t === 'int' || t.t === 'float' ? t.size : undefined;
+}
