@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { parseOptions, USAGE, UsageRequest, type Options } from './options.js';
 import { floor, RING_BYTES, type FloorMemcpy, type FloorMutex, type FloorPingPong, type FloorRing } from './floor.js';
 import { PAIRS, type PairSpec } from './pairs.js';
+import { CHANNEL_PAIRS } from './channel-pairs.js';
 import { EXTRAS, type ExtraRow } from './extras.js';
 import { machine } from './machine.js';
 import { peerProject, repoRoot } from './paths.js';
@@ -143,7 +144,7 @@ async function main(): Promise<void> {
     execFileSync('dotnet', ['build', peerProject, '-c', 'Release', '--nologo', '-v', 'q'], { stdio: ['ignore', 'ignore', 'inherit'] });
   }
   const cpus: [number, number] | undefined = o.pin ? [0, 1] : undefined;
-  const pairs = PAIRS.filter((p) => (o.transports.size === 0 || o.transports.has(p.id)) && p.available());
+  const pairs = [...PAIRS, ...CHANNEL_PAIRS].filter((p) => (o.transports.size === 0 || o.transports.has(p.id)) && p.available());
   const extras = EXTRAS.filter((x) => o.cases.has(x.case) && x.available());
   const info = machine();
   progress(`${info.cpuModel}, ${info.cores} cores, Node ${info.node}, .NET ${info.dotnet}; pairs: ${pairs.map((p) => p.id).join(', ')}`);

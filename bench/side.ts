@@ -1,6 +1,8 @@
 // One Node process of a bench pair, started (pinned) by the harness and stepped over stdin:
 //   node dist/bench/side.js stream-server path=P      Node's end of the Node <-> Node socket baseline
 //   node dist/bench/side.js stream-client path=P      client of a socket server (Node or .NET)
+//   node dist/bench/side.js channel-server req=R resp=S spin=US capacity=B   twinmap channel echo/sink
+//   node dist/bench/side.js channel-client req=R resp=S spin=US               its client (same steps)
 //   node dist/bench/side.js mutex name=N               NamedMutex rates (steps: "uncontended N", "contended MS")
 // A client reads one JSON step per line ({"op":"rtt",...}) and answers with one
 // {"event":"result",...} line; errors become {"event":"error"} (the .NET Peer's convention).
@@ -10,6 +12,7 @@ import { existsSync, unlinkSync } from 'node:fs';
 import { oneWay, open, roundTrips, serveStream } from './stream.js';
 import type { Socket } from 'node:net';
 import { NamedMutex } from '../ts/mutex/named-mutex.js';
+import { ChannelClient, serveChannel, type ChannelNames } from './channel-side.js';
 
 function emit(event: string, fields: Record<string, unknown> = {}): void {
   process.stdout.write(`${JSON.stringify({ event, ...fields })}\n`);
@@ -114,6 +117,10 @@ const need = (k: string): string => {
   return v;
 };
 
+function channelNames(): ChannelNames {
+  return { req: need('req'), resp: need('resp'), spinMicros: Number(need('spin')) };
+}
+
 try {
   switch (role) {
     case 'stream-server': {
@@ -141,6 +148,31 @@ try {
     case 'mutex':
       await mutexSide(need('name'));
       break;
+    case 'channel-server':
+      serveChannel(channelNames(), Number(need('capacity')), () => emit('ready', { pid: process.pid, node: process.version }));
+      break;
+    case 'channel-client': {
+      const client = new ChannelClient(channelNames());
+      emit('ready', { pid: process.pid, node: process.version });
+      await serveSteps(async (step) => {
+        switch (step.op) {
+          case 'rtt':
+            return { latency: client.roundTrips(step.size ?? 64, step.n ?? 100_000, step.warmup ?? 5_000, step.maxMs) };
+          case 'oneway':
+            return { throughput: client.oneWay(step.size ?? 1024, step.ms ?? 1000) };
+          case 'idle-begin':
+            client.idleBegin();
+            return {};
+          case 'idle-end':
+            client.idleEnd();
+            return {};
+          default:
+            throw new Error(`unknown step '${step.op}'`);
+        }
+      });
+      client.close();
+      break;
+    }
     default:
       throw new Error(`unknown role '${role ?? ''}'`);
   }

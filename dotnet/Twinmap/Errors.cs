@@ -58,3 +58,7 @@ public sealed class TooLargeException(string message) : TwinmapException(Twinmap
 /// <summary>An unlock of a named mutex that the calling thread does not hold.</summary>
 public sealed class NotOwnerException(string message, Exception? inner = null)
     : TwinmapException(TwinmapErrorCode.NotOwner, message, inner);
+
+/// <summary>A write was asked of something opened read-only (e.g. a writable span of a read-only SharedMap).</summary>
+public sealed class ReadOnlyException(string message)
+    : TwinmapException(TwinmapErrorCode.Permission, message);

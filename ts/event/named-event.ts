@@ -88,10 +88,9 @@ export class NamedEvent implements Disposable {
         if (version !== EVENT_VERSION) {
           throw new BadHeaderError(`event ${JSON.stringify(name)}: version ${version} at offset ${OFF_VERSION}, this library speaks ${EVENT_VERSION}`);
         }
-        if (fileSize < EVENT_SIZE) throw new BadHeaderError(`event ${JSON.stringify(name)}: file is ${fileSize} bytes, an event needs ${EVENT_SIZE}`);
+        if (fileSize < EVENT_SIZE) throw new BadHeaderError(`event ${JSON.stringify(name)}: the map is ${fileSize} bytes, an event needs ${EVENT_SIZE}`);
         const state = dv.getUint32(OFF_STATE, true);
         if (state > 1) throw new BadHeaderError(`event ${JSON.stringify(name)}: state ${state} at offset ${OFF_STATE} is neither 0 nor 1`);
-        return EVENT_SIZE;
       },
     );
     return new NamedEvent(name, region);
@@ -205,12 +204,12 @@ export class NamedEvent implements Disposable {
     }
     this.region = undefined;
     // The waiter threads hold the buffer until they have stopped; then the pages can go.
-    if (this.busy.size === 0) region.mapping.unmap();
+    if (this.busy.size === 0) region.map.close();
     else void Promise.resolve().then(() => this.unmapWhenIdle(region));
   }
 
   private unmapWhenIdle(region: Region): void {
-    if (this.busy.size === 0) region.mapping.unmap();
+    if (this.busy.size === 0) region.map.close();
     else setTimeout(() => this.unmapWhenIdle(region), 1);
   }
 

@@ -1,0 +1,40 @@
+// twinmap channel pairs (see channel-side.ts and the Peer's bench-channel).
+import { Channel } from '../ts/channel/channel.js';
+import { dotnetSide, nodeSide, startBoth, uniq, type Pair, type PairSpec } from './pairs.js';
+import { RING_BYTES } from './floor.js';
+
+type Runtime = 'node' | 'dotnet';
+
+function channelPair(id: string, label: string, client: Runtime, server: Runtime, spinMicros: number, floor: 'spin' | 'futex'): PairSpec {
+  const name = (r: Runtime) => (r === 'node' ? 'Node' : '.NET');
+  return {
+    id,
+    label,
+    floor,
+    sides: [name(client), name(server)],
+    available: () => true,
+    async start(cpus): Promise<Pair> {
+      const req = uniq('twinmap-bench-req-');
+      const resp = uniq('twinmap-bench-resp-');
+      const args = { req, resp, spin: String(spinMicros), capacity: String(RING_BYTES) };
+      const srv = server === 'node' ? nodeSide('Node channel server', 'channel-server', args, cpus?.[1]) : dotnetSide('.NET channel server', 'bench-channel', { role: 'server', ...args }, cpus?.[1]);
+      const pair = await startBoth(srv, () =>
+        client === 'node' ? nodeSide('Node channel client', 'channel-client', args, cpus?.[0]) : dotnetSide('.NET channel client', 'bench-channel', { role: 'client', ...args }, cpus?.[0]),
+      );
+      return {
+        ...pair,
+        cleanup: () => {
+          Channel.unlink(req);
+          Channel.unlink(resp);
+        },
+      };
+    },
+  };
+}
+
+export const CHANNEL_PAIRS: PairSpec[] = [
+  channelPair('channel', 'Node ↔ .NET channel, spin then sleep', 'node', 'dotnet', 50, 'spin'),
+  channelPair('channel-sleep', 'Node ↔ .NET channel, sleeping (spin 0)', 'node', 'dotnet', 0, 'futex'),
+  channelPair('channel-node', 'Node ↔ Node channel', 'node', 'node', 50, 'spin'),
+  channelPair('channel-dotnet', '.NET ↔ .NET channel', 'dotnet', 'dotnet', 50, 'spin'),
+];
