@@ -118,6 +118,12 @@ export interface Win32Handle {
   waitAsync(timeoutMs: number): Promise<Win32WaitOutcome | 'canceled'>;
   /** Ends a pending waitAsync with "canceled". */
   cancelWaitAsync(): void;
+  /** wait() run on the wait thread, the JS thread blocked meanwhile: what it acquires, that thread owns. */
+  waitOnThread(timeoutMs: number): Win32WaitOutcome;
+  /** The wait thread's OS id (starts it if needed). */
+  readonly waitThreadId: number;
+  /** Ends the wait thread; a mutex it owns becomes abandoned for its next waiter. */
+  endWaitThread(): void;
   releaseMutex(): void;
   releaseMutexOnWaitThread(): void;
   setEvent(): void;
@@ -160,6 +166,12 @@ export interface Win32Native {
   /** CreateEventW (like new EventWaitHandle(initialState, mode, name)). */
   createEvent(name: string | null, manualReset: boolean, initialState: boolean): Win32Created;
   openEvent(name: string): Win32Handle;
+  /** NtQueryEvent: the event's kind and whether it is set, without consuming it. */
+  queryEvent(event: Win32Handle): { manualReset: boolean; signaled: boolean };
+  /** CreateSemaphoreW: the wake-ups of futex words on Windows (ts/futex-win32.ts). */
+  createSemaphore(name: string | null, initial: number, maximum: number): Win32Created;
+  /** ReleaseSemaphore; returns the count before. */
+  releaseSemaphore(semaphore: Win32Handle, count: number): number;
   processAlive(pid: number): boolean;
   /** Creation time in ms since the Unix epoch, or null if there is no such process. */
   processStartTime(pid: number): number | null;

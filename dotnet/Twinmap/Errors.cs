@@ -21,6 +21,7 @@ public static class TwinmapErrorCode
     public const string Unsupported = "UNSUPPORTED";
     public const string PeerGone = "PEER_GONE";
     public const string TooLarge = "TOO_LARGE";
+    public const string Remote = "REMOTE";
     public const string Os = "OS";
 }
 

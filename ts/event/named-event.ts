@@ -6,6 +6,7 @@ import { BadHeaderError, ClosedError, TwinmapError } from '../errors.js';
 import { native } from '../native.js';
 import type { NativeFutexWaiter } from '../native-types.js';
 import { openRegion, unlinkRegion, type OpenMode, type Region } from '../shm-region.js';
+import { NamedEventWin32 } from './named-event-win32.js';
 import {
   EVENT_MAGIC,
   EVENT_SIZE,
@@ -65,10 +66,13 @@ export class NamedEvent implements Disposable {
 
   /** Removes the name; processes that have it open keep working. False if it did not exist. */
   static unlink(name: string): boolean {
+    if (process.platform === 'win32') return NamedEventWin32.unlink(name);
     return unlinkRegion(name);
   }
 
   private static openWith(name: string, mode: OpenMode, options: NamedEventOptions): NamedEvent {
+    // Windows: a Win32 named event (named-event-win32.ts), with the same public surface.
+    if (process.platform === 'win32') return NamedEventWin32.openWith(name, mode, options) as unknown as NamedEvent;
     const manual = options.autoReset === false;
     const region = openRegion(
       name,
