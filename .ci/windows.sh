@@ -56,12 +56,25 @@ step "tests under wine"
 # node.exe under Wine cannot write to a Unix pipe (EBADF): stdio goes through a file.
 log=$(mktemp "${TMPDIR:-/tmp}/twinmap-win-XXXXXX.log")
 export TWINMAP_ADDON="$(winepath -w "$PWD/build-win32/twinmap.node" 2>/dev/null)"
+tap=build-win32/tests.tap
+rm -f "$tap"
 set +e
-timeout 300 wine "$NODE_EXE" --test --test-reporter=spec dist/win32-tests/*.test.js >"$log" 2>&1 </dev/null
+timeout 300 wine "$NODE_EXE" --test \
+  --test-reporter=spec --test-reporter-destination=stdout --test-reporter=tap --test-reporter-destination="$tap" \
+  ${TWINMAP_WIN_TESTS:-dist/win32-tests/*.test.js} >"$log" 2>&1 </dev/null
 rc=$?
 set -e
 cat "$log"
 rm -f "$log"
 wineserver -k 2>/dev/null || true
-step "done (rc=$rc)"
+# The totals from the TAP file; no totals (a crash, a timeout) is a failure too.
+passed=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$tap" 2>/dev/null | tail -1)
+failed=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$tap" 2>/dev/null | tail -1)
+if [ -z "$passed" ] || [ -z "$failed" ]; then
+  echo "windows: the test run ended without totals (rc=$rc)"
+  [ "$rc" -ne 0 ] || rc=1
+elif [ "$passed" -eq 0 ] || [ "$failed" -ne 0 ]; then
+  [ "$rc" -ne 0 ] || rc=1
+fi
+step "done: windows tests ${passed:-?} passed, ${failed:-?} failed (rc=$rc)"
 exit $rc

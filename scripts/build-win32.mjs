@@ -9,9 +9,10 @@
 // Needs the Debian package g++-mingw-w64-x86-64-posix (the posix thread model:
 // node-addon-api uses std::mutex, which the win32 model lacks). Output:
 // build-win32/twinmap.node, which ts/native.ts loads on Windows when build/Release has none.
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -39,20 +40,59 @@ const sources = ['native/common', 'native/win32'].flatMap((d) =>
     .map((f) => `${d}/${f}`),
 );
 
-mkdirSync(out, { recursive: true });
-const importLib = join(out, 'libnode_api.a');
-run(dlltool, ['-d', join(headers, 'def', 'node_api.def'), '-l', importLib, '-D', 'node.exe']);
-run(cxx, [
-  '-std=c++17', '-O2', '-Wall', '-Wextra', '-shared',
-  '-o', join(out, 'twinmap.node'),
-  ...sources,
+const defines = [
   // Must match CMakeLists.txt. BUILDING_NODE_EXTENSION makes NAPI_EXTERN dllimport.
   '-DBUILDING_NODE_EXTENSION', '-DNAPI_VERSION=8', '-DNODE_ADDON_API_DISABLE_CPP_EXCEPTIONS',
   '-DUNICODE', '-D_UNICODE', '-DWIN32_LEAN_AND_MEAN', '-DNOMINMAX',
-  '-I', 'native', '-I', join(headers, 'include'), '-I', addonApi,
+];
+const includes = ['-I', 'native', '-I', join(headers, 'include'), '-I', addonApi];
+
+// One object per source, compiled in parallel; an object is reused while it is newer than
+// its source and every header under native/.
+mkdirSync(join(out, 'obj'), { recursive: true });
+const mtime = (f) => (existsSync(f) ? statSync(f).mtimeMs : 0);
+const newestHeader = Math.max(
+  0,
+  ...['native/common', 'native/win32'].flatMap((d) =>
+    readdirSync(join(root, d)).filter((f) => f.endsWith('.h')).map((f) => mtime(join(root, d, f))),
+  ),
+);
+const objects = sources.map((src) => join(out, 'obj', src.replaceAll('/', '_').replace(/\.cc$/, '.o')));
+const stale = sources.map((src, i) => [src, objects[i]]).filter(([src, obj]) => mtime(obj) < Math.max(mtime(join(root, src)), newestHeader));
+
+function compile([src, obj]) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cxx, ['-std=c++17', '-O2', '-Wall', '-Wextra', '-c', '-o', obj, src, ...defines, ...includes], {
+      stdio: 'inherit',
+      cwd: root,
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${src}: ${cxx} exited with ${code}`))));
+  });
+}
+
+const queue = [...stale];
+const jobs = Array.from({ length: Math.min(availableParallelism(), queue.length) }, async () => {
+  while (queue.length > 0) await compile(queue.shift());
+});
+try {
+  await Promise.all(jobs);
+} catch (e) {
+  if (e.code === 'ENOENT') {
+    console.error(`build:win32: ${cxx} not found. Install it with: apt-get install --no-install-recommends g++-mingw-w64-x86-64-posix`);
+    process.exit(127);
+  }
+  console.error(`build:win32: ${e.message}`);
+  process.exit(1);
+}
+
+const importLib = join(out, 'libnode_api.a');
+run(dlltool, ['-d', join(headers, 'def', 'node_api.def'), '-l', importLib, '-D', 'node.exe']);
+run(cxx, [
+  '-shared', '-o', join(out, 'twinmap.node'), ...objects,
   '-L', out, '-lnode_api',
   // Static: libstdc++, libgcc and winpthread go inside, so the .node needs only
   // KERNEL32, msvcrt and node.exe at load time.
   '-static', '-Wl,--no-undefined',
 ]);
-console.log(`build:win32: ${relative(root, join(out, 'twinmap.node'))} (${sources.length} sources)`);
+console.log(`build:win32: ${relative(root, join(out, 'twinmap.node'))} (${sources.length} sources, ${stale.length} compiled)`);

@@ -18,6 +18,7 @@ export type TwinmapErrorCode =
   | 'UNSUPPORTED' // a feature or platform not supported (says which)
   | 'PEER_GONE' // the process on the other side died or closed
   | 'TOO_LARGE' // a record larger than the channel can ever hold
+  | 'REMOTE' // the other side's request handler failed (its message is in this one)
   | 'OS'; // any other OS error (errno name in `osCode`)
 
 export class TwinmapError extends Error {

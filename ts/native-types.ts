@@ -49,12 +49,13 @@ export interface NativeAddon {
   mutexDestroy(buffer: ArrayBuffer, offset: number): void;
   /** glibc's __data.__kind of the mutex (type and flags), or -1 where the libc hides it. */
   mutexKind(buffer: ArrayBuffer, offset: number): number;
-  /** Acquires on a dedicated OS thread, holds until release(); onEvent is called once. */
+  /** Acquires on a dedicated OS thread, holds until release(); onEvent is called once.
+   * With onEvent null it is synchronous: wait() blocks until the outcome. */
   MutexHolder: new (
     buffer: ArrayBuffer,
     offset: number,
     timeoutMs: number,
-    onEvent: (kind: MutexHolderEvent, code: MutexCode, tid: number, errorCode: string | undefined) => void,
+    onEvent: ((kind: MutexHolderEvent, code: MutexCode, tid: number, errorCode: string | undefined) => void) | null,
   ) => NativeMutexHolder;
 
   // native/win32/*.cc (Windows only; undefined elsewhere). getpid/gettid/getsid above exist
@@ -84,6 +85,8 @@ export interface NativeMutexHolder {
   cancel(): void;
   /** After any event but "locked": reap the ended thread. */
   join(): void;
+  /** Synchronous holders only: blocks until the outcome (the thread is reaped unless "locked"). */
+  wait(): [kind: MutexHolderEvent, code: MutexCode, tid: number, errorCode: string | undefined];
 }
 
 export interface NativeMapping {
@@ -115,6 +118,12 @@ export interface Win32Handle {
   waitAsync(timeoutMs: number): Promise<Win32WaitOutcome | 'canceled'>;
   /** Ends a pending waitAsync with "canceled". */
   cancelWaitAsync(): void;
+  /** wait() run on the wait thread, the JS thread blocked meanwhile: what it acquires, that thread owns. */
+  waitOnThread(timeoutMs: number): Win32WaitOutcome;
+  /** The wait thread's OS id (starts it if needed). */
+  readonly waitThreadId: number;
+  /** Ends the wait thread; a mutex it owns becomes abandoned for its next waiter. */
+  endWaitThread(): void;
   releaseMutex(): void;
   releaseMutexOnWaitThread(): void;
   setEvent(): void;
@@ -157,6 +166,12 @@ export interface Win32Native {
   /** CreateEventW (like new EventWaitHandle(initialState, mode, name)). */
   createEvent(name: string | null, manualReset: boolean, initialState: boolean): Win32Created;
   openEvent(name: string): Win32Handle;
+  /** NtQueryEvent: the event's kind and whether it is set, without consuming it. */
+  queryEvent(event: Win32Handle): { manualReset: boolean; signaled: boolean };
+  /** CreateSemaphoreW: the wake-ups of futex words on Windows (ts/futex-win32.ts). */
+  createSemaphore(name: string | null, initial: number, maximum: number): Win32Created;
+  /** ReleaseSemaphore; returns the count before. */
+  releaseSemaphore(semaphore: Win32Handle, count: number): number;
   processAlive(pid: number): boolean;
   /** Creation time in ms since the Unix epoch, or null if there is no such process. */
   processStartTime(pid: number): number | null;

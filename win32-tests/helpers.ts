@@ -24,7 +24,7 @@ export class Child {
 
   constructor(script: string, args: string[]) {
     const file = fileURLToPath(new URL(script, import.meta.url));
-    this.process = spawn(process.execPath, [file, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.process = spawn(process.execPath, [file, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     createInterface({ input: this.process.stdout! }).on('line', (line) => {
       if (line.trim() === '') return;
       this.queue.push(JSON.parse(line) as ChildEvent);
@@ -61,6 +61,11 @@ export class Child {
         setTimeout(resolve, 100);
       });
     }
+  }
+
+  /** One line on the child's stdin (where a command waits to be stepped). */
+  send(line: string): void {
+    this.process.stdin!.write(`${line}\n`);
   }
 
   /** TerminateProcess: the crash case (no clean-up code runs in the child). */

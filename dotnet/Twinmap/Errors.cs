@@ -21,6 +21,7 @@ public static class TwinmapErrorCode
     public const string Unsupported = "UNSUPPORTED";
     public const string PeerGone = "PEER_GONE";
     public const string TooLarge = "TOO_LARGE";
+    public const string Remote = "REMOTE";
     public const string Os = "OS";
 }
 
@@ -58,3 +59,7 @@ public sealed class TooLargeException(string message) : TwinmapException(Twinmap
 /// <summary>An unlock of a named mutex that the calling thread does not hold.</summary>
 public sealed class NotOwnerException(string message, Exception? inner = null)
     : TwinmapException(TwinmapErrorCode.NotOwner, message, inner);
+
+/// <summary>A write was asked of something opened read-only (e.g. a writable span of a read-only SharedMap).</summary>
+public sealed class ReadOnlyException(string message)
+    : TwinmapException(TwinmapErrorCode.Permission, message);

@@ -62,6 +62,11 @@ function intArb(ty: Extract<FieldType, { t: 'int' }>, f: Field): fc.Arbitrary<un
   if (f.enumDef && f.validInEnum) return fc.constantFrom(...f.enumDef.members.map((m) => m.value));
   if (f.validEq !== undefined) return fc.constant(ty.size === 8 ? BigInt(f.validEq) : f.validEq);
   const bits = ty.size * 8;
+  if (f.enumDef && f.enumDef.members.length > 0) {
+    // Mostly known members (so `if`/switch branches on them run), sometimes any value.
+    const any = ty.signed ? fc.integer({ min: -(2 ** (bits - 1)), max: 2 ** (bits - 1) - 1 }) : fc.integer({ min: 0, max: 2 ** bits - 1 });
+    return fc.oneof({ arbitrary: fc.constantFrom(...f.enumDef.members.map((m) => m.value)), weight: 3 }, { arbitrary: any, weight: 1 });
+  }
   if (ty.size === 8) return ty.signed ? fc.bigInt(-(1n << 63n), (1n << 63n) - 1n) : fc.bigInt(0n, (1n << 64n) - 1n);
   return ty.signed ? fc.integer({ min: -(2 ** (bits - 1)), max: 2 ** (bits - 1) - 1 }) : fc.integer({ min: 0, max: 2 ** bits - 1 });
 }

@@ -3,6 +3,10 @@
 // Handle methods (setEvent, resetEvent, wait, waitAsync).
 #include "win32/handle.h"
 
+#ifndef EVENT_QUERY_STATE
+#define EVENT_QUERY_STATE 0x0001  // winnt.h of the Windows SDK has it; mingw-w64's only in ddk/
+#endif
+
 namespace twinmap::win32 {
 namespace {
 
@@ -27,12 +31,38 @@ Napi::Value JsCreateEvent(const Napi::CallbackInfo& info) {
   return result;
 }
 
-// openEvent(name) -> Handle (SYNCHRONIZE | EVENT_MODIFY_STATE).
+// queryEvent(handle) -> { manualReset, signaled }: NtQueryEvent (EventBasicInformation), the
+// only way to learn an opened event's kind and to look at its state without consuming it.
+Napi::Value JsQueryEvent(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  HANDLE h = Handle::From(env, info[0], "NtQueryEvent");
+  if (h == nullptr) return env.Undefined();
+  struct EventBasicInformation {
+    LONG type;  // 0 = NotificationEvent (manual reset), 1 = SynchronizationEvent (auto reset)
+    LONG state;
+  } basic{};
+  using NtQueryEventFn = LONG(WINAPI*)(HANDLE, int, void*, ULONG, ULONG*);
+  static auto query = reinterpret_cast<NtQueryEventFn>(
+      reinterpret_cast<void*>(GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "NtQueryEvent")));
+  if (query == nullptr) return ThrowWin32(env, ERROR_NOT_SUPPORTED, "NtQueryEvent");
+  LONG status = query(h, 0, &basic, sizeof basic, nullptr);
+  if (status < 0) {
+    static auto toWin32 = reinterpret_cast<ULONG(WINAPI*)(LONG)>(
+        reinterpret_cast<void*>(GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "RtlNtStatusToDosError")));
+    return ThrowWin32(env, toWin32 != nullptr ? toWin32(status) : ERROR_INVALID_HANDLE, "NtQueryEvent");
+  }
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("manualReset", Napi::Boolean::New(env, basic.type == 0));
+  result.Set("signaled", Napi::Boolean::New(env, basic.state != 0));
+  return result;
+}
+
+// openEvent(name) -> Handle (SYNCHRONIZE | EVENT_MODIFY_STATE | EVENT_QUERY_STATE).
 Napi::Value JsOpenEvent(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 1 || !info[0].IsString()) return ThrowType(env, "openEvent(name) expects (string)");
   std::wstring name = Wide(info[0]);
-  HANDLE h = OpenEventW(SYNCHRONIZE | EVENT_MODIFY_STATE, FALSE, name.c_str());
+  HANDLE h = OpenEventW(SYNCHRONIZE | EVENT_MODIFY_STATE | EVENT_QUERY_STATE, FALSE, name.c_str());
   if (h == nullptr) return ThrowWin32(env, GetLastError(), "OpenEventW", Narrow(name));
   return Handle::Wrap(env, h);
 }
@@ -41,6 +71,7 @@ void Register(Napi::Env env, Napi::Object exports) {
   Napi::Object ns = Namespace(env, exports);
   ns.Set("createEvent", Napi::Function::New(env, JsCreateEvent, "createEvent"));
   ns.Set("openEvent", Napi::Function::New(env, JsOpenEvent, "openEvent"));
+  ns.Set("queryEvent", Napi::Function::New(env, JsQueryEvent, "queryEvent"));
 }
 
 }  // namespace

@@ -104,6 +104,15 @@ class WaitThread {
 
   void Cancel() { ::SetEvent(cancel_); }
 
+  DWORD ThreadId() {
+    DWORD id = 0;
+    RunSync([&id]() -> DWORD {
+      id = GetCurrentThreadId();
+      return 0;
+    });
+    return id;
+  }
+
  private:
   void Post(std::function<void()> job) {
     {
@@ -169,6 +178,9 @@ Napi::Function Handle::Define(Napi::Env env) {
                                   InstanceMethod<&Handle::CancelWaitAsync>("cancelWaitAsync"),
                                   InstanceMethod<&Handle::ReleaseMutex>("releaseMutex"),
                                   InstanceMethod<&Handle::ReleaseMutexOnWaitThread>("releaseMutexOnWaitThread"),
+                                  InstanceMethod<&Handle::WaitOnThread>("waitOnThread"),
+                                  InstanceAccessor<&Handle::WaitThreadId>("waitThreadId"),
+                                  InstanceMethod<&Handle::EndWaitThread>("endWaitThread"),
                                   InstanceMethod<&Handle::SetEvent>("setEvent"),
                                   InstanceMethod<&Handle::ResetEvent>("resetEvent"),
                                   InstanceMethod<&Handle::FileSize>("fileSize")});
@@ -236,8 +248,46 @@ Napi::Value Handle::WaitAsync(const Napi::CallbackInfo& info) {
   if (thread_ != nullptr && thread_->Busy()) {
     return ThrowWin32(env, ERROR_INVALID_PARAMETER, "waitAsync", "an async wait is already pending on this handle");
   }
+  return Thread(env)->Submit(env, handle_, TimeoutMs(info[0]));
+}
+
+WaitThread* Handle::Thread(Napi::Env env) {
   if (thread_ == nullptr) thread_ = new WaitThread(env);
-  return thread_->Submit(env, handle_, TimeoutMs(info[0]));
+  return thread_;
+}
+
+// waitOnThread(timeoutMs = -1): wait() run on the wait thread; the JS thread blocks meanwhile.
+Napi::Value Handle::WaitOnThread(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (handle_ == nullptr) return ThrowWin32(env, ERROR_INVALID_HANDLE, "WaitForSingleObject", "the handle is closed");
+  if (thread_ != nullptr && thread_->Busy()) {
+    return ThrowWin32(env, ERROR_INVALID_PARAMETER, "waitOnThread", "an async wait is pending on this handle");
+  }
+  HANDLE h = handle_;
+  DWORD timeout = TimeoutMs(info[0]);
+  DWORD r = 0;
+  DWORD err = Thread(env)->RunSync([h, timeout, &r]() -> DWORD {
+    r = WaitForSingleObject(h, timeout);
+    return r == WAIT_FAILED ? GetLastError() : 0;
+  });
+  const char* outcome = Outcome(r);
+  if (outcome == nullptr) return ThrowWin32(env, err, "WaitForSingleObject");
+  return Napi::String::New(env, outcome);
+}
+
+// The OS id of the wait thread (started if needed): the owner of what it acquired.
+Napi::Value Handle::WaitThreadId(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (handle_ == nullptr) return ThrowWin32(env, ERROR_INVALID_HANDLE, "waitThreadId", "the handle is closed");
+  return Napi::Number::New(env, static_cast<double>(Thread(env)->ThreadId()));
+}
+
+// endWaitThread(): cancels a pending async wait and ends the thread; a mutex it still owns is
+// abandoned (its next waiter gets WAIT_ABANDONED). A later wait starts a new thread.
+Napi::Value Handle::EndWaitThread(const Napi::CallbackInfo& info) {
+  delete thread_;
+  thread_ = nullptr;
+  return info.Env().Undefined();
 }
 
 Napi::Value Handle::CancelWaitAsync(const Napi::CallbackInfo& info) {

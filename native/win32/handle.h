@@ -31,6 +31,10 @@ class Handle : public Napi::ObjectWrap<Handle> {
   Napi::Value CancelWaitAsync(const Napi::CallbackInfo& info);
   Napi::Value ReleaseMutex(const Napi::CallbackInfo& info);
   Napi::Value ReleaseMutexOnWaitThread(const Napi::CallbackInfo& info);
+  Napi::Value WaitOnThread(const Napi::CallbackInfo& info);
+  Napi::Value WaitThreadId(const Napi::CallbackInfo& info);
+  Napi::Value EndWaitThread(const Napi::CallbackInfo& info);
+  WaitThread* Thread(Napi::Env env);
   Napi::Value SetEvent(const Napi::CallbackInfo& info);
   Napi::Value ResetEvent(const Napi::CallbackInfo& info);
   Napi::Value FileSize(const Napi::CallbackInfo& info);

@@ -642,7 +642,7 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
     for (const list of this.waiters.values()) for (const w of list.splice(0)) w.close();
     for (const w of this.busyWaiters) w.cancel();
     const unmapWhenIdle = () => {
-      if (this.busyWaiters.size === 0) region.mapping.unmap();
+      if (this.busyWaiters.size === 0) region.map.close();
       else setTimeout(unmapWhenIdle, 1);
     };
     unmapWhenIdle();
@@ -653,8 +653,8 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
   }
 }
 
-/** Validates a channel header read from shared memory; returns the bytes to map. */
-function checkHeader(name: string, b: ArrayBuffer, fileSize: number): number {
+/** Validates a channel header read from shared memory. */
+function checkHeader(name: string, b: ArrayBuffer, fileSize: number): void {
   const dv = new DataView(b);
   const what = `channel ${JSON.stringify(name)}`;
   const version = dv.getUint16(L.OFF_VERSION, true);
@@ -676,5 +676,4 @@ function checkHeader(name: string, b: ArrayBuffer, fileSize: number): number {
   if (state > L.READER_DETACHED) throw new BadHeaderError(`${what}: reader_state ${state} at offset ${L.OFF_READER_STATE} is not 0, 1 or 2`);
   const lock = dv.getUint32(L.OFF_LOCK, true) & ~L.LOCK_CONTENDED;
   if (lock > L.WRITER_SLOTS) throw new BadHeaderError(`${what}: write_lock ${lock} at offset ${L.OFF_LOCK} is not a writer slot`);
-  return fileSize;
 }

@@ -93,7 +93,7 @@ describe('NamedEvent', () => {
     expect(Date.now() - t0).toBeLessThan(3000);
     const empty = uniq();
     writeFileSync(`/dev/shm/${empty}`, Buffer.alloc(0));
-    expect(() => NamedEvent.open(empty)).toThrow(/too small/);
+    expect(() => NamedEvent.open(empty)).toThrow(BadHeaderError);
   });
 
   it('rejects a bad timeout and a bad name', () => {

@@ -6,6 +6,7 @@ import { BadHeaderError, ClosedError, TwinmapError } from '../errors.js';
 import { native } from '../native.js';
 import type { NativeFutexWaiter } from '../native-types.js';
 import { openRegion, unlinkRegion, type OpenMode, type Region } from '../shm-region.js';
+import { NamedEventWin32 } from './named-event-win32.js';
 import {
   EVENT_MAGIC,
   EVENT_SIZE,
@@ -65,10 +66,13 @@ export class NamedEvent implements Disposable {
 
   /** Removes the name; processes that have it open keep working. False if it did not exist. */
   static unlink(name: string): boolean {
+    if (process.platform === 'win32') return NamedEventWin32.unlink(name);
     return unlinkRegion(name);
   }
 
   private static openWith(name: string, mode: OpenMode, options: NamedEventOptions): NamedEvent {
+    // Windows: a Win32 named event (named-event-win32.ts), with the same public surface.
+    if (process.platform === 'win32') return NamedEventWin32.openWith(name, mode, options) as unknown as NamedEvent;
     const manual = options.autoReset === false;
     const region = openRegion(
       name,
@@ -88,10 +92,9 @@ export class NamedEvent implements Disposable {
         if (version !== EVENT_VERSION) {
           throw new BadHeaderError(`event ${JSON.stringify(name)}: version ${version} at offset ${OFF_VERSION}, this library speaks ${EVENT_VERSION}`);
         }
-        if (fileSize < EVENT_SIZE) throw new BadHeaderError(`event ${JSON.stringify(name)}: file is ${fileSize} bytes, an event needs ${EVENT_SIZE}`);
+        if (fileSize < EVENT_SIZE) throw new BadHeaderError(`event ${JSON.stringify(name)}: the map is ${fileSize} bytes, an event needs ${EVENT_SIZE}`);
         const state = dv.getUint32(OFF_STATE, true);
         if (state > 1) throw new BadHeaderError(`event ${JSON.stringify(name)}: state ${state} at offset ${OFF_STATE} is neither 0 nor 1`);
-        return EVENT_SIZE;
       },
     );
     return new NamedEvent(name, region);
@@ -205,12 +208,12 @@ export class NamedEvent implements Disposable {
     }
     this.region = undefined;
     // The waiter threads hold the buffer until they have stopped; then the pages can go.
-    if (this.busy.size === 0) region.mapping.unmap();
+    if (this.busy.size === 0) region.map.close();
     else void Promise.resolve().then(() => this.unmapWhenIdle(region));
   }
 
   private unmapWhenIdle(region: Region): void {
-    if (this.busy.size === 0) region.mapping.unmap();
+    if (this.busy.size === 0) region.map.close();
     else setTimeout(() => this.unmapWhenIdle(region), 1);
   }
 

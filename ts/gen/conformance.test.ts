@@ -12,17 +12,22 @@ import { loadSpecs } from './load.js';
 import type { SpecFile } from './model.js';
 
 const formatsDir = join(import.meta.dirname, '..', '..', 'formats');
-const specs = readdirSync(formatsDir).filter((f) => f.endsWith('.ksy')).sort();
+const galleryDir = join(import.meta.dirname, 'fixtures', 'gallery');
+const ksy = (dir: string): string[] => readdirSync(dir).filter((f) => f.endsWith('.ksy')).sort();
+// [spec, folder of its generated TS]: twinmap's own specs, and specs from the Kaitai gallery.
+const specs: Array<[string, string]> = [
+  ...ksy(formatsDir).map((f): [string, string] => [join(formatsDir, f), '../formats']),
+  ...ksy(galleryDir).map((f): [string, string] => [join(galleryDir, f), './fixtures/gallery/ts']),
+];
 
-describe.each(specs)('formats/%s', (file) => {
-  const path = join(formatsDir, file);
+describe.each(specs)('%s', (path, generated) => {
   let spec: SpecFile;
   let codec: Codec<Value>;
   let parser: KaitaiClass;
 
   beforeAll(async () => {
     spec = loadSpecs([path])[0]!;
-    const mod = (await import(/* @vite-ignore */ new URL(`../formats/${spec.id}.ts`, import.meta.url).href)) as Record<string, Codec<Value>>;
+    const mod = (await import(/* @vite-ignore */ new URL(`${generated}/${spec.id}.ts`, import.meta.url).href)) as Record<string, Codec<Value>>;
     codec = mod[spec.root.name]!;
     parser = (await kaitaiParsers(path))[spec.root.name]!;
   });

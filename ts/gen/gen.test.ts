@@ -58,14 +58,20 @@ describe('twinmap gen refuses what it does not support', () => {
 });
 
 describe('generated code in the repository', () => {
-  it('is what `npm run gen` produces from formats/ (not stale)', async () => {
+  it('is what `npm run gen` produces from formats/ and the gallery fixtures (not stale)', async () => {
     const specs = readdirSync(join(root, 'formats'))
       .filter((f) => f.endsWith('.ksy'))
       .map((f) => join('formats', f));
     const cwd = process.cwd();
     process.chdir(root);
     try {
-      const files = await generateFiles(specs, { ts: 'ts/formats', cs: 'dotnet/Twinmap/Formats', namespace: 'Twinmap.Formats' });
+      const gallery = readdirSync(join(root, 'ts/gen/fixtures/gallery'))
+        .filter((f) => f.endsWith('.ksy'))
+        .map((f) => join('ts/gen/fixtures/gallery', f));
+      const files = [
+        ...(await generateFiles(specs, { ts: 'ts/formats', cs: 'dotnet/Twinmap/Formats', namespace: 'Twinmap.Formats' })),
+        ...(await generateFiles(gallery, { ts: 'ts/gen/fixtures/gallery/ts', cs: 'dotnet/Twinmap.Tests/Gallery', namespace: 'Twinmap.Tests.Gallery' })),
+      ];
       for (const f of files) expect(readFileSync(join(root, f.path), 'utf8'), `${f.path} is stale: run npm run gen`).toBe(f.text);
     } finally {
       process.chdir(cwd);

@@ -49,7 +49,7 @@ describe('SharedMap by name', () => {
     const name = uniqueName();
     using map = withUmask(0, () => SharedMap.create(`Local\\${name}`, { size: 5000 }));
     expect(map.size).toBe(5000);
-    expect(map.created).toBe(true);
+    expect(map.createdNew).toBe(true);
     expect(map.path).toBe(`/dev/shm/${name}`);
     const st = statSync(`/dev/shm/${name}`);
     expect(st.size).toBe(5000);
@@ -73,7 +73,7 @@ describe('SharedMap by name', () => {
     expect([...b.bytes.subarray(100, 104)]).toEqual([0xde, 0xad, 0xbe, 0xef]);
     b.view.setInt32(0, -42, true);
     expect(a.view.getInt32(0, true)).toBe(-42);
-    expect(b.created).toBe(false);
+    expect(b.createdNew).toBe(false);
     expect(b.size).toBe(4096);
   });
 
@@ -137,7 +137,7 @@ describe('SharedMap by name', () => {
     const name = uniqueName();
     using a = SharedMap.openOrCreate(name, { size: 256 });
     using b = SharedMap.openOrCreate(name, { size: 256 });
-    expect([a.created, b.created]).toEqual([true, false]);
+    expect([a.createdNew, b.createdNew]).toEqual([true, false]);
     a.bytes[255] = 1;
     expect(b.bytes[255]).toBe(1);
   });

@@ -51,8 +51,8 @@ export class SharedMap implements Disposable {
   /** Mapped bytes. For an existing map this is its own size (at least what was asked). */
   readonly size: number;
   readonly readOnly: boolean;
-  /** True if this call created the map (useful after `openOrCreate`). */
-  readonly created: boolean;
+  /** True if this call created the map (useful after `openOrCreate`; .NET's createdNew). */
+  readonly createdNew: boolean;
 
   #region: MapRegion | undefined;
   /** All the pages, for copies out (read-only maps too); never handed out. */
@@ -66,7 +66,7 @@ export class SharedMap implements Disposable {
     this.path = opened.path;
     this.size = opened.size;
     this.readOnly = readOnly;
-    this.created = opened.created;
+    this.createdNew = opened.created;
     this.#region = opened.region;
     const view = new DataView(opened.region.buffer!);
     this.#raw = new Uint8Array(opened.region.buffer!);

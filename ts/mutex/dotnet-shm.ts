@@ -131,7 +131,8 @@ function creationLockFd(): number {
   return shmDirFd;
 }
 
-const { LOCK_EX, LOCK_SH, LOCK_UN, LOCK_NB } = native.flockOps;
+// The Windows addon has no flock (this file is never used there, but it is imported).
+const { LOCK_EX, LOCK_SH, LOCK_UN, LOCK_NB } = (native.flockOps as typeof native.flockOps | undefined) ?? { LOCK_EX: 2, LOCK_SH: 1, LOCK_UN: 8, LOCK_NB: 4 };
 
 function withCreationLock<T>(fn: () => T): T {
   const fd = creationLockFd();

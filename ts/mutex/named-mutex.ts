@@ -10,6 +10,7 @@ import { ClosedError, NotOwnerError, TwinmapError } from '../errors.js';
 import { type ParsedName, parseName } from '../names.js';
 import type { Acquired, BackendOptions, Hold, LockResult, MutexBackend, OsMutex, PendingLock } from './backend.js';
 import { posixBackend } from './backend-posix.js';
+import { win32Backend } from './backend-win32.js';
 import type { MutexLayoutName } from './layout.js';
 
 export type { LockResult } from './backend.js';
@@ -41,10 +42,7 @@ interface ProcessState {
 const states = new Map<string, ProcessState>();
 
 function backend(): MutexBackend {
-  if (process.platform === 'win32') {
-    throw new TwinmapError('UNSUPPORTED', 'named mutexes are not yet supported on Windows');
-  }
-  return posixBackend;
+  return process.platform === 'win32' ? win32Backend : posixBackend;
 }
 
 function checkTimeout(timeoutMs: number | undefined, what: string): number {

@@ -36,7 +36,11 @@ public sealed class CodecFuzzCommand : IPeerCommand
         uint rngSeed = (uint)args.GetLong("seed", 1);
         foreach (var (name, hexes) in seeds)
         {
-            if (!Decoders.TryGetValue(name, out var decode)) continue;
+            if (!Decoders.TryGetValue(name, out var decode))
+            {
+                io.Emit("skipped", new { name, reason = "no decoder registered in CodecFuzzCommand" });
+                continue;
+            }
             var inputs = hexes.Select(Convert.FromHexString).ToArray();
             var rng = new Rng(rngSeed);
             long decoded = 0, decodeErrors = 0, crashes = 0;

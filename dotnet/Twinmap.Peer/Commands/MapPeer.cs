@@ -1,0 +1,66 @@
+using System.IO.MemoryMappedFiles;
+
+namespace Twinmap.Peer.Commands;
+
+/// <summary>
+/// How the map commands open a map, the way an unmodified .NET app would:
+/// path=P: the BCL directly, <c>MemoryMappedFile.CreateFromFile</c> (create=1: FileMode.CreateNew with
+/// a capacity, as seed 003's CreateFromFileShareMemory does; otherwise FileMode.Open at the file's size).
+/// name=N: on Windows the BCL's named maps (CreateNew / OpenExisting). On Linux and macOS the BCL
+/// refuses named maps (PlatformNotSupportedException), so there the Peer uses twinmap's
+/// <see cref="Twinmap.SharedMap"/>, which maps /dev/shm/&lt;base&gt;, the object Node's SharedMap maps.
+/// bcl=1 with name=N: call the BCL's named-map API even on Linux, to show what an app gets there.
+/// </summary>
+internal static class MapPeer
+{
+    public sealed class Opened(IDisposable owner, MemoryMappedViewAccessor accessor, long size) : IDisposable
+    {
+        public MemoryMappedViewAccessor Accessor { get; } = accessor;
+        public long Size { get; } = size;
+
+        public void Dispose()
+        {
+            Accessor.Dispose();
+            owner.Dispose();
+        }
+    }
+
+    private sealed class Nothing : IDisposable
+    {
+        public void Dispose()
+        {
+        }
+    }
+
+    public static Opened Open(PeerArgs args, bool readOnly)
+    {
+        bool create = args.Get("create", "0") == "1";
+        var access = readOnly ? MemoryMappedFileAccess.Read : MemoryMappedFileAccess.ReadWrite;
+        if (args.Has("path"))
+        {
+            string path = args.Get("path");
+            MemoryMappedFile file = create
+                ? MemoryMappedFile.CreateFromFile(path, FileMode.CreateNew, null, args.GetLong("size"), access)
+                : MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, access);
+            var view = file.CreateViewAccessor(0, 0, access);
+            return new Opened(file, view, new FileInfo(path).Length);
+        }
+
+        string name = args.Get("name");
+        if (OperatingSystem.IsWindows() || args.Get("bcl", "0") == "1")
+        {
+#pragma warning disable CA1416 // deliberately reachable off Windows with bcl=1: shows what the BCL does there
+
+            MemoryMappedFile file = create
+                ? MemoryMappedFile.CreateNew(name, args.GetLong("size"), MemoryMappedFileAccess.ReadWrite)
+                : MemoryMappedFile.OpenExisting(name, readOnly ? MemoryMappedFileRights.Read : MemoryMappedFileRights.ReadWrite);
+            var view = file.CreateViewAccessor(0, 0, access);
+#pragma warning restore CA1416
+            return new Opened(file, view, view.Capacity);
+        }
+
+        // Linux/macOS: the BCL has no named maps; twinmap's SharedMap is the same object Node maps.
+        var map = create ? SharedMap.Create(name, args.GetLong("size")) : SharedMap.Open(name, readOnly);
+        return new Opened(map, map.Accessor, map.Size);
+    }
+}

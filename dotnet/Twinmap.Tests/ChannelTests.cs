@@ -1,0 +1,138 @@
+using System.Security.Cryptography;
+
+namespace Twinmap.Tests;
+
+// Channel and NamedEvent within one .NET 10 process (two handles on one name); the
+// cross-process and cross-language checks are in interop-tests/channel-*.test.ts.
+public sealed class ChannelTests : IDisposable
+{
+    private readonly List<string> _names = [];
+
+    private string Unique()
+    {
+        var n = $"twinmap-xunit-ch-{Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant()}";
+        _names.Add(n);
+        return n;
+    }
+
+    public void Dispose()
+    {
+        foreach (var n in _names) Channel.Unlink(n);
+    }
+
+    [Fact]
+    public void DeliversRecordsWholeAndInOrderAcrossWraps()
+    {
+        var name = Unique();
+        using var rx = Channel.Create(name, new ChannelOptions { Capacity = 4096 });
+        using var tx = Channel.Open(name);
+        Assert.Equal(4096, tx.Capacity);
+        int sent = 0, got = 0;
+        int Size(int i) => i % 7 == 0 ? 2500 : i * 37 % 300;
+        while (got < 3000)
+        {
+            while (sent < 3000)
+            {
+                var data = new byte[Size(sent)];
+                Array.Fill(data, (byte)sent);
+                if (!tx.TrySend(data)) break;
+                sent++;
+            }
+            var r = rx.Receive(0);
+            if (r is null) continue;
+            Assert.Equal(Size(got), r.Length);
+            Assert.All(r, b => Assert.Equal((byte)got, b));
+            got++;
+        }
+        Assert.Null(rx.TryReceive());
+    }
+
+    [Fact]
+    public void ViewHoldsItsSpaceUntilTheNextReceive()
+    {
+        var name = Unique();
+        using var rx = Channel.Create(name, new ChannelOptions { Capacity = 4096 });
+        using var tx = Channel.Open(name);
+        tx.Send(Enumerable.Repeat((byte)1, 3000).ToArray());
+        Assert.True(rx.TryReceiveView(0, out var view));
+        Assert.Equal(3000, view.Length);
+        Assert.False(tx.TrySend(new byte[3000]));
+        Assert.False(rx.TryReceiveView(0, out _)); // releases the view
+        Assert.True(tx.TrySend(new byte[3000]));
+    }
+
+    [Fact]
+    public void TooLargeTimeoutAndPeerGoneAreTypedErrors()
+    {
+        var name = Unique();
+        using var rx = Channel.Create(name, new ChannelOptions { Capacity = 4096 });
+        using var tx = Channel.Open(name);
+        Assert.Equal(TwinmapErrorCode.TooLarge, Assert.Throws<TooLargeException>(() => tx.Send(new byte[4089])).Code);
+        Assert.Null(rx.TryReceive()); // attach
+        tx.Send(new byte[4000]);
+        var e = Assert.Throws<TwinmapException>(() => tx.Send(new byte[200], 50));
+        Assert.Equal(TwinmapErrorCode.Timeout, e.Code);
+        rx.Dispose();
+        Assert.Throws<PeerGoneException>(() => tx.Send(new byte[200], 50));
+    }
+
+    [Fact]
+    public void GarbageHeaderIsBadHeader()
+    {
+        var name = Unique();
+        File.WriteAllBytes($"/dev/shm/{name}", RandomNumberGenerator.GetBytes(1024 + 4096));
+        var e = Assert.Throws<BadHeaderException>(() => Channel.Open(name));
+        Assert.Contains("magic", e.Message);
+    }
+
+    [Fact]
+    public async Task ReceiveAsyncAndReceivedEvent()
+    {
+        var name = Unique();
+        using var rx = Channel.Create(name, new ChannelOptions { Capacity = 8192 });
+        using var tx = Channel.Open(name);
+        var pending = rx.ReceiveAsync(5000);
+        await Task.Delay(20);
+        tx.Send([1, 2, 3]);
+        Assert.Equal([1, 2, 3], await pending);
+        var got = new List<byte>();
+        var all = new TaskCompletionSource();
+        rx.Received += (_, m) =>
+        {
+            lock (got)
+            {
+                got.Add(m.Data[0]);
+                if (got.Count == 3) all.TrySetResult();
+            }
+        };
+        rx.StartReceiving();
+        for (byte i = 0; i < 3; i++) await tx.SendAsync(new[] { i }, 1000);
+        await all.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        rx.StopReceiving();
+        Assert.Equal([0, 1, 2], got);
+    }
+
+    [Fact]
+    public async Task NamedEventAutoAndManualReset()
+    {
+        var name = Unique();
+        using var ev = NamedEvent.Create(name);
+        using var other = NamedEvent.Open(name);
+        Assert.True(other.AutoReset);
+        Assert.False(ev.Wait(0));
+        ev.Set();
+        Assert.True(other.Wait(100));
+        Assert.False(ev.Wait(0));
+        var pending = other.WaitAsync(5000);
+        ev.Set();
+        Assert.True(await pending);
+
+        var manual = Unique();
+        using var m = NamedEvent.Create(manual, new NamedEventOptions { AutoReset = false });
+        m.Set();
+        Assert.True(m.Wait(0));
+        Assert.True(m.Wait(0));
+        m.Reset();
+        Assert.False(m.Wait(10));
+    }
+}

@@ -1,0 +1,48 @@
+using System.Buffers.Binary;
+
+namespace Twinmap;
+
+/// <summary>The IPC message header (formats/ipc_message.ksy): 16 bytes before the payload, as in ts/ipc/frame.ts.</summary>
+internal static class IpcFrame
+{
+    public const int HeaderSize = 16;
+    public const byte Hello = 1, Bye = 2, Message = 3, Request = 4, Response = 5, Error = 6;
+
+    public static byte[] Encode(byte kind, uint clientId, uint correlationId, ReadOnlySpan<byte> payload)
+    {
+        var frame = new byte[HeaderSize + payload.Length];
+        frame[0] = kind;
+        BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(4), clientId);
+        BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(8), correlationId);
+        payload.CopyTo(frame.AsSpan(HeaderSize));
+        return frame;
+    }
+
+    /// <summary>False for a record too short to be a message (a peer's garbage is ignored, not fatal).</summary>
+    public static bool TryDecode(byte[] rec, out byte kind, out uint clientId, out uint correlationId, out byte[] payload)
+    {
+        if (rec.Length < HeaderSize)
+        {
+            (kind, clientId, correlationId, payload) = (0, 0, 0, []);
+            return false;
+        }
+        kind = rec[0];
+        clientId = BinaryPrimitives.ReadUInt32LittleEndian(rec.AsSpan(4));
+        correlationId = BinaryPrimitives.ReadUInt32LittleEndian(rec.AsSpan(8));
+        payload = rec[HeaderSize..];
+        return true;
+    }
+}
+
+/// <summary>One message received by an <see cref="IpcServer"/> or <see cref="IpcClient"/>.</summary>
+public sealed class IpcMessageEventArgs(byte[] data, uint clientId) : EventArgs
+{
+    /// <summary>The payload.</summary>
+    public byte[] Data { get; } = data;
+
+    /// <summary>The client it came from (server side) or this client (client side).</summary>
+    public uint ClientId { get; } = clientId;
+
+    /// <summary>The payload as UTF-8 text (what the seed's <c>Send(string)</c> carries).</summary>
+    public string Text => System.Text.Encoding.UTF8.GetString(Data);
+}

@@ -1,0 +1,222 @@
+using System.Collections.Concurrent;
+using System.IO.Pipes;
+using System.Text;
+
+namespace Twinmap;
+
+/// <summary>Options for <see cref="IpcServer"/> and <see cref="IpcClient"/>.</summary>
+public sealed record IpcOptions
+{
+    /// <summary>Ring bytes of the channels this side creates (default 1 MiB).</summary>
+    public int Capacity { get; init; } = 1 << 20;
+
+    /// <summary>How long a send may wait for room before it fails (ms, default 5000).</summary>
+    public int SendTimeoutMs { get; init; } = 5000;
+
+    /// <summary>Channels (shared memory, the default) or a named pipe.</summary>
+    public IpcTransport Transport { get; init; } = IpcTransport.Channel;
+}
+
+/// <summary>
+/// The seed's IIpcServer (Start, Stop, a Received event) plus request → response, over twinmap
+/// channels: clients write into the server's channel <see cref="Name"/>; each client reads
+/// replies from a channel of its own, named in its hello (formats/ipc_message.ksy). The same
+/// protocol as ts/ipc/server.ts, so Node clients and .NET clients are served alike.
+/// </summary>
+public sealed class IpcServer(string name, IpcOptions? options = null) : IDisposable
+{
+    private readonly IpcOptions _options = options ?? new();
+    private readonly ConcurrentDictionary<uint, Channel> _clients = new();
+    private readonly ConcurrentDictionary<uint, (Stream Stream, SemaphoreSlim Gate)> _pipeClients = new();
+    private Channel? _channel;
+    private CancellationTokenSource? _pipeStop;
+
+    public string Name { get; } = name;
+
+    /// <summary>One-way messages from clients; raised on the server's receive thread.</summary>
+    public event EventHandler<IpcMessageEventArgs>? Received;
+
+    /// <summary>Answers requests (on the receive thread); without one, every request gets an error response.</summary>
+    public Func<IpcMessageEventArgs, byte[]>? RequestHandler { get; set; }
+
+    /// <summary>Ids of the clients that said hello and have not left.</summary>
+    public IReadOnlyCollection<uint> ClientIds => _clients.Keys.ToArray();
+
+    /// <summary>Creates the server's channel (or takes over one whose server is gone) and starts receiving.</summary>
+    public void Start()
+    {
+        if (_channel is not null || _pipeStop is not null) return;
+        if (_options.Transport == IpcTransport.NamedPipe)
+        {
+            _pipeStop = new CancellationTokenSource();
+            var token = _pipeStop.Token;
+            var first = NewPipe(); // created here so a client can connect as soon as Start returns
+            _ = Task.Run(() => AcceptLoop(first, token));
+            return;
+        }
+        var ch = Channel.OpenOrCreate(Name, new ChannelOptions { Capacity = _options.Capacity });
+        try
+        {
+            ch.TryReceive(); // attach as the reader now: ALREADY_EXISTS if another server runs
+        }
+        catch
+        {
+            ch.Dispose();
+            throw;
+        }
+        ch.Received += (_, e) => Dispatch(e.Data);
+        _channel = ch;
+        ch.StartReceiving();
+    }
+
+    /// <summary>Stops receiving, closes the channels and removes the server's name; clients' sends then fail with PEER_GONE.</summary>
+    public void Stop()
+    {
+        var pipeStop = Interlocked.Exchange(ref _pipeStop, null);
+        if (pipeStop is not null)
+        {
+            pipeStop.Cancel();
+            foreach (var (stream, _) in _pipeClients.Values) stream.Dispose();
+            _pipeClients.Clear();
+        }
+        var ch = Interlocked.Exchange(ref _channel, null);
+        if (ch is null) return;
+        ch.StopReceiving();
+        foreach (var c in _clients.Values) c.Dispose();
+        _clients.Clear();
+        ch.Dispose();
+        Channel.Unlink(Name);
+    }
+
+    /// <summary>Sends a one-way message to a client (its Received event).</summary>
+    public void Send(uint clientId, ReadOnlySpan<byte> data) => Reply(clientId, IpcFrame.Message, 0, data);
+
+    /// <summary>Sends a UTF-8 string to a client.</summary>
+    public void Send(uint clientId, string text) => Send(clientId, Encoding.UTF8.GetBytes(text));
+
+    private NamedPipeServerStream NewPipe() =>
+        new(Name, PipeDirection.InOut, NamedPipeServerStream.MaxAllowedServerInstances, PipeTransmissionMode.Byte, PipeOptions.Asynchronous);
+
+    private async Task AcceptLoop(NamedPipeServerStream pipe, CancellationToken token)
+    {
+        try
+        {
+            for (;;)
+            {
+                await pipe.WaitForConnectionAsync(token).ConfigureAwait(false);
+                var connected = pipe;
+                _ = Task.Run(() => ServePipe(connected, token));
+                pipe = NewPipe();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            pipe.Dispose();
+        }
+    }
+
+    private async Task ServePipe(NamedPipeServerStream stream, CancellationToken token)
+    {
+        uint clientId = 0;
+        var gate = new SemaphoreSlim(1, 1);
+        try
+        {
+            while (await IpcPipe.ReadAsync(stream, token).ConfigureAwait(false) is { } rec)
+            {
+                if (IpcFrame.TryDecode(rec, out var kind, out var id, out _, out _) && kind == IpcFrame.Hello)
+                {
+                    clientId = id;
+                    _pipeClients[id] = (stream, gate);
+                    continue;
+                }
+                Dispatch(rec);
+            }
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or BadHeaderException)
+        {
+        }
+        finally
+        {
+            if (clientId != 0) _pipeClients.TryRemove(clientId, out _);
+            stream.Dispose();
+        }
+    }
+
+    private void Dispatch(byte[] rec)
+    {
+        if (!IpcFrame.TryDecode(rec, out var kind, out var clientId, out var corr, out var payload)) return;
+        switch (kind)
+        {
+            case IpcFrame.Hello:
+                if (_clients.TryRemove(clientId, out var old)) old.Dispose();
+                try
+                {
+                    _clients[clientId] = Channel.Open(Encoding.UTF8.GetString(payload));
+                }
+                catch (TwinmapException)
+                {
+                    // A hello naming a channel we cannot open: that client gets no replies.
+                }
+                break;
+            case IpcFrame.Bye:
+                if (_clients.TryRemove(clientId, out var gone)) gone.Dispose();
+                break;
+            case IpcFrame.Message:
+                Received?.Invoke(this, new IpcMessageEventArgs(payload, clientId));
+                break;
+            case IpcFrame.Request:
+                byte replyKind = IpcFrame.Response;
+                byte[] body;
+                try
+                {
+                    var handler = RequestHandler ?? throw new InvalidOperationException($"IpcServer \"{Name}\" has no request handler");
+                    body = handler(new IpcMessageEventArgs(payload, clientId));
+                }
+                catch (Exception e)
+                {
+                    replyKind = IpcFrame.Error;
+                    body = Encoding.UTF8.GetBytes(e.Message);
+                }
+                try
+                {
+                    Reply(clientId, replyKind, corr, body);
+                }
+                catch (TwinmapException)
+                {
+                    // The client is gone or not keeping up: it was dropped.
+                }
+                break;
+        }
+    }
+
+    private void Reply(uint clientId, byte kind, uint correlationId, ReadOnlySpan<byte> body)
+    {
+        if (_options.Transport == IpcTransport.NamedPipe)
+        {
+            if (!_pipeClients.TryGetValue(clientId, out var link)) throw new NotFoundException($"IpcServer \"{Name}\": no client {clientId}");
+            try
+            {
+                IpcPipe.WriteAsync(link.Stream, IpcFrame.Encode(kind, clientId, correlationId, body), link.Gate, CancellationToken.None).GetAwaiter().GetResult();
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException)
+            {
+                _pipeClients.TryRemove(clientId, out _);
+                throw new PeerGoneException($"IpcServer \"{Name}\": client {clientId} is gone ({e.Message})");
+            }
+            return;
+        }
+        if (!_clients.TryGetValue(clientId, out var ch))
+            throw new NotFoundException($"IpcServer \"{Name}\": no client {clientId}");
+        try
+        {
+            ch.Send(IpcFrame.Encode(kind, clientId, correlationId, body), _options.SendTimeoutMs);
+        }
+        catch (TwinmapException e) when (e.Code is TwinmapErrorCode.PeerGone or TwinmapErrorCode.Timeout or TwinmapErrorCode.Closed)
+        {
+            if (_clients.TryRemove(clientId, out var dead)) dead.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose() => Stop();
+}

@@ -1,0 +1,19 @@
+// Shared bits of the map interop tests: unique names that clean up after themselves.
+import { rmSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SharedMap } from '../ts/map/shared-map.js';
+
+/** A fresh map name; removed from /dev/shm on dispose whoever created it. */
+export function uniqueMapName(tag: string): { name: string; [Symbol.dispose](): void } {
+  const name = `twinmap-it-${tag}-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+  return { name, [Symbol.dispose]: () => void SharedMap.unlink(name) };
+}
+
+/** A fresh temporary directory; removed on dispose. */
+export function tempDir(): { dir: string; [Symbol.dispose](): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'twinmap-it-map-'));
+  return { dir, [Symbol.dispose]: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');

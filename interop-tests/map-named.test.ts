@@ -1,0 +1,56 @@
+// Issue 2, test 1: named maps, Node <-> .NET 10 (the Peer). On Linux the BCL refuses named
+// maps, so the Peer opens a *name* with Twinmap.SharedMap (the same /dev/shm/<base> object), and
+// an unmodified .NET app reaches it with MemoryMappedFile.CreateFromFile("/dev/shm/<base>"),
+// which the BCL-only test below proves.
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { SharedMap } from '../ts/map/shared-map.js';
+import { hex, uniqueMapName } from './map-helpers.js';
+import { Peer } from './peer.js';
+
+describe('named maps, Node <-> .NET 10', () => {
+  it('Node creates a named map and writes; the Peer opens it by name and reads the bytes', async () => {
+    using n = uniqueMapName('n2p');
+    using map = SharedMap.create(n.name, { size: 4096 });
+    const data = randomBytes(64);
+    map.bytes.set(data, 1000);
+    const events = await Peer.run('map-read', { name: n.name, offset: 1000, length: 64 });
+    expect(events.find((e) => e.event === 'read')).toMatchObject({ hex: hex(data), size: 4096 });
+    const ro = await Peer.run('map-read', { name: `Local\\${n.name}`, offset: 1000, length: 64, readOnly: 1 });
+    expect(ro.find((e) => e.event === 'read')).toMatchObject({ hex: hex(data) });
+  });
+
+  it('the Peer creates a named map and writes; Node opens it by name and reads the bytes', async () => {
+    using n = uniqueMapName('p2n');
+    const data = randomBytes(48);
+    await using peer = Peer.start('map-write', { name: n.name, create: 1, size: 8192, offset: 4000, data: hex(data), hold: 1 });
+    await peer.next('written');
+    using map = SharedMap.open(n.name);
+    expect(map.size).toBe(8192);
+    expect(hex(map.bytes.subarray(4000, 4048))).toBe(hex(data));
+    using ro = SharedMap.open(`Global\\${n.name}`, { readOnly: true });
+    expect(hex(ro.read(4000, 48))).toBe(hex(data));
+    peer.send();
+    await peer.next('closed');
+  });
+
+  it('both sides see the same pages live: Node writes after the Peer has mapped, the Peer reads it without reopening', async () => {
+    using n = uniqueMapName('live');
+    using map = SharedMap.create(n.name, { size: 4096 });
+    await using peer = Peer.start('map-read', { name: n.name, offset: 8, length: 4, step: 1 });
+    await peer.next('opened');
+    map.view.setUint32(8, 0x11223344, true);
+    peer.send();
+    expect(await peer.next('read')).toMatchObject({ hex: '44332211' });
+  });
+
+  it('an unmodified .NET app reaches a Node map via CreateFromFile("/dev/shm/<name>"); its OpenExisting(name) is refused on Linux', async () => {
+    using n = uniqueMapName('bcl');
+    using map = SharedMap.create(n.name, { size: 4096 });
+    map.bytes.set([1, 2, 3, 4]);
+    const viaFile = await Peer.run('map-read', { path: map.path!, length: 4 });
+    expect(viaFile.find((e) => e.event === 'read')).toMatchObject({ hex: '01020304', size: 4096 });
+    const viaName = await Peer.run('map-read', { name: n.name, length: 4, bcl: 1 });
+    expect(viaName[0]).toMatchObject({ event: 'error', type: 'PlatformNotSupportedException' });
+  });
+});

@@ -1,0 +1,160 @@
+// IpcClient: the seed's IIpcClient (Send) plus request -> response. Over channels (default) it
+// writes into the server's channel and reads replies from a channel of its own
+// (`<server name>-reply-<pid>-<random>`), which it names in its hello; over the named-pipe
+// transport it uses one socket both ways. .NET twin: dotnet/Twinmap/IpcClient.cs.
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { ChannelOptions } from '../channel/channel.js';
+import { ClosedError, PeerGoneError, TimeoutError, TwinmapError } from '../errors.js';
+import { decodeFrame, encodeFrame, fromUtf8, Kind, toBytes } from './frame.js';
+import { ChannelLink, PipeLink, type ClientLink, type IpcTransport } from './links.js';
+import { IpcMessage } from './message.js';
+
+export interface IpcClientOptions extends ChannelOptions {
+  /** 'channel' (shared memory, the default) or 'pipe' (.NET's named pipe: a Unix socket on Linux). */
+  transport?: IpcTransport;
+  /** How long send() and request() may wait for room in the server's channel (ms, default 5000). */
+  sendTimeoutMs?: number;
+}
+
+interface Pending {
+  resolve: (data: Uint8Array) => void;
+  reject: (e: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+export class IpcClient extends EventEmitter implements Disposable {
+  /** This client's id in the server's eyes. */
+  readonly clientId: number;
+  private link: ClientLink | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private watch: NodeJS.Timeout | undefined;
+
+  private constructor(
+    readonly name: string,
+    link: ClientLink,
+    hello: Uint8Array,
+  ) {
+    super();
+    this.clientId = randomBytes(4).readUInt32LE(0) || 1;
+    this.link = link;
+    link.start(
+      (rec) => this.onFrame(rec),
+      (e) => {
+        if (e !== undefined) this.emit('error', e);
+        this.failPending(new PeerGoneError(`IpcClient ${JSON.stringify(this.name)}: the connection to the server ended`));
+      },
+    );
+    link.send(encodeFrame(Kind.Hello, this.clientId, 0, hello));
+  }
+
+  /** Connects over channels to the server named `name` (which must have started): NOT_FOUND if none has. */
+  static connect(name: string, options: IpcClientOptions = {}): IpcClient {
+    if (options.transport === 'pipe') throw new TwinmapError('INVALID_ARGUMENT', 'the pipe transport connects asynchronously: use IpcClient.connectAsync');
+    const link = new ChannelLink(name, options, options.sendTimeoutMs ?? 5000);
+    return new IpcClient(name, link, toBytes(link.replyName));
+  }
+
+  /** Connects over either transport; for 'pipe', waits up to sendTimeoutMs for the connection. */
+  static async connectAsync(name: string, options: IpcClientOptions = {}): Promise<IpcClient> {
+    if (options.transport !== 'pipe') return IpcClient.connect(name, options);
+    const link = await PipeLink.connect(name, options.sendTimeoutMs ?? 5000);
+    return new IpcClient(name, link, new Uint8Array(0));
+  }
+
+  private get out(): ClientLink {
+    if (this.link === undefined) throw new ClosedError(`IpcClient ${JSON.stringify(this.name)}`);
+    return this.link;
+  }
+
+  /** Sends a one-way message (the server's 'received' event); waits up to sendTimeoutMs for room. */
+  send(data: Uint8Array | string): void {
+    this.out.send(encodeFrame(Kind.Message, this.clientId, 0, toBytes(data)));
+  }
+
+  /** Like send(), without blocking the event loop while the server's channel is full. */
+  async sendAsync(data: Uint8Array | string): Promise<void> {
+    await this.out.sendAsync(encodeFrame(Kind.Message, this.clientId, 0, toBytes(data)));
+  }
+
+  /**
+   * Sends a request and resolves with the server's response. Rejects with TIMEOUT after
+   * `timeoutMs`, PEER_GONE if the server goes away, REMOTE if the server's handler failed.
+   */
+  async request(data: Uint8Array | string, timeoutMs = 5000): Promise<Uint8Array> {
+    const link = this.out;
+    const id = this.nextId;
+    this.nextId = this.nextId === 0xffffffff ? 1 : this.nextId + 1;
+    const frame = encodeFrame(Kind.Request, this.clientId, id, toBytes(data));
+    const result = new Promise<Uint8Array>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new TimeoutError(`IpcClient ${JSON.stringify(this.name)}: no response to request ${id} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pending.set(id, { resolve, reject, timer });
+    });
+    this.startWatch();
+    try {
+      await link.sendAsync(frame);
+    } catch (e) {
+      this.settle(id, undefined, e as Error);
+    }
+    return result;
+  }
+
+  /** request() with JSON in and out. */
+  async requestJson<T = unknown>(value: unknown, timeoutMs = 5000): Promise<T> {
+    return JSON.parse(fromUtf8(await this.request(JSON.stringify(value), timeoutMs))) as T;
+  }
+
+  private onFrame(rec: Uint8Array): void {
+    const f = decodeFrame(rec);
+    if (f === undefined) return;
+    if (f.kind === Kind.Response) this.settle(f.correlationId, f.payload, undefined);
+    else if (f.kind === Kind.Error) this.settle(f.correlationId, undefined, new TwinmapError('REMOTE', `IpcServer ${JSON.stringify(this.name)}: ${fromUtf8(f.payload)}`));
+    else if (f.kind === Kind.Message) this.emit('received', new IpcMessage(f.payload, this.clientId));
+  }
+
+  private settle(id: number, data: Uint8Array | undefined, error: Error | undefined): void {
+    const p = this.pending.get(id);
+    if (p === undefined) return; // late (timed out) or unknown
+    this.pending.delete(id);
+    clearTimeout(p.timer);
+    if (error !== undefined) p.reject(error);
+    else p.resolve(data!);
+  }
+
+  private failPending(err: Error): void {
+    for (const id of [...this.pending.keys()]) this.settle(id, undefined, err);
+  }
+
+  // While requests are pending, check now and then that the server is still there.
+  private startWatch(): void {
+    if (this.watch !== undefined) return;
+    this.watch = setInterval(() => {
+      if (this.pending.size === 0 || this.link === undefined) {
+        clearInterval(this.watch);
+        this.watch = undefined;
+        return;
+      }
+      const gone = this.link.serverGone();
+      if (gone !== undefined) this.failPending(new PeerGoneError(`IpcClient ${JSON.stringify(this.name)}: the server (pid ${gone}) is gone`));
+    }, 250);
+    this.watch.unref();
+  }
+
+  /** Says goodbye and closes; pending requests reject with CLOSED. */
+  close(): void {
+    const link = this.link;
+    if (link === undefined) return;
+    this.link = undefined;
+    link.close(encodeFrame(Kind.Bye, this.clientId, 0, new Uint8Array(0)));
+    this.failPending(new ClosedError(`IpcClient ${JSON.stringify(this.name)}`));
+    if (this.watch !== undefined) clearInterval(this.watch);
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}

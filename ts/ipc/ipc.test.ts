@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { IpcClient } from './client.js';
+import { IpcMessage } from './message.js';
+import { IpcServer } from './server.js';
+
+const uniq = () => `twinmap-test-ipc-${randomBytes(6).toString('hex')}`;
+
+describe('IpcServer / IpcClient over channels (one process)', () => {
+  it('one-way messages reach the received event; requests get their own responses', async () => {
+    const name = uniq();
+    using server = new IpcServer(name, { capacity: 65536 });
+    server.onRequest = (m) => `echo:${m.text()}`;
+    server.start();
+    using client = IpcClient.connect(name);
+    const got = new Promise<IpcMessage>((resolve) => server.once('received', resolve));
+    client.send('hello');
+    const m = await got;
+    expect(m.text()).toBe('hello');
+    expect(m.clientId).toBe(client.clientId);
+    const answers = await Promise.all(Array.from({ length: 100 }, (_, i) => client.request(`r${i}`)));
+    expect(answers.map((a) => new TextDecoder().decode(a))).toEqual(Array.from({ length: 100 }, (_, i) => `echo:r${i}`));
+    server.onRequest = (m) => JSON.stringify({ got: m.json() });
+    expect(await client.requestJson({ a: 1 })).toEqual({ got: { a: 1 } });
+  });
+
+  it('server push, handler errors (REMOTE), timeouts, and a stopped server (PEER_GONE)', async () => {
+    const name = uniq();
+    const server = new IpcServer(name, { capacity: 65536 });
+    server.onRequest = async (m) => {
+      if (m.text() === 'fail') throw new Error('no such thing');
+      if (m.text() === 'slow') await new Promise((r) => setTimeout(r, 300));
+      return m.data;
+    };
+    server.start();
+    using client = IpcClient.connect(name);
+    await client.request('x');
+    const pushed = new Promise<IpcMessage>((resolve) => client.once('received', resolve));
+    await server.send(client.clientId, 'pushed');
+    expect((await pushed).text()).toBe('pushed');
+    await expect(client.request('fail')).rejects.toMatchObject({ code: 'REMOTE', message: expect.stringContaining('no such thing') });
+    await expect(client.request('slow', 50)).rejects.toMatchObject({ code: 'TIMEOUT' });
+    server.stop();
+    expect(() => client.send('late')).toThrow(expect.objectContaining({ code: 'PEER_GONE' }));
+  });
+
+  it('connecting to a server that never started is NOT_FOUND', () => {
+    expect(() => IpcClient.connect(uniq())).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+  });
+});
+
+describe('IpcServer / IpcClient over the named-pipe transport (one process)', () => {
+  it('the same API: messages, requests, errors; the socket sits where .NET looks for the pipe', async () => {
+    const name = uniq();
+    using server = new IpcServer(name, { transport: 'pipe', onRequest: (m) => (m.text() === 'fail' ? Promise.reject(new Error('nope')) : `echo:${m.text()}`) });
+    server.start();
+    await server.listening;
+    const client = await IpcClient.connectAsync(name, { transport: 'pipe' });
+    const got = new Promise<IpcMessage>((resolve) => server.once('received', resolve));
+    client.send('hello');
+    expect((await got).text()).toBe('hello');
+    const big = 'x'.repeat(300_000);
+    const answers = await Promise.all([...Array.from({ length: 50 }, (_, i) => client.request(`r${i}`)), client.request(big)]);
+    expect(new TextDecoder().decode(answers[7])).toBe('echo:r7');
+    expect(answers[50]!.length).toBe(5 + big.length);
+    await expect(client.request('fail')).rejects.toMatchObject({ code: 'REMOTE' });
+    client.close();
+    await expect(IpcClient.connectAsync(uniq(), { transport: 'pipe' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
