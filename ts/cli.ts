@@ -12,7 +12,7 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   gen: {
     summary: 'generate TypeScript and C# codecs from .ksy specs',
-    usage: 'twinmap gen <spec.ksy...> [--ts <dir>] [--cs <dir>] [--namespace <N>] [-I <include dir>]',
+    usage: 'twinmap gen <spec.ksy...> [--ts <dir>] [--cs <dir>] [--namespace <N>] [-I <include dir>] [--check]',
     async run(args) {
       const { values, positionals } = parseArgs({
         args,

@@ -28,6 +28,14 @@ async function main(): Promise<number> {
   using map = SharedMap.create(mapName, { size: 4096 });
   using mutex = NamedMutex.create(mutexName);
   let peer: DotnetPeer | undefined;
+  // Ctrl-C: leave nothing behind (finally blocks do not run when a signal ends the process).
+  process.once('SIGINT', async () => {
+    await peer?.kill();
+    mutex.close();
+    map.close();
+    SharedMap.unlink(mapName);
+    process.exit(130);
+  });
   try {
     console.log(`  map   ${JSON.stringify(mapName)}  ${dim(`(${map.path ?? 'named'}, ${map.size} bytes, created by Node: SharedMap.create)`)}`);
     console.log(`  mutex ${JSON.stringify(mutexName)}  ${dim('(created by Node: NamedMutex.create; .NET opens it with new Mutex(false, name))')}`);
@@ -82,7 +90,7 @@ async function main(): Promise<number> {
     console.log(agree && exact && typed ? bold('Done.') + ' Next: `npm test` runs every check both ways; README.md shows the APIs.' : 'The demo found a problem (see above).');
     return agree && exact && typed ? 0 : 1;
   } finally {
-    peer?.kill();
+    await peer?.kill();
     map.unlink(); // a POSIX named map lives until unlinked
   }
 }
