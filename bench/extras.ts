@@ -2,6 +2,7 @@
 // a row may name a reference measured in the same run (e.g. the C pthread mutex floor).
 import type { Options, CaseName } from './options.js';
 import { mutexBench } from './mutex.js';
+import { codecBench } from './codec.js';
 
 export interface ExtraRow {
   id: string;
@@ -26,4 +27,4 @@ export interface ExtraSpec {
 }
 
 /** Filled in as the features land (mutex: bench/mutex.ts, codecs: bench/codec.ts). */
-export const EXTRAS: ExtraSpec[] = [mutexBench];
+export const EXTRAS: ExtraSpec[] = [mutexBench, codecBench];

@@ -16,6 +16,7 @@ import { ImageData } from '../ts/formats/image_data.js';
 import { JsonRecord } from '../ts/formats/json_record.js';
 import { MyDataStructure } from '../ts/formats/my_data_structure.js';
 import { TestData } from '../ts/formats/test_data.js';
+import { SharedMap } from '../ts/map/shared-map.js';
 import { native } from '../ts/native.js';
 import type { NativeMapping } from '../ts/native-types.js';
 import { Peer } from './peer.js';
@@ -97,6 +98,36 @@ describe.each(CASES)('%s across Node and .NET', (type, specFile, codec) => {
     }
     expect(got.map(toJson)).toEqual(values.map(toJson));
     mapping.unmap();
+  });
+});
+
+describe('through a named SharedMap (Node SharedMap.create, .NET SharedMap.Open)', () => {
+  const hike = { description: 'alps', hikes: [{ date: '2012-10-02', description: 'ridge walk', gpsTrack: [{ x: 7.5, y: 46.1, z: 2200 }] }] };
+
+  it('Node encodes a HikingDatabase into the named map, the Peer decodes it', async () => {
+    const name = `twinmap-fmt-${process.pid}-${Math.random().toString(36).slice(2)}`;
+    using map = SharedMap.create(name, { size: 65536 });
+    try {
+      new DataView(map.bytes.buffer, map.bytes.byteOffset).setUint32(0, 1, true);
+      const n = HikingDatabase.encodeInto(hike, map.bytes, 4);
+      const events = await Peer.run('codec', { map: name, type: 'HikingDatabase', mode: 'decode' });
+      const decoded = events.find((e) => e.event === 'decoded');
+      expect(decoded, JSON.stringify(events)).toMatchObject({ bytes: 4 + n, values: [hike] });
+    } finally {
+      map.unlink();
+    }
+  });
+
+  it('the Peer writes TestData with Accessor.Write<T> into the named map, Node reads the view', async () => {
+    const name = `twinmap-fmt-${process.pid}-${Math.random().toString(36).slice(2)}`;
+    using map = SharedMap.create(name, { size: 4096 });
+    try {
+      const sample = { id: 7, age: 42, scores: [9, 8, 7, 6, 5, 4, 3, 2, 1, 0] };
+      await Peer.run('codec', { map: name, mode: 'write-struct', json: Buffer.from(JSON.stringify([sample])).toString('hex') });
+      expect(TestData.view(map.bytes, 4).toObject()).toEqual(sample);
+    } finally {
+      map.unlink();
+    }
   });
 });
 

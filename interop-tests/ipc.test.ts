@@ -76,3 +76,59 @@ describe('IpcServer / IpcClient, Node <-> .NET', () => {
     expect(await client.next('remote-error')).toMatchObject({ message: expect.stringContaining('the Node handler refused') });
   });
 });
+
+describe('IpcServer / IpcClient over the named-pipe transport, Node <-> .NET (NamedPipeServerStream / NamedPipeClientStream)', () => {
+  const M = 20_000;
+  it(`Node client -> .NET NamedPipeServerStream: ${M} requests matched, messages, errors`, async () => {
+    const name = uniq('pipe-d');
+    await using server = Peer.start('ipc-server', { name, transport: 'pipe' });
+    await server.next('ready');
+    const client = await IpcClient.connectAsync(name, { transport: 'pipe' });
+    const rtt: number[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const t0 = performance.now();
+      await client.request(`p${i}`);
+      rtt.push(performance.now() - t0);
+    }
+    rtt.sort((a, b) => a - b);
+    console.log(`pipe: IpcClient (Node) -> IpcServer (.NET) round trip, one at a time: median ${(rtt[1000]! * 1000).toFixed(0)} µs, p99 ${(rtt[1980]! * 1000).toFixed(0)} µs`);
+    let next = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        for (let i = next++; i < M; i = next++) {
+          const resp = await client.request(`q${i}`, 10_000);
+          if (new TextDecoder().decode(resp) !== `ok:q${i}`) throw new Error(`request ${i}: a response that is not its own`);
+        }
+      }),
+    );
+    console.log(`pipe: Node -> .NET ${M} requests (32 in flight): ${((M / (performance.now() - t0)) * 1000).toFixed(0)} requests/s`);
+    const pushed = new Promise<IpcMessage>((resolve) => client.once('received', resolve));
+    client.send('push-me');
+    expect((await pushed).text()).toBe('pushed');
+    await expect(client.request('fail')).rejects.toMatchObject({ code: 'REMOTE' });
+    client.close();
+    server.send('quit');
+    expect(await server.next('done')).toMatchObject({ received: 1 });
+  });
+
+  it(`.NET NamedPipeClientStream -> Node pipe server: ${M} requests matched`, async () => {
+    const name = uniq('pipe-n');
+    using server = new IpcServer(name, { transport: 'pipe' });
+    server.onRequest = (m) => {
+      if (m.text() === 'fail') throw new Error('the Node handler refused');
+      const out = new Uint8Array(3 + m.data.length);
+      out.set([0x6f, 0x6b, 0x3a]);
+      out.set(m.data, 3);
+      return out;
+    };
+    server.start();
+    await server.listening;
+    await using client = Peer.start('ipc-client', { name, count: M, concurrency: 16, transport: 'pipe' });
+    await client.next('ready');
+    const done = await client.next('done', 120_000);
+    console.log(`pipe: .NET -> Node ${M} requests (16 in flight) in ${Number(done['ms']).toFixed(0)} ms = ${((M / Number(done['ms'])) * 1000).toFixed(0)} requests/s`);
+    expect(done).toMatchObject({ matched: M });
+    expect(await client.next('remote-error')).toMatchObject({ message: expect.stringContaining('the Node handler refused') });
+  });
+});

@@ -1,11 +1,10 @@
 // Shared by the mutex interop tests: unique names and a counter file both sides map.
 import { execa } from 'execa';
-import { closeSync, ftruncateSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { native } from '../ts/native.js';
-import type { NativeMapping } from '../ts/native-types.js';
+import { SharedMap } from '../ts/map/shared-map.js';
 import { repoRoot } from './peer.js';
 
 /** A mutex name no other test run on this machine uses. */
@@ -13,20 +12,17 @@ export function uniqueMutexName(tag: string): string {
   return `tm-${tag}-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
 }
 
-/** A 4096-byte zeroed file mapped here; the Peer maps it with MemoryMappedFile.CreateFromFile. */
-export function counterFile(): { path: string; view: DataView; mapping: NativeMapping; [Symbol.dispose](): void } {
+/** A 4096-byte zeroed file mapped here with SharedMap.createFile; the Peer maps it with
+ * MemoryMappedFile.CreateFromFile, as an unmodified .NET app on Linux would. */
+export function counterFile(): { path: string; view: DataView; [Symbol.dispose](): void } {
   const dir = mkdtempSync(join(tmpdir(), 'twinmap-mutex-'));
   const path = join(dir, 'counter');
-  const fd = openSync(path, 'w+');
-  ftruncateSync(fd, 4096);
-  const mapping = new native.Mapping(fd, 4096, true);
-  closeSync(fd);
+  const map = SharedMap.createFile(path, 4096);
   return {
     path,
-    mapping,
-    view: new DataView(mapping.buffer!),
+    view: map.view,
     [Symbol.dispose]() {
-      mapping.unmap();
+      map.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

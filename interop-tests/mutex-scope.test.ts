@@ -27,6 +27,16 @@ describe('named mutex scopes with .NET 10 (net10 layout)', () => {
     mutex.unlock();
   });
 
+  it('a Global\\ name Node holds is seen by a Peer in another session', async () => {
+    const name = `Global\\${uniqueMutexName('scope-g2')}`;
+    using mutex = NamedMutex.create(name);
+    expect(mutex.lock()).toBe('acquired');
+    await using peer = Peer.start('mutex-hold', { name, timeout: 0 }, { setsid: true });
+    expect((await peer.next('opened'))['createdNew']).toBe(false);
+    expect((await peer.next('locked'))['result']).toBe('timeout');
+    mutex.unlock();
+  });
+
   for (const prefix of ['Local\\', '']) {
     it(`a ${prefix === '' ? 'name without prefix' : 'Local\\ name'} does not meet a Peer in another session`, async () => {
       const base = uniqueMutexName('scope-l');

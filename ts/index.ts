@@ -14,4 +14,5 @@ export { NamedEvent, type NamedEventOptions } from './event/named-event.js';
 export { Channel, type ChannelOptions, type PeerGone } from './channel/channel.js';
 export { IpcServer, type IpcServerOptions, type RequestHandler } from './ipc/server.js';
 export { IpcClient, type IpcClientOptions } from './ipc/client.js';
+export type { IpcTransport } from './ipc/links.js';
 export { IpcMessage } from './ipc/message.js';

@@ -49,12 +49,13 @@ export interface NativeAddon {
   mutexDestroy(buffer: ArrayBuffer, offset: number): void;
   /** glibc's __data.__kind of the mutex (type and flags), or -1 where the libc hides it. */
   mutexKind(buffer: ArrayBuffer, offset: number): number;
-  /** Acquires on a dedicated OS thread, holds until release(); onEvent is called once. */
+  /** Acquires on a dedicated OS thread, holds until release(); onEvent is called once.
+   * With onEvent null it is synchronous: wait() blocks until the outcome. */
   MutexHolder: new (
     buffer: ArrayBuffer,
     offset: number,
     timeoutMs: number,
-    onEvent: (kind: MutexHolderEvent, code: MutexCode, tid: number, errorCode: string | undefined) => void,
+    onEvent: ((kind: MutexHolderEvent, code: MutexCode, tid: number, errorCode: string | undefined) => void) | null,
   ) => NativeMutexHolder;
 
   // native/win32/*.cc (Windows only; undefined elsewhere). getpid/gettid/getsid above exist
@@ -84,6 +85,8 @@ export interface NativeMutexHolder {
   cancel(): void;
   /** After any event but "locked": reap the ended thread. */
   join(): void;
+  /** Synchronous holders only: blocks until the outcome (the thread is reaped unless "locked"). */
+  wait(): [kind: MutexHolderEvent, code: MutexCode, tid: number, errorCode: string | undefined];
 }
 
 export interface NativeMapping {

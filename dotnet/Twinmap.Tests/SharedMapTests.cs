@@ -115,6 +115,15 @@ public sealed class SharedMapTests : IDisposable
     }
 
     [Fact]
+    public void AFullShmIsAnErrorAtCreateNotASigbusLater()
+    {
+        var name = Unique("huge");
+        var e = Assert.Throws<TwinmapException>(() => SharedMap.Create(name, 1L << 50));
+        Assert.Equal(TwinmapErrorCode.Os, e.Code);
+        Assert.False(File.Exists($"/dev/shm/{name}")); // the half-made object is removed
+    }
+
+    [Fact]
     public void OpenOrCreateMapsALargerMapWholeAndRefusesASmallerOne()
     {
         var name = Unique("ooc");

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.IO.Pipes;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -14,9 +15,12 @@ namespace Twinmap;
 public sealed class IpcClient : IDisposable
 {
     private readonly IpcOptions _options;
-    private readonly Channel _server;
-    private readonly Channel _replies;
-    private readonly string _replyName;
+    private readonly Channel? _server;
+    private readonly Channel? _replies;
+    private readonly string? _replyName;
+    private readonly NamedPipeClientStream? _pipe;
+    private readonly SemaphoreSlim _pipeGate = new(1, 1);
+    private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<uint, TaskCompletionSource<byte[]>> _pending = new();
     private int _nextId;
     private volatile bool _closed;
@@ -34,6 +38,22 @@ public sealed class IpcClient : IDisposable
         Name = name;
         _options = options;
         ClientId = BitConverter.ToUInt32(RandomNumberGenerator.GetBytes(4)) is var id && id != 0 ? id : 1;
+        if (options.Transport == IpcTransport.NamedPipe)
+        {
+            _pipe = new NamedPipeClientStream(".", name, PipeDirection.InOut, PipeOptions.Asynchronous);
+            try
+            {
+                _pipe.Connect(options.SendTimeoutMs);
+            }
+            catch (TimeoutException e)
+            {
+                _pipe.Dispose();
+                throw new NotFoundException($"pipe \"{name}\": no server accepted a connection within {options.SendTimeoutMs} ms", e);
+            }
+            _ = Task.Run(PipeReadLoop);
+            WriteFrame(IpcFrame.Encode(IpcFrame.Hello, ClientId, 0, []));
+            return;
+        }
         _server = Channel.Open(name); // NOT_FOUND if no server has started
         _replyName = $"{name}-reply-{Environment.ProcessId}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant()}";
         try
@@ -54,11 +74,38 @@ public sealed class IpcClient : IDisposable
     /// <summary>Connects to the server named <paramref name="name"/> (which must have started).</summary>
     public static IpcClient Connect(string name, IpcOptions? options = null) => new(name, options ?? new());
 
+    private async Task PipeReadLoop()
+    {
+        try
+        {
+            while (await IpcPipe.ReadAsync(_pipe!, _stop.Token).ConfigureAwait(false) is { } rec) Dispatch(rec);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or BadHeaderException)
+        {
+        }
+        foreach (var p in _pending.Values)
+            p.TrySetException(new PeerGoneException($"IpcClient \"{Name}\": the pipe to the server closed"));
+    }
+
+    private void WriteFrame(byte[] frame)
+    {
+        try
+        {
+            IpcPipe.WriteAsync(_pipe!, frame, _pipeGate, CancellationToken.None).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            throw new PeerGoneException($"IpcClient \"{Name}\": the pipe to the server is closed ({e.Message})");
+        }
+    }
+
     /// <summary>Sends a one-way message (the server's Received event); waits up to SendTimeoutMs for room.</summary>
     public void Send(ReadOnlySpan<byte> data)
     {
         EnsureOpen();
-        _server.Send(IpcFrame.Encode(IpcFrame.Message, ClientId, 0, data), _options.SendTimeoutMs);
+        var frame = IpcFrame.Encode(IpcFrame.Message, ClientId, 0, data);
+        if (_pipe is not null) WriteFrame(frame);
+        else _server!.Send(frame, _options.SendTimeoutMs);
     }
 
     /// <summary>Sends UTF-8 text, as the seed's <c>IIpcClient.Send(string)</c>.</summary>
@@ -78,7 +125,18 @@ public sealed class IpcClient : IDisposable
         try
         {
             var frame = IpcFrame.Encode(IpcFrame.Request, ClientId, id, data.Span);
-            if (!_server.TrySend(frame)) await _server.SendAsync(frame, _options.SendTimeoutMs, cancellationToken).ConfigureAwait(false);
+            if (_pipe is not null)
+            {
+                try
+                {
+                    await IpcPipe.WriteAsync(_pipe, frame, _pipeGate, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or ObjectDisposedException)
+                {
+                    throw new PeerGoneException($"IpcClient \"{Name}\": the pipe to the server is closed ({e.Message})");
+                }
+            }
+            else if (!_server!.TrySend(frame)) await _server.SendAsync(frame, _options.SendTimeoutMs, cancellationToken).ConfigureAwait(false);
             long deadline = Environment.TickCount64 + timeoutMs;
             for (;;)
             {
@@ -87,7 +145,7 @@ public sealed class IpcClient : IDisposable
                 var done = await Task.WhenAny(tcs.Task, Task.Delay(Math.Min(left, 250), cancellationToken)).ConfigureAwait(false);
                 if (done == tcs.Task) return await tcs.Task.ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
-                if (_server.CheckPeers().FirstOrDefault(g => g.Role == "reader") is { } gone)
+                if (_server is not null && _server.CheckPeers().FirstOrDefault(g => g.Role == "reader") is { } gone)
                     throw new PeerGoneException($"IpcClient \"{Name}\": the server (pid {gone.Pid}) is gone");
                 if (Environment.TickCount64 >= deadline)
                     throw new TwinmapException(TwinmapErrorCode.Timeout, $"IpcClient \"{Name}\": no response to request {id} within {timeoutMs} ms");
@@ -135,18 +193,35 @@ public sealed class IpcClient : IDisposable
     {
         if (_closed) return;
         _closed = true;
-        try
+        var bye = IpcFrame.Encode(IpcFrame.Bye, ClientId, 0, []);
+        if (_pipe is not null)
         {
-            _server.TrySend(IpcFrame.Encode(IpcFrame.Bye, ClientId, 0, []));
+            try
+            {
+                WriteFrame(bye);
+            }
+            catch (TwinmapException)
+            {
+                // the server is gone: nothing to say goodbye to
+            }
+            _stop.Cancel();
+            _pipe.Dispose();
         }
-        catch (TwinmapException)
+        else
         {
-            // the server is gone: nothing to say goodbye to
+            try
+            {
+                _server!.TrySend(bye);
+            }
+            catch (TwinmapException)
+            {
+                // the server is gone: nothing to say goodbye to
+            }
+            _server!.Dispose();
+            _replies!.StopReceiving();
+            _replies.Dispose();
+            Channel.Unlink(_replyName!);
         }
-        _server.Dispose();
-        _replies.StopReceiving();
-        _replies.Dispose();
-        Channel.Unlink(_replyName);
         foreach (var p in _pending.Values)
             p.TrySetException(new TwinmapException(TwinmapErrorCode.Closed, $"IpcClient \"{Name}\" is closed"));
     }

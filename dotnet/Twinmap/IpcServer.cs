@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.IO.Pipes;
 using System.Text;
 
 namespace Twinmap;
@@ -11,6 +12,9 @@ public sealed record IpcOptions
 
     /// <summary>How long a send may wait for room before it fails (ms, default 5000).</summary>
     public int SendTimeoutMs { get; init; } = 5000;
+
+    /// <summary>Channels (shared memory, the default) or a named pipe.</summary>
+    public IpcTransport Transport { get; init; } = IpcTransport.Channel;
 }
 
 /// <summary>
@@ -23,7 +27,9 @@ public sealed class IpcServer(string name, IpcOptions? options = null) : IDispos
 {
     private readonly IpcOptions _options = options ?? new();
     private readonly ConcurrentDictionary<uint, Channel> _clients = new();
+    private readonly ConcurrentDictionary<uint, (Stream Stream, SemaphoreSlim Gate)> _pipeClients = new();
     private Channel? _channel;
+    private CancellationTokenSource? _pipeStop;
 
     public string Name { get; } = name;
 
@@ -39,7 +45,15 @@ public sealed class IpcServer(string name, IpcOptions? options = null) : IDispos
     /// <summary>Creates the server's channel (or takes over one whose server is gone) and starts receiving.</summary>
     public void Start()
     {
-        if (_channel is not null) return;
+        if (_channel is not null || _pipeStop is not null) return;
+        if (_options.Transport == IpcTransport.NamedPipe)
+        {
+            _pipeStop = new CancellationTokenSource();
+            var token = _pipeStop.Token;
+            var first = NewPipe(); // created here so a client can connect as soon as Start returns
+            _ = Task.Run(() => AcceptLoop(first, token));
+            return;
+        }
         var ch = Channel.OpenOrCreate(Name, new ChannelOptions { Capacity = _options.Capacity });
         try
         {
@@ -58,6 +72,13 @@ public sealed class IpcServer(string name, IpcOptions? options = null) : IDispos
     /// <summary>Stops receiving, closes the channels and removes the server's name; clients' sends then fail with PEER_GONE.</summary>
     public void Stop()
     {
+        var pipeStop = Interlocked.Exchange(ref _pipeStop, null);
+        if (pipeStop is not null)
+        {
+            pipeStop.Cancel();
+            foreach (var (stream, _) in _pipeClients.Values) stream.Dispose();
+            _pipeClients.Clear();
+        }
         var ch = Interlocked.Exchange(ref _channel, null);
         if (ch is null) return;
         ch.StopReceiving();
@@ -72,6 +93,54 @@ public sealed class IpcServer(string name, IpcOptions? options = null) : IDispos
 
     /// <summary>Sends a UTF-8 string to a client.</summary>
     public void Send(uint clientId, string text) => Send(clientId, Encoding.UTF8.GetBytes(text));
+
+    private NamedPipeServerStream NewPipe() =>
+        new(Name, PipeDirection.InOut, NamedPipeServerStream.MaxAllowedServerInstances, PipeTransmissionMode.Byte, PipeOptions.Asynchronous);
+
+    private async Task AcceptLoop(NamedPipeServerStream pipe, CancellationToken token)
+    {
+        try
+        {
+            for (;;)
+            {
+                await pipe.WaitForConnectionAsync(token).ConfigureAwait(false);
+                var connected = pipe;
+                _ = Task.Run(() => ServePipe(connected, token));
+                pipe = NewPipe();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            pipe.Dispose();
+        }
+    }
+
+    private async Task ServePipe(NamedPipeServerStream stream, CancellationToken token)
+    {
+        uint clientId = 0;
+        var gate = new SemaphoreSlim(1, 1);
+        try
+        {
+            while (await IpcPipe.ReadAsync(stream, token).ConfigureAwait(false) is { } rec)
+            {
+                if (IpcFrame.TryDecode(rec, out var kind, out var id, out _, out _) && kind == IpcFrame.Hello)
+                {
+                    clientId = id;
+                    _pipeClients[id] = (stream, gate);
+                    continue;
+                }
+                Dispatch(rec);
+            }
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or BadHeaderException)
+        {
+        }
+        finally
+        {
+            if (clientId != 0) _pipeClients.TryRemove(clientId, out _);
+            stream.Dispose();
+        }
+    }
 
     private void Dispatch(byte[] rec)
     {
@@ -122,6 +191,20 @@ public sealed class IpcServer(string name, IpcOptions? options = null) : IDispos
 
     private void Reply(uint clientId, byte kind, uint correlationId, ReadOnlySpan<byte> body)
     {
+        if (_options.Transport == IpcTransport.NamedPipe)
+        {
+            if (!_pipeClients.TryGetValue(clientId, out var link)) throw new NotFoundException($"IpcServer \"{Name}\": no client {clientId}");
+            try
+            {
+                IpcPipe.WriteAsync(link.Stream, IpcFrame.Encode(kind, clientId, correlationId, body), link.Gate, CancellationToken.None).GetAwaiter().GetResult();
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException)
+            {
+                _pipeClients.TryRemove(clientId, out _);
+                throw new PeerGoneException($"IpcServer \"{Name}\": client {clientId} is gone ({e.Message})");
+            }
+            return;
+        }
         if (!_clients.TryGetValue(clientId, out var ch))
             throw new NotFoundException($"IpcServer \"{Name}\": no client {clientId}");
         try

@@ -116,7 +116,7 @@ public sealed unsafe class SharedMap : IDisposable
     // ---- the memory ---------------------------------------------------------------------------
 
     /// <summary>The whole map as a span over the mapped pages (no copy). Not on a read-only map, nor over 2 GiB (use <see cref="GetSpan"/>).</summary>
-    public Span<byte> AsSpan() => GetSpan(0, checked((int)Math.Min(Size, int.MaxValue)));
+    public Span<byte> AsSpan() => GetSpan(0, WholeLength());
 
     /// <summary><paramref name="length"/> bytes at <paramref name="offset"/> (no copy). Not on a read-only map.</summary>
     public Span<byte> GetSpan(long offset, int length)
@@ -127,7 +127,11 @@ public sealed unsafe class SharedMap : IDisposable
     }
 
     /// <summary>The whole map, read-only (no copy); works on every map.</summary>
-    public ReadOnlySpan<byte> AsReadOnlySpan() => GetReadOnlySpan(0, checked((int)Math.Min(Size, int.MaxValue)));
+    public ReadOnlySpan<byte> AsReadOnlySpan() => GetReadOnlySpan(0, WholeLength());
+
+    private int WholeLength() => Size <= int.MaxValue
+        ? (int)Size
+        : throw new TwinmapException(TwinmapErrorCode.InvalidArgument, $"{What} is {Size} bytes, more than one span can hold: use GetSpan(offset, length)");
 
     public ReadOnlySpan<byte> GetReadOnlySpan(long offset, int length) => new(At(offset, length), length);
 

@@ -11,6 +11,9 @@
 //       "timeout"   the timeout passed
 //       "cancelled" cancel() came first (if the lock was taken meanwhile it was let go at once)
 //       "error"     errorCode is the errno name of a failed lock call
+//   new MutexHolder(buffer, offset, timeoutMs, null) is synchronous: wait() blocks until that
+//     outcome and returns [kind, code, tid, errorCode] (used where the JS thread must not own
+//     the lock itself: worker threads, whose teardown would unmap the mutex before the thread dies)
 //   release()  unlocks on the holder thread and joins it (returns after the unlock; throws its error)
 //   cancel()   stops waiting; the "cancelled" event follows within one wait slice (100 ms)
 //
@@ -26,6 +29,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 
 #include "posix/pthread_mutex.h"
@@ -48,9 +52,15 @@ struct State {
   std::atomic<bool> held{false};  // set before the "locked" event; release() needs it
   std::mutex gate;
   std::condition_variable wake;
-  bool release = false;  // guarded by gate
+  bool release = false;  // guarded by gate: unlock, then end
+  bool quit = false;     // guarded by gate: end without unlocking (the lock is then abandoned)
   int unlock_error = 0;  // written by the thread before it ends
   Napi::ThreadSafeFunction tsfn;
+  // Synchronous mode (no callback given): the outcome waits here for wait().
+  bool sync = false;
+  bool reported = false;  // guarded by gate
+  Event outcome{};        // guarded by gate
+  std::condition_variable reported_cv;
 };
 
 void CallJs(Napi::Env env, Napi::Function fn, Event* ev) {
@@ -63,8 +73,18 @@ void CallJs(Napi::Env env, Napi::Function fn, Event* ev) {
 }
 
 void Report(State& s, const char* kind, int code, long tid, int err) {
+  if (s.sync) {
+    {
+      std::lock_guard<std::mutex> lk(s.gate);
+      s.outcome = Event{kind, code, tid, err};
+      s.reported = true;
+    }
+    s.reported_cv.notify_one();
+    return;
+  }
   // One event, then the function is released: a held lock does not keep the event loop alive.
-  s.tsfn.NonBlockingCall(new Event{kind, code, tid, err}, CallJs);
+  auto* ev = new Event{kind, code, tid, err};
+  if (s.tsfn.NonBlockingCall(ev, CallJs) != napi_ok) delete ev;  // the environment is going away
   s.tsfn.Release();
 }
 
@@ -108,8 +128,11 @@ void Run(std::shared_ptr<State> s) {
   s->held.store(true);
   Report(*s, "locked", code, tid, 0);
   std::unique_lock<std::mutex> lk(s->gate);
-  s->wake.wait(lk, [&] { return s->release; });
-  s->unlock_error = pthread_mutex_unlock(s->mutex);
+  s->wake.wait(lk, [&] { return s->release || s->quit; });
+  // quit: the JS side is gone (GC or worker teardown). Ending while holding the mutex is a thread
+  // dying with it: the kernel's robust list marks it owner-died (the next locker gets
+  // EOWNERDEAD, .NET an AbandonedMutexException), and Stop() joins before the memory can go.
+  if (s->release) s->unlock_error = pthread_mutex_unlock(s->mutex);
 }
 
 class MutexHolder : public Napi::ObjectWrap<MutexHolder> {
@@ -117,32 +140,53 @@ class MutexHolder : public Napi::ObjectWrap<MutexHolder> {
   static Napi::Function Define(Napi::Env env) {
     return DefineClass(env, "MutexHolder",
                        {InstanceMethod<&MutexHolder::Release>("release"), InstanceMethod<&MutexHolder::Cancel>("cancel"),
-                        InstanceMethod<&MutexHolder::Join>("join")});
+                        InstanceMethod<&MutexHolder::Join>("join"), InstanceMethod<&MutexHolder::Wait>("wait")});
   }
 
   explicit MutexHolder(const Napi::CallbackInfo& info) : Napi::ObjectWrap<MutexHolder>(info) {
     Napi::Env env = info.Env();
     pthread_mutex_t* m = twinmap::MutexAt(env, info[0], info[1], "MutexHolder");
     if (m == nullptr) return;
-    if (info.Length() < 4 || !info[2].IsNumber() || !info[3].IsFunction()) {
-      twinmap::ThrowType(env, "MutexHolder(buffer, offset, timeoutMs, onEvent) expects (ArrayBuffer, number, number, function)");
+    bool sync = info.Length() >= 4 && (info[3].IsNull() || info[3].IsUndefined());
+    if (info.Length() < 4 || !info[2].IsNumber() || !(sync || info[3].IsFunction())) {
+      twinmap::ThrowType(env, "MutexHolder(buffer, offset, timeoutMs, onEvent | null) expects (ArrayBuffer, number, number, function | null)");
       return;
     }
     buffer_ = Napi::Persistent(info[0].As<Napi::ArrayBuffer>());
     state_ = std::make_shared<State>();
     state_->mutex = m;
     state_->timeout_ms = info[2].As<Napi::Number>().DoubleValue();
-    state_->tsfn = Napi::ThreadSafeFunction::New(env, info[3].As<Napi::Function>(), "twinmap.MutexHolder", 0, 1);
+    state_->sync = sync;
+    if (!sync) state_->tsfn = Napi::ThreadSafeFunction::New(env, info[3].As<Napi::Function>(), "twinmap.MutexHolder", 0, 1);
     thread_ = std::thread(Run, state_);
+    // A worker's environment can be torn down (and its mappings unmapped) while this thread
+    // waits or holds: stop it first.
+    env_ = env;
+    napi_add_env_cleanup_hook(env, OnEnvCleanup, this);
+    hooked_ = true;
   }
 
   ~MutexHolder() override {
-    // Collected while still running (the TS layer never lets that happen while held): stop
-    // waiting and let the thread end; a lock still held then is abandoned (EOWNERDEAD for the next).
-    if (thread_.joinable()) {
-      state_->cancel.store(true);
-      thread_.detach();
+    Unhook();
+    Stop();
+  }
+
+  // Ends the thread without a normal release and waits for it (at most one 100 ms wait slice).
+  void Stop() {
+    if (!thread_.joinable()) return;
+    state_->cancel.store(true);
+    {
+      std::lock_guard<std::mutex> lk(state_->gate);
+      state_->quit = true;
     }
+    state_->wake.notify_one();
+    thread_.join();
+  }
+
+  static void OnEnvCleanup(void* self) {
+    auto* h = static_cast<MutexHolder*>(self);
+    h->hooked_ = false;
+    h->Stop();
   }
 
  private:
@@ -155,9 +199,34 @@ class MutexHolder : public Napi::ObjectWrap<MutexHolder> {
     }
     state_->wake.notify_one();
     thread_.join();
+    Unhook();
     buffer_.Reset();
     if (state_->unlock_error != 0) return twinmap::ThrowErrno(env, state_->unlock_error, "pthread_mutex_unlock");
     return env.Undefined();
+  }
+
+  // Synchronous mode: blocks the calling thread until the outcome, returns
+  // [kind, code, tid, errorCode | undefined]; for anything but "locked" the thread is reaped.
+  Napi::Value Wait(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!state_ || !state_->sync) return twinmap::ThrowErrno(env, EINVAL, "MutexHolder.wait", "not a synchronous holder");
+    Event ev;
+    {
+      std::unique_lock<std::mutex> lk(state_->gate);
+      state_->reported_cv.wait(lk, [&] { return state_->reported; });
+      ev = state_->outcome;
+    }
+    if (std::string(ev.kind) != "locked" && thread_.joinable()) {
+      thread_.join();
+      Unhook();
+      buffer_.Reset();
+    }
+    Napi::Array out = Napi::Array::New(env, 4);
+    out.Set(0u, Napi::String::New(env, ev.kind));
+    out.Set(1u, Napi::Number::New(env, ev.code));
+    out.Set(2u, Napi::Number::New(env, static_cast<double>(ev.tid)));
+    out.Set(3u, ev.err == 0 ? env.Undefined() : Napi::String::New(env, twinmap::ErrnoName(ev.err)));
+    return out;
   }
 
   Napi::Value Cancel(const Napi::CallbackInfo& info) {
@@ -169,13 +238,21 @@ class MutexHolder : public Napi::ObjectWrap<MutexHolder> {
   // only event and is ending, so this returns at once; nothing is left behind.
   Napi::Value Join(const Napi::CallbackInfo& info) {
     if (thread_.joinable()) thread_.join();
+    Unhook();
     buffer_.Reset();
     return info.Env().Undefined();
+  }
+
+  void Unhook() {
+    if (hooked_) napi_remove_env_cleanup_hook(env_, OnEnvCleanup, this);
+    hooked_ = false;
   }
 
   std::shared_ptr<State> state_;
   std::thread thread_;
   Napi::Reference<Napi::ArrayBuffer> buffer_;
+  napi_env env_ = nullptr;
+  bool hooked_ = false;
 };
 
 void Register(Napi::Env env, Napi::Object exports) {

@@ -36,7 +36,7 @@ export function ensurePeer(log: (line: string) => void): string {
   const stale = !existsSync(dll) || statSync(dll).mtimeMs < Math.max(newestSource(join(dotnetDir, 'Twinmap.Peer')), newestSource(join(dotnetDir, 'Twinmap')));
   if (!stale) return dll;
   log('Building the .NET side (dotnet/Twinmap.Peer) first; this takes a moment the first time...');
-  const r = spawnSync('dotnet', ['build', join(dotnetDir, 'Twinmap.Peer'), '-c', 'Release', '--nologo', '-v', 'q'], {
+  const r = spawnSync('dotnet', ['build', join(dotnetDir, 'Twinmap.Peer'), '-c', 'Release', '--nologo', '-v', 'q', '-clp:NoSummary'], {
     stdio: ['ignore', 'inherit', 'inherit'],
     env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1' },
   });

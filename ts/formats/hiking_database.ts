@@ -98,17 +98,35 @@ export interface Coord {
 
 /** @internal Reads Coord at the reader's position. */
 export function readCoord(r: Reader): Coord {
+  if (r.remaining >= 24) return readCoordAt(r.dv, r.take(24, 'Coord'));
   const x = r.f8le('x');
   const y = r.f8le('y');
   const z = r.f8le('z');
   return { x, y, z };
 }
 
+/** @internal Reads a Coord from `dv` at `at`, which the caller has checked holds 24 bytes. */
+export function readCoordAt(dv: DataView, at: number): Coord {
+  return {
+    x: dv.getFloat64(at, true),
+    y: dv.getFloat64(at + 8, true),
+    z: dv.getFloat64(at + 16, true),
+  };
+}
+
 /** @internal Writes Coord at the writer's position. */
 export function writeCoord(w: Writer, v: Coord): void {
+  if (w.remaining >= 24) return writeCoordAt(w.dv, w.take(24, 'Coord'), v);
   w.f8le(v.x, 'x');
   w.f8le(v.y, 'y');
   w.f8le(v.z, 'z');
+}
+
+/** @internal Writes a Coord into `dv` at `at`, which the caller has checked holds 24 bytes. */
+export function writeCoordAt(dv: DataView, at: number, v: Coord): void {
+  dv.setFloat64(at, num(v.x, 'x'), true);
+  dv.setFloat64(at + 8, num(v.y, 'y'), true);
+  dv.setFloat64(at + 16, num(v.z, 'z'), true);
 }
 
 /** Zero-copy view of a Coord inside `bytes` (e.g. a mapping): getters and setters read and write the bytes in place. */
@@ -140,7 +158,7 @@ export class CoordView extends View {
 
   /** Copies the record out. */
   toObject(): Coord {
-    return readCoord(new Reader(this.bytes, this.offset, this.offset + 24));
+    return readCoordAt(this.dv, this.at);
   }
 
   /** Overwrites the whole record. */

@@ -12,15 +12,31 @@ export interface MyDataStructure {
 
 /** @internal Reads MyDataStructure at the reader's position. */
 export function readMyDataStructure(r: Reader): MyDataStructure {
+  if (r.remaining >= 8) return readMyDataStructureAt(r.dv, r.take(8, 'MyDataStructure'));
   const myValueA = r.s4le('myValueA');
   const myValueB = r.s4le('myValueB');
   return { myValueA, myValueB };
 }
 
+/** @internal Reads a MyDataStructure from `dv` at `at`, which the caller has checked holds 8 bytes. */
+export function readMyDataStructureAt(dv: DataView, at: number): MyDataStructure {
+  return {
+    myValueA: dv.getInt32(at, true),
+    myValueB: dv.getInt32(at + 4, true),
+  };
+}
+
 /** @internal Writes MyDataStructure at the writer's position. */
 export function writeMyDataStructure(w: Writer, v: MyDataStructure): void {
+  if (w.remaining >= 8) return writeMyDataStructureAt(w.dv, w.take(8, 'MyDataStructure'), v);
   w.s4le(v.myValueA, 'myValueA');
   w.s4le(v.myValueB, 'myValueB');
+}
+
+/** @internal Writes a MyDataStructure into `dv` at `at`, which the caller has checked holds 8 bytes. */
+export function writeMyDataStructureAt(dv: DataView, at: number, v: MyDataStructure): void {
+  dv.setInt32(at, intIn(v.myValueA, -2147483648, 2147483647, 'myValueA'), true);
+  dv.setInt32(at + 4, intIn(v.myValueB, -2147483648, 2147483647, 'myValueB'), true);
 }
 
 /** Zero-copy view of a MyDataStructure inside `bytes` (e.g. a mapping): getters and setters read and write the bytes in place. */
@@ -46,7 +62,7 @@ export class MyDataStructureView extends View {
 
   /** Copies the record out. */
   toObject(): MyDataStructure {
-    return readMyDataStructure(new Reader(this.bytes, this.offset, this.offset + 8));
+    return readMyDataStructureAt(this.dv, this.at);
   }
 
   /** Overwrites the whole record. */

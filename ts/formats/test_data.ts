@@ -10,6 +10,7 @@ export interface TestData {
 
 /** @internal Reads TestData at the reader's position. */
 export function readTestData(r: Reader): TestData {
+  if (r.remaining >= 48) return readTestDataAt(r.dv, r.take(48, 'TestData'));
   const id = r.s4le('id');
   const age = r.s4le('age');
   const scoresCount = r.count(10, 4, 'scores');
@@ -18,12 +19,41 @@ export function readTestData(r: Reader): TestData {
   return { id, age, scores };
 }
 
+/** @internal Reads a TestData from `dv` at `at`, which the caller has checked holds 48 bytes. */
+export function readTestDataAt(dv: DataView, at: number): TestData {
+  return {
+    id: dv.getInt32(at, true),
+    age: dv.getInt32(at + 4, true),
+    scores: [
+      dv.getInt32(at + 8, true),
+      dv.getInt32(at + 12, true),
+      dv.getInt32(at + 16, true),
+      dv.getInt32(at + 20, true),
+      dv.getInt32(at + 24, true),
+      dv.getInt32(at + 28, true),
+      dv.getInt32(at + 32, true),
+      dv.getInt32(at + 36, true),
+      dv.getInt32(at + 40, true),
+      dv.getInt32(at + 44, true),
+    ],
+  };
+}
+
 /** @internal Writes TestData at the writer's position. */
 export function writeTestData(w: Writer, v: TestData): void {
+  if (w.remaining >= 48) return writeTestDataAt(w.dv, w.take(48, 'TestData'), v);
   w.s4le(v.id, 'id');
   w.s4le(v.age, 'age');
   const scoresItems = checkCount(v.scores, 10, 'scores');
   for (let i = 0; i < scoresItems.length; i++) w.s4le(scoresItems[i]!, 'scores');
+}
+
+/** @internal Writes a TestData into `dv` at `at`, which the caller has checked holds 48 bytes. */
+export function writeTestDataAt(dv: DataView, at: number, v: TestData): void {
+  dv.setInt32(at, intIn(v.id, -2147483648, 2147483647, 'id'), true);
+  dv.setInt32(at + 4, intIn(v.age, -2147483648, 2147483647, 'age'), true);
+  const scores = checkCount(v.scores, 10, 'scores');
+  for (let i = 0; i < 10; i++) dv.setInt32(at + 8 + 4 * i, intIn(scores[i]!, -2147483648, 2147483647, 'scores'), true);
 }
 
 /** Zero-copy view of a TestData inside `bytes` (e.g. a mapping): getters and setters read and write the bytes in place. */
@@ -55,7 +85,7 @@ export class TestDataView extends View {
 
   /** Copies the record out. */
   toObject(): TestData {
-    return readTestData(new Reader(this.bytes, this.offset, this.offset + 48));
+    return readTestDataAt(this.dv, this.at);
   }
 
   /** Overwrites the whole record. */

@@ -55,6 +55,7 @@ function viewOf(bytes: Uint8Array): DataView {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+const utf8Encoder = new TextEncoder();
 
 /** Reads fields in order from `bytes[pos, end)`; every read is checked first. */
 export class Reader {
@@ -303,6 +304,13 @@ export function num(v: number, f: string): number {
   return v;
 }
 
+/** A Uint8Array of exactly `size` bytes, or an EncodeError naming the field. */
+export function exactBytes(v: Uint8Array, size: number, f: string): Uint8Array {
+  if (!(v instanceof Uint8Array)) throw new EncodeError(f, 'expected a Uint8Array');
+  if (v.length !== size) throw new EncodeError(f, `has ${v.length} bytes, the spec says ${size}`);
+  return v;
+}
+
 /** An index into a repeated field of a view. */
 export function checkIndex(i: number, length: number, f: string): number {
   if (!Number.isInteger(i) || i < 0 || i >= length) throw new RangeError(`${f}: index ${i} is outside [0, ${length})`);
@@ -321,6 +329,10 @@ export class Writer {
   ) {
     this.dv = viewOf(bytes);
     this.base = bytes.byteOffset;
+  }
+
+  get remaining(): number {
+    return this.end - this.pos;
   }
 
   take(n: number, field: string): number {
@@ -405,6 +417,12 @@ export class Writer {
     } else if (zeroTerminated) room = n + 1;
     const start = this.take(room, f) - this.base;
     const out = this.bytes;
+    if (v.length > 32) {
+      // Long strings: the platform encoder (textLength has already refused lone surrogates).
+      const written = utf8Encoder.encodeInto(v, out.subarray(start, start + room)).written;
+      out.fill(0, start + written, start + room);
+      return;
+    }
     let p = start;
     for (let i = 0; i < v.length; i++) {
       let c = v.charCodeAt(i);
@@ -475,7 +493,11 @@ export class Codec<T> {
 
   /** Decodes one record from `bytes` at `offset` (e.g. a record inside a mapping). */
   decode(bytes: Uint8Array, offset = 0): T {
-    return this.decodeWithSize(bytes, offset).value;
+    try {
+      return this.readFn(Reader.of(bytes, offset));
+    } catch (e) {
+      throw e instanceof DecodeError ? e.within(this.typeName) : e;
+    }
   }
 
   /** Decodes one record and says how many bytes it took. */

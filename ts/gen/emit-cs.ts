@@ -141,13 +141,23 @@ class CsFile {
     o.push(`    /// <summary>Decodes one ${N} from the start of <paramref name="source"/>.</summary>`);
     o.push(`    public static ${N} Decode(ReadOnlySpan<byte> source) => Decode(source, out _);`, '');
     o.push(`    /// <summary>Decodes one ${N} and says how many bytes it took.</summary>`);
-    o.push(`    public static ${N} Decode(ReadOnlySpan<byte> source, out int bytesRead)`, '    {', '        var r = new FormatReader(source);', '        try', '        {');
+    const fast = struct && t.fields.every((f) => !f.validInEnum && f.validEq === undefined);
+    o.push(`    public static ${N} Decode(ReadOnlySpan<byte> source, out int bytesRead)`, '    {');
+    if (fast) {
+      o.push('        // Blittable and little-endian like the wire: the bytes are the struct.');
+      o.push('        if (BitConverter.IsLittleEndian && source.Length >= SIZE)', '        {', '            bytesRead = SIZE;', `            return MemoryMarshal.Read<${N}>(source);`, '        }');
+    }
+    o.push('        var r = new FormatReader(source);', '        try', '        {');
     o.push('            var value = Read(ref r);', '            bytesRead = r.Position;', '            return value;', '        }');
     o.push(`        catch (DecodeException e)`, '        {', `            throw e.Within("${N}");`, '        }', '    }', '');
     o.push(`    /// <summary>Encodes into a new array of exactly the right size.</summary>`);
     o.push(`    public ${ro}byte[] Encode()`, '    {', '        var bytes = new byte[EncodedSize()];', '        EncodeInto(bytes);', '        return bytes;', '    }', '');
     o.push(`    /// <summary>Encodes into <paramref name="destination"/> without allocating; returns the bytes written.</summary>`);
-    o.push(`    public ${ro}int EncodeInto(Span<byte> destination)`, '    {', '        int n = EncodedSize();');
+    o.push(`    public ${ro}int EncodeInto(Span<byte> destination)`, '    {');
+    if (fast) {
+      o.push('        if (BitConverter.IsLittleEndian && destination.Length >= SIZE)', '        {', '            MemoryMarshal.Write(destination, in this);', '            return SIZE;', '        }');
+    }
+    o.push('        int n = EncodedSize();');
     o.push(`        if (destination.Length < n) throw new EncodeException("${N}", $"needs {n} bytes, the buffer has {destination.Length}");`);
     o.push('        var w = new FormatWriter(destination[..n]);', '        try', '        {', '            Write(ref w);', '        }');
     o.push('        catch (EncodeException e)', '        {', `            throw e.Within("${N}");`, '        }', '        return n;', '    }', '');

@@ -186,6 +186,7 @@ class TsModule {
     const R = this.use('Reader');
     o.push(`/** @internal Reads ${N} at the reader's position. */`);
     o.push(`export function read${N}(r: ${R}): ${N} {`);
+    if (fastPath(t)) o.push(`  if (r.remaining >= ${t.fixedSize}) return read${N}At(r.dv, r.take(${t.fixedSize}, '${N}'));`);
     const refs = (name: string): string => local(t.fields.find((x) => x.id === name)!);
     for (const f of t.fields) {
       const name = local(f);
@@ -206,6 +207,35 @@ class TsModule {
     const props = valueFields(t).map((f) => (local(f) === tsProp(f) ? tsProp(f) : `${tsProp(f)}: ${local(f)}`));
     o.push(`  return { ${props.join(', ')} };`);
     o.push('}', '');
+    if (fastPath(t)) this.emitReadAt(t);
+  }
+
+  /** Blittable types: every field at a constant offset, read after one bounds check. */
+  private emitReadAt(t: TypeDef): void {
+    const o = this.out;
+    o.push(`/** @internal Reads a ${t.name} from \`dv\` at \`at\`, which the caller has checked holds ${t.fixedSize} bytes. */`);
+    o.push(`export function read${t.name}At(dv: DataView, at: number): ${t.name} {`, '  return {');
+    let off = 0;
+    for (const f of t.fields) {
+      const ty = f.type;
+      const count = f.repeat ? constValue((f.repeat as { count: Expr }).count)! : 1;
+      const elem = elemFixedSize(f)!;
+      const one = (pos: string): string => {
+        if (ty.t === 'int' || ty.t === 'float') return `dv.get${dvName(ty)}(${pos}${ty.size === 1 ? '' : ', true'})`;
+        if (ty.t === 'bytes') return `new Uint8Array(dv.buffer, ${pos}, ${elem}).slice()`;
+        if (ty.t === 'user') return `${this.ref(ty.type, `read${ty.type.name}At`)}(dv, ${pos})`;
+        throw new Error('not blittable');
+      };
+      const pos = (k: number): string => (off + k * elem === 0 ? 'at' : `at + ${off + k * elem}`);
+      let value: string;
+      if (!f.repeat) value = one(pos(0));
+      else if (count <= 4) value = `[${Array.from({ length: count }, (_, k) => one(pos(k))).join(', ')}]`;
+      else if (count <= 16) value = `[\n${Array.from({ length: count }, (_, k) => `      ${one(pos(k))},`).join('\n')}\n    ]`;
+      else value = `Array.from({ length: ${count} }, (_, i) => ${one(`at + ${off} + ${elem} * i`)})`;
+      o.push(`    ${tsProp(f)}: ${value},`);
+      off += elem * count;
+    }
+    o.push('  };', '}', '');
   }
 
   private sizeValue(s: Size | undefined, t: TypeDef, refs: (name: string) => string): string | undefined {
@@ -341,6 +371,8 @@ class TsModule {
     const W = this.use('Writer');
     o.push(`/** @internal Writes ${N} at the writer's position. */`);
     o.push(`export function write${N}(w: ${W}, v: ${N}): void {`);
+    const fastWrite = fastPath(t) && t.fields.every((f) => f.type.t !== 'user');
+    if (fastWrite) o.push(`  if (w.remaining >= ${t.fixedSize}) return write${N}At(w.dv, w.take(${t.fixedSize}, '${N}'), v);`);
     const refs = (name: string): string => {
       const f = t.fields.find((x) => x.id === name)!;
       return f.lengthOf ? local(f) : `v.${tsProp(f)}`;
@@ -391,6 +423,34 @@ class TsModule {
     }
     o.push('}', '');
     o.push(...this.pendingHelpers.splice(0));
+    if (fastWrite) this.emitWriteAt(t);
+  }
+
+  private emitWriteAt(t: TypeDef): void {
+    const o = this.out;
+    o.push(`/** @internal Writes a ${t.name} into \`dv\` at \`at\`, which the caller has checked holds ${t.fixedSize} bytes. */`);
+    o.push(`export function write${t.name}At(dv: DataView, at: number, v: ${t.name}): void {`);
+    let off = 0;
+    for (const f of t.fields) {
+      const ty = f.type;
+      const count = f.repeat ? constValue((f.repeat as { count: Expr }).count)! : 1;
+      const elem = elemFixedSize(f)!;
+      const p = `'${tsProp(f)}'`;
+      const one = (pos: string, value: string): string => {
+        if (ty.t === 'int')
+          return `dv.set${dvName(ty)}(${pos}, ${this.use(ty.size === 8 ? 'bigIn' : 'intIn')}(${value}, ${intRange(ty).join(', ')}, ${p})${ty.size === 1 ? '' : ', true'});`;
+        if (ty.t === 'float') return `dv.set${dvName(ty)}(${pos}, ${this.use('num')}(${value}, ${p}), true);`;
+        if (ty.t === 'bytes') return `new Uint8Array(dv.buffer, ${pos}, ${elem}).set(${this.use('exactBytes')}(${value}, ${elem}, ${p}));`;
+        throw new Error('not blittable');
+      };
+      if (!f.repeat) o.push(`  ${one(off === 0 ? 'at' : `at + ${off}`, `v.${tsProp(f)}`)}`);
+      else {
+        o.push(`  const ${local(f)} = ${this.use('checkCount')}(v.${tsProp(f)}, ${count}, ${p});`);
+        o.push(`  for (let i = 0; i < ${count}; i++) ${one(`at + ${off} + ${elem} * i`, `${local(f)}[i]!`)}`);
+      }
+      off += elem * count;
+    }
+    o.push('}', '');
   }
 
   private writeElem(t: TypeDef, f: Field, value: string, index: string, refs: (name: string) => string): string {
@@ -542,10 +602,15 @@ class TsModule {
     }
     const R = this.use('Reader');
     const W = this.use('Writer');
-    o.push('', `  /** Copies the record out. */`, `  toObject(): ${N} {`, `    return read${N}(new ${R}(this.bytes, this.offset, this.offset + ${t.fixedSize}));`, '  }');
+    o.push('', `  /** Copies the record out. */`, `  toObject(): ${N} {`, fastPath(t) ? `    return read${N}At(this.dv, this.at);` : `    return read${N}(new ${R}(this.bytes, this.offset, this.offset + ${t.fixedSize}));`, '  }');
     o.push('', `  /** Overwrites the whole record. */`, `  set(value: ${N}): void {`, `    write${N}(new ${W}(this.bytes, this.offset, this.offset + ${t.fixedSize}), value);`, '  }');
     o.push('}', '');
   }
+}
+
+/** Blittable types without value checks decode (and, without nested types, encode) in one step. */
+function fastPath(t: TypeDef): boolean {
+  return t.blittable && t.fields.every((f) => !f.validInEnum && f.validEq === undefined);
 }
 
 function pascalOf(f: Field): string {

@@ -48,3 +48,23 @@ describe('IpcServer / IpcClient over channels (one process)', () => {
     expect(() => IpcClient.connect(uniq())).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
   });
 });
+
+describe('IpcServer / IpcClient over the named-pipe transport (one process)', () => {
+  it('the same API: messages, requests, errors; the socket sits where .NET looks for the pipe', async () => {
+    const name = uniq();
+    using server = new IpcServer(name, { transport: 'pipe', onRequest: (m) => (m.text() === 'fail' ? Promise.reject(new Error('nope')) : `echo:${m.text()}`) });
+    server.start();
+    await server.listening;
+    const client = await IpcClient.connectAsync(name, { transport: 'pipe' });
+    const got = new Promise<IpcMessage>((resolve) => server.once('received', resolve));
+    client.send('hello');
+    expect((await got).text()).toBe('hello');
+    const big = 'x'.repeat(300_000);
+    const answers = await Promise.all([...Array.from({ length: 50 }, (_, i) => client.request(`r${i}`)), client.request(big)]);
+    expect(new TextDecoder().decode(answers[7])).toBe('echo:r7');
+    expect(answers[50]!.length).toBe(5 + big.length);
+    await expect(client.request('fail')).rejects.toMatchObject({ code: 'REMOTE' });
+    client.close();
+    await expect(IpcClient.connectAsync(uniq(), { transport: 'pipe' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});

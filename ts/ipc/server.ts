@@ -1,16 +1,23 @@
-// IpcServer: the seed's IIpcServer (Start, Stop, a Received event) for Node, over a twinmap
-// channel: clients write requests and messages into the server's channel `name`; each client
-// reads replies from a channel of its own, named in its hello. Messages are ipc_message.ksy.
-// The .NET twin is dotnet/Twinmap/IpcServer.cs; either side can be server or client.
+// IpcServer: the seed's IIpcServer (Start, Stop, a Received event) for Node. Over channels (the
+// default) clients write requests and messages into the server's channel `name`, and each client
+// reads replies from a channel of its own, named in its hello. Over the named-pipe transport it
+// listens where .NET's NamedPipeServerStream(name) would, one socket per client. Messages are
+// ipc_message.ksy. The .NET twin is dotnet/Twinmap/IpcServer.cs; either side can be server or client.
+import { existsSync, unlinkSync } from 'node:fs';
 import { EventEmitter, on } from 'node:events';
+import { createServer, type Server, type Socket } from 'node:net';
 import { Channel, type ChannelOptions } from '../channel/channel.js';
 import { ClosedError, TwinmapError } from '../errors.js';
 import { decodeFrame, encodeFrame, fromUtf8, Kind, toBytes, type Frame } from './frame.js';
+import { channelReplier, socketReplier, type IpcTransport, type Replier } from './links.js';
 import { IpcMessage } from './message.js';
+import { PipeFrameReader, pipePath } from './pipe.js';
 
 export type RequestHandler = (request: IpcMessage) => Uint8Array | string | Promise<Uint8Array | string>;
 
 export interface IpcServerOptions extends ChannelOptions {
+  /** 'channel' (shared memory, the default) or 'pipe' (.NET's named pipe: a Unix socket on Linux). */
+  transport?: IpcTransport;
   /** How long a reply may wait for room in a client's channel before that client is dropped (ms, default 5000). */
   sendTimeoutMs?: number;
   /** Answers requests; without one, every request gets an error response. */
@@ -20,7 +27,11 @@ export interface IpcServerOptions extends ChannelOptions {
 export class IpcServer extends EventEmitter implements Disposable, AsyncIterable<IpcMessage> {
   onRequest: RequestHandler | undefined;
   private channel: Channel | undefined;
-  private readonly clients = new Map<number, Channel>();
+  private pipe: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+  private readonly clients = new Map<number, Replier>();
+  /** Resolves once the server accepts clients (at once for channels; after listen() for a pipe). */
+  listening: Promise<void> = Promise.resolve();
   private readonly sendTimeoutMs: number;
 
   constructor(
@@ -34,7 +45,11 @@ export class IpcServer extends EventEmitter implements Disposable, AsyncIterable
 
   /** Creates the server's channel (or takes over one left by a server that is gone) and starts receiving. */
   start(): void {
-    if (this.channel !== undefined) return;
+    if (this.channel !== undefined || this.pipe !== undefined) return;
+    if (this.options.transport === 'pipe') {
+      this.startPipe();
+      return;
+    }
     const ch = Channel.openOrCreate(this.name, this.options);
     ch.tryReceive(); // attach as the reader now: ALREADY_EXISTS if another server runs
     this.channel = ch;
@@ -43,13 +58,63 @@ export class IpcServer extends EventEmitter implements Disposable, AsyncIterable
 
   /** Stops receiving, closes the channels and removes the server's name; clients' sends then fail with PEER_GONE. */
   stop(): void {
+    for (const c of this.clients.values()) c.close();
+    this.clients.clear();
+    const pipe = this.pipe;
+    if (pipe !== undefined) {
+      this.pipe = undefined;
+      for (const s of this.sockets) s.destroy();
+      pipe.close();
+    }
     const ch = this.channel;
     if (ch === undefined) return;
     this.channel = undefined;
-    for (const c of this.clients.values()) c.close();
-    this.clients.clear();
     ch.close();
     Channel.unlink(this.name);
+  }
+
+  private startPipe(): void {
+    const path = pipePath(this.name);
+    // A socket file left by a server that is gone would make listen() fail with EADDRINUSE.
+    if (existsSync(path)) unlinkSync(path);
+    const srv = createServer((socket) => this.acceptPipe(socket));
+    this.pipe = srv;
+    this.listening = new Promise<void>((resolve, reject) => {
+      srv.once('listening', resolve);
+      srv.once('error', reject);
+    });
+    srv.listen(path);
+  }
+
+  private acceptPipe(socket: Socket): void {
+    this.sockets.add(socket);
+    const reader = new PipeFrameReader();
+    const replier = socketReplier(socket);
+    let clientId = 0;
+    socket.on('data', (d: Buffer) => {
+      try {
+        reader.push(d, (rec) => {
+          const f = decodeFrame(rec);
+          if (f === undefined) return;
+          if (f.kind === Kind.Hello) {
+            clientId = f.clientId;
+            this.clients.set(clientId, replier);
+            this.emit('connect', clientId);
+          } else this.dispatch(f);
+        });
+      } catch (e) {
+        socket.destroy();
+        this.emit('error', e);
+      }
+    });
+    socket.on('error', () => {}); // 'close' follows
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      if (clientId !== 0 && this.clients.get(clientId) === replier) {
+        this.clients.delete(clientId);
+        this.emit('disconnect', clientId);
+      }
+    });
   }
 
   /** Ids of the clients that said hello and have not left. */
@@ -84,7 +149,7 @@ export class IpcServer extends EventEmitter implements Disposable, AsyncIterable
         const old = this.clients.get(f.clientId);
         old?.close();
         try {
-          this.clients.set(f.clientId, Channel.open(fromUtf8(f.payload)));
+          this.clients.set(f.clientId, channelReplier(Channel.open(fromUtf8(f.payload)), this.sendTimeoutMs));
           this.emit('connect', f.clientId);
         } catch (e) {
           this.emit('error', new TwinmapError('INVALID_ARGUMENT', `client ${f.clientId}: cannot open its reply channel: ${(e as Error).message}`, { cause: e }));
@@ -123,11 +188,10 @@ export class IpcServer extends EventEmitter implements Disposable, AsyncIterable
   }
 
   private async reply(clientId: number, kind: Kind, correlationId: number, body: Uint8Array): Promise<void> {
-    const ch = this.clients.get(clientId);
-    if (ch === undefined) throw new TwinmapError('NOT_FOUND', `IpcServer ${JSON.stringify(this.name)}: no client ${clientId}`);
-    const frame = encodeFrame(kind, clientId, correlationId, body);
+    const link = this.clients.get(clientId);
+    if (link === undefined) throw new TwinmapError('NOT_FOUND', `IpcServer ${JSON.stringify(this.name)}: no client ${clientId}`);
     try {
-      if (!ch.trySend(frame)) await ch.sendAsync(frame, this.sendTimeoutMs);
+      await link.send(encodeFrame(kind, clientId, correlationId, body));
     } catch (e) {
       if (e instanceof TwinmapError && (e.code === 'PEER_GONE' || e.code === 'TIMEOUT')) this.dropClient(clientId);
       throw e;

@@ -19,7 +19,11 @@ export interface ReadableView {
   getFloat64(byteOffset: number, littleEndian?: boolean): number;
 }
 
-/** The read-only guard: each getter checks the map is open, then reads the mapped page. */
+/**
+ * The read-only guard: each getter forwards to the private DataView. No check on the hot path:
+ * after close the buffer is detached, so the DataView throws, and the catch turns that into
+ * ClosedError.
+ */
 export class ReadOnlyView implements ReadableView {
   readonly #view: DataView;
   readonly #isClosed: () => boolean;
@@ -31,42 +35,81 @@ export class ReadOnlyView implements ReadableView {
     this.#what = what;
   }
 
-  #open(): DataView {
-    if (this.#isClosed()) throw new ClosedError(this.#what);
-    return this.#view;
+  #fail(e: unknown): unknown {
+    return this.#isClosed() ? new ClosedError(this.#what) : e;
   }
 
   get byteLength(): number {
     return this.#isClosed() ? 0 : this.#view.byteLength;
   }
   getInt8(o: number): number {
-    return this.#open().getInt8(o);
+    try {
+      return this.#view.getInt8(o);
+    } catch (e) {
+      throw this.#fail(e);
+    }
   }
   getUint8(o: number): number {
-    return this.#open().getUint8(o);
+    try {
+      return this.#view.getUint8(o);
+    } catch (e) {
+      throw this.#fail(e);
+    }
   }
   getInt16(o: number, le?: boolean): number {
-    return this.#open().getInt16(o, le);
+    try {
+      return this.#view.getInt16(o, le);
+    } catch (e) {
+      throw this.#fail(e);
+    }
   }
   getUint16(o: number, le?: boolean): number {
-    return this.#open().getUint16(o, le);
+    try {
+      return this.#view.getUint16(o, le);
+    } catch (e) {
+      throw this.#fail(e);
+    }
   }
   getInt32(o: number, le?: boolean): number {
-    return this.#open().getInt32(o, le);
+    try {
+      return this.#view.getInt32(o, le);
+    } catch (e) {
+      throw this.#fail(e);
+    }
   }
   getUint32(o: number, le?: boolean): number {
-    return this.#open().getUint32(o, le);
+    try {
+      return this.#view.getUint32(o, le);
+    } catch (e) {
+      throw this.#fail(e);
+    }
   }
   getBigInt64(o: number, le?: boolean): bigint {
-    return this.#open().getBigInt64(o, le);
+    try {
+      return this.#view.getBigInt64(o, le);
+    } catch (e) {
+      throw this.#fail(e);
+    }
   }
   getBigUint64(o: number, le?: boolean): bigint {
-    return this.#open().getBigUint64(o, le);
+    try {
+      return this.#view.getBigUint64(o, le);
+    } catch (e) {
+      throw this.#fail(e);
+    }
   }
   getFloat32(o: number, le?: boolean): number {
-    return this.#open().getFloat32(o, le);
+    try {
+      return this.#view.getFloat32(o, le);
+    } catch (e) {
+      throw this.#fail(e);
+    }
   }
   getFloat64(o: number, le?: boolean): number {
-    return this.#open().getFloat64(o, le);
+    try {
+      return this.#view.getFloat64(o, le);
+    } catch (e) {
+      throw this.#fail(e);
+    }
   }
 }

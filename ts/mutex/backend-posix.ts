@@ -8,6 +8,7 @@
 // read and cleared: a live .NET process sets it when it closes its last handle, or its thread
 // ends, while holding the lock.
 import { endianness } from 'node:os';
+import { isMainThread } from 'node:worker_threads';
 import { BadHeaderError, ClosedError, TwinmapError, fromOsError } from '../errors.js';
 import { native } from '../native.js';
 import type { ParsedName } from '../names.js';
@@ -146,6 +147,7 @@ class PosixMutex implements OsMutex {
 
   lock(timeoutMs: number): Acquired | 'timeout' {
     this.check();
+    if (!isMainThread) return this.lockOnSyncHolder(timeoutMs);
     const off = this.layout.mutexOffset;
     let code;
     try {
@@ -156,6 +158,38 @@ class PosixMutex implements OsMutex {
     }
     if (code === 2) return 'timeout';
     return this.taken(code === 1, this.jsHold);
+  }
+
+  /**
+   * In a worker thread the lock is held by a holder thread even for lock(): terminating a worker
+   * unmaps its memory before its thread dies, so a lock owned by the worker's own thread would
+   * never be marked owner-died and would stay locked for everyone. A holder thread is stopped
+   * first (the lock is then abandoned, as .NET does for a thread that ends holding it).
+   */
+  private lockOnSyncHolder(timeoutMs: number): Acquired | 'timeout' {
+    const h = new native.MutexHolder(this.buffer, this.layout.mutexOffset, timeoutMs, null);
+    const [kind, code, tid, errorCode] = h.wait();
+    if (kind === 'timeout') return 'timeout';
+    if (kind !== 'locked') {
+      throw fromOsError(Object.assign(new Error(`pthread_mutex_timedlock ${errorCode}`), { code: errorCode }), `lock ${this.where}`);
+    }
+    return this.taken(code === 1, this.holderHold(h, tid));
+  }
+
+  private holderHold(h: InstanceType<typeof native.MutexHolder>, tid: number): Hold {
+    const fields = this.fields;
+    return {
+      tid,
+      release() {
+        fields.clearOwner();
+        h.release();
+      },
+      abandon() {
+        fields.abandoned = true;
+        fields.clearOwner();
+        h.release();
+      },
+    };
   }
 
   lockOnThread(timeoutMs: number): PendingLock {
@@ -178,19 +212,7 @@ class PosixMutex implements OsMutex {
           reject(new ClosedError(`named mutex ${this.where}`));
           return;
         }
-        const hold: Hold = {
-          tid,
-          release: () => {
-            this.fields.clearOwner();
-            h.release();
-          },
-          abandon: () => {
-            this.fields.abandoned = true;
-            this.fields.clearOwner();
-            h.release();
-          },
-        };
-        resolve(this.taken(code === 1, hold));
+        resolve(this.taken(code === 1, this.holderHold(h, tid)));
       });
     });
     return {

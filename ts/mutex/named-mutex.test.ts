@@ -2,6 +2,7 @@
 // Both layouts are covered here by reading the bytes; only .NET 10 runs on this machine, so the
 // net11 tests check the layout .NET 11's sources define, not a live .NET 11 process.
 import { closeSync, existsSync, openSync, unlinkSync, writeFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { native } from '../native.js';
 import type { NativeMapping } from '../native-types.js';
@@ -9,6 +10,7 @@ import { parseName } from '../names.js';
 import { sharedMemoryPath } from './dotnet-shm.js';
 import { type MutexLayoutName, layoutFor } from './layout.js';
 import { NamedMutex } from './named-mutex.js';
+import { TwinmapError } from '../errors.js';
 
 const { LOCK_SH } = native.flockOps;
 const opened: NamedMutex[] = [];
@@ -330,6 +332,39 @@ describe('bad mutex files (another process holds them open, so they are not stal
     bytes[1] = 1;
     plant(name, bytes);
     expect(() => NamedMutex.openOrCreate(name)).toThrow(/pthread mutex at offset 8 has kind 0xeeeeeeee, not the robust process-shared recursive kind/);
+  });
+
+  it('any bytes a peer leaves in a live file give a NamedMutex or a typed error, never a crash', () => {
+    const name = unique('fuzz');
+    const valid = new Uint8Array(4096);
+    valid[1] = 1;
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 200 }),
+          // mostly a valid-looking header, so the checks after it are reached too
+          fc.tuple(fc.uint8Array({ minLength: 1, maxLength: 120 }), fc.nat(4096)).map(([junk, size]) => {
+            const b = valid.slice(0, Math.max(size, 2));
+            if (b.length > 8) b.set(junk.subarray(0, b.length - 8), 8);
+            return b;
+          }),
+        ),
+        (bytes) => {
+          const planted = plant(name, bytes);
+          try {
+            const m = NamedMutex.openOrCreate(name);
+            m.close(); // only a file that passes every check opens; we never lock garbage
+          } catch (e) {
+            expect(e).toBeInstanceOf(TwinmapError);
+            expect((e as TwinmapError).code).toBe('BAD_HEADER');
+          } finally {
+            planted.close();
+            raws.splice(raws.indexOf(planted), 1);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('a stale file (nobody holds it) is re-initialised by openOrCreate and removed by open', () => {

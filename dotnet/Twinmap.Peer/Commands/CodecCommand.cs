@@ -13,6 +13,7 @@ namespace Twinmap.Peer.Commands;
 ///   codec file=P type=T mode=encode json=H  → encodes the records (hex of a JSON array) into the map
 ///   codec file=P mode=write-struct json=H   → TestData via MemoryMappedViewAccessor.Write&lt;T&gt;, as seed 003 does
 ///   codec file=P mode=read-struct           → TestData via MemoryMappedViewAccessor.Read&lt;T&gt;
+/// With map=NAME instead of file=P, the map is twinmap's named SharedMap (SharedMap.Open).
 /// A record that fails to decode is reported as an 'error' event with its field path and offset.
 /// </summary>
 public sealed class CodecCommand : IPeerCommand
@@ -21,11 +22,12 @@ public sealed class CodecCommand : IPeerCommand
 
     public int Run(PeerArgs args, PeerIO io)
     {
-        string file = args.Get("file");
         string mode = args.Get("mode");
         string type = args.Get("type", "TestData");
-        using var map = MemoryMappedFile.CreateFromFile(file, FileMode.Open, null, 0, MemoryMappedFileAccess.ReadWrite);
-        using var accessor = map.CreateViewAccessor();
+        using var named = args.Has("map") ? SharedMap.Open(args.Get("map")) : null;
+        using var file = named is null ? MemoryMappedFile.CreateFromFile(args.Get("file"), FileMode.Open, null, 0, MemoryMappedFileAccess.ReadWrite) : null;
+        using var ownAccessor = file?.CreateViewAccessor();
+        var accessor = named?.Accessor ?? ownAccessor!;
         switch (mode)
         {
             case "decode":

@@ -11,9 +11,12 @@ public sealed class IpcServerCommand : IPeerCommand
 {
     public string Name => "ipc-server";
 
+    /// <summary>transport=pipe selects the named-pipe transport; the default is channels.</summary>
+    public static IpcTransport Transport(PeerArgs args) => args.Get("transport", "channel") == "pipe" ? IpcTransport.NamedPipe : IpcTransport.Channel;
+
     public int Run(PeerArgs args, PeerIO io)
     {
-        using var server = new IpcServer(args.Get("name"), new IpcOptions { Capacity = args.GetInt("capacity", 1 << 20) });
+        using var server = new IpcServer(args.Get("name"), new IpcOptions { Capacity = args.GetInt("capacity", 1 << 20), Transport = Transport(args) });
         long received = 0;
         server.Received += (_, e) =>
         {
@@ -45,7 +48,7 @@ public sealed class IpcClientCommand : IPeerCommand
 
     private static async Task<int> RunAsync(PeerArgs args, PeerIO io)
     {
-        using var client = IpcClient.Connect(args.Get("name"));
+        using var client = IpcClient.Connect(args.Get("name"), new IpcOptions { Transport = IpcServerCommand.Transport(args) });
         int count = args.GetInt("count");
         int concurrency = args.GetInt("concurrency", 16);
         io.Emit("ready", new { clientId = client.ClientId });

@@ -234,6 +234,12 @@ public partial struct WriterSlot
     /// <summary>Decodes one WriterSlot and says how many bytes it took.</summary>
     public static WriterSlot Decode(ReadOnlySpan<byte> source, out int bytesRead)
     {
+        // Blittable and little-endian like the wire: the bytes are the struct.
+        if (BitConverter.IsLittleEndian && source.Length >= SIZE)
+        {
+            bytesRead = SIZE;
+            return MemoryMarshal.Read<WriterSlot>(source);
+        }
         var r = new FormatReader(source);
         try
         {
@@ -258,6 +264,11 @@ public partial struct WriterSlot
     /// <summary>Encodes into <paramref name="destination"/> without allocating; returns the bytes written.</summary>
     public readonly int EncodeInto(Span<byte> destination)
     {
+        if (BitConverter.IsLittleEndian && destination.Length >= SIZE)
+        {
+            MemoryMarshal.Write(destination, in this);
+            return SIZE;
+        }
         int n = EncodedSize();
         if (destination.Length < n) throw new EncodeException("WriterSlot", $"needs {n} bytes, the buffer has {destination.Length}");
         var w = new FormatWriter(destination[..n]);

@@ -268,6 +268,12 @@ public partial struct Coord
     /// <summary>Decodes one Coord and says how many bytes it took.</summary>
     public static Coord Decode(ReadOnlySpan<byte> source, out int bytesRead)
     {
+        // Blittable and little-endian like the wire: the bytes are the struct.
+        if (BitConverter.IsLittleEndian && source.Length >= SIZE)
+        {
+            bytesRead = SIZE;
+            return MemoryMarshal.Read<Coord>(source);
+        }
         var r = new FormatReader(source);
         try
         {
@@ -292,6 +298,11 @@ public partial struct Coord
     /// <summary>Encodes into <paramref name="destination"/> without allocating; returns the bytes written.</summary>
     public readonly int EncodeInto(Span<byte> destination)
     {
+        if (BitConverter.IsLittleEndian && destination.Length >= SIZE)
+        {
+            MemoryMarshal.Write(destination, in this);
+            return SIZE;
+        }
         int n = EncodedSize();
         if (destination.Length < n) throw new EncodeException("Coord", $"needs {n} bytes, the buffer has {destination.Length}");
         var w = new FormatWriter(destination[..n]);

@@ -26,6 +26,12 @@ public partial struct MyDataStructure
     /// <summary>Decodes one MyDataStructure and says how many bytes it took.</summary>
     public static MyDataStructure Decode(ReadOnlySpan<byte> source, out int bytesRead)
     {
+        // Blittable and little-endian like the wire: the bytes are the struct.
+        if (BitConverter.IsLittleEndian && source.Length >= SIZE)
+        {
+            bytesRead = SIZE;
+            return MemoryMarshal.Read<MyDataStructure>(source);
+        }
         var r = new FormatReader(source);
         try
         {
@@ -50,6 +56,11 @@ public partial struct MyDataStructure
     /// <summary>Encodes into <paramref name="destination"/> without allocating; returns the bytes written.</summary>
     public readonly int EncodeInto(Span<byte> destination)
     {
+        if (BitConverter.IsLittleEndian && destination.Length >= SIZE)
+        {
+            MemoryMarshal.Write(destination, in this);
+            return SIZE;
+        }
         int n = EncodedSize();
         if (destination.Length < n) throw new EncodeException("MyDataStructure", $"needs {n} bytes, the buffer has {destination.Length}");
         var w = new FormatWriter(destination[..n]);

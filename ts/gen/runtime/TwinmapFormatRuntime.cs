@@ -181,6 +181,7 @@ public ref struct FormatReader
 /// <summary>Writes fields in order into a span; the caller has sized it first.</summary>
 public ref struct FormatWriter
 {
+    private static readonly UTF8Encoding StrictUtf8 = new(false, true);
     private readonly Span<byte> _target;
     private int _pos;
 
@@ -256,7 +257,7 @@ public ref struct FormatWriter
         }
         try
         {
-            return new UTF8Encoding(false, true).GetByteCount(v);
+            return StrictUtf8.GetByteCount(v);
         }
         catch (EncoderFallbackException)
         {

@@ -1,0 +1,140 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+using Twinmap.Formats;
+
+namespace Twinmap.Peer.Commands;
+
+/// <summary>
+/// Codec rates for bench/codec.ts: decode and encode of TestData and ImageData with the generated
+/// C# codecs, MemoryMarshal (TestData is blittable) and hand-written BinaryPrimitives code.
+///   codec-bench records=N rounds=R → one {event: "rate", record, op, impl, recordsPerSec} per line
+/// </summary>
+public sealed class CodecBenchCommand : IPeerCommand
+{
+    public string Name => "codec-bench";
+
+    private static long _sink;
+
+    public int Run(PeerArgs args, PeerIO io)
+    {
+        int records = args.GetInt("records", 1_000_000);
+        int rounds = args.GetInt("rounds", 5);
+        void Rate(string record, string op, string impl, int n, Action body)
+        {
+            double best = double.MaxValue;
+            for (int r = 0; r < rounds; r++)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                body();
+                best = Math.Min(best, Stopwatch.GetElapsedTime(t0).TotalSeconds);
+            }
+            io.Emit("rate", new { record, op, impl, recordsPerSec = n / best });
+        }
+
+        var td = new byte[records * TestData.SIZE];
+        for (int i = 0; i < records; i++)
+        {
+            var v = new TestData { Id = i, Age = i & 127 };
+            for (int k = 0; k < 10; k++) v.Scores[k] = k + i;
+            v.EncodeInto(td.AsSpan(i * TestData.SIZE));
+        }
+        Rate("TestData", "decode", "twinmap C# Decode", records, () =>
+        {
+            long s = 0;
+            for (int i = 0; i < records; i++) s += TestData.Decode(td.AsSpan(i * TestData.SIZE)).Age;
+            _sink += s;
+        });
+        Rate("TestData", "decode", "MemoryMarshal.Read<TestData>", records, () =>
+        {
+            long s = 0;
+            for (int i = 0; i < records; i++) s += MemoryMarshal.Read<TestData>(td.AsSpan(i * TestData.SIZE)).Age;
+            _sink += s;
+        });
+        Rate("TestData", "decode", "hand-written BinaryPrimitives", records, () =>
+        {
+            long s = 0;
+            for (int i = 0; i < records; i++)
+            {
+                var b = td.AsSpan(i * 48, 48);
+                var scores = new int[10];
+                for (int k = 0; k < 10; k++) scores[k] = BinaryPrimitives.ReadInt32LittleEndian(b[(8 + 4 * k)..]);
+                s += BinaryPrimitives.ReadInt32LittleEndian(b) + BinaryPrimitives.ReadInt32LittleEndian(b[4..]) + scores[9];
+            }
+            _sink += s;
+        });
+        var sample = new TestData { Id = 1, Age = 2 };
+        var outTd = new byte[records * 48];
+        Rate("TestData", "encode", "twinmap C# EncodeInto", records, () =>
+        {
+            for (int i = 0; i < records; i++) sample.EncodeInto(outTd.AsSpan(i * 48));
+        });
+        Rate("TestData", "encode", "MemoryMarshal.Write<TestData>", records, () =>
+        {
+            for (int i = 0; i < records; i++) MemoryMarshal.Write(outTd.AsSpan(i * 48), in sample);
+        });
+        int[] plainScores = new int[10];
+        Rate("TestData", "encode", "hand-written BinaryPrimitives", records, () =>
+        {
+            for (int i = 0; i < records; i++)
+            {
+                var b = outTd.AsSpan(i * 48, 48);
+                BinaryPrimitives.WriteInt32LittleEndian(b, 1);
+                BinaryPrimitives.WriteInt32LittleEndian(b[4..], 2);
+                for (int k = 0; k < 10; k++) BinaryPrimitives.WriteInt32LittleEndian(b[(8 + 4 * k)..], plainScores[k]);
+            }
+        });
+
+        int n = Math.Max(1000, records >> 3);
+        var image = new ImageData { Path = @"C:\Users\ada\Pictures\img_0001.png", Image = Enumerable.Range(0, 256).Select(i => (byte)(i * 7)).ToArray() };
+        var one = image.Encode();
+        var img = new byte[n * one.Length];
+        for (int i = 0; i < n; i++) one.CopyTo(img, i * one.Length);
+        Rate("ImageData", "decode", "twinmap C# Decode", n, () =>
+        {
+            long s = 0;
+            int off = 0;
+            for (int i = 0; i < n; i++)
+            {
+                s += ImageData.Decode(img.AsSpan(off), out int read).Image.Length;
+                off += read;
+            }
+            _sink += s;
+        });
+        Rate("ImageData", "decode", "hand-written BinaryPrimitives", n, () =>
+        {
+            long s = 0;
+            int off = 0;
+            for (int i = 0; i < n; i++)
+            {
+                int lp = BinaryPrimitives.ReadInt32LittleEndian(img.AsSpan(off));
+                string path = Encoding.UTF8.GetString(img, off + 4, lp);
+                int li = BinaryPrimitives.ReadInt32LittleEndian(img.AsSpan(off + 4 + lp));
+                byte[] data = img.AsSpan(off + 8 + lp, li).ToArray();
+                off += 8 + lp + li;
+                s += data.Length + path.Length;
+            }
+            _sink += s;
+        });
+        var imgOut = new byte[img.Length];
+        Rate("ImageData", "encode", "twinmap C# EncodeInto", n, () =>
+        {
+            int off = 0;
+            for (int i = 0; i < n; i++) off += image.EncodeInto(imgOut.AsSpan(off));
+        });
+        Rate("ImageData", "encode", "hand-written BinaryPrimitives", n, () =>
+        {
+            int off = 0;
+            for (int i = 0; i < n; i++)
+            {
+                int lp = Encoding.UTF8.GetBytes(image.Path, imgOut.AsSpan(off + 4));
+                BinaryPrimitives.WriteInt32LittleEndian(imgOut.AsSpan(off), lp);
+                BinaryPrimitives.WriteInt32LittleEndian(imgOut.AsSpan(off + 4 + lp), image.Image.Length);
+                image.Image.CopyTo(imgOut.AsSpan(off + 8 + lp));
+                off += 8 + lp + image.Image.Length;
+            }
+        });
+        return _sink == 42 ? 1 : 0;
+    }
+}

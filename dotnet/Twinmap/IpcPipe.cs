@@ -1,0 +1,68 @@
+using System.Buffers.Binary;
+
+namespace Twinmap;
+
+/// <summary>How an <see cref="IpcServer"/> and its clients move messages.</summary>
+public enum IpcTransport
+{
+    /// <summary>twinmap channels in shared memory (the default).</summary>
+    Channel,
+
+    /// <summary>A named pipe (on Linux: a Unix socket at &lt;temp&gt;/CoreFxPipe_&lt;name&gt;), one connection per client.</summary>
+    NamedPipe,
+}
+
+/// <summary>
+/// Record frames on a pipe (record_frame.ksy): [length u4][kind u4 = 1][message][zero padding to
+/// 8 bytes], the same framing as a channel's ring and as ts/ipc/pipe.ts.
+/// </summary>
+internal static class IpcPipe
+{
+    public const int MaxMessage = 256 * 1024 * 1024;
+
+    public static async Task WriteAsync(Stream stream, byte[] message, SemaphoreSlim gate, CancellationToken token)
+    {
+        int size = (8 + message.Length + 7) & ~7;
+        var frame = new byte[size];
+        BinaryPrimitives.WriteUInt32LittleEndian(frame, (uint)message.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(4), 1);
+        message.CopyTo(frame, 8);
+        await gate.WaitAsync(token).ConfigureAwait(false);
+        try
+        {
+            await stream.WriteAsync(frame, token).ConfigureAwait(false);
+            await stream.FlushAsync(token).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>The next message, or null at the end of the stream; BAD_HEADER for a frame no twinmap side writes.</summary>
+    public static async Task<byte[]?> ReadAsync(Stream stream, CancellationToken token)
+    {
+        var head = new byte[8];
+        if (!await ReadExactly(stream, head, token).ConfigureAwait(false)) return null;
+        uint length = BinaryPrimitives.ReadUInt32LittleEndian(head);
+        uint kind = BinaryPrimitives.ReadUInt32LittleEndian(head.AsSpan(4));
+        if (kind != 1 || length > MaxMessage)
+            throw new BadHeaderException($"pipe frame: kind {kind}, length {length} (expected kind 1 and at most {MaxMessage} bytes)");
+        int padded = ((8 + (int)length + 7) & ~7) - 8;
+        var body = new byte[padded];
+        if (!await ReadExactly(stream, body, token).ConfigureAwait(false)) return null;
+        return padded == length ? body : body[..(int)length];
+    }
+
+    private static async Task<bool> ReadExactly(Stream stream, byte[] buf, CancellationToken token)
+    {
+        int got = 0;
+        while (got < buf.Length)
+        {
+            int n = await stream.ReadAsync(buf.AsMemory(got), token).ConfigureAwait(false);
+            if (n == 0) return false;
+            got += n;
+        }
+        return true;
+    }
+}

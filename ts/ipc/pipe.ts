@@ -1,0 +1,64 @@
+// The named-pipe transport for IpcServer/IpcClient: what .NET's NamedPipeServerStream is on
+// Linux (a Unix socket at <temp dir>/CoreFxPipe_<name>), reached from Node with `net`. Each IPC
+// message (ipc_message.ksy) travels in a record frame (record_frame.ksy): [length u4][kind u4 = 1]
+// [message][zero padding to 8 bytes], the same framing as in a channel's ring.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Socket } from 'node:net';
+import { TwinmapError } from '../errors.js';
+import { parseName } from '../names.js';
+
+/** The socket path .NET uses for a pipe named `name` on Linux/macOS (Path.GetTempPath() + "CoreFxPipe_" + name). */
+export function pipePath(name: string): string {
+  return join(tmpdir(), `CoreFxPipe_${parseName(name).base}`);
+}
+
+/** The largest message either side accepts on a pipe (a peer's garbage length is refused, not allocated). */
+export const MAX_PIPE_MESSAGE = 256 * 1024 * 1024;
+
+export function encodePipeFrame(message: Uint8Array): Buffer {
+  const padded = (8 + message.length + 7) & ~7;
+  const out = Buffer.alloc(padded);
+  out.writeUInt32LE(message.length, 0);
+  out.writeUInt32LE(1, 4);
+  out.set(message, 8);
+  return out;
+}
+
+/** Cuts a byte stream into record frames; throws BAD_HEADER on a frame no twinmap side writes. */
+export class PipeFrameReader {
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+
+  push(data: Buffer, onMessage: (message: Uint8Array) => void): void {
+    this.chunks.push(data);
+    this.buffered += data.length;
+    for (;;) {
+      if (this.buffered < 8) return;
+      const head = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
+      this.chunks = [head];
+      const length = head.readUInt32LE(0);
+      const kind = head.readUInt32LE(4);
+      if (kind !== 1 || length > MAX_PIPE_MESSAGE) {
+        throw new TwinmapError('BAD_HEADER', `pipe frame: kind ${kind}, length ${length} (expected kind 1 and at most ${MAX_PIPE_MESSAGE} bytes)`);
+      }
+      const size = (8 + length + 7) & ~7;
+      if (this.buffered < size) return;
+      onMessage(head.subarray(8, 8 + length));
+      const rest = head.subarray(size);
+      this.chunks = rest.length > 0 ? [rest] : [];
+      this.buffered -= size;
+    }
+  }
+}
+
+/** Writes a frame; resolves when the socket has taken it (waits for 'drain' under back-pressure). */
+export function writeFrame(socket: Socket, message: Uint8Array): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (socket.destroyed) {
+      reject(new TwinmapError('PEER_GONE', 'the pipe is closed'));
+      return;
+    }
+    socket.write(encodePipeFrame(message), (err) => (err ? reject(new TwinmapError('PEER_GONE', `the pipe is closed: ${err.message}`, { cause: err })) : resolve()));
+  });
+}
