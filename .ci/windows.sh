@@ -13,7 +13,7 @@ step() { echo "--- windows: $1 ($(( $(date +%s) - start ))s)"; }
 
 NODE_WIN_VERSION=22.22.2
 NODE_WIN_SHA256=ae1a50511be58e987483fdbc12125407443926d2d394669ade2352776e920dd3 # bin/node.exe
-CACHE=${TWINMAP_WIN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/twinmap-win}
+CACHE=${TWINMAP_WIN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/twinmap-win} # node.exe, shared by checkouts
 NODE_DIR="$CACHE/node-$NODE_WIN_VERSION"
 NODE_EXE="$NODE_DIR/node.exe"
 
@@ -58,7 +58,9 @@ if [ "$(cat "$PEER_DIR/.source-hash" 2>/dev/null)" != "$peer_hash" ]; then
 fi
 
 step "wine prefix"
-export WINEPREFIX="$CACHE/prefix" WINEDEBUG=-all
+# One prefix per checkout: its wineserver holds every Windows process and named object, and
+# `wineserver -k` below must not end another checkout's run.
+export WINEPREFIX="$PWD/build-win32/wine-prefix" WINEDEBUG=-all
 unset DISPLAY
 # One wineserver per prefix holds every Windows process and named object: stop it on any exit.
 trap 'wineserver -k 2>/dev/null || true' EXIT

@@ -1,8 +1,9 @@
 // Windows node.exe <-> the .NET Peer as a Windows program (net10.0, win-x64, .NET 10.0.x runtime
 // pack from NuGet), both under Wine. The Peer uses the BCL as unmodified .NET apps do:
-// MemoryMappedFile.CreateNew/OpenExisting by name, new Mutex(false, name).
+// MemoryMappedFile.CreateNew/OpenExisting by name, new Mutex(false, name), EventWaitHandle.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { NamedEvent } from '../ts/event/named-event.js';
 import { SharedMap } from '../ts/map/shared-map.js';
 import { NamedMutex } from '../ts/mutex/named-mutex.js';
 import { Child, startPeer, uniqueName } from './helpers.js';
@@ -115,5 +116,34 @@ describe('Windows Node <-> Windows .NET 10: mutual exclusion', () => {
     assert.equal(done['abandoned'], 0);
     assert.equal(await peer.exited, 0);
     assert.equal(dv.getInt32(0, true), 2 * n);
+  });
+});
+
+describe('Windows Node NamedEvent <-> .NET 10 EventWaitHandle (the BCL, as seed 004 uses it)', () => {
+  it('.NET creates an auto-reset EventWaitHandle and waits; Node opens it and sets it once', async () => {
+    const name = uniqueName('bcl-ev');
+    const peer = startPeer('bcl-event', { name, create: 1, action: 'wait', timeout: 20_000 });
+    assert.equal((await peer.next('opened', 60_000))['createdNew'], true);
+    using ev = NamedEvent.open(name);
+    assert.equal(ev.autoReset, true, 'the kind comes from the object .NET made');
+    peer.send('go');
+    await new Promise((r) => setTimeout(r, 100));
+    ev.set();
+    assert.equal((await peer.next('woke', 30_000))['signaled'], true);
+    assert.equal(ev.isSet, false, 'auto-reset: the .NET wait consumed the signal');
+    assert.equal(await peer.exited, 0);
+  });
+
+  it('Node creates a manual-reset NamedEvent; .NET opens it (EventWaitHandle.OpenExisting) and sets it', async () => {
+    const name = uniqueName('bcl-ev');
+    using ev = NamedEvent.create(name, { autoReset: false });
+    const peer = startPeer('bcl-event', { name, action: 'set' });
+    await peer.next('opened', 60_000);
+    const woken = ev.waitAsync(20_000);
+    peer.send('go');
+    await peer.next('set');
+    assert.equal(await woken, true);
+    assert.equal(ev.isSet, true, 'manual-reset stays set');
+    assert.equal(await peer.exited, 0);
   });
 });
