@@ -69,7 +69,7 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
   private slot = -1; // writer slot, claimed on first send
   private reader = false; // attached as the reader
   private tail = 0; // the reader's position (mirror of the shared tail)
-  private pendingTail = -1; // where tail goes once the current view is released
+  private pendingTail: number | undefined; // where tail goes once the current view is released (any int32: positions wrap)
   private readonly waiters = new Map<number, NativeFutexWaiter[]>();
   private readonly busyWaiters = new Set<NativeFutexWaiter>();
   private pumping = false;
@@ -436,9 +436,9 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
 
   /** Releases the record handed out as a view (if any): tail moves past it. */
   private releaseView(): void {
-    if (this.pendingTail >= 0) {
+    if (this.pendingTail !== undefined) {
       this.advanceTail(this.pendingTail);
-      this.pendingTail = -1;
+      this.pendingTail = undefined;
     }
   }
 
