@@ -6,6 +6,7 @@ import { NamedMutex } from '../mutex/named-mutex.js';
 import { SharedMap } from '../map/shared-map.js';
 import { TestData, TestDataView } from '../formats/test_data.js';
 import { DotnetPeer, ensurePeer } from './dotnet-peer.js';
+import { channelDemo } from './channel-part.js';
 
 const ROUNDS = 10_000;
 const COUNTER_OFFSET = 48; // right after the 48-byte TestData
@@ -87,8 +88,9 @@ async function main(): Promise<number> {
     const exact = total === 2 * ROUNDS;
     console.log(`  counter = ${fmt(total)} (expected ${fmt(2 * ROUNDS)}) ${exact ? '✓ no increment lost' : '✗'}`);
     console.log('');
-    console.log(agree && exact ? bold('Done.') + ' Next: `npm test` runs every check both ways; README.md shows the APIs.' : 'The demo found a problem (see above).');
-    return agree && exact ? 0 : 1;
+    const typed = await channelDemo(dll, { node, dotnet, dim });
+    console.log(agree && exact && typed ? bold('Done.') + ' Next: `npm test` runs every check both ways; README.md shows the APIs.' : 'The demo found a problem (see above).');
+    return agree && exact && typed ? 0 : 1;
   } finally {
     await peer?.kill();
     map.unlink(); // a POSIX named map lives until unlinked
