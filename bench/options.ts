@@ -20,7 +20,7 @@ export interface Options {
   build: boolean;
 }
 
-export const USAGE = `usage: npm run bench -- [options]
+export const USAGE = `usage: npm run bench -- [options]   (or: twinmap bench [options])
   --quick               short run (about a minute): 1 run, 10,000 round trips, 200 ms per size
   --cases a,b           ${ALL_CASES.join(',')} (default: all)
   --transports a,b      pair ids to run, e.g. pipe,uds (default: all that exist; the floor always runs)
@@ -28,8 +28,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --runs N              repetitions; every figure is the median of the runs (default 3)
   --duration MS         time per one-way throughput case (default 1000)
   --round-trips N       64-byte round trips per latency case (default 100000)
-  --max-seconds S       stop a latency case early after S seconds, with fewer round trips (default 20)
-  --idle MS             window for idle CPU (default 3000)
+  --max-seconds S       stop a latency case early after S seconds, with fewer round trips (default 10)
+  --idle MS             window for idle CPU (default 2000)
   --out DIR             where the JSON, SVG and table go (default bench-results)
   --no-pin              do not pin the two sides to CPUs 0 and 1
   --no-build            do not rebuild the .NET Peer first`;
@@ -44,8 +44,8 @@ export function parseOptions(argv: string[]): Options {
     runs: quick ? 1 : 3,
     durationMs: quick ? 200 : 1000,
     roundTrips: quick ? 10_000 : 100_000,
-    maxCaseSeconds: quick ? 5 : 20,
-    idleMs: quick ? 1000 : 3000,
+    maxCaseSeconds: quick ? 5 : 10,
+    idleMs: quick ? 1000 : 2000,
     outDir: 'bench-results',
     pin: true,
     build: true,

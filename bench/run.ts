@@ -102,7 +102,9 @@ async function measurePair(spec: PairSpec, o: Options, cpus: [number, number] | 
     }
     if (o.cases.has('idle')) {
       await pair.client.ask({ op: 'idle-begin' });
-      await sleep(200); // let the wait settle (a spinning phase ends, timers fire)
+      // Let the wait settle first: a spinning phase ends, and .NET finishes its background
+      // tier-1 JIT of what the throughput cases ran (otherwise counted as idle CPU).
+      await sleep(o.quick ? 300 : 1000);
       const c0 = pair.client.cpuNs();
       const s0 = pair.server.cpuNs();
       const w0 = process.hrtime.bigint();

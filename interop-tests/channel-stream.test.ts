@@ -22,7 +22,7 @@ afterEach(() => {
 });
 
 function rate(what: string, count: number, bytes: number, ms: number): void {
-  console.log(`${what}: ${count} records, ${(bytes / 1e6).toFixed(1)} MB in ${ms.toFixed(0)} ms = ${((count / ms) * 1000 / 1e6).toFixed(2)} M records/s, ${(bytes / 1e3 / ms).toFixed(2)} GB/s`);
+  console.log(`${what}: ${count} records, ${(bytes / 1e6).toFixed(1)} MB in ${ms.toFixed(0)} ms = ${((count / ms) * 1000 / 1e6).toFixed(2)} M records/s, ${(bytes / 1e3 / ms).toFixed(1)} MB/s`);
 }
 
 describe('channel streams, Node <-> .NET', () => {

@@ -1,12 +1,15 @@
 // Issue 2, test 1: named maps, Node <-> .NET 10 (the Peer). On Linux the BCL refuses named
 // maps, so the Peer opens a *name* with Twinmap.SharedMap (the same /dev/shm/<base> object), and
 // an unmodified .NET app reaches it with MemoryMappedFile.CreateFromFile("/dev/shm/<base>"),
-// which the BCL-only test below proves.
+// which the BCL-only test below proves. The race test: 4 Node processes + 2 Peers.
+import { execa } from 'execa';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SharedMap } from '../ts/map/shared-map.js';
 import { hex, uniqueMapName } from './map-helpers.js';
-import { Peer } from './peer.js';
+import { buildDist } from './mutex-helpers.js';
+import { Peer, repoRoot } from './peer.js';
 
 describe('named maps, Node <-> .NET 10', () => {
   it('Node creates a named map and writes; the Peer opens it by name and reads the bytes', async () => {
@@ -52,5 +55,31 @@ describe('named maps, Node <-> .NET 10', () => {
     expect(viaFile.find((e) => e.event === 'read')).toMatchObject({ hex: '01020304', size: 4096 });
     const viaName = await Peer.run('map-read', { name: n.name, length: 4, bcl: 1 });
     expect(viaName[0]).toMatchObject({ event: 'error', type: 'PlatformNotSupportedException' });
+  });
+});
+
+describe('openOrCreate races, Node and .NET 10', () => {
+  it('4 Node processes and 2 Peers call openOrCreate on one name at the same instant: exactly one creates it, all share it', async () => {
+    using n = uniqueMapName('race');
+    await buildDist();
+    const at = Date.now() + 4000; // every process is up by then and spins until this instant
+    const lib = join(repoRoot, 'dist', 'ts', 'index.js');
+    const script = `import { SharedMap } from ${JSON.stringify(lib)};
+      const [name, at, index] = process.argv.slice(1);
+      while (Date.now() < Number(at));
+      const map = SharedMap.openOrCreate(name, { size: 4096 });
+      map.bytes[Number(index)] = 1;
+      console.log(JSON.stringify({ createdNew: map.createdNew, size: map.size }));
+      map.close();`;
+    const nodes = [0, 1, 2, 3].map((i) => execa('node', ['--input-type=module', '-e', script, n.name, String(at), String(i)]));
+    const peers = [4, 5].map((i) => Peer.run('map-write', { name: n.name, create: 'any', size: 4096, offset: i, data: '01', at }));
+    const nodeResults = (await Promise.all(nodes)).map((r) => JSON.parse(r.stdout) as { createdNew: boolean; size: number });
+    const peerResults = (await Promise.all(peers)).map((events) => events.find((e) => e.event === 'written')!);
+    const created = [...nodeResults.map((r) => r.createdNew), ...peerResults.map((e) => e['createdNew'])];
+    expect(created.filter((c) => c === true)).toHaveLength(1);
+    expect(created.filter((c) => c === false)).toHaveLength(5);
+    expect(nodeResults.every((r) => r.size === 4096)).toBe(true);
+    using map = SharedMap.open(n.name);
+    expect([...map.bytes.subarray(0, 6)]).toEqual([1, 1, 1, 1, 1, 1]);
   });
 });

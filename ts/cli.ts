@@ -12,7 +12,7 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   gen: {
     summary: 'generate TypeScript and C# codecs from .ksy specs',
-    usage: 'twinmap gen <spec.ksy...> [--ts <dir>] [--cs <dir>] [--namespace <N>] [-I <include dir>]',
+    usage: 'twinmap gen <spec.ksy...> [--ts <dir>] [--cs <dir>] [--namespace <N>] [-I <include dir>] [--check]',
     async run(args) {
       const { values, positionals } = parseArgs({
         args,
@@ -50,6 +50,23 @@ const COMMANDS: Record<string, Command> = {
       }
       for (const path of await generate(positionals, options)) console.log(path);
       return 0;
+    },
+  },
+  bench: {
+    summary: 'measure latency, throughput, idle CPU and memory next to the machine floor and sockets (README: Benchmarks)',
+    usage: 'twinmap bench [--quick] [--cases a,b] [--transports a,b] [--sizes a,b] [--runs N] [--duration MS] (--help: all)',
+    async run(args) {
+      // The bench lives in the repository (bench/), compiled to dist/bench/ by `npm run bench`.
+      const { spawnSync } = await import('node:child_process');
+      const { existsSync } = await import('node:fs');
+      const { fileURLToPath } = await import('node:url');
+      const root = fileURLToPath(new URL('../../', import.meta.url));
+      const runJs = `${root}dist/bench/run.js`;
+      if (!existsSync(runJs)) {
+        const tsc = spawnSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', `${root}bench/tsconfig.json`], { stdio: 'inherit' });
+        if (tsc.status !== 0) throw new UsageError(`could not compile the bench (${root}bench); run \`npm run bench\` from the repository`);
+      }
+      return spawnSync(process.execPath, [runJs, ...args], { stdio: 'inherit' }).status ?? 1;
     },
   },
 };

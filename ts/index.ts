@@ -16,3 +16,13 @@ export { IpcServer, type IpcServerOptions, type RequestHandler } from './ipc/ser
 export { IpcClient, type IpcClientOptions } from './ipc/client.js';
 export type { IpcTransport } from './ipc/links.js';
 export { IpcMessage } from './ipc/message.js';
+
+// formats: the generator behind `twinmap gen`, and the codecs generated from formats/ for the
+// seed records (their DecodeError/EncodeError come from the generated runtime file)
+export { generate, generateFiles, kaitaiCompile, SpecError, type GenerateOptions, type GeneratedFile } from './gen/index.js';
+export { DecodeError, EncodeError } from './formats/twinmap-runtime.js';
+export { TestData, TestDataView } from './formats/test_data.js';
+export { MyDataStructure, MyDataStructureView } from './formats/my_data_structure.js';
+export { ImageData } from './formats/image_data.js';
+export { HikingDatabase, Hike, Coord, CoordView } from './formats/hiking_database.js';
+export { JsonRecord } from './formats/json_record.js';

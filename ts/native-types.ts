@@ -70,8 +70,8 @@ export interface NativeAddon {
 export type FutexWaitResult = 'woken' | 'timeout' | 'changed';
 
 export interface NativeFutexWaiter {
-  /** One wait at a time; `callback` runs on the JS thread when it ends. */
-  wait(expected: number, timeoutMs: number, callback: (result: FutexWaitResult | 'cancelled' | 'fault') => void): void;
+  /** One wait at a time; `callback` runs on the JS thread when it ends. The thread first re-reads the word for `spinMicros` (default 0). */
+  wait(expected: number, timeoutMs: number, callback: (result: FutexWaitResult | 'cancelled' | 'fault') => void, spinMicros?: number): void;
   /** Ends the pending wait with "cancelled". */
   cancel(): void;
   /** Cancels, stops the thread, releases the buffer. Idempotent. */

@@ -67,6 +67,10 @@ public sealed unsafe class Channel : IDisposable
     private volatile bool _closed;
     private int _busy; // async waits still touching the mapping
     private CancellationTokenSource? _pump;
+    // Adaptive spinning: spins that keep missing (the peer is slow, or shares our core on a busy
+    // machine, where spinning only delays it) are skipped for a while.
+    private int _spinMisses;
+    private int _spinSkip;
 
     public string Name { get; }
 
@@ -165,6 +169,28 @@ public sealed unsafe class Channel : IDisposable
         if (_closed) throw new TwinmapException(TwinmapErrorCode.Closed, $"channel \"{Name}\" is closed");
     }
 
+    /// <summary>How long the next wait may spin (Stopwatch ticks): 0 while recent spins kept missing.</summary>
+    private long SpinBudget()
+    {
+        if (_spinTicks == 0) return 0;
+        if (_spinSkip > 0)
+        {
+            _spinSkip--;
+            return 0;
+        }
+        return _spinTicks;
+    }
+
+    private void Spun(bool hit)
+    {
+        if (hit) _spinMisses = 0;
+        else if (++_spinMisses >= 3)
+        {
+            _spinMisses = 0;
+            _spinSkip = 64;
+        }
+    }
+
     private static long Deadline(int timeoutMs) => timeoutMs < 0 ? long.MaxValue : Environment.TickCount64 + timeoutMs;
     private static int Left(long deadline) => deadline == long.MaxValue ? int.MaxValue : (int)Math.Max(0, deadline - Environment.TickCount64);
 
@@ -181,16 +207,22 @@ public sealed unsafe class Channel : IDisposable
     {
         long deadline = Deadline(timeoutMs);
         CheckSendable(data.Length);
-        long spinUntil = Stopwatch.GetTimestamp() + _spinTicks;
+        long budget = SpinBudget();
+        long spinUntil = budget > 0 ? Stopwatch.GetTimestamp() + budget : 0;
         for (;;)
         {
             var r = TryPublish(data);
-            if (r == TryResult.Ok) return;
+            if (r == TryResult.Ok)
+            {
+                if (spinUntil > 0) Spun(true);
+                return;
+            }
             if (Stopwatch.GetTimestamp() < spinUntil)
             {
                 Thread.SpinWait(20);
                 continue;
             }
+            if (spinUntil > 0) Spun(false);
             int left = Left(deadline);
             if (left <= 0) throw TimeoutError(data.Length, timeoutMs);
             int slice = Math.Min(left, _peerCheckMs);
@@ -574,14 +606,26 @@ public sealed unsafe class Channel : IDisposable
     private bool WaitAndTake(bool view, int timeoutMs, CancellationToken token, out ReadOnlySpan<byte> record)
     {
         long deadline = Deadline(timeoutMs);
-        long spinUntil = Stopwatch.GetTimestamp() + _spinTicks;
+        long budget = SpinBudget();
+        long spinUntil = budget > 0 ? Stopwatch.GetTimestamp() + budget : 0;
+        bool first = true;
         for (;;)
         {
-            if (Take(view, out record)) return true;
+            if (Take(view, out record))
+            {
+                if (!first && spinUntil > 0) Spun(true);
+                return true;
+            }
+            first = false;
             if (Stopwatch.GetTimestamp() < spinUntil)
             {
                 Thread.SpinWait(20);
                 continue;
+            }
+            if (spinUntil > 0)
+            {
+                Spun(false);
+                spinUntil = 0;
             }
             token.ThrowIfCancellationRequested();
             int seq = Volatile.Read(ref *Word(OffDataSeq));

@@ -154,10 +154,11 @@ export function arbitraryOf(t: TypeDef, depth = 0): fc.Arbitrary<Value> {
 }
 
 /**
- * Maps an object parsed by Kaitai's JS parser to twinmap's value shape (and checks length
- * fields against the data they measure), so the two can be compared with toEqual.
+ * Maps an object parsed by Kaitai's JS parser to twinmap's value shape, so the two can be compared
+ * with toEqual. Kaitai's JS reads 64-bit integers into a Number with its own (lossy) arithmetic;
+ * such a field is taken as equal to `ours` when it is within Kaitai's rounding of it.
  */
-export function fromKaitai(k: Record<string, unknown>, t: TypeDef): Value {
+export function fromKaitai(k: Record<string, unknown>, t: TypeDef, ours?: Value): Value {
   const out: Value = {};
   for (const f of t.fields) {
     const name = camel(f.id);
@@ -165,23 +166,40 @@ export function fromKaitai(k: Record<string, unknown>, t: TypeDef): Value {
     if (f.lengthOf) continue;
     const raw = k[name];
     if (f.cond && (raw === undefined || raw === null)) continue;
-    const one = (x: unknown): unknown => {
+    const one = (x: unknown, mine: unknown): unknown => {
       const ty = f.type;
-      if (ty.t === 'user') return fromKaitai(x as Record<string, unknown>, ty.type);
+      if (ty.t === 'user') return fromKaitai(x as Record<string, unknown>, ty.type, mine as Value | undefined);
       if (ty.t === 'switch') {
         if (x instanceof Uint8Array) return Uint8Array.from(x);
         if (x === undefined || x === null) return undefined;
         const on = Number(evalExpr(ty.on, k as Value, t));
         const c = ty.cases.find((cc) => Number(evalExpr(cc.match, k as Value, t)) === on);
-        return fromKaitai(x as Record<string, unknown>, (c?.type ?? ty.fallback)!);
+        return fromKaitai(x as Record<string, unknown>, (c?.type ?? ty.fallback)!, mine as Value | undefined);
       }
-      if (ty.t === 'int' && ty.size === 8) return x; // Kaitai JS gives a lossy Number; compared separately
+      if (ty.t === 'int' && ty.size === 8 && typeof mine === 'bigint' && typeof x === 'number') {
+        return x === kaitaiInt64(mine) ? Number(mine) : x;
+      }
       if (x instanceof Uint8Array) return Uint8Array.from(x);
       return x;
     };
-    out[name] = Array.isArray(raw) ? raw.map(one) : one(raw);
+    const mine = ours?.[name];
+    out[name] = Array.isArray(raw) ? raw.map((x, i) => one(x, (mine as unknown[] | undefined)?.[i])) : one(raw, mine);
   }
   return out;
+}
+
+/**
+ * The Number Kaitai's JS runtime (0.11) reads for a 64-bit integer: it combines two 32-bit halves
+ * in floating point, and for negative values `v ^ 0xffffffff` is a signed 32-bit result, so some
+ * negative s8 values come out off by 2^32. Mirroring that arithmetic lets the conformance test
+ * check our bytes exactly.
+ */
+export function kaitaiInt64(v: bigint): number {
+  const u = BigInt.asUintN(64, v);
+  const hi = Number(u >> 32n);
+  const lo = Number(u & 0xffffffffn);
+  if (v < 0n) return -(0x100000000 * (hi ^ 0xffffffff) + (lo ^ 0xffffffff)) - 1;
+  return 0x100000000 * hi + lo;
 }
 
 /** Our value with 64-bit integers as Kaitai's JS parser reports them (Number, rounded). */

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cerrno>
 #include <climits>
 #include <condition_variable>
@@ -160,6 +161,7 @@ class FutexWaiter : public Napi::ObjectWrap<FutexWaiter> {
     if (pending_ || busy_) return twinmap::ThrowType(env, "FutexWaiter.wait: a wait is already in progress");
     expected_ = info[0].As<Napi::Number>().Uint32Value();
     timeoutMs_ = info[1].As<Napi::Number>().DoubleValue();
+    spinMicros_ = info.Length() > 3 && info[3].IsNumber() ? info[3].As<Napi::Number>().DoubleValue() : 0;
     callback_ = new Napi::FunctionReference(Napi::Persistent(info[2].As<Napi::Function>()));
     cancelled_ = false;
     pending_ = true;
@@ -208,6 +210,7 @@ class FutexWaiter : public Napi::ObjectWrap<FutexWaiter> {
       Napi::FunctionReference* cb;
       uint32_t expected;
       double timeoutMs;
+      double spinMicros;
       {
         std::unique_lock<std::mutex> lock(mu_);
         cv_.wait(lock, [this] { return pending_ || stopping_; });
@@ -218,10 +221,20 @@ class FutexWaiter : public Napi::ObjectWrap<FutexWaiter> {
         callback_ = nullptr;
         expected = expected_;
         timeoutMs = timeoutMs_;
+        spinMicros = spinMicros_;
       }
       WaitResult r = WaitResult::Woken;
       int err = 0;
-      if (!cancelled_) {
+      if (!cancelled_ && spinMicros > 0) {
+        auto until = std::chrono::steady_clock::now() + std::chrono::nanoseconds(static_cast<int64_t>(spinMicros * 1000));
+        while (!cancelled_ && __atomic_load_n(addr_, __ATOMIC_ACQUIRE) == expected && std::chrono::steady_clock::now() < until) {
+#if defined(__x86_64__) || defined(__i386__)
+          __builtin_ia32_pause();
+#endif
+        }
+        if (__atomic_load_n(addr_, __ATOMIC_ACQUIRE) != expected) r = WaitResult::Changed;
+      }
+      if (!cancelled_ && r != WaitResult::Changed) {
         r = Wait(addr_, expected, timeoutMs);
         if (r == WaitResult::Fault) err = errno;
       }
@@ -266,6 +279,7 @@ class FutexWaiter : public Napi::ObjectWrap<FutexWaiter> {
   bool closed_ = false;
   uint32_t expected_ = 0;
   double timeoutMs_ = -1;
+  double spinMicros_ = 0;
   Napi::FunctionReference* callback_ = nullptr;
 };
 

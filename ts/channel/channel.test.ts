@@ -53,6 +53,26 @@ describe('Channel (one process, two handles)', () => {
     expect(rx.receive(0)![0]).toBe(2);
   });
 
+  it('views keep working when the positions pass 2^31 (after 2 GiB): each record once, in order', () => {
+    const name = uniq();
+    Channel.create(name, { capacity: 4096 }).close();
+    // A channel that has carried 2 GiB - 2 KiB: head = tail = 2^31 - 2048 (a valid position).
+    const fd = openSync(`/dev/shm/${name}`, 'r+');
+    const pos = Buffer.alloc(4);
+    pos.writeUInt32LE(2 ** 31 - 2048);
+    writeSync(fd, pos, 0, 4, 64); // head
+    writeSync(fd, pos, 0, 4, 128); // tail
+    closeSync(fd);
+    using rx = Channel.open(name);
+    using tx = Channel.open(name);
+    for (let i = 0; i < 40; i++) {
+      tx.send(new Uint8Array(300).fill(i));
+      const v = rx.receiveView(0)!;
+      expect([v.length, v[0], v[299]]).toEqual([300, i, i]);
+    }
+    expect(rx.receiveView(0)).toBeUndefined();
+  });
+
   it('refuses a record larger than the ring with TOO_LARGE; the largest one fits', () => {
     const name = uniq();
     using rx = Channel.create(name, { capacity: 4096 });

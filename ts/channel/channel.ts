@@ -64,12 +64,16 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
   private readonly ringI32: Int32Array;
   private readonly mask: number;
   private readonly spinMs: number;
+  // Adaptive spinning: spins that keep missing (the peer is slow, or shares our core on a busy
+  // machine, where spinning only delays it) are skipped for a while.
+  private spinMisses = 0;
+  private spinSkip = 0;
   private readonly peerCheckMs: number;
 
   private slot = -1; // writer slot, claimed on first send
   private reader = false; // attached as the reader
   private tail = 0; // the reader's position (mirror of the shared tail)
-  private pendingTail = -1; // where tail goes once the current view is released
+  private pendingTail: number | undefined; // where tail goes once the current view is released (any int32: positions wrap)
   private readonly waiters = new Map<number, NativeFutexWaiter[]>();
   private readonly busyWaiters = new Set<NativeFutexWaiter>();
   private pumping = false;
@@ -159,11 +163,15 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
   send(data: Uint8Array, timeoutMs = Infinity): void {
     const deadline = deadlineOf(timeoutMs);
     this.checkSendable(data);
-    let spinUntil = performance.now() + this.spinMs;
+    let spinUntil = performance.now() + this.spinBudget();
     for (;;) {
       const r = this.tryPublish(data);
-      if (r === 'ok') return;
+      if (r === 'ok') {
+        if (spinUntil > 0) this.spun(true);
+        return;
+      }
       if (performance.now() < spinUntil) continue;
+      if (spinUntil > 0) this.spun(false);
       const left = leftMs(deadline);
       if (left <= 0) throw this.timeoutError(data.length, timeoutMs);
       if (r === 'locked') this.sleepOnLock(Math.min(left, this.peerCheckMs));
@@ -436,9 +444,9 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
 
   /** Releases the record handed out as a view (if any): tail moves past it. */
   private releaseView(): void {
-    if (this.pendingTail >= 0) {
+    if (this.pendingTail !== undefined) {
       this.advanceTail(this.pendingTail);
-      this.pendingTail = -1;
+      this.pendingTail = undefined;
     }
   }
 
@@ -524,11 +532,20 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
 
   private receiveSync(view: boolean, timeoutMs: number): Uint8Array | undefined {
     const deadline = deadlineOf(timeoutMs);
-    const spinUntil = performance.now() + this.spinMs;
+    let spinUntil = performance.now() + this.spinBudget();
+    let first = true;
     for (;;) {
       const r = this.take(view);
-      if (r !== undefined) return r;
+      if (r !== undefined) {
+        if (!first && spinUntil > 0) this.spun(true);
+        return r;
+      }
+      first = false;
       if (performance.now() < spinUntil) continue;
+      if (spinUntil > 0) {
+        this.spun(false);
+        spinUntil = 0;
+      }
       const seq = Atomics.load(this.hdr, L.I_DATA_SEQ);
       Atomics.store(this.hdr, L.I_READER_WAITING, 1);
       if (Atomics.load(this.hdr, L.I_HEAD) !== this.tail) continue;
@@ -542,12 +559,11 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
   /** Waits for a record without blocking the event loop; undefined on timeout. */
   async receiveAsync(timeoutMs = Infinity, signal?: AbortSignal): Promise<Uint8Array | undefined> {
     const deadline = deadlineOf(timeoutMs);
-    const spinUntil = performance.now() + Math.min(this.spinMs, 0.02);
     for (;;) {
       signal?.throwIfAborted();
       const r = this.take(false);
       if (r !== undefined) return r;
-      if (performance.now() < spinUntil) continue;
+      // No spinning on the event loop: the waiter thread spins (spinMicros) before it sleeps.
       const seq = Atomics.load(this.hdr, L.I_DATA_SEQ);
       Atomics.store(this.hdr, L.I_READER_WAITING, 1);
       if (Atomics.load(this.hdr, L.I_HEAD) !== this.tail) continue;
@@ -590,6 +606,24 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
     })();
   }
 
+  /** How long the next wait may spin (ms): 0 while recent spins kept missing. */
+  private spinBudget(): number {
+    if (this.spinMs === 0) return 0;
+    if (this.spinSkip > 0) {
+      this.spinSkip--;
+      return 0;
+    }
+    return this.spinMs;
+  }
+
+  private spun(hit: boolean): void {
+    if (hit) this.spinMisses = 0;
+    else if (++this.spinMisses >= 3) {
+      this.spinMisses = 0;
+      this.spinSkip = 64;
+    }
+  }
+
   // One native waiter thread per word being waited on, reused between waits.
   private sleepAsync(offset: number, expected: number, ms: number, signal: AbortSignal | undefined): Promise<void> {
     this.ensureOpen();
@@ -600,7 +634,9 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
       const onAbort = () => w.cancel();
       signal?.addEventListener('abort', onAbort, { once: true });
       this.busyWaiters.add(w);
+      const spin = offset === L.OFF_DATA_SEQ ? this.spinBudget() : 0;
       w.wait(expected, ms, (result) => {
+        if (spin > 0) this.spun(result === 'changed');
         signal?.removeEventListener('abort', onAbort);
         this.busyWaiters.delete(w);
         if (this.closed) {
@@ -612,7 +648,7 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
         if (signal?.aborted) reject(signal.reason);
         else if (result === 'fault') reject(new TwinmapError('OS', `channel ${JSON.stringify(this.name)}: futex wait failed`));
         else resolve();
-      });
+      }, spin * 1000);
     });
   }
 

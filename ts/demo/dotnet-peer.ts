@@ -114,7 +114,11 @@ export class DotnetPeer {
     return this.exitCode ?? null;
   }
 
-  kill(): void {
-    if (this.exitCode === undefined) this.child.kill('SIGKILL');
+  /** Kills the Peer and waits until it is gone (so its hold on the mutex file is released). */
+  async kill(): Promise<void> {
+    if (this.exitCode !== undefined) return;
+    const gone = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.kill('SIGKILL');
+    await gone;
   }
 }

@@ -6,6 +6,7 @@ import { NamedMutex } from '../mutex/named-mutex.js';
 import { SharedMap } from '../map/shared-map.js';
 import { TestData, TestDataView } from '../formats/test_data.js';
 import { DotnetPeer, ensurePeer } from './dotnet-peer.js';
+import { channelDemo } from './channel-part.js';
 
 const ROUNDS = 10_000;
 const COUNTER_OFFSET = 48; // right after the 48-byte TestData
@@ -14,6 +15,8 @@ const dim = (s: string) => (process.stdout.isTTY ? `\x1b[2m${s}\x1b[0m` : s);
 const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
 const node = (s: string) => console.log(`  ${bold('Node')} │ ${s}`);
 const dotnet = (s: string) => console.log(`  ${bold('.NET')} │ ${s}`);
+/** 20000 -> "20,000" without depending on the ICU data Node was built with. */
+const fmt = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 const show = (v: TestData) => `Id=${v.id},Age=${v.age},Scores=${v.scores.join(',')}`;
 
 async function main(): Promise<number> {
@@ -27,6 +30,14 @@ async function main(): Promise<number> {
   using map = SharedMap.create(mapName, { size: 4096 });
   using mutex = NamedMutex.create(mutexName);
   let peer: DotnetPeer | undefined;
+  // Ctrl-C: leave nothing behind (finally blocks do not run when a signal ends the process).
+  process.once('SIGINT', async () => {
+    await peer?.kill();
+    mutex.close();
+    map.close();
+    SharedMap.unlink(mapName);
+    process.exit(130);
+  });
   try {
     console.log(`  map   ${JSON.stringify(mapName)}  ${dim(`(${map.path ?? 'named'}, ${map.size} bytes, created by Node: SharedMap.create)`)}`);
     console.log(`  mutex ${JSON.stringify(mutexName)}  ${dim('(created by Node: NamedMutex.create; .NET opens it with new Mutex(false, name))')}`);
@@ -64,23 +75,24 @@ async function main(): Promise<number> {
     console.log(agree ? `  ✓ both sides see the same record` : `  ✗ .NET saw something else than Node wrote`);
     console.log('');
 
-    console.log(`  Now both add 1 to a counter in the map ${ROUNDS.toLocaleString('en')} times each, every time under the mutex...`);
+    console.log(`  Now both add 1 to a counter in the map ${fmt(ROUNDS)} times each, every time under the mutex...`);
     peer.send();
     for (let i = 0; i < ROUNDS; i++) {
       mutex.withLock(() => map.view.setInt32(COUNTER_OFFSET, map.view.getInt32(COUNTER_OFFSET, true) + 1, true));
     }
-    node(`done: ${ROUNDS.toLocaleString('en')} increments`);
+    node(`done: ${fmt(ROUNDS)} increments`);
     const counted = await peer.next('counted');
-    dotnet(`done: ${Number(counted['rounds']).toLocaleString('en')} increments`);
+    dotnet(`done: ${fmt(Number(counted['rounds']))} increments`);
     await peer.exit();
     const total = mutex.withLock(() => map.view.getInt32(COUNTER_OFFSET, true));
     const exact = total === 2 * ROUNDS;
-    console.log(`  counter = ${total.toLocaleString('en')} (expected ${(2 * ROUNDS).toLocaleString('en')}) ${exact ? '✓ no increment lost' : '✗'}`);
+    console.log(`  counter = ${fmt(total)} (expected ${fmt(2 * ROUNDS)}) ${exact ? '✓ no increment lost' : '✗'}`);
     console.log('');
-    console.log(agree && exact ? bold('Done.') + ' Next: `npm test` runs every check both ways; README.md shows the APIs.' : 'The demo found a problem (see above).');
-    return agree && exact ? 0 : 1;
+    const typed = await channelDemo(dll, { node, dotnet, dim });
+    console.log(agree && exact && typed ? bold('Done.') + ' Next: `npm test` runs every check both ways; README.md shows the APIs.' : 'The demo found a problem (see above).');
+    return agree && exact && typed ? 0 : 1;
   } finally {
-    peer?.kill();
+    await peer?.kill();
     map.unlink(); // a POSIX named map lives until unlinked
   }
 }

@@ -18,6 +18,8 @@ const ksy = (dir: string): string[] => readdirSync(dir).filter((f) => f.endsWith
 const specs: Array<[string, string]> = [
   ...ksy(formatsDir).map((f): [string, string] => [join(formatsDir, f), '../formats']),
   ...ksy(galleryDir).map((f): [string, string] => [join(galleryDir, f), './fixtures/gallery/ts']),
+  // Every supported feature (switch, imports, strz, valid, if, repeat eos, sized user types, 64-bit).
+  [join(import.meta.dirname, 'fixtures', 'features', 'envelope.ksy'), './fixtures/features/ts'],
 ];
 
 describe.each(specs)('%s', (path, generated) => {
@@ -38,7 +40,7 @@ describe.each(specs)('%s', (path, generated) => {
         const bytes = codec.encode(value);
         expect(bytes.length).toBe(codec.sizeOf(value));
         const k = kaitaiParse(parser, bytes);
-        expect(fromKaitai(k, spec.root)).toEqual(asKaitaiNumbers(value));
+        expect(fromKaitai(k, spec.root, value)).toEqual(asKaitaiNumbers(value));
         const back = codec.decodeWithSize(bytes);
         expect(back.value).toEqual(value);
         expect(back.size).toBe(bytes.length);

@@ -175,6 +175,7 @@ class CsFile {
   private defaultValue(f: Field): string {
     if (f.cond || f.type.t === 'switch') return '';
     if (f.repeat) return ' = [];';
+    if (f.validEq !== undefined) return ` = ${f.validEq};`;
     const ty = f.type;
     if (ty.t === 'str') return ' = "";';
     if (ty.t === 'bytes') return ' = [];';

@@ -10,13 +10,17 @@ namespace Twinmap.Peer.Commands;
 /// refuses named maps (PlatformNotSupportedException), so there the Peer uses twinmap's
 /// <see cref="Twinmap.SharedMap"/>, which maps /dev/shm/&lt;base&gt;, the object Node's SharedMap maps.
 /// bcl=1 with name=N: call the BCL's named-map API even on Linux, to show what an app gets there.
+/// create=any with name=N (Linux): SharedMap.OpenOrCreate. at=T: wait until Unix time T (ms) first.
 /// </summary>
 internal static class MapPeer
 {
-    public sealed class Opened(IDisposable owner, MemoryMappedViewAccessor accessor, long size) : IDisposable
+    public sealed class Opened(IDisposable owner, MemoryMappedViewAccessor accessor, long size, bool? createdNew = null) : IDisposable
     {
         public MemoryMappedViewAccessor Accessor { get; } = accessor;
         public long Size { get; } = size;
+
+        /// <summary>Whether this open created the map; null where the BCL does not say.</summary>
+        public bool? CreatedNew { get; } = createdNew;
 
         public void Dispose()
         {
@@ -34,7 +38,14 @@ internal static class MapPeer
 
     public static Opened Open(PeerArgs args, bool readOnly)
     {
+        if (args.Has("at"))
+        {
+            // start at a given wall-clock time (Unix ms), so several processes race for real
+            long at = args.GetLong("at");
+            while (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() < at) Thread.SpinWait(100);
+        }
         bool create = args.Get("create", "0") == "1";
+        bool either = args.Get("create", "0") == "any";
         var access = readOnly ? MemoryMappedFileAccess.Read : MemoryMappedFileAccess.ReadWrite;
         if (args.Has("path"))
         {
@@ -60,7 +71,9 @@ internal static class MapPeer
         }
 
         // Linux/macOS: the BCL has no named maps; twinmap's SharedMap is the same object Node maps.
-        var map = create ? SharedMap.Create(name, args.GetLong("size")) : SharedMap.Open(name, readOnly);
-        return new Opened(map, map.Accessor, map.Size);
+        var map = either ? SharedMap.OpenOrCreate(name, args.GetLong("size"))
+            : create ? SharedMap.Create(name, args.GetLong("size"))
+            : SharedMap.Open(name, readOnly);
+        return new Opened(map, map.Accessor, map.Size, map.CreatedNew);
     }
 }

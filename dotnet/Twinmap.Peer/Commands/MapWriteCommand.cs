@@ -18,7 +18,7 @@ public sealed class MapWriteCommand : IPeerCommand
             long offset = args.GetLong("offset", 0);
             map.Accessor.WriteArray(offset, data, 0, data.Length);
             map.Accessor.Flush();
-            io.Emit("written", new { size = map.Size, offset, length = data.Length });
+            io.Emit("written", new { size = map.Size, offset, length = data.Length, createdNew = map.CreatedNew });
             if (args.Get("hold", "0") == "1") io.WaitLine();
         }
         io.Emit("closed");
