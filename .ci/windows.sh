@@ -13,7 +13,7 @@ step() { echo "--- windows: $1 ($(( $(date +%s) - start ))s)"; }
 
 NODE_WIN_VERSION=22.22.2
 NODE_WIN_SHA256=ae1a50511be58e987483fdbc12125407443926d2d394669ade2352776e920dd3 # bin/node.exe
-CACHE=${TWINMAP_WIN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/twinmap-win}
+CACHE=${TWINMAP_WIN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/twinmap-win} # node.exe, shared by checkouts
 NODE_DIR="$CACHE/node-$NODE_WIN_VERSION"
 NODE_EXE="$NODE_DIR/node.exe"
 
@@ -40,14 +40,34 @@ step "build: addon (npm run build:win32) and tests (tsc -p win32-tests)"
 node scripts/build-win32.mjs
 npx tsc -p win32-tests
 
+step "the .NET Peer as a Windows program (dotnet publish -r win-x64 --self-contained)"
+# From a copy of dotnet/ so that the Linux build's obj/ and lock files stay untouched (a RID
+# restore rewrites both); the runtime pack Microsoft.NETCore.App.Runtime.win-x64 comes from NuGet.
+# Published again only when the .NET sources change.
+PEER_DIR=build-win32/peer
+peer_hash=$(find dotnet global.json -type f \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.slnx' -o -name global.json \) \
+  -not -path '*/bin/*' -not -path '*/obj/*' | sort | xargs sha256sum | sha256sum | cut -c1-16)
+if [ "$(cat "$PEER_DIR/.source-hash" 2>/dev/null)" != "$peer_hash" ]; then
+  rm -rf build-win32/dotnet-src "$PEER_DIR"
+  mkdir -p build-win32/dotnet-src
+  tar -C dotnet --exclude=bin --exclude=obj --exclude=packages.lock.json -cf - . | tar -C build-win32/dotnet-src -xf -
+  cp global.json build-win32/
+  dotnet publish build-win32/dotnet-src/Twinmap.Peer/Twinmap.Peer.csproj -c Release -r win-x64 --self-contained \
+    -p:RestorePackagesWithLockFile=false -o "$PEER_DIR" --nologo -v q
+  echo "$peer_hash" >"$PEER_DIR/.source-hash"
+fi
+
 step "wine prefix"
-export WINEPREFIX="$CACHE/prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+# One prefix per checkout: its wineserver holds every Windows process and named object, and
+# `wineserver -k` below must not end another checkout's run.
+export WINEPREFIX="$PWD/build-win32/wine-prefix" WINEDEBUG=-all
 unset DISPLAY
 # One wineserver per prefix holds every Windows process and named object: stop it on any exit.
 trap 'wineserver -k 2>/dev/null || true' EXIT
 if [ ! -f "$WINEPREFIX/.twinmap-ready" ]; then
   rm -rf "$WINEPREFIX"
-  wineboot -i >/dev/null 2>&1
+  # No Wine Mono / Gecko (their installers would want a download); .NET brings its own runtime.
+  WINEDLLOVERRIDES="mscoree,mshtml=" wineboot -i >/dev/null 2>&1
   winecfg /v win10 >/dev/null 2>&1 # node.exe refuses Wine's default "Windows 7"
   touch "$WINEPREFIX/.twinmap-ready"
 fi
@@ -56,10 +76,14 @@ step "tests under wine"
 # node.exe under Wine cannot write to a Unix pipe (EBADF): stdio goes through a file.
 log=$(mktemp "${TMPDIR:-/tmp}/twinmap-win-XXXXXX.log")
 export TWINMAP_ADDON="$(winepath -w "$PWD/build-win32/twinmap.node" 2>/dev/null)"
+export TWINMAP_WIN_PEER="$(winepath -w "$PWD/$PEER_DIR/Twinmap.Peer.exe" 2>/dev/null)"
+# winedbg off: a crashing program must end, not wait in a debugger. (mscoree must stay on:
+# .NET's host needs it under Wine, or the Peer cannot load System.Runtime.dll.)
+export WINEDLLOVERRIDES="winedbg.exe=d"
 tap=build-win32/tests.tap
 rm -f "$tap"
 set +e
-timeout 300 wine "$NODE_EXE" --test \
+timeout "${TWINMAP_WIN_TIMEOUT:-300}" wine "$NODE_EXE" --test \
   --test-reporter=spec --test-reporter-destination=stdout --test-reporter=tap --test-reporter-destination="$tap" \
   ${TWINMAP_WIN_TESTS:-dist/win32-tests/*.test.js} >"$log" 2>&1 </dev/null
 rc=$?

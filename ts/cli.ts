@@ -12,7 +12,7 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   gen: {
     summary: 'generate TypeScript and C# codecs from .ksy specs',
-    usage: 'twinmap gen <spec.ksy...> [--ts <dir>] [--cs <dir>] [--namespace <N>] [-I <include dir>] [--check]',
+    usage: 'twinmap gen <spec.ksy...> [--ts <dir>] [--cs <dir>] [--namespace <N>] [-I <include dir>] [--check] [--skip-kaitai]',
     async run(args) {
       const { values, positionals } = parseArgs({
         args,
@@ -23,6 +23,7 @@ const COMMANDS: Record<string, Command> = {
           namespace: { type: 'string' },
           include: { type: 'string', short: 'I', multiple: true },
           check: { type: 'boolean' },
+          'skip-kaitai': { type: 'boolean' },
         },
       });
       if (positionals.length === 0) throw new UsageError('no spec given');
@@ -33,6 +34,7 @@ const COMMANDS: Record<string, Command> = {
         ...(values.cs !== undefined && { cs: values.cs }),
         ...(values.namespace !== undefined && { namespace: values.namespace }),
         includeDirs: values.include ?? [],
+        skipKaitai: values['skip-kaitai'] ?? false,
       };
       if (values.check) {
         // --check: compare with what is on disk (CI: committed generated code must not be stale).

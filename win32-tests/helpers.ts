@@ -1,6 +1,7 @@
 // Shared by the Windows tests: unique names, and a second node.exe process to talk to.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 let counter = 0;
@@ -14,25 +15,40 @@ export interface ChildEvent {
   [field: string]: unknown;
 }
 
+const live = new Set<ChildProcess>();
+// A test that failed midway must not leave its children running: they would keep this test
+// file's process (and so the run) alive.
+after(() => {
+  for (const c of live) c.kill('SIGKILL');
+});
+
 /** Another node.exe running a script of this folder; it prints one JSON line per event. */
 export class Child {
   private readonly queue: ChildEvent[] = [];
   private readonly waiters: Array<() => void> = [];
   private stderr = '';
+  private ended = false;
   readonly exited: Promise<number | null>;
   readonly process: ChildProcess;
 
-  constructor(script: string, args: string[]) {
-    const file = fileURLToPath(new URL(script, import.meta.url));
-    this.process = spawn(process.execPath, [file, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  /** `script` (a .js file of this folder) run by this node.exe, or any program given `exe`. */
+  constructor(script: string, args: string[], exe?: string) {
+    const [file, argv] = exe === undefined ? [process.execPath, [fileURLToPath(new URL(script, import.meta.url)), ...args]] : [exe, args];
+    this.process = spawn(file, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = this.process;
+    live.add(child);
+    child.on('exit', () => live.delete(child));
+    child.stdin!.on('error', () => undefined); // a child that already exited: the test sees its exit
     createInterface({ input: this.process.stdout! }).on('line', (line) => {
       if (line.trim() === '') return;
       this.queue.push(JSON.parse(line) as ChildEvent);
       this.wake();
     });
     this.process.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
+    // 'close' (not 'exit'): every line the child wrote has been read by then.
     this.exited = new Promise((resolve) =>
-      this.process.on('exit', (code) => {
+      this.process.on('close', (code) => {
+        this.ended = true;
         this.wake();
         resolve(code);
       }),
@@ -53,7 +69,7 @@ export class Child {
         if (e.event === 'error' && event !== 'error') throw new Error(`child error: ${JSON.stringify(e)}`);
         return e;
       }
-      if (this.process.exitCode !== null || Date.now() > deadline) {
+      if (this.ended || Date.now() > deadline) {
         throw new Error(`child never said ${event} (exit ${this.process.exitCode}); stderr: ${this.stderr}`);
       }
       await new Promise<void>((resolve) => {
@@ -73,4 +89,20 @@ export class Child {
     this.process.kill('SIGKILL');
     await this.exited;
   }
+}
+
+/**
+ * The .NET Peer (dotnet/Twinmap.Peer) published as a Windows program (win-x64, self-contained),
+ * from TWINMAP_WIN_PEER (set by .ci/windows.sh). `Peer.start('map-read', {name: 'x'})`.
+ */
+export function peerExe(): string {
+  const exe = process.env['TWINMAP_WIN_PEER'];
+  if (exe === undefined || exe === '') {
+    throw new Error('TWINMAP_WIN_PEER is not set: run the Windows tests with .ci/windows.sh, which publishes the Peer for win-x64');
+  }
+  return exe;
+}
+
+export function startPeer(command: string, args: Record<string, string | number> = {}): Child {
+  return new Child('', [command, ...Object.entries(args).map(([k, v]) => `${k}=${String(v)}`)], peerExe());
 }

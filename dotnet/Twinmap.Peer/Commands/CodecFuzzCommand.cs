@@ -27,6 +27,7 @@ public sealed class CodecFuzzCommand : IPeerCommand
         ["EventHeader"] = b => EventHeader.Decode(b),
         ["ChannelHeader"] = b => ChannelHeader.Decode(b),
         ["RecordFrame"] = b => RecordFrame.Decode(b),
+        ["IpcMessage"] = b => IpcMessage.Decode(b),
     };
 
     public int Run(PeerArgs args, PeerIO io)

@@ -3,9 +3,10 @@ using System.IO.MemoryMappedFiles;
 namespace Twinmap.Peer.Commands;
 
 /// <summary>
-/// mutex-count name=X file=path iterations=N [offset=0]: N locked read-increment-write cycles on
+/// mutex-count name=X (file=path | map=N) iterations=N [offset=0]: N locked read-increment-write cycles on
 /// an int32 counter in a file mapped the way an unmodified .NET app on Linux maps one
-/// (<c>MemoryMappedFile.CreateFromFile</c>), under <c>new Mutex(false, name)</c>.
+/// (<c>MemoryMappedFile.CreateFromFile</c>), or on Windows in a named map
+/// (<c>MemoryMappedFile.OpenExisting</c>), under <c>new Mutex(false, name)</c>.
 /// Reports "ready" {createdNew}, waits for a stdin line, then starts together with the test:
 /// sets int32 @offset+4 to 1 and spins until the test sets @offset+8 to 1, so both loops overlap.
 /// Counts, then reports "done" {abandoned, interleaved}: how often the counter had moved on since
@@ -21,7 +22,13 @@ public sealed class MutexCountCommand : IPeerCommand
         int iterations = args.GetInt("iterations");
         long offset = args.GetLong("offset", 0);
         using var mutex = new Mutex(false, name, out bool createdNew);
-        using var file = MemoryMappedFile.CreateFromFile(args.Get("file"), FileMode.Open, null, 0, MemoryMappedFileAccess.ReadWrite);
+        // map=N (Windows): the named map an app there uses; a file opened by CreateFromFile is
+        // not shared for writing on Windows (FileShare.Read), so two writers need a named map.
+        using var file = args.Has("map")
+#pragma warning disable CA1416 // map= is the Windows form; the tests pass it only there
+            ? MemoryMappedFile.OpenExisting(args.Get("map"), MemoryMappedFileRights.ReadWrite)
+#pragma warning restore CA1416
+            : MemoryMappedFile.CreateFromFile(args.Get("file"), FileMode.Open, null, 0, MemoryMappedFileAccess.ReadWrite);
         using var view = file.CreateViewAccessor(offset, 12, MemoryMappedFileAccess.ReadWrite);
         io.Emit("ready", new { createdNew });
         io.WaitLine();

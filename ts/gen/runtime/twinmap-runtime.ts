@@ -55,7 +55,6 @@ function viewOf(bytes: Uint8Array): DataView {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-const utf8Encoder = new TextEncoder();
 
 /** Reads fields in order from `bytes[pos, end)`; every read is checked first. */
 export class Reader {
@@ -417,12 +416,6 @@ export class Writer {
     } else if (zeroTerminated) room = n + 1;
     const start = this.take(room, f) - this.base;
     const out = this.bytes;
-    if (v.length > 32) {
-      // Long strings: the platform encoder (textLength has already refused lone surrogates).
-      const written = utf8Encoder.encodeInto(v, out.subarray(start, start + room)).written;
-      out.fill(0, start + written, start + room);
-      return;
-    }
     let p = start;
     for (let i = 0; i < v.length; i++) {
       let c = v.charCodeAt(i);
