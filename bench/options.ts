@@ -21,7 +21,7 @@ export interface Options {
 }
 
 export const USAGE = `usage: npm run bench -- [options]   (or: twinmap bench [options])
-  --quick               short run (about a minute): 1 run, 10,000 round trips, 200 ms per size
+  --quick               short run (under a minute): 1 run, 5,000 round trips, 200 ms per size
   --cases a,b           ${ALL_CASES.join(',')} (default: all)
   --transports a,b      pair ids to run, e.g. pipe,uds (default: all that exist; the floor always runs)
   --sizes a,b           one-way message sizes in bytes (default 64,1024,65536,1048576)
@@ -43,9 +43,9 @@ export function parseOptions(argv: string[]): Options {
     sizes: [64, 1024, 65536, 1048576],
     runs: quick ? 1 : 3,
     durationMs: quick ? 200 : 1000,
-    roundTrips: quick ? 10_000 : 100_000,
-    maxCaseSeconds: quick ? 5 : 10,
-    idleMs: quick ? 1000 : 2000,
+    roundTrips: quick ? 5_000 : 100_000,
+    maxCaseSeconds: quick ? 3 : 10,
+    idleMs: quick ? 500 : 2000,
     outDir: 'bench-results',
     pin: true,
     build: true,

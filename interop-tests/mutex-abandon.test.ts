@@ -4,7 +4,7 @@
 // the isAbandoned byte in the file).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NamedMutex } from '../ts/mutex/named-mutex.js';
-import { buildDist, startNodeChild, uniqueMutexName } from './mutex-helpers.js';
+import { buildDist, finishHold, startNodeChild, uniqueMutexName } from './mutex-helpers.js';
 import { Peer } from './peer.js';
 
 beforeAll(buildDist);
@@ -62,8 +62,7 @@ describe('named mutex abandonment with .NET 10 (net10 layout)', () => {
     await child.next('closed');
     peer.send('go');
     expect((await peer.next('locked'))['result']).toBe('abandoned');
-    peer.send('release');
-    await peer.next('released');
+    await finishHold(peer, true);
   });
 
   it('the Peer disposes its Mutex while holding it (process alive): Node reports abandoned', async () => {

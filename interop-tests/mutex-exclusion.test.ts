@@ -43,27 +43,30 @@ describe('named mutex: mutual exclusion with .NET 10 (net10 layout)', () => {
       const name = uniqueMutexName('excl');
       using counter = counterFile();
       let mutex: NamedMutex | undefined;
-      if (first === 'node') {
-        mutex = NamedMutex.openOrCreate(name);
-        expect(mutex.createdNew).toBe(true);
+      try {
+        if (first === 'node') {
+          mutex = NamedMutex.openOrCreate(name);
+          expect(mutex.createdNew).toBe(true);
+        }
+        await using peer = Peer.start('mutex-count', { name, file: counter.path, iterations: N });
+        const ready = await peer.next('ready');
+        expect(ready['createdNew']).toBe(first === 'peer');
+        if (first === 'peer') {
+          mutex = NamedMutex.openOrCreate(name);
+          expect(mutex.createdNew).toBe(false);
+        }
+        peer.send('go');
+        const mine = nodeCount(mutex!, counter.view);
+        const done = await peer.next('done');
+        expect(done['abandoned']).toBe(0);
+        expect(mine.abandoned).toBe(0);
+        expect(counter.view.getInt32(0, true)).toBe(2 * N);
+        // The loops really overlapped: each side saw the other's increments between its own.
+        expect(mine.interleaved + Number(done['interleaved'])).toBeGreaterThan(0);
+        await peer.exited;
+      } finally {
+        mutex?.close(); // also when an assertion failed: no file left behind
       }
-      await using peer = Peer.start('mutex-count', { name, file: counter.path, iterations: N });
-      const ready = await peer.next('ready');
-      expect(ready['createdNew']).toBe(first === 'peer');
-      if (first === 'peer') {
-        mutex = NamedMutex.openOrCreate(name);
-        expect(mutex.createdNew).toBe(false);
-      }
-      peer.send('go');
-      const mine = nodeCount(mutex!, counter.view);
-      const done = await peer.next('done');
-      expect(done['abandoned']).toBe(0);
-      expect(mine.abandoned).toBe(0);
-      expect(counter.view.getInt32(0, true)).toBe(2 * N);
-      // The loops really overlapped: each side saw the other's increments between its own.
-      expect(mine.interleaved + Number(done['interleaved'])).toBeGreaterThan(0);
-      await peer.exited;
-      mutex!.close();
       expect(existsSync(sharedMemoryPath(parseName(name)))).toBe(false);
     });
   }

@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SharedMap } from '../ts/map/shared-map.js';
-import { repoRoot } from './peer.js';
+import { type Peer, repoRoot } from './peer.js';
 
 /** A mutex name no other test run on this machine uses. */
 export function uniqueMutexName(tag: string): string {
@@ -74,4 +74,19 @@ export function startNodeChild(name: string, how: 'lock' | 'lockAsync', layout =
 /** Compiles ts/ to dist/ (what the Node child imports), as `npm ci` does. */
 export async function buildDist(): Promise<void> {
   await execa('npx', ['tsc', '-p', join(repoRoot, 'tsconfig.build.json')], { cwd: repoRoot });
+}
+
+/** Lets a `mutex-hold` Peer that has reported 'locked' release and close normally, and waits for
+ * it to exit: a killed Peer leaves its file under /tmp/.dotnet/shm behind (.NET does not clean up
+ * after SIGKILL), and tests must not litter the shared machine. */
+export async function finishHold(peer: Peer, locked: boolean): Promise<void> {
+  if (locked) {
+    peer.send('release');
+    await peer.next('released');
+  } else {
+    peer.send('continue'); // the step where it would have released
+  }
+  peer.send('close');
+  await peer.next('closed');
+  await peer.exited;
 }

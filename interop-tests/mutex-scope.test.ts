@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { currentSessionId, sharedMemoryPath } from '../ts/mutex/dotnet-shm.js';
 import { NamedMutex } from '../ts/mutex/named-mutex.js';
 import { parseName } from '../ts/names.js';
-import { uniqueMutexName } from './mutex-helpers.js';
+import { finishHold, uniqueMutexName } from './mutex-helpers.js';
 import { Peer } from './peer.js';
 
 describe('named mutex scopes with .NET 10 (net10 layout)', () => {
@@ -21,8 +21,7 @@ describe('named mutex scopes with .NET 10 (net10 layout)', () => {
     using mutex = NamedMutex.open(name);
     expect(mutex.createdNew).toBe(false);
     expect(mutex.tryLock()).toBe('timeout');
-    peer.send('release');
-    await peer.next('released');
+    await finishHold(peer, true);
     expect(mutex.tryLock()).toBe('acquired');
     mutex.unlock();
   });
@@ -34,6 +33,7 @@ describe('named mutex scopes with .NET 10 (net10 layout)', () => {
     await using peer = Peer.start('mutex-hold', { name, timeout: 0 }, { setsid: true });
     expect((await peer.next('opened'))['createdNew']).toBe(false);
     expect((await peer.next('locked'))['result']).toBe('timeout');
+    await finishHold(peer, false);
     mutex.unlock();
   });
 
@@ -51,6 +51,8 @@ describe('named mutex scopes with .NET 10 (net10 layout)', () => {
       expect(mutex.createdNew).toBe(true);
       expect(mutex.tryLock()).toBe('acquired'); // a different mutex: the Peer still holds its own
       mutex.unlock();
+      await finishHold(peer, true);
+      expect(existsSync(`/tmp/.dotnet/shm/session${String(opened['sid'])}/${base}`)).toBe(false);
     });
   }
 });

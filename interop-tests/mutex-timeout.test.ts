@@ -2,7 +2,7 @@
 // machine is shared; these check "about that long", not speed.
 import { describe, expect, it } from 'vitest';
 import { NamedMutex } from '../ts/mutex/named-mutex.js';
-import { uniqueMutexName } from './mutex-helpers.js';
+import { finishHold, uniqueMutexName } from './mutex-helpers.js';
 import { Peer } from './peer.js';
 
 describe('named mutex timeouts with .NET 10 (net10 layout)', () => {
@@ -28,8 +28,7 @@ describe('named mutex timeouts with .NET 10 (net10 layout)', () => {
     expect(mutex.tryLock()).toBe('timeout');
     expect(performance.now() - t0).toBeLessThan(200);
 
-    peer.send('release');
-    await peer.next('released');
+    await finishHold(peer, true);
     expect(mutex.tryLock()).toBe('acquired');
     mutex.unlock();
   });
@@ -47,6 +46,7 @@ describe('named mutex timeouts with .NET 10 (net10 layout)', () => {
       expect(locked['result']).toBe('timeout');
       expect(Number(locked['ms'])).toBeGreaterThanOrEqual(min);
       expect(Number(locked['ms'])).toBeLessThan(max);
+      await finishHold(peer, false);
     }
     mutex.unlock();
   });

@@ -2,10 +2,13 @@
 // worker is its own owner thread, and a worker terminated while holding a mutex, or while waiting
 // for one, must neither crash the process nor leave the mutex locked for everyone: it is
 // reported 'abandoned', as .NET reports a thread that ended holding it.
+import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { sharedMemoryPath } from '../ts/mutex/dotnet-shm.js';
 import { NamedMutex } from '../ts/mutex/named-mutex.js';
+import { parseName } from '../ts/names.js';
 import { buildDist, uniqueMutexName } from './mutex-helpers.js';
 import { repoRoot } from './peer.js';
 
@@ -46,6 +49,10 @@ describe('named mutex in worker threads', () => {
       await w.worker.terminate();
       expect(mutex.lock(5000)).toBe('abandoned');
       mutex.unlock();
+      // The worker's fd (and its shared flock) went with it, so this close is the last and
+      // deletes the file.
+      mutex.close();
+      expect(existsSync(sharedMemoryPath(parseName(name)))).toBe(false);
     });
   }
 
@@ -60,5 +67,7 @@ describe('named mutex in worker threads', () => {
     mutex.unlock();
     expect(mutex.lock(1000)).toBe('acquired');
     mutex.unlock();
+    mutex.close();
+    expect(existsSync(sharedMemoryPath(parseName(name)))).toBe(false);
   });
 });

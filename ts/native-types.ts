@@ -47,6 +47,10 @@ export interface NativeAddon {
   mutexConsistent(buffer: ArrayBuffer, offset: number): void;
   mutexUnlock(buffer: ArrayBuffer, offset: number): void;
   mutexDestroy(buffer: ArrayBuffer, offset: number): void;
+  /** fd_guard.cc: close fd when this JS environment (main thread or worker) is torn down. */
+  closeAtExit(fd: number): void;
+  /** Undo closeAtExit (before closing the fd yourself). */
+  keepAtExit(fd: number): void;
   /** glibc's __data.__kind of the mutex (type and flags), or -1 where the libc hides it. */
   mutexKind(buffer: ArrayBuffer, offset: number): number;
   /** Acquires on a dedicated OS thread, holds until release(); onEvent is called once.

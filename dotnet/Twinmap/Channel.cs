@@ -64,6 +64,7 @@ public sealed unsafe class Channel : IDisposable
     private bool _reader;
     private int _tail;
     private long _pendingTail = -1;
+    private long _lastReap; // Stopwatch timestamp of the last ReapIfDue that reaped
     private volatile bool _closed;
     private int _busy; // async waits still touching the mapping
     private CancellationTokenSource? _pump;
@@ -635,8 +636,20 @@ public sealed unsafe class Channel : IDisposable
             if (left <= 0) return false;
             int slice = Math.Min(left, token.CanBeCanceled ? Math.Min(_peerCheckMs, 50) : _peerCheckMs);
             Futex.Wait(Word(OffDataSeq), seq, slice);
-            ReapDeadWriters();
+            ReapIfDue();
         }
+    }
+
+    /// <summary>
+    /// After a sleep: reaps dead writers at most once per PeerCheckMs. Reaping reads /proc for each
+    /// writer (tens of µs); doing it after every wake-up doubled a sleeping round trip.
+    /// </summary>
+    private void ReapIfDue()
+    {
+        long now = Stopwatch.GetTimestamp();
+        if (now - _lastReap < _peerCheckMs * Stopwatch.Frequency / 1000) return;
+        _lastReap = now;
+        ReapDeadWriters();
     }
 
     /// <summary>Waits for a record on a pool thread; a copy, or null on timeout.</summary>

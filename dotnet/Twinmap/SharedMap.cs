@@ -9,8 +9,9 @@ namespace Twinmap;
 /// <list type="bullet">
 /// <item>Windows: a named map is the kernel section <c>MemoryMappedFile.CreateNew/OpenExisting/CreateOrOpen(name)</c> opens,
 /// so it meets unmodified .NET apps using the same name.</item>
-/// <item>Linux/macOS (where .NET refuses named maps): name <c>x</c> (a <c>Local\</c>/<c>Global\</c> prefix
-/// removed) is the POSIX shared-memory object <c>/dev/shm/x</c>, the file the Node side maps too.</item>
+/// <item>Linux (where .NET refuses named maps): name <c>x</c> (a <c>Local\</c>/<c>Global\</c> prefix
+/// removed) is the POSIX shared-memory object <c>/dev/shm/x</c>, the file the Node side maps too.
+/// macOS: named maps throw UNSUPPORTED (its shm objects are not files); file maps work.</item>
 /// </list>
 /// Files twinmap creates are owner-only (0600) unless a mode is given. A read-only map has no
 /// writable span: a write to its read-only pages would kill the process.
@@ -207,6 +208,12 @@ public sealed unsafe class SharedMap : IDisposable
     {
         var parsed = ParsedName.Parse(name);
         if (OperatingSystem.IsWindows()) return OpenWindowsNamed(name, disposition, size, readOnly);
+        if (!OperatingSystem.IsLinux())
+        {
+            // macOS keeps POSIX shm objects out of the file system (shm_open only, which the BCL lacks).
+            throw new TwinmapException(TwinmapErrorCode.Unsupported,
+                $"map \"{name}\": named maps are supported on Linux and Windows only; on this OS use OpenFile/CreateFile with a path both sides agree on");
+        }
         var path = ShmPath(parsed);
         return OpenPath(path, name, $"map \"{name}\" ({path})", disposition, size, mode, readOnly, named: true);
     }

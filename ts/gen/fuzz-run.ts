@@ -45,7 +45,7 @@ const results: Array<FuzzResult & { lang: string }> = [];
 for (const { name, codec, seeds } of all) {
   const r = fuzzDecoder(name, (b) => codec.decode(b), seeds, iterations, seed);
   results.push({ ...r, lang: 'ts' });
-  console.log(`ts  ${name.padEnd(16)} ${r.iterations} inputs: ${r.decoded} decoded, ${r.decodeErrors} DecodeError, ${r.crashes} crashes, slowest ${r.slowestMs.toFixed(2)} ms, ${r.seconds.toFixed(1)} s`);
+  console.log(`ts  ${name.padEnd(16)} ${r.iterations} inputs: ${r.decoded} decoded, ${r.decodeErrors} DecodeError, ${r.crashes} crashes, slowest ${r.slowestMs.toFixed(2)} ms (${r.over50ms} over 50 ms), ${r.seconds.toFixed(1)} s`);
 }
 
 if (csIterations > 0) {
@@ -59,7 +59,7 @@ if (csIterations > 0) {
       const r = JSON.parse(line) as FuzzResult & { event: string };
       if (r.event !== 'fuzzed') continue;
       results.push({ ...r, lang: 'cs' });
-      console.log(`C#  ${r.name.padEnd(16)} ${r.iterations} inputs: ${r.decoded} decoded, ${r.decodeErrors} DecodeException, ${r.crashes} crashes, slowest ${r.slowestMs.toFixed(2)} ms, ${r.seconds.toFixed(1)} s`);
+      console.log(`C#  ${r.name.padEnd(16)} ${r.iterations} inputs: ${r.decoded} decoded, ${r.decodeErrors} DecodeException, ${r.crashes} crashes, slowest ${r.slowestMs.toFixed(2)} ms (${r.over50ms} over 50 ms), ${r.seconds.toFixed(1)} s`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -16,6 +16,8 @@ export interface FuzzResult {
   crashSamples: Array<{ input: string; error: string }>;
   /** Slowest single decode, in milliseconds (a hang would show here). */
   slowestMs: number;
+  /** Decodes that took over 50 ms (on a busy machine: scheduling and GC pauses, not loops). */
+  over50ms: number;
   seconds: number;
 }
 
@@ -98,7 +100,7 @@ export function mutate(seed: Uint8Array, rng: Rng): Uint8Array {
 /** Runs `iterations` mutated inputs against one decoder. */
 export function fuzzDecoder(name: string, decode: Decode, seeds: Uint8Array[], iterations: number, seed = 1): FuzzResult {
   const rng = new Rng(seed);
-  const result: FuzzResult = { name, iterations, decoded: 0, decodeErrors: 0, crashes: 0, crashSamples: [], slowestMs: 0, seconds: 0 };
+  const result: FuzzResult = { name, iterations, decoded: 0, decodeErrors: 0, crashes: 0, crashSamples: [], slowestMs: 0, over50ms: 0, seconds: 0 };
   const t0 = performance.now();
   for (let i = 0; i < iterations; i++) {
     const input = mutate(seeds[rng.below(seeds.length)]!, rng);
@@ -116,6 +118,7 @@ export function fuzzDecoder(name: string, decode: Decode, seeds: Uint8Array[], i
     }
     const took = performance.now() - start;
     if (took > result.slowestMs) result.slowestMs = took;
+    if (took > 50) result.over50ms++;
   }
   result.seconds = (performance.now() - t0) / 1000;
   return result;

@@ -34,6 +34,8 @@ export interface ClientLink {
   sendAsync(frame: Uint8Array): Promise<void>;
   /** The pid of a server that is gone (0 if unknown), undefined while it is there. */
   serverGone(): number | undefined;
+  /** A reply that is already there or comes within the channel's (adaptive) spin; never sleeps. */
+  poll?(): Uint8Array | undefined;
   /** Starts delivering the server's frames; `onEnd` when the link fails or closes. */
   start(onFrame: (rec: Uint8Array) => void, onEnd: (e?: Error) => void): void;
   /** Sends `bye` (best effort) and closes. */
@@ -67,6 +69,10 @@ export class ChannelLink implements ClientLink {
 
   serverGone(): number | undefined {
     return this.server.checkPeers().find((g) => g.role === 'reader')?.pid;
+  }
+
+  poll(): Uint8Array | undefined {
+    return this.replies.receive(0); // spins up to spinMicros (adaptively), then gives up
   }
 
   start(onFrame: (rec: Uint8Array) => void, onEnd: (e?: Error) => void): void {

@@ -127,6 +127,7 @@ function creationLockFd(): number {
     ensureOpenDirectory(RUNTIME_DIR);
     ensureOpenDirectory(SHM_DIR);
     shmDirFd = openSync(SHM_DIR, constants.O_RDONLY); // libuv adds O_CLOEXEC
+    native.closeAtExit(shmDirFd); // a terminated worker does not close its fds
   }
   return shmDirFd;
 }
@@ -246,6 +247,8 @@ export class SharedMemoryFile {
             );
           }
         }
+        // A terminated worker would otherwise keep the fd, and its LOCK_SH, until the process ends.
+        native.closeAtExit(fd);
         return new SharedMemoryFile(path, scopeDir, fd, mapping, created);
       } catch (e) {
         mapping?.unmap();
@@ -272,6 +275,7 @@ export class SharedMemoryFile {
         beforeUnmap(lastUser, this.buffer);
       } finally {
         this.mapping.unmap();
+        native.keepAtExit(this.fd);
         closeSync(this.fd);
         if (lastUser) {
           tryUnlink(this.path);

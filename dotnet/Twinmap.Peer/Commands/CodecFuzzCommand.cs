@@ -8,7 +8,7 @@ namespace Twinmap.Peer.Commands;
 /// Mutation fuzzing of the generated C# decoders (the same mutations as ts/gen/fuzz.ts):
 ///   codec-fuzz seeds=FILE iterations=N [seed=S]
 /// FILE is JSON {"TypeName": ["hex of a valid encoding", ...]}. For each type it emits
-/// {event: "fuzzed", name, iterations, decoded, decodeErrors, crashes, crashSamples, slowestMs, seconds}.
+/// {event: "fuzzed", name, iterations, decoded, decodeErrors, crashes, crashSamples, slowestMs, over50ms, seconds}.
 /// A crash is any exception other than DecodeException.
 /// </summary>
 public sealed class CodecFuzzCommand : IPeerCommand
@@ -44,7 +44,7 @@ public sealed class CodecFuzzCommand : IPeerCommand
             }
             var inputs = hexes.Select(Convert.FromHexString).ToArray();
             var rng = new Rng(rngSeed);
-            long decoded = 0, decodeErrors = 0, crashes = 0;
+            long decoded = 0, decodeErrors = 0, crashes = 0, over50ms = 0;
             double slowest = 0;
             var samples = new List<object>();
             var total = Stopwatch.StartNew();
@@ -66,9 +66,11 @@ public sealed class CodecFuzzCommand : IPeerCommand
                     crashes++;
                     if (samples.Count < 5) samples.Add(new { input = Convert.ToHexString(input), error = e.ToString() });
                 }
-                slowest = Math.Max(slowest, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                double took = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                slowest = Math.Max(slowest, took);
+                if (took > 50) over50ms++;
             }
-            io.Emit("fuzzed", new { name, iterations, decoded, decodeErrors, crashes, crashSamples = samples, slowestMs = slowest, seconds = total.Elapsed.TotalSeconds });
+            io.Emit("fuzzed", new { name, iterations, decoded, decodeErrors, crashes, crashSamples = samples, slowestMs = slowest, over50ms, seconds = total.Elapsed.TotalSeconds });
         }
         return 0;
     }
