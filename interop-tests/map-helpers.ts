@@ -2,12 +2,12 @@
 import { rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SharedMap } from '../ts/map/shared-map.js';
 
-/** A fresh map name; removed from /dev/shm on dispose whoever created it. */
+/** A fresh map name; removed from /dev/shm on dispose whoever created it (plain fs, so even a
+ *  test that failed on a stale addon cleans up). */
 export function uniqueMapName(tag: string): { name: string; [Symbol.dispose](): void } {
   const name = `twinmap-it-${tag}-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
-  return { name, [Symbol.dispose]: () => void SharedMap.unlink(name) };
+  return { name, [Symbol.dispose]: () => rmSync(`/dev/shm/${name}`, { force: true }) };
 }
 
 /** A fresh temporary directory; removed on dispose. */

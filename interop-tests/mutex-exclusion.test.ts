@@ -37,7 +37,49 @@ function nodeCount(mutex: NamedMutex, view: DataView): { abandoned: number; inte
   return { abandoned, interleaved };
 }
 
+/** The same with lockAsync, for as long as the Peer counts (and at least `min` times); a lock
+ * that had to wait is held by a holder thread. */
+async function nodeCountAsync(mutex: NamedMutex, view: DataView, min: number): Promise<{ n: number; abandoned: number; viaHolder: number }> {
+  const deadline = Date.now() + 10_000;
+  while (view.getInt32(4, true) !== 1) {
+    if (Date.now() > deadline) throw new Error('the Peer did not start counting');
+  }
+  view.setInt32(8, 1, true);
+  let abandoned = 0;
+  let viaHolder = 0;
+  let n = 0;
+  for (; n < min || view.getInt32(12, true) !== 1; n++) {
+    let settled = false;
+    const p = mutex.lockAsync().then((r) => ((settled = true), r));
+    await new Promise((r) => setImmediate(r)); // a free lock has settled by now
+    if (!settled) viaHolder++;
+    if ((await p) === 'abandoned') abandoned++;
+    view.setInt32(0, view.getInt32(0, true) + 1, true);
+    mutex.unlock();
+  }
+  return { n, abandoned, viaHolder };
+}
+
 describe('named mutex: mutual exclusion with .NET 10 (net10 layout)', () => {
+  it(`lockAsync against a busy lock: every increment from both sides counts (Peer: ${N})`, async () => {
+    const name = uniqueMutexName('excl-async');
+    using counter = counterFile();
+    const mutex = NamedMutex.openOrCreate(name);
+    try {
+      await using peer = Peer.start('mutex-count', { name, file: counter.path, iterations: N, inside: 200 });
+      await peer.next('ready');
+      peer.send('go');
+      const mine = await nodeCountAsync(mutex, counter.view, 500);
+      const done = await peer.next('done');
+      expect(mine.abandoned + Number(done['abandoned'])).toBe(0);
+      expect(counter.view.getInt32(0, true)).toBe(mine.n + N);
+      expect(mine.viaHolder).toBeGreaterThan(0); // the holder-thread path really ran
+      await peer.exited;
+    } finally {
+      mutex.close();
+    }
+  });
+
   for (const first of ['peer', 'node'] as const) {
     it(`${N} locked increments on each side give exactly ${2 * N} (${first} creates the mutex)`, async () => {
       const name = uniqueMutexName('excl');

@@ -27,6 +27,7 @@ public sealed class IpcServer(string name, IpcOptions? options = null) : IDispos
 {
     private readonly IpcOptions _options = options ?? new();
     private readonly ConcurrentDictionary<uint, Channel> _clients = new();
+    private readonly ConcurrentDictionary<uint, string> _replyNames = new();
     private readonly ConcurrentDictionary<uint, (Stream Stream, SemaphoreSlim Gate)> _pipeClients = new();
     private Channel? _channel;
     private CancellationTokenSource? _pipeStop;
@@ -151,7 +152,9 @@ public sealed class IpcServer(string name, IpcOptions? options = null) : IDispos
                 if (_clients.TryRemove(clientId, out var old)) old.Dispose();
                 try
                 {
-                    _clients[clientId] = Channel.Open(Encoding.UTF8.GetString(payload));
+                    var replyName = Encoding.UTF8.GetString(payload);
+                    _clients[clientId] = Channel.Open(replyName);
+                    _replyNames[clientId] = replyName;
                 }
                 catch (TwinmapException)
                 {
@@ -159,6 +162,7 @@ public sealed class IpcServer(string name, IpcOptions? options = null) : IDispos
                 }
                 break;
             case IpcFrame.Bye:
+                _replyNames.TryRemove(clientId, out _);
                 if (_clients.TryRemove(clientId, out var gone)) gone.Dispose();
                 break;
             case IpcFrame.Message:
@@ -213,7 +217,13 @@ public sealed class IpcServer(string name, IpcOptions? options = null) : IDispos
         }
         catch (TwinmapException e) when (e.Code is TwinmapErrorCode.PeerGone or TwinmapErrorCode.Timeout or TwinmapErrorCode.Closed)
         {
-            if (_clients.TryRemove(clientId, out var dead)) dead.Dispose();
+            if (_clients.TryRemove(clientId, out var dead))
+            {
+                dead.Dispose();
+                // A client that died cannot remove its reply channel: the server does, once it is sure.
+                if (e.Code == TwinmapErrorCode.PeerGone && _replyNames.TryRemove(clientId, out var replyName)
+                    && replyName.StartsWith($"{Name}-reply-", StringComparison.Ordinal)) Channel.Unlink(replyName); // only this server's reply channels: a hello's payload is the client's word
+            }
             throw;
         }
     }

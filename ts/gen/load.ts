@@ -1,7 +1,7 @@
 // Reads .ksy files (and their imports) into the model, refusing anything outside the supported
 // subset with the spec path, the field path and what is unsupported.
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { TwinmapError } from '../errors.js';
 import { ExprError, constValue, isBoolExpr, parseExpr, refsOf, type Expr } from './expr.js';
@@ -122,7 +122,9 @@ export function loadSpecs(paths: string[], options: LoadOptions = {}): SpecFile[
           }
         });
         if (found === undefined) throw new SpecError(file, `/meta/imports/${i}`, `cannot find imported spec '${imp}' (looked at ${candidates.join(', ')})`, 'INVALID_ARGUMENT');
-        spec.imports.push(load(found, rootDir));
+        // Relative to the working directory, like the paths users give: the path is written into
+        // generated headers, which must not depend on where the checkout lives.
+        spec.imports.push(load(relative(process.cwd(), found) || found, rootDir));
       });
     }
     pending.push(() => defineType(ctx, spec.root, doc));

@@ -30,6 +30,7 @@ export class IpcServer extends EventEmitter implements Disposable, AsyncIterable
   private pipe: Server | undefined;
   private readonly sockets = new Set<Socket>();
   private readonly clients = new Map<number, Replier>();
+  private readonly replyNames = new Map<number, string>();
   /** Resolves once the server accepts clients (at once for channels; after listen() for a pipe). */
   listening: Promise<void> = Promise.resolve();
   private readonly sendTimeoutMs: number;
@@ -149,7 +150,9 @@ export class IpcServer extends EventEmitter implements Disposable, AsyncIterable
         const old = this.clients.get(f.clientId);
         old?.close();
         try {
-          this.clients.set(f.clientId, channelReplier(Channel.open(fromUtf8(f.payload)), this.sendTimeoutMs));
+          const replyName = fromUtf8(f.payload);
+          this.clients.set(f.clientId, channelReplier(Channel.open(replyName), this.sendTimeoutMs));
+          this.replyNames.set(f.clientId, replyName);
           this.emit('connect', f.clientId);
         } catch (e) {
           this.emit('error', new TwinmapError('INVALID_ARGUMENT', `client ${f.clientId}: cannot open its reply channel: ${(e as Error).message}`, { cause: e }));
@@ -193,12 +196,19 @@ export class IpcServer extends EventEmitter implements Disposable, AsyncIterable
     try {
       await link.send(encodeFrame(kind, clientId, correlationId, body));
     } catch (e) {
-      if (e instanceof TwinmapError && (e.code === 'PEER_GONE' || e.code === 'TIMEOUT')) this.dropClient(clientId);
+      if (e instanceof TwinmapError && (e.code === 'PEER_GONE' || e.code === 'TIMEOUT')) {
+        // A client that died cannot remove its reply channel: the server does, once it is sure.
+        const replyName = this.replyNames.get(clientId);
+        // Only names of this server's reply channels: a hello's payload is the client's word.
+        if (e.code === 'PEER_GONE' && replyName !== undefined && replyName.startsWith(`${this.name}-reply-`)) Channel.unlink(replyName);
+        this.dropClient(clientId);
+      }
       throw e;
     }
   }
 
   private dropClient(clientId: number): void {
+    this.replyNames.delete(clientId);
     const ch = this.clients.get(clientId);
     if (ch === undefined) return;
     this.clients.delete(clientId);

@@ -14,7 +14,8 @@ function uniqueName(tag = 'm'): string {
   return name;
 }
 afterEach(() => {
-  for (const name of made.splice(0)) SharedMap.unlink(name);
+  // plain fs, not SharedMap.unlink: cleans up even when the addon is stale or the test failed
+  for (const name of made.splice(0)) rmSync(`/dev/shm/${name}`, { force: true });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -156,9 +157,13 @@ describe('SharedMap by name', () => {
   it('opens a 0-byte object (its creator never sized it) with BadHeaderError, not a crash', () => {
     const name = uniqueName();
     writeFileSync(`/dev/shm/${name}`, '');
-    const started = Date.now();
-    expect(thrown(() => SharedMap.open(name))).toBeInstanceOf(BadHeaderError);
-    expect(Date.now() - started).toBeLessThan(5000); // waits briefly for a creator, then gives up
+    try {
+      const started = Date.now();
+      expect(thrown(() => SharedMap.open(name))).toBeInstanceOf(BadHeaderError);
+      expect(Date.now() - started).toBeLessThan(5000); // waits briefly for a creator, then gives up
+    } finally {
+      rmSync(`/dev/shm/${name}`, { force: true }); // removed even if the addon is stale and unlink cannot run
+    }
   });
 
   it('unlink removes the name; maps already open keep working', () => {

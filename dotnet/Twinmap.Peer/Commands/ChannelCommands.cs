@@ -127,3 +127,42 @@ public sealed class ChannelIdleCommand : IPeerCommand
         return 0;
     }
 }
+
+/// <summary>
+/// channel-watch name=..: the reader of a channel whose writers come and go (and get killed):
+/// checks every record (TestRecords, per-writer order, writer ids from the records), reports each
+/// dead writer it notices as "gone" {pid, heldLock}; on the stdin line "quit" reports "done".
+/// </summary>
+public sealed class ChannelWatchCommand : IPeerCommand
+{
+    public string Name => "channel-watch";
+
+    public int Run(PeerArgs args, PeerIO io)
+    {
+        using var ch = Channel.Open(args.Get("name"), new ChannelOptions { PeerCheckMs = args.GetInt("peerCheckMs", 50) });
+        ch.PeerGoneDetected += (_, g) => io.Emit("gone", new { pid = g.Pid, heldLock = g.HeldLock });
+        ch.TryReceive();
+        var next = new Dictionary<int, uint>();
+        long received = 0;
+        var quit = false;
+        var stdin = new Thread(() =>
+        {
+            while (io.WaitLine() is { } line && line != "quit") { }
+            Volatile.Write(ref quit, true);
+        }) { IsBackground = true };
+        stdin.Start();
+        io.Emit("ready", new { pid = Environment.ProcessId });
+        while (!Volatile.Read(ref quit))
+        {
+            var rec = ch.Receive(100);
+            if (rec is null) continue;
+            var (w, s) = TestRecords.Check(rec, -1, 0);
+            uint want = next.GetValueOrDefault(w);
+            if (s != want) throw new InvalidDataException($"writer {w}: got seq {s}, expected {want} ({(s < want ? "duplicate" : "lost records")})");
+            next[w] = want + 1;
+            received++;
+        }
+        io.Emit("done", new { received, writers = next.Count });
+        return 0;
+    }
+}
