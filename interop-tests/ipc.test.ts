@@ -77,6 +77,19 @@ describe('IpcServer / IpcClient, Node <-> .NET', () => {
   });
 });
 
+describe('JSON messages as JSON records (json_record.ksy), Node <-> .NET', () => {
+  it('requestJson from Node is answered by a .NET handler that reads and writes JsonRecord', async () => {
+    const name = uniq('ipc-json');
+    await using server = Peer.start('ipc-server', { name, json: 1 });
+    await server.next('ready');
+    using client = IpcClient.connect(name);
+    expect(await client.requestJson({ a: 2, b: 40 })).toEqual({ sum: 42 });
+    await expect(client.request('not a json record')).rejects.toMatchObject({ code: 'REMOTE' });
+    server.send('quit');
+    await server.next('done');
+  });
+});
+
 describe('IpcServer / IpcClient over the named-pipe transport, Node <-> .NET (NamedPipeServerStream / NamedPipeClientStream)', () => {
   const M = 20_000;
   it(`Node client -> .NET NamedPipeServerStream: ${M} requests matched, messages, errors`, async () => {

@@ -15,7 +15,7 @@ export { Channel, type ChannelOptions, type PeerGone } from './channel/channel.j
 export { IpcServer, type IpcServerOptions, type RequestHandler } from './ipc/server.js';
 export { IpcClient, type IpcClientOptions } from './ipc/client.js';
 export type { IpcTransport } from './ipc/links.js';
-export { IpcMessage } from './ipc/message.js';
+export { IpcMessage, jsonPayload } from './ipc/message.js';
 
 // formats: the generator behind `twinmap gen`, and the codecs generated from formats/ for the
 // seed records (their DecodeError/EncodeError come from the generated runtime file)

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.IO.Pipes;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 
 namespace Twinmap;
 
@@ -161,9 +160,12 @@ public sealed class IpcClient : IDisposable
     public async Task<string> RequestAsync(string text, int timeoutMs = 5000) =>
         Encoding.UTF8.GetString(await RequestAsync(Encoding.UTF8.GetBytes(text), timeoutMs).ConfigureAwait(false));
 
-    /// <summary>Request with JSON in and out.</summary>
+    /// <summary>Request with JSON in and out, each as a JSON record (json_record.ksy); the server answers with <see cref="IpcMessageEventArgs.JsonPayload"/>.</summary>
     public async Task<TOut?> RequestJsonAsync<TIn, TOut>(TIn value, int timeoutMs = 5000) =>
-        JsonSerializer.Deserialize<TOut>(await RequestAsync(JsonSerializer.SerializeToUtf8Bytes(value), timeoutMs).ConfigureAwait(false));
+        new IpcMessageEventArgs(await RequestAsync(IpcMessageEventArgs.JsonPayload(value), timeoutMs).ConfigureAwait(false), ClientId).Json<TOut>();
+
+    /// <summary>Sends a JSON value as a JSON record (the server reads it with <see cref="IpcMessageEventArgs.Json{T}"/>).</summary>
+    public void SendJson<T>(T value) => Send(IpcMessageEventArgs.JsonPayload(value));
 
     private void Dispatch(byte[] rec)
     {

@@ -8,7 +8,7 @@ import type { ChannelOptions } from '../channel/channel.js';
 import { ClosedError, PeerGoneError, TimeoutError, TwinmapError } from '../errors.js';
 import { decodeFrame, encodeFrame, fromUtf8, Kind, toBytes } from './frame.js';
 import { ChannelLink, PipeLink, type ClientLink, type IpcTransport } from './links.js';
-import { IpcMessage } from './message.js';
+import { IpcMessage, jsonPayload } from './message.js';
 
 export interface IpcClientOptions extends ChannelOptions {
   /** 'channel' (shared memory, the default) or 'pipe' (.NET's named pipe: a Unix socket on Linux). */
@@ -109,9 +109,14 @@ export class IpcClient extends EventEmitter implements Disposable {
     return result;
   }
 
-  /** request() with JSON in and out. */
+  /** request() with JSON in and out, each as a JSON record (json_record.ksy); the server answers with jsonPayload(...). */
   async requestJson<T = unknown>(value: unknown, timeoutMs = 5000): Promise<T> {
-    return JSON.parse(fromUtf8(await this.request(JSON.stringify(value), timeoutMs))) as T;
+    return new IpcMessage(await this.request(jsonPayload(value), timeoutMs), this.clientId).json<T>();
+  }
+
+  /** send() of a JSON value as a JSON record (the server reads it with message.json()). */
+  sendJson(value: unknown): void {
+    this.send(jsonPayload(value));
   }
 
   private onFrame(rec: Uint8Array): void {

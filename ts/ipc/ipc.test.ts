@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { IpcClient } from './client.js';
-import { IpcMessage } from './message.js';
+import { IpcMessage, jsonPayload } from './message.js';
 import { IpcServer } from './server.js';
 
 const uniq = () => `twinmap-test-ipc-${randomBytes(6).toString('hex')}`;
@@ -20,8 +20,14 @@ describe('IpcServer / IpcClient over channels (one process)', () => {
     expect(m.clientId).toBe(client.clientId);
     const answers = await Promise.all(Array.from({ length: 100 }, (_, i) => client.request(`r${i}`)));
     expect(answers.map((a) => new TextDecoder().decode(a))).toEqual(Array.from({ length: 100 }, (_, i) => `echo:r${i}`));
-    server.onRequest = (m) => JSON.stringify({ got: m.json() });
+    server.onRequest = (m) => jsonPayload({ got: m.json() });
     expect(await client.requestJson({ a: 1 })).toEqual({ got: { a: 1 } });
+    const json = new Promise<IpcMessage>((resolve) => server.once('received', resolve));
+    client.sendJson({ token: 'abc', n: [1, 2] });
+    const jm = await json;
+    expect(jm.json()).toEqual({ token: 'abc', n: [1, 2] });
+    expect(new DataView(jm.data.buffer, jm.data.byteOffset).getUint32(0, true)).toBe(jm.data.length - 4); // a JSON record
+    expect(() => new IpcMessage(Uint8Array.of(1, 2), 0).json()).toThrow(expect.objectContaining({ code: 'DECODE' }));
   });
 
   it('server push, handler errors (REMOTE), timeouts, and a stopped server (PEER_GONE)', async () => {

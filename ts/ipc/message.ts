@@ -1,4 +1,10 @@
+import { JsonRecord } from '../formats/json_record.js';
 import { fromUtf8 } from './frame.js';
+
+/** A JSON value as a JSON record (formats/json_record.ksy: byte length, then UTF-8 JSON), the payload of JSON messages. */
+export function jsonPayload(value: unknown): Uint8Array {
+  return JsonRecord.encode({ json: JSON.stringify(value) });
+}
 
 /** One message received by an IpcServer or IpcClient. */
 export class IpcMessage {
@@ -14,8 +20,8 @@ export class IpcMessage {
     return fromUtf8(this.data);
   }
 
-  /** The payload parsed as JSON. */
+  /** The payload as a JSON record (json_record.ksy, what sendJson/requestJson send), parsed. DECODE error if it is not one. */
   json<T = unknown>(): T {
-    return JSON.parse(this.text()) as T;
+    return JSON.parse(JsonRecord.decode(this.data).json) as T;
   }
 }

@@ -23,8 +23,15 @@ public sealed class IpcServerCommand : IPeerCommand
             Interlocked.Increment(ref received);
             if (e.Text == "push-me") server.Send(e.ClientId, "pushed");
         };
+        bool json = args.Get("json", "0") == "1";
         server.RequestHandler = m =>
         {
+            if (json)
+            {
+                // JSON messages as JSON records (json_record.ksy): {"a":..,"b":..} -> {"sum":..}
+                var add = m.Json<Dictionary<string, int>>() ?? throw new InvalidDataException("null JSON");
+                return IpcMessageEventArgs.JsonPayload(new Dictionary<string, int> { ["sum"] = add["a"] + add["b"] });
+            }
             if (m.Text == "fail") throw new InvalidOperationException("the .NET handler refused");
             return [.. "ok:"u8, .. m.Data];
         };
