@@ -61,6 +61,7 @@ export function startNodeChild(name: string, how: 'lock' | 'lockAsync', layout =
     send(line: string) {
       child.stdin!.write(`${line}\n`);
     },
+    exited,
     async kill() {
       child.kill('SIGKILL');
       await exited;

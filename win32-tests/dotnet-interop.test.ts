@@ -147,3 +147,35 @@ describe('Windows Node NamedEvent <-> .NET 10 EventWaitHandle (the BCL, as seed 
     assert.equal(await peer.exited, 0);
   });
 });
+
+describe("Windows Node NamedEvent <-> .NET twinmap NamedEvent (dotnet/Twinmap's Windows path)", () => {
+  it('.NET opens a Node auto-reset event, learns its kind, and wakes once per set', async () => {
+    const name = uniqueName('tm-ev');
+    using ev = NamedEvent.create(name);
+    const peer = startPeer('event-wait', { name, count: 2, timeoutMs: 20_000 });
+    assert.equal((await peer.next('ready', 60_000))['autoReset'], true);
+    for (let i = 0; i < 2; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      ev.set();
+      assert.equal((await peer.next('waited', 30_000))['signalled'], true);
+    }
+    assert.equal(await peer.exited, 0);
+  });
+
+  it('.NET sets a Node manual-reset event; Node wakes without blocking its event loop', async () => {
+    const name = uniqueName('tm-ev');
+    using ev = NamedEvent.create(name, { autoReset: false });
+    const peer = startPeer('event-set', { name });
+    await peer.next('ready', 60_000);
+    const woken = ev.waitAsync(20_000);
+    peer.send('set');
+    await peer.next('done');
+    assert.equal(await woken, true);
+    assert.equal(ev.isSet, true);
+    peer.send('reset');
+    await peer.next('done');
+    assert.equal(ev.isSet, false);
+    peer.send('quit');
+    assert.equal(await peer.exited, 0);
+  });
+});

@@ -12,7 +12,7 @@ public sealed record NamedEventOptions
 /// Windows-only). On Linux it is a futex word in /dev/shm/&lt;name&gt;, the same 64-byte layout
 /// as ts/event/named-event.ts (formats/event_header.ksy).
 /// </summary>
-public sealed unsafe class NamedEvent : IDisposable
+public sealed unsafe partial class NamedEvent : IDisposable
 {
     internal const uint Magic = 0x56454d54; // "TMEV"
     internal const ushort Version = 1;
@@ -46,10 +46,11 @@ public sealed unsafe class NamedEvent : IDisposable
     public static NamedEvent OpenOrCreate(string name, NamedEventOptions? options = null) => OpenWith(name, OpenMode.OpenOrCreate, options ?? new());
 
     /// <summary>Removes the name; processes that have it open keep working.</summary>
-    public static bool Unlink(string name) => SharedRegion.Unlink(name);
+    public static bool Unlink(string name) => OperatingSystem.IsWindows() ? false : SharedRegion.Unlink(name);
 
     private static NamedEvent OpenWith(string name, OpenMode mode, NamedEventOptions options)
     {
+        if (OperatingSystem.IsWindows()) return OpenWindows(name, mode, options); // NamedEvent.Windows.cs
         var region = SharedRegion.Open(name, mode, "event", OffMagic, Magic, Size,
             init: p =>
             {
@@ -77,24 +78,35 @@ public sealed unsafe class NamedEvent : IDisposable
     /// <summary>Signals the event: wakes one waiter (auto-reset) or all (manual-reset).</summary>
     public void Set()
     {
+        if (_win is not null)
+        {
+            WinSet(true);
+            return;
+        }
         if (Interlocked.Exchange(ref *State, 1) == 0 && Volatile.Read(ref *Waiters) != 0)
             Futex.Wake(State, AutoReset ? 1 : 0);
     }
 
     /// <summary>Clears the event.</summary>
-    public void Reset() => Volatile.Write(ref *State, 0);
+    public void Reset()
+    {
+        if (_win is not null) WinSet(false);
+        else Volatile.Write(ref *State, 0);
+    }
 
     /// <summary>True if the event is set now (does not consume it).</summary>
-    public bool IsSet => Volatile.Read(ref *State) == 1;
+    public bool IsSet => _win is not null ? WinIsSet() : Volatile.Read(ref *State) == 1;
 
     /// <summary>Takes the signal if it is there (auto-reset clears it); never sleeps.</summary>
-    public bool TryWait() => AutoReset ? Interlocked.CompareExchange(ref *State, 0, 1) == 1 : Volatile.Read(ref *State) == 1;
+    public bool TryWait() =>
+        _win is not null ? WinLive().WaitOne(0) : AutoReset ? Interlocked.CompareExchange(ref *State, 0, 1) == 1 : Volatile.Read(ref *State) == 1;
 
     /// <summary>Blocks until set or until <paramref name="timeoutMs"/> passes (negative: no limit). True if signalled.</summary>
     public bool Wait(int timeoutMs = Timeout.Infinite) => Wait(timeoutMs, CancellationToken.None);
 
     private bool Wait(int timeoutMs, CancellationToken token)
     {
+        if (_win is not null) return WinWait(timeoutMs, token);
         long deadline = timeoutMs < 0 ? long.MaxValue : Environment.TickCount64 + timeoutMs;
         // Dispose and cancellation wake the futex; the slice is only a backstop for a wake
         // that raced with going to sleep, so an idle wait costs a wake-up per second at most.
@@ -138,7 +150,7 @@ public sealed unsafe class NamedEvent : IDisposable
             }
             finally
             {
-                if (Interlocked.Decrement(ref _asyncWaits) == 0 && _closed) _region.Dispose();
+                if (Interlocked.Decrement(ref _asyncWaits) == 0 && _closed && _win is null) _region.Dispose();
             }
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
@@ -151,6 +163,11 @@ public sealed unsafe class NamedEvent : IDisposable
         // leaves last (this call or a pending async wait) unmaps.
         Interlocked.Increment(ref _asyncWaits);
         _closed = true;
+        if (_win is not null)
+        {
+            WinDispose();
+            return;
+        }
         Interlocked.MemoryBarrier();
         Kick();
         if (Interlocked.Decrement(ref _asyncWaits) == 0) _region.Dispose();

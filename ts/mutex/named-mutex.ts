@@ -41,6 +41,49 @@ interface ProcessState {
 
 const states = new Map<string, ProcessState>();
 
+/** The process's last handle for a name is gone: abandon a held lock (as .NET), give up the file. */
+function closeState(s: ProcessState): void {
+  s.refs = 0;
+  states.delete(s.key);
+  if (s.hold) {
+    const hold = s.hold;
+    s.hold = undefined;
+    s.count = 0;
+    hold.abandon();
+  }
+  if (s.pending) {
+    // The holder thread may still be inside the mapping: close the file only once it is done.
+    const pending = s.pending;
+    pending.cancel();
+    pending.promise.then(
+      (r) => {
+        if (r !== 'timeout') r.hold.release();
+        s.os.close();
+      },
+      () => s.os.close(),
+    );
+    return;
+  }
+  s.os.close();
+}
+
+// A normal exit closes what the program left open, so the last user still deletes the file
+// (after a crash or SIGKILL the file is stale instead, and the next user cleans it up).
+let exitHook = false;
+function closeAllAtExit(): void {
+  if (exitHook) return;
+  exitHook = true;
+  process.once('exit', () => {
+    for (const s of [...states.values()]) {
+      try {
+        closeState(s);
+      } catch {
+        // exiting anyway; the file is then stale and the next user cleans it up
+      }
+    }
+  });
+}
+
 function backend(): MutexBackend {
   return process.platform === 'win32' ? win32Backend : posixBackend;
 }
@@ -110,6 +153,7 @@ export class NamedMutex implements Disposable {
     }
     const state: ProcessState = { key, os, layout, refs: 1, count: 0, hold: undefined, pending: undefined, queue: Promise.resolve() };
     states.set(key, state);
+    closeAllAtExit();
     return new NamedMutex(name, state, os.created);
   }
 
@@ -270,27 +314,7 @@ export class NamedMutex implements Disposable {
     if (s === undefined) return;
     this.state = undefined;
     if (--s.refs > 0) return;
-    states.delete(s.key);
-    if (s.hold) {
-      const hold = s.hold;
-      s.hold = undefined;
-      s.count = 0;
-      hold.abandon();
-    }
-    if (s.pending) {
-      // The holder thread may still be inside the mapping: close the file only once it is done.
-      const pending = s.pending;
-      pending.cancel();
-      pending.promise.then(
-        (r) => {
-          if (r !== 'timeout') r.hold.release();
-          s.os.close();
-        },
-        () => s.os.close(),
-      );
-      return;
-    }
-    s.os.close();
+    closeState(s);
   }
 
   [Symbol.dispose](): void {
