@@ -18,6 +18,8 @@ export interface Options {
   outDir: string;
   pin: boolean;
   build: boolean;
+  /** Re-render from this JSON file of raw figures instead of measuring. */
+  report?: string;
 }
 
 export const USAGE = `usage: npm run bench -- [options]   (or: twinmap bench [options])
@@ -32,7 +34,8 @@ export const USAGE = `usage: npm run bench -- [options]   (or: twinmap bench [op
   --idle MS             window for idle CPU (default 2000)
   --out DIR             where the JSON, SVG and table go (default bench-results)
   --no-pin              do not pin the two sides to CPUs 0 and 1
-  --no-build            do not rebuild the .NET Peer first`;
+  --no-build            do not rebuild the .NET Peer first
+  --report FILE         measure nothing: re-render table and chart from a JSON file the bench wrote`;
 
 export function parseOptions(argv: string[]): Options {
   const quick = argv.includes('--quick');
@@ -97,6 +100,9 @@ export function parseOptions(argv: string[]): Options {
         break;
       case '--idle':
         o.idleMs = int(flag, value, 100);
+        break;
+      case '--report':
+        o.report = value;
         break;
       case '--out':
         o.outDir = value;

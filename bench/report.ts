@@ -157,16 +157,17 @@ export function summarise(runs: RunResult[], pairs: PairSpec[], o: Options): Sum
     for (const p of pairs) add(p.id, p.label, pairTput.get(p.id)?.get(bytes));
   }
 
-  // Extras: median per (id, name) across runs; ratio to the floor figure they name.
+  // Extras: the median run per (id, name); ratio to the floor figure they name.
   const extras: ExtraSummaryRow[] = [];
   const keys = new Map<string, ExtraRow[]>();
   for (const r of runs) for (const x of r.extras) keys.set(`${x.id}\u0000${x.name}`, [...(keys.get(`${x.id}\u0000${x.name}`) ?? []), x]);
   for (const rows of keys.values()) {
-    const first = rows[0]!;
     for (const x of rows) if (x.error) failures.push(`${x.id}: ${x.error}`);
-    const value = median(rows.map((x) => x.value).filter((v) => !Number.isNaN(v)));
-    const floorValue = first.floorRef === 'mutex.uncontendedNs' ? mutex?.uncontendedNs : first.floorRef === 'mutex.contendedNs' ? mutex?.contendedNs : undefined;
-    extras.push({ ...first, value, floorValue, xFloor: floorValue ? value / floorValue : undefined });
+    // The median run's row, whole: its detail (e.g. a ratio measured in that run) stays consistent with its value.
+    const ok = rows.filter((x) => !Number.isNaN(x.value)).sort((a, b) => a.value - b.value);
+    const mid = ok[(ok.length - 1) >> 1] ?? rows[0]!;
+    const floorValue = mid.floorRef === 'mutex.uncontendedNs' ? mutex?.uncontendedNs : mid.floorRef === 'mutex.contendedNs' ? mutex?.contendedNs : undefined;
+    extras.push({ ...mid, floorValue, xFloor: floorValue ? mid.value / floorValue : undefined });
   }
   return { runs: runs.length, floor: { spin, futex, ring, memcpy, mutex }, latency, throughput, idle, extras, failures };
 }

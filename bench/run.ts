@@ -1,7 +1,7 @@
 // `npm run bench`: measures the floor, the socket/pipe alternatives and twinmap in one run,
 // then prints the table (every row as ratios to references measured in this run), and writes
 // the raw figures (JSON), the table (Markdown) and a chart (SVG) to --out.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { parseOptions, USAGE, UsageRequest, type Options } from './options.js';
@@ -9,7 +9,7 @@ import { floor, RING_BYTES, type FloorMemcpy, type FloorMutex, type FloorPingPon
 import { PAIRS, type PairSpec } from './pairs.js';
 import { CHANNEL_PAIRS } from './channel-pairs.js';
 import { EXTRAS, type ExtraRow } from './extras.js';
-import { machine } from './machine.js';
+import { machine, type Machine } from './machine.js';
 import { peerProject, repoRoot } from './paths.js';
 import { pct, type Latency } from './stats.js';
 import type { Throughput } from './stream.js';
@@ -140,6 +140,20 @@ async function main(): Promise<void> {
       return;
     }
     throw e;
+  }
+  if (o.report) {
+    // Re-render the table, Markdown and chart from a JSON file of raw figures; measures nothing.
+    const raw = JSON.parse(readFileSync(resolve(o.report), 'utf8')) as { machine: Machine; options: Options & { cases: string[] }; pairs: PairSpec[]; runs: RunResult[] };
+    const ro = { ...raw.options, cases: new Set(raw.options.cases) } as Options;
+    const summary = summariseRuns(raw.runs, raw.pairs, ro);
+    console.log(renderTable(summary, raw.machine, ro));
+    const outDir = resolve(repoRoot, o.outDir);
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(join(outDir, 'report.md'), renderMarkdown(summary, raw.machine, ro));
+    writeFileSync(join(outDir, 'report.svg'), renderChart(summary, raw.runs, raw.machine));
+    console.log(`
+table: ${join(outDir, 'report.md')}, chart: ${join(outDir, 'report.svg')}`);
+    return;
   }
   if (o.build) {
     progress('building the .NET Peer (dotnet build -c Release)');

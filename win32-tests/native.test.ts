@@ -226,6 +226,30 @@ describe('win32 events', () => {
   });
 });
 
+describe('win32 teardown', () => {
+  it('a worker terminated while its async waits are pending ends cleanly (no crash, no hang)', async () => {
+    const { Worker } = await import('node:worker_threads');
+    const addon = process.env['TWINMAP_ADDON'];
+    assert.ok(addon, 'TWINMAP_ADDON names the Windows addon');
+    const worker = new Worker(
+      `const { parentPort } = require('node:worker_threads');
+       const w = require(${JSON.stringify(addon)}).win32;
+       const ev = w.createEvent(null, false, false).handle;
+       const m = w.createMutex(null).handle;
+       ev.waitAsync(-1);
+       m.waitOnThread(0); // held by m's wait thread when the worker dies
+       parentPort.postMessage('waiting');`,
+      { eval: true },
+    );
+    await new Promise((resolve) => worker.once('message', resolve));
+    assert.equal(await worker.terminate(), 1);
+    // The main thread's own handles still work.
+    const e = w.createEvent(null, false, true).handle;
+    assert.equal(await e.waitAsync(1000), 'signaled');
+    e.close();
+  });
+});
+
 describe('win32 process liveness', () => {
   it('tells a live process from a dead one, and knows when it started', async () => {
     assert.equal(w.processAlive(process.pid), true);

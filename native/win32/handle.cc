@@ -12,7 +12,11 @@
 
 namespace twinmap::win32 {
 
-Napi::FunctionReference* Handle::constructor_ = nullptr;
+// The Handle class of each Node environment (main thread, each worker): a process-wide static
+// would outlive a terminated worker's environment.
+struct PerEnv {
+  Napi::FunctionReference handle;
+};
 
 namespace {
 
@@ -43,7 +47,11 @@ class WaitThread {
  public:
   explicit WaitThread(Napi::Env env) {
     cancel_ = CreateEventW(nullptr, FALSE, FALSE, nullptr);
-    state_->tsfn = Napi::ThreadSafeFunction::New(env, Napi::Function(), "twinmap.waitAsync", 0, 1);
+    // At environment teardown Node may finalize the tsfn before this object: remember it, so
+    // the destructor does not release a tsfn that is gone.
+    std::shared_ptr<State> state = state_;
+    state_->tsfn = Napi::ThreadSafeFunction::New(env, Napi::Function(), "twinmap.waitAsync", 0, 1,
+                                                 [state](Napi::Env) { state->dead = true; });
     state_->tsfn.Unref(env);
     thread_ = std::thread([this] { Loop(); });
   }
@@ -56,8 +64,10 @@ class WaitThread {
     cv_.notify_all();
     ::SetEvent(cancel_);
     thread_.join();
-    state_->dead = true;  // a result still queued for JS must not touch the released tsfn
-    state_->tsfn.Release();
+    if (!state_->dead) {
+      state_->dead = true;  // a result still queued for JS must not touch the released tsfn
+      state_->tsfn.Release();
+    }
     CloseHandle(cancel_);
   }
 
@@ -184,17 +194,16 @@ Napi::Function Handle::Define(Napi::Env env) {
                                   InstanceMethod<&Handle::SetEvent>("setEvent"),
                                   InstanceMethod<&Handle::ResetEvent>("resetEvent"),
                                   InstanceMethod<&Handle::FileSize>("fileSize")});
-  constructor_ = new Napi::FunctionReference(Napi::Persistent(f));
+  env.SetInstanceData(new PerEnv{Napi::Persistent(f)});
   return f;
 }
 
 Napi::Object Handle::Wrap(Napi::Env env, HANDLE h) {
-  Napi::Object obj = constructor_->New({Napi::External<void>::New(env, h)});
-  return obj;
+  return env.GetInstanceData<PerEnv>()->handle.New({Napi::External<void>::New(env, h)});
 }
 
 HANDLE Handle::From(Napi::Env env, const Napi::Value& v, const char* what) {
-  if (!v.IsObject() || !v.As<Napi::Object>().InstanceOf(constructor_->Value())) {
+  if (!v.IsObject() || !v.As<Napi::Object>().InstanceOf(env.GetInstanceData<PerEnv>()->handle.Value())) {
     ThrowType(env, std::string(what) + " must be a win32 Handle");
     return nullptr;
   }

@@ -42,7 +42,6 @@ class Handle : public Napi::ObjectWrap<Handle> {
 
   HANDLE handle_ = nullptr;
   WaitThread* thread_ = nullptr;
-  static Napi::FunctionReference* constructor_;
 };
 
 }  // namespace twinmap::win32
