@@ -53,7 +53,7 @@ describe('IpcServer / IpcClient, Node <-> .NET', () => {
     await expect(client.request('fail')).rejects.toMatchObject({ code: 'REMOTE', message: expect.stringContaining('the .NET handler refused') });
     server.send('quit');
     expect(await server.next('done')).toMatchObject({ received: 11 });
-    await server.exited;
+    await server.exited; // it removes its channel on the way out
     expect(() => client.send('late')).toThrow(expect.objectContaining({ code: 'PEER_GONE' }));
   });
 
@@ -74,6 +74,7 @@ describe('IpcServer / IpcClient, Node <-> .NET', () => {
     console.log(`.NET -> Node: ${N} requests (16 in flight) in ${Number(done['ms']).toFixed(0)} ms = ${((N / Number(done['ms'])) * 1000).toFixed(0)} requests/s`);
     expect(done).toMatchObject({ matched: N });
     expect(await client.next('remote-error')).toMatchObject({ message: expect.stringContaining('the Node handler refused') });
+    await client.exited; // it removes its reply channel on the way out
   });
 });
 
@@ -87,6 +88,7 @@ describe('JSON messages as JSON records (json_record.ksy), Node <-> .NET', () =>
     await expect(client.request('not a json record')).rejects.toMatchObject({ code: 'REMOTE' });
     server.send('quit');
     await server.next('done');
+    await server.exited; // it removes its channel on the way out
   });
 });
 
@@ -123,6 +125,7 @@ describe('IpcServer / IpcClient over the named-pipe transport, Node <-> .NET (Na
     client.close();
     server.send('quit');
     expect(await server.next('done')).toMatchObject({ received: 1 });
+    await server.exited;
   });
 
   it(`.NET NamedPipeClientStream -> Node pipe server: ${M} requests matched`, async () => {
@@ -143,5 +146,6 @@ describe('IpcServer / IpcClient over the named-pipe transport, Node <-> .NET (Na
     console.log(`pipe: .NET -> Node ${M} requests (16 in flight) in ${Number(done['ms']).toFixed(0)} ms = ${((M / Number(done['ms'])) * 1000).toFixed(0)} requests/s`);
     expect(done).toMatchObject({ matched: M });
     expect(await client.next('remote-error')).toMatchObject({ message: expect.stringContaining('the Node handler refused') });
+    await client.exited; // it removes its reply channel on the way out
   });
 });

@@ -777,16 +777,15 @@ public sealed unsafe class Channel : IDisposable
             Interlocked.CompareExchange(ref *SlotPid(_slot), 0, Environment.ProcessId);
             _slot = -1;
         }
+        // Count this call as busy too, so the mapping stays until the wakes below are done;
+        // whoever leaves last (this call or a pending wait) unmaps.
+        Interlocked.Increment(ref _busy);
         _closed = true;
         Interlocked.MemoryBarrier();
-        if (Volatile.Read(ref _busy) == 0) _region.Dispose();
-        else
-        {
-            // Wake the pending waits; the last one unmaps.
-            Futex.Wake(Word(OffDataSeq), 0);
-            Futex.Wake(Word(OffSpaceSeq), 0);
-            Futex.Wake(Word(OffLock), 0);
-        }
+        Futex.Wake(Word(OffDataSeq), 0);
+        Futex.Wake(Word(OffSpaceSeq), 0);
+        Futex.Wake(Word(OffLock), 0);
+        ReleaseBusy();
     }
 }
 

@@ -159,6 +159,9 @@ public sealed unsafe partial class NamedEvent : IDisposable
     public void Dispose()
     {
         if (_closed) return;
+        // Count this call as a waiter too, so the mapping stays until the wake is done; whoever
+        // leaves last (this call or a pending async wait) unmaps.
+        Interlocked.Increment(ref _asyncWaits);
         _closed = true;
         if (_win is not null)
         {
@@ -166,7 +169,7 @@ public sealed unsafe partial class NamedEvent : IDisposable
             return;
         }
         Interlocked.MemoryBarrier();
-        if (Volatile.Read(ref _asyncWaits) != 0) Kick(); // the last async waiter unmaps
-        else _region.Dispose();
+        Kick();
+        if (Interlocked.Decrement(ref _asyncWaits) == 0) _region.Dispose();
     }
 }
