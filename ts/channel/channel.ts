@@ -164,7 +164,10 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
   send(data: Uint8Array, timeoutMs = Infinity): void {
     const deadline = deadlineOf(timeoutMs);
     this.checkSendable(data);
-    let spinUntil = performance.now() + this.spinBudget();
+    // 0 when this wait does not spin: a skipped spin must not count as a miss (as in C#),
+    // or skipping re-arms itself for good and a busy pair stays in sleeping mode.
+    const budget = this.spinBudget();
+    let spinUntil = budget > 0 ? performance.now() + budget : 0;
     for (;;) {
       const r = this.tryPublish(data);
       if (r === 'ok') {
@@ -544,7 +547,8 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
 
   private receiveSync(view: boolean, timeoutMs: number): Uint8Array | undefined {
     const deadline = deadlineOf(timeoutMs);
-    let spinUntil = performance.now() + this.spinBudget();
+    const budget = this.spinBudget();
+    let spinUntil = budget > 0 ? performance.now() + budget : 0; // 0: no spin, no miss (see send)
     let first = true;
     for (;;) {
       const r = this.take(view);
