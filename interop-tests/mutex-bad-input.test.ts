@@ -3,7 +3,7 @@
 import { closeSync, mkdirSync, openSync, unlinkSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BadHeaderError, InvalidNameError } from '../ts/errors.js';
-import { scopeDirectory, sharedMemoryPath } from '../ts/mutex/dotnet-shm.js';
+import { scopeDirectory, sharedMemoryPath, withCreationLock } from '../ts/mutex/dotnet-shm.js';
 import { NamedMutex } from '../ts/mutex/named-mutex.js';
 import { native } from '../ts/native.js';
 import { parseName } from '../ts/names.js';
@@ -13,11 +13,16 @@ import { Peer } from './peer.js';
 /** Writes a file where the mutex would be and holds LOCK_SH on it, as a live user would. */
 function plant(name: string, bytes: Uint8Array): Disposable {
   const parsed = parseName(name);
-  mkdirSync(scopeDirectory(parsed), { recursive: true, mode: 0o777 });
   const path = sharedMemoryPath(parsed);
-  writeFileSync(path, bytes, { mode: 0o666 });
-  const fd = openSync(path, 'r');
-  native.flock(fd, native.flockOps.LOCK_SH);
+  // Under .NET's creation lock: the last user of any mutex in this session removes the
+  // (empty) session directory, so mkdir + write without it can race with that.
+  const fd = withCreationLock(() => {
+    mkdirSync(scopeDirectory(parsed), { recursive: true, mode: 0o777 });
+    writeFileSync(path, bytes, { mode: 0o666 });
+    const held = openSync(path, 'r');
+    native.flock(held, native.flockOps.LOCK_SH);
+    return held;
+  });
   return {
     [Symbol.dispose]() {
       closeSync(fd);

@@ -135,7 +135,12 @@ function creationLockFd(): number {
 // The Windows addon has no flock (this file is never used there, but it is imported).
 const { LOCK_EX, LOCK_SH, LOCK_UN, LOCK_NB } = (native.flockOps as typeof native.flockOps | undefined) ?? { LOCK_EX: 2, LOCK_SH: 1, LOCK_UN: 8, LOCK_NB: 4 };
 
-function withCreationLock<T>(fn: () => T): T {
+/**
+ * Runs fn under .NET's creation/deletion lock. Anything that adds or removes files in a scope
+ * directory must hold it: the last user of a mutex removes its (then empty) session directory.
+ * Exported for tests that plant files where a mutex would be.
+ */
+export function withCreationLock<T>(fn: () => T): T {
   const fd = creationLockFd();
   native.flock(fd, LOCK_EX);
   try {

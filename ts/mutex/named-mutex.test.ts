@@ -1,16 +1,26 @@
 // NamedMutex in one process, checked at the byte level against the file .NET reads.
 // Both layouts are covered here by reading the bytes; only .NET 10 runs on this machine, so the
 // net11 tests check the layout .NET 11's sources define, not a live .NET 11 process.
-import { closeSync, existsSync, openSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, unlinkSync, writeFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { native } from '../native.js';
 import type { NativeMapping } from '../native-types.js';
 import { parseName } from '../names.js';
-import { sharedMemoryPath } from './dotnet-shm.js';
+import { scopeDirectory, sharedMemoryPath, withCreationLock } from './dotnet-shm.js';
 import { type MutexLayoutName, layoutFor } from './layout.js';
 import { NamedMutex } from './named-mutex.js';
 import { TwinmapError } from '../errors.js';
+
+/**
+ * Writes a file where the mutex `name` would live, creating its scope directory. Call it under
+ * withCreationLock: the last user of any mutex in this session removes the empty directory.
+ */
+function writeScopeFile(name: string, bytes: Uint8Array): void {
+  const parsed = parseName(name);
+  mkdirSync(scopeDirectory(parsed), { recursive: true, mode: 0o777 });
+  writeFileSync(sharedMemoryPath(parsed), bytes, { mode: 0o666 });
+}
 
 const { LOCK_SH } = native.flockOps;
 const opened: NamedMutex[] = [];
@@ -294,10 +304,12 @@ describe('NamedMutex semantics (one process)', () => {
 describe('bad mutex files (another process holds them open, so they are not stale)', () => {
   function plant(name: string, bytes: Uint8Array): { close(): void } {
     const path = sharedMemoryPath(parseName(name));
-    track(NamedMutex.openOrCreate(unique('dir'))).close(); // makes sure the session directory exists
-    writeFileSync(path, bytes, { mode: 0o666 });
-    const fd = openSync(path, 'r');
-    native.flock(fd, LOCK_SH);
+    const fd = withCreationLock(() => {
+      writeScopeFile(name, bytes);
+      const held = openSync(path, 'r');
+      native.flock(held, LOCK_SH);
+      return held;
+    });
     const r = {
       close() {
         closeSync(fd);
@@ -373,11 +385,10 @@ describe('bad mutex files (another process holds them open, so they are not stal
   it('a stale file (nobody holds it) is re-initialised by openOrCreate and removed by open', () => {
     const name = unique('stale');
     const path = sharedMemoryPath(parseName(name));
-    track(NamedMutex.openOrCreate(unique('dir2'))).close();
-    writeFileSync(path, new Uint8Array(4096).fill(0xee), { mode: 0o666 });
+    withCreationLock(() => writeScopeFile(name, new Uint8Array(4096).fill(0xee)));
     expect(() => NamedMutex.open(name)).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
     expect(existsSync(path)).toBe(false);
-    writeFileSync(path, new Uint8Array(10).fill(0xee), { mode: 0o666 });
+    withCreationLock(() => writeScopeFile(name, new Uint8Array(10).fill(0xee)));
     const m = track(NamedMutex.openOrCreate(name));
     expect(m.createdNew).toBe(true);
     expect(m.lock()).toBe('acquired');
