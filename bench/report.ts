@@ -178,7 +178,7 @@ const us = (ns: number) => (ns / 1000).toFixed(ns < 10_000 ? 2 : 1);
 const x = (v: number, digits = 2) => (Number.isFinite(v) ? `${v >= 100 ? v.toFixed(0) : v.toPrecision(digits)}×` : '–');
 const size = (b: number) => (b >= 1 << 20 ? `${b / (1 << 20)} MiB` : b >= 1024 ? `${b / 1024} KiB` : `${b} B`);
 const rate = (v: number) => (v >= 1e6 ? `${(v / 1e6).toFixed(2)} M` : v >= 1e3 ? `${(v / 1e3).toFixed(1)} k` : v.toFixed(0));
-const value = (v: number, unit: string) =>
+export const value = (v: number, unit: string) =>
   unit === 'ns' ? (v >= 1e3 ? `${(v / 1e3).toFixed(2)} µs` : `${v.toFixed(0)} ns`) : unit.endsWith('/s') ? `${rate(v)} ${unit}` : `${v.toPrecision(3)} ${unit}`;
 
 interface Table {

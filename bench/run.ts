@@ -13,7 +13,7 @@ import { machine, type Machine } from './machine.js';
 import { peerProject, repoRoot } from './paths.js';
 import { pct, type Latency } from './stats.js';
 import type { Throughput } from './stream.js';
-import { summarise as summariseRuns, renderTable, renderMarkdown } from './report.js';
+import { summarise as summariseRuns, renderTable, renderMarkdown, value as fmtValue } from './report.js';
 import { renderChart } from './chart.js';
 
 export interface FloorRun {
@@ -181,7 +181,7 @@ table: ${join(outDir, 'report.md')}, chart: ${join(outDir, 'report.svg')}`);
       try {
         const rows = await x.run(o, cpus);
         run.extras.push(...rows);
-        progress(`${label} ${x.id}: ${rows.map((row) => `${row.name} ${row.value.toPrecision(3)} ${row.unit}`).join(', ')}`);
+        progress(`${label} ${x.id}: ${rows.map((row) => `${row.name} ${fmtValue(row.value, row.unit)}`).join(', ')}`);
       } catch (e) {
         progress(`${label} ${x.id} FAILED: ${(e as Error).message}`);
         run.extras.push({ id: x.id, section: x.case, name: `${x.id} failed`, value: NaN, unit: '', error: (e as Error).message });
