@@ -6,21 +6,14 @@ import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Channel, type PeerGone } from '../ts/channel/channel.js';
 import { BadHeaderError } from '../ts/errors.js';
 import { OrderCheck } from './channel-records.js';
 import { Peer, repoRoot } from './peer.js';
+import { uniqueNames } from '../ts/test-support/unique-names.js';
 
-const made: string[] = [];
-function uniq(tag: string): string {
-  const n = `twinmap-it-${tag}-${randomBytes(6).toString('hex')}`;
-  made.push(n);
-  return n;
-}
-afterEach(() => {
-  for (const n of made.splice(0)) Channel.unlink(n);
-});
+const uniq = uniqueNames('twinmap-it', (name) => Channel.unlink(name));
 
 describe('channel crashes, Node <-> .NET', () => {
   it('kill -9 of a .NET writer mid-stream, 100 times: no torn record, the death is noticed, the channel goes on', async () => {

@@ -1,21 +1,13 @@
 // Channels at rest and in request/response (.NET 10 Peer): with both sides waiting, CPU use
 // is measured (from /proc/<pid>/stat and process.cpuUsage) and printed, and round-trip times
 // through two channels are printed. Nothing here asserts a time: the machine is shared.
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Channel } from '../ts/channel/channel.js';
 import { Peer } from './peer.js';
+import { uniqueNames } from '../ts/test-support/unique-names.js';
 
-const made: string[] = [];
-function uniq(tag: string): string {
-  const n = `twinmap-it-${tag}-${randomBytes(6).toString('hex')}`;
-  made.push(n);
-  return n;
-}
-afterEach(() => {
-  for (const n of made.splice(0)) Channel.unlink(n);
-});
+const uniq = uniqueNames('twinmap-it', (name) => Channel.unlink(name));
 
 /** utime + stime of a process in clock ticks (normally 100 per second). */
 function cpuTicks(pid: number): number {

@@ -1,25 +1,17 @@
 // Channels between Node and the .NET Peer (.NET 10): 10^6 records of random sizes each way
 // (1 B to more than half the ring), each checked (checksum, per-writer sequence), and several
 // writers (Node and .NET mixed) into one reader. Rates are printed, not asserted.
-import { randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Channel } from '../ts/channel/channel.js';
 import { fill, OrderCheck, Sizes } from './channel-records.js';
 import { Peer } from './peer.js';
+import { uniqueNames } from '../ts/test-support/unique-names.js';
 
 const CAPACITY = 64 * 1024;
 const MAX_LARGE = 40 * 1024; // > half the ring
 const N = 1_000_000;
 
-const made: string[] = [];
-function uniq(tag: string): string {
-  const n = `twinmap-it-${tag}-${randomBytes(6).toString('hex')}`;
-  made.push(n);
-  return n;
-}
-afterEach(() => {
-  for (const n of made.splice(0)) Channel.unlink(n);
-});
+const uniq = uniqueNames('twinmap-it', (name) => Channel.unlink(name));
 
 function rate(what: string, count: number, bytes: number, ms: number): void {
   console.log(`${what}: ${count} records, ${(bytes / 1e6).toFixed(1)} MB in ${ms.toFixed(0)} ms = ${((count / ms) * 1000 / 1e6).toFixed(2)} M records/s, ${(bytes / 1e3 / ms).toFixed(1)} MB/s`);

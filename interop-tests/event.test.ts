@@ -1,22 +1,14 @@
 // Named events between Node and the .NET Peer (.NET 10, the only runtime on this machine):
 // each side sets, the other wakes; auto- and manual-reset; timeouts; and the atomics both
 // sides use on a shared word are really atomic across processes.
-import { randomBytes } from 'node:crypto';
 import { closeSync, ftruncateSync, openSync, unlinkSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NamedEvent } from '../ts/event/named-event.js';
 import { native } from '../ts/native.js';
 import { Peer } from './peer.js';
+import { uniqueNames } from '../ts/test-support/unique-names.js';
 
-const made: string[] = [];
-function uniq(tag: string): string {
-  const n = `twinmap-it-${tag}-${randomBytes(6).toString('hex')}`;
-  made.push(n);
-  return n;
-}
-afterEach(() => {
-  for (const n of made.splice(0)) NamedEvent.unlink(n);
-});
+const uniq = uniqueNames('twinmap-it', (name) => NamedEvent.unlink(name));
 
 describe('named events, Node <-> .NET', () => {
   it('Node sets an auto-reset event, .NET wakes once per set', async () => {

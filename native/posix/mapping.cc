@@ -1,26 +1,13 @@
 // mmap of a file descriptor, exposed as an ArrayBuffer over the mapped pages (no copy).
-//
-// Lifetime: the pages are owned by a shared Region held both by the Mapping object and by
-// the ArrayBuffer's finaliser, so neither garbage collection order can unmap memory that JS
-// can still reach. unmap() detaches the ArrayBuffer first (every view of it then has length
-// 0, so JS reads nothing instead of crashing), then munmaps at once.
+// Lifetime and unmap() safety: common/mapped_pages.h.
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <memory>
-
+#include "common/mapped_pages.h"
 #include "common/registry.h"
 
 namespace {
-
-struct Region {
-  void* addr = nullptr;
-  size_t length = 0;
-  ~Region() {
-    if (addr != nullptr) munmap(addr, length);
-  }
-};
 
 class Mapping : public Napi::ObjectWrap<Mapping> {
  public:
@@ -54,59 +41,32 @@ class Mapping : public Napi::ObjectWrap<Mapping> {
       twinmap::ThrowErrno(env, errno, "mmap");
       return;
     }
-    region_ = std::make_shared<Region>();
-    region_->addr = addr;
-    region_->length = static_cast<size_t>(length);
-
-    auto* keep = new std::shared_ptr<Region>(region_);
-    Napi::ArrayBuffer ab = Napi::ArrayBuffer::New(
-        env, addr, region_->length, [](Napi::Env, void*, std::shared_ptr<Region>* hint) { delete hint; }, keep);
-    buffer_ = Napi::Persistent(ab);
-    buffer_.SuppressDestruct();
-  }
-
-  ~Mapping() override {
-    if (!buffer_.IsEmpty()) buffer_.Reset();
+    pages_.Adopt(env, addr, static_cast<size_t>(length), [](void* a, size_t n) { munmap(a, n); });
   }
 
  private:
-  Napi::Value Buffer(const Napi::CallbackInfo& info) {
-    if (!region_ || buffer_.IsEmpty()) return info.Env().Undefined();
-    return buffer_.Value();
-  }
+  Napi::Value Buffer(const Napi::CallbackInfo& info) { return pages_.Buffer(info.Env()); }
 
   Napi::Value Length(const Napi::CallbackInfo& info) {
-    return Napi::Number::New(info.Env(), region_ ? static_cast<double>(region_->length) : 0);
+    return Napi::Number::New(info.Env(), static_cast<double>(pages_.length()));
   }
 
-  Napi::Value Mapped(const Napi::CallbackInfo& info) {
-    return Napi::Boolean::New(info.Env(), region_ && region_->addr != nullptr);
-  }
+  Napi::Value Mapped(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), pages_.mapped()); }
 
   // flush(): msync(MS_SYNC) so a file-backed mapping reaches the file now.
   Napi::Value Flush(const Napi::CallbackInfo& info) {
-    if (!region_ || region_->addr == nullptr) return twinmap::ThrowErrno(info.Env(), EBADF, "msync", "mapping is unmapped");
-    if (msync(region_->addr, region_->length, MS_SYNC) != 0) return twinmap::ThrowErrno(info.Env(), errno, "msync");
+    if (!pages_.mapped()) return twinmap::ThrowErrno(info.Env(), EBADF, "msync", "mapping is unmapped");
+    if (msync(pages_.addr(), pages_.length(), MS_SYNC) != 0) return twinmap::ThrowErrno(info.Env(), errno, "msync");
     return info.Env().Undefined();
   }
 
   // unmap(): idempotent.
   Napi::Value Unmap(const Napi::CallbackInfo& info) {
-    Napi::Env env = info.Env();
-    if (!region_ || region_->addr == nullptr) return env.Undefined();
-    if (!buffer_.IsEmpty()) {
-      Napi::ArrayBuffer ab = buffer_.Value();
-      if (!ab.IsDetached()) ab.Detach();
-      buffer_.Reset();
-    }
-    munmap(region_->addr, region_->length);
-    region_->addr = nullptr;  // the finaliser's Region now has nothing to unmap
-    region_.reset();
-    return env.Undefined();
+    pages_.Release();
+    return info.Env().Undefined();
   }
 
-  std::shared_ptr<Region> region_;
-  Napi::Reference<Napi::ArrayBuffer> buffer_;
+  twinmap::MappedPages pages_;
 };
 
 Napi::Value PageSize(const Napi::CallbackInfo& info) {

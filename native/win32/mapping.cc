@@ -1,24 +1,11 @@
 // Named and file-backed memory mappings: CreateFileMappingW / OpenFileMappingW / CreateFileW
 // return Handles; MapView maps a view of a section as an ArrayBuffer over the pages (no copy).
-//
-// Lifetime, as in native/posix/mapping.cc: the view is owned by a shared Region held both by
-// the MapView object and by the ArrayBuffer's finaliser, so no garbage-collection order can
-// unmap memory that JS can still reach. unmap() detaches the ArrayBuffer first (every view
-// then has length 0, so JS reads nothing instead of crashing), then unmaps at once.
-#include <memory>
-
+// Lifetime and unmap() safety: common/mapped_pages.h (the same code as on POSIX).
+#include "common/mapped_pages.h"
 #include "win32/handle.h"
 
 namespace twinmap::win32 {
 namespace {
-
-struct Region {
-  void* addr = nullptr;
-  size_t length = 0;
-  ~Region() {
-    if (addr != nullptr) UnmapViewOfFile(addr);
-  }
-};
 
 class MapView : public Napi::ObjectWrap<MapView> {
  public:
@@ -64,58 +51,32 @@ class MapView : public Napi::ObjectWrap<MapView> {
       }
       size = mbi.RegionSize;
     }
-    region_ = std::make_shared<Region>();
-    region_->addr = addr;
-    region_->length = size;
-    auto* keep = new std::shared_ptr<Region>(region_);
-    Napi::ArrayBuffer ab = Napi::ArrayBuffer::New(
-        env, addr, size, [](Napi::Env, void*, std::shared_ptr<Region>* hint) { delete hint; }, keep);
-    buffer_ = Napi::Persistent(ab);
-    buffer_.SuppressDestruct();
-  }
-
-  ~MapView() override {
-    if (!buffer_.IsEmpty()) buffer_.Reset();
+    pages_.Adopt(env, addr, size, [](void* a, size_t) { UnmapViewOfFile(a); });
   }
 
  private:
-  Napi::Value Buffer(const Napi::CallbackInfo& info) {
-    if (!region_ || buffer_.IsEmpty()) return info.Env().Undefined();
-    return buffer_.Value();
-  }
+  Napi::Value Buffer(const Napi::CallbackInfo& info) { return pages_.Buffer(info.Env()); }
   Napi::Value Length(const Napi::CallbackInfo& info) {
-    return Napi::Number::New(info.Env(), region_ ? static_cast<double>(region_->length) : 0);
+    return Napi::Number::New(info.Env(), static_cast<double>(pages_.length()));
   }
-  Napi::Value Mapped(const Napi::CallbackInfo& info) {
-    return Napi::Boolean::New(info.Env(), region_ && region_->addr != nullptr);
-  }
+  Napi::Value Mapped(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), pages_.mapped()); }
 
   // flush(): FlushViewOfFile, so a file-backed view reaches the file now.
   Napi::Value Flush(const Napi::CallbackInfo& info) {
-    if (!region_ || region_->addr == nullptr) {
+    if (!pages_.mapped()) {
       return ThrowWin32(info.Env(), ERROR_INVALID_HANDLE, "FlushViewOfFile", "the view is unmapped");
     }
-    if (!FlushViewOfFile(region_->addr, region_->length)) return ThrowWin32(info.Env(), GetLastError(), "FlushViewOfFile");
+    if (!FlushViewOfFile(pages_.addr(), pages_.length())) return ThrowWin32(info.Env(), GetLastError(), "FlushViewOfFile");
     return info.Env().Undefined();
   }
 
   // unmap(): idempotent.
   Napi::Value Unmap(const Napi::CallbackInfo& info) {
-    Napi::Env env = info.Env();
-    if (!region_ || region_->addr == nullptr) return env.Undefined();
-    if (!buffer_.IsEmpty()) {
-      Napi::ArrayBuffer ab = buffer_.Value();
-      if (!ab.IsDetached()) ab.Detach();
-      buffer_.Reset();
-    }
-    UnmapViewOfFile(region_->addr);
-    region_->addr = nullptr;  // the finaliser's Region now has nothing to unmap
-    region_.reset();
-    return env.Undefined();
+    pages_.Release();
+    return info.Env().Undefined();
   }
 
-  std::shared_ptr<Region> region_;
-  Napi::Reference<Napi::ArrayBuffer> buffer_;
+  MappedPages pages_;
 };
 
 const wchar_t* OptionalName(const Napi::Value& v, std::wstring& storage) {

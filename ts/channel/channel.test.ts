@@ -1,18 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BadHeaderError } from '../errors.js';
 import { Channel } from './channel.js';
+import { uniqueNames } from '../test-support/unique-names.js';
 
-const made: string[] = [];
-function uniq(): string {
-  const n = `twinmap-test-ch-${randomBytes(6).toString('hex')}`;
-  made.push(n);
-  return n;
-}
-afterEach(() => {
-  for (const n of made.splice(0)) Channel.unlink(n);
-});
+const uniq = uniqueNames('twinmap-test-ch', (name) => Channel.unlink(name));
 
 describe('Channel (one process, two handles)', () => {
   it('delivers records whole and in order, across many wraps of the ring', () => {

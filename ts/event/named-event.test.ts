@@ -1,19 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BadHeaderError, TwinmapError } from '../errors.js';
 import { native } from '../native.js';
 import { NamedEvent } from './named-event.js';
+import { uniqueNames } from '../test-support/unique-names.js';
 
-const made: string[] = [];
-function uniq(): string {
-  const n = `twinmap-test-ev-${randomBytes(6).toString('hex')}`;
-  made.push(n);
-  return n;
-}
-afterEach(() => {
-  for (const n of made.splice(0)) NamedEvent.unlink(n);
-});
+const uniq = uniqueNames('twinmap-test-ev', (name) => NamedEvent.unlink(name));
 
 describe('NamedEvent', () => {
   it('auto-reset: one set releases one wait, then the event is clear again', () => {
