@@ -86,6 +86,36 @@ public sealed class ChannelTests : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void RegionLifecycleCreateOpenOrCreateUnlink()
+    {
+        // The region layer under Channel/NamedEvent (SharedRegion over SharedMap), on Linux.
+        var name = Unique();
+        var path = $"/dev/shm/{name}";
+        Assert.Throws<NotFoundException>(() => Channel.Open(name));
+        using var first = Channel.Create(name, new ChannelOptions { Capacity = 4096 });
+        Assert.Equal(1024 + 4096, new FileInfo(path).Length);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        Assert.Throws<AlreadyExistsException>(() => Channel.Create(name));
+        // OpenOrCreate on an existing channel takes its capacity from the header, whatever it asked for.
+        using (var again = Channel.OpenOrCreate(name, new ChannelOptions { Capacity = 1 << 20 }))
+            Assert.Equal(4096, again.Capacity);
+        Assert.True(Channel.Unlink(name));
+        Assert.False(Channel.Unlink(name));
+        first.TrySend([1, 2, 3]); // still mapped after the unlink
+
+        // A header whose magic is never published: the opener waits a little, then BAD_HEADER.
+        var unpublished = Unique();
+        File.WriteAllBytes($"/dev/shm/{unpublished}", new byte[64]);
+        var e = Assert.Throws<BadHeaderException>(() => NamedEvent.Open(unpublished));
+        Assert.Contains("magic 0x00000000", e.Message);
+
+        var ev = NamedEvent.Create(Unique());
+        ev.Dispose();
+        Assert.Equal(TwinmapErrorCode.Closed, Assert.Throws<TwinmapException>(() => ev.Set()).Code);
+    }
+
+    [Fact]
     public async Task ReceiveAsyncAndReceivedEvent()
     {
         var name = Unique();

@@ -48,6 +48,9 @@ public sealed unsafe class SharedMap : IDisposable
 
     public bool IsClosed => _base == null;
 
+    /// <summary>The first mapped byte, or null once disposed: for twinmap's own regions (SharedRegion), which lay headers and futex words on it.</summary>
+    internal byte* BaseOrNull => _base;
+
     private SharedMap(string? name, string? path, MemoryMappedFile file, long size, bool readOnly, bool createdNew)
     {
         Name = name;
