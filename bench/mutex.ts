@@ -44,7 +44,8 @@ export const mutexBench: ExtraSpec = {
         { ...row("Node + .NET contended, per lock+unlock", windowNs / (a!.pairs + b!.pairs), "mutex.contendedNs"), detail: `Node ${a!.pairs} : .NET ${b!.pairs}` },
       ];
     } finally {
-      await Promise.all([node.stop(), dotnet.stop()]);
+      // Both close their mutex when stdin ends; the last one out deletes .NET's shared-memory file.
+      await Promise.all([node.stop(5000), dotnet.stop(5000)]);
     }
   },
 };

@@ -1,7 +1,7 @@
 // The transports the bench compares, each a pair of processes: a client the harness steps
 // (rtt / oneway / idle) and a server. Every pair speaks the same step protocol (see side.ts).
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { Side } from './procs.js';
 import { peerDll, sideJs, requireFile } from './paths.js';
 
@@ -60,7 +60,10 @@ export const PAIRS: PairSpec[] = [
     async start(cpus) {
       const server = dotnetSide('.NET bench-pipe', 'bench-pipe', { name: uniq('twinmap-bench-') }, cpus?.[1]);
       // .NET reports where it put the pipe ($TMPDIR/CoreFxPipe_<name> on Unix); Node connects there.
-      return startBoth(server, (ready) => nodeSide('Node pipe client', 'stream-client', { path: String(ready['path']) }, cpus?.[0]));
+      let path = '';
+      const pair = await startBoth(server, (ready) => nodeSide('Node pipe client', 'stream-client', { path: (path = String(ready['path'])) }, cpus?.[0]));
+      // A killed .NET server leaves its socket file behind.
+      return { ...pair, cleanup: () => rmSync(path, { force: true }) };
     },
   },
   {

@@ -116,9 +116,20 @@ export class Side {
     return total;
   }
 
-  async stop(): Promise<void> {
+  /** Ends stdin (a stepped side then closes what it holds and exits), waits up to graceMs, then SIGTERM, then SIGKILL. */
+  async stop(graceMs = 0): Promise<void> {
     if (this.exitCode !== undefined) return;
     this.child.stdin!.end();
+    if (graceMs > 0) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, graceMs);
+        this.child.once('exit', () => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+      if (this.exitCode !== undefined) return;
+    }
     this.child.kill('SIGTERM');
     await new Promise<void>((resolve) => {
       const t = setTimeout(() => {
