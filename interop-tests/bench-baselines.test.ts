@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { once } from 'node:events';
 import { connect } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { Peer } from './peer.js';
 import { oneWay, roundTrips, serveStream } from '../bench/stream.js';
 
@@ -43,9 +44,15 @@ async function baselineWorks(path: string): Promise<void> {
 
 describe('bench baselines', () => {
   it('Node <-> .NET NamedPipeServerStream (.NET 10) carries records whole', async () => {
-    await using peer = Peer.start('bench-pipe', { name: `twinmap-bench-test-${randomBytes(4).toString('hex')}` });
-    const ready = await peer.next('ready');
-    await baselineWorks(String(ready['path']));
+    const peer = Peer.start('bench-pipe', { name: `twinmap-bench-test-${randomBytes(4).toString('hex')}` });
+    let path = '';
+    try {
+      path = String((await peer.next('ready'))['path']);
+      await baselineWorks(path);
+    } finally {
+      await peer[Symbol.asyncDispose]();
+      if (path) rmSync(path, { force: true }); // a killed .NET server leaves its socket file
+    }
   });
 
   it('Node <-> Node Unix socket carries records whole', async () => {
