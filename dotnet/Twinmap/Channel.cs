@@ -54,6 +54,7 @@ public sealed unsafe class Channel : IDisposable
     private const int ReaderNone = 0, ReaderAttached = 1, ReaderDetached = 2;
 
     private readonly SharedRegion _region;
+    private readonly IRegionFutex _futex;
     private readonly byte* _base;
     private readonly byte* _ring;
     private readonly int _mask;
@@ -91,6 +92,7 @@ public sealed unsafe class Channel : IDisposable
     {
         Name = name;
         _region = region;
+        _futex = region.Futex;
         _base = region.Base;
         Capacity = *(int*)(_base + OffCapacity);
         _ring = _base + HeaderSize;
@@ -325,7 +327,7 @@ public sealed unsafe class Channel : IDisposable
         }
         finally
         {
-            if ((Interlocked.Exchange(ref *lockWord, 0) & LockContended) != 0) Futex.Wake(lockWord, 1);
+            if ((Interlocked.Exchange(ref *lockWord, 0) & LockContended) != 0) _futex.Wake(lockWord, 1);
         }
     }
 
@@ -335,7 +337,7 @@ public sealed unsafe class Channel : IDisposable
         {
             Volatile.Write(ref *Word(OffReaderWaiting), 0);
             Interlocked.Increment(ref *Word(OffDataSeq));
-            Futex.Wake(Word(OffDataSeq), 1);
+            _futex.Wake(Word(OffDataSeq), 1);
         }
     }
 
@@ -355,7 +357,7 @@ public sealed unsafe class Channel : IDisposable
         int v = Volatile.Read(ref *lockWord);
         if (v == 0) return;
         if ((v & LockContended) == 0) Interlocked.CompareExchange(ref *lockWord, v | LockContended, v);
-        Futex.Wait(lockWord, v | LockContended, ms);
+        _futex.Wait(lockWord, v | LockContended, ms);
         CheckLockHolder();
     }
 
@@ -365,7 +367,7 @@ public sealed unsafe class Channel : IDisposable
         Interlocked.Increment(ref *Word(OffWritersWaiting));
         try
         {
-            if (!HasRoom(length) && !token.IsCancellationRequested) Futex.Wait(Word(OffSpaceSeq), seq, ms);
+            if (!HasRoom(length) && !token.IsCancellationRequested) _futex.Wait(Word(OffSpaceSeq), seq, ms);
         }
         finally
         {
@@ -439,7 +441,7 @@ public sealed unsafe class Channel : IDisposable
         if ((v & ~LockContended) == slot + 1 && Interlocked.CompareExchange(ref *lockWord, 0, v) == v)
         {
             held = true;
-            Futex.Wake(lockWord, 0);
+            _futex.Wake(lockWord, 0);
         }
         Volatile.Write(ref *SlotStart(slot), 0UL);
         return (Interlocked.CompareExchange(ref *SlotPid(slot), 0, pid) == pid ? pid : 0, held);
@@ -521,7 +523,7 @@ public sealed unsafe class Channel : IDisposable
         if (Volatile.Read(ref *Word(OffWritersWaiting)) != 0 && (uint)Volatile.Read(ref *Word(OffHead)) - (uint)t <= (uint)Capacity / 2)
         {
             Interlocked.Increment(ref *Word(OffSpaceSeq));
-            Futex.Wake(Word(OffSpaceSeq), 0);
+            _futex.Wake(Word(OffSpaceSeq), 0);
         }
     }
 
@@ -635,7 +637,7 @@ public sealed unsafe class Channel : IDisposable
             int left = Left(deadline);
             if (left <= 0) return false;
             int slice = Math.Min(left, token.CanBeCanceled ? Math.Min(_peerCheckMs, 50) : _peerCheckMs);
-            Futex.Wait(Word(OffDataSeq), seq, slice);
+            _futex.Wait(Word(OffDataSeq), seq, slice);
             ReapIfDue();
         }
     }
@@ -769,7 +771,7 @@ public sealed unsafe class Channel : IDisposable
             Interlocked.Exchange(ref *Word(OffReaderState), ReaderDetached);
             Interlocked.CompareExchange(ref *Word(OffReaderPid), 0, Environment.ProcessId);
             Interlocked.Increment(ref *Word(OffSpaceSeq));
-            Futex.Wake(Word(OffSpaceSeq), 0);
+            _futex.Wake(Word(OffSpaceSeq), 0);
         }
         if (_slot >= 0)
         {
@@ -782,9 +784,9 @@ public sealed unsafe class Channel : IDisposable
         Interlocked.Increment(ref _busy);
         _closed = true;
         Interlocked.MemoryBarrier();
-        Futex.Wake(Word(OffDataSeq), 0);
-        Futex.Wake(Word(OffSpaceSeq), 0);
-        Futex.Wake(Word(OffLock), 0);
+        _futex.Wake(Word(OffDataSeq), 0);
+        _futex.Wake(Word(OffSpaceSeq), 0);
+        _futex.Wake(Word(OffLock), 0);
         ReleaseBusy();
     }
 }
