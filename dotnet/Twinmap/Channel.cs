@@ -208,21 +208,28 @@ public sealed unsafe class Channel : IDisposable
     /// </summary>
     public void Send(ReadOnlySpan<byte> data, int timeoutMs = Timeout.Infinite)
     {
-        long deadline = Deadline(timeoutMs);
         CheckSendable(data.Length);
+        // The common case publishes at once: no clock read until a try fails.
+        var r = TryPublish(data);
+        if (r != TryResult.Ok) SendSlow(data, timeoutMs, r);
+    }
+
+    private void SendSlow(ReadOnlySpan<byte> data, int timeoutMs, TryResult r)
+    {
+        long deadline = Deadline(timeoutMs);
         long budget = SpinBudget();
         long spinUntil = budget > 0 ? Stopwatch.GetTimestamp() + budget : 0;
         for (;;)
         {
-            var r = TryPublish(data);
-            if (r == TryResult.Ok)
-            {
-                if (spinUntil > 0) Spun(true);
-                return;
-            }
             if (Stopwatch.GetTimestamp() < spinUntil)
             {
-                Thread.SpinWait(20);
+                Thread.SpinWait(1);
+                r = TryPublish(data);
+                if (r == TryResult.Ok)
+                {
+                    Spun(true);
+                    return;
+                }
                 continue;
             }
             if (spinUntil > 0) Spun(false);
@@ -232,6 +239,8 @@ public sealed unsafe class Channel : IDisposable
             if (r == TryResult.Locked) SleepOnLock(slice);
             else SleepForSpace(data.Length, slice, CancellationToken.None);
             spinUntil = 0;
+            r = TryPublish(data);
+            if (r == TryResult.Ok) return;
         }
     }
 
@@ -608,37 +617,48 @@ public sealed unsafe class Channel : IDisposable
 
     private bool WaitAndTake(bool view, int timeoutMs, CancellationToken token, out ReadOnlySpan<byte> record)
     {
+        // The common case of a busy channel: a record is there, no clock read.
+        return Take(view, out record) || WaitSlow(view, timeoutMs, token, out record);
+    }
+
+    private bool WaitSlow(bool view, int timeoutMs, CancellationToken token, out ReadOnlySpan<byte> record)
+    {
         long deadline = Deadline(timeoutMs);
         long budget = SpinBudget();
         long spinUntil = budget > 0 ? Stopwatch.GetTimestamp() + budget : 0;
-        bool first = true;
         for (;;)
         {
-            if (Take(view, out record))
-            {
-                if (!first && spinUntil > 0) Spun(true);
-                return true;
-            }
-            first = false;
-            if (Stopwatch.GetTimestamp() < spinUntil)
-            {
-                Thread.SpinWait(20);
-                continue;
-            }
             if (spinUntil > 0)
             {
+                if (Stopwatch.GetTimestamp() < spinUntil)
+                {
+                    Thread.SpinWait(1);
+                    if (Take(view, out record))
+                    {
+                        Spun(true);
+                        return true;
+                    }
+                    continue;
+                }
                 Spun(false);
                 spinUntil = 0;
             }
             token.ThrowIfCancellationRequested();
             int seq = Volatile.Read(ref *Word(OffDataSeq));
             Interlocked.Exchange(ref *Word(OffReaderWaiting), 1);
-            if (Volatile.Read(ref *Word(OffHead)) != _tail) continue;
-            int left = Left(deadline);
-            if (left <= 0) return false;
-            int slice = Math.Min(left, token.CanBeCanceled ? Math.Min(_peerCheckMs, 50) : _peerCheckMs);
-            _futex.Wait(Word(OffDataSeq), seq, slice);
-            ReapIfDue();
+            if (Volatile.Read(ref *Word(OffHead)) == _tail)
+            {
+                int left = Left(deadline);
+                if (left <= 0)
+                {
+                    record = default;
+                    return false;
+                }
+                int slice = Math.Min(left, token.CanBeCanceled ? Math.Min(_peerCheckMs, 50) : _peerCheckMs);
+                _futex.Wait(Word(OffDataSeq), seq, slice);
+                ReapIfDue();
+            }
+            if (Take(view, out record)) return true;
         }
     }
 

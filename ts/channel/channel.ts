@@ -38,10 +38,14 @@ const DEFAULT_CAPACITY = 1 << 20;
 const slotPidIndex = (slot: number) => (L.OFF_WRITERS + slot * L.WRITER_SLOT_SIZE) / 4;
 const slotStartOffset = (slot: number) => L.OFF_WRITERS + slot * L.WRITER_SLOT_SIZE + 8;
 
-function deadlineOf(timeoutMs: number): number {
+function checkTimeout(timeoutMs: number): void {
   if (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs)) {
     throw new TwinmapError('INVALID_ARGUMENT', `timeoutMs must be a number (Infinity or < 0: no limit), got ${String(timeoutMs)}`);
   }
+}
+
+function deadlineOf(timeoutMs: number): number {
+  checkTimeout(timeoutMs);
   return timeoutMs < 0 || timeoutMs === Infinity ? Infinity : performance.now() + timeoutMs;
 }
 
@@ -162,25 +166,33 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
    * CLOSED. When it throws, nothing was published.
    */
   send(data: Uint8Array, timeoutMs = Infinity): void {
-    const deadline = deadlineOf(timeoutMs);
+    checkTimeout(timeoutMs);
     this.checkSendable(data);
+    // The common case publishes at once: no clock read (performance.now() was 14 % of a send).
+    const r = this.tryPublish(data);
+    if (r !== 'ok') this.sendSlow(data, timeoutMs, r);
+  }
+
+  private sendSlow(data: Uint8Array, timeoutMs: number, r: TryResult): void {
+    const deadline = deadlineOf(timeoutMs);
     // 0 when this wait does not spin: a skipped spin must not count as a miss (as in C#),
     // or skipping re-arms itself for good and a busy pair stays in sleeping mode.
     const budget = this.spinBudget();
     let spinUntil = budget > 0 ? performance.now() + budget : 0;
     for (;;) {
-      const r = this.tryPublish(data);
-      if (r === 'ok') {
-        if (spinUntil > 0) this.spun(true);
-        return;
+      if (performance.now() < spinUntil) {
+        r = this.tryPublish(data);
+        if (r === 'ok') return this.spun(true);
+        continue;
       }
-      if (performance.now() < spinUntil) continue;
       if (spinUntil > 0) this.spun(false);
       const left = leftMs(deadline);
       if (left <= 0) throw this.timeoutError(data.length, timeoutMs);
       if (r === 'locked') this.sleepOnLock(Math.min(left, this.peerCheckMs));
       else this.sleepForSpace(data.length, Math.min(left, this.peerCheckMs));
       spinUntil = 0;
+      r = this.tryPublish(data);
+      if (r === 'ok') return;
     }
   }
 
@@ -546,29 +558,38 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
   }
 
   private receiveSync(view: boolean, timeoutMs: number): Uint8Array | undefined {
+    checkTimeout(timeoutMs);
+    // The common case of a busy channel: a record is there, no clock read.
+    return this.take(view) ?? this.receiveSlow(view, timeoutMs);
+  }
+
+  private receiveSlow(view: boolean, timeoutMs: number): Uint8Array | undefined {
     const deadline = deadlineOf(timeoutMs);
     const budget = this.spinBudget();
     let spinUntil = budget > 0 ? performance.now() + budget : 0; // 0: no spin, no miss (see send)
-    let first = true;
     for (;;) {
-      const r = this.take(view);
-      if (r !== undefined) {
-        if (!first && spinUntil > 0) this.spun(true);
-        return r;
-      }
-      first = false;
-      if (performance.now() < spinUntil) continue;
       if (spinUntil > 0) {
+        if (performance.now() < spinUntil) {
+          const r = this.take(view);
+          if (r !== undefined) {
+            this.spun(true);
+            return r;
+          }
+          continue;
+        }
         this.spun(false);
         spinUntil = 0;
       }
       const seq = Atomics.load(this.hdr, L.I_DATA_SEQ);
       Atomics.store(this.hdr, L.I_READER_WAITING, 1);
-      if (Atomics.load(this.hdr, L.I_HEAD) !== this.tail) continue;
-      const left = leftMs(deadline);
-      if (left <= 0) return undefined;
-      native.futexWait(this.buf, L.OFF_DATA_SEQ, seq, Math.min(left, this.peerCheckMs));
-      this.reapIfDue();
+      if (Atomics.load(this.hdr, L.I_HEAD) === this.tail) {
+        const left = leftMs(deadline);
+        if (left <= 0) return undefined;
+        native.futexWait(this.buf, L.OFF_DATA_SEQ, seq, Math.min(left, this.peerCheckMs));
+        this.reapIfDue();
+      }
+      const r = this.take(view);
+      if (r !== undefined) return r;
     }
   }
 
