@@ -9,6 +9,7 @@ import { describe, it } from 'node:test';
 import { fill, OrderCheck, Sizes } from '../interop-tests/channel-records.js';
 import { Channel } from '../ts/channel/channel.js';
 import type { PeerGone } from '../ts/channel/channel.js';
+import { CHANNEL_MAGIC, CHANNEL_VERSION, HEADER_SIZE, OFF_CAPACITY, OFF_HEADER_SIZE, OFF_MAGIC, OFF_VERSION } from '../ts/channel/layout.js';
 import { IpcClient } from '../ts/ipc/client.js';
 import { IpcServer } from '../ts/ipc/server.js';
 import { selfStartTime, isAlive } from '../ts/liveness.js';
@@ -218,14 +219,14 @@ describe('Windows Node <-> Windows .NET 10: bad input', () => {
     const s2 = w.createFileMapping(null, lying, 8192, true).handle;
     const v2 = new w.MapView(s2, true);
     const dv = new DataView(v2.buffer!);
-    dv.setUint32(0, 0x48434d54, true); // "TMCH"
-    dv.setUint16(4, 1, true);
-    dv.setUint16(6, 1024, true);
-    dv.setUint32(8, 1 << 20, true); // a 1 MiB ring in a section of 8 KiB
+    dv.setUint32(OFF_MAGIC, CHANNEL_MAGIC, true);
+    dv.setUint16(OFF_VERSION, CHANNEL_VERSION, true);
+    dv.setUint16(OFF_HEADER_SIZE, HEADER_SIZE, true);
+    dv.setUint32(OFF_CAPACITY, 1 << 20, true); // a 1 MiB ring in a section of 8 KiB
     try {
       for (const [name, detail] of [
         [garbage, /bad magic/],
-        [lying, /bytes/],
+        [lying, /8192 bytes, but header \+ capacity/],
       ] as const) {
         const peer = startPeer('channel-receive', { name, count: 1 });
         const e = await peer.next('error', PEER_START_MS);
