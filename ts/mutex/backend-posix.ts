@@ -13,7 +13,7 @@ import { BadHeaderError, ClosedError, TwinmapError, fromOsError } from '../error
 import { native } from '../native.js';
 import type { ParsedName } from '../names.js';
 import type { Acquired, BackendOptions, Hold, MutexBackend, OsMutex, PendingLock } from './backend.js';
-import { SharedMemoryFile, sharedMemoryPath } from './dotnet-shm.js';
+import { SharedMemoryFile, sharedMemoryPath, shmTree } from './dotnet-shm.js';
 import { INVALID_PID, type MutexLayout, layoutFor } from './layout.js';
 
 const LE = endianness() === 'LE';
@@ -239,8 +239,8 @@ class PosixMutex implements OsMutex {
 
 export const posixBackend: MutexBackend = {
   key(name: ParsedName, options: BackendOptions): string {
-    void options; // one file per name whatever the layout; NamedMutex refuses mixing layouts
-    return sharedMemoryPath(name);
+    // One file per name whatever the layout; NamedMutex refuses mixing layouts.
+    return sharedMemoryPath(name, shmTree(options.currentUserOnly));
   },
 
   open(name: ParsedName, create: boolean, options: BackendOptions): OsMutex {
@@ -248,6 +248,7 @@ export const posixBackend: MutexBackend = {
     checkPlatform(layout);
     const file = SharedMemoryFile.open(name, {
       create,
+      tree: shmTree(options.currentUserOnly),
       usedBytes: layout.usedBytes,
       initialize: (view, buffer) => {
         native.mutexInit(buffer, layout.mutexOffset);

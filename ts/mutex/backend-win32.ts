@@ -12,7 +12,7 @@ import { ClosedError, TwinmapError, fromOsError } from '../errors.js';
 import { native } from '../native.js';
 import type { Win32Handle, Win32Native, Win32WaitOutcome } from '../native-types.js';
 import type { ParsedName } from '../names.js';
-import type { Acquired, Hold, MutexBackend, OsMutex, PendingLock } from './backend.js';
+import type { Acquired, BackendOptions, Hold, MutexBackend, OsMutex, PendingLock } from './backend.js';
 
 function win32(): Win32Native {
   const w = native.win32;
@@ -100,9 +100,14 @@ export const win32Backend: MutexBackend = {
     return kernelName(name);
   },
 
-  open(name: ParsedName, create: boolean): OsMutex {
+  open(name: ParsedName, create: boolean, options: BackendOptions): OsMutex {
     const w = win32();
     const where = JSON.stringify(name.original);
+    if (options.currentUserOnly) {
+      // .NET gives such a mutex a security descriptor for the current user only; the addon does
+      // not build security descriptors yet, so refuse rather than create a wider one.
+      throw new TwinmapError('UNSUPPORTED', `named mutex ${where}: currentUserOnly is not supported on Windows yet`);
+    }
     try {
       if (!create) return new Win32Mutex(w.openMutex(name.original), false, where);
       const { handle, existed } = w.createMutex(name.original);

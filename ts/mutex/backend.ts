@@ -15,6 +15,8 @@ export type LockResult = 'acquired' | 'abandoned' | 'timeout';
 export interface BackendOptions {
   /** Linux/macOS: which .NET's shared layout to use. */
   readonly layout: MutexLayoutName;
+  /** .NET 10's NamedWaitHandleOptions.CurrentUserOnly (wait-handle-options.ts). */
+  readonly currentUserOnly: boolean;
 }
 
 /** One acquisition of the OS mutex, by one OS thread. */

@@ -9,6 +9,8 @@
 // - Liveness lock: each process with the file open holds flock(LOCK_SH) on it. If LOCK_EX|LOCK_NB
 //   succeeds, nobody uses the file: it is stale (re-initialised on create, deleted on open).
 // - Files 0666, directories 0777, chmod-ed explicitly so the umask cannot narrow them.
+// - User-scoped names (.NET 10 NamedWaitHandleOptions.CurrentUserOnly) use the same protocol in
+//   /tmp/.dotnet-uid<euid>/shm with files 0600, directories 0700, all owned by the euid.
 // - The file is ftruncate-d to the used size rounded up to the page size (never shrunk).
 // - The last process to close unlinks the file and rmdirs the session directory.
 // Verified against .NET 10.0 on x64: dirs 0777, file 0666 and 4096 bytes, no lockfiles/ directory,
@@ -35,10 +37,40 @@ import { HEADER_TYPE_MUTEX, HEADER_VERSION } from './layout.js';
 
 /** The root .NET hard-codes on Linux (not TMPDIR). Tests never change it. */
 export const SHARED_FILES_ROOT = '/tmp';
-const RUNTIME_DIR = `${SHARED_FILES_ROOT}/.dotnet`;
-const SHM_DIR = `${RUNTIME_DIR}/shm`;
-const DIR_MODE = 0o777;
-const FILE_MODE = 0o666;
+
+/**
+ * Where .NET keeps its files: the shared tree /tmp/.dotnet (dirs 0777, files 0666), or, for
+ * NamedWaitHandleOptions.CurrentUserOnly (.NET 10+), the user's tree /tmp/.dotnet-uid<euid>
+ * (dirs 0700, files 0600, and every directory and file must belong to this euid).
+ */
+export interface ShmTree {
+  readonly userScope: boolean;
+  readonly euid: number;
+  readonly runtimeDir: string;
+  readonly shmDir: string;
+  readonly dirMode: number;
+  readonly fileMode: number;
+}
+
+const trees = new Map<boolean, ShmTree>();
+/** The tree for user-scoped names (currentUserOnly) or for the old overloads. */
+export function shmTree(currentUserOnly = false): ShmTree {
+  let t = trees.get(currentUserOnly);
+  if (t === undefined) {
+    const euid = process.geteuid?.() ?? 0;
+    const runtimeDir = `${SHARED_FILES_ROOT}/.dotnet${currentUserOnly ? `-uid${euid >>> 0}` : ''}`;
+    t = {
+      userScope: currentUserOnly,
+      euid,
+      runtimeDir,
+      shmDir: `${runtimeDir}/shm`,
+      dirMode: currentUserOnly ? 0o700 : 0o777,
+      fileMode: currentUserOnly ? 0o600 : 0o666,
+    };
+    trees.set(currentUserOnly, t);
+  }
+  return t;
+}
 
 let sessionId: number | undefined;
 /** getsid() of this process, read once, like the PAL reads it at start-up. */
@@ -47,30 +79,40 @@ export function currentSessionId(): number {
   return sessionId;
 }
 
-export function scopeDirectory(name: ParsedName): string {
-  return `${SHM_DIR}/${name.scope === 'global' ? 'global' : `session${currentSessionId()}`}`;
+export function scopeDirectory(name: ParsedName, tree: ShmTree = shmTree()): string {
+  return `${tree.shmDir}/${name.scope === 'global' ? 'global' : `session${currentSessionId()}`}`;
 }
 
 /** The file .NET uses for this name, e.g. /tmp/.dotnet/shm/session1234/x. */
-export function sharedMemoryPath(name: ParsedName): string {
-  return `${scopeDirectory(name)}/${name.base}`;
+export function sharedMemoryPath(name: ParsedName, tree: ShmTree = shmTree()): string {
+  return `${scopeDirectory(name, tree)}/${name.base}`;
 }
 
 function errno(e: unknown): string | undefined {
   return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : undefined;
 }
 
-/** Makes /tmp/.dotnet or /tmp/.dotnet/shm exist with mode 0777, without any lock (as .NET does). */
-function ensureOpenDirectory(path: string): void {
+/** A user-scoped directory or file someone else owns is refused, as .NET refuses it. */
+function checkOwner(path: string, uid: number, tree: ShmTree): void {
+  if (tree.userScope && uid !== tree.euid) {
+    throw new TwinmapError('PERMISSION', `${path} belongs to uid ${uid}, not to this user (euid ${tree.euid}); a user-scoped name needs its own files`);
+  }
+}
+
+/** Makes .dotnet[-uid<euid>] or its shm/ exist with the tree's mode, without any lock (as .NET does). */
+function ensureOpenDirectory(path: string, tree: ShmTree): void {
   try {
     const st = statSync(path);
     if (!st.isDirectory()) throw new TwinmapError('OS', `${path} exists and is not a directory`);
-    if ((st.mode & 0o777) !== DIR_MODE) {
+    checkOwner(path, st.uid, tree);
+    if ((st.mode & 0o777) !== tree.dirMode) {
       try {
-        chmodSync(path, DIR_MODE);
+        chmodSync(path, tree.dirMode);
       } catch {
-        // Not ours to change; .NET's last resort is the same: owner rwx is enough.
-        if ((st.mode & 0o700) !== 0o700) throw new TwinmapError('PERMISSION', `${path} is not usable (mode ${(st.mode & 0o777).toString(8)})`);
+        // Not ours to change; .NET's last resort (shared tree only) is the same: owner rwx is enough.
+        if (tree.userScope || (st.mode & 0o700) !== 0o700) {
+          throw new TwinmapError('PERMISSION', `${path} is not usable (mode ${(st.mode & 0o777).toString(8)})`);
+        }
       }
     }
     return;
@@ -80,7 +122,7 @@ function ensureOpenDirectory(path: string): void {
   // Race-free creation: a private temp directory gets the right mode first, then takes the name.
   const temp = mkdtempSync(`${SHARED_FILES_ROOT}/.dotnet.`);
   try {
-    chmodSync(temp, DIR_MODE);
+    chmodSync(temp, tree.dirMode);
     renameSync(temp, path);
   } catch {
     try {
@@ -88,48 +130,70 @@ function ensureOpenDirectory(path: string): void {
     } catch {
       // already gone
     }
-    if (!statSync(path).isDirectory()) throw new TwinmapError('OS', `${path} could not be created`);
+    const st = statSync(path);
+    if (!st.isDirectory()) throw new TwinmapError('OS', `${path} could not be created`);
+    checkOwner(path, st.uid, tree);
   }
 }
 
 /** Session or global directory: created under the creation/deletion lock, mkdir then chmod. */
-function ensureScopeDirectory(path: string, create: boolean): boolean {
+function ensureScopeDirectory(path: string, create: boolean, tree: ShmTree): boolean {
   try {
     const st = statSync(path);
-    if ((st.mode & 0o777) !== DIR_MODE && create) {
-      try {
-        chmodSync(path, DIR_MODE);
-      } catch {
-        // owner rwx is enough, as in .NET
+    checkOwner(path, st.uid, tree);
+    if ((st.mode & 0o777) !== tree.dirMode) {
+      let changed = false;
+      if (create) {
+        try {
+          chmodSync(path, tree.dirMode);
+          changed = true;
+        } catch {
+          // shared tree: owner rwx is enough, as in .NET
+        }
+      }
+      if (!changed && tree.userScope) {
+        throw new TwinmapError('PERMISSION', `${path} has mode ${(st.mode & 0o777).toString(8)}, not ${tree.dirMode.toString(8)} as a user-scoped directory must`);
       }
     }
     return true;
   } catch (e) {
+    if (e instanceof TwinmapError) throw e;
     if (errno(e) !== 'ENOENT') throw fromOsError(e, `stat ${path}`);
   }
   if (!create) return false;
   try {
-    mkdirSync(path, DIR_MODE);
+    mkdirSync(path, tree.dirMode);
   } catch (e) {
     if (errno(e) !== 'EEXIST') throw fromOsError(e, `mkdir ${path}`);
   }
-  chmodSync(path, DIR_MODE);
+  chmodSync(path, tree.dirMode);
   return true;
 }
 
-let shmDirFd: number | undefined;
-/** The fd whose flock is the creation/deletion lock; opened once, kept for the process. */
-function creationLockFd(): number {
-  if (shmDirFd === undefined) {
-    if ((statSync(SHARED_FILES_ROOT).mode & 0o700) !== 0o700) {
-      throw new TwinmapError('PERMISSION', `${SHARED_FILES_ROOT} lacks owner rwx; .NET cannot use it either`);
-    }
-    ensureOpenDirectory(RUNTIME_DIR);
-    ensureOpenDirectory(SHM_DIR);
-    shmDirFd = openSync(SHM_DIR, constants.O_RDONLY); // libuv adds O_CLOEXEC
-    native.closeAtExit(shmDirFd); // a terminated worker does not close its fds
+/** /tmp is never created or changed; the user tree also needs it sticky, or private to us. */
+function checkSystemDirectory(tree: ShmTree): void {
+  const st = statSync(SHARED_FILES_ROOT);
+  if ((st.mode & 0o700) !== 0o700) {
+    throw new TwinmapError('PERMISSION', `${SHARED_FILES_ROOT} lacks owner rwx; .NET cannot use it either`);
   }
-  return shmDirFd;
+  if (tree.userScope && (st.mode & 0o1000) === 0 && (st.uid !== tree.euid || (st.mode & 0o022) !== 0)) {
+    throw new TwinmapError('PERMISSION', `${SHARED_FILES_ROOT} is neither sticky nor private to this user; .NET refuses user-scoped names there too`);
+  }
+}
+
+const shmDirFds = new Map<string, number>();
+/** The fd whose flock is the tree's creation/deletion lock; opened once, kept for the process. */
+function creationLockFd(tree: ShmTree): number {
+  let fd = shmDirFds.get(tree.shmDir);
+  if (fd === undefined) {
+    checkSystemDirectory(tree);
+    ensureOpenDirectory(tree.runtimeDir, tree);
+    ensureOpenDirectory(tree.shmDir, tree);
+    fd = openSync(tree.shmDir, constants.O_RDONLY); // libuv adds O_CLOEXEC
+    native.closeAtExit(fd); // a terminated worker does not close its fds
+    shmDirFds.set(tree.shmDir, fd);
+  }
+  return fd;
 }
 
 // The Windows addon has no flock (this file is never used there, but it is imported).
@@ -140,8 +204,8 @@ const { LOCK_EX, LOCK_SH, LOCK_UN, LOCK_NB } = (native.flockOps as typeof native
  * directory must hold it: the last user of a mutex removes its (then empty) session directory.
  * Exported for tests that plant files where a mutex would be.
  */
-export function withCreationLock<T>(fn: () => T): T {
-  const fd = creationLockFd();
+export function withCreationLock<T>(fn: () => T, tree: ShmTree = shmTree()): T {
+  const fd = creationLockFd(tree);
   native.flock(fd, LOCK_EX);
   try {
     return fn();
@@ -157,6 +221,8 @@ export interface OpenOptions {
   readonly usedBytes: number;
   /** Runs on a new (or stale, zeroed) file while the creation lock is still held. */
   readonly initialize: (view: DataView, buffer: ArrayBuffer) => void;
+  /** Which of .NET's trees (default: the shared one of the old overloads). */
+  readonly tree?: ShmTree;
 }
 
 /** One open .NET shared-memory file: the fd holding LOCK_SH and its mapping. */
@@ -164,6 +230,7 @@ export class SharedMemoryFile {
   private constructor(
     readonly path: string,
     readonly scopeDir: string,
+    private readonly tree: ShmTree,
     private readonly fd: number,
     private readonly mapping: NativeMapping,
     /** True when this open created (or re-initialised a stale) file, like .NET's createdNew. */
@@ -182,10 +249,11 @@ export class SharedMemoryFile {
    * is too short or its header is not a version-1 mutex.
    */
   static open(name: ParsedName, options: OpenOptions): SharedMemoryFile {
-    const scopeDir = scopeDirectory(name);
+    const tree = options.tree ?? shmTree();
+    const scopeDir = scopeDirectory(name, tree);
     const path = `${scopeDir}/${name.base}`;
     return withCreationLock(() => {
-      if (!ensureScopeDirectory(scopeDir, options.create)) {
+      if (!ensureScopeDirectory(scopeDir, options.create, tree)) {
         throw new NotFoundError(`named mutex ${JSON.stringify(name.original)} does not exist (no ${scopeDir})`);
       }
       let fd: number;
@@ -196,12 +264,23 @@ export class SharedMemoryFile {
         if (errno(e) !== 'ENOENT') throw fromOsError(e, `open ${path}`);
         if (!options.create) throw new NotFoundError(`named mutex ${JSON.stringify(name.original)} does not exist (no ${path})`, { osCode: 'ENOENT' });
         try {
-          fd = openSync(path, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL, FILE_MODE);
+          fd = openSync(path, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL, tree.fileMode);
         } catch (e2) {
           throw fromOsError(e2, `create ${path}`);
         }
-        chmodSync(path, FILE_MODE); // defeat the umask, as .NET does
+        chmodSync(path, tree.fileMode); // defeat the umask, as .NET does
         created = true;
+      }
+      if (!created && tree.userScope) {
+        // .NET opens a user-scoped file only if it is ours and private (0600).
+        const st = fstatSync(fd);
+        if (st.uid !== tree.euid || (st.mode & 0o777) !== tree.fileMode) {
+          closeSync(fd);
+          throw new TwinmapError(
+            'PERMISSION',
+            `named mutex ${JSON.stringify(name.original)}: ${path} has uid ${st.uid} and mode ${(st.mode & 0o777).toString(8)}; a user-scoped mutex file must belong to euid ${tree.euid} with mode 600`,
+          );
+        }
       }
       let mapping: NativeMapping | undefined;
       try {
@@ -254,7 +333,7 @@ export class SharedMemoryFile {
         }
         // A terminated worker would otherwise keep the fd, and its LOCK_SH, until the process ends.
         native.closeAtExit(fd);
-        return new SharedMemoryFile(path, scopeDir, fd, mapping, created);
+        return new SharedMemoryFile(path, scopeDir, tree, fd, mapping, created);
       } catch (e) {
         mapping?.unmap();
         if (fd >= 0) closeSync(fd);
@@ -264,7 +343,7 @@ export class SharedMemoryFile {
         }
         throw e instanceof TwinmapError ? e : fromOsError(e, `open named mutex file ${path}`);
       }
-    });
+    }, tree);
   }
 
   /**
@@ -287,7 +366,7 @@ export class SharedMemoryFile {
           tryRmdir(this.scopeDir); // fails quietly while other names live there
         }
       }
-    });
+    }, this.tree);
   }
 }
 

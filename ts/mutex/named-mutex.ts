@@ -12,11 +12,18 @@ import type { Acquired, BackendOptions, Hold, LockResult, MutexBackend, OsMutex,
 import { posixBackend } from './backend-posix.js';
 import { win32Backend } from './backend-win32.js';
 import type { MutexLayoutName } from './layout.js';
+import { type NamedWaitHandleOptions, resolveWaitHandleOptions } from './wait-handle-options.js';
 
 export type { LockResult } from './backend.js';
 export type { MutexLayoutName } from './layout.js';
+export type { NamedWaitHandleOptions } from './wait-handle-options.js';
 
-export interface NamedMutexOptions {
+/**
+ * `currentUserOnly` / `currentSessionOnly` are .NET 10's NamedWaitHandleOptions: give them exactly
+ * when the .NET program passes options (`new Mutex(name, new NamedWaitHandleOptions { ... })`);
+ * an option left out then means true, as in .NET. Leave both out to meet `new Mutex(false, name)`.
+ */
+export interface NamedMutexOptions extends NamedWaitHandleOptions {
   /**
    * The shared-data layout of the .NET you meet (Linux). 'net10' (default) is what .NET 6-10
    * create; 'net11' is .NET 11's. The file looks the same for both; mixing gives false abandonment.
@@ -127,13 +134,14 @@ export class NamedMutex implements Disposable {
   }
 
   private static get(name: string, mode: OpenMode, options: NamedMutexOptions | undefined): NamedMutex {
-    const parsed: ParsedName = parseName(name);
+    const resolved = resolveWaitHandleOptions(name, options);
+    const parsed: ParsedName = parseName(resolved.name);
     const layout = options?.layout ?? 'net10';
     if (layout !== 'net10' && layout !== 'net11') {
       throw new TwinmapError('INVALID_ARGUMENT', `unknown layout ${JSON.stringify(layout)}: use 'net10' (.NET 6-10) or 'net11' (.NET 11)`);
     }
     const be = backend();
-    const bopts: BackendOptions = { layout };
+    const bopts: BackendOptions = { layout, currentUserOnly: resolved.currentUserOnly };
     const key = be.key(parsed, bopts);
     const existing = states.get(key);
     if (existing) {

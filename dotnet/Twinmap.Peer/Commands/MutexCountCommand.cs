@@ -3,7 +3,7 @@ using System.IO.MemoryMappedFiles;
 namespace Twinmap.Peer.Commands;
 
 /// <summary>
-/// mutex-count name=X (file=path | map=N) iterations=N [offset=0] [inside=spins]: N locked read-increment-write cycles on
+/// mutex-count name=X (file=path | map=N) iterations=N [offset=0] [inside=spins] [userOnly=b] [sessionOnly=b]: N locked read-increment-write cycles on
 /// an int32 counter in a file mapped the way an unmodified .NET app on Linux maps one
 /// (<c>MemoryMappedFile.CreateFromFile</c>), or on Windows in a named map
 /// (<c>MemoryMappedFile.OpenExisting</c>), under <c>new Mutex(false, name)</c>.
@@ -22,7 +22,7 @@ public sealed class MutexCountCommand : IPeerCommand
         string name = args.Get("name");
         int iterations = args.GetInt("iterations");
         long offset = args.GetLong("offset", 0);
-        using var mutex = new Mutex(false, name, out bool createdNew);
+        using var mutex = MutexPeer.Open(args, name, openExisting: false, out bool createdNew);
         // map=N (Windows): the named map an app there uses; a file opened by CreateFromFile is
         // not shared for writing on Windows (FileShare.Read), so two writers need a named map.
         using var file = args.Has("map")

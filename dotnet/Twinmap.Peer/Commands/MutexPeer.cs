@@ -18,6 +18,25 @@ internal static partial class MutexPeer
     /// <summary>The OS thread id (what .NET ≤10 writes as the owner tid), for layout checks.</summary>
     public static long OsThreadId() => OperatingSystem.IsLinux() ? GetTid() : Environment.CurrentManagedThreadId;
 
+    /// <summary>
+    /// Opens the mutex the way an app does: <c>new Mutex(false, name, out createdNew)</c> or
+    /// <c>Mutex.OpenExisting(name)</c>, or, when the args carry userOnly=true|false and/or
+    /// sessionOnly=true|false, the .NET 10 overloads that take <c>NamedWaitHandleOptions</c>
+    /// (an option not given keeps .NET's default, true).
+    /// </summary>
+    public static Mutex Open(PeerArgs args, string name, bool openExisting, out bool createdNew)
+    {
+        createdNew = false;
+        if (!args.Has("userOnly") && !args.Has("sessionOnly"))
+            return openExisting ? Mutex.OpenExisting(name) : new Mutex(false, name, out createdNew);
+        var options = new NamedWaitHandleOptions
+        {
+            CurrentUserOnly = args.Get("userOnly", "true") == "true",
+            CurrentSessionOnly = args.Get("sessionOnly", "true") == "true",
+        };
+        return openExisting ? Mutex.OpenExisting(name, options) : new Mutex(false, name, options, out createdNew);
+    }
+
     /// <summary>WaitOne with the three outcomes a twinmap LockResult names, and how long it took.</summary>
     public static (string Result, double Ms) Wait(Mutex mutex, int timeoutMs)
     {
