@@ -11,7 +11,7 @@ seq:
     contents: "TMCH"
   - id: version
     type: u2
-    doc: protocol version, 1
+    doc: protocol version, 2 (1 had head, tail and the waiter flags sharing cache lines)
   - id: header_size
     type: u2
     doc: offset of the ring, 1024
@@ -26,30 +26,34 @@ seq:
   - id: write_lock
     type: u4
     doc: 0 = free; else writer slot index + 1, bit 31 set when a writer sleeps on it
-  - id: space_seq
+  - id: tail_cache
     type: u4
-    doc: futex word writers sleep on while the ring is full; the reader increments it
-  - id: writers_waiting
-    type: u4
-    doc: number of writers sleeping on space_seq
+    doc: a value of tail the lock holder read (never ahead of tail); writers take free space from it
   - id: reserved1
-    size: 48
+    size: 52
+    doc: the rest of the writers' cache line
   - id: tail
     type: u4
-    doc: bytes consumed (wrapping); written only by the reader
+    doc: bytes consumed (wrapping); written only by the reader, alone on its cache line
+  - id: reserved2
+    size: 60
   - id: data_seq
     type: u4
     doc: futex word the reader sleeps on while the ring is empty; writers increment it
   - id: reader_waiting
     type: u4
     doc: 1 while the reader sleeps
+  - id: space_seq
+    type: u4
+    doc: futex word writers sleep on while the ring is full; the reader increments it
+  - id: writers_waiting
+    type: u4
+    doc: number of writers sleeping on space_seq
   - id: reader_state
     type: u4
     enum: reader_state
   - id: reader_pid
     type: u4
-  - id: reserved2
-    size: 4
   - id: reader_start
     type: u8
     doc: start time of the reader process (field 22 of /proc/pid/stat)
@@ -60,7 +64,7 @@ seq:
     repeat: expr
     repeat-expr: 32
   - id: reserved4
-    size: 320
+    size: 256
 types:
   writer_slot:
     seq:

@@ -110,7 +110,7 @@ describe('channel crashes, Node <-> .NET', () => {
     // A valid magic with lying fields is caught field by field.
     const lying = Buffer.alloc(1024 + 4096);
     lying.write('TMCH', 0, 'latin1');
-    lying.writeUInt16LE(1, 4);
+    lying.writeUInt16LE(2, 4); // protocol version 2
     lying.writeUInt16LE(1024, 6);
     lying.writeUInt32LE(1 << 29, 8); // capacity much larger than the file
     writeFileSync(`/dev/shm/${name}`, lying);

@@ -37,7 +37,7 @@ public sealed record PeerGone(string Role, int Pid, bool HeldLock = false);
 public sealed unsafe class Channel : IDisposable
 {
     internal const uint Magic = 0x48434d54; // "TMCH"
-    internal const ushort Version = 1;
+    internal const ushort Version = 2;
     internal const int HeaderSize = 1024;
     internal const int MinCapacity = 4096;
     internal const int MaxCapacity = 1 << 30;
@@ -48,9 +48,14 @@ public sealed unsafe class Channel : IDisposable
     internal const int LockContended = unchecked((int)0x80000000);
 
     private const int OffMagic = 0, OffVersion = 4, OffHeaderSize = 6, OffCapacity = 8;
-    private const int OffHead = 64, OffLock = 68, OffSpaceSeq = 72, OffWritersWaiting = 76;
-    private const int OffTail = 128, OffDataSeq = 132, OffReaderWaiting = 136, OffReaderState = 140, OffReaderPid = 144, OffReaderStart = 152;
-    private const int OffWriters = 192, WriterSlotSize = 16;
+    // Each hot word has its cache line to itself or shares it only with words the same side
+    // writes (formats/CHANNEL.md, "Cache lines"): the writers' line, the reader's line, and a
+    // line of waiter flags and reader identity that nobody writes while both sides are busy.
+    private const int OffHead = 64, OffLock = 68, OffTailCache = 72;
+    private const int OffTail = 128;
+    private const int OffDataSeq = 192, OffReaderWaiting = 196, OffSpaceSeq = 200, OffWritersWaiting = 204;
+    private const int OffReaderState = 208, OffReaderPid = 212, OffReaderStart = 216;
+    private const int OffWriters = 256, WriterSlotSize = 16;
     private const int ReaderNone = 0, ReaderAttached = 1, ReaderDetached = 2;
 
     private readonly SharedRegion _region;
@@ -63,6 +68,7 @@ public sealed unsafe class Channel : IDisposable
     private int _slot = -1;
     private bool _reader;
     private int _tail;
+    private int _seenHead; // the reader's last read of head: records up to it are there without re-reading head
     private long _pendingTail = -1;
     private long _lastReap; // Stopwatch timestamp of the last ReapIfDue that reaped
     private volatile bool _closed;
@@ -308,13 +314,22 @@ public sealed unsafe class Channel : IDisposable
         {
             int cap = Capacity;
             int head = Volatile.Read(ref *Word(OffHead));
-            int tail = Volatile.Read(ref *Word(OffTail));
-            int free = cap - (int)((uint)head - (uint)tail);
             int size = FrameSize(data.Length);
             int off = head & _mask;
-            if (cap - off < size)
+            int rest = cap - off;
+            int need = rest < size ? rest + size : size;
+            // Free space from tail_cache, on the writers' own cache line; the reader's tail (whose
+            // line the reader writes per record) is read only when that looks short.
+            uint used = (uint)head - (uint)Volatile.Read(ref *Word(OffTailCache));
+            if (used > (uint)cap || cap - (int)used < need)
             {
-                int rest = cap - off;
+                int tail = Volatile.Read(ref *Word(OffTail));
+                Volatile.Write(ref *Word(OffTailCache), tail);
+                used = (uint)head - (uint)tail;
+            }
+            int free = cap - (int)used;
+            if (rest < size)
+            {
                 if (free < rest) return TryResult.Full;
                 *(int*)(_ring + off) = 0;
                 *(int*)(_ring + off + 4) = KindWrap;
@@ -508,7 +523,7 @@ public sealed unsafe class Channel : IDisposable
             throw new AlreadyExistsException($"channel \"{Name}\": another reader attached at the same moment");
         Volatile.Write(ref *(ulong*)(_base + OffReaderStart), Liveness.SelfStartTime);
         Interlocked.Exchange(ref *Word(OffReaderState), ReaderAttached);
-        _tail = Volatile.Read(ref *Word(OffTail));
+        _tail = _seenHead = Volatile.Read(ref *Word(OffTail));
         _reader = true;
     }
 
@@ -539,7 +554,9 @@ public sealed unsafe class Channel : IDisposable
     {
         for (;;)
         {
-            int head = Volatile.Read(ref *Word(OffHead));
+            // Head (on the writers' line) is re-read only when the records seen so far are taken.
+            int head = _seenHead;
+            if (head == _tail) head = _seenHead = Volatile.Read(ref *Word(OffHead));
             uint avail = (uint)head - (uint)_tail;
             if (avail == 0) return -1;
             int off = _tail & _mask;

@@ -3,6 +3,8 @@ import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'nod
 import { describe, expect, it } from 'vitest';
 import { BadHeaderError } from '../errors.js';
 import { Channel } from './channel.js';
+import { ChannelHeader, ReaderState } from '../formats/channel_header.js';
+import { selfStartTime } from '../liveness.js';
 import { uniqueNames } from '../test-support/unique-names.js';
 
 const uniq = uniqueNames('twinmap-test-ch', (name) => Channel.unlink(name));
@@ -64,6 +66,22 @@ describe('Channel (one process, two handles)', () => {
       expect([v.length, v[0], v[299]]).toEqual([300, i, i]);
     }
     expect(rx.receiveView(0)).toBeUndefined();
+  });
+
+  it('the header a live channel holds decodes with the channel_header.ksy codec, field for field', () => {
+    const name = uniq();
+    using rx = Channel.create(name, { capacity: 8192 });
+    using tx = Channel.open(name);
+    tx.send(new Uint8Array(5000)); // a 5008-byte frame
+    expect(rx.receive(0)!.length).toBe(5000);
+    // 3512 bytes do not fit in the 3184 before the ring's end, and the cached tail (0) leaves too
+    // little room for a wrap frame and the record: the writer reads tail into tail_cache.
+    tx.send(new Uint8Array(3500));
+    const h = ChannelHeader.decode(readFileSync(`/dev/shm/${name}`).subarray(0, 1024));
+    expect([h.version, h.headerSize, h.capacity]).toEqual([2, 1024, 8192]);
+    expect([h.head, h.tail, h.tailCache]).toEqual([8192 + 3512, 5008, 5008]); // wrap frame + the record; tail as read
+    expect([h.readerState, h.readerPid, h.readerStart]).toEqual([ReaderState.ATTACHED, process.pid, selfStartTime()]);
+    expect([h.writeLock, h.writers[0]!.pid, h.writers[0]!.start]).toEqual([0, process.pid, selfStartTime()]);
   });
 
   it('refuses a record larger than the ring with TOO_LARGE; the largest one fits', () => {

@@ -77,6 +77,7 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
   private slot = -1; // writer slot, claimed on first send
   private reader = false; // attached as the reader
   private tail = 0; // the reader's position (mirror of the shared tail)
+  private seenHead = 0; // the reader's last read of head: records up to it are there without re-reading head
   private lastReap = 0; // performance.now() of the last reapIfDue that reaped
   private pendingTail: number | undefined; // where tail goes once the current view is released (any int32: positions wrap)
   private readonly waiters = new Map<number, NativeFutexWaiter[]>();
@@ -256,13 +257,21 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
     try {
       const cap = this.capacity;
       let head = Atomics.load(this.hdr, L.I_HEAD);
-      const tail = Atomics.load(this.hdr, L.I_TAIL);
-      let free = cap - ((head - tail) >>> 0);
       const size = L.frameSize(data.length);
       let off = head & this.mask;
-      if (cap - off < size) {
+      const rest = cap - off;
+      const need = rest < size ? rest + size : size;
+      // Free space from tail_cache, on the writers' own cache line; the reader's tail (whose
+      // line the reader writes per record) is read only when that looks short.
+      let used = (head - Atomics.load(this.hdr, L.I_TAIL_CACHE)) >>> 0;
+      if (used > cap || cap - used < need) {
+        const tail = Atomics.load(this.hdr, L.I_TAIL);
+        Atomics.store(this.hdr, L.I_TAIL_CACHE, tail);
+        used = (head - tail) >>> 0;
+      }
+      let free = cap - used;
+      if (rest < size) {
         // The frame does not fit before the end of the ring: publish a wrap frame first.
-        const rest = cap - off;
         if (free < rest) return 'full';
         this.ringI32[off >> 2] = 0;
         this.ringI32[(off >> 2) + 1] = L.KIND_WRAP;
@@ -465,7 +474,7 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
     }
     this.dv.setBigUint64(L.OFF_READER_START, selfStartTime(), true);
     Atomics.store(this.hdr, L.I_READER_STATE, L.READER_ATTACHED);
-    this.tail = Atomics.load(this.hdr, L.I_TAIL);
+    this.tail = this.seenHead = Atomics.load(this.hdr, L.I_TAIL);
     this.reader = true;
   }
 
@@ -495,7 +504,9 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
    */
   private nextFrame(): number {
     for (;;) {
-      const head = Atomics.load(this.hdr, L.I_HEAD);
+      // Head (on the writers' line) is re-read only when the records seen so far are taken.
+      let head = this.seenHead;
+      if (head === this.tail) head = this.seenHead = Atomics.load(this.hdr, L.I_HEAD);
       const avail = (head - this.tail) >>> 0;
       if (avail === 0) return -1;
       const off = this.tail & this.mask;

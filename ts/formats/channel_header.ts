@@ -19,7 +19,7 @@ export function isReaderState(v: number): v is ReaderState {
  * order) is in formats/CHANNEL.md.
  */
 export interface ChannelHeader {
-  /** protocol version, 1 */
+  /** protocol version, 2 (1 had head, tail and the waiter flags sharing cache lines) */
   version: number;
   /** offset of the ring, 1024 */
   headerSize: number;
@@ -30,20 +30,23 @@ export interface ChannelHeader {
   head: number;
   /** 0 = free; else writer slot index + 1, bit 31 set when a writer sleeps on it */
   writeLock: number;
-  /** futex word writers sleep on while the ring is full; the reader increments it */
-  spaceSeq: number;
-  /** number of writers sleeping on space_seq */
-  writersWaiting: number;
+  /** a value of tail the lock holder read (never ahead of tail); writers take free space from it */
+  tailCache: number;
+  /** the rest of the writers' cache line */
   reserved1: Uint8Array;
-  /** bytes consumed (wrapping); written only by the reader */
+  /** bytes consumed (wrapping); written only by the reader, alone on its cache line */
   tail: number;
+  reserved2: Uint8Array;
   /** futex word the reader sleeps on while the ring is empty; writers increment it */
   dataSeq: number;
   /** 1 while the reader sleeps */
   readerWaiting: number;
+  /** futex word writers sleep on while the ring is full; the reader increments it */
+  spaceSeq: number;
+  /** number of writers sleeping on space_seq */
+  writersWaiting: number;
   readerState: ReaderState | (number & {});
   readerPid: number;
-  reserved2: Uint8Array;
   /** start time of the reader process (field 22 of /proc/pid/stat) */
   readerStart: bigint;
   reserved3: Uint8Array;
@@ -60,22 +63,23 @@ export function readChannelHeader(r: Reader): ChannelHeader {
   const reserved0 = r.bytesOf(52, 'reserved0');
   const head = r.u4le('head');
   const writeLock = r.u4le('writeLock');
-  const spaceSeq = r.u4le('spaceSeq');
-  const writersWaiting = r.u4le('writersWaiting');
-  const reserved1 = r.bytesOf(48, 'reserved1');
+  const tailCache = r.u4le('tailCache');
+  const reserved1 = r.bytesOf(52, 'reserved1');
   const tail = r.u4le('tail');
+  const reserved2 = r.bytesOf(60, 'reserved2');
   const dataSeq = r.u4le('dataSeq');
   const readerWaiting = r.u4le('readerWaiting');
+  const spaceSeq = r.u4le('spaceSeq');
+  const writersWaiting = r.u4le('writersWaiting');
   const readerState = r.u4le('readerState');
   const readerPid = r.u4le('readerPid');
-  const reserved2 = r.bytesOf(4, 'reserved2');
   const readerStart = r.u8le('readerStart');
   const reserved3 = r.bytesOf(32, 'reserved3');
   const writersCount = r.count(32, 16, 'writers');
   const writers: WriterSlot[] = [];
   for (let i = 0; i < writersCount; i++) writers.push(r.nested('writers', i, readWriterSlot));
-  const reserved4 = r.bytesOf(320, 'reserved4');
-  return { version, headerSize, capacity, reserved0, head, writeLock, spaceSeq, writersWaiting, reserved1, tail, dataSeq, readerWaiting, readerState, readerPid, reserved2, readerStart, reserved3, writers, reserved4 };
+  const reserved4 = r.bytesOf(256, 'reserved4');
+  return { version, headerSize, capacity, reserved0, head, writeLock, tailCache, reserved1, tail, reserved2, dataSeq, readerWaiting, spaceSeq, writersWaiting, readerState, readerPid, readerStart, reserved3, writers, reserved4 };
 }
 
 /** @internal Writes ChannelHeader at the writer's position. */
@@ -87,20 +91,21 @@ export function writeChannelHeader(w: Writer, v: ChannelHeader): void {
   w.bytesOf(v.reserved0, 52, 'reserved0');
   w.u4le(v.head, 'head');
   w.u4le(v.writeLock, 'writeLock');
-  w.u4le(v.spaceSeq, 'spaceSeq');
-  w.u4le(v.writersWaiting, 'writersWaiting');
-  w.bytesOf(v.reserved1, 48, 'reserved1');
+  w.u4le(v.tailCache, 'tailCache');
+  w.bytesOf(v.reserved1, 52, 'reserved1');
   w.u4le(v.tail, 'tail');
+  w.bytesOf(v.reserved2, 60, 'reserved2');
   w.u4le(v.dataSeq, 'dataSeq');
   w.u4le(v.readerWaiting, 'readerWaiting');
+  w.u4le(v.spaceSeq, 'spaceSeq');
+  w.u4le(v.writersWaiting, 'writersWaiting');
   w.u4le(v.readerState, 'readerState');
   w.u4le(v.readerPid, 'readerPid');
-  w.bytesOf(v.reserved2, 4, 'reserved2');
   w.u8le(v.readerStart, 'readerStart');
   w.bytesOf(v.reserved3, 32, 'reserved3');
   const writersItems = checkCount(v.writers, 32, 'writers');
   for (let i = 0; i < writersItems.length; i++) w.nested('writers', i, writersItems[i]!, writeWriterSlot);
-  w.bytesOf(v.reserved4, 320, 'reserved4');
+  w.bytesOf(v.reserved4, 256, 'reserved4');
 }
 
 /** Codec for ChannelHeader: decode, encode, encodeInto, SIZE. */

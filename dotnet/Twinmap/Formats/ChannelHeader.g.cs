@@ -26,7 +26,7 @@ public sealed partial class ChannelHeader
     public const int SIZE = 1024;
 
     /// <summary>
-    /// protocol version, 1
+    /// protocol version, 2 (1 had head, tail and the waiter flags sharing cache lines)
     /// </summary>
     public ushort Version { get; set; }
     /// <summary>
@@ -47,18 +47,18 @@ public sealed partial class ChannelHeader
     /// </summary>
     public uint WriteLock { get; set; }
     /// <summary>
-    /// futex word writers sleep on while the ring is full; the reader increments it
+    /// a value of tail the lock holder read (never ahead of tail); writers take free space from it
     /// </summary>
-    public uint SpaceSeq { get; set; }
+    public uint TailCache { get; set; }
     /// <summary>
-    /// number of writers sleeping on space_seq
+    /// the rest of the writers' cache line
     /// </summary>
-    public uint WritersWaiting { get; set; }
     public byte[] Reserved1 { get; set; } = [];
     /// <summary>
-    /// bytes consumed (wrapping); written only by the reader
+    /// bytes consumed (wrapping); written only by the reader, alone on its cache line
     /// </summary>
     public uint Tail { get; set; }
+    public byte[] Reserved2 { get; set; } = [];
     /// <summary>
     /// futex word the reader sleeps on while the ring is empty; writers increment it
     /// </summary>
@@ -67,9 +67,16 @@ public sealed partial class ChannelHeader
     /// 1 while the reader sleeps
     /// </summary>
     public uint ReaderWaiting { get; set; }
+    /// <summary>
+    /// futex word writers sleep on while the ring is full; the reader increments it
+    /// </summary>
+    public uint SpaceSeq { get; set; }
+    /// <summary>
+    /// number of writers sleeping on space_seq
+    /// </summary>
+    public uint WritersWaiting { get; set; }
     public ReaderState ReaderState { get; set; }
     public uint ReaderPid { get; set; }
-    public byte[] Reserved2 { get; set; } = [];
     /// <summary>
     /// start time of the reader process (field 22 of /proc/pid/stat)
     /// </summary>
@@ -137,15 +144,16 @@ public sealed partial class ChannelHeader
         v.Reserved0 = r.Bytes(52, "reserved0");
         v.Head = r.U4le("head");
         v.WriteLock = r.U4le("writeLock");
-        v.SpaceSeq = r.U4le("spaceSeq");
-        v.WritersWaiting = r.U4le("writersWaiting");
-        v.Reserved1 = r.Bytes(48, "reserved1");
+        v.TailCache = r.U4le("tailCache");
+        v.Reserved1 = r.Bytes(52, "reserved1");
         v.Tail = r.U4le("tail");
+        v.Reserved2 = r.Bytes(60, "reserved2");
         v.DataSeq = r.U4le("dataSeq");
         v.ReaderWaiting = r.U4le("readerWaiting");
+        v.SpaceSeq = r.U4le("spaceSeq");
+        v.WritersWaiting = r.U4le("writersWaiting");
         v.ReaderState = (ReaderState)r.U4le("readerState");
         v.ReaderPid = r.U4le("readerPid");
-        v.Reserved2 = r.Bytes(4, "reserved2");
         v.ReaderStart = r.U8le("readerStart");
         v.Reserved3 = r.Bytes(32, "reserved3");
         int writersCount = r.Count(32, 16, "writers");
@@ -162,7 +170,7 @@ public sealed partial class ChannelHeader
             }
         }
         v.Writers = writersItems;
-        v.Reserved4 = r.Bytes(320, "reserved4");
+        v.Reserved4 = r.Bytes(256, "reserved4");
         return v;
     }
 
@@ -175,15 +183,16 @@ public sealed partial class ChannelHeader
         w.Bytes(Reserved0, 52, "reserved0");
         w.U4le(Head, "head");
         w.U4le(WriteLock, "writeLock");
-        w.U4le(SpaceSeq, "spaceSeq");
-        w.U4le(WritersWaiting, "writersWaiting");
-        w.Bytes(Reserved1, 48, "reserved1");
+        w.U4le(TailCache, "tailCache");
+        w.Bytes(Reserved1, 52, "reserved1");
         w.U4le(Tail, "tail");
+        w.Bytes(Reserved2, 60, "reserved2");
         w.U4le(DataSeq, "dataSeq");
         w.U4le(ReaderWaiting, "readerWaiting");
+        w.U4le(SpaceSeq, "spaceSeq");
+        w.U4le(WritersWaiting, "writersWaiting");
         w.U4le((uint)ReaderState, "readerState");
         w.U4le(ReaderPid, "readerPid");
-        w.Bytes(Reserved2, 4, "reserved2");
         w.U8le(ReaderStart, "readerStart");
         w.Bytes(Reserved3, 32, "reserved3");
         var writersItems = Writers ?? [];
@@ -199,7 +208,7 @@ public sealed partial class ChannelHeader
                 throw e.Within("writers", i);
             }
         }
-        w.Bytes(Reserved4, 320, "reserved4");
+        w.Bytes(Reserved4, 256, "reserved4");
     }
 }
 
