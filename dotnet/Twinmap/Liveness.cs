@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Twinmap;
 
 /// <summary>
@@ -10,28 +8,7 @@ namespace Twinmap;
 public static class Liveness
 {
     /// <summary>The start time of <paramref name="pid"/> and its state letter, or null if it does not exist.</summary>
-    public static (ulong StartTime, char State)? ReadStat(int pid)
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText($"/proc/{pid}/stat");
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return null;
-        }
-        int close = text.LastIndexOf(')');
-        if (close < 0 || close + 2 >= text.Length) return null;
-        var fields = text[(close + 2)..].Split(' ');
-        if (fields.Length < 20 || fields[0].Length == 0) return null;
-        if (!ulong.TryParse(fields[19], NumberStyles.None, CultureInfo.InvariantCulture, out var start)) return null;
-        return (start, fields[0][0]);
-    }
+    public static (ulong StartTime, char State)? ReadStat(int pid) => ProcStat.Read(pid);
 
     private static ulong? _self;
 
