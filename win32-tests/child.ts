@@ -1,6 +1,7 @@
 // A second Windows process for the tests: `node child.js <command> <args...>`. It prints one
 // JSON line per step on stdout (see helpers.ts Child).
 import { Channel } from '../ts/channel/channel.js';
+import { fill, Sizes } from '../interop-tests/channel-records.js';
 import { NamedEvent } from '../ts/event/named-event.js';
 import { createInterface } from 'node:readline';
 import { NamedMutex } from '../ts/mutex/named-mutex.js';
@@ -90,6 +91,24 @@ switch (command) {
       const dv = new DataView(rec.buffer);
       dv.setUint32(0, i, true);
       dv.setUint32(4, sum, true);
+      await tx.sendAsync(rec, 30_000);
+    }
+    say('sent', { count: n });
+    break;
+  }
+  // The records the .NET Peer's channel-send sends (interop-tests/channel-records.ts): args[1]
+  // records (0: until killed) as writer args[2], sizes Sizes(args[3], args[4], args[5], args[6]),
+  // to channel args[0]; with args[7] === 'wait', after a stdin line. Says 'ready', then 'sent'.
+  case 'channel-records': {
+    using tx = Channel.open(args[0]!);
+    const [n, writer, seed, minSize, maxSmall, maxLarge] = args.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+    const sizes = new Sizes(seed, minSize, maxSmall, maxLarge);
+    const buf = new Uint8Array(maxLarge);
+    say('ready', { pid: process.pid });
+    if (args[7] === 'wait') await nextLine();
+    for (let i = 0; n === 0 || i < n; i++) {
+      const rec = buf.subarray(0, sizes.nextSize());
+      fill(rec, writer, i);
       await tx.sendAsync(rec, 30_000);
     }
     say('sent', { count: n });

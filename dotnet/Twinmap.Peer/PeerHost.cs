@@ -25,7 +25,8 @@ public static class PeerHost
         }
         catch (Exception e)
         {
-            io.Emit("error", new { type = e.GetType().Name, message = e.Message });
+            // code: the TwinmapErrorCode of a twinmap error (what a test checks), else null
+            io.Emit("error", new { type = e.GetType().Name, code = (e as TwinmapException)?.Code, message = e.Message });
             return 1;
         }
     }

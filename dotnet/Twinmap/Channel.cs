@@ -59,6 +59,7 @@ public sealed unsafe class Channel : IDisposable
     private const int ReaderNone = 0, ReaderAttached = 1, ReaderDetached = 2;
 
     private readonly SharedRegion _region;
+    private readonly IRegionFutex _futex;
     private readonly byte* _base;
     private readonly byte* _ring;
     private readonly int _mask;
@@ -97,6 +98,7 @@ public sealed unsafe class Channel : IDisposable
     {
         Name = name;
         _region = region;
+        _futex = region.Futex;
         _base = region.Base;
         Capacity = *(int*)(_base + OffCapacity);
         _ring = _base + HeaderSize;
@@ -349,7 +351,7 @@ public sealed unsafe class Channel : IDisposable
         }
         finally
         {
-            if ((Interlocked.Exchange(ref *lockWord, 0) & LockContended) != 0) Futex.Wake(lockWord, 1);
+            if ((Interlocked.Exchange(ref *lockWord, 0) & LockContended) != 0) _futex.Wake(lockWord, 1);
         }
     }
 
@@ -359,7 +361,7 @@ public sealed unsafe class Channel : IDisposable
         {
             Volatile.Write(ref *Word(OffReaderWaiting), 0);
             Interlocked.Increment(ref *Word(OffDataSeq));
-            Futex.Wake(Word(OffDataSeq), 1);
+            _futex.Wake(Word(OffDataSeq), 1);
         }
     }
 
@@ -379,7 +381,7 @@ public sealed unsafe class Channel : IDisposable
         int v = Volatile.Read(ref *lockWord);
         if (v == 0) return;
         if ((v & LockContended) == 0) Interlocked.CompareExchange(ref *lockWord, v | LockContended, v);
-        Futex.Wait(lockWord, v | LockContended, ms);
+        _futex.Wait(lockWord, v | LockContended, ms);
         CheckLockHolder();
     }
 
@@ -389,7 +391,7 @@ public sealed unsafe class Channel : IDisposable
         Interlocked.Increment(ref *Word(OffWritersWaiting));
         try
         {
-            if (!HasRoom(length) && !token.IsCancellationRequested) Futex.Wait(Word(OffSpaceSeq), seq, ms);
+            if (!HasRoom(length) && !token.IsCancellationRequested) _futex.Wait(Word(OffSpaceSeq), seq, ms);
         }
         finally
         {
@@ -463,7 +465,7 @@ public sealed unsafe class Channel : IDisposable
         if ((v & ~LockContended) == slot + 1 && Interlocked.CompareExchange(ref *lockWord, 0, v) == v)
         {
             held = true;
-            Futex.Wake(lockWord, 0);
+            _futex.Wake(lockWord, 0);
         }
         Volatile.Write(ref *SlotStart(slot), 0UL);
         return (Interlocked.CompareExchange(ref *SlotPid(slot), 0, pid) == pid ? pid : 0, held);
@@ -545,7 +547,7 @@ public sealed unsafe class Channel : IDisposable
         if (Volatile.Read(ref *Word(OffWritersWaiting)) != 0 && (uint)Volatile.Read(ref *Word(OffHead)) - (uint)t <= (uint)Capacity / 2)
         {
             Interlocked.Increment(ref *Word(OffSpaceSeq));
-            Futex.Wake(Word(OffSpaceSeq), 0);
+            _futex.Wake(Word(OffSpaceSeq), 0);
         }
     }
 
@@ -670,7 +672,7 @@ public sealed unsafe class Channel : IDisposable
                     return false;
                 }
                 int slice = Math.Min(left, token.CanBeCanceled ? Math.Min(_peerCheckMs, 50) : _peerCheckMs);
-                Futex.Wait(Word(OffDataSeq), seq, slice);
+                _futex.Wait(Word(OffDataSeq), seq, slice);
                 ReapIfDue();
             }
             if (Take(view, out record)) return true;
@@ -806,7 +808,7 @@ public sealed unsafe class Channel : IDisposable
             Interlocked.Exchange(ref *Word(OffReaderState), ReaderDetached);
             Interlocked.CompareExchange(ref *Word(OffReaderPid), 0, Environment.ProcessId);
             Interlocked.Increment(ref *Word(OffSpaceSeq));
-            Futex.Wake(Word(OffSpaceSeq), 0);
+            _futex.Wake(Word(OffSpaceSeq), 0);
         }
         if (_slot >= 0)
         {
@@ -819,9 +821,9 @@ public sealed unsafe class Channel : IDisposable
         Interlocked.Increment(ref _busy);
         _closed = true;
         Interlocked.MemoryBarrier();
-        Futex.Wake(Word(OffDataSeq), 0);
-        Futex.Wake(Word(OffSpaceSeq), 0);
-        Futex.Wake(Word(OffLock), 0);
+        _futex.Wake(Word(OffDataSeq), 0);
+        _futex.Wake(Word(OffSpaceSeq), 0);
+        _futex.Wake(Word(OffLock), 0);
         ReleaseBusy();
     }
 }

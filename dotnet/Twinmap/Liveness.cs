@@ -2,23 +2,25 @@ namespace Twinmap;
 
 /// <summary>
 /// Is a process still the one we met? A pid can be reused, so both sides record pid + start
-/// time (field 22 of /proc/&lt;pid&gt;/stat, clock ticks since boot), as ts/liveness.ts does.
+/// time, as ts/liveness.ts does: on Linux field 22 of /proc/&lt;pid&gt;/stat (clock ticks since
+/// boot), on Windows the creation time in ms since the Unix epoch (Liveness.Windows.cs).
 /// A zombie (killed, not yet reaped) counts as dead.
 /// </summary>
-public static class Liveness
+public static partial class Liveness
 {
-    /// <summary>The start time of <paramref name="pid"/> and its state letter, or null if it does not exist.</summary>
+    /// <summary>The start time of <paramref name="pid"/> and its state letter from /proc (Linux), or null if it does not exist.</summary>
     public static (ulong StartTime, char State)? ReadStat(int pid) => ProcStat.Read(pid);
 
     private static ulong? _self;
 
     /// <summary>This process's start time.</summary>
-    public static ulong SelfStartTime => _self ??= ReadStat(Environment.ProcessId)?.StartTime ?? 0;
+    public static ulong SelfStartTime => _self ??= OperatingSystem.IsWindows() ? WindowsSelfStartTime() : ReadStat(Environment.ProcessId)?.StartTime ?? 0;
 
     /// <summary>True if <paramref name="pid"/> runs and (when startTime is non-zero) started at <paramref name="startTime"/>.</summary>
     public static bool IsAlive(int pid, ulong startTime)
     {
         if (pid <= 0) return false;
+        if (OperatingSystem.IsWindows()) return WindowsIsAlive(pid, startTime);
         var stat = ReadStat(pid);
         if (stat is null) return false;
         if (stat.Value.State is 'Z' or 'X' or 'x') return false;

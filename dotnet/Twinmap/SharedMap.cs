@@ -16,7 +16,7 @@ namespace Twinmap;
 /// Files twinmap creates are owner-only (0600) unless a mode is given. A read-only map has no
 /// writable span: a write to its read-only pages would kill the process.
 /// </summary>
-public sealed unsafe class SharedMap : IDisposable
+public sealed unsafe partial class SharedMap : IDisposable
 {
     /// <summary>Where named maps live on Linux.</summary>
     public const string ShmDir = "/dev/shm";
@@ -51,9 +51,10 @@ public sealed unsafe class SharedMap : IDisposable
     /// <summary>The first mapped byte, or null once disposed: for twinmap's own regions (SharedRegion), which lay headers and futex words on it.</summary>
     internal byte* BaseOrNull => _base;
 
-    private SharedMap(string? name, string? path, MemoryMappedFile file, long size, bool readOnly, bool createdNew)
+    private SharedMap(string? name, string? path, MemoryMappedFile file, long size, bool readOnly, bool createdNew, IDisposable? sidecar = null)
     {
         Name = name;
+        _sidecar = sidecar;
         Path = path;
         ReadOnly = readOnly;
         CreatedNew = createdNew;
@@ -71,6 +72,7 @@ public sealed unsafe class SharedMap : IDisposable
         {
             _accessor?.Dispose();
             file.Dispose();
+            sidecar?.Dispose();
             throw;
         }
     }
@@ -166,6 +168,7 @@ public sealed unsafe class SharedMap : IDisposable
             _accessor.SafeMemoryMappedViewHandle.ReleasePointer();
             _accessor.Dispose();
             _file.Dispose();
+            _sidecar?.Dispose();
         }
     }
 
@@ -210,7 +213,7 @@ public sealed unsafe class SharedMap : IDisposable
     private static SharedMap OpenNamed(string name, Disposition disposition, long size, UnixFileMode mode, bool readOnly)
     {
         var parsed = ParsedName.Parse(name);
-        if (OperatingSystem.IsWindows()) return OpenWindowsNamed(name, disposition, size, readOnly);
+        if (OperatingSystem.IsWindows()) return OpenWindowsNamed(parsed, disposition, size, readOnly);
         if (!OperatingSystem.IsLinux())
         {
             // macOS keeps POSIX shm objects out of the file system (shm_open only, which the BCL lacks).
@@ -219,59 +222,6 @@ public sealed unsafe class SharedMap : IDisposable
         }
         var path = ShmPath(parsed);
         return OpenPath(path, name, $"map \"{name}\" ({path})", disposition, size, mode, readOnly, named: true);
-    }
-
-    private static SharedMap OpenWindowsNamed(string name, Disposition disposition, long size, bool readOnly)
-    {
-        if (!OperatingSystem.IsWindows()) throw new PlatformNotSupportedException();
-        var label = $"map \"{name}\"";
-        MemoryMappedFile file;
-        bool createdNew = false;
-        try
-        {
-            switch (disposition)
-            {
-                case Disposition.Create:
-                    file = MemoryMappedFile.CreateNew(name, size, MemoryMappedFileAccess.ReadWrite);
-                    createdNew = true;
-                    break;
-                case Disposition.Open:
-                    file = MemoryMappedFile.OpenExisting(name, readOnly ? MemoryMappedFileRights.Read : MemoryMappedFileRights.ReadWrite);
-                    break;
-                default:
-                    try
-                    {
-                        file = MemoryMappedFile.OpenExisting(name, MemoryMappedFileRights.ReadWrite);
-                    }
-                    catch (FileNotFoundException)
-                    {
-                        file = MemoryMappedFile.CreateOrOpen(name, size, MemoryMappedFileAccess.ReadWrite);
-                        createdNew = true; // a race with another creator is possible; then this is an open
-                    }
-                    break;
-            }
-        }
-        catch (FileNotFoundException e)
-        {
-            throw new NotFoundException($"{label} does not exist", e);
-        }
-        catch (IOException e) when (disposition == Disposition.Create)
-        {
-            throw new AlreadyExistsException($"{label} already exists", e);
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            throw new TwinmapException(TwinmapErrorCode.Permission, $"{label}: {e.Message}", e);
-        }
-        long mapped;
-        using (var whole = file.CreateViewAccessor(0, 0, readOnly ? MemoryMappedFileAccess.Read : MemoryMappedFileAccess.ReadWrite))
-            mapped = whole.Capacity; // the section's size, rounded up to a page by Windows
-        if (disposition != Disposition.Open && mapped < size)
-        {
-            file.Dispose();
-            throw new TwinmapException(TwinmapErrorCode.InvalidArgument, $"{label} exists with {mapped} bytes, fewer than the {size} asked for");
-        }
-        return new SharedMap(name, null, file, disposition == Disposition.Create ? size : mapped, readOnly, createdNew);
     }
 
     private static SharedMap OpenPath(string path, string? name, string label, Disposition disposition, long size, UnixFileMode mode,

@@ -10,7 +10,7 @@ public enum OpenMode
 
 /// <summary>
 /// A named region of shared memory with a twinmap header (events and channels live in such
-/// regions): a <see cref="SharedMap"/> (/dev/shm/&lt;base&gt;, the map ts/shm-region.ts opens)
+/// regions): a <see cref="SharedMap"/> (/dev/shm/&lt;base&gt; on Linux, a named section on Windows: the map ts/shm-region.ts opens)
 /// whose header is published race-free. The creator makes the map, lets the caller write the
 /// header, and publishes the magic number last; an opener that finds no magic yet waits a
 /// little, then reports BAD_HEADER (a region that never became valid is bad input, not a hang).
@@ -20,6 +20,9 @@ internal sealed unsafe class SharedRegion : IDisposable
     private readonly SharedMap _map;
 
     public string Name { get; }
+
+    /// <summary>Wait/wake on the words of this region's header (per OS: see <see cref="IRegionFutex"/>).</summary>
+    public IRegionFutex Futex { get; }
     public long Length => _map.Size;
     public bool Created => _map.CreatedNew;
 
@@ -27,6 +30,15 @@ internal sealed unsafe class SharedRegion : IDisposable
     {
         Name = name;
         _map = map;
+        Futex = FutexFor(map);
+    }
+
+    /// <summary>On Windows the region's words wake through semaphores named after the map, counted in its side-car.</summary>
+    private static IRegionFutex FutexFor(SharedMap map)
+    {
+        if (!OperatingSystem.IsWindows()) return LinuxRegionFutex.Instance;
+        var sidecar = map.Sidecar ?? throw new TwinmapException(TwinmapErrorCode.Unsupported, $"\"{map.Name}\" has no side-car: futex words need a named map");
+        return new Win32Futex(SharedMap.KernelName(ParsedName.Parse(map.Name!)), sidecar, map.BaseOrNull, map.Size);
     }
 
     /// <summary>The first byte of the mapping; throws CLOSED after Dispose.</summary>
@@ -50,11 +62,6 @@ internal sealed unsafe class SharedRegion : IDisposable
     public static SharedRegion Open(string nameText, OpenMode mode, string kind, int magicOffset, uint magic,
         long createSize, Action<nint> init, Func<nint, long, long> check)
     {
-        // On Windows a SharedMap is a named section, but the C# callers here (Channel) sleep on
-        // Linux futexes: refuse rather than half-work next to a Node channel of the same name.
-        // (NamedEvent has its own Win32 path and never comes here on Windows.)
-        if (OperatingSystem.IsWindows())
-            throw new TwinmapException(TwinmapErrorCode.Unsupported, $"{kind} \"{nameText}\": the C# {kind} runs on Linux only (it waits on Linux futexes)");
         var map = MapFor(nameText, mode, createSize);
         if (map.CreatedNew)
         {
@@ -137,5 +144,9 @@ internal sealed unsafe class SharedRegion : IDisposable
     /// <summary>Removes the name; false if it did not exist.</summary>
     public static bool Unlink(string nameText) => SharedMap.Unlink(nameText);
 
-    public void Dispose() => _map.Dispose();
+    public void Dispose()
+    {
+        Futex.Dispose();
+        _map.Dispose();
+    }
 }

@@ -131,7 +131,9 @@ public sealed class ChannelIdleCommand : IPeerCommand
 /// <summary>
 /// channel-watch name=..: the reader of a channel whose writers come and go (and get killed):
 /// checks every record (TestRecords, per-writer order, writer ids from the records), reports each
-/// dead writer it notices as "gone" {pid, heldLock}; on the stdin line "quit" reports "done".
+/// dead writer it notices as "gone" {pid, heldLock} and each writer's first record as "first"
+/// {writer}; on the stdin line "writers" reports "writers" {pids} (<see cref="Channel.Writers"/>:
+/// the writers it judges alive), on "quit" reports "done".
 /// </summary>
 public sealed class ChannelWatchCommand : IPeerCommand
 {
@@ -147,7 +149,10 @@ public sealed class ChannelWatchCommand : IPeerCommand
         var quit = false;
         var stdin = new Thread(() =>
         {
-            while (io.WaitLine() is { } line && line != "quit") { }
+            while (io.WaitLine() is { } line && line != "quit")
+            {
+                if (line == "writers") io.Emit("writers", new { pids = ch.Writers() });
+            }
             Volatile.Write(ref quit, true);
         }) { IsBackground = true };
         stdin.Start();
@@ -158,6 +163,7 @@ public sealed class ChannelWatchCommand : IPeerCommand
             if (rec is null) continue;
             var (w, s) = TestRecords.Check(rec, -1, 0);
             uint want = next.GetValueOrDefault(w);
+            if (!next.ContainsKey(w)) io.Emit("first", new { writer = w });
             if (s != want) throw new InvalidDataException($"writer {w}: got seq {s}, expected {want} ({(s < want ? "duplicate" : "lost records")})");
             next[w] = want + 1;
             received++;

@@ -11,6 +11,7 @@ namespace Twinmap.Peer.Commands;
 /// <see cref="Twinmap.SharedMap"/>, which maps /dev/shm/&lt;base&gt;, the object Node's SharedMap maps.
 /// bcl=1 with name=N: call the BCL's named-map API even on Linux, to show what an app gets there.
 /// create=any with name=N (Linux): SharedMap.OpenOrCreate. at=T: wait until Unix time T (ms) first.
+/// twinmap=1 with name=N: twinmap's SharedMap on Windows too (its side-car records the exact size).
 /// </summary>
 internal static class MapPeer
 {
@@ -58,7 +59,7 @@ internal static class MapPeer
         }
 
         string name = args.Get("name");
-        if (OperatingSystem.IsWindows() || args.Get("bcl", "0") == "1")
+        if ((OperatingSystem.IsWindows() && args.Get("twinmap", "0") != "1") || args.Get("bcl", "0") == "1")
         {
 #pragma warning disable CA1416 // deliberately reachable off Windows with bcl=1: shows what the BCL does there
 
@@ -70,7 +71,8 @@ internal static class MapPeer
             return new Opened(file, view, view.Capacity);
         }
 
-        // Linux/macOS: the BCL has no named maps; twinmap's SharedMap is the same object Node maps.
+        // Linux/macOS: the BCL has no named maps; twinmap's SharedMap is the same object Node maps
+        // (and on Windows with twinmap=1, the same section and side-car).
         var map = either ? SharedMap.OpenOrCreate(name, args.GetLong("size"))
             : create ? SharedMap.Create(name, args.GetLong("size"))
             : SharedMap.Open(name, readOnly);

@@ -1,0 +1,288 @@
+// Channel and IpcServer/IpcClient between Windows node.exe and the Windows .NET 10 Peer (win-x64,
+// self-contained), both under Wine: the C# Channel on Windows (dotnet/Twinmap/Win32Futex.cs,
+// Win32Sidecar.cs, Liveness.Windows.cs) meets the TS one (ts/futex-win32.ts,
+// ts/map/shared-map-win32.ts, ts/liveness.ts) on the same sections, semaphores and header fields.
+// Records are interop-tests/channel-records.ts's (= the Peer's TestRecords): writer id, sequence
+// number and an FNV-1a checksum, so a lost, repeated, reordered or torn record is caught.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { fill, OrderCheck, Sizes } from '../interop-tests/channel-records.js';
+import { Channel } from '../ts/channel/channel.js';
+import type { PeerGone } from '../ts/channel/channel.js';
+import { CHANNEL_MAGIC, CHANNEL_VERSION, HEADER_SIZE, OFF_CAPACITY, OFF_HEADER_SIZE, OFF_MAGIC, OFF_VERSION } from '../ts/channel/layout.js';
+import { IpcClient } from '../ts/ipc/client.js';
+import { IpcServer } from '../ts/ipc/server.js';
+import { selfStartTime, isAlive } from '../ts/liveness.js';
+import { SharedMap } from '../ts/map/shared-map.js';
+import { native } from '../ts/native.js';
+import { Child, startPeer, uniqueName } from './helpers.js';
+
+const CAPACITY = 8192;
+// Mostly up to 3000 bytes (a ring of 8 KiB wraps every few records), 1 % up to the largest a
+// ring of 8 KiB carries (8184, so some need more than half the ring).
+const MAX_SMALL = 3000;
+const MAX_LARGE = CAPACITY - 8;
+const PEER_START_MS = 60_000;
+
+/** Sends `n` records as `writer` (sizes from `seed`), waiting for room as needed; `midway` runs after the first 100. */
+async function sendRecords(tx: Channel, n: number, writer: number, seed: number, minSize: number, midway?: () => void): Promise<void> {
+  const sizes = new Sizes(seed, minSize, MAX_SMALL, MAX_LARGE);
+  const buf = new Uint8Array(MAX_LARGE);
+  for (let i = 0; i < n; i++) {
+    if (i === 100) midway?.();
+    const rec = buf.subarray(0, sizes.nextSize());
+    fill(rec, writer, i);
+    await tx.sendAsync(rec, 30_000);
+  }
+}
+
+/** Receives `n` records, each checked (checksum, per-writer sequence). */
+async function receiveRecords(rx: Channel, n: number, order: OrderCheck): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    const r = await rx.receiveAsync(30_000);
+    assert.ok(r !== undefined, `record ${i} of ${n} arrived within 30 s`);
+    order.accept(r);
+  }
+}
+
+describe('Windows Node <-> Windows .NET 10: what each side records about the other', () => {
+  it('pid + start time: .NET and Node write the same start time for a process and judge each other alive', async () => {
+    const start = selfStartTime();
+    assert.ok(start > 0n);
+    const peer = startPeer('liveness', { pid: process.pid, start: String(start) });
+    const r = await peer.next('ready', PEER_START_MS);
+    assert.equal(r['alive'], true, '.NET finds this node.exe alive with the start time Node records');
+    assert.equal(r['aliveOtherStart'], false, '.NET tells a reused pid (another start time) from this process');
+    const pid = Number(r['pid']);
+    assert.equal(pid, peer.process.pid);
+    assert.equal(BigInt(Number(r['startTime'])), BigInt(native.win32!.processStartTime(pid)!), 'the start time .NET records for itself is the one Node reads');
+    assert.equal(isAlive(pid, BigInt(Number(r['startTime']))), true);
+    peer.send('');
+    assert.equal(await peer.exited, 0);
+    assert.equal(isAlive(pid, BigInt(Number(r['startTime']))), false, 'an exited .NET process is dead to Node');
+  });
+
+  it('a named map made by either side opens in the other at its exact size (the side-car), not in whole pages', async () => {
+    const name = uniqueName('map-size');
+    using map = SharedMap.create(name, { size: 5000 });
+    map.bytes.set([9, 8, 7, 6], 4996);
+    const reader = startPeer('map-read', { name, twinmap: 1, offset: 4996, length: 8 });
+    const read = await reader.next('read', PEER_START_MS);
+    assert.equal(read['size'], 5000);
+    assert.equal(read['hex'], '09080706', 'the .NET view ends where the map does');
+    assert.equal(await reader.exited, 0);
+
+    const other = uniqueName('map-size');
+    const writer = startPeer('map-write', { name: other, twinmap: 1, create: 1, size: 6000, offset: 5996, data: '01020304', hold: 1 });
+    assert.equal((await writer.next('written', PEER_START_MS))['size'], 6000);
+    using theirs = SharedMap.open(other);
+    assert.equal(theirs.size, 6000);
+    assert.deepEqual([...theirs.bytes.subarray(5996)], [1, 2, 3, 4]);
+    writer.send('');
+    await writer.next('closed');
+    assert.equal(await writer.exited, 0);
+  });
+});
+
+describe('Windows Node <-> Windows .NET 10: Channel records', () => {
+  it('Node -> .NET reader: 3000 records of random sizes across wraps of the ring, in order, checksums intact', async () => {
+    const name = uniqueName('ch-n2d');
+    const n = 3000;
+    const peer = startPeer('channel-receive', { name, create: 1, capacity: CAPACITY, count: n, writers: 1 });
+    await peer.next('ready', PEER_START_MS); // created and attached as the reader
+    using tx = Channel.open(name);
+    assert.equal(tx.capacity, CAPACITY);
+    await sendRecords(tx, n, 0, 7, 1, () =>
+      assert.deepEqual(tx.checkPeers(), [], 'Node judges the .NET reader (its pid and start time in the header) alive'),
+    );
+    const done = await peer.next('done', 60_000);
+    assert.equal(done['received'], n);
+    assert.equal(await peer.exited, 0);
+  });
+
+  it('.NET writer -> Node reader: 3000 records of random sizes, none lost, repeated or torn', async () => {
+    const name = uniqueName('ch-d2n');
+    const n = 3000;
+    using rx = Channel.create(name, { capacity: CAPACITY });
+    assert.equal(rx.receive(0), undefined); // attach as the reader
+    const peer = startPeer('channel-send', { name, count: n, writer: 0, seed: 21, minSize: 1, maxSmall: MAX_SMALL, maxLarge: MAX_LARGE });
+    const order = new OrderCheck(0);
+    await receiveRecords(rx, n, order);
+    assert.equal((await peer.next('done', 60_000))['sent'], n);
+    assert.equal(await peer.exited, 0);
+    assert.equal(rx.receive(0), undefined, 'nothing more');
+    assert.ok(order.bytes > 0);
+  });
+
+  it('two .NET writers and a Node writer (another node.exe) to one Node reader: every record once, in per-writer order', async () => {
+    const name = uniqueName('ch-mix-n');
+    const each = 1000;
+    using rx = Channel.create(name, { capacity: CAPACITY });
+    assert.equal(rx.receive(0), undefined);
+    const peers = [1, 2].map((w) =>
+      startPeer('channel-send', { name, count: each, writer: w, seed: 30 + w, minSize: 12, maxSmall: MAX_SMALL, maxLarge: MAX_LARGE, wait: 1 }),
+    );
+    const child = new Child('child.js', ['channel-records', name, String(each), '3', '33', '12', String(MAX_SMALL), String(MAX_LARGE), 'wait']);
+    for (const p of peers) await p.next('ready', PEER_START_MS);
+    await child.next('ready');
+    for (const p of [...peers, child]) p.send('go');
+    const order = new OrderCheck(undefined);
+    await receiveRecords(rx, 3 * each, order);
+    assert.deepEqual([...order.next.entries()].sort(), [
+      [1, each],
+      [2, each],
+      [3, each],
+    ]);
+    for (const p of peers) assert.equal(await p.exited, 0);
+    assert.equal(await child.exited, 0);
+    assert.equal(rx.receive(0), undefined);
+  });
+
+  it('Node writers (this process and another node.exe) and a .NET writer to one .NET reader: every record once, in order', async () => {
+    const name = uniqueName('ch-mix-d');
+    const each = 1000;
+    const reader = startPeer('channel-receive', { name, create: 1, capacity: CAPACITY, count: 3 * each, writers: 3 });
+    await reader.next('ready', PEER_START_MS);
+    const writer = startPeer('channel-send', { name, count: each, writer: 2, seed: 42, minSize: 12, maxSmall: MAX_SMALL, maxLarge: MAX_LARGE, wait: 1 });
+    const child = new Child('child.js', ['channel-records', name, String(each), '1', '41', '12', String(MAX_SMALL), String(MAX_LARGE), 'wait']);
+    await writer.next('ready', PEER_START_MS);
+    await child.next('ready');
+    using tx = Channel.open(name);
+    writer.send('go');
+    child.send('go');
+    await sendRecords(tx, each, 0, 40, 12);
+    const done = await reader.next('done', 60_000);
+    assert.equal(done['received'], 3 * each);
+    assert.equal(await reader.exited, 0);
+    assert.equal(await writer.exited, 0);
+    assert.equal(await child.exited, 0);
+  });
+});
+
+describe('Windows Node <-> Windows .NET 10: a writer killed mid-stream', () => {
+  it('a .NET writer killed: the Node reader gets only whole records, reports the writer gone, and the channel keeps working', async () => {
+    const name = uniqueName('ch-kill-d');
+    using rx = Channel.create(name, { capacity: CAPACITY, peerCheckMs: 50 });
+    const gone: PeerGone[] = [];
+    rx.on('peerGone', (g: PeerGone) => gone.push(g));
+    assert.equal(rx.receive(0), undefined);
+    const peer = startPeer('channel-send', { name, count: 1_000_000_000, writer: 0, seed: 51, minSize: 12, maxSmall: MAX_SMALL, maxLarge: MAX_LARGE });
+    const order = new OrderCheck(undefined);
+    await receiveRecords(rx, 300, order);
+    const pid = peer.process.pid!;
+    assert.deepEqual(rx.writers(), [pid], 'alive while it sends');
+    await peer.kill(); // TerminateProcess: wherever it was, maybe holding the write lock mid-record
+    // Drain what it published; every record is whole (checksum) and in sequence.
+    for (let r = await rx.receiveAsync(500); r !== undefined; r = await rx.receiveAsync(500)) order.accept(r);
+    gone.push(...rx.checkPeers());
+    assert.ok(
+      gone.some((g) => g.role === 'writer' && g.pid === pid),
+      `the dead .NET writer is reported gone (got ${JSON.stringify(gone)})`,
+    );
+    assert.deepEqual(rx.writers(), []);
+    using tx = Channel.open(name);
+    tx.send(Uint8Array.of(42), 5000); // the write lock is free again, even if it died holding it
+    assert.deepEqual([...(await rx.receiveAsync(5000))!], [42]);
+  });
+
+  it('a Node writer killed: the .NET reader judges it alive while it runs, then reports it gone; no torn record', async () => {
+    const name = uniqueName('ch-kill-n');
+    using keep = Channel.create(name, { capacity: CAPACITY }); // keeps the name while the writer dies
+    const reader = startPeer('channel-watch', { name, peerCheckMs: 50 });
+    await reader.next('ready', PEER_START_MS);
+    const child = new Child('child.js', ['channel-records', name, '0', '5', '61', '12', String(MAX_SMALL), String(MAX_LARGE)]);
+    const pid = (await child.next('ready'))['pid'];
+    assert.equal((await reader.next('first'))['writer'], 5);
+    reader.send('writers');
+    assert.deepEqual((await reader.next('writers'))['pids'], [pid], '.NET judges the live Node writer (pid + start time) alive');
+    await child.kill();
+    const g = await reader.next('gone', 20_000);
+    assert.equal(g['pid'], pid);
+    reader.send('writers');
+    assert.deepEqual((await reader.next('writers'))['pids'], []);
+    reader.send('quit');
+    const done = await reader.next('done');
+    assert.ok(Number(done['received']) > 0);
+    assert.equal(await reader.exited, 0);
+    void keep;
+  });
+});
+
+describe('Windows Node <-> Windows .NET 10: bad input', () => {
+  it('.NET opening a section of garbage, or a header that lies about its capacity, gets BAD_HEADER (not a crash or hang)', async () => {
+    const w = native.win32!;
+    const garbage = uniqueName('ch-bad');
+    const s1 = w.createFileMapping(null, garbage, 8192, true).handle;
+    const v1 = new w.MapView(s1, true);
+    new Uint8Array(v1.buffer!).fill(0x5a);
+    const lying = uniqueName('ch-bad');
+    const s2 = w.createFileMapping(null, lying, 8192, true).handle;
+    const v2 = new w.MapView(s2, true);
+    const dv = new DataView(v2.buffer!);
+    dv.setUint32(OFF_MAGIC, CHANNEL_MAGIC, true);
+    dv.setUint16(OFF_VERSION, CHANNEL_VERSION, true);
+    dv.setUint16(OFF_HEADER_SIZE, HEADER_SIZE, true);
+    dv.setUint32(OFF_CAPACITY, 1 << 20, true); // a 1 MiB ring in a section of 8 KiB
+    try {
+      for (const [name, detail] of [
+        [garbage, /bad magic/],
+        [lying, /8192 bytes, but header \+ capacity/],
+      ] as const) {
+        const peer = startPeer('channel-receive', { name, count: 1 });
+        const e = await peer.next('error', PEER_START_MS);
+        assert.equal(e['code'], 'BAD_HEADER', JSON.stringify(e));
+        assert.match(String(e['message']), detail);
+        assert.equal(await peer.exited, 1);
+      }
+    } finally {
+      v1.unmap();
+      s1.close();
+      v2.unmap();
+      s2.close();
+    }
+  });
+});
+
+describe('Windows Node <-> Windows .NET 10: IpcServer / IpcClient', () => {
+  it('Node IpcClient -> .NET IpcServer: requests answered with their own responses, messages, a push, a handler error', async () => {
+    const name = uniqueName('ipc-d');
+    const server = startPeer('ipc-server', { name, capacity: 65536 });
+    await server.next('ready', PEER_START_MS);
+    using client = IpcClient.connect(name);
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        for (let i = next++; i < 500; i = next++) {
+          const resp = await client.request(`q${i}`, 10_000);
+          assert.equal(new TextDecoder().decode(resp), `ok:q${i}`);
+        }
+      }),
+    );
+    const pushed = new Promise<string>((resolve) => client.once('received', (m: { text(): string }) => resolve(m.text())));
+    for (let i = 0; i < 5; i++) client.send(`m${i}`);
+    client.send('push-me');
+    assert.equal(await pushed, 'pushed');
+    await assert.rejects(client.request('fail'), (e: { code?: string; message: string }) => e.code === 'REMOTE' && e.message.includes('the .NET handler refused'));
+    server.send('quit');
+    assert.equal((await server.next('done'))['received'], 6);
+    assert.equal(await server.exited, 0);
+    assert.throws(() => client.send('late'), { code: 'PEER_GONE' });
+  });
+
+  it('.NET IpcClient -> Node IpcServer: requests answered with their own responses, a handler error', async () => {
+    const name = uniqueName('ipc-n');
+    using server = new IpcServer(name, { capacity: 65536 });
+    server.onRequest = (m) => {
+      if (m.text() === 'fail') throw new Error('the Node handler refused');
+      const out = new Uint8Array(3 + m.data.length);
+      out.set([0x6f, 0x6b, 0x3a]);
+      out.set(m.data, 3);
+      return out;
+    };
+    server.start();
+    const client = startPeer('ipc-client', { name, count: 500, concurrency: 8 });
+    assert.equal((await client.next('done', PEER_START_MS))['matched'], 500);
+    assert.match(String((await client.next('remote-error'))['message']), /the Node handler refused/);
+    assert.equal(await client.exited, 0);
+  });
+});
