@@ -18,7 +18,8 @@ public enum LockResult
 /// A thin wrapper over <see cref="System.Threading.Mutex"/> with twinmap's names and results, so
 /// C# code reads like the TypeScript side. It is the very same OS object as <c>new Mutex(false,
 /// name)</c> (an unmodified .NET app interoperates with either). Ownership is per thread, as in
-/// .NET: the thread that locked must unlock.
+/// .NET: the thread that locked must unlock; a lock taken by <see cref="LockAsync"/> belongs to
+/// the object instead (see there).
 /// </summary>
 public sealed partial class NamedMutex : IDisposable
 {
@@ -87,14 +88,26 @@ public sealed partial class NamedMutex : IDisposable
     /// <summary>Waits for the lock (default: no limit). Recursive, like <see cref="Mutex"/>.</summary>
     public LockResult Lock(int timeoutMs = Timeout.Infinite)
     {
+        if (LockWithAsyncState(timeoutMs) is { } decided) return decided; // see LockAsync
+        LockResult r;
         try
         {
-            return _mutex.WaitOne(timeoutMs) ? LockResult.Acquired : LockResult.Timeout;
+            r = _mutex.WaitOne(timeoutMs) ? LockResult.Acquired : LockResult.Timeout;
         }
         catch (AbandonedMutexException)
         {
-            return LockResult.Abandoned; // this thread owns it now
+            r = LockResult.Abandoned; // this thread owns it now
         }
+        if (r != LockResult.Timeout)
+        {
+            int me = Environment.CurrentManagedThreadId;
+            lock (_gate)
+            {
+                if (_syncOwner == me) _syncCount++;
+                else (_syncOwner, _syncCount) = (me, 1);
+            }
+        }
+        return r;
     }
 
     /// <inheritdoc cref="Lock(int)"/>
@@ -103,9 +116,11 @@ public sealed partial class NamedMutex : IDisposable
     /// <summary>Lock(0): never waits.</summary>
     public LockResult TryLock() => Lock(0);
 
-    /// <summary>Releases one lock; <see cref="NotOwnerException"/> if this thread does not hold it.</summary>
+    /// <summary>Releases one lock; <see cref="NotOwnerException"/> if this thread does not hold it
+    /// (a lock taken by <see cref="LockAsync"/> is the object's: any thread may release it).</summary>
     public void Unlock()
     {
+        if (UnlockAsyncHold()) return; // a LockAsync lock: released by its owner thread
         try
         {
             _mutex.ReleaseMutex();
@@ -113,6 +128,10 @@ public sealed partial class NamedMutex : IDisposable
         catch (ApplicationException e)
         {
             throw new NotOwnerException($"unlock: named mutex \"{Name}\" is not held by this thread", e);
+        }
+        lock (_gate)
+        {
+            if (_syncOwner == Environment.CurrentManagedThreadId && --_syncCount == 0) _syncOwner = 0;
         }
     }
 
@@ -136,8 +155,13 @@ public sealed partial class NamedMutex : IDisposable
     public void WithLock(Action<LockResult> fn, int timeoutMs = Timeout.Infinite) =>
         WithLock(r => { fn(r); return 0; }, timeoutMs);
 
-    /// <summary>Closes the handle. Closing while this thread holds it abandons it (.NET's rule).</summary>
-    public void Dispose() => _mutex.Dispose();
+    /// <summary>Closes the handle. Closing while this thread (or this object's LockAsync) holds it
+    /// abandons it (.NET's rule); a LockAsync still waiting fails with CLOSED.</summary>
+    public void Dispose()
+    {
+        DisposeAsyncState();
+        _mutex.Dispose();
+    }
 
     /// <summary>The file .NET 6-10 uses for this name on Linux; null elsewhere.</summary>
     public static string? SharedMemoryPath(ParsedName name)

@@ -1,0 +1,63 @@
+// `twinmap inspect <name>`: what a name means right now, for a person debugging a stuck peer or
+// a CI job: the map (and the channel or event in it) and .NET's mutex files for that name.
+// Read-only: it never writes shared memory and never takes a mutex.
+import type { MutexLayoutName } from '../mutex/layout.js';
+import { type MapInspection, inspectMap } from './inspect-map.js';
+import { type MutexFileInspection, inspectMutex } from './inspect-mutex.js';
+
+export type { MapInspection, ChannelState, EventState, ProcessRef } from './inspect-map.js';
+export type { MutexFileInspection } from './inspect-mutex.js';
+
+export interface Inspection {
+  readonly name: string;
+  readonly map: MapInspection | undefined;
+  /** Linux: .NET's files for a mutex of this name (shared tree, user tree). */
+  readonly mutexes: readonly MutexFileInspection[];
+}
+
+export function inspect(name: string, options: { layout?: MutexLayoutName } = {}): Inspection {
+  return { name, map: inspectMap(name), mutexes: inspectMutex(name, options.layout) };
+}
+
+const alive = (p: { pid: number; alive: boolean }) => `pid ${p.pid} (${p.alive ? 'alive' : 'gone'})`;
+
+function bytes(n: number): string {
+  return n >= 1 << 20 && n % (1 << 20) === 0 ? `${n / (1 << 20)} MiB` : n >= 1024 && n % 1024 === 0 ? `${n / 1024} KiB` : `${n} bytes`;
+}
+
+function mapLines(m: MapInspection): string[] {
+  const where = `${m.path ?? JSON.stringify(m.name)}, ${m.size} bytes`;
+  const c = m.contents;
+  if (c.kind === 'bytes') return [`map      ${where}: plain bytes (first word 0x${c.magic.toString(16).padStart(8, '0')})`];
+  if (c.kind === 'event') {
+    return [`map      ${where}: named event v${c.version}, ${c.manualReset ? 'manual' : 'auto'}-reset, ${c.set ? 'set' : 'not set'}, ${c.waiters} waiting`];
+  }
+  const reader = c.reader.process === undefined ? c.reader.state : `${alive(c.reader.process)}, ${c.reader.state}`;
+  const writers = c.writers.length === 0 ? 'none' : c.writers.map((w) => `slot ${w.slot}: ${alive(w)}`).join('; ');
+  return [
+    `map      ${where}: channel v${c.version}, capacity ${bytes(c.capacity)}`,
+    `         head ${c.head}, tail ${c.tail}: ${c.used} bytes waiting to be read`,
+    `         reader   ${reader}${c.readerSleeping ? ', sleeping' : ''}`,
+    `         writers  ${writers}${c.writersSleeping > 0 ? ` (${c.writersSleeping} waiting for room)` : ''}`,
+    `         lock     ${c.lockHolder === undefined ? 'free' : `held by slot ${c.lockHolder}${c.lockContended ? ', others waiting' : ''}`}`,
+    ...c.problems.map((p) => `         problem: ${p}`),
+  ];
+}
+
+function mutexLines(f: MutexFileInspection): string[] {
+  const owner = f.owner === undefined ? 'free' : `held by ${alive(f.owner)} tid ${f.owner.tid}`;
+  return [
+    `mutex    ${f.path} (${f.mode.toString(8).padStart(4, '0')}, uid ${f.uid}, ${f.size} bytes${f.userScoped ? ', user-scoped' : ''}): ` +
+      `${f.inUse ? 'open' : 'stale'}, ${owner}${f.abandoned ? ', abandoned flag set' : ''}`,
+    ...f.problems.map((p) => `         problem: ${p}`),
+  ];
+}
+
+/** The report `twinmap inspect` prints. */
+export function formatInspection(i: Inspection): string {
+  const lines = [`twinmap inspect ${JSON.stringify(i.name)}`];
+  if (i.map !== undefined) lines.push(...mapLines(i.map).map((l) => `  ${l}`));
+  for (const f of i.mutexes) lines.push(...mutexLines(f).map((l) => `  ${l}`));
+  if (i.map === undefined && i.mutexes.length === 0) lines.push('  nothing by this name: no map, no .NET mutex file');
+  return lines.join('\n');
+}
