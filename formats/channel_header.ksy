@@ -56,7 +56,7 @@ seq:
     type: u4
   - id: reader_start
     type: u8
-    doc: start time of the reader process (field 22 of /proc/pid/stat)
+    doc: start time of the reader process (Linux field 22 of /proc/pid/stat; Windows creation time, ms since the Unix epoch)
   - id: reserved3
     size: 32
   - id: writers
@@ -75,7 +75,7 @@ types:
         size: 4
       - id: start
         type: u8
-        doc: start time of the writer process
+        doc: start time of the writer process (as reader_start)
 enums:
   reader_state:
     0: none

@@ -41,10 +41,12 @@ public sealed partial class NamedMutex : IDisposable
     /// <summary>The underlying BCL mutex (for WaitHandle.WaitAny and the like).</summary>
     public Mutex Mutex => _mutex;
 
-    /// <summary>Creates the mutex; <see cref="AlreadyExistsException"/> if it exists.</summary>
-    public static NamedMutex Create(string name)
+    /// <summary>Creates the mutex; <see cref="AlreadyExistsException"/> if it exists.
+    /// <paramref name="options"/>: .NET 10's NamedWaitHandleOptions, exactly as the app you meet
+    /// passes them (null: the old overloads, <c>new Mutex(false, name)</c>).</summary>
+    public static NamedMutex Create(string name, NamedWaitHandleOptions? options = null)
     {
-        var m = OpenOrCreate(name);
+        var m = OpenOrCreate(name, options);
         if (m.CreatedNew) return m;
         m.Dispose();
         throw new AlreadyExistsException($"named mutex \"{name}\" already exists");
@@ -52,37 +54,66 @@ public sealed partial class NamedMutex : IDisposable
 
     /// <summary>Opens an existing mutex: <see cref="NotFoundException"/> if there is none,
     /// <see cref="BadHeaderException"/> if its file (Linux) is not a .NET mutex.</summary>
-    public static NamedMutex Open(string name)
+    public static NamedMutex Open(string name, NamedWaitHandleOptions? options = null)
     {
-        var parsed = ParsedName.Parse(name);
+        var (parsed, userScope) = Resolve(name, options);
         try
         {
-            return new NamedMutex(name, Mutex.OpenExisting(name), false);
+            var mutex = options is { } o ? Mutex.OpenExisting(name, o) : Mutex.OpenExisting(name);
+            return new NamedMutex(name, mutex, false);
         }
         catch (WaitHandleCannotBeOpenedException e)
         {
             // .NET says the same for "absent" and "not a mutex"; on Linux the file tells them apart
             // (an absent or stale file is gone by now, a bad one is still there).
-            string? path = SharedMemoryPath(parsed);
+            string? path = SharedMemoryPath(parsed, userScope);
             if (path is not null && File.Exists(path))
                 throw new BadHeaderException($"named mutex \"{name}\": {path} is not a .NET mutex file ({e.Message})", e);
             throw new NotFoundException($"named mutex \"{name}\" does not exist", e);
         }
+        catch (IOException e) when (userScope)
+        {
+            throw new TwinmapException(TwinmapErrorCode.Permission, $"named mutex \"{name}\": {SharedMemoryPath(parsed, userScope) ?? name} is not private to this user ({e.Message})", e);
+        }
     }
 
     /// <summary>Opens the mutex, creating it if needed: <c>new Mutex(false, name)</c>.</summary>
-    public static NamedMutex OpenOrCreate(string name)
+    public static NamedMutex OpenOrCreate(string name, NamedWaitHandleOptions? options = null)
     {
-        var parsed = ParsedName.Parse(name);
+        var (parsed, userScope) = Resolve(name, options);
         try
         {
-            var mutex = new Mutex(false, name, out bool createdNew);
+            bool createdNew;
+            var mutex = options is { } o ? new Mutex(false, name, o, out createdNew) : new Mutex(false, name, out createdNew);
             return new NamedMutex(name, mutex, createdNew);
         }
         catch (WaitHandleCannotBeOpenedException e)
         {
-            throw new BadHeaderException($"named mutex \"{name}\": {SharedMemoryPath(parsed) ?? name} is not a .NET mutex ({e.Message})", e);
+            throw new BadHeaderException($"named mutex \"{name}\": {SharedMemoryPath(parsed, userScope) ?? name} is not a .NET mutex ({e.Message})", e);
         }
+        catch (IOException e) when (userScope)
+        {
+            // .NET refuses a user-scoped file that another user owns or others can open.
+            throw new TwinmapException(TwinmapErrorCode.Permission, $"named mutex \"{name}\": {SharedMemoryPath(parsed, userScope) ?? name} is not private to this user ({e.Message})", e);
+        }
+    }
+
+    /// <summary>
+    /// The name the options make of <paramref name="name"/> (as NamedWaitHandleOptions does on
+    /// Unix: no prefix and not session-only means Global\), checked the way the TS side checks
+    /// it, so a contradicting prefix is an <see cref="InvalidNameException"/> on both sides.
+    /// </summary>
+    private static (ParsedName Parsed, bool UserScope) Resolve(string name, NamedWaitHandleOptions? options)
+    {
+        if (options is not { } o) return (ParsedName.Parse(name), false);
+        ArgumentNullException.ThrowIfNull(name);
+        if (!name.Contains('\\'))
+            return (ParsedName.Parse(o.CurrentSessionOnly || OperatingSystem.IsWindows() ? name : @"Global\" + name), o.CurrentUserOnly);
+        bool compatible = o.CurrentSessionOnly ? name.StartsWith(@"Local\", StringComparison.Ordinal)
+            : OperatingSystem.IsWindows() ? !name.StartsWith(@"Local\", StringComparison.Ordinal) : name.StartsWith(@"Global\", StringComparison.Ordinal);
+        if (!compatible)
+            throw new InvalidNameException(name, $"with CurrentSessionOnly {o.CurrentSessionOnly} the prefix must be {(o.CurrentSessionOnly ? @"""Local\""" : OperatingSystem.IsWindows() ? @"other than ""Local\""" : @"""Global\""")}, as .NET requires");
+        return (ParsedName.Parse(name), o.CurrentUserOnly);
     }
 
     /// <summary>Waits for the lock (default: no limit). Recursive, like <see cref="Mutex"/>.</summary>
@@ -164,12 +195,16 @@ public sealed partial class NamedMutex : IDisposable
     }
 
     /// <summary>The file .NET 6-10 uses for this name on Linux; null elsewhere.</summary>
-    public static string? SharedMemoryPath(ParsedName name)
+    public static string? SharedMemoryPath(ParsedName name, bool currentUserOnly = false)
     {
         if (!OperatingSystem.IsLinux()) return null;
         string scope = name.Scope == NameScope.Global ? "global" : $"session{(uint)GetSid(0)}";
-        return $"/tmp/.dotnet/shm/{scope}/{name.Base}";
+        string tree = currentUserOnly ? $".dotnet-uid{GetEUid()}" : ".dotnet";
+        return $"/tmp/{tree}/shm/{scope}/{name.Base}";
     }
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    private static partial uint GetEUid();
 
     [LibraryImport("libc", EntryPoint = "getsid")]
     private static partial int GetSid(int pid);

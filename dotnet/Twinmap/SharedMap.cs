@@ -8,7 +8,8 @@ namespace Twinmap;
 /// concepts and names as the TypeScript <c>SharedMap</c> (ts/map/shared-map.ts).
 /// <list type="bullet">
 /// <item>Windows: a named map is the kernel section <c>MemoryMappedFile.CreateNew/OpenExisting/CreateOrOpen(name)</c> opens,
-/// so it meets unmodified .NET apps using the same name.</item>
+/// so it meets unmodified .NET apps using the same name; twinmap keeps a side-car section next to it
+/// with the exact size (SharedMap.Windows.cs), as the Node side does.</item>
 /// <item>Linux (where .NET refuses named maps): name <c>x</c> (a <c>Local\</c>/<c>Global\</c> prefix
 /// removed) is the POSIX shared-memory object <c>/dev/shm/x</c>, the file the Node side maps too.
 /// macOS: named maps throw UNSUPPORTED (its shm objects are not files); file maps work.</item>

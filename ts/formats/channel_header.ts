@@ -47,7 +47,7 @@ export interface ChannelHeader {
   writersWaiting: number;
   readerState: ReaderState | (number & {});
   readerPid: number;
-  /** start time of the reader process (field 22 of /proc/pid/stat) */
+  /** start time of the reader process (Linux field 22 of /proc/pid/stat; Windows creation time, ms since the Unix epoch) */
   readerStart: bigint;
   reserved3: Uint8Array;
   writers: WriterSlot[];
@@ -115,7 +115,7 @@ export interface WriterSlot {
   /** 0 = free */
   pid: number;
   reserved: Uint8Array;
-  /** start time of the writer process */
+  /** start time of the writer process (as reader_start) */
   start: bigint;
 }
 
@@ -172,7 +172,7 @@ export class WriterSlotView extends View {
     const start = this.offset + 4;
     return this.bytes.subarray(start, start + 4);
   }
-  /** start time of the writer process */
+  /** start time of the writer process (as reader_start) */
   get start(): bigint {
     return this.dv.getBigUint64(this.at + 8, true);
   }

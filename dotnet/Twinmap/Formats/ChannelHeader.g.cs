@@ -78,7 +78,7 @@ public sealed partial class ChannelHeader
     public ReaderState ReaderState { get; set; }
     public uint ReaderPid { get; set; }
     /// <summary>
-    /// start time of the reader process (field 22 of /proc/pid/stat)
+    /// start time of the reader process (Linux field 22 of /proc/pid/stat; Windows creation time, ms since the Unix epoch)
     /// </summary>
     public ulong ReaderStart { get; set; }
     public byte[] Reserved3 { get; set; } = [];
@@ -226,7 +226,7 @@ public partial struct WriterSlot
     public uint Pid;
     public ReservedArray Reserved;
     /// <summary>
-    /// start time of the writer process
+    /// start time of the writer process (as reader_start)
     /// </summary>
     public ulong Start;
 
