@@ -1,0 +1,125 @@
+// README.md's code examples compile against the code in this checkout, so they cannot drift.
+//
+// Every ```ts block is written as an ES module (`readme-L<line>.ts`, in a `"type": "module"` package) into a temp folder and all
+// of them are type-checked by one `tsc --noEmit`, with the repository's compiler options, where
+// `import ... from 'twinmap'` is ts/index.ts and `./formats/*.js` is ts/formats/ (what
+// `twinmap gen --ts <dir>/formats` writes next to a user's code).
+// Every ```csharp block becomes a class of its own in one temp project that references
+// dotnet/Twinmap/Twinmap.csproj, built by one `dotnet build` (net10.0, Nullable and
+// ImplicitUsings on as in `dotnet new console`, warnings as errors): `using X;` lines go to the
+// top of the file, the rest is the body of a method (`async Task` if the block awaits).
+// Other fences (sh, text, ...) are not code. Errors are reported as README.md:<line>.
+//
+// For README writers, the markers (an HTML comment on the line(s) right before a block):
+//   <!-- example-context: declare const png: Uint8Array; -->
+//       code the block leaves implicit (imports, `declare const` / C# locals standing for what
+//       the surrounding text describes), compiled before the block; may span several lines.
+//   <!-- example-skip: why -->
+//       the block is not compiled (keep these rare; the reason is required).
+// ```typescript / ```cs spellings are refused so that no example escapes the check.
+import { execa } from 'execa';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { repoRoot } from './peer.js';
+import { parseReadme } from './support/readme-blocks.js';
+import { csharpFile, diagnosticsToReadme, tsModule } from './support/readme-sources.js';
+
+const readmePath = join(repoRoot, 'README.md');
+const readmeText = readFileSync(readmePath, 'utf8');
+const readmeLines = readmeText.split(/\r?\n/);
+const { blocks, problems } = parseReadme(readmeText);
+const compiled = (language: string) => blocks.filter((b) => b.language === language && b.skip === undefined);
+
+const work = mkdtempSync(join(tmpdir(), 'twinmap-readme-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function report(title: string, diagnostics: string[]): string {
+  return `${title}\n${diagnostics.map((d) => `  ${d}`).join('\n')}`;
+}
+
+describe('README.md examples', () => {
+  it('every code block is compiled or plainly not code, and every marker sits on a block', () => {
+    expect(problems, report('README convention problems:', problems)).toEqual([]);
+    // A parser that found nothing would make the compile tests pass vacuously.
+    expect(compiled('ts').length).toBeGreaterThanOrEqual(3);
+    expect(compiled('csharp').length).toBeGreaterThanOrEqual(3);
+  });
+
+  const typeDeclarations = readdirSync(join(repoRoot, 'ts', 'types'))
+    .filter((f) => f.endsWith('.d.ts'))
+    .map((f) => join(repoRoot, 'ts', 'types', f));
+
+  it('the ```ts blocks type-check against the package (one tsc --noEmit)', async () => {
+    const dir = join(work, 'ts');
+    const files = compiled('ts').map(tsModule);
+    writeProject(dir, files, () => {
+      // A user's ESM project, with the codecs `twinmap gen` wrote into ./formats.
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
+      symlinkSync(join(repoRoot, 'ts', 'formats'), join(dir, 'formats'), 'dir');
+      writeFileSync(
+        join(dir, 'tsconfig.json'),
+        JSON.stringify({
+          extends: join(repoRoot, 'tsconfig.json'),
+          compilerOptions: {
+            noEmit: true,
+            rootDir: '/',
+            declaration: false,
+            sourceMap: false,
+            typeRoots: [join(repoRoot, 'node_modules', '@types')],
+            paths: { twinmap: [join(repoRoot, 'ts', 'index.ts')] },
+          },
+          include: [],
+          // ts/types: declarations the library's own sources need (as in tsconfig.json's include)
+          files: [...files.map((f) => f.name), ...typeDeclarations],
+        }),
+      );
+    });
+    const tsc = join(repoRoot, 'node_modules', '.bin', 'tsc');
+    const r = await execa(tsc, ['-p', 'tsconfig.json', '--pretty', 'false'], { cwd: dir, reject: false, all: true });
+    const diagnostics = diagnosticsToReadme(r.all ?? '', files, readmeLines);
+    expect(diagnostics, report(`tsc found errors in README.md's \`\`\`ts examples:`, diagnostics)).toEqual([]);
+    expect(r.exitCode, r.all).toBe(0);
+  }, 180_000);
+
+  it('the ```csharp blocks compile against dotnet/Twinmap (one dotnet build)', async () => {
+    const dir = join(work, 'cs');
+    const files = compiled('csharp').map(csharpFile);
+    writeProject(dir, files, () => {
+      copyFileSync(join(repoRoot, 'global.json'), join(dir, 'global.json'));
+      // Stops MSBuild looking for a Directory.Build.props above the temp folder.
+      writeFileSync(join(dir, 'Directory.Build.props'), '<Project />\n');
+      writeFileSync(
+        join(dir, 'ReadmeExamples.csproj'),
+        `<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <TargetFramework>net10.0</TargetFramework>
+    <Nullable>enable</Nullable>
+    <ImplicitUsings>enable</ImplicitUsings>
+    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+  </PropertyGroup>
+  <ItemGroup>
+    <ProjectReference Include="${join(repoRoot, 'dotnet', 'Twinmap', 'Twinmap.csproj')}" />
+  </ItemGroup>
+</Project>
+`,
+      );
+    });
+    const r = await execa('dotnet', ['build', '-c', 'Release', '--nologo', '-v', 'q', '-clp:NoSummary'], {
+      cwd: dir,
+      reject: false,
+      all: true,
+      env: { DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1' },
+    });
+    const diagnostics = diagnosticsToReadme(r.all ?? '', files, readmeLines);
+    expect(diagnostics, report(`dotnet build found errors in README.md's \`\`\`csharp examples:`, diagnostics)).toEqual([]);
+    expect(r.exitCode, r.all).toBe(0);
+  }, 180_000);
+});
+
+function writeProject(dir: string, files: { name: string; text: string }[], extra: () => void): void {
+  mkdirSync(dir, { recursive: true });
+  for (const f of files) writeFileSync(join(dir, f.name), f.text);
+  extra();
+}
