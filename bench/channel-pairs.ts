@@ -5,12 +5,13 @@ import { RING_BYTES } from './floor.js';
 
 type Runtime = 'node' | 'dotnet';
 
-function channelPair(id: string, label: string, client: Runtime, server: Runtime, spinMicros: number, floor: 'spin' | 'futex'): PairSpec {
+function channelPair(id: string, label: string, client: Runtime, server: Runtime, spinMicros: number, floor: 'spin' | 'futex', cases?: PairSpec['cases']): PairSpec {
   const name = (r: Runtime) => (r === 'node' ? 'Node' : '.NET');
   return {
     id,
     label,
     floor,
+    cases,
     sides: [name(client), name(server)],
     available: () => true,
     async start(cpus): Promise<Pair> {
@@ -37,4 +38,7 @@ export const CHANNEL_PAIRS: PairSpec[] = [
   channelPair('channel-sleep', 'Node ↔ .NET channel, sleeping (spin 0)', 'node', 'dotnet', 0, 'futex'),
   channelPair('channel-node', 'Node ↔ Node channel', 'node', 'node', 50, 'spin'),
   channelPair('channel-dotnet', '.NET ↔ .NET channel', 'dotnet', 'dotnet', 50, 'spin'),
+  // The other direction: .NET sends, Node receives (views). Only throughput: the round trip and
+  // idle rows of Node ↔ .NET above already cover both runtimes waiting.
+  channelPair('channel-rev', '.NET → Node channel, spin then sleep', 'dotnet', 'node', 50, 'spin', ['throughput']),
 ];

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { Side } from './procs.js';
 import { peerDll, sideJs, requireFile } from './paths.js';
+import type { CaseName } from './options.js';
 
 export interface Pair {
   client: Side;
@@ -21,6 +22,8 @@ export interface PairSpec {
   floor: 'spin' | 'futex';
   /** Sides: which runtime is the client (stepped) and which the server. */
   sides: [string, string];
+  /** The cases this pair takes part in (default: latency, throughput, idle, memory). */
+  cases?: readonly CaseName[];
   /** Whether this pair can run in this checkout (e.g. its transport has landed). */
   available(): boolean;
   start(cpus: [number, number] | undefined): Promise<Pair>;

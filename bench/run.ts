@@ -4,10 +4,11 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { parseOptions, USAGE, UsageRequest, type Options } from './options.js';
+import { parseOptions, USAGE, UsageRequest, type CaseName, type Options } from './options.js';
 import { floor, RING_BYTES, type FloorMemcpy, type FloorMutex, type FloorPingPong, type FloorRing } from './floor.js';
 import { PAIRS, type PairSpec } from './pairs.js';
 import { CHANNEL_PAIRS } from './channel-pairs.js';
+import { IPC_PAIRS } from './ipc-pairs.js';
 import { EXTRAS, type ExtraRow } from './extras.js';
 import { machine, type Machine } from './machine.js';
 import { peerProject, repoRoot } from './paths.js';
@@ -83,16 +84,17 @@ function nextPow2(n: number): number {
 
 async function measurePair(spec: PairSpec, o: Options, cpus: [number, number] | undefined, label: string): Promise<PairRun> {
   const result: PairRun = { throughput: [] };
+  const runs = (c: CaseName) => o.cases.has(c) && (spec.cases?.includes(c) ?? true);
   const pair = await spec.start(cpus);
   result.info = pair.info;
   try {
-    if (o.cases.has('latency')) {
+    if (runs('latency')) {
       const warmup = Math.min(5000, Math.ceil(o.roundTrips / 10));
       const r = await pair.client.ask({ op: 'rtt', size: 64, n: o.roundTrips, warmup, maxMs: o.maxCaseSeconds * 1000 }, 600_000);
       result.latency = r['latency'] as Latency;
       progress(`${label} ${spec.id} round trip 64 B: p50 ${fmtNs(pct(result.latency, 50))}, p99 ${fmtNs(pct(result.latency, 99))} (${result.latency.n} round trips)`);
     }
-    if (o.cases.has('throughput')) {
+    if (runs('throughput')) {
       for (const size of o.sizes) {
         const r = await pair.client.ask({ op: 'oneway', size, ms: o.durationMs }, 120_000 + o.durationMs * 10);
         const t = r['throughput'] as Throughput;
@@ -100,7 +102,7 @@ async function measurePair(spec: PairSpec, o: Options, cpus: [number, number] | 
         progress(`${label} ${spec.id} one-way ${fmtSize(size)}: ${(t.messagesPerSecond / 1e6).toFixed(3)} M msg/s, ${t.gbPerSecond.toFixed(2)} GB/s`);
       }
     }
-    if (o.cases.has('idle')) {
+    if (runs('idle')) {
       await pair.client.ask({ op: 'idle-begin' });
       // Let the wait settle first: a spinning phase ends, and .NET finishes its background
       // tier-1 JIT of what the throughput cases ran (otherwise counted as idle CPU).
@@ -116,7 +118,7 @@ async function measurePair(spec: PairSpec, o: Options, cpus: [number, number] | 
       result.idle = { clientCpuPct, serverCpuPct, windowMs: window / 1e6 };
       progress(`${label} ${spec.id} idle CPU: ${spec.sides[0]} ${clientCpuPct.toFixed(2)} %, ${spec.sides[1]} ${serverCpuPct.toFixed(2)} % of a core`);
     }
-    if (o.cases.has('memory')) {
+    if (runs('memory')) {
       const c = pair.client.memory();
       const s = pair.server.memory();
       result.memory = { clientRssKb: c.rssKb, serverRssKb: s.rssKb, clientPeakRssKb: c.peakRssKb, serverPeakRssKb: s.peakRssKb };
@@ -160,7 +162,9 @@ table: ${join(outDir, 'report.md')}, chart: ${join(outDir, 'report.svg')}`);
     execFileSync('dotnet', ['build', peerProject, '-c', 'Release', '--nologo', '-v', 'q'], { stdio: ['ignore', 'ignore', 'inherit'] });
   }
   const cpus: [number, number] | undefined = o.pin ? [0, 1] : undefined;
-  const pairs = [...PAIRS, ...CHANNEL_PAIRS].filter((p) => (o.transports.size === 0 || o.transports.has(p.id)) && p.available());
+  const pairs = [...PAIRS, ...CHANNEL_PAIRS, ...IPC_PAIRS].filter(
+    (p) => (o.transports.size === 0 || o.transports.has(p.id)) && p.available() && (p.cases ?? ['latency', 'throughput', 'idle', 'memory']).some((c) => o.cases.has(c)),
+  );
   const extras = EXTRAS.filter((x) => o.cases.has(x.case) && x.available());
   const info = machine();
   progress(`${info.cpuModel}, ${info.cores} cores, Node ${info.node}, .NET ${info.dotnet}; pairs: ${pairs.map((p) => p.id).join(', ')}`);

@@ -4,6 +4,7 @@
 //   node dist/bench/side.js channel-server req=R resp=S spin=US capacity=B   twinmap channel echo/sink
 //   node dist/bench/side.js channel-client req=R resp=S spin=US               its client (same steps)
 //   node dist/bench/side.js mutex name=N               NamedMutex rates (steps: "uncontended N", "contended MS")
+//   node dist/bench/side.js ipc-client name=N transport=channel|pipe   IpcClient.request round trips (step: rtt)
 // A client reads one JSON step per line ({"op":"rtt",...}) and answers with one
 // {"event":"result",...} line; errors become {"event":"error"} (the .NET Peer's convention).
 import { createInterface } from 'node:readline';
@@ -13,6 +14,7 @@ import { oneWay, open, roundTrips, serveStream } from './stream.js';
 import type { Socket } from 'node:net';
 import { NamedMutex } from '../ts/mutex/named-mutex.js';
 import { ChannelClient, serveChannel, type ChannelNames } from './channel-side.js';
+import { connectIpc, ipcRoundTrips } from './ipc-side.js';
 
 function emit(event: string, fields: Record<string, unknown> = {}): void {
   process.stdout.write(`${JSON.stringify({ event, ...fields })}\n`);
@@ -169,6 +171,18 @@ try {
           default:
             throw new Error(`unknown step '${step.op}'`);
         }
+      });
+      client.close();
+      break;
+    }
+    case 'ipc-client': {
+      const transport = need('transport');
+      if (transport !== 'channel' && transport !== 'pipe') throw new Error(`transport=${transport}: expected channel or pipe`);
+      const client = await connectIpc(need('name'), transport);
+      emit('ready', { pid: process.pid, node: process.version });
+      await serveSteps(async (step) => {
+        if (step.op !== 'rtt') throw new Error(`ipc-client: unknown step '${step.op}'`);
+        return { latency: await ipcRoundTrips(client, step.size ?? 64, step.n ?? 100_000, step.warmup ?? 5_000, step.maxMs) };
       });
       client.close();
       break;

@@ -7,6 +7,10 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { Peer } from './peer.js';
 import { oneWay, roundTrips, serveStream } from '../bench/stream.js';
+import { connectIpc, ipcRoundTrips } from '../bench/ipc-side.js';
+import { Channel } from '../ts/channel/channel.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** Sends records with distinct bytes in echo mode and checks they come back identical. */
 async function echoesExactly(path: string): Promise<void> {
@@ -65,4 +69,25 @@ describe('bench baselines', () => {
       server.close();
     }
   });
+
+  for (const transport of ['channel', 'pipe'] as const) {
+    it(`Node IpcClient <-> .NET bench-ipc echo (${transport}) answers each request with its own bytes`, async () => {
+      const name = `twinmap-bench-test-${randomBytes(4).toString('hex')}`;
+      const peer = Peer.start('bench-ipc', { name, transport });
+      try {
+        await peer.next('ready');
+        using client = await connectIpc(name, transport);
+        for (const size of [0, 64, 5000]) {
+          const req = randomBytes(size);
+          expect(Buffer.from(await client.request(req, 10_000)).equals(req)).toBe(true);
+        }
+        const rtt = await ipcRoundTrips(client, 64, 200, 20);
+        expect(rtt.n).toBe(200);
+      } finally {
+        await peer[Symbol.asyncDispose]();
+        if (transport === 'pipe') rmSync(join(tmpdir(), `CoreFxPipe_${name}`), { force: true });
+        else Channel.unlink(name);
+      }
+    });
+  }
 });

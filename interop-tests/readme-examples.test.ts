@@ -123,3 +123,32 @@ function writeProject(dir: string, files: { name: string; text: string }[], extr
   for (const f of files) writeFileSync(join(dir, f.name), f.text);
   extra();
 }
+
+describe('README example markers (the parser behind the test above)', () => {
+  const md = (...lines: string[]) => lines.join('\n');
+
+  it('keeps README line numbers for code and context, and reads a skip reason', () => {
+    const { blocks, problems } = parseReadme(
+      md('# t', '<!-- example-context', 'declare const a: number;', '-->', '```ts', 'a + 1;', '```', '', '<!-- example-skip: needs a server -->', '```csharp', 'x;', '```', '```sh', 'ls', '```'),
+    );
+    expect(problems).toEqual([]);
+    expect(blocks).toEqual([
+      { language: 'ts', fenceLine: 5, code: [{ text: 'a + 1;', line: 6 }], context: [{ text: 'declare const a: number;', line: 3 }] },
+      { language: 'csharp', fenceLine: 10, code: [{ text: 'x;', line: 11 }], context: [], skip: 'needs a server' },
+    ]);
+  });
+
+  it('names the README line of every convention problem', () => {
+    const { problems } = parseReadme(
+      md('<!-- example-skip: -->', '```ts', '```', '<!-- example-context: x -->', '', '```ts', '```', '```typescript', '```', '<!-- example-tiny: x -->', '```cs', '```', '```ts', 'never closed'),
+    );
+    expect(problems).toEqual([
+      'README.md:1: example-skip needs a reason: <!-- example-skip: why -->',
+      'README.md:4: example-context marker is not right before a code block',
+      'README.md:8: write ```ts instead of ```typescript, so the example is compiled',
+      'README.md:10: unknown marker example-tiny (known: example-context, example-skip)',
+      'README.md:11: write ```csharp instead of ```cs, so the example is compiled',
+      'README.md:13: the code block opened here is never closed',
+    ]);
+  });
+});

@@ -1,0 +1,38 @@
+// IpcServer/IpcClient request -> response: a Node IpcClient (bench/ipc-side.ts) against a .NET
+// IpcServer that echoes (the Peer's bench-ipc), over channels and over the named pipe. Latency
+// only: one request in flight, 64 B each way, as the other round-trip rows.
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { Channel } from '../ts/channel/channel.js';
+import { dotnetSide, nodeSide, startBoth, uniq, type Pair, type PairSpec } from './pairs.js';
+import { peerDll } from './paths.js';
+
+function ipcPair(id: string, label: string, transport: 'channel' | 'pipe', floor: 'spin' | 'futex'): PairSpec {
+  return {
+    id,
+    label,
+    floor,
+    sides: ['Node', '.NET'],
+    cases: ['latency'],
+    available: () => existsSync(peerDll),
+    async start(cpus): Promise<Pair> {
+      const name = uniq('twinmap-bench-ipc-');
+      const server = dotnetSide(`.NET IpcServer (${transport})`, 'bench-ipc', { name, transport }, cpus?.[1]);
+      const pair = await startBoth(server, () => nodeSide(`Node IpcClient (${transport})`, 'ipc-client', { name, transport }, cpus?.[0]));
+      return {
+        ...pair,
+        // A killed server leaves its channel (or socket file); the client's reply channel goes with a clean close.
+        cleanup: () => {
+          if (transport === 'pipe') rmSync(join(tmpdir(), `CoreFxPipe_${name}`), { force: true });
+          else Channel.unlink(name);
+        },
+      };
+    },
+  };
+}
+
+export const IPC_PAIRS: PairSpec[] = [
+  ipcPair('ipc', 'Node → .NET IpcClient.request, channels', 'channel', 'spin'),
+  ipcPair('ipc-pipe', 'Node → .NET IpcClient.request, named pipe', 'pipe', 'futex'),
+];
