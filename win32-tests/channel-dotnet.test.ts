@@ -300,3 +300,28 @@ describe('Windows Node <-> Windows .NET 10: IpcServer / IpcClient', () => {
     assert.equal(await client.exited, 0);
   });
 });
+
+describe('Windows Node <-> Windows .NET 10: IpcServer / IpcClient over the named-pipe transport', () => {
+  it('Node IpcClient -> .NET NamedPipeServerStream (\\\\.\\pipe\\<name>): requests matched, a handler error', async () => {
+    const name = uniqueName('pipe-d', '');
+    const server = startPeer('ipc-server', { name, transport: 'pipe' });
+    await server.next('ready', PEER_START_MS);
+    using client = await IpcClient.connectAsync(name, { transport: 'pipe' });
+    for (let i = 0; i < 100; i++) assert.equal(new TextDecoder().decode(await client.request(`p${i}`, 10_000)), `ok:p${i}`);
+    await assert.rejects(client.request('fail'), (e: { code?: string; message: string }) => e.code === 'REMOTE' && e.message.includes('the .NET handler refused'));
+    server.send('quit');
+    await server.next('done');
+    assert.equal(await server.exited, 0);
+  });
+
+  it('.NET NamedPipeClientStream -> Node IpcServer on the pipe: requests matched', async () => {
+    const name = uniqueName('pipe-n', '');
+    using server = new IpcServer(name, { transport: 'pipe' });
+    server.onRequest = (m) => Buffer.concat([Buffer.from('ok:'), m.data]);
+    server.start();
+    await server.listening;
+    const client = startPeer('ipc-client', { name, count: 100, concurrency: 4, transport: 'pipe' });
+    assert.equal((await client.next('done', PEER_START_MS))['matched'], 100);
+    assert.equal(await client.exited, 0);
+  });
+});
