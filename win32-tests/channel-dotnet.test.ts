@@ -86,7 +86,7 @@ describe('Windows Node <-> Windows .NET 10: what each side records about the oth
 
 describe('Windows Node <-> Windows .NET 10: Channel records', () => {
   it('Node -> .NET reader: 3000 records of random sizes across wraps of the ring, in order, checksums intact', async () => {
-    const name = uniqueName('ch-n2d');
+    const name = uniqueName('ch-n2d', ''); // unprefixed: Local\ on both sides
     const n = 3000;
     const peer = startPeer('channel-receive', { name, create: 1, capacity: CAPACITY, count: n, writers: 1 });
     await peer.next('ready', PEER_START_MS); // created and attached as the reader
@@ -101,7 +101,7 @@ describe('Windows Node <-> Windows .NET 10: Channel records', () => {
   });
 
   it('.NET writer -> Node reader: 3000 records of random sizes, none lost, repeated or torn', async () => {
-    const name = uniqueName('ch-d2n');
+    const name = uniqueName('ch-d2n', 'Global\\'); // the side-car and semaphores are Global\ too
     const n = 3000;
     using rx = Channel.create(name, { capacity: CAPACITY });
     assert.equal(rx.receive(0), undefined); // attach as the reader
@@ -183,6 +183,20 @@ describe('Windows Node <-> Windows .NET 10: a writer killed mid-stream', () => {
     using tx = Channel.open(name);
     tx.send(Uint8Array.of(42), 5000); // the write lock is free again, even if it died holding it
     assert.deepEqual([...(await rx.receiveAsync(5000))!], [42]);
+  });
+
+  it('a .NET reader killed: a Node send waiting for room ends with PEER_GONE', async () => {
+    const name = uniqueName('ch-kill-r');
+    const peer = startPeer('channel-receive', { name, create: 1, capacity: CAPACITY, count: 1_000_000_000, writers: 1 });
+    await peer.next('ready', PEER_START_MS);
+    using tx = Channel.open(name, { peerCheckMs: 50 });
+    await sendRecords(tx, 200, 0, 71, 1); // it checks and takes these
+    assert.deepEqual(tx.checkPeers(), []);
+    await peer.kill();
+    // Nobody reads now: the ring fills, and the wait for room notices the dead reader.
+    await assert.rejects(async () => {
+      for (;;) await tx.sendAsync(new Uint8Array(1000), 20_000);
+    }, { code: 'PEER_GONE' });
   });
 
   it('a Node writer killed: the .NET reader judges it alive while it runs, then reports it gone; no torn record', async () => {
@@ -283,6 +297,31 @@ describe('Windows Node <-> Windows .NET 10: IpcServer / IpcClient', () => {
     const client = startPeer('ipc-client', { name, count: 500, concurrency: 8 });
     assert.equal((await client.next('done', PEER_START_MS))['matched'], 500);
     assert.match(String((await client.next('remote-error'))['message']), /the Node handler refused/);
+    assert.equal(await client.exited, 0);
+  });
+});
+
+describe('Windows Node <-> Windows .NET 10: IpcServer / IpcClient over the named-pipe transport', () => {
+  it('Node IpcClient -> .NET NamedPipeServerStream (\\\\.\\pipe\\<name>): requests matched, a handler error', async () => {
+    const name = uniqueName('pipe-d', '');
+    const server = startPeer('ipc-server', { name, transport: 'pipe' });
+    await server.next('ready', PEER_START_MS);
+    using client = await IpcClient.connectAsync(name, { transport: 'pipe' });
+    for (let i = 0; i < 100; i++) assert.equal(new TextDecoder().decode(await client.request(`p${i}`, 10_000)), `ok:p${i}`);
+    await assert.rejects(client.request('fail'), (e: { code?: string; message: string }) => e.code === 'REMOTE' && e.message.includes('the .NET handler refused'));
+    server.send('quit');
+    await server.next('done');
+    assert.equal(await server.exited, 0);
+  });
+
+  it('.NET NamedPipeClientStream -> Node IpcServer on the pipe: requests matched', async () => {
+    const name = uniqueName('pipe-n', '');
+    using server = new IpcServer(name, { transport: 'pipe' });
+    server.onRequest = (m) => Buffer.concat([Buffer.from('ok:'), m.data]);
+    server.start();
+    await server.listening;
+    const client = startPeer('ipc-client', { name, count: 100, concurrency: 4, transport: 'pipe' });
+    assert.equal((await client.next('done', PEER_START_MS))['matched'], 100);
     assert.equal(await client.exited, 0);
   });
 });

@@ -1,5 +1,6 @@
-// The named-pipe transport for IpcServer/IpcClient: what .NET's NamedPipeServerStream is on
-// Linux (a Unix socket at <temp dir>/CoreFxPipe_<name>), reached from Node with `net`. Each IPC
+// The named-pipe transport for IpcServer/IpcClient: what .NET's NamedPipeServerStream is (on
+// Linux a Unix socket at <temp dir>/CoreFxPipe_<name>, on Windows a named pipe), reached from
+// Node with `net`. Each IPC
 // message (ipc_message.ksy) travels in a record frame (record_frame.ksy): [length u4][kind u4 = 1]
 // [message][zero padding to 8 bytes], the same framing as in a channel's ring.
 import { tmpdir } from 'node:os';
@@ -8,9 +9,15 @@ import type { Socket } from 'node:net';
 import { TwinmapError } from '../errors.js';
 import { parseName } from '../names.js';
 
-/** The socket path .NET uses for a pipe named `name` on Linux/macOS (Path.GetTempPath() + "CoreFxPipe_" + name). */
+/**
+ * Where .NET's NamedPipeServerStream(name) listens: on Linux/macOS the socket
+ * Path.GetTempPath() + "CoreFxPipe_" + name; on Windows the pipe \\.\pipe\<name> (the name as
+ * given, as .NET passes it), which Node's `net` also listens on and connects to.
+ */
 export function pipePath(name: string): string {
-  return join(tmpdir(), `CoreFxPipe_${parseName(name).base}`);
+  const parsed = parseName(name);
+  if (process.platform === 'win32') return `\\\\.\\pipe\\${parsed.original}`;
+  return join(tmpdir(), `CoreFxPipe_${parsed.base}`);
 }
 
 /** The largest message either side accepts on a pipe (a peer's garbage length is refused, not allocated). */

@@ -77,7 +77,8 @@ export class IpcServer extends EventEmitter implements Disposable, AsyncIterable
   private startPipe(): void {
     const path = pipePath(this.name);
     // A socket file left by a server that is gone would make listen() fail with EADDRINUSE.
-    if (existsSync(path)) unlinkSync(path);
+    // (A Windows pipe goes with its last handle: there is no file to remove.)
+    if (process.platform !== 'win32' && existsSync(path)) unlinkSync(path);
     const srv = createServer((socket) => this.acceptPipe(socket));
     this.pipe = srv;
     this.listening = new Promise<void>((resolve, reject) => {
