@@ -162,6 +162,36 @@ public class NamedMutexAsyncTests
     }
 
     [Fact]
+    public async Task HoldsAfterHoldsAndAfterTheOwnerThreadIdledOutBehaveTheSame()
+    {
+        string name = Unique("reuse");
+        using var other = NamedMutex.OpenOrCreate(name);
+        var m = NamedMutex.Open(name);
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal(LockResult.Acquired, await m.LockAsync());
+            Assert.Equal(LockResult.Timeout, TryFromAnotherThread(name));
+            await Task.Run(m.Unlock);
+            Assert.Equal(LockResult.Acquired, TryFromAnotherThread(name));
+        }
+        Thread.Sleep(1500); // longer than the owner thread waits for a next hold: a new one starts
+        Assert.Equal(LockResult.Acquired, await m.LockAsync());
+        m.Unlock();
+        // A reused owner thread still abandons the lock when the object is disposed while holding.
+        Assert.Equal(LockResult.Acquired, await m.LockAsync());
+        m.Dispose();
+        LockResult r = LockResult.Timeout;
+        var t = new Thread(() =>
+        {
+            r = other.Lock(60_000);
+            other.Unlock();
+        });
+        t.Start();
+        t.Join();
+        Assert.Equal(LockResult.Abandoned, r);
+    }
+
+    [Fact]
     public async Task DisposingWhileLockAsyncWaitsFailsItWithClosed()
     {
         string name = Unique("dispose-wait");
