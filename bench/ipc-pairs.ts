@@ -1,7 +1,7 @@
 // IpcServer/IpcClient request -> response: a Node IpcClient (bench/ipc-side.ts) against a .NET
 // IpcServer that echoes (the Peer's bench-ipc), over channels and over the named pipe. Latency
 // only: one request in flight, 64 B each way, as the other round-trip rows.
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { Channel } from '../ts/channel/channel.js';
@@ -22,10 +22,15 @@ function ipcPair(id: string, label: string, transport: 'channel' | 'pipe', floor
       const pair = await startBoth(server, () => nodeSide(`Node IpcClient (${transport})`, 'ipc-client', { name, transport }, cpus?.[0]));
       return {
         ...pair,
-        // A killed server leaves its channel (or socket file); the client's reply channel goes with a clean close.
+        // The sides are killed when done: remove the server's channel (or socket file) and the
+        // client's reply channel (<name>-reply-<pid>-<random>, a POSIX shm object: /dev/shm on Linux).
         cleanup: () => {
           if (transport === 'pipe') rmSync(join(tmpdir(), `CoreFxPipe_${name}`), { force: true });
-          else Channel.unlink(name);
+          else {
+            Channel.unlink(name);
+            const shm = '/dev/shm';
+            if (existsSync(shm)) for (const f of readdirSync(shm)) if (f.startsWith(`${name}-reply-`)) Channel.unlink(f);
+          }
         },
       };
     },
