@@ -65,7 +65,7 @@ public sealed unsafe class Channel : IDisposable
     private readonly int _mask;
     private readonly long _spinTicks;
     private readonly int _peerCheckMs;
-    private readonly Lock _gate = new();
+    private readonly Gate _gate = new();
     private int _slot = -1;
     private bool _reader;
     private int _tail;
