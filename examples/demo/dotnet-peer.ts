@@ -33,7 +33,7 @@ export function ensurePeer(log: (line: string) => void): string {
   const root = packageRoot();
   const dotnetDir = join(root, 'dotnet');
   const dll = join(dotnetDir, 'Twinmap.Peer', 'bin', 'Release', 'net10.0', 'Twinmap.Peer.dll');
-  const stale = !existsSync(dll) || statSync(dll).mtimeMs < Math.max(newestSource(join(dotnetDir, 'Twinmap.Peer')), newestSource(join(dotnetDir, 'Twinmap')));
+  const stale = !existsSync(dll) || statSync(dll).mtimeMs < Math.max(newestSource(join(dotnetDir, 'Twinmap.Peer')), newestSource(join(dotnetDir, 'Twinmap')), newestSource(join(root, 'examples', 'dotnet')));
   if (!stale) return dll;
   log('Building the .NET side (dotnet/Twinmap.Peer) first; this takes a moment the first time...');
   const r = spawnSync('dotnet', ['build', join(dotnetDir, 'Twinmap.Peer'), '-c', 'Release', '--nologo', '-v', 'q', '-clp:NoSummary'], {

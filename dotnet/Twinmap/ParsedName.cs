@@ -2,13 +2,6 @@ using System.Text;
 
 namespace Twinmap;
 
-/// <summary>Whether a name is per login session (<c>Local\</c> or no prefix) or machine-wide (<c>Global\</c>).</summary>
-public enum NameScope
-{
-    Session,
-    Global,
-}
-
 /// <summary>A validated name: what it was, its scope, and the part after the prefix.</summary>
 /// <param name="Original">The name as given (what Windows passes to the kernel).</param>
 /// <param name="Scope">Global for a <c>Global\</c> prefix, otherwise Session.</param>

@@ -2,9 +2,8 @@
 // .NET writes a TestData struct the way a .NET app does (Marshal.StructureToPtr +
 // accessor.WriteArray); Node reads it in place and changes it; .NET reads it back; then both
 // add to a shared counter under the mutex and the total comes out exact.
-import { NamedMutex } from '../mutex/named-mutex.js';
-import { SharedMap } from '../map/shared-map.js';
-import { TestData, TestDataView } from '../formats/test_data.js';
+import { NamedMutex, SharedMap } from '../../ts/index.js';
+import { TestData, TestDataView } from '../formats/ts/test_data.js';
 import { DotnetPeer, ensurePeer } from './dotnet-peer.js';
 import { channelDemo } from './channel-part.js';
 

@@ -1,11 +1,11 @@
 // The generated codecs for the sample records: values, views, and typed errors on bad input.
 import { describe, expect, it } from 'vitest';
-import { HikingDatabase } from './hiking_database.js';
-import { ImageData } from './image_data.js';
-import { JsonRecord } from './json_record.js';
-import { MyDataStructure } from './my_data_structure.js';
-import { TestData, TestDataView } from './test_data.js';
-import { DecodeError, EncodeError } from './twinmap-runtime.js';
+import { JsonRecord } from '../../ts/formats/json_record.js';
+import { HikingDatabase } from './ts/hiking_database.js';
+import { ImageData } from './ts/image_data.js';
+import { MyDataStructure } from './ts/my_data_structure.js';
+import { TestData, TestDataView } from './ts/test_data.js';
+import { DecodeError, EncodeError } from './ts/twinmap-runtime.js';
 
 const seedTestData = { id: 100, age: 20, scores: [60, 61, 62, 63, 64, 65, 66, 67, 68, 69] };
 

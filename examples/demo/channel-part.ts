@@ -1,9 +1,8 @@
 // The demo's channel part: Node sends typed requests (TestData, the generated codec from
-// formats/test_data.ksy) to a .NET IpcServer and prints the round-trip time, first over
+// examples/formats/test_data.ksy) to a .NET IpcServer and prints the round-trip time, first over
 // twinmap channels (shared memory), then over .NET's named pipe for comparison.
-import { IpcClient } from '../ipc/client.js';
-import type { IpcTransport } from '../ipc/links.js';
-import { TestData } from '../formats/test_data.js';
+import { IpcClient, type IpcTransport } from '../../ts/index.js';
+import { TestData } from '../formats/ts/test_data.js';
 import { DotnetPeer } from './dotnet-peer.js';
 
 const REQUESTS = 2000;

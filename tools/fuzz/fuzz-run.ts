@@ -1,6 +1,7 @@
-// `npm run fuzz`: mutation-fuzzes every generated TS decoder (formats/*.ksy, default 10^6 inputs
+// `npm run fuzz`: mutation-fuzzes every generated TS decoder (the codec sets of tools/spec-sets.ts:
+// formats/*.ksy and examples/formats/*.ksy, default 10^6 inputs
 // per record type) and, through the .NET Peer, every generated C# decoder (default 10^5).
-//   node dist/ts/gen/fuzz-run.js [--iterations N] [--cs-iterations N] [--seed S]
+//   node dist/tools/fuzz/fuzz-run.js [--iterations N] [--cs-iterations N] [--seed S]
 // Exit code 1 if any input crashed a decoder (an exception other than DecodeError).
 import fc from 'fast-check';
 import { execFileSync } from 'node:child_process';
@@ -9,9 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { arbitraryOf, type Value } from '../../interop-tests/support/model-tools.js';
-import type { Codec } from '../formats/twinmap-runtime.js';
+import { loadSpecs } from '../../ts/gen/load.js';
+import type { Codec } from '../../ts/formats/twinmap-runtime.js';
+import { specFiles, specSets } from '../spec-sets.js';
 import { fuzzDecoder, type FuzzResult } from './fuzz.js';
-import { loadSpecs } from './load.js';
 
 const { values: opts } = parseArgs({
   options: { iterations: { type: 'string', default: '1000000' }, 'cs-iterations': { type: 'string', default: '100000' }, seed: { type: 'string', default: '1' } },
@@ -30,12 +32,15 @@ const root = repoRoot();
 /** Valid encodings of random values: the inputs that mutations start from. */
 export async function fuzzSeeds(): Promise<Array<{ name: string; codec: Codec<Value>; seeds: Uint8Array[] }>> {
   const out = [];
-  for (const file of readdirSync(join(root, 'formats')).filter((f) => f.endsWith('.ksy')).sort()) {
-    const spec = loadSpecs([join(root, 'formats', file)])[0]!;
-    const mod = (await import(`../formats/${spec.id}.js`)) as Record<string, Codec<Value>>;
-    const codec = mod[spec.root.name]!;
-    const values = fc.sample(arbitraryOf(spec.root), { numRuns: 32, seed });
-    out.push({ name: spec.root.name, codec, seeds: values.map((v) => codec.encode(v)) });
+  for (const set of specSets.filter((s) => s.codecs)) {
+    for (const file of specFiles(root, set)) {
+      const spec = loadSpecs([join(root, file)])[0]!;
+      // dist/tools/fuzz/ -> dist/<set.ts>/: the compiled codecs (tools/tsconfig.json builds them)
+      const mod = (await import(new URL(`../../${set.ts}/${spec.id}.js`, import.meta.url).href)) as Record<string, Codec<Value>>;
+      const codec = mod[spec.root.name]!;
+      const values = fc.sample(arbitraryOf(spec.root), { numRuns: 32, seed });
+      out.push({ name: spec.root.name, codec, seeds: values.map((v) => codec.encode(v)) });
+    }
   }
   return out;
 }
