@@ -1,12 +1,13 @@
 // The corpus: a .NET program serializes every shape BinaryFormatter writes (every primitive at its
 // edges, strings, classes, structs, every array kind, the BCL collections, shared and cyclic
 // references, enums, dates, decimals, generics, a second assembly) and dumps each object as JSON.
-// Node must decode each payload to the same dump.
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+// Node must decode each payload to the same dump; then Node re-encodes each, and BinaryFormatter
+// must read back a graph equal to the original (and NrbfDecoder, the BCL's safe reader, must accept it).
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeNrbf, type NrbfDecodeOptions } from '../ts/index.js';
+import { decodeNrbf, encodeNrbf, type NrbfDecodeOptions } from '../ts/index.js';
 import { runApp } from './nrbf/app.js';
 import { dump } from './nrbf/dump.js';
 
@@ -50,5 +51,19 @@ describe('NRBF corpus written by BinaryFormatter', () => {
       }
     }
     expect(mismatched).toEqual([]);
+  });
+
+  it('re-encodes every shape into bytes BinaryFormatter reads back as an equal graph (NrbfDecoder accepts them too)', async () => {
+    for (const name of names) {
+      const graph = decodeNrbf(readFileSync(join(dir, `${name}.bin`)), { layouts: layouts[name] ?? {} });
+      writeFileSync(join(dir, `${name}.node.bin`), encodeNrbf(graph));
+    }
+    const checks = await runApp('check', { dir });
+    expect(checks.map((c) => c['name']).sort()).toEqual(names);
+    const unequal = checks.filter((c) => c['equal'] !== true).map((c) => `${String(c['name'])}: got ${String(c['got']).slice(0, 600)}\n  expected ${String(c['expected']).slice(0, 600)}`);
+    expect(unequal).toEqual([]);
+    // NrbfDecoder refuses arrays with non-zero lower bounds (NotSupportedException); every other payload must pass it
+    const refused = checks.filter((c) => !String(c['referee']).startsWith('ok') && c['name'] !== 'lower-bound-array').map((c) => `${String(c['name'])}: ${String(c['referee'])}`);
+    expect(refused).toEqual([]);
   });
 });

@@ -356,7 +356,7 @@ class Decoder {
     const r = this.r;
     const recordIndex = this.ctx.recordIndex;
     const recordType = this.ctx.recordType;
-    const obj = this.newObject(meta);
+    const obj = this.newObject(meta, id);
     const members = obj.members as Map<string, Slot>;
     // registered before its members, so a member may refer back to it (cycles)
     this.register(id, obj, at);
@@ -384,8 +384,10 @@ class Decoder {
     return special;
   }
 
-  private newObject(meta: ClassMeta): NrbfObject {
+  private newObject(meta: ClassMeta, id: number): NrbfObject {
     const init = {
+      // BinaryFormatter gives value types negative ids (and writes them inline)
+      valueType: id < 0,
       typeName: meta.typeName,
       libraryName: meta.libraryName,
       members: new Map<string, NrbfValue>(),

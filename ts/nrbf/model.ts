@@ -104,6 +104,8 @@ export interface NrbfObjectInit {
    * value (see docs/nrbf.md); a decoded object keeps the types its stream carried.
    */
   memberTypes?: Map<string, NrbfMemberType> | Record<string, NrbfMemberType | NrbfPrimitiveType>;
+  /** A struct (value type): written inline where it is used, as BinaryFormatter does. Default false. */
+  valueType?: boolean;
 }
 
 /** An instance of a .NET class or struct: its type, its library and its serialized fields. */
@@ -113,8 +115,11 @@ export class NrbfObject {
   readonly members: Map<string, NrbfValue>;
   /** Declared member types; undefined where the stream carried none (and for new objects left to inference). */
   memberTypes: Map<string, NrbfMemberType> | undefined;
+  /** A struct: BinaryFormatter writes these inline (with negative ids), and reads them back only so. */
+  readonly valueType: boolean;
 
   constructor(init: NrbfObjectInit) {
+    this.valueType = init.valueType ?? false;
     this.typeName = init.typeName;
     this.libraryName = init.libraryName ?? SYSTEM_LIBRARY;
     this.members = init.members instanceof Map ? init.members : new Map(Object.entries(init.members));
