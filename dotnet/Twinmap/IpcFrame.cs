@@ -50,7 +50,7 @@ public sealed class IpcMessageEventArgs(byte[] data, uint clientId) : EventArgs
     /// <summary>The client it came from (server side) or this client (client side).</summary>
     public uint ClientId { get; } = clientId;
 
-    /// <summary>The payload as UTF-8 text (what the seed's <c>Send(string)</c> carries).</summary>
+    /// <summary>The payload as UTF-8 text (what an IPC client's <c>Send(string)</c> carries).</summary>
     public string Text => System.Text.Encoding.UTF8.GetString(Data);
 
     /// <summary>The payload as a JSON record (json_record.ksy, what SendJson/RequestJsonAsync send), deserialized.</summary>

@@ -18,7 +18,7 @@ public sealed record IpcOptions
 }
 
 /// <summary>
-/// The seed's IIpcServer (Start, Stop, a Received event) plus request → response, over twinmap
+/// A typical IPC server interface (Start, Stop, a Received event) plus request → response, over twinmap
 /// channels: clients write into the server's channel <see cref="Name"/>; each client reads
 /// replies from a channel of its own, named in its hello (formats/ipc_message.ksy). The same
 /// protocol as ts/ipc/server.ts, so Node clients and .NET clients are served alike.

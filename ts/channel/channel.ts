@@ -1,6 +1,6 @@
 // A shared-memory message channel between processes (Node and .NET alike): a named region
 // holding a header and a ring of length-prefixed records, many writers and one reader.
-// The protocol is formats/CHANNEL.md; the .NET twin is dotnet/Twinmap/Channel.cs.
+// The protocol is docs/protocol/channel.md; the .NET twin is dotnet/Twinmap/Channel.cs.
 //
 // Every word shared with other processes is accessed with Atomics on an Int32Array over the
 // mapping. The mapping is a plain (external) ArrayBuffer; V8's Atomics builtins use the same

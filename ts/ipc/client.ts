@@ -1,4 +1,4 @@
-// IpcClient: the seed's IIpcClient (Send) plus request -> response. Over channels (default) it
+// IpcClient: an IPC client (Send) plus request -> response. Over channels (default) it
 // writes into the server's channel and reads replies from a channel of its own
 // (`<server name>-reply-<pid>-<random>`), which it names in its hello; over the named-pipe
 // transport it uses one socket both ways. .NET twin: dotnet/Twinmap/IpcClient.cs.
