@@ -1,6 +1,7 @@
 // The NRBF reader: bytes in, typed object graph out. It never loads or names a .NET type (names
 // are strings), never recurses past `maxDepth`, checks every length and count against the bytes
 // left before it allocates, and caps records and array elements. Anything else is a NrbfDecodeError.
+import { TwinmapError } from '../errors.js';
 import { ByteReader } from './byte-reader.js';
 import {
   NrbfArray,
@@ -77,6 +78,8 @@ interface ClassMeta {
   libraryName: string;
   memberNames: string[];
   memberTypes: NrbfMemberType[] | undefined;
+  /** The same types by name, one Map shared by every object of this class in the payload. */
+  typesByName?: Map<string, NrbfMemberType>;
 }
 
 /** A reference whose target is resolved after the last record. */
@@ -114,6 +117,7 @@ export function decodeNrbf(bytes: Uint8Array, options: NrbfDecodeOptions = {}): 
 
 /** Decodes an NRBF payload and says how many bytes and records it took. */
 export function readNrbf(bytes: Uint8Array, options: NrbfDecodeOptions = {}): NrbfReadResult {
+  if (!(bytes instanceof Uint8Array)) throw new TwinmapError('INVALID_ARGUMENT', `decodeNrbf needs a Uint8Array, not ${bytes === null ? 'null' : typeof bytes}`);
   return new Decoder(bytes, { ...DEFAULT_DECODE_OPTIONS, ...options }).run();
 }
 
@@ -137,7 +141,7 @@ class Decoder {
   ) {
     this.r = new ByteReader(bytes, this.ctx);
     for (const k of ['maxDepth', 'maxRecords', 'maxElements'] as const) {
-      if (!Number.isSafeInteger(o[k]) || o[k] < 0) throw new RangeError(`${k} must be a non-negative integer, not ${o[k]}`);
+      if (!Number.isSafeInteger(o[k]) || o[k] < 0) throw new TwinmapError('INVALID_ARGUMENT', `${k} must be a non-negative integer, not ${o[k]}`);
     }
   }
 
@@ -391,7 +395,7 @@ class Decoder {
       typeName: meta.typeName,
       libraryName: meta.libraryName,
       members: new Map<string, NrbfValue>(),
-      ...(meta.memberTypes !== undefined && { memberTypes: new Map(meta.memberNames.map((n, i) => [n, meta.memberTypes![i]!])) }),
+      ...(meta.memberTypes !== undefined && { memberTypes: (meta.typesByName ??= new Map(meta.memberNames.map((n, i) => [n, meta.memberTypes![i]!]))) }),
     };
     const n = meta.typeName;
     if (n.startsWith('System.Collections.Generic.List`1[') || n === 'System.Collections.ArrayList') return new NrbfList(init);

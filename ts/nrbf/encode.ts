@@ -309,7 +309,7 @@ class Encoder {
     // libraries named by member types come first: the reader must know them when it reads the types
     for (const t of types) if (t.kind === 'class') this.library(t.libraryName);
     const libId = system ? 0 : this.library(libraryName);
-    const key = JSON.stringify([typeName, libraryName, names, types]);
+    const key = metaKey(typeName, libraryName, names, types);
     const meta = this.metas.get(key);
     if (meta !== undefined) {
       o.u8(RecordType.ClassWithId);
@@ -528,6 +528,19 @@ class Encoder {
       i++;
     }
   }
+}
+
+/** Objects with equal keys share their metadata (ClassWithId). */
+function metaKey(typeName: string, libraryName: string, names: string[], types: NrbfMemberType[]): string {
+  let key = `${typeName}\u0000${libraryName}`;
+  for (let i = 0; i < names.length; i++) {
+    const t = types[i]!;
+    key += `\u0000${names[i]}\u0001${t.kind}`;
+    if ('type' in t) key += `\u0001${t.type}`;
+    if ('typeName' in t) key += `\u0001${t.typeName}`;
+    if ('libraryName' in t) key += `\u0001${t.libraryName}`;
+  }
+  return key;
 }
 
 function binaryType(t: NrbfMemberType): number {

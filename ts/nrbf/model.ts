@@ -113,7 +113,10 @@ export class NrbfObject {
   readonly typeName: string;
   readonly libraryName: string;
   readonly members: Map<string, NrbfValue>;
-  /** Declared member types; undefined where the stream carried none (and for new objects left to inference). */
+  /**
+   * Declared member types; undefined for new objects left to inference. A decoded payload's objects
+   * of one class share one Map (it describes the class): replace it rather than edit it for one object.
+   */
   memberTypes: Map<string, NrbfMemberType> | undefined;
   /** A struct: BinaryFormatter writes these inline (with negative ids), and reads them back only so. */
   readonly valueType: boolean;
