@@ -22,3 +22,6 @@ export { IpcMessage, jsonPayload } from './ipc/message.js';
 export { generate, generateFiles, kaitaiCompile, SpecError, type GenerateOptions, type GeneratedFile } from './gen/index.js';
 export { DecodeError, EncodeError } from './formats/twinmap-runtime.js';
 export { JsonRecord } from './formats/json_record.js';
+
+// NRBF: objects .NET apps serialize with BinaryFormatter, read and written without running .NET code
+export * from './nrbf/index.js';

@@ -200,7 +200,14 @@ public sealed class IpcServer(string name, IpcOptions? options = null) : IDispos
             throw new NotFoundException($"IpcServer \"{Name}\": no client {clientId}");
         try
         {
-            ch.Send(IpcFrame.Encode(kind, clientId, correlationId, body), _options.SendTimeoutMs);
+            // A small reply is framed on the stack: no allocation per request.
+            if (body.Length <= 1024 - IpcFrame.HeaderSize)
+            {
+                Span<byte> frame = stackalloc byte[IpcFrame.HeaderSize + body.Length];
+                IpcFrame.Write(frame, kind, clientId, correlationId, body);
+                ch.Send(frame, _options.SendTimeoutMs);
+            }
+            else ch.Send(IpcFrame.Encode(kind, clientId, correlationId, body), _options.SendTimeoutMs);
         }
         catch (TwinmapException e) when (e.Code is TwinmapErrorCode.PeerGone or TwinmapErrorCode.Timeout or TwinmapErrorCode.Closed)
         {
