@@ -128,7 +128,7 @@ public sealed partial class HikingDatabase
 public sealed partial class Hike
 {
     /// <summary>
-    /// The date as the .NET side formats it (a string in the seed).
+    /// The date as the .NET side formats it (a string in the .NET app's model).
     /// </summary>
     public string Date { get; set; } = "";
     public string Description { get; set; } = "";

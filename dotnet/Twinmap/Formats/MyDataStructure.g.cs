@@ -6,7 +6,7 @@ using System.Runtime.InteropServices;
 namespace Twinmap.Formats;
 
 /// <summary>
-/// Two 32-bit integers, as the .NET app of seed 000 writes them with
+/// Two 32-bit integers, as a .NET app writes them with
 /// MemoryMappedViewAccessor.Write&lt;MyDataStructure&gt;(0, ref data).
 /// </summary>
 /// <remarks>Blittable: the struct's memory is the wire layout (little-endian hosts), so
