@@ -128,7 +128,10 @@ export function arbitraryOf(t: TypeDef, depth = 0): fc.Arbitrary<Value> {
     }
     plain[camel(f.id)] = a;
   }
-  return fc.record(plain).chain((base) => {
+  // A size computed from other fields must come out non-negative (a negative count is fine: zero items).
+  const sizeExprs = fields.filter((f) => !f.repeat).map((f) => dependentSize(f, t)).filter((e): e is Expr => e !== undefined);
+  const validSizes = (base: Value): boolean => sizeExprs.every((e) => Number(evalExpr(e, base, t)) >= 0);
+  return fc.record(plain).filter(validSizes).chain((base) => {
     const v: Value = { ...base };
     const later: Record<string, fc.Arbitrary<unknown>> = {};
     for (const f of fields) {
