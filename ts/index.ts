@@ -26,3 +26,6 @@ export { MyDataStructure, MyDataStructureView } from './formats/my_data_structur
 export { ImageData } from './formats/image_data.js';
 export { HikingDatabase, Hike, Coord, CoordView } from './formats/hiking_database.js';
 export { JsonRecord } from './formats/json_record.js';
+
+// NRBF: objects .NET apps serialize with BinaryFormatter, read and written without running .NET code
+export * from './nrbf/index.js';
