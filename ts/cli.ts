@@ -56,7 +56,7 @@ const COMMANDS: Record<string, Command> = {
   },
   inspect: {
     summary: 'show what a name holds now: the map, the channel or event in it, .NET mutex files (read-only)',
-    usage: 'twinmap inspect <name...> [--json] [--layout net10|net11]   (exit 1 if a name has nothing)',
+    usage: 'twinmap inspect <name...> [--json]   (every .NET tree; exit 1 if a name has nothing)',
     async run(args) {
       const { values, positionals } = parseArgs({
         args,
@@ -64,10 +64,11 @@ const COMMANDS: Record<string, Command> = {
         options: { json: { type: 'boolean' }, layout: { type: 'string' } },
       });
       if (positionals.length === 0) throw new UsageError('no name given');
-      const layout = values.layout ?? 'net10';
-      if (layout !== 'net10' && layout !== 'net11') throw new UsageError(`--layout must be net10 or net11, not ${JSON.stringify(layout)}`);
+      if (values.layout !== undefined) {
+        throw new UsageError('--layout is gone: .NET 6-11 write the same bytes, and inspect shows every tree a .NET generation uses');
+      }
       const { inspect, formatInspection } = await import('./inspect/inspect.js');
-      const found = positionals.map((name) => inspect(name, { layout }));
+      const found = positionals.map((name) => inspect(name));
       if (values.json) console.log(JSON.stringify(found.length === 1 ? found[0] : found, null, 2));
       else console.log(found.map(formatInspection).join('\n\n'));
       return found.every((i) => i.map !== undefined || i.mutexes.length > 0) ? 0 : 1;
