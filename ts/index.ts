@@ -3,7 +3,7 @@ export * from './errors.js';
 export { parseName, type ParsedName, type NameScope } from './names.js';
 
 // named mutexes
-export { NamedMutex, type NamedMutexOptions, type NamedWaitHandleOptions, type LockResult, type MutexLayoutName } from './mutex/named-mutex.js';
+export { NamedMutex, type NamedMutexOptions, type NamedWaitHandleOptions, type LockResult, type DotnetGeneration } from './mutex/named-mutex.js';
 
 // shared maps
 export { SharedMap, type CreateMapOptions, type OpenMapOptions } from './map/shared-map.js';

@@ -22,6 +22,7 @@ public static class TwinmapErrorCode
     public const string PeerGone = "PEER_GONE";
     public const string TooLarge = "TOO_LARGE";
     public const string Remote = "REMOTE";
+    public const string GenerationMismatch = "GENERATION_MISMATCH";
     public const string Os = "OS";
 }
 
