@@ -28,8 +28,11 @@ const seeds = readdirSync(dir)
   .sort()
   .map((f) => new Uint8Array(readFileSync(join(dir, f))));
 const started = performance.now();
+let next = 100_000;
 const r = fuzzNrbf(seeds, count, seed, {}, (done) => {
-  if (done % 100_000 === 0 && done > 0) process.stderr.write(`  ${done} inputs...\n`);
+  if (done < next) return;
+  process.stderr.write(`  ${done} inputs...\n`);
+  next += 100_000;
 });
 const seconds = (performance.now() - started) / 1000;
 if (temp !== undefined) rmSync(temp, { recursive: true, force: true });
