@@ -41,7 +41,7 @@ describe('twinmap gen refuses what it does not support', () => {
     expect((await refusal(spec('bits', 'meta:\n  id: bits\nseq:\n  - id: flag\n    type: b1\n'))).message).toContain("bit-sized integers ('b1')");
     expect((await refusal(spec('until', 'meta:\n  id: until\nseq:\n  - id: x\n    type: u1\n    repeat: until\n    repeat-until: _ == 0\n'))).message).toContain('repeat');
     expect((await refusal(spec('enc', 'meta:\n  id: enc\nseq:\n  - id: s\n    type: strz\n    encoding: UTF-16LE\n'))).message).toContain("encoding 'UTF-16LE' is not supported");
-    expect((await refusal(spec('expr', 'meta:\n  id: expr\nseq:\n  - id: n\n    type: u1\n  - id: s\n    size: _io.size - n\n'))).message).toContain("'.' at position 3 is not supported");
+    expect((await refusal(spec('expr', 'meta:\n  id: expr\nseq:\n  - id: n\n    type: u1\n  - id: s\n    size: _io.size - n\n'))).message).toContain("'_io' is not supported in expressions");
   });
 
   it("shows Kaitai's compiler errors", async () => {
