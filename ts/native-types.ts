@@ -172,7 +172,7 @@ export interface Win32Native {
   openEvent(name: string): Win32Handle;
   /** NtQueryEvent: the event's kind and whether it is set, without consuming it. */
   queryEvent(event: Win32Handle): { manualReset: boolean; signaled: boolean };
-  /** CreateSemaphoreW: the wake-ups of futex words on Windows (ts/futex-win32.ts). */
+  /** CreateSemaphoreW: the wake-ups of futex words on Windows (ts/futex/win32.ts). */
   createSemaphore(name: string | null, initial: number, maximum: number): Win32Created;
   /** ReleaseSemaphore; returns the count before. */
   releaseSemaphore(semaphore: Win32Handle, count: number): number;

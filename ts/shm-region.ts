@@ -4,6 +4,7 @@
 // an opener that finds no magic yet waits a little, then reports BAD_HEADER (a region that never
 // became valid is bad input, not a hang).
 import { BadHeaderError } from './errors.js';
+import { regionFutex, type RegionFutex } from './futex/region-futex.js';
 import { SharedMap } from './map/shared-map.js';
 
 export type OpenMode = 'create' | 'open' | 'openOrCreate';
@@ -21,6 +22,8 @@ export interface Region {
   readonly buffer: ArrayBuffer;
   /** True if this call created the region (and so wrote the header). */
   readonly created: boolean;
+  /** Waits and wakes on the words of the region, across processes (chosen per OS). */
+  readonly futex: RegionFutex;
 }
 
 /**
@@ -47,7 +50,7 @@ export function openRegion(
       create.init(buffer);
       // Publish: the magic goes last, so an opener never sees a half-written header.
       Atomics.store(new Int32Array(buffer, spec.magicOffset, 1), 0, spec.magic | 0);
-      return { map, buffer, created: true };
+      return { map, buffer, created: true, futex: regionFutex(buffer) };
     }
     if (map.size < spec.magicOffset + 4) {
       throw new BadHeaderError(`${spec.kind} ${JSON.stringify(name)} (${map.path ?? name}): ${map.size} bytes, too small for a header`);
@@ -66,7 +69,7 @@ export function openRegion(
       );
     }
     check(buffer, map.size);
-    return { map, buffer, created: false };
+    return { map, buffer, created: false, futex: regionFutex(buffer) };
   } catch (e) {
     map.close();
     throw e;

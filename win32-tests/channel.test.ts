@@ -1,5 +1,5 @@
 // Channel (ts/channel/) on Windows: the region is a named section, the futex words wake through
-// named semaphores (ts/futex-win32.ts), liveness uses process handles. The same checks as the
+// named semaphores (ts/futex/win32.ts), liveness uses process handles. The same checks as the
 // Linux suite where Windows means the same, plus streams between two node.exe processes.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

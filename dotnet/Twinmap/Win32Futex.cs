@@ -5,7 +5,7 @@ using Microsoft.Win32.SafeHandles;
 namespace Twinmap;
 
 /// <summary>
-/// Futex words on Windows, the scheme of ts/futex-win32.ts so that Node and .NET wake each
+/// Futex words on Windows, the scheme of ts/futex/win32.ts so that Node and .NET wake each
 /// other: each word of a region gets a named semaphore <c>&lt;kernel name&gt;#futex@&lt;offset&gt;</c>
 /// for the wake-ups and a waiter count in the region's side-car (<see cref="Win32Sidecar"/>).
 /// Wait: count++, re-check the word, sleep on the semaphore, count--. Wake: post min(count, n).

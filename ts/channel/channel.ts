@@ -18,8 +18,8 @@
 import { EventEmitter } from 'node:events';
 import { BadHeaderError, ClosedError, PeerGoneError, TimeoutError, TooLargeError, TwinmapError } from '../errors.js';
 import { isAlive, selfStartTime } from '../liveness.js';
-import { native } from '../native.js';
 import type { NativeFutexWaiter } from '../native-types.js';
+import type { RegionFutex } from '../futex/region-futex.js';
 import { openRegion, unlinkRegion, type OpenMode, type Region } from '../shm-region.js';
 import * as L from './layout.js';
 
@@ -88,6 +88,7 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
   private seenHead = 0; // the reader's last read of head: records up to it are there without re-reading head
   private lastReap = 0; // performance.now() of the last reapIfDue that reaped
   private pendingTail: number | undefined; // where tail goes once the current view is released (any int32: positions wrap)
+  private readonly futex: RegionFutex; // the region's words: wait/wake across processes
   private readonly waiters = new Map<number, NativeFutexWaiter[]>();
   private readonly busyWaiters = new Set<NativeFutexWaiter>();
   private pumping = false;
@@ -98,6 +99,7 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
     this.name = name;
     this.region = region;
     this.buf = region.buffer;
+    this.futex = region.futex;
     this.hdr = new Int32Array(this.buf, 0, L.HEADER_SIZE / 4);
     this.dv = new DataView(this.buf);
     this.capacity = this.dv.getUint32(L.OFF_CAPACITY, true);
@@ -317,7 +319,7 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
       }
       return n;
     } finally {
-      if ((Atomics.exchange(this.hdr, L.I_LOCK, 0) & L.LOCK_CONTENDED) !== 0) native.futexWake(this.buf, L.OFF_LOCK, 1);
+      if ((Atomics.exchange(this.hdr, L.I_LOCK, 0) & L.LOCK_CONTENDED) !== 0) this.futex.wake(L.OFF_LOCK, 1);
     }
   }
 
@@ -408,7 +410,7 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
       this.wakeReader();
       return 'ok';
     } finally {
-      if ((Atomics.exchange(this.hdr, L.I_LOCK, 0) & L.LOCK_CONTENDED) !== 0) native.futexWake(this.buf, L.OFF_LOCK, 1);
+      if ((Atomics.exchange(this.hdr, L.I_LOCK, 0) & L.LOCK_CONTENDED) !== 0) this.futex.wake(L.OFF_LOCK, 1);
     }
   }
 
@@ -416,7 +418,7 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
     if (Atomics.load(this.hdr, L.I_READER_WAITING) !== 0) {
       Atomics.store(this.hdr, L.I_READER_WAITING, 0);
       Atomics.add(this.hdr, L.I_DATA_SEQ, 1);
-      native.futexWake(this.buf, L.OFF_DATA_SEQ, 1);
+      this.futex.wake(L.OFF_DATA_SEQ, 1);
     }
   }
 
@@ -437,7 +439,7 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
     const v = Atomics.load(this.hdr, L.I_LOCK);
     if (v === 0) return;
     this.markContended(v);
-    native.futexWait(this.buf, L.OFF_LOCK, v | L.LOCK_CONTENDED, ms);
+    this.futex.wait(L.OFF_LOCK, v | L.LOCK_CONTENDED, ms);
     this.checkLockHolder();
   }
 
@@ -445,7 +447,7 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
     const seq = Atomics.load(this.hdr, L.I_SPACE_SEQ);
     Atomics.add(this.hdr, L.I_WRITERS_WAITING, 1);
     try {
-      if (!this.hasRoom(length)) native.futexWait(this.buf, L.OFF_SPACE_SEQ, seq, ms);
+      if (!this.hasRoom(length)) this.futex.wait(L.OFF_SPACE_SEQ, seq, ms);
     } finally {
       Atomics.sub(this.hdr, L.I_WRITERS_WAITING, 1);
     }
@@ -520,7 +522,7 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
     let heldLock = false;
     if ((lock & ~L.LOCK_CONTENDED) === slot + 1 && Atomics.compareExchange(this.hdr, L.I_LOCK, lock, 0) === lock) {
       heldLock = true;
-      native.futexWake(this.buf, L.OFF_LOCK, 0);
+      this.futex.wake(L.OFF_LOCK, 0);
     }
     this.dv.setBigUint64(slotStartOffset(slot), 0n, true);
     return { pid: Atomics.compareExchange(this.hdr, i, pid, 0) === pid ? pid : 0, heldLock };
@@ -612,7 +614,7 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
     // every record would cost a syscall per record and a context switch per few.
     if (Atomics.load(this.hdr, L.I_WRITERS_WAITING) !== 0 && ((Atomics.load(this.hdr, L.I_HEAD) - t) >>> 0) <= this.capacity >>> 1) {
       Atomics.add(this.hdr, L.I_SPACE_SEQ, 1);
-      native.futexWake(this.buf, L.OFF_SPACE_SEQ, 0);
+      this.futex.wake(L.OFF_SPACE_SEQ, 0);
     }
   }
 
@@ -744,7 +746,7 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
         Atomics.store(this.hdr, L.I_READER_WAITING, 1);
         if (Atomics.load(this.hdr, L.I_HEAD) !== this.tail) {
           Atomics.add(this.hdr, L.I_DATA_SEQ, 1);
-          native.futexWake(this.buf, L.OFF_DATA_SEQ, 1);
+          this.futex.wake(L.OFF_DATA_SEQ, 1);
         }
       }
     }
@@ -783,7 +785,7 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
       Atomics.store(this.hdr, L.I_READER_WAITING, 1);
       if (Atomics.load(this.hdr, L.I_HEAD) === this.tail) {
         if (left <= 0) return undefined;
-        native.futexWait(this.buf, L.OFF_DATA_SEQ, seq, Math.min(left, this.peerCheckMs));
+        this.futex.wait(L.OFF_DATA_SEQ, seq, Math.min(left, this.peerCheckMs));
         this.reapIfDue();
       }
       const r = this.take(view);
@@ -864,7 +866,7 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
     this.ensureOpen();
     let idle = this.waiters.get(offset);
     if (idle === undefined) this.waiters.set(offset, (idle = []));
-    const w = idle.pop() ?? new native.FutexWaiter(this.buf, offset);
+    const w = idle.pop() ?? this.futex.waiter(offset);
     return new Promise<void>((resolve, reject) => {
       const onAbort = () => w.cancel();
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -905,7 +907,7 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
       Atomics.store(this.hdr, L.I_READER_STATE, L.READER_DETACHED);
       Atomics.compareExchange(this.hdr, L.I_READER_PID, process.pid, 0);
       Atomics.add(this.hdr, L.I_SPACE_SEQ, 1);
-      native.futexWake(this.buf, L.OFF_SPACE_SEQ, 0);
+      this.futex.wake(L.OFF_SPACE_SEQ, 0);
     }
     if (this.slot >= 0) {
       this.dv.setBigUint64(slotStartOffset(this.slot), 0n, true);

@@ -3,8 +3,8 @@
 // Auto-reset: a set() releases one waiter and clears itself. Manual-reset: a set() releases
 // every waiter and stays set until reset().
 import { BadHeaderError, ClosedError, TwinmapError } from '../errors.js';
-import { native } from '../native.js';
 import type { NativeFutexWaiter } from '../native-types.js';
+import type { RegionFutex } from '../futex/region-futex.js';
 import { openRegion, unlinkRegion, type OpenMode, type Region } from '../shm-region.js';
 import { NamedEventWin32 } from './named-event-win32.js';
 import {
@@ -38,6 +38,7 @@ export class NamedEvent implements Disposable {
   /** True for auto-reset events (read from the shared header, not from the options of open). */
   readonly autoReset: boolean;
   private region: Region | undefined;
+  private readonly futex: RegionFutex; // the region's state word: wait/wake across processes
   private readonly i32: Int32Array;
   private readonly idle: NativeFutexWaiter[] = [];
   private readonly busy = new Set<{ waiter: NativeFutexWaiter; reject: (e: Error) => void }>();
@@ -45,6 +46,7 @@ export class NamedEvent implements Disposable {
   private constructor(name: string, region: Region) {
     this.name = name;
     this.region = region;
+    this.futex = region.futex;
     this.i32 = new Int32Array(region.buffer, 0, EVENT_SIZE / 4);
     this.autoReset = (new DataView(region.buffer).getUint16(OFF_FLAGS, true) & FLAG_MANUAL_RESET) === 0;
   }
@@ -107,9 +109,9 @@ export class NamedEvent implements Disposable {
 
   /** Signals the event: wakes one waiter (auto-reset) or all of them (manual-reset). */
   set(): void {
-    const buf = this.buf;
+    void this.buf; // CLOSED if closed
     if (Atomics.exchange(this.i32, I_STATE, 1) === 0 && Atomics.load(this.i32, I_WAITERS) !== 0) {
-      native.futexWake(buf, OFF_STATE, this.autoReset ? 1 : 0);
+      this.futex.wake(OFF_STATE, this.autoReset ? 1 : 0);
     }
   }
 
@@ -137,7 +139,7 @@ export class NamedEvent implements Disposable {
    */
   wait(timeoutMs = Infinity): boolean {
     checkTimeout(timeoutMs);
-    const buf = this.buf;
+    void this.buf; // CLOSED if closed
     const forever = timeoutMs < 0 || timeoutMs === Infinity;
     const deadline = performance.now() + (forever ? 0 : timeoutMs);
     for (;;) {
@@ -146,7 +148,7 @@ export class NamedEvent implements Disposable {
       if (!forever && left <= 0) return false;
       Atomics.add(this.i32, I_WAITERS, 1);
       try {
-        if (Atomics.load(this.i32, I_STATE) === 0) native.futexWait(buf, OFF_STATE, 0, left);
+        if (Atomics.load(this.i32, I_STATE) === 0) this.futex.wait(OFF_STATE, 0, left);
       } finally {
         Atomics.sub(this.i32, I_WAITERS, 1);
       }
@@ -172,8 +174,8 @@ export class NamedEvent implements Disposable {
   }
 
   private sleep(timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
-    const buf = this.buf;
-    const waiter = this.idle.pop() ?? new native.FutexWaiter(buf, OFF_STATE);
+    void this.buf; // CLOSED if closed
+    const waiter = this.idle.pop() ?? this.futex.waiter(OFF_STATE);
     return new Promise<void>((resolve, reject) => {
       const entry = { waiter, reject };
       const onAbort = () => waiter.cancel();

@@ -15,7 +15,7 @@ import { AlreadyExistsError, NotFoundError, TwinmapError, fromOsError } from '..
 import { native } from '../native.js';
 import type { Win32Handle, Win32MapView, Win32Native } from '../native-types.js';
 import type { ParsedName } from '../names.js';
-import { FUTEX_SPAN, registerFutexSpace, unregisterFutexSpace } from '../futex-win32.js';
+import { FUTEX_SPAN, registerFutexSpace, unregisterFutexSpace } from '../futex/win32.js';
 import type { MapBackend, MapRegion, MapRequest, OpenedMap } from './backend.js';
 
 function win32(): Win32Native {
@@ -66,7 +66,7 @@ function kernelName(name: ParsedName): string {
 }
 
 // Every named map twinmap opens has a side-car section `<kernel name>#twinmap` of one page:
-// the waiter counts of its futex words (ts/futex-win32.ts), then at SIZE_OFFSET the exact size
+// the waiter counts of its futex words (ts/futex/win32.ts), then at SIZE_OFFSET the exact size
 // the creator asked for (Windows reports only whole pages). The creator makes the side-car
 // before the map, so whoever finds the map finds the side-car too (if twinmap made the map).
 const SIDECAR_SIZE = 4096;

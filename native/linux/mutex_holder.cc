@@ -32,7 +32,7 @@
 #include <string>
 #include <thread>
 
-#include "posix/pthread_mutex.h"
+#include "linux/pthread_mutex.h"
 
 namespace {
 

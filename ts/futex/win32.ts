@@ -1,7 +1,7 @@
 // Futex words on Windows. The channel protocol sleeps on 32-bit words of its shared header
 // (native.futexWait / futexWake / FutexWaiter on Linux). WaitOnAddress does not cross
 // processes, so on Windows each word of a region gets a named semaphore for the wake-ups and
-// a waiter count in the map's side-car section (shared-map-win32.ts, `<kernel name>#twinmap`);
+// a waiter count in the map's side-car section (map/shared-map-win32.ts, `<kernel name>#twinmap`);
 // the semaphores are named `<kernel name>#futex@<offset>`.
 //
 // Wait: count++, re-check the word, sleep on the semaphore, count--. Wake: post min(count,
@@ -9,12 +9,13 @@
 // follows a change of the word; a wake whose waiter timed out meanwhile leaves one post behind,
 // which makes a later wait return early once (a spurious wake-up, which futex callers allow).
 //
-// Installed into `native` by registerFutexSpace() (called for every named SharedMap on
-// Windows), so code that calls native.futexWait runs unchanged on Windows, for the buffers of
-// named maps (the regions of channels).
-import { TwinmapError } from './errors.js';
-import { native } from './native.js';
-import type { FutexWaitResult, NativeFutexWaiter, Win32Handle, Win32Native } from './native-types.js';
+// The win32 map backend registers every named map's buffer with its side-car
+// (registerFutexSpace); Win32RegionFutex then serves the words of that buffer. The layout of
+// the side-car and the semaphore names: docs/protocol/windows-sidecar.md.
+import { TwinmapError } from '../errors.js';
+import { native } from '../native.js';
+import type { FutexWaitResult, NativeFutexWaiter, Win32Handle, Win32Native } from '../native-types.js';
+import type { RegionFutex } from './region-futex.js';
 
 /** Words of the first 4 KiB - 8 of a region can be waited on (every twinmap header fits). */
 export const FUTEX_SPAN = 4088;
@@ -40,7 +41,6 @@ function openSemaphore(kernelName: string, offset: number): Win32Handle {
 /** Makes the words of `buffer` (a region named `kernelName`) waitable across processes;
  *  `counts` is the waiter-count part of the region's side-car (shared-map-win32.ts). */
 export function registerFutexSpace(buffer: ArrayBuffer, kernelName: string, counts: Int32Array): void {
-  installWin32Futex();
   spaces.set(buffer, { kernelName, counts, semaphores: new Map() });
 }
 
@@ -72,7 +72,7 @@ function uncount(counts: Int32Array, slot: number): void {
   if (counts.buffer.byteLength > 0) Atomics.sub(counts, slot, 1);
 }
 
-export function futexWait(buffer: ArrayBuffer, offset: number, expected: number, timeoutMs: number): FutexWaitResult {
+function futexWait(buffer: ArrayBuffer, offset: number, expected: number, timeoutMs: number): FutexWaitResult {
   const s = space(buffer, offset);
   const slot = offset >> 2;
   Atomics.add(s.counts, slot, 1);
@@ -84,7 +84,7 @@ export function futexWait(buffer: ArrayBuffer, offset: number, expected: number,
   }
 }
 
-export function futexWake(buffer: ArrayBuffer, offset: number, count: number): number {
+function futexWake(buffer: ArrayBuffer, offset: number, count: number): number {
   const s = space(buffer, offset);
   const waiting = Atomics.load(s.counts, offset >> 2);
   if (waiting <= 0) return 0;
@@ -99,7 +99,7 @@ export function futexWake(buffer: ArrayBuffer, offset: number, count: number): n
 }
 
 /** The async wait: its own semaphore handle, so its own wait thread. */
-export class FutexWaiterWin32 implements NativeFutexWaiter {
+class FutexWaiterWin32 implements NativeFutexWaiter {
   private readonly space: Space;
   private handle: Win32Handle | undefined;
 
@@ -148,11 +148,19 @@ export class FutexWaiterWin32 implements NativeFutexWaiter {
   }
 }
 
-/** Puts the functions above where the Linux addon has its futex calls. */
-export function installWin32Futex(): void {
-  const target = native as unknown as Record<string, unknown>;
-  if (target['futexWait'] === futexWait) return;
-  target['futexWait'] = futexWait;
-  target['futexWake'] = futexWake;
-  target['FutexWaiter'] = FutexWaiterWin32;
+/** The futex words of one registered region (a named map's buffer). */
+export class Win32RegionFutex implements RegionFutex {
+  constructor(private readonly buffer: ArrayBuffer) {}
+
+  wait(offset: number, expected: number, timeoutMs: number): FutexWaitResult {
+    return futexWait(this.buffer, offset, expected, timeoutMs);
+  }
+
+  wake(offset: number, count: number): number {
+    return futexWake(this.buffer, offset, count);
+  }
+
+  waiter(offset: number): NativeFutexWaiter {
+    return new FutexWaiterWin32(this.buffer, offset);
+  }
 }

@@ -4,7 +4,7 @@
 //
 // Verified on .NET 10.0 x64 (glibc): the mutex .NET creates has __kind 0x91 =
 // PSHARED(0x80) | ROBUST(0x10) | RECURSIVE(1), the same as the attributes below give.
-#include "posix/pthread_mutex.h"
+#include "linux/pthread_mutex.h"
 
 #include <cerrno>
 #include <cmath>
