@@ -4,25 +4,6 @@ using System.Runtime.CompilerServices;
 
 namespace Twinmap;
 
-/// <summary>Options for <see cref="Channel"/>.</summary>
-public sealed record ChannelOptions
-{
-    /// <summary>Ring bytes for a new channel: a power of two, 4 KiB .. 1 GiB (default 1 MiB).</summary>
-    public int Capacity { get; init; } = 1 << 20;
-
-    /// <summary>How long a wait spins before it sleeps in the kernel, in microseconds (default 50; 0: never spin).</summary>
-    public int SpinMicros { get; init; } = 50;
-
-    /// <summary>How often a sleeping side checks that its peers are alive, in ms (default 250).</summary>
-    public int PeerCheckMs { get; init; } = 250;
-}
-
-/// <summary>A process on the other side of a channel that died or closed.</summary>
-/// <param name="Role">"reader" or "writer".</param>
-/// <param name="Pid">its process id (0: a reader that closed normally).</param>
-/// <param name="HeldLock">a writer that died holding the write lock (mid-record); the lock was released.</param>
-public sealed record PeerGone(string Role, int Pid, bool HeldLock = false);
-
 
 /// <summary>
 /// A shared-memory message channel: a named region holding a header and a ring of
@@ -1003,10 +984,4 @@ public sealed unsafe class Channel : IDisposable
         _futex.Wake(Word(OffLock), 0);
         ReleaseBusy();
     }
-}
-
-/// <summary>One record delivered by <see cref="Channel.Received"/>.</summary>
-public sealed class ChannelMessageEventArgs(byte[] data) : EventArgs
-{
-    public byte[] Data { get; } = data;
 }
