@@ -122,7 +122,7 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   bench: {
-    summary: 'measure latency, throughput, idle CPU and memory next to the machine floor and sockets (README: Benchmarks)',
+    summary: 'measure latency, throughput, idle CPU and memory next to the machine floor and sockets (from a checkout of the repository only: docs/benchmarks)',
     usage: 'twinmap bench [--quick] [--cases a,b] [--transports a,b] [--sizes a,b] [--runs N] [--duration MS] (--help: all)',
     async run(args) {
       // The bench lives in the repository (bench/), compiled to dist/bench/ by `npm run bench`.
@@ -131,6 +131,10 @@ const COMMANDS: Record<string, Command> = {
       const { fileURLToPath } = await import('node:url');
       const root = fileURLToPath(new URL('../../', import.meta.url));
       const runJs = `${root}dist/bench/run.js`;
+      if (!existsSync(`${root}bench/run.ts`)) {
+        // The package ships the library only: the bench needs its sources, the .NET Peer and the C floor program.
+        throw new UsageError('twinmap bench runs from a checkout of the twinmap repository (it needs bench/, the .NET Peer and the C floor program, which the package does not ship): run `npm run bench` there');
+      }
       if (!existsSync(runJs)) {
         const tsc = spawnSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', `${root}bench/tsconfig.json`], { stdio: 'inherit' });
         if (tsc.status !== 0) throw new UsageError(`could not compile the bench (${root}bench); run \`npm run bench\` from the repository`);

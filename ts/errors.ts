@@ -1,6 +1,6 @@
 // The typed errors every twinmap API throws. Each names what was wrong (which name, which
 // field, which offset) in its message and carries a stable `code` for programs to branch on.
-// The C# side has the same family (dotnet/Twinmap/Errors.cs) with the same codes.
+// The C# side has the same family (dotnet/Twinmap/Errors/) with the same codes.
 
 export type TwinmapErrorCode =
   | 'INVALID_NAME' // a name that neither side could accept

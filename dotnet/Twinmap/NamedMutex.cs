@@ -3,18 +3,6 @@ using System.Runtime.InteropServices;
 namespace Twinmap;
 
 /// <summary>
-/// What a lock call reports, with the same names as the TypeScript <c>LockResult</c>:
-/// taken, taken after the previous owner died or closed while holding it (.NET's
-/// <see cref="AbandonedMutexException"/>), or not taken in time.
-/// </summary>
-public enum LockResult
-{
-    Acquired,
-    Abandoned,
-    Timeout,
-}
-
-/// <summary>
 /// A thin wrapper over <see cref="System.Threading.Mutex"/> with twinmap's names and results, so
 /// C# code reads like the TypeScript side. It is the very same OS object as <c>new Mutex(false,
 /// name)</c> (an unmodified .NET app interoperates with either). Ownership is per thread, as in
