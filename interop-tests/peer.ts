@@ -55,6 +55,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Which program (default: the Peer). */
   app?: DotnetApp;
+  /** Another JSON-lines .NET program than the Peer (e.g. the NRBF test program). */
+  dll?: string;
 }
 
 export type PeerArgValue = string | number | bigint | boolean;
@@ -94,7 +96,7 @@ export class Peer implements AsyncDisposable {
 
   /** Starts `Twinmap.Peer <command> key=value...` (or the app options.app names). */
   static start(command: string, args: Record<string, PeerArgValue> = {}, options: StartOptions = {}): Peer {
-    const { file, args: pre } = dotnetCommand(options.app ?? 'peer');
+    const { file, args: pre } = options.dll ? { file: 'dotnet', args: [options.dll] } : dotnetCommand(options.app ?? 'peer');
     const argv = [...pre, command, ...Object.entries(args).map(([k, v]) => `${k}=${String(v)}`)];
     return new Peer(options.setsid ? spawn('setsid', ['--wait', file, ...argv], options.env ?? {}) : spawn(file, argv, options.env ?? {}));
   }
