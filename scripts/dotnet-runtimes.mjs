@@ -15,8 +15,8 @@ export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const pins = JSON.parse(readFileSync(join(repoRoot, 'scripts', 'runtimes.json'), 'utf8'));
 export const outRoot = join(repoRoot, 'build-runtimes');
 export const apps = {
-  peer: { project: 'Twinmap.Peer/Twinmap.Peer.csproj', exe: 'Twinmap.Peer' },
-  bclapp: { project: 'Twinmap.BclApp/Twinmap.BclApp.csproj', exe: 'Twinmap.BclApp' },
+  peer: { project: 'Twinmap.Peer/Twinmap.Peer.csproj', exe: 'Twinmap.Peer', sources: ['Twinmap.Peer', 'Twinmap'] },
+  bclapp: { project: 'Twinmap.BclApp/Twinmap.BclApp.csproj', exe: 'Twinmap.BclApp', sources: ['Twinmap.BclApp'] },
 };
 
 /** The published executable of `app` for runtime `id` (what peer.ts starts). */
@@ -35,16 +35,21 @@ function sourceFiles(dir) {
   return out.sort();
 }
 
-/** A hash of everything a publish depends on: .NET sources, global.json and the pins. */
-function sourceHash() {
+/** A hash of what a build depends on: the .NET sources (of `projects` in dotnet/, default all),
+ * the shared build settings, global.json, package.json and the pins. */
+export function sourceHash(projects) {
   const h = createHash('sha256');
-  for (const f of [...sourceFiles(join(repoRoot, 'dotnet')), join(repoRoot, 'global.json'), join(repoRoot, 'scripts', 'runtimes.json')]) {
+  const dotnet = join(repoRoot, 'dotnet');
+  const files = projects
+    ? [...projects.flatMap((p) => sourceFiles(join(dotnet, p))), ...readdirSync(dotnet).filter((f) => /\.(props|targets)$/.test(f)).map((f) => join(dotnet, f))]
+    : sourceFiles(dotnet);
+  for (const f of [...files, ...['global.json', 'package.json', 'scripts/runtimes.json'].map((f) => join(repoRoot, f))]) {
     h.update(relative(repoRoot, f)).update('\0').update(readFileSync(f)).update('\0');
   }
   return h.digest('hex').slice(0, 16);
 }
 
-function copySources(hash) {
+export function copySources(hash = sourceHash()) {
   const src = join(outRoot, 'src');
   if (existsSync(join(src, '.source-hash')) && readFileSync(join(src, '.source-hash'), 'utf8') === hash) return src;
   rmSync(src, { recursive: true, force: true });
@@ -53,6 +58,9 @@ function copySources(hash) {
     filter: (p) => !/[/\\](bin|obj)$/.test(p) && !p.endsWith('packages.lock.json'),
   });
   cpSync(join(repoRoot, 'global.json'), join(src, 'global.json'));
+  // The C# unit tests read these two from the repository root.
+  cpSync(join(repoRoot, 'package.json'), join(src, 'package.json'));
+  cpSync(join(repoRoot, 'scripts', 'runtimes.json'), join(src, 'scripts', 'runtimes.json'));
   writeFileSync(join(src, '.source-hash'), hash);
   return src;
 }
@@ -63,7 +71,8 @@ function run(cmd, args) {
 }
 
 /** Publishes `app` for runtime `id` unless an up-to-date publish is there; returns its folder. */
-export function publish(id, app, hash = sourceHash()) {
+export function publish(id, app) {
+  const hash = sourceHash(apps[app].sources);
   const pin = pins.dotnet[id];
   if (!pin) throw new Error(`unknown .NET runtime '${id}' (known: ${Object.keys(pins.dotnet).join(', ')})`);
   const out = join(outRoot, id, app);
@@ -74,7 +83,7 @@ export function publish(id, app, hash = sourceHash()) {
   if (pin.configProperties) {
     // The same runtime with a runtimeconfig switch: the base publish, with its runtimeconfig.json
     // amended as an app's <RuntimeHostConfigurationOption> items would.
-    const base = publish(Object.keys(pins.dotnet).find((k) => !pins.dotnet[k].configProperties && pins.dotnet[k].runtime === pin.runtime), app, hash);
+    const base = publish(Object.keys(pins.dotnet).find((k) => !pins.dotnet[k].configProperties && pins.dotnet[k].runtime === pin.runtime), app);
     cpSync(base, out, { recursive: true });
     const cfgPath = join(out, `${apps[app].exe}.runtimeconfig.json`);
     const cfg = JSON.parse(readFileSync(cfgPath, 'utf8'));
@@ -82,7 +91,7 @@ export function publish(id, app, hash = sourceHash()) {
     unlinkSync(cfgPath);
     writeFileSync(cfgPath, `${JSON.stringify(cfg, null, 2)}\n`);
   } else {
-    const src = copySources(hash);
+    const src = copySources();
     run('dotnet', [
       'publish', join(src, 'dotnet', apps[app].project), '-c', 'Release', `-p:AppTargetFramework=${pin.tfm}`, '-r', 'linux-x64', '--self-contained',
       `-p:RuntimeFrameworkVersion=${pin.runtime}`, '-p:RestorePackagesWithLockFile=false', '-o', out, '--nologo', '-v', 'q',
@@ -96,6 +105,5 @@ export function publish(id, app, hash = sourceHash()) {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const ids = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   const only = process.argv.find((a) => a.startsWith('--apps='))?.slice(7).split(',') ?? Object.keys(apps);
-  const hash = sourceHash();
-  for (const id of ids.length ? ids : Object.keys(pins.dotnet)) for (const app of only) publish(id, app, hash);
+  for (const id of ids.length ? ids : Object.keys(pins.dotnet)) for (const app of only) publish(id, app);
 }

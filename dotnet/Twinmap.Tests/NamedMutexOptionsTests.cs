@@ -1,3 +1,4 @@
+#if NET10_0_OR_GREATER // NamedWaitHandleOptions came with .NET 10
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 
@@ -105,3 +106,4 @@ public class NamedMutexOptionsTests
         }
     }
 }
+#endif
