@@ -1,6 +1,6 @@
 // `npm run bench -- [options]`: what to measure, how long, how often.
 
-export const ALL_CASES = ['latency', 'throughput', 'idle', 'memory', 'mutex', 'codec'] as const;
+export const ALL_CASES = ['latency', 'throughput', 'idle', 'memory', 'mutex', 'codec', 'nrbf'] as const;
 export type CaseName = (typeof ALL_CASES)[number];
 
 export interface Options {

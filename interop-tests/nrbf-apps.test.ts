@@ -2,10 +2,11 @@
 // other side. The .NET program (dotnet/Twinmap.NrbfApp) is written as such apps are: a MyClass with
 // two strings and two lists in a named map, a hiking database in a file map, each under a named
 // mutex. Node reads what .NET wrote, and writes objects .NET deserializes into its own classes.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execa } from 'execa';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   NamedMutex,
   NrbfArray,
@@ -19,15 +20,23 @@ import {
   type NrbfValue,
 } from '../ts/index.js';
 import { uniqueMapName } from './map-helpers.js';
-import { uniqueMutexName } from './mutex-helpers.js';
+import { buildDist, uniqueMutexName } from './mutex-helpers.js';
+import { repoRoot } from './peer.js';
 import { runApp, startApp } from './nrbf/app.js';
 
 const APP_LIBRARY = 'Twinmap.NrbfApp, Version=1.0.0.0, Culture=neutral, PublicKeyToken=null';
+
+function cli(...args: string[]) {
+  return execa(process.execPath, [join(repoRoot, 'dist', 'ts', 'cli.js'), ...args], { reject: false });
+}
 
 function tempDir(): { dir: string; [Symbol.dispose](): void } {
   const dir = mkdtempSync(join(tmpdir(), 'twinmap-nrbf-'));
   return { dir, [Symbol.dispose]: () => rmSync(dir, { recursive: true, force: true }) };
 }
+
+// the CLI runs from dist/, compiled from this checkout
+beforeAll(buildDist, 120_000);
 
 describe('BinaryFormatter objects in shared memory, .NET -> Node', () => {
   it('reads the MyClass a .NET app serialized into a named map under a named mutex', async () => {
@@ -44,6 +53,21 @@ describe('BinaryFormatter objects in shared memory, .NET -> Node', () => {
     expect(obj.typeName).toBe('Twinmap.NrbfApp.MyClass');
     expect(obj.libraryName).toBe(APP_LIBRARY);
     expect(toPlain(root)).toEqual({ MyValueA: 'foobar', MyValueB: 'test', MyValuesC: [1, 2, 3], MyValuesD: ['foo', 'bar'] });
+
+    // what a user runs to see what the app writes: `twinmap nrbf <map name>`
+    const text = await cli('nrbf', n.name);
+    expect(text.exitCode).toBe(0);
+    expect(text.stdout).toContain(`map "${n.name}" at offset 0: ${String(written['length'])} bytes`);
+    expect(text.stdout).toContain('#1 Twinmap.NrbfApp.MyClass (Twinmap.NrbfApp, Version=1.0.0.0, Culture=neutral, PublicKeyToken=null)');
+    expect(text.stdout).toContain('  <MyValueA>k__BackingField: "foobar"');
+    const json = await cli('nrbf', n.name, '--json');
+    const shown = JSON.parse(json.stdout) as { root: { $ref: number }; objects: Record<string, Record<string, unknown>> };
+    expect(shown.objects[shown.root.$ref]).toMatchObject({ $type: 'Twinmap.NrbfApp.MyClass', '<MyValueB>k__BackingField': 'test' });
+    const list = shown.objects[String((shown.objects[shown.root.$ref]!['<MyValuesC>k__BackingField'] as { $ref: number }).$ref)];
+    expect(list).toMatchObject({ items: [1, 2, 3] });
+    const offset = await cli('nrbf', `${n.name}:1`);
+    expect(offset.exitCode).toBe(1);
+    expect(offset.stderr).toMatch(/^twinmap nrbf: NRBF record 0 \(ClassWithId\) at byte 0: a payload starts with SerializedStreamHeader \(0\), not 1/);
     app.send();
     expect((await app.exited).exitCode).toBe(0);
   });
@@ -64,6 +88,15 @@ describe('BinaryFormatter objects in shared memory, .NET -> Node', () => {
       ['2012-10-03', 'Hike 2', 4],
     ]);
     expect(db.hikes[1]!.GPSTrack[2]).toEqual({ x: 8.502, y: 46.254, z: 1220 });
+    const shown = await cli('nrbf', path);
+    expect(shown.exitCode).toBe(0);
+    expect(shown.stdout).toMatch(/hikes: #2 Twinmap\.NrbfApp\.Hike\[3\]\n\s+\[0\]: #3 Twinmap\.NrbfApp\.Hike /);
+    // a damaged copy: refused with the record, its type and the offset
+    const damaged = join(t.dir, 'damaged.bin');
+    writeFileSync(damaged, map.read(0, 300));
+    const refused = await cli('nrbf', damaged);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toMatch(/^twinmap nrbf: NRBF record \d+ \(\w+\) at byte \d+: .* needs \d+ bytes, only \d+ left/);
     app.send();
     await app.exited;
   });

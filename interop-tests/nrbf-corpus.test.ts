@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeNrbf, encodeNrbf, type NrbfDecodeOptions } from '../ts/index.js';
+import { fuzzNrbf } from '../tools/fuzz/nrbf-fuzz.js';
 import { runApp } from './nrbf/app.js';
 import { dump } from './nrbf/dump.js';
 
@@ -65,5 +66,14 @@ describe('NRBF corpus written by BinaryFormatter', () => {
     // NrbfDecoder refuses arrays with non-zero lower bounds (NotSupportedException); every other payload must pass it
     const refused = checks.filter((c) => !String(c['referee']).startsWith('ok') && c['name'] !== 'lower-bound-array').map((c) => `${String(c['name'])}: ${String(c['referee'])}`);
     expect(refused).toEqual([]);
+  });
+
+  it('refuses damaged payloads with NrbfDecodeError only (a sample of `npm run fuzz:nrbf`)', () => {
+    const seeds = names.map((name) => new Uint8Array(readFileSync(join(dir, `${name}.bin`))));
+    const r = fuzzNrbf(seeds, 5_000, 7);
+    expect(r.crashes).toEqual([]);
+    expect(r.inputs).toBe(5_000);
+    expect(r.refused).toBeGreaterThan(2_500);
+    expect(r.accepted).toBeGreaterThan(50);
   });
 });

@@ -56,7 +56,7 @@ const COMMANDS: Record<string, Command> = {
   },
   inspect: {
     summary: 'show what a name holds now: the map, the channel or event in it, .NET mutex files (read-only)',
-    usage: 'twinmap inspect <name...> [--json] [--layout net10|net11]   (exit 1 if a name has nothing)',
+    usage: 'twinmap inspect <name...> [--json]   (every .NET tree; exit 1 if a name has nothing)',
     async run(args) {
       const { values, positionals } = parseArgs({
         args,
@@ -64,17 +64,65 @@ const COMMANDS: Record<string, Command> = {
         options: { json: { type: 'boolean' }, layout: { type: 'string' } },
       });
       if (positionals.length === 0) throw new UsageError('no name given');
-      const layout = values.layout ?? 'net10';
-      if (layout !== 'net10' && layout !== 'net11') throw new UsageError(`--layout must be net10 or net11, not ${JSON.stringify(layout)}`);
+      if (values.layout !== undefined) {
+        throw new UsageError('--layout is gone: .NET 6-11 write the same bytes, and inspect shows every tree a .NET generation uses');
+      }
       const { inspect, formatInspection } = await import('./inspect/inspect.js');
-      const found = positionals.map((name) => inspect(name, { layout }));
+      const found = positionals.map((name) => inspect(name));
       if (values.json) console.log(JSON.stringify(found.length === 1 ? found[0] : found, null, 2));
       else console.log(found.map(formatInspection).join('\n\n'));
       return found.every((i) => i.map !== undefined || i.mutexes.length > 0) ? 0 : 1;
     },
   },
+  nrbf: {
+    summary: 'print the object graph of a BinaryFormatter (NRBF) payload in a file or a named map (read-only, runs no .NET code)',
+    usage: 'twinmap nrbf <file | map name[:offset]> [--json] [--max-depth N] [--max-records N] [--max-elements N]',
+    async run(args) {
+      const { values, positionals } = parseArgs({
+        args,
+        allowPositionals: true,
+        options: { json: { type: 'boolean' }, 'max-depth': { type: 'string' }, 'max-records': { type: 'string' }, 'max-elements': { type: 'string' } },
+      });
+      if (positionals.length !== 1) throw new UsageError('give one file or map name');
+      const target = positionals[0]!;
+      const limit = (k: 'max-depth' | 'max-records' | 'max-elements'): number | undefined => {
+        const v = values[k];
+        if (v === undefined) return undefined;
+        if (!/^\d+$/.test(v)) throw new UsageError(`--${k} must be a non-negative integer, not ${JSON.stringify(v)}`);
+        return Number(v);
+      };
+      const { existsSync } = await import('node:fs');
+      const { SharedMap } = await import('./map/shared-map.js');
+      const { readNrbf, nrbfToJson, nrbfToText } = await import('./nrbf/index.js');
+      // a path (has a '/', or names an existing file) is a file; anything else a map name[:offset]
+      let bytes: Uint8Array;
+      let where: string;
+      if (target.includes('/') || existsSync(target)) {
+        using map = SharedMap.openFile(target, { readOnly: true });
+        bytes = map.read(0, map.size);
+        where = target;
+      } else {
+        const m = /^(.*):(\d+)$/.exec(target);
+        const name = m === null ? target : m[1]!;
+        const offset = m === null ? 0 : Number(m[2]);
+        using map = SharedMap.open(name, { readOnly: true });
+        if (offset >= map.size) throw new UsageError(`offset ${offset} is past the end of map ${JSON.stringify(name)} (${map.size} bytes)`);
+        bytes = map.read(offset, map.size - offset);
+        where = `map ${JSON.stringify(name)} at offset ${offset}`;
+      }
+      const options = {
+        ...(limit('max-depth') !== undefined && { maxDepth: limit('max-depth')! }),
+        ...(limit('max-records') !== undefined && { maxRecords: limit('max-records')! }),
+        ...(limit('max-elements') !== undefined && { maxElements: limit('max-elements')! }),
+      };
+      const r = readNrbf(bytes, options);
+      if (values.json) console.log(JSON.stringify({ length: r.length, records: r.records, ...nrbfToJson(r.root) }, null, 2));
+      else console.log(`${where}: ${r.length} bytes, ${r.records} records\n${nrbfToText(r.root)}`);
+      return 0;
+    },
+  },
   bench: {
-    summary: 'measure latency, throughput, idle CPU and memory next to the machine floor and sockets (README: Benchmarks)',
+    summary: 'measure latency, throughput, idle CPU and memory next to the machine floor and sockets (from a checkout of the repository only: docs/benchmarks)',
     usage: 'twinmap bench [--quick] [--cases a,b] [--transports a,b] [--sizes a,b] [--runs N] [--duration MS] (--help: all)',
     async run(args) {
       // The bench lives in the repository (bench/), compiled to dist/bench/ by `npm run bench`.
@@ -83,6 +131,10 @@ const COMMANDS: Record<string, Command> = {
       const { fileURLToPath } = await import('node:url');
       const root = fileURLToPath(new URL('../../', import.meta.url));
       const runJs = `${root}dist/bench/run.js`;
+      if (!existsSync(`${root}bench/run.ts`)) {
+        // The package ships the library only: the bench needs its sources, the .NET Peer and the C floor program.
+        throw new UsageError('twinmap bench runs from a checkout of the twinmap repository (it needs bench/, the .NET Peer and the C floor program, which the package does not ship): run `npm run bench` there');
+      }
       if (!existsSync(runJs)) {
         const tsc = spawnSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', `${root}bench/tsconfig.json`], { stdio: 'inherit' });
         if (tsc.status !== 0) throw new UsageError(`could not compile the bench (${root}bench); run \`npm run bench\` from the repository`);

@@ -7,7 +7,8 @@
 //   corpus dir=D        writes D/<shape>.bin (BinaryFormatter) and D/<shape>.json (the dump) for every shape
 //   check  dir=D        for every D/<shape>.node.bin: NrbfDecoder must read it, BinaryFormatter must
 //                       give back a graph whose dump equals the fresh shape's
-//   bench  [hikes=H points=P ms=T]   NrbfDecoder and BinaryFormatter objects/s on the hiking database
+//   bench  [hikes=H points=P ms=T objects=N out=F]   NrbfDecoder and BinaryFormatter objects/s on the
+//          hiking database (N objects in it); writes the payload to F for the Node side
 using System.Diagnostics;
 using System.Formats.Nrbf;
 using System.IO.MemoryMappedFiles;
@@ -172,6 +173,7 @@ void Bench()
     var ms = new MemoryStream();
     new BinaryFormatter().Serialize(ms, db);
     byte[] bytes = ms.ToArray();
+    if (opts.ContainsKey("out")) File.WriteAllBytes(Arg("out"), bytes);
     long objects = Math.Max(1, long.Parse(Arg("objects", "1")));
     double ms0 = double.Parse(Arg("ms", "1000"), System.Globalization.CultureInfo.InvariantCulture);
     double Rate(Action once)

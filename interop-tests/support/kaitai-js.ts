@@ -48,9 +48,9 @@ ks.bytesToStr = (arr: Uint8Array, encoding: string | null): string => {
   return new TextDecoder(enc, { fatal: true, ignoreBOM: true }).decode(arr);
 };
 
-/** Compiles a spec (and its imports) with Kaitai and returns its classes by name (e.g. "TestData"). */
-export async function kaitaiParsers(specPath: string): Promise<Record<string, KaitaiClass>> {
-  const files = await kaitaiCompile(specPath, 'javascript');
+/** Compiles a spec (and its imports; `includeDirs` for absolute ones) with Kaitai and returns its classes by name (e.g. "TestData"). */
+export async function kaitaiParsers(specPath: string, includeDirs: string[] = []): Promise<Record<string, KaitaiClass>> {
+  const files = await kaitaiCompile(specPath, 'javascript', includeDirs);
   const cache = new Map<string, Record<string, unknown>>();
   function load(id: string): unknown {
     if (id === 'kaitai-struct/KaitaiStream') return KaitaiStream;
