@@ -49,7 +49,7 @@ export function sourceHash(projects) {
   return h.digest('hex').slice(0, 16);
 }
 
-export function copySources(hash = sourceHash()) {
+function copySources(hash = sourceHash()) {
   const src = join(outRoot, 'src');
   if (existsSync(join(src, '.source-hash')) && readFileSync(join(src, '.source-hash'), 'utf8') === hash) return src;
   rmSync(src, { recursive: true, force: true });
@@ -58,9 +58,6 @@ export function copySources(hash = sourceHash()) {
     filter: (p) => !/[/\\](bin|obj)$/.test(p) && !p.endsWith('packages.lock.json'),
   });
   cpSync(join(repoRoot, 'global.json'), join(src, 'global.json'));
-  // The C# unit tests read these two from the repository root.
-  cpSync(join(repoRoot, 'package.json'), join(src, 'package.json'));
-  cpSync(join(repoRoot, 'scripts', 'runtimes.json'), join(src, 'scripts', 'runtimes.json'));
   writeFileSync(join(src, '.source-hash'), hash);
   return src;
 }

@@ -4,7 +4,8 @@
 //   dotnet-<id>  interop tests that start a .NET program (the Peer, the BCL-only app), with
 //                TWINMAP_DOTNET=<id>: .NET 8, 9, 10, 11, 11-global (11 with the switch
 //                System.Threading.Mutex.UnsafeDefaultMutexScopeGlobal=true)
-//   unit-<id>    the C# unit tests (dotnet/Twinmap.Tests) on that runtime, self-contained
+//   unit-<id>    the C# unit tests (dotnet/Twinmap.Tests) on .NET 8 / 11, self-contained
+//                (scripts/dotnet-unit-tests.mjs)
 //   node-<v>     the TS unit tests and the interop tests Node's version matters to, on Node <v>
 // `node scripts/matrix.mjs dotnet-8 unit-11 node-22 ...` runs the legs named; no names: all.
 // Each leg prints its own vitest / dotnet test output; the table at the end has each leg's time.
@@ -12,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { copySources, pins, publish, apps, repoRoot } from './dotnet-runtimes.mjs';
+import { pins, publish, apps, repoRoot } from './dotnet-runtimes.mjs';
 import { nodeBinDir } from './node-runtimes.mjs';
 
 const interop = readdirSync(join(repoRoot, 'interop-tests')).filter((f) => f.endsWith('.test.ts'));
@@ -66,16 +67,14 @@ function nodeLeg(v) {
   return vitest(`node-${v}`, [...tsUnit, ...nodeSuites], { TWINMAP_NODE: v }, nodeBinDir(v));
 }
 
-/** dotnet test on a copy of dotnet/ (lock files untouched), self-contained on the pinned runtime. */
+/** The C# unit tests, self-contained on the pinned runtime (scripts/dotnet-unit-tests.mjs). */
 function unitLeg(id) {
   const pin = pins.dotnet[id];
-  const src = copySources();
   const trx = join(out, `unit-${id}.trx`);
-  const r = spawnSync('dotnet', [
-    'test', join(src, 'dotnet', 'Twinmap.Tests', 'Twinmap.Tests.csproj'), '-c', 'Release', '-r', 'linux-x64', '-p:SelfContained=true',
-    `-p:AppTargetFramework=${pin.tfm}`, `-p:RuntimeFrameworkVersion=${pin.runtime}`, '-p:RestorePackagesWithLockFile=false',
-    '-p:AppendRuntimeIdentifierToOutputPath=false', '--nologo', '--logger', `trx;LogFileName=${trx}`,
-  ], { stdio: 'inherit', env: { ...env, TWINMAP_DOTNET: id } });
+  const r = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'dotnet-unit-tests.mjs'), pin.tfm, pin.runtime, '--logger', `trx;LogFileName=${trx}`], {
+    stdio: 'inherit',
+    env,
+  });
   if (!existsSync(trx)) return { passed: 0, failed: 0, skipped: 0, ok: false };
   const m = readFileSync(trx, 'utf8').match(/<Counters[^>]*total="(\d+)"[^>]*passed="(\d+)"[^>]*failed="(\d+)"/);
   if (!m) return { passed: 0, failed: 0, skipped: 0, ok: false };

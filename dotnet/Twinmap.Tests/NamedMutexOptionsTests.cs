@@ -1,9 +1,4 @@
-<<<<<<< HEAD
-#if NET10_0_OR_GREATER // NamedWaitHandleOptions came with .NET 10
-using System.Runtime.InteropServices;
-=======
 #if NET10_0_OR_GREATER // NamedWaitHandleOptions is a .NET 10 API
->>>>>>> main
 using System.Text.RegularExpressions;
 
 namespace Twinmap.Tests;
