@@ -1,12 +1,14 @@
 // A plain .NET app (dotnet/Twinmap.BclApp: `new Mutex(false, name)` and
 // MemoryMappedFile.CreateFromFile, nothing else) and Node with twinmap, on the .NET runtime that
 // TWINMAP_DOTNET names (default: the installed .NET 10). `npm run test:matrix` runs this file on
-// .NET 8, 9, 10, 11 and 11 with the global-scope switch.
+// .NET 8, 9, 10, 11 and 11 with the global-scope switch. Where Node opens the name first it passes
+// the dotnet option that meets that runtime (testDotnet: 'net11' for .NET 11's default scope);
+// where the app opens it first, Node finds it without the option.
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NamedMutex } from '../ts/mutex/named-mutex.js';
-import { buildDist, counterFile, startNodeChild, uniqueMutexName } from './mutex-helpers.js';
+import { buildDist, counterFile, startNodeChild, testDotnet, uniqueMutexName } from './mutex-helpers.js';
 import { Peer, dotnetRuntime, repoRoot } from './peer.js';
 
 const runtime = dotnetRuntime ? `.NET ${dotnetRuntime.id} (${dotnetRuntime.pin.runtime})` : 'the installed .NET';
@@ -45,7 +47,7 @@ describe(`a plain .NET app (Mutex, MemoryMappedFile) and Node on ${runtime}`, ()
   it(`excludes each other: 2 x ${N} locked increments on one counter give exactly ${2 * N}`, async () => {
     const name = uniqueMutexName('bcl-count');
     using counter = counterFile();
-    using mutex = NamedMutex.openOrCreate(name);
+    using mutex = NamedMutex.openOrCreate(name, { dotnet: testDotnet });
     await using dotnet = Peer.start('count', { name, file: counter.path, iterations: N, inside: 100 }, app);
     await dotnet.next('ready');
     dotnet.send('go');
@@ -74,7 +76,7 @@ describe(`a plain .NET app (Mutex, MemoryMappedFile) and Node on ${runtime}`, ()
 
   it('a Node process is SIGKILLed holding the mutex: the app gets AbandonedMutexException', async () => {
     const name = uniqueMutexName('bcl-node-kill');
-    await using child = startNodeChild(name, 'lock');
+    await using child = startNodeChild(name, 'lock', testDotnet);
     expect((await child.next('locked'))['result']).toBe('acquired');
     await using dotnet = Peer.start('hold', { name, wait: 1, timeout: 10_000 }, app);
     expect((await dotnet.next('opened'))['createdNew']).toBe(false);
@@ -101,11 +103,11 @@ describe(`a plain .NET app (Mutex, MemoryMappedFile) and Node on ${runtime}`, ()
 
   it('a Node worker thread ends while holding the mutex: the app gets AbandonedMutexException', async () => {
     const name = uniqueMutexName('bcl-worker');
+    await using dotnet = Peer.start('hold', { name, wait: 1, timeout: 10_000 }, app);
+    await dotnet.next('opened'); // first: the worker finds the app's mutex without the option
     const worker = new Worker(join(repoRoot, 'interop-tests', 'fixtures', 'mutex-worker.mjs'), { workerData: { name, how: 'lock' } });
     const locked = new Promise<string>((resolve) => worker.on('message', (m: string) => m.startsWith('locked:') && resolve(m)));
     expect(await locked).toBe('locked:acquired');
-    await using dotnet = Peer.start('hold', { name, wait: 1, timeout: 10_000 }, app);
-    await dotnet.next('opened');
     await worker.terminate();
     dotnet.send('go');
     expect((await dotnet.next('locked'))['result']).toBe('abandoned');
@@ -117,7 +119,7 @@ describe(`a plain .NET app (Mutex, MemoryMappedFile) and Node on ${runtime}`, ()
 
   it('Node closes the mutex while holding it: the app gets AbandonedMutexException', async () => {
     const name = uniqueMutexName('bcl-node-close');
-    await using child = startNodeChild(name, 'lock');
+    await using child = startNodeChild(name, 'lock', testDotnet);
     await child.next('locked');
     await using dotnet = Peer.start('hold', { name, wait: 1, timeout: 10_000 }, app);
     await dotnet.next('opened');
