@@ -15,9 +15,11 @@ export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const pins = JSON.parse(readFileSync(join(repoRoot, 'scripts', 'runtimes.json'), 'utf8'));
 export const outRoot = join(repoRoot, 'build-runtimes');
 export const apps = {
-  peer: { project: 'Twinmap.Peer/Twinmap.Peer.csproj', exe: 'Twinmap.Peer', sources: ['Twinmap.Peer', 'Twinmap'] },
-  bclapp: { project: 'Twinmap.BclApp/Twinmap.BclApp.csproj', exe: 'Twinmap.BclApp', sources: ['Twinmap.BclApp'] },
+  peer: { project: 'dotnet/Twinmap.Peer/Twinmap.Peer.csproj', exe: 'Twinmap.Peer', sources: ['dotnet/Twinmap.Peer', 'dotnet/Twinmap', 'examples/dotnet'] },
+  bclapp: { project: 'dotnet/Twinmap.BclApp/Twinmap.BclApp.csproj', exe: 'Twinmap.BclApp', sources: ['dotnet/Twinmap.BclApp'] },
 };
+/** The folders of .NET projects (the Peer references the examples' generated codecs). */
+const dotnetDirs = ['dotnet', 'examples/dotnet'];
 
 /** The published executable of `app` for runtime `id` (what peer.ts starts). */
 export function publishedExe(id, app) {
@@ -35,14 +37,14 @@ function sourceFiles(dir) {
   return out.sort();
 }
 
-/** A hash of what a build depends on: the .NET sources (of `projects` in dotnet/, default all),
+/** A hash of what a build depends on: the .NET sources (of `projects`, default all),
  * the shared build settings, global.json, package.json and the pins. */
 export function sourceHash(projects) {
   const h = createHash('sha256');
   const dotnet = join(repoRoot, 'dotnet');
   const files = projects
-    ? [...projects.flatMap((p) => sourceFiles(join(dotnet, p))), ...readdirSync(dotnet).filter((f) => /\.(props|targets)$/.test(f)).map((f) => join(dotnet, f))]
-    : sourceFiles(dotnet);
+    ? [...projects.flatMap((p) => sourceFiles(join(repoRoot, p))), ...readdirSync(dotnet).filter((f) => /\.(props|targets)$/.test(f)).map((f) => join(dotnet, f))]
+    : dotnetDirs.flatMap((d) => sourceFiles(join(repoRoot, d)));
   for (const f of [...files, ...['global.json', 'package.json', 'scripts/runtimes.json'].map((f) => join(repoRoot, f))]) {
     h.update(relative(repoRoot, f)).update('\0').update(readFileSync(f)).update('\0');
   }
@@ -53,10 +55,9 @@ function copySources(hash = sourceHash()) {
   const src = join(outRoot, 'src');
   if (existsSync(join(src, '.source-hash')) && readFileSync(join(src, '.source-hash'), 'utf8') === hash) return src;
   rmSync(src, { recursive: true, force: true });
-  cpSync(join(repoRoot, 'dotnet'), join(src, 'dotnet'), {
-    recursive: true,
-    filter: (p) => !/[/\\](bin|obj)$/.test(p) && !p.endsWith('packages.lock.json'),
-  });
+  for (const dir of dotnetDirs) {
+    cpSync(join(repoRoot, dir), join(src, dir), { recursive: true, filter: (p) => !/[/\\](bin|obj)$/.test(p) && !p.endsWith('packages.lock.json') });
+  }
   cpSync(join(repoRoot, 'global.json'), join(src, 'global.json'));
   writeFileSync(join(src, '.source-hash'), hash);
   return src;
@@ -90,7 +91,7 @@ export function publish(id, app) {
   } else {
     const src = copySources();
     run('dotnet', [
-      'publish', join(src, 'dotnet', apps[app].project), '-c', 'Release', `-p:AppTargetFramework=${pin.tfm}`, '-r', 'linux-x64', '--self-contained',
+      'publish', join(src, apps[app].project), '-c', 'Release', `-p:AppTargetFramework=${pin.tfm}`, '-r', 'linux-x64', '--self-contained',
       `-p:RuntimeFrameworkVersion=${pin.runtime}`, '-p:RestorePackagesWithLockFile=false', '-o', out, '--nologo', '-v', 'q',
     ]);
   }
