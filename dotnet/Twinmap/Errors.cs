@@ -63,3 +63,13 @@ public sealed class NotOwnerException(string message, Exception? inner = null)
 /// <summary>A write was asked of something opened read-only (e.g. a writable span of a read-only SharedMap).</summary>
 public sealed class ReadOnlyException(string message)
     : TwinmapException(TwinmapErrorCode.Permission, message);
+
+/// <summary>Use of something after Close/Dispose (the TypeScript side's <c>ClosedError</c>).</summary>
+public sealed class ClosedException(string message) : TwinmapException(TwinmapErrorCode.Closed, message);
+
+/// <summary>
+/// A blocking call that reports running out of time as an error, e.g. a channel send (the
+/// TypeScript side's <c>TimeoutError</c>). Not <see cref="System.TimeoutException"/>: catch this
+/// one, or <see cref="TwinmapException"/> with code TIMEOUT.
+/// </summary>
+public sealed class TimeoutException(string message) : TwinmapException(TwinmapErrorCode.Timeout, message);
