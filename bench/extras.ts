@@ -3,6 +3,7 @@
 import type { Options, CaseName } from './options.js';
 import { mutexBench } from './mutex.js';
 import { codecBench } from './codec.js';
+import { nrbfBench } from './nrbf.js';
 
 export interface ExtraRow {
   id: string;
@@ -27,4 +28,4 @@ export interface ExtraSpec {
 }
 
 /** Filled in as the features land (mutex: bench/mutex.ts, codecs: bench/codec.ts). */
-export const EXTRAS: ExtraSpec[] = [mutexBench, codecBench];
+export const EXTRAS: ExtraSpec[] = [mutexBench, codecBench, nrbfBench];

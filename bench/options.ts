@@ -1,6 +1,6 @@
 // `npm run bench -- [options]`: what to measure, how long, how often.
 
-export const ALL_CASES = ['latency', 'throughput', 'idle', 'memory', 'mutex', 'codec'] as const;
+export const ALL_CASES = ['latency', 'throughput', 'idle', 'memory', 'mutex', 'codec', 'nrbf'] as const;
 export type CaseName = (typeof ALL_CASES)[number];
 
 export interface Options {
@@ -18,6 +18,8 @@ export interface Options {
   outDir: string;
   pin: boolean;
   build: boolean;
+  /** Print the targets table (met/missed per target, from same-run ratios) after the results. */
+  targets: boolean;
   /** Re-render from this JSON file of raw figures instead of measuring. */
   report?: string;
 }
@@ -35,6 +37,7 @@ export const USAGE = `usage: npm run bench -- [options]   (or: twinmap bench [op
   --out DIR             where the JSON, SVG and table go (default bench-results)
   --no-pin              do not pin the two sides to CPUs 0 and 1
   --no-build            do not rebuild the .NET Peer first
+  --targets             also print the targets (each a ratio within one run) and whether each is met
   --report FILE         measure nothing: re-render table and chart from a JSON file the bench wrote`;
 
 export function parseOptions(argv: string[]): Options {
@@ -52,6 +55,7 @@ export function parseOptions(argv: string[]): Options {
     outDir: 'bench-results',
     pin: true,
     build: true,
+    targets: false,
   };
   const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
   const int = (flag: string, v: string, min: number) => {
@@ -68,6 +72,10 @@ export function parseOptions(argv: string[]): Options {
     }
     if (flag === '--no-build') {
       o.build = false;
+      continue;
+    }
+    if (flag === '--targets') {
+      o.targets = true;
       continue;
     }
     if (flag === '--help' || flag === '-h') throw new UsageRequest();

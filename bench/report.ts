@@ -218,7 +218,7 @@ function tables(s: Summary): Table[] {
   for (const section of sections) {
     const rows = s.extras.filter((e) => e.section === section);
     out.push({
-      title: section === 'mutex' ? 'Named mutex, lock + unlock' : section === 'codec' ? 'Generated codecs' : section,
+      title: section === 'mutex' ? 'Named mutex, lock + unlock' : section === 'codec' ? 'Generated codecs' : section === 'nrbf' ? 'NRBF (BinaryFormatter) payloads' : section,
       head: ['case', 'value', 'floor', '×floor', 'note'],
       rows: rows.map((r) => [r.name, value(r.value, r.unit), r.floorValue !== undefined ? value(r.floorValue, r.unit) : '–', x(r.xFloor ?? NaN), r.detail ?? '']),
       note: section === 'mutex' ? 'floor: a robust process-shared pthread mutex in C (what a .NET named mutex is on Linux).' : '',

@@ -16,6 +16,7 @@ import { pct, type Latency } from './stats.js';
 import type { Throughput } from './stream.js';
 import { summarise as summariseRuns, renderTable, renderMarkdown, value as fmtValue } from './report.js';
 import { renderChart } from './chart.js';
+import { evaluateTargets, renderTargets, renderTargetsMarkdown } from './targets.js';
 
 export interface FloorRun {
   spin?: FloorPingPong;
@@ -149,9 +150,11 @@ async function main(): Promise<void> {
     const ro = { ...raw.options, cases: new Set(raw.options.cases) } as Options;
     const summary = summariseRuns(raw.runs, raw.pairs, ro);
     console.log(renderTable(summary, raw.machine, ro));
+    const targets = evaluateTargets(raw.runs);
+    if (o.targets) console.log(`\n${renderTargets(targets)}`);
     const outDir = resolve(repoRoot, o.outDir);
     mkdirSync(outDir, { recursive: true });
-    writeFileSync(join(outDir, 'report.md'), renderMarkdown(summary, raw.machine, ro));
+    writeFileSync(join(outDir, 'report.md'), `${renderMarkdown(summary, raw.machine, ro)}\n${renderTargetsMarkdown(targets)}`);
     writeFileSync(join(outDir, 'report.svg'), renderChart(summary, raw.runs, raw.machine));
     console.log(`
 table: ${join(outDir, 'report.md')}, chart: ${join(outDir, 'report.svg')}`);
@@ -197,12 +200,14 @@ table: ${join(outDir, 'report.md')}, chart: ${join(outDir, 'report.svg')}`);
   const summary = summariseRuns(runs, pairs, o);
   const table = renderTable(summary, info, o);
   console.log(`\n${table}`);
+  const targets = evaluateTargets(runs);
+  if (o.targets) console.log(`\n${renderTargets(targets)}`);
   const outDir = resolve(repoRoot, o.outDir);
   mkdirSync(outDir, { recursive: true });
   const stamp = info.date.replace(/[:.]/g, '-');
-  const raw = { machine: { ...info, loadAverageAtEnd: machine().loadAverage }, options: { ...o, cases: [...o.cases], transports: [...o.transports] }, pairs: pairs.map((p) => ({ id: p.id, label: p.label, floor: p.floor, sides: p.sides })), runs, summary };
+  const raw = { machine: { ...info, loadAverageAtEnd: machine().loadAverage }, options: { ...o, cases: [...o.cases], transports: [...o.transports] }, pairs: pairs.map((p) => ({ id: p.id, label: p.label, floor: p.floor, sides: p.sides })), runs, summary, targets };
   for (const name of [`bench-${stamp}.json`, 'latest.json']) writeFileSync(join(outDir, name), JSON.stringify(raw, null, 1));
-  writeFileSync(join(outDir, 'latest.md'), renderMarkdown(summary, info, o));
+  writeFileSync(join(outDir, 'latest.md'), `${renderMarkdown(summary, info, o)}\n${renderTargetsMarkdown(targets)}`);
   writeFileSync(join(outDir, 'latest.svg'), renderChart(summary, runs, info));
   console.log(`\nraw figures: ${join(outDir, `bench-${stamp}.json`)} (also latest.json), table: latest.md, chart: latest.svg`);
   console.log(`took ${((Date.now() - t0) / 1000).toFixed(0)} s`);

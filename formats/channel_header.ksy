@@ -5,7 +5,7 @@ meta:
 doc: |
   The 1024-byte header at the start of a twinmap channel's shared region; the ring of
   `capacity` bytes (record_frame.ksy) follows it. The protocol (who writes which word, in which
-  order) is in formats/CHANNEL.md.
+  order) is in docs/protocol/channel.md.
 seq:
   - id: magic
     contents: "TMCH"

@@ -1,6 +1,6 @@
 meta:
   id: hiking_database
-  title: Hiking database (seed 001), as a length-prefixed binary layout
+  title: Hiking database, as a length-prefixed binary layout
   endian: le
   encoding: UTF-8
 doc: |
@@ -27,7 +27,7 @@ types:
       - id: date
         type: str
         size: len_date
-        doc: The date as the .NET side formats it (a string in the seed).
+        doc: The date as the .NET side formats it (a string in the .NET app's model).
       - id: len_description
         type: u4
       - id: description

@@ -1,6 +1,6 @@
 meta:
   id: image_data
-  title: ImageData (seed 003)
+  title: ImageData (an image path and its bytes)
   endian: le
   encoding: UTF-8
 doc: |

@@ -1,6 +1,6 @@
 meta:
   id: json_record
-  title: Length-prefixed UTF-8 JSON (seed 002 token hand-off)
+  title: Length-prefixed UTF-8 JSON (e.g. a token handed from one app to the other)
   endian: le
   encoding: UTF-8
 doc: |

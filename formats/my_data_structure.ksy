@@ -1,9 +1,9 @@
 meta:
   id: my_data_structure
-  title: MyDataStructure (seed 000)
+  title: MyDataStructure
   endian: le
 doc: |
-  Two 32-bit integers, as the .NET app of seed 000 writes them with
+  Two 32-bit integers, as a .NET app writes them with
   MemoryMappedViewAccessor.Write<MyDataStructure>(0, ref data).
 seq:
   - id: my_value_a

@@ -3,7 +3,7 @@ meta:
   title: twinmap channel record frame
   endian: le
 doc: |
-  One frame in a channel's ring (formats/CHANNEL.md). Frames start 8-byte aligned and never
+  One frame in a channel's ring (docs/protocol/channel.md). Frames start 8-byte aligned and never
   cross the end of the ring. A wrap frame says the rest of the ring is unused.
 seq:
   - id: length

@@ -1,6 +1,6 @@
 meta:
   id: test_data
-  title: TestData (seed 003)
+  title: TestData (a Pack = 1 struct of a .NET app)
   endian: le
 doc: |
   Seed 003's struct, [StructLayout(Sequential, Pack = 1)]: Id, Age and ten scores, 48 bytes.

@@ -26,7 +26,7 @@ function leftovers(pid: number): string[] {
 }
 
 describe('npm run demo (.NET 10)', () => {
-  it('shares seed 003 TestData both ways under a named mutex and counts exactly, then cleans up', async () => {
+  it('shares TestData both ways under a named mutex and counts exactly, then cleans up', async () => {
     const demo = execa('node', [join(repoRoot, 'dist', 'ts', 'demo', 'main.js')], { reject: false, cwd: repoRoot });
     const pid = demo.pid!;
     const r = await demo;

@@ -1,6 +1,6 @@
-// Seed records across languages, through a file mapping: the .NET Peer encodes with the
+// Sample records across languages, through a file mapping: the .NET Peer encodes with the
 // generated C# codecs and Node decodes with the generated TS codecs, and the reverse; and
-// TestData written with MemoryMappedViewAccessor.Write<T> of the generated struct (as seed 003
+// TestData written with MemoryMappedViewAccessor.Write<T> of the generated struct (as a .NET app
 // does with Marshal) read through the generated TS view, and the reverse. .NET 10.
 // (The map is a file mapped by native.Mapping here and MemoryMappedFile.CreateFromFile in the
 // Peer, which is what an unmodified .NET app on Linux uses.)
@@ -131,7 +131,7 @@ describe('through a named SharedMap (Node SharedMap.create, .NET SharedMap.Open)
   });
 });
 
-describe('TestData as a blittable struct in the map (seed 003)', () => {
+describe('TestData as a blittable struct in the map (as a .NET app writes it)', () => {
   const samples = [
     { id: 100, age: 20, scores: [60, 61, 62, 63, 64, 65, 66, 67, 68, 69] },
     { id: -1, age: 2147483647, scores: [-2147483648, 0, 1, 2, 3, 4, 5, 6, 7, 8] },

@@ -6,7 +6,9 @@ import { repoRoot } from './peer.js';
 
 export default async function setup(): Promise<void> {
   if (process.env['TWINMAP_SKIP_PEER_BUILD'] === '1') return;
-  await execa('dotnet', ['build', join(repoRoot, 'dotnet', 'Twinmap.Peer'), '-c', 'Release', '--nologo', '-v', 'q'], {
-    stdio: 'inherit',
-  });
+  for (const project of ['Twinmap.Peer', 'Twinmap.NrbfApp']) {
+    await execa('dotnet', ['build', join(repoRoot, 'dotnet', project), '-c', 'Release', '--nologo', '-v', 'q'], {
+      stdio: 'inherit',
+    });
+  }
 }

@@ -1,4 +1,4 @@
-// Issue 2, test 8 (maps): missing maps, invalid names, taken names and unsized objects give
+// Maps, bad input: missing maps, invalid names, taken names and unsized objects give
 // typed errors on both sides (Node: SharedMap; .NET 10: Twinmap.SharedMap for names, the BCL for
 // files), and neither process crashes: the Peer reports the exception and exits with code 1.
 import { writeFileSync } from 'node:fs';

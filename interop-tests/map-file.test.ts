@@ -1,4 +1,4 @@
-// Issue 2, test 2: file-backed maps, Node <-> .NET 10. The Peer uses only the BCL here
+// File-backed maps, Node <-> .NET 10. The Peer uses only the BCL here
 // (MemoryMappedFile.CreateFromFile), exactly as an unmodified .NET app on Linux would.
 import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';

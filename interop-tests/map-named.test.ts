@@ -1,4 +1,4 @@
-// Issue 2, test 1: named maps, Node <-> .NET 10 (the Peer). On Linux the BCL refuses named
+// Named maps, Node <-> .NET 10 (the Peer). On Linux the BCL refuses named
 // maps, so the Peer opens a *name* with Twinmap.SharedMap (the same /dev/shm/<base> object), and
 // an unmodified .NET app reaches it with MemoryMappedFile.CreateFromFile("/dev/shm/<base>"),
 // which the BCL-only test below proves. The race test: 4 Node processes + 2 Peers.

@@ -1,4 +1,4 @@
-// Issue 2, test 4: abandonment both ways between Node and .NET 10 (net10 layout).
+// Abandonment both ways between Node and .NET 10 (net10 layout).
 // Two sources of "abandoned", both covered: the owner process dies (kernel robust list:
 // EOWNERDEAD), and a live process closes its last handle while holding (.NET's Abandon():
 // the isAbandoned byte in the file).

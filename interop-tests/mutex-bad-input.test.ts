@@ -1,4 +1,4 @@
-// Issue 2, test 8: bad input for named mutexes, with .NET 10 (net10 layout) looking at the same
+// Bad input for named mutexes, with .NET 10 (net10 layout) looking at the same
 // files. Typed errors on our side; nothing crashes or hangs on either side.
 import { closeSync, mkdirSync, openSync, unlinkSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';

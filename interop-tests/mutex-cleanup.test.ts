@@ -1,4 +1,4 @@
-// Issue 2, test 7: clean-up with .NET 10 (net10 layout). Whichever side closes last deletes the
+// Clean-up with .NET 10 (net10 layout). Whichever side closes last deletes the
 // file under /tmp/.dotnet/shm; while either side has it open, it stays.
 import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// Issue 2, test 3: mutual exclusion between Node (NamedMutex) and an unmodified .NET 10 program
+// Mutual exclusion between Node (NamedMutex) and an unmodified .NET 10 program
 // (System.Threading.Mutex, Peer command mutex-count). Covers the .NET 6-10 layout ('net10'),
 // run against .NET 10 here.
 import { existsSync } from 'node:fs';

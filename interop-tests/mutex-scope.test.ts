@@ -1,4 +1,4 @@
-// Issue 2, test 6: scopes with .NET 10 (net10 layout). The Peer runs under `setsid`, in another
+// Scopes with .NET 10 (net10 layout). The Peer runs under `setsid`, in another
 // session, as a service started elsewhere (systemd, pm2) would: `Global\` names meet across
 // sessions, `Local\` (and unprefixed) names are per session.
 import { existsSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// Issue 2, test 5: timeouts both ways with .NET 10 (net10 layout). Bounds are generous: the
+// Timeouts both ways with .NET 10 (net10 layout). Bounds are generous: the
 // machine is shared; these check "about that long", not speed.
 import { describe, expect, it } from 'vitest';
 import { NamedMutex } from '../ts/mutex/named-mutex.js';

@@ -17,6 +17,8 @@ export interface StartOptions {
   /** Run the Peer in a new session (`setsid`), as a service started elsewhere would be. */
   setsid?: boolean;
   env?: Record<string, string>;
+  /** Another JSON-lines .NET program than the Peer (e.g. the NRBF test program). */
+  dll?: string;
 }
 
 export type PeerArgValue = string | number | bigint | boolean;
@@ -56,7 +58,7 @@ export class Peer implements AsyncDisposable {
 
   /** Starts `Twinmap.Peer <command> key=value...`. */
   static start(command: string, args: Record<string, PeerArgValue> = {}, options: StartOptions = {}): Peer {
-    const argv = [peerDll, command, ...Object.entries(args).map(([k, v]) => `${k}=${String(v)}`)];
+    const argv = [options.dll ?? peerDll, command, ...Object.entries(args).map(([k, v]) => `${k}=${String(v)}`)];
     const file = options.setsid ? 'setsid' : 'dotnet';
     const fileArgs = options.setsid ? ['--wait', 'dotnet', ...argv] : argv;
     return new Peer(spawn(file, fileArgs, options.env ?? {}));

@@ -1,6 +1,7 @@
-// README.md's code examples compile against the code in this checkout, so they cannot drift.
+// The code examples of README.md and of every page under docs/ compile against the code in this
+// checkout, so they cannot drift.
 //
-// Every ```ts block is written as an ES module (`readme-L<line>.ts`, in a `"type": "module"` package) into a temp folder and all
+// Every ```ts block is written as an ES module (`<page>-L<line>.ts`, in a `"type": "module"` package) into a temp folder and all
 // of them are type-checked by one `tsc --noEmit`, with the repository's compiler options, where
 // `import ... from 'twinmap'` is ts/index.ts and `./formats/*.js` is ts/formats/ (what
 // `twinmap gen --ts <dir>/formats` writes next to a user's code).
@@ -8,9 +9,9 @@
 // dotnet/Twinmap/Twinmap.csproj, built by one `dotnet build` (net10.0, Nullable and
 // ImplicitUsings on as in `dotnet new console`, warnings as errors): `using X;` lines go to the
 // top of the file, the rest is the body of a method (`async Task` if the block awaits).
-// Other fences (sh, text, ...) are not code. Errors are reported as README.md:<line>.
+// Other fences (sh, text, ...) are not code. Errors are reported as <page>:<line>, e.g. docs/channels.md:12.
 //
-// For README writers, the markers (an HTML comment on the line(s) right before a block):
+// For writers of README.md and docs/, the markers (an HTML comment on the line(s) right before a block):
 //   <!-- example-context: declare const png: Uint8Array; -->
 //       code the block leaves implicit (imports, `declare const` / C# locals standing for what
 //       the surrounding text describes), compiled before the block; may span several lines.
@@ -20,17 +21,34 @@
 import { execa } from 'execa';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from './peer.js';
 import { parseReadme } from './support/readme-blocks.js';
-import { csharpFile, diagnosticsToReadme, tsModule } from './support/readme-sources.js';
+import { csharpFile, diagnosticsToReadme, tsModule, type DocPage } from './support/readme-sources.js';
+import type { CodeBlock } from './support/readme-blocks.js';
 
-const readmePath = join(repoRoot, 'README.md');
-const readmeText = readFileSync(readmePath, 'utf8');
-const readmeLines = readmeText.split(/\r?\n/);
-const { blocks, problems } = parseReadme(readmeText);
-const compiled = (language: string) => blocks.filter((b) => b.language === language && b.skip === undefined);
+/** README.md, the NuGet package's README, then every Markdown page under docs/ (sorted, so file names are stable). */
+function docPaths(): string[] {
+  const docs = readdirSync(join(repoRoot, 'docs'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => relative(repoRoot, join(repoRoot, 'docs', f)).split('\\').join('/'))
+    .sort();
+  return ['README.md', 'dotnet/Twinmap/README.md', ...docs];
+}
+
+const pages = docPaths().map((path) => {
+  const text = readFileSync(join(repoRoot, path), 'utf8');
+  const page: DocPage = { path, lines: text.split(/\r?\n/) };
+  return { page, ...parseReadme(text, path) };
+});
+const problems = pages.flatMap((p) => p.problems);
+const compiled = (language: string, where?: (page: DocPage) => boolean): { block: CodeBlock; page: DocPage }[] =>
+  pages
+    .filter((p) => where === undefined || where(p.page))
+    .flatMap((p) => p.blocks.filter((b) => b.language === language && b.skip === undefined).map((block) => ({ block, page: p.page })));
+const isReadme = (page: DocPage) => page.path === 'README.md';
+const isDocs = (page: DocPage) => page.path.startsWith('docs/');
 
 const work = mkdtempSync(join(tmpdir(), 'twinmap-readme-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -39,12 +57,15 @@ function report(title: string, diagnostics: string[]): string {
   return `${title}\n${diagnostics.map((d) => `  ${d}`).join('\n')}`;
 }
 
-describe('README.md examples', () => {
+describe('README.md and docs/**/*.md examples', () => {
   it('every code block is compiled or plainly not code, and every marker sits on a block', () => {
-    expect(problems, report('README convention problems:', problems)).toEqual([]);
-    // A parser that found nothing would make the compile tests pass vacuously.
-    expect(compiled('ts').length).toBeGreaterThanOrEqual(3);
-    expect(compiled('csharp').length).toBeGreaterThanOrEqual(3);
+    expect(problems, report('convention problems:', problems)).toEqual([]);
+    // A parser (or a page finder) that found nothing would make the compile tests pass vacuously.
+    expect(pages.length).toBeGreaterThanOrEqual(5);
+    for (const language of ['ts', 'csharp']) {
+      expect(compiled(language, isReadme).length, `README.md's ${language} blocks`).toBeGreaterThanOrEqual(3);
+      expect(compiled(language, isDocs).length, `docs/'s ${language} blocks`).toBeGreaterThanOrEqual(3);
+    }
   });
 
   const typeDeclarations = readdirSync(join(repoRoot, 'ts', 'types'))
@@ -53,7 +74,7 @@ describe('README.md examples', () => {
 
   it('the ```ts blocks type-check against the package (one tsc --noEmit)', async () => {
     const dir = join(work, 'ts');
-    const files = compiled('ts').map(tsModule);
+    const files = compiled('ts').map(({ block, page }) => tsModule(block, page));
     writeProject(dir, files, () => {
       // A user's ESM project, with the codecs `twinmap gen` wrote into ./formats.
       writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
@@ -78,14 +99,14 @@ describe('README.md examples', () => {
     });
     const tsc = join(repoRoot, 'node_modules', '.bin', 'tsc');
     const r = await execa(tsc, ['-p', 'tsconfig.json', '--pretty', 'false'], { cwd: dir, reject: false, all: true });
-    const diagnostics = diagnosticsToReadme(r.all ?? '', files, readmeLines);
-    expect(diagnostics, report(`tsc found errors in README.md's \`\`\`ts examples:`, diagnostics)).toEqual([]);
+    const diagnostics = diagnosticsToReadme(r.all ?? '', files);
+    expect(diagnostics, report(`tsc found errors in the \`\`\`ts examples:`, diagnostics)).toEqual([]);
     expect(r.exitCode, r.all).toBe(0);
   }, 180_000);
 
   it('the ```csharp blocks compile against dotnet/Twinmap (one dotnet build)', async () => {
     const dir = join(work, 'cs');
-    const files = compiled('csharp').map(csharpFile);
+    const files = compiled('csharp').map(({ block, page }) => csharpFile(block, page));
     writeProject(dir, files, () => {
       copyFileSync(join(repoRoot, 'global.json'), join(dir, 'global.json'));
       // Stops MSBuild looking for a Directory.Build.props above the temp folder.
@@ -112,8 +133,8 @@ describe('README.md examples', () => {
       all: true,
       env: { DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1' },
     });
-    const diagnostics = diagnosticsToReadme(r.all ?? '', files, readmeLines);
-    expect(diagnostics, report(`dotnet build found errors in README.md's \`\`\`csharp examples:`, diagnostics)).toEqual([]);
+    const diagnostics = diagnosticsToReadme(r.all ?? '', files);
+    expect(diagnostics, report(`dotnet build found errors in the \`\`\`csharp examples:`, diagnostics)).toEqual([]);
     expect(r.exitCode, r.all).toBe(0);
   }, 180_000);
 });

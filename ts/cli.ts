@@ -73,6 +73,53 @@ const COMMANDS: Record<string, Command> = {
       return found.every((i) => i.map !== undefined || i.mutexes.length > 0) ? 0 : 1;
     },
   },
+  nrbf: {
+    summary: 'print the object graph of a BinaryFormatter (NRBF) payload in a file or a named map (read-only, runs no .NET code)',
+    usage: 'twinmap nrbf <file | map name[:offset]> [--json] [--max-depth N] [--max-records N] [--max-elements N]',
+    async run(args) {
+      const { values, positionals } = parseArgs({
+        args,
+        allowPositionals: true,
+        options: { json: { type: 'boolean' }, 'max-depth': { type: 'string' }, 'max-records': { type: 'string' }, 'max-elements': { type: 'string' } },
+      });
+      if (positionals.length !== 1) throw new UsageError('give one file or map name');
+      const target = positionals[0]!;
+      const limit = (k: 'max-depth' | 'max-records' | 'max-elements'): number | undefined => {
+        const v = values[k];
+        if (v === undefined) return undefined;
+        if (!/^\d+$/.test(v)) throw new UsageError(`--${k} must be a non-negative integer, not ${JSON.stringify(v)}`);
+        return Number(v);
+      };
+      const { existsSync } = await import('node:fs');
+      const { SharedMap } = await import('./map/shared-map.js');
+      const { readNrbf, nrbfToJson, nrbfToText } = await import('./nrbf/index.js');
+      // a path (has a '/', or names an existing file) is a file; anything else a map name[:offset]
+      let bytes: Uint8Array;
+      let where: string;
+      if (target.includes('/') || existsSync(target)) {
+        using map = SharedMap.openFile(target, { readOnly: true });
+        bytes = map.read(0, map.size);
+        where = target;
+      } else {
+        const m = /^(.*):(\d+)$/.exec(target);
+        const name = m === null ? target : m[1]!;
+        const offset = m === null ? 0 : Number(m[2]);
+        using map = SharedMap.open(name, { readOnly: true });
+        if (offset >= map.size) throw new UsageError(`offset ${offset} is past the end of map ${JSON.stringify(name)} (${map.size} bytes)`);
+        bytes = map.read(offset, map.size - offset);
+        where = `map ${JSON.stringify(name)} at offset ${offset}`;
+      }
+      const options = {
+        ...(limit('max-depth') !== undefined && { maxDepth: limit('max-depth')! }),
+        ...(limit('max-records') !== undefined && { maxRecords: limit('max-records')! }),
+        ...(limit('max-elements') !== undefined && { maxElements: limit('max-elements')! }),
+      };
+      const r = readNrbf(bytes, options);
+      if (values.json) console.log(JSON.stringify({ length: r.length, records: r.records, ...nrbfToJson(r.root) }, null, 2));
+      else console.log(`${where}: ${r.length} bytes, ${r.records} records\n${nrbfToText(r.root)}`);
+      return 0;
+    },
+  },
   bench: {
     summary: 'measure latency, throughput, idle CPU and memory next to the machine floor and sockets (README: Benchmarks)',
     usage: 'twinmap bench [--quick] [--cases a,b] [--transports a,b] [--sizes a,b] [--runs N] [--duration MS] (--help: all)',

@@ -18,7 +18,7 @@ export type { IpcTransport } from './ipc/links.js';
 export { IpcMessage, jsonPayload } from './ipc/message.js';
 
 // formats: the generator behind `twinmap gen`, and the codecs generated from formats/ for the
-// seed records (their DecodeError/EncodeError come from the generated runtime file)
+// sample records (their DecodeError/EncodeError come from the generated runtime file)
 export { generate, generateFiles, kaitaiCompile, SpecError, type GenerateOptions, type GeneratedFile } from './gen/index.js';
 export { DecodeError, EncodeError } from './formats/twinmap-runtime.js';
 export { TestData, TestDataView } from './formats/test_data.js';
@@ -26,3 +26,6 @@ export { MyDataStructure, MyDataStructureView } from './formats/my_data_structur
 export { ImageData } from './formats/image_data.js';
 export { HikingDatabase, Hike, Coord, CoordView } from './formats/hiking_database.js';
 export { JsonRecord } from './formats/json_record.js';
+
+// NRBF: objects .NET apps serialize with BinaryFormatter, read and written without running .NET code
+export * from './nrbf/index.js';

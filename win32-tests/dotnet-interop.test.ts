@@ -119,7 +119,7 @@ describe('Windows Node <-> Windows .NET 10: mutual exclusion', () => {
   });
 });
 
-describe('Windows Node NamedEvent <-> .NET 10 EventWaitHandle (the BCL, as seed 004 uses it)', () => {
+describe('Windows Node NamedEvent <-> .NET 10 EventWaitHandle (the BCL, as an unmodified .NET app uses it)', () => {
   it('.NET creates an auto-reset EventWaitHandle and waits; Node opens it and sets it once', async () => {
     const name = uniqueName('bcl-ev');
     const peer = startPeer('bcl-event', { name, create: 1, action: 'wait', timeout: 20_000 });

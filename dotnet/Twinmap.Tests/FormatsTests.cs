@@ -6,7 +6,7 @@ using Twinmap.Formats;
 
 namespace Twinmap.Tests;
 
-// The generated C# codecs for the seed records (dotnet/Twinmap/Formats, from formats/*.ksy).
+// The generated C# codecs for the sample records (dotnet/Twinmap/Formats, from formats/*.ksy).
 // Runs on the .NET 10 runtime.
 public class FormatsTests
 {

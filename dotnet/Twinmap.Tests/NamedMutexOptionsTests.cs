@@ -1,9 +1,34 @@
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
+
 namespace Twinmap.Tests;
 
-// NamedMutex with .NET 10's NamedWaitHandleOptions (Linux, .NET 10, net10 layout): the same
-// user-scoped files the TS side opens with { currentUserOnly, currentSessionOnly }.
+// NamedMutex with .NET 10's NamedWaitHandleOptions (Linux): the same user-scoped files the TS
+// side opens with { currentUserOnly, currentSessionOnly }. The user tree depends on the runtime
+// that runs: /tmp/.dotnet-uid<euid> on .NET 10, $XDG_RUNTIME_DIR/.dotnet or
+// ~/.dotnet/corefx/Runtime/SharedMemory/.dotnet on .NET 11.
 public class NamedMutexOptionsTests
 {
+    private static string UserTreePattern => Environment.Version.Major >= 11
+        ? (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR"))
+            ? $"^{Regex.Escape(Environment.GetEnvironmentVariable("HOME") ?? "")}/\\.dotnet/corefx/Runtime/SharedMemory/\\.dotnet/shm/session\\d+/"
+            : $"^{Regex.Escape(Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR")!)}/\\.dotnet/shm/session\\d+/")
+        : @"^/tmp/\.dotnet-uid\d+/shm/session\d+/";
+
+    [Fact]
+    public void PlainNamesAreUserScopedFromDotnet11OnUnlessTheSwitchIsSet()
+    {
+        bool expected = Environment.Version.Major >= 11
+            && !(AppContext.TryGetSwitch("System.Threading.Mutex.UnsafeDefaultMutexScopeGlobal", out bool global) && global);
+        Assert.Equal(expected, NamedMutex.DefaultIsCurrentUserOnly);
+        if (!OperatingSystem.IsLinux()) return;
+        string name = Unique("plain");
+        using var m = NamedMutex.Create(name);
+        string path = NamedMutex.SharedMemoryPath(ParsedName.Parse(name), NamedMutex.DefaultIsCurrentUserOnly)!;
+        Assert.True(File.Exists(path), $"{path} exists ({RuntimeInformation.FrameworkDescription})");
+        Assert.Equal(expected ? UnixFileMode.UserRead | UnixFileMode.UserWrite : (UnixFileMode)0b110_110_110, File.GetUnixFileMode(path));
+    }
+
     private static string Unique(string tag) => $"tm-cs-{tag}-{Environment.ProcessId}-{Guid.NewGuid():N}";
 
     [Fact]
@@ -13,12 +38,20 @@ public class NamedMutexOptionsTests
         string name = Unique("user");
         using var m = NamedMutex.Create(name, new NamedWaitHandleOptions { CurrentUserOnly = true });
         string path = NamedMutex.SharedMemoryPath(ParsedName.Parse(name), currentUserOnly: true)!;
-        Assert.Matches(@"^/tmp/\.dotnet-uid\d+/shm/session\d+/", path);
+        Assert.Matches(UserTreePattern, path);
         Assert.True(File.Exists(path));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
-        // The same name without options is another mutex, in the shared tree.
-        using var shared = NamedMutex.Create(name);
-        Assert.True(shared.CreatedNew);
+        // The same name without options: another mutex in the shared tree on .NET 10; the same
+        // user-scoped mutex on .NET 11 (its default scope).
+        if (NamedMutex.DefaultIsCurrentUserOnly)
+        {
+            Assert.Throws<AlreadyExistsException>(() => NamedMutex.Create(name));
+        }
+        else
+        {
+            using var shared = NamedMutex.Create(name);
+            Assert.True(shared.CreatedNew);
+        }
         using var again = NamedMutex.Open(name, new NamedWaitHandleOptions { CurrentUserOnly = true });
         Assert.False(again.CreatedNew);
     }

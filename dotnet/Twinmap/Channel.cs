@@ -36,7 +36,7 @@ public sealed record PeerGone(string Role, int Pid, bool HeldLock = false);
 
 /// <summary>
 /// A shared-memory message channel: a named region holding a header and a ring of
-/// length-prefixed records; many writers, one reader. The protocol is formats/CHANNEL.md; the
+/// length-prefixed records; many writers, one reader. The protocol is docs/protocol/channel.md; the
 /// Node twin is ts/channel/channel.ts, and the two meet on the same name.
 /// </summary>
 /// <remarks>
@@ -59,7 +59,7 @@ public sealed unsafe class Channel : IDisposable
 
     private const int OffMagic = 0, OffVersion = 4, OffHeaderSize = 6, OffCapacity = 8;
     // Each hot word has its cache line to itself or shares it only with words the same side
-    // writes (formats/CHANNEL.md, "Cache lines"): the writers' line, the reader's line, and a
+    // writes (docs/protocol/channel.md, "Cache lines"): the writers' line, the reader's line, and a
     // line of waiter flags and reader identity that nobody writes while both sides are busy.
     private const int OffHead = 64, OffLock = 68, OffTailCache = 72;
     private const int OffTail = 128;
@@ -75,7 +75,7 @@ public sealed unsafe class Channel : IDisposable
     private readonly int _mask;
     private readonly long _spinTicks;
     private readonly int _peerCheckMs;
-    private readonly Lock _gate = new();
+    private readonly Gate _gate = new();
     private int _slot = -1;
     private bool _reader;
     private int _tail;

@@ -6,7 +6,7 @@ using System.Text;
 namespace Twinmap;
 
 /// <summary>
-/// The seed's IIpcClient (Send) plus request → response, over twinmap channels: it writes into
+/// A typical IPC client interface (Send) plus request → response, over twinmap channels: it writes into
 /// the server's channel and reads replies from one of its own
 /// (<c>&lt;server name&gt;-reply-&lt;pid&gt;-&lt;random&gt;</c>), named in its hello. The same
 /// protocol as ts/ipc/client.ts.
@@ -107,7 +107,7 @@ public sealed class IpcClient : IDisposable
         else _server!.Send(frame, _options.SendTimeoutMs);
     }
 
-    /// <summary>Sends UTF-8 text, as the seed's <c>IIpcClient.Send(string)</c>.</summary>
+    /// <summary>Sends UTF-8 text, like an IPC client's <c>Send(string)</c>.</summary>
     public void Send(string text) => Send(Encoding.UTF8.GetBytes(text));
 
     /// <summary>

@@ -11,11 +11,18 @@ internal static class IpcFrame
     public static byte[] Encode(byte kind, uint clientId, uint correlationId, ReadOnlySpan<byte> payload)
     {
         var frame = new byte[HeaderSize + payload.Length];
-        frame[0] = kind;
-        BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(4), clientId);
-        BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(8), correlationId);
-        payload.CopyTo(frame.AsSpan(HeaderSize));
+        Write(frame, kind, clientId, correlationId, payload);
         return frame;
+    }
+
+    /// <summary>Writes a frame into <paramref name="frame"/>, which is exactly HeaderSize + payload bytes.</summary>
+    public static void Write(Span<byte> frame, byte kind, uint clientId, uint correlationId, ReadOnlySpan<byte> payload)
+    {
+        frame[..HeaderSize].Clear();
+        frame[0] = kind;
+        BinaryPrimitives.WriteUInt32LittleEndian(frame[4..], clientId);
+        BinaryPrimitives.WriteUInt32LittleEndian(frame[8..], correlationId);
+        payload.CopyTo(frame[HeaderSize..]);
     }
 
     /// <summary>False for a record too short to be a message (a peer's garbage is ignored, not fatal).</summary>
@@ -43,7 +50,7 @@ public sealed class IpcMessageEventArgs(byte[] data, uint clientId) : EventArgs
     /// <summary>The client it came from (server side) or this client (client side).</summary>
     public uint ClientId { get; } = clientId;
 
-    /// <summary>The payload as UTF-8 text (what the seed's <c>Send(string)</c> carries).</summary>
+    /// <summary>The payload as UTF-8 text (what an IPC client's <c>Send(string)</c> carries).</summary>
     public string Text => System.Text.Encoding.UTF8.GetString(Data);
 
     /// <summary>The payload as a JSON record (json_record.ksy, what SendJson/RequestJsonAsync send), deserialized.</summary>

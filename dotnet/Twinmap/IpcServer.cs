@@ -18,7 +18,7 @@ public sealed record IpcOptions
 }
 
 /// <summary>
-/// The seed's IIpcServer (Start, Stop, a Received event) plus request → response, over twinmap
+/// A typical IPC server interface (Start, Stop, a Received event) plus request → response, over twinmap
 /// channels: clients write into the server's channel <see cref="Name"/>; each client reads
 /// replies from a channel of its own, named in its hello (formats/ipc_message.ksy). The same
 /// protocol as ts/ipc/server.ts, so Node clients and .NET clients are served alike.
@@ -213,7 +213,14 @@ public sealed class IpcServer(string name, IpcOptions? options = null) : IDispos
             throw new NotFoundException($"IpcServer \"{Name}\": no client {clientId}");
         try
         {
-            ch.Send(IpcFrame.Encode(kind, clientId, correlationId, body), _options.SendTimeoutMs);
+            // A small reply is framed on the stack: no allocation per request.
+            if (body.Length <= 1024 - IpcFrame.HeaderSize)
+            {
+                Span<byte> frame = stackalloc byte[IpcFrame.HeaderSize + body.Length];
+                IpcFrame.Write(frame, kind, clientId, correlationId, body);
+                ch.Send(frame, _options.SendTimeoutMs);
+            }
+            else ch.Send(IpcFrame.Encode(kind, clientId, correlationId, body), _options.SendTimeoutMs);
         }
         catch (TwinmapException e) when (e.Code is TwinmapErrorCode.PeerGone or TwinmapErrorCode.Timeout or TwinmapErrorCode.Closed)
         {

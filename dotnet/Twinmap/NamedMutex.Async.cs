@@ -9,7 +9,7 @@ namespace Twinmap;
 // The rules mirror the TypeScript lockAsync(), with the object in the role of the process.
 public sealed partial class NamedMutex
 {
-    private readonly Lock _gate = new();
+    private readonly Gate _gate = new();
     private AsyncHold? _hold;    // the lock LockAsync took, while held
     private AsyncHold? _pending;  // a LockAsync whose owner thread is still waiting
     private int _syncOwner;      // managed thread id holding the lock through Lock() on this object

@@ -41,6 +41,7 @@ public sealed partial class NamedMutex : IDisposable
     /// <summary>The underlying BCL mutex (for WaitHandle.WaitAny and the like).</summary>
     public Mutex Mutex => _mutex;
 
+#if NET10_0_OR_GREATER
     /// <summary>Creates the mutex; <see cref="AlreadyExistsException"/> if it exists.
     /// <paramref name="options"/>: .NET 10's NamedWaitHandleOptions, exactly as the app you meet
     /// passes them (null: the old overloads, <c>new Mutex(false, name)</c>).</summary>
@@ -54,13 +55,62 @@ public sealed partial class NamedMutex : IDisposable
 
     /// <summary>Opens an existing mutex: <see cref="NotFoundException"/> if there is none,
     /// <see cref="BadHeaderException"/> if its file (Linux) is not a .NET mutex.</summary>
-    public static NamedMutex Open(string name, NamedWaitHandleOptions? options = null)
+    public static NamedMutex Open(string name, NamedWaitHandleOptions? options = null) =>
+        OpenCore(name, Resolve(name, options), () => options is { } o ? Mutex.OpenExisting(name, o) : Mutex.OpenExisting(name));
+
+    /// <summary>Opens the mutex, creating it if needed: <c>new Mutex(false, name)</c>.</summary>
+    public static NamedMutex OpenOrCreate(string name, NamedWaitHandleOptions? options = null) =>
+        OpenOrCreateCore(name, Resolve(name, options), (out bool createdNew) =>
+            options is { } o ? new Mutex(false, name, o, out createdNew) : new Mutex(false, name, out createdNew));
+
+    /// <summary>
+    /// The name the options make of <paramref name="name"/> (as NamedWaitHandleOptions does on
+    /// Unix: no prefix and not session-only means Global\), checked the way the TS side checks
+    /// it, so a contradicting prefix is an <see cref="InvalidNameException"/> on both sides.
+    /// </summary>
+    private static (ParsedName Parsed, bool UserScope) Resolve(string name, NamedWaitHandleOptions? options)
     {
-        var (parsed, userScope) = Resolve(name, options);
+        if (options is not { } o) return (ParsedName.Parse(name), DefaultIsCurrentUserOnly);
+        ArgumentNullException.ThrowIfNull(name);
+        if (!name.Contains('\\'))
+            return (ParsedName.Parse(o.CurrentSessionOnly || OperatingSystem.IsWindows() ? name : @"Global\" + name), o.CurrentUserOnly);
+        bool compatible = o.CurrentSessionOnly ? name.StartsWith(@"Local\", StringComparison.Ordinal)
+            : OperatingSystem.IsWindows() ? !name.StartsWith(@"Local\", StringComparison.Ordinal) : name.StartsWith(@"Global\", StringComparison.Ordinal);
+        if (!compatible)
+            throw new InvalidNameException(name, $"with CurrentSessionOnly {o.CurrentSessionOnly} the prefix must be {(o.CurrentSessionOnly ? @"""Local\""" : OperatingSystem.IsWindows() ? @"other than ""Local\""" : @"""Global\""")}, as .NET requires");
+        return (ParsedName.Parse(name), o.CurrentUserOnly);
+    }
+#else
+    // Below .NET 10 the BCL has no NamedWaitHandleOptions: a name means what new Mutex(false, name)
+    // makes of it on the runtime that runs (docs/mutex.md, "Options below .NET 10").
+
+    /// <summary>Creates the mutex; <see cref="AlreadyExistsException"/> if it exists.</summary>
+    public static NamedMutex Create(string name)
+    {
+        var m = OpenOrCreate(name);
+        if (m.CreatedNew) return m;
+        m.Dispose();
+        throw new AlreadyExistsException($"named mutex \"{name}\" already exists");
+    }
+
+    /// <summary>Opens an existing mutex: <see cref="NotFoundException"/> if there is none,
+    /// <see cref="BadHeaderException"/> if its file (Linux) is not a .NET mutex.</summary>
+    public static NamedMutex Open(string name) =>
+        OpenCore(name, (ParsedName.Parse(name), DefaultIsCurrentUserOnly), () => Mutex.OpenExisting(name));
+
+    /// <summary>Opens the mutex, creating it if needed: <c>new Mutex(false, name)</c>.</summary>
+    public static NamedMutex OpenOrCreate(string name) =>
+        OpenOrCreateCore(name, (ParsedName.Parse(name), DefaultIsCurrentUserOnly), (out bool createdNew) => new Mutex(false, name, out createdNew));
+#endif
+
+    private delegate Mutex MutexFactory(out bool createdNew);
+
+    private static NamedMutex OpenCore(string name, (ParsedName Parsed, bool UserScope) r, Func<Mutex> open)
+    {
+        var (parsed, userScope) = r;
         try
         {
-            var mutex = options is { } o ? Mutex.OpenExisting(name, o) : Mutex.OpenExisting(name);
-            return new NamedMutex(name, mutex, false);
+            return new NamedMutex(name, open(), false);
         }
         catch (WaitHandleCannotBeOpenedException e)
         {
@@ -71,24 +121,28 @@ public sealed partial class NamedMutex : IDisposable
                 throw new BadHeaderException($"named mutex \"{name}\": {path} is not a .NET mutex file ({e.Message})", e);
             throw new NotFoundException($"named mutex \"{name}\" does not exist", e);
         }
+        catch (InvalidDataException e)
+        {
+            // .NET 11 reports a file that is not a mutex this way.
+            throw new BadHeaderException($"named mutex \"{name}\": {SharedMemoryPath(parsed, userScope) ?? name} is not a .NET mutex file ({e.Message})", e);
+        }
         catch (IOException e) when (userScope)
         {
             throw new TwinmapException(TwinmapErrorCode.Permission, $"named mutex \"{name}\": {SharedMemoryPath(parsed, userScope) ?? name} is not private to this user ({e.Message})", e);
         }
     }
 
-    /// <summary>Opens the mutex, creating it if needed: <c>new Mutex(false, name)</c>.</summary>
-    public static NamedMutex OpenOrCreate(string name, NamedWaitHandleOptions? options = null)
+    private static NamedMutex OpenOrCreateCore(string name, (ParsedName Parsed, bool UserScope) r, MutexFactory make)
     {
-        var (parsed, userScope) = Resolve(name, options);
+        var (parsed, userScope) = r;
         try
         {
-            bool createdNew;
-            var mutex = options is { } o ? new Mutex(false, name, o, out createdNew) : new Mutex(false, name, out createdNew);
+            var mutex = make(out bool createdNew);
             return new NamedMutex(name, mutex, createdNew);
         }
-        catch (WaitHandleCannotBeOpenedException e)
+        catch (Exception e) when (e is WaitHandleCannotBeOpenedException or InvalidDataException)
         {
+            // .NET 6-10 say WaitHandleCannotBeOpened, .NET 11 InvalidData, for a file that is not a mutex.
             throw new BadHeaderException($"named mutex \"{name}\": {SharedMemoryPath(parsed, userScope) ?? name} is not a .NET mutex ({e.Message})", e);
         }
         catch (IOException e) when (userScope)
@@ -96,24 +150,6 @@ public sealed partial class NamedMutex : IDisposable
             // .NET refuses a user-scoped file that another user owns or others can open.
             throw new TwinmapException(TwinmapErrorCode.Permission, $"named mutex \"{name}\": {SharedMemoryPath(parsed, userScope) ?? name} is not private to this user ({e.Message})", e);
         }
-    }
-
-    /// <summary>
-    /// The name the options make of <paramref name="name"/> (as NamedWaitHandleOptions does on
-    /// Unix: no prefix and not session-only means Global\), checked the way the TS side checks
-    /// it, so a contradicting prefix is an <see cref="InvalidNameException"/> on both sides.
-    /// </summary>
-    private static (ParsedName Parsed, bool UserScope) Resolve(string name, NamedWaitHandleOptions? options)
-    {
-        if (options is not { } o) return (ParsedName.Parse(name), false);
-        ArgumentNullException.ThrowIfNull(name);
-        if (!name.Contains('\\'))
-            return (ParsedName.Parse(o.CurrentSessionOnly || OperatingSystem.IsWindows() ? name : @"Global\" + name), o.CurrentUserOnly);
-        bool compatible = o.CurrentSessionOnly ? name.StartsWith(@"Local\", StringComparison.Ordinal)
-            : OperatingSystem.IsWindows() ? !name.StartsWith(@"Local\", StringComparison.Ordinal) : name.StartsWith(@"Global\", StringComparison.Ordinal);
-        if (!compatible)
-            throw new InvalidNameException(name, $"with CurrentSessionOnly {o.CurrentSessionOnly} the prefix must be {(o.CurrentSessionOnly ? @"""Local\""" : OperatingSystem.IsWindows() ? @"other than ""Local\""" : @"""Global\""")}, as .NET requires");
-        return (ParsedName.Parse(name), o.CurrentUserOnly);
     }
 
     /// <summary>Waits for the lock (default: no limit). Recursive, like <see cref="Mutex"/>.</summary>
@@ -156,8 +192,9 @@ public sealed partial class NamedMutex : IDisposable
         {
             _mutex.ReleaseMutex();
         }
-        catch (ApplicationException e)
+        catch (Exception e) when (e is ApplicationException || (e is InvalidOperationException && e is not ObjectDisposedException))
         {
+            // .NET 6-10 throw ApplicationException, .NET 11 InvalidOperationException.
             throw new NotOwnerException($"unlock: named mutex \"{Name}\" is not held by this thread", e);
         }
         lock (_gate)
@@ -194,13 +231,41 @@ public sealed partial class NamedMutex : IDisposable
         _mutex.Dispose();
     }
 
-    /// <summary>The file .NET 6-10 uses for this name on Linux; null elsewhere.</summary>
+    /// <summary>
+    /// True when <c>new Mutex(false, name)</c> on the runtime that runs makes a user-scoped mutex:
+    /// .NET 11 and later do (Linux: a per-user tree), unless the app sets the runtimeconfig switch
+    /// <c>System.Threading.Mutex.UnsafeDefaultMutexScopeGlobal</c>; .NET 6-10 never do.
+    /// </summary>
+    public static bool DefaultIsCurrentUserOnly =>
+        Environment.Version.Major >= 11 && !(AppContext.TryGetSwitch(UnsafeDefaultMutexScopeGlobalSwitch, out bool global) && global);
+
+    /// <summary>The runtimeconfig switch that gives .NET 11's <c>new Mutex(false, name)</c> the shared tree of .NET 6-10.</summary>
+    public const string UnsafeDefaultMutexScopeGlobalSwitch = "System.Threading.Mutex.UnsafeDefaultMutexScopeGlobal";
+
+    /// <summary>
+    /// The file the running .NET uses for this name on Linux; null elsewhere. Shared tree:
+    /// <c>/tmp/.dotnet/shm/{global|session&lt;sid&gt;}/&lt;name&gt;</c>. User-scoped
+    /// (<paramref name="currentUserOnly"/>): .NET 10 <c>/tmp/.dotnet-uid&lt;euid&gt;/shm/...</c>;
+    /// .NET 11 <c>$XDG_RUNTIME_DIR/.dotnet/shm/...</c>, or without XDG_RUNTIME_DIR
+    /// <c>$HOME/.dotnet/corefx/Runtime/SharedMemory/.dotnet/shm/...</c>.
+    /// </summary>
     public static string? SharedMemoryPath(ParsedName name, bool currentUserOnly = false)
     {
         if (!OperatingSystem.IsLinux()) return null;
         string scope = name.Scope == NameScope.Global ? "global" : $"session{(uint)GetSid(0)}";
-        string tree = currentUserOnly ? $".dotnet-uid{GetEUid()}" : ".dotnet";
-        return $"/tmp/{tree}/shm/{scope}/{name.Base}";
+        return $"{DotnetTreeRoot(currentUserOnly)}/shm/{scope}/{name.Base}";
+    }
+
+    /// <summary>The running .NET's <c>.dotnet</c> directory for shared or user-scoped names.</summary>
+    private static string DotnetTreeRoot(bool currentUserOnly)
+    {
+        if (!currentUserOnly) return "/tmp/.dotnet";
+        if (Environment.Version.Major < 11) return $"/tmp/.dotnet-uid{GetEUid()}";
+        string? xdg = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
+        if (!string.IsNullOrEmpty(xdg)) return $"{xdg}/.dotnet";
+        string? home = Environment.GetEnvironmentVariable("HOME");
+        if (string.IsNullOrEmpty(home)) home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        return $"{home}/.dotnet/corefx/Runtime/SharedMemory/.dotnet";
     }
 
     [LibraryImport("libc", EntryPoint = "geteuid")]

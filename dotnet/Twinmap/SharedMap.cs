@@ -30,7 +30,7 @@ public sealed unsafe partial class SharedMap : IDisposable
 
     private readonly MemoryMappedFile _file;
     private readonly MemoryMappedViewAccessor _accessor;
-    private readonly Lock _gate = new();
+    private readonly Gate _gate = new();
     private byte* _base;
 
     /// <summary>The name as given; null for a file map.</summary>

@@ -17,7 +17,7 @@ namespace Twinmap;
 internal sealed unsafe class Win32Futex(string kernelName, Win32Sidecar sidecar, byte* regionBase, long regionSize) : IRegionFutex
 {
     private readonly Dictionary<int, SafeWaitHandle> _semaphores = [];
-    private readonly Lock _gate = new();
+    private readonly Gate _gate = new();
     private bool _disposed;
 
     private int OffsetOf(int* word)

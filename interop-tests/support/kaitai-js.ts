@@ -11,9 +11,46 @@ type KaitaiStreamCtor = new (buf: ArrayBuffer | DataView) => { pos: number; size
 
 export const KaitaiStream = require('kaitai-struct/KaitaiStream') as KaitaiStreamCtor;
 
-/** Compiles a spec (and its imports) with Kaitai and returns its classes by name (e.g. "TestData"). */
-export async function kaitaiParsers(specPath: string): Promise<Record<string, KaitaiClass>> {
-  const files = await kaitaiCompile(specPath, 'javascript');
+// Known bugs of Kaitai's JS runtime (0.11), patched here in the referee so that it reads bytes the
+// way Kaitai's specification (and its other runtimes) do. Generated twinmap code is not changed.
+type Patchable = {
+  prototype: Record<string, unknown>;
+  bytesToStr: (arr: Uint8Array, encoding: string | null) => string;
+} & Record<string, unknown>;
+const ks = KaitaiStream as unknown as Patchable;
+type StreamThis = { pos: number; size: number; _dataView: DataView; ensureBytesLeft(n: number): void };
+// 64-bit integers are combined from two halves in floating point with int32 XORs, so e.g.
+// readS8be of ffffffff00000000 gives 0. Read them exactly, then round once.
+for (const [name, signed, little] of [['readS8be', true, false], ['readS8le', true, true], ['readU8be', false, false], ['readU8le', false, true]] as const) {
+  ks.prototype[name] = function (this: StreamThis): number {
+    this.ensureBytesLeft(8);
+    const v = signed ? this._dataView.getBigInt64(this.pos, little) : this._dataView.getBigUint64(this.pos, little);
+    this.pos += 8;
+    return Number(v);
+  };
+}
+// readBytes truncates its length to int32 (`length |= 0`): a length of 2^32 reads nothing.
+const mapUint8Array = ks.prototype['mapUint8Array'] as (this: StreamThis, n: number) => Uint8Array;
+ks.prototype['mapUint8Array'] = function (this: StreamThis, n: number): Uint8Array {
+  this.ensureBytesLeft(n);
+  return mapUint8Array.call(this, n);
+};
+// Strings: TextDecoder's defaults drop a leading U+FEFF and replace bad bytes with U+FFFD; Kaitai
+// keeps the BOM (it is data) and its strict runtimes fail on bytes that are not in the encoding.
+// ASCII bytes >= 0x80 likewise fail here rather than becoming Latin-1 characters.
+ks.bytesToStr = (arr: Uint8Array, encoding: string | null): string => {
+  const enc = (encoding ?? 'ascii').toLowerCase();
+  if (enc === 'ascii' || enc === 'us-ascii') {
+    const bad = arr.findIndex((b) => b >= 0x80);
+    if (bad >= 0) throw new Error(`byte 0x${arr[bad]!.toString(16)} is not ASCII`);
+    return new TextDecoder('utf-8').decode(arr);
+  }
+  return new TextDecoder(enc, { fatal: true, ignoreBOM: true }).decode(arr);
+};
+
+/** Compiles a spec (and its imports; `includeDirs` for absolute ones) with Kaitai and returns its classes by name (e.g. "TestData"). */
+export async function kaitaiParsers(specPath: string, includeDirs: string[] = []): Promise<Record<string, KaitaiClass>> {
+  const files = await kaitaiCompile(specPath, 'javascript', includeDirs);
   const cache = new Map<string, Record<string, unknown>>();
   function load(id: string): unknown {
     if (id === 'kaitai-struct/KaitaiStream') return KaitaiStream;

@@ -34,6 +34,27 @@ describe('Channel (one process, two handles)', () => {
     expect(rx.receive(0)).toBeUndefined();
   });
 
+  it('a synchronous receive next to a sleeping receiveAsync: the async one still gets what the poll leaves or what comes later', async () => {
+    const name = uniq();
+    // peerCheckMs of a minute: without a wake-up the async receive would not look again in time.
+    using rx = Channel.create(name, { capacity: 4096, peerCheckMs: 60_000 });
+    using tx = Channel.open(name);
+    const tick = () => new Promise((r) => setTimeout(r, 20));
+    // Records left in the ring when the poll ends go to the async receive.
+    const first = rx.receiveAsync();
+    await tick();
+    tx.send(Uint8Array.of(1));
+    tx.send(Uint8Array.of(2));
+    expect([...rx.receive(0)!]).toEqual([1]);
+    expect([...(await first)!]).toEqual([2]);
+    // A record sent after the poll gave up wakes the async receive.
+    const second = rx.receiveAsync();
+    await tick();
+    expect(rx.receive(0)).toBeUndefined();
+    tx.send(Uint8Array.of(3));
+    expect([...(await second)!]).toEqual([3]);
+  });
+
   it('a view stays valid until the next receive; then its space is released', () => {
     const name = uniq();
     using rx = Channel.create(name, { capacity: 4096 });

@@ -1,6 +1,6 @@
 // A shared-memory message channel between processes (Node and .NET alike): a named region
 // holding a header and a ring of length-prefixed records, many writers and one reader.
-// The protocol is formats/CHANNEL.md; the .NET twin is dotnet/Twinmap/Channel.cs.
+// The protocol is docs/protocol/channel.md; the .NET twin is dotnet/Twinmap/Channel.cs.
 //
 // Every word shared with other processes is accessed with Atomics on an Int32Array over the
 // mapping. The mapping is a plain (external) ArrayBuffer; V8's Atomics builtins use the same
@@ -100,6 +100,7 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
   private readonly waiters = new Map<number, NativeFutexWaiter[]>();
   private readonly busyWaiters = new Set<NativeFutexWaiter>();
   private pumping = false;
+  private asyncDataWaits = 0; // async receives asleep on data_seq (see receiveSync)
 
   private constructor(name: string, region: Region, options: ChannelOptions) {
     super();
@@ -626,10 +627,35 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
   private receiveSync(view: boolean, timeoutMs: number): Uint8Array | undefined {
     checkTimeout(timeoutMs);
     // The common case of a busy channel: a record is there, no clock read.
-    return this.take(view) ?? this.receiveSlow(view, timeoutMs);
+    const r = this.take(view);
+    if (r !== undefined || this.asyncDataWaits === 0) return r ?? this.receiveSlow(view, timeoutMs);
+    // This handle also has an async receive asleep (e.g. a loop that catches what a polling
+    // receive misses). While this thread polls, writers need not wake that waiter: a wake-up
+    // costs the writer a syscall and this process a turn of the event loop, for a record the
+    // poll takes anyway. So the waiter flag is down while we poll and up again after; records
+    // left in the ring then are the async waiter's to deliver, so it is woken for them.
+    Atomics.store(this.hdr, L.I_READER_WAITING, 0);
+    try {
+      return this.receiveSlow(view, timeoutMs, true);
+    } finally {
+      if (!this.closed && this.asyncDataWaits > 0) {
+        Atomics.store(this.hdr, L.I_READER_WAITING, 1);
+        if (Atomics.load(this.hdr, L.I_HEAD) !== this.tail) {
+          Atomics.add(this.hdr, L.I_DATA_SEQ, 1);
+          native.futexWake(this.buf, L.OFF_DATA_SEQ, 1);
+        }
+      }
+    }
   }
 
-  private receiveSlow(view: boolean, timeoutMs: number): Uint8Array | undefined {
+  private receiveSlow(view: boolean, timeoutMs: number, quiet = false): Uint8Array | undefined {
+    // A peer that answers at once (a round trip) does so within a few polls: no clock read yet.
+    if (this.spinMs > 0 && this.spinSkip === 0) {
+      for (let k = 0; k < 16; k++) {
+        const r = this.take(view);
+        if (r !== undefined) return r;
+      }
+    }
     const deadline = deadlineOf(timeoutMs);
     const budget = this.spinBudget();
     let spinUntil = budget > 0 ? performance.now() + budget : 0; // 0: no spin, no miss (see send)
@@ -649,10 +675,11 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
         this.spun(false);
         spinUntil = 0;
       }
+      const left = leftMs(deadline);
+      if (quiet && left <= 0) return this.take(view); // a poll that ends here: the flag stays down (see receiveSync)
       const seq = Atomics.load(this.hdr, L.I_DATA_SEQ);
       Atomics.store(this.hdr, L.I_READER_WAITING, 1);
       if (Atomics.load(this.hdr, L.I_HEAD) === this.tail) {
-        const left = leftMs(deadline);
         if (left <= 0) return undefined;
         native.futexWait(this.buf, L.OFF_DATA_SEQ, seq, Math.min(left, this.peerCheckMs));
         this.reapIfDue();
@@ -740,8 +767,11 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
       const onAbort = () => w.cancel();
       signal?.addEventListener('abort', onAbort, { once: true });
       this.busyWaiters.add(w);
-      const spin = offset === L.OFF_DATA_SEQ ? this.spinBudget() : 0;
+      const data = offset === L.OFF_DATA_SEQ;
+      if (data) this.asyncDataWaits++;
+      const spin = data ? this.spinBudget() : 0;
       w.wait(expected, ms, (result) => {
+        if (data) this.asyncDataWaits--;
         if (spin > 0) this.spun(result === 'changed');
         signal?.removeEventListener('abort', onAbort);
         this.busyWaiters.delete(w);

@@ -1,4 +1,4 @@
-// Byte offsets of the channel header (formats/channel_header.ksy, formats/CHANNEL.md).
+// Byte offsets of the channel header (formats/channel_header.ksy, docs/protocol/channel.md).
 // The `I_` constants are the same offsets as indexes into an Int32Array over the header.
 export const CHANNEL_MAGIC = 0x48434d54; // "TMCH" as little-endian bytes
 export const CHANNEL_VERSION = 2;
@@ -16,7 +16,7 @@ export const OFF_VERSION = 4;
 export const OFF_HEADER_SIZE = 6;
 export const OFF_CAPACITY = 8;
 // Each hot word has its cache line to itself or shares it only with words the same side
-// writes (formats/CHANNEL.md, "Cache lines"): the writers' line, the reader's line, and a
+// writes (docs/protocol/channel.md, "Cache lines"): the writers' line, the reader's line, and a
 // line of waiter flags and reader identity that nobody writes while both sides are busy.
 export const OFF_HEAD = 64;
 export const OFF_LOCK = 68;

@@ -1,5 +1,5 @@
 // `npm run demo`: a .NET process and Node share one memory map, guarded by one named mutex.
-// .NET writes seed 003's TestData struct the way that app does (Marshal.StructureToPtr +
+// .NET writes a TestData struct the way a .NET app does (Marshal.StructureToPtr +
 // accessor.WriteArray); Node reads it in place and changes it; .NET reads it back; then both
 // add to a shared counter under the mutex and the total comes out exact.
 import { NamedMutex } from '../mutex/named-mutex.js';
@@ -51,7 +51,7 @@ async function main(): Promise<number> {
     dotnet(`and the mutex with ${String(opened['mutex'])}`);
 
     const wrote = await peer.next('wrote');
-    dotnet('locked the mutex and wrote TestData the way seed 003 does (Marshal.StructureToPtr + accessor.WriteArray):');
+    dotnet('locked the mutex and wrote TestData the way a .NET app does (Marshal.StructureToPtr + accessor.WriteArray):');
     dotnet(`  ${String(wrote['text'])}`);
 
     const record = new TestDataView(map.bytes, 0); // getters and setters over the mapped bytes: no copy

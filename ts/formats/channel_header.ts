@@ -16,7 +16,7 @@ export function isReaderState(v: number): v is ReaderState {
 /**
  * The 1024-byte header at the start of a twinmap channel's shared region; the ring of
  * `capacity` bytes (record_frame.ksy) follows it. The protocol (who writes which word, in which
- * order) is in formats/CHANNEL.md.
+ * order) is in docs/protocol/channel.md.
  */
 export interface ChannelHeader {
   /** protocol version, 2 (1 had head, tail and the waiter flags sharing cache lines) */

@@ -1,4 +1,4 @@
-// The generated codecs for the seed records: values, views, and typed errors on bad input.
+// The generated codecs for the sample records: values, views, and typed errors on bad input.
 import { describe, expect, it } from 'vitest';
 import { HikingDatabase } from './hiking_database.js';
 import { ImageData } from './image_data.js';
@@ -19,7 +19,7 @@ function catchError(f: () => unknown): unknown {
 }
 
 describe('fixed-size records', () => {
-  it('TestData has the 48-byte layout of seed 003 (Pack = 1, little-endian)', () => {
+  it('TestData has the 48-byte layout of a .NET Pack = 1 struct (little-endian)', () => {
     expect(TestData.SIZE).toBe(48);
     const bytes = TestData.encode(seedTestData);
     const dv = new DataView(bytes.buffer);
@@ -29,7 +29,7 @@ describe('fixed-size records', () => {
     expect(TestData.decode(bytes)).toEqual(seedTestData);
   });
 
-  it('MyDataStructure is two int32 (seed 000)', () => {
+  it('MyDataStructure is two int32', () => {
     const bytes = MyDataStructure.encode({ myValueA: 12, myValueB: 20 });
     expect([...bytes]).toEqual([12, 0, 0, 0, 20, 0, 0, 0]);
     expect(MyDataStructure.SIZE).toBe(8);
@@ -109,7 +109,7 @@ describe('typed errors', () => {
 });
 
 describe('variable-size records', () => {
-  it('ImageData is seed 003 ImageToBytes: [len][path][len][image]', () => {
+  it('ImageData is a length-prefixed path and image: [len][path][len][image]', () => {
     const value = { path: 'C:\\图片\\a.png', image: new Uint8Array([0x89, 0x50, 0x4e, 0x47]) };
     const bytes = ImageData.encode(value);
     const pathBytes = new TextEncoder().encode(value.path);

@@ -45,7 +45,7 @@ export function sizeOfHikingDatabase(v: HikingDatabase): number {
 export const HikingDatabase = new Codec<HikingDatabase>('HikingDatabase', readHikingDatabase, writeHikingDatabase, sizeOfHikingDatabase);
 
 export interface Hike {
-  /** The date as the .NET side formats it (a string in the seed). */
+  /** The date as the .NET side formats it (a string in the .NET app's model). */
   date: string;
   description: string;
   gpsTrack: Coord[];

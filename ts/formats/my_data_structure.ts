@@ -2,7 +2,7 @@
 import { FixedCodec, Reader, View, Writer, intIn } from './twinmap-runtime.js';
 
 /**
- * Two 32-bit integers, as the .NET app of seed 000 writes them with
+ * Two 32-bit integers, as a .NET app writes them with
  * MemoryMappedViewAccessor.Write<MyDataStructure>(0, ref data).
  */
 export interface MyDataStructure {

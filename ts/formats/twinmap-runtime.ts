@@ -54,7 +54,8 @@ function viewOf(bytes: Uint8Array): DataView {
   return lastView;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a leading U+FEFF is part of the value (Kaitai and .NET keep it), not a marker to drop.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Reads fields in order from `bytes[pos, end)`; every read is checked first. */
 export class Reader {
@@ -102,7 +103,9 @@ export class Reader {
 
   /** Checks an element count against the bytes left (each element takes at least `minSize`). */
   count(n: number, minSize: number, field: string): number {
-    if (!Number.isSafeInteger(n) || n < 0) throw new DecodeError(field, this.pos, `count ${n} is not a valid count`);
+    // Kaitai reads a negative count as zero items.
+    if (Number.isSafeInteger(n) && n < 0) return 0;
+    if (!Number.isSafeInteger(n)) throw new DecodeError(field, this.pos, `count ${n} is not a valid count`);
     if (n * minSize > this.end - this.pos) {
       throw new DecodeError(field, this.pos, `count ${n} needs at least ${n * minSize} bytes, ${this.end - this.pos} left`);
     }
@@ -254,7 +257,8 @@ function decodeText(bytes: Uint8Array, start: number, end: number, encoding: 'UT
     for (let i = start; i < end; i++) {
       if (bytes[i]! >= 0x80) throw new DecodeError(f, i, `byte 0x${bytes[i]!.toString(16)} is not ASCII`);
     }
-    return String.fromCharCode(...bytes.subarray(start, end));
+    // Checked ASCII is valid UTF-8; the decoder has no argument-count limit (large strings).
+    return utf8.decode(bytes.subarray(start, end));
   }
   try {
     return utf8.decode(bytes.subarray(start, end));
@@ -295,6 +299,12 @@ export function intIn(v: number, min: number, max: number, f: string): number {
 export function bigIn(v: bigint, min: bigint, max: bigint, f: string): bigint {
   if (typeof v !== 'bigint' || v < min || v > max) throw new EncodeError(f, `${String(v)} is not a bigint in [${min}, ${max}]`);
   return v;
+}
+
+/** A size computed from other fields: negative or fractional is an EncodeError naming the sized field. */
+export function sizeIn(n: number, f: string): number {
+  if (!Number.isSafeInteger(n) || n < 0) throw new EncodeError(f, `its size works out to ${n}, not a valid size`);
+  return n;
 }
 
 /** A number (any float), or an EncodeError naming the field. */
@@ -470,7 +480,7 @@ export class Writer {
 /** Checks that a repeated field has the count the spec says. */
 export function checkCount<T>(items: readonly T[], count: number, f: string): readonly T[] {
   if (!Array.isArray(items)) throw new EncodeError(f, 'expected an array');
-  if (items.length !== count) throw new EncodeError(f, `has ${items.length} elements, the spec says ${count}`);
+  if (items.length !== Math.max(0, count)) throw new EncodeError(f, `has ${items.length} elements, the spec says ${count}`);
   return items;
 }
 

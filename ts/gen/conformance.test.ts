@@ -20,6 +20,8 @@ const specs: Array<[string, string]> = [
   ...ksy(galleryDir).map((f): [string, string] => [join(galleryDir, f), './fixtures/gallery/ts']),
   // Every supported feature (switch, imports, strz, valid, if, repeat eos, sized user types, 64-bit).
   [join(import.meta.dirname, 'fixtures', 'features', 'envelope.ksy'), './fixtures/features/ts'],
+  // Corners of Kaitai's semantics (BOM, negative counts, nested endianness, 64-bit enums, ...).
+  [join(import.meta.dirname, 'fixtures', 'features', 'edge_cases.ksy'), './fixtures/features/ts'],
 ];
 
 describe.each(specs)('%s', (path, generated) => {

@@ -1,6 +1,6 @@
 // TypeScript output: one module per spec file (interfaces, enums, read/write/sizeOf functions,
 // a codec object with the type's name, and a view class for blittable types).
-import { constValue, renderExpr, type Expr, type ExprStyle } from './expr.js';
+import { constValue, refsOf, renderExpr, type Expr, type ExprStyle } from './expr.js';
 import { allEnums, allTypes, camel, valueFields, type EnumDef, type Field, type FieldType, type IntType, type FloatType, type Size, type SpecFile, type TypeDef } from './model.js';
 
 const RESERVED = new Set(['break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete', 'do', 'else', 'enum', 'export', 'extends', 'false', 'finally', 'for', 'function', 'if', 'import', 'in', 'instanceof', 'new', 'null', 'return', 'super', 'switch', 'this', 'throw', 'true', 'try', 'typeof', 'var', 'void', 'while', 'with', 'let', 'static', 'yield', 'await', 'implements', 'interface', 'package', 'private', 'protected', 'public', 'r', 'w', 'v', 'n', 'i']);
@@ -81,13 +81,13 @@ class TsModule {
     o.push(`export const ${e.name} = {`);
     for (const m of e.members) {
       o.push(...doc(m.doc, '  '));
-      o.push(`  ${upperSnake(m.id)}: ${m.value},`);
+      o.push(`  ${upperSnake(m.id)}: ${e.wide ? `${m.exact}n` : m.value},`);
     }
     o.push('} as const;');
     o.push(`export type ${e.name} = (typeof ${e.name})[keyof typeof ${e.name}];`);
     o.push(`/** True when \`v\` is a member of ${e.name}. */`);
-    const values = [...new Set(e.members.map((m) => m.value))];
-    o.push(`export function is${e.name}(v: number): v is ${e.name} {`);
+    const values = [...new Set(e.members.map((m) => (e.wide ? `${m.exact}n` : String(m.value))))];
+    o.push(`export function is${e.name}(v: ${e.wide ? 'bigint' : 'number'}): v is ${e.name} {`);
     o.push(`  return ${values.length ? values.map((x) => `v === ${x}`).join(' || ') : 'false'};`);
     o.push('}', '');
   }
@@ -99,7 +99,7 @@ class TsModule {
     let base: string;
     switch (ty.t) {
       case 'int':
-        if (f.enumDef) base = f.validInEnum ? this.refEnum(f.enumDef) : `${this.refEnum(f.enumDef)} | (number & {})`;
+        if (f.enumDef) base = f.validInEnum ? this.refEnum(f.enumDef) : `${this.refEnum(f.enumDef)} | (${f.enumDef.wide ? 'bigint' : 'number'} & {})`;
         else base = ty.size === 8 ? 'bigint' : 'number';
         break;
       case 'float':
@@ -137,7 +137,9 @@ class TsModule {
     o.push(`export interface ${N} {`);
     for (const f of valueFields(t)) {
       o.push(...doc(f.doc, '  '));
-      o.push(`  ${tsProp(f)}${f.cond ? '?' : ''}: ${this.valueType(f)};`);
+      // `| undefined` too: decode sets the property to undefined (exactOptionalPropertyTypes).
+      const vt = this.valueType(f);
+      o.push(`  ${tsProp(f)}${f.cond ? '?' : ''}: ${vt}${f.cond && !vt.split(' | ').includes('undefined') ? ' | undefined' : ''};`);
     }
     o.push('}', '');
     this.emitRead(t);
@@ -345,9 +347,16 @@ class TsModule {
     h.push(`/** @internal Bytes ${t.name}.${tsProp(f)} takes. */`);
     h.push(`export function sizeOf${fn}(value: ${T}, on: number): number {`);
     h.push('  switch (on) {');
-    for (const c of ty.cases) h.push(`    case ${this.caseValue(t, c.match)}:`, `      return ${this.sizeOfUser(c.type, `(value as ${this.ref(c.type, c.type.name)})`)};`);
+    for (const c of ty.cases) {
+      h.push(`    case ${this.caseValue(t, c.match)}:`);
+      if (c.type.fixedSize === undefined) h.push(`      if (typeof value !== 'object' || value instanceof Uint8Array) throw new ${E}(${p}, 'expected a ${c.type.name} for this case');`);
+      h.push(`      return ${this.sizeOfUser(c.type, `(value as ${this.ref(c.type, c.type.name)})`)};`);
+    }
     h.push('    default:');
-    if (ty.fallback) h.push(`      return ${this.sizeOfUser(ty.fallback, `(value as ${this.ref(ty.fallback, ty.fallback.name)})`)};`);
+    if (ty.fallback) {
+      if (ty.fallback.fixedSize === undefined) h.push(`      if (typeof value !== 'object' || value instanceof Uint8Array) throw new ${E}(${p}, 'expected a ${ty.fallback.name}');`);
+      h.push(`      return ${this.sizeOfUser(ty.fallback, `(value as ${this.ref(ty.fallback, ty.fallback.name)})`)};`);
+    }
     else if (ty.size) h.push('      return value instanceof Uint8Array ? value.length : 0;');
     else h.push('      return 0;');
     h.push('  }', '}', '');
@@ -404,7 +413,8 @@ class TsModule {
       const body: string[] = [];
       if (f.cond) {
         o.push(`  if (${this.expr(f.cond, t, refs)}) {`);
-        o.push(`    if (${value} === undefined) throw new ${this.use('EncodeError')}(${p}, 'is required here (its if condition holds)');`);
+        // A switch with no default has no value when no case matches; its writer checks that.
+        if (!mayBeEmptySwitch(f)) o.push(`    if (${value} === undefined) throw new ${this.use('EncodeError')}(${p}, 'is required here (its if condition holds)');`);
       }
       const ind = f.cond ? '    ' : '  ';
       if (!f.repeat) {
@@ -499,6 +509,13 @@ class TsModule {
     };
     let fixed = 0;
     const lines: string[] = [];
+    // Fields that sizes, counts and conditions compute with are range-checked first: a bad value
+    // is then blamed on its own field, not on the sizes computed from it.
+    for (const f of exprInputs(t)) {
+      const ty = f.type as IntType;
+      const check = ty.size === 8 ? this.use('bigIn') : this.use('intIn');
+      lines.push(`  ${check}(v.${tsProp(f)}, ${intRange(ty).join(', ')}, '${tsProp(f)}');`);
+    }
     for (const f of t.fields) {
       const ty = f.type;
       if (ty.t === 'contents') {
@@ -530,7 +547,8 @@ class TsModule {
 
   private sizeElem(t: TypeDef, f: Field, value: string, refs: (name: string) => string): string {
     const ty = f.type;
-    const given = (s: Size | undefined): string | undefined => (s && 'expr' in s && !isLengthRef(t, s.expr) ? this.expr(s.expr, t, refs) : undefined);
+    const given = (s: Size | undefined): string | undefined =>
+      s && 'expr' in s && !isLengthRef(t, s.expr) ? (constValue(s.expr) !== undefined ? this.expr(s.expr, t, refs) : `${this.use('sizeIn')}(${this.expr(s.expr, t, refs)}, '${tsProp(f)}')`) : undefined;
     switch (ty.t) {
       case 'int':
       case 'float':
@@ -580,8 +598,8 @@ class TsModule {
               : `${this.use('intIn')}(v, ${intRange(ty).join(', ')}, '${prop}')`;
         const cast = f.enumDef ? ` as ${tsType}` : '';
         if (!f.repeat) {
-          o.push(`  get ${prop}(): ${tsType} {`, `    return this.dv.get${dvName(ty)}(this.at + ${at}${little})${cast};`, '  }');
-          o.push(`  set ${prop}(v: ${tsType}) {`, `    this.dv.set${dvName(ty)}(this.at + ${at}, ${check}${little});`, '  }');
+          o.push(`  get ${f.viewName}(): ${tsType} {`, `    return this.dv.get${dvName(ty)}(this.at + ${at}${little})${cast};`, '  }');
+          o.push(`  set ${f.viewName}(v: ${tsType}) {`, `    this.dv.set${dvName(ty)}(this.at + ${at}, ${check}${little});`, '  }');
         } else {
           const idx = `${this.use('checkIndex')}(i, ${count}, '${prop}')`;
           o.push(`  get${P}(i: number): ${tsType} {`, `    return this.dv.get${dvName(ty)}(this.at + ${at} + ${elem} * ${idx}${little})${cast};`, '  }');
@@ -589,13 +607,13 @@ class TsModule {
         }
       } else if (ty.t === 'bytes') {
         const idx = f.repeat ? ` + ${elem} * ${this.use('checkIndex')}(i, ${count}, '${prop}')` : '';
-        const sig = f.repeat ? `get${P}(i: number)` : `get ${prop}()`;
+        const sig = f.repeat ? `get${P}(i: number)` : `get ${f.viewName}()`;
         o.push(`  /** The bytes in place (a live window, not a copy). */`);
         o.push(`  ${sig}: Uint8Array {`, `    const start = this.offset + ${at}${idx};`, `    return this.bytes.subarray(start, start + ${elem});`, '  }');
       } else if (ty.t === 'user') {
         const V = this.ref(ty.type, `${ty.type.name}View`);
         const idx = f.repeat ? ` + ${elem} * ${this.use('checkIndex')}(i, ${count}, '${prop}')` : '';
-        const sig = f.repeat ? `get${P}(i: number)` : `get ${prop}()`;
+        const sig = f.repeat ? `get${P}(i: number)` : `get ${f.viewName}()`;
         o.push(`  ${sig}: ${V} {`, `    return new ${V}(this.bytes, this.offset + ${at}${idx});`, '  }');
       }
       at += elem * count;
@@ -616,6 +634,26 @@ function fastPath(t: TypeDef): boolean {
 function pascalOf(f: Field): string {
   const c = camel(f.id);
   return c.charAt(0).toUpperCase() + c.slice(1);
+}
+
+/** Value fields that the type's own expressions read (in sizes, counts, conditions, switches). */
+function exprInputs(t: TypeDef): Field[] {
+  const names = new Set<string>();
+  for (const f of t.fields) {
+    const ty = f.type;
+    const exprs: Expr[] = [];
+    if (f.cond) exprs.push(f.cond);
+    if (f.repeat?.kind === 'expr') exprs.push(f.repeat.count);
+    if ((ty.t === 'bytes' || ty.t === 'str' || ty.t === 'user' || ty.t === 'switch') && ty.size && 'expr' in ty.size) exprs.push(ty.size.expr);
+    if (ty.t === 'switch') exprs.push(ty.on);
+    for (const e of exprs) refsOf(e).forEach((n) => names.add(n));
+  }
+  return t.fields.filter((f) => names.has(f.id) && !f.lengthOf && f.type.t === 'int');
+}
+
+/** A switch without a default case or size: no value at all when no case matches. */
+export function mayBeEmptySwitch(f: Field): boolean {
+  return f.type.t === 'switch' && !f.type.fallback && !f.type.size && !f.repeat;
 }
 
 function isLengthRef(t: TypeDef, e: Expr): boolean {

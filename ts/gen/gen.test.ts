@@ -71,7 +71,7 @@ describe('generated code in the repository', () => {
       const files = [
         ...(await generateFiles(specs, { ts: 'ts/formats', cs: 'dotnet/Twinmap/Formats', namespace: 'Twinmap.Formats' })),
         ...(await generateFiles(gallery, { ts: 'ts/gen/fixtures/gallery/ts', cs: 'dotnet/Twinmap.Tests/Gallery', namespace: 'Twinmap.Tests.Gallery' })),
-        ...(await generateFiles(['ts/gen/fixtures/features/envelope.ksy'], { ts: 'ts/gen/fixtures/features/ts', cs: 'dotnet/Twinmap.Tests/Features', namespace: 'Twinmap.Tests.Features' })),
+        ...(await generateFiles(['ts/gen/fixtures/features/envelope.ksy', 'ts/gen/fixtures/features/edge_cases.ksy'], { ts: 'ts/gen/fixtures/features/ts', cs: 'dotnet/Twinmap.Tests/Features', namespace: 'Twinmap.Tests.Features' })),
       ];
       for (const f of files) expect(readFileSync(join(root, f.path), 'utf8'), `${f.path} is stale: run npm run gen`).toBe(f.text);
     } finally {

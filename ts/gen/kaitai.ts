@@ -5,6 +5,20 @@ import { dirname, join, normalize, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { SpecError } from './load.js';
 
+/**
+ * YAML as Kaitai's own loader sees it: integers beyond 2^53 stay exact (as map keys, e.g. 64-bit
+ * enum values, and as expression text elsewhere) instead of being rounded by a double.
+ */
+function parseKsy(text: string): unknown {
+  const exact = (v: unknown): unknown => {
+    if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : String(v);
+    if (Array.isArray(v)) return v.map(exact);
+    if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, exact(x)]));
+    return v;
+  };
+  return exact(parseYaml(text, { intAsBigInt: true }));
+}
+
 type Compiler = (typeof import('kaitai-struct-compiler'))['default'];
 let compilerPromise: Promise<Compiler> | undefined;
 
@@ -32,7 +46,7 @@ export async function kaitaiCompile(specPath: string, lang = 'javascript', inclu
       let lastError: unknown;
       for (const d of dirs) {
         try {
-          return parseYaml(await readFile(normalize(join(d, `${name}.ksy`)), 'utf8'));
+          return parseKsy(await readFile(normalize(join(d, `${name}.ksy`)), 'utf8'));
         } catch (e) {
           lastError = e;
         }
@@ -40,7 +54,7 @@ export async function kaitaiCompile(specPath: string, lang = 'javascript', inclu
       throw lastError instanceof Error ? lastError : new Error(String(lastError));
     },
   };
-  const spec: unknown = parseYaml(await readFile(specPath, 'utf8'));
+  const spec: unknown = parseKsy(await readFile(specPath, 'utf8'));
   try {
     return await ksc.compile(lang, spec, importer, false);
   } catch (e) {

@@ -6,6 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { TwinmapError } from '../errors.js';
 import { ExprError, constValue, isBoolExpr, parseExpr, refsOf, type Expr } from './expr.js';
 import {
+  camel,
   pascal,
   type Encoding,
   type Endian,
@@ -52,6 +53,25 @@ function isMap(v: unknown): v is Yaml {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Keys the generator reads: Kaitai ignores keys that start with '-' (`-orig-id`, `-webide-representation`). */
+function keysOf(node: Yaml): string[] {
+  return Object.keys(node).filter((k) => !k.startsWith('-'));
+}
+
+/**
+ * YAML with integers kept exact: numbers beyond 2^53 stay bigint (64-bit enum values, masks),
+ * everything else becomes a plain number.
+ */
+function parseSpecYaml(text: string): unknown {
+  const exact = (v: unknown): unknown => {
+    if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) && BigInt(Number(v)) === v ? Number(v) : v;
+    if (Array.isArray(v)) return v.map(exact);
+    if (isMap(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, exact(x)]));
+    return v;
+  };
+  return exact(parseYaml(text, { intAsBigInt: true }));
+}
+
 function docOf(node: Yaml): string | undefined {
   const d = node['doc'];
   return typeof d === 'string' ? d.trim() : undefined;
@@ -87,13 +107,13 @@ export function loadSpecs(paths: string[], options: LoadOptions = {}): SpecFile[
     }
     let doc: unknown;
     try {
-      doc = parseYaml(text);
+      doc = parseSpecYaml(text);
     } catch (e) {
       throw new SpecError(file, '', `not valid YAML: ${(e as Error).message}`, 'INVALID_ARGUMENT');
     }
     if (!isMap(doc) || !isMap(doc['meta'])) throw new SpecError(file, '/meta', 'a spec needs a meta section', 'INVALID_ARGUMENT');
     const meta = doc['meta'];
-    for (const k of Object.keys(meta)) if (!META_KEYS.has(k)) throw new SpecError(file, `/meta/${k}`, `meta key '${k}' is not supported`);
+    for (const k of keysOf(meta)) if (!META_KEYS.has(k)) throw new SpecError(file, `/meta/${k}`, `meta key '${k}' is not supported`);
     const id = meta['id'];
     if (typeof id !== 'string') throw new SpecError(file, '/meta/id', 'meta/id is required', 'INVALID_ARGUMENT');
     const endian = meta['endian'];
@@ -127,7 +147,7 @@ export function loadSpecs(paths: string[], options: LoadOptions = {}): SpecFile[
         spec.imports.push(load(relative(process.cwd(), found) || found, rootDir));
       });
     }
-    pending.push(() => defineType(ctx, spec.root, doc));
+    pending.push(() => defineType(spec.root, doc));
     return spec;
   }
 
@@ -137,7 +157,25 @@ export function loadSpecs(paths: string[], options: LoadOptions = {}): SpecFile[
   for (const s of specs) for (const t of walkTypes(s.root)) computeSizes(t);
   for (const s of specs) for (const t of walkTypes(s.root)) checkRepeats(t);
   checkNames(specs);
+  checkWideEnums(specs);
   return roots;
+}
+
+/** Enums named in expressions, with where (expressions compute with numbers, not bigints). */
+const usedInExpr = new WeakMap<EnumDef, string>();
+
+function checkWideEnums(specs: SpecFile[]): void {
+  for (const s of specs)
+    for (const t of walkTypes(s.root)) {
+      for (const e of t.enums) {
+        const at = usedInExpr.get(e);
+        if (e.wide && at !== undefined) throw new SpecError(s.path, at, `enum '${e.id}' holds 64-bit values; using its members in expressions is not supported`);
+      }
+      for (const f of t.fields) {
+        if (f.enumDef?.wide && (f.type as { size?: number }).size !== 8)
+          throw new SpecError(s.path, `${f.specPath} (${t.name}.${f.id})`, `enum '${f.enumDef.id}' holds 64-bit values and is also used on a ${(f.type as { size: number }).size}-byte field; give the two fields separate enums`);
+      }
+    }
 }
 
 function walkTypes(t: TypeDef): TypeDef[] {
@@ -145,9 +183,33 @@ function walkTypes(t: TypeDef): TypeDef[] {
 }
 
 // Pass 1: the type tree, with enums, so that pass 2 can resolve names in any order.
-function declareType(ctx: Ctx, spec: SpecFile, id: string, node: Yaml, parent: TypeDef | undefined, specPath: string): TypeDef {
-  for (const k of Object.keys(node)) {
-    if (k === 'meta' && parent === undefined) continue;
+/** Each type's defaults (endian, encoding): its own `meta`, else its parent's. */
+const typeCtx = new WeakMap<TypeDef, Ctx>();
+
+function nestedCtx(parent: Ctx, node: Yaml, specPath: string): Ctx {
+  const meta = node['meta'];
+  if (meta === undefined) return parent;
+  if (!isMap(meta)) throw new SpecError(parent.file, `${specPath}/meta`, 'meta must be a map', 'INVALID_ARGUMENT');
+  const ctx: Ctx = { ...parent };
+  for (const k of keysOf(meta)) {
+    const v = meta[k];
+    if (k === 'endian') {
+      if (v !== 'le' && v !== 'be') throw new SpecError(parent.file, `${specPath}/meta/endian`, 'endian must be le or be (switchable endianness is not supported)');
+      ctx.endian = v;
+    } else if (k === 'encoding') {
+      if (typeof v !== 'string') throw new SpecError(parent.file, `${specPath}/meta/encoding`, 'encoding must be a string', 'INVALID_ARGUMENT');
+      ctx.encoding = v;
+    } else {
+      throw new SpecError(parent.file, `${specPath}/meta/${k}`, `meta key '${k}' is not supported in a nested type`);
+    }
+  }
+  return ctx;
+}
+
+function declareType(parentCtx: Ctx, spec: SpecFile, id: string, node: Yaml, parent: TypeDef | undefined, specPath: string): TypeDef {
+  const ctx = parent === undefined ? parentCtx : nestedCtx(parentCtx, node, specPath);
+  for (const k of keysOf(node)) {
+    if (k === 'meta') continue;
     if (!TYPE_KEYS.has(k)) throw new SpecError(ctx.file, `${specPath}/${k}`, WHY[k] ?? `'${k}' is not supported`);
   }
   const t: TypeDef = {
@@ -164,18 +226,26 @@ function declareType(ctx: Ctx, spec: SpecFile, id: string, node: Yaml, parent: T
     minSize: 0,
     blittable: false,
   };
+  typeCtx.set(t, ctx);
   const enums = node['enums'];
   if (enums !== undefined) {
     if (!isMap(enums)) throw new SpecError(ctx.file, `${specPath}/enums`, 'enums must be a map', 'INVALID_ARGUMENT');
     for (const [eid, body] of Object.entries(enums)) {
       if (!isMap(body)) throw new SpecError(ctx.file, `${specPath}/enums/${eid}`, 'an enum must be a map of value: name', 'INVALID_ARGUMENT');
-      const e: EnumDef = { id: eid, name: pascal(eid), owner: t, members: [] };
+      const e: EnumDef = { id: eid, name: pascal(eid), owner: t, members: [], wide: false };
       for (const [key, m] of Object.entries(body)) {
-        const value = Number(key);
-        if (!Number.isSafeInteger(value)) throw new SpecError(ctx.file, `${specPath}/enums/${eid}/${key}`, `enum value '${key}' is not a supported integer`);
+        let exact: bigint;
+        try {
+          exact = BigInt(key);
+        } catch {
+          throw new SpecError(ctx.file, `${specPath}/enums/${eid}/${key}`, `enum value '${key}' is not an integer`, 'INVALID_ARGUMENT');
+        }
+        if (exact < -(1n << 63n) || exact >= 1n << 64n) throw new SpecError(ctx.file, `${specPath}/enums/${eid}/${key}`, `enum value ${exact} does not fit in 64 bits`, 'INVALID_ARGUMENT');
+        const value = Number(exact);
+        if (!Number.isSafeInteger(value)) e.wide = true;
         const mid = typeof m === 'string' ? m : isMap(m) ? m['id'] : undefined;
         if (typeof mid !== 'string') throw new SpecError(ctx.file, `${specPath}/enums/${eid}/${key}`, 'enum member needs a name', 'INVALID_ARGUMENT');
-        e.members.push({ id: mid, value, doc: isMap(m) ? docOf(m) : undefined });
+        e.members.push({ id: mid, value, exact, doc: isMap(m) ? docOf(m) : undefined });
       }
       t.enums.push(e);
     }
@@ -224,9 +294,10 @@ function findEnum(from: TypeDef, path: string[], name: string): EnumDef | undefi
 }
 
 // Pass 2: fields.
-function defineType(ctx: Ctx, t: TypeDef, node: Yaml): void {
+function defineType(t: TypeDef, node: Yaml): void {
+  const ctx = typeCtx.get(t)!;
   const types = node['types'];
-  for (const nested of t.types) defineType(ctx, nested, (types as Yaml)[nested.id] as Yaml);
+  for (const nested of t.types) defineType(nested, (types as Yaml)[nested.id] as Yaml);
   const seq = node['seq'];
   if (seq === undefined) return;
   if (!Array.isArray(seq)) throw new SpecError(ctx.file, `${t.specPath}/seq`, 'seq must be a list', 'INVALID_ARGUMENT');
@@ -242,7 +313,7 @@ function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string): Field {
   const fail = (problem: string, code: 'UNSUPPORTED' | 'INVALID_ARGUMENT' = 'UNSUPPORTED'): never => {
     throw new SpecError(ctx.file, where, problem, code);
   };
-  for (const k of Object.keys(attr)) if (!ATTR_KEYS.has(k)) fail(WHY[k] ?? `'${k}' is not supported`);
+  for (const k of keysOf(attr)) if (!ATTR_KEYS.has(k)) fail(WHY[k] ?? `'${k}' is not supported`);
   const expr = (key: string): Expr => {
     try {
       return checkRefs(parseExpr(attr[key]));
@@ -263,7 +334,10 @@ function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string): Field {
         const en = x.path.length ? findEnum(t, x.path.slice(0, -1), x.path[x.path.length - 1]!) : undefined;
         const m = en?.members.find((mm) => mm.id === x.member);
         if (!en || !m) fail(`unknown enum value '${[...x.path, x.member].join('::')}'`);
-        else x.resolved = { enumName: en.name, memberId: m.id, value: m.value };
+        else {
+          x.resolved = { enumName: en.name, memberId: m.id, value: m.value };
+          usedInExpr.set(en, where);
+        }
       }
       if (x.k === 'bin') {
         walk(x.l);
@@ -378,10 +452,17 @@ function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string): Field {
   let enumDef: EnumDef | undefined;
   if (attr['enum'] !== undefined) {
     if (type.t !== 'int') fail('enum on a field that is not an integer', 'INVALID_ARGUMENT');
-    if (type.t === 'int' && type.size === 8) fail('enum on a 64-bit integer is not supported');
     const parts = String(attr['enum']).split('::');
     enumDef = findEnum(t, parts.slice(0, -1), parts[parts.length - 1]!);
-    if (!enumDef) fail(`unknown enum '${String(attr['enum'])}'`, 'INVALID_ARGUMENT');
+    if (!enumDef) return fail(`unknown enum '${String(attr['enum'])}'`, 'INVALID_ARGUMENT');
+    // An enum on a 64-bit field holds bigint values (exact); used on smaller fields too, it cannot.
+    if (type.t === 'int' && type.size === 8) enumDef.wide = true;
+    for (const m of enumDef.members) {
+      const it = type as { size: number; signed: boolean };
+      const bits = BigInt(it.size * 8);
+      const [lo, hi] = it.signed ? [-(1n << (bits - 1n)), (1n << (bits - 1n)) - 1n] : [0n, (1n << bits) - 1n];
+      if (m.exact < lo || m.exact > hi) fail(`enum '${enumDef.id}' member ${m.id} = ${m.exact} does not fit in a ${it.signed ? 's' : 'u'}${it.size}`, 'INVALID_ARGUMENT');
+    }
   }
   let validInEnum = false;
   let validEq: number | undefined;
@@ -404,6 +485,8 @@ function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string): Field {
     validInEnum,
     validEq,
     lengthOf: undefined,
+    csName: pascal(id),
+    viewName: camel(id),
   };
 }
 
@@ -484,6 +567,8 @@ function computeSizes(t: TypeDef): void {
       blittable = false;
     }
     if (!one.blittable) blittable = false;
+    // A struct cannot hold an inline array of byte arrays: such a type is a class (C#), no view (TS).
+    if (f.repeat && f.type.t === 'bytes') blittable = false;
     fixed = fixed !== undefined && fFixed !== undefined ? fixed + fFixed : undefined;
     min += fMin;
   }
@@ -534,7 +619,7 @@ function checkRepeats(t: TypeDef): void {
 }
 
 const RESERVED_CS = new Set(['Decode', 'Encode', 'EncodeInto', 'EncodedSize', 'SizeOf', 'Read', 'Write', 'SIZE', 'Equals', 'GetHashCode', 'ToString', 'GetType']);
-const RESERVED_TS = new Set(['bytes', 'offset', 'toObject', 'set', 'constructor']);
+const RESERVED_VIEW = new Set(['bytes', 'offset', 'toObject', 'set', 'constructor', 'dv', 'at']);
 
 function checkNames(specs: SpecFile[]): void {
   const seen = new Map<string, string>();
@@ -546,9 +631,11 @@ function checkNames(specs: SpecFile[]): void {
         if (prev !== undefined) throw new SpecError(s.path, at, `the name ${name} is generated twice (also from ${prev}); rename one`, 'INVALID_ARGUMENT');
         seen.set(name, `${s.path} ${at}`);
       }
+      // A field named like a generated member (`offset`, `size`, `read`, ...) keeps its name in
+      // the decoded value; only the clashing member gets a trailing `_`.
       for (const f of t.fields) {
-        if (RESERVED_CS.has(pascal(f.id)) || RESERVED_TS.has(f.id) || pascal(f.id) === t.name)
-          throw new SpecError(s.path, `${f.specPath} (${t.name}.${f.id})`, `field name '${f.id}' clashes with a generated member; rename it`, 'INVALID_ARGUMENT');
+        if (RESERVED_CS.has(f.csName) || f.csName === t.name) f.csName += '_';
+        if (RESERVED_VIEW.has(f.viewName)) f.viewName += '_';
       }
     }
   }

@@ -54,13 +54,20 @@ export interface Field {
    * is not part of the record's value: decode uses it, encode computes it from the data.
    */
   lengthOf: { field: Field; what: 'size' | 'count' } | undefined;
+  /** The C# property name: PascalCase of the id, with `_` added where it would clash with a generated member. */
+  csName: string;
+  /** The name on a TypeScript view: camelCase of the id, with `_` added where it would clash with a view member. */
+  viewName: string;
 }
 
 export interface EnumDef {
   id: string;
   name: string;
   owner: TypeDef;
-  members: { id: string; value: number; doc: string | undefined }[];
+  /** `value` is the member's value as a number (rounded beyond 2^53); `exact` is the spec's integer. */
+  members: { id: string; value: number; exact: bigint; doc: string | undefined }[];
+  /** Used on a 64-bit field or holding values beyond 2^53: members are bigints in TypeScript. */
+  wide: boolean;
 }
 
 export interface TypeDef {

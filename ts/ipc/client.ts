@@ -1,4 +1,4 @@
-// IpcClient: the seed's IIpcClient (Send) plus request -> response. Over channels (default) it
+// IpcClient: an IPC client (Send) plus request -> response. Over channels (default) it
 // writes into the server's channel and reads replies from a channel of its own
 // (`<server name>-reply-<pid>-<random>`), which it names in its hello; over the named-pipe
 // transport it uses one socket both ways. .NET twin: dotnet/Twinmap/IpcClient.cs.
@@ -82,11 +82,46 @@ export class IpcClient extends EventEmitter implements Disposable {
    * Sends a request and resolves with the server's response. Rejects with TIMEOUT after
    * `timeoutMs`, PEER_GONE if the server goes away, REMOTE if the server's handler failed.
    */
-  async request(data: Uint8Array | string, timeoutMs = 5000): Promise<Uint8Array> {
-    const link = this.out;
-    const id = this.nextId;
-    this.nextId = this.nextId === 0xffffffff ? 1 : this.nextId + 1;
-    const frame = encodeFrame(Kind.Request, this.clientId, id, toBytes(data));
+  request(data: Uint8Array | string, timeoutMs = 5000): Promise<Uint8Array> {
+    let link: ClientLink;
+    let id: number;
+    try {
+      link = this.out;
+      id = this.nextId;
+      this.nextId = id === 0xffffffff ? 1 : id + 1;
+      const frame = encodeFrame(Kind.Request, this.clientId, id, toBytes(data));
+      // A lone request is usually answered within microseconds: send now and catch the answer
+      // spinning, without a timer, a pending entry or a wake-up through the event loop. Only a
+      // request that is not answered by then (or waits for room) is registered.
+      if (this.pending.size === 0 && link.trySend !== undefined && link.poll !== undefined && link.trySend(frame)) {
+        const rec = link.poll();
+        if (rec !== undefined) {
+          const f = decodeFrame(rec);
+          if (f !== undefined && f.correlationId === id && (f.kind === Kind.Response || f.kind === Kind.Error)) {
+            return f.kind === Kind.Response ? Promise.resolve(f.payload) : Promise.reject(this.remoteError(f.payload));
+          }
+          this.onFrame(rec);
+        }
+        return this.register(id, timeoutMs);
+      }
+      const result = this.register(id, timeoutMs);
+      link.sendAsync(frame).then(
+        () => {
+          if (this.pending.size === 1 && link.poll !== undefined) {
+            const rec = link.poll();
+            if (rec !== undefined) this.onFrame(rec);
+          }
+        },
+        (e: Error) => this.settle(id, undefined, e),
+      );
+      return result;
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
+  }
+
+  /** A pending request: settled by its response, its server's end or its timeout. */
+  private register(id: number, timeoutMs: number): Promise<Uint8Array> {
     const result = new Promise<Uint8Array>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
@@ -95,18 +130,11 @@ export class IpcClient extends EventEmitter implements Disposable {
       this.pending.set(id, { resolve, reject, timer });
     });
     this.startWatch();
-    try {
-      await link.sendAsync(frame);
-      // One request in flight: its answer usually comes within microseconds, so catch it
-      // spinning here instead of waking through the waiter thread and the event loop.
-      if (this.pending.size === 1 && link.poll !== undefined) {
-        const rec = link.poll();
-        if (rec !== undefined) this.onFrame(rec);
-      }
-    } catch (e) {
-      this.settle(id, undefined, e as Error);
-    }
     return result;
+  }
+
+  private remoteError(payload: Uint8Array): TwinmapError {
+    return new TwinmapError('REMOTE', `IpcServer ${JSON.stringify(this.name)}: ${fromUtf8(payload)}`);
   }
 
   /** request() with JSON in and out, each as a JSON record (json_record.ksy); the server answers with jsonPayload(...). */
@@ -123,7 +151,7 @@ export class IpcClient extends EventEmitter implements Disposable {
     const f = decodeFrame(rec);
     if (f === undefined) return;
     if (f.kind === Kind.Response) this.settle(f.correlationId, f.payload, undefined);
-    else if (f.kind === Kind.Error) this.settle(f.correlationId, undefined, new TwinmapError('REMOTE', `IpcServer ${JSON.stringify(this.name)}: ${fromUtf8(f.payload)}`));
+    else if (f.kind === Kind.Error) this.settle(f.correlationId, undefined, this.remoteError(f.payload));
     else if (f.kind === Kind.Message) this.emit('received', new IpcMessage(f.payload, this.clientId));
   }
 

@@ -32,6 +32,8 @@ export interface ClientLink {
   /** Sends now, waiting (blocking) up to the send timeout for room on a channel; a pipe buffers. */
   send(frame: Uint8Array): void;
   sendAsync(frame: Uint8Array): Promise<void>;
+  /** Sends if there is room now (never waits); false if not. */
+  trySend?(frame: Uint8Array): boolean;
   /** The pid of a server that is gone (0 if unknown), undefined while it is there. */
   serverGone(): number | undefined;
   /** A reply that is already there or comes within the channel's (adaptive) spin; never sleeps. */
@@ -65,6 +67,10 @@ export class ChannelLink implements ClientLink {
 
   async sendAsync(frame: Uint8Array): Promise<void> {
     if (!this.server.trySend(frame)) await this.server.sendAsync(frame, this.timeoutMs);
+  }
+
+  trySend(frame: Uint8Array): boolean {
+    return this.server.trySend(frame);
   }
 
   serverGone(): number | undefined {

@@ -15,7 +15,7 @@ export class IpcMessage {
     readonly clientId: number,
   ) {}
 
-  /** The payload as UTF-8 text (what the seed's `Send(string)` carries). */
+  /** The payload as UTF-8 text (what an IPC client's `Send(string)` carries). */
   text(): string {
     return fromUtf8(this.data);
   }

@@ -1,4 +1,4 @@
-// IpcServer: the seed's IIpcServer (Start, Stop, a Received event) for Node. Over channels (the
+// IpcServer: an IPC server (Start, Stop, a Received event) for Node. Over channels (the
 // default) clients write requests and messages into the server's channel `name`, and each client
 // reads replies from a channel of its own, named in its hello. Over the named-pipe transport it
 // listens where .NET's NamedPipeServerStream(name) would, one socket per client. Messages are

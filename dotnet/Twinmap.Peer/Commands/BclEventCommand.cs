@@ -2,7 +2,7 @@ namespace Twinmap.Peer.Commands;
 
 /// <summary>
 /// bcl-event name=N [manual=1] [create=1] [timeout=ms] (wait | set): what an unmodified .NET
-/// app on Windows does with a named event (seed 004's AutoResetEvent): the BCL's
+/// app on Windows does with a named event (an AutoResetEvent): the BCL's
 /// <c>new EventWaitHandle(false, mode, name, out createdNew)</c> (create=1) or
 /// <c>EventWaitHandle.OpenExisting(name)</c>, then reports "opened" {createdNew} and waits for a
 /// stdin line. action=wait: <c>WaitOne(timeout)</c>, reports "woke" {signaled}.

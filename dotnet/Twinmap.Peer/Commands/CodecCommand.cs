@@ -7,11 +7,11 @@ using Twinmap.Formats;
 namespace Twinmap.Peer.Commands;
 
 /// <summary>
-/// Moves seed records between Node and .NET through a file mapping, with the generated C# codecs
+/// Moves the sample records between Node and .NET through a file mapping, with the generated C# codecs
 /// (dotnet/Twinmap/Formats). The map holds a u32 count at offset 0, then the records back to back.
 ///   codec file=P type=T mode=decode         → reads the records Node wrote, emits them as JSON
 ///   codec file=P type=T mode=encode json=H  → encodes the records (hex of a JSON array) into the map
-///   codec file=P mode=write-struct json=H   → TestData via MemoryMappedViewAccessor.Write&lt;T&gt;, as seed 003 does
+///   codec file=P mode=write-struct json=H   → TestData via MemoryMappedViewAccessor.Write&lt;T&gt;, as a .NET app does
 ///   codec file=P mode=read-struct           → TestData via MemoryMappedViewAccessor.Read&lt;T&gt;
 /// With map=NAME instead of file=P, the map is twinmap's named SharedMap (SharedMap.Open).
 /// A record that fails to decode is reported as an 'error' event with its field path and offset.

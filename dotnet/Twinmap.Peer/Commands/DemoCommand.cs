@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace Twinmap.Peer.Commands;
 
 /// <summary>
-/// The .NET half of `npm run demo`, written the way seed 003's app is: BCL only. Opens the named
+/// The .NET half of `npm run demo`, written the way an unmodified .NET app is: BCL only. Opens the named
 /// mutex with <c>new Mutex(false, name)</c> and the map Node created (Linux: the file
 /// <c>/dev/shm/&lt;name&gt;</c> via <c>MemoryMappedFile.CreateFromFile</c>, since the BCL refuses named
 /// maps there; Windows: <c>MemoryMappedFile.OpenExisting(name)</c>). Under the mutex it writes

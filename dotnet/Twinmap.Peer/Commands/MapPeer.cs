@@ -5,7 +5,7 @@ namespace Twinmap.Peer.Commands;
 /// <summary>
 /// How the map commands open a map, the way an unmodified .NET app would:
 /// path=P: the BCL directly, <c>MemoryMappedFile.CreateFromFile</c> (create=1: FileMode.CreateNew with
-/// a capacity, as seed 003's CreateFromFileShareMemory does; otherwise FileMode.Open at the file's size).
+/// a capacity, as a .NET app that shares memory through a file does; otherwise FileMode.Open at the file's size).
 /// name=N: on Windows the BCL's named maps (CreateNew / OpenExisting). On Linux and macOS the BCL
 /// refuses named maps (PlatformNotSupportedException), so there the Peer uses twinmap's
 /// <see cref="Twinmap.SharedMap"/>, which maps /dev/shm/&lt;base&gt;, the object Node's SharedMap maps.

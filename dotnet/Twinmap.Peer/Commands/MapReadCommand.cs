@@ -2,7 +2,7 @@ namespace Twinmap.Peer.Commands;
 
 /// <summary>
 /// map-read (name=N | path=P) [offset=O] length=L [readOnly=1] [step=1]: opens the map as
-/// <see cref="MapPeer"/> says (readOnly=1: read access only, like seed 000's reader), reports
+/// <see cref="MapPeer"/> says (readOnly=1: read access only, like a .NET app that only reads), reports
 /// "opened" {size}; with step=1 waits for a stdin line; then reads L bytes at O with
 /// <c>accessor.ReadArray</c> and reports "read" {hex, count, size} (ReadArray reads only up to the end of the view).
 /// </summary>

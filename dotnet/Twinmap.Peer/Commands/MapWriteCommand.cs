@@ -2,7 +2,7 @@ namespace Twinmap.Peer.Commands;
 
 /// <summary>
 /// map-write (name=N | path=P) [create=1 size=S] [offset=O] data=HEX [hold=1]: opens (or creates)
-/// the map as <see cref="MapPeer"/> says, writes the bytes with <c>accessor.WriteArray</c> (as seed 003
+/// the map as <see cref="MapPeer"/> says, writes the bytes with <c>accessor.WriteArray</c> (as a .NET app
 /// does) and reports "written" {size}; with hold=1 keeps the map open until a stdin line, then
 /// reports "closed".
 /// </summary>

@@ -2,6 +2,7 @@
 // `twinmap gen` uses, and its two exceptions. `twinmap gen` writes this file next to the
 // generated code, so generated code depends on nothing but the BCL (BinaryPrimitives, Encoding).
 #nullable enable
+using System;
 using System.Buffers.Binary;
 using System.Text;
 
@@ -83,7 +84,9 @@ public ref struct FormatReader
     /// <summary>Checks an element count against the bytes left (each element takes at least <paramref name="minSize"/>).</summary>
     public readonly int Count(long n, int minSize, string field)
     {
-        if (n < 0 || n > int.MaxValue) throw new DecodeException(field, _pos, $"count {n} is not a valid count");
+        // Kaitai reads a negative count as zero items.
+        if (n < 0) return 0;
+        if (n > int.MaxValue) throw new DecodeException(field, _pos, $"count {n} is not a valid count");
         if (n * minSize > _end - _pos) throw new DecodeException(field, _pos, $"count {n} needs at least {n * minSize} bytes, {_end - _pos} left");
         return (int)n;
     }
@@ -281,7 +284,7 @@ public ref struct FormatWriter
 
     /// <summary>Checks that a repeated field has the count the spec says.</summary>
     public static int CheckCount(int actual, long expected, string f) =>
-        actual == expected ? actual : throw new EncodeException(f, $"has {actual} elements, the spec says {expected}");
+        actual == Math.Max(0, expected) ? actual : throw new EncodeException(f, $"has {actual} elements, the spec says {expected}");
 }
 
 /// <summary>Kaitai's integer division (floor) and modulo (non-negative for a positive divisor).</summary>

@@ -1,0 +1,299 @@
+// The Kaitai format gallery as a conformance suite: every open spec in ../shared/kaitai-gallery is
+// given to `twinmap gen`. A refused spec must get a clear message (spec, path, feature); a generated
+// one must type-check (strict, exactOptionalPropertyTypes), compile as C# (no implicit usings), and
+// agree with Kaitai's own JS parser: random values encoded by twinmap parse to the same values, and
+// random or mutated bytes decode to the same fields (or both fail). C# and TS decode and re-encode
+// the same inputs to the same bytes. GALLERY_RUNS sets the sample size (`npm run fuzz` raises it).
+import fc from 'fast-check';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kaitaiParse, kaitaiParsers, type KaitaiClass } from '../../interop-tests/support/kaitai-js.js';
+import { arbitraryOf, asKaitaiNumbers, fromKaitai, type Value } from '../../interop-tests/support/model-tools.js';
+import type { Codec } from './fixtures/features/ts/twinmap-runtime.js';
+import { mutate, Rng } from './fuzz.js';
+import { generateFiles, SpecError } from './index.js';
+import { loadSpecs } from './load.js';
+import type { SpecFile } from './model.js';
+
+const root = join(import.meta.dirname, '..', '..');
+/** The open part of Kaitai's gallery, beside the repository (CI puts ../shared next to the clone). */
+const galleryDir = join(root, '..', 'shared', 'kaitai-gallery');
+const runs = Number(process.env['GALLERY_RUNS'] ?? 60);
+/** Today's floor: a change that makes fewer gallery specs generate fails here. */
+const MIN_GENERATED = 8;
+
+function ksyFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...ksyFiles(p));
+    else if (name.endsWith('.ksy')) out.push(p);
+  }
+  return out;
+}
+
+interface Entry {
+  path: string;
+  name: string;
+  refused?: string;
+  spec?: SpecFile;
+  tsDir?: string;
+  namespace?: string;
+  codec?: Codec<Value>;
+  parser?: KaitaiClass;
+  /** Valid encodings of random values, then damaged copies: the inputs every check reads. */
+  inputs?: Uint8Array[];
+  agrees?: boolean;
+}
+
+let csBuild: Promise<void> = Promise.resolve();
+const out = mkdtempSync(join(tmpdir(), 'twinmap-gallery-'));
+const entries: Entry[] = existsSync(galleryDir) ? ksyFiles(galleryDir).map((p) => ({ path: p, name: relative(galleryDir, p) })) : [];
+const isError = (e: unknown, name: string): boolean => e instanceof Error && e.name === name;
+const show = (v: unknown): string => JSON.stringify(v, (_, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x instanceof Uint8Array ? Buffer.from(x).toString('hex') : x))?.slice(0, 600) ?? 'undefined';
+
+beforeAll(async () => {
+  expect(entries.length, `no specs found in ${galleryDir}`).toBeGreaterThan(100);
+  for (const e of entries) {
+    const dir = join(out, e.name.replace(/\.ksy$/, '').replaceAll('/', '_'));
+    try {
+      const spec = loadSpecs([e.path], { includeDirs: [galleryDir] })[0]!;
+      const ns = `Gallery.N_${spec.id}`;
+      const files = await generateFiles([e.path], { ts: join(dir, 'ts'), cs: join(dir, 'cs'), namespace: ns, includeDirs: [galleryDir] });
+      for (const f of files) {
+        mkdirSync(join(f.path, '..'), { recursive: true });
+        writeFileSync(f.path, f.text);
+      }
+      Object.assign(e, { spec, tsDir: join(dir, 'ts'), namespace: ns });
+    } catch (err) {
+      if (!(err instanceof SpecError)) throw new Error(`${e.name}: twinmap gen crashed: ${err instanceof Error ? err.stack : String(err)}`);
+      e.refused = err.message;
+    }
+  }
+  for (const e of entries.filter((x) => x.spec)) {
+    const spec = e.spec!;
+    const mod = (await import(/* @vite-ignore */ join(e.tsDir!, `${spec.id}.ts`))) as Record<string, Codec<Value>>;
+    e.codec = mod[spec.root.name]!;
+    e.parser = (await kaitaiParsers(e.path, [galleryDir]))[spec.root.name]!;
+    const seeds = fc.sample(arbitraryOf(spec.root), { numRuns: Math.max(8, Math.ceil(runs / 4)), seed: 7 }).map((v) => e.codec!.encode(v));
+    const rng = new Rng(11);
+    const damaged = Array.from({ length: runs }, (_, i) => (i % 4 === 3 ? randomBytes(rng) : mutate(seeds[rng.below(seeds.length)]!, rng)));
+    e.inputs = [...seeds, ...damaged];
+  }
+  csBuild = startCsBuild();
+  csBuild.catch(() => undefined); // awaited (and reported) by the C# test
+}, 600_000);
+
+function randomBytes(rng: Rng): Uint8Array {
+  const b = new Uint8Array(rng.below(64));
+  for (let i = 0; i < b.length; i++) b[i] = rng.below(256);
+  return b;
+}
+
+afterAll(() => {
+  const generated = entries.filter((e) => e.spec);
+  const agree = generated.filter((e) => e.agrees);
+  console.log(`${generated.length} of ${entries.length} open gallery specs generate, agree with Kaitai: ${agree.length}, writable: ${generated.length}`);
+});
+
+describe('the Kaitai gallery', () => {
+  it('refuses specs only with a message naming the spec, the place and the feature', () => {
+    for (const e of entries.filter((x) => x.refused)) {
+      // The spec named is the one holding the problem (the root or one it imports).
+      expect(e.refused, e.name).toMatch(/^\S+\.ksy: \/[^:]*: \S/);
+      expect(e.refused, e.name).not.toMatch(/\n\s+at /);
+    }
+    expect(entries.filter((e) => e.spec).length).toBeGreaterThanOrEqual(MIN_GENERATED);
+  });
+
+  it('generated TypeScript type-checks (strict, exactOptionalPropertyTypes)', () => {
+    const dirs = entries.filter((e) => e.tsDir).map((e) => e.tsDir!);
+    const tsconfig = join(out, 'tsconfig.json');
+    writeFileSync(
+      tsconfig,
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          lib: ['ES2023'],
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          exactOptionalPropertyTypes: true,
+          noUncheckedIndexedAccess: true,
+          noImplicitOverride: true,
+          noEmit: true,
+          types: ['node'],
+          typeRoots: [join(root, 'node_modules', '@types')],
+        },
+        files: dirs.flatMap((d) => readdirSync(d).map((f) => join(d, f))),
+      }),
+    );
+    try {
+      execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', tsconfig], { stdio: 'pipe', encoding: 'utf8' });
+    } catch (err) {
+      expect.fail(`tsc: ${String((err as { stdout?: string }).stdout ?? err)}`);
+    }
+  }, 300_000);
+
+  it('agrees with Kaitai: values encoded by twinmap, and random or damaged bytes', () => {
+    const failures: string[] = [];
+    for (const e of entries.filter((x) => x.spec)) {
+      const problems: string[] = [];
+      const values = fc.sample(arbitraryOf(e.spec!.root), { numRuns: runs, seed: 3 });
+      for (const v of values) {
+        const bytes = e.codec!.encode(v);
+        let k: Record<string, unknown>;
+        try {
+          k = kaitaiParse(e.parser!, bytes);
+        } catch (err) {
+          problems.push(`Kaitai cannot parse the encoding of ${show(v)}: ${String(err)}`);
+          continue;
+        }
+        if (!isDeepStrictEqual(asKaitaiNumbers(fromKaitai(k, e.spec!.root, v)), asKaitaiNumbers(v))) problems.push(`encode ${show(v)}: Kaitai reads ${show(fromKaitai(k, e.spec!.root, v))}`);
+        if (!isDeepStrictEqual(asKaitaiNumbers(e.codec!.decode(bytes)), asKaitaiNumbers(v))) problems.push(`encode then decode of ${show(v)} differs`);
+      }
+      for (const bytes of e.inputs!) {
+        const p = compareDecode(e, bytes);
+        if (p) problems.push(`${Buffer.from(bytes).toString('hex').slice(0, 120)}: ${p}`);
+      }
+      e.agrees = problems.length === 0;
+      if (problems.length) failures.push(`${e.name}: ${problems.length} disagreements, e.g.\n  ${problems.slice(0, 3).join('\n  ')}`);
+    }
+    expect(failures).toEqual([]);
+  }, 600_000);
+
+  it('C# decodes and re-encodes the same inputs to the same bytes as TypeScript', async () => {
+    await csBuild;
+    const generated = entries.filter((x) => x.spec);
+    const proj = join(out, 'cs-check');
+    const lines: string[] = [];
+    const expected: string[] = [];
+    for (const e of generated) {
+      for (const bytes of e.inputs!) {
+        lines.push(`${e.spec!.id} ${Buffer.from(bytes).toString('hex')}`);
+        expected.push(tsRoundtrip(e.codec!, bytes));
+      }
+    }
+    writeFileSync(join(proj, 'inputs.txt'), lines.join('\n') + '\n');
+    execFileSync('dotnet', [join(proj, 'bin', 'GalleryCheck.dll'), join(proj, 'inputs.txt'), join(proj, 'results.txt')], { stdio: 'pipe' });
+    const got = readFileSync(join(proj, 'results.txt'), 'utf8').trimEnd().split('\n');
+    const diffs = lines.map((l, i) => (got[i] === expected[i] ? '' : `${l.slice(0, 100)}: C# ${got[i]?.slice(0, 60)}, TS ${expected[i]!.slice(0, 60)}`)).filter(Boolean);
+    expect(diffs.slice(0, 10)).toEqual([]);
+  }, 600_000);
+});
+
+/** Writes a console program over every generated spec's C# and starts building it (it takes a while). */
+function startCsBuild(): Promise<void> {
+  const generated = entries.filter((x) => x.spec);
+  const proj = join(out, 'cs-check');
+  mkdirSync(proj, { recursive: true });
+  writeFileSync(
+    join(proj, 'GalleryCheck.csproj'),
+    `<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <OutputType>Exe</OutputType>
+    <TargetFramework>net10.0</TargetFramework>
+    <Nullable>enable</Nullable>
+    <ImplicitUsings>disable</ImplicitUsings>
+    <WarningsAsErrors>nullable</WarningsAsErrors>
+  </PropertyGroup>
+  <ItemGroup>
+${generated.map((e) => `    <Compile Include="${join(e.tsDir!, '..', 'cs')}/*.cs" />`).join('\n')}
+  </ItemGroup>
+</Project>
+`,
+  );
+  // Reads "<spec> <hex>" lines; writes "ok <hex>" (decoded, re-encoded), "decode" or "encode".
+  const cases = generated.map((e) => `            case "${e.spec!.id}": return ${e.namespace}.${e.spec!.root.name}.Decode(input).Encode();`);
+  writeFileSync(
+    join(proj, 'Program.cs'),
+    `using System;
+using System.IO;
+
+static class Program
+{
+    static byte[] Roundtrip(string spec, byte[] input)
+    {
+        switch (spec)
+        {
+${cases.join('\n')}
+            default: throw new ArgumentException(spec);
+        }
+    }
+
+    static void Main(string[] args)
+    {
+        using var output = new StreamWriter(args[1]);
+        foreach (var line in File.ReadLines(args[0]))
+        {
+            var parts = line.Split(' ');
+            string result;
+            try
+            {
+                result = "ok " + Convert.ToHexString(Roundtrip(parts[0], Convert.FromHexString(parts.Length > 1 ? parts[1] : ""))).ToLowerInvariant();
+            }
+            catch (Exception e) when (e.GetType().Name == "DecodeException")
+            {
+                result = "decode";
+            }
+            catch (Exception e) when (e.GetType().Name == "EncodeException")
+            {
+                result = "encode";
+            }
+            output.WriteLine(result);
+        }
+    }
+}
+`,
+  );
+  return new Promise((resolve, reject) => {
+    execFile('dotnet', ['build', proj, '-c', 'Release', '--nologo', '-v', 'q', '-o', join(proj, 'bin')], { encoding: 'utf8' }, (err, stdout) =>
+      err ? reject(new Error(`C# build failed:\n${stdout}`)) : resolve(),
+    );
+  });
+}
+
+/** TS decode and re-encode: what the C# program writes for the same input. */
+function tsRoundtrip(codec: Codec<Value>, bytes: Uint8Array): string {
+  let v: Value;
+  try {
+    v = codec.decode(bytes);
+  } catch (e) {
+    if (isError(e, 'DecodeError')) return 'decode';
+    throw e;
+  }
+  try {
+    return `ok ${Buffer.from(codec.encode(v)).toString('hex')}`;
+  } catch (e) {
+    if (isError(e, 'EncodeError')) return 'encode';
+    throw e;
+  }
+}
+
+/** undefined when twinmap and Kaitai read `bytes` alike (the same fields, or both fail). */
+function compareDecode(e: Entry, bytes: Uint8Array): string | undefined {
+  let ours: Value | undefined;
+  let oursError: unknown;
+  try {
+    ours = e.codec!.decode(bytes);
+  } catch (err) {
+    if (!isError(err, 'DecodeError')) return `twinmap crashed: ${String(err)}`;
+    oursError = err;
+  }
+  let theirs: Record<string, unknown> | undefined;
+  let theirError: unknown;
+  try {
+    theirs = kaitaiParse(e.parser!, bytes);
+  } catch (err) {
+    theirError = err;
+  }
+  if (oursError && theirError) return undefined;
+  if (oursError) return `twinmap fails (${String(oursError)}), Kaitai reads ${show(theirs)}`;
+  if (theirError) return `Kaitai fails (${String(theirError)}), twinmap reads ${show(ours)}`;
+  const k = asKaitaiNumbers(fromKaitai(theirs!, e.spec!.root, ours));
+  return isDeepStrictEqual(k, asKaitaiNumbers(ours)) ? undefined : `twinmap reads ${show(ours)}, Kaitai ${show(k)}`;
+}

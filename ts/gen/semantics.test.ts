@@ -1,0 +1,145 @@
+// Corners of Kaitai's semantics that generated code follows exactly, each checked against
+// Kaitai's own parser where it reads the bytes (fixture: fixtures/features/edge_cases.ksy).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { kaitaiParse, kaitaiParsers, type KaitaiClass } from '../../interop-tests/support/kaitai-js.js';
+import { BigCode, EdgeCases, SlotView, type EdgeCases as EdgeCasesValue } from './fixtures/features/ts/edge_cases.js';
+import { DecodeError, EncodeError } from './fixtures/features/ts/twinmap-runtime.js';
+import { generateFiles, SpecError } from './index.js';
+import { loadSpecs } from './load.js';
+
+const root = join(import.meta.dirname, '..', '..');
+const fixture = join(import.meta.dirname, 'fixtures', 'features', 'edge_cases.ksy');
+const scratch = mkdtempSync(join(tmpdir(), 'twinmap-semantics-'));
+let kaitai: KaitaiClass;
+
+beforeAll(async () => {
+  kaitai = (await kaitaiParsers(fixture))['EdgeCases']!;
+});
+
+function sample(over: Partial<EdgeCasesValue> = {}): EdgeCasesValue {
+  return {
+    blob: Uint8Array.of(1, 2, 3),
+    text: 'hi',
+    kind: 1,
+    body: { x: -1, y: 2 },
+    a: 3,
+    b: 1,
+    items: [7, 8],
+    grid: new Uint8Array(3),
+    bigCode: BigCode.PATTERN,
+    nested: { hi: 0x01020304, lo: -2, inner: { v: 0x0506 } },
+    slot: { offset: 9, read: 10, bytes: 11 },
+    records: [new Uint8Array(5), new Uint8Array(5).fill(1), new Uint8Array(5).fill(2)],
+    note: 'end',
+    ...over,
+  };
+}
+
+describe('generated code follows Kaitai', () => {
+  it('keeps a leading U+FEFF in a UTF-8 string (it is data, not a marker)', () => {
+    const bytes = EdgeCases.encode(sample({ text: '\ufeffhi' }));
+    expect(EdgeCases.decode(bytes).text).toBe('\ufeffhi');
+    expect(kaitaiParse(kaitai, bytes)['text']).toBe('\ufeffhi');
+    expect(EdgeCases.encode(EdgeCases.decode(bytes))).toEqual(bytes);
+  });
+
+  it('decodes ASCII strings of any length', () => {
+    const note = 'x'.repeat(300_000);
+    const bytes = EdgeCases.encode(sample({ note }));
+    expect(EdgeCases.decode(bytes).note).toBe(note);
+  });
+
+  it('range-checks the fields a size is computed from before computing it', () => {
+    let err: unknown;
+    try {
+      EdgeCases.encode(sample({ a: 10, b: -1 }));
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(EncodeError);
+    expect((err as EncodeError).fieldPath).toBe('EdgeCases.b');
+  });
+
+  it('gives no value to an if field whose switch has no matching case, and encodes that', () => {
+    const bytes = EdgeCases.encode(sample({ kind: 2, body: undefined }));
+    expect(EdgeCases.decode(bytes).body).toBeUndefined();
+    expect(kaitaiParse(kaitai, bytes)['body']).toBeUndefined();
+    expect(() => EdgeCases.encode(sample({ kind: 1, body: undefined }))).toThrow(/body: expected a Xy/);
+  });
+
+  it('reads zero items for a negative repeat-expr count', () => {
+    const bytes = EdgeCases.encode(sample({ a: 1, b: 5, items: [], grid: new Uint8Array(5) }));
+    expect(EdgeCases.decode(bytes).items).toEqual([]);
+    expect(kaitaiParse(kaitai, bytes)['items']).toEqual([]);
+    expect(() => EdgeCases.encode(sample({ a: 1, b: 5, items: [1], grid: new Uint8Array(5) }))).toThrow(/items: has 1 elements, the spec says -4/);
+  });
+
+  it("reads a nested type's fields in its own meta/endian; its nested types inherit it", () => {
+    const bytes = EdgeCases.encode(sample());
+    const k = kaitaiParse(kaitai, bytes)['nested'] as Record<string, unknown>;
+    expect(k['hi']).toBe(0x01020304);
+    expect((k['inner'] as Record<string, unknown>)['v']).toBe(0x0506);
+    expect(EdgeCases.decode(bytes).nested).toEqual({ hi: 0x01020304, lo: -2, inner: { v: 0x0506 } });
+    const at = bytes.findIndex((_, i) => bytes[i] === 1 && bytes[i + 1] === 2 && bytes[i + 2] === 3 && bytes[i + 3] === 4);
+    expect(Array.from(bytes.subarray(at, at + 8))).toEqual([1, 2, 3, 4, 0xff, 0xfe, 5, 6]);
+  });
+
+  it('reads 64-bit enum values exactly', () => {
+    expect(BigCode.ALL_BUT_TOP).toBe(0x7fffffffffffffffn);
+    const bytes = EdgeCases.encode(sample({ bigCode: BigCode.ALL_BUT_TOP }));
+    expect(EdgeCases.decode(bytes).bigCode).toBe(9223372036854775807n);
+  });
+
+  it('keeps a field named like a view member under its own name in values; the view adds _', () => {
+    const bytes = EdgeCases.encode(sample());
+    expect(EdgeCases.decode(bytes).slot).toEqual({ offset: 9, read: 10, bytes: 11 });
+    const v = new SlotView(Uint8Array.of(9, 0, 0, 0, 10, 0, 11), 0);
+    expect([v.offset_, v.read, v.bytes_, v.offset]).toEqual([9, 10, 11, 0]);
+  });
+
+  it('a 64-bit length that does not fit a safe integer is a DecodeError', () => {
+    const bytes = EdgeCases.encode(sample());
+    bytes.fill(0xff, 0, 8);
+    expect(() => EdgeCases.decode(bytes)).toThrow(DecodeError);
+  });
+});
+
+describe('the loader', () => {
+  function spec(name: string, text: string): string {
+    const p = join(scratch, `${name}.ksy`);
+    writeFileSync(p, text);
+    return p;
+  }
+
+  it("ignores keys that start with '-', as Kaitai does", () => {
+    const p = spec('dash', 'meta:\n  id: dash\n  -orig-id: x\nseq:\n  - id: a\n    type: u1\n    -webide-representation: "{a}"\ntypes:\n  t:\n    -affected-by: 1\n    seq: []\n');
+    expect(loadSpecs([p])[0]!.root.fields.map((f) => f.id)).toEqual(['a']);
+  });
+
+  it('names a 64-bit enum value exactly when it does not fit its field', async () => {
+    const p = spec('wide', 'meta:\n  id: wide\nseq:\n  - id: a\n    type: u1\n    enum: e\nenums:\n  e:\n    0xffffffffffffffff: all\n');
+    const e = await generateFiles([p], { ts: join(scratch, 'w') }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(SpecError);
+    expect((e as Error).message).toContain('18446744073709551615 does not fit in a u1');
+  });
+
+  it('refuses a nested meta key it does not support, by name', () => {
+    const p = spec('nmeta', 'meta:\n  id: nmeta\ntypes:\n  t:\n    meta:\n      bit-endian: be\n    seq: []\n');
+    expect(() => loadSpecs([p])).toThrow(/\/types\/t\/meta\/bit-endian: meta key 'bit-endian' is not supported in a nested type/);
+  });
+});
+
+describe('twinmap gen --cs', () => {
+  it('writes TypeScript and C# for repeated fixed-size byte arrays (no crash)', () => {
+    const p = join(scratch, 'recs.ksy');
+    writeFileSync(p, 'meta:\n  id: recs\nseq:\n  - id: records\n    size: 5\n    repeat: expr\n    repeat-expr: 3\n');
+    const out = join(scratch, 'recs');
+    execFileSync(process.execPath, [join(root, 'dist', 'ts', 'cli.js'), 'gen', p, '--ts', out, '--cs', out], { stdio: 'pipe' });
+    expect(existsSync(join(out, 'recs.ts'))).toBe(true);
+    expect(existsSync(join(out, 'Recs.g.cs'))).toBe(true);
+  });
+});
