@@ -111,16 +111,17 @@ Napi::Value FutexWait(const Napi::CallbackInfo& info) {
   double timeoutMs = twinmap::ClampTimeoutMs(info[3].As<Napi::Number>().DoubleValue());
   // This blocks the JS thread: wait in slices, so a worker being terminated ends its wait.
   auto start = std::chrono::steady_clock::now();
+  auto elapsed = [&] { return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count(); };
   for (;;) {
     double slice = kTerminationCheckMs;
     if (timeoutMs >= 0) {
-      double left = timeoutMs - std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-      if (left <= 0) return Napi::String::New(env, ResultName(WaitResult::Timeout));
-      if (left < slice) slice = left;
+      double left = timeoutMs - elapsed();
+      if (left < slice) slice = left > 0 ? left : 0;
     }
     WaitResult r = Wait(addr, expected, slice);
     if (r == WaitResult::Fault) return twinmap::ThrowErrno(env, errno, "futex", "FUTEX_WAIT");
     if (r != WaitResult::Timeout) return Napi::String::New(env, ResultName(r));
+    if (timeoutMs >= 0 && elapsed() >= timeoutMs) return Napi::String::New(env, ResultName(WaitResult::Timeout));
     if (twinmap::Terminating(env)) return env.Undefined();
   }
 }

@@ -46,8 +46,8 @@ export interface ChildResult {
 }
 
 /** Runs an ES module script in a fresh Node process (cwd: the repo), with a hard time limit. */
-export function runNode(script: string, timeoutMs = 30_000): ChildResult {
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: repoRoot, encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGKILL' });
+export function runNode(script: string, timeoutMs = 30_000, nodeFlags: string[] = []): ChildResult {
+  const r = spawnSync(process.execPath, [...nodeFlags, '--input-type=module', '-e', script], { cwd: repoRoot, encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGKILL' });
   return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
