@@ -201,6 +201,56 @@ public sealed class ReliabilityTests : IDisposable
         Assert.Contains("/sys/kernel/mm/transparent_hugepage/enabled", e.Message);
     }
 
+    [Fact]
+    public void AMutexFileThatIsASymlinkOrAFifoIsATypedError()
+    {
+        if (!IsRoot) return;
+        var keepName = $"tm-cs-rel-keep-{Guid.NewGuid():N}";
+        using var keep = NamedMutex.OpenOrCreate(keepName); // keeps the session directory
+        var linkName = $"tm-cs-rel-mlink-{Guid.NewGuid():N}";
+        var fifoName = $"tm-cs-rel-mfifo-{Guid.NewGuid():N}";
+        var linkPath = NamedMutex.SharedMemoryPath(ParsedName.Parse(linkName))!;
+        var fifoPath = NamedMutex.SharedMemoryPath(ParsedName.Parse(fifoName))!;
+        var target = Path.Combine(Path.GetTempPath(), $"{linkName}-target");
+        File.WriteAllBytes(target, Enumerable.Repeat((byte)5, 100).ToArray());
+        try
+        {
+            AsOtherUser("ln", "-s", target, linkPath);
+            AsOtherUser("mkfifo", "-m", "666", fifoPath);
+            var e = Assert.ThrowsAny<TwinmapException>(() => NamedMutex.OpenOrCreate(linkName));
+            Assert.Equal(TwinmapErrorCode.Permission, e.Code);
+            Assert.Contains("symbolic link", e.Message);
+            Assert.Equal(100, new FileInfo(target).Length); // .NET would have truncated it to 4096
+            Assert.Contains("is a FIFO, not a .NET mutex file", Assert.Throws<BadHeaderException>(() => NamedMutex.OpenOrCreate(fifoName)).Message);
+        }
+        finally
+        {
+            File.Delete(linkPath);
+            File.Delete(fifoPath);
+            File.Delete(target);
+        }
+    }
+
+    [Fact]
+    public void WithLockTimeoutIsATimeoutException()
+    {
+        var name = $"tm-cs-rel-wl-{Guid.NewGuid():N}";
+        using var holder = NamedMutex.OpenOrCreate(name);
+        Assert.Equal(LockResult.Acquired, holder.Lock());
+        // Another thread: the mutex is recursive for the thread that holds it.
+        Exception? thrown = null;
+        var t = new Thread(() =>
+        {
+            using var other = NamedMutex.OpenOrCreate(name);
+            thrown = Record.Exception(() => other.WithLock(_ => 0, 50));
+        });
+        t.Start();
+        t.Join();
+        var e = Assert.IsType<Twinmap.TimeoutException>(thrown);
+        Assert.Equal(TwinmapErrorCode.Timeout, e.Code);
+        holder.Unlock();
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void DropWithoutDispose(string name)
     {

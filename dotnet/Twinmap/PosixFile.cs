@@ -72,6 +72,20 @@ internal static unsafe partial class PosixFile
         return 0;
     }
 
+    /// <summary>lstat of a path (a symlink is reported as itself); -errno on failure.</summary>
+    public static int LStat(string path, out Status status)
+    {
+        const int AtFdCwd = -100, AtSymlinkNoFollow = 0x100;
+        byte* buf = stackalloc byte[256];
+        if (Statx(AtFdCwd, path, AtSymlinkNoFollow, 0x7ff, buf) != 0)
+        {
+            status = default;
+            return -Marshal.GetLastPInvokeError();
+        }
+        status = new Status(*(ushort*)(buf + 28), *(uint*)(buf + 20), *(uint*)(buf + 16), *(long*)(buf + 40));
+        return 0;
+    }
+
     /// <summary>posix_fallocate; 0 or the errno it returns.</summary>
     public static int Allocate(SafeFileHandle handle, long length)
     {
