@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['ts/**/*.test.ts', 'interop-tests/**/*.test.ts'],
+    include: ['ts/**/*.test.ts', 'examples/**/*.test.ts', 'tools/**/*.test.ts', 'interop-tests/**/*.test.ts'],
     globalSetup: ['interop-tests/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -5,7 +5,7 @@ import { RING_BYTES } from './floor.js';
 
 type Runtime = 'node' | 'dotnet';
 
-function channelPair(id: string, label: string, client: Runtime, server: Runtime, spinMicros: number, floor: 'spin' | 'futex', cases?: PairSpec['cases']): PairSpec {
+function channelPair(id: string, label: string, client: Runtime, server: Runtime, spinMicros: number, floor: 'spin' | 'futex', cases?: PairSpec['cases'], batch = 0): PairSpec {
   const name = (r: Runtime) => (r === 'node' ? 'Node' : '.NET');
   return {
     id,
@@ -17,7 +17,7 @@ function channelPair(id: string, label: string, client: Runtime, server: Runtime
     async start(cpus): Promise<Pair> {
       const req = uniq('twinmap-bench-req-');
       const resp = uniq('twinmap-bench-resp-');
-      const args = { req, resp, spin: String(spinMicros), capacity: String(RING_BYTES) };
+      const args = { req, resp, spin: String(spinMicros), capacity: String(RING_BYTES), ...(batch > 0 ? { batch: String(batch) } : {}) };
       const srv = server === 'node' ? nodeSide('Node channel server', 'channel-server', args, cpus?.[1]) : dotnetSide('.NET channel server', 'bench-channel', { role: 'server', ...args }, cpus?.[1]);
       const pair = await startBoth(srv, () =>
         client === 'node' ? nodeSide('Node channel client', 'channel-client', args, cpus?.[0]) : dotnetSide('.NET channel client', 'bench-channel', { role: 'client', ...args }, cpus?.[0]),
@@ -41,4 +41,7 @@ export const CHANNEL_PAIRS: PairSpec[] = [
   // The other direction: .NET sends, Node receives (views). Only throughput: the round trip and
   // idle rows of Node ↔ .NET above already cover both runtimes waiting.
   channelPair('channel-rev', '.NET → Node channel, spin then sleep', 'dotnet', 'node', 50, 'spin', ['throughput']),
+  // Batches: Node's sendMany of 32 records per call, the .NET sink's ReceiveMany (copies, where
+  // the pairs above take views). Only throughput: a round trip has one record in flight.
+  channelPair('channel-batch', 'Node → .NET channel, sendMany/ReceiveMany of 32', 'node', 'dotnet', 50, 'spin', ['throughput'], 32),
 ];

@@ -11,6 +11,8 @@ export interface ChannelNames {
   req: string;
   resp: string;
   spinMicros: number;
+  /** One-way sends with sendMany of this many records (0: send, one by one). */
+  batch?: number;
 }
 
 const control = (mode: 'e' | 's' | 'i') => Uint8Array.of(mode.charCodeAt(0));
@@ -47,8 +49,10 @@ export class ChannelClient {
   private readonly req: Channel;
   private readonly resp: Channel;
   private idle: AbortController | undefined;
+  private readonly batch: number;
 
   constructor(n: ChannelNames) {
+    this.batch = n.batch ?? 0;
     this.req = Channel.open(n.req, { spinMicros: n.spinMicros });
     this.resp = Channel.open(n.resp, { spinMicros: n.spinMicros });
   }
@@ -77,9 +81,17 @@ export class ChannelClient {
     let sent = 0;
     const start = performance.now();
     const deadline = start + ms;
-    while (performance.now() < deadline) {
-      for (let k = 0; k < 64; k++) this.req.send(out);
-      sent += 64;
+    if (this.batch > 0) {
+      const many = Array.from({ length: this.batch }, () => out);
+      while (performance.now() < deadline) {
+        for (let k = 0; k < 64; k += many.length) this.req.sendMany(many);
+        sent += Math.ceil(64 / many.length) * many.length;
+      }
+    } else {
+      while (performance.now() < deadline) {
+        for (let k = 0; k < 64; k++) this.req.send(out);
+        sent += 64;
+      }
     }
     this.req.send(new Uint8Array(0));
     const totals = this.resp.receive()!;

@@ -5,8 +5,8 @@
 // MemoryMarshal vs hand-written BinaryPrimitives; Kaitai's C# runtime is not on the NuGet feed).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ImageData } from '../ts/formats/image_data.js';
-import { TestData } from '../ts/formats/test_data.js';
+import { ImageData } from '../examples/formats/ts/image_data.js';
+import { TestData } from '../examples/formats/ts/test_data.js';
 import { kaitaiParsers, KaitaiStream } from '../interop-tests/support/kaitai-js.js';
 import type { ExtraRow, ExtraSpec } from './extras.js';
 import type { Options } from './options.js';
@@ -42,7 +42,7 @@ function rate(n: number, rounds: number, fn: () => number): number {
 export async function measureTsCodecs(records: number, rounds = 5): Promise<CodecRate[]> {
   const out: CodecRate[] = [];
   const add = (record: CodecRate['record'], op: CodecRate['op'], impl: string, recordsPerSec: number) => out.push({ record, op, impl, recordsPerSec });
-  const ksy = (f: string) => join(repoRoot, 'formats', f);
+  const ksy = (f: string) => join(repoRoot, 'examples', 'formats', f);
   const kTestData = (await kaitaiParsers(ksy('test_data.ksy')))['TestData']!;
   const kImage = (await kaitaiParsers(ksy('image_data.ksy')))['ImageData']!;
 
@@ -190,7 +190,7 @@ export function codecRows(rates: CodecRate[], lang: string): ExtraRow[] {
 export const codecBench: ExtraSpec = {
   id: 'codec',
   case: 'codec',
-  available: () => existsSync(join(repoRoot, 'formats', 'test_data.ksy')),
+  available: () => existsSync(join(repoRoot, 'examples', 'formats', 'test_data.ksy')),
   async run(o: Options): Promise<ExtraRow[]> {
     const records = o.quick ? 100_000 : 1_000_000;
     const rows = codecRows(await measureTsCodecs(records, o.quick ? 3 : 5), 'TS');

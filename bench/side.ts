@@ -2,7 +2,7 @@
 //   node dist/bench/side.js stream-server path=P      Node's end of the Node <-> Node socket baseline
 //   node dist/bench/side.js stream-client path=P      client of a socket server (Node or .NET)
 //   node dist/bench/side.js channel-server req=R resp=S spin=US capacity=B   twinmap channel echo/sink
-//   node dist/bench/side.js channel-client req=R resp=S spin=US               its client (same steps)
+//   node dist/bench/side.js channel-client req=R resp=S spin=US [batch=B]     its client (same steps; batch: one-way with sendMany of B)
 //   node dist/bench/side.js mutex name=N               NamedMutex rates (steps: "uncontended N", "contended MS")
 //   node dist/bench/side.js ipc-client name=N transport=channel|pipe   IpcClient.request round trips (step: rtt)
 // A client reads one JSON step per line ({"op":"rtt",...}) and answers with one
@@ -120,7 +120,7 @@ const need = (k: string): string => {
 };
 
 function channelNames(): ChannelNames {
-  return { req: need('req'), resp: need('resp'), spinMicros: Number(need('spin')) };
+  return { req: need('req'), resp: need('resp'), spinMicros: Number(need('spin')), batch: Number(args.get('batch') ?? 0) };
 }
 
 try {

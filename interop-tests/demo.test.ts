@@ -4,10 +4,9 @@ import { execa } from 'execa';
 import { readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildDist } from './mutex-helpers.js';
 import { repoRoot } from './peer.js';
 
-beforeAll(buildDist, 120_000);
+beforeAll(() => execa('npx', ['tsc', '-p', join(repoRoot, 'examples', 'tsconfig.json')], { cwd: repoRoot }), 180_000);
 
 function leftovers(pid: number): string[] {
   const found = readdirSync('/dev/shm').filter((f) => f.startsWith(`twinmap-demo-${pid}-`));
@@ -27,7 +26,7 @@ function leftovers(pid: number): string[] {
 
 describe('npm run demo (.NET 10)', () => {
   it('shares TestData both ways under a named mutex and counts exactly, then cleans up', async () => {
-    const demo = execa('node', [join(repoRoot, 'dist', 'ts', 'demo', 'main.js')], { reject: false, cwd: repoRoot });
+    const demo = execa('node', [join(repoRoot, 'dist', 'examples', 'demo', 'main.js')], { reject: false, cwd: repoRoot });
     const pid = demo.pid!;
     const r = await demo;
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);

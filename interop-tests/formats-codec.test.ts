@@ -10,12 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSpecs } from '../ts/gen/load.js';
-import type { Codec } from '../ts/formats/twinmap-runtime.js';
-import { HikingDatabase } from '../ts/formats/hiking_database.js';
-import { ImageData } from '../ts/formats/image_data.js';
+import { HikingDatabase } from '../examples/formats/ts/hiking_database.js';
+import { ImageData } from '../examples/formats/ts/image_data.js';
+import { MyDataStructure } from '../examples/formats/ts/my_data_structure.js';
+import { TestData } from '../examples/formats/ts/test_data.js';
 import { JsonRecord } from '../ts/formats/json_record.js';
-import { MyDataStructure } from '../ts/formats/my_data_structure.js';
-import { TestData } from '../ts/formats/test_data.js';
+import type { Codec } from '../ts/formats/twinmap-runtime.js';
 import { SharedMap } from '../ts/map/shared-map.js';
 import { native } from '../ts/native.js';
 import type { NativeMapping } from '../ts/native-types.js';
@@ -24,14 +24,15 @@ import { arbitraryOf, type Value } from './support/model-tools.js';
 
 const MAP_BYTES = 1 << 20;
 const dir = mkdtempSync(join(tmpdir(), 'twinmap-formats-'));
-const specDir = join(import.meta.dirname, '..', 'formats');
+const examples = join(import.meta.dirname, '..', 'examples', 'formats');
+const formats = join(import.meta.dirname, '..', 'formats');
 
 const CASES: Array<[string, string, Codec<Value>]> = [
-  ['MyDataStructure', 'my_data_structure.ksy', MyDataStructure as unknown as Codec<Value>],
-  ['TestData', 'test_data.ksy', TestData as unknown as Codec<Value>],
-  ['ImageData', 'image_data.ksy', ImageData as unknown as Codec<Value>],
-  ['HikingDatabase', 'hiking_database.ksy', HikingDatabase as unknown as Codec<Value>],
-  ['JsonRecord', 'json_record.ksy', JsonRecord as unknown as Codec<Value>],
+  ['MyDataStructure', join(examples, 'my_data_structure.ksy'), MyDataStructure as unknown as Codec<Value>],
+  ['TestData', join(examples, 'test_data.ksy'), TestData as unknown as Codec<Value>],
+  ['ImageData', join(examples, 'image_data.ksy'), ImageData as unknown as Codec<Value>],
+  ['HikingDatabase', join(examples, 'hiking_database.ksy'), HikingDatabase as unknown as Codec<Value>],
+  ['JsonRecord', join(formats, 'json_record.ksy'), JsonRecord as unknown as Codec<Value>],
 ];
 
 /** JSON carries what both sides agree on: bytes as hex, finite doubles (and no -0, which JSON.stringify drops). */
@@ -64,7 +65,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe.each(CASES)('%s across Node and .NET', (type, specFile, codec) => {
   let values: Value[];
   beforeAll(() => {
-    const spec = loadSpecs([join(specDir, specFile)])[0]!;
+    const spec = loadSpecs([specFile])[0]!;
     values = fc.sample(arbitraryOf(spec.root), { numRuns: 25, seed: 42 }).map((v) => finite(v) as Value);
   });
 

@@ -2,27 +2,30 @@
 // Peer (.NET 10): damaged inputs give a value or a DecodeError, never another exception or a
 // hang. `npm run fuzz` runs the same with 10^6 inputs per record type.
 import fc from 'fast-check';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Codec } from '../ts/formats/twinmap-runtime.js';
-import { fuzzDecoder, type FuzzResult } from '../ts/gen/fuzz.js';
+import { fuzzDecoder, type FuzzResult } from '../tools/fuzz/fuzz.js';
+import { specFiles, specSets } from '../tools/spec-sets.js';
 import { loadSpecs } from '../ts/gen/load.js';
 import { Peer } from './peer.js';
 import { arbitraryOf, type Value } from './support/model-tools.js';
 
-const formatsDir = join(import.meta.dirname, '..', 'formats');
+const root = join(import.meta.dirname, '..');
 const dir = mkdtempSync(join(tmpdir(), 'twinmap-fuzz-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function seeds(): Promise<Array<{ name: string; codec: Codec<Value>; seeds: Uint8Array[] }>> {
   const out = [];
-  for (const file of readdirSync(formatsDir).filter((f) => f.endsWith('.ksy')).sort()) {
-    const spec = loadSpecs([join(formatsDir, file)])[0]!;
-    const mod = (await import(/* @vite-ignore */ new URL(`../ts/formats/${spec.id}.ts`, import.meta.url).href)) as Record<string, Codec<Value>>;
-    const codec = mod[spec.root.name]!;
-    out.push({ name: spec.root.name, codec, seeds: fc.sample(arbitraryOf(spec.root), { numRuns: 16, seed: 7 }).map((v) => codec.encode(v)) });
+  for (const set of specSets.filter((s) => s.codecs)) {
+    for (const file of specFiles(root, set)) {
+      const spec = loadSpecs([join(root, file)])[0]!;
+      const mod = (await import(/* @vite-ignore */ new URL(`../${set.ts}/${spec.id}.ts`, import.meta.url).href)) as Record<string, Codec<Value>>;
+      const codec = mod[spec.root.name]!;
+      out.push({ name: spec.root.name, codec, seeds: fc.sample(arbitraryOf(spec.root), { numRuns: 16, seed: 7 }).map((v) => codec.encode(v)) });
+    }
   }
   return out;
 }

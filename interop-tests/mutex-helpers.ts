@@ -5,7 +5,14 @@ import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SharedMap } from '../ts/map/shared-map.js';
+import type { DotnetGeneration } from '../ts/mutex/generation.js';
 import { type Peer, repoRoot } from './peer.js';
+
+/**
+ * The dotnet option that meets the .NET the tests run (TWINMAP_DOTNET, scripts/runtimes.json):
+ * 'net11' for .NET 11's default scope, else 'net10' (.NET 6-10, .NET 11 with the global switch).
+ */
+export const testDotnet: DotnetGeneration = /^1[1-9]$/.test(process.env['TWINMAP_DOTNET'] ?? '') ? 'net11' : 'net10';
 
 /** A mutex name no other test run on this machine uses. */
 export function uniqueMutexName(tag: string): string {
@@ -29,8 +36,8 @@ export function counterFile(): { path: string; view: DataView; [Symbol.dispose](
 }
 
 /** Starts fixtures/mutex-child.mjs: a Node process that locks `name` and reports JSON lines. */
-export function startNodeChild(name: string, how: 'lock' | 'lockAsync', layout = 'net10') {
-  const child = execa(process.execPath, [join(repoRoot, 'interop-tests', 'fixtures', 'mutex-child.mjs'), name, how, layout], {
+export function startNodeChild(name: string, how: 'lock' | 'lockAsync', dotnet?: DotnetGeneration) {
+  const child = execa(process.execPath, [join(repoRoot, 'interop-tests', 'fixtures', 'mutex-child.mjs'), name, how, ...(dotnet ? [dotnet] : [])], {
     stdin: 'pipe',
     reject: false,
     buffer: false,

@@ -6,7 +6,7 @@ import { execa } from 'execa';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   NamedMutex,
   NrbfArray,
@@ -35,6 +35,9 @@ function tempDir(): { dir: string; [Symbol.dispose](): void } {
   return { dir, [Symbol.dispose]: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+// the CLI runs from dist/, compiled from this checkout
+beforeAll(buildDist, 120_000);
+
 describe('BinaryFormatter objects in shared memory, .NET -> Node', () => {
   it('reads the MyClass a .NET app serialized into a named map under a named mutex', async () => {
     using n = uniqueMapName('nrbf-myclass');
@@ -52,7 +55,6 @@ describe('BinaryFormatter objects in shared memory, .NET -> Node', () => {
     expect(toPlain(root)).toEqual({ MyValueA: 'foobar', MyValueB: 'test', MyValuesC: [1, 2, 3], MyValuesD: ['foo', 'bar'] });
 
     // what a user runs to see what the app writes: `twinmap nrbf <map name>`
-    await buildDist();
     const text = await cli('nrbf', n.name);
     expect(text.exitCode).toBe(0);
     expect(text.stdout).toContain(`map "${n.name}" at offset 0: ${String(written['length'])} bytes`);
@@ -86,7 +88,6 @@ describe('BinaryFormatter objects in shared memory, .NET -> Node', () => {
       ['2012-10-03', 'Hike 2', 4],
     ]);
     expect(db.hikes[1]!.GPSTrack[2]).toEqual({ x: 8.502, y: 46.254, z: 1220 });
-    await buildDist();
     const shown = await cli('nrbf', path);
     expect(shown.exitCode).toBe(0);
     expect(shown.stdout).toMatch(/hikes: #2 Twinmap\.NrbfApp\.Hike\[3\]\n\s+\[0\]: #3 Twinmap\.NrbfApp\.Hike /);

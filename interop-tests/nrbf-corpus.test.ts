@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeNrbf, encodeNrbf, type NrbfDecodeOptions } from '../ts/index.js';
-import { fuzzNrbf } from '../ts/nrbf/fuzz.js';
+import { fuzzNrbf } from '../tools/fuzz/nrbf-fuzz.js';
 import { runApp } from './nrbf/app.js';
 import { dump } from './nrbf/dump.js';
 

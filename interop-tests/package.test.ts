@@ -2,7 +2,7 @@
 // fresh Node project (its install script builds the addon there, with no download), and
 // `dotnet pack` of dotnet/Twinmap referenced by a fresh .NET 10 app from a local folder feed.
 // The two apps then talk over a channel, with a record type the user generated from a .ksy spec
-// by the installed `twinmap gen`.
+// by the installed `twinmap gen` (TS compiled by the user's tsc, C# by their build).
 import { execa } from 'execa';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +15,8 @@ const work = mkdtempSync(join(tmpdir(), 'twinmap-package-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const nodeApp = `
-import { Channel, TestData } from 'twinmap';
+import { Channel } from 'twinmap';
+import { TestData } from './formats/test_data.js';
 const name = process.argv[2];
 const channel = Channel.create(name, { capacity: 65536 });
 console.log(JSON.stringify({ event: 'ready' }));
@@ -51,7 +52,10 @@ describe('the packages a user installs (npm pack, dotnet pack)', () => {
     writeFileSync(join(node, 'main.js'), nodeApp);
     await execa('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tgz], { cwd: node });
     const dotnet = join(work, 'dotnet-app');
-    await execa('npx', ['twinmap', 'gen', join(repoRoot, 'formats', 'test_data.ksy'), '--cs', join(dotnet, 'Generated'), '--namespace', 'App.Formats'], { cwd: node });
+    await execa('npx', ['twinmap', 'gen', join(repoRoot, 'examples', 'formats', 'test_data.ksy'), '--ts', join(node, 'formats'), '--cs', join(dotnet, 'Generated'), '--namespace', 'App.Formats'], { cwd: node });
+    const tsc = join(repoRoot, 'node_modules', '.bin', 'tsc');
+    const generatedTs = readdirSync(join(node, 'formats')).map((f) => join(node, 'formats', f));
+    await execa(tsc, ['--module', 'nodenext', '--target', 'es2022', '--strict', '--skipLibCheck', ...generatedTs], { cwd: node });
 
     // .NET: pack the library, build an app that references it from a local feed only.
     const feed = join(work, 'feed');

@@ -3,7 +3,7 @@
 //
 // Every ```ts block is written as an ES module (`<page>-L<line>.ts`, in a `"type": "module"` package) into a temp folder and all
 // of them are type-checked by one `tsc --noEmit`, with the repository's compiler options, where
-// `import ... from 'twinmap'` is ts/index.ts and `./formats/*.js` is ts/formats/ (what
+// `import ... from 'twinmap'` is ts/index.ts and `./formats/*.js` is examples/formats/ts/ (what
 // `twinmap gen --ts <dir>/formats` writes next to a user's code).
 // Every ```csharp block becomes a class of its own in one temp project that references
 // dotnet/Twinmap/Twinmap.csproj, built by one `dotnet build` (net10.0, Nullable and
@@ -78,7 +78,7 @@ describe('README.md and docs/**/*.md examples', () => {
     writeProject(dir, files, () => {
       // A user's ESM project, with the codecs `twinmap gen` wrote into ./formats.
       writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
-      symlinkSync(join(repoRoot, 'ts', 'formats'), join(dir, 'formats'), 'dir');
+      symlinkSync(join(repoRoot, 'examples', 'formats', 'ts'), join(dir, 'formats'), 'dir');
       writeFileSync(
         join(dir, 'tsconfig.json'),
         JSON.stringify({
@@ -122,6 +122,7 @@ describe('README.md and docs/**/*.md examples', () => {
   </PropertyGroup>
   <ItemGroup>
     <ProjectReference Include="${join(repoRoot, 'dotnet', 'Twinmap', 'Twinmap.csproj')}" />
+    <ProjectReference Include="${join(repoRoot, 'examples', 'dotnet', 'Twinmap.Examples.csproj')}" />
   </ItemGroup>
 </Project>
 `,

@@ -38,7 +38,7 @@ if (want('dotnet')) {
 }
 
 const vitestTargets = [];
-if (want('ts')) vitestTargets.push('ts/');
+if (want('ts')) vitestTargets.push('ts/', 'examples/', 'tools/');
 if (want('interop')) vitestTargets.push('interop-tests/');
 if (vitestTargets.length > 0) {
   const json = join(out, 'vitest.json');

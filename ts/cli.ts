@@ -56,7 +56,7 @@ const COMMANDS: Record<string, Command> = {
   },
   inspect: {
     summary: 'show what a name holds now: the map, the channel or event in it, .NET mutex files (read-only)',
-    usage: 'twinmap inspect <name...> [--json] [--layout net10|net11]   (exit 1 if a name has nothing)',
+    usage: 'twinmap inspect <name...> [--json]   (every .NET tree; exit 1 if a name has nothing)',
     async run(args) {
       const { values, positionals } = parseArgs({
         args,
@@ -64,10 +64,11 @@ const COMMANDS: Record<string, Command> = {
         options: { json: { type: 'boolean' }, layout: { type: 'string' } },
       });
       if (positionals.length === 0) throw new UsageError('no name given');
-      const layout = values.layout ?? 'net10';
-      if (layout !== 'net10' && layout !== 'net11') throw new UsageError(`--layout must be net10 or net11, not ${JSON.stringify(layout)}`);
+      if (values.layout !== undefined) {
+        throw new UsageError('--layout is gone: .NET 6-11 write the same bytes, and inspect shows every tree a .NET generation uses');
+      }
       const { inspect, formatInspection } = await import('./inspect/inspect.js');
-      const found = positionals.map((name) => inspect(name, { layout }));
+      const found = positionals.map((name) => inspect(name));
       if (values.json) console.log(JSON.stringify(found.length === 1 ? found[0] : found, null, 2));
       else console.log(found.map(formatInspection).join('\n\n'));
       return found.every((i) => i.map !== undefined || i.mutexes.length > 0) ? 0 : 1;
@@ -121,7 +122,7 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   bench: {
-    summary: 'measure latency, throughput, idle CPU and memory next to the machine floor and sockets (README: Benchmarks)',
+    summary: 'measure latency, throughput, idle CPU and memory next to the machine floor and sockets (from a checkout of the repository only: docs/benchmarks)',
     usage: 'twinmap bench [--quick] [--cases a,b] [--transports a,b] [--sizes a,b] [--runs N] [--duration MS] (--help: all)',
     async run(args) {
       // The bench lives in the repository (bench/), compiled to dist/bench/ by `npm run bench`.
@@ -130,6 +131,10 @@ const COMMANDS: Record<string, Command> = {
       const { fileURLToPath } = await import('node:url');
       const root = fileURLToPath(new URL('../../', import.meta.url));
       const runJs = `${root}dist/bench/run.js`;
+      if (!existsSync(`${root}bench/run.ts`)) {
+        // The package ships the library only: the bench needs its sources, the .NET Peer and the C floor program.
+        throw new UsageError('twinmap bench runs from a checkout of the twinmap repository (it needs bench/, the .NET Peer and the C floor program, which the package does not ship): run `npm run bench` there');
+      }
       if (!existsSync(runJs)) {
         const tsc = spawnSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', `${root}bench/tsconfig.json`], { stdio: 'inherit' });
         if (tsc.status !== 0) throw new UsageError(`could not compile the bench (${root}bench); run \`npm run bench\` from the repository`);

@@ -1,6 +1,6 @@
 // The typed errors every twinmap API throws. Each names what was wrong (which name, which
 // field, which offset) in its message and carries a stable `code` for programs to branch on.
-// The C# side has the same family (dotnet/Twinmap/Errors.cs) with the same codes.
+// The C# side has the same family (dotnet/Twinmap/Errors/) with the same codes.
 
 export type TwinmapErrorCode =
   | 'INVALID_NAME' // a name that neither side could accept
@@ -19,6 +19,7 @@ export type TwinmapErrorCode =
   | 'PEER_GONE' // the process on the other side died or closed
   | 'TOO_LARGE' // a record larger than the channel can ever hold
   | 'REMOTE' // the other side's request handler failed (its message is in this one)
+  | 'GENERATION_MISMATCH' // a named mutex open in another .NET generation's tree (docs/mutex.md)
   | 'OS'; // any other OS error (errno name in `osCode`)
 
 export class TwinmapError extends Error {
@@ -65,6 +66,24 @@ export class ClosedError extends TwinmapError {
   override name = 'ClosedError';
   constructor(what: string) {
     super('CLOSED', `${what} is closed`);
+  }
+}
+
+/**
+ * A named mutex that a live process has open where another .NET generation keeps it (e.g. a
+ * .NET 11 app's per-user tree while you asked for .NET 10's /tmp/.dotnet): the two would never
+ * exclude each other. `paths` are both files; the message names the option to use.
+ */
+export class DotnetGenerationMismatchError extends TwinmapError {
+  override name = 'DotnetGenerationMismatchError';
+  constructor(
+    /** The mutex name as given. */
+    readonly mutexName: string,
+    /** The file asked for (or the first found) and the other one. */
+    readonly paths: readonly [string, string],
+    message: string,
+  ) {
+    super('GENERATION_MISMATCH', message);
   }
 }
 

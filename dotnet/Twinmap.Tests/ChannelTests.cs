@@ -48,6 +48,64 @@ public sealed class ChannelTests : IDisposable
     }
 
     [Fact]
+    public void SendManyReceiveManyCrossWrapsWholeAndInOrderMixedWithSingleSends()
+    {
+        var name = Unique();
+        using var rx = Channel.Create(name, new ChannelOptions { Capacity = 4096 });
+        using var tx = Channel.Open(name);
+        const int total = 4000;
+        int Size(int i) => i % 11 == 0 ? 2000 : i * 53 % 400;
+        byte[] Rec(int i)
+        {
+            var d = new byte[Size(i)];
+            Array.Fill(d, (byte)i);
+            return d;
+        }
+        int sent = 0, got = 0;
+        while (got < total)
+        {
+            if (sent < total)
+            {
+                if (sent % 5 == 0) sent += tx.TrySend(Rec(sent)) ? 1 : 0;
+                else
+                {
+                    var batch = Enumerable.Range(sent, Math.Min(7, total - sent)).Select(Rec).ToArray();
+                    int n = tx.TrySendMany(batch);
+                    Assert.InRange(n, 0, batch.Length);
+                    sent += n;
+                }
+            }
+            int max = got % 4 + 1;
+            var rs = rx.ReceiveMany(max, 0);
+            Assert.True(rs.Count <= max);
+            foreach (var r in rs)
+            {
+                Assert.Equal(Size(got), r.Length);
+                Assert.All(r, b => Assert.Equal((byte)got, b));
+                got++;
+            }
+        }
+        Assert.Empty(rx.ReceiveMany(8, 0));
+    }
+
+    [Fact]
+    public void SendManyTooLargeSendsNothingAndATimeoutNamesHowManyWereSent()
+    {
+        var name = Unique();
+        using var rx = Channel.Create(name, new ChannelOptions { Capacity = 4096 });
+        using var tx = Channel.Open(name);
+        var e = Assert.Throws<TooLargeException>(() => tx.SendMany([[1], new byte[5000]]));
+        Assert.Contains("records[1]", e.Message);
+        Assert.Empty(rx.ReceiveMany(8, 0));
+        Assert.Equal(TwinmapErrorCode.InvalidArgument, Assert.Throws<TwinmapException>(() => rx.ReceiveMany(0, 0)).Code);
+        var batch = Enumerable.Range(0, 6).Select(i => Enumerable.Repeat((byte)i, 1000).ToArray()).ToArray();
+        var t = Assert.Throws<TwinmapException>(() => tx.SendMany(batch, 20));
+        Assert.Equal(TwinmapErrorCode.Timeout, t.Code);
+        Assert.Contains("4 of the 6 records were sent", t.Message);
+        Assert.Equal([0, 1, 2, 3], rx.ReceiveMany(64, 0).Select(r => (int)r[0]));
+    }
+
+    [Fact]
     public void ViewHoldsItsSpaceUntilTheNextReceive()
     {
         var name = Unique();

@@ -9,7 +9,7 @@ public class EdgeCasesTests
 {
     // text = U+FEFF "hi", kind 2 (no switch case), a = 1, b = 5 (count -4), 64-bit enum value.
     private const string Hex =
-        "0300000000000000010203efbbbf6869000201050909090909ffffffffffffff7f01020304fffe0506090000000a000b000000000001010101010202020202656e64";
+        "0300000000000000010203efbbbf6869000201050909090909ffffffffffffff7f01020304fffe0506090000000a000b0404040404040404040404000000000001010101010202020202656e64";
 
     private static EdgeCases Sample() => new()
     {
@@ -23,6 +23,7 @@ public class EdgeCasesTests
         BigCode = BigCode.AllButTop,
         Nested = new BePair { Hi = 0x01020304, Lo = -2, Inner = new InheritsBe { V = 0x0506 } },
         Slot = new Slot { Offset = 9, Read_ = 10, Bytes = 11 },
+        Tail = [4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4],
         Records = [new byte[5], [1, 1, 1, 1, 1], [2, 2, 2, 2, 2]],
         Note = "end",
     };
@@ -39,6 +40,7 @@ public class EdgeCasesTests
         Assert.Equal(0x01020304u, v.Nested.Hi);
         Assert.Equal(0x0506, v.Nested.Inner.V);
         Assert.Equal(10, v.Slot.Read_);
+        Assert.Equal(11, v.Tail.Length);
         Assert.Equal(new byte[] { 2, 2, 2, 2, 2 }, v.Records[2]);
     }
 

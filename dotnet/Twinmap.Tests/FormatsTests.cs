@@ -2,15 +2,19 @@ using System.IO.MemoryMappedFiles;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
+using Twinmap.Examples.Formats;
 using Twinmap.Formats;
+using DecodeException = Twinmap.Examples.Formats.DecodeException;
+using EncodeException = Twinmap.Examples.Formats.EncodeException;
 
 namespace Twinmap.Tests;
 
-// The generated C# codecs for the sample records (dotnet/Twinmap/Formats, from formats/*.ksy).
+// The generated C# codecs for the sample records (examples/dotnet/Formats, from examples/formats/*.ksy)
+// and for JsonRecord (dotnet/Twinmap/Formats, from formats/json_record.ksy).
 // Runs on the .NET 10 runtime.
 public class FormatsTests
 {
-    private static TestData SeedTestData()
+    private static TestData SampleTestData()
     {
         var v = new TestData { Id = 100, Age = 20 };
         for (int i = 0; i < 10; i++) v.Scores[i] = i + 60;
@@ -30,7 +34,7 @@ public class FormatsTests
     [Fact]
     public void EncodeMatchesTheStructsMemory()
     {
-        var v = SeedTestData();
+        var v = SampleTestData();
         var encoded = v.Encode();
         var raw = new byte[48];
         MemoryMarshal.Write(raw, in v);
@@ -52,7 +56,7 @@ public class FormatsTests
             using (var file = MemoryMappedFile.CreateFromFile(path, FileMode.CreateNew, null, 4096))
             using (var accessor = file.CreateViewAccessor())
             {
-                var v = SeedTestData();
+                var v = SampleTestData();
                 accessor.Write(16, ref v);
                 accessor.Read(16, out TestData back);
                 Assert.Equal(66, back.Scores[6]);
@@ -98,7 +102,7 @@ public class FormatsTests
     [Fact]
     public void TruncatedInputIsADecodeExceptionWithFieldAndOffset()
     {
-        var bytes = SeedTestData().Encode().AsSpan(0, 47).ToArray();
+        var bytes = SampleTestData().Encode().AsSpan(0, 47).ToArray();
         var e = Assert.Throws<DecodeException>(() => TestData.Decode(bytes));
         Assert.Equal("DECODE", e.Code);
         Assert.Equal("TestData.scores", e.FieldPath);
@@ -122,10 +126,10 @@ public class FormatsTests
     public void EncodeErrorsNameTheField()
     {
         var tooSmall = new byte[47];
-        Assert.Equal("ENCODE", Assert.Throws<EncodeException>(() => SeedTestData().EncodeInto(tooSmall)).Code);
+        Assert.Equal("ENCODE", Assert.Throws<EncodeException>(() => SampleTestData().EncodeInto(tooSmall)).Code);
         var bad = new JsonRecord { Json = "a\ud800" };
-        Assert.Equal("JsonRecord.json", Assert.Throws<EncodeException>(() => bad.Encode()).FieldPath);
+        Assert.Equal("JsonRecord.json", Assert.Throws<Twinmap.Formats.EncodeException>(() => bad.Encode()).FieldPath);
         var invalid = new byte[] { 2, 0, 0, 0, 0xc3, 0x28 };
-        Assert.Equal("JsonRecord.json", Assert.Throws<DecodeException>(() => JsonRecord.Decode(invalid)).FieldPath);
+        Assert.Equal("JsonRecord.json", Assert.Throws<Twinmap.Formats.DecodeException>(() => JsonRecord.Decode(invalid)).FieldPath);
     }
 }

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+#if NET10_0_OR_GREATER // NamedWaitHandleOptions is a .NET 10 API
 using System.Text.RegularExpressions;
 
 namespace Twinmap.Tests;
@@ -14,20 +14,6 @@ public class NamedMutexOptionsTests
             ? $"^{Regex.Escape(Environment.GetEnvironmentVariable("HOME") ?? "")}/\\.dotnet/corefx/Runtime/SharedMemory/\\.dotnet/shm/session\\d+/"
             : $"^{Regex.Escape(Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR")!)}/\\.dotnet/shm/session\\d+/")
         : @"^/tmp/\.dotnet-uid\d+/shm/session\d+/";
-
-    [Fact]
-    public void PlainNamesAreUserScopedFromDotnet11OnUnlessTheSwitchIsSet()
-    {
-        bool expected = Environment.Version.Major >= 11
-            && !(AppContext.TryGetSwitch("System.Threading.Mutex.UnsafeDefaultMutexScopeGlobal", out bool global) && global);
-        Assert.Equal(expected, NamedMutex.DefaultIsCurrentUserOnly);
-        if (!OperatingSystem.IsLinux()) return;
-        string name = Unique("plain");
-        using var m = NamedMutex.Create(name);
-        string path = NamedMutex.SharedMemoryPath(ParsedName.Parse(name), NamedMutex.DefaultIsCurrentUserOnly)!;
-        Assert.True(File.Exists(path), $"{path} exists ({RuntimeInformation.FrameworkDescription})");
-        Assert.Equal(expected ? UnixFileMode.UserRead | UnixFileMode.UserWrite : (UnixFileMode)0b110_110_110, File.GetUnixFileMode(path));
-    }
 
     private static string Unique(string tag) => $"tm-cs-{tag}-{Environment.ProcessId}-{Guid.NewGuid():N}";
 
@@ -105,3 +91,4 @@ public class NamedMutexOptionsTests
         }
     }
 }
+#endif

@@ -87,12 +87,16 @@ public class NamedMutexTests
     {
         if (!OperatingSystem.IsLinux()) return;
         string name = Unique("badhdr");
+        // Where new Mutex(false, name) looks on this runtime (.NET 11: the user's private tree).
         string path = NamedMutex.SharedMemoryPath(ParsedName.Parse(name))!;
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        bool user = NamedMutex.DefaultIsCurrentUserOnly;
+        if (user) NamedMutex.Create(Unique("tree")).Dispose(); // .NET makes the tree, with its modes
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!, user ? UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute : (UnixFileMode)0b111_111_111);
         var bytes = new byte[4096];
         bytes[0] = 1; // type 1: not a mutex
         bytes[1] = 1;
         File.WriteAllBytes(path, bytes);
+        File.SetUnixFileMode(path, user ? UnixFileMode.UserRead | UnixFileMode.UserWrite : (UnixFileMode)0b110_110_110);
         try
         {
             // FileStream holds flock(LOCK_SH) on Unix, as a live user of the file does.

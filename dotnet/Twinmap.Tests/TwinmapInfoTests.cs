@@ -5,8 +5,11 @@ public class TwinmapInfoTests
     [Fact]
     public void VersionMatchesTheNpmPackage()
     {
-        var root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../.."));
-        var packageJson = File.ReadAllText(Path.Combine(root, "package.json"));
+        // The repository root: up from bin/<config>/<tfm>[/<rid>] to the first package.json.
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "package.json"))) dir = dir.Parent;
+        Assert.NotNull(dir);
+        var packageJson = File.ReadAllText(Path.Combine(dir.FullName, "package.json"));
         Assert.Contains($"\"version\": \"{TwinmapInfo.Version}\"", packageJson);
     }
 }

@@ -4,35 +4,6 @@ using System.Runtime.CompilerServices;
 
 namespace Twinmap;
 
-/// <summary>Options for <see cref="Channel"/>.</summary>
-public sealed record ChannelOptions
-{
-    /// <summary>Ring bytes for a new channel: a power of two, 4 KiB .. 1 GiB (default 1 MiB).</summary>
-    public int Capacity { get; init; } = 1 << 20;
-
-    /// <summary>How long a wait spins before it sleeps in the kernel, in microseconds (default 50; 0: never spin).</summary>
-    public int SpinMicros { get; init; } = 50;
-
-    /// <summary>How often a sleeping side checks that its peers are alive, in ms (default 250).</summary>
-    public int PeerCheckMs { get; init; } = 250;
-
-    /// <summary>
-    /// Attach as the channel's reader now, as <see cref="Channel.Attach"/> does (default false: the
-    /// first receive attaches). A creator that is the reader should say so: until a reader attaches,
-    /// writers cannot tell that nobody will read, and a full ring makes them wait out their timeout.
-    /// </summary>
-    public bool Reader { get; init; }
-
-    /// <summary>Use an existing channel owned by another user (default false: PERMISSION error). See docs/security.md.</summary>
-    public bool AllowForeignOwner { get; init; }
-}
-
-/// <summary>A process on the other side of a channel that died or closed.</summary>
-/// <param name="Role">"reader" or "writer".</param>
-/// <param name="Pid">its process id (0: a reader that closed normally).</param>
-/// <param name="HeldLock">a writer that died holding the write lock (mid-record); the lock was released.</param>
-public sealed record PeerGone(string Role, int Pid, bool HeldLock = false);
-
 
 /// <summary>
 /// A shared-memory message channel: a named region holding a header and a ring of
@@ -276,6 +247,136 @@ public sealed unsafe class Channel : IDisposable
     {
         CheckSendable(data.Length);
         return TryPublish(data) == TryResult.Ok;
+    }
+
+    /// <summary>
+    /// Sends <paramref name="records"/> in order, waiting up to <paramref name="timeoutMs"/> for room
+    /// (negative: no limit). As many as fit are published together: one write lock, one head
+    /// update and at most one wake-up of the reader per batch, where <see cref="Send"/> pays each
+    /// per record. Throws as Send does; a TIMEOUT or PEER_GONE says how many of the records were
+    /// sent before it (those stay published).
+    /// </summary>
+    public void SendMany(IReadOnlyList<byte[]> records, int timeoutMs = Timeout.Infinite)
+    {
+        CheckSendableMany(records);
+        int i = 0;
+        long deadline = 0;
+        bool waited = false;
+        while (i < records.Count)
+        {
+            int r = TryPublishMany(records, i);
+            if (r > 0)
+            {
+                i += r;
+                continue;
+            }
+            if (!waited)
+            {
+                deadline = Deadline(timeoutMs);
+                waited = true;
+            }
+            int left = Left(deadline);
+            string partly = $"; {i} of the {records.Count} records were sent";
+            if (left <= 0) throw new TwinmapException(TwinmapErrorCode.Timeout, TimeoutError(records[i].Length, timeoutMs).Message + partly);
+            try
+            {
+                if (r < 0) SleepOnLock(Math.Min(left, _peerCheckMs));
+                else SleepForSpace(records[i].Length, Math.Min(left, _peerCheckMs), CancellationToken.None);
+            }
+            catch (PeerGoneException e) when (i > 0)
+            {
+                throw new PeerGoneException(e.Message + partly);
+            }
+        }
+    }
+
+    /// <summary>Publishes, in one batch, as many of <paramref name="records"/> (from the first) as fit now; returns how many (0: full, or another writer holds the lock).</summary>
+    public int TrySendMany(IReadOnlyList<byte[]> records)
+    {
+        CheckSendableMany(records);
+        return records.Count == 0 ? 0 : Math.Max(0, TryPublishMany(records, 0));
+    }
+
+    private void CheckSendableMany(IReadOnlyList<byte[]> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        CheckSendable(0);
+        for (int i = 0; i < records.Count; i++)
+        {
+            var d = records[i] ?? throw new TwinmapException(TwinmapErrorCode.InvalidArgument, $"SendMany: records[{i}] is null");
+            if (d.Length > MaxMessageSize)
+                throw new TooLargeException($"channel \"{Name}\": records[{i}] of {d.Length} bytes can never fit; the largest is {MaxMessageSize} (capacity {Capacity} - 8); nothing was sent");
+        }
+    }
+
+    /// <summary>
+    /// Like TryPublish for records[from..]: writes the frames that fit under one lock and publishes
+    /// them with one head store. Returns how many records were published, 0 if none fit, -1 if
+    /// another writer holds the lock.
+    /// </summary>
+    private int TryPublishMany(IReadOnlyList<byte[]> records, int from)
+    {
+        int me = _slot + 1;
+        int* lockWord = Word(OffLock);
+        if (Interlocked.CompareExchange(ref *lockWord, me, 0) != 0) return -1;
+        try
+        {
+            int cap = Capacity;
+            int start = Volatile.Read(ref *Word(OffHead));
+            int head = start;
+            int n = 0;
+            uint used = (uint)head - (uint)Volatile.Read(ref *Word(OffTailCache));
+            bool fresh = false; // tail read from the reader's line during this batch
+            if (used > (uint)cap)
+            {
+                used = (uint)head - (uint)Volatile.Read(ref *Word(OffTail));
+                fresh = true;
+            }
+            int free = cap - (int)used;
+            for (int i = from; i < records.Count; i++)
+            {
+                var data = records[i];
+                int size = FrameSize(data.Length);
+                int off = head & _mask;
+                int rest = cap - off;
+                int need = rest < size ? rest + size : size;
+                if (free < need && !fresh)
+                {
+                    int tail = Volatile.Read(ref *Word(OffTail));
+                    Volatile.Write(ref *Word(OffTailCache), tail);
+                    free = cap - (int)((uint)head - (uint)tail);
+                    fresh = true;
+                }
+                if (rest < size)
+                {
+                    // A wrap frame first (published with the batch, as Send publishes it alone when
+                    // only the wrap fits: then the reader moves past it and the record fits later).
+                    if (free < rest) break;
+                    *(int*)(_ring + off) = 0;
+                    *(int*)(_ring + off + 4) = KindWrap;
+                    head += rest;
+                    free -= rest;
+                    off = 0;
+                }
+                if (free < size) break;
+                *(int*)(_ring + off) = data.Length;
+                *(int*)(_ring + off + 4) = KindRecord;
+                data.CopyTo(new Span<byte>(_ring + off + FrameHeader, data.Length));
+                head += size;
+                free -= size;
+                n++;
+            }
+            if (head != start)
+            {
+                Interlocked.Exchange(ref *Word(OffHead), head); // the commit of the whole batch
+                WakeReader();
+            }
+            return n;
+        }
+        finally
+        {
+            if ((Interlocked.Exchange(ref *lockWord, 0) & LockContended) != 0) _futex.Wake(lockWord, 1);
+        }
     }
 
     /// <summary>Like <see cref="Send"/>, but a full ring is waited for on a pool thread.</summary>
@@ -585,7 +686,7 @@ public sealed unsafe class Channel : IDisposable
     }
 
     /// <summary>Ring offset of the next record, or -1 if empty; skips wrap frames; BAD_HEADER for a frame no writer could have written.</summary>
-    private int NextFrame()
+    private int NextFrame(bool publish = true)
     {
         for (;;)
         {
@@ -602,7 +703,8 @@ public sealed unsafe class Channel : IDisposable
             {
                 int rest = Capacity - off;
                 if (avail < (uint)rest) Corrupt($"wrap frame at ring offset {off} needs {rest} published bytes, only {avail} are");
-                AdvanceTail(_tail + rest);
+                if (publish) AdvanceTail(_tail + rest);
+                else _tail += rest; // ReceiveMany publishes tail once, at the end
                 continue;
             }
             if (kind != KindRecord) Corrupt($"frame at ring offset {off} has kind {kind}, expected 1 (record) or 2 (wrap)");
@@ -656,6 +758,52 @@ public sealed unsafe class Channel : IDisposable
             var copy = r.ToArray();
             AdvanceTail(_tail + FrameSize(r.Length));
             return copy;
+        }
+    }
+
+    /// <summary>
+    /// Waits up to <paramref name="timeoutMs"/> (negative: no limit) for a record, then takes up to
+    /// <paramref name="max"/> records that are there (copies, in order) with one update of the
+    /// shared tail. Empty on timeout.
+    /// </summary>
+    public IReadOnlyList<byte[]> ReceiveMany(int max = 64, int timeoutMs = Timeout.Infinite)
+    {
+        if (max < 1) throw new TwinmapException(TwinmapErrorCode.InvalidArgument, $"ReceiveMany: max must be >= 1, got {max}");
+        lock (_gate)
+        {
+            var list = new List<byte[]>(Math.Min(max, 64));
+            EnsureOpen();
+            if (!_reader) AttachReader();
+            ReleaseView();
+            TakeMany(list, max);
+            if (list.Count > 0) return list;
+            if (!WaitAndTake(false, timeoutMs, CancellationToken.None, out var first)) return list;
+            list.Add(first.ToArray());
+            _tail += FrameSize(first.Length);
+            TakeMany(list, max);
+            if (Volatile.Read(ref *Word(OffTail)) != _tail) AdvanceTail(_tail);
+            return list;
+        }
+    }
+
+    /// <summary>Copies the records that are there into <paramref name="list"/> (up to <paramref name="max"/> in all), then publishes tail once.</summary>
+    private void TakeMany(List<byte[]> list, int max)
+    {
+        int before = _tail;
+        try
+        {
+            while (list.Count < max)
+            {
+                int off = NextFrame(false);
+                if (off < 0) break;
+                int len = *(int*)(_ring + off);
+                list.Add(new ReadOnlySpan<byte>(_ring + off + FrameHeader, len).ToArray());
+                _tail += FrameSize(len);
+            }
+        }
+        finally
+        {
+            if (_tail != before) AdvanceTail(_tail);
         }
     }
 
@@ -859,10 +1007,4 @@ public sealed unsafe class Channel : IDisposable
         _futex.Wake(Word(OffLock), 0);
         ReleaseBusy();
     }
-}
-
-/// <summary>One record delivered by <see cref="Channel.Received"/>.</summary>
-public sealed class ChannelMessageEventArgs(byte[] data) : EventArgs
-{
-    public byte[] Data { get; } = data;
 }

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Twinmap;
 
 /// <summary>The result of one futex wait.</summary>
-public enum FutexWaitResult
+internal enum FutexWaitResult
 {
     /// <summary>A wake (or a signal) ended the sleep; the caller re-checks its condition.</summary>
     Woken,
@@ -18,7 +18,7 @@ public enum FutexWaitResult
 /// private, because the word sits in a mapping other processes use), nothing more. The same
 /// calls as the Node side's native futex.cc, so either side can wake the other.
 /// </summary>
-public static unsafe class Futex
+internal static unsafe class Futex
 {
     private const int FutexWaitOp = 0;
     private const int FutexWakeOp = 1;

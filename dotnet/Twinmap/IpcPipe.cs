@@ -2,16 +2,6 @@ using System.Buffers.Binary;
 
 namespace Twinmap;
 
-/// <summary>How an <see cref="IpcServer"/> and its clients move messages.</summary>
-public enum IpcTransport
-{
-    /// <summary>twinmap channels in shared memory (the default).</summary>
-    Channel,
-
-    /// <summary>A named pipe (on Linux: a Unix socket at &lt;temp&gt;/CoreFxPipe_&lt;name&gt;), one connection per client.</summary>
-    NamedPipe,
-}
-
 /// <summary>
 /// Record frames on a pipe (record_frame.ksy): [length u4][kind u4 = 1][message][zero padding to
 /// 8 bytes], the same framing as a channel's ring and as ts/ipc/pipe.ts.

@@ -1,12 +1,5 @@
 namespace Twinmap;
 
-/// <summary>Options for creating a <see cref="NamedEvent"/>.</summary>
-public sealed record NamedEventOptions
-{
-    /// <summary>Auto-reset (the default) releases one waiter per Set; manual-reset releases all.</summary>
-    public bool AutoReset { get; init; } = true;
-}
-
 /// <summary>
 /// A named event Node and .NET can both set and wait on (.NET's own named EventWaitHandle is
 /// Windows-only). On Linux it is a futex word in /dev/shm/&lt;name&gt;, the same 64-byte layout

@@ -3,18 +3,6 @@ using System.Runtime.InteropServices;
 namespace Twinmap;
 
 /// <summary>
-/// What a lock call reports, with the same names as the TypeScript <c>LockResult</c>:
-/// taken, taken after the previous owner died or closed while holding it (.NET's
-/// <see cref="AbandonedMutexException"/>), or not taken in time.
-/// </summary>
-public enum LockResult
-{
-    Acquired,
-    Abandoned,
-    Timeout,
-}
-
-/// <summary>
 /// A thin wrapper over <see cref="System.Threading.Mutex"/> with twinmap's names and results, so
 /// C# code reads like the TypeScript side. It is the very same OS object as <c>new Mutex(false,
 /// name)</c> (an unmodified .NET app interoperates with either). Ownership is per thread, as in
@@ -137,6 +125,21 @@ public sealed partial class NamedMutex : IDisposable
             throw new BadHeaderException($"named mutex \"{name}\": {path} is a file with {file.Nlink} hard links, not a .NET mutex file");
     }
 
+    /// <summary>Header type 0 (mutex), version 1, and long enough for .NET's shared data (72 bytes on x64).</summary>
+    private static bool LooksLikeAMutexFile(string path)
+    {
+        try
+        {
+            using var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            Span<byte> header = stackalloc byte[2];
+            return f.Length >= 72 && f.ReadAtLeast(header, 2, throwOnEndOfStream: false) == 2 && header[0] == 0 && header[1] == 1;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
     private static NamedMutex OpenCore(string name, (ParsedName Parsed, bool UserScope) r, Func<Mutex> open)
     {
         var (parsed, userScope) = r;
@@ -149,8 +152,9 @@ public sealed partial class NamedMutex : IDisposable
         {
             // .NET says the same for "absent" and "not a mutex"; on Linux the file tells them apart
             // (an absent or stale file is gone by now, a bad one is still there).
+            // .NET 11 leaves a stale file in place: a well-formed header means "nobody has it open".
             string? path = SharedMemoryPath(parsed, userScope);
-            if (path is not null && File.Exists(path))
+            if (path is not null && File.Exists(path) && !LooksLikeAMutexFile(path))
                 throw new BadHeaderException($"named mutex \"{name}\": {path} is not a .NET mutex file ({e.Message})", e);
             throw new NotFoundException($"named mutex \"{name}\" does not exist", e);
         }
@@ -289,13 +293,15 @@ public sealed partial class NamedMutex : IDisposable
     /// <c>/tmp/.dotnet/shm/{global|session&lt;sid&gt;}/&lt;name&gt;</c>. User-scoped
     /// (<paramref name="currentUserOnly"/>): .NET 10 <c>/tmp/.dotnet-uid&lt;euid&gt;/shm/...</c>;
     /// .NET 11 <c>$XDG_RUNTIME_DIR/.dotnet/shm/...</c>, or without XDG_RUNTIME_DIR
-    /// <c>$HOME/.dotnet/corefx/Runtime/SharedMemory/.dotnet/shm/...</c>.
+    /// <c>$HOME/.dotnet/corefx/Runtime/SharedMemory/.dotnet/shm/...</c>. Null
+    /// <paramref name="currentUserOnly"/>: where <c>new Mutex(false, name)</c> puts it on this
+    /// runtime (<see cref="DefaultIsCurrentUserOnly"/>).
     /// </summary>
-    public static string? SharedMemoryPath(ParsedName name, bool currentUserOnly = false)
+    public static string? SharedMemoryPath(ParsedName name, bool? currentUserOnly = null)
     {
         if (!OperatingSystem.IsLinux()) return null;
         string scope = name.Scope == NameScope.Global ? "global" : $"session{(uint)GetSid(0)}";
-        return $"{DotnetTreeRoot(currentUserOnly)}/shm/{scope}/{name.Base}";
+        return $"{DotnetTreeRoot(currentUserOnly ?? DefaultIsCurrentUserOnly)}/shm/{scope}/{name.Base}";
     }
 
     /// <summary>The running .NET's <c>.dotnet</c> directory for shared or user-scoped names.</summary>

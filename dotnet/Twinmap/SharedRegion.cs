@@ -1,13 +1,5 @@
 namespace Twinmap;
 
-/// <summary>How a named object is opened.</summary>
-public enum OpenMode
-{
-    Create,
-    Open,
-    OpenOrCreate,
-}
-
 /// <summary>
 /// A named region of shared memory with a twinmap header (events and channels live in such
 /// regions): a <see cref="SharedMap"/> (/dev/shm/&lt;base&gt; on Linux, a named section on Windows: the map ts/shm-region.ts opens)

@@ -16,7 +16,9 @@ export function evalExpr(e: Expr, v: Value, t: TypeDef): number | boolean {
       return e.resolved!.value;
     case 'ref': {
       const f = t.fields.find((x) => x.id === e.name)!;
-      return Number(v[camel(f.id)]);
+      let x = v[camel(f.id)];
+      for (const m of e.pathFields ?? []) x = (x as Value)[camel(m.id)];
+      return Number(x);
     }
     case 'not':
       return !evalExpr(e.e, v, t);
@@ -76,7 +78,18 @@ function sizeConst(s: { expr: Expr } | { eos: true } | undefined): number | unde
   return s && 'expr' in s ? constValue(s.expr) : undefined;
 }
 
-function elemArb(f: Field, depth: number): fc.Arbitrary<unknown> {
+/** Every reference in an expression, as a path of field ids (`header.len_body` → ['header', 'len_body']). */
+function refPaths(e: Expr, out: string[][] = []): string[][] {
+  if (e.k === 'ref') out.push([e.name, ...(e.path ?? [])]);
+  else if (e.k === 'not' || e.k === 'neg') refPaths(e.e, out);
+  else if (e.k === 'bin') {
+    refPaths(e.l, out);
+    refPaths(e.r, out);
+  }
+  return out;
+}
+
+function elemArb(f: Field, depth: number, small: string[][] = []): fc.Arbitrary<unknown> {
   const ty = f.type;
   switch (ty.t) {
     case 'int':
@@ -95,7 +108,7 @@ function elemArb(f: Field, depth: number): fc.Arbitrary<unknown> {
       return s;
     }
     case 'user':
-      return arbitraryOf(ty.type, depth + 1);
+      return arbitraryOf(ty.type, depth + 1, small);
     default:
       throw new Error(`no arbitrary for ${ty.t}`);
   }
@@ -110,18 +123,23 @@ function dependentSize(f: Field, t: TypeDef): Expr | undefined {
   return undefined;
 }
 
-/** Random values of a spec type (switch fields pick the case their switch value selects). */
-export function arbitraryOf(t: TypeDef, depth = 0): fc.Arbitrary<Value> {
+/**
+ * Random values of a spec type (switch fields pick the case their switch value selects). `small`:
+ * paths of integer fields that sizes elsewhere are computed from, kept in [0, 16].
+ */
+export function arbitraryOf(t: TypeDef, depth = 0, small: string[][] = []): fc.Arbitrary<Value> {
   const plain: Record<string, fc.Arbitrary<unknown>> = {};
   const fields = valueFields(t);
-  const sizeRefs = new Set<string>();
+  const sizePaths = [...small];
   for (const f of fields) {
     const e = dependentSize(f, t);
-    if (e) refsOf(e).forEach((r) => sizeRefs.add(r));
+    if (e) sizePaths.push(...refPaths(e));
   }
+  const sizeRefs = new Set(sizePaths.filter((p) => p.length === 1).map((p) => p[0]!));
   for (const f of fields) {
     if (f.type.t === 'switch' || dependentSize(f, t)) continue;
-    let a = sizeRefs.has(f.id) ? fc.integer({ min: 0, max: 16 }) : elemArb(f, depth);
+    const inner = sizePaths.filter((p) => p.length > 1 && p[0] === f.id).map((p) => p.slice(1));
+    let a = sizeRefs.has(f.id) ? fc.integer({ min: 0, max: 16 }) : elemArb(f, depth, inner);
     if (f.repeat) {
       const n = f.repeat.kind === 'expr' ? constValue(f.repeat.count) : undefined;
       a = n !== undefined ? fc.array(a, { minLength: n, maxLength: n }) : fc.array(a, { maxLength: depth > 1 ? 2 : 4 });

@@ -34,6 +34,58 @@ describe('Channel (one process, two handles)', () => {
     expect(rx.receive(0)).toBeUndefined();
   });
 
+  it('sendMany/receiveMany: batches cross many wraps of the ring whole and in order, mixed with single sends', () => {
+    const name = uniq();
+    using rx = Channel.create(name, { capacity: 4096 });
+    using tx = Channel.open(name);
+    const sizes: number[] = [];
+    for (let i = 0; i < 4000; i++) sizes.push(i % 11 === 0 ? 2000 : (i * 53) % 400);
+    const rec = (i: number) => new Uint8Array(sizes[i]!).fill(i & 0xff);
+    let sent = 0;
+    let got = 0;
+    while (got < sizes.length) {
+      if (sent < sizes.length) {
+        if (sent % 5 === 0) sent += tx.trySend(rec(sent)) ? 1 : 0;
+        else {
+          const batch = Array.from({ length: Math.min(7, sizes.length - sent) }, (_, k) => rec(sent + k));
+          const n = tx.trySendMany(batch);
+          expect(n).toBeGreaterThanOrEqual(0);
+          expect(n).toBeLessThanOrEqual(batch.length);
+          sent += n;
+        }
+      }
+      const max = (got % 4) + 1;
+      const rs = rx.receiveMany(max, 0);
+      expect(rs.length).toBeLessThanOrEqual(max);
+      for (const r of rs) {
+        expect(r.length).toBe(sizes[got]);
+        expect(r.every((b) => b === (got & 0xff))).toBe(true);
+        got++;
+      }
+    }
+    expect(rx.receiveMany(8, 0)).toEqual([]);
+  });
+
+  it('sendMany: a record too large is TOO_LARGE with nothing sent; bad arguments are INVALID_ARGUMENT', () => {
+    const name = uniq();
+    using rx = Channel.create(name, { capacity: 4096 });
+    using tx = Channel.open(name);
+    expect(() => tx.sendMany([Uint8Array.of(1), new Uint8Array(5000)])).toThrow(expect.objectContaining({ code: 'TOO_LARGE' }));
+    expect(rx.receiveMany(8, 0)).toEqual([]);
+    expect(() => tx.sendMany([Uint8Array.of(1), 'x' as unknown as Uint8Array])).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => rx.receiveMany(0, 0)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(rx.receiveMany(8, 0)).toEqual([]);
+  });
+
+  it('sendMany: a full ring times out naming how many records were sent; those stay published', () => {
+    const name = uniq();
+    using rx = Channel.create(name, { capacity: 4096 });
+    using tx = Channel.open(name);
+    const batch = Array.from({ length: 6 }, (_, i) => new Uint8Array(1000).fill(i));
+    expect(() => tx.sendMany(batch, 20)).toThrow(/4 of the 6 records were sent/);
+    expect(rx.receiveMany(64, 0).map((r) => r[0])).toEqual([0, 1, 2, 3]);
+  });
+
   it('a synchronous receive next to a sleeping receiveAsync: the async one still gets what the poll leaves or what comes later', async () => {
     const name = uniq();
     // peerCheckMs of a minute: without a wake-up the async receive would not look again in time.

@@ -246,6 +246,115 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
     return this.tryPublish(data) === 'ok';
   }
 
+  /**
+   * Sends `records` in order, waiting up to `timeoutMs` for room (Infinity: no limit). As many
+   * as fit are published together: one write lock, one head update and at most one wake-up of
+   * the reader per batch, where send() pays each per record. Throws as send() does; a TIMEOUT
+   * or PEER_GONE says how many of the records were sent before it (those stay published).
+   */
+  sendMany(records: readonly Uint8Array[], timeoutMs = Infinity): void {
+    checkTimeout(timeoutMs);
+    this.checkSendableMany(records);
+    let i = 0;
+    let deadline = NaN;
+    while (i < records.length) {
+      const r = this.tryPublishMany(records, i);
+      if (r > 0) {
+        i += r;
+        continue;
+      }
+      if (Number.isNaN(deadline)) deadline = deadlineOf(timeoutMs);
+      const left = leftMs(deadline);
+      const partly = `; ${i} of the ${records.length} records were sent`;
+      if (left <= 0) throw new TimeoutError(`${this.timeoutError(records[i]!.length, timeoutMs).message}${partly}`);
+      try {
+        if (r < 0) this.sleepOnLock(Math.min(left, this.peerCheckMs));
+        else this.sleepForSpace(records[i]!.length, Math.min(left, this.peerCheckMs));
+      } catch (e) {
+        if (e instanceof PeerGoneError && i > 0) throw new PeerGoneError(`${e.message}${partly}`);
+        throw e;
+      }
+    }
+  }
+
+  /** Publishes, in one batch, as many of `records` (from the first) as fit now; returns how many (0: full, or another writer holds the lock). */
+  trySendMany(records: readonly Uint8Array[]): number {
+    this.checkSendableMany(records);
+    return records.length === 0 ? 0 : Math.max(0, this.tryPublishMany(records, 0));
+  }
+
+  private checkSendableMany(records: readonly Uint8Array[]): void {
+    if (!Array.isArray(records)) throw new TwinmapError('INVALID_ARGUMENT', 'sendMany: records must be an array of Uint8Array');
+    this.checkSendable(new Uint8Array(0));
+    for (let i = 0; i < records.length; i++) {
+      const d = records[i];
+      if (!(d instanceof Uint8Array)) throw new TwinmapError('INVALID_ARGUMENT', `sendMany: records[${i}] must be a Uint8Array (or Buffer)`);
+      if (d.length > this.maxMessageSize) {
+        throw new TooLargeError(`channel ${JSON.stringify(this.name)}: records[${i}] of ${d.length} bytes can never fit; the largest is ${this.maxMessageSize} (capacity ${this.capacity} - 8); nothing was sent`);
+      }
+    }
+  }
+
+  /**
+   * Like tryPublish for records[from..]: writes the frames that fit under one lock and publishes
+   * them with one head store. Returns how many records were published, 0 if none fit, -1 if
+   * another writer holds the lock.
+   */
+  private tryPublishMany(records: readonly Uint8Array[], from: number): number {
+    const me = this.slot + 1;
+    if (Atomics.compareExchange(this.hdr, L.I_LOCK, 0, me) !== 0) return -1;
+    const start = this.hdr[L.I_HEAD]!; // plain read: see "Plain reads"
+    let head = start;
+    let n = 0;
+    try {
+      const cap = this.capacity;
+      let used = (head - this.hdr[L.I_TAIL_CACHE]!) >>> 0;
+      let fresh = false; // tail read from the reader's line during this batch
+      if (used > cap) {
+        used = (head - Atomics.load(this.hdr, L.I_TAIL)) >>> 0;
+        fresh = true;
+      }
+      let free = cap - used;
+      for (let i = from; i < records.length; i++) {
+        const data = records[i]!;
+        const size = L.frameSize(data.length);
+        let off = head & this.mask;
+        const rest = cap - off;
+        const need = rest < size ? rest + size : size;
+        if (free < need && !fresh) {
+          const tail = Atomics.load(this.hdr, L.I_TAIL);
+          Atomics.store(this.hdr, L.I_TAIL_CACHE, tail);
+          free = cap - ((head - tail) >>> 0);
+          fresh = true;
+        }
+        if (rest < size) {
+          // A wrap frame first (published with the batch, as send() publishes it alone when
+          // only the wrap fits: then the reader moves past it and the record fits later).
+          if (free < rest) break;
+          this.ringI32[off >> 2] = 0;
+          this.ringI32[(off >> 2) + 1] = L.KIND_WRAP;
+          head = (head + rest) | 0;
+          free -= rest;
+          off = 0;
+        }
+        if (free < size) break;
+        this.ringI32[off >> 2] = data.length;
+        this.ringI32[(off >> 2) + 1] = L.KIND_RECORD;
+        this.ring.set(data, off + L.FRAME_HEADER);
+        head = (head + size) | 0;
+        free -= size;
+        n++;
+      }
+      if (head !== start) {
+        Atomics.store(this.hdr, L.I_HEAD, head); // the commit of the whole batch
+        this.wakeReader();
+      }
+      return n;
+    } finally {
+      if ((Atomics.exchange(this.hdr, L.I_LOCK, 0) & L.LOCK_CONTENDED) !== 0) native.futexWake(this.buf, L.OFF_LOCK, 1);
+    }
+  }
+
   /** Like send(), but waits for room without blocking the event loop. */
   async sendAsync(data: Uint8Array, timeoutMs = Infinity, signal?: AbortSignal): Promise<void> {
     const deadline = deadlineOf(timeoutMs);
@@ -557,7 +666,7 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
    * frames. Everything read from the ring is checked: a frame that is not what a writer could
    * have written is BAD_HEADER.
    */
-  private nextFrame(): number {
+  private nextFrame(publish = true): number {
     for (;;) {
       // Head (on the writers' line) is re-read only when the records seen so far are taken.
       let head = this.seenHead;
@@ -571,7 +680,8 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
       if (kind === L.KIND_WRAP) {
         const rest = this.capacity - off;
         if (avail < rest) this.corrupt(`wrap frame at ring offset ${off} needs ${rest} published bytes, only ${avail} are`);
-        this.advanceTail((this.tail + rest) | 0);
+        if (publish) this.advanceTail((this.tail + rest) | 0);
+        else this.tail = (this.tail + rest) | 0; // receiveMany publishes tail once, at the end
         continue;
       }
       if (kind !== L.KIND_RECORD) this.corrupt(`frame at ring offset ${off} has kind ${kind}, expected 1 (record) or 2 (wrap)`);
@@ -622,6 +732,43 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
    */
   receiveView(timeoutMs = Infinity): Uint8Array | undefined {
     return this.receiveSync(true, timeoutMs);
+  }
+
+  /**
+   * Waits up to `timeoutMs` (Infinity: no limit) for a record, then takes up to `max` records
+   * that are there (copies, in order) with one update of the shared tail. An empty array on
+   * timeout.
+   */
+  receiveMany(max = 64, timeoutMs = Infinity): Uint8Array[] {
+    if (!Number.isInteger(max) || max < 1) throw new TwinmapError('INVALID_ARGUMENT', `receiveMany: max must be an integer >= 1, got ${String(max)}`);
+    checkTimeout(timeoutMs);
+    this.ensureOpen();
+    if (!this.reader) this.attachReader();
+    this.releaseView();
+    const out: Uint8Array[] = [];
+    this.takeMany(out, max);
+    if (out.length > 0) return out;
+    const first = this.receiveSync(false, timeoutMs);
+    if (first === undefined) return out;
+    out.push(first);
+    this.takeMany(out, max);
+    return out;
+  }
+
+  /** Copies the records that are there into `out` (up to `max` in all), then publishes tail once. */
+  private takeMany(out: Uint8Array[], max: number): void {
+    const before = this.tail;
+    try {
+      while (out.length < max) {
+        const off = this.nextFrame(false);
+        if (off < 0) break;
+        const len = this.ringI32[off >> 2]! >>> 0;
+        out.push(this.ring.slice(off + L.FRAME_HEADER, off + L.FRAME_HEADER + len));
+        this.tail = (this.tail + L.frameSize(len)) | 0;
+      }
+    } finally {
+      if (this.tail !== before) this.advanceTail(this.tail);
+    }
   }
 
   private receiveSync(view: boolean, timeoutMs: number): Uint8Array | undefined {

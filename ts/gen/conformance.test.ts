@@ -12,11 +12,14 @@ import { loadSpecs } from './load.js';
 import type { SpecFile } from './model.js';
 
 const formatsDir = join(import.meta.dirname, '..', '..', 'formats');
+const examplesDir = join(import.meta.dirname, '..', '..', 'examples', 'formats');
 const galleryDir = join(import.meta.dirname, 'fixtures', 'gallery');
 const ksy = (dir: string): string[] => readdirSync(dir).filter((f) => f.endsWith('.ksy')).sort();
-// [spec, folder of its generated TS]: twinmap's own specs, and specs from the Kaitai gallery.
+// [spec, folder of its generated TS]: twinmap's own specs, the examples' sample records, and specs
+// from the Kaitai gallery.
 const specs: Array<[string, string]> = [
   ...ksy(formatsDir).map((f): [string, string] => [join(formatsDir, f), '../formats']),
+  ...ksy(examplesDir).map((f): [string, string] => [join(examplesDir, f), '../../examples/formats/ts']),
   ...ksy(galleryDir).map((f): [string, string] => [join(galleryDir, f), './fixtures/gallery/ts']),
   // Every supported feature (switch, imports, strz, valid, if, repeat eos, sized user types, 64-bit).
   [join(import.meta.dirname, 'fixtures', 'features', 'envelope.ksy'), './fixtures/features/ts'],

@@ -185,9 +185,10 @@ class CsFile {
 
   private expr(e: Expr, t: TypeDef, target: string): string {
     return renderExpr(e, {
-      ref: (name) => {
+      ref: (name, e) => {
         const f = t.fields.find((x) => x.id === name)!;
-        return f.lengthOf ? `@${camel(f.id)}` : `(long)${target}${prop(f)}`;
+        if (f.lengthOf) return `@${camel(f.id)}`;
+        return `(long)${target}${prop(f)}${(e.pathFields ?? []).map((m) => `.${prop(m)}`).join('')}`;
       },
       enumValue: (x) => (x.resolved ? `(long)${x.resolved.enumName}.${pascal(x.resolved.memberId)}` : x.member),
       and: '&&',

@@ -158,9 +158,10 @@ class TsModule {
 
   private expr(e: Expr, t: TypeDef, refs: (name: string) => string): string {
     return renderExpr(e, {
-      ref: (name) => {
-        const f = t.fields.find((x) => x.id === name)!;
-        const s = refs(name);
+      ref: (name, e) => {
+        const head = t.fields.find((x) => x.id === name)!;
+        const f = e.pathFields?.[e.pathFields.length - 1] ?? head;
+        const s = refs(name) + (e.pathFields ?? []).map((m) => `.${tsProp(m)}`).join('');
         return f.type.t === 'int' && f.type.size === 8 ? `Number(${s})` : s;
       },
       enumValue: (x) => (x.resolved ? `${this.enumRefByName(t, x.resolved.enumName)}.${upperSnake(x.resolved.memberId)}` : x.member),

@@ -2,10 +2,16 @@
 // `switch-on`: integer literals, earlier fields of the same type, enum literals (`e::member`),
 // `+ - * / %`, comparisons, `and`/`or`/`not`, parentheses. Anything else is refused by name.
 
+import type { Field } from './model.js';
+
 export type Expr =
   | { k: 'int'; value: number }
   | { k: 'bool'; value: boolean }
-  | { k: 'ref'; name: string }
+  /**
+   * A field of the same type (`name`), or a field inside it (`name.path[0].path[1]...`, fields of
+   * earlier user-type fields). `pathIds` are the member ids; the loader checks them.
+   */
+  | { k: 'ref'; name: string; path?: string[]; pathFields?: Field[] }
   | { k: 'enum'; path: string[]; member: string; resolved?: { enumName: string; memberId: string; value: number } }
   | { k: 'not'; e: Expr }
   | { k: 'neg'; e: Expr }
@@ -15,7 +21,7 @@ export type BinOp = '+' | '-' | '*' | '/' | '%' | '==' | '!=' | '<' | '<=' | '>'
 
 export class ExprError extends Error {}
 
-const TOKEN = /\s*(?:(0x[0-9a-fA-F_]+|0b[01_]+|0o[0-7_]+|[0-9][0-9_]*)|([a-z_][a-z0-9_]*(?:::[a-z_][a-z0-9_]*)*)|(==|!=|<=|>=|[-+*/%<>()]))/y;
+const TOKEN = /\s*(?:(0x[0-9a-fA-F_]+|0b[01_]+|0o[0-7_]+|[0-9][0-9_]*)|([a-z_][a-z0-9_]*(?:::[a-z_][a-z0-9_]*)*)|(==|!=|<=|>=|[-+*/%<>().]))/y;
 
 type Tok = { t: 'num'; v: number } | { t: 'id'; v: string } | { t: 'op'; v: string };
 
@@ -29,7 +35,7 @@ function tokenize(src: string): Tok[] {
     const m = TOKEN.exec(src);
     if (!m) {
       const at = src.slice(i).search(/\S/) + i;
-      throw new ExprError(`unsupported expression ${JSON.stringify(src)}: '${src.charAt(at)}' at position ${at} is not supported (supported: literals, fields, enum::member, + - * / %, comparisons, and/or/not)`);
+      throw new ExprError(`unsupported expression ${JSON.stringify(src)}: '${src.charAt(at)}' at position ${at} is not supported (supported: literals, fields, field.field, enum::member, + - * / %, comparisons, and/or/not)`);
     }
     i = TOKEN.lastIndex;
     if (m[1] !== undefined) {
@@ -95,15 +101,24 @@ export function parseExpr(source: unknown): Expr {
         const parts = t.v.split('::');
         return { k: 'enum', path: parts.slice(0, -1), member: parts[parts.length - 1]! };
       }
-      if (t.v.startsWith('_')) throw new ExprError(`'${t.v}' is not supported in expressions (only fields of the same type)`);
-      return { k: 'ref', name: t.v };
+      if (t.v.startsWith('_')) throw new ExprError(`'${t.v}' is not supported in expressions (only fields of the same type and fields inside them)`);
+      const path: string[] = [];
+      while (isOp('.')) {
+        p++;
+        const m = toks[p++];
+        if (m === undefined || m.t !== 'id' || m.v.includes('::')) throw new ExprError(`expected a field name after '.' in ${JSON.stringify(source)}`);
+        if (m.v.startsWith('_') || isOp('('))
+          throw new ExprError(`'.${m.v}' in ${JSON.stringify(source)} is not supported (only fields of earlier user-type fields)`);
+        path.push(m.v);
+      }
+      return path.length ? { k: 'ref', name: t.v, path } : { k: 'ref', name: t.v };
     }
-    throw new ExprError(`unexpected '${t.v}' in ${JSON.stringify(source)} (supported: literals, fields, enum::member, + - * / %, comparisons, and/or/not)`);
+    throw new ExprError(`unexpected '${t.v}' in ${JSON.stringify(source)} (supported: literals, fields, field.field, enum::member, + - * / %, comparisons, and/or/not)`);
   }
   const e = binary(0);
   if (p !== toks.length) {
     const rest = toks.slice(p).map((t) => String(t.v)).join(' ');
-    throw new ExprError(`unsupported expression ${JSON.stringify(source)}: cannot use '${rest}' (supported: literals, fields, enum::member, + - * / %, comparisons, and/or/not)`);
+    throw new ExprError(`unsupported expression ${JSON.stringify(source)}: cannot use '${rest}' (supported: literals, fields, field.field, enum::member, + - * / %, comparisons, and/or/not)`);
   }
   return e;
 }
@@ -160,7 +175,8 @@ export function constValue(e: Expr): number | undefined {
 }
 
 export interface ExprStyle {
-  ref(name: string): string;
+  /** A field of the same type; `e.pathFields` are the fields inside it that a dotted reference reads. */
+  ref(name: string, e: Extract<Expr, { k: 'ref' }>): string;
   enumValue(e: Extract<Expr, { k: 'enum' }>): string;
   and: string;
   or: string;
@@ -180,7 +196,7 @@ export function renderExpr(e: Expr, style: ExprStyle): string {
     case 'bool':
       return String(e.value);
     case 'ref':
-      return style.ref(e.name);
+      return style.ref(e.name, e);
     case 'enum':
       return style.enumValue(e);
     case 'not':

@@ -41,7 +41,7 @@ describe('twinmap gen refuses what it does not support', () => {
     expect((await refusal(spec('bits', 'meta:\n  id: bits\nseq:\n  - id: flag\n    type: b1\n'))).message).toContain("bit-sized integers ('b1')");
     expect((await refusal(spec('until', 'meta:\n  id: until\nseq:\n  - id: x\n    type: u1\n    repeat: until\n    repeat-until: _ == 0\n'))).message).toContain('repeat');
     expect((await refusal(spec('enc', 'meta:\n  id: enc\nseq:\n  - id: s\n    type: strz\n    encoding: UTF-16LE\n'))).message).toContain("encoding 'UTF-16LE' is not supported");
-    expect((await refusal(spec('expr', 'meta:\n  id: expr\nseq:\n  - id: n\n    type: u1\n  - id: s\n    size: _io.size - n\n'))).message).toContain("'.' at position 3 is not supported");
+    expect((await refusal(spec('expr', 'meta:\n  id: expr\nseq:\n  - id: n\n    type: u1\n  - id: s\n    size: _io.size - n\n'))).message).toContain("'_io' is not supported in expressions");
   });
 
   it("shows Kaitai's compiler errors", async () => {
@@ -58,18 +58,22 @@ describe('twinmap gen refuses what it does not support', () => {
 });
 
 describe('generated code in the repository', () => {
-  it('is what `npm run gen` produces from formats/ and the test fixtures (not stale)', async () => {
+  it('is what `npm run gen` produces from formats/, examples/formats/ and the test fixtures (not stale)', async () => {
     const specs = readdirSync(join(root, 'formats'))
       .filter((f) => f.endsWith('.ksy'))
       .map((f) => join('formats', f));
     const cwd = process.cwd();
     process.chdir(root);
     try {
+      const examples = readdirSync(join(root, 'examples/formats'))
+        .filter((f) => f.endsWith('.ksy'))
+        .map((f) => join('examples/formats', f));
       const gallery = readdirSync(join(root, 'ts/gen/fixtures/gallery'))
         .filter((f) => f.endsWith('.ksy'))
         .map((f) => join('ts/gen/fixtures/gallery', f));
       const files = [
         ...(await generateFiles(specs, { ts: 'ts/formats', cs: 'dotnet/Twinmap/Formats', namespace: 'Twinmap.Formats' })),
+        ...(await generateFiles(examples, { ts: 'examples/formats/ts', cs: 'examples/dotnet/Formats', namespace: 'Twinmap.Examples.Formats' })),
         ...(await generateFiles(gallery, { ts: 'ts/gen/fixtures/gallery/ts', cs: 'dotnet/Twinmap.Tests/Gallery', namespace: 'Twinmap.Tests.Gallery' })),
         ...(await generateFiles(['ts/gen/fixtures/features/envelope.ksy', 'ts/gen/fixtures/features/edge_cases.ksy'], { ts: 'ts/gen/fixtures/features/ts', cs: 'dotnet/Twinmap.Tests/Features', namespace: 'Twinmap.Tests.Features' })),
       ];
@@ -81,7 +85,7 @@ describe('generated code in the repository', () => {
 
   it('generate() writes TS and C# with the chosen namespace', async () => {
     const out = join(scratch, 'gen');
-    const written = await generate([join(root, 'formats', 'test_data.ksy')], { ts: join(out, 'ts'), cs: join(out, 'cs'), namespace: 'My.App' });
+    const written = await generate([join(root, 'examples', 'formats', 'test_data.ksy')], { ts: join(out, 'ts'), cs: join(out, 'cs'), namespace: 'My.App' });
     expect(written.map((p) => p.slice(out.length + 1)).sort()).toEqual(['cs/TestData.g.cs', 'cs/TwinmapFormatRuntime.g.cs', 'ts/test_data.ts', 'ts/twinmap-runtime.ts']);
     expect(readFileSync(join(out, 'cs', 'TestData.g.cs'), 'utf8')).toContain('namespace My.App;');
     const ts = readFileSync(join(out, 'ts', 'test_data.ts'), 'utf8');

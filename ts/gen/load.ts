@@ -34,7 +34,8 @@ export class SpecError extends TwinmapError {
 type Yaml = Record<string, unknown>;
 
 const META_KEYS = new Set(['id', 'title', 'application', 'file-extension', 'xref', 'license', 'ks-version', 'encoding', 'endian', 'imports', 'tags']);
-const TYPE_KEYS = new Set(['meta', 'seq', 'types', 'enums', 'doc', 'doc-ref']);
+// `to-string` only gives a type's text form (no effect on the bytes).
+const TYPE_KEYS = new Set(['meta', 'seq', 'types', 'enums', 'doc', 'doc-ref', 'to-string']);
 const ATTR_KEYS = new Set(['id', 'type', 'size', 'size-eos', 'encoding', 'contents', 'repeat', 'repeat-expr', 'if', 'enum', 'doc', 'doc-ref', 'valid']);
 const WHY: Record<string, string> = {
   instances: 'instances (computed or positioned fields) are not supported',
@@ -153,6 +154,7 @@ export function loadSpecs(paths: string[], options: LoadOptions = {}): SpecFile[
 
   for (const p of paths) roots.push(load(p, dirname(resolve(p))));
   for (const f of pending) f();
+  for (const f of deferred.splice(0)) f();
   const specs = [...byPath.values()];
   for (const s of specs) for (const t of walkTypes(s.root)) computeSizes(t);
   for (const s of specs) for (const t of walkTypes(s.root)) checkRepeats(t);
@@ -160,6 +162,9 @@ export function loadSpecs(paths: string[], options: LoadOptions = {}): SpecFile[
   checkWideEnums(specs);
   return roots;
 }
+
+/** Checks that need every type's fields (dotted references like `header.len_body`). */
+const deferred: Array<() => void> = [];
 
 /** Enums named in expressions, with where (expressions compute with numbers, not bigints). */
 const usedInExpr = new WeakMap<EnumDef, string>();
@@ -243,7 +248,8 @@ function declareType(parentCtx: Ctx, spec: SpecFile, id: string, node: Yaml, par
         if (exact < -(1n << 63n) || exact >= 1n << 64n) throw new SpecError(ctx.file, `${specPath}/enums/${eid}/${key}`, `enum value ${exact} does not fit in 64 bits`, 'INVALID_ARGUMENT');
         const value = Number(exact);
         if (!Number.isSafeInteger(value)) e.wide = true;
-        const mid = typeof m === 'string' ? m : isMap(m) ? m['id'] : undefined;
+        // YAML reads `0: false` as a boolean; Kaitai takes it as the member's name.
+        const mid = typeof m === 'string' ? m : typeof m === 'boolean' ? String(m) : isMap(m) ? (typeof m['id'] === 'boolean' ? String(m['id']) : m['id']) : undefined;
         if (typeof mid !== 'string') throw new SpecError(ctx.file, `${specPath}/enums/${eid}/${key}`, 'enum member needs a name', 'INVALID_ARGUMENT');
         e.members.push({ id: mid, value, exact, doc: isMap(m) ? docOf(m) : undefined });
       }
@@ -323,13 +329,41 @@ function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string): Field {
     }
   };
   const checkRefs = (e: Expr): Expr => {
-    for (const name of refsOf(e)) {
-      const f = t.fields.find((x) => x.id === name);
-      if (!f) fail(`expression refers to '${name}', which is not an earlier field of ${t.name}`);
-      else if (f.type.t !== 'int' || f.repeat) fail(`expression refers to '${name}', which is not a single integer field`);
-      else if (f.cond) fail(`expression refers to '${name}', which has an if condition (not supported)`);
-    }
     const walk = (x: Expr): void => {
+      if (x.k === 'ref') {
+        const f = t.fields.find((y) => y.id === x.name);
+        const shown = [x.name, ...(x.path ?? [])].join('.');
+        if (!f) return fail(`expression refers to '${x.name}', which is not an earlier field of ${t.name}`);
+        if (f.cond) fail(`expression refers to '${x.name}', which has an if condition (not supported)`);
+        if (!x.path) {
+          if (f.type.t !== 'int' || f.repeat) fail(`expression refers to '${x.name}', which is not a single integer field`);
+          return;
+        }
+        if (f.type.t !== 'user' || f.repeat) return fail(`expression '${shown}': '${x.name}' is not a single user-type field`);
+        const head = f.type.type;
+        const path = x.path;
+        // Resolved once every type has its fields (the type may be declared later in the spec).
+        deferred.push(() => {
+          let owner = head;
+          const fields: Field[] = [];
+          path.forEach((id, i) => {
+            const m = owner.fields.find((y) => y.id === id);
+            if (!m) return fail(`expression '${shown}': ${owner.name} has no field '${id}' (methods and instances are not supported)`);
+            if (m.cond || m.repeat) fail(`expression '${shown}': ${owner.name}.${id} is repeated or conditional (not supported)`);
+            const last = i === path.length - 1;
+            if (last && m.type.t !== 'int') fail(`expression '${shown}': ${owner.name}.${id} is not an integer field`);
+            if (!last) {
+              if (m.type.t !== 'user') fail(`expression '${shown}': ${owner.name}.${id} is not a user-type field`);
+              else owner = m.type.type;
+            }
+            // Read from outside its type, the field is part of the value, not a computed length.
+            m.lengthOf = undefined;
+            fields.push(m);
+          });
+          x.pathFields = fields;
+        });
+        return;
+      }
       if (x.k === 'enum') {
         const en = x.path.length ? findEnum(t, x.path.slice(0, -1), x.path[x.path.length - 1]!) : undefined;
         const m = en?.members.find((mm) => mm.id === x.member);

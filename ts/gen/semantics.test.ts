@@ -33,6 +33,7 @@ function sample(over: Partial<EdgeCasesValue> = {}): EdgeCasesValue {
     bigCode: BigCode.PATTERN,
     nested: { hi: 0x01020304, lo: -2, inner: { v: 0x0506 } },
     slot: { offset: 9, read: 10, bytes: 11 },
+    tail: new Uint8Array(11).fill(4),
     records: [new Uint8Array(5), new Uint8Array(5).fill(1), new Uint8Array(5).fill(2)],
     note: 'end',
     ...over,
@@ -118,6 +119,11 @@ describe('the loader', () => {
   it("ignores keys that start with '-', as Kaitai does", () => {
     const p = spec('dash', 'meta:\n  id: dash\n  -orig-id: x\nseq:\n  - id: a\n    type: u1\n    -webide-representation: "{a}"\ntypes:\n  t:\n    -affected-by: 1\n    seq: []\n');
     expect(loadSpecs([p])[0]!.root.fields.map((f) => f.id)).toEqual(['a']);
+  });
+
+  it('takes YAML booleans as enum member names and ignores to-string, as Kaitai does', () => {
+    const p = spec('boolenum', 'meta:\n  id: boolenum\nseq:\n  - id: a\n    type: u1\n    enum: flag\nto-string: a.to_s\nenums:\n  flag:\n    0: false\n    1: true\n');
+    expect(loadSpecs([p])[0]!.root.enums[0]!.members.map((m) => m.id)).toEqual(['false', 'true']);
   });
 
   it('names a 64-bit enum value exactly when it does not fit its field', async () => {

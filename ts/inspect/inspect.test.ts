@@ -61,9 +61,9 @@ describe('twinmap inspect (read-only view of a name)', () => {
   it('a .NET-format mutex file: open, and who holds it', () => {
     const name = uniq();
     using m = NamedMutex.create(name);
-    expect(inspect(name).mutexes).toMatchObject([{ inUse: true, owner: undefined, abandoned: false, userScoped: false, mode: 0o666 }]);
+    expect(inspect(name).mutexes).toMatchObject([{ inUse: true, owner: undefined, abandoned: false, tree: 'shared', userScoped: false, mode: 0o666 }]);
     m.lock();
-    expect(inspect(name).mutexes[0]?.owner).toEqual({ pid: process.pid, tid: process.pid, alive: true });
+    expect(inspect(name).mutexes[0]?.owner).toEqual({ pid: process.pid, tid: process.pid, alive: true, osThread: true });
     m.unlock();
   });
 });

@@ -1,7 +1,6 @@
 // `twinmap inspect <name>`: what a name means right now, for a person debugging a stuck peer or
 // a CI job: the map (and the channel or event in it) and .NET's mutex files for that name.
 // Read-only: it never writes shared memory and never takes a mutex.
-import type { MutexLayoutName } from '../mutex/layout.js';
 import { type MapInspection, inspectMap } from './inspect-map.js';
 import { type MutexFileInspection, inspectMutex } from './inspect-mutex.js';
 
@@ -11,12 +10,12 @@ export type { MutexFileInspection } from './inspect-mutex.js';
 export interface Inspection {
   readonly name: string;
   readonly map: MapInspection | undefined;
-  /** Linux: .NET's files for a mutex of this name (shared tree, user tree). */
+  /** Linux: .NET's files for a mutex of this name, in every tree (shared, .NET 10 uid, .NET 11 user). */
   readonly mutexes: readonly MutexFileInspection[];
 }
 
-export function inspect(name: string, options: { layout?: MutexLayoutName } = {}): Inspection {
-  return { name, map: inspectMap(name), mutexes: inspectMutex(name, options.layout) };
+export function inspect(name: string): Inspection {
+  return { name, map: inspectMap(name), mutexes: inspectMutex(name) };
 }
 
 const alive = (p: { pid: number; alive: boolean }) => `pid ${p.pid} (${p.alive ? 'alive' : 'gone'})`;
@@ -46,10 +45,13 @@ function mapLines(m: MapInspection): string[] {
 }
 
 function mutexLines(f: MutexFileInspection): string[] {
-  const owner = f.owner === undefined ? 'free' : `held by ${alive(f.owner)} tid ${f.owner.tid}`;
+  const thread = (o: NonNullable<MutexFileInspection['owner']>) =>
+    o.osThread ? `tid ${o.tid}` : o.alive ? `thread ${o.tid} (not an OS thread of it: .NET 11's managed thread id)` : `tid ${o.tid}`;
+  const owner = f.owner === undefined ? 'free' : `held by ${alive(f.owner)} ${thread(f.owner)}`;
   return [
-    `mutex    ${f.path} (${f.mode.toString(8).padStart(4, '0')}, uid ${f.uid}, ${f.size} bytes${f.userScoped ? ', user-scoped' : ''}): ` +
+    `mutex    ${f.path} (${f.mode.toString(8).padStart(4, '0')}, uid ${f.uid}, ${f.size} bytes, ${f.tree} tree): ` +
       `${f.inUse ? 'open' : 'stale'}, ${owner}${f.abandoned ? ', abandoned flag set' : ''}`,
+    `         used by ${f.usedBy}`,
     ...f.problems.map((p) => `         problem: ${p}`),
   ];
 }
@@ -59,6 +61,10 @@ export function formatInspection(i: Inspection): string {
   const lines = [`twinmap inspect ${JSON.stringify(i.name)}`];
   if (i.map !== undefined) lines.push(...mapLines(i.map).map((l) => `  ${l}`));
   for (const f of i.mutexes) lines.push(...mutexLines(f).map((l) => `  ${l}`));
+  const open = i.mutexes.filter((f) => f.inUse);
+  if (open.length > 1) {
+    lines.push(`  problem: ${open.length} different mutexes by this name are open (${open.map((f) => f.tree).join(', ')}); processes in different trees never exclude each other`);
+  }
   if (i.map === undefined && i.mutexes.length === 0) lines.push('  nothing by this name: no map, no .NET mutex file');
   return lines.join('\n');
 }

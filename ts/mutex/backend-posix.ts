@@ -1,5 +1,6 @@
 // Linux backend: the named mutex is .NET's shared-memory file (dotnet-shm.ts) holding a robust,
-// process-shared, recursive pthread mutex and the owner fields of the chosen layout (layout.ts).
+// process-shared, recursive pthread mutex and the owner fields (layout.ts), in the tree of the
+// .NET generation it meets (generation.ts).
 //
 // Owner fields are written like .NET writes them, while the lock is held (so no other process
 // reads them concurrently in a way that matters): pid = getpid(), tid = gettid() of the thread
@@ -9,12 +10,13 @@
 // ends, while holding the lock.
 import { endianness } from 'node:os';
 import { isMainThread } from 'node:worker_threads';
-import { BadHeaderError, ClosedError, TwinmapError, fromOsError } from '../errors.js';
+import { BadHeaderError, ClosedError, NotFoundError, TwinmapError, fromOsError } from '../errors.js';
 import { native } from '../native.js';
 import type { ParsedName } from '../names.js';
-import type { Acquired, BackendOptions, Hold, MutexBackend, OsMutex, PendingLock } from './backend.js';
-import { SharedMemoryFile, sharedMemoryPath, shmTree } from './dotnet-shm.js';
-import { INVALID_PID, type MutexLayout, layoutFor } from './layout.js';
+import type { Acquired, BackendOptions, Hold, Located, MutexBackend, OsMutex, PendingLock } from './backend.js';
+import { type ShmTree, SharedMemoryFile } from './dotnet-shm.js';
+import { choosePlacement, placementFor } from './generation.js';
+import { INVALID_PID, type MutexLayout, dotnetLayout } from './layout.js';
 
 const LE = endianness() === 'LE';
 
@@ -32,19 +34,15 @@ export class OwnerFields {
 
   clearOwner(): void {
     this.view.setUint32(this.layout.ownerPidOffset, INVALID_PID, LE);
-    this.setTid(0xffff_ffff, 0xffff_ffff); // uint64 -1 (net10) or uint32 -1 (net11)
+    this.setTid(0xffff_ffff, 0xffff_ffff); // uint64 -1
   }
 
   // A tid fits in 32 bits (Linux pid_max <= 2^22); the u64 field is written as two u32 halves,
   // which avoids BigInt on the lock path.
   private setTid(low: number, high: number): void {
     const off = this.layout.ownerTidOffset;
-    if (this.layout.ownerTidBytes === 4) {
-      this.view.setUint32(off, low, LE);
-    } else {
-      this.view.setUint32(LE ? off : off + 4, low, LE);
-      this.view.setUint32(LE ? off + 4 : off, high, LE);
-    }
+    this.view.setUint32(LE ? off : off + 4, low, LE);
+    this.view.setUint32(LE ? off + 4 : off, high, LE);
   }
 
   get abandoned(): boolean {
@@ -56,7 +54,7 @@ export class OwnerFields {
   }
 }
 
-function checkPlatform(layout: MutexLayout): void {
+function checkPlatform(): void {
   if (process.platform !== 'linux') {
     throw new TwinmapError(
       'UNSUPPORTED',
@@ -64,13 +62,9 @@ function checkPlatform(layout: MutexLayout): void {
     );
   }
   // .NET 6-10 on Linux arm/arm64 is built without pthread named mutexes (file locks instead), as
-  // far as its build scripts show; only x64 is verified here. .NET 11 uses pthread everywhere.
-  const ok = layout.name === 'net10' ? process.arch === 'x64' : process.arch === 'x64' || process.arch === 'arm64';
-  if (!ok) {
-    throw new TwinmapError(
-      'UNSUPPORTED',
-      `the ${layout.name} named-mutex layout is not supported on linux/${process.arch} (only verified where .NET uses a pthread mutex)`,
-    );
+  // far as its build scripts show; only x64 is verified against live runtimes here.
+  if (process.arch !== 'x64') {
+    throw new TwinmapError('UNSUPPORTED', `named mutexes compatible with .NET are only supported on linux/x64 (verified where .NET uses a pthread mutex), not linux/${process.arch}`);
   }
 }
 
@@ -237,26 +231,43 @@ class PosixMutex implements OsMutex {
   }
 }
 
+function openFile(name: ParsedName, create: boolean, tree: ShmTree, layout: MutexLayout): SharedMemoryFile {
+  return SharedMemoryFile.open(name, {
+    create,
+    tree,
+    usedBytes: layout.usedBytes,
+    initialize: (view, buffer) => {
+      native.mutexInit(buffer, layout.mutexOffset);
+      const fields = new OwnerFields(layout, view);
+      fields.clearOwner();
+      fields.abandoned = false;
+    },
+  });
+}
+
 export const posixBackend: MutexBackend = {
-  key(name: ParsedName, options: BackendOptions): string {
-    // One file per name whatever the layout; NamedMutex refuses mixing layouts.
-    return sharedMemoryPath(name, shmTree(options.currentUserOnly));
+  locate(name: ParsedName, options: BackendOptions, openHere: (key: string) => boolean): Located {
+    checkPlatform();
+    const p = choosePlacement(name, options.dotnet, options.currentUserOnly, openHere);
+    return { key: p.path, dotnet: p.generation };
   },
 
-  open(name: ParsedName, create: boolean, options: BackendOptions): OsMutex {
-    const layout = layoutFor(options.layout);
-    checkPlatform(layout);
-    const file = SharedMemoryFile.open(name, {
-      create,
-      tree: shmTree(options.currentUserOnly),
-      usedBytes: layout.usedBytes,
-      initialize: (view, buffer) => {
-        native.mutexInit(buffer, layout.mutexOffset);
-        const fields = new OwnerFields(layout, view);
-        fields.clearOwner();
-        fields.abandoned = false;
-      },
-    });
+  open(name: ParsedName, create: boolean, options: BackendOptions, at: Located): OsMutex {
+    checkPlatform();
+    const layout = dotnetLayout();
+    const { tree } = placementFor(name, at.dotnet, options.currentUserOnly);
+    let file: SharedMemoryFile;
+    try {
+      file = openFile(name, create, tree, layout);
+    } catch (e) {
+      if (e instanceof NotFoundError && options.dotnet === undefined) {
+        const other = placementFor(name, at.dotnet === 'net10' ? 'net11' : 'net10', options.currentUserOnly);
+        if (other.path !== at.key) {
+          throw new NotFoundError(`${e.message}; nor does any process have it open as ${other.generation} (${other.path})`, { cause: e });
+        }
+      }
+      throw e;
+    }
     if (!file.created) {
       // A peer's garbage must not reach pthread (it could hang or corrupt): the mutex in the file
       // must be the robust, process-shared, recursive kind .NET creates.

@@ -12,7 +12,8 @@ import { ClosedError, TwinmapError, fromOsError } from '../errors.js';
 import { native } from '../native.js';
 import type { Win32Handle, Win32Native, Win32WaitOutcome } from '../native-types.js';
 import type { ParsedName } from '../names.js';
-import type { Acquired, BackendOptions, Hold, MutexBackend, OsMutex, PendingLock } from './backend.js';
+import type { Acquired, BackendOptions, Hold, Located, MutexBackend, OsMutex, PendingLock } from './backend.js';
+import { DEFAULT_GENERATION } from './generation.js';
 
 function win32(): Win32Native {
   const w = native.win32;
@@ -96,8 +97,8 @@ class Win32Mutex implements OsMutex {
 }
 
 export const win32Backend: MutexBackend = {
-  key(name: ParsedName): string {
-    return kernelName(name);
+  locate(name: ParsedName): Located {
+    return { key: kernelName(name), dotnet: DEFAULT_GENERATION };
   },
 
   open(name: ParsedName, create: boolean, options: BackendOptions): OsMutex {

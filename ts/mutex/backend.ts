@@ -5,7 +5,7 @@
 // Linux: backend-posix.ts (.NET's shared-memory file + robust pthread mutex). A Windows backend
 // (CreateMutexW) plugs in here as backend-win32.ts without touching the Linux code.
 import type { ParsedName } from '../names.js';
-import type { MutexLayoutName } from './layout.js';
+import type { DotnetGeneration } from './generation.js';
 
 /** What a lock call reports: the lock is taken ('acquired'), taken after its previous owner
  * died or gave it up while holding it ('abandoned', .NET's AbandonedMutexException), or not
@@ -13,10 +13,18 @@ import type { MutexLayoutName } from './layout.js';
 export type LockResult = 'acquired' | 'abandoned' | 'timeout';
 
 export interface BackendOptions {
-  /** Linux/macOS: which .NET's shared layout to use. */
-  readonly layout: MutexLayoutName;
-  /** .NET 10's NamedWaitHandleOptions.CurrentUserOnly (wait-handle-options.ts). */
-  readonly currentUserOnly: boolean;
+  /** .NET 10's NamedWaitHandleOptions.CurrentUserOnly (wait-handle-options.ts); undefined: no options. */
+  readonly currentUserOnly: boolean | undefined;
+  /** Linux: the .NET generation named by the caller (generation.ts); undefined: look on disk. */
+  readonly dotnet: DotnetGeneration | undefined;
+}
+
+/** Where a name is, once the backend has decided (Linux: which generation's tree). */
+export interface Located {
+  /** Same key, same OS object (e.g. the file path on Linux). */
+  readonly key: string;
+  /** Linux: the generation whose tree holds it. */
+  readonly dotnet: DotnetGeneration;
 }
 
 /** One acquisition of the OS mutex, by one OS thread. */
@@ -53,8 +61,11 @@ export interface OsMutex {
 }
 
 export interface MutexBackend {
-  /** Same key, same OS object (e.g. "session/x" and "Local\x" on Linux). */
-  key(name: ParsedName, options: BackendOptions): string;
+  /**
+   * Where `name` is (Linux: the generation rule of generation.ts; throws
+   * DotnetGenerationMismatchError). `openHere(key)`: this process has that object open already.
+   */
+  locate(name: ParsedName, options: BackendOptions, openHere: (key: string) => boolean): Located;
   /** Opens, or creates when `create` and absent. Throws NotFoundError, BadHeaderError, ... */
-  open(name: ParsedName, create: boolean, options: BackendOptions): OsMutex;
+  open(name: ParsedName, create: boolean, options: BackendOptions, at: Located): OsMutex;
 }

@@ -3,6 +3,13 @@
 //
 //   /tmp/.dotnet/shm/{global | session<getsid()>}/<name>     (TMPDIR is ignored, as in .NET)
 //
+// Three trees use that protocol (which one a name lives in: generation.ts):
+//   shared  /tmp/.dotnet                       dirs 0777, files 0666
+//   uid     /tmp/.dotnet-uid<euid>             dirs 0700, files 0600 (.NET 10 CurrentUserOnly)
+//   user    $XDG_RUNTIME_DIR/.dotnet, or without it
+//           ~/.dotnet/corefx/Runtime/SharedMemory/.dotnet
+//                                              dirs 0700, files 0600 (.NET 11's user scope)
+//
 // - /tmp/.dotnet and /tmp/.dotnet/shm: created race-free (mkdtemp in /tmp, chmod 0777, rename).
 // - Creation/deletion lock: flock(LOCK_EX) on an fd of /tmp/.dotnet/shm, blocking, held only
 //   around open/create/close. Every lock on a file is taken while holding it, non-blocking.
@@ -10,11 +17,14 @@
 //   succeeds, nobody uses the file: it is stale (re-initialised on create, deleted on open).
 // - Files 0666, directories 0777, chmod-ed explicitly so the umask cannot narrow them.
 // - User-scoped names (.NET 10 NamedWaitHandleOptions.CurrentUserOnly) use the same protocol in
-//   /tmp/.dotnet-uid<euid>/shm with files 0600, directories 0700, all owned by the euid.
+//   /tmp/.dotnet-uid<euid>/shm with files 0600, directories 0700, all owned by the euid; .NET 11
+//   uses the "user" tree above the same way.
 // - The file is ftruncate-d to the used size rounded up to the page size (never shrunk).
 // - The last process to close unlinks the file and rmdirs the session directory.
 // Verified against .NET 10.0 on x64: dirs 0777, file 0666 and 4096 bytes, no lockfiles/ directory,
-// the session directory removed after the last close.
+// the session directory removed after the last close. Verified against .NET 11.0.0 on x64: the
+// user tree as above (~/.dotnet/corefx/Runtime made with the umask, SharedMemory and below 0700),
+// XDG_RUNTIME_DIR used when set and non-empty (.NET fails if it does not exist), HOME else.
 import {
   chmodSync,
   closeSync,
@@ -33,6 +43,8 @@ import {
   unlinkSync,
   type Stats,
 } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname } from 'node:path';
 import { BadHeaderError, NotFoundError, TwinmapError, fromOsError } from '../errors.js';
 import { native } from '../native.js';
 import type { NativeMapping } from '../native-types.js';
@@ -42,38 +54,45 @@ import { HEADER_TYPE_MUTEX, HEADER_VERSION } from './layout.js';
 /** The root .NET hard-codes on Linux (not TMPDIR). Tests never change it. */
 export const SHARED_FILES_ROOT = '/tmp';
 
+/** Which of .NET's trees: see the table at the top of this file. */
+export type TreeKind = 'shared' | 'uid' | 'user';
+
 /**
- * Where .NET keeps its files: the shared tree /tmp/.dotnet (dirs 0777, files 0666), or, for
- * NamedWaitHandleOptions.CurrentUserOnly (.NET 10+), the user's tree /tmp/.dotnet-uid<euid>
- * (dirs 0700, files 0600, and every directory and file must belong to this euid).
+ * Where .NET keeps its files: the shared tree /tmp/.dotnet (dirs 0777, files 0666), or a tree
+ * private to this user (dirs 0700, files 0600, and every directory and file must belong to this
+ * euid): .NET 10's /tmp/.dotnet-uid<euid> or .NET 11's per-user tree.
  */
 export interface ShmTree {
+  readonly kind: TreeKind;
   readonly userScope: boolean;
   readonly euid: number;
+  /** The directory the tree lives in ("system directory": /tmp, $XDG_RUNTIME_DIR, ~/.dotnet/corefx/Runtime/SharedMemory). */
+  readonly root: string;
   readonly runtimeDir: string;
   readonly shmDir: string;
   readonly dirMode: number;
   readonly fileMode: number;
 }
 
-const trees = new Map<boolean, ShmTree>();
-/** The tree for user-scoped names (currentUserOnly) or for the old overloads. */
-export function shmTree(currentUserOnly = false): ShmTree {
-  let t = trees.get(currentUserOnly);
-  if (t === undefined) {
-    const euid = process.geteuid?.() ?? 0;
-    const runtimeDir = `${SHARED_FILES_ROOT}/.dotnet${currentUserOnly ? `-uid${euid >>> 0}` : ''}`;
-    t = {
-      userScope: currentUserOnly,
-      euid,
-      runtimeDir,
-      shmDir: `${runtimeDir}/shm`,
-      dirMode: currentUserOnly ? 0o700 : 0o777,
-      fileMode: currentUserOnly ? 0o600 : 0o666,
-    };
-    trees.set(currentUserOnly, t);
-  }
-  return t;
+/** .NET 11's per-user root: $XDG_RUNTIME_DIR when set and non-empty, else ~/.dotnet/corefx/Runtime/SharedMemory. */
+export function userTreeRoot(): string {
+  const xdg = process.env['XDG_RUNTIME_DIR'];
+  if (xdg !== undefined && xdg !== '') return xdg;
+  return `${homedir()}/.dotnet/corefx/Runtime/SharedMemory`;
+}
+
+/**
+ * A tree by kind; `true`/`false` mean .NET 10's user-scoped tree / the shared tree (as
+ * NamedWaitHandleOptions.CurrentUserOnly does on .NET 10). The user tree follows the
+ * environment each time (XDG_RUNTIME_DIR, HOME), as a .NET process started now would.
+ */
+export function shmTree(kind: TreeKind | boolean = 'shared'): ShmTree {
+  const k: TreeKind = kind === true ? 'uid' : kind === false ? 'shared' : kind;
+  const euid = process.geteuid?.() ?? 0;
+  const root = k === 'user' ? userTreeRoot() : SHARED_FILES_ROOT;
+  const runtimeDir = k === 'uid' ? `${root}/.dotnet-uid${euid >>> 0}` : `${root}/.dotnet`;
+  const userScope = k !== 'shared';
+  return { kind: k, userScope, euid, root, runtimeDir, shmDir: `${runtimeDir}/shm`, dirMode: userScope ? 0o700 : 0o777, fileMode: userScope ? 0o600 : 0o666 };
 }
 
 let sessionId: number | undefined;
@@ -168,7 +187,8 @@ function ensureOpenDirectory(path: string, tree: ShmTree): void {
     if (errno(e) !== 'ENOENT') throw e instanceof TwinmapError ? e : fromOsError(e, `stat ${path}`);
   }
   // Race-free creation: a private temp directory gets the right mode first, then takes the name.
-  const temp = mkdtempSync(`${SHARED_FILES_ROOT}/.dotnet.`);
+  // (In the parent, so the rename stays on one filesystem: the user tree may be in $HOME.)
+  const temp = mkdtempSync(`${tree.kind === 'user' ? dirname(path) : SHARED_FILES_ROOT}/.dotnet.`);
   try {
     chmodSync(temp, tree.dirMode);
     renameSync(temp, path);
@@ -218,14 +238,29 @@ function openScopeDirectory(path: string, create: boolean, tree: ShmTree, shmFd:
   }
 }
 
-/** /tmp is never created or changed; the user tree also needs it sticky, or private to us. */
+/**
+ * The root (/tmp, $XDG_RUNTIME_DIR) is never created or changed; the user tree also needs it
+ * sticky, or private to us. Without XDG_RUNTIME_DIR .NET 11 makes ~/.dotnet/corefx/Runtime (with
+ * the umask) and SharedMemory in it (0700); so do we.
+ */
 function checkSystemDirectory(tree: ShmTree): void {
-  const st = statSync(SHARED_FILES_ROOT);
+  if (tree.kind === 'user' && tree.root !== process.env['XDG_RUNTIME_DIR']) {
+    mkdirSync(dirname(tree.root), { recursive: true });
+    ensureOpenDirectory(tree.root, tree);
+  }
+  let st;
+  try {
+    st = statSync(tree.root);
+  } catch (e) {
+    const why = tree.kind === 'user' && tree.root === process.env['XDG_RUNTIME_DIR'] ? ' (XDG_RUNTIME_DIR; .NET 11 fails the same way)' : '';
+    throw fromOsError(e, `stat ${tree.root}${why}`);
+  }
+  if (!st.isDirectory()) throw new TwinmapError('OS', `${tree.root} is not a directory`);
   if ((st.mode & 0o700) !== 0o700) {
-    throw new TwinmapError('PERMISSION', `${SHARED_FILES_ROOT} lacks owner rwx; .NET cannot use it either`);
+    throw new TwinmapError('PERMISSION', `${tree.root} lacks owner rwx; .NET cannot use it either`);
   }
   if (tree.userScope && (st.mode & 0o1000) === 0 && (st.uid !== tree.euid || (st.mode & 0o022) !== 0)) {
-    throw new TwinmapError('PERMISSION', `${SHARED_FILES_ROOT} is neither sticky nor private to this user; .NET refuses user-scoped names there too`);
+    throw new TwinmapError('PERMISSION', `${tree.root} is neither sticky nor private to this user; .NET refuses user-scoped names there too`);
   }
 }
 
@@ -265,6 +300,42 @@ export function withCreationLock<T>(fn: () => T, tree: ShmTree = shmTree()): T {
     return fn();
   } finally {
     native.flock(fd, LOCK_UN);
+  }
+}
+
+/**
+ * True when some process has `path` open (holds its LOCK_SH): the probe .NET makes, under the
+ * tree's creation lock, but creating nothing. False when the file, or the tree, is absent or
+ * stale. For the generation check (generation.ts) and `twinmap inspect`.
+ */
+export function isInUse(path: string, tree: ShmTree): boolean {
+  let dirFd: number;
+  try {
+    dirFd = shmDirFds.get(tree.shmDir) ?? openSync(tree.shmDir, constants.O_RDONLY);
+  } catch (e) {
+    if (errno(e) === 'ENOENT' || errno(e) === 'ENOTDIR') return false;
+    throw fromOsError(e, `open ${tree.shmDir}`);
+  }
+  const own = !shmDirFds.has(tree.shmDir);
+  try {
+    native.flock(dirFd, LOCK_EX);
+    let fd: number;
+    try {
+      fd = openSync(path, constants.O_RDONLY);
+    } catch (e) {
+      if (errno(e) === 'ENOENT' || errno(e) === 'ENOTDIR') return false;
+      throw fromOsError(e, `open ${path}`);
+    }
+    try {
+      if (!native.flock(fd, LOCK_EX | LOCK_NB)) return true;
+      native.flock(fd, LOCK_UN);
+      return false;
+    } finally {
+      closeSync(fd);
+    }
+  } finally {
+    if (own) closeSync(dirFd); // closing drops the lock
+    else native.flock(dirFd, LOCK_UN);
   }
 }
 

@@ -1,6 +1,5 @@
-// NamedMutex in one process, checked at the byte level against the file .NET reads.
-// Both layouts are covered here by reading the bytes; only .NET 10 runs on this machine, so the
-// net11 tests check the layout .NET 11's sources define, not a live .NET 11 process.
+// NamedMutex in one process, checked at the byte level against the file .NET reads, in the tree
+// of each .NET generation (the bytes are the same; interop-tests/ meet live .NET processes).
 import { closeSync, existsSync, mkdirSync, openSync, unlinkSync, writeFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,7 +7,8 @@ import { native } from '../native.js';
 import type { NativeMapping } from '../native-types.js';
 import { parseName } from '../names.js';
 import { scopeDirectory, sharedMemoryPath, withCreationLock } from './dotnet-shm.js';
-import { type MutexLayoutName, layoutFor } from './layout.js';
+import { dotnetLayout } from './layout.js';
+import type { DotnetGeneration } from './generation.js';
 import { NamedMutex } from './named-mutex.js';
 import { TwinmapError } from '../errors.js';
 
@@ -37,9 +37,12 @@ function track(m: NamedMutex): NamedMutex {
   return m;
 }
 
-/** Another "process" view of the file: its own fd holding LOCK_SH (as any user does) and mapping. */
-function raw(name: string) {
-  const path = sharedMemoryPath(parseName(name));
+/**
+ * Another "process" view of the file: its own fd holding LOCK_SH (as any user does) and mapping.
+ * `where`: a mutex name in the shared tree, or a NamedMutex (its file, in whichever tree).
+ */
+function raw(where: string | NamedMutex) {
+  const path = typeof where === 'string' ? sharedMemoryPath(parseName(where)) : where.where;
   const fd = openSync(path, 'r+');
   native.flock(fd, LOCK_SH);
   const mapping: NativeMapping = new native.Mapping(fd, 4096, true);
@@ -65,18 +68,17 @@ async function holdElsewhere(buffer: ArrayBuffer): Promise<{ tid: number; releas
   });
 }
 
-for (const layoutName of ['net10', 'net11'] as MutexLayoutName[]) {
-  const layout = layoutFor(layoutName);
-  const readTid = (v: DataView) =>
-    layout.ownerTidBytes === 8 ? v.getBigUint64(layout.ownerTidOffset, true) : BigInt(v.getUint32(layout.ownerTidOffset, true));
-  const invalidTid = layout.ownerTidBytes === 8 ? 0xffff_ffff_ffff_ffffn : 0xffff_ffffn;
+const layout = dotnetLayout();
+const readTid = (v: DataView) => v.getBigUint64(layout.ownerTidOffset, true);
+const invalidTid = 0xffff_ffff_ffff_ffffn;
 
-  describe(`NamedMutex bytes, ${layoutName} layout (${layoutName === 'net10' ? '.NET 6-10' : '.NET 11, not runnable here'})`, () => {
+for (const layoutName of ['net10', 'net11'] as DotnetGeneration[]) {
+  describe(`NamedMutex bytes, { dotnet: '${layoutName}' } (${layoutName === 'net10' ? '/tmp/.dotnet' : ".NET 11's per-user tree"})`, () => {
     it('creates the header and an unowned, not abandoned mutex', () => {
       const name = unique(`hdr-${layoutName}`);
-      const m = track(NamedMutex.openOrCreate(name, { layout: layoutName }));
+      const m = track(NamedMutex.openOrCreate(name, { dotnet: layoutName }));
       expect(m.createdNew).toBe(true);
-      const { view } = raw(name);
+      const { view } = raw(m);
       expect([view.getUint8(0), view.getUint8(1)]).toEqual([0, 1]);
       expect(view.getUint32(layout.ownerPidOffset, true)).toBe(0xffff_ffff);
       expect(readTid(view)).toBe(invalidTid);
@@ -85,8 +87,8 @@ for (const layoutName of ['net10', 'net11'] as MutexLayoutName[]) {
 
     it('lock() writes pid and the JS thread tid at the layout offsets; unlock() clears them', () => {
       const name = unique(`own-${layoutName}`);
-      const m = track(NamedMutex.openOrCreate(name, { layout: layoutName }));
-      const { view } = raw(name);
+      const m = track(NamedMutex.openOrCreate(name, { dotnet: layoutName }));
+      const { view } = raw(m);
       expect(m.lock()).toBe('acquired');
       expect(view.getUint32(layout.ownerPidOffset, true)).toBe(process.pid);
       expect(readTid(view)).toBe(BigInt(native.gettid()));
@@ -97,8 +99,8 @@ for (const layoutName of ['net10', 'net11'] as MutexLayoutName[]) {
 
     it('lockAsync() that has to wait writes the holder thread tid (not the JS thread)', async () => {
       const name = unique(`async-${layoutName}`);
-      const m = track(NamedMutex.openOrCreate(name, { layout: layoutName }));
-      const r = raw(name);
+      const m = track(NamedMutex.openOrCreate(name, { dotnet: layoutName }));
+      const r = raw(m);
       const other = await holdElsewhere(r.buffer);
       const p = m.lockAsync();
       await new Promise((res) => setTimeout(res, 20));
@@ -118,8 +120,8 @@ for (const layoutName of ['net10', 'net11'] as MutexLayoutName[]) {
 
     it('lockAsync() on a free mutex takes it at once on the JS thread', async () => {
       const name = unique(`asyncfree-${layoutName}`);
-      const m = track(NamedMutex.openOrCreate(name, { layout: layoutName }));
-      const { view } = raw(name);
+      const m = track(NamedMutex.openOrCreate(name, { dotnet: layoutName }));
+      const { view } = raw(m);
       expect(await m.lockAsync()).toBe('acquired');
       expect(readTid(view)).toBe(BigInt(native.gettid()));
       m.unlock();
@@ -127,8 +129,8 @@ for (const layoutName of ['net10', 'net11'] as MutexLayoutName[]) {
 
     it('closing while a holder thread holds it abandons it too', async () => {
       const name = unique(`closeasync-${layoutName}`);
-      const m = NamedMutex.openOrCreate(name, { layout: layoutName });
-      const r = raw(name);
+      const m = NamedMutex.openOrCreate(name, { dotnet: layoutName });
+      const r = raw(m);
       const other = await holdElsewhere(r.buffer);
       const p = m.lockAsync();
       await new Promise((res) => setTimeout(res, 20));
@@ -137,15 +139,15 @@ for (const layoutName of ['net10', 'net11'] as MutexLayoutName[]) {
       m.close();
       expect(r.view.getUint8(layout.abandonedOffset)).toBe(1);
       expect(r.view.getUint32(layout.ownerPidOffset, true)).toBe(0xffff_ffff);
-      const again = track(NamedMutex.open(name, { layout: layoutName }));
+      const again = track(NamedMutex.open(name, { dotnet: layoutName }));
       expect(again.tryLock()).toBe('abandoned'); // and the holder thread really let go
       again.unlock();
     });
 
     it('reports and clears an abandoned flag written by another process', () => {
       const name = unique(`flag-${layoutName}`);
-      const m = track(NamedMutex.openOrCreate(name, { layout: layoutName }));
-      const { view } = raw(name);
+      const m = track(NamedMutex.openOrCreate(name, { dotnet: layoutName }));
+      const { view } = raw(m);
       view.setUint8(layout.abandonedOffset, 1); // what a .NET process's Abandon() leaves
       expect(m.lock()).toBe('abandoned');
       expect(view.getUint8(layout.abandonedOffset)).toBe(0);
@@ -156,13 +158,13 @@ for (const layoutName of ['net10', 'net11'] as MutexLayoutName[]) {
 
     it("closing the process's last handle while holding abandons it like .NET", () => {
       const name = unique(`close-${layoutName}`);
-      const m = NamedMutex.openOrCreate(name, { layout: layoutName });
-      const { view } = raw(name); // keeps the file alive
+      const m = NamedMutex.openOrCreate(name, { dotnet: layoutName });
+      const { view } = raw(m); // keeps the file alive
       m.lock();
       m.close();
       expect(view.getUint8(layout.abandonedOffset)).toBe(1);
       expect(view.getUint32(layout.ownerPidOffset, true)).toBe(0xffff_ffff);
-      const again = track(NamedMutex.open(name, { layout: layoutName }));
+      const again = track(NamedMutex.open(name, { dotnet: layoutName }));
       expect(again.lock()).toBe('abandoned');
       again.unlock();
     });
@@ -287,7 +289,8 @@ describe('NamedMutex semantics (one process)', () => {
     const a = track(NamedMutex.create(name));
     expect(a.createdNew).toBe(true);
     expect(() => NamedMutex.create(name)).toThrow(expect.objectContaining({ code: 'ALREADY_EXISTS' }));
-    expect(() => NamedMutex.openOrCreate(name, { layout: 'net11' })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => NamedMutex.openOrCreate(name, { layout: 'net11' } as never)).toThrow(/layout option is gone[^]*dotnet: 'net11'/);
+    expect(() => NamedMutex.openOrCreate(name, { dotnet: 'net9' as never })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     track(NamedMutex.open(name));
   });
 

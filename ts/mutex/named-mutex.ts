@@ -11,11 +11,11 @@ import { type ParsedName, parseName, quoteName } from '../names.js';
 import type { Acquired, BackendOptions, Hold, LockResult, MutexBackend, OsMutex, PendingLock } from './backend.js';
 import { posixBackend } from './backend-posix.js';
 import { win32Backend } from './backend-win32.js';
-import type { MutexLayoutName } from './layout.js';
+import { type DotnetGeneration, checkGeneration } from './generation.js';
 import { type NamedWaitHandleOptions, resolveWaitHandleOptions } from './wait-handle-options.js';
 
 export type { LockResult } from './backend.js';
-export type { MutexLayoutName } from './layout.js';
+export type { DotnetGeneration } from './generation.js';
 export type { NamedWaitHandleOptions } from './wait-handle-options.js';
 
 /**
@@ -25,17 +25,20 @@ export type { NamedWaitHandleOptions } from './wait-handle-options.js';
  */
 export interface NamedMutexOptions extends NamedWaitHandleOptions {
   /**
-   * The shared-data layout of the .NET you meet (Linux). 'net10' (default) is what .NET 6-10
-   * create; 'net11' is .NET 11's. The file looks the same for both; mixing gives false abandonment.
+   * The .NET generation you meet (Linux; it decides which directory tree the name lives in):
+   * 'net10' for .NET 6-10 (and .NET 11 apps with the runtimeconfig switch
+   * System.Threading.Mutex.UnsafeDefaultMutexScopeGlobal), 'net11' for .NET 11+. Left out: the
+   * tree where a live process has the name open, else 'net10'. A live process in the other
+   * generation's tree is a DotnetGenerationMismatchError, never a silent second mutex.
    */
-  readonly layout?: MutexLayoutName;
+  readonly dotnet?: DotnetGeneration;
 }
 
 /** Process-wide state of one named mutex: shared by every handle with the same name. */
 interface ProcessState {
   readonly key: string;
   readonly os: OsMutex;
-  readonly layout: MutexLayoutName;
+  readonly dotnet: DotnetGeneration;
   refs: number;
   /** Recursion count of this process (the JS thread) as owner. */
   count: number;
@@ -153,35 +156,47 @@ export class NamedMutex implements Disposable {
   }
 
   private static get(name: string, mode: OpenMode, options: NamedMutexOptions | undefined): NamedMutex {
+    if (options !== undefined && 'layout' in options) {
+      // Removed: .NET 6-11 write the same bytes; what differs is the tree (the dotnet option).
+      throw new TwinmapError(
+        'INVALID_ARGUMENT',
+        `named mutex ${JSON.stringify(name)}: the layout option is gone (.NET 6-11 write the same bytes); to meet a .NET 11 app's new Mutex(false, name) pass { dotnet: 'net11' }`,
+      );
+    }
+    const dotnet = checkGeneration(options?.dotnet);
     const resolved = resolveWaitHandleOptions(name, options);
     const parsed: ParsedName = parseName(resolved.name);
-    const layout = options?.layout ?? 'net10';
-    if (layout !== 'net10' && layout !== 'net11') {
-      throw new TwinmapError('INVALID_ARGUMENT', `unknown layout ${JSON.stringify(layout)}: use 'net10' (.NET 6-10) or 'net11' (.NET 11)`);
-    }
     const be = backend();
-    const bopts: BackendOptions = { layout, currentUserOnly: resolved.currentUserOnly };
-    const key = be.key(parsed, bopts);
+    const bopts: BackendOptions = { dotnet, currentUserOnly: resolved.currentUserOnly };
+    const at = be.locate(parsed, bopts, (key) => states.has(key));
+    const key = at.key;
     const existing = states.get(key);
     if (existing) {
       if (mode === 'create') {
         throw new AlreadyExistsError(`named mutex ${quoteName(name)} already exists (open in this process)`);
       }
-      if (existing.layout !== layout) {
-        throw new TwinmapError('INVALID_ARGUMENT', `named mutex ${quoteName(name)} is open in this process with layout ${existing.layout}, not ${layout}`);
-      }
       existing.refs++;
       return new NamedMutex(name, existing, false);
     }
-    const os = be.open(parsed, mode !== 'open', bopts);
+    const os = be.open(parsed, mode !== 'open', bopts, at);
     if (mode === 'create' && !os.created) {
       os.close();
       throw new AlreadyExistsError(`named mutex ${quoteName(name)} already exists (${os.where})`);
     }
-    const state: ProcessState = { key, os, layout, refs: 1, count: 0, hold: undefined, pending: undefined, queue: Promise.resolve() };
+    const state: ProcessState = { key, os, dotnet: at.dotnet, refs: 1, count: 0, hold: undefined, pending: undefined, queue: Promise.resolve() };
     states.set(key, state);
     closeAllAtExit();
     return new NamedMutex(name, state, os.created);
+  }
+
+  /** The .NET generation whose tree holds this mutex (Linux; the dotnet option, or what was found). */
+  get dotnet(): DotnetGeneration {
+    return this.live().dotnet;
+  }
+
+  /** Where it is: the file path on Linux, the kernel name on Windows. */
+  get where(): string {
+    return this.live().os.where;
   }
 
   /** True while this process holds the lock (on any of its handles for this name). */

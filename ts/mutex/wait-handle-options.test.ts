@@ -4,8 +4,8 @@ import { resolveWaitHandleOptions } from './wait-handle-options.js';
 describe('NamedWaitHandleOptions name rules (as .NET 10 applies them)', () => {
 
   it('without options the name is untouched and not user-scoped (the old overloads)', () => {
-    expect(resolveWaitHandleOptions('x', undefined)).toEqual({ name: 'x', currentUserOnly: false });
-    expect(resolveWaitHandleOptions('Global\\x', {})).toEqual({ name: 'Global\\x', currentUserOnly: false });
+    expect(resolveWaitHandleOptions('x', undefined)).toEqual({ name: 'x', currentUserOnly: undefined });
+    expect(resolveWaitHandleOptions('Global\\x', {})).toEqual({ name: 'Global\\x', currentUserOnly: undefined });
   });
 
   it('an option given means the options overload: the other one defaults to true', () => {

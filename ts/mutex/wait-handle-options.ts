@@ -2,8 +2,9 @@
 // mutex such a .NET program opens. Giving either option means "the options overload": the other
 // one then defaults to true, as in .NET. Without options the name is used as the old overloads
 // (`new Mutex(false, name)`) use it.
-//   currentUserOnly:    Linux: the file lives under /tmp/.dotnet-uid<euid> (0700 dirs, 0600 file,
-//                       owner checked on open) instead of /tmp/.dotnet (0777/0666).
+//   currentUserOnly:    Linux: the file lives in a tree private to the user (0700 dirs, 0600 file,
+//                       owner checked on open): /tmp/.dotnet-uid<euid> on .NET 10, the per-user
+//                       tree on .NET 11 (generation.ts); false: /tmp/.dotnet (0777/0666).
 //   currentSessionOnly: a name without prefix becomes "Global\<name>" when false (Windows: and
 //                       "Local\<name>" when true); a prefix must then be "Local\" (true) or
 //                       "Global\" (false; Windows: anything but "Local\"), else the name is refused.
@@ -20,7 +21,8 @@ export interface NamedWaitHandleOptions {
 export interface ResolvedName {
   /** The name with the prefix .NET would give it. */
   readonly name: string;
-  readonly currentUserOnly: boolean;
+  /** undefined: no options given (the old overloads; what that means depends on the .NET generation). */
+  readonly currentUserOnly: boolean | undefined;
 }
 
 const LOCAL = 'Local\\';
@@ -30,7 +32,7 @@ const GLOBAL = 'Global\\';
 export function resolveWaitHandleOptions(name: string, options: NamedWaitHandleOptions | undefined): ResolvedName {
   const userOnly = options?.currentUserOnly;
   const sessionOnly = options?.currentSessionOnly;
-  if (userOnly === undefined && sessionOnly === undefined) return { name, currentUserOnly: false };
+  if (userOnly === undefined && sessionOnly === undefined) return { name, currentUserOnly: undefined };
   for (const [key, value] of [['currentUserOnly', userOnly], ['currentSessionOnly', sessionOnly]] as const) {
     if (value !== undefined && typeof value !== 'boolean') {
       throw new TwinmapError('INVALID_ARGUMENT', `named mutex ${quoteName(name)}: ${key} must be a boolean, got ${typeof value} ${String(value)}`);

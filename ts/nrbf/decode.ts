@@ -503,7 +503,6 @@ class Decoder {
     const offset = kind === BinaryArrayType.SingleOffset || kind === BinaryArrayType.JaggedOffset || kind === BinaryArrayType.RectangularOffset;
     const lowerBounds: number[] = [];
     if (offset) for (let i = 0; i < rank; i++) lowerBounds.push(r.i32(`LowerBound ${i}`));
-    const typeAt = r.pos;
     const elementType = this.additionalInfo(r.u8('BinaryType'), 'element');
     const shape: NrbfArrayShape =
       kind === BinaryArrayType.Jagged || kind === BinaryArrayType.JaggedOffset
@@ -522,10 +521,6 @@ class Decoder {
       const a = new NrbfArray({ elementType, items, shape, lengths, ...(offset && { lowerBounds }) });
       this.register(id, a, at);
       return a;
-    }
-    if (shape === 'jagged' && !['objectArray', 'stringArray', 'primitiveArray'].includes(elementType.kind)) {
-      // a jagged array's element type is an array type (or object / a class for T[][] of classes)
-      if (elementType.kind !== 'object' && elementType.kind !== 'class' && elementType.kind !== 'systemClass') r.fail(`jagged array of ${elementType.kind}`, typeAt);
     }
     const a = new NrbfArray({ elementType, items: [], shape, lengths, ...(offset && { lowerBounds }) });
     this.register(id, a, at);
@@ -690,7 +685,6 @@ class Decoder {
 
   /** After MessageEnd: libraries named late, references, then the collections' contents. */
   private resolve(): void {
-    const r = this.r;
     for (const p of this.pendingLibraries) {
       const lib = this.libraries.get(p.id);
       if (lib === undefined) this.failAt(p.offset, p.recordIndex, `library ${p.id} is never defined`);
@@ -706,7 +700,6 @@ class Decoder {
       const why = surface(s.value);
       if (why !== undefined) this.failAt(s.offset, s.recordIndex, `${s.value.typeName}: ${why}`);
     }
-    void r;
   }
 
   private failAt(offset: number, recordIndex: number, reason: string, recordType?: string): never {

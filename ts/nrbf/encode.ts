@@ -155,6 +155,13 @@ interface Meta {
   id: number;
 }
 
+interface Shape {
+  names: string[];
+  types: NrbfMemberType[];
+  /** metaKey by `typeName \0 libraryName`. */
+  keys: Map<string, string>;
+}
+
 class Encoder {
   private readonly out = new Out();
   private readonly ids = new Map<object, number>();
@@ -164,6 +171,7 @@ class Encoder {
   private readonly queue: Array<{ value: NrbfObject | NrbfArray | NrbfEnum | NrbfBoxed; path: string }> = [];
   private nextId = 1;
   private nextValueId = -1;
+  private readonly shapes = new WeakMap<Map<string, NrbfMemberType>, Shape>();
   private inlineDepth = 0;
 
   run(root: NrbfValue): Uint8Array {
@@ -212,7 +220,10 @@ class Encoder {
         if (Array.isArray(v.items)) for (const x of v.items as NrbfValue[]) stack.push(x);
       } else if (v instanceof NrbfObject) {
         if (v.libraryName !== SYSTEM_LIBRARY) this.library(v.libraryName);
-        v.memberTypes?.forEach(type);
+        if (v.memberTypes !== undefined && !seen.has(v.memberTypes)) {
+          seen.add(v.memberTypes);
+          v.memberTypes.forEach(type);
+        }
         for (const x of v.members.values()) stack.push(x);
         if (v instanceof NrbfList) for (const x of v.items) stack.push(x);
         if (v instanceof NrbfSet) for (const x of v.items) stack.push(x);
@@ -269,17 +280,28 @@ class Encoder {
       return this.writeClass(id, v.typeName, v.libraryName, ['value__'], [{ kind: 'primitive', type: t }], [v.value], path);
     }
     if (v instanceof NrbfBoxed) return this.writeBoxedRoot(v, id, path);
-    const names: string[] = [];
-    const values: NrbfValue[] = [];
-    for (const [name, value] of collectionMembers(v, path)) {
-      names.push(name);
-      values.push(value);
-    }
-    const types = names.map((n, i) => {
-      const t = v.memberTypes?.get(n);
-      return t ?? inferType(values[i]!);
-    });
+    const members = collectionMembers(v, path);
+    const values = [...members.values()];
+    // objects of one decoded class share their memberTypes Map: reuse its names, types and key
+    const shape = this.shapeOf(v, members);
+    if (shape !== undefined) return this.writeClass(id, v.typeName, v.libraryName, shape.names, shape.types, values, path, shape);
+    const names = [...members.keys()];
+    const types = names.map((n, i) => v.memberTypes?.get(n) ?? inferType(values[i]!));
     this.writeClass(id, v.typeName, v.libraryName, names, types, values, path);
+  }
+
+  /** The cached names/types of an object whose members are exactly its memberTypes, in order. */
+  private shapeOf(v: NrbfObject, members: Map<string, NrbfValue>): Shape | undefined {
+    const mt = v.memberTypes;
+    if (mt === undefined || mt.size !== members.size) return undefined;
+    let shape = this.shapes.get(mt);
+    if (shape === undefined) {
+      shape = { names: [...mt.keys()], types: [...mt.values()], keys: new Map() };
+      this.shapes.set(mt, shape);
+    }
+    let i = 0;
+    for (const name of members.keys()) if (name !== shape.names[i++]) return undefined;
+    return shape;
   }
 
   /** A primitive at the root: the system class of its type with its internal fields, as BinaryFormatter writes it. */
@@ -303,13 +325,18 @@ class Encoder {
     }
   }
 
-  private writeClass(id: number, typeName: string, libraryName: string, names: string[], types: NrbfMemberType[], values: NrbfValue[], path: string): void {
+  private writeClass(id: number, typeName: string, libraryName: string, names: string[], types: NrbfMemberType[], values: NrbfValue[], path: string, shape?: Shape): void {
     const o = this.out;
     const system = libraryName === SYSTEM_LIBRARY;
-    // libraries named by member types come first: the reader must know them when it reads the types
+    // libraries named by member types come first (declareLibraries wrote them all up front; this
+    // only guards against writing one in the middle of this record)
     for (const t of types) if (t.kind === 'class') this.library(t.libraryName);
     const libId = system ? 0 : this.library(libraryName);
-    const key = metaKey(typeName, libraryName, names, types);
+    let key = shape?.keys.get(typeName + '\u0000' + libraryName);
+    if (key === undefined) {
+      key = metaKey(typeName, libraryName, names, types);
+      shape?.keys.set(typeName + '\u0000' + libraryName, key);
+    }
     const meta = this.metas.get(key);
     if (meta !== undefined) {
       o.u8(RecordType.ClassWithId);

@@ -4,4 +4,4 @@ export { NrbfDecodeError, NrbfEncodeError } from './errors.js';
 export { toPlain, plainMemberName } from './plain.js';
 export { nrbfToJson, nrbfToText } from './describe.js';
 export { decodeNrbf, readNrbf, DEFAULT_DECODE_OPTIONS, type NrbfDecodeOptions, type NrbfReadResult } from './decode.js';
-export { encodeNrbf, nrbfList, nrbfDictionary, qualifiedTypeName, inferType } from './encode.js';
+export { encodeNrbf, nrbfList, nrbfDictionary, qualifiedTypeName } from './encode.js';

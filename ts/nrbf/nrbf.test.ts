@@ -14,6 +14,8 @@ import {
   encodeNrbf,
   nrbfDictionary,
   nrbfList,
+  nrbfToJson,
+  nrbfToText,
   readNrbf,
   toPlain,
   type NrbfValue,
@@ -147,6 +149,27 @@ describe('encodeNrbf -> decodeNrbf', () => {
     expect(bad({ c: '\ud800' }, { c: 'Char' })).toMatch(/lone surrogate/);
     expect(bad({ b: 'x' }, { b: 'Byte' })).toMatch(/is not a Byte/);
     expect(() => encodeNrbf(null)).toThrow(NrbfEncodeError);
+  });
+});
+
+describe('views of a graph', () => {
+  it('toPlain: dates, spans, decimals, auto-property names; nrbfToJson is flat; nrbfToText marks repeats and cuts deep trees', () => {
+    const when = new NrbfDateTime(NrbfDateTime.UNIX_EPOCH_TICKS + 15_000n, 'Utc');
+    const o = new NrbfObject({
+      typeName: 'App.T',
+      libraryName: LIB,
+      members: { '<When>k__BackingField': when, Span: new NrbfTimeSpan(25_000n), Price: new NrbfDecimal('1.50'), Big: 5n },
+    });
+    expect(toPlain(o)).toEqual({ When: new Date(1), Span: 2.5, Price: '1.50', Big: 5n });
+    const a = node('a');
+    a.members.set('Next', a);
+    expect(nrbfToJson(a)).toEqual({ root: { $ref: 1 }, objects: { 1: { $type: 'App.Node', $assembly: LIB, Name: 'a', Next: { $ref: 1 } } } });
+    expect(nrbfToText(a)).toBe(`#1 App.Node (${LIB})\n  Name: "a"\n  Next: -> #1`);
+    let head: NrbfObject = node('0');
+    for (let i = 1; i < 100; i++) head = node(String(i), head);
+    const lines = nrbfToText(head).split('\n');
+    expect(lines.at(-1)).toMatch(/^\s+Next: #49 \.\.\. \(deeper than 48 levels; use --json\)$/);
+    expect(Object.keys(nrbfToJson(head).objects)).toHaveLength(100);
   });
 });
 

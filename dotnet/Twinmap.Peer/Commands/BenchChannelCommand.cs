@@ -8,7 +8,7 @@ namespace Twinmap.Peer.Commands;
 /// The bench's .NET side for twinmap channels (the same protocol as bench/channel-side.ts). A pair
 /// is two channels, req (client to server) and resp (server to client); a one-byte record sets the
 /// server's mode: 'e' echo, 's' sink (a zero-length record asks for [u64 records][u64 bytes]), 'i' idle.
-///   Twinmap.Peer bench-channel role=server req=NAME resp=NAME spin=MICROS capacity=BYTES
+///   Twinmap.Peer bench-channel role=server req=NAME resp=NAME spin=MICROS capacity=BYTES [batch=B]
 ///   Twinmap.Peer bench-channel role=client req=NAME resp=NAME spin=MICROS
 /// The client reads the harness's JSON steps ({"op":"rtt"|"oneway"|"idle-begin"|"idle-end",...})
 /// and answers each with {"event":"result",...}.
@@ -23,13 +23,14 @@ public sealed class BenchChannelCommand : IPeerCommand
     {
         var options = new ChannelOptions { SpinMicros = args.GetInt("spin", 50), Capacity = args.GetInt("capacity", 8 << 20) };
         string role = args.Get("role");
-        if (role == "server") return Serve(args.Get("req"), args.Get("resp"), options, io);
+        if (role == "server") return Serve(args.Get("req"), args.Get("resp"), options, io, args.GetInt("batch", 0));
         if (role == "client") return Client(args.Get("req"), args.Get("resp"), options, io);
         throw new ArgumentException($"role={role}: expected server or client");
     }
 
-    private static int Serve(string reqName, string respName, ChannelOptions options, PeerIO io)
+    private static int Serve(string reqName, string respName, ChannelOptions options, PeerIO io, int batch)
     {
+        if (batch > 0) return ServeBatches(reqName, respName, options, io, batch);
         using var req = Channel.Create(reqName, options);
         using var resp = Channel.Create(respName, options);
         io.Emit("ready", new { pid = Environment.ProcessId, dotnet = Environment.Version.ToString() });
@@ -58,6 +59,37 @@ public sealed class BenchChannelCommand : IPeerCommand
             {
                 records++;
                 bytes += m.Length;
+            }
+        }
+    }
+
+    /// <summary>The same server taking records with ReceiveMany (batch=B): copies, up to B per call.</summary>
+    private static int ServeBatches(string reqName, string respName, ChannelOptions options, PeerIO io, int batch)
+    {
+        using var req = Channel.Create(reqName, options);
+        using var resp = Channel.Create(respName, options);
+        io.Emit("ready", new { pid = Environment.ProcessId, dotnet = Environment.Version.ToString() });
+        int mode = 0;
+        long records = 0, bytes = 0;
+        var totals = new byte[16];
+        for (;;)
+        {
+            foreach (var m in req.ReceiveMany(batch))
+            {
+                if (m.Length == 1) mode = m[0];
+                else if (mode == 'e') resp.Send(m);
+                else if (m.Length == 0)
+                {
+                    BinaryPrimitives.WriteInt64LittleEndian(totals, records);
+                    BinaryPrimitives.WriteInt64LittleEndian(totals.AsSpan(8), bytes);
+                    resp.Send(totals);
+                    records = bytes = 0;
+                }
+                else
+                {
+                    records++;
+                    bytes += m.Length;
+                }
             }
         }
     }

@@ -3,8 +3,9 @@ using System.Diagnostics;
 namespace Twinmap.Peer.Commands;
 
 /// <summary>
-/// channel-send name=.. count=N writer=W seed=S minSize=1 maxSmall=256 maxLarge=.. timeoutMs=T [create=1 capacity=C]
+/// channel-send name=.. count=N writer=W seed=S minSize=1 maxSmall=256 maxLarge=.. timeoutMs=T [create=1 capacity=C] [batch=B]
 /// Sends N test records (TestRecords) and reports {sent, bytes, ms}; "progress" every 2^16 records.
+/// batch=B: SendMany of B records at a time.
 /// </summary>
 public sealed class ChannelSendCommand : IPeerCommand
 {
@@ -25,6 +26,25 @@ public sealed class ChannelSendCommand : IPeerCommand
         if (args.Get("wait", "0") == "1") io.WaitLine();
         var sw = Stopwatch.StartNew();
         long bytes = 0;
+        int batch = args.GetInt("batch", 0);
+        if (batch > 0)
+        {
+            var list = new List<byte[]>(batch);
+            for (long i = 0; i < count;)
+            {
+                list.Clear();
+                for (int k = 0; k < batch && i < count; k++, i++)
+                {
+                    var rec = new byte[sizes.NextSize()];
+                    TestRecords.Fill(rec, writer, (uint)i);
+                    list.Add(rec);
+                    bytes += rec.Length;
+                }
+                ch.SendMany(list, timeout);
+            }
+            io.Emit("done", new { sent = count, bytes, ms = sw.Elapsed.TotalMilliseconds });
+            return 0;
+        }
         for (long i = 0; i < count; i++)
         {
             int size = sizes.NextSize();
@@ -40,8 +60,9 @@ public sealed class ChannelSendCommand : IPeerCommand
 }
 
 /// <summary>
-/// channel-receive name=.. count=N writers=W [create=1 capacity=C] [view=1] timeoutMs=T
+/// channel-receive name=.. count=N writers=W [create=1 capacity=C] [view=1] [batch=B] timeoutMs=T
 /// Receives N test records from W writers (ids 0..W-1), checking each (checksum, per-writer order).
+/// batch=B: ReceiveMany of up to B records at a time.
 /// </summary>
 public sealed class ChannelReceiveCommand : IPeerCommand
 {
@@ -62,6 +83,27 @@ public sealed class ChannelReceiveCommand : IPeerCommand
         io.Emit("ready", new { pid = Environment.ProcessId, capacity = ch.Capacity });
         var sw = Stopwatch.StartNew();
         long bytes = 0;
+        int batch = args.GetInt("batch", 0);
+        void Accept(ReadOnlySpan<byte> rec)
+        {
+            var (w, s) = TestRecords.Check(rec, 0, writers == 1 ? next[0] : 0);
+            if (w < 0 || w >= next.Length) throw new InvalidDataException($"record from unknown writer {w}");
+            if (s != next[w]) throw new InvalidDataException($"writer {w}: got seq {s}, expected {next[w]} ({(s < next[w] ? "duplicate" : "lost records")})");
+            next[w]++;
+            bytes += rec.Length;
+        }
+        if (batch > 0)
+        {
+            for (long i = 0; i < count;)
+            {
+                var got = ch.ReceiveMany((int)Math.Min(batch, count - i), timeout);
+                if (got.Count == 0) throw new TimeoutException($"record {i} of {count} did not come within {timeout} ms");
+                foreach (var rec in got) Accept(rec);
+                i += got.Count;
+            }
+            io.Emit("done", new { received = count, bytes, ms = sw.Elapsed.TotalMilliseconds });
+            return 0;
+        }
         for (long i = 0; i < count; i++)
         {
             ReadOnlySpan<byte> rec;

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
-using Twinmap.Formats;
+using Twinmap.Examples.Formats;
 
 namespace Twinmap.Peer.Commands;
 

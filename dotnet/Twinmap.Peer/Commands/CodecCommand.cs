@@ -2,13 +2,16 @@ using System.IO.MemoryMappedFiles;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Twinmap.Examples.Formats;
 using Twinmap.Formats;
+using DecodeException = Twinmap.Formats.DecodeException;
+using SampleDecodeException = Twinmap.Examples.Formats.DecodeException;
 
 namespace Twinmap.Peer.Commands;
 
 /// <summary>
 /// Moves the sample records between Node and .NET through a file mapping, with the generated C# codecs
-/// (dotnet/Twinmap/Formats). The map holds a u32 count at offset 0, then the records back to back.
+/// (dotnet/Twinmap/Formats for JsonRecord, examples/dotnet/Formats for the sample records). The map holds a u32 count at offset 0, then the records back to back.
 ///   codec file=P type=T mode=decode         → reads the records Node wrote, emits them as JSON
 ///   codec file=P type=T mode=encode json=H  → encodes the records (hex of a JSON array) into the map
 ///   codec file=P mode=write-struct json=H   → TestData via MemoryMappedViewAccessor.Write&lt;T&gt;, as a .NET app does
@@ -46,6 +49,11 @@ public sealed class CodecCommand : IPeerCommand
                     }
                 }
                 catch (DecodeException e)
+                {
+                    io.Emit("error", new { type = "DecodeException", message = e.Message, code = e.Code, fieldPath = e.FieldPath, offset = e.Offset + offset });
+                    return 1;
+                }
+                catch (SampleDecodeException e)
                 {
                     io.Emit("error", new { type = "DecodeException", message = e.Message, code = e.Code, fieldPath = e.FieldPath, offset = e.Offset + offset });
                     return 1;

@@ -1,11 +1,14 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Twinmap.Examples.Formats;
 using Twinmap.Formats;
+using DecodeException = Twinmap.Formats.DecodeException;
+using SampleDecodeException = Twinmap.Examples.Formats.DecodeException;
 
 namespace Twinmap.Peer.Commands;
 
 /// <summary>
-/// Mutation fuzzing of the generated C# decoders (the same mutations as ts/gen/fuzz.ts):
+/// Mutation fuzzing of the generated C# decoders (the same mutations as tools/fuzz/fuzz.ts):
 ///   codec-fuzz seeds=FILE iterations=N [seed=S]
 /// FILE is JSON {"TypeName": ["hex of a valid encoding", ...]}. For each type it emits
 /// {event: "fuzzed", name, iterations, decoded, decodeErrors, crashes, crashSamples, slowestMs, over50ms, seconds}.
@@ -57,7 +60,7 @@ public sealed class CodecFuzzCommand : IPeerCommand
                     decode(input);
                     decoded++;
                 }
-                catch (DecodeException)
+                catch (Exception e) when (e is DecodeException or SampleDecodeException)
                 {
                     decodeErrors++;
                 }

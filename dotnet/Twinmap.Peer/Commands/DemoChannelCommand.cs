@@ -1,10 +1,10 @@
-using Twinmap.Formats;
+using Twinmap.Examples.Formats;
 
 namespace Twinmap.Peer.Commands;
 
 /// <summary>
 /// demo-channel name=.. [transport=pipe]: the .NET side of the demo's channel part. An IpcServer
-/// whose requests are TestData records (the generated codec, formats/test_data.ksy): it answers
+/// whose requests are TestData records (the generated codec, examples/formats/test_data.ksy): it answers
 /// each with Age + 1 and every score doubled. Stops on the stdin line "quit".
 /// </summary>
 public sealed class DemoChannelCommand : IPeerCommand

@@ -30,6 +30,7 @@ public sealed partial class EdgeCases
     public BigCode BigCode { get; set; }
     public BePair Nested { get; set; } = new();
     public Slot Slot { get; set; }
+    public byte[] Tail { get; set; } = [];
     public byte[][] Records { get; set; } = [];
     public string Note { get; set; } = "";
 
@@ -98,6 +99,7 @@ public sealed partial class EdgeCases
         if ((long)Kind != 0 && Body is not null) n += SizeOfBody(Body, (long)Kind);
         n += 1 * (Items?.Length ?? 0);
         n += (long)A * (long)B;
+        n += (long)Slot.Bytes;
         n += 5 * (Records?.Length ?? 0);
         n += FormatWriter.TextLength(Note, true, "note");
         return n <= int.MaxValue ? (int)n : throw new EncodeException("", $"encodes to {n} bytes, more than an array can hold");
@@ -142,6 +144,7 @@ public sealed partial class EdgeCases
         {
             throw e.Within("slot");
         }
+        v.Tail = r.Bytes((long)v.Slot.Bytes, "tail");
         int recordsCount = r.Count(3, 5, "records");
         var recordsItems = new byte[recordsCount][];
         for (int i = 0; i < recordsCount; i++)
@@ -232,6 +235,7 @@ public sealed partial class EdgeCases
         {
             throw e.Within("slot");
         }
+        w.Bytes(Tail, (long)Slot.Bytes, "tail");
         var recordsItems = Records ?? [];
         FormatWriter.CheckCount(recordsItems.Length, 3, "records");
         for (int i = 0; i < recordsItems.Length; i++)
