@@ -311,9 +311,9 @@ export function withCreationLock<T>(fn: () => T, tree: ShmTree = shmTree()): T {
 export function isInUse(path: string, tree: ShmTree): boolean {
   let dirFd: number;
   try {
-    dirFd = shmDirFds.get(tree.shmDir) ?? openSync(tree.shmDir, constants.O_RDONLY);
+    dirFd = shmDirFds.get(tree.shmDir) ?? openSync(tree.shmDir, constants.O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
   } catch (e) {
-    if (errno(e) === 'ENOENT' || errno(e) === 'ENOTDIR') return false;
+    if (errno(e) === 'ENOENT' || errno(e) === 'ENOTDIR' || errno(e) === 'ELOOP') return false;
     throw fromOsError(e, `open ${tree.shmDir}`);
   }
   const own = !shmDirFds.has(tree.shmDir);
@@ -321,12 +321,15 @@ export function isInUse(path: string, tree: ShmTree): boolean {
     native.flock(dirFd, LOCK_EX);
     let fd: number;
     try {
-      fd = openSync(path, constants.O_RDONLY);
+      // Never through a symlink, never waiting on a FIFO: what is not a regular file is no mutex
+      // in use (the open that follows reports what it is).
+      fd = openSync(path, constants.O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
     } catch (e) {
-      if (errno(e) === 'ENOENT' || errno(e) === 'ENOTDIR') return false;
+      if (errno(e) === 'ENOENT' || errno(e) === 'ENOTDIR' || errno(e) === 'ELOOP') return false;
       throw fromOsError(e, `open ${path}`);
     }
     try {
+      if (!fstatSync(fd).isFile()) return false;
       if (!native.flock(fd, LOCK_EX | LOCK_NB)) return true;
       native.flock(fd, LOCK_UN);
       return false;
