@@ -4,7 +4,7 @@
 // The two apps then talk over a channel, with a record type the user generated from a .ksy spec
 // by the installed `twinmap gen` (TS compiled by the user's tsc, C# by their build).
 import { execa } from 'execa';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -60,6 +60,9 @@ describe('the packages a user installs (npm pack, dotnet pack)', () => {
     // .NET: pack the library, build an app that references it from a local feed only.
     const feed = join(work, 'feed');
     await execa('dotnet', ['pack', join(repoRoot, 'dotnet', 'Twinmap', 'Twinmap.csproj'), '-c', 'Release', '-o', feed, '--nologo', '-v', 'q']);
+    // One package, both builds: net8.0 (.NET 8 and 9 apps) and net10.0 (the NamedWaitHandleOptions overloads).
+    const nupkg = readFileSync(join(feed, readdirSync(feed).find((f) => f.endsWith('.nupkg'))!));
+    for (const tfm of ['net8.0', 'net10.0']) expect(nupkg.includes(`lib/${tfm}/Twinmap.dll`), `lib/${tfm}/Twinmap.dll in the package`).toBe(true);
     writeFileSync(
       join(dotnet, 'App.csproj'),
       `<Project Sdk="Microsoft.NET.Sdk">

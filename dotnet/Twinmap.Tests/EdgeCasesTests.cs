@@ -9,7 +9,7 @@ public class EdgeCasesTests
 {
     // text = U+FEFF "hi", kind 2 (no switch case), a = 1, b = 5 (count -4), 64-bit enum value.
     private const string Hex =
-        "0300000000000000010203efbbbf6869000201050909090909ffffffffffffff7f01020304fffe0506090000000a000b0404040404040404040404000000000001010101010202020202656e64";
+        "0300000000000000010203efbbbf6869000201050909090909ffffffffffffff7f01020304fffe0506090000000a000b040404040404040404040400000000000101010101020202020261620020202020200102ffff41420a7700783b656e64";
 
     private static EdgeCases Sample() => new()
     {
@@ -25,6 +25,11 @@ public class EdgeCasesTests
         Slot = new Slot { Offset = 9, Read_ = 10, Bytes = 11 },
         Tail = [4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4],
         Records = [new byte[5], [1, 1, 1, 1, 1], [2, 2, 2, 2, 2]],
+        Name = "ab",
+        Padded = [1, 2],
+        Line = [65, 66],
+        Word = "w\0",
+        LastItem = "x",
         Note = "end",
     };
 
@@ -41,6 +46,10 @@ public class EdgeCasesTests
         Assert.Equal(0x0506, v.Nested.Inner.V);
         Assert.Equal(10, v.Slot.Read_);
         Assert.Equal(11, v.Tail.Length);
+        Assert.Equal("ab", v.Name);
+        Assert.Equal(new byte[] { 1, 2 }, v.Padded);
+        Assert.Equal("w\0", v.Word);
+        Assert.Equal("x", v.LastItem);
         Assert.Equal(new byte[] { 2, 2, 2, 2, 2 }, v.Records[2]);
     }
 

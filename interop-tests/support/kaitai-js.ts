@@ -35,6 +35,13 @@ ks.prototype['mapUint8Array'] = function (this: StreamThis, n: number): Uint8Arr
   this.ensureBytesLeft(n);
   return mapUint8Array.call(this, n);
 };
+// readBytesTerm with include and consume skips one byte too many (the terminator is already read).
+const readBytesTerm = ks.prototype['readBytesTerm'] as (this: StreamThis, term: number, include: boolean, consume: boolean, eosError: boolean) => Uint8Array;
+ks.prototype['readBytesTerm'] = function (this: StreamThis, term: number, include: boolean, consume: boolean, eosError: boolean): Uint8Array {
+  const arr = readBytesTerm.call(this, term, include, consume, eosError);
+  if (include && consume && arr.length > 0 && arr[arr.length - 1] === term) this.pos -= 1;
+  return arr;
+};
 // Strings: TextDecoder's defaults drop a leading U+FEFF and replace bad bytes with U+FFFD; Kaitai
 // keeps the BOM (it is data) and its strict runtimes fail on bytes that are not in the encoding.
 // ASCII bytes >= 0x80 likewise fail here rather than becoming Latin-1 characters.

@@ -107,6 +107,8 @@ function elemArb(f: Field, depth: number, small: string[][] = []): fc.Arbitrary<
       if (ty.zeroTerminated) s = s.map((x) => x.replaceAll('\0', ''));
       return s;
     }
+    case 'delimited':
+      return delimitedArb(ty, sizeConst(ty.size));
     case 'user':
       return arbitraryOf(ty.type, depth + 1, small);
     default:
@@ -114,12 +116,31 @@ function elemArb(f: Field, depth: number, small: string[][] = []): fc.Arbitrary<
   }
 }
 
+/**
+ * Data for a terminated/padded field that reads back as itself: no terminator byte inside, no pad
+ * byte at the end (reading strips it), at most `n` bytes when sized, ending with the terminator
+ * when it is included.
+ */
+function delimitedArb(ty: Extract<FieldType, { t: 'delimited' }>, n: number | undefined): fc.Arbitrary<unknown> {
+  const max = n ?? 20;
+  const clean = (b: number[]): number[] => {
+    const out = b.map((x) => (x === ty.term ? (x + 1) & 0xff : x));
+    while (out.length && out[out.length - 1] === ty.pad) out.pop();
+    return ty.include ? [...out, ty.term] : out;
+  };
+  const unit = ty.encoding ? fc.integer({ min: 0x20, max: 0x7e }) : fc.integer({ min: 0, max: 255 });
+  return fc.array(unit, { maxLength: ty.include ? Math.max(0, max - 1) : max }).map((b) => {
+    const bytes = clean(b).filter((x, i, all) => !ty.encoding || x !== ty.term || i === all.length - 1);
+    return ty.encoding ? String.fromCharCode(...bytes) : Uint8Array.from(bytes);
+  });
+}
+
 /** A size or count that an expression over other fields gives (not a constant, not a length field). */
 function dependentSize(f: Field, t: TypeDef): Expr | undefined {
   const ty = f.type;
   const isLength = (e: Expr): boolean => e.k === 'ref' && t.fields.find((x) => x.id === e.name)?.lengthOf !== undefined;
   if (f.repeat?.kind === 'expr' && constValue(f.repeat.count) === undefined && !isLength(f.repeat.count)) return f.repeat.count;
-  if ((ty.t === 'bytes' || ty.t === 'str') && ty.size && 'expr' in ty.size && constValue(ty.size.expr) === undefined && !isLength(ty.size.expr)) return ty.size.expr;
+  if ((ty.t === 'bytes' || ty.t === 'str' || ty.t === 'delimited') && ty.size && 'expr' in ty.size && constValue(ty.size.expr) === undefined && !isLength(ty.size.expr)) return ty.size.expr;
   return undefined;
 }
 
@@ -157,6 +178,7 @@ export function arbitraryOf(t: TypeDef, depth = 0, small: string[][] = []): fc.A
       if (dep) {
         const n = Math.max(0, Number(evalExpr(dep, v, t)));
         if (f.repeat) later[camel(f.id)] = fc.array(elemArb(f, depth), { minLength: n, maxLength: n });
+        else if (f.type.t === 'delimited') later[camel(f.id)] = delimitedArb(f.type, n);
         else if (f.type.t === 'bytes') later[camel(f.id)] = fc.uint8Array({ minLength: n, maxLength: n });
         else later[camel(f.id)] = fc.string({ unit: 'grapheme-ascii', minLength: n, maxLength: n });
         continue;

@@ -94,6 +94,8 @@ class CsFile {
         return ty.type.name;
       case 'switch':
         return 'object';
+      case 'delimited':
+        return ty.encoding ? 'string' : 'byte[]';
       case 'contents':
         throw new Error('contents has no value');
     }
@@ -177,7 +179,8 @@ class CsFile {
     if (f.repeat) return ' = [];';
     if (f.validEq !== undefined) return ` = ${f.validEq};`;
     const ty = f.type;
-    if (ty.t === 'str') return ' = "";';
+    if (ty.t === 'str' || (ty.t === 'delimited' && ty.encoding)) return ' = "";';
+    if (ty.t === 'delimited') return ' = [];';
     if (ty.t === 'bytes') return ' = [];';
     if (ty.t === 'user' && !ty.type.blittable) return ' = new();';
     return '';
@@ -299,6 +302,10 @@ class CsFile {
           return [`var ${reader} = r.Sub(${this.sizeArg(ty.size, t, 'v.', 'r')}, ${p});`, `${target} = Read${pascal(f.id)}(ref ${reader}, ${on}, ${index});`];
         }
         return [`${target} = Read${pascal(f.id)}(ref r, ${on}, ${index});`];
+      }
+      case 'delimited': {
+        const args = `${this.sizeArg(ty.size, t, 'v.', 'r')}, ${ty.term}, ${ty.include ? 'true' : 'false'}, ${ty.eosError ? 'true' : 'false'}, ${ty.pad}`;
+        return [ty.encoding ? `${target} = r.StrDelimited(${args}, ${ty.encoding === 'ASCII'}, ${p});` : `${target} = r.BytesDelimited(${args}, ${p});`];
       }
       case 'contents':
         throw new Error('unreachable');
@@ -425,6 +432,10 @@ class CsFile {
         if (size === '-1') return [call];
         return [`int ${camel(f.id)}Start = w.Position;`, call, `w.Pad(${camel(f.id)}Start, ${size}, ${p});`];
       }
+      case 'delimited': {
+        const data = ty.encoding ? `FormatWriter.TextBytes(${value}, ${ty.encoding === 'ASCII'}, ${p})` : `${value} ?? throw new EncodeException(${p}, "is null")`;
+        return [`w.Delimited(${data}, ${given(ty.size)}, ${ty.term}, ${ty.include ? 'true' : 'false'}, ${ty.pad}, ${p});`];
+      }
       case 'contents':
         throw new Error('unreachable');
     }
@@ -487,6 +498,10 @@ class CsFile {
         return given(ty.size) ?? (ty.type.fixedSize !== undefined ? String(ty.type.fixedSize) : `(${value}?.SizeOf() ?? 0)`);
       case 'switch':
         return given(ty.size) ?? `SizeOf${pascal(f.id)}(${value}, ${this.expr(ty.on, t, '')})`;
+      case 'delimited': {
+        const len = ty.encoding ? `FormatWriter.TextLength(${value}, ${ty.encoding === 'ASCII'}, ${lit(f)})` : `(${value}?.Length ?? 0)`;
+        return given(ty.size) ?? (ty.include ? len : `${len} + 1`);
+      }
       case 'contents':
         return String(ty.bytes.length);
     }

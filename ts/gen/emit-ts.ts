@@ -117,6 +117,9 @@ class TsModule {
       case 'switch':
         base = this.switchType(ty).join(' | ');
         break;
+      case 'delimited':
+        base = ty.encoding ? 'string' : 'Uint8Array';
+        break;
       case 'contents':
         throw new Error('contents has no value');
     }
@@ -148,7 +151,7 @@ class TsModule {
     if (t.blittable) this.emitView(t);
     o.push(...doc(`Codec for ${N}: decode, encode, encodeInto${t.fixedSize !== undefined ? ', SIZE' : ', sizeOf'}${t.blittable ? ', view' : ''}.`, ''));
     if (t.fixedSize !== undefined && t.blittable) {
-      o.push(`export const ${N} = new ${this.use('FixedCodec')}<${N}, ${N}View>('${N}', ${t.fixedSize}, read${N}, write${N}, ${N}View);`, '');
+      o.push(`export const ${N} = new ${this.use('FixedCodec')}<${N}, ${N}View>('${N}', ${t.fixedSize}, read${N}, write${N}, ${N}View${fastPath(t) ? `, read${N}At` : ''}${fastPath(t) && t.fields.every((f) => f.type.t !== 'user') ? `, write${N}At` : ''});`, '');
     } else if (t.fixedSize !== undefined) {
       o.push(`export const ${N} = Object.assign(new ${this.use('Codec')}<${N}>('${N}', read${N}, write${N}, () => ${t.fixedSize}), { SIZE: ${t.fixedSize} } as const);`, '');
     } else {
@@ -269,6 +272,10 @@ class TsModule {
         const on = this.expr(ty.on, t, refs);
         const sub = ty.size ? `${r}.sub(${this.sizeValue(ty.size, t, refs)}, ${p})` : r;
         return `read${t.name}${pascalOf(f)}(${sub}, ${on}, ${idx})`;
+      }
+      case 'delimited': {
+        const args = `${this.sizeValue(ty.size, t, refs) ?? 'undefined'}, ${ty.term}, ${ty.include}, ${ty.eosError}, ${ty.pad}`;
+        return ty.encoding ? `${r}.strDelimited(${args}, '${ty.encoding}', ${p})` : `${r}.bytesDelimited(${args}, ${p})`;
       }
       case 'contents':
         throw new Error('unreachable');
@@ -492,6 +499,10 @@ class TsModule {
         if (size === 'undefined') return write;
         return `{ const start = w.pos; ${write} w.pad(start, ${size}, ${p}); }`;
       }
+      case 'delimited': {
+        const data = ty.encoding ? `${this.use('textBytes')}(${v}, '${ty.encoding}', ${p})` : v;
+        return `w.delimited(${data}, ${sizeArg(ty.size)}, ${ty.term}, ${ty.include}, ${ty.pad}, ${p});`;
+      }
       case 'contents':
         throw new Error('unreachable');
     }
@@ -565,6 +576,10 @@ class TsModule {
         return given(ty.size) ?? this.sizeOfUser(ty.type, value);
       case 'switch':
         return given(ty.size) ?? `sizeOf${t.name}${pascalOf(f)}(${value}, ${this.expr(ty.on, t, refs)})`;
+      case 'delimited': {
+        const len = ty.encoding ? `${this.use('textLength')}(${value}, '${ty.encoding}', '${tsProp(f)}')` : `(${value}?.length ?? 0)`;
+        return given(ty.size) ?? (ty.include ? len : `${len} + 1`);
+      }
       case 'contents':
         return String(ty.bytes.length);
     }
@@ -645,7 +660,7 @@ function exprInputs(t: TypeDef): Field[] {
     const exprs: Expr[] = [];
     if (f.cond) exprs.push(f.cond);
     if (f.repeat?.kind === 'expr') exprs.push(f.repeat.count);
-    if ((ty.t === 'bytes' || ty.t === 'str' || ty.t === 'user' || ty.t === 'switch') && ty.size && 'expr' in ty.size) exprs.push(ty.size.expr);
+    if ((ty.t === 'bytes' || ty.t === 'str' || ty.t === 'user' || ty.t === 'switch' || ty.t === 'delimited') && ty.size && 'expr' in ty.size) exprs.push(ty.size.expr);
     if (ty.t === 'switch') exprs.push(ty.on);
     for (const e of exprs) refsOf(e).forEach((n) => names.add(n));
   }
@@ -684,6 +699,7 @@ export function elemFixedSize(f: Field): number | undefined {
     case 'bytes':
     case 'str':
     case 'switch':
+    case 'delimited':
       return c(ty.size);
     case 'user':
       return ty.size ? c(ty.size) : ty.type.fixedSize;
@@ -694,6 +710,7 @@ export function elemMin(f: Field): number {
   const ty = f.type;
   if (ty.t === 'user' && !ty.size) return ty.type.minSize;
   if (ty.t === 'str' && ty.zeroTerminated && !ty.size) return 1;
+  if (ty.t === 'delimited' && !ty.size) return ty.eosError ? 1 : 0;
   return elemFixedSize(f) ?? 0;
 }
 

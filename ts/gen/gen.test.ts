@@ -96,7 +96,7 @@ describe('generated code in the repository', () => {
 describe('the twinmap command', () => {
   const cli = join(root, 'dist', 'ts', 'cli.js');
   it('gen reports a refused spec with exit code 1', () => {
-    const p = spec('cli_bad', 'meta:\n  id: cli_bad\nseq:\n  - id: x\n    type: u1\n    terminator: 0\n');
+    const p = spec('cli_bad', 'meta:\n  id: cli_bad\nseq:\n  - id: x\n    size: 4\n    process: zlib\n');
     let status = 0;
     let stderr = '';
     try {
@@ -106,7 +106,7 @@ describe('the twinmap command', () => {
       stderr = String((e as { stderr: Buffer }).stderr);
     }
     expect(status).toBe(1);
-    expect(stderr).toContain('terminator is not supported');
+    expect(stderr).toContain('process (compression, xor, ...) is not supported');
   });
 
   it('gen --check passes on the committed output', () => {

@@ -36,18 +36,13 @@ type Yaml = Record<string, unknown>;
 const META_KEYS = new Set(['id', 'title', 'application', 'file-extension', 'xref', 'license', 'ks-version', 'encoding', 'endian', 'imports', 'tags']);
 // `to-string` only gives a type's text form (no effect on the bytes).
 const TYPE_KEYS = new Set(['meta', 'seq', 'types', 'enums', 'doc', 'doc-ref', 'to-string']);
-const ATTR_KEYS = new Set(['id', 'type', 'size', 'size-eos', 'encoding', 'contents', 'repeat', 'repeat-expr', 'if', 'enum', 'doc', 'doc-ref', 'valid']);
+const ATTR_KEYS = new Set(['id', 'type', 'size', 'size-eos', 'encoding', 'contents', 'repeat', 'repeat-expr', 'if', 'enum', 'doc', 'doc-ref', 'valid', 'terminator', 'include', 'consume', 'pad-right', 'eos-error']);
 const WHY: Record<string, string> = {
   instances: 'instances (computed or positioned fields) are not supported',
   params: 'type parameters are not supported',
   process: 'process (compression, xor, ...) is not supported',
-  terminator: 'terminator is not supported (use strz or a length field)',
-  'pad-right': 'pad-right is not supported',
   pos: 'pos is not supported',
   'repeat-until': 'repeat: until is not supported (use repeat: expr or eos)',
-  consume: 'consume is not supported',
-  include: 'include is not supported',
-  'eos-error': 'eos-error is not supported',
 };
 
 function isMap(v: unknown): v is Yaml {
@@ -402,12 +397,38 @@ function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string): Field {
   let type: FieldType;
   const typeName = attr['type'];
   const size = sizeOf();
+  const delimKeys = ['terminator', 'include', 'consume', 'pad-right', 'eos-error'].filter((k) => attr[k] !== undefined);
+  const byteOf = (key: string): number => {
+    const b = attr[key];
+    if (typeof b !== 'number' || !Number.isInteger(b) || b < 0 || b > 255) return fail(`${key} must be a byte (0..255)`, 'INVALID_ARGUMENT');
+    return b;
+  };
+  const flag = (key: string, dflt: boolean): boolean => {
+    const b = attr[key] ?? dflt;
+    if (typeof b !== 'boolean') return fail(`${key} must be true or false`, 'INVALID_ARGUMENT');
+    return b;
+  };
+  const delimited = (encoding: Encoding | undefined, defaultTerm: number | undefined): FieldType => {
+    const term = attr['terminator'] !== undefined ? byteOf('terminator') : (defaultTerm ?? -1);
+    const pad = attr['pad-right'] !== undefined ? byteOf('pad-right') : -1;
+    const include = flag('include', false);
+    const eosError = flag('eos-error', true);
+    if (!flag('consume', true)) fail('consume: false is not supported (the terminator is left to the next field, so the field cannot be written back faithfully)');
+    if (size && 'eos' in size) fail('size-eos with terminator or pad-right is not supported');
+    if (size === undefined && term < 0) fail('needs a size or a terminator', 'INVALID_ARGUMENT');
+    if (size === undefined && pad >= 0) fail('pad-right needs a size', 'INVALID_ARGUMENT');
+    if (size !== undefined && include) fail('include with a size is not supported');
+    return { t: 'delimited', encoding, size, term, include, eosError, pad };
+  };
   if (attr['contents'] !== undefined) {
     if (typeName !== undefined || size !== undefined) fail('contents cannot have a type or size', 'INVALID_ARGUMENT');
     type = { t: 'contents', bytes: contentsBytes(attr['contents'], fail) };
   } else if (typeName === undefined) {
-    if (size === undefined) fail('a field needs a type, a size, size-eos or contents', 'INVALID_ARGUMENT');
-    type = { t: 'bytes', size: size! };
+    if (delimKeys.length) type = delimited(undefined, undefined);
+    else {
+      if (size === undefined) fail('a field needs a type, a size, size-eos or contents', 'INVALID_ARGUMENT');
+      type = { t: 'bytes', size: size! };
+    }
   } else if (isMap(typeName)) {
     const on = typeName['switch-on'];
     const cases = typeName['cases'];
@@ -449,8 +470,11 @@ function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string): Field {
       if (prim.size > 1 && endian === undefined) fail(`type '${typeName}' needs an endianness (meta/endian or ${typeName}le/${typeName}be)`, 'INVALID_ARGUMENT');
       type = prim.t === 'int' ? { t: 'int', size: prim.size, signed: prim.signed, endian: endian ?? 'le' } : { t: 'float', size: prim.size as 4 | 8, endian: endian ?? 'le' };
     } else if (typeName === 'str' || typeName === 'strz') {
-      if (typeName === 'str' && size === undefined) fail('str needs size or size-eos', 'INVALID_ARGUMENT');
-      type = { t: 'str', encoding: encodingOf(), size, zeroTerminated: typeName === 'strz' };
+      if (delimKeys.length) type = delimited(encodingOf(), typeName === 'strz' ? 0 : undefined);
+      else {
+        if (typeName === 'str' && size === undefined) fail('str needs size, size-eos or a terminator', 'INVALID_ARGUMENT');
+        type = { t: 'str', encoding: encodingOf(), size, zeroTerminated: typeName === 'strz' };
+      }
     } else if (/^b\d+/.test(typeName)) {
       return fail(`bit-sized integers ('${typeName}') are not supported`);
     } else {
@@ -461,7 +485,8 @@ function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string): Field {
   } else {
     return fail('type must be a string or a switch', 'INVALID_ARGUMENT');
   }
-  if (attr['encoding'] !== undefined && type.t !== 'str') fail('encoding on a field that is not a string', 'INVALID_ARGUMENT');
+  if (attr['encoding'] !== undefined && type.t !== 'str' && !(type.t === 'delimited' && type.encoding)) fail('encoding on a field that is not a string', 'INVALID_ARGUMENT');
+  if (delimKeys.length && type.t !== 'delimited') fail(`${delimKeys.join(', ')}: only on bytes and strings`);
 
   let repeat: Field['repeat'];
   const rep = attr['repeat'];
@@ -557,7 +582,7 @@ function findLengthFields(_ctx: Ctx, t: TypeDef): void {
     count(f.cond);
     if (f.repeat?.kind === 'expr') count(f.repeat.count);
     const ty = f.type;
-    if ((ty.t === 'bytes' || ty.t === 'str' || ty.t === 'user' || ty.t === 'switch') && ty.size && 'expr' in ty.size) count(ty.size.expr);
+    if ((ty.t === 'bytes' || ty.t === 'str' || ty.t === 'user' || ty.t === 'switch' || ty.t === 'delimited') && ty.size && 'expr' in ty.size) count(ty.size.expr);
     if (ty.t === 'switch') count(ty.on);
   }
   for (const f of t.fields) {
@@ -639,6 +664,10 @@ function elementSize(f: Field): { fixed: number | undefined; min: number; blitta
     case 'switch': {
       const n = sized(ty.size);
       return { fixed: n, min: n ?? 0, blittable: false };
+    }
+    case 'delimited': {
+      const n = sized(ty.size);
+      return { fixed: n, min: n ?? (ty.eosError ? 1 : 0), blittable: false };
     }
   }
 }

@@ -25,6 +25,12 @@ export type FieldType =
   | { t: 'bytes'; size: Size }
   | { t: 'str'; encoding: Encoding; size: Size | undefined; zeroTerminated: boolean }
   | { t: 'contents'; bytes: number[] }
+  /**
+   * Bytes (`encoding` undefined) or a string with Kaitai's `terminator`/`pad-right` rules: with a
+   * size, trailing `pad` bytes stripped then cut at `term`; without, read up to `term` (kept with
+   * `include`). `term`/`pad` are -1 when the spec has none.
+   */
+  | { t: 'delimited'; encoding: Encoding | undefined; size: Size | undefined; term: number; include: boolean; eosError: boolean; pad: number }
   | { t: 'user'; type: TypeDef; size: Size | undefined }
   | { t: 'switch'; on: Expr; cases: SwitchCase[]; fallback: TypeDef | undefined; size: Size | undefined };
 

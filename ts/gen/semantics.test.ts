@@ -35,6 +35,11 @@ function sample(over: Partial<EdgeCasesValue> = {}): EdgeCasesValue {
     slot: { offset: 9, read: 10, bytes: 11 },
     tail: new Uint8Array(11).fill(4),
     records: [new Uint8Array(5), new Uint8Array(5).fill(1), new Uint8Array(5).fill(2)],
+    name: 'ab',
+    padded: Uint8Array.of(1, 2),
+    line: Uint8Array.of(65, 66),
+    word: 'w\0',
+    lastItem: 'x',
     note: 'end',
     ...over,
   };
@@ -106,6 +111,30 @@ describe('generated code follows Kaitai', () => {
     const bytes = EdgeCases.encode(sample());
     bytes.fill(0xff, 0, 8);
     expect(() => EdgeCases.decode(bytes)).toThrow(DecodeError);
+  });
+});
+
+describe('terminator, pad-right, include and eos-error', () => {
+  it('write bytes that Kaitai reads back as the same values', () => {
+    const bytes = EdgeCases.encode(sample());
+    const k = kaitaiParse(kaitai, bytes);
+    expect([k['name'], Array.from(k['padded'] as Uint8Array), Array.from(k['line'] as Uint8Array), k['word'], k['lastItem']]).toEqual(['ab', [1, 2], [65, 66], 'w\0', 'x']);
+    const tail = Buffer.from(bytes).toString('latin1');
+    expect(tail).toContain('ab\0     \x01\x02\xff\xffAB\nw\0x;end');
+  });
+
+  it('refuse values that would not read back', () => {
+    expect(() => EdgeCases.encode(sample({ name: 'a\0b' }))).toThrow(/name: holds its terminator byte 0x0/);
+    expect(() => EdgeCases.encode(sample({ padded: Uint8Array.of(1, 0xff) }))).toThrow(/padded: ends with its pad byte 0xff/);
+    expect(() => EdgeCases.encode(sample({ word: 'w' }))).toThrow(/word: must end with its terminator/);
+    expect(() => EdgeCases.encode(sample({ name: 'x'.repeat(9) }))).toThrow(/name: is 9 bytes, the spec gives it 8/);
+  });
+
+  it('read a missing terminator at the end as the rest (eos-error: false), like Kaitai', () => {
+    const bytes = EdgeCases.encode(sample({ note: '' }));
+    const cut = bytes.subarray(0, bytes.length - 1); // drop the ';'
+    expect(EdgeCases.decode(cut).lastItem).toBe('x');
+    expect(kaitaiParse(kaitai, cut)['lastItem']).toBe('x');
   });
 });
 

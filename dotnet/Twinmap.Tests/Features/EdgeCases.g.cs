@@ -32,6 +32,11 @@ public sealed partial class EdgeCases
     public Slot Slot { get; set; }
     public byte[] Tail { get; set; } = [];
     public byte[][] Records { get; set; } = [];
+    public string Name { get; set; } = "";
+    public byte[] Padded { get; set; } = [];
+    public byte[] Line { get; set; } = [];
+    public string Word { get; set; } = "";
+    public string LastItem { get; set; } = "";
     public string Note { get; set; } = "";
 
     /// <summary>Decodes one EdgeCases from the start of <paramref name="source"/>.</summary>
@@ -93,7 +98,7 @@ public sealed partial class EdgeCases
 
     internal int SizeOf()
     {
-        long n = 34;
+        long n = 46;
         n += (Blob?.Length ?? 0);
         n += FormatWriter.TextLength(Text, false, "text") + 1;
         if ((long)Kind != 0 && Body is not null) n += SizeOfBody(Body, (long)Kind);
@@ -101,6 +106,9 @@ public sealed partial class EdgeCases
         n += (long)A * (long)B;
         n += (long)Slot.Bytes;
         n += 5 * (Records?.Length ?? 0);
+        n += (Line?.Length ?? 0) + 1;
+        n += FormatWriter.TextLength(Word, false, "word");
+        n += FormatWriter.TextLength(LastItem, false, "lastItem") + 1;
         n += FormatWriter.TextLength(Note, true, "note");
         return n <= int.MaxValue ? (int)n : throw new EncodeException("", $"encodes to {n} bytes, more than an array can hold");
     }
@@ -152,6 +160,11 @@ public sealed partial class EdgeCases
             recordsItems[i] = r.Bytes(5, "records");
         }
         v.Records = recordsItems;
+        v.Name = r.StrDelimited(8, 0, false, true, 32, true, "name");
+        v.Padded = r.BytesDelimited(4, -1, false, true, 255, "padded");
+        v.Line = r.BytesDelimited(-1, 10, false, true, -1, "line");
+        v.Word = r.StrDelimited(-1, 0, true, true, -1, false, "word");
+        v.LastItem = r.StrDelimited(-1, 59, false, false, -1, false, "lastItem");
         v.Note = r.Str(r.Remaining, true, "note");
         return v;
     }
@@ -242,6 +255,11 @@ public sealed partial class EdgeCases
         {
             w.Bytes(recordsItems[i], 5, "records");
         }
+        w.Delimited(FormatWriter.TextBytes(Name, true, "name"), 8, 0, false, 32, "name");
+        w.Delimited(Padded ?? throw new EncodeException("padded", "is null"), 4, -1, false, 255, "padded");
+        w.Delimited(Line ?? throw new EncodeException("line", "is null"), -1, 10, false, -1, "line");
+        w.Delimited(FormatWriter.TextBytes(Word, false, "word"), -1, 0, true, -1, "word");
+        w.Delimited(FormatWriter.TextBytes(LastItem, false, "lastItem"), -1, 59, false, -1, "lastItem");
         w.Str(Note, true, -1, false, "note");
     }
 }

@@ -151,6 +151,46 @@ public ref struct FormatReader
         return Text(end < 0 ? field : field[..end], start, ascii, f);
     }
 
+    /// <summary>
+    /// A field delimited the way Kaitai does it (<paramref name="term"/>, <paramref name="pad"/> = -1
+    /// when the spec has none; <paramref name="size"/> = -1 when unsized). See the TypeScript runtime.
+    /// </summary>
+    public ReadOnlySpan<byte> Delimited(long size, int term, bool include, bool eosError, int pad, string f)
+    {
+        int start = _pos;
+        if (size >= 0)
+        {
+            var field = Take(Size(size, f), f);
+            int end = field.Length;
+            if (pad >= 0) while (end > 0 && field[end - 1] == pad) end--;
+            if (term >= 0)
+            {
+                int z = field[..end].IndexOf((byte)term);
+                if (z >= 0) end = include ? z + 1 : z;
+            }
+            return field[..end];
+        }
+        int t = _source.Slice(_pos, _end - _pos).IndexOf((byte)term);
+        if (t < 0)
+        {
+            if (eosError) throw new DecodeException(f, start, $"no terminator byte 0x{term:x2} before the end");
+            return Take(_end - _pos, f);
+        }
+        var data = Take(t + 1, f);
+        return include ? data : data[..t];
+    }
+
+    /// <summary>A delimited field's bytes, copied.</summary>
+    public byte[] BytesDelimited(long size, int term, bool include, bool eosError, int pad, string f) =>
+        Delimited(size, term, include, eosError, pad, f).ToArray();
+
+    /// <summary>A delimited field's text.</summary>
+    public string StrDelimited(long size, int term, bool include, bool eosError, int pad, bool ascii, string f)
+    {
+        int at = _pos;
+        return Text(Delimited(size, term, include, eosError, pad, f), at, ascii, f);
+    }
+
     private static string Text(ReadOnlySpan<byte> s, int at, bool ascii, string f)
     {
         if (ascii)
@@ -266,6 +306,39 @@ public ref struct FormatWriter
         {
             throw new EncodeException(f, "contains a lone surrogate, which cannot be UTF-8");
         }
+    }
+
+    /// <summary>A delimited field, written so that reading it gives <paramref name="v"/> back (see the reader).</summary>
+    public void Delimited(scoped ReadOnlySpan<byte> v, long size, int term, bool include, int pad, string f)
+    {
+        int t = term >= 0 ? v.IndexOf((byte)term) : -1;
+        if (term >= 0 && include && size < 0)
+        {
+            if (t != v.Length - 1) throw new EncodeException(f, $"must end with its terminator byte 0x{term:x} and hold no other");
+        }
+        else if (t >= 0) throw new EncodeException(f, $"holds its terminator byte 0x{term:x} at {t}");
+        if (size < 0)
+        {
+            var dest = Take(include ? v.Length : v.Length + 1, f);
+            v.CopyTo(dest);
+            if (!include) dest[v.Length] = (byte)term;
+            return;
+        }
+        if (v.Length > size) throw new EncodeException(f, $"is {v.Length} bytes, the spec gives it {size}");
+        bool full = v.Length == size || term < 0;
+        if (pad >= 0 && full && v.Length > 0 && v[^1] == pad) throw new EncodeException(f, $"ends with its pad byte 0x{pad:x}, which reading strips");
+        var field = Take((int)size, f);
+        v.CopyTo(field);
+        int at = v.Length;
+        if (term >= 0 && v.Length < size) field[at++] = (byte)term;
+        field[at..].Fill((byte)(pad >= 0 ? pad : 0));
+    }
+
+    /// <summary>The bytes of a string in UTF-8 or ASCII; a string that cannot be encoded is an EncodeException.</summary>
+    public static byte[] TextBytes(string? v, bool ascii, string f)
+    {
+        TextLength(v, ascii, f);
+        return (ascii ? Encoding.ASCII : Encoding.UTF8).GetBytes(v!);
     }
 
     public void Contents(scoped ReadOnlySpan<byte> bytes, string f) => bytes.CopyTo(Take(bytes.Length, f));

@@ -44,13 +44,17 @@ export class EncodeError extends Error {
 
 // One DataView per ArrayBuffer, reused: decoding many small records from one mapping must not
 // allocate a view per record.
+// The array last asked about is remembered too: comparing it is cheaper than reading `.buffer`.
 let lastBuffer: ArrayBufferLike | undefined;
 let lastView: DataView = new DataView(new ArrayBuffer(0));
+let lastBytes: Uint8Array | undefined;
 function viewOf(bytes: Uint8Array): DataView {
+  if (bytes === lastBytes && bytes.byteLength !== 0) return lastView;
   if (bytes.buffer !== lastBuffer) {
     lastView = bytes.byteLength === 0 ? new DataView(new ArrayBuffer(0)) : new DataView(bytes.buffer);
     lastBuffer = bytes.byteLength === 0 ? undefined : bytes.buffer;
   }
+  lastBytes = bytes;
   return lastView;
 }
 
@@ -211,6 +215,49 @@ export class Reader {
     return decodeText(this.bytes, start, z, encoding, f);
   }
 
+  /**
+   * A field delimited the way Kaitai does it (`term`, `pad` = -1 when the spec has none). With a
+   * size: that many bytes, trailing `pad` bytes stripped, cut at the first `term`. Without: the bytes
+   * up to `term` (kept with `include`), which is consumed; at the end without one, `eosError` says
+   * whether that is an error. Returns a window into the input (callers copy or decode it).
+   */
+  delimited(size: number | undefined, term: number, include: boolean, eosError: boolean, pad: number, f: string): Uint8Array {
+    const start = this.pos;
+    if (size !== undefined) {
+      this.size(size, f);
+      this.pos = start + size;
+      let end = start + size;
+      if (pad >= 0) while (end > start && this.bytes[end - 1] === pad) end--;
+      if (term >= 0) {
+        let z = start;
+        while (z < end && this.bytes[z] !== term) z++;
+        end = include && z < end ? z + 1 : z;
+      }
+      return this.bytes.subarray(start, end);
+    }
+    let z = start;
+    while (z < this.end && this.bytes[z] !== term) z++;
+    if (z === this.end) {
+      if (eosError) throw new DecodeError(f, start, `no terminator byte 0x${term.toString(16).padStart(2, '0')} before the end`);
+      this.pos = z;
+      return this.bytes.subarray(start, z);
+    }
+    this.pos = z + 1;
+    return this.bytes.subarray(start, include ? z + 1 : z);
+  }
+
+  /** A delimited field's bytes, copied. */
+  bytesDelimited(size: number | undefined, term: number, include: boolean, eosError: boolean, pad: number, f: string): Uint8Array {
+    return this.delimited(size, term, include, eosError, pad, f).slice();
+  }
+
+  /** A delimited field's text. */
+  strDelimited(size: number | undefined, term: number, include: boolean, eosError: boolean, pad: number, encoding: 'UTF-8' | 'ASCII', f: string): string {
+    const at = this.pos;
+    const b = this.delimited(size, term, include, eosError, pad, f);
+    return decodeText(b, 0, b.length, encoding, f, at);
+  }
+
   /** Fixed magic bytes. */
   contents(expected: readonly number[], f: string): void {
     const p = this.pos;
@@ -238,7 +285,7 @@ export class Reader {
   }
 }
 
-function decodeText(bytes: Uint8Array, start: number, end: number, encoding: 'UTF-8' | 'ASCII', f: string): string {
+function decodeText(bytes: Uint8Array, start: number, end: number, encoding: 'UTF-8' | 'ASCII', f: string, base = 0): string {
   // Short ASCII runs are common (paths, names): skip TextDecoder for them.
   if (end - start <= 32) {
     let s = '';
@@ -255,7 +302,7 @@ function decodeText(bytes: Uint8Array, start: number, end: number, encoding: 'UT
   }
   if (encoding === 'ASCII') {
     for (let i = start; i < end; i++) {
-      if (bytes[i]! >= 0x80) throw new DecodeError(f, i, `byte 0x${bytes[i]!.toString(16)} is not ASCII`);
+      if (bytes[i]! >= 0x80) throw new DecodeError(f, base + i, `byte 0x${bytes[i]!.toString(16)} is not ASCII`);
     }
     // Checked ASCII is valid UTF-8; the decoder has no argument-count limit (large strings).
     return utf8.decode(bytes.subarray(start, end));
@@ -263,12 +310,38 @@ function decodeText(bytes: Uint8Array, start: number, end: number, encoding: 'UT
   try {
     return utf8.decode(bytes.subarray(start, end));
   } catch {
-    throw new DecodeError(f, start, 'string is not valid UTF-8');
+    throw new DecodeError(f, base + start, 'string is not valid UTF-8');
   }
 }
 
+/** The bytes of a string in an encoding; a string that cannot be encoded is an EncodeError. */
+export function textBytes(s: string, encoding: 'UTF-8' | 'ASCII', f: string): Uint8Array {
+  textLength(s, encoding, f);
+  return new TextEncoder().encode(s);
+}
+
+/** Bytes a delimited field takes: its size, or its data plus the terminator (unless included). */
+export function delimitedLength(n: number, include: boolean): number {
+  return include ? n : n + 1;
+}
+
 /** Byte length of `s` in an encoding; a string that cannot be encoded is an EncodeError. */
+// The last string measured: an encode measures each string up to three times (sizeOf, its
+// length field, the write), and a string never changes.
+let lastText: string | undefined;
+let lastTextEncoding: string | undefined;
+let lastTextLength = 0;
+
 export function textLength(s: string, encoding: 'UTF-8' | 'ASCII', f: string): number {
+  if (s === lastText && encoding === lastTextEncoding) return lastTextLength;
+  const n = measureText(s, encoding, f);
+  lastText = s;
+  lastTextEncoding = encoding;
+  lastTextLength = n;
+  return n;
+}
+
+function measureText(s: string, encoding: 'UTF-8' | 'ASCII', f: string): number {
   if (typeof s !== 'string') throw new EncodeError(f, `expected a string, got ${typeof s}`);
   let n = 0;
   for (let i = 0; i < s.length; i++) {
@@ -448,6 +521,32 @@ export class Writer {
     out.fill(0, p, start + room);
   }
 
+  /**
+   * A delimited field (see Reader.delimited), written so that reading it gives `v` back: data that
+   * holds the terminator, or would lose trailing pad bytes, is an EncodeError.
+   */
+  delimited(v: Uint8Array, size: number | undefined, term: number, include: boolean, pad: number, f: string): void {
+    if (!(v instanceof Uint8Array)) throw new EncodeError(f, 'expected bytes');
+    const t = v.indexOf(term);
+    if (term >= 0 && include && size === undefined) {
+      if (t !== v.length - 1) throw new EncodeError(f, `must end with its terminator byte 0x${term.toString(16)} and hold no other`);
+    } else if (term >= 0 && t >= 0) throw new EncodeError(f, `holds its terminator byte 0x${term.toString(16)} at ${t}`);
+    if (size === undefined) {
+      const p = this.take(include ? v.length : v.length + 1, f) - this.base;
+      this.bytes.set(v, p);
+      if (!include) this.bytes[p + v.length] = term;
+      return;
+    }
+    if (v.length > size) throw new EncodeError(f, `is ${v.length} bytes, the spec gives it ${size}`);
+    const full = v.length === size || term < 0;
+    if (pad >= 0 && full && v.length > 0 && v[v.length - 1] === pad) throw new EncodeError(f, `ends with its pad byte 0x${pad.toString(16)}, which reading strips`);
+    const p = this.take(size, f) - this.base;
+    this.bytes.set(v, p);
+    let at = p + v.length;
+    if (term >= 0 && v.length < size) this.bytes[at++] = term;
+    this.bytes.fill(pad >= 0 ? pad : 0, at, p + size);
+  }
+
   contents(bytes: readonly number[], f: string): void {
     const p = this.take(bytes.length, f) - this.base;
     this.bytes.set(bytes, p);
@@ -553,8 +652,35 @@ export class FixedCodec<T, V> extends Codec<T> {
     read: (r: Reader) => T,
     write: (w: Writer, v: T) => void,
     private readonly View: new (bytes: Uint8Array, offset: number) => V,
+    // Straight-line readers/writers at constant offsets (the generated read<T>At/write<T>At):
+    // a record that fits is decoded and encoded with them, no Reader or Writer object.
+    private readonly readAt?: (dv: DataView, at: number) => T,
+    private readonly writeAt?: (dv: DataView, at: number, v: T) => void,
   ) {
     super(typeName, read, write, () => SIZE);
+  }
+
+  override decode(bytes: Uint8Array, offset = 0): T {
+    if (this.readAt === undefined || !(bytes instanceof Uint8Array) || !Number.isInteger(offset) || offset < 0 || this.SIZE > bytes.length - offset) {
+      return super.decode(bytes, offset); // and its error for a record that does not fit
+    }
+    try {
+      return this.readAt(viewOf(bytes), bytes.byteOffset + offset);
+    } catch (e) {
+      throw e instanceof DecodeError ? e.within(this.typeName) : e;
+    }
+  }
+
+  override encodeInto(value: T, target: Uint8Array, offset = 0): number {
+    if (this.writeAt === undefined || !(target instanceof Uint8Array) || !Number.isInteger(offset) || offset < 0 || this.SIZE > target.length - offset) {
+      return super.encodeInto(value, target, offset);
+    }
+    try {
+      this.writeAt(viewOf(target), target.byteOffset + offset, value);
+    } catch (e) {
+      throw e instanceof EncodeError ? e.within(this.typeName) : e;
+    }
+    return this.SIZE;
   }
 
   /** Getters and setters over `bytes[offset, offset + SIZE)`: nothing is copied. */
