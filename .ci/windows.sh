@@ -41,18 +41,23 @@ node scripts/build-win32.mjs
 npx tsc -p win32-tests
 
 step "the .NET Peer as a Windows program (dotnet publish -r win-x64 --self-contained)"
-# From a copy of dotnet/ so that the Linux build's obj/ and lock files stay untouched (a RID
-# restore rewrites both); the runtime pack Microsoft.NETCore.App.Runtime.win-x64 comes from NuGet.
-# Published again only when the .NET sources change.
+# From a copy of dotnet/ (and examples/dotnet/, which the Peer references) so that the Linux
+# build's obj/ and lock files stay untouched (a RID restore rewrites both); the runtime pack
+# Microsoft.NETCore.App.Runtime.win-x64 comes from NuGet. Published again only when the .NET
+# sources change.
 PEER_DIR=build-win32/peer
-peer_hash=$(find dotnet global.json -type f \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.slnx' -o -name global.json \) \
+SRC_DIR=build-win32/src
+DOTNET_DIRS=(dotnet examples/dotnet)
+peer_hash=$(find "${DOTNET_DIRS[@]}" global.json -type f \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.slnx' -o -name global.json \) \
   -not -path '*/bin/*' -not -path '*/obj/*' | sort | xargs sha256sum | sha256sum | cut -c1-16)
 if [ "$(cat "$PEER_DIR/.source-hash" 2>/dev/null)" != "$peer_hash" ]; then
-  rm -rf build-win32/dotnet-src "$PEER_DIR"
-  mkdir -p build-win32/dotnet-src
-  tar -C dotnet --exclude=bin --exclude=obj --exclude=packages.lock.json -cf - . | tar -C build-win32/dotnet-src -xf -
-  cp global.json build-win32/
-  dotnet publish build-win32/dotnet-src/Twinmap.Peer/Twinmap.Peer.csproj -c Release -r win-x64 --self-contained \
+  rm -rf build-win32/dotnet-src "$SRC_DIR" "$PEER_DIR"
+  for d in "${DOTNET_DIRS[@]}"; do
+    mkdir -p "$SRC_DIR/$d"
+    tar -C "$d" --exclude=bin --exclude=obj --exclude=packages.lock.json -cf - . | tar -C "$SRC_DIR/$d" -xf -
+  done
+  cp global.json "$SRC_DIR/"
+  dotnet publish "$SRC_DIR/dotnet/Twinmap.Peer/Twinmap.Peer.csproj" -c Release -r win-x64 --self-contained \
     -p:RestorePackagesWithLockFile=false -o "$PEER_DIR" --nologo -v q
   echo "$peer_hash" >"$PEER_DIR/.source-hash"
 fi

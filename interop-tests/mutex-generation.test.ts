@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DotnetGenerationMismatchError } from '../ts/errors.js';
+import { inspect } from '../ts/inspect/inspect.js';
 import { placementFor } from '../ts/mutex/generation.js';
 import { NamedMutex } from '../ts/mutex/named-mutex.js';
 import { parseName } from '../ts/names.js';
@@ -23,9 +24,16 @@ describe(`.NET generations, live (this run: { dotnet: '${testDotnet}' })`, () =>
   it("finds the app's mutex without the option, and the other generation's option is a typed error naming both files", async () => {
     const name = `Global\\${uniqueMutexName('gen-find')}`;
     await using peer = Peer.start('mutex-hold', { name });
-    expect((await peer.next('locked'))['result']).toBe('acquired');
+    const locked = await peer.next('locked');
+    expect(locked['result']).toBe('acquired');
     const expected = placementFor(parseName(name), testDotnet, undefined).path;
     expect(existsSync(expected)).toBe(true);
+    // `twinmap inspect` finds it in that tree, held by the Peer: .NET 6-10 write the OS thread id,
+    // .NET 11 its managed thread id (1: the Peer locks on its main thread).
+    const seen = inspect(name).mutexes;
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ path: expected, inUse: true, owner: { pid: locked['pid'], alive: true, osThread: runtimeMajor < 11 } });
+    expect(seen[0]?.owner?.tid).toBe(runtimeMajor < 11 ? locked['tid'] : 1);
     using mutex = NamedMutex.openOrCreate(name);
     expect(mutex.createdNew).toBe(false);
     expect(mutex.dotnet).toBe(testDotnet);

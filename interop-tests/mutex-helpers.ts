@@ -79,8 +79,10 @@ export function startNodeChild(name: string, how: 'lock' | 'lockAsync', dotnet?:
   };
 }
 
-/** Compiles ts/ to dist/ (what the Node child imports), as `npm ci` does. */
+/** Compiles ts/ to dist/ (what the Node child imports), as `npm ci` does. (The runtime matrix
+ * builds it once for all its legs and sets TWINMAP_SKIP_DIST_BUILD=1.) */
 export async function buildDist(): Promise<void> {
+  if (process.env['TWINMAP_SKIP_DIST_BUILD'] === '1') return;
   await execa('npx', ['tsc', '-p', join(repoRoot, 'tsconfig.build.json')], { cwd: repoRoot });
 }
 

@@ -1,12 +1,48 @@
-// Starts the .NET Peer (dotnet/Twinmap.Peer) as a separate process and talks to it in
-// JSON lines: it reports events on stdout, and reads a line on stdin where a test steps it.
+// Starts the .NET Peer (dotnet/Twinmap.Peer) or the BCL-only app (dotnet/Twinmap.BclApp) as a
+// separate process and talks to it in JSON lines: it reports events on stdout, and reads a line on
+// stdin where a test steps it.
+// Which .NET runs them: by default the installed runtime (`dotnet <app>.dll`, the Release build);
+// with TWINMAP_DOTNET=<id> (8, 9, 10, 11, 11-global: scripts/runtimes.json) the self-contained
+// publish in build-runtimes/<id>/ that `node scripts/dotnet-runtimes.mjs <id>` makes.
 import { execa } from 'execa';
+import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 export const peerDll = join(repoRoot, 'dotnet', 'Twinmap.Peer', 'bin', 'Release', 'net10.0', 'Twinmap.Peer.dll');
+
+/** The programs a test can start. */
+export type DotnetApp = 'peer' | 'bclapp';
+const appNames: Record<DotnetApp, string> = { peer: 'Twinmap.Peer', bclapp: 'Twinmap.BclApp' };
+
+export interface RuntimePin {
+  tfm: string;
+  runtime: string;
+  configProperties?: Record<string, unknown>;
+}
+
+/** The runtime TWINMAP_DOTNET names (undefined: the installed one), with its pin. */
+export const dotnetRuntime: { id: string; pin: RuntimePin } | undefined = (() => {
+  const id = process.env['TWINMAP_DOTNET'];
+  if (!id) return undefined;
+  const pins = JSON.parse(readFileSync(join(repoRoot, 'scripts', 'runtimes.json'), 'utf8')) as { dotnet: Record<string, RuntimePin> };
+  const pin = pins.dotnet[id];
+  if (!pin) throw new Error(`TWINMAP_DOTNET=${id}: not a runtime in scripts/runtimes.json (${Object.keys(pins.dotnet).join(', ')})`);
+  return { id, pin };
+})();
+
+/** How to start `app`: the published executable for TWINMAP_DOTNET, or `dotnet <app>.dll`. */
+export function dotnetCommand(app: DotnetApp): { file: string; args: string[] } {
+  const name = appNames[app];
+  if (dotnetRuntime) {
+    const exe = join(repoRoot, 'build-runtimes', dotnetRuntime.id, app, name);
+    if (!existsSync(exe)) throw new Error(`${exe} is missing: run \`node scripts/dotnet-runtimes.mjs ${dotnetRuntime.id}\``);
+    return { file: exe, args: [] };
+  }
+  return { file: 'dotnet', args: [join(repoRoot, 'dotnet', name, 'bin', 'Release', 'net10.0', `${name}.dll`)] };
+}
 
 export interface PeerEvent {
   event: string;
@@ -17,6 +53,8 @@ export interface StartOptions {
   /** Run the Peer in a new session (`setsid`), as a service started elsewhere would be. */
   setsid?: boolean;
   env?: Record<string, string>;
+  /** Which program (default: the Peer). */
+  app?: DotnetApp;
   /** Another JSON-lines .NET program than the Peer (e.g. the NRBF test program). */
   dll?: string;
 }
@@ -56,12 +94,11 @@ export class Peer implements AsyncDisposable {
     });
   }
 
-  /** Starts `Twinmap.Peer <command> key=value...`. */
+  /** Starts `Twinmap.Peer <command> key=value...` (or the app options.app names). */
   static start(command: string, args: Record<string, PeerArgValue> = {}, options: StartOptions = {}): Peer {
-    const argv = [options.dll ?? peerDll, command, ...Object.entries(args).map(([k, v]) => `${k}=${String(v)}`)];
-    const file = options.setsid ? 'setsid' : 'dotnet';
-    const fileArgs = options.setsid ? ['--wait', 'dotnet', ...argv] : argv;
-    return new Peer(spawn(file, fileArgs, options.env ?? {}));
+    const { file, args: pre } = options.dll ? { file: 'dotnet', args: [options.dll] } : dotnetCommand(options.app ?? 'peer');
+    const argv = [...pre, command, ...Object.entries(args).map(([k, v]) => `${k}=${String(v)}`)];
+    return new Peer(options.setsid ? spawn('setsid', ['--wait', file, ...argv], options.env ?? {}) : spawn(file, argv, options.env ?? {}));
   }
 
   /** Runs a command to completion and returns every event it printed. */

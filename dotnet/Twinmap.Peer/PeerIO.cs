@@ -10,7 +10,7 @@ public sealed class PeerIO(TextWriter output, TextReader input)
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
-    private readonly Lock _gate = new();
+    private readonly object _gate = new(); // not System.Threading.Lock: the Peer also builds for net8.0 and net9.0
 
     /// <summary>Writes {"event": name, ...fields} as one line and flushes it at once.</summary>
     public void Emit(string name, object? fields = null)

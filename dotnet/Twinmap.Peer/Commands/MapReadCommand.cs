@@ -18,7 +18,7 @@ public sealed class MapReadCommand : IPeerCommand
         long offset = args.GetLong("offset", 0);
         var bytes = new byte[args.GetInt("length")];
         int count = map.Accessor.ReadArray(offset, bytes, 0, bytes.Length); // the BCL stops at the view's end
-        io.Emit("read", new { hex = Convert.ToHexStringLower(bytes.AsSpan(0, count)), count, size = map.Size });
+        io.Emit("read", new { hex = Convert.ToHexString(bytes.AsSpan(0, count)).ToLowerInvariant(), count, size = map.Size });
         return 0;
     }
 }

@@ -29,12 +29,16 @@ internal static partial class MutexPeer
         createdNew = false;
         if (!args.Has("userOnly") && !args.Has("sessionOnly"))
             return openExisting ? Mutex.OpenExisting(name) : new Mutex(false, name, out createdNew);
+#if NET10_0_OR_GREATER
         var options = new NamedWaitHandleOptions
         {
             CurrentUserOnly = args.Get("userOnly", "true") == "true",
             CurrentSessionOnly = args.Get("sessionOnly", "true") == "true",
         };
         return openExisting ? Mutex.OpenExisting(name, options) : new Mutex(false, name, options, out createdNew);
+#else
+        throw new PlatformNotSupportedException("userOnly/sessionOnly use NamedWaitHandleOptions, which .NET 10 added");
+#endif
     }
 
     /// <summary>WaitOne with the three outcomes a twinmap LockResult names, and how long it took.</summary>

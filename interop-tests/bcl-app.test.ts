@@ -1,0 +1,154 @@
+// A plain .NET app (dotnet/Twinmap.BclApp: `new Mutex(false, name)` and
+// MemoryMappedFile.CreateFromFile, nothing else) and Node with twinmap, on the .NET runtime that
+// TWINMAP_DOTNET names (default: the installed .NET 10). `npm run test:matrix` runs this file on
+// .NET 8, 9, 10, 11 and 11 with the global-scope switch. Where Node opens the name first it passes
+// the dotnet option that meets that runtime (testDotnet: 'net11' for .NET 11's default scope);
+// where the app opens it first, Node finds it without the option.
+import { Worker } from 'node:worker_threads';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { NamedMutex } from '../ts/mutex/named-mutex.js';
+import { buildDist, counterFile, startNodeChild, testDotnet, uniqueMutexName } from './mutex-helpers.js';
+import { Peer, dotnetRuntime, repoRoot } from './peer.js';
+
+const runtime = dotnetRuntime ? `.NET ${dotnetRuntime.id} (${dotnetRuntime.pin.runtime})` : 'the installed .NET';
+const dotnetMajor = dotnetRuntime ? Number(dotnetRuntime.pin.runtime.split('.')[0]) : 10;
+const N = 5000;
+const pause = new Int32Array(new SharedArrayBuffer(4));
+const app = { app: 'bclapp' } as const;
+
+beforeAll(buildDist);
+
+/** N locked increments on the counter, started together with the app (it sets @4, we set @8),
+ * with some work between the read and the write: without exclusion, updates get lost. */
+function nodeCount(mutex: NamedMutex, view: DataView): { abandoned: number; interleaved: number } {
+  const deadline = Date.now() + 10_000;
+  while (view.getInt32(4, true) !== 1) {
+    if (Date.now() > deadline) throw new Error('the .NET app did not start counting');
+  }
+  view.setInt32(8, 1, true);
+  let abandoned = 0;
+  let interleaved = 0;
+  let last = -1;
+  for (let i = 0; i < N; i++) {
+    if (mutex.lock() === 'abandoned') abandoned++;
+    const v = view.getInt32(0, true);
+    if (last >= 0 && v !== last) interleaved++;
+    for (let k = 0; k < 64; k++) Atomics.load(pause, 0);
+    view.setInt32(0, v + 1, true);
+    last = v + 1;
+    mutex.unlock();
+    if (i % 8 === 7) Atomics.wait(pause, 0, 0, 0.2); // work outside the lock, so the sides take turns
+  }
+  return { abandoned, interleaved };
+}
+
+describe(`a plain .NET app (Mutex, MemoryMappedFile) and Node on ${runtime}`, () => {
+  it(`excludes each other: 2 x ${N} locked increments on one counter give exactly ${2 * N}`, async () => {
+    const name = uniqueMutexName('bcl-count');
+    using counter = counterFile();
+    using mutex = NamedMutex.openOrCreate(name, { dotnet: testDotnet });
+    await using dotnet = Peer.start('count', { name, file: counter.path, iterations: N, inside: 100 }, app);
+    await dotnet.next('ready');
+    dotnet.send('go');
+    const mine = nodeCount(mutex, counter.view);
+    const done = await dotnet.next('done');
+    expect(counter.view.getInt32(0, true)).toBe(2 * N);
+    expect(mine.abandoned + Number(done['abandoned'])).toBe(0);
+    // Both sides saw the other move the counter: they really took turns on one lock.
+    expect(mine.interleaved + Number(done['interleaved']), JSON.stringify({ mine, done })).toBeGreaterThan(0);
+    await dotnet.exited;
+  });
+
+  it('the app is SIGKILLed holding the mutex: Node gets abandoned, then owns it', async () => {
+    const name = uniqueMutexName('bcl-kill');
+    await using dotnet = Peer.start('hold', { name }, app);
+    expect((await dotnet.next('locked'))['result']).toBe('acquired');
+    using mutex = NamedMutex.openOrCreate(name);
+    expect(mutex.tryLock()).toBe('timeout');
+    dotnet.kill('SIGKILL');
+    await dotnet.exited;
+    expect(mutex.lock(10_000)).toBe('abandoned');
+    mutex.unlock();
+    expect(mutex.lock(1000)).toBe('acquired'); // reported once
+    mutex.unlock();
+  });
+
+  it('a Node process is SIGKILLed holding the mutex: the app gets AbandonedMutexException', async () => {
+    const name = uniqueMutexName('bcl-node-kill');
+    await using child = startNodeChild(name, 'lock', testDotnet);
+    expect((await child.next('locked'))['result']).toBe('acquired');
+    await using dotnet = Peer.start('hold', { name, wait: 1, timeout: 10_000 }, app);
+    expect((await dotnet.next('opened'))['createdNew']).toBe(false);
+    await child.kill();
+    dotnet.send('go');
+    expect((await dotnet.next('locked'))['result']).toBe('abandoned');
+    dotnet.send('release');
+    await dotnet.next('released');
+    dotnet.send('exit');
+    await dotnet.exited;
+  });
+
+  it('a .NET thread ends while holding the mutex: Node gets abandoned', async () => {
+    const name = uniqueMutexName('bcl-thread');
+    await using dotnet = Peer.start('hold', { name, thread: 1 }, app);
+    expect((await dotnet.next('locked'))['result']).toBe('acquired');
+    await dotnet.next('thread-ended');
+    using mutex = NamedMutex.openOrCreate(name);
+    expect(mutex.lock(10_000)).toBe('abandoned'); // the app process is still alive
+    mutex.unlock();
+    dotnet.send('exit');
+    await dotnet.exited;
+  });
+
+  it('a Node worker thread ends while holding the mutex: the app gets AbandonedMutexException', async () => {
+    const name = uniqueMutexName('bcl-worker');
+    await using dotnet = Peer.start('hold', { name, wait: 1, timeout: 10_000 }, app);
+    await dotnet.next('opened'); // first: the worker finds the app's mutex without the option
+    const worker = new Worker(join(repoRoot, 'interop-tests', 'fixtures', 'mutex-worker.mjs'), { workerData: { name, how: 'lock' } });
+    const locked = new Promise<string>((resolve) => worker.on('message', (m: string) => m.startsWith('locked:') && resolve(m)));
+    expect(await locked).toBe('locked:acquired');
+    await worker.terminate();
+    dotnet.send('go');
+    expect((await dotnet.next('locked'))['result']).toBe('abandoned');
+    dotnet.send('release');
+    await dotnet.next('released');
+    dotnet.send('exit');
+    await dotnet.exited;
+  });
+
+  it('Node closes the mutex while holding it: the app gets AbandonedMutexException', async () => {
+    const name = uniqueMutexName('bcl-node-close');
+    await using child = startNodeChild(name, 'lock', testDotnet);
+    await child.next('locked');
+    await using dotnet = Peer.start('hold', { name, wait: 1, timeout: 10_000 }, app);
+    await dotnet.next('opened');
+    child.send('close');
+    await child.next('closed');
+    dotnet.send('go');
+    expect((await dotnet.next('locked'))['result']).toBe('abandoned');
+    dotnet.send('release');
+    await dotnet.next('released');
+    dotnet.send('exit');
+    await dotnet.exited;
+  });
+
+  // .NET 6-10 abandon a mutex whose last handle is closed while held; .NET 11 keeps it owned by
+  // the thread, which still runs, and it is abandoned when that thread or process ends.
+  const disposeAbandons = dotnetMajor <= 10;
+  it(`the app disposes its Mutex while holding it (process alive): Node gets abandoned ${disposeAbandons ? 'at once' : 'when the app exits'}`, async () => {
+    const name = uniqueMutexName('bcl-dispose');
+    await using dotnet = Peer.start('hold', { name }, app);
+    expect((await dotnet.next('locked'))['result']).toBe('acquired');
+    using mutex = NamedMutex.openOrCreate(name);
+    dotnet.send('dispose');
+    await dotnet.next('closed');
+    if (!disposeAbandons) expect(mutex.tryLock()).toBe('timeout');
+    if (!disposeAbandons) dotnet.send('exit');
+    if (!disposeAbandons) await dotnet.exited;
+    expect(mutex.lock(10_000)).toBe('abandoned');
+    mutex.unlock();
+    if (disposeAbandons) dotnet.send('exit');
+    await dotnet.exited;
+  });
+});
