@@ -192,4 +192,4 @@ export class WriterSlotView extends View {
 }
 
 /** Codec for WriterSlot: decode, encode, encodeInto, SIZE, view. */
-export const WriterSlot = new FixedCodec<WriterSlot, WriterSlotView>('WriterSlot', 16, readWriterSlot, writeWriterSlot, WriterSlotView);
+export const WriterSlot = new FixedCodec<WriterSlot, WriterSlotView>('WriterSlot', 16, readWriterSlot, writeWriterSlot, WriterSlotView, readWriterSlotAt, writeWriterSlotAt);

@@ -151,7 +151,7 @@ class TsModule {
     if (t.blittable) this.emitView(t);
     o.push(...doc(`Codec for ${N}: decode, encode, encodeInto${t.fixedSize !== undefined ? ', SIZE' : ', sizeOf'}${t.blittable ? ', view' : ''}.`, ''));
     if (t.fixedSize !== undefined && t.blittable) {
-      o.push(`export const ${N} = new ${this.use('FixedCodec')}<${N}, ${N}View>('${N}', ${t.fixedSize}, read${N}, write${N}, ${N}View);`, '');
+      o.push(`export const ${N} = new ${this.use('FixedCodec')}<${N}, ${N}View>('${N}', ${t.fixedSize}, read${N}, write${N}, ${N}View${fastPath(t) ? `, read${N}At` : ''}${fastPath(t) && t.fields.every((f) => f.type.t !== 'user') ? `, write${N}At` : ''});`, '');
     } else if (t.fixedSize !== undefined) {
       o.push(`export const ${N} = Object.assign(new ${this.use('Codec')}<${N}>('${N}', read${N}, write${N}, () => ${t.fixedSize}), { SIZE: ${t.fixedSize} } as const);`, '');
     } else {

@@ -168,4 +168,4 @@ export class CoordView extends View {
 }
 
 /** Codec for Coord: decode, encode, encodeInto, SIZE, view. */
-export const Coord = new FixedCodec<Coord, CoordView>('Coord', 24, readCoord, writeCoord, CoordView);
+export const Coord = new FixedCodec<Coord, CoordView>('Coord', 24, readCoord, writeCoord, CoordView, readCoordAt, writeCoordAt);

@@ -72,4 +72,4 @@ export class MyDataStructureView extends View {
 }
 
 /** Codec for MyDataStructure: decode, encode, encodeInto, SIZE, view. */
-export const MyDataStructure = new FixedCodec<MyDataStructure, MyDataStructureView>('MyDataStructure', 8, readMyDataStructure, writeMyDataStructure, MyDataStructureView);
+export const MyDataStructure = new FixedCodec<MyDataStructure, MyDataStructureView>('MyDataStructure', 8, readMyDataStructure, writeMyDataStructure, MyDataStructureView, readMyDataStructureAt, writeMyDataStructureAt);

@@ -95,4 +95,4 @@ export class TestDataView extends View {
 }
 
 /** Codec for TestData: decode, encode, encodeInto, SIZE, view. */
-export const TestData = new FixedCodec<TestData, TestDataView>('TestData', 48, readTestData, writeTestData, TestDataView);
+export const TestData = new FixedCodec<TestData, TestDataView>('TestData', 48, readTestData, writeTestData, TestDataView, readTestDataAt, writeTestDataAt);

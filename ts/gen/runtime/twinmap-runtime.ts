@@ -44,13 +44,17 @@ export class EncodeError extends Error {
 
 // One DataView per ArrayBuffer, reused: decoding many small records from one mapping must not
 // allocate a view per record.
+// The array last asked about is remembered too: comparing it is cheaper than reading `.buffer`.
 let lastBuffer: ArrayBufferLike | undefined;
 let lastView: DataView = new DataView(new ArrayBuffer(0));
+let lastBytes: Uint8Array | undefined;
 function viewOf(bytes: Uint8Array): DataView {
+  if (bytes === lastBytes && bytes.byteLength !== 0) return lastView;
   if (bytes.buffer !== lastBuffer) {
     lastView = bytes.byteLength === 0 ? new DataView(new ArrayBuffer(0)) : new DataView(bytes.buffer);
     lastBuffer = bytes.byteLength === 0 ? undefined : bytes.buffer;
   }
+  lastBytes = bytes;
   return lastView;
 }
 
@@ -322,7 +326,22 @@ export function delimitedLength(n: number, include: boolean): number {
 }
 
 /** Byte length of `s` in an encoding; a string that cannot be encoded is an EncodeError. */
+// The last string measured: an encode measures each string up to three times (sizeOf, its
+// length field, the write), and a string never changes.
+let lastText: string | undefined;
+let lastTextEncoding: string | undefined;
+let lastTextLength = 0;
+
 export function textLength(s: string, encoding: 'UTF-8' | 'ASCII', f: string): number {
+  if (s === lastText && encoding === lastTextEncoding) return lastTextLength;
+  const n = measureText(s, encoding, f);
+  lastText = s;
+  lastTextEncoding = encoding;
+  lastTextLength = n;
+  return n;
+}
+
+function measureText(s: string, encoding: 'UTF-8' | 'ASCII', f: string): number {
   if (typeof s !== 'string') throw new EncodeError(f, `expected a string, got ${typeof s}`);
   let n = 0;
   for (let i = 0; i < s.length; i++) {
@@ -633,8 +652,35 @@ export class FixedCodec<T, V> extends Codec<T> {
     read: (r: Reader) => T,
     write: (w: Writer, v: T) => void,
     private readonly View: new (bytes: Uint8Array, offset: number) => V,
+    // Straight-line readers/writers at constant offsets (the generated read<T>At/write<T>At):
+    // a record that fits is decoded and encoded with them, no Reader or Writer object.
+    private readonly readAt?: (dv: DataView, at: number) => T,
+    private readonly writeAt?: (dv: DataView, at: number, v: T) => void,
   ) {
     super(typeName, read, write, () => SIZE);
+  }
+
+  override decode(bytes: Uint8Array, offset = 0): T {
+    if (this.readAt === undefined || !(bytes instanceof Uint8Array) || !Number.isInteger(offset) || offset < 0 || this.SIZE > bytes.length - offset) {
+      return super.decode(bytes, offset); // and its error for a record that does not fit
+    }
+    try {
+      return this.readAt(viewOf(bytes), bytes.byteOffset + offset);
+    } catch (e) {
+      throw e instanceof DecodeError ? e.within(this.typeName) : e;
+    }
+  }
+
+  override encodeInto(value: T, target: Uint8Array, offset = 0): number {
+    if (this.writeAt === undefined || !(target instanceof Uint8Array) || !Number.isInteger(offset) || offset < 0 || this.SIZE > target.length - offset) {
+      return super.encodeInto(value, target, offset);
+    }
+    try {
+      this.writeAt(viewOf(target), target.byteOffset + offset, value);
+    } catch (e) {
+      throw e instanceof EncodeError ? e.within(this.typeName) : e;
+    }
+    return this.SIZE;
   }
 
   /** Getters and setters over `bytes[offset, offset + SIZE)`: nothing is copied. */
