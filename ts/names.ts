@@ -54,3 +54,8 @@ export function parseName(name: unknown): ParsedName {
   }
   return { original: name, scope, base };
 }
+
+/** A name for a message, whatever the caller passed (JSON.stringify throws on a BigInt). */
+export function quoteName(name: unknown): string {
+  return typeof name === 'string' ? JSON.stringify(name) : `${typeof name} ${String(name)}`;
+}

@@ -3,7 +3,7 @@
 // creator makes the map, lets the caller write the header, and publishes the magic number last;
 // an opener that finds no magic yet waits a little, then reports BAD_HEADER (a region that never
 // became valid is bad input, not a hang).
-import { BadHeaderError } from './errors.js';
+import { BadHeaderError, NotFoundError } from './errors.js';
 import { SharedMap } from './map/shared-map.js';
 
 export type OpenMode = 'create' | 'open' | 'openOrCreate';
@@ -34,13 +34,22 @@ export function openRegion(
   spec: RegionSpec,
   create: { size: number; init: (buf: ArrayBuffer) => void },
   check: (buf: ArrayBuffer, size: number) => void,
+  options: { allowForeignOwner?: boolean } = {},
 ): Region {
-  const map =
-    mode === 'create'
-      ? SharedMap.create(name, { size: create.size })
-      : mode === 'openOrCreate'
-        ? SharedMap.openOrCreate(name, { size: create.size })
-        : SharedMap.open(name);
+  const allowForeignOwner = options.allowForeignOwner === true;
+  let map: SharedMap;
+  try {
+    map =
+      mode === 'create'
+        ? SharedMap.create(name, { size: create.size })
+        : mode === 'openOrCreate'
+          ? SharedMap.openOrCreate(name, { size: create.size, allowForeignOwner })
+          : SharedMap.open(name, { allowForeignOwner });
+  } catch (e) {
+    // Say what is missing in the caller's terms: a channel, not the map under it.
+    if (e instanceof NotFoundError && mode === 'open') throw new NotFoundError(`${spec.kind} ${JSON.stringify(name)} does not exist`, { cause: e, osCode: e.osCode ?? 'ENOENT' });
+    throw e;
+  }
   try {
     const buffer = map.buffer;
     if (map.createdNew) {
@@ -69,6 +78,8 @@ export function openRegion(
     return { map, buffer, created: false };
   } catch (e) {
     map.close();
+    // A create that failed half way leaves nothing behind: the name stays free for the next create.
+    if (map.createdNew) SharedMap.unlink(name);
     throw e;
   }
 }

@@ -128,7 +128,7 @@ public sealed class ChannelTests : IDisposable
         Assert.Equal(TwinmapErrorCode.TooLarge, Assert.Throws<TooLargeException>(() => tx.Send(new byte[4089])).Code);
         Assert.Null(rx.TryReceive()); // attach
         tx.Send(new byte[4000]);
-        var e = Assert.Throws<TwinmapException>(() => tx.Send(new byte[200], 50));
+        var e = Assert.Throws<Twinmap.TimeoutException>(() => tx.Send(new byte[200], 50));
         Assert.Equal(TwinmapErrorCode.Timeout, e.Code);
         rx.Dispose();
         Assert.Throws<PeerGoneException>(() => tx.Send(new byte[200], 50));
@@ -170,7 +170,7 @@ public sealed class ChannelTests : IDisposable
 
         var ev = NamedEvent.Create(Unique());
         ev.Dispose();
-        Assert.Equal(TwinmapErrorCode.Closed, Assert.Throws<TwinmapException>(() => ev.Set()).Code);
+        Assert.Equal(TwinmapErrorCode.Closed, Assert.Throws<ClosedException>(() => ev.Set()).Code);
     }
 
     [Fact]

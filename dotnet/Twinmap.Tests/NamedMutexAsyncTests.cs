@@ -158,7 +158,7 @@ public class NamedMutexAsyncTests
         t.Start();
         t.Join();
         Assert.Equal(LockResult.Abandoned, r);
-        Assert.Equal(TwinmapErrorCode.Closed, (await Assert.ThrowsAsync<TwinmapException>(() => m.LockAsync())).Code);
+        Assert.Equal(TwinmapErrorCode.Closed, (await Assert.ThrowsAsync<ClosedException>(() => m.LockAsync())).Code);
     }
 
     [Fact]
@@ -199,7 +199,7 @@ public class NamedMutexAsyncTests
         using var holder = new Holder(name);
         var pending = m.LockAsync();
         m.Dispose();
-        var e = await Assert.ThrowsAsync<TwinmapException>(() => pending);
+        var e = await Assert.ThrowsAsync<ClosedException>(() => pending);
         Assert.Equal(TwinmapErrorCode.Closed, e.Code);
         holder.Release();
         Assert.Equal(LockResult.Acquired, TryFromAnotherThread(name));

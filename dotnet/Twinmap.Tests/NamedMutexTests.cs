@@ -51,7 +51,7 @@ public class NamedMutexTests
         held.Wait();
         Assert.Equal(LockResult.Timeout, m.Lock(100));
         Assert.Equal(LockResult.Timeout, m.TryLock());
-        var e = Assert.Throws<TwinmapException>(() => m.WithLock(_ => 1, 50));
+        var e = Assert.Throws<Twinmap.TimeoutException>(() => m.WithLock(_ => 1, 50));
         Assert.Equal(TwinmapErrorCode.Timeout, e.Code);
         done.Set();
         t.Join();

@@ -170,10 +170,10 @@ public sealed class SharedMapTests : IDisposable
         map.Dispose();
         map.Dispose();
         Assert.True(map.IsClosed);
-        Assert.Equal(TwinmapErrorCode.Closed, Assert.Throws<TwinmapException>(() => map.AsSpan()).Code);
-        Assert.Equal(TwinmapErrorCode.Closed, Assert.Throws<TwinmapException>(() => map.AsReadOnlySpan()).Code);
-        Assert.Equal(TwinmapErrorCode.Closed, Assert.Throws<TwinmapException>(() => map.Accessor).Code);
-        Assert.Equal(TwinmapErrorCode.Closed, Assert.Throws<TwinmapException>(map.Flush).Code);
+        Assert.Equal(TwinmapErrorCode.Closed, Assert.Throws<ClosedException>(() => map.AsSpan()).Code);
+        Assert.Equal(TwinmapErrorCode.Closed, Assert.Throws<ClosedException>(() => map.AsReadOnlySpan()).Code);
+        Assert.Equal(TwinmapErrorCode.Closed, Assert.Throws<ClosedException>(() => map.Accessor).Code);
+        Assert.Equal(TwinmapErrorCode.Closed, Assert.Throws<ClosedException>(map.Flush).Code);
     }
 
     [Fact]

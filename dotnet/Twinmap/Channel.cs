@@ -84,8 +84,6 @@ public sealed unsafe class Channel : IDisposable
         Capacity = *(int*)(_base + OffCapacity);
         _ring = _base + HeaderSize;
         _mask = Capacity - 1;
-        if (options.SpinMicros < 0 || options.PeerCheckMs <= 0)
-            throw new TwinmapException(TwinmapErrorCode.InvalidArgument, "SpinMicros must be >= 0 and PeerCheckMs > 0");
         _spinTicks = options.SpinMicros * Stopwatch.Frequency / 1_000_000;
         _peerCheckMs = options.PeerCheckMs;
     }
@@ -104,9 +102,16 @@ public sealed unsafe class Channel : IDisposable
 
     private static Channel OpenWith(string name, OpenMode mode, ChannelOptions options)
     {
+        // Every option is checked before anything is created: a bad option leaves no object behind.
+        ParsedName.Parse(name);
+        ArgumentNullException.ThrowIfNull(options);
         int capacity = options.Capacity;
         if (mode != OpenMode.Open && (capacity < MinCapacity || capacity > MaxCapacity || (capacity & (capacity - 1)) != 0))
             throw new TwinmapException(TwinmapErrorCode.InvalidArgument, $"channel \"{name}\": capacity {capacity} must be a power of two from {MinCapacity} to {MaxCapacity}");
+        if (options.SpinMicros < 0)
+            throw new TwinmapException(TwinmapErrorCode.InvalidArgument, $"channel \"{name}\": SpinMicros must be >= 0, got {options.SpinMicros}");
+        if (options.PeerCheckMs <= 0)
+            throw new TwinmapException(TwinmapErrorCode.InvalidArgument, $"channel \"{name}\": PeerCheckMs must be > 0, got {options.PeerCheckMs}");
         var region = SharedRegion.Open(name, mode, "channel", OffMagic, Magic, (long)HeaderSize + capacity,
             init: p =>
             {
@@ -115,14 +120,20 @@ public sealed unsafe class Channel : IDisposable
                 *(ushort*)(b + OffHeaderSize) = HeaderSize;
                 *(int*)(b + OffCapacity) = capacity;
             },
-            check: (p, size) => CheckHeader(name, (byte*)p, size));
+            check: (p, size) => CheckHeader(name, (byte*)p, size),
+            allowForeignOwner: options.AllowForeignOwner);
+        Channel? channel = null;
         try
         {
-            return new Channel(name, region, options);
+            channel = new Channel(name, region, options);
+            if (options.Reader) channel.Attach();
+            return channel;
         }
         catch
         {
-            region.Dispose();
+            if (channel is not null) channel.Dispose();
+            else region.Dispose();
+            if (region.Created) SharedRegion.Unlink(name);
             throw;
         }
     }
@@ -156,7 +167,7 @@ public sealed unsafe class Channel : IDisposable
 
     private void EnsureOpen()
     {
-        if (_closed) throw new TwinmapException(TwinmapErrorCode.Closed, $"channel \"{Name}\" is closed");
+        if (_closed) throw new ClosedException($"channel \"{Name}\" is closed");
     }
 
     /// <summary>How long the next wait may spin (Stopwatch ticks): 0 while recent spins kept missing.</summary>
@@ -416,7 +427,7 @@ public sealed unsafe class Channel : IDisposable
     }
 
     private TwinmapException TimeoutError(int size, int timeoutMs) =>
-        new(TwinmapErrorCode.Timeout, $"channel \"{Name}\": no room for a {size}-byte record within {timeoutMs} ms (the reader is not keeping up); the record was not sent");
+        new TimeoutException($"channel \"{Name}\": no room for a {size}-byte record within {timeoutMs} ms (the reader is not keeping up); the record was not sent");
 
     private TryResult TryPublish(ReadOnlySpan<byte> data)
     {
@@ -621,6 +632,18 @@ public sealed unsafe class Channel : IDisposable
     }
 
     // ------------------------------------------------------------------ reading
+
+    /// <summary>
+    /// Attaches this handle as the channel's reader without taking a record (receives attach on
+    /// their own). From then on writers see this process: if it dies or closes, a writer waiting
+    /// for room gets PEER_GONE at once instead of waiting out its timeout.
+    /// <see cref="AlreadyExistsException"/> if another live process is the reader. Idempotent.
+    /// </summary>
+    public void Attach()
+    {
+        EnsureOpen();
+        if (!_reader) AttachReader();
+    }
 
     private void AttachReader()
     {

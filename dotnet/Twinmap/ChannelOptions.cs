@@ -11,4 +11,14 @@ public sealed record ChannelOptions
 
     /// <summary>How often a sleeping side checks that its peers are alive, in ms (default 250).</summary>
     public int PeerCheckMs { get; init; } = 250;
+
+    /// <summary>
+    /// Attach as the channel's reader now, as <see cref="Channel.Attach"/> does (default false: the
+    /// first receive attaches). A creator that is the reader should say so: until a reader attaches,
+    /// writers cannot tell that nobody will read, and a full ring makes them wait out their timeout.
+    /// </summary>
+    public bool Reader { get; init; }
+
+    /// <summary>Use an existing channel owned by another user (default false: PERMISSION error). See docs/security.md.</summary>
+    public bool AllowForeignOwner { get; init; }
 }

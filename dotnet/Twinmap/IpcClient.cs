@@ -44,7 +44,7 @@ public sealed class IpcClient : IDisposable
             {
                 _pipe.Connect(options.SendTimeoutMs);
             }
-            catch (TimeoutException e)
+            catch (System.TimeoutException e)
             {
                 _pipe.Dispose();
                 throw new NotFoundException($"pipe \"{name}\": no server accepted a connection within {options.SendTimeoutMs} ms", e);
@@ -147,7 +147,7 @@ public sealed class IpcClient : IDisposable
                 if (_server is not null && _server.CheckPeers().FirstOrDefault(g => g.Role == "reader") is { } gone)
                     throw new PeerGoneException($"IpcClient \"{Name}\": the server (pid {gone.Pid}) is gone");
                 if (Environment.TickCount64 >= deadline)
-                    throw new TwinmapException(TwinmapErrorCode.Timeout, $"IpcClient \"{Name}\": no response to request {id} within {timeoutMs} ms");
+                    throw new TimeoutException($"IpcClient \"{Name}\": no response to request {id} within {timeoutMs} ms");
             }
         }
         finally
@@ -187,7 +187,7 @@ public sealed class IpcClient : IDisposable
 
     private void EnsureOpen()
     {
-        if (_closed) throw new TwinmapException(TwinmapErrorCode.Closed, $"IpcClient \"{Name}\" is closed");
+        if (_closed) throw new ClosedException($"IpcClient \"{Name}\" is closed");
     }
 
     /// <summary>Says goodbye, closes both channels and removes the reply channel; pending requests fail with CLOSED.</summary>
@@ -225,6 +225,6 @@ public sealed class IpcClient : IDisposable
             Channel.Unlink(_replyName!);
         }
         foreach (var p in _pending.Values)
-            p.TrySetException(new TwinmapException(TwinmapErrorCode.Closed, $"IpcClient \"{Name}\" is closed"));
+            p.TrySetException(new ClosedException($"IpcClient \"{Name}\" is closed"));
     }
 }

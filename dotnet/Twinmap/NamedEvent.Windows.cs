@@ -63,7 +63,7 @@ public sealed unsafe partial class NamedEvent
 
     private Win32Event WinLive()
     {
-        if (_closed || _win is null) throw new TwinmapException(TwinmapErrorCode.Closed, $"event \"{Name}\" is closed");
+        if (_closed || _win is null) throw new ClosedException($"event \"{Name}\" is closed");
         return _win;
     }
 
@@ -97,7 +97,7 @@ public sealed unsafe partial class NamedEvent
         int r = WaitHandle.WaitAny([w, linked.Token.WaitHandle], timeoutMs < 0 ? Timeout.Infinite : timeoutMs);
         if (r == 0) return true;
         if (r == WaitHandle.WaitTimeout) return false;
-        if (_closed) throw new TwinmapException(TwinmapErrorCode.Closed, $"event \"{Name}\" is closed");
+        if (_closed) throw new ClosedException($"event \"{Name}\" is closed");
         token.ThrowIfCancellationRequested();
         return false;
     }

@@ -106,7 +106,7 @@ public sealed unsafe partial class NamedEvent : IDisposable
         using var onCancel = token.Register(() => Kick());
         for (;;)
         {
-            if (_closed) throw new TwinmapException(TwinmapErrorCode.Closed, $"event \"{Name}\" is closed");
+            if (_closed) throw new ClosedException($"event \"{Name}\" is closed");
             if (TryWait()) return true;
             token.ThrowIfCancellationRequested();
             long left = timeoutMs < 0 ? -1 : deadline - Environment.TickCount64;

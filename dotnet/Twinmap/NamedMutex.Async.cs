@@ -183,7 +183,7 @@ public sealed partial class NamedMutex
         lock (_gate)
         {
             _pending = null;
-            if (_disposed) failure = new TwinmapException(TwinmapErrorCode.Closed, $"named mutex \"{Name}\" was closed while LockAsync waited");
+            if (_disposed) failure = new ClosedException($"named mutex \"{Name}\" was closed while LockAsync waited");
             else if (stopped) failure = new OperationCanceledException(cancellationToken);
             else if (owned)
             {
@@ -247,7 +247,7 @@ public sealed partial class NamedMutex
 
     private void EnsureNotDisposed()
     {
-        if (_disposed) throw new TwinmapException(TwinmapErrorCode.Closed, $"named mutex \"{Name}\" is closed");
+        if (_disposed) throw new ClosedException($"named mutex \"{Name}\" is closed");
     }
 
     /// <summary>Dispose's async half: stops a waiting LockAsync, abandons a held one, and waits for their threads.</summary>

@@ -93,6 +93,38 @@ public sealed partial class NamedMutex : IDisposable
 
     private delegate Mutex MutexFactory(out bool createdNew);
 
+    /// <summary>
+    /// Linux: .NET opens the file itself, following symlinks; so twinmap looks first. The scope
+    /// directory and its two parents must be real directories owned by this user or root, and
+    /// the file (if there) a regular file with one link: a symlink or another user's directory is
+    /// a PERMISSION error naming the path, a FIFO or directory at the file's path BAD_HEADER.
+    /// </summary>
+    private static void CheckTree(string name, ParsedName parsed, bool userScope)
+    {
+        if (!OperatingSystem.IsLinux() || SharedMemoryPath(parsed, userScope) is not { } path) return;
+        uint me = PosixFile.EUid;
+        var dirs = new List<string>();
+        for (string? d = System.IO.Path.GetDirectoryName(path); d is not null && dirs.Count < 3; d = System.IO.Path.GetDirectoryName(d)) dirs.Add(d);
+        dirs.Reverse();
+        foreach (var dir in dirs)
+        {
+            if (PosixFile.LStat(dir, out var st) < 0) return; // absent: .NET makes it (and so do we)
+            if ((st.Mode & PosixFile.SIfMt) == PosixFile.SIfLnk)
+                throw new TwinmapException(TwinmapErrorCode.Permission, $"named mutex \"{name}\": {dir} is a symbolic link: twinmap never follows one in .NET's mutex tree");
+            if ((st.Mode & PosixFile.SIfMt) != PosixFile.SIfDir)
+                throw new TwinmapException(TwinmapErrorCode.Permission, $"named mutex \"{name}\": {dir} exists and is not a directory");
+            if (st.Uid != me && st.Uid != 0)
+                throw new TwinmapException(TwinmapErrorCode.Permission, $"named mutex \"{name}\": {dir} belongs to uid {st.Uid}, neither this user (uid {me}) nor root: refusing to use it");
+        }
+        if (PosixFile.LStat(path, out var file) < 0) return;
+        if ((file.Mode & PosixFile.SIfMt) == PosixFile.SIfLnk)
+            throw new TwinmapException(TwinmapErrorCode.Permission, $"named mutex \"{name}\": {path} is a symbolic link (ELOOP); twinmap never opens a mutex file through one");
+        if (!file.IsRegular)
+            throw new BadHeaderException($"named mutex \"{name}\": {path} is {file.Kind}, not a .NET mutex file");
+        if (file.Nlink != 1)
+            throw new BadHeaderException($"named mutex \"{name}\": {path} is a file with {file.Nlink} hard links, not a .NET mutex file");
+    }
+
     /// <summary>Header type 0 (mutex), version 1, and long enough for .NET's shared data (72 bytes on x64).</summary>
     private static bool LooksLikeAMutexFile(string path)
     {
@@ -111,6 +143,7 @@ public sealed partial class NamedMutex : IDisposable
     private static NamedMutex OpenCore(string name, (ParsedName Parsed, bool UserScope) r, Func<Mutex> open)
     {
         var (parsed, userScope) = r;
+        CheckTree(name, parsed, userScope);
         try
         {
             return new NamedMutex(name, open(), false);
@@ -134,11 +167,16 @@ public sealed partial class NamedMutex : IDisposable
         {
             throw new TwinmapException(TwinmapErrorCode.Permission, $"named mutex \"{name}\": {SharedMemoryPath(parsed, userScope) ?? name} is not private to this user ({e.Message})", e);
         }
+        catch (IOException e)
+        {
+            throw new TwinmapException(TwinmapErrorCode.Os, $"named mutex \"{name}\": cannot open {SharedMemoryPath(parsed, userScope) ?? name}: {e.Message}", e);
+        }
     }
 
     private static NamedMutex OpenOrCreateCore(string name, (ParsedName Parsed, bool UserScope) r, MutexFactory make)
     {
         var (parsed, userScope) = r;
+        CheckTree(name, parsed, userScope);
         try
         {
             var mutex = make(out bool createdNew);
@@ -153,6 +191,10 @@ public sealed partial class NamedMutex : IDisposable
         {
             // .NET refuses a user-scoped file that another user owns or others can open.
             throw new TwinmapException(TwinmapErrorCode.Permission, $"named mutex \"{name}\": {SharedMemoryPath(parsed, userScope) ?? name} is not private to this user ({e.Message})", e);
+        }
+        catch (IOException e)
+        {
+            throw new TwinmapException(TwinmapErrorCode.Os, $"named mutex \"{name}\": cannot open {SharedMemoryPath(parsed, userScope) ?? name}: {e.Message}", e);
         }
     }
 
@@ -212,7 +254,7 @@ public sealed partial class NamedMutex : IDisposable
     {
         var r = Lock(timeoutMs);
         if (r == LockResult.Timeout)
-            throw new TwinmapException(TwinmapErrorCode.Timeout, $"named mutex \"{Name}\": not acquired within {timeoutMs} ms");
+            throw new TimeoutException($"named mutex \"{Name}\": not acquired within {timeoutMs} ms");
         try
         {
             return fn(r);

@@ -82,19 +82,23 @@ public sealed unsafe partial class SharedMap : IDisposable
 
     /// <summary>Creates the named map with <paramref name="size"/> bytes; <see cref="AlreadyExistsException"/> if the name is taken.</summary>
     public static SharedMap Create(string name, long size, UnixFileMode mode = DefaultMode) =>
-        OpenNamed(name, Disposition.Create, CheckSize(size, name), mode, readOnly: false);
+        OpenNamed(name, Disposition.Create, CheckSize(size, name), mode, readOnly: false, allowForeignOwner: false);
 
-    /// <summary>Opens an existing named map at its own size; <see cref="NotFoundException"/> if there is none.</summary>
-    public static SharedMap Open(string name, bool readOnly = false) =>
-        OpenNamed(name, Disposition.Open, 0, DefaultMode, readOnly);
+    /// <summary>
+    /// Opens an existing named map at its own size; <see cref="NotFoundException"/> if there is none.
+    /// On Linux the object must be a regular file with one link, never a symlink, owned by this
+    /// user or root: another user's object is a PERMISSION error unless <paramref name="allowForeignOwner"/>.
+    /// </summary>
+    public static SharedMap Open(string name, bool readOnly = false, bool allowForeignOwner = false) =>
+        OpenNamed(name, Disposition.Open, 0, DefaultMode, readOnly, allowForeignOwner);
 
     /// <summary>
     /// Opens the named map, or creates it with <paramref name="size"/> bytes. An existing map larger
     /// than <paramref name="size"/> is mapped whole; a smaller one is an INVALID_ARGUMENT error:
     /// twinmap never resizes a map that others may have mapped.
     /// </summary>
-    public static SharedMap OpenOrCreate(string name, long size, UnixFileMode mode = DefaultMode) =>
-        OpenNamed(name, Disposition.OpenOrCreate, CheckSize(size, name), mode, readOnly: false);
+    public static SharedMap OpenOrCreate(string name, long size, UnixFileMode mode = DefaultMode, bool allowForeignOwner = false) =>
+        OpenNamed(name, Disposition.OpenOrCreate, CheckSize(size, name), mode, readOnly: false, allowForeignOwner);
 
     /// <summary>
     /// Removes the name (Linux/macOS); maps already open keep working. False if there was none.
@@ -114,11 +118,11 @@ public sealed unsafe partial class SharedMap : IDisposable
 
     /// <summary>Maps an existing regular, non-empty file at its own size; <see cref="NotFoundException"/> if it is missing.</summary>
     public static SharedMap OpenFile(string path, bool readOnly = false) =>
-        OpenPath(CheckPath(path), null, $"file {path}", Disposition.Open, 0, DefaultMode, readOnly, named: false);
+        OpenPath(CheckPath(path), null, $"file {path}", Disposition.Open, 0, DefaultMode, readOnly, named: false, allowForeignOwner: true);
 
     /// <summary>Creates a zero-filled file of <paramref name="size"/> bytes and maps it; <see cref="AlreadyExistsException"/> if it exists.</summary>
     public static SharedMap CreateFile(string path, long size, UnixFileMode mode = DefaultMode) =>
-        OpenPath(CheckPath(path), null, $"file {path}", Disposition.Create, CheckSize(size, path), mode, readOnly: false, named: false);
+        OpenPath(CheckPath(path), null, $"file {path}", Disposition.Create, CheckSize(size, path), mode, readOnly: false, named: false, allowForeignOwner: true);
 
     // ---- the memory ---------------------------------------------------------------------------
 
@@ -171,13 +175,25 @@ public sealed unsafe partial class SharedMap : IDisposable
             _file.Dispose();
             _sidecar?.Dispose();
         }
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>
+    /// A map dropped without Dispose: give back the pointer reference taken at open, so the view's
+    /// own SafeHandle (a critical finaliser, run after this one) unmaps the pages, as .NET's handles do.
+    /// </summary>
+    ~SharedMap()
+    {
+        if (_base == null) return;
+        _base = null;
+        _accessor?.SafeMemoryMappedViewHandle.ReleasePointer();
     }
 
     private string What => Name is not null ? $"SharedMap \"{Name}\"" : $"SharedMap of file {Path}";
 
     private void ThrowIfClosed()
     {
-        if (_base == null) throw new TwinmapException(TwinmapErrorCode.Closed, $"{What} is closed");
+        if (_base == null) throw new ClosedException($"{What} is closed");
     }
 
     private byte* At(long offset, int length)
@@ -211,7 +227,7 @@ public sealed unsafe partial class SharedMap : IDisposable
         return path;
     }
 
-    private static SharedMap OpenNamed(string name, Disposition disposition, long size, UnixFileMode mode, bool readOnly)
+    private static SharedMap OpenNamed(string name, Disposition disposition, long size, UnixFileMode mode, bool readOnly, bool allowForeignOwner)
     {
         var parsed = ParsedName.Parse(name);
         if (OperatingSystem.IsWindows()) return OpenWindowsNamed(parsed, disposition, size, readOnly);
@@ -222,11 +238,11 @@ public sealed unsafe partial class SharedMap : IDisposable
                 $"map \"{name}\": named maps are supported on Linux and Windows only; on this OS use OpenFile/CreateFile with a path both sides agree on");
         }
         var path = ShmPath(parsed);
-        return OpenPath(path, name, $"map \"{name}\" ({path})", disposition, size, mode, readOnly, named: true);
+        return OpenPath(path, name, $"map \"{name}\" ({path})", disposition, size, mode, readOnly, named: true, allowForeignOwner);
     }
 
     private static SharedMap OpenPath(string path, string? name, string label, Disposition disposition, long size, UnixFileMode mode,
-        bool readOnly, bool named)
+        bool readOnly, bool named, bool allowForeignOwner)
     {
         FileStream? fs = null;
         bool createdNew = false;
@@ -239,7 +255,7 @@ public sealed unsafe partial class SharedMap : IDisposable
         {
             try
             {
-                fs = OpenExisting(path, label, readOnly, named);
+                fs = named ? OpenNamedExisting(path, label, readOnly, allowForeignOwner) : OpenExisting(path, label, readOnly, named);
             }
             catch (NotFoundException) when (disposition == Disposition.OpenOrCreate && attempt < 5)
             {
@@ -257,9 +273,18 @@ public sealed unsafe partial class SharedMap : IDisposable
                     $"{label} exists with {length} bytes, fewer than the {size} asked for; twinmap never resizes a map others may have mapped: open it with its own size (Open()) or use another name");
             }
             var access = readOnly ? MemoryMappedFileAccess.Read : MemoryMappedFileAccess.ReadWrite;
-            var file = MemoryMappedFile.CreateFromFile(fs, null, length, access, HandleInheritability.None, leaveOpen: false);
-            fs = null; // owned by the MemoryMappedFile now
-            return new SharedMap(name, path, file, length, readOnly, createdNew);
+            MemoryMappedFile file;
+            try
+            {
+                file = MemoryMappedFile.CreateFromFile(fs, null, length, access, HandleInheritability.None, leaveOpen: false);
+                fs = null; // owned by the MemoryMappedFile now
+                return new SharedMap(name, path, file, length, readOnly, createdNew);
+            }
+            catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
+            {
+                // Files the kernel will not map (sysfs), or larger than the address space.
+                throw new TwinmapException(TwinmapErrorCode.InvalidArgument, $"cannot map {label} ({length} bytes): {e.Message}", e);
+            }
         }
         catch
         {
@@ -280,8 +305,6 @@ public sealed unsafe partial class SharedMap : IDisposable
                 Mode = FileMode.CreateNew,
                 Access = FileAccess.ReadWrite,
                 Share = FileShare.ReadWrite | FileShare.Delete,
-                // Reserve the pages now: a full /dev/shm or disk is an IOException here, not a SIGBUS later.
-                PreallocationSize = size,
             };
             if (!OperatingSystem.IsWindows()) options.UnixCreateMode = mode;
             fs = new FileStream(path, options);
@@ -307,7 +330,15 @@ public sealed unsafe partial class SharedMap : IDisposable
         {
             // The umask must not narrow (or widen) what the caller asked for.
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(fs.SafeFileHandle, mode);
+            // The size first, so an opener racing a large create sees it at once; then reserve the
+            // pages, so a full /dev/shm or disk is an error here, not a SIGBUS at the first write.
             fs.SetLength(size);
+            if (OperatingSystem.IsLinux())
+            {
+                int err = PosixFile.Allocate(fs.SafeFileHandle, size);
+                if (err is not (0 or 95 /* EOPNOTSUPP */ or 38 /* ENOSYS */ or 22 /* EINVAL */))
+                    throw new IOException($"posix_fallocate {PosixFile.ErrnoName(err)}");
+            }
             return fs;
         }
         catch (Exception e)
@@ -349,6 +380,57 @@ public sealed unsafe partial class SharedMap : IDisposable
         catch (UnauthorizedAccessException e)
         {
             throw new TwinmapException(TwinmapErrorCode.Permission, $"cannot open {label}{(readOnly ? " for reading" : " for reading and writing")}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// Opens an existing named object (Linux) the way the Node side does: never through a symlink
+    /// (O_NOFOLLOW), never waiting on a FIFO (O_NONBLOCK), then checks what was opened: a regular
+    /// file, one link, owned by this user or root unless <paramref name="allowForeignOwner"/>.
+    /// </summary>
+    private static FileStream OpenNamedExisting(string path, string label, bool readOnly, bool allowForeignOwner)
+    {
+        int fd = PosixFile.Open(path, (readOnly ? PosixFile.ORdOnly : PosixFile.ORdWr) | PosixFile.ONoFollow | PosixFile.ONonBlock);
+        if (fd < 0)
+        {
+            int errno = -fd;
+            string how = readOnly ? " for reading" : " for reading and writing";
+            throw errno switch
+            {
+                2 => new NotFoundException($"{label} does not exist"),
+                40 => new TwinmapException(TwinmapErrorCode.Permission, $"{label} is a symbolic link (ELOOP): a named map is never opened through one"),
+                13 or 1 => new TwinmapException(TwinmapErrorCode.Permission, $"cannot open {label}{how}: {PosixFile.ErrnoName(errno)}"),
+                21 => new TwinmapException(TwinmapErrorCode.InvalidArgument, $"{label} cannot be mapped: it is a directory, not a regular file"),
+                _ => new TwinmapException(TwinmapErrorCode.Os, $"cannot open {label}{how}: {PosixFile.ErrnoName(errno)}"),
+            };
+        }
+        var handle = new SafeFileHandle(fd, ownsHandle: true);
+        try
+        {
+            var deadline = Environment.TickCount64 + SizingWaitMs;
+            for (;;)
+            {
+                int err = PosixFile.Stat(handle, out var st);
+                if (err < 0) throw new TwinmapException(TwinmapErrorCode.Os, $"cannot stat {label}: {PosixFile.ErrnoName(-err)}");
+                if (!st.IsRegular) throw new TwinmapException(TwinmapErrorCode.InvalidArgument, $"{label} cannot be mapped: it is {st.Kind}, not a regular file");
+                uint me = PosixFile.EUid;
+                if (!allowForeignOwner && st.Uid != me && st.Uid != 0)
+                {
+                    throw new TwinmapException(TwinmapErrorCode.Permission,
+                        $"{label} is owned by uid {st.Uid}, not by this user (uid {me}): another user's object is not used unless allowForeignOwner: true is given");
+                }
+                if (st.Nlink != 1)
+                    throw new TwinmapException(TwinmapErrorCode.Permission, $"{label} has {st.Nlink} hard links: a named map has exactly one; refusing it");
+                if (st.Size > 0) break;
+                if (Environment.TickCount64 >= deadline) throw Empty(label, named: true);
+                Thread.Sleep(2); // a creator sizes the object right after creating it
+            }
+            return new FileStream(handle, readOnly ? FileAccess.Read : FileAccess.ReadWrite);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
         }
     }
 

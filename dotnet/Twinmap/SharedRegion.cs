@@ -39,7 +39,7 @@ internal sealed unsafe class SharedRegion : IDisposable
         get
         {
             var b = _map.BaseOrNull;
-            return b != null ? b : throw new TwinmapException(TwinmapErrorCode.Closed, $"\"{Name}\" is closed");
+            return b != null ? b : throw new ClosedException($"\"{Name}\" is closed");
         }
     }
 
@@ -52,9 +52,18 @@ internal sealed unsafe class SharedRegion : IDisposable
     /// the length it describes, throwing <see cref="BadHeaderException"/> for garbage.
     /// </summary>
     public static SharedRegion Open(string nameText, OpenMode mode, string kind, int magicOffset, uint magic,
-        long createSize, Action<nint> init, Func<nint, long, long> check)
+        long createSize, Action<nint> init, Func<nint, long, long> check, bool allowForeignOwner = false)
     {
-        var map = MapFor(nameText, mode, createSize);
+        SharedMap map;
+        try
+        {
+            map = MapFor(nameText, mode, createSize, allowForeignOwner);
+        }
+        catch (NotFoundException e) when (mode == OpenMode.Open)
+        {
+            // Say what is missing in the caller's terms: a channel, not the map under it.
+            throw new NotFoundException($"{kind} \"{nameText}\" does not exist", e);
+        }
         if (map.CreatedNew)
         {
             try
@@ -87,9 +96,9 @@ internal sealed unsafe class SharedRegion : IDisposable
     }
 
     /// <summary>Create is O_EXCL; OpenOrCreate opens at the map's own size (the header says what it holds), never resizes.</summary>
-    private static SharedMap MapFor(string nameText, OpenMode mode, long createSize)
+    private static SharedMap MapFor(string nameText, OpenMode mode, long createSize, bool allowForeignOwner)
     {
-        if (mode == OpenMode.Open) return SharedMap.Open(nameText);
+        if (mode == OpenMode.Open) return SharedMap.Open(nameText, allowForeignOwner: allowForeignOwner);
         if (mode == OpenMode.Create) return SharedMap.Create(nameText, createSize);
         for (int attempt = 0; ; attempt++)
         {
@@ -102,7 +111,7 @@ internal sealed unsafe class SharedRegion : IDisposable
             }
             try
             {
-                return SharedMap.Open(nameText);
+                return SharedMap.Open(nameText, allowForeignOwner: allowForeignOwner);
             }
             catch (NotFoundException) when (attempt < 5)
             {

@@ -32,7 +32,7 @@ internal sealed unsafe class Win32Futex(string kernelName, Win32Sidecar sidecar,
     {
         lock (_gate)
         {
-            if (_disposed) throw new TwinmapException(TwinmapErrorCode.Closed, $"\"{kernelName}\" is closed");
+            if (_disposed) throw new ClosedException($"\"{kernelName}\" is closed");
             if (_semaphores.TryGetValue(offset, out var h)) return h;
             var name = $"{kernelName}#futex@{offset}";
             h = Kernel32.CreateSemaphoreW(0, 0, int.MaxValue, name);

@@ -62,7 +62,7 @@ internal sealed unsafe class Win32Sidecar : IDisposable
         set => Volatile.Write(ref *(ulong*)(Live() + FutexSpan), (ulong)value);
     }
 
-    private byte* Live() => _base != null ? _base : throw new TwinmapException(TwinmapErrorCode.Closed, "the side-car is closed");
+    private byte* Live() => _base != null ? _base : throw new ClosedException("the side-car is closed");
 
     public void Dispose()
     {

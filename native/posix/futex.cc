@@ -21,11 +21,15 @@
 #include <cerrno>
 #include <climits>
 #include <condition_variable>
+#include <memory>
 #include <cstdint>
 #include <mutex>
 #include <thread>
 
+#include "common/mapped_pages.h"
 #include "common/registry.h"
+#include "common/termination.h"
+#include "common/timeouts.h"
 
 namespace {
 
@@ -34,6 +38,9 @@ long SysFutex(uint32_t* addr, int op, uint32_t val, const struct timespec* ts) {
 }
 
 enum class WaitResult { Woken, Timeout, Changed, Fault };
+
+// How often a wait that blocks the JS thread looks for the environment's termination.
+constexpr double kTerminationCheckMs = 100;
 
 const char* ResultName(WaitResult r) {
   switch (r) {
@@ -52,6 +59,7 @@ const char* ResultName(WaitResult r) {
 WaitResult Wait(uint32_t* addr, uint32_t expected, double timeoutMs) {
   struct timespec ts;
   struct timespec* tsp = nullptr;
+  timeoutMs = twinmap::ClampTimeoutMs(timeoutMs);
   if (timeoutMs >= 0) {
     // FUTEX_WAIT's timeout is relative (CLOCK_MONOTONIC).
     double secs = timeoutMs / 1000.0;
@@ -100,10 +108,22 @@ Napi::Value FutexWait(const Napi::CallbackInfo& info) {
   if (addr == nullptr) return env.Undefined();
   if (!info[2].IsNumber() || !info[3].IsNumber()) return twinmap::ThrowType(env, "futexWait(buffer, offset, expected, timeoutMs)");
   uint32_t expected = info[2].As<Napi::Number>().Uint32Value();
-  double timeoutMs = info[3].As<Napi::Number>().DoubleValue();
-  WaitResult r = Wait(addr, expected, timeoutMs);
-  if (r == WaitResult::Fault) return twinmap::ThrowErrno(env, errno, "futex", "FUTEX_WAIT");
-  return Napi::String::New(env, ResultName(r));
+  double timeoutMs = twinmap::ClampTimeoutMs(info[3].As<Napi::Number>().DoubleValue());
+  // This blocks the JS thread: wait in slices, so a worker being terminated ends its wait.
+  auto start = std::chrono::steady_clock::now();
+  auto elapsed = [&] { return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count(); };
+  for (;;) {
+    double slice = kTerminationCheckMs;
+    if (timeoutMs >= 0) {
+      double left = timeoutMs - elapsed();
+      if (left < slice) slice = left > 0 ? left : 0;
+    }
+    WaitResult r = Wait(addr, expected, slice);
+    if (r == WaitResult::Fault) return twinmap::ThrowErrno(env, errno, "futex", "FUTEX_WAIT");
+    if (r != WaitResult::Timeout) return Napi::String::New(env, ResultName(r));
+    if (timeoutMs >= 0 && elapsed() >= timeoutMs) return Napi::String::New(env, ResultName(WaitResult::Timeout));
+    if (twinmap::Terminating(env)) return env.Undefined();
+  }
 }
 
 Napi::Value FutexWake(const Napi::CallbackInfo& info) {
@@ -133,8 +153,10 @@ class FutexWaiter : public Napi::ObjectWrap<FutexWaiter> {
     Napi::Env env = info.Env();
     addr_ = WordAt(env, info[0], info[1]);
     if (addr_ == nullptr) return;
-    // Keep the buffer alive while the thread may touch it.
+    // Keep the buffer, and the pages under it, alive while the thread may touch them: an
+    // unmap() of the mapping then leaves them mapped until this waiter closes.
     buffer_ = Napi::Persistent(info[0].As<Napi::ArrayBuffer>());
+    pin_ = twinmap::PinPages(addr_, 4);
     tsfn_ = Napi::ThreadSafeFunction::New(env, Napi::Function::New(env, [](const Napi::CallbackInfo&) {}), "twinmap.futex",
                                           0, 1);
     tsfn_.Unref(env);
@@ -180,6 +202,7 @@ class FutexWaiter : public Napi::ObjectWrap<FutexWaiter> {
   Napi::Value Close(const Napi::CallbackInfo& info) {
     Stop();
     if (!buffer_.IsEmpty()) buffer_.Reset();
+    pin_.reset();
     return info.Env().Undefined();
   }
 
@@ -268,6 +291,7 @@ class FutexWaiter : public Napi::ObjectWrap<FutexWaiter> {
 
   uint32_t* addr_ = nullptr;
   Napi::Reference<Napi::ArrayBuffer> buffer_;
+  std::shared_ptr<twinmap::Pages> pin_;
   Napi::ThreadSafeFunction tsfn_;
   std::thread thread_;
   std::mutex mu_;

@@ -32,6 +32,9 @@
 #include <string>
 #include <thread>
 
+#include "common/mapped_pages.h"
+#include "common/termination.h"
+#include "common/timeouts.h"
 #include "posix/pthread_mutex.h"
 
 namespace {
@@ -47,6 +50,9 @@ struct Event {
 
 struct State {
   pthread_mutex_t* mutex = nullptr;
+  // The pages holding the mutex, kept mapped while this thread may touch them (an unmap() of the
+  // mapping from JS then waits for the thread to end).
+  std::shared_ptr<twinmap::Pages> pin;
   double timeout_ms = -1;
   std::atomic<bool> cancel{false};
   std::atomic<bool> held{false};  // set before the "locked" event; release() needs it
@@ -155,7 +161,8 @@ class MutexHolder : public Napi::ObjectWrap<MutexHolder> {
     buffer_ = Napi::Persistent(info[0].As<Napi::ArrayBuffer>());
     state_ = std::make_shared<State>();
     state_->mutex = m;
-    state_->timeout_ms = info[2].As<Napi::Number>().DoubleValue();
+    state_->pin = twinmap::PinPages(m, sizeof(pthread_mutex_t));
+    state_->timeout_ms = twinmap::ClampTimeoutMs(info[2].As<Napi::Number>().DoubleValue());
     state_->sync = sync;
     if (!sync) state_->tsfn = Napi::ThreadSafeFunction::New(env, info[3].As<Napi::Function>(), "twinmap.MutexHolder", 0, 1);
     thread_ = std::thread(Run, state_);
@@ -181,6 +188,7 @@ class MutexHolder : public Napi::ObjectWrap<MutexHolder> {
     }
     state_->wake.notify_one();
     thread_.join();
+    state_->pin.reset();
   }
 
   static void OnEnvCleanup(void* self) {
@@ -199,8 +207,7 @@ class MutexHolder : public Napi::ObjectWrap<MutexHolder> {
     }
     state_->wake.notify_one();
     thread_.join();
-    Unhook();
-    buffer_.Reset();
+    Reaped();
     if (state_->unlock_error != 0) return twinmap::ThrowErrno(env, state_->unlock_error, "pthread_mutex_unlock");
     return env.Undefined();
   }
@@ -211,15 +218,39 @@ class MutexHolder : public Napi::ObjectWrap<MutexHolder> {
     Napi::Env env = info.Env();
     if (!state_ || !state_->sync) return twinmap::ThrowErrno(env, EINVAL, "MutexHolder.wait", "not a synchronous holder");
     Event ev;
+    bool terminating = false;
     {
+      // This blocks the JS thread: a worker being terminated cancels the wait and ends.
       std::unique_lock<std::mutex> lk(state_->gate);
-      state_->reported_cv.wait(lk, [&] { return state_->reported; });
+      while (!state_->reported_cv.wait_for(lk, std::chrono::milliseconds(100), [&] { return state_->reported; })) {
+        lk.unlock();
+        if (!terminating && twinmap::Terminating(env)) {
+          terminating = true;
+          state_->cancel.store(true);
+        }
+        lk.lock();
+      }
       ev = state_->outcome;
+    }
+    // Taken just as the environment began its teardown: the caller will never see it.
+    if (!terminating && std::string(ev.kind) == "locked" && twinmap::Terminating(env)) terminating = true;
+    if (terminating) {
+      // No JS runs any more. A lock taken meanwhile was never handed out: let it go normally
+      // (not abandoned), then end the thread.
+      if (std::string(ev.kind) == "locked") {
+        {
+          std::lock_guard<std::mutex> lk(state_->gate);
+          state_->release = true;
+        }
+        state_->wake.notify_one();
+      }
+      if (thread_.joinable()) thread_.join();
+      Reaped();
+      return env.Undefined();
     }
     if (std::string(ev.kind) != "locked" && thread_.joinable()) {
       thread_.join();
-      Unhook();
-      buffer_.Reset();
+      Reaped();
     }
     Napi::Array out = Napi::Array::New(env, 4);
     out.Set(0u, Napi::String::New(env, ev.kind));
@@ -238,9 +269,16 @@ class MutexHolder : public Napi::ObjectWrap<MutexHolder> {
   // only event and is ending, so this returns at once; nothing is left behind.
   Napi::Value Join(const Napi::CallbackInfo& info) {
     if (thread_.joinable()) thread_.join();
+    Reaped();
+    return info.Env().Undefined();
+  }
+
+  // After the thread is joined: let go of everything it needed. The pages go now, not when this
+  // object is collected (a mapping keeps its file, and a flock on it, alive).
+  void Reaped() {
     Unhook();
     buffer_.Reset();
-    return info.Env().Undefined();
+    if (state_) state_->pin.reset();
   }
 
   void Unhook() {

@@ -6,6 +6,8 @@
 // PSHARED(0x80) | ROBUST(0x10) | RECURSIVE(1), the same as the attributes below give.
 #include "posix/pthread_mutex.h"
 
+#include "common/timeouts.h"
+
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -57,6 +59,7 @@ struct timespec DeadlineIn(double ms) {
 }
 
 int LockWithTimeout(pthread_mutex_t* m, double timeout_ms) {
+  timeout_ms = ClampTimeoutMs(timeout_ms);
   if (timeout_ms < 0) return pthread_mutex_lock(m);
   if (timeout_ms == 0) return pthread_mutex_trylock(m);
   struct timespec deadline = DeadlineIn(timeout_ms);

@@ -16,7 +16,8 @@
 // flags after publishing head or tail: on arm64 only an Atomics.load is ordered after an
 // Atomics.store), and every read a wait loop repeats stays an Atomics call.
 import { EventEmitter } from 'node:events';
-import { BadHeaderError, ClosedError, PeerGoneError, TimeoutError, TooLargeError, TwinmapError } from '../errors.js';
+import { AlreadyExistsError, BadHeaderError, ClosedError, PeerGoneError, TimeoutError, TooLargeError, TwinmapError } from '../errors.js';
+import { parseName, quoteName } from '../names.js';
 import { isAlive, selfStartTime } from '../liveness.js';
 import { native } from '../native.js';
 import type { NativeFutexWaiter } from '../native-types.js';
@@ -30,6 +31,14 @@ export interface ChannelOptions {
   spinMicros?: number;
   /** How often a sleeping side checks that its peers are alive, in ms (default 250). */
   peerCheckMs?: number;
+  /**
+   * Attach as the channel's reader now, as `attach()` does (default false: the first receive
+   * attaches). A creator that is the reader should say so: until a reader attaches, writers
+   * cannot tell that nobody will read, and a full ring makes them wait out their timeout.
+   */
+  reader?: boolean;
+  /** Use an existing channel owned by another user (default false: PERMISSION error). docs/security.md. */
+  allowForeignOwner?: boolean;
 }
 
 /** A process on the other side of the channel that died or closed. */
@@ -107,9 +116,6 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
     this.mask = this.capacity - 1;
     this.spinMs = (options.spinMicros ?? 50) / 1000;
     this.peerCheckMs = options.peerCheckMs ?? 250;
-    if (!(this.spinMs >= 0) || !(this.peerCheckMs > 0)) {
-      throw new TwinmapError('INVALID_ARGUMENT', 'spinMicros must be >= 0 and peerCheckMs > 0');
-    }
     this.on('newListener', (event) => {
       if (event === 'message') queueMicrotask(() => this.pump());
     });
@@ -136,10 +142,27 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
   }
 
   private static openWith(name: string, mode: OpenMode, options: ChannelOptions): Channel {
+    // Every option is checked before anything is created: a bad option leaves no object behind.
+    parseName(name);
+    const what = `channel ${quoteName(name)}`;
+    if (typeof options !== 'object' || options === null) throw new TwinmapError('INVALID_ARGUMENT', `${what}: options must be an object, got ${options === null ? 'null' : typeof options}`);
     const capacity = options.capacity ?? DEFAULT_CAPACITY;
     if (mode !== 'open') {
       if (!Number.isInteger(capacity) || capacity < L.MIN_CAPACITY || capacity > L.MAX_CAPACITY || (capacity & (capacity - 1)) !== 0) {
-        throw new TwinmapError('INVALID_ARGUMENT', `channel ${JSON.stringify(name)}: capacity ${capacity} must be a power of two from ${L.MIN_CAPACITY} to ${L.MAX_CAPACITY}`);
+        throw new TwinmapError('INVALID_ARGUMENT', `${what}: capacity ${String(capacity)} must be a power of two from ${L.MIN_CAPACITY} to ${L.MAX_CAPACITY}`);
+      }
+    }
+    const spin = options.spinMicros ?? 50;
+    if (typeof spin !== 'number' || !Number.isFinite(spin) || spin < 0) {
+      throw new TwinmapError('INVALID_ARGUMENT', `${what}: spinMicros must be a finite number >= 0, got ${String(spin)}`);
+    }
+    const peerCheck = options.peerCheckMs ?? 250;
+    if (typeof peerCheck !== 'number' || !Number.isFinite(peerCheck) || peerCheck <= 0) {
+      throw new TwinmapError('INVALID_ARGUMENT', `${what}: peerCheckMs must be a finite number > 0, got ${String(peerCheck)}`);
+    }
+    for (const flag of ['reader', 'allowForeignOwner'] as const) {
+      if (options[flag] !== undefined && typeof options[flag] !== 'boolean') {
+        throw new TwinmapError('INVALID_ARGUMENT', `${what}: option ${flag} must be a boolean, got ${typeof options[flag]} ${String(options[flag])}`);
       }
     }
     const region = openRegion(
@@ -156,8 +179,19 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
         },
       },
       (b, fileSize) => checkHeader(name, b, fileSize),
+      { allowForeignOwner: options.allowForeignOwner === true },
     );
-    return new Channel(name, region, options);
+    const channel = new Channel(name, region, options);
+    if (options.reader === true) {
+      try {
+        channel.attach();
+      } catch (e) {
+        channel.close();
+        if (region.created) unlinkRegion(name);
+        throw e;
+      }
+    }
+    return channel;
   }
 
   private get closed(): boolean {
@@ -579,17 +613,28 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
 
   // ---------------------------------------------------------------- reading
 
+  /**
+   * Attaches this handle as the channel's reader without taking a record (receives attach on
+   * their own). From then on writers see this process: if it dies or closes, a writer waiting for
+   * room gets PEER_GONE at once instead of waiting out its timeout. ALREADY_EXISTS
+   * (AlreadyExistsError) if another live process is the reader. Idempotent.
+   */
+  attach(): void {
+    this.ensureOpen();
+    if (!this.reader) this.attachReader();
+  }
+
   private attachReader(): void {
     const pid = process.pid;
     const cur = Atomics.load(this.hdr, L.I_READER_PID);
     if (cur !== 0 && Atomics.load(this.hdr, L.I_READER_STATE) === L.READER_ATTACHED) {
       const start = this.dv.getBigUint64(L.OFF_READER_START, true);
       if (cur === pid || isAlive(cur, start)) {
-        throw new TwinmapError('ALREADY_EXISTS', `channel ${JSON.stringify(this.name)} already has a reader (pid ${cur}); a channel has one reader`);
+        throw new AlreadyExistsError(`channel ${JSON.stringify(this.name)} already has a reader (pid ${cur}); a channel has one reader`);
       }
     }
     if (Atomics.compareExchange(this.hdr, L.I_READER_PID, cur, pid) !== cur) {
-      throw new TwinmapError('ALREADY_EXISTS', `channel ${JSON.stringify(this.name)}: another reader attached at the same moment`);
+      throw new AlreadyExistsError(`channel ${JSON.stringify(this.name)}: another reader attached at the same moment`);
     }
     this.dv.setBigUint64(L.OFF_READER_START, selfStartTime(), true);
     Atomics.store(this.hdr, L.I_READER_STATE, L.READER_ATTACHED);

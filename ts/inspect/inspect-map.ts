@@ -1,5 +1,6 @@
 // What a named map holds, read through a read-only mapping (nothing is written, no lock taken):
 // a twinmap channel, a twinmap event, or plain bytes. For `twinmap inspect`.
+import { statSync } from 'node:fs';
 import * as C from '../channel/layout.js';
 import * as E from '../event/layout.js';
 import { TwinmapError } from '../errors.js';
@@ -47,6 +48,10 @@ export interface MapInspection {
   /** The file behind it (Linux), if any. */
   readonly path: string | undefined;
   readonly size: number;
+  /** Owner of the file behind it (Linux), if any. */
+  readonly uid: number | undefined;
+  /** Set when another user (not this one, not root) owns it: twinmap's opens refuse it unless allowForeignOwner is given. */
+  readonly foreignOwner: boolean;
   readonly contents: ChannelState | EventState | { readonly kind: 'bytes'; readonly magic: number };
 }
 
@@ -113,7 +118,8 @@ function eventState(dv: ReadableView): EventState {
 export function inspectMap(name: string): MapInspection | undefined {
   let map: SharedMap;
   try {
-    map = SharedMap.open(name, { readOnly: true });
+    // A diagnostic reads whatever is there; it reports a foreign owner instead of refusing it.
+    map = SharedMap.open(name, { readOnly: true, allowForeignOwner: true });
   } catch (e) {
     if (e instanceof TwinmapError && e.code === 'NOT_FOUND') return undefined;
     throw e;
@@ -127,7 +133,10 @@ export function inspectMap(name: string): MapInspection | undefined {
         : magic === E.EVENT_MAGIC && map.size >= E.EVENT_SIZE
           ? eventState(dv)
           : ({ kind: 'bytes', magic } as const);
-    return { name, path: map.path, size: map.size, contents };
+    const uid = map.path !== undefined ? statSync(map.path, { throwIfNoEntry: false })?.uid : undefined;
+    const me = process.geteuid?.();
+    const foreignOwner = uid !== undefined && me !== undefined && uid !== me && uid !== 0;
+    return { name, path: map.path, size: map.size, uid, foreignOwner, contents };
   } finally {
     map.close();
   }

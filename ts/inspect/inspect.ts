@@ -25,7 +25,8 @@ function bytes(n: number): string {
 }
 
 function mapLines(m: MapInspection): string[] {
-  const where = `${m.path ?? JSON.stringify(m.name)}, ${m.size} bytes`;
+  const owner = m.foreignOwner ? `, owned by uid ${m.uid}: ANOTHER USER (refused unless allowForeignOwner)` : '';
+  const where = `${m.path ?? JSON.stringify(m.name)}, ${m.size} bytes${owner}`;
   const c = m.contents;
   if (c.kind === 'bytes') return [`map      ${where}: plain bytes (first word 0x${c.magic.toString(16).padStart(8, '0')})`];
   if (c.kind === 'event') {

@@ -19,6 +19,8 @@ export interface MapRequest {
   /** Permission bits for a new object (0o600 unless the caller asked otherwise). */
   readonly mode: number;
   readonly readOnly: boolean;
+  /** Use an existing named object owned by another user (not the caller, not root); refused otherwise. */
+  readonly allowForeignOwner?: boolean;
 }
 
 export interface OpenedMap {

@@ -1,8 +1,9 @@
 // SharedMap on Linux and macOS. A named map "x" (prefix removed) is the POSIX shared-memory
 // object "/x" (/dev/shm/x on Linux); a file map is any regular file. Both are mmap'd
 // MAP_SHARED, PROT_READ for read-only maps (whose pages JS never gets a writable view of).
-import { closeSync, constants, fchmodSync, fstatSync, ftruncateSync, openSync, unlinkSync } from 'node:fs';
-import { AlreadyExistsError, BadHeaderError, NotFoundError, TwinmapError, fromOsError } from '../errors.js';
+import { constants as bufferConstants } from 'node:buffer';
+import { closeSync, constants, fchmodSync, fstatSync, ftruncateSync, openSync, unlinkSync, type Stats } from 'node:fs';
+import { AlreadyExistsError, BadHeaderError, NotFoundError, TooLargeError, TwinmapError, fromOsError } from '../errors.js';
 import { native } from '../native.js';
 import type { ParsedName } from '../names.js';
 import type { MapBackend, MapRequest, OpenedMap } from './backend.js';
@@ -39,9 +40,11 @@ function closeQuietly(fd: number): void {
   }
 }
 
-/** Sizes a new object. posix_fallocate reserves its pages now, so a full /dev/shm or disk is
- *  an error here rather than a SIGBUS at the first write; ftruncate where it is unsupported. */
+/** Sizes a new object. The size is set first (ftruncate), so an opener racing a large create
+ *  sees it at once; then posix_fallocate reserves the pages, so a full /dev/shm or disk is an
+ *  error here rather than a SIGBUS at the first write (skipped where it is unsupported). */
 function sizeNew(fd: number, size: number): void {
+  ftruncateSync(fd, size);
   try {
     native.allocate(fd, size);
     return;
@@ -49,7 +52,6 @@ function sizeNew(fd: number, size: number): void {
     const code = osCode(e);
     if (code !== 'ENOSYS' && code !== 'EOPNOTSUPP' && code !== 'EINVAL') throw e;
   }
-  ftruncateSync(fd, size);
 }
 
 function create(target: Target, request: MapRequest): number {
@@ -77,6 +79,9 @@ function openExisting(target: Target, readOnly: boolean): number {
     return target.open(readOnly ? O_RDONLY : O_RDWR, 0);
   } catch (e) {
     if (osCode(e) === 'ENOENT') throw new NotFoundError(`${target.label} does not exist`, { cause: e, osCode: 'ENOENT' });
+    if (osCode(e) === 'ELOOP' && target.named) {
+      throw new TwinmapError('PERMISSION', `${target.label} is a symbolic link (ELOOP): a named map is never opened through one`, { cause: e, osCode: 'ELOOP' });
+    }
     if (osCode(e) === 'EISDIR') {
       throw new TwinmapError('INVALID_ARGUMENT', `${target.label} cannot be mapped: it is a directory, not a regular file`, { cause: e, osCode: 'EISDIR' });
     }
@@ -84,15 +89,33 @@ function openExisting(target: Target, readOnly: boolean): number {
   }
 }
 
+function kindOf(st: Stats): string {
+  return st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a FIFO' : st.isCharacterDevice() ? 'a character device' : st.isSocket() ? 'a socket' : 'not a regular file';
+}
+
+/**
+ * A named object must be what twinmap's creators make: owned by the caller (or root, who could
+ * write it anyway), unless the caller accepts another owner, and with one link (a hard link to
+ * some other file is not a map anyone created). docs/security.md.
+ */
+function checkNamedOwner(st: Stats, target: Target, allowForeignOwner: boolean): void {
+  const uid = process.geteuid?.();
+  if (!allowForeignOwner && uid !== undefined && st.uid !== uid && st.uid !== 0) {
+    throw new TwinmapError(
+      'PERMISSION',
+      `${target.label} is owned by uid ${st.uid}, not by this user (uid ${uid}): another user's object is not used unless allowForeignOwner: true is given`,
+    );
+  }
+  if (st.nlink !== 1) throw new TwinmapError('PERMISSION', `${target.label} has ${st.nlink} hard links: a named map has exactly one; refusing it`);
+}
+
 /** The object's size, once it is a regular, non-empty file. */
-function sizeOf(fd: number, target: Target): number {
+function sizeOf(fd: number, target: Target, request: MapRequest): number {
   const deadline = Date.now() + SIZING_WAIT_MS;
   for (;;) {
     const st = fstatSync(fd);
-    if (!st.isFile()) {
-      const kind = st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a FIFO' : st.isCharacterDevice() ? 'a character device' : st.isSocket() ? 'a socket' : 'not a regular file';
-      throw new TwinmapError('INVALID_ARGUMENT', `${target.label} cannot be mapped: it is ${kind}, not a regular file`);
-    }
+    if (!st.isFile()) throw new TwinmapError('INVALID_ARGUMENT', `${target.label} cannot be mapped: it is ${kindOf(st)}, not a regular file`);
+    if (target.named) checkNamedOwner(st, target, request.allowForeignOwner === true);
     if (st.size > 0) return st.size;
     if (Date.now() >= deadline) {
       const message = `${target.label} is empty (0 bytes): there is nothing to map`;
@@ -129,7 +152,7 @@ function openTarget(target: Target, request: MapRequest): OpenedMap {
     }
   }
   try {
-    const size = created ? request.size! : sizeOf(fd, target);
+    const size = created ? request.size! : sizeOf(fd, target, request);
     if (request.size !== undefined && size < request.size) {
       throw new TwinmapError(
         'INVALID_ARGUMENT',
@@ -137,7 +160,12 @@ function openTarget(target: Target, request: MapRequest): OpenedMap {
           'twinmap never resizes a map others may have mapped: open it with its own size (open()) or use another name',
       );
     }
-    if (!Number.isSafeInteger(size)) throw new TwinmapError('INVALID_ARGUMENT', `${target.label} is too large to map (${size} bytes)`);
+    if (!Number.isSafeInteger(size) || size > bufferConstants.MAX_LENGTH) {
+      // Checked before mmap: the runtime cannot hold more in one ArrayBuffer (4 GiB on Node 20).
+      throw new TooLargeError(
+        `${target.label} is ${size} bytes, more than this Node.js can map as one buffer (${bufferConstants.MAX_LENGTH} bytes, buffer.constants.MAX_LENGTH): map it from .NET, or use a newer Node.js`,
+      );
+    }
     let region;
     try {
       region = new native.Mapping(fd, size, !request.readOnly);
@@ -169,7 +197,9 @@ function namedTarget(name: ParsedName): Target & { readonly shm: string } {
     path,
     named: true,
     shm,
-    open: (flags, mode) => native.shmOpen(shm, flags, mode),
+    // shm_open adds O_NOFOLLOW (a symlink is ELOOP); O_NONBLOCK: a FIFO planted at the name
+    // must not wait for a writer (fstat then refuses it).
+    open: (flags, mode) => native.shmOpen(shm, flags | O_NONBLOCK, mode),
     remove: () => native.shmUnlink(shm),
   };
 }

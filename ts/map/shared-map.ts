@@ -2,7 +2,7 @@
 // too. The memory is exposed without copying: `buffer`, `bytes`, `view` are over the mapped
 // pages themselves. C# twin: dotnet/Twinmap/SharedMap.cs.
 import { ClosedError, ReadOnlyError, TwinmapError } from '../errors.js';
-import { parseName } from '../names.js';
+import { parseName, quoteName } from '../names.js';
 import type { MapBackend, MapRegion, MapRequest, OpenedMap } from './backend.js';
 import { mapBackend } from './backend-select.js';
 import { ReadOnlyView, type ReadableView } from './readable-view.js';
@@ -12,11 +12,18 @@ export interface CreateMapOptions {
   size: number;
   /** Permission bits of the new object or file; default 0o600 (owner only), set regardless of the umask. */
   mode?: number;
+  /** openOrCreate of a name: use an existing object owned by another user (default false: PERMISSION error). */
+  allowForeignOwner?: boolean;
 }
 
 export interface OpenMapOptions {
   /** Map the pages PROT_READ: no writable view is handed out (see `reader`). */
   readOnly?: boolean;
+  /**
+   * Named maps: use an object owned by another user (not this user, not root). Default false:
+   * such an object is a PERMISSION error, since anyone who can create the name could have planted it.
+   */
+  allowForeignOwner?: boolean;
 }
 
 export const DEFAULT_MODE = 0o600;
@@ -34,6 +41,19 @@ function checkMode(mode: unknown, what: string): number {
     throw new TwinmapError('INVALID_ARGUMENT', `${what}: mode must be permission bits between 0 and 0o777, got ${String(mode)}`);
   }
   return mode;
+}
+
+function checkFlag(value: unknown, option: string, what: string): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') throw new TwinmapError('INVALID_ARGUMENT', `${what}: option ${option} must be a boolean, got ${typeof value} ${String(value)}`);
+  return value;
+}
+
+function checkOptions<T>(options: T, what: string): T {
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw new TwinmapError('INVALID_ARGUMENT', `${what}: options must be an object, got ${options === null ? 'null' : typeof options}`);
+  }
+  return options;
 }
 
 function checkPath(path: unknown, what: string): string {
@@ -83,14 +103,22 @@ export class SharedMap implements Disposable {
 
   /** Creates the named map; `AlreadyExistsError` if the name is taken. */
   static create(name: string, options: CreateMapOptions): SharedMap {
-    const what = `SharedMap.create(${JSON.stringify(name)})`;
+    const what = `SharedMap.create(${quoteName(name)})`;
+    checkOptions(options, what);
     const request: MapRequest = { disposition: 'create', size: checkSize(options?.size, what), mode: checkMode(options?.mode, what), readOnly: false };
     return SharedMap.#named(name, request);
   }
 
   /** Opens an existing named map at its own size; `NotFoundError` if there is none. */
   static open(name: string, options: OpenMapOptions = {}): SharedMap {
-    return SharedMap.#named(name, { disposition: 'open', mode: DEFAULT_MODE, readOnly: options.readOnly === true });
+    const what = `SharedMap.open(${quoteName(name)})`;
+    checkOptions(options, what);
+    return SharedMap.#named(name, {
+      disposition: 'open',
+      mode: DEFAULT_MODE,
+      readOnly: checkFlag(options.readOnly, 'readOnly', what),
+      allowForeignOwner: checkFlag(options.allowForeignOwner, 'allowForeignOwner', what),
+    });
   }
 
   /**
@@ -99,8 +127,15 @@ export class SharedMap implements Disposable {
    * twinmap never resizes a map that others may have mapped.
    */
   static openOrCreate(name: string, options: CreateMapOptions): SharedMap {
-    const what = `SharedMap.openOrCreate(${JSON.stringify(name)})`;
-    const request: MapRequest = { disposition: 'openOrCreate', size: checkSize(options?.size, what), mode: checkMode(options?.mode, what), readOnly: false };
+    const what = `SharedMap.openOrCreate(${quoteName(name)})`;
+    checkOptions(options, what);
+    const request: MapRequest = {
+      disposition: 'openOrCreate',
+      size: checkSize(options?.size, what),
+      mode: checkMode(options?.mode, what),
+      readOnly: false,
+      allowForeignOwner: checkFlag(options?.allowForeignOwner, 'allowForeignOwner', what),
+    };
     return SharedMap.#named(name, request);
   }
 
@@ -118,7 +153,8 @@ export class SharedMap implements Disposable {
   /** Maps an existing regular, non-empty file at its own size; `NotFoundError` if it is missing. */
   static openFile(path: string, options: OpenMapOptions = {}): SharedMap {
     checkPath(path, 'SharedMap.openFile');
-    const readOnly = options.readOnly === true;
+    checkOptions(options, 'SharedMap.openFile');
+    const readOnly = checkFlag(options.readOnly, 'readOnly', `SharedMap.openFile(${JSON.stringify(path)})`);
     return new SharedMap(SharedMap.#backend().openFile(path, { disposition: 'open', mode: DEFAULT_MODE, readOnly }), undefined, readOnly);
   }
 
@@ -173,6 +209,9 @@ export class SharedMap implements Disposable {
   /** Copies `data` into the map at `offset`. */
   write(offset: number, data: ArrayLike<number>): void {
     const bytes = this.#writable('write');
+    if (typeof data !== 'object' || data === null || typeof data.length !== 'number') {
+      throw new TwinmapError('INVALID_ARGUMENT', `${this.#what()}: write needs bytes (a Uint8Array, Buffer or array of numbers), got ${data === null ? 'null' : typeof data}`);
+    }
     this.#checkRange(offset, data.length, 'write');
     bytes.set(data, offset);
   }

@@ -29,8 +29,11 @@ import {
   chmodSync,
   closeSync,
   constants,
+  existsSync,
+  fchmodSync,
   fstatSync,
   ftruncateSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   openSync,
@@ -38,6 +41,7 @@ import {
   rmdirSync,
   statSync,
   unlinkSync,
+  type Stats,
 } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname } from 'node:path';
@@ -118,22 +122,66 @@ function checkOwner(path: string, uid: number, tree: ShmTree): void {
   }
 }
 
+const { O_DIRECTORY, O_NOFOLLOW, O_NONBLOCK } = constants;
+
+/**
+ * A directory of the tree is trusted only if it is a real directory (never a symlink: another
+ * user could point it at a directory root owns) owned by this user or root (user trees: this
+ * user only). Checked on what an fd refers to, so nothing can be swapped in between.
+ */
+function checkDirectoryStat(path: string, st: Stats, tree: ShmTree): void {
+  if (st.isSymbolicLink()) throw new TwinmapError('PERMISSION', `${path} is a symbolic link: twinmap never follows one in .NET's mutex tree`);
+  if (!st.isDirectory()) throw new TwinmapError('PERMISSION', `${path} exists and is not a directory`);
+  checkOwner(path, st.uid, tree);
+  if (st.uid !== tree.euid && st.uid !== 0) {
+    throw new TwinmapError('PERMISSION', `${path} belongs to uid ${st.uid}, neither this user (uid ${tree.euid}) nor root: refusing to use it`);
+  }
+}
+
+/** A mode that is not the tree's is left alone (never chmod what this process did not create). */
+function checkDirectoryMode(path: string, st: Stats, tree: ShmTree): void {
+  if ((st.mode & 0o777) === tree.dirMode) return;
+  // .NET's last resort in the shared tree is the same: owner rwx is enough.
+  if (tree.userScope || (st.mode & 0o700) !== 0o700) {
+    throw new TwinmapError('PERMISSION', `${path} has mode ${(st.mode & 0o777).toString(8)}, not ${tree.dirMode.toString(8)}; twinmap does not change a directory it did not create`);
+  }
+}
+
+/** The path of `name` inside the directory open as `dirFd`: resolved through the fd, not the path. */
+function inDir(dirFd: number, dirPath: string, name: string): string {
+  return procFd ? `/proc/self/fd/${dirFd}/${name}` : `${dirPath}/${name}`;
+}
+const procFd = existsSync('/proc/self/fd');
+
+/** Opens a directory without following a symlink at its last component, then checks the fd. */
+function openDirectory(path: string, via: string, tree: ShmTree): number {
+  let fd: number;
+  try {
+    fd = openSync(via, constants.O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+  } catch (e) {
+    if (errno(e) === 'ELOOP') throw new TwinmapError('PERMISSION', `${path} is a symbolic link: twinmap never follows one in .NET's mutex tree`, { cause: e, osCode: 'ELOOP' });
+    if (errno(e) === 'ENOTDIR') {
+      // O_DIRECTORY | O_NOFOLLOW reports a symlink as ENOTDIR: say which it is.
+      const link = lstatSync(via, { throwIfNoEntry: false })?.isSymbolicLink() === true;
+      throw new TwinmapError('PERMISSION', link ? `${path} is a symbolic link: twinmap never follows one in .NET's mutex tree` : `${path} exists and is not a directory`, { cause: e, osCode: 'ENOTDIR' });
+    }
+    throw fromOsError(e, `open ${path}`);
+  }
+  try {
+    checkDirectoryStat(path, fstatSync(fd), tree);
+    return fd;
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
+}
+
 /** Makes .dotnet[-uid<euid>] or its shm/ exist with the tree's mode, without any lock (as .NET does). */
 function ensureOpenDirectory(path: string, tree: ShmTree): void {
   try {
-    const st = statSync(path);
-    if (!st.isDirectory()) throw new TwinmapError('OS', `${path} exists and is not a directory`);
-    checkOwner(path, st.uid, tree);
-    if ((st.mode & 0o777) !== tree.dirMode) {
-      try {
-        chmodSync(path, tree.dirMode);
-      } catch {
-        // Not ours to change; .NET's last resort (shared tree only) is the same: owner rwx is enough.
-        if (tree.userScope || (st.mode & 0o700) !== 0o700) {
-          throw new TwinmapError('PERMISSION', `${path} is not usable (mode ${(st.mode & 0o777).toString(8)})`);
-        }
-      }
-    }
+    const st = lstatSync(path);
+    checkDirectoryStat(path, st, tree);
+    checkDirectoryMode(path, st, tree);
     return;
   } catch (e) {
     if (errno(e) !== 'ENOENT') throw e instanceof TwinmapError ? e : fromOsError(e, `stat ${path}`);
@@ -150,44 +198,44 @@ function ensureOpenDirectory(path: string, tree: ShmTree): void {
     } catch {
       // already gone
     }
-    const st = statSync(path);
-    if (!st.isDirectory()) throw new TwinmapError('OS', `${path} could not be created`);
-    checkOwner(path, st.uid, tree);
+    const st = lstatSync(path);
+    checkDirectoryStat(path, st, tree);
+    checkDirectoryMode(path, st, tree);
   }
 }
 
-/** Session or global directory: created under the creation/deletion lock, mkdir then chmod. */
-function ensureScopeDirectory(path: string, create: boolean, tree: ShmTree): boolean {
-  try {
-    const st = statSync(path);
-    checkOwner(path, st.uid, tree);
-    if ((st.mode & 0o777) !== tree.dirMode) {
-      let changed = false;
-      if (create) {
-        try {
-          chmodSync(path, tree.dirMode);
-          changed = true;
-        } catch {
-          // shared tree: owner rwx is enough, as in .NET
-        }
-      }
-      if (!changed && tree.userScope) {
-        throw new TwinmapError('PERMISSION', `${path} has mode ${(st.mode & 0o777).toString(8)}, not ${tree.dirMode.toString(8)} as a user-scoped directory must`);
-      }
+/**
+ * Session or global directory, under the creation/deletion lock: the fd of the directory
+ * (checked: no symlink, right owner, right mode), or undefined if it is absent and not to be made.
+ * A directory made here gets its mode through that fd (mkdir, then fchmod: the umask must not
+ * narrow it), so nothing swapped in between is chmod-ed.
+ */
+function openScopeDirectory(path: string, create: boolean, tree: ShmTree, shmFd: number): number | undefined {
+  const via = inDir(shmFd, tree.shmDir, path.slice(path.lastIndexOf('/') + 1));
+  let made = false;
+  if (create) {
+    try {
+      mkdirSync(via, tree.dirMode);
+      made = true;
+    } catch (e) {
+      if (errno(e) !== 'EEXIST') throw fromOsError(e, `mkdir ${path}`);
     }
-    return true;
-  } catch (e) {
-    if (e instanceof TwinmapError) throw e;
-    if (errno(e) !== 'ENOENT') throw fromOsError(e, `stat ${path}`);
   }
-  if (!create) return false;
+  let fd: number;
   try {
-    mkdirSync(path, tree.dirMode);
+    fd = openDirectory(path, via, tree);
   } catch (e) {
-    if (errno(e) !== 'EEXIST') throw fromOsError(e, `mkdir ${path}`);
+    if (!create && e instanceof NotFoundError) return undefined;
+    throw e;
   }
-  chmodSync(path, tree.dirMode);
-  return true;
+  try {
+    if (made) fchmodSync(fd, tree.dirMode);
+    else checkDirectoryMode(path, fstatSync(fd), tree);
+    return fd;
+  } catch (e) {
+    closeSync(fd);
+    throw e instanceof TwinmapError ? e : fromOsError(e, `chmod ${path}`);
+  }
 }
 
 /**
@@ -223,8 +271,14 @@ function creationLockFd(tree: ShmTree): number {
   if (fd === undefined) {
     checkSystemDirectory(tree);
     ensureOpenDirectory(tree.runtimeDir, tree);
-    ensureOpenDirectory(tree.shmDir, tree);
-    fd = openSync(tree.shmDir, constants.O_RDONLY); // libuv adds O_CLOEXEC
+    const runtimeFd = openDirectory(tree.runtimeDir, tree.runtimeDir, tree);
+    try {
+      ensureOpenDirectory(tree.shmDir, tree);
+      // Opened through the runtime directory's fd, so a swap of either path changes nothing.
+      fd = openDirectory(tree.shmDir, inDir(runtimeFd, tree.runtimeDir, 'shm'), tree); // libuv adds O_CLOEXEC
+    } finally {
+      closeSync(runtimeFd);
+    }
     native.closeAtExit(fd); // a terminated worker does not close its fds
     shmDirFds.set(tree.shmDir, fd);
   }
@@ -257,9 +311,9 @@ export function withCreationLock<T>(fn: () => T, tree: ShmTree = shmTree()): T {
 export function isInUse(path: string, tree: ShmTree): boolean {
   let dirFd: number;
   try {
-    dirFd = shmDirFds.get(tree.shmDir) ?? openSync(tree.shmDir, constants.O_RDONLY);
+    dirFd = shmDirFds.get(tree.shmDir) ?? openSync(tree.shmDir, constants.O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
   } catch (e) {
-    if (errno(e) === 'ENOENT' || errno(e) === 'ENOTDIR') return false;
+    if (errno(e) === 'ENOENT' || errno(e) === 'ENOTDIR' || errno(e) === 'ELOOP') return false;
     throw fromOsError(e, `open ${tree.shmDir}`);
   }
   const own = !shmDirFds.has(tree.shmDir);
@@ -267,12 +321,15 @@ export function isInUse(path: string, tree: ShmTree): boolean {
     native.flock(dirFd, LOCK_EX);
     let fd: number;
     try {
-      fd = openSync(path, constants.O_RDONLY);
+      // Never through a symlink, never waiting on a FIFO: what is not a regular file is no mutex
+      // in use (the open that follows reports what it is).
+      fd = openSync(path, constants.O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
     } catch (e) {
-      if (errno(e) === 'ENOENT' || errno(e) === 'ENOTDIR') return false;
+      if (errno(e) === 'ENOENT' || errno(e) === 'ENOTDIR' || errno(e) === 'ELOOP') return false;
       throw fromOsError(e, `open ${path}`);
     }
     try {
+      if (!fstatSync(fd).isFile()) return false;
       if (!native.flock(fd, LOCK_EX | LOCK_NB)) return true;
       native.flock(fd, LOCK_UN);
       return false;
@@ -324,23 +381,37 @@ export class SharedMemoryFile {
     const scopeDir = scopeDirectory(name, tree);
     const path = `${scopeDir}/${name.base}`;
     return withCreationLock(() => {
-      if (!ensureScopeDirectory(scopeDir, options.create, tree)) {
+      const dirFd = openScopeDirectory(scopeDir, options.create, tree, creationLockFd(tree));
+      if (dirFd === undefined) {
         throw new NotFoundError(`named mutex ${JSON.stringify(name.original)} does not exist (no ${scopeDir})`);
       }
+      // The file is opened through the directory's fd, never through a symlink (O_NOFOLLOW),
+      // never waiting on a FIFO (O_NONBLOCK), and checked to be a regular file with one link.
+      const filePath = inDir(dirFd, scopeDir, name.base);
       let fd: number;
       let created = false;
       try {
-        fd = openSync(path, constants.O_RDWR);
-      } catch (e) {
-        if (errno(e) !== 'ENOENT') throw fromOsError(e, `open ${path}`);
-        if (!options.create) throw new NotFoundError(`named mutex ${JSON.stringify(name.original)} does not exist (no ${path})`, { osCode: 'ENOENT' });
         try {
-          fd = openSync(path, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL, tree.fileMode);
-        } catch (e2) {
-          throw fromOsError(e2, `create ${path}`);
+          fd = openSync(filePath, constants.O_RDWR | O_NOFOLLOW | O_NONBLOCK);
+        } catch (e) {
+          if (errno(e) !== 'ENOENT') throw mutexFileError(e, path, name);
+          if (!options.create) throw new NotFoundError(`named mutex ${JSON.stringify(name.original)} does not exist (no ${path})`, { osCode: 'ENOENT' });
+          try {
+            fd = openSync(filePath, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL | O_NOFOLLOW | O_NONBLOCK, tree.fileMode);
+          } catch (e2) {
+            throw mutexFileError(e2, path, name);
+          }
+          fchmodSync(fd, tree.fileMode); // defeat the umask, as .NET does
+          created = true;
         }
-        chmodSync(path, tree.fileMode); // defeat the umask, as .NET does
-        created = true;
+      } finally {
+        closeSync(dirFd);
+      }
+      const fileStat = fstatSync(fd);
+      if (!fileStat.isFile() || fileStat.nlink !== 1) {
+        closeSync(fd);
+        const what = fileStat.isFile() ? `a file with ${fileStat.nlink} hard links` : fileStat.isFIFO() ? 'a FIFO' : 'not a regular file';
+        throw new BadHeaderError(`named mutex ${JSON.stringify(name.original)}: ${path} is ${what}, not a .NET mutex file`);
       }
       if (!created && tree.userScope) {
         // .NET opens a user-scoped file only if it is ours and private (0600).
@@ -362,8 +433,7 @@ export class SharedMemoryFile {
           if (!options.create) {
             closeSync(fd);
             fd = -1;
-            tryUnlink(path);
-            tryRmdir(scopeDir);
+            removeFile(path, scopeDir, tree);
             throw new NotFoundError(`named mutex ${JSON.stringify(name.original)} does not exist (${path} was stale and is removed)`);
           }
           created = true;
@@ -408,10 +478,7 @@ export class SharedMemoryFile {
       } catch (e) {
         mapping?.unmap();
         if (fd >= 0) closeSync(fd);
-        if (created) {
-          tryUnlink(path);
-          tryRmdir(scopeDir);
-        }
+        if (created) removeFile(path, scopeDir, tree);
         throw e instanceof TwinmapError ? e : fromOsError(e, `open named mutex file ${path}`);
       }
     }, tree);
@@ -432,13 +499,38 @@ export class SharedMemoryFile {
         this.mapping.unmap();
         native.keepAtExit(this.fd);
         closeSync(this.fd);
-        if (lastUser) {
-          tryUnlink(this.path);
-          tryRmdir(this.scopeDir); // fails quietly while other names live there
-        }
+        if (lastUser) removeFile(this.path, this.scopeDir, this.tree);
       }
     }, this.tree);
   }
+}
+
+/**
+ * Deletes a mutex file, then its scope directory if that is now empty, both through the fds of
+ * their (checked) directories: a directory swapped for a symlink meanwhile deletes nothing elsewhere.
+ */
+function removeFile(path: string, scopeDir: string, tree: ShmTree): void {
+  const shmFd = creationLockFd(tree);
+  let dirFd: number;
+  try {
+    dirFd = openDirectory(scopeDir, inDir(shmFd, tree.shmDir, scopeDir.slice(scopeDir.lastIndexOf('/') + 1)), tree);
+  } catch {
+    return; // gone, or no longer ours to touch
+  }
+  try {
+    tryUnlink(inDir(dirFd, scopeDir, path.slice(path.lastIndexOf('/') + 1)));
+  } finally {
+    closeSync(dirFd);
+  }
+  tryRmdir(inDir(shmFd, tree.shmDir, scopeDir.slice(scopeDir.lastIndexOf('/') + 1))); // fails quietly while other names live there
+}
+
+/** An open of the mutex file failed: a typed error naming the path. */
+function mutexFileError(e: unknown, path: string, name: ParsedName): TwinmapError {
+  const code = errno(e);
+  if (code === 'ELOOP') return new TwinmapError('PERMISSION', `named mutex ${JSON.stringify(name.original)}: ${path} is a symbolic link (ELOOP); twinmap never opens a mutex file through one`, { cause: e, osCode: code });
+  if (code === 'EISDIR') return new BadHeaderError(`named mutex ${JSON.stringify(name.original)}: ${path} is a directory, not a .NET mutex file`, { cause: e });
+  return fromOsError(e, `open ${path}`);
 }
 
 function tryUnlink(path: string): void {

@@ -195,6 +195,17 @@ describe('.NET generations: where a name lives', () => {
     expect(a.where).toBe(sharedMemoryPath(parseName(name)));
   });
 
+  it('an XDG_RUNTIME_DIR that does not exist is a typed error naming it (.NET 11 fails there too)', () => {
+    process.env['XDG_RUNTIME_DIR'] = `${xdg}/missing`;
+    try {
+      expect(() => NamedMutex.openOrCreate(`Global\\${unique('noxdg')}`, { dotnet: 'net11' })).toThrow(
+        expect.objectContaining({ osCode: 'ENOENT', message: expect.stringContaining(`${xdg}/missing (XDG_RUNTIME_DIR`) }),
+      );
+    } finally {
+      process.env['XDG_RUNTIME_DIR'] = xdg;
+    }
+  });
+
   it('open without the option names both places it looked', () => {
     const name = `Global\\${unique('none')}`;
     expect(() => NamedMutex.open(name)).toThrow(new RegExp(`nor does any process have it open as net11 \\(${xdg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/\\.dotnet/shm/global/`));

@@ -6,8 +6,8 @@
 // object per name per process, shared by every NamedMutex handle for that name (as in .NET).
 // lockAsync() waits on a dedicated OS thread that then owns the lock until unlock(), because a
 // pthread mutex can only be released by the thread that took it.
-import { ClosedError, NotOwnerError, TwinmapError } from '../errors.js';
-import { type ParsedName, parseName } from '../names.js';
+import { AlreadyExistsError, ClosedError, NotOwnerError, TimeoutError, TwinmapError } from '../errors.js';
+import { type ParsedName, parseName, quoteName } from '../names.js';
 import type { Acquired, BackendOptions, Hold, LockResult, MutexBackend, OsMutex, PendingLock } from './backend.js';
 import { posixBackend } from './backend-posix.js';
 import { win32Backend } from './backend-win32.js';
@@ -106,6 +106,24 @@ function checkTimeout(timeoutMs: number | undefined, what: string): number {
   return Math.ceil(timeoutMs);
 }
 
+function checkBody(fn: unknown, what: string): void {
+  if (typeof fn !== 'function') throw new TwinmapError('INVALID_ARGUMENT', `${what}(fn, timeoutMs?): fn must be a function, got ${typeof fn} ${String(fn)}`);
+}
+
+/**
+ * A handle dropped without close(): give its reference back when it is collected, as .NET's
+ * SafeHandle does, so the fd, mapping and file do not stay until the process exits.
+ */
+const dropped = new FinalizationRegistry<ProcessState>((s) => {
+  if (s.refs <= 0 || states.get(s.key) !== s) return;
+  if (--s.refs > 0) return;
+  try {
+    closeState(s);
+  } catch {
+    // nothing to report to: a later open of the name finds the file stale and cleans it up
+  }
+});
+
 type OpenMode = 'create' | 'open' | 'openOrCreate';
 
 export class NamedMutex implements Disposable {
@@ -119,6 +137,7 @@ export class NamedMutex implements Disposable {
     readonly createdNew: boolean,
   ) {
     this.state = state;
+    dropped.register(this, state, this);
   }
 
   /** Creates the mutex; AlreadyExistsError if it exists (in any process). */
@@ -154,7 +173,7 @@ export class NamedMutex implements Disposable {
     const existing = states.get(key);
     if (existing) {
       if (mode === 'create') {
-        throw new TwinmapError('ALREADY_EXISTS', `named mutex ${JSON.stringify(name)} already exists (open in this process)`);
+        throw new AlreadyExistsError(`named mutex ${quoteName(name)} already exists (open in this process)`);
       }
       existing.refs++;
       return new NamedMutex(name, existing, false);
@@ -162,7 +181,7 @@ export class NamedMutex implements Disposable {
     const os = be.open(parsed, mode !== 'open', bopts, at);
     if (mode === 'create' && !os.created) {
       os.close();
-      throw new TwinmapError('ALREADY_EXISTS', `named mutex ${JSON.stringify(name)} already exists (${os.where})`);
+      throw new AlreadyExistsError(`named mutex ${quoteName(name)} already exists (${os.where})`);
     }
     const state: ProcessState = { key, os, dotnet: at.dotnet, refs: 1, count: 0, hold: undefined, pending: undefined, queue: Promise.resolve() };
     states.set(key, state);
@@ -291,8 +310,9 @@ export class NamedMutex implements Disposable {
    * Throws a TIMEOUT TwinmapError if the lock is not taken in time.
    */
   withLock<T>(fn: (result: 'acquired' | 'abandoned') => T, timeoutMs?: number): T {
+    checkBody(fn, 'withLock');
     const r = this.lock(timeoutMs);
-    if (r === 'timeout') throw new TwinmapError('TIMEOUT', `named mutex ${JSON.stringify(this.name)}: not acquired within ${timeoutMs} ms`);
+    if (r === 'timeout') throw new TimeoutError(`named mutex ${JSON.stringify(this.name)}: not acquired within ${timeoutMs} ms`);
     let out: T;
     try {
       out = fn(r);
@@ -312,10 +332,11 @@ export class NamedMutex implements Disposable {
    * of one process run one at a time (queued in call order).
    */
   withLockAsync<T>(fn: (result: 'acquired' | 'abandoned') => T | Promise<T>, timeoutMs?: number): Promise<T> {
+    checkBody(fn, 'withLockAsync');
     const s = this.live();
     const run = async (): Promise<T> => {
       const r = await this.lockAsync(timeoutMs);
-      if (r === 'timeout') throw new TwinmapError('TIMEOUT', `named mutex ${JSON.stringify(this.name)}: not acquired within ${timeoutMs} ms`);
+      if (r === 'timeout') throw new TimeoutError(`named mutex ${JSON.stringify(this.name)}: not acquired within ${timeoutMs} ms`);
       try {
         return await fn(r);
       } finally {
@@ -336,6 +357,7 @@ export class NamedMutex implements Disposable {
     const s = this.state;
     if (s === undefined) return;
     this.state = undefined;
+    dropped.unregister(this);
     if (--s.refs > 0) return;
     closeState(s);
   }

@@ -8,7 +8,8 @@
 //   currentSessionOnly: a name without prefix becomes "Global\<name>" when false (Windows: and
 //                       "Local\<name>" when true); a prefix must then be "Local\" (true) or
 //                       "Global\" (false; Windows: anything but "Local\"), else the name is refused.
-import { InvalidNameError } from '../errors.js';
+import { InvalidNameError, TwinmapError } from '../errors.js';
+import { quoteName } from '../names.js';
 
 export interface NamedWaitHandleOptions {
   /** Only processes of this user (Linux: this effective uid) can open it. .NET's default: true. */
@@ -34,7 +35,7 @@ export function resolveWaitHandleOptions(name: string, options: NamedWaitHandleO
   if (userOnly === undefined && sessionOnly === undefined) return { name, currentUserOnly: undefined };
   for (const [key, value] of [['currentUserOnly', userOnly], ['currentSessionOnly', sessionOnly]] as const) {
     if (value !== undefined && typeof value !== 'boolean') {
-      throw new TypeError(`named mutex ${JSON.stringify(name)}: ${key} must be a boolean, got ${typeof value}`);
+      throw new TwinmapError('INVALID_ARGUMENT', `named mutex ${quoteName(name)}: ${key} must be a boolean, got ${typeof value} ${String(value)}`);
     }
   }
   const session = sessionOnly ?? true;
