@@ -1,6 +1,7 @@
 // The small expression language the generator accepts in `size`, `repeat-expr`, `if` and
-// `switch-on`: integer literals, earlier fields of the same type, enum literals (`e::member`),
-// `+ - * / %`, comparisons, `and`/`or`/`not`, parentheses. Anything else is refused by name.
+// `switch-on`: integer literals, earlier fields of the same type and integer fields inside earlier
+// user-type fields (`header.len_body`), enum literals (`e::member`), `+ - * / %`, comparisons,
+// `and`/`or`/`not`, parentheses. Anything else is refused by name.
 
 import type { Field } from './model.js';
 
@@ -9,7 +10,7 @@ export type Expr =
   | { k: 'bool'; value: boolean }
   /**
    * A field of the same type (`name`), or a field inside it (`name.path[0].path[1]...`, fields of
-   * earlier user-type fields). `pathIds` are the member ids; the loader checks them.
+   * earlier user-type fields). The loader resolves `path` to `pathFields`.
    */
   | { k: 'ref'; name: string; path?: string[]; pathFields?: Field[] }
   | { k: 'enum'; path: string[]; member: string; resolved?: { enumName: string; memberId: string; value: number } }

