@@ -187,7 +187,10 @@ export class IpcServer extends EventEmitter implements Disposable, AsyncIterable
     try {
       await this.reply(f.clientId, kind, f.correlationId, body);
     } catch (e) {
-      if (!(e instanceof ClosedError)) this.emit('error', e);
+      // A client that said goodbye before its answer was ready cannot be answered; that is its
+      // choice, not the server's error (an 'error' event nobody listens to would end the process).
+      const clientLeft = e instanceof TwinmapError && e.code === 'NOT_FOUND' && !this.clients.has(f.clientId);
+      if (!(e instanceof ClosedError) && !clientLeft) this.emit('error', e);
     }
   }
 
