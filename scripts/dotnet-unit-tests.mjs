@@ -5,7 +5,7 @@
 // the .NET 10 SDK is needed. The library's net8.0 build is what a net8.0 test build uses; .NET 11
 // runs the net10.0 build. The tests fail if the runtime that ran is not <runtime>
 // (TWINMAP_EXPECT_DOTNET, NamedMutexRuntimeTests). Extra arguments go to `dotnet test`.
-// It runs from a copy of dotnet/ without obj/ and lock files (build-runtimes/unit-<tfm>-<runtime>/):
+// It runs from a copy of dotnet/ and examples/dotnet/ without obj/ and lock files (build-runtimes/unit-<tfm>-<runtime>/):
 // a RID-specific restore rewrites both, and the checkout's lock files must keep matching
 // `dotnet restore --locked-mode`.
 import { spawnSync } from 'node:child_process';
@@ -20,11 +20,14 @@ if (!tfm || !runtime || !/^net\d+\.\d+$/.test(tfm) || !/^\d+\.\d+\.\d+$/.test(ru
 }
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const work = join(root, 'build-runtimes', `unit-${tfm}-${runtime}`);
-rmSync(join(work, 'dotnet'), { recursive: true, force: true });
-cpSync(join(root, 'dotnet'), join(work, 'dotnet'), {
-  recursive: true,
-  filter: (p) => !/[/\\](bin|obj)$/.test(p) && !p.endsWith('packages.lock.json'),
-});
+// examples/dotnet too: the tests reference the examples' generated codecs.
+for (const dir of ['dotnet', join('examples', 'dotnet')]) {
+  rmSync(join(work, dir), { recursive: true, force: true });
+  cpSync(join(root, dir), join(work, dir), {
+    recursive: true,
+    filter: (p) => !/[/\\](bin|obj)$/.test(p) && !p.endsWith('packages.lock.json'),
+  });
+}
 for (const f of ['global.json', 'package.json']) cpSync(join(root, f), join(work, f)); // package.json: the version test
 const started = Date.now();
 const r = spawnSync(

@@ -30,7 +30,10 @@ public class PublicSurfaceTests
     public void EveryHandWrittenSourceFileDeclaresAtMostOnePublicType()
     {
         // tests run from dotnet/Twinmap.Tests/bin/<config>/<tfm>/
-        var library = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../Twinmap"));
+        // dotnet/ is the folder that holds the solution (bin/ is deeper for a RID-specific build).
+        var dotnetDir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(dotnetDir.FullName, "Twinmap.slnx"))) dotnetDir = dotnetDir.Parent ?? throw new DirectoryNotFoundException($"no Twinmap.slnx above {AppContext.BaseDirectory}");
+        var library = Path.Combine(dotnetDir.FullName, "Twinmap");
         var declaration = new Regex(@"^public\s+(?:(?:sealed|static|unsafe|partial|readonly|abstract)\s+)*(?:class|struct|enum|record|interface)\s+(\w+)", RegexOptions.Multiline);
         var files = Directory.EnumerateFiles(library, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.EndsWith(".g.cs", StringComparison.Ordinal) && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"))
