@@ -8,40 +8,16 @@ import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NamedMutex } from '../ts/mutex/named-mutex.js';
-import { buildDist, counterFile, startNodeChild, testDotnet, uniqueMutexName } from './mutex-helpers.js';
+import { buildDist, counterFile, nodeCount, startNodeChild, testDotnet, uniqueMutexName } from './mutex-helpers.js';
 import { Peer, dotnetRuntime, repoRoot } from './peer.js';
 
 const runtime = dotnetRuntime ? `.NET ${dotnetRuntime.id} (${dotnetRuntime.pin.runtime})` : 'the installed .NET';
 const dotnetMajor = dotnetRuntime ? Number(dotnetRuntime.pin.runtime.split('.')[0]) : 10;
 const N = 5000;
-const pause = new Int32Array(new SharedArrayBuffer(4));
 const app = { app: 'bclapp' } as const;
 
 beforeAll(buildDist);
 
-/** N locked increments on the counter, started together with the app (it sets @4, we set @8),
- * with some work between the read and the write: without exclusion, updates get lost. */
-function nodeCount(mutex: NamedMutex, view: DataView): { abandoned: number; interleaved: number } {
-  const deadline = Date.now() + 10_000;
-  while (view.getInt32(4, true) !== 1) {
-    if (Date.now() > deadline) throw new Error('the .NET app did not start counting');
-  }
-  view.setInt32(8, 1, true);
-  let abandoned = 0;
-  let interleaved = 0;
-  let last = -1;
-  for (let i = 0; i < N; i++) {
-    if (mutex.lock() === 'abandoned') abandoned++;
-    const v = view.getInt32(0, true);
-    if (last >= 0 && v !== last) interleaved++;
-    for (let k = 0; k < 64; k++) Atomics.load(pause, 0);
-    view.setInt32(0, v + 1, true);
-    last = v + 1;
-    mutex.unlock();
-    if (i % 8 === 7) Atomics.wait(pause, 0, 0, 0.2); // work outside the lock, so the sides take turns
-  }
-  return { abandoned, interleaved };
-}
 
 describe(`a plain .NET app (Mutex, MemoryMappedFile) and Node on ${runtime}`, () => {
   it(`excludes each other: 2 x ${N} locked increments on one counter give exactly ${2 * N}`, async () => {
@@ -51,7 +27,7 @@ describe(`a plain .NET app (Mutex, MemoryMappedFile) and Node on ${runtime}`, ()
     await using dotnet = Peer.start('count', { name, file: counter.path, iterations: N, inside: 100 }, app);
     await dotnet.next('ready');
     dotnet.send('go');
-    const mine = nodeCount(mutex, counter.view);
+    const mine = nodeCount(mutex, counter.view, { n: N, other: 'the .NET app', workInside: 64, turnEvery: 8 });
     const done = await dotnet.next('done');
     expect(counter.view.getInt32(0, true)).toBe(2 * N);
     expect(mine.abandoned + Number(done['abandoned'])).toBe(0);

@@ -6,36 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { NamedMutex } from '../ts/mutex/named-mutex.js';
 import { sharedMemoryPath } from '../ts/mutex/dotnet-shm.js';
 import { parseName } from '../ts/names.js';
-import { counterFile, uniqueMutexName } from './mutex-helpers.js';
+import { counterFile, nodeCount, uniqueMutexName } from './mutex-helpers.js';
 import { Peer } from './peer.js';
 
 const N = 20_000;
-const pause = new Int32Array(new SharedArrayBuffer(4));
 
-// Start together with the Peer (it sets @4, we set @8), then count; `interleaved` counts how
-// often the other side had moved the counter since our last write.
-function nodeCount(mutex: NamedMutex, view: DataView): { abandoned: number; interleaved: number } {
-  const deadline = Date.now() + 10_000;
-  while (view.getInt32(4, true) !== 1) {
-    if (Date.now() > deadline) throw new Error('the Peer did not start counting');
-  }
-  view.setInt32(8, 1, true);
-  let abandoned = 0;
-  let interleaved = 0;
-  let last = -1;
-  for (let i = 0; i < N; i++) {
-    if (mutex.lock() === 'abandoned') abandoned++;
-    const v = view.getInt32(0, true);
-    if (last >= 0 && v !== last) interleaved++;
-    view.setInt32(0, v + 1, true);
-    last = v + 1;
-    mutex.unlock();
-    // Work outside the lock, as real code has, so the two sides take turns (a futex waiter wakes
-    // slower than an unlocker can relock).
-    if (i % 32 === 31) Atomics.wait(pause, 0, 0, 0.2);
-  }
-  return { abandoned, interleaved };
-}
 
 /** The same with lockAsync, for as long as the Peer counts (and at least `min` times); a lock
  * that had to wait is held by a holder thread. */
@@ -98,7 +73,7 @@ describe('named mutex: mutual exclusion with .NET 10 (net10 layout)', () => {
           expect(mutex.createdNew).toBe(false);
         }
         peer.send('go');
-        const mine = nodeCount(mutex!, counter.view);
+        const mine = nodeCount(mutex!, counter.view, { n: N, other: 'the Peer', turnEvery: 32 });
         const done = await peer.next('done');
         expect(done['abandoned']).toBe(0);
         expect(mine.abandoned).toBe(0);

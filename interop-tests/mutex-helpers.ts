@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SharedMap } from '../ts/map/shared-map.js';
 import type { DotnetGeneration } from '../ts/mutex/generation.js';
+import type { NamedMutex } from '../ts/mutex/named-mutex.js';
 import { type Peer, repoRoot } from './peer.js';
 
 /**
@@ -99,4 +100,43 @@ export async function finishHold(peer: Peer, locked: boolean): Promise<void> {
   peer.send('close');
   await peer.next('closed');
   await peer.exited;
+}
+
+export interface CountOptions {
+  /** Locked increments to make. */
+  n: number;
+  /** Who counts on the other side, for the error if it never starts. */
+  other: string;
+  /** Spins between the read and the write, so that without exclusion updates get lost. */
+  workInside?: number;
+  /** Every `turnEvery` increments, a short sleep outside the lock, as real code has, so the two
+   * sides take turns (a futex waiter wakes slower than an unlocker can relock). */
+  turnEvery: number;
+}
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/** Node's half of a counting race: started together with the other side (it sets @4, we set
+ * @8), `n` locked increments of the counter @0; `interleaved` counts how often the other side
+ * had moved the counter since our last write. */
+export function nodeCount(mutex: NamedMutex, view: DataView, o: CountOptions): { abandoned: number; interleaved: number } {
+  const deadline = Date.now() + 10_000;
+  while (view.getInt32(4, true) !== 1) {
+    if (Date.now() > deadline) throw new Error(`${o.other} did not start counting`);
+  }
+  view.setInt32(8, 1, true);
+  let abandoned = 0;
+  let interleaved = 0;
+  let last = -1;
+  for (let i = 0; i < o.n; i++) {
+    if (mutex.lock() === 'abandoned') abandoned++;
+    const v = view.getInt32(0, true);
+    if (last >= 0 && v !== last) interleaved++;
+    for (let k = 0; k < (o.workInside ?? 0); k++) Atomics.load(pause, 0);
+    view.setInt32(0, v + 1, true);
+    last = v + 1;
+    mutex.unlock();
+    if (i % o.turnEvery === o.turnEvery - 1) Atomics.wait(pause, 0, 0, 0.2);
+  }
+  return { abandoned, interleaved };
 }
