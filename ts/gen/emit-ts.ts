@@ -1,9 +1,9 @@
 // TypeScript output: one module per spec file (interfaces, enums, read/write/sizeOf functions,
 // a codec object with the type's name, and a view class for blittable types).
-import { constValue, refsOf, renderExpr, type Expr, type ExprStyle } from './expr.js';
-import { allEnums, allTypes, camel, valueFields, type EnumDef, type Field, type FieldType, type IntType, type FloatType, type Size, type SpecFile, type TypeDef } from './model.js';
+import { constValue, isBoolExpr, refsOf, renderExpr, type Expr, type ExprStyle } from './expr.js';
+import { allEnums, allTypes, camel, valueFields, type EnumDef, type Field, type FieldType, type Instance, type IntType, type FloatType, type Size, type SpecFile, type TypeDef } from './model.js';
 
-const RESERVED = new Set(['break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete', 'do', 'else', 'enum', 'export', 'extends', 'false', 'finally', 'for', 'function', 'if', 'import', 'in', 'instanceof', 'new', 'null', 'return', 'super', 'switch', 'this', 'throw', 'true', 'try', 'typeof', 'var', 'void', 'while', 'with', 'let', 'static', 'yield', 'await', 'implements', 'interface', 'package', 'private', 'protected', 'public', 'r', 'w', 'v', 'n', 'i']);
+const RESERVED = new Set(['break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete', 'do', 'else', 'enum', 'export', 'extends', 'false', 'finally', 'for', 'function', 'if', 'import', 'in', 'instanceof', 'new', 'null', 'return', 'super', 'switch', 'this', 'throw', 'true', 'try', 'typeof', 'var', 'void', 'while', 'with', 'let', 'static', 'yield', 'await', 'implements', 'interface', 'package', 'private', 'protected', 'public', 'r', 'w', 'v', 'n', 'i', 'io']);
 
 /** The property name of a field (camelCase, as Kaitai's JS parser names it). */
 export function tsProp(f: Field): string {
@@ -136,7 +136,8 @@ class TsModule {
   private emitType(t: TypeDef): void {
     const o = this.out;
     const N = t.name;
-    o.push(...doc(t.doc, ''));
+    const only = t.decodeOnly ? `Decode-only: ${t.decodeOnly}, so its bytes cannot be written from its value (no encode).` : undefined;
+    o.push(...doc(t.doc && only ? `${t.doc}\n\n${only}` : (t.doc ?? only), ''));
     o.push(`export interface ${N} {`);
     for (const f of valueFields(t)) {
       o.push(...doc(f.doc, '  '));
@@ -144,8 +145,20 @@ class TsModule {
       const vt = this.valueType(f);
       o.push(`  ${tsProp(f)}${f.cond ? '?' : ''}: ${vt}${f.cond && !vt.split(' | ').includes('undefined') ? ' | undefined' : ''};`);
     }
+    for (const i of t.instances) {
+      const lazyDoc = i.field ? 'Read from the input on first access.' : `Computed from the fields on first access${t.decodeOnly ? '' : ' (decoded values have it; encode ignores it)'}.`;
+      o.push(...doc(i.doc ? `${i.doc}\n\n${lazyDoc}` : lazyDoc, '  '));
+      // A writable type's value instances are absent from a value built for encode (encode ignores them).
+      o.push(`  readonly ${camel(i.id)}${t.decodeOnly ? '' : '?'}: ${this.instanceType(i)};`);
+    }
     o.push('}', '');
     this.emitRead(t);
+    if (t.decodeOnly) {
+      o.push(...this.pendingHelpers.splice(0));
+      o.push(...doc(`Codec for ${N}: decode only (${t.decodeOnly}, so its bytes cannot be written from its value).`, ''));
+      o.push(`export const ${N} = new ${this.use('DecodeCodec')}<${N}>('${N}', read${N});`, '');
+      return;
+    }
     this.emitWrite(t);
     if (t.fixedSize === undefined) this.emitSizeOf(t);
     if (t.blittable) this.emitView(t);
@@ -159,14 +172,23 @@ class TsModule {
     }
   }
 
-  private expr(e: Expr, t: TypeDef, refs: (name: string) => string): string {
+  /** The TypeScript type of an instance's value. */
+  private instanceType(i: Instance): string {
+    if (i.value) return isBoolExpr(i.value) ? 'boolean' : 'number';
+    const vt = this.valueType(i.field!);
+    return i.field!.cond && !vt.split(' | ').includes('undefined') ? `${vt} | undefined` : vt;
+  }
+
+  /** `io`: the reader `_io` means here (the type's reader while reading its fields, its stream in an instance). */
+  private expr(e: Expr, t: TypeDef, refs: (name: string) => string, io = 'r'): string {
     return renderExpr(e, {
       ref: (name, e) => {
-        const head = t.fields.find((x) => x.id === name)!;
+        const head = e.instance?.field ?? t.fields.find((x) => x.id === name)!;
         const f = e.pathFields?.[e.pathFields.length - 1] ?? head;
-        const s = refs(name) + (e.pathFields ?? []).map((m) => `.${tsProp(m)}`).join('');
+        const s = (e.instance ? `v.${camel(name)}` : refs(name)) + (e.pathFields ?? []).map((m) => `.${tsProp(m)}`).join('');
         return f.type.t === 'int' && f.type.size === 8 ? `Number(${s})` : s;
       },
+      io: (prop) => (prop === 'size' ? `${io}.ioSize` : prop === 'pos' ? `${io}.ioPos` : `(${io}.remaining <= 0)`),
       enumValue: (x) => (x.resolved ? `${this.enumRefByName(t, x.resolved.enumName)}.${upperSnake(x.resolved.memberId)}` : x.member),
       and: '&&',
       or: '||',
@@ -211,7 +233,29 @@ class TsModule {
       }
     }
     const props = valueFields(t).map((f) => (local(f) === tsProp(f) ? tsProp(f) : `${tsProp(f)}: ${local(f)}`));
-    o.push(`  return { ${props.join(', ')} };`);
+    if (t.instances.length === 0) {
+      o.push(`  return { ${props.join(', ')} };`);
+    } else {
+      // Instances are lazy, as in Kaitai: computed (or read) on first access.
+      o.push(`  const v = { ${props.join(', ')} } as ${N};`);
+      if (t.decodeOnly) o.push('  const io = r.stream();');
+      const vrefs = (name: string): string => `v.${tsProp(t.fields.find((x) => x.id === name)!)}`;
+      const L = this.use('lazy');
+      for (const i of t.instances) {
+        const name = `'${camel(i.id)}'`;
+        if (i.value) {
+          o.push(`  ${L}(v, ${name}, '${N}', () => ${this.expr(i.value, t, vrefs, 'io')});`);
+          continue;
+        }
+        const f = i.field!;
+        o.push(`  ${L}(v, ${name}, '${N}', () => {`);
+        if (f.cond) o.push(`    if (!(${this.expr(f.cond, t, vrefs, 'io')})) return undefined;`);
+        o.push(`    const r = io.at(${this.expr(i.pos!, t, vrefs, 'io')}, ${name});`);
+        for (const l of this.readLines(t, f, local(f), vrefs)) o.push(`  ${l}`);
+        o.push(`    return ${local(f)};`, '  });');
+      }
+      o.push('  return v;');
+    }
     o.push('}', '');
     if (fastPath(t)) this.emitReadAt(t);
   }
@@ -319,7 +363,6 @@ class TsModule {
     this.switchDone.add(f);
     const ty = f.type as Extract<FieldType, { t: 'switch' }>;
     const R = this.use('Reader');
-    const W = this.use('Writer');
     const T = this.switchType(ty).join(' | ');
     const p = `'${tsProp(f)}'`;
     const fn = `${t.name}${pascalOf(f)}`;
@@ -331,6 +374,11 @@ class TsModule {
     h.push('    default:');
     h.push(ty.fallback ? `      return r.nested(${p}, index, ${this.ref(ty.fallback, `read${ty.fallback.name}`)});` : ty.size ? `      return r.bytesEos(${p});` : '      return undefined;');
     h.push('  }', '}', '');
+    if (t.decodeOnly) {
+      this.pendingHelpers.push(...h);
+      return;
+    }
+    const W = this.use('Writer');
     const E = this.use('EncodeError');
     h.push(`/** @internal Writes ${t.name}.${tsProp(f)} as the case its switch value selects. */`);
     h.push(`export function write${fn}(w: ${W}, value: ${T}, on: number, index: number | undefined): void {`);
