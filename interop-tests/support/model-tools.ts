@@ -75,6 +75,10 @@ function intArb(ty: Extract<FieldType, { t: 'int' }>, f: Field): fc.Arbitrary<un
   return ty.signed ? fc.integer({ min: -(2 ** (bits - 1)), max: 2 ** (bits - 1) - 1 }) : fc.integer({ min: 0, max: 2 ** bits - 1 });
 }
 
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
 function sizeConst(s: { expr: Expr } | { eos: true } | undefined): number | undefined {
   return s && 'expr' in s ? constValue(s.expr) : undefined;
 }
@@ -97,6 +101,15 @@ function elemArb(f: Field, depth: number, small: string[][] = []): fc.Arbitrary<
       return intArb(ty, f);
     case 'float':
       return ty.size === 4 ? fc.float({ noDefaultInfinity: false }) : fc.double();
+    case 'bits': {
+      if (ty.bool) return fc.boolean();
+      const max = 2 ** ty.width - 1;
+      const members = (f.enumDef?.members ?? []).map((m) => m.value).filter((x) => x >= 0 && x <= max);
+      if (f.validEq !== undefined) return fc.constant(f.validEq);
+      if (f.validInEnum) return fc.constantFrom(...members);
+      const any = fc.integer({ min: 0, max });
+      return members.length ? fc.oneof({ arbitrary: fc.constantFrom(...members), weight: 3 }, { arbitrary: any, weight: 1 }) : any;
+    }
     case 'bytes': {
       const n = sizeConst(ty.size);
       return n !== undefined ? fc.uint8Array({ minLength: n, maxLength: n }) : fc.uint8Array({ maxLength: 40 });
@@ -161,10 +174,17 @@ export function arbitraryOf(t: TypeDef, depth = 0, small: string[][] = []): fc.A
   for (const f of fields) {
     if (f.type.t === 'switch' || dependentSize(f, t)) continue;
     const inner = sizePaths.filter((p) => p.length > 1 && p[0] === f.id).map((p) => p.slice(1));
-    let a = sizeRefs.has(f.id) ? fc.integer({ min: 0, max: 16 }) : elemArb(f, depth, inner);
+    const sizeMax = f.type.t === 'bits' ? Math.min(16, 2 ** f.type.width - 1) : 16;
+    let a = sizeRefs.has(f.id) ? fc.integer({ min: 0, max: sizeMax }) : elemArb(f, depth, inner);
     if (f.repeat) {
       const n = f.repeat.kind === 'expr' ? constValue(f.repeat.count) : undefined;
       a = n !== undefined ? fc.array(a, { minLength: n, maxLength: n }) : fc.array(a, { maxLength: depth > 1 ? 2 : 4 });
+      // Bit-sized elements up to the end of the stream: a whole number of bytes (the run starts at one).
+      const ty = f.type;
+      if (f.repeat.kind === 'eos' && ty.t === 'bits') {
+        const unit = 8 / gcd(ty.width, 8);
+        a = fc.array(elemArb(f, depth, inner), { maxLength: unit * 2 }).map((xs) => xs.slice(0, xs.length - (xs.length % unit)));
+      }
     }
     plain[camel(f.id)] = a;
   }

@@ -25,6 +25,8 @@ const specs: Array<[string, string]> = [
   [join(import.meta.dirname, 'fixtures', 'features', 'envelope.ksy'), './fixtures/features/ts'],
   // Corners of Kaitai's semantics (BOM, negative counts, nested endianness, 64-bit enums, ...).
   [join(import.meta.dirname, 'fixtures', 'features', 'edge_cases.ksy'), './fixtures/features/ts'],
+  // Bit-sized integers (both bit orders, b1 booleans, alignment after a run of bits).
+  [join(import.meta.dirname, 'fixtures', 'features', 'bit_fields.ksy'), './fixtures/features/ts'],
 ];
 
 describe.each(specs)('%s', (path, generated) => {

@@ -4,7 +4,7 @@
 // operations as the TypeScript side: Decode, Encode, EncodeInto, EncodedSize, SIZE.
 import { constValue, isBoolExpr, renderExpr, type Expr } from './expr.js';
 import { elemFixedSize, elemMin, mayBeEmptySwitch } from './emit-ts.js';
-import { allEnums, allTypes, camel, pascal, valueFields, type EnumDef, type Field, type FieldType, type FloatType, type Instance, type IntType, type Size, type SpecFile, type TypeDef } from './model.js';
+import { alignsBefore, allEnums, allTypes, camel, pascal, valueFields, type EnumDef, type Field, type FieldType, type FloatType, type Instance, type IntType, type Size, type SpecFile, type TypeDef } from './model.js';
 
 export function csFileName(spec: SpecFile): string {
   return `${pascal(spec.id)}.g.cs`;
@@ -46,7 +46,12 @@ class CsFile {
   ) {
     for (const s of everything)
       for (const t of allTypes(s))
-        for (const f of t.fields) if (f.enumDef && f.type.t === 'int' && !this.enumBase.has(f.enumDef)) this.enumBase.set(f.enumDef, f.type);
+        for (const f of t.fields) {
+          if (!f.enumDef || this.enumBase.has(f.enumDef)) continue;
+          // A bit-sized field reads as a ulong (as in Kaitai's C#): its enum is based on that.
+          if (f.type.t === 'int') this.enumBase.set(f.enumDef, f.type);
+          else if (f.type.t === 'bits') this.enumBase.set(f.enumDef, { t: 'int', size: 8, signed: false, endian: 'le' });
+        }
   }
 
   render(): string {
@@ -71,12 +76,13 @@ class CsFile {
   }
 
   private enumTyped(f: Field): boolean {
+    if (f.enumDef !== undefined && f.type.t === 'bits' && !f.type.bool) return this.enumBase.get(f.enumDef)?.size === 8 && this.enumBase.get(f.enumDef)?.signed === false;
     return f.enumDef !== undefined && f.type.t === 'int' && this.enumBase.get(f.enumDef)?.size === f.type.size && this.enumBase.get(f.enumDef)?.signed === f.type.signed;
   }
 
   private isValueType(f: Field): boolean {
     const ty = f.type;
-    return ty.t === 'int' || ty.t === 'float' || (ty.t === 'user' && ty.type.blittable);
+    return ty.t === 'int' || ty.t === 'float' || ty.t === 'bits' || (ty.t === 'user' && ty.type.blittable);
   }
 
   private elemType(f: Field): string {
@@ -86,6 +92,8 @@ class CsFile {
         return this.enumTyped(f) ? f.enumDef!.name : intType(ty);
       case 'float':
         return ty.size === 4 ? 'float' : 'double';
+      case 'bits':
+        return ty.bool ? 'bool' : this.enumTyped(f) ? f.enumDef!.name : 'ulong';
       case 'bytes':
         return 'byte[]';
       case 'str':
@@ -232,7 +240,9 @@ class CsFile {
         if (e.instance) return `(long)${target}${e.instance.csName}${path}`;
         const f = t.fields.find((x) => x.id === name)!;
         if (f.lengthOf) return `@${camel(f.id)}`;
-        return `(long)${target}${prop(f)}${path}`;
+        const last = e.pathFields?.[e.pathFields.length - 1] ?? f;
+        const access = `${target}${prop(f)}${path}`;
+        return last.type.t === 'bits' && last.type.bool ? access : `(long)${access}`;
       },
       io: (p) => `${io}.Io${p === 'size' ? 'Size' : p === 'pos' ? 'Pos' : 'Eof'}`,
       enumValue: (x) => (x.resolved ? `(long)${x.resolved.enumName}.${pascal(x.resolved.memberId)}` : x.member),
@@ -258,8 +268,9 @@ class CsFile {
     const o = this.out;
     o.push(`    internal static ${t.name} Read(ref FormatReader r)`, '    {', `        var v = new ${t.name}();`);
     if (t.decodeOnly && t.instances.length) o.push('        v._io = r.Stream();');
-    for (const f of t.fields) {
+    for (const [i, f] of t.fields.entries()) {
       const ty = f.type;
+      if (alignsBefore(t, i)) o.push('        r.AlignToByte();');
       if (ty.t === 'contents') {
         o.push(`        r.Contents([${ty.bytes.map((b) => `0x${b.toString(16).padStart(2, '0')}`).join(', ')}], ${lit(f)});`);
         continue;
@@ -291,8 +302,9 @@ class CsFile {
       lines = [`for (int i = 0; i < ${n}; i++)`, '{', ...this.readElem(t, f, `${dest}[i]`, 'i').map((l) => `    ${l}`), '}'];
     } else if (f.repeat.kind === 'expr') {
       const c = `${camel(f.id)}Count`;
+      const count = this.expr(f.repeat.count, t, 'v.');
       lines = [
-        `int ${c} = r.Count(${this.expr(f.repeat.count, t, 'v.')}, ${elemMin(f)}, ${lit(f)});`,
+        `int ${c} = ${f.type.t === 'bits' ? `r.CountBits(${count}, ${f.type.width}, ${lit(f)})` : `r.Count(${count}, ${elemMin(f)}, ${lit(f)})`};`,
         `var ${camel(f.id)}Items = ${newArray(this.elemType(f), c)};`,
         `for (int i = 0; i < ${c}; i++)`,
         '{',
@@ -303,7 +315,7 @@ class CsFile {
     } else {
       lines = [
         `var ${camel(f.id)}Items = new List<${this.elemType(f)}>();`,
-        'while (r.Remaining > 0)',
+        f.type.t === 'bits' ? 'while (!r.Eof)' : 'while (r.Remaining > 0)',
         '{',
         `    ${this.elemType(f)} item;`,
         ...this.readElem(t, f, 'item', `${camel(f.id)}Items.Count`).map((l) => `    ${l}`),
@@ -319,13 +331,20 @@ class CsFile {
     const ty = f.type;
     const p = lit(f);
     const checks: string[] = [];
+    // Where the value started (a bit-sized one: the byte holding its last bit).
+    const at = ty.t === 'bits' ? 'r.Position - 1' : `r.Position - ${(ty as IntType).size}`;
     if (f.validInEnum && f.enumDef) {
-      checks.push(`if (!Enum.IsDefined(${target})) throw r.Invalid(${p}, r.Position - ${(ty as IntType).size}, $"{${target}} is not a ${f.enumDef.name}");`);
+      checks.push(`if (!Enum.IsDefined(${target})) throw r.Invalid(${p}, ${at}, $"{${target}} is not a ${f.enumDef.name}");`);
     }
-    if (f.validEq !== undefined) checks.push(`if (${target} != ${f.validEq}) throw r.Invalid(${p}, r.Position - ${(ty as IntType).size}, $"expected ${f.validEq}, found {${target}}");`);
+    if (f.validEq !== undefined) checks.push(`if (${target} != ${f.validEq}) throw r.Invalid(${p}, ${at}, $"expected ${f.validEq}, found {${target}}");`);
     switch (ty.t) {
       case 'int':
         return [`${target} = ${this.enumTyped(f) ? `(${f.enumDef!.name})` : ''}r.${method(ty)}(${p});`, ...checks];
+      case 'bits': {
+        const read = `r.Bits${ty.endian === 'le' ? 'Le' : 'Be'}(${ty.width}, ${p})`;
+        if (ty.bool) return [`${target} = ${read} != 0;`];
+        return [`${target} = ${this.enumTyped(f) ? `(${f.enumDef!.name})` : ''}${read};`, ...checks];
+      }
       case 'float':
         return [`${target} = r.${method(ty)}(${p});`];
       case 'bytes':
@@ -402,9 +421,10 @@ class CsFile {
   private emitWrite(t: TypeDef): void {
     const o = this.out;
     o.push(`    internal ${t.blittable ? 'readonly ' : ''}void Write(ref FormatWriter w)`, '    {');
-    for (const f of t.fields) {
+    for (const [i, f] of t.fields.entries()) {
       const ty = f.type;
       const p = lit(f);
+      if (alignsBefore(t, i)) o.push('        w.AlignToByte();');
       if (ty.t === 'contents') {
         o.push(`        w.Contents([${ty.bytes.map((b) => `0x${b.toString(16).padStart(2, '0')}`).join(', ')}], ${p});`);
         continue;
@@ -438,6 +458,7 @@ class CsFile {
           lines.push(`FormatWriter.CheckCount(${items}.Length, ${this.expr(f.repeat.count, t, '')}, ${p});`);
         }
         lines.push(`for (int i = 0; i < ${items}.Length; i++)`, '{', ...this.writeElem(t, f, `${items}[i]`, 'i').map((l) => `    ${l}`), '}');
+        if (f.repeat.kind === 'eos' && ty.t === 'bits') lines.push(`w.BitsToEnd(${p});`);
       }
       if (f.cond) {
         o.push(`        if (${this.expr(f.cond, t, '')})`, '        {');
@@ -462,6 +483,10 @@ class CsFile {
     switch (ty.t) {
       case 'int':
         return [`w.${method(ty)}(${this.enumTyped(f) ? `(${intType(ty)})` : ''}${value}, ${p});`];
+      case 'bits': {
+        const v = ty.bool ? `(${value} ? 1UL : 0UL)` : this.enumTyped(f) ? `(ulong)${value}` : value;
+        return [`w.Bits${ty.endian === 'le' ? 'Le' : 'Be'}(${v}, ${ty.width}, ${p});`];
+      }
       case 'float':
         return [`w.${method(ty)}(${value}, ${p});`];
       case 'bytes':
@@ -500,8 +525,29 @@ class CsFile {
     o.push('    internal int SizeOf()', '    {');
     let fixed = 0;
     const lines: string[] = [];
+    // A run of bit-sized fields takes whole bytes: its constant bits, plus `b` for the rest.
+    let runBits = 0;
+    let runDynamic = false;
+    const endRun = (): void => {
+      if (runDynamic) lines.push(`        n += (b + ${runBits} + 7) / 8;`, '        b = 0;');
+      else fixed += Math.ceil(runBits / 8);
+      runBits = 0;
+      runDynamic = false;
+    };
     for (const f of t.fields) {
       const ty = f.type;
+      if (ty.t === 'bits') {
+        const count = f.repeat ? (f.repeat.kind === 'expr' ? constValue(f.repeat.count) : undefined) : 1;
+        if (count !== undefined && !f.cond) {
+          runBits += count * ty.width;
+          continue;
+        }
+        runDynamic = true;
+        const add = count !== undefined ? `b += ${count * ty.width};` : `b += ${ty.width} * (long)(${prop(f)}?.Length ?? 0);`;
+        lines.push(f.cond ? `        if (${this.expr(f.cond, t, '')}) ${add}` : `        ${add}`);
+        continue;
+      }
+      endRun();
       if (ty.t === 'contents') {
         fixed += ty.bytes.length;
         continue;
@@ -526,7 +572,9 @@ class CsFile {
       if (f.cond) lines.push(`        if (${this.expr(f.cond, t, '')} && ${prop(f)} is not null) ${add}`);
       else lines.push(`        ${add}`);
     }
-    o.push(`        long n = ${fixed};`, ...lines, `        return n <= int.MaxValue ? (int)n : throw new EncodeException("", $"encodes to {n} bytes, more than an array can hold");`, '    }', '');
+    endRun();
+    const bitVar = lines.some((l) => l.includes('b = 0;')) ? ['        long b = 0;'] : [];
+    o.push(`        long n = ${fixed};`, ...bitVar, ...lines, `        return n <= int.MaxValue ? (int)n : throw new EncodeException("", $"encodes to {n} bytes, more than an array can hold");`, '    }', '');
   }
 
   private sizeElem(t: TypeDef, f: Field, value: string): string {
@@ -540,6 +588,8 @@ class CsFile {
       case 'int':
       case 'float':
         return String(ty.size);
+      case 'bits':
+        throw new Error('bit-sized fields are sized by run');
       case 'bytes':
         return given(ty.size) ?? `(${value}?.Length ?? 0)`;
       case 'str':

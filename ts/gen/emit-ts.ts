@@ -1,7 +1,7 @@
 // TypeScript output: one module per spec file (interfaces, enums, read/write/sizeOf functions,
 // a codec object with the type's name, and a view class for blittable types).
 import { constValue, isBoolExpr, refsOf, renderExpr, type Expr, type ExprStyle } from './expr.js';
-import { allEnums, allTypes, camel, valueFields, type EnumDef, type Field, type FieldType, type Instance, type IntType, type FloatType, type Size, type SpecFile, type TypeDef } from './model.js';
+import { alignsBefore, allEnums, allTypes, camel, valueFields, type BitsType, type EnumDef, type Field, type FieldType, type Instance, type IntType, type FloatType, type Size, type SpecFile, type TypeDef } from './model.js';
 
 const RESERVED = new Set(['break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete', 'do', 'else', 'enum', 'export', 'extends', 'false', 'finally', 'for', 'function', 'if', 'import', 'in', 'instanceof', 'new', 'null', 'return', 'super', 'switch', 'this', 'throw', 'true', 'try', 'typeof', 'var', 'void', 'while', 'with', 'let', 'static', 'yield', 'await', 'implements', 'interface', 'package', 'private', 'protected', 'public', 'r', 'w', 'v', 'n', 'i', 'io']);
 
@@ -104,6 +104,11 @@ class TsModule {
         break;
       case 'float':
         base = 'number';
+        break;
+      case 'bits':
+        if (ty.bool) base = 'boolean';
+        else if (f.enumDef) base = f.validInEnum ? this.refEnum(f.enumDef) : `${this.refEnum(f.enumDef)} | (number & {})`;
+        else base = 'number';
         break;
       case 'bytes':
         base = 'Uint8Array';
@@ -216,8 +221,9 @@ class TsModule {
     o.push(`export function read${N}(r: ${R}): ${N} {`);
     if (fastPath(t)) o.push(`  if (r.remaining >= ${t.fixedSize}) return read${N}At(r.dv, r.take(${t.fixedSize}, '${N}'));`);
     const refs = (name: string): string => local(t.fields.find((x) => x.id === name)!);
-    for (const f of t.fields) {
+    for (const [i, f] of t.fields.entries()) {
       const name = local(f);
+      if (alignsBefore(t, i)) o.push('  r.alignToByte();');
       if (f.type.t === 'contents') {
         o.push(`  r.contents([${f.type.bytes.map((b) => `0x${b.toString(16).padStart(2, '0')}`).join(', ')}], '${tsProp(f)}');`);
         continue;
@@ -302,6 +308,11 @@ class TsModule {
       case 'int':
       case 'float':
         return `${r}.${primMethod(ty)}(${p})`;
+      case 'bits': {
+        const read = `${r}.bits${ty.endian === 'le' ? 'Le' : 'Be'}(${ty.width}, ${p})`;
+        if (ty.bool) return `${read} !== 0`;
+        return f.enumDef ? `${read} as ${this.valueType({ ...f, repeat: undefined })}` : read;
+      }
       case 'bytes':
         return 'eos' in ty.size ? `${r}.bytesEos(${p})` : `${r}.bytesOf(${this.sizeValue(ty.size, t, refs)}, ${p})`;
       case 'str':
@@ -332,12 +343,14 @@ class TsModule {
     if (f.type.t === 'switch') this.emitSwitchReader(t, f);
     if (!f.repeat) {
       lines.push(`  const ${name} = ${this.readElem(t, f, undefined, refs)};`);
+      // Where the value started (a bit-sized one: the byte holding its last bit).
+      const at = f.type.t === 'bits' ? 'r.pos - 1' : `r.pos - ${(f.type as IntType).size}`;
       if (f.validInEnum && f.enumDef) {
-        lines.push(`  if (!${this.refEnum(f.enumDef, `is${f.enumDef.name}`)}(${name})) r.invalid(${p}, r.pos - ${(f.type as IntType).size}, \`\${${name}} is not a ${f.enumDef.name}\`);`);
+        lines.push(`  if (!${this.refEnum(f.enumDef, `is${f.enumDef.name}`)}(${name})) r.invalid(${p}, ${at}, \`\${${name}} is not a ${f.enumDef.name}\`);`);
       }
       if (f.validEq !== undefined) {
-        const lit = (f.type as IntType).size === 8 ? `${f.validEq}n` : String(f.validEq);
-        lines.push(`  if (${name} !== ${lit}) r.invalid(${p}, r.pos - ${(f.type as IntType).size}, \`expected ${f.validEq}, found \${${name}}\`);`);
+        const lit = f.type.t === 'int' && f.type.size === 8 ? `${f.validEq}n` : String(f.validEq);
+        lines.push(`  if (${name} !== ${lit}) r.invalid(${p}, ${at}, \`expected ${f.validEq}, found \${${name}}\`);`);
       }
       return lines;
     }
@@ -345,12 +358,13 @@ class TsModule {
     const arrType = elemType.includes(' ') ? `Array<${elemType}>` : `${elemType}[]`;
     const min = elemMin(f);
     if (f.repeat.kind === 'expr') {
-      lines.push(`  const ${name}Count = r.count(${this.expr(f.repeat.count, t, refs)}, ${min}, ${p});`);
+      const bits = f.type.t === 'bits' ? f.type.width : undefined;
+      lines.push(`  const ${name}Count = ${bits ? `r.countBits(${this.expr(f.repeat.count, t, refs)}, ${bits}, ${p})` : `r.count(${this.expr(f.repeat.count, t, refs)}, ${min}, ${p})`};`);
       lines.push(`  const ${name}: ${arrType} = [];`);
       lines.push(`  for (let i = 0; i < ${name}Count; i++) ${name}.push(${this.readElem(t, f, 'i', refs)});`);
     } else {
       lines.push(`  const ${name}: ${arrType} = [];`);
-      lines.push(`  while (r.remaining > 0) ${name}.push(${this.readElem(t, f, `${name}.length`, refs)});`);
+      lines.push(`  while (${f.type.t === 'bits' ? '!r.eof' : 'r.remaining > 0'}) ${name}.push(${this.readElem(t, f, `${name}.length`, refs)});`);
     }
     return lines;
   }
@@ -442,9 +456,10 @@ class TsModule {
       const f = t.fields.find((x) => x.id === name)!;
       return f.lengthOf ? local(f) : `v.${tsProp(f)}`;
     };
-    for (const f of t.fields) {
+    for (const [i, f] of t.fields.entries()) {
       const p = `'${tsProp(f)}'`;
       const ty = f.type;
+      if (alignsBefore(t, i)) o.push('  w.alignToByte();');
       if (ty.t === 'contents') {
         o.push(`  w.contents([${ty.bytes.map((b) => `0x${b.toString(16).padStart(2, '0')}`).join(', ')}], ${p});`);
         continue;
@@ -483,6 +498,7 @@ class TsModule {
           body.push(`const ${items} = ${this.use('checkCount')}(${value}, ${value}?.length ?? 0, ${p});`);
         }
         body.push(`for (let i = 0; i < ${items}.length; i++) ${this.writeElem(t, f, `${items}[i]!`, 'i', refs)}`);
+        if (f.repeat.kind === 'eos' && ty.t === 'bits') body.push(`w.bitsToEnd(${p});`);
       }
       for (const b of body) o.push(ind + b);
       if (f.cond) o.push('  }');
@@ -531,6 +547,8 @@ class TsModule {
       case 'int':
       case 'float':
         return `w.${primMethod(ty)}(${v}, ${p});`;
+      case 'bits':
+        return `w.bits${ty.endian === 'le' ? 'Le' : 'Be'}(${v}, ${ty.width}, ${p});`;
       case 'bytes':
         return `w.bytesOf(${v}, ${sizeArg(ty.size)}, ${p});`;
       case 'str':
@@ -572,12 +590,37 @@ class TsModule {
     // Fields that sizes, counts and conditions compute with are range-checked first: a bad value
     // is then blamed on its own field, not on the sizes computed from it.
     for (const f of exprInputs(t)) {
-      const ty = f.type as IntType;
+      const ty = f.type as IntType | BitsType;
+      if (ty.t === 'bits') {
+        if (!ty.bool) lines.push(`  ${this.use('intIn')}(v.${tsProp(f)}, 0, ${2 ** ty.width - 1}, '${tsProp(f)}');`);
+        continue;
+      }
       const check = ty.size === 8 ? this.use('bigIn') : this.use('intIn');
       lines.push(`  ${check}(v.${tsProp(f)}, ${intRange(ty).join(', ')}, '${tsProp(f)}');`);
     }
+    // A run of bit-sized fields takes whole bytes: its constant bits, plus `b` for the rest.
+    let runBits = 0;
+    let runDynamic = false;
+    const endRun = (): void => {
+      if (runDynamic) lines.push(`  n += Math.ceil((b + ${runBits}) / 8);`, '  b = 0;');
+      else fixed += Math.ceil(runBits / 8);
+      runBits = 0;
+      runDynamic = false;
+    };
     for (const f of t.fields) {
       const ty = f.type;
+      if (ty.t === 'bits') {
+        const n = f.repeat ? (f.repeat.kind === 'expr' ? constValue(f.repeat.count) : undefined) : 1;
+        if (n !== undefined && !f.cond) {
+          runBits += n * ty.width;
+          continue;
+        }
+        runDynamic = true;
+        const add = n !== undefined ? `b += ${n * ty.width};` : `b += ${ty.width} * (v.${tsProp(f)}?.length ?? 0);`;
+        lines.push(f.cond ? `  if (${this.expr(f.cond, t, refs)}) ${add}` : `  ${add}`);
+        continue;
+      }
+      endRun();
       if (ty.t === 'contents') {
         fixed += ty.bytes.length;
         continue;
@@ -602,7 +645,9 @@ class TsModule {
       }
       lines.push(f.cond ? `  if (${this.expr(f.cond, t, refs)}) ${add}` : `  ${add}`);
     }
-    o.push(`  let n = ${fixed};`, ...lines, '  return n;', '}', '');
+    endRun();
+    const bitVar = lines.some((l) => l.includes('b = 0;')) ? ['  let b = 0;'] : [];
+    o.push(`  let n = ${fixed};`, ...bitVar, ...lines, '  return n;', '}', '');
   }
 
   private sizeElem(t: TypeDef, f: Field, value: string, refs: (name: string) => string): string {
@@ -613,6 +658,8 @@ class TsModule {
       case 'int':
       case 'float':
         return String(ty.size);
+      case 'bits':
+        throw new Error('bit-sized fields are sized by run');
       case 'bytes':
         return given(ty.size) ?? `(${value}?.length ?? 0)`;
       case 'str': {
@@ -712,7 +759,7 @@ function exprInputs(t: TypeDef): Field[] {
     if (ty.t === 'switch') exprs.push(ty.on);
     for (const e of exprs) refsOf(e).forEach((n) => names.add(n));
   }
-  return t.fields.filter((f) => names.has(f.id) && !f.lengthOf && f.type.t === 'int');
+  return t.fields.filter((f) => names.has(f.id) && !f.lengthOf && (f.type.t === 'int' || f.type.t === 'bits'));
 }
 
 /** A switch without a default case or size: no value at all when no case matches. */
@@ -742,6 +789,8 @@ export function elemFixedSize(f: Field): number | undefined {
     case 'int':
     case 'float':
       return ty.size;
+    case 'bits':
+      return undefined;
     case 'contents':
       return ty.bytes.length;
     case 'bytes':

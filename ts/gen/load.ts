@@ -34,7 +34,7 @@ export class SpecError extends TwinmapError {
 
 type Yaml = Record<string, unknown>;
 
-const META_KEYS = new Set(['id', 'title', 'application', 'file-extension', 'xref', 'license', 'ks-version', 'encoding', 'endian', 'imports', 'tags']);
+const META_KEYS = new Set(['id', 'title', 'application', 'file-extension', 'xref', 'license', 'ks-version', 'encoding', 'endian', 'bit-endian', 'imports', 'tags']);
 // `to-string` only gives a type's text form (no effect on the bytes).
 const TYPE_KEYS = new Set(['meta', 'seq', 'types', 'enums', 'doc', 'doc-ref', 'to-string', 'instances']);
 const ATTR_KEYS = new Set(['id', 'type', 'size', 'size-eos', 'encoding', 'contents', 'repeat', 'repeat-expr', 'if', 'enum', 'doc', 'doc-ref', 'valid', 'terminator', 'include', 'consume', 'pad-right', 'eos-error']);
@@ -76,7 +76,14 @@ function docOf(node: Yaml): string | undefined {
 interface Ctx {
   file: string;
   endian: Endian | undefined;
+  /** Order of bits in `bN` fields (Kaitai's default: be). */
+  bitEndian: Endian;
   encoding: string | undefined;
+}
+
+function bitEndianOf(file: string, at: string, v: unknown): Endian {
+  if (v !== 'le' && v !== 'be') throw new SpecError(file, at, 'bit-endian must be le or be', 'INVALID_ARGUMENT');
+  return v;
 }
 
 /** Options for `loadSpecs`. */
@@ -119,7 +126,8 @@ export function loadSpecs(paths: string[], options: LoadOptions = {}): SpecFile[
       throw new SpecError(file, '/meta/endian', `endian must be le or be (switchable endianness is not supported)`);
     const encoding = meta['encoding'];
     if (encoding !== undefined && typeof encoding !== 'string') throw new SpecError(file, '/meta/encoding', 'encoding must be a string', 'INVALID_ARGUMENT');
-    const ctx: Ctx = { file, endian, encoding };
+    const bitEndian = meta['bit-endian'] === undefined ? 'be' : bitEndianOf(file, '/meta/bit-endian', meta['bit-endian']);
+    const ctx: Ctx = { file, endian, bitEndian, encoding };
     const spec: SpecFile = { path: file, id, root: undefined as unknown as TypeDef, imports: [] };
     byPath.set(abs, spec);
     spec.root = declareType(ctx, spec, id, doc, undefined, '');
@@ -155,6 +163,7 @@ export function loadSpecs(paths: string[], options: LoadOptions = {}): SpecFile[
   const specs = [...byPath.values()];
   for (const s of specs) for (const t of walkTypes(s.root)) computeSizes(t);
   for (const s of specs) for (const t of walkTypes(s.root)) checkRepeats(t);
+  for (const s of specs) for (const t of walkTypes(s.root)) bitEnd(t);
   checkNames(specs);
   markDecodeOnly(specs);
   checkWideEnums(specs);
@@ -199,6 +208,8 @@ function nestedCtx(parent: Ctx, node: Yaml, specPath: string): Ctx {
     if (k === 'endian') {
       if (v !== 'le' && v !== 'be') throw new SpecError(parent.file, `${specPath}/meta/endian`, 'endian must be le or be (switchable endianness is not supported)');
       ctx.endian = v;
+    } else if (k === 'bit-endian') {
+      ctx.bitEndian = bitEndianOf(parent.file, `${specPath}/meta/bit-endian`, v);
     } else if (k === 'encoding') {
       if (typeof v !== 'string') throw new SpecError(parent.file, `${specPath}/meta/encoding`, 'encoding must be a string', 'INVALID_ARGUMENT');
       ctx.encoding = v;
@@ -230,6 +241,7 @@ function declareType(parentCtx: Ctx, spec: SpecFile, id: string, node: Yaml, par
     blittable: false,
     instances: [],
     decodeOnly: undefined,
+    touchesBits: false,
   };
   typeCtx.set(t, ctx);
   const enums = node['enums'];
@@ -430,8 +442,13 @@ function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, scope: Sco
         if (typeName === 'str' && size === undefined) fail('str needs size, size-eos or a terminator', 'INVALID_ARGUMENT');
         type = { t: 'str', encoding: encodingOf(), size, zeroTerminated: typeName === 'strz' };
       }
-    } else if (/^b\d+/.test(typeName)) {
-      return fail(`bit-sized integers ('${typeName}') are not supported`);
+    } else if (/^b\d+(le|be)?$/.test(typeName)) {
+      const m = /^b(\d+)(le|be)?$/.exec(typeName)!;
+      const width = Number(m[1]);
+      if (size !== undefined) fail(`size on a ${typeName} field is not supported`);
+      if (width < 1) fail(`'${typeName}' is not a bit-sized integer`, 'INVALID_ARGUMENT');
+      if (width > 32) fail(`bit-sized integers wider than 32 bits ('${typeName}') are not supported`);
+      type = { t: 'bits', width, endian: (m[2] as Endian | undefined) ?? ctx.bitEndian, bool: width === 1 && attr['enum'] === undefined };
     } else {
       const target = findType(t, typeName);
       if (!target) return fail(`unknown type '${typeName}'`, 'INVALID_ARGUMENT');
@@ -460,18 +477,19 @@ function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, scope: Sco
   let cond: Expr | undefined;
   if (attr['if'] !== undefined) {
     cond = expr('if');
-    if (!isBoolExpr(cond)) fail('if must be a boolean expression', 'INVALID_ARGUMENT');
+    if (!isBoolExpr(cond) && !isBoolRef(t, cond)) fail('if must be a boolean expression', 'INVALID_ARGUMENT');
   }
 
   let enumDef: EnumDef | undefined;
   if (attr['enum'] !== undefined) {
-    if (type.t !== 'int') fail('enum on a field that is not an integer', 'INVALID_ARGUMENT');
+    if (type.t !== 'int' && type.t !== 'bits') fail('enum on a field that is not an integer', 'INVALID_ARGUMENT');
     const parts = String(attr['enum']).split('::');
     enumDef = findEnum(t, parts.slice(0, -1), parts[parts.length - 1]!);
     if (!enumDef) return fail(`unknown enum '${String(attr['enum'])}'`, 'INVALID_ARGUMENT');
     // An enum on a 64-bit field holds bigint values (exact); used on smaller fields too, it cannot.
     if (type.t === 'int' && type.size === 8) enumDef.wide = true;
-    for (const m of enumDef.members) {
+    // Bit-sized fields share enums with wider ones in practice: members that do not fit never match.
+    for (const m of type.t === 'bits' ? [] : enumDef.members) {
       const it = type as { size: number; signed: boolean };
       const bits = BigInt(it.size * 8);
       const [lo, hi] = it.signed ? [-(1n << (bits - 1n)), (1n << (bits - 1n)) - 1n] : [0n, (1n << bits) - 1n];
@@ -483,8 +501,8 @@ function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, scope: Sco
   const valid = attr['valid'];
   if (valid !== undefined) {
     if (isMap(valid) && Object.keys(valid).length === 1 && valid['in-enum'] === true && enumDef) validInEnum = true;
-    else if (type.t === 'int' && typeof valid === 'number') validEq = valid;
-    else if (type.t === 'int' && isMap(valid) && Object.keys(valid).length === 1 && typeof valid['eq'] === 'number') validEq = valid['eq'];
+    else if ((type.t === 'int' || (type.t === 'bits' && !type.bool)) && typeof valid === 'number') validEq = valid;
+    else if ((type.t === 'int' || (type.t === 'bits' && !type.bool)) && isMap(valid) && Object.keys(valid).length === 1 && typeof valid['eq'] === 'number') validEq = valid['eq'];
     else fail('valid: only in-enum: true (on an enum field) and eq: <integer> are supported');
   }
   if (valid !== undefined && repeat) fail('valid on a repeated field is not supported');
@@ -549,7 +567,7 @@ function resolveRefs(t: TypeDef, e: Expr, scope: Scope, where: string, fail: (pr
     }
     if (f.cond) fail(`expression refers to '${x.name}', which has an if condition (not supported)`);
     if (!x.path) {
-      if (f.type.t !== 'int' || f.repeat) fail(`expression refers to '${x.name}', which is not a single integer field`);
+      if ((f.type.t !== 'int' && f.type.t !== 'bits') || f.repeat) fail(`expression refers to '${x.name}', which is not a single integer field`);
       return x;
     }
     if (f.type.t !== 'user' || f.repeat) return fail(`expression '${shown}': '${x.name}' is not a single user-type field`);
@@ -564,7 +582,7 @@ function resolveRefs(t: TypeDef, e: Expr, scope: Scope, where: string, fail: (pr
         if (!m) return fail(`expression '${shown}': ${owner.name} has no field '${id}' (methods and instances of other types are not supported)`);
         if (m.cond || m.repeat) fail(`expression '${shown}': ${owner.name}.${id} is repeated or conditional (not supported)`);
         const last = i === path.length - 1;
-        if (last && m.type.t !== 'int') fail(`expression '${shown}': ${owner.name}.${id} is not an integer field`);
+        if (last && m.type.t !== 'int' && m.type.t !== 'bits') fail(`expression '${shown}': ${owner.name}.${id} is not an integer field`);
         if (!last) {
           if (m.type.t !== 'user') fail(`expression '${shown}': ${owner.name}.${id} is not a user-type field`);
           else owner = m.type.type;
@@ -659,6 +677,15 @@ function defineInstance(t: TypeDef, id: string): Instance {
   return inst;
 }
 
+/** `flag`, `not flag`: a condition made of a `b1` field. */
+function isBoolRef(t: TypeDef, e: Expr): boolean {
+  if (e.k === 'not') return isBoolRef(t, e.e) || isBoolExpr(e.e);
+  if (e.k !== 'ref') return false;
+  const f = t.fields.find((x) => x.id === e.name);
+  const last = e.pathFields?.[e.pathFields.length - 1] ?? (e.path ? undefined : f);
+  return last?.type.t === 'bits' && last.type.bool;
+}
+
 function primitive(name: string): { t: 'int'; size: 1 | 2 | 4 | 8; signed: boolean } | { t: 'float'; size: 4 | 8 } | undefined {
   const m = /^([us])([1248])(le|be)?$/.exec(name);
   if (m) return { t: 'int', size: Number(m[2]) as 1 | 2 | 4 | 8, signed: m[1] === 's' };
@@ -724,7 +751,25 @@ function computeSizes(t: TypeDef): void {
   let fixed: number | undefined = 0;
   let min = 0;
   let blittable = true;
+  // Bits of the current run of bit-sized fields: the run takes whole bytes.
+  let runBits: number | undefined = 0;
+  let runMin = 0;
+  const endRun = (): void => {
+    fixed = fixed !== undefined && runBits !== undefined ? fixed + Math.ceil(runBits / 8) : undefined;
+    min += Math.floor(runMin / 8);
+    runBits = 0;
+    runMin = 0;
+  };
   for (const f of t.fields) {
+    if (f.type.t === 'bits') {
+      blittable = false;
+      t.touchesBits = true;
+      const n = f.repeat ? (f.repeat.kind === 'expr' ? constValue(f.repeat.count) : undefined) : 1;
+      runBits = runBits !== undefined && n !== undefined && !f.cond ? runBits + n * f.type.width : undefined;
+      if (!f.cond && n !== undefined) runMin += n * f.type.width;
+      continue;
+    }
+    endRun();
     const one = elementSize(f);
     let fFixed = one.fixed;
     let fMin = one.min;
@@ -745,6 +790,7 @@ function computeSizes(t: TypeDef): void {
     fixed = fixed !== undefined && fFixed !== undefined ? fixed + fFixed : undefined;
     min += fMin;
   }
+  endRun();
   inProgress.delete(t);
   done.add(t);
   t.fixedSize = fixed;
@@ -820,6 +866,8 @@ function elementSize(f: Field): { fixed: number | undefined; min: number; blitta
       const n = sized(ty.size);
       return { fixed: n, min: n ?? (ty.zeroTerminated && !ty.size ? 1 : 0), blittable: false };
     }
+    case 'bits':
+      return { fixed: undefined, min: 0, blittable: false };
     case 'user': {
       computeSizes(ty.type);
       const n = sized(ty.size);
@@ -841,7 +889,8 @@ function checkRepeats(t: TypeDef): void {
   for (const f of [...t.fields, ...t.instances.flatMap((i) => (i.field ? [i.field] : []))]) {
     if (!f.repeat) continue;
     const isConst = f.repeat.kind === 'expr' && constValue(f.repeat.count) !== undefined;
-    if (!isConst && elementSize(f).min === 0)
+    // A repeated bit-sized field reads at least one bit per element (counts are checked in bits).
+    if (!isConst && f.type.t !== 'bits' && elementSize(f).min === 0)
       throw new SpecError(t.spec.path, `${f.specPath} (${t.name}.${f.id})`, 'repeating elements that can be 0 bytes long is not supported (a hostile count could loop without reading)');
   }
 }
@@ -868,4 +917,58 @@ function checkNames(specs: SpecFile[]): void {
       for (const i of t.instances) if (i.field) i.field.csName = i.csName;
     }
   }
+}
+
+// Bit-sized fields: Kaitai's stream keeps the unread bits of the last byte a bit field took, and
+// only aligns before a byte-sized field that follows a bit field of the same type. A nested type
+// that ends inside a byte leaves those bits to whatever its parent reads next: twinmap supports the
+// layouts where that cannot happen (every run of bits starts at a byte; sizes are whole bytes).
+
+/** 'aligned': the type ends on a byte boundary; 'bits': it may end inside a byte. */
+type BitEnd = 'aligned' | 'bits';
+const bitEnds = new Map<TypeDef, BitEnd>();
+
+/** Types read in the same stream as this field (a field with a size gets its own). */
+function sameStreamTypes(f: Field): TypeDef[] {
+  const ty = f.type;
+  if (ty.t === 'user' && !ty.size) return [ty.type];
+  if (ty.t === 'switch' && !ty.size) return [...ty.cases.map((c) => c.type), ...(ty.fallback ? [ty.fallback] : [])];
+  return [];
+}
+
+function bitEnd(t: TypeDef): BitEnd {
+  const known = bitEnds.get(t);
+  if (known) return known;
+  bitEnds.set(t, 'aligned'); // a recursive type: its own bits are checked where it is defined
+  let state: BitEnd = 'aligned';
+  /** Bits of the current run, mod 8, when known. */
+  let run: number | undefined = 0;
+  t.fields.forEach((f, i) => {
+    const where = `${f.specPath} (${t.name}.${f.id})`;
+    if (f.type.t === 'bits') {
+      if (i === 0 || !isBitsField(t.fields[i - 1]!)) {
+        if (state !== 'aligned') throw new SpecError(t.spec.path, where, 'a bit-sized field that continues in the bits a nested type left in its last byte is not supported');
+        run = 0;
+      }
+      const n = f.repeat ? (f.repeat.kind === 'expr' ? constValue(f.repeat.count) : undefined) : 1;
+      const bits = f.type.width % 8;
+      if (bits !== 0) run = run !== undefined && n !== undefined && !f.cond ? (run + n * bits) % 8 : undefined;
+      state = run === 0 ? 'aligned' : 'bits';
+      return;
+    }
+    if (i > 0 && isBitsField(t.fields[i - 1]!)) state = 'aligned';
+    if (state !== 'aligned') throw new SpecError(t.spec.path, where, 'a field after a nested type that ends inside a byte (bit-sized fields) is not supported');
+    for (const sub of sameStreamTypes(f)) {
+      const end = bitEnd(sub);
+      if (end === 'bits' && f.repeat) throw new SpecError(t.spec.path, where, `repeating ${sub.name}, which can end inside a byte (bit-sized fields), is not supported`);
+      if (end === 'bits') state = 'bits';
+      if (sub.touchesBits) t.touchesBits = true;
+    }
+  });
+  bitEnds.set(t, state);
+  return state;
+}
+
+function isBitsField(f: Field): boolean {
+  return f.type.t === 'bits';
 }

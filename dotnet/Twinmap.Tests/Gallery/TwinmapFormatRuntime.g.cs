@@ -134,6 +134,67 @@ public ref struct FormatReader
         return (int)n;
     }
 
+    /// <summary>Like <see cref="Count"/>, for elements of <paramref name="width"/> bits (they may start in the bits of a byte already read).</summary>
+    public readonly int CountBits(long n, int width, string field)
+    {
+        if (n < 0) return 0;
+        long left = (long)(_end - _pos) * 8 + _bitsLeft;
+        if (n > int.MaxValue || n * width > left) throw new DecodeException(field, _pos, $"count {n} needs {n * width} bits, {left} left");
+        return (int)n;
+    }
+
+    // Bit-sized integers, as Kaitai reads them: whole bytes are taken from the input as needed, and
+    // the bits not used yet wait for the next bit-sized field (or are dropped by AlignToByte).
+    private ulong _bits;
+    private int _bitsLeft;
+
+    /// <summary>Drops the unread bits of the current byte: the next field starts at a byte boundary.</summary>
+    public void AlignToByte()
+    {
+        _bits = 0;
+        _bitsLeft = 0;
+    }
+
+    /// <summary>No bytes and no unread bits left.</summary>
+    public readonly bool Eof => _pos >= _end && _bitsLeft == 0;
+
+    /// <summary><paramref name="n"/> (1..32) bits, most significant bit of each byte first.</summary>
+    public ulong BitsBe(int n, string f)
+    {
+        ulong acc = _bits;
+        int have = _bitsLeft;
+        if (n > have)
+        {
+            foreach (byte b in Take((n - have + 7) >> 3, f))
+            {
+                acc = (acc << 8) | b;
+                have += 8;
+            }
+        }
+        int left = have - n;
+        _bits = acc & ((1UL << left) - 1);
+        _bitsLeft = left;
+        return acc >> left;
+    }
+
+    /// <summary><paramref name="n"/> (1..32) bits, least significant bit of each byte first.</summary>
+    public ulong BitsLe(int n, string f)
+    {
+        ulong acc = _bits;
+        int have = _bitsLeft;
+        if (n > have)
+        {
+            foreach (byte b in Take((n - have + 7) >> 3, f))
+            {
+                acc |= (ulong)b << have;
+                have += 8;
+            }
+        }
+        _bits = acc >> n;
+        _bitsLeft = have - n;
+        return acc & ((1UL << n) - 1);
+    }
+
     /// <summary>A reader over the next <paramref name="n"/> bytes; this reader skips them.</summary>
     public FormatReader Sub(long n, string field)
     {
@@ -285,6 +346,64 @@ public ref struct FormatWriter
         var s = _target.Slice(_pos, n);
         _pos += n;
         return s;
+    }
+
+    // Bit-sized integers, mirroring FormatReader: a byte is reserved when a bit field needs one, and
+    // later bit fields fill its free bits until AlignToByte (bytes written meanwhile go after it). The
+    // free bits are positions [_bitLo, _bitLo + _bitsFree) of that byte: a big-endian field fills them
+    // from the top, a little-endian one from the bottom (as the reader takes them).
+    private int _bitAt;
+    private int _bitLo;
+    private int _bitsFree;
+
+    /// <summary>The next field starts at a byte boundary (the current byte's free bits stay zero).</summary>
+    public void AlignToByte() => _bitsFree = 0;
+
+    /// <summary><paramref name="v"/> in <paramref name="n"/> (1..32) bits, most significant bit of each byte first.</summary>
+    public void BitsBe(ulong v, int n, string f)
+    {
+        if (v >> n != 0) throw new EncodeException(f, $"{v} does not fit in {n} bits");
+        int todo = n;
+        while (todo > 0)
+        {
+            if (_bitsFree == 0) NewBitByte(f);
+            int k = Math.Min(todo, _bitsFree);
+            ulong chunk = (v >> (todo - k)) & ((1UL << k) - 1);
+            _target[_bitAt] |= (byte)(chunk << (_bitLo + _bitsFree - k));
+            _bitsFree -= k;
+            todo -= k;
+        }
+    }
+
+    /// <summary><paramref name="v"/> in <paramref name="n"/> (1..32) bits, least significant bit of each byte first.</summary>
+    public void BitsLe(ulong v, int n, string f)
+    {
+        if (v >> n != 0) throw new EncodeException(f, $"{v} does not fit in {n} bits");
+        int todo = n;
+        while (todo > 0)
+        {
+            if (_bitsFree == 0) NewBitByte(f);
+            int k = Math.Min(todo, _bitsFree);
+            _target[_bitAt] |= (byte)((v & ((1UL << k) - 1)) << _bitLo);
+            v >>= k;
+            _bitLo += k;
+            _bitsFree -= k;
+            todo -= k;
+        }
+    }
+
+    /// <summary>After a repeated bit-sized field that runs to the end: reading stops only at a byte boundary.</summary>
+    public readonly void BitsToEnd(string f)
+    {
+        if (_bitsFree != 0) throw new EncodeException(f, $"leaves {_bitsFree} bits of its last byte unused: reading would take them as more elements");
+    }
+
+    private void NewBitByte(string f)
+    {
+        _bitAt = _pos;
+        Take(1, f)[0] = 0;
+        _bitLo = 0;
+        _bitsFree = 8;
     }
 
     public void U1(byte v, string f) => Take(1, f)[0] = v;
