@@ -326,7 +326,7 @@ class TsModule {
       case 'switch': {
         const on = this.expr(ty.on, t, refs);
         const sub = ty.size ? `${r}.sub(${this.sizeValue(ty.size, t, refs)}, ${p})` : r;
-        return `read${t.name}${pascalOf(f)}(${sub}, ${on}, ${idx})`;
+        return `read${switchFn(t, f)}(${sub}, ${on}, ${idx})`;
       }
       case 'delimited': {
         const args = `${this.sizeValue(ty.size, t, refs) ?? 'undefined'}, ${ty.term}, ${ty.include}, ${ty.eosError}, ${ty.pad}`;
@@ -379,7 +379,7 @@ class TsModule {
     const R = this.use('Reader');
     const T = this.switchType(ty).join(' | ');
     const p = `'${tsProp(f)}'`;
-    const fn = `${t.name}${pascalOf(f)}`;
+    const fn = switchFn(t, f);
     const h: string[] = [];
     h.push(`/** @internal Reads ${t.name}.${tsProp(f)} by the value it switches on. */`);
     h.push(`export function read${fn}(r: ${R}, on: number, index: number | undefined): ${T} {`);
@@ -474,7 +474,7 @@ class TsModule {
         else if (target.type.t === 'str') len = `${this.use('textLength')}(${value}, '${target.type.encoding}', '${tsProp(target)}')`;
         else if (target.type.t === 'bytes') len = `${value}.length`;
         else if (target.type.t === 'user') len = this.sizeOfUser(target.type.type, value);
-        else if (target.type.t === 'switch') len = `sizeOf${t.name}${pascalOf(target)}(${value}, ${this.expr(target.type.on, t, refs)})`;
+        else if (target.type.t === 'switch') len = `sizeOf${switchFn(t, target)}(${value}, ${this.expr(target.type.on, t, refs)})`;
         else throw new Error('unreachable');
         o.push(`  const ${local(f)} = w.length(${len}, ${max}, '${tsProp(f)}');`);
         o.push(`  w.${primMethod(it)}(${it.size === 8 ? `BigInt(${local(f)})` : local(f)}, ${p});`);
@@ -560,7 +560,7 @@ class TsModule {
         return `{ const start = w.pos; ${write} w.pad(start, ${size}, ${p}); }`;
       }
       case 'switch': {
-        const write = `write${t.name}${pascalOf(f)}(w, ${v}, ${this.expr(ty.on, t, refs)}, ${index});`;
+        const write = `write${switchFn(t, f)}(w, ${v}, ${this.expr(ty.on, t, refs)}, ${index});`;
         const size = sizeArg(ty.size);
         if (size === 'undefined') return write;
         return `{ const start = w.pos; ${write} w.pad(start, ${size}, ${p}); }`;
@@ -670,7 +670,7 @@ class TsModule {
       case 'user':
         return given(ty.size) ?? this.sizeOfUser(ty.type, value);
       case 'switch':
-        return given(ty.size) ?? `sizeOf${t.name}${pascalOf(f)}(${value}, ${this.expr(ty.on, t, refs)})`;
+        return given(ty.size) ?? `sizeOf${switchFn(t, f)}(${value}, ${this.expr(ty.on, t, refs)})`;
       case 'delimited': {
         const len = ty.encoding ? `${this.use('textLength')}(${value}, '${ty.encoding}', '${tsProp(f)}')` : `(${value}?.length ?? 0)`;
         return given(ty.size) ?? (ty.include ? len : `${len} + 1`);
@@ -740,6 +740,11 @@ class TsModule {
 /** Blittable types without value checks decode (and, without nested types, encode) in one step. */
 function fastPath(t: TypeDef): boolean {
   return t.blittable && t.fields.every((f) => !f.validInEnum && f.validEq === undefined);
+}
+
+/** The name of a switch field's helpers: `Switch` keeps them apart from a type named `<Type><Field>`. */
+function switchFn(t: TypeDef, f: Field): string {
+  return `${t.name}${pascalOf(f)}Switch`;
 }
 
 function pascalOf(f: Field): string {
