@@ -2,9 +2,9 @@
 // [StructLayout(Sequential, Pack = 1)] structs (usable with MemoryMarshal and
 // MemoryMappedViewAccessor.Read/Write<T>); the others become sealed classes. Same names and
 // operations as the TypeScript side: Decode, Encode, EncodeInto, EncodedSize, SIZE.
-import { constValue, renderExpr, type Expr } from './expr.js';
+import { constValue, isBoolExpr, renderExpr, type Expr } from './expr.js';
 import { elemFixedSize, elemMin, mayBeEmptySwitch } from './emit-ts.js';
-import { allEnums, allTypes, camel, pascal, valueFields, type EnumDef, type Field, type FieldType, type FloatType, type IntType, type Size, type SpecFile, type TypeDef } from './model.js';
+import { alignsBefore, allEnums, allTypes, camel, pascal, valueFields, type EnumDef, type Field, type FieldType, type FloatType, type Instance, type IntType, type Size, type SpecFile, type TypeDef } from './model.js';
 
 export function csFileName(spec: SpecFile): string {
   return `${pascal(spec.id)}.g.cs`;
@@ -47,7 +47,12 @@ class CsFile {
   ) {
     for (const s of everything)
       for (const t of allTypes(s))
-        for (const f of t.fields) if (f.enumDef && f.type.t === 'int' && !this.enumBase.has(f.enumDef)) this.enumBase.set(f.enumDef, f.type);
+        for (const f of t.fields) {
+          if (!f.enumDef || this.enumBase.has(f.enumDef)) continue;
+          // A bit-sized field reads as a ulong (as in Kaitai's C#): its enum is based on that.
+          if (f.type.t === 'int') this.enumBase.set(f.enumDef, f.type);
+          else if (f.type.t === 'bits') this.enumBase.set(f.enumDef, { t: 'int', size: 8, signed: false, endian: 'le' });
+        }
   }
 
   render(): string {
@@ -74,12 +79,13 @@ class CsFile {
   }
 
   private enumTyped(f: Field): boolean {
+    if (f.enumDef !== undefined && f.type.t === 'bits' && !f.type.bool) return this.enumBase.get(f.enumDef)?.size === 8 && this.enumBase.get(f.enumDef)?.signed === false;
     return f.enumDef !== undefined && f.type.t === 'int' && this.enumBase.get(f.enumDef)?.size === f.type.size && this.enumBase.get(f.enumDef)?.signed === f.type.signed;
   }
 
   private isValueType(f: Field): boolean {
     const ty = f.type;
-    return ty.t === 'int' || ty.t === 'float' || (ty.t === 'user' && ty.type.blittable);
+    return ty.t === 'int' || ty.t === 'float' || ty.t === 'bits' || (ty.t === 'user' && ty.type.blittable);
   }
 
   private elemType(f: Field): string {
@@ -89,6 +95,8 @@ class CsFile {
         return this.enumTyped(f) ? f.enumDef!.name : intType(ty);
       case 'float':
         return ty.size === 4 ? 'float' : 'double';
+      case 'bits':
+        return ty.bool ? 'bool' : this.enumTyped(f) ? f.enumDef!.name : 'ulong';
       case 'bytes':
         return 'byte[]';
       case 'str':
@@ -121,6 +129,7 @@ class CsFile {
       o.push('/// MemoryMarshal.Read/Write and MemoryMappedViewAccessor.Read/Write&lt;T&gt; use it directly.</remarks>');
       o.push('[StructLayout(LayoutKind.Sequential, Pack = 1)]', `public partial struct ${N}`, '{');
     } else {
+      if (t.decodeOnly) o.push(`/// <remarks>Decode-only: ${t.decodeOnly}, so its bytes cannot be written from its value (no Encode).</remarks>`);
       o.push(`public sealed partial class ${N}`, '{');
     }
     if (t.fixedSize !== undefined) o.push(`    /// <summary>Encoded size in bytes.</summary>`, `    public const int SIZE = ${t.fixedSize};`, '');
@@ -141,6 +150,7 @@ class CsFile {
         o.push('', `    /// <summary>${count} × ${elem}, inline.</summary>`, `    [InlineArray(${count})]`, `    public struct ${pascal(f.id)}Array`, '    {', `        private ${elem} _element0;`, '    }');
       }
     }
+    this.emitInstances(t);
     const ro = struct ? 'readonly ' : '';
     o.push('');
     o.push(`    /// <summary>Decodes one ${N} from the start of <paramref name="source"/>.</summary>`);
@@ -152,9 +162,15 @@ class CsFile {
       o.push('        // Blittable and little-endian like the wire: the bytes are the struct.');
       o.push('        if (BitConverter.IsLittleEndian && source.Length >= SIZE)', '        {', '            bytesRead = SIZE;', `            return MemoryMarshal.Read<${N}>(source);`, '        }');
     }
-    o.push('        var r = new FormatReader(source);', '        try', '        {');
+    // A decode-only value keeps a copy of its input: its lazy instances read it later.
+    o.push(`        var r = new FormatReader(source${t.decodeOnly ? '.ToArray()' : ''});`, '        try', '        {');
     o.push('            var value = Read(ref r);', '            bytesRead = r.Position;', '            return value;', '        }');
     o.push(`        catch (DecodeException e)`, '        {', `            throw e.Within("${N}");`, '        }', '    }', '');
+    if (t.decodeOnly) {
+      this.emitRead(t);
+      o.push('}', '');
+      return;
+    }
     o.push(`    /// <summary>Encodes into a new array of exactly the right size.</summary>`);
     o.push(`    public ${ro}byte[] Encode()`, '    {', '        var bytes = new byte[EncodedSize()];', '        EncodeInto(bytes);', '        return bytes;', '    }', '');
     o.push(`    /// <summary>Encodes into <paramref name="destination"/> without allocating; returns the bytes written.</summary>`);
@@ -177,6 +193,36 @@ class CsFile {
     o.push('}', '');
   }
 
+  /**
+   * Instances are lazy, as in Kaitai: a value instance is computed from the fields when read; a
+   * parse instance reads the kept stream on first access, then keeps what it read.
+   */
+  private emitInstances(t: TypeDef): void {
+    const o = this.out;
+    if (t.decodeOnly && t.instances.length) o.push('', '    private FormatStream _io = null!;');
+    for (const i of t.instances) {
+      o.push('');
+      const lazyDoc = i.field ? 'Read from the input on first access.' : 'Computed from the fields.';
+      if (i.field) o.push(`    private bool _i${i.csName}Read;`, `    private ${this.fieldType(i.field)} _i${i.csName} = default!;`);
+      o.push(...doc(i.doc ? `${i.doc}\n\n${lazyDoc}` : lazyDoc, '    '));
+      if (i.value) {
+        o.push(`    public ${isBoolExpr(i.value) ? 'bool' : 'long'} ${i.csName} => ${this.expr(i.value, t, '', '_io')};`);
+        continue;
+      }
+      const f = i.field!;
+      const type = this.fieldType(f);
+      const backing = `_i${i.csName}`;
+      o.push(`    public ${type} ${i.csName}`, '    {', '        get', '        {', `            if (!${backing}Read)`, '            {', '                var v = this;');
+      const body: string[] = [];
+      body.push(`var r = _io.At(${this.expr(i.pos!, t, 'v.', '_io')}, ${lit(f)});`);
+      body.push(...this.fieldLines(t, f, `v.${backing}`));
+      const guarded = f.cond ? [`if (${this.expr(f.cond, t, 'v.', '_io')})`, '{', ...body.map((l) => `    ${l}`), '}'] : body;
+      o.push('                try', '                {', ...guarded.map((l) => `                    ${l}`), '                }');
+      o.push('                catch (DecodeException e)', '                {', `                    throw e.Within("${t.name}");`, '                }');
+      o.push(`                ${backing}Read = true;`, '            }', `            return ${backing};`, '        }', '    }');
+    }
+  }
+
   private defaultValue(f: Field): string {
     if (f.cond || f.type.t === 'switch') return '';
     if (f.repeat) return ' = [];';
@@ -189,13 +235,19 @@ class CsFile {
     return '';
   }
 
-  private expr(e: Expr, t: TypeDef, target: string): string {
+  /** `io`: what `_io` is here (the reader while reading fields, the kept stream in an instance). */
+  private expr(e: Expr, t: TypeDef, target: string, io = 'r'): string {
     return renderExpr(e, {
       ref: (name, e) => {
+        const path = (e.pathFields ?? []).map((m) => `.${prop(m)}`).join('');
+        if (e.instance) return `(long)${target}${e.instance.csName}${path}`;
         const f = t.fields.find((x) => x.id === name)!;
         if (f.lengthOf) return `@${camel(f.id)}`;
-        return `(long)${target}${prop(f)}${(e.pathFields ?? []).map((m) => `.${prop(m)}`).join('')}`;
+        const last = e.pathFields?.[e.pathFields.length - 1] ?? f;
+        const access = `${target}${prop(f)}${path}`;
+        return last.type.t === 'bits' && last.type.bool ? access : `(long)${access}`;
       },
+      io: (p) => `${io}.Io${p === 'size' ? 'Size' : p === 'pos' ? 'Pos' : 'Eof'}`,
       enumValue: (x) => (x.resolved ? `(long)${x.resolved.enumName}.${pascal(x.resolved.memberId)}` : x.member),
       and: '&&',
       or: '||',
@@ -218,8 +270,10 @@ class CsFile {
   private emitRead(t: TypeDef): void {
     const o = this.out;
     o.push(`    internal static ${t.name} Read(ref FormatReader r)`, '    {', `        var v = new ${t.name}();`);
-    for (const f of t.fields) {
+    if (t.decodeOnly && t.instances.length) o.push('        v._io = r.Stream();');
+    for (const [i, f] of t.fields.entries()) {
       const ty = f.type;
+      if (alignsBefore(t, i)) o.push('        r.AlignToByte();');
       if (ty.t === 'contents') {
         o.push(`        r.Contents([${ty.bytes.map((b) => `0x${b.toString(16).padStart(2, '0')}`).join(', ')}], ${lit(f)});`);
         continue;
@@ -230,35 +284,7 @@ class CsFile {
         if ((ty as IntType).size === 8 && !(ty as IntType).signed) o.push(`        if (@${camel(f.id)} < 0) throw r.Invalid(${lit(f)}, r.Position - 8, "length does not fit in a long");`);
         continue;
       }
-      let lines: string[];
-      if (!f.repeat) {
-        lines = this.readElem(t, f, `v.${prop(f)}`, '-1');
-      } else if (t.blittable) {
-        const n = constValue((f.repeat as { count: Expr }).count)!;
-        lines = [`for (int i = 0; i < ${n}; i++)`, '{', ...this.readElem(t, f, `v.${prop(f)}[i]`, 'i').map((l) => `    ${l}`), '}'];
-      } else if (f.repeat.kind === 'expr') {
-        const c = `${camel(f.id)}Count`;
-        lines = [
-          `int ${c} = r.Count(${this.expr(f.repeat.count, t, 'v.')}, ${elemMin(f)}, ${lit(f)});`,
-          `var ${camel(f.id)}Items = ${newArray(this.elemType(f), c)};`,
-          `for (int i = 0; i < ${c}; i++)`,
-          '{',
-          ...this.readElem(t, f, `${camel(f.id)}Items[i]`, 'i').map((l) => `    ${l}`),
-          '}',
-          `v.${prop(f)} = ${camel(f.id)}Items;`,
-        ];
-      } else {
-        lines = [
-          `var ${camel(f.id)}Items = new List<${this.elemType(f)}>();`,
-          'while (r.Remaining > 0)',
-          '{',
-          `    ${this.elemType(f)} item;`,
-          ...this.readElem(t, f, 'item', `${camel(f.id)}Items.Count`).map((l) => `    ${l}`),
-          `    ${camel(f.id)}Items.Add(item);`,
-          '}',
-          `v.${prop(f)} = ${camel(f.id)}Items.ToArray();`,
-        ];
-      }
+      const lines = this.fieldLines(t, f, `v.${prop(f)}`);
       if (f.cond) {
         o.push(`        if (${this.expr(f.cond, t, 'v.')})`, '        {', ...lines.map((l) => `            ${l}`), '        }');
       } else {
@@ -266,20 +292,62 @@ class CsFile {
       }
     }
     o.push('        return v;', '    }', '');
-    for (const f of t.fields) if (f.type.t === 'switch') this.emitSwitch(t, f);
+    for (const f of [...t.fields, ...t.instances.flatMap((i) => (i.field ? [i.field] : []))]) if (f.type.t === 'switch') this.emitSwitch(t, f);
+  }
+
+  /** Statements reading field `f` (not a length, not contents) into `dest`. */
+  private fieldLines(t: TypeDef, f: Field, dest: string): string[] {
+    let lines: string[];
+    if (!f.repeat) {
+      lines = this.readElem(t, f, dest, '-1');
+    } else if (t.blittable) {
+      const n = constValue((f.repeat as { count: Expr }).count)!;
+      lines = [`for (int i = 0; i < ${n}; i++)`, '{', ...this.readElem(t, f, `${dest}[i]`, 'i').map((l) => `    ${l}`), '}'];
+    } else if (f.repeat.kind === 'expr') {
+      const c = `${camel(f.id)}Count`;
+      const count = this.expr(f.repeat.count, t, 'v.');
+      lines = [
+        `int ${c} = ${f.type.t === 'bits' ? `r.CountBits(${count}, ${f.type.width}, ${lit(f)})` : `r.Count(${count}, ${elemMin(f)}, ${lit(f)})`};`,
+        `var ${camel(f.id)}Items = ${newArray(this.elemType(f), c)};`,
+        `for (int i = 0; i < ${c}; i++)`,
+        '{',
+        ...this.readElem(t, f, `${camel(f.id)}Items[i]`, 'i').map((l) => `    ${l}`),
+        '}',
+        `${dest} = ${camel(f.id)}Items;`,
+      ];
+    } else {
+      lines = [
+        `var ${camel(f.id)}Items = new List<${this.elemType(f)}>();`,
+        f.type.t === 'bits' ? 'while (!r.Eof)' : 'while (r.Remaining > 0)',
+        '{',
+        `    ${this.elemType(f)} item;`,
+        ...this.readElem(t, f, 'item', `${camel(f.id)}Items.Count`).map((l) => `    ${l}`),
+        `    ${camel(f.id)}Items.Add(item);`,
+        '}',
+        `${dest} = ${camel(f.id)}Items.ToArray();`,
+      ];
+    }
+    return lines;
   }
 
   private readElem(t: TypeDef, f: Field, target: string, index: string): string[] {
     const ty = f.type;
     const p = lit(f);
     const checks: string[] = [];
+    // Where the value started (a bit-sized one: the byte holding its last bit).
+    const at = ty.t === 'bits' ? 'r.Position - 1' : `r.Position - ${(ty as IntType).size}`;
     if (f.validInEnum && f.enumDef) {
-      checks.push(`if (!Enum.IsDefined(${target})) throw r.Invalid(${p}, r.Position - ${(ty as IntType).size}, $"{${target}} is not a ${f.enumDef.name}");`);
+      checks.push(`if (!Enum.IsDefined(${target})) throw r.Invalid(${p}, ${at}, $"{${target}} is not a ${f.enumDef.name}");`);
     }
-    if (f.validEq !== undefined) checks.push(`if (${target} != ${f.validEq}) throw r.Invalid(${p}, r.Position - ${(ty as IntType).size}, $"expected ${f.validEq}, found {${target}}");`);
+    if (f.validEq !== undefined) checks.push(`if (${target} != ${f.validEq}) throw r.Invalid(${p}, ${at}, $"expected ${f.validEq}, found {${target}}");`);
     switch (ty.t) {
       case 'int':
         return [`${target} = ${this.enumTyped(f) ? `(${f.enumDef!.name})` : ''}r.${method(ty)}(${p});`, ...checks];
+      case 'bits': {
+        const read = `r.Bits${ty.endian === 'le' ? 'Le' : 'Be'}(${ty.width}, ${p})`;
+        if (ty.bool) return [`${target} = ${read} != 0;`];
+        return [`${target} = ${this.enumTyped(f) ? `(${f.enumDef!.name})` : ''}${read};`, ...checks];
+      }
       case 'float':
         return [`${target} = r.${method(ty)}(${p});`];
       case 'bytes':
@@ -328,6 +396,7 @@ class CsFile {
     o.push('        }', '        catch (DecodeException e)', '        {', `            throw e.Within(${p}, index);`, '        }');
     if (!ty.fallback) o.push(ty.size ? `        return r.BytesEos(${p});` : '        return null;');
     o.push('    }', '');
+    if (t.decodeOnly) return;
     o.push(`    private static void Write${P}(ref FormatWriter w, object? value, long on, int index)`, '    {', '        try', '        {', '            switch (on)', '            {');
     ty.cases.forEach((c, i) => {
       o.push(`                case ${label(c.match)}:`);
@@ -355,9 +424,10 @@ class CsFile {
   private emitWrite(t: TypeDef): void {
     const o = this.out;
     o.push(`    internal ${t.blittable ? 'readonly ' : ''}void Write(ref FormatWriter w)`, '    {');
-    for (const f of t.fields) {
+    for (const [i, f] of t.fields.entries()) {
       const ty = f.type;
       const p = lit(f);
+      if (alignsBefore(t, i)) o.push('        w.AlignToByte();');
       if (ty.t === 'contents') {
         o.push(`        w.Contents([${ty.bytes.map((b) => `0x${b.toString(16).padStart(2, '0')}`).join(', ')}], ${p});`);
         continue;
@@ -391,6 +461,7 @@ class CsFile {
           lines.push(`FormatWriter.CheckCount(${items}.Length, ${this.expr(f.repeat.count, t, '')}, ${p});`);
         }
         lines.push(`for (int i = 0; i < ${items}.Length; i++)`, '{', ...this.writeElem(t, f, `${items}[i]`, 'i').map((l) => `    ${l}`), '}');
+        if (f.repeat.kind === 'eos' && ty.t === 'bits') lines.push(`w.BitsToEnd(${p});`);
       }
       if (f.cond) {
         o.push(`        if (${this.expr(f.cond, t, '')})`, '        {');
@@ -415,6 +486,10 @@ class CsFile {
     switch (ty.t) {
       case 'int':
         return [`w.${method(ty)}(${this.enumTyped(f) ? `(${intType(ty)})` : ''}${value}, ${p});`];
+      case 'bits': {
+        const v = ty.bool ? `(${value} ? 1UL : 0UL)` : this.enumTyped(f) ? `(ulong)${value}` : value;
+        return [`w.Bits${ty.endian === 'le' ? 'Le' : 'Be'}(${v}, ${ty.width}, ${p});`];
+      }
       case 'float':
         return [`w.${method(ty)}(${value}, ${p});`];
       case 'bytes':
@@ -453,8 +528,29 @@ class CsFile {
     o.push('    internal int SizeOf()', '    {');
     let fixed = 0;
     const lines: string[] = [];
+    // A run of bit-sized fields takes whole bytes: its constant bits, plus `b` for the rest.
+    let runBits = 0;
+    let runDynamic = false;
+    const endRun = (): void => {
+      if (runDynamic) lines.push(`        n += (b + ${runBits} + 7) / 8;`, '        b = 0;');
+      else fixed += Math.ceil(runBits / 8);
+      runBits = 0;
+      runDynamic = false;
+    };
     for (const f of t.fields) {
       const ty = f.type;
+      if (ty.t === 'bits') {
+        const count = f.repeat ? (f.repeat.kind === 'expr' ? constValue(f.repeat.count) : undefined) : 1;
+        if (count !== undefined && !f.cond) {
+          runBits += count * ty.width;
+          continue;
+        }
+        runDynamic = true;
+        const add = count !== undefined ? `b += ${count * ty.width};` : `b += ${ty.width} * (long)(${prop(f)}?.Length ?? 0);`;
+        lines.push(f.cond ? `        if (${this.expr(f.cond, t, '')}) ${add}` : `        ${add}`);
+        continue;
+      }
+      endRun();
       if (ty.t === 'contents') {
         fixed += ty.bytes.length;
         continue;
@@ -479,7 +575,9 @@ class CsFile {
       if (f.cond) lines.push(`        if (${this.expr(f.cond, t, '')} && ${prop(f)} is not null) ${add}`);
       else lines.push(`        ${add}`);
     }
-    o.push(`        long n = ${fixed};`, ...lines, `        return n <= int.MaxValue ? (int)n : throw new EncodeException("", $"encodes to {n} bytes, more than an array can hold");`, '    }', '');
+    endRun();
+    const bitVar = lines.some((l) => l.includes('b = 0;')) ? ['        long b = 0;'] : [];
+    o.push(`        long n = ${fixed};`, ...bitVar, ...lines, `        return n <= int.MaxValue ? (int)n : throw new EncodeException("", $"encodes to {n} bytes, more than an array can hold");`, '    }', '');
   }
 
   private sizeElem(t: TypeDef, f: Field, value: string): string {
@@ -493,6 +591,8 @@ class CsFile {
       case 'int':
       case 'float':
         return String(ty.size);
+      case 'bits':
+        throw new Error('bit-sized fields are sized by run');
       case 'bytes':
         return given(ty.size) ?? `(${value}?.Length ?? 0)`;
       case 'str':

@@ -1,9 +1,9 @@
 // TypeScript output: one module per spec file (interfaces, enums, read/write/sizeOf functions,
 // a codec object with the type's name, and a view class for blittable types).
-import { constValue, refsOf, renderExpr, type Expr, type ExprStyle } from './expr.js';
-import { allEnums, allTypes, camel, valueFields, type EnumDef, type Field, type FieldType, type IntType, type FloatType, type Size, type SpecFile, type TypeDef } from './model.js';
+import { constValue, isBoolExpr, refsOf, renderExpr, type Expr, type ExprStyle } from './expr.js';
+import { alignsBefore, allEnums, allTypes, camel, valueFields, type BitsType, type EnumDef, type Field, type FieldType, type Instance, type IntType, type FloatType, type Size, type SpecFile, type TypeDef } from './model.js';
 
-const RESERVED = new Set(['break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete', 'do', 'else', 'enum', 'export', 'extends', 'false', 'finally', 'for', 'function', 'if', 'import', 'in', 'instanceof', 'new', 'null', 'return', 'super', 'switch', 'this', 'throw', 'true', 'try', 'typeof', 'var', 'void', 'while', 'with', 'let', 'static', 'yield', 'await', 'implements', 'interface', 'package', 'private', 'protected', 'public', 'r', 'w', 'v', 'n', 'i']);
+const RESERVED = new Set(['break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete', 'do', 'else', 'enum', 'export', 'extends', 'false', 'finally', 'for', 'function', 'if', 'import', 'in', 'instanceof', 'new', 'null', 'return', 'super', 'switch', 'this', 'throw', 'true', 'try', 'typeof', 'var', 'void', 'while', 'with', 'let', 'static', 'yield', 'await', 'implements', 'interface', 'package', 'private', 'protected', 'public', 'r', 'w', 'v', 'n', 'i', 'io']);
 
 /** The property name of a field (camelCase, as Kaitai's JS parser names it). */
 export function tsProp(f: Field): string {
@@ -108,6 +108,11 @@ class TsModule {
       case 'float':
         base = 'number';
         break;
+      case 'bits':
+        if (ty.bool) base = 'boolean';
+        else if (f.enumDef) base = f.validInEnum ? this.refEnum(f.enumDef) : `${this.refEnum(f.enumDef)} | (number & {})`;
+        else base = 'number';
+        break;
       case 'bytes':
         base = 'Uint8Array';
         break;
@@ -139,7 +144,8 @@ class TsModule {
   private emitType(t: TypeDef): void {
     const o = this.out;
     const N = t.name;
-    o.push(...doc(t.doc, ''));
+    const only = t.decodeOnly ? `Decode-only: ${t.decodeOnly}, so its bytes cannot be written from its value (no encode).` : undefined;
+    o.push(...doc(t.doc && only ? `${t.doc}\n\n${only}` : (t.doc ?? only), ''));
     o.push(`export interface ${N} {`);
     for (const f of valueFields(t)) {
       o.push(...doc(f.doc, '  '));
@@ -147,8 +153,20 @@ class TsModule {
       const vt = this.valueType(f);
       o.push(`  ${tsProp(f)}${f.cond ? '?' : ''}: ${vt}${f.cond && !vt.split(' | ').includes('undefined') ? ' | undefined' : ''};`);
     }
+    for (const i of t.instances) {
+      const lazyDoc = i.field ? 'Read from the input on first access.' : `Computed from the fields on first access${t.decodeOnly ? '' : ' (decoded values have it; encode ignores it)'}.`;
+      o.push(...doc(i.doc ? `${i.doc}\n\n${lazyDoc}` : lazyDoc, '  '));
+      // A writable type's value instances are absent from a value built for encode (encode ignores them).
+      o.push(`  readonly ${camel(i.id)}${t.decodeOnly ? '' : '?'}: ${this.instanceType(i)};`);
+    }
     o.push('}', '');
     this.emitRead(t);
+    if (t.decodeOnly) {
+      o.push(...this.pendingHelpers.splice(0));
+      o.push(...doc(`Codec for ${N}: decode only (${t.decodeOnly}, so its bytes cannot be written from its value).`, ''));
+      o.push(`export const ${N} = new ${this.use('DecodeCodec')}<${N}>('${N}', read${N});`, '');
+      return;
+    }
     this.emitWrite(t);
     if (t.fixedSize === undefined) this.emitSizeOf(t);
     if (t.blittable) this.emitView(t);
@@ -162,14 +180,23 @@ class TsModule {
     }
   }
 
-  private expr(e: Expr, t: TypeDef, refs: (name: string) => string): string {
+  /** The TypeScript type of an instance's value. */
+  private instanceType(i: Instance): string {
+    if (i.value) return isBoolExpr(i.value) ? 'boolean' : 'number';
+    const vt = this.valueType(i.field!);
+    return i.field!.cond && !vt.split(' | ').includes('undefined') ? `${vt} | undefined` : vt;
+  }
+
+  /** `io`: the reader `_io` means here (the type's reader while reading its fields, its stream in an instance). */
+  private expr(e: Expr, t: TypeDef, refs: (name: string) => string, io = 'r'): string {
     return renderExpr(e, {
       ref: (name, e) => {
-        const head = t.fields.find((x) => x.id === name)!;
+        const head = e.instance?.field ?? t.fields.find((x) => x.id === name)!;
         const f = e.pathFields?.[e.pathFields.length - 1] ?? head;
-        const s = refs(name) + (e.pathFields ?? []).map((m) => `.${tsProp(m)}`).join('');
+        const s = (e.instance ? `v.${camel(name)}` : refs(name)) + (e.pathFields ?? []).map((m) => `.${tsProp(m)}`).join('');
         return f.type.t === 'int' && f.type.size === 8 ? `Number(${s})` : s;
       },
+      io: (prop) => (prop === 'size' ? `${io}.ioSize` : prop === 'pos' ? `${io}.ioPos` : `(${io}.remaining <= 0)`),
       enumValue: (x) => (x.resolved ? `${this.enumRefByName(t, x.resolved.enumName)}.${upperSnake(x.resolved.memberId)}` : x.member),
       and: '&&',
       or: '||',
@@ -197,8 +224,9 @@ class TsModule {
     o.push(`export function read${N}(r: ${R}): ${N} {`);
     if (fastPath(t)) o.push(`  if (r.remaining >= ${t.fixedSize}) return read${N}At(r.dv, r.take(${t.fixedSize}, '${N}'));`);
     const refs = (name: string): string => local(t.fields.find((x) => x.id === name)!);
-    for (const f of t.fields) {
+    for (const [i, f] of t.fields.entries()) {
       const name = local(f);
+      if (alignsBefore(t, i)) o.push('  r.alignToByte();');
       if (f.type.t === 'contents') {
         o.push(`  r.contents([${f.type.bytes.map((b) => `0x${b.toString(16).padStart(2, '0')}`).join(', ')}], '${tsProp(f)}');`);
         continue;
@@ -214,7 +242,29 @@ class TsModule {
       }
     }
     const props = valueFields(t).map((f) => (local(f) === tsProp(f) ? tsProp(f) : `${tsProp(f)}: ${local(f)}`));
-    o.push(`  return { ${props.join(', ')} };`);
+    if (t.instances.length === 0) {
+      o.push(`  return { ${props.join(', ')} };`);
+    } else {
+      // Instances are lazy, as in Kaitai: computed (or read) on first access.
+      o.push(`  const v = { ${props.join(', ')} } as ${N};`);
+      if (t.decodeOnly) o.push('  const io = r.stream();');
+      const vrefs = (name: string): string => `v.${tsProp(t.fields.find((x) => x.id === name)!)}`;
+      const L = this.use('lazy');
+      for (const i of t.instances) {
+        const name = `'${camel(i.id)}'`;
+        if (i.value) {
+          o.push(`  ${L}(v, ${name}, '${N}', () => ${this.expr(i.value, t, vrefs, 'io')});`);
+          continue;
+        }
+        const f = i.field!;
+        o.push(`  ${L}(v, ${name}, '${N}', () => {`);
+        if (f.cond) o.push(`    if (!(${this.expr(f.cond, t, vrefs, 'io')})) return undefined;`);
+        o.push(`    const r = io.at(${this.expr(i.pos!, t, vrefs, 'io')}, ${name});`);
+        for (const l of this.readLines(t, f, local(f), vrefs)) o.push(`  ${l}`);
+        o.push(`    return ${local(f)};`, '  });');
+      }
+      o.push('  return v;');
+    }
     o.push('}', '');
     if (fastPath(t)) this.emitReadAt(t);
   }
@@ -261,6 +311,11 @@ class TsModule {
       case 'int':
       case 'float':
         return `${r}.${primMethod(ty)}(${p})`;
+      case 'bits': {
+        const read = `${r}.bits${ty.endian === 'le' ? 'Le' : 'Be'}(${ty.width}, ${p})`;
+        if (ty.bool) return `${read} !== 0`;
+        return f.enumDef ? `${read} as ${this.valueType({ ...f, repeat: undefined })}` : read;
+      }
       case 'bytes':
         return 'eos' in ty.size ? `${r}.bytesEos(${p})` : `${r}.bytesOf(${this.sizeValue(ty.size, t, refs)}, ${p})`;
       case 'str':
@@ -274,7 +329,7 @@ class TsModule {
       case 'switch': {
         const on = this.expr(ty.on, t, refs);
         const sub = ty.size ? `${r}.sub(${this.sizeValue(ty.size, t, refs)}, ${p})` : r;
-        return `read${t.name}${pascalOf(f)}(${sub}, ${on}, ${idx})`;
+        return `read${switchFn(t, f)}(${sub}, ${on}, ${idx})`;
       }
       case 'delimited': {
         const args = `${this.sizeValue(ty.size, t, refs) ?? 'undefined'}, ${ty.term}, ${ty.include}, ${ty.eosError}, ${ty.pad}`;
@@ -291,12 +346,14 @@ class TsModule {
     if (f.type.t === 'switch') this.emitSwitchReader(t, f);
     if (!f.repeat) {
       lines.push(`  const ${name} = ${this.readElem(t, f, undefined, refs)};`);
+      // Where the value started (a bit-sized one: the byte holding its last bit).
+      const at = f.type.t === 'bits' ? 'r.pos - 1' : `r.pos - ${(f.type as IntType).size}`;
       if (f.validInEnum && f.enumDef) {
-        lines.push(`  if (!${this.refEnum(f.enumDef, `is${f.enumDef.name}`)}(${name})) r.invalid(${p}, r.pos - ${(f.type as IntType).size}, \`\${${name}} is not a ${f.enumDef.name}\`);`);
+        lines.push(`  if (!${this.refEnum(f.enumDef, `is${f.enumDef.name}`)}(${name})) r.invalid(${p}, ${at}, \`\${${name}} is not a ${f.enumDef.name}\`);`);
       }
       if (f.validEq !== undefined) {
-        const lit = (f.type as IntType).size === 8 ? `${f.validEq}n` : String(f.validEq);
-        lines.push(`  if (${name} !== ${lit}) r.invalid(${p}, r.pos - ${(f.type as IntType).size}, \`expected ${f.validEq}, found \${${name}}\`);`);
+        const lit = f.type.t === 'int' && f.type.size === 8 ? `${f.validEq}n` : String(f.validEq);
+        lines.push(`  if (${name} !== ${lit}) r.invalid(${p}, ${at}, \`expected ${f.validEq}, found \${${name}}\`);`);
       }
       return lines;
     }
@@ -304,12 +361,13 @@ class TsModule {
     const arrType = elemType.includes(' ') ? `Array<${elemType}>` : `${elemType}[]`;
     const min = elemMin(f);
     if (f.repeat.kind === 'expr') {
-      lines.push(`  const ${name}Count = r.count(${this.expr(f.repeat.count, t, refs)}, ${min}, ${p});`);
+      const bits = f.type.t === 'bits' ? f.type.width : undefined;
+      lines.push(`  const ${name}Count = ${bits ? `r.countBits(${this.expr(f.repeat.count, t, refs)}, ${bits}, ${p})` : `r.count(${this.expr(f.repeat.count, t, refs)}, ${min}, ${p})`};`);
       lines.push(`  const ${name}: ${arrType} = [];`);
       lines.push(`  for (let i = 0; i < ${name}Count; i++) ${name}.push(${this.readElem(t, f, 'i', refs)});`);
     } else {
       lines.push(`  const ${name}: ${arrType} = [];`);
-      lines.push(`  while (r.remaining > 0) ${name}.push(${this.readElem(t, f, `${name}.length`, refs)});`);
+      lines.push(`  while (${f.type.t === 'bits' ? '!r.eof' : 'r.remaining > 0'}) ${name}.push(${this.readElem(t, f, `${name}.length`, refs)});`);
     }
     return lines;
   }
@@ -322,10 +380,9 @@ class TsModule {
     this.switchDone.add(f);
     const ty = f.type as Extract<FieldType, { t: 'switch' }>;
     const R = this.use('Reader');
-    const W = this.use('Writer');
     const T = this.switchType(ty).join(' | ');
     const p = `'${tsProp(f)}'`;
-    const fn = `${t.name}${pascalOf(f)}`;
+    const fn = switchFn(t, f);
     const h: string[] = [];
     h.push(`/** @internal Reads ${t.name}.${tsProp(f)} by the value it switches on. */`);
     h.push(`export function read${fn}(r: ${R}, on: number, index: number | undefined): ${T} {`);
@@ -334,6 +391,11 @@ class TsModule {
     h.push('    default:');
     h.push(ty.fallback ? `      return r.nested(${p}, index, ${this.ref(ty.fallback, `read${ty.fallback.name}`)});` : ty.size ? `      return r.bytesEos(${p});` : '      return undefined;');
     h.push('  }', '}', '');
+    if (t.decodeOnly) {
+      this.pendingHelpers.push(...h);
+      return;
+    }
+    const W = this.use('Writer');
     const E = this.use('EncodeError');
     h.push(`/** @internal Writes ${t.name}.${tsProp(f)} as the case its switch value selects. */`);
     h.push(`export function write${fn}(w: ${W}, value: ${T}, on: number, index: number | undefined): void {`);
@@ -397,9 +459,10 @@ class TsModule {
       const f = t.fields.find((x) => x.id === name)!;
       return f.lengthOf ? local(f) : `v.${tsProp(f)}`;
     };
-    for (const f of t.fields) {
+    for (const [i, f] of t.fields.entries()) {
       const p = `'${tsProp(f)}'`;
       const ty = f.type;
+      if (alignsBefore(t, i)) o.push('  w.alignToByte();');
       if (ty.t === 'contents') {
         o.push(`  w.contents([${ty.bytes.map((b) => `0x${b.toString(16).padStart(2, '0')}`).join(', ')}], ${p});`);
         continue;
@@ -414,7 +477,7 @@ class TsModule {
         else if (target.type.t === 'str') len = `${this.use('textLength')}(${value}, '${target.type.encoding}', '${tsProp(target)}')`;
         else if (target.type.t === 'bytes') len = `${value}.length`;
         else if (target.type.t === 'user') len = this.sizeOfUser(target.type.type, value);
-        else if (target.type.t === 'switch') len = `sizeOf${t.name}${pascalOf(target)}(${value}, ${this.expr(target.type.on, t, refs)})`;
+        else if (target.type.t === 'switch') len = `sizeOf${switchFn(t, target)}(${value}, ${this.expr(target.type.on, t, refs)})`;
         else throw new Error('unreachable');
         o.push(`  const ${local(f)} = w.length(${len}, ${max}, '${tsProp(f)}');`);
         o.push(`  w.${primMethod(it)}(${it.size === 8 ? `BigInt(${local(f)})` : local(f)}, ${p});`);
@@ -438,6 +501,7 @@ class TsModule {
           body.push(`const ${items} = ${this.use('checkCount')}(${value}, ${value}?.length ?? 0, ${p});`);
         }
         body.push(`for (let i = 0; i < ${items}.length; i++) ${this.writeElem(t, f, `${items}[i]!`, 'i', refs)}`);
+        if (f.repeat.kind === 'eos' && ty.t === 'bits') body.push(`w.bitsToEnd(${p});`);
       }
       for (const b of body) o.push(ind + b);
       if (f.cond) o.push('  }');
@@ -486,6 +550,8 @@ class TsModule {
       case 'int':
       case 'float':
         return `w.${primMethod(ty)}(${v}, ${p});`;
+      case 'bits':
+        return `w.bits${ty.endian === 'le' ? 'Le' : 'Be'}(${v}, ${ty.width}, ${p});`;
       case 'bytes':
         return `w.bytesOf(${v}, ${sizeArg(ty.size)}, ${p});`;
       case 'str':
@@ -497,7 +563,7 @@ class TsModule {
         return `{ const start = w.pos; ${write} w.pad(start, ${size}, ${p}); }`;
       }
       case 'switch': {
-        const write = `write${t.name}${pascalOf(f)}(w, ${v}, ${this.expr(ty.on, t, refs)}, ${index});`;
+        const write = `write${switchFn(t, f)}(w, ${v}, ${this.expr(ty.on, t, refs)}, ${index});`;
         const size = sizeArg(ty.size);
         if (size === 'undefined') return write;
         return `{ const start = w.pos; ${write} w.pad(start, ${size}, ${p}); }`;
@@ -527,12 +593,37 @@ class TsModule {
     // Fields that sizes, counts and conditions compute with are range-checked first: a bad value
     // is then blamed on its own field, not on the sizes computed from it.
     for (const f of exprInputs(t)) {
-      const ty = f.type as IntType;
+      const ty = f.type as IntType | BitsType;
+      if (ty.t === 'bits') {
+        if (!ty.bool) lines.push(`  ${this.use('intIn')}(v.${tsProp(f)}, 0, ${2 ** ty.width - 1}, '${tsProp(f)}');`);
+        continue;
+      }
       const check = ty.size === 8 ? this.use('bigIn') : this.use('intIn');
       lines.push(`  ${check}(v.${tsProp(f)}, ${intRange(ty).join(', ')}, '${tsProp(f)}');`);
     }
+    // A run of bit-sized fields takes whole bytes: its constant bits, plus `b` for the rest.
+    let runBits = 0;
+    let runDynamic = false;
+    const endRun = (): void => {
+      if (runDynamic) lines.push(`  n += Math.ceil((b + ${runBits}) / 8);`, '  b = 0;');
+      else fixed += Math.ceil(runBits / 8);
+      runBits = 0;
+      runDynamic = false;
+    };
     for (const f of t.fields) {
       const ty = f.type;
+      if (ty.t === 'bits') {
+        const n = f.repeat ? (f.repeat.kind === 'expr' ? constValue(f.repeat.count) : undefined) : 1;
+        if (n !== undefined && !f.cond) {
+          runBits += n * ty.width;
+          continue;
+        }
+        runDynamic = true;
+        const add = n !== undefined ? `b += ${n * ty.width};` : `b += ${ty.width} * (v.${tsProp(f)}?.length ?? 0);`;
+        lines.push(f.cond ? `  if (${this.expr(f.cond, t, refs)}) ${add}` : `  ${add}`);
+        continue;
+      }
+      endRun();
       if (ty.t === 'contents') {
         fixed += ty.bytes.length;
         continue;
@@ -557,7 +648,9 @@ class TsModule {
       }
       lines.push(f.cond ? `  if (${this.expr(f.cond, t, refs)}) ${add}` : `  ${add}`);
     }
-    o.push(`  let n = ${fixed};`, ...lines, '  return n;', '}', '');
+    endRun();
+    const bitVar = lines.some((l) => l.includes('b = 0;')) ? ['  let b = 0;'] : [];
+    o.push(`  let n = ${fixed};`, ...bitVar, ...lines, '  return n;', '}', '');
   }
 
   private sizeElem(t: TypeDef, f: Field, value: string, refs: (name: string) => string): string {
@@ -568,6 +661,8 @@ class TsModule {
       case 'int':
       case 'float':
         return String(ty.size);
+      case 'bits':
+        throw new Error('bit-sized fields are sized by run');
       case 'bytes':
         return given(ty.size) ?? `(${value}?.length ?? 0)`;
       case 'str': {
@@ -578,7 +673,7 @@ class TsModule {
       case 'user':
         return given(ty.size) ?? this.sizeOfUser(ty.type, value);
       case 'switch':
-        return given(ty.size) ?? `sizeOf${t.name}${pascalOf(f)}(${value}, ${this.expr(ty.on, t, refs)})`;
+        return given(ty.size) ?? `sizeOf${switchFn(t, f)}(${value}, ${this.expr(ty.on, t, refs)})`;
       case 'delimited': {
         const len = ty.encoding ? `${this.use('textLength')}(${value}, '${ty.encoding}', '${tsProp(f)}')` : `(${value}?.length ?? 0)`;
         return given(ty.size) ?? (ty.include ? len : `${len} + 1`);
@@ -650,6 +745,11 @@ function fastPath(t: TypeDef): boolean {
   return t.blittable && t.fields.every((f) => !f.validInEnum && f.validEq === undefined);
 }
 
+/** The name of a switch field's helpers: `Switch` keeps them apart from a type named `<Type><Field>`. */
+function switchFn(t: TypeDef, f: Field): string {
+  return `${t.name}${pascalOf(f)}Switch`;
+}
+
 function pascalOf(f: Field): string {
   const c = camel(f.id);
   return c.charAt(0).toUpperCase() + c.slice(1);
@@ -667,7 +767,7 @@ function exprInputs(t: TypeDef): Field[] {
     if (ty.t === 'switch') exprs.push(ty.on);
     for (const e of exprs) refsOf(e).forEach((n) => names.add(n));
   }
-  return t.fields.filter((f) => names.has(f.id) && !f.lengthOf && f.type.t === 'int');
+  return t.fields.filter((f) => names.has(f.id) && !f.lengthOf && (f.type.t === 'int' || f.type.t === 'bits'));
 }
 
 /** A switch without a default case or size: no value at all when no case matches. */
@@ -697,6 +797,8 @@ export function elemFixedSize(f: Field): number | undefined {
     case 'int':
     case 'float':
       return ty.size;
+    case 'bits':
+      return undefined;
     case 'contents':
       return ty.bytes.length;
     case 'bytes':

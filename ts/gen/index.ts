@@ -8,7 +8,7 @@ import { emitCs, csFileName } from './emit-cs.js';
 import { emitTs, tsModuleName } from './emit-ts.js';
 import { kaitaiCompile } from './kaitai.js';
 import { loadSpecs } from './load.js';
-import type { SpecFile } from './model.js';
+import { allTypes, type SpecFile } from './model.js';
 
 export { SpecError } from './load.js';
 export { kaitaiCompile } from './kaitai.js';
@@ -31,6 +31,8 @@ export interface GenerateOptions {
   tsRuntime?: string;
   /** The namespace of an existing C# runtime the C# output uses (default: a copy is written). */
   csRuntime?: string;
+  /** Told about each decode-only type (generated without encode) and why. */
+  onDecodeOnly?: (message: string) => void;
 }
 
 export interface GeneratedFile {
@@ -68,6 +70,8 @@ export async function generateFiles(specPaths: string[], options: GenerateOption
   const roots = loadSpecs(specPaths, { includeDirs: options.includeDirs ?? [] });
   if (!options.skipKaitai) for (const p of specPaths) await kaitaiCompile(p, 'javascript', options.includeDirs ?? []);
   const specs = closure(roots);
+  if (options.onDecodeOnly)
+    for (const s of specs) for (const t of allTypes(s)) if (t.decodeOnly) options.onDecodeOnly(`${s.path}: ${t.name} is decode-only (${t.decodeOnly}): generated without encode`);
   const files: GeneratedFile[] = [];
   const templates = runtimeDir();
   if (options.ts !== undefined) {
