@@ -7,9 +7,9 @@ namespace Twinmap;
 // is ts/channel/peers.ts.
 public sealed unsafe partial class Channel
 {
-    private int* SlotPid(int slot) => Word(OffWriters + slot * WriterSlotSize);
+    private int* SlotPid(int slot) => Word(OffWriters + slot * WriterSlotSize + OffSlotPid);
 
-    private ulong* SlotStart(int slot) => (ulong*)(_base + OffWriters + slot * WriterSlotSize + 8);
+    private ulong* SlotStart(int slot) => (ulong*)(_base + OffWriters + slot * WriterSlotSize + OffSlotStart);
 
     private void CheckLockHolder()
     {

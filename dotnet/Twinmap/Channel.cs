@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Twinmap.Formats;
+using H = Twinmap.Formats.ChannelHeaderLayout;
 
 namespace Twinmap;
 
@@ -19,25 +21,28 @@ public sealed unsafe partial class Channel : IDisposable
 {
     internal const uint Magic = 0x48434d54; // "TMCH"
     internal const ushort Version = 2;
-    internal const int HeaderSize = 1024;
     internal const int MinCapacity = 4096;
     internal const int MaxCapacity = 1 << 30;
-    internal const int FrameHeader = 8;
-    internal const int KindRecord = 1;
-    internal const int KindWrap = 2;
     internal const int WriterSlots = 32;
     internal const int LockContended = unchecked((int)0x80000000);
 
-    private const int OffMagic = 0, OffVersion = 4, OffHeaderSize = 6, OffCapacity = 8;
+    // The byte offsets come from the code `twinmap gen` writes for formats/channel_header.ksy and
+    // record_frame.ksy (the spec is their one source): `const`, so compiled in as the numbers.
+    internal const int HeaderSize = H.SIZE;
+    internal const int FrameHeader = RecordFrameLayout.Payload;
+    internal const int KindRecord = (int)FrameKind.Record;
+    internal const int KindWrap = (int)FrameKind.Wrap;
+    private const int OffMagic = H.Magic, OffVersion = H.Version, OffHeaderSize = H.HeaderSize, OffCapacity = H.Capacity;
     // Each hot word has its cache line to itself or shares it only with words the same side
     // writes (docs/protocol/channel.md, "Cache lines"): the writers' line, the reader's line, and a
     // line of waiter flags and reader identity that nobody writes while both sides are busy.
-    private const int OffHead = 64, OffLock = 68, OffTailCache = 72;
-    private const int OffTail = 128;
-    private const int OffDataSeq = 192, OffReaderWaiting = 196, OffSpaceSeq = 200, OffWritersWaiting = 204;
-    private const int OffReaderState = 208, OffReaderPid = 212, OffReaderStart = 216;
-    private const int OffWriters = 256, WriterSlotSize = 16;
-    private const int ReaderNone = 0, ReaderAttached = 1, ReaderDetached = 2;
+    private const int OffHead = H.Head, OffLock = H.WriteLock, OffTailCache = H.TailCache;
+    private const int OffTail = H.Tail;
+    private const int OffDataSeq = H.DataSeq, OffReaderWaiting = H.ReaderWaiting, OffSpaceSeq = H.SpaceSeq, OffWritersWaiting = H.WritersWaiting;
+    private const int OffReaderState = H.ReaderState, OffReaderPid = H.ReaderPid, OffReaderStart = H.ReaderStart;
+    private const int OffWriters = H.Writers, WriterSlotSize = WriterSlotLayout.SIZE;
+    private const int OffSlotPid = WriterSlotLayout.Pid, OffSlotStart = WriterSlotLayout.Start;
+    private const int ReaderNone = (int)ReaderState.None, ReaderAttached = (int)ReaderState.Attached, ReaderDetached = (int)ReaderState.Detached;
 
     private readonly SharedRegion _region;
     private readonly IRegionFutex _futex;

@@ -1,12 +1,16 @@
 using System.Buffers.Binary;
+using Twinmap.Formats;
+using M = Twinmap.Formats.IpcMessageLayout;
 
 namespace Twinmap;
 
 /// <summary>The IPC message header (formats/ipc_message.ksy): 16 bytes before the payload, as in ts/ipc/frame.ts.</summary>
 internal static class IpcFrame
 {
-    public const int HeaderSize = 16;
-    public const byte Hello = 1, Bye = 2, Message = 3, Request = 4, Response = 5, Error = 6;
+    // Offsets and kinds from the code `twinmap gen` writes for the spec (`const`: compiled in).
+    public const int HeaderSize = M.Payload;
+    public const byte Hello = (byte)Kind.Hello, Bye = (byte)Kind.Bye, Message = (byte)Kind.Message, Request = (byte)Kind.Request, Response = (byte)Kind.Response, Error = (byte)Kind.Error;
+    private const int OffKind = M.Kind, OffClient = M.ClientId, OffCorrelation = M.CorrelationId;
 
     public static byte[] Encode(byte kind, uint clientId, uint correlationId, ReadOnlySpan<byte> payload)
     {
@@ -19,9 +23,9 @@ internal static class IpcFrame
     public static void Write(Span<byte> frame, byte kind, uint clientId, uint correlationId, ReadOnlySpan<byte> payload)
     {
         frame[..HeaderSize].Clear();
-        frame[0] = kind;
-        BinaryPrimitives.WriteUInt32LittleEndian(frame[4..], clientId);
-        BinaryPrimitives.WriteUInt32LittleEndian(frame[8..], correlationId);
+        frame[OffKind] = kind;
+        BinaryPrimitives.WriteUInt32LittleEndian(frame[OffClient..], clientId);
+        BinaryPrimitives.WriteUInt32LittleEndian(frame[OffCorrelation..], correlationId);
         payload.CopyTo(frame[HeaderSize..]);
     }
 
@@ -33,9 +37,9 @@ internal static class IpcFrame
             (kind, clientId, correlationId, payload) = (0, 0, 0, []);
             return false;
         }
-        kind = rec[0];
-        clientId = BinaryPrimitives.ReadUInt32LittleEndian(rec.AsSpan(4));
-        correlationId = BinaryPrimitives.ReadUInt32LittleEndian(rec.AsSpan(8));
+        kind = rec[OffKind];
+        clientId = BinaryPrimitives.ReadUInt32LittleEndian(rec.AsSpan(OffClient));
+        correlationId = BinaryPrimitives.ReadUInt32LittleEndian(rec.AsSpan(OffCorrelation));
         payload = rec[HeaderSize..];
         return true;
     }

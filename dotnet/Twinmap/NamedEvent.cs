@@ -1,3 +1,5 @@
+using E = Twinmap.Formats.EventHeaderLayout;
+
 namespace Twinmap;
 
 /// <summary>
@@ -9,8 +11,9 @@ public sealed unsafe partial class NamedEvent : IDisposable
 {
     internal const uint Magic = 0x56454d54; // "TMEV"
     internal const ushort Version = 1;
-    internal const int Size = 64;
-    private const int OffMagic = 0, OffVersion = 4, OffFlags = 6, OffState = 8, OffWaiters = 12;
+    // Offsets from the code `twinmap gen` writes for formats/event_header.ksy (`const`: compiled in).
+    internal const int Size = E.SIZE;
+    private const int OffMagic = E.Magic, OffVersion = E.Version, OffFlags = E.Flags, OffState = E.State, OffWaiters = E.Waiters;
     private const ushort FlagManualReset = 1;
 
     private readonly SharedRegion _region;

@@ -1,36 +1,44 @@
-// Byte offsets of the channel header (formats/channel_header.ksy, docs/protocol/channel.md).
-// The `I_` constants are the same offsets as indexes into an Int32Array over the header.
+// Byte offsets of the channel header, taken from the code `twinmap gen` writes for
+// formats/channel_header.ksy and record_frame.ksy (the spec is the one source of these numbers;
+// docs/protocol/channel.md says who writes which word). They are module constants of literal
+// types, as fast as the numbers typed in. The `I_` constants are the same offsets as indexes into
+// an Int32Array over the header.
+import { ChannelHeaderLayout as H, ReaderState, WriterSlotLayout } from '../formats/channel_header.js';
+import { FrameKind, RecordFrameLayout } from '../formats/record_frame.js';
+
 export const CHANNEL_MAGIC = 0x48434d54; // "TMCH" as little-endian bytes
 export const CHANNEL_VERSION = 2;
-export const HEADER_SIZE = 1024;
+export const HEADER_SIZE = H.SIZE;
 export const MIN_CAPACITY = 4096;
 export const MAX_CAPACITY = 1 << 30;
-export const FRAME_HEADER = 8;
-export const KIND_RECORD = 1;
-export const KIND_WRAP = 2;
+export const FRAME_HEADER = RecordFrameLayout.payload;
+export const KIND_RECORD = FrameKind.RECORD;
+export const KIND_WRAP = FrameKind.WRAP;
 export const WRITER_SLOTS = 32;
 export const LOCK_CONTENDED = 0x80000000 | 0;
 
-export const OFF_MAGIC = 0;
-export const OFF_VERSION = 4;
-export const OFF_HEADER_SIZE = 6;
-export const OFF_CAPACITY = 8;
+export const OFF_MAGIC = H.magic;
+export const OFF_VERSION = H.version;
+export const OFF_HEADER_SIZE = H.headerSize;
+export const OFF_CAPACITY = H.capacity;
 // Each hot word has its cache line to itself or shares it only with words the same side
 // writes (docs/protocol/channel.md, "Cache lines"): the writers' line, the reader's line, and a
 // line of waiter flags and reader identity that nobody writes while both sides are busy.
-export const OFF_HEAD = 64;
-export const OFF_LOCK = 68;
-export const OFF_TAIL_CACHE = 72;
-export const OFF_TAIL = 128;
-export const OFF_DATA_SEQ = 192;
-export const OFF_READER_WAITING = 196;
-export const OFF_SPACE_SEQ = 200;
-export const OFF_WRITERS_WAITING = 204;
-export const OFF_READER_STATE = 208;
-export const OFF_READER_PID = 212;
-export const OFF_READER_START = 216;
-export const OFF_WRITERS = 256;
-export const WRITER_SLOT_SIZE = 16;
+export const OFF_HEAD = H.head;
+export const OFF_LOCK = H.writeLock;
+export const OFF_TAIL_CACHE = H.tailCache;
+export const OFF_TAIL = H.tail;
+export const OFF_DATA_SEQ = H.dataSeq;
+export const OFF_READER_WAITING = H.readerWaiting;
+export const OFF_SPACE_SEQ = H.spaceSeq;
+export const OFF_WRITERS_WAITING = H.writersWaiting;
+export const OFF_READER_STATE = H.readerState;
+export const OFF_READER_PID = H.readerPid;
+export const OFF_READER_START = H.readerStart;
+export const OFF_WRITERS = H.writers;
+export const WRITER_SLOT_SIZE = WriterSlotLayout.SIZE;
+export const OFF_SLOT_PID = WriterSlotLayout.pid;
+export const OFF_SLOT_START = WriterSlotLayout.start;
 
 export const I_HEAD = OFF_HEAD / 4;
 export const I_LOCK = OFF_LOCK / 4;
@@ -43,9 +51,9 @@ export const I_READER_WAITING = OFF_READER_WAITING / 4;
 export const I_READER_STATE = OFF_READER_STATE / 4;
 export const I_READER_PID = OFF_READER_PID / 4;
 
-export const READER_NONE = 0;
-export const READER_ATTACHED = 1;
-export const READER_DETACHED = 2;
+export const READER_NONE = ReaderState.NONE;
+export const READER_ATTACHED = ReaderState.ATTACHED;
+export const READER_DETACHED = ReaderState.DETACHED;
 
 /** Frame size on the ring for a payload: header + payload, rounded up to 8. */
 export function frameSize(payload: number): number {

@@ -14,8 +14,8 @@ export interface PeerGone {
   readonly heldLock?: boolean;
 }
 
-const slotPidIndex = (slot: number) => (L.OFF_WRITERS + slot * L.WRITER_SLOT_SIZE) / 4;
-const slotStartOffset = (slot: number) => L.OFF_WRITERS + slot * L.WRITER_SLOT_SIZE + 8;
+const slotPidIndex = (slot: number) => (L.OFF_WRITERS + slot * L.WRITER_SLOT_SIZE + L.OFF_SLOT_PID) / 4;
+const slotStartOffset = (slot: number) => L.OFF_WRITERS + slot * L.WRITER_SLOT_SIZE + L.OFF_SLOT_START;
 
 /** Takes a free writer slot for this process (reaping dead writers if all are taken). */
 export function claimSlot(s: ChannelState): void {

@@ -193,3 +193,37 @@ export class WriterSlotView extends View {
 
 /** Codec for WriterSlot: decode, encode, encodeInto, SIZE, view. */
 export const WriterSlot = new FixedCodec<WriterSlot, WriterSlotView>('WriterSlot', 16, readWriterSlot, writeWriterSlot, WriterSlotView, readWriterSlotAt, writeWriterSlotAt);
+
+/** Byte offsets of ChannelHeader's fields that sit at a fixed place; SIZE: the type's size. */
+export const ChannelHeaderLayout = {
+  SIZE: 1024,
+  magic: 0,
+  version: 4,
+  headerSize: 6,
+  capacity: 8,
+  reserved0: 12,
+  head: 64,
+  writeLock: 68,
+  tailCache: 72,
+  reserved1: 76,
+  tail: 128,
+  reserved2: 132,
+  dataSeq: 192,
+  readerWaiting: 196,
+  spaceSeq: 200,
+  writersWaiting: 204,
+  readerState: 208,
+  readerPid: 212,
+  readerStart: 216,
+  reserved3: 224,
+  writers: 256,
+  reserved4: 768,
+} as const;
+
+/** Byte offsets of WriterSlot's fields that sit at a fixed place; SIZE: the type's size. */
+export const WriterSlotLayout = {
+  SIZE: 16,
+  pid: 0,
+  reserved: 4,
+  start: 8,
+} as const;

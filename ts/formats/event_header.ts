@@ -43,3 +43,14 @@ export function writeEventHeader(w: Writer, v: EventHeader): void {
 
 /** Codec for EventHeader: decode, encode, encodeInto, SIZE. */
 export const EventHeader = Object.assign(new Codec<EventHeader>('EventHeader', readEventHeader, writeEventHeader, () => 64), { SIZE: 64 } as const);
+
+/** Byte offsets of EventHeader's fields that sit at a fixed place; SIZE: the type's size. */
+export const EventHeaderLayout = {
+  SIZE: 64,
+  magic: 0,
+  version: 4,
+  flags: 6,
+  state: 8,
+  waiters: 12,
+  reserved: 16,
+} as const;

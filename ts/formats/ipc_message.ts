@@ -64,3 +64,13 @@ export function sizeOfIpcMessage(v: IpcMessage): number {
 
 /** Codec for IpcMessage: decode, encode, encodeInto, sizeOf. */
 export const IpcMessage = new Codec<IpcMessage>('IpcMessage', readIpcMessage, writeIpcMessage, sizeOfIpcMessage);
+
+/** Byte offsets of IpcMessage's fields that sit at a fixed place. */
+export const IpcMessageLayout = {
+  kind: 0,
+  reserved0: 1,
+  clientId: 4,
+  correlationId: 8,
+  reserved1: 12,
+  payload: 16,
+} as const;

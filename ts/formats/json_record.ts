@@ -33,3 +33,9 @@ export function sizeOfJsonRecord(v: JsonRecord): number {
 
 /** Codec for JsonRecord: decode, encode, encodeInto, sizeOf. */
 export const JsonRecord = new Codec<JsonRecord>('JsonRecord', readJsonRecord, writeJsonRecord, sizeOfJsonRecord);
+
+/** Byte offsets of JsonRecord's fields that sit at a fixed place. */
+export const JsonRecordLayout = {
+  lenJson: 0,
+  json: 4,
+} as const;

@@ -52,3 +52,10 @@ export function sizeOfRecordFrame(v: RecordFrame): number {
 
 /** Codec for RecordFrame: decode, encode, encodeInto, sizeOf. */
 export const RecordFrame = new Codec<RecordFrame>('RecordFrame', readRecordFrame, writeRecordFrame, sizeOfRecordFrame);
+
+/** Byte offsets of RecordFrame's fields that sit at a fixed place. */
+export const RecordFrameLayout = {
+  length: 0,
+  kind: 4,
+  payload: 8,
+} as const;

@@ -1,13 +1,19 @@
-// The IPC message header (formats/ipc_message.ksy): 16 bytes before the payload.
-export const IPC_HEADER = 16;
+// The IPC message header (formats/ipc_message.ksy): 16 bytes before the payload. Offsets and
+// kinds come from the code `twinmap gen` writes for the spec (module constants of literal types).
+import { IpcMessageLayout as M, Kind as K } from '../formats/ipc_message.js';
+
+export const IPC_HEADER = M.payload;
+const OFF_KIND = M.kind;
+const OFF_CLIENT = M.clientId;
+const OFF_CORRELATION = M.correlationId;
 
 export const Kind = {
-  Hello: 1,
-  Bye: 2,
-  Message: 3,
-  Request: 4,
-  Response: 5,
-  Error: 6,
+  Hello: K.HELLO,
+  Bye: K.BYE,
+  Message: K.MESSAGE,
+  Request: K.REQUEST,
+  Response: K.RESPONSE,
+  Error: K.ERROR,
 } as const;
 export type Kind = (typeof Kind)[keyof typeof Kind];
 
@@ -22,15 +28,15 @@ export interface Frame {
 export function encodeFrame(kind: Kind, clientId: number, correlationId: number, payload: Uint8Array): Uint8Array {
   // Byte stores, not a DataView: one allocation per frame on the request path, not two.
   const out = new Uint8Array(IPC_HEADER + payload.length);
-  out[0] = kind;
-  out[4] = clientId;
-  out[5] = clientId >>> 8;
-  out[6] = clientId >>> 16;
-  out[7] = clientId >>> 24;
-  out[8] = correlationId;
-  out[9] = correlationId >>> 8;
-  out[10] = correlationId >>> 16;
-  out[11] = correlationId >>> 24;
+  out[OFF_KIND] = kind;
+  out[OFF_CLIENT] = clientId;
+  out[OFF_CLIENT + 1] = clientId >>> 8;
+  out[OFF_CLIENT + 2] = clientId >>> 16;
+  out[OFF_CLIENT + 3] = clientId >>> 24;
+  out[OFF_CORRELATION] = correlationId;
+  out[OFF_CORRELATION + 1] = correlationId >>> 8;
+  out[OFF_CORRELATION + 2] = correlationId >>> 16;
+  out[OFF_CORRELATION + 3] = correlationId >>> 24;
   out.set(payload, IPC_HEADER);
   return out;
 }
@@ -40,7 +46,7 @@ const u32 = (b: Uint8Array, o: number) => (b[o]! | (b[o + 1]! << 8) | (b[o + 2]!
 /** Undefined for a record too short to be a message (a peer's garbage is ignored, not fatal). */
 export function decodeFrame(rec: Uint8Array): Frame | undefined {
   if (rec.length < IPC_HEADER) return undefined;
-  return { kind: rec[0]!, clientId: u32(rec, 4), correlationId: u32(rec, 8), payload: rec.subarray(IPC_HEADER) };
+  return { kind: rec[OFF_KIND]!, clientId: u32(rec, OFF_CLIENT), correlationId: u32(rec, OFF_CORRELATION), payload: rec.subarray(IPC_HEADER) };
 }
 
 const utf8 = new TextEncoder();

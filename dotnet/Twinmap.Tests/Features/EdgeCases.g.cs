@@ -597,3 +597,43 @@ public partial struct Slot
         w.U1(Bytes, "bytes");
     }
 }
+
+/// <summary>Byte offsets of EdgeCases's fields that sit at a fixed place.</summary>
+public static class EdgeCasesLayout
+{
+    public const int LenBlob = 0;
+    public const int Blob = 8;
+}
+
+/// <summary>Byte offsets of Xy's fields that sit at a fixed place; SIZE: the type's size.</summary>
+public static class XyLayout
+{
+    public const int SIZE = 8;
+    public const int X = 0;
+    public const int Y = 4;
+}
+
+/// <summary>Byte offsets of BePair's fields that sit at a fixed place; SIZE: the type's size.</summary>
+public static class BePairLayout
+{
+    public const int SIZE = 8;
+    public const int Hi = 0;
+    public const int Lo = 4;
+    public const int Inner = 6;
+}
+
+/// <summary>Byte offsets of InheritsBe's fields that sit at a fixed place; SIZE: the type's size.</summary>
+public static class InheritsBeLayout
+{
+    public const int SIZE = 2;
+    public const int V = 0;
+}
+
+/// <summary>Byte offsets of Slot's fields that sit at a fixed place; SIZE: the type's size.</summary>
+public static class SlotLayout
+{
+    public const int SIZE = 7;
+    public const int Offset = 0;
+    public const int Read = 4;
+    public const int Bytes = 6;
+}

@@ -414,3 +414,27 @@ public sealed partial class Tag
         }
     }
 }
+
+/// <summary>Byte offsets of Envelope's fields that sit at a fixed place.</summary>
+public static class EnvelopeLayout
+{
+    public const int Magic = 0;
+    public const int MsgType = 2;
+    public const int LenBody = 3;
+    public const int Body = 7;
+}
+
+/// <summary>Byte offsets of Point's fields that sit at a fixed place; SIZE: the type's size.</summary>
+public static class PointLayout
+{
+    public const int SIZE = 8;
+    public const int X = 0;
+    public const int Y = 4;
+}
+
+/// <summary>Byte offsets of Tag's fields that sit at a fixed place.</summary>
+public static class TagLayout
+{
+    public const int LenName = 0;
+    public const int Name = 1;
+}

@@ -95,3 +95,10 @@ public sealed partial class PathRecord
         w.Bytes(Content, -1, "content");
     }
 }
+
+/// <summary>Byte offsets of PathRecord's fields that sit at a fixed place.</summary>
+public static class PathRecordLayout
+{
+    public const int LenPath = 0;
+    public const int Path = 2;
+}

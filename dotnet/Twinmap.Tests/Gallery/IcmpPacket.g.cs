@@ -418,3 +418,36 @@ public sealed partial class EchoMsg
         w.U2be(SeqNum, "seqNum");
     }
 }
+
+/// <summary>Byte offsets of IcmpPacket's fields that sit at a fixed place.</summary>
+public static class IcmpPacketLayout
+{
+    public const int IcmpType = 0;
+    public const int DestinationUnreachable = 1;
+}
+
+/// <summary>Byte offsets of DestinationUnreachableMsg's fields that sit at a fixed place; SIZE: the type's size.</summary>
+public static class DestinationUnreachableMsgLayout
+{
+    public const int SIZE = 3;
+    public const int Code = 0;
+    public const int Checksum = 1;
+}
+
+/// <summary>Byte offsets of TimeExceededMsg's fields that sit at a fixed place; SIZE: the type's size.</summary>
+public static class TimeExceededMsgLayout
+{
+    public const int SIZE = 3;
+    public const int Code = 0;
+    public const int Checksum = 1;
+}
+
+/// <summary>Byte offsets of EchoMsg's fields that sit at a fixed place; SIZE: the type's size.</summary>
+public static class EchoMsgLayout
+{
+    public const int SIZE = 7;
+    public const int Code = 0;
+    public const int Checksum = 1;
+    public const int Identifier = 3;
+    public const int SeqNum = 5;
+}

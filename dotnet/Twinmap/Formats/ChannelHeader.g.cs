@@ -315,3 +315,39 @@ public partial struct WriterSlot
         w.U8le(Start, "start");
     }
 }
+
+/// <summary>Byte offsets of ChannelHeader's fields that sit at a fixed place; SIZE: the type's size.</summary>
+public static class ChannelHeaderLayout
+{
+    public const int SIZE = 1024;
+    public const int Magic = 0;
+    public const int Version = 4;
+    public const int HeaderSize = 6;
+    public const int Capacity = 8;
+    public const int Reserved0 = 12;
+    public const int Head = 64;
+    public const int WriteLock = 68;
+    public const int TailCache = 72;
+    public const int Reserved1 = 76;
+    public const int Tail = 128;
+    public const int Reserved2 = 132;
+    public const int DataSeq = 192;
+    public const int ReaderWaiting = 196;
+    public const int SpaceSeq = 200;
+    public const int WritersWaiting = 204;
+    public const int ReaderState = 208;
+    public const int ReaderPid = 212;
+    public const int ReaderStart = 216;
+    public const int Reserved3 = 224;
+    public const int Writers = 256;
+    public const int Reserved4 = 768;
+}
+
+/// <summary>Byte offsets of WriterSlot's fields that sit at a fixed place; SIZE: the type's size.</summary>
+public static class WriterSlotLayout
+{
+    public const int SIZE = 16;
+    public const int Pid = 0;
+    public const int Reserved = 4;
+    public const int Start = 8;
+}

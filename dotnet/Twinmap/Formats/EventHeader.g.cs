@@ -108,3 +108,15 @@ public sealed partial class EventHeader
         w.Bytes(Reserved, 48, "reserved");
     }
 }
+
+/// <summary>Byte offsets of EventHeader's fields that sit at a fixed place; SIZE: the type's size.</summary>
+public static class EventHeaderLayout
+{
+    public const int SIZE = 64;
+    public const int Magic = 0;
+    public const int Version = 4;
+    public const int Flags = 6;
+    public const int State = 8;
+    public const int Waiters = 12;
+    public const int Reserved = 16;
+}

@@ -130,3 +130,14 @@ public sealed partial class IpcMessage
         w.Bytes(Payload, -1, "payload");
     }
 }
+
+/// <summary>Byte offsets of IpcMessage's fields that sit at a fixed place.</summary>
+public static class IpcMessageLayout
+{
+    public const int Kind = 0;
+    public const int Reserved0 = 1;
+    public const int ClientId = 4;
+    public const int CorrelationId = 8;
+    public const int Reserved1 = 12;
+    public const int Payload = 16;
+}

@@ -95,3 +95,10 @@ public sealed partial class JsonRecord
         w.Str(Json, false, -1, false, "json");
     }
 }
+
+/// <summary>Byte offsets of JsonRecord's fields that sit at a fixed place.</summary>
+public static class JsonRecordLayout
+{
+    public const int LenJson = 0;
+    public const int Json = 4;
+}

@@ -113,3 +113,11 @@ public sealed partial class RecordFrame
         w.Bytes(Padding, FormatMath.Mod(8 - (FormatMath.Mod((long)Length, 8)), 8), "padding");
     }
 }
+
+/// <summary>Byte offsets of RecordFrame's fields that sit at a fixed place.</summary>
+public static class RecordFrameLayout
+{
+    public const int Length = 0;
+    public const int Kind = 4;
+    public const int Payload = 8;
+}

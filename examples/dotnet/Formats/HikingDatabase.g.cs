@@ -341,3 +341,26 @@ public partial struct Coord
         w.F8le(Z, "z");
     }
 }
+
+/// <summary>Byte offsets of HikingDatabase's fields that sit at a fixed place.</summary>
+public static class HikingDatabaseLayout
+{
+    public const int LenDescription = 0;
+    public const int Description = 4;
+}
+
+/// <summary>Byte offsets of Hike's fields that sit at a fixed place.</summary>
+public static class HikeLayout
+{
+    public const int LenDate = 0;
+    public const int Date = 2;
+}
+
+/// <summary>Byte offsets of Coord's fields that sit at a fixed place; SIZE: the type's size.</summary>
+public static class CoordLayout
+{
+    public const int SIZE = 24;
+    public const int X = 0;
+    public const int Y = 8;
+    public const int Z = 16;
+}

@@ -108,3 +108,10 @@ public sealed partial class ImageData
         w.Bytes(Image, -1, "image");
     }
 }
+
+/// <summary>Byte offsets of ImageData's fields that sit at a fixed place.</summary>
+public static class ImageDataLayout
+{
+    public const int LenPath = 0;
+    public const int Path = 4;
+}

@@ -97,3 +97,11 @@ public partial struct MyDataStructure
         w.S4le(MyValueB, "myValueB");
     }
 }
+
+/// <summary>Byte offsets of MyDataStructure's fields that sit at a fixed place; SIZE: the type's size.</summary>
+public static class MyDataStructureLayout
+{
+    public const int SIZE = 8;
+    public const int MyValueA = 0;
+    public const int MyValueB = 4;
+}

@@ -112,3 +112,12 @@ public partial struct TestData
         }
     }
 }
+
+/// <summary>Byte offsets of TestData's fields that sit at a fixed place; SIZE: the type's size.</summary>
+public static class TestDataLayout
+{
+    public const int SIZE = 48;
+    public const int Id = 0;
+    public const int Age = 4;
+    public const int Scores = 8;
+}

@@ -169,3 +169,23 @@ export class CoordView extends View {
 
 /** Codec for Coord: decode, encode, encodeInto, SIZE, view. */
 export const Coord = new FixedCodec<Coord, CoordView>('Coord', 24, readCoord, writeCoord, CoordView, readCoordAt, writeCoordAt);
+
+/** Byte offsets of HikingDatabase's fields that sit at a fixed place. */
+export const HikingDatabaseLayout = {
+  lenDescription: 0,
+  description: 4,
+} as const;
+
+/** Byte offsets of Hike's fields that sit at a fixed place. */
+export const HikeLayout = {
+  lenDate: 0,
+  date: 2,
+} as const;
+
+/** Byte offsets of Coord's fields that sit at a fixed place; SIZE: the type's size. */
+export const CoordLayout = {
+  SIZE: 24,
+  x: 0,
+  y: 8,
+  z: 16,
+} as const;

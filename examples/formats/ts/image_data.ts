@@ -41,3 +41,9 @@ export function sizeOfImageData(v: ImageData): number {
 
 /** Codec for ImageData: decode, encode, encodeInto, sizeOf. */
 export const ImageData = new Codec<ImageData>('ImageData', readImageData, writeImageData, sizeOfImageData);
+
+/** Byte offsets of ImageData's fields that sit at a fixed place. */
+export const ImageDataLayout = {
+  lenPath: 0,
+  path: 4,
+} as const;

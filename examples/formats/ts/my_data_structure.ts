@@ -73,3 +73,10 @@ export class MyDataStructureView extends View {
 
 /** Codec for MyDataStructure: decode, encode, encodeInto, SIZE, view. */
 export const MyDataStructure = new FixedCodec<MyDataStructure, MyDataStructureView>('MyDataStructure', 8, readMyDataStructure, writeMyDataStructure, MyDataStructureView, readMyDataStructureAt, writeMyDataStructureAt);
+
+/** Byte offsets of MyDataStructure's fields that sit at a fixed place; SIZE: the type's size. */
+export const MyDataStructureLayout = {
+  SIZE: 8,
+  myValueA: 0,
+  myValueB: 4,
+} as const;

@@ -96,3 +96,11 @@ export class TestDataView extends View {
 
 /** Codec for TestData: decode, encode, encodeInto, SIZE, view. */
 export const TestData = new FixedCodec<TestData, TestDataView>('TestData', 48, readTestData, writeTestData, TestDataView, readTestDataAt, writeTestDataAt);
+
+/** Byte offsets of TestData's fields that sit at a fixed place; SIZE: the type's size. */
+export const TestDataLayout = {
+  SIZE: 48,
+  id: 0,
+  age: 4,
+  scores: 8,
+} as const;

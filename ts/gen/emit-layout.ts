@@ -1,0 +1,74 @@
+// Layout constants: the byte offset of every field whose place does not depend on the data (the
+// fields before the first one of variable size, that one included), and the size of fixed-size
+// types. Code that works on the bytes in place (a channel's header in shared memory, a message
+// header) uses them instead of retyping the spec's numbers. Compile-time constants on both sides:
+// an `as const` object of numbers (TS) and a static class of `const int` (C#).
+import { constValue, type Expr } from './expr.js';
+import { elemFixedSize } from './emit-ts.js';
+import { allEnums, allTypes, camel, pascal, type Field, type SpecFile, type TypeDef } from './model.js';
+
+export interface FieldPlace {
+  field: Field;
+  offset: number;
+}
+
+/** The fields of `t` at a fixed offset, in order; empty when even the first one moves. */
+export function fixedPlaces(t: TypeDef): FieldPlace[] {
+  const out: FieldPlace[] = [];
+  let offset = 0;
+  for (const f of t.fields) {
+    if (f.type.t === 'bits') break; // bits have no byte offset of their own
+    out.push({ field: f, offset });
+    const elem = elemFixedSize(f);
+    const count = f.repeat === undefined ? 1 : f.repeat.kind === 'expr' ? constValue(f.repeat.count as Expr) : undefined;
+    if (f.cond || elem === undefined || count === undefined || count < 0) break;
+    offset += elem * count;
+  }
+  return out;
+}
+
+/** The name of a type's layout constants: `<Type>Layout`, with `_` added if a type or enum has that name. */
+export function layoutName(t: TypeDef, spec: SpecFile): string {
+  const taken = new Set([...allTypes(spec), ...allEnums(spec)].map((x) => x.name));
+  let name = `${t.name}Layout`;
+  while (taken.has(name)) name += '_';
+  return name;
+}
+
+/** The layout constants of every type of a spec, to follow its TypeScript module ('' if none). */
+export function layoutsTs(spec: SpecFile): string {
+  const lines = allTypes(spec).flatMap((t) => layoutTs(t, spec));
+  return lines.length ? `\n${lines.join('\n').trimEnd()}\n` : '';
+}
+
+/** The layout constants of every type of a spec, to follow its C# file ('' if none). */
+export function layoutsCs(spec: SpecFile): string {
+  const lines = allTypes(spec).flatMap((t) => layoutCs(t, spec));
+  return lines.length ? `\n${lines.join('\n').trimEnd()}\n` : '';
+}
+
+/** `export const <Type>Layout = { SIZE, field offsets } as const;` (nothing when no field has a fixed offset). */
+function layoutTs(t: TypeDef, spec: SpecFile): string[] {
+  const places = fixedPlaces(t);
+  if (places.length === 0) return [];
+  const what = t.fixedSize !== undefined ? `; SIZE: the type's size` : '';
+  const lines = [`/** Byte offsets of ${t.name}'s fields that sit at a fixed place${what}. */`, `export const ${layoutName(t, spec)} = {`];
+  if (t.fixedSize !== undefined) lines.push(`  SIZE: ${t.fixedSize},`);
+  for (const p of places) lines.push(`  ${camel(p.field.id)}: ${p.offset},`);
+  lines.push('} as const;', '');
+  return lines;
+}
+
+/** `public static class <Type>Layout { public const int SIZE, field offsets }` (nothing when no field has a fixed offset). */
+function layoutCs(t: TypeDef, spec: SpecFile): string[] {
+  const places = fixedPlaces(t);
+  if (places.length === 0) return [];
+  const what = t.fixedSize !== undefined ? `; SIZE: the type's size` : '';
+  const name = layoutName(t, spec);
+  const lines = [`/// <summary>Byte offsets of ${t.name}'s fields that sit at a fixed place${what}.</summary>`, `public static class ${name}`, '{'];
+  if (t.fixedSize !== undefined) lines.push(`    public const int SIZE = ${t.fixedSize};`);
+  // A member may not have its class's name (CS0542).
+  for (const p of places) lines.push(`    public const int ${pascal(p.field.id) === name ? `${name}_` : pascal(p.field.id)} = ${p.offset};`);
+  lines.push('}', '');
+  return lines;
+}
