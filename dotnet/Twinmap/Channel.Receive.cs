@@ -1,0 +1,348 @@
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+
+namespace Twinmap;
+
+// The reader's side: attach as the one reader, take records (copies or views into the ring),
+// move tail past them and wake writers waiting for room; sync, async and Received receive
+// loops. Everything read from the ring is checked: a frame no writer could have written is
+// BAD_HEADER. The Node twin is ts/channel/receive.ts.
+public sealed unsafe partial class Channel
+{
+    /// <summary>
+    /// Attaches this handle as the channel's reader without taking a record (receives attach on
+    /// their own). From then on writers see this process: if it dies or closes, a writer waiting
+    /// for room gets PEER_GONE at once instead of waiting out its timeout.
+    /// <see cref="AlreadyExistsException"/> if another live process is the reader. Idempotent.
+    /// </summary>
+    public void Attach()
+    {
+        EnsureOpen();
+        if (!_reader) AttachReader();
+    }
+
+    private void AttachReader()
+    {
+        int pid = Environment.ProcessId;
+        int cur = Volatile.Read(ref *Word(OffReaderPid));
+        if (cur != 0 && Volatile.Read(ref *Word(OffReaderState)) == ReaderAttached)
+        {
+            ulong start = Volatile.Read(ref *(ulong*)(_base + OffReaderStart));
+            if (cur == pid || Liveness.IsAlive(cur, start))
+                throw new AlreadyExistsException($"channel \"{Name}\" already has a reader (pid {cur}); a channel has one reader");
+        }
+        if (Interlocked.CompareExchange(ref *Word(OffReaderPid), pid, cur) != cur)
+            throw new AlreadyExistsException($"channel \"{Name}\": another reader attached at the same moment");
+        Volatile.Write(ref *(ulong*)(_base + OffReaderStart), Liveness.SelfStartTime);
+        Interlocked.Exchange(ref *Word(OffReaderState), ReaderAttached);
+        _tail = _seenHead = Volatile.Read(ref *Word(OffTail));
+        _reader = true;
+    }
+
+    /// <summary>On Dispose: a reader releases its view and detaches; writers waiting for room wake to PEER_GONE.</summary>
+    private void DetachReader()
+    {
+        if (!_reader) return;
+        if (_pendingTail >= 0) AdvanceTail((int)_pendingTail);
+        Volatile.Write(ref *(ulong*)(_base + OffReaderStart), 0UL);
+        Interlocked.Exchange(ref *Word(OffReaderState), ReaderDetached);
+        Interlocked.CompareExchange(ref *Word(OffReaderPid), 0, Environment.ProcessId);
+        Interlocked.Increment(ref *Word(OffSpaceSeq));
+        _futex.Wake(Word(OffSpaceSeq), 0);
+    }
+
+    private void ReleaseView()
+    {
+        if (_pendingTail >= 0)
+        {
+            AdvanceTail((int)_pendingTail);
+            _pendingTail = -1;
+        }
+    }
+
+    private void AdvanceTail(int t)
+    {
+        _tail = t;
+        Interlocked.Exchange(ref *Word(OffTail), t);
+        // Wake sleeping writers only once half the ring is free (or it is empty): waking them
+        // for every record would cost a syscall per record and a context switch per few.
+        if (Volatile.Read(ref *Word(OffWritersWaiting)) != 0 && (uint)Volatile.Read(ref *Word(OffHead)) - (uint)t <= (uint)Capacity / 2)
+        {
+            Interlocked.Increment(ref *Word(OffSpaceSeq));
+            _futex.Wake(Word(OffSpaceSeq), 0);
+        }
+    }
+
+    /// <summary>Ring offset of the next record, or -1 if empty; skips wrap frames; BAD_HEADER for a frame no writer could have written.</summary>
+    private int NextFrame(bool publish = true)
+    {
+        for (;;)
+        {
+            // Head (on the writers' line) is re-read only when the records seen so far are taken.
+            int head = _seenHead;
+            if (head == _tail) head = _seenHead = Volatile.Read(ref *Word(OffHead));
+            uint avail = (uint)head - (uint)_tail;
+            if (avail == 0) return -1;
+            int off = _tail & _mask;
+            if (avail > (uint)Capacity || avail < FrameHeader) Corrupt($"head {(uint)head} and tail {(uint)_tail} are {avail} bytes apart");
+            uint len = *(uint*)(_ring + off);
+            int kind = *(int*)(_ring + off + 4);
+            if (kind == KindWrap)
+            {
+                int rest = Capacity - off;
+                if (avail < (uint)rest) Corrupt($"wrap frame at ring offset {off} needs {rest} published bytes, only {avail} are");
+                if (publish) AdvanceTail(_tail + rest);
+                else _tail += rest; // ReceiveMany publishes tail once, at the end
+                continue;
+            }
+            if (kind != KindRecord) Corrupt($"frame at ring offset {off} has kind {kind}, expected 1 (record) or 2 (wrap)");
+            if (len > (uint)MaxMessageSize) Corrupt($"frame at ring offset {off} claims {len} bytes, more than the ring holds");
+            int size = FrameSize((int)len);
+            if ((uint)size > avail || off + size > Capacity) Corrupt($"frame at ring offset {off} ({len} bytes) runs past the published data or the ring's end");
+            return off;
+        }
+    }
+
+    [DoesNotReturn]
+    private void Corrupt(string detail) => throw new BadHeaderException($"channel \"{Name}\": corrupt ring: {detail}");
+
+    private bool Take(bool view, out ReadOnlySpan<byte> record)
+    {
+        EnsureOpen();
+        if (!_reader) AttachReader();
+        ReleaseView();
+        int off = NextFrame();
+        if (off < 0)
+        {
+            record = default;
+            return false;
+        }
+        int len = *(int*)(_ring + off);
+        record = new ReadOnlySpan<byte>(_ring + off + FrameHeader, len);
+        int next = _tail + FrameSize(len);
+        if (view) _pendingTail = (uint)next;
+        else _pendingTail = -1;
+        return true;
+    }
+
+    /// <summary>The next record (a copy) if one is waiting; never sleeps.</summary>
+    public byte[]? TryReceive()
+    {
+        lock (_gate)
+        {
+            if (!Take(false, out var r)) return null;
+            var copy = r.ToArray();
+            AdvanceTail(_tail + FrameSize(r.Length));
+            return copy;
+        }
+    }
+
+    /// <summary>Waits up to <paramref name="timeoutMs"/> (negative: no limit) for a record; a copy, or null on timeout.</summary>
+    public byte[]? Receive(int timeoutMs = Timeout.Infinite)
+    {
+        lock (_gate)
+        {
+            if (!WaitAndTake(false, timeoutMs, CancellationToken.None, out var r)) return null;
+            var copy = r.ToArray();
+            AdvanceTail(_tail + FrameSize(r.Length));
+            return copy;
+        }
+    }
+
+    /// <summary>
+    /// Waits up to <paramref name="timeoutMs"/> (negative: no limit) for a record, then takes up to
+    /// <paramref name="max"/> records that are there (copies, in order) with one update of the
+    /// shared tail. Empty on timeout.
+    /// </summary>
+    public IReadOnlyList<byte[]> ReceiveMany(int max = 64, int timeoutMs = Timeout.Infinite)
+    {
+        if (max < 1) throw new TwinmapException(TwinmapErrorCode.InvalidArgument, $"ReceiveMany: max must be >= 1, got {max}");
+        lock (_gate)
+        {
+            var list = new List<byte[]>(Math.Min(max, 64));
+            EnsureOpen();
+            if (!_reader) AttachReader();
+            ReleaseView();
+            TakeMany(list, max);
+            if (list.Count > 0) return list;
+            if (!WaitAndTake(false, timeoutMs, CancellationToken.None, out var first)) return list;
+            list.Add(first.ToArray());
+            _tail += FrameSize(first.Length);
+            TakeMany(list, max);
+            if (Volatile.Read(ref *Word(OffTail)) != _tail) AdvanceTail(_tail);
+            return list;
+        }
+    }
+
+    /// <summary>Copies the records that are there into <paramref name="list"/> (up to <paramref name="max"/> in all), then publishes tail once.</summary>
+    private void TakeMany(List<byte[]> list, int max)
+    {
+        int before = _tail;
+        try
+        {
+            while (list.Count < max)
+            {
+                int off = NextFrame(false);
+                if (off < 0) break;
+                int len = *(int*)(_ring + off);
+                list.Add(new ReadOnlySpan<byte>(_ring + off + FrameHeader, len).ToArray());
+                _tail += FrameSize(len);
+            }
+        }
+        finally
+        {
+            if (_tail != before) AdvanceTail(_tail);
+        }
+    }
+
+    /// <summary>
+    /// Like <see cref="Receive"/>, but hands out a view into the ring: no copy, valid until the
+    /// next receive or Dispose (writers cannot reuse its bytes until then). Single-threaded use.
+    /// </summary>
+    public bool TryReceiveView(int timeoutMs, out ReadOnlySpan<byte> record) => WaitAndTake(true, timeoutMs, CancellationToken.None, out record);
+
+    private bool WaitAndTake(bool view, int timeoutMs, CancellationToken token, out ReadOnlySpan<byte> record)
+    {
+        // The common case of a busy channel: a record is there, no clock read.
+        return Take(view, out record) || WaitSlow(view, timeoutMs, token, out record);
+    }
+
+    private bool WaitSlow(bool view, int timeoutMs, CancellationToken token, out ReadOnlySpan<byte> record)
+    {
+        long deadline = Deadline(timeoutMs);
+        long budget = SpinBudget();
+        long spinUntil = budget > 0 ? Stopwatch.GetTimestamp() + budget : 0;
+        for (;;)
+        {
+            if (spinUntil > 0)
+            {
+                if (Stopwatch.GetTimestamp() < spinUntil)
+                {
+                    Thread.SpinWait(1);
+                    if (Take(view, out record))
+                    {
+                        Spun(true);
+                        return true;
+                    }
+                    continue;
+                }
+                Spun(false);
+                spinUntil = 0;
+            }
+            token.ThrowIfCancellationRequested();
+            int seq = Volatile.Read(ref *Word(OffDataSeq));
+            Interlocked.Exchange(ref *Word(OffReaderWaiting), 1);
+            if (Volatile.Read(ref *Word(OffHead)) == _tail)
+            {
+                int left = Left(deadline);
+                if (left <= 0)
+                {
+                    record = default;
+                    return false;
+                }
+                int slice = Math.Min(left, token.CanBeCanceled ? Math.Min(_peerCheckMs, 50) : _peerCheckMs);
+                _futex.Wait(Word(OffDataSeq), seq, slice);
+                ReapIfDue();
+            }
+            if (Take(view, out record)) return true;
+        }
+    }
+
+    /// <summary>Waits for a record on a pool thread; a copy, or null on timeout.</summary>
+    public Task<byte[]?> ReceiveAsync(int timeoutMs = Timeout.Infinite, CancellationToken cancellationToken = default)
+    {
+        var now = TryReceive();
+        if (now is not null) return Task.FromResult<byte[]?>(now);
+        return Task.Factory.StartNew(() =>
+        {
+            Interlocked.Increment(ref _busy);
+            try
+            {
+                lock (_gate)
+                {
+                    if (!WaitAndTake(false, timeoutMs, cancellationToken, out var r)) return null;
+                    var copy = r.ToArray();
+                    AdvanceTail(_tail + FrameSize(r.Length));
+                    return copy;
+                }
+            }
+            finally
+            {
+                ReleaseBusy();
+            }
+        }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    /// <summary>Receives records (copies) until cancelled or the channel is disposed.</summary>
+    public async IAsyncEnumerable<byte[]> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        while (!_closed)
+        {
+            byte[]? r;
+            try
+            {
+                r = await ReceiveAsync(_peerCheckMs, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TwinmapException e) when (e.Code == TwinmapErrorCode.Closed)
+            {
+                yield break;
+            }
+            if (r is not null) yield return r;
+        }
+    }
+
+    /// <summary>Starts a receive loop on a dedicated thread that raises <see cref="Received"/> for each record.</summary>
+    public void StartReceiving()
+    {
+        EnsureOpen();
+        lock (_gate)
+        {
+            if (_pump is not null) return;
+            _pump = new CancellationTokenSource();
+        }
+        var token = _pump.Token;
+        var thread = new Thread(() =>
+        {
+            Interlocked.Increment(ref _busy);
+            try
+            {
+                while (!token.IsCancellationRequested && !_closed)
+                {
+                    byte[]? r;
+                    lock (_gate)
+                    {
+                        if (!WaitAndTake(false, _peerCheckMs, token, out var span)) continue;
+                        r = span.ToArray();
+                        AdvanceTail(_tail + FrameSize(span.Length));
+                    }
+                    Received?.Invoke(this, new ChannelMessageEventArgs(r));
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            catch (TwinmapException e) when (e.Code == TwinmapErrorCode.Closed)
+            {
+            }
+            finally
+            {
+                ReleaseBusy();
+            }
+        })
+        { IsBackground = true, Name = $"twinmap channel {Name}" };
+        thread.Start();
+    }
+
+    /// <summary>Stops the loop started by <see cref="StartReceiving"/>.</summary>
+    public void StopReceiving()
+    {
+        CancellationTokenSource? pump;
+        lock (_gate)
+        {
+            pump = _pump;
+            _pump = null;
+        }
+        pump?.Cancel();
+    }
+}
