@@ -4,7 +4,7 @@
 // opens the OS object and acquires/releases it on a given OS thread.
 //   Linux:   .NET's shared-memory file + a robust pthread mutex (linux.ts)
 //   Windows: a Win32 named mutex (CreateMutexW), the one .NET's Mutex makes (win32.ts)
-// The .NET side needs no backend of its own: it is System.Threading.Mutex (NamedMutex.cs).
+// The .NET twin (NamedMutex.cs) is System.Threading.Mutex itself, which does this per OS.
 import type { ParsedName } from '../names.js';
 import type { DotnetGeneration } from './generation.js';
 import { LinuxMutexBackend } from './linux.js';
