@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { TwinmapError } from '../errors.js';
-import { ExprError, constValue, isBoolExpr, parseExpr, refsOf, type Expr } from './expr.js';
+import { ExprError, constValue, isBoolExpr, mapExpr, parseExpr, refsOf, walkExpr, type Expr } from './expr.js';
 import {
   camel,
   pascal,
@@ -13,6 +13,7 @@ import {
   type EnumDef,
   type Field,
   type FieldType,
+  type Instance,
   type Size,
   type SpecFile,
   type TypeDef,
@@ -33,12 +34,11 @@ export class SpecError extends TwinmapError {
 
 type Yaml = Record<string, unknown>;
 
-const META_KEYS = new Set(['id', 'title', 'application', 'file-extension', 'xref', 'license', 'ks-version', 'encoding', 'endian', 'imports', 'tags']);
+const META_KEYS = new Set(['id', 'title', 'application', 'file-extension', 'xref', 'license', 'ks-version', 'encoding', 'endian', 'bit-endian', 'imports', 'tags']);
 // `to-string` only gives a type's text form (no effect on the bytes).
-const TYPE_KEYS = new Set(['meta', 'seq', 'types', 'enums', 'doc', 'doc-ref', 'to-string']);
+const TYPE_KEYS = new Set(['meta', 'seq', 'types', 'enums', 'doc', 'doc-ref', 'to-string', 'instances']);
 const ATTR_KEYS = new Set(['id', 'type', 'size', 'size-eos', 'encoding', 'contents', 'repeat', 'repeat-expr', 'if', 'enum', 'doc', 'doc-ref', 'valid', 'terminator', 'include', 'consume', 'pad-right', 'eos-error']);
 const WHY: Record<string, string> = {
-  instances: 'instances (computed or positioned fields) are not supported',
   params: 'type parameters are not supported',
   process: 'process (compression, xor, ...) is not supported',
   pos: 'pos is not supported',
@@ -76,7 +76,14 @@ function docOf(node: Yaml): string | undefined {
 interface Ctx {
   file: string;
   endian: Endian | undefined;
+  /** Order of bits in `bN` fields (Kaitai's default: be). */
+  bitEndian: Endian;
   encoding: string | undefined;
+}
+
+function bitEndianOf(file: string, at: string, v: unknown): Endian {
+  if (v !== 'le' && v !== 'be') throw new SpecError(file, at, 'bit-endian must be le or be', 'INVALID_ARGUMENT');
+  return v;
 }
 
 /** Options for `loadSpecs`. */
@@ -87,6 +94,8 @@ export interface LoadOptions {
 
 /** Loads root specs and everything they import; each file is loaded once. */
 export function loadSpecs(paths: string[], options: LoadOptions = {}): SpecFile[] {
+  // Left over by a load that failed part-way: they belong to its specs.
+  deferred.length = 0;
   const byPath = new Map<string, SpecFile>();
   const pending: Array<() => void> = [];
   const roots: SpecFile[] = [];
@@ -117,7 +126,8 @@ export function loadSpecs(paths: string[], options: LoadOptions = {}): SpecFile[
       throw new SpecError(file, '/meta/endian', `endian must be le or be (switchable endianness is not supported)`);
     const encoding = meta['encoding'];
     if (encoding !== undefined && typeof encoding !== 'string') throw new SpecError(file, '/meta/encoding', 'encoding must be a string', 'INVALID_ARGUMENT');
-    const ctx: Ctx = { file, endian, encoding };
+    const bitEndian = meta['bit-endian'] === undefined ? 'be' : bitEndianOf(file, '/meta/bit-endian', meta['bit-endian']);
+    const ctx: Ctx = { file, endian, bitEndian, encoding };
     const spec: SpecFile = { path: file, id, root: undefined as unknown as TypeDef, imports: [] };
     byPath.set(abs, spec);
     spec.root = declareType(ctx, spec, id, doc, undefined, '');
@@ -153,7 +163,9 @@ export function loadSpecs(paths: string[], options: LoadOptions = {}): SpecFile[
   const specs = [...byPath.values()];
   for (const s of specs) for (const t of walkTypes(s.root)) computeSizes(t);
   for (const s of specs) for (const t of walkTypes(s.root)) checkRepeats(t);
+  for (const s of specs) for (const t of walkTypes(s.root)) bitEnd(t);
   checkNames(specs);
+  markDecodeOnly(specs);
   checkWideEnums(specs);
   return roots;
 }
@@ -196,6 +208,8 @@ function nestedCtx(parent: Ctx, node: Yaml, specPath: string): Ctx {
     if (k === 'endian') {
       if (v !== 'le' && v !== 'be') throw new SpecError(parent.file, `${specPath}/meta/endian`, 'endian must be le or be (switchable endianness is not supported)');
       ctx.endian = v;
+    } else if (k === 'bit-endian') {
+      ctx.bitEndian = bitEndianOf(parent.file, `${specPath}/meta/bit-endian`, v);
     } else if (k === 'encoding') {
       if (typeof v !== 'string') throw new SpecError(parent.file, `${specPath}/meta/encoding`, 'encoding must be a string', 'INVALID_ARGUMENT');
       ctx.encoding = v;
@@ -225,6 +239,9 @@ function declareType(parentCtx: Ctx, spec: SpecFile, id: string, node: Yaml, par
     fixedSize: undefined,
     minSize: 0,
     blittable: false,
+    instances: [],
+    decodeOnly: undefined,
+    touchesBits: false,
   };
   typeCtx.set(t, ctx);
   const enums = node['enums'];
@@ -294,19 +311,21 @@ function findEnum(from: TypeDef, path: string[], name: string): EnumDef | undefi
   return undefined;
 }
 
-// Pass 2: fields.
+// Pass 2: fields, then instances.
 function defineType(t: TypeDef, node: Yaml): void {
   const ctx = typeCtx.get(t)!;
   const types = node['types'];
   for (const nested of t.types) defineType(nested, (types as Yaml)[nested.id] as Yaml);
   const seq = node['seq'];
-  if (seq === undefined) return;
-  if (!Array.isArray(seq)) throw new SpecError(ctx.file, `${t.specPath}/seq`, 'seq must be a list', 'INVALID_ARGUMENT');
-  seq.forEach((attr, i) => t.fields.push(defineField(ctx, t, attr, `${t.specPath}/seq/${i}`)));
+  if (seq !== undefined) {
+    if (!Array.isArray(seq)) throw new SpecError(ctx.file, `${t.specPath}/seq`, 'seq must be a list', 'INVALID_ARGUMENT');
+    seq.forEach((attr, i) => t.fields.push(defineField(ctx, t, attr, `${t.specPath}/seq/${i}`)));
+  }
+  defineInstances(ctx, t, node['instances']);
   findLengthFields(ctx, t);
 }
 
-function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string): Field {
+function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, scope: Scope = 'seq'): Field {
   if (!isMap(attr)) throw new SpecError(ctx.file, at, 'a seq entry must be a map', 'INVALID_ARGUMENT');
   const id = attr['id'];
   if (typeof id !== 'string') throw new SpecError(ctx.file, at, 'every seq entry needs an id (unnamed fields are not supported)');
@@ -323,59 +342,7 @@ function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string): Field {
       throw e;
     }
   };
-  const checkRefs = (e: Expr): Expr => {
-    const walk = (x: Expr): void => {
-      if (x.k === 'ref') {
-        const f = t.fields.find((y) => y.id === x.name);
-        const shown = [x.name, ...(x.path ?? [])].join('.');
-        if (!f) return fail(`expression refers to '${x.name}', which is not an earlier field of ${t.name}`);
-        if (f.cond) fail(`expression refers to '${x.name}', which has an if condition (not supported)`);
-        if (!x.path) {
-          if (f.type.t !== 'int' || f.repeat) fail(`expression refers to '${x.name}', which is not a single integer field`);
-          return;
-        }
-        if (f.type.t !== 'user' || f.repeat) return fail(`expression '${shown}': '${x.name}' is not a single user-type field`);
-        const head = f.type.type;
-        const path = x.path;
-        // Resolved once every type has its fields (the type may be declared later in the spec).
-        deferred.push(() => {
-          let owner = head;
-          const fields: Field[] = [];
-          path.forEach((id, i) => {
-            const m = owner.fields.find((y) => y.id === id);
-            if (!m) return fail(`expression '${shown}': ${owner.name} has no field '${id}' (methods and instances are not supported)`);
-            if (m.cond || m.repeat) fail(`expression '${shown}': ${owner.name}.${id} is repeated or conditional (not supported)`);
-            const last = i === path.length - 1;
-            if (last && m.type.t !== 'int') fail(`expression '${shown}': ${owner.name}.${id} is not an integer field`);
-            if (!last) {
-              if (m.type.t !== 'user') fail(`expression '${shown}': ${owner.name}.${id} is not a user-type field`);
-              else owner = m.type.type;
-            }
-            // Read from outside its type, the field is part of the value, not a computed length.
-            m.lengthOf = undefined;
-            fields.push(m);
-          });
-          x.pathFields = fields;
-        });
-        return;
-      }
-      if (x.k === 'enum') {
-        const en = x.path.length ? findEnum(t, x.path.slice(0, -1), x.path[x.path.length - 1]!) : undefined;
-        const m = en?.members.find((mm) => mm.id === x.member);
-        if (!en || !m) fail(`unknown enum value '${[...x.path, x.member].join('::')}'`);
-        else {
-          x.resolved = { enumName: en.name, memberId: m.id, value: m.value };
-          usedInExpr.set(en, where);
-        }
-      }
-      if (x.k === 'bin') {
-        walk(x.l);
-        walk(x.r);
-      } else if (x.k === 'not' || x.k === 'neg') walk(x.e);
-    };
-    walk(e);
-    return e;
-  };
+  const checkRefs = (e: Expr): Expr => resolveRefs(t, e, scope, where, fail);
   const sizeOf = (): Size | undefined => {
     if (attr['size-eos'] === true) {
       if (attr['size'] !== undefined) fail('size and size-eos together', 'INVALID_ARGUMENT');
@@ -475,8 +442,13 @@ function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string): Field {
         if (typeName === 'str' && size === undefined) fail('str needs size, size-eos or a terminator', 'INVALID_ARGUMENT');
         type = { t: 'str', encoding: encodingOf(), size, zeroTerminated: typeName === 'strz' };
       }
-    } else if (/^b\d+/.test(typeName)) {
-      return fail(`bit-sized integers ('${typeName}') are not supported`);
+    } else if (/^b\d+(le|be)?$/.test(typeName)) {
+      const m = /^b(\d+)(le|be)?$/.exec(typeName)!;
+      const width = Number(m[1]);
+      if (size !== undefined) fail(`size on a ${typeName} field is not supported`);
+      if (width < 1) fail(`'${typeName}' is not a bit-sized integer`, 'INVALID_ARGUMENT');
+      if (width > 32) fail(`bit-sized integers wider than 32 bits ('${typeName}') are not supported`);
+      type = { t: 'bits', width, endian: (m[2] as Endian | undefined) ?? ctx.bitEndian, bool: width === 1 && attr['enum'] === undefined };
     } else {
       const target = findType(t, typeName);
       if (!target) return fail(`unknown type '${typeName}'`, 'INVALID_ARGUMENT');
@@ -505,18 +477,19 @@ function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string): Field {
   let cond: Expr | undefined;
   if (attr['if'] !== undefined) {
     cond = expr('if');
-    if (!isBoolExpr(cond)) fail('if must be a boolean expression', 'INVALID_ARGUMENT');
+    if (!isBoolExpr(cond) && !isBoolRef(t, cond)) fail('if must be a boolean expression', 'INVALID_ARGUMENT');
   }
 
   let enumDef: EnumDef | undefined;
   if (attr['enum'] !== undefined) {
-    if (type.t !== 'int') fail('enum on a field that is not an integer', 'INVALID_ARGUMENT');
+    if (type.t !== 'int' && type.t !== 'bits') fail('enum on a field that is not an integer', 'INVALID_ARGUMENT');
     const parts = String(attr['enum']).split('::');
     enumDef = findEnum(t, parts.slice(0, -1), parts[parts.length - 1]!);
     if (!enumDef) return fail(`unknown enum '${String(attr['enum'])}'`, 'INVALID_ARGUMENT');
     // An enum on a 64-bit field holds bigint values (exact); used on smaller fields too, it cannot.
     if (type.t === 'int' && type.size === 8) enumDef.wide = true;
-    for (const m of enumDef.members) {
+    // Bit-sized fields share enums with wider ones in practice: members that do not fit never match.
+    for (const m of type.t === 'bits' ? [] : enumDef.members) {
       const it = type as { size: number; signed: boolean };
       const bits = BigInt(it.size * 8);
       const [lo, hi] = it.signed ? [-(1n << (bits - 1n)), (1n << (bits - 1n)) - 1n] : [0n, (1n << bits) - 1n];
@@ -528,8 +501,8 @@ function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string): Field {
   const valid = attr['valid'];
   if (valid !== undefined) {
     if (isMap(valid) && Object.keys(valid).length === 1 && valid['in-enum'] === true && enumDef) validInEnum = true;
-    else if (type.t === 'int' && typeof valid === 'number') validEq = valid;
-    else if (type.t === 'int' && isMap(valid) && Object.keys(valid).length === 1 && typeof valid['eq'] === 'number') validEq = valid['eq'];
+    else if ((type.t === 'int' || (type.t === 'bits' && !type.bool)) && typeof valid === 'number') validEq = valid;
+    else if ((type.t === 'int' || (type.t === 'bits' && !type.bool)) && isMap(valid) && Object.keys(valid).length === 1 && typeof valid['eq'] === 'number') validEq = valid['eq'];
     else fail('valid: only in-enum: true (on an enum field) and eq: <integer> are supported');
   }
   if (valid !== undefined && repeat) fail('valid on a repeated field is not supported');
@@ -547,6 +520,170 @@ function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string): Field {
     csName: pascal(id),
     viewName: camel(id),
   };
+}
+
+/** Where an expression is: a seq field sees earlier fields; an instance sees every field and instance. */
+type Scope = 'seq' | 'instance';
+
+/**
+ * Checks an expression's names against the type and resolves them: fields (and fields inside
+ * them), enum members, parse instances (in instances only); a value instance is replaced by its
+ * expression, so sizes and counts computed through one still encode.
+ */
+function resolveRefs(t: TypeDef, e: Expr, scope: Scope, where: string, fail: (problem: string) => never): Expr {
+  return mapExpr(e, (x) => {
+    if (x.k === 'io') {
+      if (scope === 'instance' && x.prop !== 'size') fail(`_io.${x.prop} in an instance is not supported (it depends on when the instance is first used)`);
+      return x;
+    }
+    if (x.k === 'enum') {
+      const en = x.path.length ? findEnum(t, x.path.slice(0, -1), x.path[x.path.length - 1]!) : undefined;
+      const m = en?.members.find((mm) => mm.id === x.member);
+      if (!en || !m) return fail(`unknown enum value '${[...x.path, x.member].join('::')}'`);
+      x.resolved = { enumName: en.name, memberId: m.id, value: m.value };
+      usedInExpr.set(en, where);
+      return x;
+    }
+    if (x.k !== 'ref') return undefined;
+    const shown = [x.name, ...(x.path ?? [])].join('.');
+    let f = t.fields.find((y) => y.id === x.name);
+    if (!f) {
+      const entry = instanceNodes.get(t)?.get(x.name);
+      if (!entry) return fail(`expression refers to '${x.name}', which is not ${scope === 'seq' ? 'an earlier field' : 'a field or instance'} of ${t.name}`);
+      if (entry.node['value'] !== undefined) {
+        if (x.path) return fail(`expression '${shown}': '${x.name}' is a value instance (member access on it is not supported)`);
+        if (entry.inlining) return fail(`value instance '${x.name}' refers to itself`);
+        entry.inlining = true;
+        try {
+          return resolveRefs(t, parseValue(entry, fail), scope, where, fail);
+        } finally {
+          entry.inlining = false;
+        }
+      }
+      if (scope === 'seq') return fail(`expression refers to '${x.name}', a parse instance (a seq field that depends on one is not supported)`);
+      const inst = defineInstance(t, x.name);
+      x.instance = inst;
+      f = inst.field!;
+    }
+    if (f.cond) fail(`expression refers to '${x.name}', which has an if condition (not supported)`);
+    if (!x.path) {
+      if ((f.type.t !== 'int' && f.type.t !== 'bits') || f.repeat) fail(`expression refers to '${x.name}', which is not a single integer field`);
+      return x;
+    }
+    if (f.type.t !== 'user' || f.repeat) return fail(`expression '${shown}': '${x.name}' is not a single user-type field`);
+    const head = f.type.type;
+    const path = x.path;
+    // Resolved once every type has its fields (the type may be declared later in the spec).
+    deferred.push(() => {
+      let owner = head;
+      const fields: Field[] = [];
+      path.forEach((id, i) => {
+        const m = owner.fields.find((y) => y.id === id);
+        if (!m) return fail(`expression '${shown}': ${owner.name} has no field '${id}' (methods and instances of other types are not supported)`);
+        if (m.cond || m.repeat) fail(`expression '${shown}': ${owner.name}.${id} is repeated or conditional (not supported)`);
+        const last = i === path.length - 1;
+        if (last && m.type.t !== 'int' && m.type.t !== 'bits') fail(`expression '${shown}': ${owner.name}.${id} is not an integer field`);
+        if (!last) {
+          if (m.type.t !== 'user') fail(`expression '${shown}': ${owner.name}.${id} is not a user-type field`);
+          else owner = m.type.type;
+        }
+        // Read from outside its type, the field is part of the value, not a computed length.
+        m.lengthOf = undefined;
+        fields.push(m);
+      });
+      x.pathFields = fields;
+    });
+    return x;
+  });
+}
+
+interface InstanceEntry {
+  node: Yaml;
+  at: string;
+  inst: Instance | undefined;
+  defining: boolean;
+  inlining: boolean;
+  raw: Expr | undefined;
+}
+
+/** Each type's instances as written, defined on first use (they may refer to each other in any order). */
+const instanceNodes = new WeakMap<TypeDef, Map<string, InstanceEntry>>();
+
+function parseValue(entry: InstanceEntry, fail: (problem: string) => never): Expr {
+  if (entry.raw === undefined) {
+    try {
+      entry.raw = parseExpr(entry.node['value']);
+    } catch (e) {
+      if (e instanceof ExprError) return fail(`value: ${e.message}`);
+      throw e;
+    }
+  }
+  return entry.raw;
+}
+
+const VALUE_INSTANCE_KEYS = new Set(['value', 'doc', 'doc-ref']);
+
+function defineInstances(ctx: Ctx, t: TypeDef, node: unknown): void {
+  if (node === undefined) return;
+  if (!isMap(node)) throw new SpecError(ctx.file, `${t.specPath}/instances`, 'instances must be a map', 'INVALID_ARGUMENT');
+  const map = new Map<string, InstanceEntry>();
+  for (const [id, body] of Object.entries(node)) {
+    const at = `${t.specPath}/instances/${id}`;
+    if (!isMap(body)) throw new SpecError(ctx.file, at, 'an instance must be a map', 'INVALID_ARGUMENT');
+    if (t.fields.some((f) => f.id === id)) throw new SpecError(ctx.file, at, `instance '${id}' has the name of a seq field`, 'INVALID_ARGUMENT');
+    map.set(id, { node: body, at, inst: undefined, defining: false, inlining: false, raw: undefined });
+  }
+  instanceNodes.set(t, map);
+  for (const id of map.keys()) defineInstance(t, id);
+  // In the spec's order (an instance used by another one is defined first).
+  t.instances = [...map.values()].map((e) => e.inst!);
+}
+
+function defineInstance(t: TypeDef, id: string): Instance {
+  const ctx = typeCtx.get(t)!;
+  const entry = instanceNodes.get(t)!.get(id)!;
+  if (entry.inst) return entry.inst;
+  const where = `${entry.at} (${t.name}.${id})`;
+  const fail = (problem: string, code: 'UNSUPPORTED' | 'INVALID_ARGUMENT' = 'UNSUPPORTED'): never => {
+    throw new SpecError(ctx.file, where, problem, code);
+  };
+  if (entry.defining) return fail(`instance '${id}' depends on itself`);
+  entry.defining = true;
+  const body = entry.node;
+  const inst: Instance = { id, specPath: entry.at, doc: docOf(body), value: undefined, field: undefined, pos: undefined, csName: pascal(id), viewName: camel(id) };
+  if (body['value'] !== undefined) {
+    for (const k of keysOf(body)) if (!VALUE_INSTANCE_KEYS.has(k)) fail(`'${k}' on a value instance is not supported`);
+    entry.inlining = true;
+    inst.value = resolveRefs(t, parseValue(entry, fail), 'instance', where, fail);
+    entry.inlining = false;
+  } else {
+    if (body['io'] !== undefined) fail('io (an instance read from another stream) is not supported');
+    if (body['pos'] === undefined) fail('a parse instance without pos is not supported (it reads wherever the stream happens to be when first used)');
+    let pos: Expr;
+    try {
+      pos = resolveRefs(t, parseExpr(body['pos']), 'instance', where, fail);
+    } catch (e) {
+      if (e instanceof ExprError) return fail(`pos: ${e.message}`);
+      throw e;
+    }
+    if (isBoolExpr(pos)) fail('pos must be an integer expression', 'INVALID_ARGUMENT');
+    inst.pos = pos;
+    const attr: Yaml = { ...body, id };
+    delete attr['pos'];
+    inst.field = defineField(ctx, t, attr, entry.at, 'instance');
+  }
+  entry.inst = inst;
+  entry.defining = false;
+  return inst;
+}
+
+/** `flag`, `not flag`: a condition made of a `b1` field. */
+function isBoolRef(t: TypeDef, e: Expr): boolean {
+  if (e.k === 'not') return isBoolRef(t, e.e) || isBoolExpr(e.e);
+  if (e.k !== 'ref') return false;
+  const f = t.fields.find((x) => x.id === e.name);
+  const last = e.pathFields?.[e.pathFields.length - 1] ?? (e.path ? undefined : f);
+  return last?.type.t === 'bits' && last.type.bool;
 }
 
 function primitive(name: string): { t: 'int'; size: 1 | 2 | 4 | 8; signed: boolean } | { t: 'float'; size: 4 | 8 } | undefined {
@@ -578,12 +715,16 @@ function findLengthFields(_ctx: Ctx, t: TypeDef): void {
   const count = (e: Expr | undefined): void => {
     if (e) for (const r of refsOf(e)) uses.set(r, (uses.get(r) ?? 0) + 1);
   };
-  for (const f of t.fields) {
+  for (const f of [...t.fields, ...t.instances.flatMap((i) => (i.field ? [i.field] : []))]) {
     count(f.cond);
     if (f.repeat?.kind === 'expr') count(f.repeat.count);
     const ty = f.type;
     if ((ty.t === 'bytes' || ty.t === 'str' || ty.t === 'user' || ty.t === 'switch' || ty.t === 'delimited') && ty.size && 'expr' in ty.size) count(ty.size.expr);
     if (ty.t === 'switch') count(ty.on);
+  }
+  // A field an instance reads is part of the value (the instance reads it from the decoded value).
+  for (const i of t.instances) {
+    for (const e of [i.value, i.pos]) if (e) for (const r of refsOf(e)) uses.set(r, (uses.get(r) ?? 0) + 2);
   }
   for (const f of t.fields) {
     if (f.cond) continue;
@@ -610,7 +751,25 @@ function computeSizes(t: TypeDef): void {
   let fixed: number | undefined = 0;
   let min = 0;
   let blittable = true;
+  // Bits of the current run of bit-sized fields: the run takes whole bytes.
+  let runBits: number | undefined = 0;
+  let runMin = 0;
+  const endRun = (): void => {
+    fixed = fixed !== undefined && runBits !== undefined ? fixed + Math.ceil(runBits / 8) : undefined;
+    min += Math.floor(runMin / 8);
+    runBits = 0;
+    runMin = 0;
+  };
   for (const f of t.fields) {
+    if (f.type.t === 'bits') {
+      blittable = false;
+      t.touchesBits = true;
+      const n = f.repeat ? (f.repeat.kind === 'expr' ? constValue(f.repeat.count) : undefined) : 1;
+      runBits = runBits !== undefined && n !== undefined && !f.cond ? runBits + n * f.type.width : undefined;
+      if (!f.cond && n !== undefined) runMin += n * f.type.width;
+      continue;
+    }
+    endRun();
     const one = elementSize(f);
     let fFixed = one.fixed;
     let fMin = one.min;
@@ -631,11 +790,63 @@ function computeSizes(t: TypeDef): void {
     fixed = fixed !== undefined && fFixed !== undefined ? fixed + fFixed : undefined;
     min += fMin;
   }
+  endRun();
   inProgress.delete(t);
   done.add(t);
   t.fixedSize = fixed;
   t.minSize = min;
-  t.blittable = blittable && fixed !== undefined && t.fields.length > 0;
+  t.blittable = blittable && fixed !== undefined && t.fields.length > 0 && t.instances.length === 0;
+}
+
+/** Every expression of a type: its fields' and its instances'. */
+function typeExprs(t: TypeDef): Expr[] {
+  const out: Expr[] = [];
+  const ofField = (f: Field): void => {
+    const ty = f.type;
+    if (f.cond) out.push(f.cond);
+    if (f.repeat?.kind === 'expr') out.push(f.repeat.count);
+    if ((ty.t === 'bytes' || ty.t === 'str' || ty.t === 'user' || ty.t === 'switch' || ty.t === 'delimited') && ty.size && 'expr' in ty.size) out.push(ty.size.expr);
+    if (ty.t === 'switch') out.push(ty.on);
+  };
+  t.fields.forEach(ofField);
+  for (const i of t.instances) {
+    if (i.value) out.push(i.value);
+    if (i.pos) out.push(i.pos);
+    if (i.field) ofField(i.field);
+  }
+  return out;
+}
+
+/**
+ * Which types cannot be written from their value: parse instances (read from anywhere in the
+ * stream), expressions over the stream (`_io`), and types holding such a type.
+ */
+function markDecodeOnly(specs: SpecFile[]): void {
+  const all = specs.flatMap((s) => walkTypes(s.root));
+  for (const t of all) {
+    const parse = t.instances.find((i) => i.field);
+    if (parse) t.decodeOnly = `instance '${parse.id}' is read from a position in the stream`;
+    else if (typeExprs(t).some((e) => { let io = false; walkExpr(e, (x) => { if (x.k === 'io') io = true; }); return io; }))
+      t.decodeOnly = 'its expressions read the stream (_io)';
+  }
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const t of all) {
+      if (t.decodeOnly) continue;
+      for (const f of t.fields) {
+        const ty = f.type;
+        const inner = ty.t === 'user' ? [ty.type] : ty.t === 'switch' ? [...ty.cases.map((c) => c.type), ...(ty.fallback ? [ty.fallback] : [])] : [];
+        const d = inner.find((x) => x.decodeOnly);
+        if (d) {
+          t.decodeOnly = `field '${f.id}' holds a ${d.name}, which is decode-only`;
+          changed = true;
+          break;
+        }
+      }
+    }
+  }
+  // No encoded size to speak of: a decode-only type has no SIZE.
+  for (const t of all) if (t.decodeOnly) t.fixedSize = undefined;
 }
 
 function elementSize(f: Field): { fixed: number | undefined; min: number; blittable: boolean } {
@@ -655,6 +866,8 @@ function elementSize(f: Field): { fixed: number | undefined; min: number; blitta
       const n = sized(ty.size);
       return { fixed: n, min: n ?? (ty.zeroTerminated && !ty.size ? 1 : 0), blittable: false };
     }
+    case 'bits':
+      return { fixed: undefined, min: 0, blittable: false };
     case 'user': {
       computeSizes(ty.type);
       const n = sized(ty.size);
@@ -673,10 +886,11 @@ function elementSize(f: Field): { fixed: number | undefined; min: number; blitta
 }
 
 function checkRepeats(t: TypeDef): void {
-  for (const f of t.fields) {
+  for (const f of [...t.fields, ...t.instances.flatMap((i) => (i.field ? [i.field] : []))]) {
     if (!f.repeat) continue;
     const isConst = f.repeat.kind === 'expr' && constValue(f.repeat.count) !== undefined;
-    if (!isConst && elementSize(f).min === 0)
+    // A repeated bit-sized field reads at least one bit per element (counts are checked in bits).
+    if (!isConst && f.type.t !== 'bits' && elementSize(f).min === 0)
       throw new SpecError(t.spec.path, `${f.specPath} (${t.name}.${f.id})`, 'repeating elements that can be 0 bytes long is not supported (a hostile count could loop without reading)');
   }
 }
@@ -696,10 +910,65 @@ function checkNames(specs: SpecFile[]): void {
       }
       // A field named like a generated member (`offset`, `size`, `read`, ...) keeps its name in
       // the decoded value; only the clashing member gets a trailing `_`.
-      for (const f of t.fields) {
+      for (const f of [...t.fields, ...t.instances]) {
         if (RESERVED_CS.has(f.csName) || f.csName === t.name) f.csName += '_';
         if (RESERVED_VIEW.has(f.viewName)) f.viewName += '_';
       }
+      for (const i of t.instances) if (i.field) i.field.csName = i.csName;
     }
   }
+}
+
+// Bit-sized fields: Kaitai's stream keeps the unread bits of the last byte a bit field took, and
+// only aligns before a byte-sized field that follows a bit field of the same type. A nested type
+// that ends inside a byte leaves those bits to whatever its parent reads next: twinmap supports the
+// layouts where that cannot happen (every run of bits starts at a byte; sizes are whole bytes).
+
+/** 'aligned': the type ends on a byte boundary; 'bits': it may end inside a byte. */
+type BitEnd = 'aligned' | 'bits';
+const bitEnds = new Map<TypeDef, BitEnd>();
+
+/** Types read in the same stream as this field (a field with a size gets its own). */
+function sameStreamTypes(f: Field): TypeDef[] {
+  const ty = f.type;
+  if (ty.t === 'user' && !ty.size) return [ty.type];
+  if (ty.t === 'switch' && !ty.size) return [...ty.cases.map((c) => c.type), ...(ty.fallback ? [ty.fallback] : [])];
+  return [];
+}
+
+function bitEnd(t: TypeDef): BitEnd {
+  const known = bitEnds.get(t);
+  if (known) return known;
+  bitEnds.set(t, 'aligned'); // a recursive type: its own bits are checked where it is defined
+  let state: BitEnd = 'aligned';
+  /** Bits of the current run, mod 8, when known. */
+  let run: number | undefined = 0;
+  t.fields.forEach((f, i) => {
+    const where = `${f.specPath} (${t.name}.${f.id})`;
+    if (f.type.t === 'bits') {
+      if (i === 0 || !isBitsField(t.fields[i - 1]!)) {
+        if (state !== 'aligned') throw new SpecError(t.spec.path, where, 'a bit-sized field that continues in the bits a nested type left in its last byte is not supported');
+        run = 0;
+      }
+      const n = f.repeat ? (f.repeat.kind === 'expr' ? constValue(f.repeat.count) : undefined) : 1;
+      const bits = f.type.width % 8;
+      if (bits !== 0) run = run !== undefined && n !== undefined && !f.cond ? (run + n * bits) % 8 : undefined;
+      state = run === 0 ? 'aligned' : 'bits';
+      return;
+    }
+    if (i > 0 && isBitsField(t.fields[i - 1]!)) state = 'aligned';
+    if (state !== 'aligned') throw new SpecError(t.spec.path, where, 'a field after a nested type that ends inside a byte (bit-sized fields) is not supported');
+    for (const sub of sameStreamTypes(f)) {
+      const end = bitEnd(sub);
+      if (end === 'bits' && f.repeat) throw new SpecError(t.spec.path, where, `repeating ${sub.name}, which can end inside a byte (bit-sized fields), is not supported`);
+      if (end === 'bits') state = 'bits';
+      if (sub.touchesBits) t.touchesBits = true;
+    }
+  });
+  bitEnds.set(t, state);
+  return state;
+}
+
+function isBitsField(f: Field): boolean {
+  return f.type.t === 'bits';
 }

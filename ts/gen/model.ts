@@ -11,6 +11,12 @@ export interface IntType {
   signed: boolean;
   endian: Endian;
 }
+export interface BitsType {
+  t: 'bits';
+  width: number;
+  endian: Endian;
+  bool: boolean;
+}
 export interface FloatType {
   t: 'float';
   size: 4 | 8;
@@ -25,6 +31,11 @@ export type FieldType =
   | { t: 'bytes'; size: Size }
   | { t: 'str'; encoding: Encoding; size: Size | undefined; zeroTerminated: boolean }
   | { t: 'contents'; bytes: number[] }
+  /**
+   * A bit-sized integer (`bN`, N <= 32), read most (`be`) or least (`le`) significant bit first.
+   * `b1` without an enum is a boolean. A byte-aligned field after bit fields starts at the next byte.
+   */
+  | BitsType
   /**
    * Bytes (`encoding` undefined) or a string with Kaitai's `terminator`/`pad-right` rules: with a
    * size, trailing `pad` bytes stripped then cut at `term`; without, read up to `term` (kept with
@@ -94,6 +105,33 @@ export interface TypeDef {
   minSize: number;
   /** Fixed-size and made of numbers only: gets a zero-copy view (TS) and a blittable struct (C#). */
   blittable: boolean;
+  /** Reads bit-sized integers itself or through a nested type in the same stream. */
+  touchesBits: boolean;
+  /** Kaitai `instances`: values computed from the fields, or read lazily from a position. */
+  instances: Instance[];
+  /**
+   * Why the type cannot be written from its value (its bytes are not determined by it), e.g. a
+   * positioned instance. Such a type is generated decode-only: no encode at all. Undefined: it has one.
+   */
+  decodeOnly: string | undefined;
+}
+
+/**
+ * A Kaitai instance. A value instance (`value`) is computed from the fields (an integer or a
+ * boolean); a parse instance (`field`) is read at `pos` in the type's stream. Both are lazy:
+ * computed (or read) on first access, as Kaitai does.
+ */
+export interface Instance {
+  id: string;
+  specPath: string;
+  doc: string | undefined;
+  value: Expr | undefined;
+  /** A parse instance: what is read (type, repeat, if, enum), as for a seq field. */
+  field: Field | undefined;
+  /** Where a parse instance is read, relative to the start of the type's stream. */
+  pos: Expr | undefined;
+  csName: string;
+  viewName: string;
 }
 
 export interface SpecFile {
@@ -135,4 +173,14 @@ export function pascal(id: string): string {
 
 export function primSize(t: FieldType): number | undefined {
   return t.t === 'int' || t.t === 'float' ? t.size : undefined;
+}
+
+/** A bit-sized field (alone or repeated): consecutive ones share bytes; anything else starts at the next byte. */
+export function isBits(f: Field): boolean {
+  return f.type.t === 'bits';
+}
+
+/** Kaitai aligns to the next byte before a field that is not bit-sized when the previous one was. */
+export function alignsBefore(t: TypeDef, i: number): boolean {
+  return i > 0 && isBits(t.fields[i - 1]!) && !isBits(t.fields[i]!);
 }

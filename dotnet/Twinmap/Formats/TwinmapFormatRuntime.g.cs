@@ -44,6 +44,27 @@ public sealed class EncodeException(string fieldPath, string reason) : Exception
     }
 }
 
+/// <summary>
+/// The bytes and bounds of one stream (Kaitai's <c>_io</c>), kept by a decoded value of a
+/// decode-only type: its lazy instances read from it on first access.
+/// </summary>
+public sealed class FormatStream(byte[] bytes, int start, int end)
+{
+    /// <summary>Kaitai's <c>_io.size</c>.</summary>
+    public long IoSize => end - start;
+
+    /// <summary>
+    /// A reader of this stream at <paramref name="pos"/>. Like Kaitai's seek, a position past the end
+    /// leaves nothing to read; a negative one is a DecodeException.
+    /// </summary>
+    public FormatReader At(long pos, string field)
+    {
+        if (pos < 0) throw new DecodeException(field, start, $"position {pos} is not a valid position");
+        int at = start + (int)Math.Min(pos, end - start);
+        return new FormatReader(bytes, at, end, start, bytes);
+    }
+}
+
 /// <summary>Reads fields in order from a span; every read is checked first.</summary>
 public ref struct FormatReader
 {
@@ -51,15 +72,37 @@ public ref struct FormatReader
     private readonly ReadOnlySpan<byte> _source;
     private readonly int _end;
     private int _pos;
+    // Where this reader's stream starts (Kaitai's _io), and the array behind the span when types
+    // with lazy instances need to read it again later.
+    private readonly int _start;
+    private readonly byte[]? _array;
 
-    public FormatReader(ReadOnlySpan<byte> source) : this(source, 0, source.Length) { }
+    public FormatReader(ReadOnlySpan<byte> source) : this(source, 0, source.Length, 0, null) { }
 
-    private FormatReader(ReadOnlySpan<byte> source, int pos, int end)
+    /// <summary>A reader over an array that decoded values may keep (for lazy instances).</summary>
+    public FormatReader(byte[] source) : this(source, 0, source.Length, 0, source) { }
+
+    internal FormatReader(ReadOnlySpan<byte> source, int pos, int end, int start, byte[]? array)
     {
         _source = source;
         _pos = pos;
         _end = end;
+        _start = start;
+        _array = array;
     }
+
+    /// <summary>Kaitai's <c>_io.pos</c>: the position inside this reader's stream.</summary>
+    public readonly long IoPos => _pos - _start;
+
+    /// <summary>Kaitai's <c>_io.size</c>: the size of this reader's stream.</summary>
+    public readonly long IoSize => _end - _start;
+
+    /// <summary>Kaitai's <c>_io.eof</c>.</summary>
+    public readonly bool IoEof => _pos >= _end;
+
+    /// <summary>This reader's stream, kept by a decoded value whose lazy instances read it later.</summary>
+    public readonly FormatStream Stream() =>
+        _array is null ? throw new InvalidOperationException("lazy instances need a reader over an array") : new FormatStream(_array, _start, _end);
 
     /// <summary>Next byte to read, as an index into the source span.</summary>
     public readonly int Position => _pos;
@@ -91,11 +134,72 @@ public ref struct FormatReader
         return (int)n;
     }
 
+    /// <summary>Like <see cref="Count"/>, for elements of <paramref name="width"/> bits (they may start in the bits of a byte already read).</summary>
+    public readonly int CountBits(long n, int width, string field)
+    {
+        if (n < 0) return 0;
+        long left = (long)(_end - _pos) * 8 + _bitsLeft;
+        if (n > int.MaxValue || n * width > left) throw new DecodeException(field, _pos, $"count {n} needs {n * width} bits, {left} left");
+        return (int)n;
+    }
+
+    // Bit-sized integers, as Kaitai reads them: whole bytes are taken from the input as needed, and
+    // the bits not used yet wait for the next bit-sized field (or are dropped by AlignToByte).
+    private ulong _bits;
+    private int _bitsLeft;
+
+    /// <summary>Drops the unread bits of the current byte: the next field starts at a byte boundary.</summary>
+    public void AlignToByte()
+    {
+        _bits = 0;
+        _bitsLeft = 0;
+    }
+
+    /// <summary>No bytes and no unread bits left.</summary>
+    public readonly bool Eof => _pos >= _end && _bitsLeft == 0;
+
+    /// <summary><paramref name="n"/> (1..32) bits, most significant bit of each byte first.</summary>
+    public ulong BitsBe(int n, string f)
+    {
+        ulong acc = _bits;
+        int have = _bitsLeft;
+        if (n > have)
+        {
+            foreach (byte b in Take((n - have + 7) >> 3, f))
+            {
+                acc = (acc << 8) | b;
+                have += 8;
+            }
+        }
+        int left = have - n;
+        _bits = acc & ((1UL << left) - 1);
+        _bitsLeft = left;
+        return acc >> left;
+    }
+
+    /// <summary><paramref name="n"/> (1..32) bits, least significant bit of each byte first.</summary>
+    public ulong BitsLe(int n, string f)
+    {
+        ulong acc = _bits;
+        int have = _bitsLeft;
+        if (n > have)
+        {
+            foreach (byte b in Take((n - have + 7) >> 3, f))
+            {
+                acc |= (ulong)b << have;
+                have += 8;
+            }
+        }
+        _bits = acc >> n;
+        _bitsLeft = have - n;
+        return acc & ((1UL << n) - 1);
+    }
+
     /// <summary>A reader over the next <paramref name="n"/> bytes; this reader skips them.</summary>
     public FormatReader Sub(long n, string field)
     {
         int size = Size(n, field);
-        var sub = new FormatReader(_source, _pos, _pos + size);
+        var sub = new FormatReader(_source, _pos, _pos + size, _pos, _array);
         _pos += size;
         return sub;
     }
@@ -242,6 +346,64 @@ public ref struct FormatWriter
         var s = _target.Slice(_pos, n);
         _pos += n;
         return s;
+    }
+
+    // Bit-sized integers, mirroring FormatReader: a byte is reserved when a bit field needs one, and
+    // later bit fields fill its free bits until AlignToByte (bytes written meanwhile go after it). The
+    // free bits are positions [_bitLo, _bitLo + _bitsFree) of that byte: a big-endian field fills them
+    // from the top, a little-endian one from the bottom (as the reader takes them).
+    private int _bitAt;
+    private int _bitLo;
+    private int _bitsFree;
+
+    /// <summary>The next field starts at a byte boundary (the current byte's free bits stay zero).</summary>
+    public void AlignToByte() => _bitsFree = 0;
+
+    /// <summary><paramref name="v"/> in <paramref name="n"/> (1..32) bits, most significant bit of each byte first.</summary>
+    public void BitsBe(ulong v, int n, string f)
+    {
+        if (v >> n != 0) throw new EncodeException(f, $"{v} does not fit in {n} bits");
+        int todo = n;
+        while (todo > 0)
+        {
+            if (_bitsFree == 0) NewBitByte(f);
+            int k = Math.Min(todo, _bitsFree);
+            ulong chunk = (v >> (todo - k)) & ((1UL << k) - 1);
+            _target[_bitAt] |= (byte)(chunk << (_bitLo + _bitsFree - k));
+            _bitsFree -= k;
+            todo -= k;
+        }
+    }
+
+    /// <summary><paramref name="v"/> in <paramref name="n"/> (1..32) bits, least significant bit of each byte first.</summary>
+    public void BitsLe(ulong v, int n, string f)
+    {
+        if (v >> n != 0) throw new EncodeException(f, $"{v} does not fit in {n} bits");
+        int todo = n;
+        while (todo > 0)
+        {
+            if (_bitsFree == 0) NewBitByte(f);
+            int k = Math.Min(todo, _bitsFree);
+            _target[_bitAt] |= (byte)((v & ((1UL << k) - 1)) << _bitLo);
+            v >>= k;
+            _bitLo += k;
+            _bitsFree -= k;
+            todo -= k;
+        }
+    }
+
+    /// <summary>After a repeated bit-sized field that runs to the end: reading stops only at a byte boundary.</summary>
+    public readonly void BitsToEnd(string f)
+    {
+        if (_bitsFree != 0) throw new EncodeException(f, $"leaves {_bitsFree} bits of its last byte unused: reading would take them as more elements");
+    }
+
+    private void NewBitByte(string f)
+    {
+        _bitAt = _pos;
+        Take(1, f)[0] = 0;
+        _bitLo = 0;
+        _bitsFree = 8;
     }
 
     public void U1(byte v, string f) => Take(1, f)[0] = v;

@@ -73,6 +73,8 @@ export class Reader {
     public pos: number,
     /** One past the last byte this reader may read. */
     readonly end: number,
+    /** Where this reader's stream starts (Kaitai's `_io`: positions and sizes count from here). */
+    readonly start = pos,
   ) {
     this.dv = viewOf(bytes);
     this.base = bytes.byteOffset;
@@ -114,6 +116,93 @@ export class Reader {
       throw new DecodeError(field, this.pos, `count ${n} needs at least ${n * minSize} bytes, ${this.end - this.pos} left`);
     }
     return n;
+  }
+
+  /** Kaitai's `_io.pos`: the position inside this reader's stream. */
+  get ioPos(): number {
+    return this.pos - this.start;
+  }
+
+  /** Kaitai's `_io.size`: the size of this reader's stream. */
+  get ioSize(): number {
+    return this.end - this.start;
+  }
+
+  /** The same stream, positioned at its start: what a type's lazy instances read from later. */
+  stream(): Reader {
+    return new Reader(this.bytes, this.start, this.end, this.start);
+  }
+
+  /**
+   * A reader of the same stream at `pos` (a positioned instance). Like Kaitai's seek, a position
+   * past the end leaves nothing to read; a negative or non-integer one is a DecodeError.
+   */
+  at(pos: number, field: string): Reader {
+    if (!Number.isSafeInteger(pos) || pos < 0) throw new DecodeError(field, this.start, `position ${pos} is not a valid position`);
+    return new Reader(this.bytes, this.start + Math.min(pos, this.end - this.start), this.end, this.start);
+  }
+
+  /** Like `count`, for elements of `width` bits (they may start in the bits of a byte already read). */
+  countBits(n: number, width: number, field: string): number {
+    if (Number.isSafeInteger(n) && n < 0) return 0;
+    if (!Number.isSafeInteger(n)) throw new DecodeError(field, this.pos, `count ${n} is not a valid count`);
+    if (n * width > (this.end - this.pos) * 8 + this.bitsLeft) {
+      throw new DecodeError(field, this.pos, `count ${n} needs ${n * width} bits, ${(this.end - this.pos) * 8 + this.bitsLeft} left`);
+    }
+    return n;
+  }
+
+  // Bit-sized integers, as Kaitai reads them: whole bytes are taken from the input as needed, and
+  // the bits not used yet wait for the next bit-sized field (or are dropped by alignToByte).
+  private bits = 0;
+  private bitsLeft = 0;
+
+  /** Drops the unread bits of the current byte: the next field starts at a byte boundary. */
+  alignToByte(): void {
+    this.bits = 0;
+    this.bitsLeft = 0;
+  }
+
+  /** No bytes and no unread bits left. */
+  get eof(): boolean {
+    return this.pos >= this.end && this.bitsLeft === 0;
+  }
+
+  /** `n` (1..32) bits, most significant bit of each byte first. */
+  bitsBe(n: number, f: string): number {
+    if (n <= this.bitsLeft) {
+      const scale = 2 ** (this.bitsLeft - n);
+      const v = Math.floor(this.bits / scale);
+      this.bits -= v * scale;
+      this.bitsLeft -= n;
+      return v;
+    }
+    const count = (n - this.bitsLeft + 7) >> 3;
+    let p = this.take(count, f) - this.base;
+    let acc = this.bits;
+    for (let i = 0; i < count; i++) acc = acc * 256 + this.bytes[p++]!;
+    const left = this.bitsLeft + 8 * count - n;
+    const scale = 2 ** left;
+    const v = Math.floor(acc / scale);
+    this.bits = acc - v * scale;
+    this.bitsLeft = left;
+    return v;
+  }
+
+  /** `n` (1..32) bits, least significant bit of each byte first. */
+  bitsLe(n: number, f: string): number {
+    let acc = this.bits;
+    let have = this.bitsLeft;
+    if (n > have) {
+      const count = (n - have + 7) >> 3;
+      let p = this.take(count, f) - this.base;
+      for (let i = 0; i < count; i++, have += 8) acc += this.bytes[p++]! * 2 ** have;
+    }
+    const scale = 2 ** n;
+    const rest = Math.floor(acc / scale);
+    this.bits = rest;
+    this.bitsLeft = have - n;
+    return acc - rest * scale;
   }
 
   /** A reader over the next `n` bytes (a field with a size); this reader skips them. */
@@ -552,6 +641,63 @@ export class Writer {
     this.bytes.set(bytes, p);
   }
 
+  // Bit-sized integers, mirroring Reader: a byte is reserved when a bit field needs one, and later
+  // bit fields fill its free bits until alignToByte (bytes written meanwhile go after it). The free
+  // bits are positions [bitLo, bitLo + bitsFree) of that byte: a big-endian field fills them from
+  // the top, a little-endian one from the bottom (as the reader takes them).
+  private bitAt = 0;
+  private bitLo = 0;
+  private bitsFree = 0;
+
+  /** The next field starts at a byte boundary (the current byte's free bits stay zero). */
+  alignToByte(): void {
+    this.bitsFree = 0;
+  }
+
+  /** `v` in `n` (1..32) bits, most significant bit of each byte first. */
+  bitsBe(v: number | boolean, n: number, f: string): void {
+    let x = bitsIn(v, n, f);
+    let todo = n;
+    while (todo > 0) {
+      if (this.bitsFree === 0) this.newBitByte(f);
+      const k = Math.min(todo, this.bitsFree);
+      const scale = 2 ** (todo - k);
+      const chunk = Math.floor(x / scale);
+      x -= chunk * scale;
+      this.bytes[this.bitAt] = this.bytes[this.bitAt]! | (chunk << (this.bitLo + this.bitsFree - k));
+      this.bitsFree -= k;
+      todo -= k;
+    }
+  }
+
+  /** `v` in `n` (1..32) bits, least significant bit of each byte first. */
+  bitsLe(v: number | boolean, n: number, f: string): void {
+    let x = bitsIn(v, n, f);
+    let todo = n;
+    while (todo > 0) {
+      if (this.bitsFree === 0) this.newBitByte(f);
+      const k = Math.min(todo, this.bitsFree);
+      const chunk = x % 2 ** k;
+      x = (x - chunk) / 2 ** k;
+      this.bytes[this.bitAt] = this.bytes[this.bitAt]! | (chunk << this.bitLo);
+      this.bitLo += k;
+      this.bitsFree -= k;
+      todo -= k;
+    }
+  }
+
+  /** After a repeated bit-sized field that runs to the end: reading stops only at a byte boundary. */
+  bitsToEnd(f: string): void {
+    if (this.bitsFree !== 0) throw new EncodeError(f, `leaves ${this.bitsFree} bits of its last byte unused: reading would take them as more elements`);
+  }
+
+  private newBitByte(f: string): void {
+    this.bitAt = this.take(1, f) - this.base;
+    this.bytes[this.bitAt] = 0;
+    this.bitLo = 0;
+    this.bitsFree = 8;
+  }
+
   /** Pads a field that has a size in the spec and checks that its value fitted. */
   pad(start: number, size: number, f: string): void {
     const used = this.pos - start;
@@ -574,6 +720,13 @@ export class Writer {
       throw e instanceof EncodeError ? e.within(field, index) : e;
     }
   }
+}
+
+/** A bit-sized field's value (a boolean for `b1`) as an unsigned integer of `n` bits. */
+function bitsIn(v: number | boolean, n: number, f: string): number {
+  if (typeof v === 'boolean' && n === 1) return v ? 1 : 0;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= 2 ** n) throw new EncodeError(f, `${String(v)} does not fit in ${n} bits`);
+  return v;
 }
 
 /** Checks that a repeated field has the count the spec says. */
@@ -641,6 +794,57 @@ export class Codec<T> {
       throw e instanceof EncodeError ? e.within(this.typeName) : e;
     }
     return n;
+  }
+}
+
+/**
+ * Defines a lazy, read-only property: computed on first access (a positioned instance reads the
+ * input then), kept afterwards. Not enumerable, so copying or printing a value does not read
+ * instances that may fail.
+ */
+export function lazy<T>(target: object, name: string, typeName: string, compute: () => T): void {
+  Object.defineProperty(target, name, {
+    configurable: true,
+    enumerable: false,
+    get(): T {
+      let value: T;
+      try {
+        value = compute();
+      } catch (e) {
+        throw e instanceof DecodeError ? e.within(typeName) : e;
+      }
+      Object.defineProperty(target, name, { value, enumerable: false, writable: false, configurable: false });
+      return value;
+    },
+  });
+}
+
+/**
+ * The codec of a decode-only type (one whose bytes its value does not determine, e.g. one with
+ * positioned instances): decode only. The input is copied, so lazy instances read the bytes as
+ * they were when decoded.
+ */
+export class DecodeCodec<T> {
+  constructor(
+    /** The type's name, the root of every error's field path. */
+    readonly typeName: string,
+    private readonly readFn: (r: Reader) => T,
+  ) {}
+
+  /** Decodes one record from `bytes` at `offset`. */
+  decode(bytes: Uint8Array, offset = 0): T {
+    return this.decodeWithSize(bytes, offset).value;
+  }
+
+  /** Decodes one record and says how many bytes it took. */
+  decodeWithSize(bytes: Uint8Array, offset = 0): { value: T; size: number } {
+    try {
+      const r = Reader.of(bytes instanceof Uint8Array ? bytes.slice() : bytes, offset);
+      const value = this.readFn(r);
+      return { value, size: r.pos - offset };
+    } catch (e) {
+      throw e instanceof DecodeError ? e.within(this.typeName) : e;
+    }
   }
 }
 
