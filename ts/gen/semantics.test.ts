@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { kaitaiParse, kaitaiParsers, type KaitaiClass } from '../../interop-tests/support/kaitai-js.js';
 import { BigCode, EdgeCases, SlotView, type EdgeCases as EdgeCasesValue } from './fixtures/features/ts/edge_cases.js';
-import { DecodeError, EncodeError } from './fixtures/features/ts/twinmap-runtime.js';
+import { DecodeError, EncodeError } from './runtime/twinmap-runtime.js';
 import { generateFiles, SpecError } from './index.js';
 import { loadSpecs } from './load.js';
 
