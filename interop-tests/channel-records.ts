@@ -1,4 +1,4 @@
-// The records channel tests send, built the same way as dotnet/Twinmap.Peer/Commands/TestRecords.cs:
+// The records channel tests send, built the same way as dotnet/Twinmap.Peer/Commands/Channel/TestRecords.cs:
 // size >= 12: [writer u4][seq u4][fnv1a32 of bytes 12.. u4] then filler (seq + i) & 0xff;
 // size < 12 (single-writer runs only): bytes (seq * 31 + i * 7 + writer) & 0xff.
 export const RECORD_HEADER = 12;
