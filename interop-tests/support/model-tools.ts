@@ -74,6 +74,22 @@ function intArb(ty: Extract<FieldType, { t: 'int' }>, f: Field): fc.Arbitrary<un
   return ty.signed ? fc.integer({ min: -(2 ** (bits - 1)), max: 2 ** (bits - 1) - 1 }) : fc.integer({ min: 0, max: 2 ** bits - 1 });
 }
 
+/**
+ * Strings in a UTF-16 or single-byte encoding that encode to `n` bytes (when sized; up to `n` with
+ * room for the terminator when zero-terminated), with characters the encoding has.
+ */
+function textArb(encoding: string, n: number | undefined, zeroTerminated: boolean): fc.Arbitrary<string> {
+  const unit = encoding.startsWith('UTF-16') ? 2 : 1;
+  const chars = unit === 2 ? fc.oneof(fc.integer({ min: 1, max: 0xd7ff }), fc.integer({ min: 0xe000, max: 0xffff })) : fc.integer({ min: 1, max: encoding === 'ISO-8859-1' ? 0xff : 0x7f });
+  const max = n === undefined ? 12 : Math.floor(n / unit);
+  const exact = n !== undefined && !zeroTerminated;
+  return fc
+    .array(chars, { maxLength: max, ...(exact ? { minLength: max } : {}) })
+    .map((cs) => String.fromCharCode(...cs))
+    .filter((s) => !exact || s.length * unit === n)
+    .map((s) => (zeroTerminated && n !== undefined && s.length * unit < n && n - s.length * unit < unit ? s.slice(0, -1) : s));
+}
+
 function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
 }
@@ -115,6 +131,7 @@ function elemArb(f: Field, depth: number, small: string[][] = []): fc.Arbitrary<
     }
     case 'str': {
       const n = sizeConst(ty.size);
+      if (ty.encoding !== 'UTF-8' && ty.encoding !== 'ASCII') return textArb(ty.encoding, n, ty.zeroTerminated);
       const unit = ty.encoding === 'ASCII' || n !== undefined ? 'grapheme-ascii' : 'grapheme';
       let s = fc.string({ unit, maxLength: n ?? 20, ...(n !== undefined && !ty.zeroTerminated ? { minLength: n } : {}) });
       if (ty.zeroTerminated) s = s.map((x) => x.replaceAll('\0', ''));

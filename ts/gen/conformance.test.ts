@@ -27,6 +27,8 @@ const specs: Array<[string, string]> = [
   [join(import.meta.dirname, 'fixtures', 'features', 'edge_cases.ksy'), './fixtures/features/ts'],
   // Bit-sized integers (both bit orders, b1 booleans, alignment after a run of bits).
   [join(import.meta.dirname, 'fixtures', 'features', 'bit_fields.ksy'), './fixtures/features/ts'],
+  // Strings in UTF-16LE/BE, ISO-8859-1 and windows-1251.
+  [join(import.meta.dirname, 'fixtures', 'features', 'text_encodings.ksy'), './fixtures/features/ts'],
 ];
 
 describe.each(specs)('%s', (path, generated) => {

@@ -4,7 +4,7 @@
 // operations as the TypeScript side: Decode, Encode, EncodeInto, EncodedSize, SIZE.
 import { constValue, renderExpr, type Expr } from './expr.js';
 import { elemFixedSize, elemMin, mayBeEmptySwitch } from './emit-ts.js';
-import { alignsBefore, allEnums, allTypes, camel, pascal, valueFields, type EnumDef, type Field, type FieldType, type FloatType, type IntType, type Size, type SpecFile, type TypeDef } from './model.js';
+import { alignsBefore, allEnums, allTypes, camel, encodingUnit, pascal, valueFields, type EnumDef, type Field, type FieldType, type FloatType, type IntType, type Size, type SpecFile, type TypeDef } from './model.js';
 
 export function csFileName(spec: SpecFile): string {
   return `${pascal(spec.id)}.g.cs`;
@@ -302,8 +302,8 @@ class CsFile {
         if (t.blittable) return [`r.BytesInto(${target}, ${p});`];
         return 'eos' in ty.size ? [`${target} = r.BytesEos(${p});`] : [`${target} = r.Bytes(${this.sizeArg(ty.size, t, 'v.', 'r')}, ${p});`];
       case 'str':
-        if (ty.zeroTerminated) return [`${target} = r.Strz(${this.sizeArg(ty.size, t, 'v.', 'r')}, ${ty.encoding === 'ASCII'}, ${p});`];
-        return [`${target} = r.Str(${this.sizeArg(ty.size, t, 'v.', 'r')}, ${ty.encoding === 'ASCII'}, ${p});`];
+        if (ty.zeroTerminated) return [`${target} = r.Strz(${this.sizeArg(ty.size, t, 'v.', 'r')}, "${ty.encoding}", ${p});`];
+        return [`${target} = r.Str(${this.sizeArg(ty.size, t, 'v.', 'r')}, "${ty.encoding}", ${p});`];
       case 'user': {
         const lines: string[] = [];
         let reader = 'r';
@@ -324,7 +324,7 @@ class CsFile {
       }
       case 'delimited': {
         const args = `${this.sizeArg(ty.size, t, 'v.', 'r')}, ${ty.term}, ${ty.include ? 'true' : 'false'}, ${ty.eosError ? 'true' : 'false'}, ${ty.pad}`;
-        return [ty.encoding ? `${target} = r.StrDelimited(${args}, ${ty.encoding === 'ASCII'}, ${p});` : `${target} = r.BytesDelimited(${args}, ${p});`];
+        return [ty.encoding ? `${target} = r.StrDelimited(${args}, "${ty.encoding}", ${p});` : `${target} = r.BytesDelimited(${args}, ${p});`];
       }
       case 'contents':
         throw new Error('unreachable');
@@ -385,7 +385,7 @@ class CsFile {
         const v = prop(target);
         let len: string;
         if (f.lengthOf.what === 'count') len = `(${v}?.Length ?? 0)`;
-        else if (target.type.t === 'str') len = `FormatWriter.TextLength(${v}, ${target.type.encoding === 'ASCII'}, ${lit(target)})`;
+        else if (target.type.t === 'str') len = `FormatWriter.TextLength(${v}, "${target.type.encoding}", ${lit(target)})`;
         else if (target.type.t === 'bytes') len = `(${v}?.Length ?? 0)`;
         else if (target.type.t === 'user') len = target.type.type.blittable ? `${target.type.type.name}.SIZE` : `(${v} ?? throw new EncodeException(${lit(target)}, "is null")).SizeOf()`;
         else if (target.type.t === 'switch') len = `SizeOf${pascal(target.id)}(${v}, ${this.expr(target.type.on, t, '')})`;
@@ -442,7 +442,7 @@ class CsFile {
       case 'bytes':
         return [`w.Bytes(${value}, ${t.blittable ? '-1' : given(ty.size)}, ${p});`];
       case 'str':
-        return [`w.Str(${value}, ${ty.encoding === 'ASCII'}, ${given(ty.size)}, ${ty.zeroTerminated}, ${p});`];
+        return [`w.Str(${value}, "${ty.encoding}", ${given(ty.size)}, ${ty.zeroTerminated}, ${p});`];
       case 'user': {
         const size = given(ty.size);
         const call = ty.type.blittable ? `${value}.Write(ref w);` : `(${value} ?? throw new EncodeException("", "is null")).Write(ref w);`;
@@ -458,7 +458,7 @@ class CsFile {
         return [`int ${camel(f.id)}Start = w.Position;`, call, `w.Pad(${camel(f.id)}Start, ${size}, ${p});`];
       }
       case 'delimited': {
-        const data = ty.encoding ? `FormatWriter.TextBytes(${value}, ${ty.encoding === 'ASCII'}, ${p})` : `${value} ?? throw new EncodeException(${p}, "is null")`;
+        const data = ty.encoding ? `FormatWriter.TextBytes(${value}, "${ty.encoding}", ${p})` : `${value} ?? throw new EncodeException(${p}, "is null")`;
         return [`w.Delimited(${data}, ${given(ty.size)}, ${ty.term}, ${ty.include ? 'true' : 'false'}, ${ty.pad}, ${p});`];
       }
       case 'contents':
@@ -543,13 +543,13 @@ class CsFile {
       case 'bytes':
         return given(ty.size) ?? `(${value}?.Length ?? 0)`;
       case 'str':
-        return given(ty.size) ?? `FormatWriter.TextLength(${value}, ${ty.encoding === 'ASCII'}, ${lit(f)})${ty.zeroTerminated ? ' + 1' : ''}`;
+        return given(ty.size) ?? `FormatWriter.TextLength(${value}, "${ty.encoding}", ${lit(f)})${ty.zeroTerminated ? ` + ${encodingUnit(ty.encoding)}` : ''}`;
       case 'user':
         return given(ty.size) ?? (ty.type.fixedSize !== undefined ? String(ty.type.fixedSize) : `(${value}?.SizeOf() ?? 0)`);
       case 'switch':
         return given(ty.size) ?? `SizeOf${pascal(f.id)}(${value}, ${this.expr(ty.on, t, '')})`;
       case 'delimited': {
-        const len = ty.encoding ? `FormatWriter.TextLength(${value}, ${ty.encoding === 'ASCII'}, ${lit(f)})` : `(${value}?.Length ?? 0)`;
+        const len = ty.encoding ? `FormatWriter.TextLength(${value}, "${ty.encoding}", ${lit(f)})` : `(${value}?.Length ?? 0)`;
         return given(ty.size) ?? (ty.include ? len : `${len} + 1`);
       }
       case 'contents':

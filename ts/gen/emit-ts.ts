@@ -1,7 +1,7 @@
 // TypeScript output: one module per spec file (interfaces, enums, read/write/sizeOf functions,
 // a codec object with the type's name, and a view class for blittable types).
 import { constValue, refsOf, renderExpr, type Expr, type ExprStyle } from './expr.js';
-import { alignsBefore, allEnums, allTypes, camel, valueFields, type BitsType, type EnumDef, type Field, type FieldType, type IntType, type FloatType, type Size, type SpecFile, type TypeDef } from './model.js';
+import { alignsBefore, allEnums, allTypes, camel, encodingUnit, valueFields, type BitsType, type EnumDef, type Field, type FieldType, type IntType, type FloatType, type Size, type SpecFile, type TypeDef } from './model.js';
 
 const RESERVED = new Set(['break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete', 'do', 'else', 'enum', 'export', 'extends', 'false', 'finally', 'for', 'function', 'if', 'import', 'in', 'instanceof', 'new', 'null', 'return', 'super', 'switch', 'this', 'throw', 'true', 'try', 'typeof', 'var', 'void', 'while', 'with', 'let', 'static', 'yield', 'await', 'implements', 'interface', 'package', 'private', 'protected', 'public', 'r', 'w', 'v', 'n', 'i']);
 
@@ -617,7 +617,7 @@ class TsModule {
       case 'str': {
         const g = given(ty.size);
         if (g) return g;
-        return `${this.use('textLength')}(${value}, '${ty.encoding}', '${tsProp(f)}')${ty.zeroTerminated ? ' + 1' : ''}`;
+        return `${this.use('textLength')}(${value}, '${ty.encoding}', '${tsProp(f)}')${ty.zeroTerminated ? ` + ${encodingUnit(ty.encoding)}` : ''}`;
       }
       case 'user':
         return given(ty.size) ?? this.sizeOfUser(ty.type, value);

@@ -7,6 +7,7 @@ import { TwinmapError } from '../errors.js';
 import { ExprError, constValue, isBoolExpr, parseExpr, refsOf, type Expr } from './expr.js';
 import {
   camel,
+  encodingUnit,
   pascal,
   type Encoding,
   type Endian,
@@ -401,9 +402,9 @@ function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string): Field {
   const encodingOf = (): Encoding => {
     const enc = (attr['encoding'] ?? ctx.encoding) as unknown;
     if (typeof enc !== 'string') return fail('a string needs an encoding (field or meta/encoding)', 'INVALID_ARGUMENT');
-    const norm = enc.toUpperCase().replace(/^UTF8$/, 'UTF-8').replace(/^US-ASCII$/, 'ASCII');
-    if (norm !== 'UTF-8' && norm !== 'ASCII') fail(`encoding '${enc}' is not supported (UTF-8 and ASCII are)`);
-    return norm as Encoding;
+    const norm = normalizeEncoding(enc);
+    if (norm === undefined) return fail(`encoding '${enc}' is not supported (UTF-8, ASCII, UTF-16LE, UTF-16BE, ISO-8859-1 and windows-1250 … windows-1258 are)`);
+    return norm;
   };
 
   let type: FieldType;
@@ -430,6 +431,7 @@ function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string): Field {
     if (size === undefined && term < 0) fail('needs a size or a terminator', 'INVALID_ARGUMENT');
     if (size === undefined && pad >= 0) fail('pad-right needs a size', 'INVALID_ARGUMENT');
     if (size !== undefined && include) fail('include with a size is not supported');
+    if (encoding && encodingUnit(encoding) !== 1) fail(`terminator, pad-right, include or eos-error on a ${encoding} string is not supported (strz is)`);
     return { t: 'delimited', encoding, size, term, include, eosError, pad };
   };
   if (attr['contents'] !== undefined) {
@@ -574,6 +576,17 @@ function isBoolRef(t: TypeDef, e: Expr): boolean {
   const f = t.fields.find((x) => x.id === e.name);
   const last = e.pathFields?.[e.pathFields.length - 1] ?? (e.path ? undefined : f);
   return last?.type.t === 'bits' && last.type.bool;
+}
+
+/** Kaitai's encoding names (case-insensitive, with its aliases) to the canonical ones twinmap supports. */
+function normalizeEncoding(enc: string): Encoding | undefined {
+  const u = enc.toUpperCase().replaceAll('_', '-');
+  if (u === 'UTF-8' || u === 'UTF8') return 'UTF-8';
+  if (u === 'ASCII' || u === 'US-ASCII') return 'ASCII';
+  if (u === 'UTF-16LE' || u === 'UTF-16BE') return u;
+  if (u === 'ISO-8859-1' || u === 'ISO8859-1' || u === 'LATIN1') return 'ISO-8859-1';
+  const w = /^(?:CP|WINDOWS-?)(125[0-8])$/.exec(u);
+  return w ? `windows-${w[1]!}` as Encoding : undefined;
 }
 
 function primitive(name: string): { t: 'int'; size: 1 | 2 | 4 | 8; signed: boolean } | { t: 'float'; size: 4 | 8 } | undefined {
