@@ -52,7 +52,9 @@ const COMMANDS: Record<string, Command> = {
         if (stale.length > 0) console.error('generated code is stale: run `npm run gen` and commit the result');
         return stale.length > 0 ? 1 : 0;
       }
-      for (const path of await generate(positionals, options)) console.log(path);
+      const notes: string[] = [];
+      for (const path of await generate(positionals, { ...options, onDecodeOnly: (m: string) => notes.push(m) })) console.log(path);
+      for (const n of notes) console.log(`note: ${n}`);
       return 0;
     },
   },

@@ -1,6 +1,7 @@
 // Test tools driven by the generator's model: random values of any spec type (fast-check),
 // a comparison of Kaitai's parse result with a twinmap value, and expression evaluation.
 import fc from 'fast-check';
+import { isDeepStrictEqual } from 'node:util';
 import { constValue, refsOf, type Expr } from '../../ts/gen/expr.js';
 import { camel, valueFields, type Field, type FieldType, type TypeDef } from '../../ts/gen/model.js';
 
@@ -284,4 +285,66 @@ export function asKaitaiNumbers(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(asKaitaiNumbers);
   if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, asKaitaiNumbers(x)]));
   return v;
+}
+
+/** Reads a property that may be a lazy instance (which throws when its bytes are bad). */
+function attempt(read: () => unknown): { value: unknown } | { error: unknown } {
+  try {
+    return { value: read() };
+  } catch (error) {
+    return { error };
+  }
+}
+
+/**
+ * Compares the instances of a decoded value with Kaitai's, in it and in every value nested in
+ * it: each instance has the same value, or both fail to read. Returns the first difference.
+ */
+export function instanceDifference(ours: Value, k: Record<string, unknown>, t: TypeDef, path = t.name): string | undefined {
+  for (const i of t.instances) {
+    const name = camel(i.id);
+    const a = attempt(() => ours[name]);
+    const b = attempt(() => k[name]);
+    if ('error' in a && 'error' in b) continue;
+    if ('error' in a) return `${path}.${name}: twinmap fails (${String(a.error)}), Kaitai reads ${String((b as { value: unknown }).value)}`;
+    if ('error' in b) return `${path}.${name}: Kaitai fails (${String(b.error)}), twinmap reads ${String(a.value)}`;
+    if (i.value) {
+      if (!(a.value === b.value || Object.is(a.value, b.value))) return `${path}.${name}: twinmap ${String(a.value)}, Kaitai ${String(b.value)}`;
+      continue;
+    }
+    const f = i.field!;
+    const mineV = a.value;
+    const theirs = b.value;
+    if (f.cond && (theirs === undefined || theirs === null) && mineV === undefined) continue;
+    const wrapped = fromKaitai({ [camel(f.id)]: theirs }, { ...t, fields: [f] } as TypeDef, { [camel(f.id)]: mineV });
+    if (!isDeepStrictEqual(asKaitaiNumbers(wrapped[camel(f.id)]), asKaitaiNumbers(mineV))) return `${path}.${name}: twinmap ${String(mineV)}, Kaitai ${String(theirs)}`;
+    const d = nestedDifference(f, mineV, theirs, `${path}.${name}`);
+    if (d) return d;
+  }
+  for (const f of t.fields) {
+    if (f.type.t !== 'user' && f.type.t !== 'switch') continue;
+    const d = nestedDifference(f, ours[camel(f.id)], k[camel(f.id)], `${path}.${camel(f.id)}`, k, t);
+    if (d) return d;
+  }
+  return undefined;
+}
+
+function nestedDifference(f: Field, mine: unknown, theirs: unknown, path: string, parentK?: Record<string, unknown>, parentT?: TypeDef): string | undefined {
+  const ty = f.type;
+  let target: TypeDef | undefined;
+  if (ty.t === 'user') target = ty.type;
+  else if (ty.t === 'switch' && parentK && parentT) {
+    const on = Number(evalExpr(ty.on, parentK as Value, parentT));
+    target = ty.cases.find((c) => Number(evalExpr(c.match, parentK as Value, parentT)) === on)?.type ?? ty.fallback;
+  }
+  if (!target || mine === undefined || mine === null || theirs === undefined || theirs === null) return undefined;
+  if (Array.isArray(mine) && Array.isArray(theirs)) {
+    for (let n = 0; n < mine.length; n++) {
+      const d = instanceDifference(mine[n] as Value, theirs[n] as Record<string, unknown>, target, `${path}[${n}]`);
+      if (d) return d;
+    }
+    return undefined;
+  }
+  if (mine instanceof Uint8Array) return undefined;
+  return instanceDifference(mine as Value, theirs as Record<string, unknown>, target, path);
 }

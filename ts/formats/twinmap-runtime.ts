@@ -73,6 +73,8 @@ export class Reader {
     public pos: number,
     /** One past the last byte this reader may read. */
     readonly end: number,
+    /** Where this reader's stream starts (Kaitai's `_io`: positions and sizes count from here). */
+    readonly start = pos,
   ) {
     this.dv = viewOf(bytes);
     this.base = bytes.byteOffset;
@@ -114,6 +116,30 @@ export class Reader {
       throw new DecodeError(field, this.pos, `count ${n} needs at least ${n * minSize} bytes, ${this.end - this.pos} left`);
     }
     return n;
+  }
+
+  /** Kaitai's `_io.pos`: the position inside this reader's stream. */
+  get ioPos(): number {
+    return this.pos - this.start;
+  }
+
+  /** Kaitai's `_io.size`: the size of this reader's stream. */
+  get ioSize(): number {
+    return this.end - this.start;
+  }
+
+  /** The same stream, positioned at its start: what a type's lazy instances read from later. */
+  stream(): Reader {
+    return new Reader(this.bytes, this.start, this.end, this.start);
+  }
+
+  /**
+   * A reader of the same stream at `pos` (a positioned instance). Like Kaitai's seek, a position
+   * past the end leaves nothing to read; a negative or non-integer one is a DecodeError.
+   */
+  at(pos: number, field: string): Reader {
+    if (!Number.isSafeInteger(pos) || pos < 0) throw new DecodeError(field, this.start, `position ${pos} is not a valid position`);
+    return new Reader(this.bytes, this.start + Math.min(pos, this.end - this.start), this.end, this.start);
   }
 
   /** Like `count`, for elements of `width` bits (they may start in the bits of a byte already read). */
@@ -862,6 +888,57 @@ export class Codec<T> {
       throw e instanceof EncodeError ? e.within(this.typeName) : e;
     }
     return n;
+  }
+}
+
+/**
+ * Defines a lazy, read-only property: computed on first access (a positioned instance reads the
+ * input then), kept afterwards. Not enumerable, so copying or printing a value does not read
+ * instances that may fail.
+ */
+export function lazy<T>(target: object, name: string, typeName: string, compute: () => T): void {
+  Object.defineProperty(target, name, {
+    configurable: true,
+    enumerable: false,
+    get(): T {
+      let value: T;
+      try {
+        value = compute();
+      } catch (e) {
+        throw e instanceof DecodeError ? e.within(typeName) : e;
+      }
+      Object.defineProperty(target, name, { value, enumerable: false, writable: false, configurable: false });
+      return value;
+    },
+  });
+}
+
+/**
+ * The codec of a decode-only type (one whose bytes its value does not determine, e.g. one with
+ * positioned instances): decode only. The input is copied, so lazy instances read the bytes as
+ * they were when decoded.
+ */
+export class DecodeCodec<T> {
+  constructor(
+    /** The type's name, the root of every error's field path. */
+    readonly typeName: string,
+    private readonly readFn: (r: Reader) => T,
+  ) {}
+
+  /** Decodes one record from `bytes` at `offset`. */
+  decode(bytes: Uint8Array, offset = 0): T {
+    return this.decodeWithSize(bytes, offset).value;
+  }
+
+  /** Decodes one record and says how many bytes it took. */
+  decodeWithSize(bytes: Uint8Array, offset = 0): { value: T; size: number } {
+    try {
+      const r = Reader.of(bytes instanceof Uint8Array ? bytes.slice() : bytes, offset);
+      const value = this.readFn(r);
+      return { value, size: r.pos - offset };
+    } catch (e) {
+      throw e instanceof DecodeError ? e.within(this.typeName) : e;
+    }
   }
 }
 

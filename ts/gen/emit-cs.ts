@@ -2,9 +2,9 @@
 // [StructLayout(Sequential, Pack = 1)] structs (usable with MemoryMarshal and
 // MemoryMappedViewAccessor.Read/Write<T>); the others become sealed classes. Same names and
 // operations as the TypeScript side: Decode, Encode, EncodeInto, EncodedSize, SIZE.
-import { constValue, renderExpr, type Expr } from './expr.js';
+import { constValue, isBoolExpr, renderExpr, type Expr } from './expr.js';
 import { elemFixedSize, elemMin, mayBeEmptySwitch } from './emit-ts.js';
-import { alignsBefore, allEnums, allTypes, camel, encodingUnit, pascal, valueFields, type EnumDef, type Field, type FieldType, type FloatType, type IntType, type Size, type SpecFile, type TypeDef } from './model.js';
+import { alignsBefore, allEnums, allTypes, camel, encodingUnit, pascal, valueFields, type EnumDef, type Field, type FieldType, type FloatType, type Instance, type IntType, type Size, type SpecFile, type TypeDef } from './model.js';
 
 export function csFileName(spec: SpecFile): string {
   return `${pascal(spec.id)}.g.cs`;
@@ -126,6 +126,7 @@ class CsFile {
       o.push('/// MemoryMarshal.Read/Write and MemoryMappedViewAccessor.Read/Write&lt;T&gt; use it directly.</remarks>');
       o.push('[StructLayout(LayoutKind.Sequential, Pack = 1)]', `public partial struct ${N}`, '{');
     } else {
+      if (t.decodeOnly) o.push(`/// <remarks>Decode-only: ${t.decodeOnly}, so its bytes cannot be written from its value (no Encode).</remarks>`);
       o.push(`public sealed partial class ${N}`, '{');
     }
     if (t.fixedSize !== undefined) o.push(`    /// <summary>Encoded size in bytes.</summary>`, `    public const int SIZE = ${t.fixedSize};`, '');
@@ -146,6 +147,7 @@ class CsFile {
         o.push('', `    /// <summary>${count} × ${elem}, inline.</summary>`, `    [InlineArray(${count})]`, `    public struct ${pascal(f.id)}Array`, '    {', `        private ${elem} _element0;`, '    }');
       }
     }
+    this.emitInstances(t);
     const ro = struct ? 'readonly ' : '';
     o.push('');
     o.push(`    /// <summary>Decodes one ${N} from the start of <paramref name="source"/>.</summary>`);
@@ -157,9 +159,15 @@ class CsFile {
       o.push('        // Blittable and little-endian like the wire: the bytes are the struct.');
       o.push('        if (BitConverter.IsLittleEndian && source.Length >= SIZE)', '        {', '            bytesRead = SIZE;', `            return MemoryMarshal.Read<${N}>(source);`, '        }');
     }
-    o.push('        var r = new FormatReader(source);', '        try', '        {');
+    // A decode-only value keeps a copy of its input: its lazy instances read it later.
+    o.push(`        var r = new FormatReader(source${t.decodeOnly ? '.ToArray()' : ''});`, '        try', '        {');
     o.push('            var value = Read(ref r);', '            bytesRead = r.Position;', '            return value;', '        }');
     o.push(`        catch (DecodeException e)`, '        {', `            throw e.Within("${N}");`, '        }', '    }', '');
+    if (t.decodeOnly) {
+      this.emitRead(t);
+      o.push('}', '');
+      return;
+    }
     o.push(`    /// <summary>Encodes into a new array of exactly the right size.</summary>`);
     o.push(`    public ${ro}byte[] Encode()`, '    {', '        var bytes = new byte[EncodedSize()];', '        EncodeInto(bytes);', '        return bytes;', '    }', '');
     o.push(`    /// <summary>Encodes into <paramref name="destination"/> without allocating; returns the bytes written.</summary>`);
@@ -182,6 +190,36 @@ class CsFile {
     o.push('}', '');
   }
 
+  /**
+   * Instances are lazy, as in Kaitai: a value instance is computed from the fields when read; a
+   * parse instance reads the kept stream on first access, then keeps what it read.
+   */
+  private emitInstances(t: TypeDef): void {
+    const o = this.out;
+    if (t.decodeOnly && t.instances.length) o.push('', '    private FormatStream _io = null!;');
+    for (const i of t.instances) {
+      o.push('');
+      const lazyDoc = i.field ? 'Read from the input on first access.' : 'Computed from the fields.';
+      if (i.field) o.push(`    private bool _i${i.csName}Read;`, `    private ${this.fieldType(i.field)} _i${i.csName} = default!;`);
+      o.push(...doc(i.doc ? `${i.doc}\n\n${lazyDoc}` : lazyDoc, '    '));
+      if (i.value) {
+        o.push(`    public ${isBoolExpr(i.value) ? 'bool' : 'long'} ${i.csName} => ${this.expr(i.value, t, '', '_io')};`);
+        continue;
+      }
+      const f = i.field!;
+      const type = this.fieldType(f);
+      const backing = `_i${i.csName}`;
+      o.push(`    public ${type} ${i.csName}`, '    {', '        get', '        {', `            if (!${backing}Read)`, '            {', '                var v = this;');
+      const body: string[] = [];
+      body.push(`var r = _io.At(${this.expr(i.pos!, t, 'v.', '_io')}, ${lit(f)});`);
+      body.push(...this.fieldLines(t, f, `v.${backing}`));
+      const guarded = f.cond ? [`if (${this.expr(f.cond, t, 'v.', '_io')})`, '{', ...body.map((l) => `    ${l}`), '}'] : body;
+      o.push('                try', '                {', ...guarded.map((l) => `                    ${l}`), '                }');
+      o.push('                catch (DecodeException e)', '                {', `                    throw e.Within("${t.name}");`, '                }');
+      o.push(`                ${backing}Read = true;`, '            }', `            return ${backing};`, '        }', '    }');
+    }
+  }
+
   private defaultValue(f: Field): string {
     if (f.cond || f.type.t === 'switch') return '';
     if (f.repeat) return ' = [];';
@@ -194,15 +232,19 @@ class CsFile {
     return '';
   }
 
-  private expr(e: Expr, t: TypeDef, target: string): string {
+  /** `io`: what `_io` is here (the reader while reading fields, the kept stream in an instance). */
+  private expr(e: Expr, t: TypeDef, target: string, io = 'r'): string {
     return renderExpr(e, {
       ref: (name, e) => {
+        const path = (e.pathFields ?? []).map((m) => `.${prop(m)}`).join('');
+        if (e.instance) return `(long)${target}${e.instance.csName}${path}`;
         const f = t.fields.find((x) => x.id === name)!;
         if (f.lengthOf) return `@${camel(f.id)}`;
         const last = e.pathFields?.[e.pathFields.length - 1] ?? f;
-        const access = `${target}${prop(f)}${(e.pathFields ?? []).map((m) => `.${prop(m)}`).join('')}`;
+        const access = `${target}${prop(f)}${path}`;
         return last.type.t === 'bits' && last.type.bool ? access : `(long)${access}`;
       },
+      io: (p) => `${io}.Io${p === 'size' ? 'Size' : p === 'pos' ? 'Pos' : 'Eof'}`,
       enumValue: (x) => (x.resolved ? `(long)${x.resolved.enumName}.${pascal(x.resolved.memberId)}` : x.member),
       and: '&&',
       or: '||',
@@ -225,6 +267,7 @@ class CsFile {
   private emitRead(t: TypeDef): void {
     const o = this.out;
     o.push(`    internal static ${t.name} Read(ref FormatReader r)`, '    {', `        var v = new ${t.name}();`);
+    if (t.decodeOnly && t.instances.length) o.push('        v._io = r.Stream();');
     for (const [i, f] of t.fields.entries()) {
       const ty = f.type;
       if (alignsBefore(t, i)) o.push('        r.AlignToByte();');
@@ -238,36 +281,7 @@ class CsFile {
         if ((ty as IntType).size === 8 && !(ty as IntType).signed) o.push(`        if (@${camel(f.id)} < 0) throw r.Invalid(${lit(f)}, r.Position - 8, "length does not fit in a long");`);
         continue;
       }
-      let lines: string[];
-      if (!f.repeat) {
-        lines = this.readElem(t, f, `v.${prop(f)}`, '-1');
-      } else if (t.blittable) {
-        const n = constValue((f.repeat as { count: Expr }).count)!;
-        lines = [`for (int i = 0; i < ${n}; i++)`, '{', ...this.readElem(t, f, `v.${prop(f)}[i]`, 'i').map((l) => `    ${l}`), '}'];
-      } else if (f.repeat.kind === 'expr') {
-        const c = `${camel(f.id)}Count`;
-        const count = this.expr(f.repeat.count, t, 'v.');
-        lines = [
-          `int ${c} = ${f.type.t === 'bits' ? `r.CountBits(${count}, ${f.type.width}, ${lit(f)})` : `r.Count(${count}, ${elemMin(f)}, ${lit(f)})`};`,
-          `var ${camel(f.id)}Items = ${newArray(this.elemType(f), c)};`,
-          `for (int i = 0; i < ${c}; i++)`,
-          '{',
-          ...this.readElem(t, f, `${camel(f.id)}Items[i]`, 'i').map((l) => `    ${l}`),
-          '}',
-          `v.${prop(f)} = ${camel(f.id)}Items;`,
-        ];
-      } else {
-        lines = [
-          `var ${camel(f.id)}Items = new List<${this.elemType(f)}>();`,
-          f.type.t === 'bits' ? 'while (!r.Eof)' : 'while (r.Remaining > 0)',
-          '{',
-          `    ${this.elemType(f)} item;`,
-          ...this.readElem(t, f, 'item', `${camel(f.id)}Items.Count`).map((l) => `    ${l}`),
-          `    ${camel(f.id)}Items.Add(item);`,
-          '}',
-          `v.${prop(f)} = ${camel(f.id)}Items.ToArray();`,
-        ];
-      }
+      const lines = this.fieldLines(t, f, `v.${prop(f)}`);
       if (f.cond) {
         o.push(`        if (${this.expr(f.cond, t, 'v.')})`, '        {', ...lines.map((l) => `            ${l}`), '        }');
       } else {
@@ -275,7 +289,42 @@ class CsFile {
       }
     }
     o.push('        return v;', '    }', '');
-    for (const f of t.fields) if (f.type.t === 'switch') this.emitSwitch(t, f);
+    for (const f of [...t.fields, ...t.instances.flatMap((i) => (i.field ? [i.field] : []))]) if (f.type.t === 'switch') this.emitSwitch(t, f);
+  }
+
+  /** Statements reading field `f` (not a length, not contents) into `dest`. */
+  private fieldLines(t: TypeDef, f: Field, dest: string): string[] {
+    let lines: string[];
+    if (!f.repeat) {
+      lines = this.readElem(t, f, dest, '-1');
+    } else if (t.blittable) {
+      const n = constValue((f.repeat as { count: Expr }).count)!;
+      lines = [`for (int i = 0; i < ${n}; i++)`, '{', ...this.readElem(t, f, `${dest}[i]`, 'i').map((l) => `    ${l}`), '}'];
+    } else if (f.repeat.kind === 'expr') {
+      const c = `${camel(f.id)}Count`;
+      const count = this.expr(f.repeat.count, t, 'v.');
+      lines = [
+        `int ${c} = ${f.type.t === 'bits' ? `r.CountBits(${count}, ${f.type.width}, ${lit(f)})` : `r.Count(${count}, ${elemMin(f)}, ${lit(f)})`};`,
+        `var ${camel(f.id)}Items = ${newArray(this.elemType(f), c)};`,
+        `for (int i = 0; i < ${c}; i++)`,
+        '{',
+        ...this.readElem(t, f, `${camel(f.id)}Items[i]`, 'i').map((l) => `    ${l}`),
+        '}',
+        `${dest} = ${camel(f.id)}Items;`,
+      ];
+    } else {
+      lines = [
+        `var ${camel(f.id)}Items = new List<${this.elemType(f)}>();`,
+        f.type.t === 'bits' ? 'while (!r.Eof)' : 'while (r.Remaining > 0)',
+        '{',
+        `    ${this.elemType(f)} item;`,
+        ...this.readElem(t, f, 'item', `${camel(f.id)}Items.Count`).map((l) => `    ${l}`),
+        `    ${camel(f.id)}Items.Add(item);`,
+        '}',
+        `${dest} = ${camel(f.id)}Items.ToArray();`,
+      ];
+    }
+    return lines;
   }
 
   private readElem(t: TypeDef, f: Field, target: string, index: string): string[] {
@@ -344,6 +393,7 @@ class CsFile {
     o.push('        }', '        catch (DecodeException e)', '        {', `            throw e.Within(${p}, index);`, '        }');
     if (!ty.fallback) o.push(ty.size ? `        return r.BytesEos(${p});` : '        return null;');
     o.push('    }', '');
+    if (t.decodeOnly) return;
     o.push(`    private static void Write${P}(ref FormatWriter w, object? value, long on, int index)`, '    {', '        try', '        {', '            switch (on)', '            {');
     ty.cases.forEach((c, i) => {
       o.push(`                case ${label(c.match)}:`);

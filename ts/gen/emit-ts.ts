@@ -1,9 +1,9 @@
 // TypeScript output: one module per spec file (interfaces, enums, read/write/sizeOf functions,
 // a codec object with the type's name, and a view class for blittable types).
-import { constValue, refsOf, renderExpr, type Expr, type ExprStyle } from './expr.js';
-import { alignsBefore, allEnums, allTypes, camel, encodingUnit, valueFields, type BitsType, type EnumDef, type Field, type FieldType, type IntType, type FloatType, type Size, type SpecFile, type TypeDef } from './model.js';
+import { constValue, isBoolExpr, refsOf, renderExpr, type Expr, type ExprStyle } from './expr.js';
+import { alignsBefore, allEnums, allTypes, camel, encodingUnit, valueFields, type BitsType, type EnumDef, type Field, type FieldType, type Instance, type IntType, type FloatType, type Size, type SpecFile, type TypeDef } from './model.js';
 
-const RESERVED = new Set(['break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete', 'do', 'else', 'enum', 'export', 'extends', 'false', 'finally', 'for', 'function', 'if', 'import', 'in', 'instanceof', 'new', 'null', 'return', 'super', 'switch', 'this', 'throw', 'true', 'try', 'typeof', 'var', 'void', 'while', 'with', 'let', 'static', 'yield', 'await', 'implements', 'interface', 'package', 'private', 'protected', 'public', 'r', 'w', 'v', 'n', 'i']);
+const RESERVED = new Set(['break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete', 'do', 'else', 'enum', 'export', 'extends', 'false', 'finally', 'for', 'function', 'if', 'import', 'in', 'instanceof', 'new', 'null', 'return', 'super', 'switch', 'this', 'throw', 'true', 'try', 'typeof', 'var', 'void', 'while', 'with', 'let', 'static', 'yield', 'await', 'implements', 'interface', 'package', 'private', 'protected', 'public', 'r', 'w', 'v', 'n', 'i', 'io']);
 
 /** The property name of a field (camelCase, as Kaitai's JS parser names it). */
 export function tsProp(f: Field): string {
@@ -141,7 +141,8 @@ class TsModule {
   private emitType(t: TypeDef): void {
     const o = this.out;
     const N = t.name;
-    o.push(...doc(t.doc, ''));
+    const only = t.decodeOnly ? `Decode-only: ${t.decodeOnly}, so its bytes cannot be written from its value (no encode).` : undefined;
+    o.push(...doc(t.doc && only ? `${t.doc}\n\n${only}` : (t.doc ?? only), ''));
     o.push(`export interface ${N} {`);
     for (const f of valueFields(t)) {
       o.push(...doc(f.doc, '  '));
@@ -149,8 +150,20 @@ class TsModule {
       const vt = this.valueType(f);
       o.push(`  ${tsProp(f)}${f.cond ? '?' : ''}: ${vt}${f.cond && !vt.split(' | ').includes('undefined') ? ' | undefined' : ''};`);
     }
+    for (const i of t.instances) {
+      const lazyDoc = i.field ? 'Read from the input on first access.' : `Computed from the fields on first access${t.decodeOnly ? '' : ' (decoded values have it; encode ignores it)'}.`;
+      o.push(...doc(i.doc ? `${i.doc}\n\n${lazyDoc}` : lazyDoc, '  '));
+      // A writable type's value instances are absent from a value built for encode (encode ignores them).
+      o.push(`  readonly ${camel(i.id)}${t.decodeOnly ? '' : '?'}: ${this.instanceType(i)};`);
+    }
     o.push('}', '');
     this.emitRead(t);
+    if (t.decodeOnly) {
+      o.push(...this.pendingHelpers.splice(0));
+      o.push(...doc(`Codec for ${N}: decode only (${t.decodeOnly}, so its bytes cannot be written from its value).`, ''));
+      o.push(`export const ${N} = new ${this.use('DecodeCodec')}<${N}>('${N}', read${N});`, '');
+      return;
+    }
     this.emitWrite(t);
     if (t.fixedSize === undefined) this.emitSizeOf(t);
     if (t.blittable) this.emitView(t);
@@ -164,14 +177,23 @@ class TsModule {
     }
   }
 
-  private expr(e: Expr, t: TypeDef, refs: (name: string) => string): string {
+  /** The TypeScript type of an instance's value. */
+  private instanceType(i: Instance): string {
+    if (i.value) return isBoolExpr(i.value) ? 'boolean' : 'number';
+    const vt = this.valueType(i.field!);
+    return i.field!.cond && !vt.split(' | ').includes('undefined') ? `${vt} | undefined` : vt;
+  }
+
+  /** `io`: the reader `_io` means here (the type's reader while reading its fields, its stream in an instance). */
+  private expr(e: Expr, t: TypeDef, refs: (name: string) => string, io = 'r'): string {
     return renderExpr(e, {
       ref: (name, e) => {
-        const head = t.fields.find((x) => x.id === name)!;
+        const head = e.instance?.field ?? t.fields.find((x) => x.id === name)!;
         const f = e.pathFields?.[e.pathFields.length - 1] ?? head;
-        const s = refs(name) + (e.pathFields ?? []).map((m) => `.${tsProp(m)}`).join('');
+        const s = (e.instance ? `v.${camel(name)}` : refs(name)) + (e.pathFields ?? []).map((m) => `.${tsProp(m)}`).join('');
         return f.type.t === 'int' && f.type.size === 8 ? `Number(${s})` : s;
       },
+      io: (prop) => (prop === 'size' ? `${io}.ioSize` : prop === 'pos' ? `${io}.ioPos` : `(${io}.remaining <= 0)`),
       enumValue: (x) => (x.resolved ? `${this.enumRefByName(t, x.resolved.enumName)}.${upperSnake(x.resolved.memberId)}` : x.member),
       and: '&&',
       or: '||',
@@ -217,7 +239,29 @@ class TsModule {
       }
     }
     const props = valueFields(t).map((f) => (local(f) === tsProp(f) ? tsProp(f) : `${tsProp(f)}: ${local(f)}`));
-    o.push(`  return { ${props.join(', ')} };`);
+    if (t.instances.length === 0) {
+      o.push(`  return { ${props.join(', ')} };`);
+    } else {
+      // Instances are lazy, as in Kaitai: computed (or read) on first access.
+      o.push(`  const v = { ${props.join(', ')} } as ${N};`);
+      if (t.decodeOnly) o.push('  const io = r.stream();');
+      const vrefs = (name: string): string => `v.${tsProp(t.fields.find((x) => x.id === name)!)}`;
+      const L = this.use('lazy');
+      for (const i of t.instances) {
+        const name = `'${camel(i.id)}'`;
+        if (i.value) {
+          o.push(`  ${L}(v, ${name}, '${N}', () => ${this.expr(i.value, t, vrefs, 'io')});`);
+          continue;
+        }
+        const f = i.field!;
+        o.push(`  ${L}(v, ${name}, '${N}', () => {`);
+        if (f.cond) o.push(`    if (!(${this.expr(f.cond, t, vrefs, 'io')})) return undefined;`);
+        o.push(`    const r = io.at(${this.expr(i.pos!, t, vrefs, 'io')}, ${name});`);
+        for (const l of this.readLines(t, f, local(f), vrefs)) o.push(`  ${l}`);
+        o.push(`    return ${local(f)};`, '  });');
+      }
+      o.push('  return v;');
+    }
     o.push('}', '');
     if (fastPath(t)) this.emitReadAt(t);
   }
@@ -282,7 +326,7 @@ class TsModule {
       case 'switch': {
         const on = this.expr(ty.on, t, refs);
         const sub = ty.size ? `${r}.sub(${this.sizeValue(ty.size, t, refs)}, ${p})` : r;
-        return `read${t.name}${pascalOf(f)}(${sub}, ${on}, ${idx})`;
+        return `read${switchFn(t, f)}(${sub}, ${on}, ${idx})`;
       }
       case 'delimited': {
         const args = `${this.sizeValue(ty.size, t, refs) ?? 'undefined'}, ${ty.term}, ${ty.include}, ${ty.eosError}, ${ty.pad}`;
@@ -333,10 +377,9 @@ class TsModule {
     this.switchDone.add(f);
     const ty = f.type as Extract<FieldType, { t: 'switch' }>;
     const R = this.use('Reader');
-    const W = this.use('Writer');
     const T = this.switchType(ty).join(' | ');
     const p = `'${tsProp(f)}'`;
-    const fn = `${t.name}${pascalOf(f)}`;
+    const fn = switchFn(t, f);
     const h: string[] = [];
     h.push(`/** @internal Reads ${t.name}.${tsProp(f)} by the value it switches on. */`);
     h.push(`export function read${fn}(r: ${R}, on: number, index: number | undefined): ${T} {`);
@@ -345,6 +388,11 @@ class TsModule {
     h.push('    default:');
     h.push(ty.fallback ? `      return r.nested(${p}, index, ${this.ref(ty.fallback, `read${ty.fallback.name}`)});` : ty.size ? `      return r.bytesEos(${p});` : '      return undefined;');
     h.push('  }', '}', '');
+    if (t.decodeOnly) {
+      this.pendingHelpers.push(...h);
+      return;
+    }
+    const W = this.use('Writer');
     const E = this.use('EncodeError');
     h.push(`/** @internal Writes ${t.name}.${tsProp(f)} as the case its switch value selects. */`);
     h.push(`export function write${fn}(w: ${W}, value: ${T}, on: number, index: number | undefined): void {`);
@@ -426,7 +474,7 @@ class TsModule {
         else if (target.type.t === 'str') len = `${this.use('textLength')}(${value}, '${target.type.encoding}', '${tsProp(target)}')`;
         else if (target.type.t === 'bytes') len = `${value}.length`;
         else if (target.type.t === 'user') len = this.sizeOfUser(target.type.type, value);
-        else if (target.type.t === 'switch') len = `sizeOf${t.name}${pascalOf(target)}(${value}, ${this.expr(target.type.on, t, refs)})`;
+        else if (target.type.t === 'switch') len = `sizeOf${switchFn(t, target)}(${value}, ${this.expr(target.type.on, t, refs)})`;
         else throw new Error('unreachable');
         o.push(`  const ${local(f)} = w.length(${len}, ${max}, '${tsProp(f)}');`);
         o.push(`  w.${primMethod(it)}(${it.size === 8 ? `BigInt(${local(f)})` : local(f)}, ${p});`);
@@ -512,7 +560,7 @@ class TsModule {
         return `{ const start = w.pos; ${write} w.pad(start, ${size}, ${p}); }`;
       }
       case 'switch': {
-        const write = `write${t.name}${pascalOf(f)}(w, ${v}, ${this.expr(ty.on, t, refs)}, ${index});`;
+        const write = `write${switchFn(t, f)}(w, ${v}, ${this.expr(ty.on, t, refs)}, ${index});`;
         const size = sizeArg(ty.size);
         if (size === 'undefined') return write;
         return `{ const start = w.pos; ${write} w.pad(start, ${size}, ${p}); }`;
@@ -622,7 +670,7 @@ class TsModule {
       case 'user':
         return given(ty.size) ?? this.sizeOfUser(ty.type, value);
       case 'switch':
-        return given(ty.size) ?? `sizeOf${t.name}${pascalOf(f)}(${value}, ${this.expr(ty.on, t, refs)})`;
+        return given(ty.size) ?? `sizeOf${switchFn(t, f)}(${value}, ${this.expr(ty.on, t, refs)})`;
       case 'delimited': {
         const len = ty.encoding ? `${this.use('textLength')}(${value}, '${ty.encoding}', '${tsProp(f)}')` : `(${value}?.length ?? 0)`;
         return given(ty.size) ?? (ty.include ? len : `${len} + 1`);
@@ -692,6 +740,11 @@ class TsModule {
 /** Blittable types without value checks decode (and, without nested types, encode) in one step. */
 function fastPath(t: TypeDef): boolean {
   return t.blittable && t.fields.every((f) => !f.validInEnum && f.validEq === undefined);
+}
+
+/** The name of a switch field's helpers: `Switch` keeps them apart from a type named `<Type><Field>`. */
+function switchFn(t: TypeDef, f: Field): string {
+  return `${t.name}${pascalOf(f)}Switch`;
 }
 
 function pascalOf(f: Field): string {

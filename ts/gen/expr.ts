@@ -3,7 +3,7 @@
 // user-type fields (`header.len_body`), enum literals (`e::member`), `+ - * / %`, comparisons,
 // `and`/`or`/`not`, parentheses. Anything else is refused by name.
 
-import type { Field } from './model.js';
+import type { Field, Instance } from './model.js';
 
 export type Expr =
   | { k: 'int'; value: number }
@@ -12,7 +12,9 @@ export type Expr =
    * A field of the same type (`name`), or a field inside it (`name.path[0].path[1]...`, fields of
    * earlier user-type fields). The loader resolves `path` to `pathFields`.
    */
-  | { k: 'ref'; name: string; path?: string[]; pathFields?: Field[] }
+  | { k: 'ref'; name: string; path?: string[]; pathFields?: Field[]; instance?: Instance }
+  /** `_io.size`, `_io.pos`, `_io.eof`: the stream the type is read from. */
+  | { k: 'io'; prop: 'size' | 'pos' | 'eof' }
   | { k: 'enum'; path: string[]; member: string; resolved?: { enumName: string; memberId: string; value: number } }
   | { k: 'not'; e: Expr }
   | { k: 'neg'; e: Expr }
@@ -102,6 +104,13 @@ export function parseExpr(source: unknown): Expr {
         const parts = t.v.split('::');
         return { k: 'enum', path: parts.slice(0, -1), member: parts[parts.length - 1]! };
       }
+      if (t.v === '_io' && isOp('.')) {
+        p++;
+        const m = toks[p++];
+        if (m === undefined || m.t !== 'id' || !['size', 'pos', 'eof'].includes(m.v) || isOp('.') || isOp('('))
+          throw new ExprError(`'_io.${m?.v ?? ''}' in ${JSON.stringify(source)} is not supported (_io.size, _io.pos and _io.eof are)`);
+        return { k: 'io', prop: m.v as 'size' | 'pos' | 'eof' };
+      }
       if (t.v.startsWith('_')) throw new ExprError(`'${t.v}' is not supported in expressions (only fields of the same type and fields inside them)`);
       const path: string[] = [];
       while (isOp('.')) {
@@ -125,9 +134,28 @@ export function parseExpr(source: unknown): Expr {
 }
 
 export function isBoolExpr(e: Expr): boolean {
-  if (e.k === 'bool' || e.k === 'not') return true;
+  if (e.k === 'bool' || e.k === 'not' || (e.k === 'io' && e.prop === 'eof')) return true;
   if (e.k === 'bin') return !['+', '-', '*', '/', '%'].includes(e.op);
   return false;
+}
+
+/** Every sub-expression, depth-first. */
+export function walkExpr(e: Expr, visit: (x: Expr) => void): void {
+  visit(e);
+  if (e.k === 'not' || e.k === 'neg') walkExpr(e.e, visit);
+  else if (e.k === 'bin') {
+    walkExpr(e.l, visit);
+    walkExpr(e.r, visit);
+  }
+}
+
+/** A copy of `e` with every node first given to `f` (which may replace it). */
+export function mapExpr(e: Expr, f: (x: Expr) => Expr | undefined): Expr {
+  const r = f(e);
+  if (r !== undefined) return r;
+  if (e.k === 'not' || e.k === 'neg') return { ...e, e: mapExpr(e.e, f) };
+  if (e.k === 'bin') return { ...e, l: mapExpr(e.l, f), r: mapExpr(e.r, f) };
+  return e;
 }
 
 /** Names of the fields an expression reads. */
@@ -179,6 +207,7 @@ export interface ExprStyle {
   /** A field of the same type; `e.pathFields` are the fields inside it that a dotted reference reads. */
   ref(name: string, e: Extract<Expr, { k: 'ref' }>): string;
   enumValue(e: Extract<Expr, { k: 'enum' }>): string;
+  io(prop: 'size' | 'pos' | 'eof'): string;
   and: string;
   or: string;
   not: string;
@@ -200,6 +229,8 @@ export function renderExpr(e: Expr, style: ExprStyle): string {
       return style.ref(e.name, e);
     case 'enum':
       return style.enumValue(e);
+    case 'io':
+      return style.io(e.prop);
     case 'not':
       return `${style.not}(${renderExpr(e.e, style)})`;
     case 'neg':

@@ -9,7 +9,7 @@ import { compileToJs } from './emit-js.js';
 import { emitTs, tsModuleName } from './emit-ts.js';
 import { kaitaiCompile } from './kaitai.js';
 import { loadSpecs } from './load.js';
-import type { SpecFile } from './model.js';
+import { allTypes, type SpecFile } from './model.js';
 
 export { SpecError } from './load.js';
 export { kaitaiCompile } from './kaitai.js';
@@ -27,6 +27,8 @@ export interface GenerateOptions {
   includeDirs?: string[];
   /** Skip the Kaitai compiler check (it still runs in twinmap's own tests). */
   skipKaitai?: boolean;
+  /** Told about each decode-only type (generated without encode) and why. */
+  onDecodeOnly?: (message: string) => void;
 }
 
 export interface GeneratedFile {
@@ -64,6 +66,8 @@ export async function generateFiles(specPaths: string[], options: GenerateOption
   const roots = loadSpecs(specPaths, { includeDirs: options.includeDirs ?? [] });
   if (!options.skipKaitai) for (const p of specPaths) await kaitaiCompile(p, 'javascript', options.includeDirs ?? []);
   const specs = closure(roots);
+  if (options.onDecodeOnly)
+    for (const s of specs) for (const t of allTypes(s)) if (t.decodeOnly) options.onDecodeOnly(`${s.path}: ${t.name} is decode-only (${t.decodeOnly}): generated without encode`);
   const files: GeneratedFile[] = [];
   const templates = runtimeDir();
   if (options.ts !== undefined) {

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { TwinmapError } from '../errors.js';
-import { ExprError, constValue, isBoolExpr, parseExpr, refsOf, type Expr } from './expr.js';
+import { ExprError, constValue, isBoolExpr, mapExpr, parseExpr, refsOf, walkExpr, type Expr } from './expr.js';
 import {
   camel,
   encodingUnit,
@@ -14,6 +14,7 @@ import {
   type EnumDef,
   type Field,
   type FieldType,
+  type Instance,
   type Size,
   type SpecFile,
   type TypeDef,
@@ -36,10 +37,9 @@ type Yaml = Record<string, unknown>;
 
 const META_KEYS = new Set(['id', 'title', 'application', 'file-extension', 'xref', 'license', 'ks-version', 'encoding', 'endian', 'bit-endian', 'imports', 'tags']);
 // `to-string` only gives a type's text form (no effect on the bytes).
-const TYPE_KEYS = new Set(['meta', 'seq', 'types', 'enums', 'doc', 'doc-ref', 'to-string']);
+const TYPE_KEYS = new Set(['meta', 'seq', 'types', 'enums', 'doc', 'doc-ref', 'to-string', 'instances']);
 const ATTR_KEYS = new Set(['id', 'type', 'size', 'size-eos', 'encoding', 'contents', 'repeat', 'repeat-expr', 'if', 'enum', 'doc', 'doc-ref', 'valid', 'terminator', 'include', 'consume', 'pad-right', 'eos-error']);
 const WHY: Record<string, string> = {
-  instances: 'instances (computed or positioned fields) are not supported',
   params: 'type parameters are not supported',
   process: 'process (compression, xor, ...) is not supported',
   pos: 'pos is not supported',
@@ -95,6 +95,8 @@ export interface LoadOptions {
 
 /** Loads root specs and everything they import; each file is loaded once. */
 export function loadSpecs(paths: string[], options: LoadOptions = {}): SpecFile[] {
+  // Left over by a load that failed part-way: they belong to its specs.
+  deferred.length = 0;
   const byPath = new Map<string, SpecFile>();
   const pending: Array<() => void> = [];
   const roots: SpecFile[] = [];
@@ -164,6 +166,7 @@ export function loadSpecs(paths: string[], options: LoadOptions = {}): SpecFile[
   for (const s of specs) for (const t of walkTypes(s.root)) checkRepeats(t);
   for (const s of specs) for (const t of walkTypes(s.root)) bitEnd(t);
   checkNames(specs);
+  markDecodeOnly(specs);
   checkWideEnums(specs);
   return roots;
 }
@@ -237,6 +240,8 @@ function declareType(parentCtx: Ctx, spec: SpecFile, id: string, node: Yaml, par
     fixedSize: undefined,
     minSize: 0,
     blittable: false,
+    instances: [],
+    decodeOnly: undefined,
     touchesBits: false,
   };
   typeCtx.set(t, ctx);
@@ -307,19 +312,21 @@ function findEnum(from: TypeDef, path: string[], name: string): EnumDef | undefi
   return undefined;
 }
 
-// Pass 2: fields.
+// Pass 2: fields, then instances.
 function defineType(t: TypeDef, node: Yaml): void {
   const ctx = typeCtx.get(t)!;
   const types = node['types'];
   for (const nested of t.types) defineType(nested, (types as Yaml)[nested.id] as Yaml);
   const seq = node['seq'];
-  if (seq === undefined) return;
-  if (!Array.isArray(seq)) throw new SpecError(ctx.file, `${t.specPath}/seq`, 'seq must be a list', 'INVALID_ARGUMENT');
-  seq.forEach((attr, i) => t.fields.push(defineField(ctx, t, attr, `${t.specPath}/seq/${i}`)));
+  if (seq !== undefined) {
+    if (!Array.isArray(seq)) throw new SpecError(ctx.file, `${t.specPath}/seq`, 'seq must be a list', 'INVALID_ARGUMENT');
+    seq.forEach((attr, i) => t.fields.push(defineField(ctx, t, attr, `${t.specPath}/seq/${i}`)));
+  }
+  defineInstances(ctx, t, node['instances']);
   findLengthFields(ctx, t);
 }
 
-function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string): Field {
+function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, scope: Scope = 'seq'): Field {
   if (!isMap(attr)) throw new SpecError(ctx.file, at, 'a seq entry must be a map', 'INVALID_ARGUMENT');
   const id = attr['id'];
   if (typeof id !== 'string') throw new SpecError(ctx.file, at, 'every seq entry needs an id (unnamed fields are not supported)');
@@ -336,59 +343,7 @@ function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string): Field {
       throw e;
     }
   };
-  const checkRefs = (e: Expr): Expr => {
-    const walk = (x: Expr): void => {
-      if (x.k === 'ref') {
-        const f = t.fields.find((y) => y.id === x.name);
-        const shown = [x.name, ...(x.path ?? [])].join('.');
-        if (!f) return fail(`expression refers to '${x.name}', which is not an earlier field of ${t.name}`);
-        if (f.cond) fail(`expression refers to '${x.name}', which has an if condition (not supported)`);
-        if (!x.path) {
-          if ((f.type.t !== 'int' && f.type.t !== 'bits') || f.repeat) fail(`expression refers to '${x.name}', which is not a single integer field`);
-          return;
-        }
-        if (f.type.t !== 'user' || f.repeat) return fail(`expression '${shown}': '${x.name}' is not a single user-type field`);
-        const head = f.type.type;
-        const path = x.path;
-        // Resolved once every type has its fields (the type may be declared later in the spec).
-        deferred.push(() => {
-          let owner = head;
-          const fields: Field[] = [];
-          path.forEach((id, i) => {
-            const m = owner.fields.find((y) => y.id === id);
-            if (!m) return fail(`expression '${shown}': ${owner.name} has no field '${id}' (methods and instances are not supported)`);
-            if (m.cond || m.repeat) fail(`expression '${shown}': ${owner.name}.${id} is repeated or conditional (not supported)`);
-            const last = i === path.length - 1;
-            if (last && m.type.t !== 'int' && m.type.t !== 'bits') fail(`expression '${shown}': ${owner.name}.${id} is not an integer field`);
-            if (!last) {
-              if (m.type.t !== 'user') fail(`expression '${shown}': ${owner.name}.${id} is not a user-type field`);
-              else owner = m.type.type;
-            }
-            // Read from outside its type, the field is part of the value, not a computed length.
-            m.lengthOf = undefined;
-            fields.push(m);
-          });
-          x.pathFields = fields;
-        });
-        return;
-      }
-      if (x.k === 'enum') {
-        const en = x.path.length ? findEnum(t, x.path.slice(0, -1), x.path[x.path.length - 1]!) : undefined;
-        const m = en?.members.find((mm) => mm.id === x.member);
-        if (!en || !m) fail(`unknown enum value '${[...x.path, x.member].join('::')}'`);
-        else {
-          x.resolved = { enumName: en.name, memberId: m.id, value: m.value };
-          usedInExpr.set(en, where);
-        }
-      }
-      if (x.k === 'bin') {
-        walk(x.l);
-        walk(x.r);
-      } else if (x.k === 'not' || x.k === 'neg') walk(x.e);
-    };
-    walk(e);
-    return e;
-  };
+  const checkRefs = (e: Expr): Expr => resolveRefs(t, e, scope, where, fail);
   const sizeOf = (): Size | undefined => {
     if (attr['size-eos'] === true) {
       if (attr['size'] !== undefined) fail('size and size-eos together', 'INVALID_ARGUMENT');
@@ -569,6 +524,161 @@ function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string): Field {
   };
 }
 
+/** Where an expression is: a seq field sees earlier fields; an instance sees every field and instance. */
+type Scope = 'seq' | 'instance';
+
+/**
+ * Checks an expression's names against the type and resolves them: fields (and fields inside
+ * them), enum members, parse instances (in instances only); a value instance is replaced by its
+ * expression, so sizes and counts computed through one still encode.
+ */
+function resolveRefs(t: TypeDef, e: Expr, scope: Scope, where: string, fail: (problem: string) => never): Expr {
+  return mapExpr(e, (x) => {
+    if (x.k === 'io') {
+      if (scope === 'instance' && x.prop !== 'size') fail(`_io.${x.prop} in an instance is not supported (it depends on when the instance is first used)`);
+      return x;
+    }
+    if (x.k === 'enum') {
+      const en = x.path.length ? findEnum(t, x.path.slice(0, -1), x.path[x.path.length - 1]!) : undefined;
+      const m = en?.members.find((mm) => mm.id === x.member);
+      if (!en || !m) return fail(`unknown enum value '${[...x.path, x.member].join('::')}'`);
+      x.resolved = { enumName: en.name, memberId: m.id, value: m.value };
+      usedInExpr.set(en, where);
+      return x;
+    }
+    if (x.k !== 'ref') return undefined;
+    const shown = [x.name, ...(x.path ?? [])].join('.');
+    let f = t.fields.find((y) => y.id === x.name);
+    if (!f) {
+      const entry = instanceNodes.get(t)?.get(x.name);
+      if (!entry) return fail(`expression refers to '${x.name}', which is not ${scope === 'seq' ? 'an earlier field' : 'a field or instance'} of ${t.name}`);
+      if (entry.node['value'] !== undefined) {
+        if (x.path) return fail(`expression '${shown}': '${x.name}' is a value instance (member access on it is not supported)`);
+        if (entry.inlining) return fail(`value instance '${x.name}' refers to itself`);
+        entry.inlining = true;
+        try {
+          return resolveRefs(t, parseValue(entry, fail), scope, where, fail);
+        } finally {
+          entry.inlining = false;
+        }
+      }
+      if (scope === 'seq') return fail(`expression refers to '${x.name}', a parse instance (a seq field that depends on one is not supported)`);
+      const inst = defineInstance(t, x.name);
+      x.instance = inst;
+      f = inst.field!;
+    }
+    if (f.cond) fail(`expression refers to '${x.name}', which has an if condition (not supported)`);
+    if (!x.path) {
+      if ((f.type.t !== 'int' && f.type.t !== 'bits') || f.repeat) fail(`expression refers to '${x.name}', which is not a single integer field`);
+      return x;
+    }
+    if (f.type.t !== 'user' || f.repeat) return fail(`expression '${shown}': '${x.name}' is not a single user-type field`);
+    const head = f.type.type;
+    const path = x.path;
+    // Resolved once every type has its fields (the type may be declared later in the spec).
+    deferred.push(() => {
+      let owner = head;
+      const fields: Field[] = [];
+      path.forEach((id, i) => {
+        const m = owner.fields.find((y) => y.id === id);
+        if (!m) return fail(`expression '${shown}': ${owner.name} has no field '${id}' (methods and instances of other types are not supported)`);
+        if (m.cond || m.repeat) fail(`expression '${shown}': ${owner.name}.${id} is repeated or conditional (not supported)`);
+        const last = i === path.length - 1;
+        if (last && m.type.t !== 'int' && m.type.t !== 'bits') fail(`expression '${shown}': ${owner.name}.${id} is not an integer field`);
+        if (!last) {
+          if (m.type.t !== 'user') fail(`expression '${shown}': ${owner.name}.${id} is not a user-type field`);
+          else owner = m.type.type;
+        }
+        // Read from outside its type, the field is part of the value, not a computed length.
+        m.lengthOf = undefined;
+        fields.push(m);
+      });
+      x.pathFields = fields;
+    });
+    return x;
+  });
+}
+
+interface InstanceEntry {
+  node: Yaml;
+  at: string;
+  inst: Instance | undefined;
+  defining: boolean;
+  inlining: boolean;
+  raw: Expr | undefined;
+}
+
+/** Each type's instances as written, defined on first use (they may refer to each other in any order). */
+const instanceNodes = new WeakMap<TypeDef, Map<string, InstanceEntry>>();
+
+function parseValue(entry: InstanceEntry, fail: (problem: string) => never): Expr {
+  if (entry.raw === undefined) {
+    try {
+      entry.raw = parseExpr(entry.node['value']);
+    } catch (e) {
+      if (e instanceof ExprError) return fail(`value: ${e.message}`);
+      throw e;
+    }
+  }
+  return entry.raw;
+}
+
+const VALUE_INSTANCE_KEYS = new Set(['value', 'doc', 'doc-ref']);
+
+function defineInstances(ctx: Ctx, t: TypeDef, node: unknown): void {
+  if (node === undefined) return;
+  if (!isMap(node)) throw new SpecError(ctx.file, `${t.specPath}/instances`, 'instances must be a map', 'INVALID_ARGUMENT');
+  const map = new Map<string, InstanceEntry>();
+  for (const [id, body] of Object.entries(node)) {
+    const at = `${t.specPath}/instances/${id}`;
+    if (!isMap(body)) throw new SpecError(ctx.file, at, 'an instance must be a map', 'INVALID_ARGUMENT');
+    if (t.fields.some((f) => f.id === id)) throw new SpecError(ctx.file, at, `instance '${id}' has the name of a seq field`, 'INVALID_ARGUMENT');
+    map.set(id, { node: body, at, inst: undefined, defining: false, inlining: false, raw: undefined });
+  }
+  instanceNodes.set(t, map);
+  for (const id of map.keys()) defineInstance(t, id);
+  // In the spec's order (an instance used by another one is defined first).
+  t.instances = [...map.values()].map((e) => e.inst!);
+}
+
+function defineInstance(t: TypeDef, id: string): Instance {
+  const ctx = typeCtx.get(t)!;
+  const entry = instanceNodes.get(t)!.get(id)!;
+  if (entry.inst) return entry.inst;
+  const where = `${entry.at} (${t.name}.${id})`;
+  const fail = (problem: string, code: 'UNSUPPORTED' | 'INVALID_ARGUMENT' = 'UNSUPPORTED'): never => {
+    throw new SpecError(ctx.file, where, problem, code);
+  };
+  if (entry.defining) return fail(`instance '${id}' depends on itself`);
+  entry.defining = true;
+  const body = entry.node;
+  const inst: Instance = { id, specPath: entry.at, doc: docOf(body), value: undefined, field: undefined, pos: undefined, csName: pascal(id), viewName: camel(id) };
+  if (body['value'] !== undefined) {
+    for (const k of keysOf(body)) if (!VALUE_INSTANCE_KEYS.has(k)) fail(`'${k}' on a value instance is not supported`);
+    entry.inlining = true;
+    inst.value = resolveRefs(t, parseValue(entry, fail), 'instance', where, fail);
+    entry.inlining = false;
+  } else {
+    if (body['io'] !== undefined) fail('io (an instance read from another stream) is not supported');
+    if (body['pos'] === undefined) fail('a parse instance without pos is not supported (it reads wherever the stream happens to be when first used)');
+    let pos: Expr;
+    try {
+      pos = resolveRefs(t, parseExpr(body['pos']), 'instance', where, fail);
+    } catch (e) {
+      if (e instanceof ExprError) return fail(`pos: ${e.message}`);
+      throw e;
+    }
+    if (isBoolExpr(pos)) fail('pos must be an integer expression', 'INVALID_ARGUMENT');
+    inst.pos = pos;
+    const attr: Yaml = { ...body, id };
+    delete attr['pos'];
+    inst.field = defineField(ctx, t, attr, entry.at, 'instance');
+  }
+  entry.inst = inst;
+  entry.defining = false;
+  return inst;
+}
+
 /** `flag`, `not flag`: a condition made of a `b1` field. */
 function isBoolRef(t: TypeDef, e: Expr): boolean {
   if (e.k === 'not') return isBoolRef(t, e.e) || isBoolExpr(e.e);
@@ -618,12 +728,16 @@ function findLengthFields(_ctx: Ctx, t: TypeDef): void {
   const count = (e: Expr | undefined): void => {
     if (e) for (const r of refsOf(e)) uses.set(r, (uses.get(r) ?? 0) + 1);
   };
-  for (const f of t.fields) {
+  for (const f of [...t.fields, ...t.instances.flatMap((i) => (i.field ? [i.field] : []))]) {
     count(f.cond);
     if (f.repeat?.kind === 'expr') count(f.repeat.count);
     const ty = f.type;
     if ((ty.t === 'bytes' || ty.t === 'str' || ty.t === 'user' || ty.t === 'switch' || ty.t === 'delimited') && ty.size && 'expr' in ty.size) count(ty.size.expr);
     if (ty.t === 'switch') count(ty.on);
+  }
+  // A field an instance reads is part of the value (the instance reads it from the decoded value).
+  for (const i of t.instances) {
+    for (const e of [i.value, i.pos]) if (e) for (const r of refsOf(e)) uses.set(r, (uses.get(r) ?? 0) + 2);
   }
   for (const f of t.fields) {
     if (f.cond) continue;
@@ -694,7 +808,58 @@ function computeSizes(t: TypeDef): void {
   done.add(t);
   t.fixedSize = fixed;
   t.minSize = min;
-  t.blittable = blittable && fixed !== undefined && t.fields.length > 0;
+  t.blittable = blittable && fixed !== undefined && t.fields.length > 0 && t.instances.length === 0;
+}
+
+/** Every expression of a type: its fields' and its instances'. */
+function typeExprs(t: TypeDef): Expr[] {
+  const out: Expr[] = [];
+  const ofField = (f: Field): void => {
+    const ty = f.type;
+    if (f.cond) out.push(f.cond);
+    if (f.repeat?.kind === 'expr') out.push(f.repeat.count);
+    if ((ty.t === 'bytes' || ty.t === 'str' || ty.t === 'user' || ty.t === 'switch' || ty.t === 'delimited') && ty.size && 'expr' in ty.size) out.push(ty.size.expr);
+    if (ty.t === 'switch') out.push(ty.on);
+  };
+  t.fields.forEach(ofField);
+  for (const i of t.instances) {
+    if (i.value) out.push(i.value);
+    if (i.pos) out.push(i.pos);
+    if (i.field) ofField(i.field);
+  }
+  return out;
+}
+
+/**
+ * Which types cannot be written from their value: parse instances (read from anywhere in the
+ * stream), expressions over the stream (`_io`), and types holding such a type.
+ */
+function markDecodeOnly(specs: SpecFile[]): void {
+  const all = specs.flatMap((s) => walkTypes(s.root));
+  for (const t of all) {
+    const parse = t.instances.find((i) => i.field);
+    if (parse) t.decodeOnly = `instance '${parse.id}' is read from a position in the stream`;
+    else if (typeExprs(t).some((e) => { let io = false; walkExpr(e, (x) => { if (x.k === 'io') io = true; }); return io; }))
+      t.decodeOnly = 'its expressions read the stream (_io)';
+  }
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const t of all) {
+      if (t.decodeOnly) continue;
+      for (const f of t.fields) {
+        const ty = f.type;
+        const inner = ty.t === 'user' ? [ty.type] : ty.t === 'switch' ? [...ty.cases.map((c) => c.type), ...(ty.fallback ? [ty.fallback] : [])] : [];
+        const d = inner.find((x) => x.decodeOnly);
+        if (d) {
+          t.decodeOnly = `field '${f.id}' holds a ${d.name}, which is decode-only`;
+          changed = true;
+          break;
+        }
+      }
+    }
+  }
+  // No encoded size to speak of: a decode-only type has no SIZE.
+  for (const t of all) if (t.decodeOnly) t.fixedSize = undefined;
 }
 
 function elementSize(f: Field): { fixed: number | undefined; min: number; blittable: boolean } {
@@ -734,7 +899,7 @@ function elementSize(f: Field): { fixed: number | undefined; min: number; blitta
 }
 
 function checkRepeats(t: TypeDef): void {
-  for (const f of t.fields) {
+  for (const f of [...t.fields, ...t.instances.flatMap((i) => (i.field ? [i.field] : []))]) {
     if (!f.repeat) continue;
     const isConst = f.repeat.kind === 'expr' && constValue(f.repeat.count) !== undefined;
     // A repeated bit-sized field reads at least one bit per element (counts are checked in bits).
@@ -758,10 +923,11 @@ function checkNames(specs: SpecFile[]): void {
       }
       // A field named like a generated member (`offset`, `size`, `read`, ...) keeps its name in
       // the decoded value; only the clashing member gets a trailing `_`.
-      for (const f of t.fields) {
+      for (const f of [...t.fields, ...t.instances]) {
         if (RESERVED_CS.has(f.csName) || f.csName === t.name) f.csName += '_';
         if (RESERVED_VIEW.has(f.viewName)) f.viewName += '_';
       }
+      for (const i of t.instances) if (i.field) i.field.csName = i.csName;
     }
   }
 }

@@ -113,6 +113,31 @@ export interface TypeDef {
   blittable: boolean;
   /** Reads bit-sized integers itself or through a nested type in the same stream. */
   touchesBits: boolean;
+  /** Kaitai `instances`: values computed from the fields, or read lazily from a position. */
+  instances: Instance[];
+  /**
+   * Why the type cannot be written from its value (its bytes are not determined by it), e.g. a
+   * positioned instance. Such a type is generated decode-only: no encode at all. Undefined: it has one.
+   */
+  decodeOnly: string | undefined;
+}
+
+/**
+ * A Kaitai instance. A value instance (`value`) is computed from the fields (an integer or a
+ * boolean); a parse instance (`field`) is read at `pos` in the type's stream. Both are lazy:
+ * computed (or read) on first access, as Kaitai does.
+ */
+export interface Instance {
+  id: string;
+  specPath: string;
+  doc: string | undefined;
+  value: Expr | undefined;
+  /** A parse instance: what is read (type, repeat, if, enum), as for a seq field. */
+  field: Field | undefined;
+  /** Where a parse instance is read, relative to the start of the type's stream. */
+  pos: Expr | undefined;
+  csName: string;
+  viewName: string;
 }
 
 export interface SpecFile {

@@ -44,6 +44,27 @@ public sealed class EncodeException(string fieldPath, string reason) : Exception
     }
 }
 
+/// <summary>
+/// The bytes and bounds of one stream (Kaitai's <c>_io</c>), kept by a decoded value of a
+/// decode-only type: its lazy instances read from it on first access.
+/// </summary>
+public sealed class FormatStream(byte[] bytes, int start, int end)
+{
+    /// <summary>Kaitai's <c>_io.size</c>.</summary>
+    public long IoSize => end - start;
+
+    /// <summary>
+    /// A reader of this stream at <paramref name="pos"/>. Like Kaitai's seek, a position past the end
+    /// leaves nothing to read; a negative one is a DecodeException.
+    /// </summary>
+    public FormatReader At(long pos, string field)
+    {
+        if (pos < 0) throw new DecodeException(field, start, $"position {pos} is not a valid position");
+        int at = start + (int)Math.Min(pos, end - start);
+        return new FormatReader(bytes, at, end, start, bytes);
+    }
+}
+
 /// <summary>Reads fields in order from a span; every read is checked first.</summary>
 public ref struct FormatReader
 {
@@ -51,15 +72,37 @@ public ref struct FormatReader
     private readonly ReadOnlySpan<byte> _source;
     private readonly int _end;
     private int _pos;
+    // Where this reader's stream starts (Kaitai's _io), and the array behind the span when types
+    // with lazy instances need to read it again later.
+    private readonly int _start;
+    private readonly byte[]? _array;
 
-    public FormatReader(ReadOnlySpan<byte> source) : this(source, 0, source.Length) { }
+    public FormatReader(ReadOnlySpan<byte> source) : this(source, 0, source.Length, 0, null) { }
 
-    private FormatReader(ReadOnlySpan<byte> source, int pos, int end)
+    /// <summary>A reader over an array that decoded values may keep (for lazy instances).</summary>
+    public FormatReader(byte[] source) : this(source, 0, source.Length, 0, source) { }
+
+    internal FormatReader(ReadOnlySpan<byte> source, int pos, int end, int start, byte[]? array)
     {
         _source = source;
         _pos = pos;
         _end = end;
+        _start = start;
+        _array = array;
     }
+
+    /// <summary>Kaitai's <c>_io.pos</c>: the position inside this reader's stream.</summary>
+    public readonly long IoPos => _pos - _start;
+
+    /// <summary>Kaitai's <c>_io.size</c>: the size of this reader's stream.</summary>
+    public readonly long IoSize => _end - _start;
+
+    /// <summary>Kaitai's <c>_io.eof</c>.</summary>
+    public readonly bool IoEof => _pos >= _end;
+
+    /// <summary>This reader's stream, kept by a decoded value whose lazy instances read it later.</summary>
+    public readonly FormatStream Stream() =>
+        _array is null ? throw new InvalidOperationException("lazy instances need a reader over an array") : new FormatStream(_array, _start, _end);
 
     /// <summary>Next byte to read, as an index into the source span.</summary>
     public readonly int Position => _pos;
@@ -156,7 +199,7 @@ public ref struct FormatReader
     public FormatReader Sub(long n, string field)
     {
         int size = Size(n, field);
-        var sub = new FormatReader(_source, _pos, _pos + size);
+        var sub = new FormatReader(_source, _pos, _pos + size, _pos, _array);
         _pos += size;
         return sub;
     }
