@@ -29,6 +29,8 @@ const specs: Array<[string, string]> = [
   [join(import.meta.dirname, 'fixtures', 'features', 'bit_fields.ksy'), './fixtures/features/ts'],
   // Strings in UTF-16LE/BE, ISO-8859-1 and windows-1251.
   [join(import.meta.dirname, 'fixtures', 'features', 'text_encodings.ksy'), './fixtures/features/ts'],
+  // repeat: until (`_`, `_.field`, `_index`, `not _.flag`).
+  [join(import.meta.dirname, 'fixtures', 'features', 'until_lists.ksy'), './fixtures/features/ts'],
 ];
 
 describe.each(specs)('%s', (path, generated) => {

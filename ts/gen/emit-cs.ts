@@ -233,8 +233,16 @@ class CsFile {
   }
 
   /** `io`: what `_io` is here (the reader while reading fields, the kept stream in an instance). */
-  private expr(e: Expr, t: TypeDef, target: string, io = 'r'): string {
+  private expr(e: Expr, t: TypeDef, target: string, io = 'r', item?: { value: string; index: string }): string {
     return renderExpr(e, {
+      ...(item && {
+        item: (x: Extract<Expr, { k: 'item' }>): string => {
+          const last = x.pathFields?.[x.pathFields.length - 1];
+          const s = item.value + (x.pathFields ?? []).map((m) => `.${prop(m)}`).join('');
+          return last?.type.t === 'bits' && last.type.bool ? s : `(long)${s}`;
+        },
+        index: (): string => item.index,
+      }),
       ref: (name, e) => {
         const path = (e.pathFields ?? []).map((m) => `.${prop(m)}`).join('');
         if (e.instance) return `(long)${target}${e.instance.csName}${path}`;
@@ -311,6 +319,20 @@ class CsFile {
         ...this.readElem(t, f, `${camel(f.id)}Items[i]`, 'i').map((l) => `    ${l}`),
         '}',
         `${dest} = ${camel(f.id)}Items;`,
+      ];
+    } else if (f.repeat.kind === 'until') {
+      // As Kaitai: read an element, keep it, stop once the condition holds for it.
+      const items = `${camel(f.id)}Items`;
+      lines = [
+        `var ${items} = new List<${this.elemType(f)}>();`,
+        'while (true)',
+        '{',
+        `    ${this.elemType(f)} item;`,
+        ...this.readElem(t, f, 'item', `${items}.Count`).map((l) => `    ${l}`),
+        `    ${items}.Add(item);`,
+        `    if (${this.expr(f.repeat.cond, t, 'v.', 'r', { value: 'item', index: `${items}.Count` })}) break;`,
+        '}',
+        `${dest} = ${items}.ToArray();`,
       ];
     } else {
       lines = [
@@ -457,7 +479,13 @@ class CsFile {
         if (f.repeat.kind === 'expr' && !(f.repeat.count.k === 'ref' && t.fields.find((x) => x.id === (f.repeat as { count: { name: string } }).count.name)?.lengthOf)) {
           lines.push(`FormatWriter.CheckCount(${items}.Length, ${this.expr(f.repeat.count, t, '')}, ${p});`);
         }
-        lines.push(`for (int i = 0; i < ${items}.Length; i++)`, '{', ...this.writeElem(t, f, `${items}[i]`, 'i').map((l) => `    ${l}`), '}');
+        if (f.repeat.kind === 'until') {
+          // Reading stops at the first element that meets the condition: only the last may.
+          const meets = this.expr(f.repeat.cond, t, '', 'w', { value: 'item', index: '(i + 1)' });
+          lines.push(`if (${items}.Length == 0) throw new EncodeException(${p}, "needs at least one element (repeat: until reads one before testing)");`);
+          lines.push(`for (int i = 0; i < ${items}.Length; i++)`, '{', `    var item = ${items}[i];`, ...this.writeElem(t, f, 'item', 'i').map((l) => `    ${l}`));
+          lines.push(`    if ((${meets}) != (i == ${items}.Length - 1)) throw new EncodeException(${p}, i == ${items}.Length - 1 ? "its last element must meet the repeat-until condition" : $"element {i} meets the repeat-until condition: reading would stop there");`, '}');
+        } else lines.push(`for (int i = 0; i < ${items}.Length; i++)`, '{', ...this.writeElem(t, f, `${items}[i]`, 'i').map((l) => `    ${l}`), '}');
         if (f.repeat.kind === 'eos' && ty.t === 'bits') lines.push(`w.BitsToEnd(${p});`);
       }
       if (f.cond) {

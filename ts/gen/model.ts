@@ -56,7 +56,8 @@ export interface SwitchCase {
   type: TypeDef;
 }
 
-export type Repeat = { kind: 'expr'; count: Expr } | { kind: 'eos' };
+/** `until`: elements are read until `cond` holds for the last one read (`_`, `_index`). */
+export type Repeat = { kind: 'expr'; count: Expr } | { kind: 'eos' } | { kind: 'until'; cond: Expr };
 
 export interface Field {
   /** The .ksy id (snake_case). */
