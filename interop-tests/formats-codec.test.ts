@@ -15,7 +15,7 @@ import { ImageData } from '../examples/formats/ts/image_data.js';
 import { MyDataStructure } from '../examples/formats/ts/my_data_structure.js';
 import { TestData } from '../examples/formats/ts/test_data.js';
 import { JsonRecord } from '../ts/formats/json_record.js';
-import type { Codec } from '../ts/formats/twinmap-runtime.js';
+import type { Codec } from '../ts/gen/runtime/twinmap-runtime.js';
 import { SharedMap } from '../ts/map/shared-map.js';
 import { native } from '../ts/native.js';
 import type { NativeMapping } from '../ts/native-types.js';

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Codec } from '../ts/formats/twinmap-runtime.js';
+import type { Codec } from '../ts/gen/runtime/twinmap-runtime.js';
 import { fuzzDecoder, type FuzzResult } from '../tools/fuzz/fuzz.js';
 import { specFiles, specSets } from '../tools/spec-sets.js';
 import { loadSpecs } from '../ts/gen/load.js';

@@ -3,8 +3,8 @@
 //
 // Every ```ts block is written as an ES module (`<page>-L<line>.ts`, in a `"type": "module"` package) into a temp folder and all
 // of them are type-checked by one `tsc --noEmit`, with the repository's compiler options, where
-// `import ... from 'twinmap'` is ts/index.ts and `./formats/*.js` is examples/formats/ts/ (what
-// `twinmap gen --ts <dir>/formats` writes next to a user's code).
+// `import ... from 'twinmap'` is ts/index.ts and `./formats/*.js` is what
+// `twinmap gen examples/formats/*.ksy --ts <dir>/formats` writes next to a user's code (with its own runtime).
 // Every ```csharp block becomes a class of its own in one temp project that references
 // dotnet/Twinmap/Twinmap.csproj, built by one `dotnet build` (net10.0, Nullable and
 // ImplicitUsings on as in `dotnet new console`, warnings as errors): `using X;` lines go to the
@@ -19,10 +19,12 @@
 //       the block is not compiled (keep these rare; the reason is required).
 // ```typescript / ```cs spellings are refused so that no example escapes the check.
 import { execa } from 'execa';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { specFiles, specSets } from '../tools/spec-sets.js';
+import { generate } from '../ts/gen/index.js';
 import { repoRoot } from './peer.js';
 import { parseReadme } from './support/readme-blocks.js';
 import { csharpFile, diagnosticsToReadme, tsModule, type DocPage } from './support/readme-sources.js';
@@ -75,10 +77,11 @@ describe('README.md and docs/**/*.md examples', () => {
   it('the ```ts blocks type-check against the package (one tsc --noEmit)', async () => {
     const dir = join(work, 'ts');
     const files = compiled('ts').map(({ block, page }) => tsModule(block, page));
+    // A user's ESM project, with the codecs `twinmap gen` wrote into ./formats.
+    const examples = specSets.find((s) => s.name === 'examples')!;
+    await generate(specFiles(repoRoot, examples).map((f) => join(repoRoot, f)), { ts: join(dir, 'formats'), skipKaitai: true });
     writeProject(dir, files, () => {
-      // A user's ESM project, with the codecs `twinmap gen` wrote into ./formats.
       writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
-      symlinkSync(join(repoRoot, 'examples', 'formats', 'ts'), join(dir, 'formats'), 'dir');
       writeFileSync(
         join(dir, 'tsconfig.json'),
         JSON.stringify({

@@ -2,7 +2,7 @@
 // `npm run gen -- --check` writes nothing and fails if any committed file is stale (CI).
 import { fileURLToPath } from 'node:url';
 import { generate, generateFiles } from '../ts/gen/index.js';
-import { specFiles, specSets } from './spec-sets.js';
+import { genOptions, specFiles, specSets } from './spec-sets.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -12,7 +12,7 @@ process.chdir(root);
 let stale = 0;
 for (const set of specSets) {
   const specs = specFiles(root, set);
-  const options = { ts: set.ts, cs: set.cs, namespace: set.namespace };
+  const options = genOptions(set);
   if (!check) {
     const written = await generate(specs, options);
     console.log(`${set.name}: ${specs.length} spec(s) -> ${written.length} file(s)`);

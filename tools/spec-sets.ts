@@ -3,6 +3,7 @@
 // every generated codec. Paths are relative to the repository root.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { GenerateOptions } from '../ts/gen/index.js';
 
 export interface SpecSet {
   /** What the set is for, in a word. */
@@ -18,17 +19,33 @@ export interface SpecSet {
   readonly namespace: string;
   /** Its specs are fuzzed and checked against Kaitai by the codec tests. */
   readonly codecs: boolean;
+  /** The one TS runtime the set imports (no copy is written beside its code). */
+  readonly tsRuntime: string;
+  /** The namespace of the one C# runtime the set uses; unset = the set writes it (the protocol set). */
+  readonly csRuntime?: string;
 }
+
+// Generated code in this repository shares one runtime per language instead of a copy per folder:
+// the TS template itself (compiled into the package as dist/ts/gen/runtime/) and the C# runtime
+// the protocol set writes into the Twinmap library. `twinmap gen` without --ts-runtime and
+// --cs-runtime still writes a standalone copy beside the code, as users get it.
+const tsRuntime = 'ts/gen/runtime/twinmap-runtime.ts';
+const runtimes = { tsRuntime, csRuntime: 'Twinmap.Formats' } as const;
 
 export const specSets: readonly SpecSet[] = [
   // twinmap's own protocol headers (and the JSON record of the IPC layer): library code.
-  { name: 'protocol', dir: 'formats', ts: 'ts/formats', cs: 'dotnet/Twinmap/Formats', namespace: 'Twinmap.Formats', codecs: true },
+  { name: 'protocol', dir: 'formats', ts: 'ts/formats', cs: 'dotnet/Twinmap/Formats', namespace: 'Twinmap.Formats', codecs: true, tsRuntime },
   // Sample records the demo and the interop tests exchange: example code, not in the packages.
-  { name: 'examples', dir: 'examples/formats', ts: 'examples/formats/ts', cs: 'examples/dotnet/Formats', namespace: 'Twinmap.Examples.Formats', codecs: true },
+  { name: 'examples', dir: 'examples/formats', ts: 'examples/formats/ts', cs: 'examples/dotnet/Formats', namespace: 'Twinmap.Examples.Formats', codecs: true, ...runtimes },
   // Generator test fixtures: a spec from the Kaitai gallery, and one that uses every supported feature.
-  { name: 'gallery', dir: 'ts/gen/fixtures/gallery', ts: 'ts/gen/fixtures/gallery/ts', cs: 'dotnet/Twinmap.Tests/Gallery', namespace: 'Twinmap.Tests.Gallery', codecs: false },
-  { name: 'features', dir: 'ts/gen/fixtures/features', only: ['envelope.ksy', 'edge_cases.ksy', 'bit_fields.ksy', 'text_encodings.ksy', 'until_lists.ksy'], ts: 'ts/gen/fixtures/features/ts', cs: 'dotnet/Twinmap.Tests/Features', namespace: 'Twinmap.Tests.Features', codecs: false },
+  { name: 'gallery', dir: 'ts/gen/fixtures/gallery', ts: 'ts/gen/fixtures/gallery/ts', cs: 'dotnet/Twinmap.Tests/Gallery', namespace: 'Twinmap.Tests.Gallery', codecs: false, ...runtimes },
+  { name: 'features', dir: 'ts/gen/fixtures/features', only: ['envelope.ksy', 'edge_cases.ksy', 'bit_fields.ksy', 'text_encodings.ksy', 'until_lists.ksy'], ts: 'ts/gen/fixtures/features/ts', cs: 'dotnet/Twinmap.Tests/Features', namespace: 'Twinmap.Tests.Features', codecs: false, ...runtimes },
 ];
+
+/** The options of `generate()` for a set. */
+export function genOptions(set: SpecSet): GenerateOptions {
+  return { ts: set.ts, cs: set.cs, namespace: set.namespace, tsRuntime: set.tsRuntime, ...(set.csRuntime !== undefined && { csRuntime: set.csRuntime }) };
+}
 
 /** The spec files of a set, relative to the repository root, sorted. */
 export function specFiles(root: string, set: SpecSet): string[] {

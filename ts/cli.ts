@@ -12,7 +12,7 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   gen: {
     summary: 'generate TypeScript (or JavaScript) and C# codecs from .ksy specs',
-    usage: 'twinmap gen <spec.ksy...> [--ts <dir>] [--js <dir>] [--cs <dir>] [--namespace <N>] [-I <include dir>] [--check] [--skip-kaitai]',
+    usage: 'twinmap gen <spec.ksy...> [--ts <dir>] [--js <dir>] [--cs <dir>] [--namespace <N>] [-I <include dir>] [--ts-runtime <twinmap-runtime.ts>] [--cs-runtime <namespace>] [--check] [--skip-kaitai]',
     async run(args) {
       const { values, positionals } = parseArgs({
         args,
@@ -25,6 +25,8 @@ const COMMANDS: Record<string, Command> = {
           include: { type: 'string', short: 'I', multiple: true },
           check: { type: 'boolean' },
           'skip-kaitai': { type: 'boolean' },
+          'ts-runtime': { type: 'string' },
+          'cs-runtime': { type: 'string' },
         },
       });
       if (positionals.length === 0) throw new UsageError('no spec given');
@@ -37,6 +39,9 @@ const COMMANDS: Record<string, Command> = {
         ...(values.namespace !== undefined && { namespace: values.namespace }),
         includeDirs: values.include ?? [],
         skipKaitai: values['skip-kaitai'] ?? false,
+        // An existing runtime to use instead of writing a copy beside the output.
+        ...(values['ts-runtime'] !== undefined && { tsRuntime: values['ts-runtime'] }),
+        ...(values['cs-runtime'] !== undefined && { csRuntime: values['cs-runtime'] }),
       };
       if (values.check) {
         // --check: compare with what is on disk (CI: committed generated code must not be stale).

@@ -20,7 +20,7 @@ export { IpcMessage, jsonPayload } from './ipc/message.js';
 // formats: the generator behind `twinmap gen`, and the JSON record of the IPC layer (generated
 // from formats/json_record.ksy; DecodeError/EncodeError come from the generated runtime file)
 export { generate, generateFiles, kaitaiCompile, SpecError, type GenerateOptions, type GeneratedFile } from './gen/index.js';
-export { DecodeError, EncodeError } from './formats/twinmap-runtime.js';
+export { DecodeError, EncodeError } from './gen/runtime/twinmap-runtime.js';
 export { JsonRecord } from './formats/json_record.js';
 
 // NRBF: objects .NET apps serialize with BinaryFormatter, read and written without running .NET code

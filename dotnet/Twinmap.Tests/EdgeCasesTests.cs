@@ -1,3 +1,4 @@
+using Twinmap.Formats;
 using Twinmap.Tests.Features;
 
 namespace Twinmap.Tests;

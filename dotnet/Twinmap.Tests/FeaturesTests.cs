@@ -1,4 +1,5 @@
 using System.Text;
+using Twinmap.Formats;
 using Twinmap.Tests.Features;
 
 namespace Twinmap.Tests;

@@ -4,8 +4,6 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Twinmap.Examples.Formats;
 using Twinmap.Formats;
-using DecodeException = Twinmap.Examples.Formats.DecodeException;
-using EncodeException = Twinmap.Examples.Formats.EncodeException;
 
 namespace Twinmap.Tests;
 

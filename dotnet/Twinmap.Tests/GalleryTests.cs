@@ -1,3 +1,4 @@
+using Twinmap.Formats;
 using Twinmap.Tests.Gallery;
 
 namespace Twinmap.Tests;

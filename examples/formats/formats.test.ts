@@ -5,7 +5,7 @@ import { HikingDatabase } from './ts/hiking_database.js';
 import { ImageData } from './ts/image_data.js';
 import { MyDataStructure } from './ts/my_data_structure.js';
 import { TestData, TestDataView } from './ts/test_data.js';
-import { DecodeError, EncodeError } from './ts/twinmap-runtime.js';
+import { DecodeError, EncodeError } from '../../ts/gen/runtime/twinmap-runtime.js';
 
 const seedTestData = { id: 100, age: 20, scores: [60, 61, 62, 63, 64, 65, 66, 67, 68, 69] };
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { arbitraryOf, type Value } from '../../interop-tests/support/model-tools.js';
 import { loadSpecs } from '../../ts/gen/load.js';
-import type { Codec } from '../../ts/formats/twinmap-runtime.js';
+import type { Codec } from '../../ts/gen/runtime/twinmap-runtime.js';
 import { specFiles, specSets } from '../spec-sets.js';
 import { fuzzDecoder, type FuzzResult } from './fuzz.js';
 

@@ -13,7 +13,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kaitaiParse, kaitaiParsers, type KaitaiClass } from '../../interop-tests/support/kaitai-js.js';
 import { arbitraryOf, asKaitaiNumbers, fromKaitai, instanceDifference, registerCodecs, type Value } from '../../interop-tests/support/model-tools.js';
-import type { Codec, DecodeCodec } from './fixtures/features/ts/twinmap-runtime.js';
+import type { Codec, DecodeCodec } from './runtime/twinmap-runtime.js';
 import { mutate, Rng } from '../../tools/fuzz/fuzz.js';
 import { generateFiles, SpecError } from './index.js';
 import { loadSpecs } from './load.js';

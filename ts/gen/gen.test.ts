@@ -1,10 +1,11 @@
 // The generator: refuses what it does not support (naming spec, field and feature), shows
 // Kaitai's compiler errors, and the committed generated code is what `npm run gen` produces.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { genOptions, specFiles, specSets } from '../../tools/spec-sets.js';
 import { generate, generateFiles, SpecError } from './index.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -58,29 +59,38 @@ describe('twinmap gen refuses what it does not support', () => {
 });
 
 describe('generated code in the repository', () => {
-  it('is what `npm run gen` produces from formats/, examples/formats/ and the test fixtures (not stale)', async () => {
-    const specs = readdirSync(join(root, 'formats'))
-      .filter((f) => f.endsWith('.ksy'))
-      .map((f) => join('formats', f));
+  it('is what `npm run gen` produces from every spec set of tools/spec-sets.ts (not stale)', async () => {
     const cwd = process.cwd();
     process.chdir(root);
     try {
-      const examples = readdirSync(join(root, 'examples/formats'))
-        .filter((f) => f.endsWith('.ksy'))
-        .map((f) => join('examples/formats', f));
-      const gallery = readdirSync(join(root, 'ts/gen/fixtures/gallery'))
-        .filter((f) => f.endsWith('.ksy'))
-        .map((f) => join('ts/gen/fixtures/gallery', f));
-      const files = [
-        ...(await generateFiles(specs, { ts: 'ts/formats', cs: 'dotnet/Twinmap/Formats', namespace: 'Twinmap.Formats' })),
-        ...(await generateFiles(examples, { ts: 'examples/formats/ts', cs: 'examples/dotnet/Formats', namespace: 'Twinmap.Examples.Formats' })),
-        ...(await generateFiles(gallery, { ts: 'ts/gen/fixtures/gallery/ts', cs: 'dotnet/Twinmap.Tests/Gallery', namespace: 'Twinmap.Tests.Gallery' })),
-        ...(await generateFiles(['ts/gen/fixtures/features/envelope.ksy', 'ts/gen/fixtures/features/edge_cases.ksy'], { ts: 'ts/gen/fixtures/features/ts', cs: 'dotnet/Twinmap.Tests/Features', namespace: 'Twinmap.Tests.Features' })),
-      ];
-      for (const f of files) expect(readFileSync(join(root, f.path), 'utf8'), `${f.path} is stale: run npm run gen`).toBe(f.text);
+      for (const set of specSets) {
+        for (const f of await generateFiles(specFiles(root, set), genOptions(set))) {
+          expect(readFileSync(join(root, f.path), 'utf8'), `${f.path} is stale: run npm run gen`).toBe(f.text);
+        }
+      }
     } finally {
       process.chdir(cwd);
     }
+  });
+
+  it('has one runtime per language: the sets import it instead of keeping copies', () => {
+    const runtimes = specSets.flatMap((set) => [join(set.ts, 'twinmap-runtime.ts'), join(set.cs, 'TwinmapFormatRuntime.g.cs')]).filter((p) => existsSync(join(root, p)));
+    expect(runtimes).toEqual([join('dotnet', 'Twinmap', 'Formats', 'TwinmapFormatRuntime.g.cs')]);
+    expect(new Set(specSets.map((s) => s.tsRuntime))).toEqual(new Set([join('ts', 'gen', 'runtime', 'twinmap-runtime.ts').replaceAll('\\', '/')]));
+  });
+
+  it('--ts-runtime / --cs-runtime: the code imports the given runtime and no copy is written', async () => {
+    const out = join(scratch, 'shared-runtime');
+    const files = await generateFiles([join(root, 'examples', 'formats', 'test_data.ksy')], {
+      ts: join(out, 'app', 'ts'),
+      cs: join(out, 'cs'),
+      namespace: 'My.App',
+      tsRuntime: join(out, 'lib', 'twinmap-runtime.ts'),
+      csRuntime: 'My.Runtime',
+    });
+    expect(files.map((f) => f.path.slice(out.length + 1)).sort()).toEqual(['app/ts/test_data.ts', 'cs/TestData.g.cs']);
+    expect(files.find((f) => f.path.endsWith('test_data.ts'))!.text).toContain("from '../../lib/twinmap-runtime.js';");
+    expect(files.find((f) => f.path.endsWith('TestData.g.cs'))!.text).toContain('using My.Runtime;\n\nnamespace My.App;');
   });
 
   it('generate() writes TS and C# with the chosen namespace', async () => {
@@ -109,9 +119,12 @@ describe('the twinmap command', () => {
     expect(stderr).toContain('process (compression, xor, ...) is not supported');
   });
 
-  it('gen --check passes on the committed output', () => {
-    const specs = readdirSync(join(root, 'formats')).filter((f) => f.endsWith('.ksy')).map((f) => join('formats', f));
-    execFileSync(process.execPath, [cli, 'gen', ...specs, '--ts', 'ts/formats', '--cs', 'dotnet/Twinmap/Formats', '--check'], { cwd: root, stdio: 'pipe' });
+  it('gen --check passes on the committed output of every spec set', () => {
+    for (const set of specSets) {
+      const o = genOptions(set);
+      const flags = ['--ts', o.ts!, '--cs', o.cs!, '--namespace', o.namespace!, '--ts-runtime', o.tsRuntime!, ...(o.csRuntime ? ['--cs-runtime', o.csRuntime] : [])];
+      execFileSync(process.execPath, [cli, 'gen', ...specFiles(root, set), ...flags, '--check'], { cwd: root, stdio: 'pipe' });
+    }
   });
 });
 

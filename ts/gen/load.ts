@@ -316,6 +316,8 @@ function defineType(t: TypeDef, node: Yaml): void {
   const ctx = typeCtx.get(t)!;
   const types = node['types'];
   for (const nested of t.types) defineType(nested, (types as Yaml)[nested.id] as Yaml);
+  // Known before the seq: a seq field's size or count may use a value instance.
+  registerInstances(ctx, t, node['instances'], node['seq']);
   const seq = node['seq'];
   if (seq !== undefined) {
     if (!Array.isArray(seq)) throw new SpecError(ctx.file, `${t.specPath}/seq`, 'seq must be a list', 'INVALID_ARGUMENT');
@@ -668,17 +670,23 @@ function parseValue(entry: InstanceEntry, fail: (problem: string) => never): Exp
 
 const VALUE_INSTANCE_KEYS = new Set(['value', 'doc', 'doc-ref']);
 
-function defineInstances(ctx: Ctx, t: TypeDef, node: unknown): void {
+function registerInstances(ctx: Ctx, t: TypeDef, node: unknown, seq: unknown): void {
   if (node === undefined) return;
   if (!isMap(node)) throw new SpecError(ctx.file, `${t.specPath}/instances`, 'instances must be a map', 'INVALID_ARGUMENT');
   const map = new Map<string, InstanceEntry>();
+  const seqIds = new Set(Array.isArray(seq) ? seq.map((a: unknown) => (isMap(a) ? a['id'] : undefined)) : []);
   for (const [id, body] of Object.entries(node)) {
     const at = `${t.specPath}/instances/${id}`;
     if (!isMap(body)) throw new SpecError(ctx.file, at, 'an instance must be a map', 'INVALID_ARGUMENT');
-    if (t.fields.some((f) => f.id === id)) throw new SpecError(ctx.file, at, `instance '${id}' has the name of a seq field`, 'INVALID_ARGUMENT');
+    if (seqIds.has(id)) throw new SpecError(ctx.file, at, `instance '${id}' has the name of a seq field`, 'INVALID_ARGUMENT');
     map.set(id, { node: body, at, inst: undefined, defining: false, inlining: false, raw: undefined });
   }
   instanceNodes.set(t, map);
+}
+
+function defineInstances(_ctx: Ctx, t: TypeDef, node: unknown): void {
+  if (node === undefined) return;
+  const map = instanceNodes.get(t)!;
   for (const id of map.keys()) defineInstance(t, id);
   // In the spec's order (an instance used by another one is defined first).
   t.instances = [...map.values()].map((e) => e.inst!);

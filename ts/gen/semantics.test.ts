@@ -9,7 +9,7 @@ import { kaitaiParse, kaitaiParsers, type KaitaiClass } from '../../interop-test
 import { BitFields, Kind, type BitFields as BitFieldsValue } from './fixtures/features/ts/bit_fields.js';
 import { BigCode, EdgeCases, SlotView, type EdgeCases as EdgeCasesValue } from './fixtures/features/ts/edge_cases.js';
 import { TextEncodings } from './fixtures/features/ts/text_encodings.js';
-import { DecodeError, EncodeError } from './fixtures/features/ts/twinmap-runtime.js';
+import { DecodeError, EncodeError } from './runtime/twinmap-runtime.js';
 import { generateFiles, SpecError } from './index.js';
 import { loadSpecs } from './load.js';
 

@@ -4,8 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Twinmap.Examples.Formats;
 using Twinmap.Formats;
-using DecodeException = Twinmap.Formats.DecodeException;
-using SampleDecodeException = Twinmap.Examples.Formats.DecodeException;
 
 namespace Twinmap.Peer.Commands;
 
@@ -49,11 +47,6 @@ public sealed class CodecCommand : IPeerCommand
                     }
                 }
                 catch (DecodeException e)
-                {
-                    io.Emit("error", new { type = "DecodeException", message = e.Message, code = e.Code, fieldPath = e.FieldPath, offset = e.Offset + offset });
-                    return 1;
-                }
-                catch (SampleDecodeException e)
                 {
                     io.Emit("error", new { type = "DecodeException", message = e.Message, code = e.Code, fieldPath = e.FieldPath, offset = e.Offset + offset });
                     return 1;

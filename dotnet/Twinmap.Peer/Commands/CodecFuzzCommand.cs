@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using Twinmap.Examples.Formats;
 using Twinmap.Formats;
-using DecodeException = Twinmap.Formats.DecodeException;
-using SampleDecodeException = Twinmap.Examples.Formats.DecodeException;
 
 namespace Twinmap.Peer.Commands;
 
@@ -60,7 +58,7 @@ public sealed class CodecFuzzCommand : IPeerCommand
                     decode(input);
                     decoded++;
                 }
-                catch (Exception e) when (e is DecodeException or SampleDecodeException)
+                catch (DecodeException)
                 {
                     decodeErrors++;
                 }

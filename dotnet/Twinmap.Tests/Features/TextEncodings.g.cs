@@ -4,6 +4,7 @@ using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Twinmap.Formats;
 
 namespace Twinmap.Tests.Features;
 
