@@ -1,7 +1,7 @@
 // Channel and IpcServer/IpcClient between Windows node.exe and the Windows .NET 10 Peer (win-x64,
-// self-contained), both under Wine: the C# Channel on Windows (dotnet/Twinmap/Win32Futex.cs,
+// self-contained), both under Wine: the C# Channel on Windows (dotnet/Twinmap/RegionFutex.Windows.cs,
 // Win32Sidecar.cs, Liveness.Windows.cs) meets the TS one (ts/futex/win32.ts,
-// ts/map/shared-map-win32.ts, ts/liveness.ts) on the same sections, semaphores and header fields.
+// ts/map/win32.ts, ts/liveness.ts) on the same sections, semaphores and header fields.
 // Records are interop-tests/channel-records.ts's (= the Peer's TestRecords): writer id, sequence
 // number and an FNV-1a checksum, so a lost, repeated, reordered or torn record is caught.
 import assert from 'node:assert/strict';

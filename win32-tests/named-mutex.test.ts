@@ -1,4 +1,4 @@
-// NamedMutex (ts/mutex/) on Windows: the Win32 backend (backend-win32.ts) under the same
+// NamedMutex (ts/mutex/) on Windows: the Win32 backend (ts/mutex/win32.ts) under the same
 // process-level logic as on Linux. "Another owner" is a raw Win32 handle waited on by its own
 // thread, or a second node.exe process.
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// SharedMap (ts/map/) on Windows: the Win32 backend (shared-map-win32.ts), the same checks as
+// SharedMap (ts/map/) on Windows: the Win32 backend (ts/map/win32.ts), the same checks as
 // the Linux suite where Windows means the same thing, plus a second node.exe process.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

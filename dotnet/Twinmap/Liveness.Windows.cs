@@ -10,20 +10,22 @@ namespace Twinmap;
 public static partial class Liveness
 {
     [SupportedOSPlatform("windows")]
-    private static ulong WindowsSelfStartTime() =>
-        Kernel32.GetProcessTimesRaw(Kernel32.GetCurrentProcess(), out long created, out _, out _, out _) ? Kernel32.UnixMs(created) : 0;
-
-    [SupportedOSPlatform("windows")]
-    private static bool WindowsIsAlive(int pid, ulong startTime)
+    private static class WindowsCore
     {
-        using var h = Kernel32.OpenProcess(Kernel32.Synchronize | Kernel32.ProcessQueryLimitedInformation, false, pid);
-        if (h.IsInvalid)
+        public static ulong SelfStartTimeCore() =>
+            Kernel32.GetProcessTimesRaw(Kernel32.GetCurrentProcess(), out long created, out _, out _, out _) ? Kernel32.UnixMs(created) : 0;
+
+        public static bool IsAliveCore(int pid, ulong startTime)
         {
-            // No such process; one we may not open exists (not ours to judge: alive).
-            return Marshal.GetLastPInvokeError() == Kernel32.ErrorAccessDenied;
+            using var h = Kernel32.OpenProcess(Kernel32.Synchronize | Kernel32.ProcessQueryLimitedInformation, false, pid);
+            if (h.IsInvalid)
+            {
+                // No such process; one we may not open exists (not ours to judge: alive).
+                return Marshal.GetLastPInvokeError() == Kernel32.ErrorAccessDenied;
+            }
+            if (Kernel32.WaitForProcess(h, 0) != Kernel32.WaitTimeout) return false; // exited (a handle someone holds keeps only its corpse)
+            if (startTime == 0) return true;
+            return Kernel32.GetProcessTimes(h, out long created, out _, out _, out _) && Kernel32.UnixMs(created) == startTime;
         }
-        if (Kernel32.WaitForProcess(h, 0) != Kernel32.WaitTimeout) return false; // exited (a handle someone holds keeps only its corpse)
-        if (startTime == 0) return true;
-        return Kernel32.GetProcessTimes(h, out long created, out _, out _, out _) && Kernel32.UnixMs(created) == startTime;
     }
 }

@@ -3,8 +3,8 @@ namespace Twinmap;
 /// <summary>
 /// Is a process still the one we met? A pid can be reused, so both sides record pid + start
 /// time, as ts/liveness.ts does: on Linux field 22 of /proc/&lt;pid&gt;/stat (clock ticks since
-/// boot), on Windows the creation time in ms since the Unix epoch (Liveness.Windows.cs).
-/// A zombie (killed, not yet reaped) counts as dead.
+/// boot, Liveness.Linux.cs), on Windows the creation time in ms since the Unix epoch
+/// (Liveness.Windows.cs). A zombie (killed, not yet reaped) counts as dead.
 /// </summary>
 public static partial class Liveness
 {
@@ -14,16 +14,12 @@ public static partial class Liveness
     private static ulong? _self;
 
     /// <summary>This process's start time.</summary>
-    public static ulong SelfStartTime => _self ??= OperatingSystem.IsWindows() ? WindowsSelfStartTime() : ReadStat(Environment.ProcessId)?.StartTime ?? 0;
+    public static ulong SelfStartTime => _self ??= OperatingSystem.IsWindows() ? WindowsCore.SelfStartTimeCore() : LinuxCore.SelfStartTimeCore();
 
     /// <summary>True if <paramref name="pid"/> runs and (when startTime is non-zero) started at <paramref name="startTime"/>.</summary>
     public static bool IsAlive(int pid, ulong startTime)
     {
         if (pid <= 0) return false;
-        if (OperatingSystem.IsWindows()) return WindowsIsAlive(pid, startTime);
-        var stat = ReadStat(pid);
-        if (stat is null) return false;
-        if (stat.Value.State is 'Z' or 'X' or 'x') return false;
-        return startTime == 0 || stat.Value.StartTime == startTime;
+        return OperatingSystem.IsWindows() ? WindowsCore.IsAliveCore(pid, startTime) : LinuxCore.IsAliveCore(pid, startTime);
     }
 }

@@ -2,8 +2,9 @@ namespace Twinmap;
 
 /// <summary>
 /// Wait/wake on the 32-bit words of one shared region (a channel's header), whatever the OS:
-/// the Linux futex syscall on the word itself (<see cref="Futex"/>), or on Windows, where
-/// WaitOnAddress does not cross processes, a named semaphore per word (<see cref="Win32Futex"/>).
+/// the Linux futex syscall on the word itself (<see cref="LinuxRegionFutex"/>,
+/// RegionFutex.Linux.cs), or on Windows, where WaitOnAddress does not cross processes, a named
+/// semaphore per word (<see cref="Win32RegionFutex"/>, RegionFutex.Windows.cs).
 /// Each region has its own, because on Windows the semaphores are named after the region.
 /// </summary>
 internal interface IRegionFutex : IDisposable
@@ -15,20 +16,14 @@ internal interface IRegionFutex : IDisposable
     unsafe void Wake(int* word, int count);
 }
 
-/// <summary>The Linux futex: the word's address is all the kernel needs, so one instance serves every region.</summary>
-internal sealed unsafe class LinuxRegionFutex : IRegionFutex
+/// <summary>Chooses a region's futex by OS, as ts/futex/region-futex.ts does.</summary>
+internal static unsafe class RegionFutex
 {
-    public static readonly LinuxRegionFutex Instance = new();
-
-    private LinuxRegionFutex()
+    /// <summary>On Windows the region's words wake through semaphores named after the map, counted in its side-car.</summary>
+    public static IRegionFutex For(SharedMap map)
     {
-    }
-
-    public FutexWaitResult Wait(int* word, int expected, int timeoutMs) => Futex.Wait(word, expected, timeoutMs);
-
-    public void Wake(int* word, int count) => Futex.Wake(word, count);
-
-    public void Dispose()
-    {
+        if (!OperatingSystem.IsWindows()) return LinuxRegionFutex.Instance;
+        var sidecar = map.Sidecar ?? throw new TwinmapException(TwinmapErrorCode.Unsupported, $"\"{map.Name}\" has no side-car: futex words need a named map");
+        return new Win32RegionFutex(SharedMap.KernelName(ParsedName.Parse(map.Name!)), sidecar, map.BaseOrNull, map.Size);
     }
 }

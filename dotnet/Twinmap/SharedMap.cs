@@ -101,17 +101,13 @@ public sealed unsafe partial class SharedMap : IDisposable
         OpenNamed(name, Disposition.OpenOrCreate, CheckSize(size, name), mode, readOnly: false, allowForeignOwner);
 
     /// <summary>
-    /// Removes the name (Linux/macOS); maps already open keep working. False if there was none.
+    /// Removes the name (Linux); maps already open keep working. False if there was none.
     /// On Windows a map goes away with its last handle, so there is nothing to remove: false.
     /// </summary>
     public static bool Unlink(string name)
     {
         var parsed = ParsedName.Parse(name);
-        if (OperatingSystem.IsWindows()) return false;
-        var path = ShmPath(parsed);
-        if (!File.Exists(path)) return false;
-        File.Delete(path);
-        return true;
+        return OperatingSystem.IsWindows() ? WindowsCore.UnlinkCore(parsed) : LinuxCore.UnlinkCore(parsed);
     }
 
     // ---- file maps (what an unmodified .NET app on Linux uses) --------------------------------
@@ -213,8 +209,6 @@ public sealed unsafe partial class SharedMap : IDisposable
         OpenOrCreate,
     }
 
-    private static string ShmPath(ParsedName name) => $"{ShmDir}/{name.Base}";
-
     private static long CheckSize(long size, string what) => size > 0
         ? size
         : throw new TwinmapException(TwinmapErrorCode.InvalidArgument, $"\"{what}\": size must be a positive number of bytes, got {size}");
@@ -230,15 +224,9 @@ public sealed unsafe partial class SharedMap : IDisposable
     private static SharedMap OpenNamed(string name, Disposition disposition, long size, UnixFileMode mode, bool readOnly, bool allowForeignOwner)
     {
         var parsed = ParsedName.Parse(name);
-        if (OperatingSystem.IsWindows()) return OpenWindowsNamed(parsed, disposition, size, readOnly);
-        if (!OperatingSystem.IsLinux())
-        {
-            // macOS keeps POSIX shm objects out of the file system (shm_open only, which the BCL lacks).
-            throw new TwinmapException(TwinmapErrorCode.Unsupported,
-                $"map \"{name}\": named maps are supported on Linux and Windows only; on this OS use OpenFile/CreateFile with a path both sides agree on");
-        }
-        var path = ShmPath(parsed);
-        return OpenPath(path, name, $"map \"{name}\" ({path})", disposition, size, mode, readOnly, named: true, allowForeignOwner);
+        return OperatingSystem.IsWindows()
+            ? WindowsCore.OpenNamedCore(parsed, disposition, size, mode, readOnly, allowForeignOwner)
+            : LinuxCore.OpenNamedCore(parsed, disposition, size, mode, readOnly, allowForeignOwner);
     }
 
     private static SharedMap OpenPath(string path, string? name, string label, Disposition disposition, long size, UnixFileMode mode,
@@ -255,7 +243,7 @@ public sealed unsafe partial class SharedMap : IDisposable
         {
             try
             {
-                fs = named ? OpenNamedExisting(path, label, readOnly, allowForeignOwner) : OpenExisting(path, label, readOnly, named);
+                fs = named ? LinuxCore.OpenNamedExisting(path, label, readOnly, allowForeignOwner) : OpenExisting(path, label, readOnly, named);
             }
             catch (NotFoundException) when (disposition == Disposition.OpenOrCreate && attempt < 5)
             {
@@ -380,57 +368,6 @@ public sealed unsafe partial class SharedMap : IDisposable
         catch (UnauthorizedAccessException e)
         {
             throw new TwinmapException(TwinmapErrorCode.Permission, $"cannot open {label}{(readOnly ? " for reading" : " for reading and writing")}: {e.Message}", e);
-        }
-    }
-
-    /// <summary>
-    /// Opens an existing named object (Linux) the way the Node side does: never through a symlink
-    /// (O_NOFOLLOW), never waiting on a FIFO (O_NONBLOCK), then checks what was opened: a regular
-    /// file, one link, owned by this user or root unless <paramref name="allowForeignOwner"/>.
-    /// </summary>
-    private static FileStream OpenNamedExisting(string path, string label, bool readOnly, bool allowForeignOwner)
-    {
-        int fd = PosixFile.Open(path, (readOnly ? PosixFile.ORdOnly : PosixFile.ORdWr) | PosixFile.ONoFollow | PosixFile.ONonBlock);
-        if (fd < 0)
-        {
-            int errno = -fd;
-            string how = readOnly ? " for reading" : " for reading and writing";
-            throw errno switch
-            {
-                2 => new NotFoundException($"{label} does not exist"),
-                40 => new TwinmapException(TwinmapErrorCode.Permission, $"{label} is a symbolic link (ELOOP): a named map is never opened through one"),
-                13 or 1 => new TwinmapException(TwinmapErrorCode.Permission, $"cannot open {label}{how}: {PosixFile.ErrnoName(errno)}"),
-                21 => new TwinmapException(TwinmapErrorCode.InvalidArgument, $"{label} cannot be mapped: it is a directory, not a regular file"),
-                _ => new TwinmapException(TwinmapErrorCode.Os, $"cannot open {label}{how}: {PosixFile.ErrnoName(errno)}"),
-            };
-        }
-        var handle = new SafeFileHandle(fd, ownsHandle: true);
-        try
-        {
-            var deadline = Environment.TickCount64 + SizingWaitMs;
-            for (;;)
-            {
-                int err = PosixFile.Stat(handle, out var st);
-                if (err < 0) throw new TwinmapException(TwinmapErrorCode.Os, $"cannot stat {label}: {PosixFile.ErrnoName(-err)}");
-                if (!st.IsRegular) throw new TwinmapException(TwinmapErrorCode.InvalidArgument, $"{label} cannot be mapped: it is {st.Kind}, not a regular file");
-                uint me = PosixFile.EUid;
-                if (!allowForeignOwner && st.Uid != me && st.Uid != 0)
-                {
-                    throw new TwinmapException(TwinmapErrorCode.Permission,
-                        $"{label} is owned by uid {st.Uid}, not by this user (uid {me}): another user's object is not used unless allowForeignOwner: true is given");
-                }
-                if (st.Nlink != 1)
-                    throw new TwinmapException(TwinmapErrorCode.Permission, $"{label} has {st.Nlink} hard links: a named map has exactly one; refusing it");
-                if (st.Size > 0) break;
-                if (Environment.TickCount64 >= deadline) throw Empty(label, named: true);
-                Thread.Sleep(2); // a creator sizes the object right after creating it
-            }
-            return new FileStream(handle, readOnly ? FileAccess.Read : FileAccess.ReadWrite);
-        }
-        catch
-        {
-            handle.Dispose();
-            throw;
         }
     }
 

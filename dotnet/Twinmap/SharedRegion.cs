@@ -22,15 +22,7 @@ internal sealed unsafe class SharedRegion : IDisposable
     {
         Name = name;
         _map = map;
-        Futex = FutexFor(map);
-    }
-
-    /// <summary>On Windows the region's words wake through semaphores named after the map, counted in its side-car.</summary>
-    private static IRegionFutex FutexFor(SharedMap map)
-    {
-        if (!OperatingSystem.IsWindows()) return LinuxRegionFutex.Instance;
-        var sidecar = map.Sidecar ?? throw new TwinmapException(TwinmapErrorCode.Unsupported, $"\"{map.Name}\" has no side-car: futex words need a named map");
-        return new Win32Futex(SharedMap.KernelName(ParsedName.Parse(map.Name!)), sidecar, map.BaseOrNull, map.Size);
+        Futex = RegionFutex.For(map);
     }
 
     /// <summary>The first byte of the mapping; throws CLOSED after Dispose.</summary>

@@ -6,8 +6,8 @@ namespace Twinmap;
 
 /// <summary>
 /// The one-page side-car section <c>&lt;kernel name&gt;#twinmap</c> every named map twinmap opens
-/// on Windows has (the same object ts/map/shared-map-win32.ts opens): the waiter counts of the
-/// region's futex words (<see cref="Win32Futex"/>, one i32 per word of the first
+/// on Windows has (the same object ts/map/win32.ts opens): the waiter counts of the
+/// region's futex words (<see cref="Win32RegionFutex"/>, one i32 per word of the first
 /// <see cref="FutexSpan"/> bytes), then at <see cref="FutexSpan"/> the exact size the creator
 /// asked for as a u64 (Windows reports a page-file section's size only in whole pages).
 /// The creator opens the side-car before it makes the map, so whoever finds a twinmap map finds

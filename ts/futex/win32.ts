@@ -1,7 +1,7 @@
 // Futex words on Windows. The channel protocol sleeps on 32-bit words of its shared header
 // (native.futexWait / futexWake / FutexWaiter on Linux). WaitOnAddress does not cross
 // processes, so on Windows each word of a region gets a named semaphore for the wake-ups and
-// a waiter count in the map's side-car section (map/shared-map-win32.ts, `<kernel name>#twinmap`);
+// a waiter count in the map's side-car section (map/win32.ts, `<kernel name>#twinmap`);
 // the semaphores are named `<kernel name>#futex@<offset>`.
 //
 // Wait: count++, re-check the word, sleep on the semaphore, count--. Wake: post min(count,
@@ -39,7 +39,7 @@ function openSemaphore(kernelName: string, offset: number): Win32Handle {
 }
 
 /** Makes the words of `buffer` (a region named `kernelName`) waitable across processes;
- *  `counts` is the waiter-count part of the region's side-car (shared-map-win32.ts). */
+ *  `counts` is the waiter-count part of the region's side-car (ts/map/win32.ts). */
 export function registerFutexSpace(buffer: ArrayBuffer, kernelName: string, counts: Int32Array): void {
   spaces.set(buffer, { kernelName, counts, semaphores: new Map() });
 }

@@ -1,7 +1,7 @@
 // TypeScript output: one module per spec file (interfaces, enums, read/write/sizeOf functions,
 // a codec object with the type's name, and a view class for blittable types).
 import { constValue, isBoolExpr, refsOf, renderExpr, type Expr, type ExprStyle } from './expr.js';
-import { alignsBefore, allEnums, allTypes, camel, valueFields, type BitsType, type EnumDef, type Field, type FieldType, type Instance, type IntType, type FloatType, type Size, type SpecFile, type TypeDef } from './model.js';
+import { alignsBefore, allEnums, allTypes, camel, encodingUnit, valueFields, type BitsType, type EnumDef, type Field, type FieldType, type Instance, type IntType, type FloatType, type Size, type SpecFile, type TypeDef } from './model.js';
 
 const RESERVED = new Set(['break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete', 'do', 'else', 'enum', 'export', 'extends', 'false', 'finally', 'for', 'function', 'if', 'import', 'in', 'instanceof', 'new', 'null', 'return', 'super', 'switch', 'this', 'throw', 'true', 'try', 'typeof', 'var', 'void', 'while', 'with', 'let', 'static', 'yield', 'await', 'implements', 'interface', 'package', 'private', 'protected', 'public', 'r', 'w', 'v', 'n', 'i', 'io']);
 
@@ -179,12 +179,55 @@ class TsModule {
     if (t.params.length) return;
     o.push(...doc(`Codec for ${N}: decode, encode, encodeInto${t.fixedSize !== undefined ? ', SIZE' : ', sizeOf'}${t.blittable ? ', view' : ''}.`, ''));
     if (t.fixedSize !== undefined && t.blittable) {
-      o.push(`export const ${N} = new ${this.use('FixedCodec')}<${N}, ${N}View>('${N}', ${t.fixedSize}, read${N}, write${N}, ${N}View${fastPath(t) ? `, read${N}At` : ''}${fastPath(t) && t.fields.every((f) => f.type.t !== 'user') ? `, write${N}At` : ''});`, '');
+      const args = `'${N}', ${t.fixedSize}, read${N}, write${N}, ${N}View${fastPath(t) ? `, read${N}At` : ''}${fastWritePath(t) ? `, write${N}At` : ''}`;
+      if (fastPath(t)) {
+        this.emitFixedCodecClass(t);
+        o.push(`export const ${N} = new ${N}Codec(${args});`, '');
+      } else {
+        o.push(`export const ${N} = new ${this.use('FixedCodec')}<${N}, ${N}View>(${args});`, '');
+      }
     } else if (t.fixedSize !== undefined) {
       o.push(`export const ${N} = Object.assign(new ${this.use('Codec')}<${N}>('${N}', read${N}, write${N}, () => ${t.fixedSize}), { SIZE: ${t.fixedSize} } as const);`, '');
     } else {
       o.push(`export const ${N} = new ${this.use('Codec')}<${N}>('${N}', read${N}, write${N}, sizeOf${N});`, '');
     }
+  }
+
+  /**
+   * The codec of a blittable type as its own class: decode, encodeInto and view call this type's
+   * straight-line functions by name (calls V8 can inline), not through the generic codec's fields.
+   */
+  private emitFixedCodecClass(t: TypeDef): void {
+    const o = this.out;
+    const N = t.name;
+    const at = this.use('fixedAt');
+    const dv = this.use('fixedView');
+    const within = this.use('within');
+    o.push(`/** The codec class of ${N}: one bounds check, then reads and writes at constant offsets. */`);
+    o.push(`class ${N}Codec extends ${this.use('FixedCodec')}<${N}, ${N}View> {`);
+    o.push(`  override decode(bytes: Uint8Array, offset = 0): ${N} {`);
+    o.push(`    const at = ${at}(bytes, offset, ${t.fixedSize});`);
+    o.push('    if (at < 0) return super.decode(bytes, offset);');
+    o.push('    try {');
+    o.push(`      return read${N}At(${dv}(), at);`);
+    o.push('    } catch (e) {');
+    o.push(`      throw ${within}(e, '${N}');`);
+    o.push('    }');
+    o.push('  }');
+    if (fastWritePath(t)) {
+      o.push('', `  override encodeInto(value: ${N}, target: Uint8Array, offset = 0): number {`);
+      o.push(`    const at = ${at}(target, offset, ${t.fixedSize});`);
+      o.push('    if (at < 0) return super.encodeInto(value, target, offset);');
+      o.push('    try {');
+      o.push(`      write${N}At(${dv}(), at, value);`);
+      o.push('    } catch (e) {');
+      o.push(`      throw ${within}(e, '${N}');`);
+      o.push('    }');
+      o.push(`    return ${t.fixedSize};`);
+      o.push('  }');
+    }
+    o.push('', `  override view(bytes: Uint8Array, offset = 0): ${N}View {`, `    return new ${N}View(bytes, offset);`, '  }');
+    o.push('}', '');
   }
 
   /** The TypeScript type of an instance's value. */
@@ -195,8 +238,16 @@ class TsModule {
   }
 
   /** `io`: the reader `_io` means here (the type's reader while reading its fields, its stream in an instance). */
-  private expr(e: Expr, t: TypeDef, refs: (name: string) => string, io = 'r'): string {
+  private expr(e: Expr, t: TypeDef, refs: (name: string) => string, io = 'r', item?: { value: string; index: string }): string {
     return renderExpr(e, {
+      ...(item && {
+        item: (x: Extract<Expr, { k: 'item' }>): string => {
+          const last = x.pathFields?.[x.pathFields.length - 1];
+          const s = item.value + (x.pathFields ?? []).map((m) => `.${tsProp(m)}`).join('');
+          return last?.type.t === 'int' && last.type.size === 8 ? `Number(${s})` : s;
+        },
+        index: (): string => item.index,
+      }),
       ref: (name, e) => {
         const head = e.instance?.field ?? t.fields.find((x) => x.id === name)!;
         const f = e.pathFields?.[e.pathFields.length - 1] ?? head;
@@ -377,6 +428,11 @@ class TsModule {
       lines.push(`  const ${name}Count = ${bits ? `r.countBits(${this.expr(f.repeat.count, t, refs)}, ${bits}, ${p})` : `r.count(${this.expr(f.repeat.count, t, refs)}, ${min}, ${p})`};`);
       lines.push(`  const ${name}: ${arrType} = [];`);
       lines.push(`  for (let i = 0; i < ${name}Count; i++) ${name}.push(${this.readElem(t, f, 'i', refs)});`);
+    } else if (f.repeat.kind === 'until') {
+      // As Kaitai: read an element, keep it, stop once the condition holds for it.
+      lines.push(`  const ${name}: ${arrType} = [];`);
+      lines.push(`  for (;;) {`, `    const item = ${this.readElem(t, f, `${name}.length`, refs)};`, `    ${name}.push(item);`);
+      lines.push(`    if (${this.expr(f.repeat.cond, t, refs, 'r', { value: 'item', index: `${name}.length` })}) break;`, '  }');
     } else {
       lines.push(`  const ${name}: ${arrType} = [];`);
       lines.push(`  while (${f.type.t === 'bits' ? '!r.eof' : 'r.remaining > 0'}) ${name}.push(${this.readElem(t, f, `${name}.length`, refs)});`);
@@ -475,7 +531,7 @@ class TsModule {
     const W = this.use('Writer');
     o.push(`/** @internal Writes ${N} at the writer's position. */`);
     o.push(`export function write${N}(w: ${W}, v: ${N}${this.paramList(t)}): void {`);
-    const fastWrite = fastPath(t) && t.fields.every((f) => f.type.t !== 'user');
+    const fastWrite = fastWritePath(t);
     if (fastWrite) o.push(`  if (w.remaining >= ${t.fixedSize}) return write${N}At(w.dv, w.take(${t.fixedSize}, '${N}'), v);`);
     const refs = (name: string): string => {
       const f = t.fields.find((x) => x.id === name)!;
@@ -522,7 +578,14 @@ class TsModule {
         } else {
           body.push(`const ${items} = ${this.use('checkCount')}(${value}, ${value}?.length ?? 0, ${p});`);
         }
-        body.push(`for (let i = 0; i < ${items}.length; i++) ${this.writeElem(t, f, `${items}[i]!`, 'i', refs)}`);
+        if (f.repeat.kind === 'until') {
+          // Reading stops at the first element that meets the condition: only the last may.
+          const E = this.use('EncodeError');
+          const meets = this.expr(f.repeat.cond, t, refs, 'w', { value: 'item', index: '(i + 1)' });
+          body.push(`if (${items}.length === 0) throw new ${E}(${p}, 'needs at least one element (repeat: until reads one before testing)');`);
+          body.push(`for (let i = 0; i < ${items}.length; i++) {`, `  const item = ${items}[i]!;`, `  ${this.writeElem(t, f, 'item', 'i', refs)}`);
+          body.push(`  if ((${meets}) !== (i === ${items}.length - 1)) throw new ${E}(${p}, i === ${items}.length - 1 ? 'its last element must meet the repeat-until condition' : \`element \${i} meets the repeat-until condition: reading would stop there\`);`, '}');
+        } else body.push(`for (let i = 0; i < ${items}.length; i++) ${this.writeElem(t, f, `${items}[i]!`, 'i', refs)}`);
         if (f.repeat.kind === 'eos' && ty.t === 'bits') body.push(`w.bitsToEnd(${p});`);
       }
       for (const b of body) o.push(ind + b);
@@ -543,17 +606,28 @@ class TsModule {
       const count = f.repeat ? constValue((f.repeat as { count: Expr }).count)! : 1;
       const elem = elemFixedSize(f)!;
       const p = `'${tsProp(f)}'`;
-      const one = (pos: string, value: string): string => {
-        if (ty.t === 'int')
-          return `dv.set${dvName(ty)}(${pos}, ${this.use(ty.size === 8 ? 'bigIn' : 'intIn')}(${value}, ${intRange(ty).join(', ')}, ${p})${ty.size === 1 ? '' : ', true'});`;
-        if (ty.t === 'float') return `dv.set${dvName(ty)}(${pos}, ${this.use('num')}(${value}, ${p}), true);`;
-        if (ty.t === 'bytes') return `new Uint8Array(dv.buffer, ${pos}, ${elem}).set(${this.use('exactBytes')}(${value}, ${elem}, ${p}));`;
+      // Checks inline (one compare for a 32-bit-or-smaller int, the runtime's checker only to
+      // throw), so the whole writer stays small enough for V8 to inline into its caller.
+      const one = (pos: string, value: string, ind: string): string[] => {
+        if (ty.t === 'int' && ty.size < 8) {
+          return [
+            `${ind}if (typeof ${value} !== 'number' || ${fitsInt(ty, value)} !== ${value}) ${this.use('intIn')}(${value}, ${intRange(ty).join(', ')}, ${p});`,
+            `${ind}dv.set${dvName(ty)}(${pos}, ${value}${ty.size === 1 ? '' : ', true'});`,
+          ];
+        }
+        if (ty.t === 'int') return [`${ind}dv.set${dvName(ty)}(${pos}, ${this.use('bigIn')}(${value}, ${intRange(ty).join(', ')}, ${p}), true);`];
+        if (ty.t === 'float') return [`${ind}if (typeof ${value} !== 'number') ${this.use('num')}(${value}, ${p});`, `${ind}dv.set${dvName(ty)}(${pos}, ${value}, true);`];
+        if (ty.t === 'bytes') return [`${ind}new Uint8Array(dv.buffer, ${pos}, ${elem}).set(${this.use('exactBytes')}(${value}, ${elem}, ${p}));`];
         throw new Error('not blittable');
       };
-      if (!f.repeat) o.push(`  ${one(off === 0 ? 'at' : `at + ${off}`, `v.${tsProp(f)}`)}`);
-      else {
-        o.push(`  const ${local(f)} = ${this.use('checkCount')}(v.${tsProp(f)}, ${count}, ${p});`);
-        o.push(`  for (let i = 0; i < ${count}; i++) ${one(`at + ${off} + ${elem} * i`, `${local(f)}[i]!`)}`);
+      const name = local(f);
+      if (!f.repeat) {
+        o.push(`  const ${name} = v.${tsProp(f)};`);
+        o.push(...one(off === 0 ? 'at' : `at + ${off}`, name, '  '));
+      } else {
+        o.push(`  const ${name} = v.${tsProp(f)};`);
+        o.push(`  if (!Array.isArray(${name}) || ${name}.length !== ${count}) ${this.use('checkCount')}(${name}, ${count}, ${p});`);
+        o.push(`  for (let i = 0; i < ${count}; i++) {`, `    const x = ${name}[i]!;`, ...one(`at + ${off} + ${elem} * i`, 'x', '    '), '  }');
       }
       off += elem * count;
     }
@@ -692,7 +766,7 @@ class TsModule {
       case 'str': {
         const g = given(ty.size);
         if (g) return g;
-        return `${this.use('textLength')}(${value}, '${ty.encoding}', '${tsProp(f)}')${ty.zeroTerminated ? ' + 1' : ''}`;
+        return `${this.use('textLength')}(${value}, '${ty.encoding}', '${tsProp(f)}')${ty.zeroTerminated ? ` + ${encodingUnit(ty.encoding)}` : ''}`;
       }
       case 'user':
         return given(ty.size) ?? this.sizeOfUser(ty.type, value, this.args(ty, t, refs));
@@ -767,6 +841,17 @@ class TsModule {
 /** Blittable types without value checks decode (and, without nested types, encode) in one step. */
 function fastPath(t: TypeDef): boolean {
   return t.blittable && t.fields.every((f) => !f.validInEnum && f.validEq === undefined);
+}
+
+/** `value` cast to the int type's range: equal to `value` only when it is an integer that fits. */
+function fitsInt(t: IntType, value: string): string {
+  if (t.size === 4) return t.signed ? `(${value} | 0)` : `(${value} >>> 0)`;
+  const shift = 32 - t.size * 8;
+  return t.signed ? `((${value} << ${shift}) >> ${shift})` : `(${value} & 0x${(2 ** (t.size * 8) - 1).toString(16)})`;
+}
+
+function fastWritePath(t: TypeDef): boolean {
+  return fastPath(t) && t.fields.every((f) => f.type.t !== 'user');
 }
 
 /** The name of a switch field's helpers: `Switch` keeps them apart from a type named `<Type><Field>`. */

@@ -1,7 +1,11 @@
 // What SharedMap needs from a platform: open or create a mapping (by name or by file path)
-// and hand back its pages. shared-map-posix.ts implements it with shm_open/open + mmap;
-// a Windows backend (CreateFileMappingW) implements the same interface.
+// and hand back its pages.
+//   Linux:   shm_open / open + mmap (linux.ts)
+//   Windows: CreateFileMappingW, the sections .NET's MemoryMappedFile makes (win32.ts)
+// The .NET twin: SharedMap.cs + SharedMap.Linux.cs + SharedMap.Windows.cs.
 import type { ParsedName } from '../names.js';
+import { LinuxMapBackend } from './linux.js';
+import { Win32MapBackend } from './win32.js';
 
 /** The mapped pages; `unmap()` detaches `buffer` (views become length 0), then releases the pages. */
 export interface MapRegion {
@@ -38,4 +42,9 @@ export interface MapBackend {
   openFile(path: string, request: MapRequest): OpenedMap;
   /** Removes a name; false if it did not exist. Mappings already open stay valid. */
   unlinkNamed(name: ParsedName): boolean;
+}
+
+/** This platform's backend. */
+export function mapBackend(): MapBackend {
+  return process.platform === 'win32' ? Win32MapBackend.instance : LinuxMapBackend.instance;
 }

@@ -3,8 +3,7 @@
 // pages themselves. C# twin: dotnet/Twinmap/SharedMap.cs.
 import { ClosedError, ReadOnlyError, TwinmapError } from '../errors.js';
 import { parseName, quoteName } from '../names.js';
-import type { MapBackend, MapRegion, MapRequest, OpenedMap } from './backend.js';
-import { mapBackend } from './backend-select.js';
+import { mapBackend, type MapBackend, type MapRegion, type MapRequest, type OpenedMap } from './backend.js';
 import { ReadOnlyView, type ReadableView } from './readable-view.js';
 
 export interface CreateMapOptions {

@@ -2,10 +2,13 @@
 // process-level part the same way everywhere: one OS object per name per process shared by
 // all handles, recursion counting, which hold the process has, close while held. A backend
 // opens the OS object and acquires/releases it on a given OS thread.
-// Linux: backend-posix.ts (.NET's shared-memory file + robust pthread mutex). A Windows backend
-// (CreateMutexW) plugs in here as backend-win32.ts without touching the Linux code.
+//   Linux:   .NET's shared-memory file + a robust pthread mutex (linux.ts)
+//   Windows: a Win32 named mutex (CreateMutexW), the one .NET's Mutex makes (win32.ts)
+// The .NET twin (NamedMutex.cs) is System.Threading.Mutex itself, which does this per OS.
 import type { ParsedName } from '../names.js';
 import type { DotnetGeneration } from './generation.js';
+import { LinuxMutexBackend } from './linux.js';
+import { Win32MutexBackend } from './win32.js';
 
 /** What a lock call reports: the lock is taken ('acquired'), taken after its previous owner
  * died or gave it up while holding it ('abandoned', .NET's AbandonedMutexException), or not
@@ -68,4 +71,9 @@ export interface MutexBackend {
   locate(name: ParsedName, options: BackendOptions, openHere: (key: string) => boolean): Located;
   /** Opens, or creates when `create` and absent. Throws NotFoundError, BadHeaderError, ... */
   open(name: ParsedName, create: boolean, options: BackendOptions, at: Located): OsMutex;
+}
+
+/** This platform's backend. */
+export function mutexBackend(): MutexBackend {
+  return process.platform === 'win32' ? Win32MutexBackend.instance : LinuxMutexBackend.instance;
 }

@@ -8,9 +8,7 @@
 // pthread mutex can only be released by the thread that took it.
 import { AlreadyExistsError, ClosedError, NotOwnerError, TimeoutError, TwinmapError } from '../errors.js';
 import { type ParsedName, parseName, quoteName } from '../names.js';
-import type { Acquired, BackendOptions, Hold, LockResult, MutexBackend, OsMutex, PendingLock } from './backend.js';
-import { posixBackend } from './backend-posix.js';
-import { win32Backend } from './backend-win32.js';
+import { mutexBackend, type Acquired, type BackendOptions, type Hold, type LockResult, type OsMutex, type PendingLock } from './backend.js';
 import { type DotnetGeneration, checkGeneration } from './generation.js';
 import { type NamedWaitHandleOptions, resolveWaitHandleOptions } from './wait-handle-options.js';
 
@@ -94,10 +92,6 @@ function closeAllAtExit(): void {
   });
 }
 
-function backend(): MutexBackend {
-  return process.platform === 'win32' ? win32Backend : posixBackend;
-}
-
 function checkTimeout(timeoutMs: number | undefined, what: string): number {
   if (timeoutMs === undefined || timeoutMs === Infinity || timeoutMs === -1) return -1;
   if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs < 0) {
@@ -166,7 +160,7 @@ export class NamedMutex implements Disposable {
     const dotnet = checkGeneration(options?.dotnet);
     const resolved = resolveWaitHandleOptions(name, options);
     const parsed: ParsedName = parseName(resolved.name);
-    const be = backend();
+    const be = mutexBackend();
     const bopts: BackendOptions = { dotnet, currentUserOnly: resolved.currentUserOnly };
     const at = be.locate(parsed, bopts, (key) => states.has(key));
     const key = at.key;

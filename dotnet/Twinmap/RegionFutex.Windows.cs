@@ -14,7 +14,7 @@ namespace Twinmap;
 /// spurious wake-up, which every caller allows).
 /// </summary>
 [SupportedOSPlatform("windows")]
-internal sealed unsafe class Win32Futex(string kernelName, Win32Sidecar sidecar, byte* regionBase, long regionSize) : IRegionFutex
+internal sealed unsafe class Win32RegionFutex(string kernelName, Win32Sidecar sidecar, byte* regionBase, long regionSize) : IRegionFutex
 {
     private readonly Dictionary<int, SafeWaitHandle> _semaphores = [];
     private readonly Gate _gate = new();

@@ -84,7 +84,7 @@ let jsThreadTid: number | undefined;
 const jsTid = (): number => (jsThreadTid ??= native.gettid());
 const PID = native.getpid();
 
-class PosixMutex implements OsMutex {
+class LinuxMutex implements OsMutex {
   private readonly fields: OwnerFields;
   private readonly buffer: ArrayBuffer;
   private closed = false;
@@ -245,12 +245,14 @@ function openFile(name: ParsedName, create: boolean, tree: ShmTree, layout: Mute
   });
 }
 
-export const posixBackend: MutexBackend = {
+export class LinuxMutexBackend implements MutexBackend {
+  static readonly instance = new LinuxMutexBackend();
+
   locate(name: ParsedName, options: BackendOptions, openHere: (key: string) => boolean): Located {
     checkPlatform();
     const p = choosePlacement(name, options.dotnet, options.currentUserOnly, openHere);
     return { key: p.path, dotnet: p.generation };
-  },
+  }
 
   open(name: ParsedName, create: boolean, options: BackendOptions, at: Located): OsMutex {
     checkPlatform();
@@ -280,6 +282,6 @@ export const posixBackend: MutexBackend = {
         );
       }
     }
-    return new PosixMutex(file, layout);
-  },
-};
+    return new LinuxMutex(file, layout);
+  }
+}

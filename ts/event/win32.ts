@@ -1,7 +1,6 @@
 // NamedEvent on Windows: a Win32 named event (CreateEventW / OpenEventW), the very object
 // .NET's `new EventWaitHandle(false, EventResetMode.AutoReset, name)` creates or opens, so an
-// unmodified .NET app and twinmap meet by name. Selected by named-event.ts on win32; the
-// public surface is NamedEvent's (checked by the `implements` below).
+// unmodified .NET app and twinmap meet by name. The .NET twin is NamedEvent.Windows.cs.
 //
 // Differences from Linux, from Windows itself: a name lives only while some process holds a
 // handle to it (unlink() has nothing to remove), and Local\ / Global\ go to the kernel as is.
@@ -9,9 +8,8 @@ import { AlreadyExistsError, ClosedError, fromOsError, TwinmapError } from '../e
 import { native } from '../native.js';
 import type { Win32Handle, Win32Native } from '../native-types.js';
 import { parseName } from '../names.js';
-import type { NamedEvent, NamedEventOptions } from './named-event.js';
-
-type OpenMode = 'create' | 'open' | 'openOrCreate';
+import type { OpenMode } from '../shm-region.js';
+import type { EventBackend, OsEvent } from './backend.js';
 
 function win32(): Win32Native {
   const w = native.win32;
@@ -19,53 +17,51 @@ function win32(): Win32Native {
   return w;
 }
 
-function checkTimeout(timeoutMs: number): void {
-  if (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs)) {
-    throw new TwinmapError('INVALID_ARGUMENT', `timeoutMs must be a number (Infinity or < 0 waits forever), got ${String(timeoutMs)}`);
-  }
-}
-
 /** Infinity and negative timeouts mean "forever" (-1 for the addon). */
 function nativeTimeout(timeoutMs: number): number {
   return timeoutMs < 0 || timeoutMs === Infinity ? -1 : timeoutMs;
 }
 
-export class NamedEventWin32 implements Pick<NamedEvent, keyof NamedEvent> {
-  readonly name: string;
-  readonly autoReset: boolean;
-  private handle: Win32Handle | undefined;
-  // Each Win32Handle runs one async wait at a time on its own thread; concurrent waitAsync
-  // calls each get their own handle to the same event, kept for reuse.
-  private readonly idle: Win32Handle[] = [];
-  private readonly busy = new Set<Win32Handle>();
+export class Win32EventBackend implements EventBackend {
+  static readonly instance = new Win32EventBackend();
 
-  private constructor(name: string, handle: Win32Handle) {
-    this.name = name;
-    this.handle = handle;
-    this.autoReset = !win32().queryEvent(handle).manualReset;
-  }
-
-  static openWith(name: string, mode: OpenMode, options: NamedEventOptions): NamedEventWin32 {
+  open(name: string, mode: OpenMode, autoReset: boolean): OsEvent {
     parseName(name); // the same names as on Linux; Windows gets them unchanged
     const w = win32();
     const what = `event ${JSON.stringify(name)}`;
     try {
-      if (mode === 'open') return new NamedEventWin32(name, w.openEvent(name));
-      const { handle, existed } = w.createEvent(name, options.autoReset === false, false);
+      if (mode === 'open') return new Win32Event(name, w.openEvent(name));
+      const { handle, existed } = w.createEvent(name, !autoReset, false);
       if (existed && mode === 'create') {
         handle.close();
         throw new AlreadyExistsError(`${what}: already exists`, { osCode: 'ERROR_ALREADY_EXISTS' });
       }
-      return new NamedEventWin32(name, handle);
+      return new Win32Event(name, handle);
     } catch (e) {
       throw fromOsError(e, what);
     }
   }
 
   /** Windows removes a name with its last handle: there is nothing to remove. Always false. */
-  static unlink(name: string): boolean {
+  unlink(name: string): boolean {
     parseName(name);
     return false;
+  }
+}
+
+export class Win32Event implements OsEvent {
+  readonly autoReset: boolean;
+  private readonly name: string;
+  private handle: Win32Handle | undefined;
+  // Each Win32Handle runs one async wait at a time on its own thread; concurrent waitAsync
+  // calls each get their own handle to the same event, kept for reuse.
+  private readonly idle: Win32Handle[] = [];
+  private readonly busy = new Set<Win32Handle>();
+
+  constructor(name: string, handle: Win32Handle) {
+    this.name = name;
+    this.handle = handle;
+    this.autoReset = !win32().queryEvent(handle).manualReset;
   }
 
   private get h(): Win32Handle {
@@ -81,7 +77,7 @@ export class NamedEventWin32 implements Pick<NamedEvent, keyof NamedEvent> {
     this.h.resetEvent();
   }
 
-  get isSet(): boolean {
+  isSet(): boolean {
     return win32().queryEvent(this.h).signaled;
   }
 
@@ -89,13 +85,11 @@ export class NamedEventWin32 implements Pick<NamedEvent, keyof NamedEvent> {
     return this.h.wait(0) === 'signaled';
   }
 
-  wait(timeoutMs = Infinity): boolean {
-    checkTimeout(timeoutMs);
+  wait(timeoutMs: number): boolean {
     return this.h.wait(nativeTimeout(timeoutMs)) === 'signaled';
   }
 
-  async waitAsync(timeoutMs = Infinity, signal?: AbortSignal): Promise<boolean> {
-    checkTimeout(timeoutMs);
+  async waitAsync(timeoutMs: number, signal: AbortSignal | undefined): Promise<boolean> {
     signal?.throwIfAborted();
     void this.h;
     const waiter = this.idle.pop() ?? win32().openEvent(this.name);
@@ -128,9 +122,5 @@ export class NamedEventWin32 implements Pick<NamedEvent, keyof NamedEvent> {
     // Busy waiters end with "canceled" and are closed by their waitAsync.
     for (const w of this.busy) w.cancelWaitAsync();
     handle.close();
-  }
-
-  [Symbol.dispose](): void {
-    this.close();
   }
 }

@@ -266,9 +266,19 @@ function openFile(path: string, request: MapRequest): OpenedMap {
   }
 }
 
-export const win32Backend: MapBackend = {
-  openNamed,
-  openFile,
+export class Win32MapBackend implements MapBackend {
+  static readonly instance = new Win32MapBackend();
+
+  openNamed(name: ParsedName, request: MapRequest): OpenedMap {
+    return openNamed(name, request);
+  }
+
+  openFile(path: string, request: MapRequest): OpenedMap {
+    return openFile(path, request);
+  }
+
   /** Windows removes a name with its last handle: there is nothing to remove. Always false. */
-  unlinkNamed: () => false,
-};
+  unlinkNamed(): boolean {
+    return false;
+  }
+}

@@ -1,5 +1,5 @@
-// SharedMap on Linux and macOS. A named map "x" (prefix removed) is the POSIX shared-memory
-// object "/x" (/dev/shm/x on Linux); a file map is any regular file. Both are mmap'd
+// SharedMap on Linux (the .NET twin is SharedMap.Linux.cs). A named map "x" (prefix removed) is
+// the POSIX shared-memory object "/x" (/dev/shm/x); a file map is any regular file. Both are mmap'd
 // MAP_SHARED, PROT_READ for read-only maps (whose pages JS never gets a writable view of).
 import { constants as bufferConstants } from 'node:buffer';
 import { closeSync, constants, fchmodSync, fstatSync, ftruncateSync, openSync, unlinkSync, type Stats } from 'node:fs';
@@ -216,10 +216,18 @@ function fileTarget(path: string): Target {
   };
 }
 
-export const posixBackend: MapBackend = {
-  openNamed: (name, request) => openTarget(namedTarget(name), request),
-  openFile: (path, request) => openTarget(fileTarget(path), request),
-  unlinkNamed(name) {
+export class LinuxMapBackend implements MapBackend {
+  static readonly instance = new LinuxMapBackend();
+
+  openNamed(name: ParsedName, request: MapRequest): OpenedMap {
+    return openTarget(namedTarget(name), request);
+  }
+
+  openFile(path: string, request: MapRequest): OpenedMap {
+    return openTarget(fileTarget(path), request);
+  }
+
+  unlinkNamed(name: ParsedName): boolean {
     const target = namedTarget(name);
     try {
       native.shmUnlink(target.shm);
@@ -228,5 +236,5 @@ export const posixBackend: MapBackend = {
       if (osCode(e) === 'ENOENT') return false;
       throw fromOsError(e, `cannot unlink ${target.label}`);
     }
-  },
-};
+  }
+}

@@ -96,10 +96,12 @@ class Win32Mutex implements OsMutex {
   }
 }
 
-export const win32Backend: MutexBackend = {
+export class Win32MutexBackend implements MutexBackend {
+  static readonly instance = new Win32MutexBackend();
+
   locate(name: ParsedName): Located {
     return { key: kernelName(name), dotnet: DEFAULT_GENERATION };
-  },
+  }
 
   open(name: ParsedName, create: boolean, options: BackendOptions): OsMutex {
     const w = win32();
@@ -116,5 +118,5 @@ export const win32Backend: MutexBackend = {
     } catch (e) {
       throw fromOsError(e, `named mutex ${where}`);
     }
-  },
-};
+  }
+}
