@@ -4,7 +4,7 @@
 // operations as the TypeScript side: Decode, Encode, EncodeInto, EncodedSize, SIZE.
 import { constValue, isBoolExpr, renderExpr, type Expr } from './expr.js';
 import { elemFixedSize, elemMin, mayBeEmptySwitch } from './emit-ts.js';
-import { alignsBefore, allEnums, allTypes, camel, pascal, valueFields, type EnumDef, type Field, type FieldType, type FloatType, type Instance, type IntType, type Size, type SpecFile, type TypeDef } from './model.js';
+import { alignsBefore, allEnums, allTypes, camel, encodingUnit, pascal, valueFields, type EnumDef, type Field, type FieldType, type FloatType, type Instance, type IntType, type Size, type SpecFile, type TypeDef } from './model.js';
 
 export function csFileName(spec: SpecFile): string {
   return `${pascal(spec.id)}.g.cs`;
@@ -153,6 +153,17 @@ class CsFile {
     this.emitInstances(t);
     const ro = struct ? 'readonly ' : '';
     o.push('');
+    if (t.params.length) {
+      // Its params come from the type that uses it: read and written only as part of that type.
+      if (!t.decodeOnly) {
+        if (t.fixedSize !== undefined) o.push(`    internal int SizeOf(${this.paramList(t)}) => SIZE;`, '');
+        else this.emitSize(t);
+      }
+      this.emitRead(t);
+      if (!t.decodeOnly) this.emitWrite(t);
+      o.push('}', '');
+      return;
+    }
     o.push(`    /// <summary>Decodes one ${N} from the start of <paramref name="source"/>.</summary>`);
     o.push(`    public static ${N} Decode(ReadOnlySpan<byte> source) => Decode(source, out _);`, '');
     o.push(`    /// <summary>Decodes one ${N} and says how many bytes it took.</summary>`);
@@ -200,13 +211,18 @@ class CsFile {
   private emitInstances(t: TypeDef): void {
     const o = this.out;
     if (t.decodeOnly && t.instances.length) o.push('', '    private FormatStream _io = null!;');
+    // The params it was read with, for its instances.
+    if (t.instances.length) for (const p of t.params) o.push(`    private ${p.kind === 'bool' ? 'bool' : 'long'} p_${camel(p.id)};`);
     for (const i of t.instances) {
       o.push('');
       const lazyDoc = i.field ? 'Read from the input on first access.' : 'Computed from the fields.';
       if (i.field) o.push(`    private bool _i${i.csName}Read;`, `    private ${this.fieldType(i.field)} _i${i.csName} = default!;`);
       o.push(...doc(i.doc ? `${i.doc}\n\n${lazyDoc}` : lazyDoc, '    '));
       if (i.value) {
-        o.push(`    public ${isBoolExpr(i.value) ? 'bool' : 'long'} ${i.csName} => ${this.expr(i.value, t, '', '_io')};`);
+        const value = this.expr(i.value, t, 'this.', '_io');
+        const type = isBoolExpr(i.value) ? 'bool' : 'long';
+        if (i.valueCond) o.push(`    public ${type}? ${i.csName} => ${this.expr(i.valueCond, t, 'this.', '_io')} ? ${value} : null;`);
+        else o.push(`    public ${type} ${i.csName} => ${value};`);
         continue;
       }
       const f = i.field!;
@@ -223,6 +239,16 @@ class CsFile {
     }
   }
 
+  /** `, a, b`: the arguments a user-type field passes to its type's params (empty without). */
+  private args(ty: Extract<FieldType, { t: 'user' }>, t: TypeDef, target: string): string {
+    return (ty.args ?? []).map((a) => `, ${this.expr(a, t, target)}`).join('');
+  }
+
+  /** `long p_len, bool p_flag`: a type's params as method parameters. */
+  private paramList(t: TypeDef): string {
+    return t.params.map((p) => `${p.kind === 'bool' ? 'bool' : 'long'} p_${camel(p.id)}`).join(', ');
+  }
+
   private defaultValue(f: Field): string {
     if (f.cond || f.type.t === 'switch') return '';
     if (f.repeat) return ' = [];';
@@ -236,14 +262,26 @@ class CsFile {
   }
 
   /** `io`: what `_io` is here (the reader while reading fields, the kept stream in an instance). */
-  private expr(e: Expr, t: TypeDef, target: string, io = 'r'): string {
+  private expr(e: Expr, t: TypeDef, target: string, io = 'r', item?: { value: string; index: string }): string {
     return renderExpr(e, {
+      ...(item && {
+        item: (x: Extract<Expr, { k: 'item' }>): string => {
+          const last = x.pathFields?.[x.pathFields.length - 1];
+          const s = item.value + (x.pathFields ?? []).map((m) => `.${prop(m)}`).join('');
+          return last?.type.t === 'bits' && last.type.bool ? s : `(long)${s}`;
+        },
+        index: (): string => item.index,
+      }),
       ref: (name, e) => {
         const path = (e.pathFields ?? []).map((m) => `.${prop(m)}`).join('');
+        if (e.param) return `p_${camel(name)}`;
         if (e.instance) return `(long)${target}${e.instance.csName}${path}`;
         const f = t.fields.find((x) => x.id === name)!;
         if (f.lengthOf) return `@${camel(f.id)}`;
         const last = e.pathFields?.[e.pathFields.length - 1] ?? f;
+        // A conditional field must have a value: a typed error when it has none (target '': writing).
+        if (f.cond && !e.pathFields && (f.type.t === 'int' || (f.type.t === 'bits' && !f.type.bool)))
+          return `FormatMath.${target === '' ? 'Written' : 'Read'}((long?)${target}${prop(f)}, ${lit(f)})`;
         const access = `${target}${prop(f)}${path}`;
         return last.type.t === 'bits' && last.type.bool ? access : `(long)${access}`;
       },
@@ -256,6 +294,7 @@ class CsFile {
       ne: '!=',
       div: (l, r) => `FormatMath.Div(${l}, ${r})`,
       mod: (l, r) => `FormatMath.Mod(${l}, ${r})`,
+      bit: (op, l, r) => (op === '<<' || op === '>>' ? `((long)(${l}) ${op} (int)(${r}))` : `((long)(${l}) ${op} (long)(${r}))`),
     });
   }
 
@@ -269,8 +308,9 @@ class CsFile {
 
   private emitRead(t: TypeDef): void {
     const o = this.out;
-    o.push(`    internal static ${t.name} Read(ref FormatReader r)`, '    {', `        var v = new ${t.name}();`);
+    o.push(`    internal static ${t.name} Read(ref FormatReader r${t.params.length ? ', ' : ''}${this.paramList(t)})`, '    {', `        var v = new ${t.name}();`);
     if (t.decodeOnly && t.instances.length) o.push('        v._io = r.Stream();');
+    if (t.instances.length) for (const p of t.params) o.push(`        v.p_${camel(p.id)} = p_${camel(p.id)};`);
     for (const [i, f] of t.fields.entries()) {
       const ty = f.type;
       if (alignsBefore(t, i)) o.push('        r.AlignToByte();');
@@ -315,6 +355,20 @@ class CsFile {
         '}',
         `${dest} = ${camel(f.id)}Items;`,
       ];
+    } else if (f.repeat.kind === 'until') {
+      // As Kaitai: read an element, keep it, stop once the condition holds for it.
+      const items = `${camel(f.id)}Items`;
+      lines = [
+        `var ${items} = new List<${this.elemType(f)}>();`,
+        'while (true)',
+        '{',
+        `    ${this.elemType(f)} item;`,
+        ...this.readElem(t, f, 'item', `${items}.Count`).map((l) => `    ${l}`),
+        `    ${items}.Add(item);`,
+        `    if (${this.expr(f.repeat.cond, t, 'v.', 'r', { value: 'item', index: `${items}.Count` })}) break;`,
+        '}',
+        `${dest} = ${items}.ToArray();`,
+      ];
     } else {
       lines = [
         `var ${camel(f.id)}Items = new List<${this.elemType(f)}>();`,
@@ -354,8 +408,8 @@ class CsFile {
         if (t.blittable) return [`r.BytesInto(${target}, ${p});`];
         return 'eos' in ty.size ? [`${target} = r.BytesEos(${p});`] : [`${target} = r.Bytes(${this.sizeArg(ty.size, t, 'v.', 'r')}, ${p});`];
       case 'str':
-        if (ty.zeroTerminated) return [`${target} = r.Strz(${this.sizeArg(ty.size, t, 'v.', 'r')}, ${ty.encoding === 'ASCII'}, ${p});`];
-        return [`${target} = r.Str(${this.sizeArg(ty.size, t, 'v.', 'r')}, ${ty.encoding === 'ASCII'}, ${p});`];
+        if (ty.zeroTerminated) return [`${target} = r.Strz(${this.sizeArg(ty.size, t, 'v.', 'r')}, "${ty.encoding}", ${p});`];
+        return [`${target} = r.Str(${this.sizeArg(ty.size, t, 'v.', 'r')}, "${ty.encoding}", ${p});`];
       case 'user': {
         const lines: string[] = [];
         let reader = 'r';
@@ -363,7 +417,7 @@ class CsFile {
           reader = `${camel(f.id)}Reader`;
           lines.push(`var ${reader} = r.Sub(${this.sizeArg(ty.size, t, 'v.', 'r')}, ${p});`);
         }
-        lines.push('try', '{', `    ${target} = ${ty.type.name}.Read(ref ${reader});`, '}', 'catch (DecodeException e)', '{', `    throw e.Within(${p}${index === '-1' ? '' : `, ${index}`});`, '}');
+        lines.push('try', '{', `    ${target} = ${ty.type.name}.Read(ref ${reader}${this.args(ty, t, 'v.')});`, '}', 'catch (DecodeException e)', '{', `    throw e.Within(${p}${index === '-1' ? '' : `, ${index}`});`, '}');
         return lines;
       }
       case 'switch': {
@@ -376,7 +430,7 @@ class CsFile {
       }
       case 'delimited': {
         const args = `${this.sizeArg(ty.size, t, 'v.', 'r')}, ${ty.term}, ${ty.include ? 'true' : 'false'}, ${ty.eosError ? 'true' : 'false'}, ${ty.pad}`;
-        return [ty.encoding ? `${target} = r.StrDelimited(${args}, ${ty.encoding === 'ASCII'}, ${p});` : `${target} = r.BytesDelimited(${args}, ${p});`];
+        return [ty.encoding ? `${target} = r.StrDelimited(${args}, "${ty.encoding}", ${p});` : `${target} = r.BytesDelimited(${args}, ${p});`];
       }
       case 'contents':
         throw new Error('unreachable');
@@ -423,7 +477,7 @@ class CsFile {
 
   private emitWrite(t: TypeDef): void {
     const o = this.out;
-    o.push(`    internal ${t.blittable ? 'readonly ' : ''}void Write(ref FormatWriter w)`, '    {');
+    o.push(`    internal ${t.blittable ? 'readonly ' : ''}void Write(ref FormatWriter w${t.params.length ? ', ' : ''}${this.paramList(t)})`, '    {');
     for (const [i, f] of t.fields.entries()) {
       const ty = f.type;
       const p = lit(f);
@@ -438,9 +492,9 @@ class CsFile {
         const v = prop(target);
         let len: string;
         if (f.lengthOf.what === 'count') len = `(${v}?.Length ?? 0)`;
-        else if (target.type.t === 'str') len = `FormatWriter.TextLength(${v}, ${target.type.encoding === 'ASCII'}, ${lit(target)})`;
+        else if (target.type.t === 'str') len = `FormatWriter.TextLength(${v}, "${target.type.encoding}", ${lit(target)})`;
         else if (target.type.t === 'bytes') len = `(${v}?.Length ?? 0)`;
-        else if (target.type.t === 'user') len = target.type.type.blittable ? `${target.type.type.name}.SIZE` : `(${v} ?? throw new EncodeException(${lit(target)}, "is null")).SizeOf()`;
+        else if (target.type.t === 'user') len = target.type.type.blittable ? `${target.type.type.name}.SIZE` : `(${v} ?? throw new EncodeException(${lit(target)}, "is null")).SizeOf(${this.args(target.type, t, '').slice(2)})`;
         else if (target.type.t === 'switch') len = `SizeOf${pascal(target.id)}(${v}, ${this.expr(target.type.on, t, '')})`;
         else throw new Error('unreachable');
         o.push(`        long @${camel(f.id)} = FormatWriter.Length(${len}, ${intMax(it)}, ${p});`);
@@ -460,7 +514,13 @@ class CsFile {
         if (f.repeat.kind === 'expr' && !(f.repeat.count.k === 'ref' && t.fields.find((x) => x.id === (f.repeat as { count: { name: string } }).count.name)?.lengthOf)) {
           lines.push(`FormatWriter.CheckCount(${items}.Length, ${this.expr(f.repeat.count, t, '')}, ${p});`);
         }
-        lines.push(`for (int i = 0; i < ${items}.Length; i++)`, '{', ...this.writeElem(t, f, `${items}[i]`, 'i').map((l) => `    ${l}`), '}');
+        if (f.repeat.kind === 'until') {
+          // Reading stops at the first element that meets the condition: only the last may.
+          const meets = this.expr(f.repeat.cond, t, '', 'w', { value: 'item', index: '(i + 1)' });
+          lines.push(`if (${items}.Length == 0) throw new EncodeException(${p}, "needs at least one element (repeat: until reads one before testing)");`);
+          lines.push(`for (int i = 0; i < ${items}.Length; i++)`, '{', `    var item = ${items}[i];`, ...this.writeElem(t, f, 'item', 'i').map((l) => `    ${l}`));
+          lines.push(`    if ((${meets}) != (i == ${items}.Length - 1)) throw new EncodeException(${p}, i == ${items}.Length - 1 ? "its last element must meet the repeat-until condition" : $"element {i} meets the repeat-until condition: reading would stop there");`, '}');
+        } else lines.push(`for (int i = 0; i < ${items}.Length; i++)`, '{', ...this.writeElem(t, f, `${items}[i]`, 'i').map((l) => `    ${l}`), '}');
         if (f.repeat.kind === 'eos' && ty.t === 'bits') lines.push(`w.BitsToEnd(${p});`);
       }
       if (f.cond) {
@@ -495,10 +555,10 @@ class CsFile {
       case 'bytes':
         return [`w.Bytes(${value}, ${t.blittable ? '-1' : given(ty.size)}, ${p});`];
       case 'str':
-        return [`w.Str(${value}, ${ty.encoding === 'ASCII'}, ${given(ty.size)}, ${ty.zeroTerminated}, ${p});`];
+        return [`w.Str(${value}, "${ty.encoding}", ${given(ty.size)}, ${ty.zeroTerminated}, ${p});`];
       case 'user': {
         const size = given(ty.size);
-        const call = ty.type.blittable ? `${value}.Write(ref w);` : `(${value} ?? throw new EncodeException("", "is null")).Write(ref w);`;
+        const call = ty.type.blittable ? `${value}.Write(ref w);` : `(${value} ?? throw new EncodeException("", "is null")).Write(ref w${this.args(ty, t, '')});`;
         const lines = size === '-1' ? [] : [`int ${camel(f.id)}Start = w.Position;`];
         lines.push('try', '{', `    ${call}`, '}', 'catch (EncodeException e)', '{', `    throw e.Within(${p}${index === '-1' ? '' : `, ${index}`});`, '}');
         if (size !== '-1') lines.push(`w.Pad(${camel(f.id)}Start, ${size}, ${p});`);
@@ -511,7 +571,7 @@ class CsFile {
         return [`int ${camel(f.id)}Start = w.Position;`, call, `w.Pad(${camel(f.id)}Start, ${size}, ${p});`];
       }
       case 'delimited': {
-        const data = ty.encoding ? `FormatWriter.TextBytes(${value}, ${ty.encoding === 'ASCII'}, ${p})` : `${value} ?? throw new EncodeException(${p}, "is null")`;
+        const data = ty.encoding ? `FormatWriter.TextBytes(${value}, "${ty.encoding}", ${p})` : `${value} ?? throw new EncodeException(${p}, "is null")`;
         return [`w.Delimited(${data}, ${given(ty.size)}, ${ty.term}, ${ty.include ? 'true' : 'false'}, ${ty.pad}, ${p});`];
       }
       case 'contents':
@@ -523,9 +583,11 @@ class CsFile {
 
   private emitSize(t: TypeDef): void {
     const o = this.out;
-    o.push(`    /// <summary>Bytes this value takes when encoded.</summary>`, '    public int EncodedSize()', '    {', '        try', '        {', '            return SizeOf();', '        }');
-    o.push('        catch (EncodeException e)', '        {', `            throw e.Within("${t.name}");`, '        }', '    }', '');
-    o.push('    internal int SizeOf()', '    {');
+    if (!t.params.length) {
+      o.push(`    /// <summary>Bytes this value takes when encoded.</summary>`, '    public int EncodedSize()', '    {', '        try', '        {', '            return SizeOf();', '        }');
+      o.push('        catch (EncodeException e)', '        {', `            throw e.Within("${t.name}");`, '        }', '    }', '');
+    }
+    o.push(`    internal int SizeOf(${this.paramList(t)})`, '    {');
     let fixed = 0;
     const lines: string[] = [];
     // A run of bit-sized fields takes whole bytes: its constant bits, plus `b` for the rest.
@@ -596,13 +658,13 @@ class CsFile {
       case 'bytes':
         return given(ty.size) ?? `(${value}?.Length ?? 0)`;
       case 'str':
-        return given(ty.size) ?? `FormatWriter.TextLength(${value}, ${ty.encoding === 'ASCII'}, ${lit(f)})${ty.zeroTerminated ? ' + 1' : ''}`;
+        return given(ty.size) ?? `FormatWriter.TextLength(${value}, "${ty.encoding}", ${lit(f)})${ty.zeroTerminated ? ` + ${encodingUnit(ty.encoding)}` : ''}`;
       case 'user':
-        return given(ty.size) ?? (ty.type.fixedSize !== undefined ? String(ty.type.fixedSize) : `(${value}?.SizeOf() ?? 0)`);
+        return given(ty.size) ?? (ty.type.fixedSize !== undefined ? String(ty.type.fixedSize) : `(${value}?.SizeOf(${this.args(ty, t, '').slice(2)}) ?? 0)`);
       case 'switch':
         return given(ty.size) ?? `SizeOf${pascal(f.id)}(${value}, ${this.expr(ty.on, t, '')})`;
       case 'delimited': {
-        const len = ty.encoding ? `FormatWriter.TextLength(${value}, ${ty.encoding === 'ASCII'}, ${lit(f)})` : `(${value}?.Length ?? 0)`;
+        const len = ty.encoding ? `FormatWriter.TextLength(${value}, "${ty.encoding}", ${lit(f)})` : `(${value}?.Length ?? 0)`;
         return given(ty.size) ?? (ty.include ? len : `${len} + 1`);
       }
       case 'contents':

@@ -1,12 +1,14 @@
 // Reads .ksy files (and their imports) into the model, refusing anything outside the supported
-// subset with the spec path, the field path and what is unsupported.
+// subset with the spec path, the field path and what is unsupported: types, fields, instances,
+// params and the names in their expressions. The YAML helpers are in spec-yaml.ts; the passes
+// over the finished model (lengths, sizes, decode-only types, generated names) in sizes.ts and
+// names.ts.
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { TwinmapError } from '../errors.js';
-import { ExprError, constValue, isBoolExpr, mapExpr, parseExpr, refsOf, walkExpr, type Expr } from './expr.js';
+import { ExprError, constValue, isBoolExpr, mapExpr, parseExpr, walkExpr, type Expr } from './expr.js';
 import {
   camel,
+  encodingUnit,
   pascal,
   type Encoding,
   type Endian,
@@ -14,64 +16,25 @@ import {
   type Field,
   type FieldType,
   type Instance,
+  type Param,
   type Size,
   type SpecFile,
   type TypeDef,
 } from './model.js';
+import { checkNames } from './names.js';
+import { checkRepeats, computeSizes, findLengthFields, markDecodeOnly, walkTypes } from './sizes.js';
+import { SpecError, docOf, isMap, keysOf, parseSpecYaml, type Yaml } from './spec-yaml.js';
 
-/** A spec the generator cannot use: names the file, the place in it, and the problem. */
-export class SpecError extends TwinmapError {
-  override name = 'SpecError';
-  constructor(
-    readonly specFile: string,
-    readonly at: string,
-    readonly problem: string,
-    code: 'UNSUPPORTED' | 'INVALID_ARGUMENT' = 'UNSUPPORTED',
-  ) {
-    super(code, `${specFile}: ${at || '/'}: ${problem}`);
-  }
-}
-
-type Yaml = Record<string, unknown>;
+export { SpecError } from './spec-yaml.js';
 
 const META_KEYS = new Set(['id', 'title', 'application', 'file-extension', 'xref', 'license', 'ks-version', 'encoding', 'endian', 'bit-endian', 'imports', 'tags']);
 // `to-string` only gives a type's text form (no effect on the bytes).
-const TYPE_KEYS = new Set(['meta', 'seq', 'types', 'enums', 'doc', 'doc-ref', 'to-string', 'instances']);
-const ATTR_KEYS = new Set(['id', 'type', 'size', 'size-eos', 'encoding', 'contents', 'repeat', 'repeat-expr', 'if', 'enum', 'doc', 'doc-ref', 'valid', 'terminator', 'include', 'consume', 'pad-right', 'eos-error']);
+const TYPE_KEYS = new Set(['meta', 'seq', 'types', 'enums', 'doc', 'doc-ref', 'to-string', 'instances', 'params']);
+const ATTR_KEYS = new Set(['id', 'type', 'size', 'size-eos', 'encoding', 'contents', 'repeat', 'repeat-expr', 'repeat-until', 'if', 'enum', 'doc', 'doc-ref', 'valid', 'terminator', 'include', 'consume', 'pad-right', 'eos-error']);
 const WHY: Record<string, string> = {
-  params: 'type parameters are not supported',
   process: 'process (compression, xor, ...) is not supported',
   pos: 'pos is not supported',
-  'repeat-until': 'repeat: until is not supported (use repeat: expr or eos)',
 };
-
-function isMap(v: unknown): v is Yaml {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Keys the generator reads: Kaitai ignores keys that start with '-' (`-orig-id`, `-webide-representation`). */
-function keysOf(node: Yaml): string[] {
-  return Object.keys(node).filter((k) => !k.startsWith('-'));
-}
-
-/**
- * YAML with integers kept exact: numbers beyond 2^53 stay bigint (64-bit enum values, masks),
- * everything else becomes a plain number.
- */
-function parseSpecYaml(text: string): unknown {
-  const exact = (v: unknown): unknown => {
-    if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) && BigInt(Number(v)) === v ? Number(v) : v;
-    if (Array.isArray(v)) return v.map(exact);
-    if (isMap(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, exact(x)]));
-    return v;
-  };
-  return exact(parseYaml(text, { intAsBigInt: true }));
-}
-
-function docOf(node: Yaml): string | undefined {
-  const d = node['doc'];
-  return typeof d === 'string' ? d.trim() : undefined;
-}
 
 interface Ctx {
   file: string;
@@ -158,6 +121,8 @@ export function loadSpecs(paths: string[], options: LoadOptions = {}): SpecFile[
   }
 
   for (const p of paths) roots.push(load(p, dirname(resolve(p))));
+  for (const r of roots)
+    if (r.root.params.length) throw new SpecError(r.path, '/params', 'a root type with params cannot be decoded on its own (its params come from a type that uses it)');
   for (const f of pending) f();
   for (const f of deferred.splice(0)) f();
   const specs = [...byPath.values()];
@@ -188,10 +153,6 @@ function checkWideEnums(specs: SpecFile[]): void {
           throw new SpecError(s.path, `${f.specPath} (${t.name}.${f.id})`, `enum '${f.enumDef.id}' holds 64-bit values and is also used on a ${(f.type as { size: number }).size}-byte field; give the two fields separate enums`);
       }
     }
-}
-
-function walkTypes(t: TypeDef): TypeDef[] {
-  return [t, ...t.types.flatMap(walkTypes)];
 }
 
 // Pass 1: the type tree, with enums, so that pass 2 can resolve names in any order.
@@ -241,6 +202,7 @@ function declareType(parentCtx: Ctx, spec: SpecFile, id: string, node: Yaml, par
     blittable: false,
     instances: [],
     decodeOnly: undefined,
+    params: paramsOf(ctx, node['params'], specPath),
     touchesBits: false,
   };
   typeCtx.set(t, ctx);
@@ -324,7 +286,7 @@ function defineType(t: TypeDef, node: Yaml): void {
     seq.forEach((attr, i) => t.fields.push(defineField(ctx, t, attr, `${t.specPath}/seq/${i}`)));
   }
   defineInstances(ctx, t, node['instances']);
-  findLengthFields(ctx, t);
+  findLengthFields(t);
 }
 
 function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, scope: Scope = 'seq'): Field {
@@ -358,9 +320,9 @@ function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, scope: Sco
   const encodingOf = (): Encoding => {
     const enc = (attr['encoding'] ?? ctx.encoding) as unknown;
     if (typeof enc !== 'string') return fail('a string needs an encoding (field or meta/encoding)', 'INVALID_ARGUMENT');
-    const norm = enc.toUpperCase().replace(/^UTF8$/, 'UTF-8').replace(/^US-ASCII$/, 'ASCII');
-    if (norm !== 'UTF-8' && norm !== 'ASCII') fail(`encoding '${enc}' is not supported (UTF-8 and ASCII are)`);
-    return norm as Encoding;
+    const norm = normalizeEncoding(enc);
+    if (norm === undefined) return fail(`encoding '${enc}' is not supported (UTF-8, ASCII, UTF-16LE, UTF-16BE, ISO-8859-1 and windows-1250 … windows-1258 are)`);
+    return norm;
   };
 
   let type: FieldType;
@@ -387,6 +349,7 @@ function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, scope: Sco
     if (size === undefined && term < 0) fail('needs a size or a terminator', 'INVALID_ARGUMENT');
     if (size === undefined && pad >= 0) fail('pad-right needs a size', 'INVALID_ARGUMENT');
     if (size !== undefined && include) fail('include with a size is not supported');
+    if (encoding && encodingUnit(encoding) !== 1) fail(`terminator, pad-right, include or eos-error on a ${encoding} string is not supported (strz is)`);
     return { t: 'delimited', encoding, size, term, include, eosError, pad };
   };
   if (attr['contents'] !== undefined) {
@@ -414,6 +377,7 @@ function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, scope: Sco
     for (const [key, caseType] of Object.entries(cases as Yaml)) {
       if (typeof caseType !== 'string') fail(`switch case '${key}' must name a type`, 'INVALID_ARGUMENT');
       const target = findType(t, caseType as string);
+      if (target?.params.length) fail(`switch case '${key}': type '${target.id}' takes params (not supported in a switch)`);
       if (!target) fail(`switch case '${key}': ${primitive(caseType as string) ? 'only user types are supported as switch cases' : `unknown type '${caseType as string}'`}`);
       if (key === '_') {
         fallback = target;
@@ -452,9 +416,20 @@ function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, scope: Sco
       if (width > 32) fail(`bit-sized integers wider than 32 bits ('${typeName}') are not supported`);
       type = { t: 'bits', width, endian: (m[2] as Endian | undefined) ?? ctx.bitEndian, bool: width === 1 && attr['enum'] === undefined };
     } else {
-      const target = findType(t, typeName);
-      if (!target) return fail(`unknown type '${typeName}'`, 'INVALID_ARGUMENT');
-      type = { t: 'user', type: target, size };
+      const call = /^([^(]+)\((.*)\)$/s.exec(typeName.trim());
+      const name = call ? call[1]!.trim() : typeName;
+      const target = findType(t, name);
+      if (!target) return fail(`unknown type '${name}'`, 'INVALID_ARGUMENT');
+      const args = call ? splitArgs(call[2]!).map((a, i) => {
+        try {
+          return checkRefs(parseExpr(a));
+        } catch (e) {
+          if (e instanceof ExprError) return fail(`argument ${i + 1} of ${name}: ${e.message}`);
+          throw e;
+        }
+      }) : [];
+      if (args.length !== target.params.length) fail(`type '${name}' takes ${target.params.length} argument(s), ${args.length} given`, 'INVALID_ARGUMENT');
+      type = args.length ? { t: 'user', type: target, size, args } : { t: 'user', type: target, size };
     }
   } else {
     return fail('type must be a string or a switch', 'INVALID_ARGUMENT');
@@ -471,9 +446,15 @@ function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, scope: Sco
     repeat = { kind: 'expr', count };
   } else if (rep === 'eos') {
     repeat = { kind: 'eos' };
+  } else if (rep === 'until') {
+    if (attr['repeat-until'] === undefined) fail('repeat: until needs repeat-until', 'INVALID_ARGUMENT');
+    const cond = expr('repeat-until');
+    resolveItems(t, type, cond, where, fail);
+    repeat = { kind: 'until', cond };
   } else if (rep !== undefined) {
-    fail(`repeat: ${String(rep)} is not supported (expr and eos are)`);
+    fail(`repeat: ${String(rep)} is not supported (expr, eos and until are)`);
   }
+  if (attr['repeat-until'] !== undefined && rep !== 'until') fail('repeat-until without repeat: until', 'INVALID_ARGUMENT');
   if (type.t === 'contents' && repeat) fail('repeat on contents is not supported');
 
   let cond: Expr | undefined;
@@ -528,6 +509,44 @@ function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, scope: Sco
 type Scope = 'seq' | 'instance';
 
 /**
+ * `_` and `_.a.b` in a repeat-until condition: the element itself (a number or `b1` boolean), or
+ * integer/boolean fields of a user-type element (resolved once every type has its fields).
+ */
+function resolveItems(t: TypeDef, type: FieldType, cond: Expr, where: string, fail: (problem: string) => never): void {
+  walkExpr(cond, (x) => {
+    if (x.k !== 'item') return;
+    const shown = ['_', ...(x.path ?? [])].join('.');
+    if (!x.path) {
+      if (type.t !== 'int' && type.t !== 'bits') fail(`repeat-until: '_' is a ${type.t} (only integer elements compare directly; use _.field)`);
+      return;
+    }
+    if (type.t !== 'user') return fail(`repeat-until: '${shown}' needs elements of a user type`);
+    const path = x.path;
+    deferred.push(() => {
+      let owner = (type as { type: TypeDef }).type;
+      const fields: Field[] = [];
+      path.forEach((id, i) => {
+        const m = owner.fields.find((y) => y.id === id);
+        if (!m) return fail(`repeat-until: '${shown}': ${owner.name} has no seq field '${id}' (instances and methods of the element are not supported here)`);
+        if (m.cond || m.repeat) fail(`repeat-until: '${shown}': ${owner.name}.${id} is repeated or conditional (not supported)`);
+        const last = i === path.length - 1;
+        if (last && m.type.t !== 'int' && m.type.t !== 'bits') fail(`repeat-until: '${shown}': ${owner.name}.${id} is not an integer or b1 field`);
+        if (!last) {
+          if (m.type.t !== 'user') fail(`repeat-until: '${shown}': ${owner.name}.${id} is not a user-type field`);
+          else owner = m.type.type;
+        }
+        // Read from outside its type, the field is part of the value, not a computed length.
+        m.lengthOf = undefined;
+        fields.push(m);
+      });
+      x.pathFields = fields;
+    });
+  });
+  void t;
+  void where;
+}
+
+/**
  * Checks an expression's names against the type and resolves them: fields (and fields inside
  * them), enum members, parse instances (in instances only); a value instance is replaced by its
  * expression, so sizes and counts computed through one still encode.
@@ -548,6 +567,11 @@ function resolveRefs(t: TypeDef, e: Expr, scope: Scope, where: string, fail: (pr
     }
     if (x.k !== 'ref') return undefined;
     const shown = [x.name, ...(x.path ?? [])].join('.');
+    const param = t.params.find((p) => p.id === x.name);
+    if (param && !t.fields.some((y) => y.id === x.name)) {
+      if (x.path) return fail(`expression '${shown}': '${x.name}' is a parameter (member access on it is not supported)`);
+      return { ...x, param: true };
+    }
     let f = t.fields.find((y) => y.id === x.name);
     if (!f) {
       const entry = instanceNodes.get(t)?.get(x.name);
@@ -555,6 +579,7 @@ function resolveRefs(t: TypeDef, e: Expr, scope: Scope, where: string, fail: (pr
       if (entry.node['value'] !== undefined) {
         if (x.path) return fail(`expression '${shown}': '${x.name}' is a value instance (member access on it is not supported)`);
         if (entry.inlining) return fail(`value instance '${x.name}' refers to itself`);
+        if (entry.node['if'] !== undefined) return fail(`expression refers to '${x.name}', a value instance with an if condition (not supported)`);
         entry.inlining = true;
         try {
           return resolveRefs(t, parseValue(entry, fail), scope, where, fail);
@@ -567,7 +592,14 @@ function resolveRefs(t: TypeDef, e: Expr, scope: Scope, where: string, fail: (pr
       x.instance = inst;
       f = inst.field!;
     }
-    if (f.cond) fail(`expression refers to '${x.name}', which has an if condition (not supported)`);
+    // A conditional integer field without a value reads as Kaitai's null would: NaN in TS
+    // arithmetic; in C# a DecodeException (EncodeException when writing).
+    if (f.cond && (x.path || f.type.t === 'user')) fail(`expression refers to '${x.name}', which has an if condition (not supported)`);
+    // `.to_i` of an integer (or enum) field is the integer itself.
+    if (x.path?.length === 1 && x.path[0] === 'to_i' && (f.type.t === 'int' || f.type.t === 'bits') && !f.repeat) {
+      const { path: _, ...plain } = x;
+      return plain;
+    }
     if (!x.path) {
       if ((f.type.t !== 'int' && f.type.t !== 'bits') || f.repeat) fail(`expression refers to '${x.name}', which is not a single integer field`);
       return x;
@@ -623,7 +655,8 @@ function parseValue(entry: InstanceEntry, fail: (problem: string) => never): Exp
   return entry.raw;
 }
 
-const VALUE_INSTANCE_KEYS = new Set(['value', 'doc', 'doc-ref']);
+// `enum` only names the value's meaning: the value is the integer (as Kaitai's JS gives it).
+const VALUE_INSTANCE_KEYS = new Set(['value', 'doc', 'doc-ref', 'enum', 'if']);
 
 function registerInstances(ctx: Ctx, t: TypeDef, node: unknown, seq: unknown): void {
   if (node === undefined) return;
@@ -663,6 +696,16 @@ function defineInstance(t: TypeDef, id: string): Instance {
     for (const k of keysOf(body)) if (!VALUE_INSTANCE_KEYS.has(k)) fail(`'${k}' on a value instance is not supported`);
     entry.inlining = true;
     inst.value = resolveRefs(t, parseValue(entry, fail), 'instance', where, fail);
+    if (body['if'] !== undefined) {
+      let cond: Expr;
+      try {
+        cond = resolveRefs(t, parseExpr(body['if']), 'instance', where, fail);
+      } catch (e) {
+        if (e instanceof ExprError) return fail(`if: ${e.message}`);
+        throw e;
+      }
+      inst.valueCond = cond;
+    }
     entry.inlining = false;
   } else {
     if (body['io'] !== undefined) fail('io (an instance read from another stream) is not supported');
@@ -694,6 +737,48 @@ function isBoolRef(t: TypeDef, e: Expr): boolean {
   return last?.type.t === 'bits' && last.type.bool;
 }
 
+/** Splits `a, (b, c), d` at its top-level commas. */
+function splitArgs(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of text) {
+    if (ch === '(' || ch === '[') depth++;
+    if (ch === ')' || ch === ']') depth--;
+    if (ch === ',' && depth === 0) {
+      out.push(cur.trim());
+      cur = '';
+    } else cur += ch;
+  }
+  if (cur.trim() !== '' || out.length) out.push(cur.trim());
+  return out;
+}
+
+/** A type's `params`: integers and booleans only. */
+function paramsOf(ctx: Ctx, node: unknown, specPath: string): Param[] {
+  if (node === undefined) return [];
+  const at = `${specPath}/params`;
+  if (!Array.isArray(node)) throw new SpecError(ctx.file, at, 'params must be a list', 'INVALID_ARGUMENT');
+  return node.map((p: unknown, i) => {
+    if (!isMap(p) || typeof p['id'] !== 'string') throw new SpecError(ctx.file, `${at}/${i}`, 'a param needs an id', 'INVALID_ARGUMENT');
+    const ty = p['type'];
+    const kind = ty === 'bool' ? 'bool' : typeof ty === 'string' && /^[us][1248](le|be)?$|^b\d+$/.test(ty) ? 'int' : undefined;
+    if (!kind) throw new SpecError(ctx.file, `${at}/${i} (${p['id']})`, `a param of type '${String(ty)}' is not supported (integer and bool params are)`);
+    return { id: p['id'], kind };
+  });
+}
+
+/** Kaitai's encoding names (case-insensitive, with its aliases) to the canonical ones twinmap supports. */
+function normalizeEncoding(enc: string): Encoding | undefined {
+  const u = enc.toUpperCase().replaceAll('_', '-');
+  if (u === 'UTF-8' || u === 'UTF8') return 'UTF-8';
+  if (u === 'ASCII' || u === 'US-ASCII') return 'ASCII';
+  if (u === 'UTF-16LE' || u === 'UTF-16BE') return u;
+  if (u === 'ISO-8859-1' || u === 'ISO8859-1' || u === 'LATIN1') return 'ISO-8859-1';
+  const w = /^(?:CP|WINDOWS-?)(125[0-8])$/.exec(u);
+  return w ? `windows-${w[1]!}` as Encoding : undefined;
+}
+
 function primitive(name: string): { t: 'int'; size: 1 | 2 | 4 | 8; signed: boolean } | { t: 'float'; size: 4 | 8 } | undefined {
   const m = /^([us])([1248])(le|be)?$/.exec(name);
   if (m) return { t: 'int', size: Number(m[2]) as 1 | 2 | 4 | 8, signed: m[1] === 's' };
@@ -712,219 +797,6 @@ function contentsBytes(c: unknown, fail: (p: string) => never): number[] {
   }
   if (out.length === 0) fail('contents is empty');
   return out;
-}
-
-/**
- * An integer field whose only use is being the whole `size` or `repeat-expr` of one later field
- * is a length: it is not part of the value, encode computes it.
- */
-function findLengthFields(_ctx: Ctx, t: TypeDef): void {
-  const uses = new Map<string, number>();
-  const count = (e: Expr | undefined): void => {
-    if (e) for (const r of refsOf(e)) uses.set(r, (uses.get(r) ?? 0) + 1);
-  };
-  for (const f of [...t.fields, ...t.instances.flatMap((i) => (i.field ? [i.field] : []))]) {
-    count(f.cond);
-    if (f.repeat?.kind === 'expr') count(f.repeat.count);
-    const ty = f.type;
-    if ((ty.t === 'bytes' || ty.t === 'str' || ty.t === 'user' || ty.t === 'switch' || ty.t === 'delimited') && ty.size && 'expr' in ty.size) count(ty.size.expr);
-    if (ty.t === 'switch') count(ty.on);
-  }
-  // A field an instance reads is part of the value (the instance reads it from the decoded value).
-  for (const i of t.instances) {
-    for (const e of [i.value, i.pos]) if (e) for (const r of refsOf(e)) uses.set(r, (uses.get(r) ?? 0) + 2);
-  }
-  for (const f of t.fields) {
-    if (f.cond) continue;
-    const ty = f.type;
-    const candidates: Array<[Expr, 'size' | 'count']> = [];
-    if (f.repeat?.kind === 'expr') candidates.push([f.repeat.count, 'count']);
-    else if ((ty.t === 'bytes' || (ty.t === 'str' && !ty.zeroTerminated) || ty.t === 'user' || ty.t === 'switch') && ty.size && 'expr' in ty.size)
-      candidates.push([ty.size.expr, 'size']);
-    for (const [e, what] of candidates) {
-      if (e.k !== 'ref' || uses.get(e.name) !== 1) continue;
-      const len = t.fields.find((x) => x.id === e.name)!;
-      if (len.cond || len.repeat || len.enumDef || len.validEq !== undefined || len.type.t !== 'int') continue;
-      len.lengthOf = { field: f, what };
-    }
-  }
-}
-
-const inProgress = new Set<TypeDef>();
-const done = new Set<TypeDef>();
-
-function computeSizes(t: TypeDef): void {
-  if (done.has(t) || inProgress.has(t)) return;
-  inProgress.add(t);
-  let fixed: number | undefined = 0;
-  let min = 0;
-  let blittable = true;
-  // Bits of the current run of bit-sized fields: the run takes whole bytes.
-  let runBits: number | undefined = 0;
-  let runMin = 0;
-  const endRun = (): void => {
-    fixed = fixed !== undefined && runBits !== undefined ? fixed + Math.ceil(runBits / 8) : undefined;
-    min += Math.floor(runMin / 8);
-    runBits = 0;
-    runMin = 0;
-  };
-  for (const f of t.fields) {
-    if (f.type.t === 'bits') {
-      blittable = false;
-      t.touchesBits = true;
-      const n = f.repeat ? (f.repeat.kind === 'expr' ? constValue(f.repeat.count) : undefined) : 1;
-      runBits = runBits !== undefined && n !== undefined && !f.cond ? runBits + n * f.type.width : undefined;
-      if (!f.cond && n !== undefined) runMin += n * f.type.width;
-      continue;
-    }
-    endRun();
-    const one = elementSize(f);
-    let fFixed = one.fixed;
-    let fMin = one.min;
-    if (f.repeat) {
-      const n = f.repeat.kind === 'expr' ? constValue(f.repeat.count) : undefined;
-      fFixed = n !== undefined && fFixed !== undefined ? n * fFixed : undefined;
-      fMin = n !== undefined ? n * one.min : 0;
-      if (n === undefined) blittable = false;
-    }
-    if (f.cond) {
-      fFixed = undefined;
-      fMin = 0;
-      blittable = false;
-    }
-    if (!one.blittable) blittable = false;
-    // A struct cannot hold an inline array of byte arrays: such a type is a class (C#), no view (TS).
-    if (f.repeat && f.type.t === 'bytes') blittable = false;
-    fixed = fixed !== undefined && fFixed !== undefined ? fixed + fFixed : undefined;
-    min += fMin;
-  }
-  endRun();
-  inProgress.delete(t);
-  done.add(t);
-  t.fixedSize = fixed;
-  t.minSize = min;
-  t.blittable = blittable && fixed !== undefined && t.fields.length > 0 && t.instances.length === 0;
-}
-
-/** Every expression of a type: its fields' and its instances'. */
-function typeExprs(t: TypeDef): Expr[] {
-  const out: Expr[] = [];
-  const ofField = (f: Field): void => {
-    const ty = f.type;
-    if (f.cond) out.push(f.cond);
-    if (f.repeat?.kind === 'expr') out.push(f.repeat.count);
-    if ((ty.t === 'bytes' || ty.t === 'str' || ty.t === 'user' || ty.t === 'switch' || ty.t === 'delimited') && ty.size && 'expr' in ty.size) out.push(ty.size.expr);
-    if (ty.t === 'switch') out.push(ty.on);
-  };
-  t.fields.forEach(ofField);
-  for (const i of t.instances) {
-    if (i.value) out.push(i.value);
-    if (i.pos) out.push(i.pos);
-    if (i.field) ofField(i.field);
-  }
-  return out;
-}
-
-/**
- * Which types cannot be written from their value: parse instances (read from anywhere in the
- * stream), expressions over the stream (`_io`), and types holding such a type.
- */
-function markDecodeOnly(specs: SpecFile[]): void {
-  const all = specs.flatMap((s) => walkTypes(s.root));
-  for (const t of all) {
-    const parse = t.instances.find((i) => i.field);
-    if (parse) t.decodeOnly = `instance '${parse.id}' is read from a position in the stream`;
-    else if (typeExprs(t).some((e) => { let io = false; walkExpr(e, (x) => { if (x.k === 'io') io = true; }); return io; }))
-      t.decodeOnly = 'its expressions read the stream (_io)';
-  }
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const t of all) {
-      if (t.decodeOnly) continue;
-      for (const f of t.fields) {
-        const ty = f.type;
-        const inner = ty.t === 'user' ? [ty.type] : ty.t === 'switch' ? [...ty.cases.map((c) => c.type), ...(ty.fallback ? [ty.fallback] : [])] : [];
-        const d = inner.find((x) => x.decodeOnly);
-        if (d) {
-          t.decodeOnly = `field '${f.id}' holds a ${d.name}, which is decode-only`;
-          changed = true;
-          break;
-        }
-      }
-    }
-  }
-  // No encoded size to speak of: a decode-only type has no SIZE.
-  for (const t of all) if (t.decodeOnly) t.fixedSize = undefined;
-}
-
-function elementSize(f: Field): { fixed: number | undefined; min: number; blittable: boolean } {
-  const ty = f.type;
-  const sized = (s: Size | undefined): number | undefined => (s && 'expr' in s ? constValue(s.expr) : undefined);
-  switch (ty.t) {
-    case 'int':
-    case 'float':
-      return { fixed: ty.size, min: ty.size, blittable: ty.size === 1 || ty.endian === 'le' };
-    case 'contents':
-      return { fixed: ty.bytes.length, min: ty.bytes.length, blittable: false };
-    case 'bytes': {
-      const n = sized(ty.size);
-      return { fixed: n, min: n ?? 0, blittable: n !== undefined };
-    }
-    case 'str': {
-      const n = sized(ty.size);
-      return { fixed: n, min: n ?? (ty.zeroTerminated && !ty.size ? 1 : 0), blittable: false };
-    }
-    case 'bits':
-      return { fixed: undefined, min: 0, blittable: false };
-    case 'user': {
-      computeSizes(ty.type);
-      const n = sized(ty.size);
-      if (ty.size) return { fixed: n, min: n ?? 0, blittable: false };
-      return { fixed: ty.type.fixedSize, min: ty.type.minSize, blittable: ty.type.blittable };
-    }
-    case 'switch': {
-      const n = sized(ty.size);
-      return { fixed: n, min: n ?? 0, blittable: false };
-    }
-    case 'delimited': {
-      const n = sized(ty.size);
-      return { fixed: n, min: n ?? (ty.eosError ? 1 : 0), blittable: false };
-    }
-  }
-}
-
-function checkRepeats(t: TypeDef): void {
-  for (const f of [...t.fields, ...t.instances.flatMap((i) => (i.field ? [i.field] : []))]) {
-    if (!f.repeat) continue;
-    const isConst = f.repeat.kind === 'expr' && constValue(f.repeat.count) !== undefined;
-    // A repeated bit-sized field reads at least one bit per element (counts are checked in bits).
-    if (!isConst && f.type.t !== 'bits' && elementSize(f).min === 0)
-      throw new SpecError(t.spec.path, `${f.specPath} (${t.name}.${f.id})`, 'repeating elements that can be 0 bytes long is not supported (a hostile count could loop without reading)');
-  }
-}
-
-const RESERVED_CS = new Set(['Decode', 'Encode', 'EncodeInto', 'EncodedSize', 'SizeOf', 'Read', 'Write', 'SIZE', 'Equals', 'GetHashCode', 'ToString', 'GetType']);
-const RESERVED_VIEW = new Set(['bytes', 'offset', 'toObject', 'set', 'constructor', 'dv', 'at']);
-
-function checkNames(specs: SpecFile[]): void {
-  const seen = new Map<string, string>();
-  for (const s of specs) {
-    for (const t of walkTypes(s.root)) {
-      const names: Array<[string, string]> = [[t.name, t.specPath || '/'], ...t.enums.map((e): [string, string] => [e.name, `${t.specPath}/enums/${e.id}`])];
-      for (const [name, at] of names) {
-        const prev = seen.get(name);
-        if (prev !== undefined) throw new SpecError(s.path, at, `the name ${name} is generated twice (also from ${prev}); rename one`, 'INVALID_ARGUMENT');
-        seen.set(name, `${s.path} ${at}`);
-      }
-      // A field named like a generated member (`offset`, `size`, `read`, ...) keeps its name in
-      // the decoded value; only the clashing member gets a trailing `_`.
-      for (const f of [...t.fields, ...t.instances]) {
-        if (RESERVED_CS.has(f.csName) || f.csName === t.name) f.csName += '_';
-        if (RESERVED_VIEW.has(f.viewName)) f.viewName += '_';
-      }
-      for (const i of t.instances) if (i.field) i.field.csName = i.csName;
-    }
-  }
 }
 
 // Bit-sized fields: Kaitai's stream keeps the unread bits of the last byte a bit field took, and
