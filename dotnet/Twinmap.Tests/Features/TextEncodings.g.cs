@@ -120,3 +120,10 @@ public sealed partial class TextEncodings
         w.Str(Rest, "ISO-8859-1", -1, false, "rest");
     }
 }
+
+/// <summary>Byte offsets of TextEncodings's fields that sit at a fixed place.</summary>
+public static class TextEncodingsLayout
+{
+    public const int LenWide = 0;
+    public const int Wide = 1;
+}

@@ -329,3 +329,16 @@ public sealed partial class FlagByte
         w.BitsBe(Value, 7, "value");
     }
 }
+
+/// <summary>Byte offsets of UntilLists's fields that sit at a fixed place.</summary>
+public static class UntilListsLayout
+{
+    public const int ToZero = 0;
+}
+
+/// <summary>Byte offsets of Chunk's fields that sit at a fixed place.</summary>
+public static class ChunkLayout
+{
+    public const int LenData = 0;
+    public const int Data = 1;
+}
