@@ -11,14 +11,15 @@ interface Command {
 
 const COMMANDS: Record<string, Command> = {
   gen: {
-    summary: 'generate TypeScript and C# codecs from .ksy specs',
-    usage: 'twinmap gen <spec.ksy...> [--ts <dir>] [--cs <dir>] [--namespace <N>] [-I <include dir>] [--ts-runtime <twinmap-runtime.ts>] [--cs-runtime <namespace>] [--check] [--skip-kaitai]',
+    summary: 'generate TypeScript (or JavaScript) and C# codecs from .ksy specs',
+    usage: 'twinmap gen <spec.ksy...> [--ts <dir>] [--js <dir>] [--cs <dir>] [--namespace <N>] [-I <include dir>] [--ts-runtime <twinmap-runtime.ts>] [--cs-runtime <namespace>] [--check] [--skip-kaitai]',
     async run(args) {
       const { values, positionals } = parseArgs({
         args,
         allowPositionals: true,
         options: {
           ts: { type: 'string' },
+          js: { type: 'string' },
           cs: { type: 'string' },
           namespace: { type: 'string' },
           include: { type: 'string', short: 'I', multiple: true },
@@ -29,10 +30,11 @@ const COMMANDS: Record<string, Command> = {
         },
       });
       if (positionals.length === 0) throw new UsageError('no spec given');
-      if (values.ts === undefined && values.cs === undefined) throw new UsageError('give --ts <dir>, --cs <dir> or both');
+      if (values.ts === undefined && values.js === undefined && values.cs === undefined) throw new UsageError('give --ts <dir>, --js <dir> and/or --cs <dir>');
       const { generate, generateFiles } = await import('./gen/index.js');
       const options = {
         ...(values.ts !== undefined && { ts: values.ts }),
+        ...(values.js !== undefined && { js: values.js }),
         ...(values.cs !== undefined && { cs: values.cs }),
         ...(values.namespace !== undefined && { namespace: values.namespace }),
         includeDirs: values.include ?? [],

@@ -47,6 +47,8 @@ ks.prototype['readBytesTerm'] = function (this: StreamThis, term: number, includ
 // ASCII bytes >= 0x80 likewise fail here rather than becoming Latin-1 characters.
 ks.bytesToStr = (arr: Uint8Array, encoding: string | null): string => {
   const enc = (encoding ?? 'ascii').toLowerCase();
+  // TextDecoder's 'iso-8859-1' is windows-1252; ISO-8859-1 maps every byte to the same code point.
+  if (enc === 'iso-8859-1') return String.fromCharCode(...arr);
   if (enc === 'ascii' || enc === 'us-ascii') {
     const bad = arr.findIndex((b) => b >= 0x80);
     if (bad >= 0) throw new Error(`byte 0x${arr[bad]!.toString(16)} is not ASCII`);

@@ -7,9 +7,29 @@ import { camel, valueFields, type Field, type FieldType, type TypeDef } from '..
 
 export type Value = Record<string, unknown>;
 
+/** `_` and `_index` while a repeat-until condition is evaluated. */
+let untilItem: { value: unknown; index: number } | undefined;
+
+/** Evaluates a repeat-until condition for an element and how many elements have been read with it. */
+export function evalUntil(e: Expr, item: unknown, index: number, t: TypeDef): boolean {
+  untilItem = { value: item, index };
+  try {
+    return Boolean(evalExpr(e, {}, t));
+  } finally {
+    untilItem = undefined;
+  }
+}
+
 /** Evaluates a spec expression against a value (fields by their camelCase property). */
 export function evalExpr(e: Expr, v: Value, t: TypeDef): number | boolean {
   switch (e.k) {
+    case 'item': {
+      let x = untilItem!.value;
+      for (const m of e.pathFields ?? []) x = (x as Value)[camel(m.id)];
+      return typeof x === 'boolean' ? x : Number(x);
+    }
+    case 'index':
+      return untilItem!.index;
     case 'int':
     case 'bool':
       return e.value;
@@ -75,6 +95,111 @@ function intArb(ty: Extract<FieldType, { t: 'int' }>, f: Field): fc.Arbitrary<un
   return ty.signed ? fc.integer({ min: -(2 ** (bits - 1)), max: 2 ** (bits - 1) - 1 }) : fc.integer({ min: 0, max: 2 ** bits - 1 });
 }
 
+/**
+ * Strings in a UTF-16 or single-byte encoding that encode to `n` bytes (when sized; up to `n` with
+ * room for the terminator when zero-terminated), with characters the encoding has.
+ */
+function textArb(encoding: string, n: number | undefined, zeroTerminated: boolean): fc.Arbitrary<string> {
+  const unit = encoding.startsWith('UTF-16') ? 2 : 1;
+  const chars = unit === 2 ? fc.oneof(fc.integer({ min: 1, max: 0xd7ff }), fc.integer({ min: 0xe000, max: 0xffff })) : fc.integer({ min: 1, max: encoding === 'ISO-8859-1' ? 0xff : 0x7f });
+  const max = n === undefined ? 12 : Math.floor(n / unit);
+  const exact = n !== undefined && !zeroTerminated;
+  return fc
+    .array(chars, { maxLength: max, ...(exact ? { minLength: max } : {}) })
+    .map((cs) => String.fromCharCode(...cs))
+    .filter((s) => !exact || s.length * unit === n)
+    .map((s) => (zeroTerminated && n !== undefined && s.length * unit < n && n - s.length * unit < unit ? s.slice(0, -1) : s));
+}
+
+/**
+ * Elements for a repeat-until field: none but the last meets the condition. Elements are nudged
+ * towards (or away from) simple conditions (`_ == 0`, `_.len == 0`, `not _.more`) so that random
+ * ones do not have to hit them by chance.
+ */
+function untilArb(f: Field, t: TypeDef, elem: fc.Arbitrary<unknown>, depth: number, small: string[][]): fc.Arbitrary<unknown> {
+  const cond = (f.repeat as { cond: Expr }).cond;
+  const meets = (x: unknown, i: number): boolean => evalUntil(cond, x, i + 1, t);
+  // A user-type last element is generated with the fields the condition reads already set, so
+  // that switches and sizes inside it follow them.
+  const fixed = f.type.t === 'user' ? forcedFields(cond) : undefined;
+  const lastArb = fixed && f.type.t === 'user' ? arbitraryOf(f.type.type, depth + 1, small, fixed) : elem;
+  const fit = (x: unknown, i: number): unknown => {
+    if (meets(x, i)) return x;
+    if (f.type.t === 'user') return undefined;
+    const y = force(cond, x, true);
+    return meets(y, i) ? y : undefined;
+  };
+  return fc.tuple(fc.array(elem, { maxLength: 3 }), lastArb).map(([rest, last]) => {
+    const out: unknown[] = [];
+    for (const x of rest) if (!meets(x, out.length)) out.push(x);
+    const end = fit(last, out.length);
+    return end === undefined ? undefined : [...out, end];
+  }).filter((xs) => xs !== undefined);
+}
+
+/** Top-level element fields that make a simple condition (`_.f == k`, `not _.more`, and/or) hold. */
+function forcedFields(e: Expr, want = true): Value | undefined {
+  const literal = (c: Expr): number | boolean | undefined => (c.k === 'int' || c.k === 'bool' ? c.value : c.k === 'enum' ? c.resolved?.value : constValue(c));
+  const one = (x: Expr): string | undefined => (x.k === 'item' && x.pathFields?.length === 1 ? camel(x.pathFields[0]!.id) : undefined);
+  if (e.k === 'not') return forcedFields(e.e, !want);
+  if (one(e)) return { [one(e)!]: want };
+  if (!want) return undefined;
+  if (e.k === 'bin' && e.op === 'or') return forcedFields(e.l) ?? forcedFields(e.r);
+  if (e.k === 'bin' && e.op === 'and') {
+    const l = forcedFields(e.l);
+    const r = forcedFields(e.r);
+    return l && r ? { ...l, ...r } : undefined;
+  }
+  if (e.k === 'bin' && e.op === '==') {
+    const [item, c] = one(e.l) ? [one(e.l), e.r] : one(e.r) ? [one(e.r), e.l] : [undefined, undefined];
+    const k = c && literal(c);
+    return item && typeof k === 'number' ? { [item]: k } : undefined;
+  }
+  return undefined;
+}
+
+/** Sets the fields a simple condition on a number element reads so that it comes out as `want` (best effort). */
+function force(e: Expr, x: unknown, want: boolean, elemType?: TypeDef): unknown {
+  const set = (item: Extract<Expr, { k: 'item' }>, value: unknown): unknown => {
+    const path = item.pathFields ?? [];
+    if (path.length === 0) return value;
+    let o = x as Value;
+    for (const m of path.slice(0, -1)) o = o[camel(m.id)] as Value;
+    const last = path[path.length - 1]!;
+    const old = o[camel(last.id)];
+    o[camel(last.id)] = typeof old === 'bigint' && typeof value === 'number' ? BigInt(value) : value;
+    // A sibling sized or counted by the field follows it (`len_data == 0` empties `data`).
+    const owner = path.length > 1 ? (path[path.length - 2]!.type as { type: TypeDef }).type : elemType;
+    for (const g of owner?.fields ?? []) {
+      const ty = g.type;
+      const sized = ty.t === 'bytes' || ty.t === 'str' || ty.t === 'user' || ty.t === 'switch' || ty.t === 'delimited' ? ty.size : undefined;
+      const by = g.repeat?.kind === 'expr' ? g.repeat.count : sized && 'expr' in sized ? sized.expr : undefined;
+      if (by?.k !== 'ref' || by.name !== last.id || typeof value !== 'number') continue;
+      const cur = o[camel(g.id)];
+      if (cur instanceof Uint8Array) o[camel(g.id)] = Uint8Array.from({ length: value }, (_, i) => cur[i] ?? 0);
+      else if (typeof cur === 'string') o[camel(g.id)] = cur.slice(0, value).padEnd(value, 'a');
+      else if (Array.isArray(cur) && value <= cur.length) o[camel(g.id)] = cur.slice(0, value);
+    }
+    return x;
+  };
+  const literal = (c: Expr): number | boolean | undefined => (c.k === 'int' || c.k === 'bool' ? c.value : c.k === 'enum' ? c.resolved?.value : constValue(c));
+  if (e.k === 'not') return force(e.e, x, !want, elemType);
+  if (e.k === 'item') return set(e, want);
+  if (e.k === 'bin' && (e.op === 'and' || e.op === 'or')) {
+    if ((e.op === 'and') === want) return force(e.r, force(e.l, x, want, elemType), want, elemType);
+    return force(e.l, x, want, elemType);
+  }
+  if (e.k === 'bin' && (e.op === '==' || e.op === '!=')) {
+    const [item, c] = e.l.k === 'item' ? [e.l, e.r] : e.r.k === 'item' ? [e.r, e.l] : [undefined, undefined];
+    const k = c && literal(c);
+    if (!item || k === undefined) return x;
+    const equal = (e.op === '==') === want;
+    if (equal) return set(item, k);
+    return set(item, typeof k === 'boolean' ? !k : k === 0 ? 1 : 0);
+  }
+  return x;
+}
+
 function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
 }
@@ -116,6 +241,7 @@ function elemArb(f: Field, depth: number, small: string[][] = []): fc.Arbitrary<
     }
     case 'str': {
       const n = sizeConst(ty.size);
+      if (ty.encoding !== 'UTF-8' && ty.encoding !== 'ASCII') return textArb(ty.encoding, n, ty.zeroTerminated);
       const unit = ty.encoding === 'ASCII' || n !== undefined ? 'grapheme-ascii' : 'grapheme';
       let s = fc.string({ unit, maxLength: n ?? 20, ...(n !== undefined && !ty.zeroTerminated ? { minLength: n } : {}) });
       if (ty.zeroTerminated) s = s.map((x) => x.replaceAll('\0', ''));
@@ -162,7 +288,7 @@ function dependentSize(f: Field, t: TypeDef): Expr | undefined {
  * Random values of a spec type (switch fields pick the case their switch value selects). `small`:
  * paths of integer fields that sizes elsewhere are computed from, kept in [0, 16].
  */
-export function arbitraryOf(t: TypeDef, depth = 0, small: string[][] = []): fc.Arbitrary<Value> {
+export function arbitraryOf(t: TypeDef, depth = 0, small: string[][] = [], fixed: Value = {}): fc.Arbitrary<Value> {
   const plain: Record<string, fc.Arbitrary<unknown>> = {};
   const fields = valueFields(t);
   const sizePaths = [...small];
@@ -179,6 +305,7 @@ export function arbitraryOf(t: TypeDef, depth = 0, small: string[][] = []): fc.A
     if (f.repeat) {
       const n = f.repeat.kind === 'expr' ? constValue(f.repeat.count) : undefined;
       a = n !== undefined ? fc.array(a, { minLength: n, maxLength: n }) : fc.array(a, { maxLength: depth > 1 ? 2 : 4 });
+      if (f.repeat.kind === 'until') a = untilArb(f, t, elemArb(f, depth, inner), depth, inner);
       // Bit-sized elements up to the end of the stream: a whole number of bytes (the run starts at one).
       const ty = f.type;
       if (f.repeat.kind === 'eos' && ty.t === 'bits') {
@@ -191,8 +318,14 @@ export function arbitraryOf(t: TypeDef, depth = 0, small: string[][] = []): fc.A
   // A size computed from other fields must come out non-negative (a negative count is fine: zero items).
   const sizeExprs = fields.filter((f) => !f.repeat).map((f) => dependentSize(f, t)).filter((e): e is Expr => e !== undefined);
   const validSizes = (base: Value): boolean => sizeExprs.every((e) => Number(evalExpr(e, base, t)) >= 0);
+  // Fields a caller fixed (a repeat-until element that must meet its condition), as their types hold them.
+  const pinned: Value = {};
+  for (const [k, x] of Object.entries(fixed)) {
+    const f = fields.find((y) => camel(y.id) === k);
+    pinned[k] = f?.type.t === 'int' && f.type.size === 8 && typeof x === 'number' ? BigInt(x) : x;
+  }
   return fc.record(plain).filter(validSizes).chain((base) => {
-    const v: Value = { ...base };
+    const v: Value = { ...base, ...pinned };
     const later: Record<string, fc.Arbitrary<unknown>> = {};
     for (const f of fields) {
       const dep = dependentSize(f, t);
@@ -212,10 +345,64 @@ export function arbitraryOf(t: TypeDef, depth = 0, small: string[][] = []): fc.A
     }
     return fc.record(later).map((sw) => {
       const out: Value = { ...v, ...sw };
+      for (const f of fields) fitComputedSize(f, t, out);
       for (const f of fields) if (f.cond && !evalExpr(f.cond, out, t)) delete out[camel(f.id)];
       return out;
     });
   });
+}
+
+/** Encoded sizes of generated types (their codecs), for sizes computed from a field. */
+const sizers = new WeakMap<TypeDef, { sizeOf(v: never): number }>();
+
+/** Lets arbitraryOf size values of a spec's types (e.g. `size: (len - 3) * 2` of a switch): `mod` is its generated module. */
+export function registerCodecs(types: TypeDef[], mod: Record<string, unknown>): void {
+  for (const t of types) {
+    const c = mod[t.name];
+    if (c && typeof c === 'object' && 'sizeOf' in c && typeof (c as { sizeOf: unknown }).sizeOf === 'function') sizers.set(t, c as { sizeOf(v: never): number });
+  }
+}
+
+/**
+ * A user-type or switch field whose size is computed from one integer field of the same type
+ * (`size: (size - 3) * 2`): sets that field so that the value fits (raw bytes: exactly).
+ */
+function fitComputedSize(f: Field, t: TypeDef, out: Value): void {
+  const ty = f.type;
+  if ((ty.t !== 'user' && ty.t !== 'switch') || f.repeat || !ty.size || !('expr' in ty.size)) return;
+  const e = ty.size.expr;
+  const refs = refPaths(e);
+  if (constValue(e) !== undefined || e.k === 'ref' || refs.length !== 1 || refs[0]!.length !== 1) return;
+  const by = t.fields.find((x) => x.id === refs[0]![0]);
+  if (!by || by.type.t !== 'int' || by.lengthOf) return;
+  const value = out[camel(f.id)];
+  if (value === undefined) return;
+  let need: number | undefined;
+  if (value instanceof Uint8Array) need = value.length;
+  else {
+    // The switch value picked the case; its type is the one whose fields the value has.
+    const cases = ty.t === 'user' ? [ty.type] : [...ty.cases.map((c) => c.type), ...(ty.fallback ? [ty.fallback] : [])];
+    const type = cases.find((c) => sizers.has(c) && c.fields.every((x) => x.cond || x.type.t === 'contents' || x.lengthOf || camel(x.id) in (value as Value)));
+    const sizer = type ? sizers.get(type) : undefined;
+    if (!sizer) throw new Error(`no codec registered to size ${f.id} (registerCodecs)`);
+    try {
+      need = sizer.sizeOf(value as never);
+    } catch {
+      return;
+    }
+  }
+  const key = camel(by.id);
+  for (const exact of value instanceof Uint8Array ? [true, false] : [false]) {
+    for (let r = 0; r < 1 << 16; r++) {
+      const n = Number(evalExpr(e, { ...out, [key]: r }, t));
+      if (exact ? n === need : n >= need) {
+        out[key] = by.type.size === 8 ? BigInt(r) : r;
+        // Raw bytes that no size fits exactly take the next size that does (zero-padded).
+        if (value instanceof Uint8Array && n !== need) out[camel(f.id)] = Uint8Array.from({ length: n }, (_, i) => value[i] ?? 0);
+        return;
+      }
+    }
+  }
 }
 
 /**

@@ -4,7 +4,7 @@
 // operations as the TypeScript side: Decode, Encode, EncodeInto, EncodedSize, SIZE.
 import { constValue, isBoolExpr, renderExpr, type Expr } from './expr.js';
 import { elemFixedSize, elemMin, mayBeEmptySwitch } from './emit-ts.js';
-import { alignsBefore, allEnums, allTypes, camel, pascal, valueFields, type EnumDef, type Field, type FieldType, type FloatType, type Instance, type IntType, type Size, type SpecFile, type TypeDef } from './model.js';
+import { alignsBefore, allEnums, allTypes, camel, encodingUnit, pascal, valueFields, type EnumDef, type Field, type FieldType, type FloatType, type Instance, type IntType, type Size, type SpecFile, type TypeDef } from './model.js';
 
 export function csFileName(spec: SpecFile): string {
   return `${pascal(spec.id)}.g.cs`;
@@ -236,8 +236,16 @@ class CsFile {
   }
 
   /** `io`: what `_io` is here (the reader while reading fields, the kept stream in an instance). */
-  private expr(e: Expr, t: TypeDef, target: string, io = 'r'): string {
+  private expr(e: Expr, t: TypeDef, target: string, io = 'r', item?: { value: string; index: string }): string {
     return renderExpr(e, {
+      ...(item && {
+        item: (x: Extract<Expr, { k: 'item' }>): string => {
+          const last = x.pathFields?.[x.pathFields.length - 1];
+          const s = item.value + (x.pathFields ?? []).map((m) => `.${prop(m)}`).join('');
+          return last?.type.t === 'bits' && last.type.bool ? s : `(long)${s}`;
+        },
+        index: (): string => item.index,
+      }),
       ref: (name, e) => {
         const path = (e.pathFields ?? []).map((m) => `.${prop(m)}`).join('');
         if (e.instance) return `(long)${target}${e.instance.csName}${path}`;
@@ -315,6 +323,20 @@ class CsFile {
         '}',
         `${dest} = ${camel(f.id)}Items;`,
       ];
+    } else if (f.repeat.kind === 'until') {
+      // As Kaitai: read an element, keep it, stop once the condition holds for it.
+      const items = `${camel(f.id)}Items`;
+      lines = [
+        `var ${items} = new List<${this.elemType(f)}>();`,
+        'while (true)',
+        '{',
+        `    ${this.elemType(f)} item;`,
+        ...this.readElem(t, f, 'item', `${items}.Count`).map((l) => `    ${l}`),
+        `    ${items}.Add(item);`,
+        `    if (${this.expr(f.repeat.cond, t, 'v.', 'r', { value: 'item', index: `${items}.Count` })}) break;`,
+        '}',
+        `${dest} = ${items}.ToArray();`,
+      ];
     } else {
       lines = [
         `var ${camel(f.id)}Items = new List<${this.elemType(f)}>();`,
@@ -354,8 +376,8 @@ class CsFile {
         if (t.blittable) return [`r.BytesInto(${target}, ${p});`];
         return 'eos' in ty.size ? [`${target} = r.BytesEos(${p});`] : [`${target} = r.Bytes(${this.sizeArg(ty.size, t, 'v.', 'r')}, ${p});`];
       case 'str':
-        if (ty.zeroTerminated) return [`${target} = r.Strz(${this.sizeArg(ty.size, t, 'v.', 'r')}, ${ty.encoding === 'ASCII'}, ${p});`];
-        return [`${target} = r.Str(${this.sizeArg(ty.size, t, 'v.', 'r')}, ${ty.encoding === 'ASCII'}, ${p});`];
+        if (ty.zeroTerminated) return [`${target} = r.Strz(${this.sizeArg(ty.size, t, 'v.', 'r')}, "${ty.encoding}", ${p});`];
+        return [`${target} = r.Str(${this.sizeArg(ty.size, t, 'v.', 'r')}, "${ty.encoding}", ${p});`];
       case 'user': {
         const lines: string[] = [];
         let reader = 'r';
@@ -376,7 +398,7 @@ class CsFile {
       }
       case 'delimited': {
         const args = `${this.sizeArg(ty.size, t, 'v.', 'r')}, ${ty.term}, ${ty.include ? 'true' : 'false'}, ${ty.eosError ? 'true' : 'false'}, ${ty.pad}`;
-        return [ty.encoding ? `${target} = r.StrDelimited(${args}, ${ty.encoding === 'ASCII'}, ${p});` : `${target} = r.BytesDelimited(${args}, ${p});`];
+        return [ty.encoding ? `${target} = r.StrDelimited(${args}, "${ty.encoding}", ${p});` : `${target} = r.BytesDelimited(${args}, ${p});`];
       }
       case 'contents':
         throw new Error('unreachable');
@@ -438,7 +460,7 @@ class CsFile {
         const v = prop(target);
         let len: string;
         if (f.lengthOf.what === 'count') len = `(${v}?.Length ?? 0)`;
-        else if (target.type.t === 'str') len = `FormatWriter.TextLength(${v}, ${target.type.encoding === 'ASCII'}, ${lit(target)})`;
+        else if (target.type.t === 'str') len = `FormatWriter.TextLength(${v}, "${target.type.encoding}", ${lit(target)})`;
         else if (target.type.t === 'bytes') len = `(${v}?.Length ?? 0)`;
         else if (target.type.t === 'user') len = target.type.type.blittable ? `${target.type.type.name}.SIZE` : `(${v} ?? throw new EncodeException(${lit(target)}, "is null")).SizeOf()`;
         else if (target.type.t === 'switch') len = `SizeOf${pascal(target.id)}(${v}, ${this.expr(target.type.on, t, '')})`;
@@ -460,7 +482,13 @@ class CsFile {
         if (f.repeat.kind === 'expr' && !(f.repeat.count.k === 'ref' && t.fields.find((x) => x.id === (f.repeat as { count: { name: string } }).count.name)?.lengthOf)) {
           lines.push(`FormatWriter.CheckCount(${items}.Length, ${this.expr(f.repeat.count, t, '')}, ${p});`);
         }
-        lines.push(`for (int i = 0; i < ${items}.Length; i++)`, '{', ...this.writeElem(t, f, `${items}[i]`, 'i').map((l) => `    ${l}`), '}');
+        if (f.repeat.kind === 'until') {
+          // Reading stops at the first element that meets the condition: only the last may.
+          const meets = this.expr(f.repeat.cond, t, '', 'w', { value: 'item', index: '(i + 1)' });
+          lines.push(`if (${items}.Length == 0) throw new EncodeException(${p}, "needs at least one element (repeat: until reads one before testing)");`);
+          lines.push(`for (int i = 0; i < ${items}.Length; i++)`, '{', `    var item = ${items}[i];`, ...this.writeElem(t, f, 'item', 'i').map((l) => `    ${l}`));
+          lines.push(`    if ((${meets}) != (i == ${items}.Length - 1)) throw new EncodeException(${p}, i == ${items}.Length - 1 ? "its last element must meet the repeat-until condition" : $"element {i} meets the repeat-until condition: reading would stop there");`, '}');
+        } else lines.push(`for (int i = 0; i < ${items}.Length; i++)`, '{', ...this.writeElem(t, f, `${items}[i]`, 'i').map((l) => `    ${l}`), '}');
         if (f.repeat.kind === 'eos' && ty.t === 'bits') lines.push(`w.BitsToEnd(${p});`);
       }
       if (f.cond) {
@@ -495,7 +523,7 @@ class CsFile {
       case 'bytes':
         return [`w.Bytes(${value}, ${t.blittable ? '-1' : given(ty.size)}, ${p});`];
       case 'str':
-        return [`w.Str(${value}, ${ty.encoding === 'ASCII'}, ${given(ty.size)}, ${ty.zeroTerminated}, ${p});`];
+        return [`w.Str(${value}, "${ty.encoding}", ${given(ty.size)}, ${ty.zeroTerminated}, ${p});`];
       case 'user': {
         const size = given(ty.size);
         const call = ty.type.blittable ? `${value}.Write(ref w);` : `(${value} ?? throw new EncodeException("", "is null")).Write(ref w);`;
@@ -511,7 +539,7 @@ class CsFile {
         return [`int ${camel(f.id)}Start = w.Position;`, call, `w.Pad(${camel(f.id)}Start, ${size}, ${p});`];
       }
       case 'delimited': {
-        const data = ty.encoding ? `FormatWriter.TextBytes(${value}, ${ty.encoding === 'ASCII'}, ${p})` : `${value} ?? throw new EncodeException(${p}, "is null")`;
+        const data = ty.encoding ? `FormatWriter.TextBytes(${value}, "${ty.encoding}", ${p})` : `${value} ?? throw new EncodeException(${p}, "is null")`;
         return [`w.Delimited(${data}, ${given(ty.size)}, ${ty.term}, ${ty.include ? 'true' : 'false'}, ${ty.pad}, ${p});`];
       }
       case 'contents':
@@ -596,13 +624,13 @@ class CsFile {
       case 'bytes':
         return given(ty.size) ?? `(${value}?.Length ?? 0)`;
       case 'str':
-        return given(ty.size) ?? `FormatWriter.TextLength(${value}, ${ty.encoding === 'ASCII'}, ${lit(f)})${ty.zeroTerminated ? ' + 1' : ''}`;
+        return given(ty.size) ?? `FormatWriter.TextLength(${value}, "${ty.encoding}", ${lit(f)})${ty.zeroTerminated ? ` + ${encodingUnit(ty.encoding)}` : ''}`;
       case 'user':
         return given(ty.size) ?? (ty.type.fixedSize !== undefined ? String(ty.type.fixedSize) : `(${value}?.SizeOf() ?? 0)`);
       case 'switch':
         return given(ty.size) ?? `SizeOf${pascal(f.id)}(${value}, ${this.expr(ty.on, t, '')})`;
       case 'delimited': {
-        const len = ty.encoding ? `FormatWriter.TextLength(${value}, ${ty.encoding === 'ASCII'}, ${lit(f)})` : `(${value}?.Length ?? 0)`;
+        const len = ty.encoding ? `FormatWriter.TextLength(${value}, "${ty.encoding}", ${lit(f)})` : `(${value}?.Length ?? 0)`;
         return given(ty.size) ?? (ty.include ? len : `${len} + 1`);
       }
       case 'contents':

@@ -1,7 +1,7 @@
 // TypeScript output: one module per spec file (interfaces, enums, read/write/sizeOf functions,
 // a codec object with the type's name, and a view class for blittable types).
 import { constValue, isBoolExpr, refsOf, renderExpr, type Expr, type ExprStyle } from './expr.js';
-import { alignsBefore, allEnums, allTypes, camel, valueFields, type BitsType, type EnumDef, type Field, type FieldType, type Instance, type IntType, type FloatType, type Size, type SpecFile, type TypeDef } from './model.js';
+import { alignsBefore, allEnums, allTypes, camel, encodingUnit, valueFields, type BitsType, type EnumDef, type Field, type FieldType, type Instance, type IntType, type FloatType, type Size, type SpecFile, type TypeDef } from './model.js';
 
 const RESERVED = new Set(['break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete', 'do', 'else', 'enum', 'export', 'extends', 'false', 'finally', 'for', 'function', 'if', 'import', 'in', 'instanceof', 'new', 'null', 'return', 'super', 'switch', 'this', 'throw', 'true', 'try', 'typeof', 'var', 'void', 'while', 'with', 'let', 'static', 'yield', 'await', 'implements', 'interface', 'package', 'private', 'protected', 'public', 'r', 'w', 'v', 'n', 'i', 'io']);
 
@@ -231,8 +231,16 @@ class TsModule {
   }
 
   /** `io`: the reader `_io` means here (the type's reader while reading its fields, its stream in an instance). */
-  private expr(e: Expr, t: TypeDef, refs: (name: string) => string, io = 'r'): string {
+  private expr(e: Expr, t: TypeDef, refs: (name: string) => string, io = 'r', item?: { value: string; index: string }): string {
     return renderExpr(e, {
+      ...(item && {
+        item: (x: Extract<Expr, { k: 'item' }>): string => {
+          const last = x.pathFields?.[x.pathFields.length - 1];
+          const s = item.value + (x.pathFields ?? []).map((m) => `.${tsProp(m)}`).join('');
+          return last?.type.t === 'int' && last.type.size === 8 ? `Number(${s})` : s;
+        },
+        index: (): string => item.index,
+      }),
       ref: (name, e) => {
         const head = e.instance?.field ?? t.fields.find((x) => x.id === name)!;
         const f = e.pathFields?.[e.pathFields.length - 1] ?? head;
@@ -408,6 +416,11 @@ class TsModule {
       lines.push(`  const ${name}Count = ${bits ? `r.countBits(${this.expr(f.repeat.count, t, refs)}, ${bits}, ${p})` : `r.count(${this.expr(f.repeat.count, t, refs)}, ${min}, ${p})`};`);
       lines.push(`  const ${name}: ${arrType} = [];`);
       lines.push(`  for (let i = 0; i < ${name}Count; i++) ${name}.push(${this.readElem(t, f, 'i', refs)});`);
+    } else if (f.repeat.kind === 'until') {
+      // As Kaitai: read an element, keep it, stop once the condition holds for it.
+      lines.push(`  const ${name}: ${arrType} = [];`);
+      lines.push(`  for (;;) {`, `    const item = ${this.readElem(t, f, `${name}.length`, refs)};`, `    ${name}.push(item);`);
+      lines.push(`    if (${this.expr(f.repeat.cond, t, refs, 'r', { value: 'item', index: `${name}.length` })}) break;`, '  }');
     } else {
       lines.push(`  const ${name}: ${arrType} = [];`);
       lines.push(`  while (${f.type.t === 'bits' ? '!r.eof' : 'r.remaining > 0'}) ${name}.push(${this.readElem(t, f, `${name}.length`, refs)});`);
@@ -543,7 +556,14 @@ class TsModule {
         } else {
           body.push(`const ${items} = ${this.use('checkCount')}(${value}, ${value}?.length ?? 0, ${p});`);
         }
-        body.push(`for (let i = 0; i < ${items}.length; i++) ${this.writeElem(t, f, `${items}[i]!`, 'i', refs)}`);
+        if (f.repeat.kind === 'until') {
+          // Reading stops at the first element that meets the condition: only the last may.
+          const E = this.use('EncodeError');
+          const meets = this.expr(f.repeat.cond, t, refs, 'w', { value: 'item', index: '(i + 1)' });
+          body.push(`if (${items}.length === 0) throw new ${E}(${p}, 'needs at least one element (repeat: until reads one before testing)');`);
+          body.push(`for (let i = 0; i < ${items}.length; i++) {`, `  const item = ${items}[i]!;`, `  ${this.writeElem(t, f, 'item', 'i', refs)}`);
+          body.push(`  if ((${meets}) !== (i === ${items}.length - 1)) throw new ${E}(${p}, i === ${items}.length - 1 ? 'its last element must meet the repeat-until condition' : \`element \${i} meets the repeat-until condition: reading would stop there\`);`, '}');
+        } else body.push(`for (let i = 0; i < ${items}.length; i++) ${this.writeElem(t, f, `${items}[i]!`, 'i', refs)}`);
         if (f.repeat.kind === 'eos' && ty.t === 'bits') body.push(`w.bitsToEnd(${p});`);
       }
       for (const b of body) o.push(ind + b);
@@ -722,7 +742,7 @@ class TsModule {
       case 'str': {
         const g = given(ty.size);
         if (g) return g;
-        return `${this.use('textLength')}(${value}, '${ty.encoding}', '${tsProp(f)}')${ty.zeroTerminated ? ' + 1' : ''}`;
+        return `${this.use('textLength')}(${value}, '${ty.encoding}', '${tsProp(f)}')${ty.zeroTerminated ? ` + ${encodingUnit(ty.encoding)}` : ''}`;
       }
       case 'user':
         return given(ty.size) ?? this.sizeOfUser(ty.type, value);

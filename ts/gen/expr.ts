@@ -13,6 +13,13 @@ export type Expr =
    * earlier user-type fields). The loader resolves `path` to `pathFields`.
    */
   | { k: 'ref'; name: string; path?: string[]; pathFields?: Field[]; instance?: Instance }
+  /**
+   * `_` in `repeat-until`: the element just read, or a field inside it (`_.len`); the loader
+   * resolves `path` to `pathFields`.
+   */
+  | { k: 'item'; path?: string[]; pathFields?: Field[] }
+  /** `_index` in `repeat-until`: how many elements have been read, the current one included. */
+  | { k: 'index' }
   /** `_io.size`, `_io.pos`, `_io.eof`: the stream the type is read from. */
   | { k: 'io'; prop: 'size' | 'pos' | 'eof' }
   | { k: 'enum'; path: string[]; member: string; resolved?: { enumName: string; memberId: string; value: number } }
@@ -103,6 +110,18 @@ export function parseExpr(source: unknown): Expr {
       if (t.v.includes('::')) {
         const parts = t.v.split('::');
         return { k: 'enum', path: parts.slice(0, -1), member: parts[parts.length - 1]! };
+      }
+      if (t.v === '_index') return { k: 'index' };
+      if (t.v === '_') {
+        const path: string[] = [];
+        while (isOp('.')) {
+          p++;
+          const m = toks[p++];
+          if (m === undefined || m.t !== 'id' || m.v.includes('::') || m.v.startsWith('_') || isOp('('))
+            throw new ExprError(`'_.${m?.v ?? ''}' in ${JSON.stringify(source)} is not supported (only fields of the element)`);
+          path.push(m.v);
+        }
+        return path.length ? { k: 'item', path } : { k: 'item' };
       }
       if (t.v === '_io' && isOp('.')) {
         p++;
@@ -208,6 +227,10 @@ export interface ExprStyle {
   ref(name: string, e: Extract<Expr, { k: 'ref' }>): string;
   enumValue(e: Extract<Expr, { k: 'enum' }>): string;
   io(prop: 'size' | 'pos' | 'eof'): string;
+  /** `_` and `_.field` in repeat-until (only where a repeat-until condition is rendered). */
+  item?(e: Extract<Expr, { k: 'item' }>): string;
+  /** `_index` in repeat-until. */
+  index?(): string;
   and: string;
   or: string;
   not: string;
@@ -231,6 +254,12 @@ export function renderExpr(e: Expr, style: ExprStyle): string {
       return style.enumValue(e);
     case 'io':
       return style.io(e.prop);
+    case 'item':
+      if (!style.item) throw new Error("'_' outside repeat-until");
+      return style.item(e);
+    case 'index':
+      if (!style.index) throw new Error("'_index' outside repeat-until");
+      return style.index();
     case 'not':
       return `${style.not}(${renderExpr(e.e, style)})`;
     case 'neg':

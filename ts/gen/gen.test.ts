@@ -1,7 +1,7 @@
 // The generator: refuses what it does not support (naming spec, field and feature), shows
 // Kaitai's compiler errors, and the committed generated code is what `npm run gen` produces.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -37,11 +37,11 @@ describe('twinmap gen refuses what it does not support', () => {
     expect(e.message).toContain('process');
   });
 
-  it('refuses instances from another stream, wide bit fields, repeat-until and unknown encodings', async () => {
+  it('refuses instances from another stream, wide bit fields, repeat-until on a field of a number and unknown encodings', async () => {
     expect((await refusal(spec('inst', 'meta:\n  id: inst\ninstances:\n  x:\n    io: _root._io\n    pos: 0\n    type: u1\n'))).message).toContain('/instances/x (Inst.x): io (an instance read from another stream) is not supported');
     expect((await refusal(spec('bits', 'meta:\n  id: bits\nseq:\n  - id: wide\n    type: b33\n'))).message).toContain("bit-sized integers wider than 32 bits ('b33') are not supported");
-    expect((await refusal(spec('until', 'meta:\n  id: until\nseq:\n  - id: x\n    type: u1\n    repeat: until\n    repeat-until: _ == 0\n'))).message).toContain('repeat');
-    expect((await refusal(spec('enc', 'meta:\n  id: enc\nseq:\n  - id: s\n    type: strz\n    encoding: UTF-16LE\n'))).message).toContain("encoding 'UTF-16LE' is not supported");
+    expect((await refusal(spec('until', 'meta:\n  id: until\nseq:\n  - id: x\n    type: u1\n    repeat: until\n    repeat-until: _.len == 0\n'))).message).toContain("repeat-until: '_.len' needs elements of a user type");
+    expect((await refusal(spec('enc', 'meta:\n  id: enc\nseq:\n  - id: s\n    type: strz\n    encoding: SJIS\n'))).message).toContain("encoding 'SJIS' is not supported");
     expect((await refusal(spec('expr', 'meta:\n  id: expr\nseq:\n  - id: n\n    type: u1\n  - id: s\n    size: _parent.n\n'))).message).toContain("'_parent' is not supported in expressions");
   });
 
@@ -126,4 +126,43 @@ describe('the twinmap command', () => {
       execFileSync(process.execPath, [cli, 'gen', ...specFiles(root, set), ...flags, '--check'], { cwd: root, stdio: 'pipe' });
     }
   });
+});
+
+describe('twinmap gen --js', () => {
+  it('writes ESM JavaScript that plain Node imports, with .d.ts files a strict TypeScript project type-checks', () => {
+    const out = join(scratch, 'js-out');
+    const fixture = join(root, 'ts', 'gen', 'fixtures', 'features', 'bit_fields.ksy');
+    execFileSync(process.execPath, [join(root, 'dist', 'ts', 'cli.js'), 'gen', fixture, '--js', out], { stdio: 'pipe' });
+    expect(readdirSync(out).sort()).toEqual(['bit_fields.d.ts', 'bit_fields.js', 'twinmap-runtime.d.ts', 'twinmap-runtime.js']);
+    writeFileSync(join(out, 'package.json'), '{ "type": "module" }\n');
+    // Plain Node (no TypeScript): encode a value, decode it back, and see a DecodeError on bad input.
+    const script = [
+      `import { BitFields, Kind } from ${JSON.stringify(join(out, 'bit_fields.js'))};`,
+      `const v = { version: 5, hasExtra: true, kind: Kind.THREE, lenPayload: 3, numFlags: 2, payload: Uint8Array.of(1, 2, 3), flags: [true, false], extra: 9, counter: 7, lePart: { low: 1, mid: 2, high: 3, mixed: 4, last: 5 }, packed: [1, 2, 3, 4], tail: [6, 7] };`,
+      `const bytes = BitFields.encode(v);`,
+      `const back = BitFields.decode(bytes);`,
+      `let error = '';`,
+      `try { BitFields.decode(Uint8Array.of(0)); } catch (e) { error = e.name; }`,
+      `console.log(JSON.stringify({ hex: Buffer.from(bytes).toString('hex'), back: { ...back, payload: [...back.payload] }, error }));`,
+    ].join('\n');
+    const got = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })) as { hex: string; back: Record<string, unknown>; error: string };
+    expect(got.back).toMatchObject({ version: 5, hasExtra: true, kind: 3, payload: [1, 2, 3], flags: [true, false], extra: 9, lePart: { low: 1, mid: 2, high: 3, mixed: 4, last: 5 }, tail: [6, 7] });
+    expect(got.hex.startsWith('b3')).toBe(true); // version 5 (101), hasExtra 1, kind 3 (0011), MSB first
+    expect(got.error).toBe('DecodeError');
+    // The .d.ts files: a consumer that uses the types compiles under strict; a wrong one does not.
+    const consumer = join(out, 'use.ts');
+    writeFileSync(consumer, `import { BitFields, type BitFields as Value } from './bit_fields.js';\nconst v: Value = BitFields.decode(new Uint8Array(16));\nconst flag: boolean = v.hasExtra;\nconst n: number = v.counter;\nexport { flag, n };\n`);
+    const bad = join(out, 'bad.ts');
+    writeFileSync(bad, `import { BitFields } from './bit_fields.js';\nconst s: string = BitFields.decode(new Uint8Array(16)).counter;\nexport { s };\n`);
+    const tsc = (file: string): string => {
+      try {
+        execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '--strict', '--exactOptionalPropertyTypes', '--target', 'ES2022', '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--types', 'node', '--typeRoots', join(root, 'node_modules', '@types'), file], { cwd: out, stdio: 'pipe', encoding: 'utf8' });
+        return '';
+      } catch (e) {
+        return String((e as { stdout?: string }).stdout ?? e);
+      }
+    };
+    expect(tsc(consumer)).toBe('');
+    expect(tsc(bad)).toContain("Type 'number' is not assignable to type 'string'");
+  }, 120_000);
 });

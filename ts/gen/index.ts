@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { emitCs, csFileName } from './emit-cs.js';
+import { compileToJs } from './emit-js.js';
 import { emitTs, tsModuleName } from './emit-ts.js';
 import { kaitaiCompile } from './kaitai.js';
 import { loadSpecs } from './load.js';
@@ -16,6 +17,8 @@ export { kaitaiCompile } from './kaitai.js';
 export interface GenerateOptions {
   /** Folder for the TypeScript output; omitted = no TypeScript. */
   ts?: string;
+  /** Folder for ESM JavaScript with a `.d.ts` beside each file (compiled by the typescript package); omitted = none. */
+  js?: string;
   /** Folder for the C# output; omitted = no C#. */
   cs?: string;
   /** C# namespace (default `Twinmap.Formats`). */
@@ -84,6 +87,11 @@ export async function generateFiles(specPaths: string[], options: GenerateOption
       runtimeModule = rel.startsWith('.') ? rel : `./${rel}`;
     }
     for (const s of specs) files.push({ path: join(options.ts, `${tsModuleName(s)}.ts`), text: emitTs(s, runtimeModule) });
+  }
+  if (options.js !== undefined) {
+    const modules = new Map<string, string>([['twinmap-runtime.ts', readFileSync(join(templates, 'twinmap-runtime.ts'), 'utf8')]]);
+    for (const s of specs) modules.set(`${tsModuleName(s)}.ts`, emitTs(s));
+    for (const [name, text] of compileToJs(modules)) files.push({ path: join(options.js, name), text });
   }
   if (options.cs !== undefined) {
     const ns = options.namespace ?? 'Twinmap.Formats';

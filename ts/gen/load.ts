@@ -7,6 +7,7 @@ import { TwinmapError } from '../errors.js';
 import { ExprError, constValue, isBoolExpr, mapExpr, parseExpr, refsOf, walkExpr, type Expr } from './expr.js';
 import {
   camel,
+  encodingUnit,
   pascal,
   type Encoding,
   type Endian,
@@ -37,12 +38,11 @@ type Yaml = Record<string, unknown>;
 const META_KEYS = new Set(['id', 'title', 'application', 'file-extension', 'xref', 'license', 'ks-version', 'encoding', 'endian', 'bit-endian', 'imports', 'tags']);
 // `to-string` only gives a type's text form (no effect on the bytes).
 const TYPE_KEYS = new Set(['meta', 'seq', 'types', 'enums', 'doc', 'doc-ref', 'to-string', 'instances']);
-const ATTR_KEYS = new Set(['id', 'type', 'size', 'size-eos', 'encoding', 'contents', 'repeat', 'repeat-expr', 'if', 'enum', 'doc', 'doc-ref', 'valid', 'terminator', 'include', 'consume', 'pad-right', 'eos-error']);
+const ATTR_KEYS = new Set(['id', 'type', 'size', 'size-eos', 'encoding', 'contents', 'repeat', 'repeat-expr', 'repeat-until', 'if', 'enum', 'doc', 'doc-ref', 'valid', 'terminator', 'include', 'consume', 'pad-right', 'eos-error']);
 const WHY: Record<string, string> = {
   params: 'type parameters are not supported',
   process: 'process (compression, xor, ...) is not supported',
   pos: 'pos is not supported',
-  'repeat-until': 'repeat: until is not supported (use repeat: expr or eos)',
 };
 
 function isMap(v: unknown): v is Yaml {
@@ -358,9 +358,9 @@ function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, scope: Sco
   const encodingOf = (): Encoding => {
     const enc = (attr['encoding'] ?? ctx.encoding) as unknown;
     if (typeof enc !== 'string') return fail('a string needs an encoding (field or meta/encoding)', 'INVALID_ARGUMENT');
-    const norm = enc.toUpperCase().replace(/^UTF8$/, 'UTF-8').replace(/^US-ASCII$/, 'ASCII');
-    if (norm !== 'UTF-8' && norm !== 'ASCII') fail(`encoding '${enc}' is not supported (UTF-8 and ASCII are)`);
-    return norm as Encoding;
+    const norm = normalizeEncoding(enc);
+    if (norm === undefined) return fail(`encoding '${enc}' is not supported (UTF-8, ASCII, UTF-16LE, UTF-16BE, ISO-8859-1 and windows-1250 … windows-1258 are)`);
+    return norm;
   };
 
   let type: FieldType;
@@ -387,6 +387,7 @@ function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, scope: Sco
     if (size === undefined && term < 0) fail('needs a size or a terminator', 'INVALID_ARGUMENT');
     if (size === undefined && pad >= 0) fail('pad-right needs a size', 'INVALID_ARGUMENT');
     if (size !== undefined && include) fail('include with a size is not supported');
+    if (encoding && encodingUnit(encoding) !== 1) fail(`terminator, pad-right, include or eos-error on a ${encoding} string is not supported (strz is)`);
     return { t: 'delimited', encoding, size, term, include, eosError, pad };
   };
   if (attr['contents'] !== undefined) {
@@ -471,9 +472,15 @@ function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, scope: Sco
     repeat = { kind: 'expr', count };
   } else if (rep === 'eos') {
     repeat = { kind: 'eos' };
+  } else if (rep === 'until') {
+    if (attr['repeat-until'] === undefined) fail('repeat: until needs repeat-until', 'INVALID_ARGUMENT');
+    const cond = expr('repeat-until');
+    resolveItems(t, type, cond, where, fail);
+    repeat = { kind: 'until', cond };
   } else if (rep !== undefined) {
-    fail(`repeat: ${String(rep)} is not supported (expr and eos are)`);
+    fail(`repeat: ${String(rep)} is not supported (expr, eos and until are)`);
   }
+  if (attr['repeat-until'] !== undefined && rep !== 'until') fail('repeat-until without repeat: until', 'INVALID_ARGUMENT');
   if (type.t === 'contents' && repeat) fail('repeat on contents is not supported');
 
   let cond: Expr | undefined;
@@ -532,6 +539,44 @@ type Scope = 'seq' | 'instance';
  * them), enum members, parse instances (in instances only); a value instance is replaced by its
  * expression, so sizes and counts computed through one still encode.
  */
+/**
+ * `_` and `_.a.b` in a repeat-until condition: the element itself (a number or `b1` boolean), or
+ * integer/boolean fields of a user-type element (resolved once every type has its fields).
+ */
+function resolveItems(t: TypeDef, type: FieldType, cond: Expr, where: string, fail: (problem: string) => never): void {
+  walkExpr(cond, (x) => {
+    if (x.k !== 'item') return;
+    const shown = ['_', ...(x.path ?? [])].join('.');
+    if (!x.path) {
+      if (type.t !== 'int' && type.t !== 'bits') fail(`repeat-until: '_' is a ${type.t} (only integer elements compare directly; use _.field)`);
+      return;
+    }
+    if (type.t !== 'user') return fail(`repeat-until: '${shown}' needs elements of a user type`);
+    const path = x.path;
+    deferred.push(() => {
+      let owner = (type as { type: TypeDef }).type;
+      const fields: Field[] = [];
+      path.forEach((id, i) => {
+        const m = owner.fields.find((y) => y.id === id);
+        if (!m) return fail(`repeat-until: '${shown}': ${owner.name} has no seq field '${id}' (instances and methods of the element are not supported here)`);
+        if (m.cond || m.repeat) fail(`repeat-until: '${shown}': ${owner.name}.${id} is repeated or conditional (not supported)`);
+        const last = i === path.length - 1;
+        if (last && m.type.t !== 'int' && m.type.t !== 'bits') fail(`repeat-until: '${shown}': ${owner.name}.${id} is not an integer or b1 field`);
+        if (!last) {
+          if (m.type.t !== 'user') fail(`repeat-until: '${shown}': ${owner.name}.${id} is not a user-type field`);
+          else owner = m.type.type;
+        }
+        // Read from outside its type, the field is part of the value, not a computed length.
+        m.lengthOf = undefined;
+        fields.push(m);
+      });
+      x.pathFields = fields;
+    });
+  });
+  void t;
+  void where;
+}
+
 function resolveRefs(t: TypeDef, e: Expr, scope: Scope, where: string, fail: (problem: string) => never): Expr {
   return mapExpr(e, (x) => {
     if (x.k === 'io') {
@@ -694,6 +739,17 @@ function isBoolRef(t: TypeDef, e: Expr): boolean {
   return last?.type.t === 'bits' && last.type.bool;
 }
 
+/** Kaitai's encoding names (case-insensitive, with its aliases) to the canonical ones twinmap supports. */
+function normalizeEncoding(enc: string): Encoding | undefined {
+  const u = enc.toUpperCase().replaceAll('_', '-');
+  if (u === 'UTF-8' || u === 'UTF8') return 'UTF-8';
+  if (u === 'ASCII' || u === 'US-ASCII') return 'ASCII';
+  if (u === 'UTF-16LE' || u === 'UTF-16BE') return u;
+  if (u === 'ISO-8859-1' || u === 'ISO8859-1' || u === 'LATIN1') return 'ISO-8859-1';
+  const w = /^(?:CP|WINDOWS-?)(125[0-8])$/.exec(u);
+  return w ? `windows-${w[1]!}` as Encoding : undefined;
+}
+
 function primitive(name: string): { t: 'int'; size: 1 | 2 | 4 | 8; signed: boolean } | { t: 'float'; size: 4 | 8 } | undefined {
   const m = /^([us])([1248])(le|be)?$/.exec(name);
   if (m) return { t: 'int', size: Number(m[2]) as 1 | 2 | 4 | 8, signed: m[1] === 's' };
@@ -813,6 +869,7 @@ function typeExprs(t: TypeDef): Expr[] {
     const ty = f.type;
     if (f.cond) out.push(f.cond);
     if (f.repeat?.kind === 'expr') out.push(f.repeat.count);
+    if (f.repeat?.kind === 'until') out.push(f.repeat.cond);
     if ((ty.t === 'bytes' || ty.t === 'str' || ty.t === 'user' || ty.t === 'switch' || ty.t === 'delimited') && ty.size && 'expr' in ty.size) out.push(ty.size.expr);
     if (ty.t === 'switch') out.push(ty.on);
   };

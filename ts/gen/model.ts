@@ -3,7 +3,13 @@
 import type { Expr } from './expr.js';
 
 export type Endian = 'le' | 'be';
-export type Encoding = 'UTF-8' | 'ASCII';
+/** Text encodings, by Kaitai's canonical names (windows-1250 … windows-1258). */
+export type Encoding = 'UTF-8' | 'ASCII' | 'UTF-16LE' | 'UTF-16BE' | 'ISO-8859-1' | `windows-125${number}`;
+
+/** Bytes of one code unit (a zero-terminated string ends with one zero unit). */
+export function encodingUnit(e: Encoding): 1 | 2 {
+  return e === 'UTF-16LE' || e === 'UTF-16BE' ? 2 : 1;
+}
 
 export interface IntType {
   t: 'int';
@@ -50,7 +56,8 @@ export interface SwitchCase {
   type: TypeDef;
 }
 
-export type Repeat = { kind: 'expr'; count: Expr } | { kind: 'eos' };
+/** `until`: elements are read until `cond` holds for the last one read (`_`, `_index`). */
+export type Repeat = { kind: 'expr'; count: Expr } | { kind: 'eos' } | { kind: 'until'; cond: Expr };
 
 export interface Field {
   /** The .ksy id (snake_case). */

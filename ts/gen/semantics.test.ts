@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { kaitaiParse, kaitaiParsers, type KaitaiClass } from '../../interop-tests/support/kaitai-js.js';
+import { BitFields, Kind, type BitFields as BitFieldsValue } from './fixtures/features/ts/bit_fields.js';
 import { BigCode, EdgeCases, SlotView, type EdgeCases as EdgeCasesValue } from './fixtures/features/ts/edge_cases.js';
+import { TextEncodings } from './fixtures/features/ts/text_encodings.js';
 import { DecodeError, EncodeError } from './runtime/twinmap-runtime.js';
 import { generateFiles, SpecError } from './index.js';
 import { loadSpecs } from './load.js';
@@ -177,4 +179,52 @@ describe('twinmap gen --cs', () => {
     expect(existsSync(join(out, 'recs.ts'))).toBe(true);
     expect(existsSync(join(out, 'Recs.g.cs'))).toBe(true);
   });
+});
+
+describe('bit-sized integers and text encodings', () => {
+  const bits = (): BitFieldsValue => ({
+    version: 5,
+    hasExtra: true,
+    kind: Kind.THREE,
+    lenPayload: 3,
+    numFlags: 2,
+    payload: Uint8Array.of(1, 2, 3),
+    flags: [true, false],
+    extra: 9,
+    counter: 7,
+    lePart: { low: 1, mid: 2, high: 3, mixed: 4, last: 5 },
+    packed: [1, 2, 3, 4],
+    tail: [6, 7],
+  });
+
+  it('packs bit fields as Kaitai reads them (most significant bit first by default, little-endian where the spec says)', () => {
+    const hex = Buffer.from(BitFields.encode(bits())).toString('hex');
+    // version 101, hasExtra 1, kind 0011 -> b3; the le_bits type starts with low = 1 in bit 0.
+    expect(hex).toBe('b300320102038480070011300000450420c467');
+    expect(kaitaiParseBits(BitFields.encode(bits()))).toMatchObject({ version: 5, hasExtra: true, kind: 3, counter: 7 });
+  });
+
+  it('refuses bit values that do not fit, and a run to the end that leaves part of a byte', () => {
+    expect(() => BitFields.encode({ ...bits(), lePart: { ...bits().lePart, mid: 512 } })).toThrow(/lePart\.mid.*does not fit in 9 bits/);
+    expect(() => BitFields.encode({ ...bits(), tail: [1, 2, 3] })).toThrow(/tail.*bits of its last byte unused/);
+    expect(() => BitFields.decode(Uint8Array.of(0x13))).toThrow(/version.*expected 5, found 0/);
+  });
+
+  it('writes UTF-16 with a two-byte terminator and refuses characters an encoding lacks', () => {
+    const v = { wide: 'h', fixedWide: 'abcd', big: 'z', boxedBig: 'ok', latin: 'caf\u00e9', cyrillic: '\u043f', rest: '' };
+    const bytes = TextEncodings.encode(v);
+    expect(TextEncodings.decode(bytes)).toEqual(v);
+    expect(Buffer.from(bytes).toString('hex')).toContain('007a0000'); // "z" in UTF-16BE, then 00 00
+    expect(() => TextEncodings.encode({ ...v, latin: '\u20ac' })).toThrow(/latin.*not in ISO-8859-1/);
+    expect(() => TextEncodings.encode({ ...v, cyrillic: '\u00e9' })).toThrow(/cyrillic.*not in windows-1251/);
+    expect(() => TextEncodings.encode({ ...v, wide: '\ud800' })).toThrow(/lone surrogate/);
+  });
+});
+
+let bitsParser: KaitaiClass | undefined;
+function kaitaiParseBits(bytes: Uint8Array): Record<string, unknown> {
+  return kaitaiParse(bitsParser!, bytes);
+}
+beforeAll(async () => {
+  bitsParser = (await kaitaiParsers(join(import.meta.dirname, 'fixtures', 'features', 'bit_fields.ksy')))['BitFields']!;
 });

@@ -101,16 +101,16 @@ public sealed partial class EdgeCases
     {
         long n = 46;
         n += (Blob?.Length ?? 0);
-        n += FormatWriter.TextLength(Text, false, "text") + 1;
+        n += FormatWriter.TextLength(Text, "UTF-8", "text") + 1;
         if ((long)Kind != 0 && Body is not null) n += SizeOfBody(Body, (long)Kind);
         n += 1 * (Items?.Length ?? 0);
         n += (long)A * (long)B;
         n += (long)Slot.Bytes;
         n += 5 * (Records?.Length ?? 0);
         n += (Line?.Length ?? 0) + 1;
-        n += FormatWriter.TextLength(Word, false, "word");
-        n += FormatWriter.TextLength(LastItem, false, "lastItem") + 1;
-        n += FormatWriter.TextLength(Note, true, "note");
+        n += FormatWriter.TextLength(Word, "UTF-8", "word");
+        n += FormatWriter.TextLength(LastItem, "UTF-8", "lastItem") + 1;
+        n += FormatWriter.TextLength(Note, "ASCII", "note");
         return n <= int.MaxValue ? (int)n : throw new EncodeException("", $"encodes to {n} bytes, more than an array can hold");
     }
 
@@ -120,7 +120,7 @@ public sealed partial class EdgeCases
         long @lenBlob = unchecked((long)r.U8le("lenBlob"));
         if (@lenBlob < 0) throw r.Invalid("lenBlob", r.Position - 8, "length does not fit in a long");
         v.Blob = r.Bytes(@lenBlob, "blob");
-        v.Text = r.Strz(-1, false, "text");
+        v.Text = r.Strz(-1, "UTF-8", "text");
         v.Kind = r.U1("kind");
         if ((long)v.Kind != 0)
         {
@@ -161,12 +161,12 @@ public sealed partial class EdgeCases
             recordsItems[i] = r.Bytes(5, "records");
         }
         v.Records = recordsItems;
-        v.Name = r.StrDelimited(8, 0, false, true, 32, true, "name");
+        v.Name = r.StrDelimited(8, 0, false, true, 32, "ASCII", "name");
         v.Padded = r.BytesDelimited(4, -1, false, true, 255, "padded");
         v.Line = r.BytesDelimited(-1, 10, false, true, -1, "line");
-        v.Word = r.StrDelimited(-1, 0, true, true, -1, false, "word");
-        v.LastItem = r.StrDelimited(-1, 59, false, false, -1, false, "lastItem");
-        v.Note = r.Str(r.Remaining, true, "note");
+        v.Word = r.StrDelimited(-1, 0, true, true, -1, "UTF-8", "word");
+        v.LastItem = r.StrDelimited(-1, 59, false, false, -1, "UTF-8", "lastItem");
+        v.Note = r.Str(r.Remaining, "ASCII", "note");
         return v;
     }
 
@@ -217,7 +217,7 @@ public sealed partial class EdgeCases
         long @lenBlob = FormatWriter.Length((Blob?.Length ?? 0), long.MaxValue, "lenBlob");
         w.U8le((ulong)@lenBlob, "lenBlob");
         w.Bytes(Blob, -1, "blob");
-        w.Str(Text, false, -1, true, "text");
+        w.Str(Text, "UTF-8", -1, true, "text");
         w.U1(Kind, "kind");
         if ((long)Kind != 0)
         {
@@ -256,12 +256,12 @@ public sealed partial class EdgeCases
         {
             w.Bytes(recordsItems[i], 5, "records");
         }
-        w.Delimited(FormatWriter.TextBytes(Name, true, "name"), 8, 0, false, 32, "name");
+        w.Delimited(FormatWriter.TextBytes(Name, "ASCII", "name"), 8, 0, false, 32, "name");
         w.Delimited(Padded ?? throw new EncodeException("padded", "is null"), 4, -1, false, 255, "padded");
         w.Delimited(Line ?? throw new EncodeException("line", "is null"), -1, 10, false, -1, "line");
-        w.Delimited(FormatWriter.TextBytes(Word, false, "word"), -1, 0, true, -1, "word");
-        w.Delimited(FormatWriter.TextBytes(LastItem, false, "lastItem"), -1, 59, false, -1, "lastItem");
-        w.Str(Note, true, -1, false, "note");
+        w.Delimited(FormatWriter.TextBytes(Word, "UTF-8", "word"), -1, 0, true, -1, "word");
+        w.Delimited(FormatWriter.TextBytes(LastItem, "UTF-8", "lastItem"), -1, 59, false, -1, "lastItem");
+        w.Str(Note, "ASCII", -1, false, "note");
     }
 }
 

@@ -97,7 +97,7 @@ public sealed partial class Envelope
     {
         long n = 35;
         n += SizeOfBody(Body, (long)MsgType);
-        n += FormatWriter.TextLength(Note, false, "note") + 1;
+        n += FormatWriter.TextLength(Note, "UTF-8", "note") + 1;
         foreach (var item in Tags ?? []) n += (item?.SizeOf() ?? 0);
         return n <= int.MaxValue ? (int)n : throw new EncodeException("", $"encodes to {n} bytes, more than an array can hold");
     }
@@ -111,7 +111,7 @@ public sealed partial class Envelope
         long @lenBody = r.U4le("lenBody");
         var bodyReader = r.Sub(@lenBody, "body");
         v.Body = ReadBody(ref bodyReader, (long)v.MsgType, -1);
-        v.Note = r.Strz(-1, false, "note");
+        v.Note = r.Strz(-1, "UTF-8", "note");
         v.Big = r.U8be("big");
         v.Small = r.S2be("small");
         v.Ratio = r.F4le("ratio");
@@ -201,7 +201,7 @@ public sealed partial class Envelope
         long @lenBody = FormatWriter.Length(SizeOfBody(Body, (long)MsgType), 4294967295, "lenBody");
         w.U4le((uint)@lenBody, "lenBody");
         WriteBody(ref w, Body, (long)MsgType, -1);
-        w.Str(Note, false, -1, true, "note");
+        w.Str(Note, "UTF-8", -1, true, "note");
         w.U8be(Big, "big");
         w.S2be(Small, "small");
         w.F4le(Ratio, "ratio");
@@ -383,7 +383,7 @@ public sealed partial class Tag
     internal int SizeOf()
     {
         long n = 2;
-        n += FormatWriter.TextLength(Name, true, "name");
+        n += FormatWriter.TextLength(Name, "ASCII", "name");
         if (((long)Flag != 0) && ((long)Flag < 200) && Extra is not null) n += 8;
         return n <= int.MaxValue ? (int)n : throw new EncodeException("", $"encodes to {n} bytes, more than an array can hold");
     }
@@ -392,7 +392,7 @@ public sealed partial class Tag
     {
         var v = new Tag();
         long @lenName = r.U1("lenName");
-        v.Name = r.Str(@lenName, true, "name");
+        v.Name = r.Str(@lenName, "ASCII", "name");
         v.Flag = r.U1("flag");
         if (((long)v.Flag != 0) && ((long)v.Flag < 200))
         {
@@ -403,9 +403,9 @@ public sealed partial class Tag
 
     internal void Write(ref FormatWriter w)
     {
-        long @lenName = FormatWriter.Length(FormatWriter.TextLength(Name, true, "name"), 255, "lenName");
+        long @lenName = FormatWriter.Length(FormatWriter.TextLength(Name, "ASCII", "name"), 255, "lenName");
         w.U1((byte)@lenName, "lenName");
-        w.Str(Name, true, -1, false, "name");
+        w.Str(Name, "ASCII", -1, false, "name");
         w.U1(Flag, "flag");
         if (((long)Flag != 0) && ((long)Flag < 200))
         {

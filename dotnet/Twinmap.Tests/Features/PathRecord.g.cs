@@ -73,7 +73,7 @@ public sealed partial class PathRecord
     internal int SizeOf()
     {
         long n = 2;
-        n += FormatWriter.TextLength(Path, false, "path");
+        n += FormatWriter.TextLength(Path, "UTF-8", "path");
         n += (Content?.Length ?? 0);
         return n <= int.MaxValue ? (int)n : throw new EncodeException("", $"encodes to {n} bytes, more than an array can hold");
     }
@@ -82,16 +82,16 @@ public sealed partial class PathRecord
     {
         var v = new PathRecord();
         long @lenPath = r.U2le("lenPath");
-        v.Path = r.Str(@lenPath, false, "path");
+        v.Path = r.Str(@lenPath, "UTF-8", "path");
         v.Content = r.BytesEos("content");
         return v;
     }
 
     internal void Write(ref FormatWriter w)
     {
-        long @lenPath = FormatWriter.Length(FormatWriter.TextLength(Path, false, "path"), 65535, "lenPath");
+        long @lenPath = FormatWriter.Length(FormatWriter.TextLength(Path, "UTF-8", "path"), 65535, "lenPath");
         w.U2le((ushort)@lenPath, "lenPath");
-        w.Str(Path, false, -1, false, "path");
+        w.Str(Path, "UTF-8", -1, false, "path");
         w.Bytes(Content, -1, "content");
     }
 }

@@ -76,7 +76,7 @@ public sealed partial class JsonRecord
     internal int SizeOf()
     {
         long n = 4;
-        n += FormatWriter.TextLength(Json, false, "json");
+        n += FormatWriter.TextLength(Json, "UTF-8", "json");
         return n <= int.MaxValue ? (int)n : throw new EncodeException("", $"encodes to {n} bytes, more than an array can hold");
     }
 
@@ -84,14 +84,14 @@ public sealed partial class JsonRecord
     {
         var v = new JsonRecord();
         long @lenJson = r.U4le("lenJson");
-        v.Json = r.Str(@lenJson, false, "json");
+        v.Json = r.Str(@lenJson, "UTF-8", "json");
         return v;
     }
 
     internal void Write(ref FormatWriter w)
     {
-        long @lenJson = FormatWriter.Length(FormatWriter.TextLength(Json, false, "json"), 4294967295, "lenJson");
+        long @lenJson = FormatWriter.Length(FormatWriter.TextLength(Json, "UTF-8", "json"), 4294967295, "lenJson");
         w.U4le((uint)@lenJson, "lenJson");
-        w.Str(Json, false, -1, false, "json");
+        w.Str(Json, "UTF-8", -1, false, "json");
     }
 }

@@ -232,26 +232,34 @@ public ref struct FormatReader
     public void BytesInto(scoped Span<byte> target, string f) => Take(target.Length, f).CopyTo(target);
 
     /// <summary>A string of exactly <paramref name="n"/> bytes.</summary>
-    public string Str(long n, bool ascii, string f)
+    public string Str(long n, string encoding, string f)
     {
         int start = _pos;
-        return Text(Take(Size(n, f), f), start, ascii, f);
+        return Text(Take(Size(n, f), f), start, encoding, f);
     }
 
-    /// <summary>A zero-terminated string; with a size, inside a field of that many bytes.</summary>
-    public string Strz(long size, bool ascii, string f)
+    /// <summary>
+    /// A zero-terminated string; with a size, inside a field of that many bytes. In UTF-16 the
+    /// terminator is a zero code unit (two zero bytes at an even offset), as in Kaitai.
+    /// </summary>
+    public string Strz(long size, string encoding, string f)
     {
         int start = _pos;
+        int unit = FormatText.Unit(encoding);
+        var rest = size < 0 ? _source.Slice(_pos, _end - _pos) : _source.Slice(_pos, Size(size, f));
+        int z = 0;
+        if (unit == 1) z = rest.IndexOf((byte)0) is var i and >= 0 ? i : rest.Length;
+        else
+        {
+            while (z + 1 < rest.Length && (rest[z] != 0 || rest[z + 1] != 0)) z += 2;
+            if (z + 1 >= rest.Length) z = rest.Length;
+        }
         if (size < 0)
         {
-            int z = _source.Slice(_pos, _end - _pos).IndexOf((byte)0);
-            if (z < 0) throw new DecodeException(f, start, "string has no terminating zero byte");
-            var s = Take(z + 1, f)[..z];
-            return Text(s, start, ascii, f);
+            if (z == rest.Length) throw new DecodeException(f, start, "string has no terminating zero byte");
+            return Text(Take(z + unit, f)[..z], start, encoding, f);
         }
-        var field = Take(Size(size, f), f);
-        int end = field.IndexOf((byte)0);
-        return Text(end < 0 ? field : field[..end], start, ascii, f);
+        return Text(Take(rest.Length, f)[..z], start, encoding, f);
     }
 
     /// <summary>
@@ -288,15 +296,26 @@ public ref struct FormatReader
         Delimited(size, term, include, eosError, pad, f).ToArray();
 
     /// <summary>A delimited field's text.</summary>
-    public string StrDelimited(long size, int term, bool include, bool eosError, int pad, bool ascii, string f)
+    public string StrDelimited(long size, int term, bool include, bool eosError, int pad, string encoding, string f)
     {
         int at = _pos;
-        return Text(Delimited(size, term, include, eosError, pad, f), at, ascii, f);
+        return Text(Delimited(size, term, include, eosError, pad, f), at, encoding, f);
     }
 
-    private static string Text(ReadOnlySpan<byte> s, int at, bool ascii, string f)
+    private static string Text(ReadOnlySpan<byte> s, int at, string encoding, string f)
     {
-        if (ascii)
+        if (encoding != "UTF-8" && encoding != "ASCII")
+        {
+            try
+            {
+                return FormatText.Strict(encoding).GetString(s);
+            }
+            catch (DecoderFallbackException)
+            {
+                throw new DecodeException(f, at, $"string is not valid {encoding}");
+            }
+        }
+        if (encoding == "ASCII")
         {
             int bad = s.IndexOfAnyInRange((byte)0x80, (byte)0xff);
             if (bad >= 0) throw new DecodeException(f, at + bad, $"byte 0x{s[bad]:x2} is not ASCII");
@@ -428,44 +447,57 @@ public ref struct FormatWriter
     }
 
     /// <summary>A string of <paramref name="size"/> bytes (or -1: its own length), optionally zero-terminated and padded.</summary>
-    public void Str(string? v, bool ascii, long size, bool zeroTerminated, string f)
+    public void Str(string? v, string encoding, long size, bool zeroTerminated, string f)
     {
         if (v is null) throw new EncodeException(f, "is null");
-        int n = TextLength(v, ascii, f);
+        int n = TextLength(v, encoding, f);
         if (zeroTerminated && v.Contains('\0')) throw new EncodeException(f, "a zero-terminated string cannot contain U+0000");
         int room = n;
+        int unit = FormatText.Unit(encoding);
         if (size >= 0)
         {
             if (zeroTerminated ? n > size : n != size) throw new EncodeException(f, $"is {n} bytes, the spec says {size}");
+            if (zeroTerminated && n < size && size - n < unit) throw new EncodeException(f, $"is {n} bytes: the {size} the spec gives leave no room for a whole terminator");
             room = (int)size;
         }
-        else if (zeroTerminated) room = n + 1;
+        else if (zeroTerminated) room = n + unit;
         var dest = Take(room, f);
-        int written = (ascii ? Encoding.ASCII : Encoding.UTF8).GetBytes(v, dest);
+        int written = FormatText.Strict(encoding).GetBytes(v, dest);
         dest[written..].Clear();
     }
 
     /// <summary>Byte length of a string in UTF-8 or ASCII; a string that cannot be encoded is an EncodeException.</summary>
-    public static int TextLength(string? v, bool ascii, string f)
+    public static int TextLength(string? v, string encoding, string f)
     {
         if (v is null) throw new EncodeException(f, "is null");
         // An encode measures a string up to three times (its size, its length field, the write);
         // a string never changes, so the last one measured on this thread is remembered.
-        if (ReferenceEquals(v, t_lastText) && ascii == t_lastAscii) return t_lastLength;
-        int n = Measure(v, ascii, f);
+        if (ReferenceEquals(v, t_lastText) && ReferenceEquals(encoding, t_lastEncoding)) return t_lastLength;
+        int n = Measure(v, encoding, f);
         t_lastText = v;
-        t_lastAscii = ascii;
+        t_lastEncoding = encoding;
         t_lastLength = n;
         return n;
     }
 
     [ThreadStatic] private static string? t_lastText;
-    [ThreadStatic] private static bool t_lastAscii;
+    [ThreadStatic] private static string? t_lastEncoding;
     [ThreadStatic] private static int t_lastLength;
 
-    private static int Measure(string v, bool ascii, string f)
+    private static int Measure(string v, string encoding, string f)
     {
-        if (ascii)
+        if (encoding != "UTF-8" && encoding != "ASCII")
+        {
+            try
+            {
+                return FormatText.Strict(encoding).GetByteCount(v);
+            }
+            catch (EncoderFallbackException e)
+            {
+                throw new EncodeException(f, $"character U+{(int)e.CharUnknown:X4} cannot be {encoding}");
+            }
+        }
+        if (encoding == "ASCII")
         {
             int bad = v.AsSpan().IndexOfAnyExceptInRange('\0', '\x7f');
             if (bad >= 0) throw new EncodeException(f, $"character U+{(int)v[bad]:X4} is not ASCII");
@@ -510,10 +542,10 @@ public ref struct FormatWriter
     }
 
     /// <summary>The bytes of a string in UTF-8 or ASCII; a string that cannot be encoded is an EncodeException.</summary>
-    public static byte[] TextBytes(string? v, bool ascii, string f)
+    public static byte[] TextBytes(string? v, string encoding, string f)
     {
-        TextLength(v, ascii, f);
-        return (ascii ? Encoding.ASCII : Encoding.UTF8).GetBytes(v!);
+        TextLength(v, encoding, f);
+        return FormatText.Strict(encoding).GetBytes(v!);
     }
 
     public void Contents(scoped ReadOnlySpan<byte> bytes, string f) => bytes.CopyTo(Take(bytes.Length, f));
@@ -546,5 +578,31 @@ public static class FormatMath
         if (r == 0) throw new DecodeException("", -1, "modulo by zero in a spec expression");
         long m = l % r;
         return m < 0 ? m + Math.Abs(r) : m;
+    }
+}
+
+/// <summary>The text encodings generated code names (Kaitai's canonical names), strict both ways.</summary>
+public static class FormatText
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Encoding> Cache = new();
+
+    /// <summary>Bytes of one code unit: a zero-terminated string ends with one zero unit.</summary>
+    public static int Unit(string encoding) => encoding is "UTF-16LE" or "UTF-16BE" ? 2 : 1;
+
+    /// <summary>An encoding that throws on bytes or characters it cannot map (windows-125x from the in-box code pages provider).</summary>
+    public static Encoding Strict(string encoding) => Cache.GetOrAdd(encoding, static name => name switch
+    {
+        "UTF-8" => new UTF8Encoding(false, true),
+        "ASCII" => Encoding.GetEncoding("us-ascii", EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback),
+        "UTF-16LE" => new UnicodeEncoding(false, false, true),
+        "UTF-16BE" => new UnicodeEncoding(true, false, true),
+        "ISO-8859-1" => Encoding.GetEncoding("iso-8859-1", EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback),
+        _ => CodePage(name),
+    });
+
+    private static Encoding CodePage(string name)
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        return Encoding.GetEncoding(name, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
     }
 }

@@ -78,7 +78,7 @@ public sealed partial class HikingDatabase
     internal int SizeOf()
     {
         long n = 8;
-        n += FormatWriter.TextLength(Description, false, "description");
+        n += FormatWriter.TextLength(Description, "UTF-8", "description");
         foreach (var item in Hikes ?? []) n += (item?.SizeOf() ?? 0);
         return n <= int.MaxValue ? (int)n : throw new EncodeException("", $"encodes to {n} bytes, more than an array can hold");
     }
@@ -87,7 +87,7 @@ public sealed partial class HikingDatabase
     {
         var v = new HikingDatabase();
         long @lenDescription = r.U4le("lenDescription");
-        v.Description = r.Str(@lenDescription, false, "description");
+        v.Description = r.Str(@lenDescription, "UTF-8", "description");
         long @numHikes = r.U4le("numHikes");
         int hikesCount = r.Count(@numHikes, 10, "hikes");
         var hikesItems = new Hike[hikesCount];
@@ -108,9 +108,9 @@ public sealed partial class HikingDatabase
 
     internal void Write(ref FormatWriter w)
     {
-        long @lenDescription = FormatWriter.Length(FormatWriter.TextLength(Description, false, "description"), 4294967295, "lenDescription");
+        long @lenDescription = FormatWriter.Length(FormatWriter.TextLength(Description, "UTF-8", "description"), 4294967295, "lenDescription");
         w.U4le((uint)@lenDescription, "lenDescription");
-        w.Str(Description, false, -1, false, "description");
+        w.Str(Description, "UTF-8", -1, false, "description");
         long @numHikes = FormatWriter.Length((Hikes?.Length ?? 0), 4294967295, "numHikes");
         w.U4le((uint)@numHikes, "numHikes");
         var hikesItems = Hikes ?? [];
@@ -197,8 +197,8 @@ public sealed partial class Hike
     internal int SizeOf()
     {
         long n = 10;
-        n += FormatWriter.TextLength(Date, false, "date");
-        n += FormatWriter.TextLength(Description, false, "description");
+        n += FormatWriter.TextLength(Date, "UTF-8", "date");
+        n += FormatWriter.TextLength(Description, "UTF-8", "description");
         n += 24 * (GpsTrack?.Length ?? 0);
         return n <= int.MaxValue ? (int)n : throw new EncodeException("", $"encodes to {n} bytes, more than an array can hold");
     }
@@ -207,9 +207,9 @@ public sealed partial class Hike
     {
         var v = new Hike();
         long @lenDate = r.U2le("lenDate");
-        v.Date = r.Str(@lenDate, false, "date");
+        v.Date = r.Str(@lenDate, "UTF-8", "date");
         long @lenDescription = r.U4le("lenDescription");
-        v.Description = r.Str(@lenDescription, false, "description");
+        v.Description = r.Str(@lenDescription, "UTF-8", "description");
         long @numPoints = r.U4le("numPoints");
         int gpsTrackCount = r.Count(@numPoints, 24, "gpsTrack");
         var gpsTrackItems = new Coord[gpsTrackCount];
@@ -230,12 +230,12 @@ public sealed partial class Hike
 
     internal void Write(ref FormatWriter w)
     {
-        long @lenDate = FormatWriter.Length(FormatWriter.TextLength(Date, false, "date"), 65535, "lenDate");
+        long @lenDate = FormatWriter.Length(FormatWriter.TextLength(Date, "UTF-8", "date"), 65535, "lenDate");
         w.U2le((ushort)@lenDate, "lenDate");
-        w.Str(Date, false, -1, false, "date");
-        long @lenDescription = FormatWriter.Length(FormatWriter.TextLength(Description, false, "description"), 4294967295, "lenDescription");
+        w.Str(Date, "UTF-8", -1, false, "date");
+        long @lenDescription = FormatWriter.Length(FormatWriter.TextLength(Description, "UTF-8", "description"), 4294967295, "lenDescription");
         w.U4le((uint)@lenDescription, "lenDescription");
-        w.Str(Description, false, -1, false, "description");
+        w.Str(Description, "UTF-8", -1, false, "description");
         long @numPoints = FormatWriter.Length((GpsTrack?.Length ?? 0), 4294967295, "numPoints");
         w.U4le((uint)@numPoints, "numPoints");
         var gpsTrackItems = GpsTrack ?? [];

@@ -83,7 +83,7 @@ public sealed partial class ImageData
     internal int SizeOf()
     {
         long n = 8;
-        n += FormatWriter.TextLength(Path, false, "path");
+        n += FormatWriter.TextLength(Path, "UTF-8", "path");
         n += (Image?.Length ?? 0);
         return n <= int.MaxValue ? (int)n : throw new EncodeException("", $"encodes to {n} bytes, more than an array can hold");
     }
@@ -92,7 +92,7 @@ public sealed partial class ImageData
     {
         var v = new ImageData();
         long @lenPath = r.S4le("lenPath");
-        v.Path = r.Str(@lenPath, false, "path");
+        v.Path = r.Str(@lenPath, "UTF-8", "path");
         long @lenImage = r.S4le("lenImage");
         v.Image = r.Bytes(@lenImage, "image");
         return v;
@@ -100,9 +100,9 @@ public sealed partial class ImageData
 
     internal void Write(ref FormatWriter w)
     {
-        long @lenPath = FormatWriter.Length(FormatWriter.TextLength(Path, false, "path"), 2147483647, "lenPath");
+        long @lenPath = FormatWriter.Length(FormatWriter.TextLength(Path, "UTF-8", "path"), 2147483647, "lenPath");
         w.S4le((int)@lenPath, "lenPath");
-        w.Str(Path, false, -1, false, "path");
+        w.Str(Path, "UTF-8", -1, false, "path");
         long @lenImage = FormatWriter.Length((Image?.Length ?? 0), 2147483647, "lenImage");
         w.S4le((int)@lenImage, "lenImage");
         w.Bytes(Image, -1, "image");

@@ -297,22 +297,30 @@ export class Reader {
   }
 
   /** A string of exactly `n` bytes. */
-  str(n: number, encoding: 'UTF-8' | 'ASCII', f: string): string {
+  str(n: number, encoding: TextEncoding, f: string): string {
     this.size(n, f);
     const p = this.pos;
     this.pos = p + n;
     return decodeText(this.bytes, p, p + n, encoding, f);
   }
 
-  /** A zero-terminated string; with `size`, inside a field of that many bytes. */
-  strz(size: number | undefined, encoding: 'UTF-8' | 'ASCII', f: string): string {
+  /**
+   * A zero-terminated string; with `size`, inside a field of that many bytes. In UTF-16 the
+   * terminator is a zero code unit (two zero bytes at an even offset), as in Kaitai.
+   */
+  strz(size: number | undefined, encoding: TextEncoding, f: string): string {
     const start = this.pos;
     const limit = size === undefined ? this.end : start + this.size(size, f);
+    const unit = unitOf(encoding);
     let z = start;
-    while (z < limit && this.bytes[z] !== 0) z++;
+    if (unit === 1) while (z < limit && this.bytes[z] !== 0) z++;
+    else {
+      while (z + 1 < limit && (this.bytes[z] !== 0 || this.bytes[z + 1] !== 0)) z += 2;
+      if (z + 1 >= limit) z = limit;
+    }
     if (size === undefined) {
       if (z === limit) throw new DecodeError(f, start, 'string has no terminating zero byte');
-      this.pos = z + 1;
+      this.pos = z + unit;
     } else {
       this.pos = limit;
     }
@@ -356,7 +364,7 @@ export class Reader {
   }
 
   /** A delimited field's text. */
-  strDelimited(size: number | undefined, term: number, include: boolean, eosError: boolean, pad: number, encoding: 'UTF-8' | 'ASCII', f: string): string {
+  strDelimited(size: number | undefined, term: number, include: boolean, eosError: boolean, pad: number, encoding: TextEncoding, f: string): string {
     const at = this.pos;
     const b = this.delimited(size, term, include, eosError, pad, f);
     return decodeText(b, 0, b.length, encoding, f, at);
@@ -389,7 +397,32 @@ export class Reader {
   }
 }
 
-function decodeText(bytes: Uint8Array, start: number, end: number, encoding: 'UTF-8' | 'ASCII', f: string, base = 0): string {
+/** Bytes of the code unit a terminator takes: 2 in UTF-16. */
+function unitOf(encoding: TextEncoding): number {
+  return encoding === 'UTF-16LE' || encoding === 'UTF-16BE' ? 2 : 1;
+}
+
+const decoders = new Map<string, { decode(b: Uint8Array): string }>();
+
+/** Encodings other than UTF-8 and ASCII: strict, and a leading U+FEFF is data. */
+function decodeOther(b: Uint8Array, encoding: TextEncoding, f: string, at: number): string {
+  if (encoding === 'ISO-8859-1') {
+    // Every byte is the code point of the same value (TextDecoder's 'latin1' is windows-1252).
+    let s = '';
+    for (let i = 0; i < b.length; i += 4096) s += String.fromCharCode(...b.subarray(i, i + 4096));
+    return s;
+  }
+  let d = decoders.get(encoding);
+  if (!d) decoders.set(encoding, (d = new TextDecoder(encoding, { fatal: true, ignoreBOM: true })));
+  try {
+    return d.decode(b);
+  } catch {
+    throw new DecodeError(f, at, `string is not valid ${encoding}`);
+  }
+}
+
+function decodeText(bytes: Uint8Array, start: number, end: number, encoding: TextEncoding, f: string, base = 0): string {
+  if (encoding !== 'UTF-8' && encoding !== 'ASCII') return decodeOther(bytes.subarray(start, end), encoding, f, base + start);
   // Short ASCII runs are common (paths, names): skip TextDecoder for them.
   if (end - start <= 32) {
     let s = '';
@@ -419,9 +452,44 @@ function decodeText(bytes: Uint8Array, start: number, end: number, encoding: 'UT
 }
 
 /** The bytes of a string in an encoding; a string that cannot be encoded is an EncodeError. */
-export function textBytes(s: string, encoding: 'UTF-8' | 'ASCII', f: string): Uint8Array {
-  textLength(s, encoding, f);
-  return new TextEncoder().encode(s);
+export function textBytes(s: string, encoding: TextEncoding, f: string): Uint8Array {
+  const n = textLength(s, encoding, f);
+  if (encoding === 'UTF-8' || encoding === 'ASCII') return new TextEncoder().encode(s);
+  const out = new Uint8Array(n);
+  if (encoding === 'UTF-16LE' || encoding === 'UTF-16BE') {
+    const hi = encoding === 'UTF-16BE' ? 0 : 1;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      out[2 * i + hi] = c >> 8;
+      out[2 * i + 1 - hi] = c & 0xff;
+    }
+    return out;
+  }
+  const table = encoding === 'ISO-8859-1' ? undefined : singleByteTable(encoding);
+  for (let i = 0; i < s.length; i++) out[i] = table ? table.get(s.charCodeAt(i))! : s.charCodeAt(i);
+  return out;
+}
+
+/** The supported encodings (Kaitai's names): the byte is the code point in ISO-8859-1; windows-125x via TextDecoder. */
+export type TextEncoding = 'UTF-8' | 'ASCII' | 'UTF-16LE' | 'UTF-16BE' | 'ISO-8859-1' | `windows-125${number}`;
+
+const singleByteTables = new Map<string, Map<number, number>>();
+
+/** Character → byte for a single-byte code page, built from the platform's decoder. */
+function singleByteTable(encoding: TextEncoding): Map<number, number> {
+  let t = singleByteTables.get(encoding);
+  if (t) return t;
+  t = new Map();
+  const d = new TextDecoder(encoding, { fatal: true, ignoreBOM: true });
+  for (let b = 255; b >= 0; b--) {
+    try {
+      t.set(d.decode(Uint8Array.of(b)).charCodeAt(0), b);
+    } catch {
+      // a byte the code page leaves undefined
+    }
+  }
+  singleByteTables.set(encoding, t);
+  return t;
 }
 
 /** Bytes a delimited field takes: its size, or its data plus the terminator (unless included). */
@@ -436,7 +504,7 @@ let lastText: string | undefined;
 let lastTextEncoding: string | undefined;
 let lastTextLength = 0;
 
-export function textLength(s: string, encoding: 'UTF-8' | 'ASCII', f: string): number {
+export function textLength(s: string, encoding: TextEncoding, f: string): number {
   if (s === lastText && encoding === lastTextEncoding) return lastTextLength;
   const n = measureText(s, encoding, f);
   lastText = s;
@@ -445,8 +513,27 @@ export function textLength(s: string, encoding: 'UTF-8' | 'ASCII', f: string): n
   return n;
 }
 
-function measureText(s: string, encoding: 'UTF-8' | 'ASCII', f: string): number {
+function measureText(s: string, encoding: TextEncoding, f: string): number {
   if (typeof s !== 'string') throw new EncodeError(f, `expected a string, got ${typeof s}`);
+  if (encoding === 'UTF-16LE' || encoding === 'UTF-16BE') {
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdbff) {
+        const d = s.charCodeAt(i + 1);
+        if (!(d >= 0xdc00 && d <= 0xdfff)) throw new EncodeError(f, `lone surrogate at index ${i} cannot be UTF-16`);
+        i++;
+      } else if (c >= 0xdc00 && c <= 0xdfff) throw new EncodeError(f, `lone surrogate at index ${i} cannot be UTF-16`);
+    }
+    return 2 * s.length;
+  }
+  if (encoding !== 'UTF-8' && encoding !== 'ASCII') {
+    const table = encoding === 'ISO-8859-1' ? undefined : singleByteTable(encoding);
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (table ? !table.has(c) : c > 0xff) throw new EncodeError(f, `character U+${c.toString(16).padStart(4, '0')} is not in ${encoding}`);
+    }
+    return s.length;
+  }
   let n = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -614,16 +701,23 @@ export class Writer {
   }
 
   /** A string of `size` bytes (when the spec fixes it), optionally zero-terminated and padded. */
-  str(v: string, encoding: 'UTF-8' | 'ASCII', size: number | undefined, zeroTerminated: boolean, f: string): void {
+  str(v: string, encoding: TextEncoding, size: number | undefined, zeroTerminated: boolean, f: string): void {
     const n = textLength(v, encoding, f);
     if (zeroTerminated && v.includes('\0')) throw new EncodeError(f, 'a zero-terminated string cannot contain U+0000');
     let room = n;
+    const unit = unitOf(encoding);
     if (size !== undefined) {
       if (zeroTerminated ? n > size : n !== size) throw new EncodeError(f, `is ${n} bytes, the spec says ${size}`);
+      if (zeroTerminated && n < size && size - n < unit) throw new EncodeError(f, `is ${n} bytes: the ${size} the spec gives leave no room for a whole terminator`);
       room = size;
-    } else if (zeroTerminated) room = n + 1;
+    } else if (zeroTerminated) room = n + unit;
     const start = this.take(room, f) - this.base;
     const out = this.bytes;
+    if (encoding !== 'UTF-8' && encoding !== 'ASCII') {
+      out.set(textBytes(v, encoding, f), start);
+      out.fill(0, start + n, start + room);
+      return;
+    }
     let p = start;
     for (let i = 0; i < v.length; i++) {
       let c = v.charCodeAt(i);
