@@ -2,6 +2,7 @@
 // a comparison of Kaitai's parse result with a twinmap value, and expression evaluation.
 import fc from 'fast-check';
 import { isDeepStrictEqual } from 'node:util';
+import { bitOp } from '../../ts/gen/runtime/twinmap-runtime.js';
 import { constValue, refsOf, type Expr } from '../../ts/gen/expr.js';
 import { camel, valueFields, type Field, type FieldType, type TypeDef } from '../../ts/gen/model.js';
 
@@ -36,11 +37,15 @@ export function evalExpr(e: Expr, v: Value, t: TypeDef): number | boolean {
     case 'enum':
       return e.resolved!.value;
     case 'ref': {
+      // A parameter: Kaitai's objects keep it under its camelCase name.
+      if (e.param) return Number(v[camel(e.name)]);
       const f = t.fields.find((x) => x.id === e.name)!;
       let x = v[camel(f.id)];
       for (const m of e.pathFields ?? []) x = (x as Value)[camel(m.id)];
       return Number(x);
     }
+    case 'cond':
+      return evalExpr(e.c, v, t) ? evalExpr(e.a, v, t) : evalExpr(e.b, v, t);
     case 'not':
       return !evalExpr(e.e, v, t);
     case 'neg':
@@ -75,6 +80,8 @@ export function evalExpr(e: Expr, v: Value, t: TypeDef): number | boolean {
           return Math.floor(Number(l) / Number(r));
         case '%':
           return ((Number(l) % Number(r)) + Number(r)) % Number(r);
+        default:
+          return bitOp(e.op, Number(l), Number(r));
       }
     }
   }
@@ -228,6 +235,7 @@ function sizeConst(s: { expr: Expr } | { eos: true } | undefined): number | unde
 function refPaths(e: Expr, out: string[][] = []): string[][] {
   if (e.k === 'ref') out.push([e.name, ...(e.path ?? [])]);
   else if (e.k === 'not' || e.k === 'neg') refPaths(e.e, out);
+  else if (e.k === 'cond') [e.c, e.a, e.b].forEach((x) => refPaths(x, out));
   else if (e.k === 'bin') {
     refPaths(e.l, out);
     refPaths(e.r, out);

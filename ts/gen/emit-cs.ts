@@ -153,6 +153,17 @@ class CsFile {
     this.emitInstances(t);
     const ro = struct ? 'readonly ' : '';
     o.push('');
+    if (t.params.length) {
+      // Its params come from the type that uses it: read and written only as part of that type.
+      if (!t.decodeOnly) {
+        if (t.fixedSize !== undefined) o.push(`    internal int SizeOf(${this.paramList(t)}) => SIZE;`, '');
+        else this.emitSize(t);
+      }
+      this.emitRead(t);
+      if (!t.decodeOnly) this.emitWrite(t);
+      o.push('}', '');
+      return;
+    }
     o.push(`    /// <summary>Decodes one ${N} from the start of <paramref name="source"/>.</summary>`);
     o.push(`    public static ${N} Decode(ReadOnlySpan<byte> source) => Decode(source, out _);`, '');
     o.push(`    /// <summary>Decodes one ${N} and says how many bytes it took.</summary>`);
@@ -200,13 +211,18 @@ class CsFile {
   private emitInstances(t: TypeDef): void {
     const o = this.out;
     if (t.decodeOnly && t.instances.length) o.push('', '    private FormatStream _io = null!;');
+    // The params it was read with, for its instances.
+    if (t.instances.length) for (const p of t.params) o.push(`    private ${p.kind === 'bool' ? 'bool' : 'long'} p_${camel(p.id)};`);
     for (const i of t.instances) {
       o.push('');
       const lazyDoc = i.field ? 'Read from the input on first access.' : 'Computed from the fields.';
       if (i.field) o.push(`    private bool _i${i.csName}Read;`, `    private ${this.fieldType(i.field)} _i${i.csName} = default!;`);
       o.push(...doc(i.doc ? `${i.doc}\n\n${lazyDoc}` : lazyDoc, '    '));
       if (i.value) {
-        o.push(`    public ${isBoolExpr(i.value) ? 'bool' : 'long'} ${i.csName} => ${this.expr(i.value, t, '', '_io')};`);
+        const value = this.expr(i.value, t, 'this.', '_io');
+        const type = isBoolExpr(i.value) ? 'bool' : 'long';
+        if (i.valueCond) o.push(`    public ${type}? ${i.csName} => ${this.expr(i.valueCond, t, 'this.', '_io')} ? ${value} : null;`);
+        else o.push(`    public ${type} ${i.csName} => ${value};`);
         continue;
       }
       const f = i.field!;
@@ -221,6 +237,16 @@ class CsFile {
       o.push('                catch (DecodeException e)', '                {', `                    throw e.Within("${t.name}");`, '                }');
       o.push(`                ${backing}Read = true;`, '            }', `            return ${backing};`, '        }', '    }');
     }
+  }
+
+  /** `, a, b`: the arguments a user-type field passes to its type's params (empty without). */
+  private args(ty: Extract<FieldType, { t: 'user' }>, t: TypeDef, target: string): string {
+    return (ty.args ?? []).map((a) => `, ${this.expr(a, t, target)}`).join('');
+  }
+
+  /** `long p_len, bool p_flag`: a type's params as method parameters. */
+  private paramList(t: TypeDef): string {
+    return t.params.map((p) => `${p.kind === 'bool' ? 'bool' : 'long'} p_${camel(p.id)}`).join(', ');
   }
 
   private defaultValue(f: Field): string {
@@ -248,10 +274,14 @@ class CsFile {
       }),
       ref: (name, e) => {
         const path = (e.pathFields ?? []).map((m) => `.${prop(m)}`).join('');
+        if (e.param) return `p_${camel(name)}`;
         if (e.instance) return `(long)${target}${e.instance.csName}${path}`;
         const f = t.fields.find((x) => x.id === name)!;
         if (f.lengthOf) return `@${camel(f.id)}`;
         const last = e.pathFields?.[e.pathFields.length - 1] ?? f;
+        // A conditional field must have a value: a typed error when it has none (target '': writing).
+        if (f.cond && !e.pathFields && (f.type.t === 'int' || (f.type.t === 'bits' && !f.type.bool)))
+          return `FormatMath.${target === '' ? 'Written' : 'Read'}((long?)${target}${prop(f)}, ${lit(f)})`;
         const access = `${target}${prop(f)}${path}`;
         return last.type.t === 'bits' && last.type.bool ? access : `(long)${access}`;
       },
@@ -264,6 +294,7 @@ class CsFile {
       ne: '!=',
       div: (l, r) => `FormatMath.Div(${l}, ${r})`,
       mod: (l, r) => `FormatMath.Mod(${l}, ${r})`,
+      bit: (op, l, r) => (op === '<<' || op === '>>' ? `((long)(${l}) ${op} (int)(${r}))` : `((long)(${l}) ${op} (long)(${r}))`),
     });
   }
 
@@ -277,8 +308,9 @@ class CsFile {
 
   private emitRead(t: TypeDef): void {
     const o = this.out;
-    o.push(`    internal static ${t.name} Read(ref FormatReader r)`, '    {', `        var v = new ${t.name}();`);
+    o.push(`    internal static ${t.name} Read(ref FormatReader r${t.params.length ? ', ' : ''}${this.paramList(t)})`, '    {', `        var v = new ${t.name}();`);
     if (t.decodeOnly && t.instances.length) o.push('        v._io = r.Stream();');
+    if (t.instances.length) for (const p of t.params) o.push(`        v.p_${camel(p.id)} = p_${camel(p.id)};`);
     for (const [i, f] of t.fields.entries()) {
       const ty = f.type;
       if (alignsBefore(t, i)) o.push('        r.AlignToByte();');
@@ -395,7 +427,7 @@ class CsFile {
           reader = `${camel(f.id)}Reader`;
           lines.push(`var ${reader} = r.Sub(${this.sizeArg(ty.size, t, 'v.', 'r')}, ${p});`);
         }
-        lines.push('try', '{', `    ${target} = ${ty.type.name}.Read(ref ${reader});`, '}', 'catch (DecodeException e)', '{', `    throw e.Within(${p}${index === '-1' ? '' : `, ${index}`});`, '}');
+        lines.push('try', '{', `    ${target} = ${ty.type.name}.Read(ref ${reader}${this.args(ty, t, 'v.')});`, '}', 'catch (DecodeException e)', '{', `    throw e.Within(${p}${index === '-1' ? '' : `, ${index}`});`, '}');
         return lines;
       }
       case 'switch': {
@@ -455,7 +487,7 @@ class CsFile {
 
   private emitWrite(t: TypeDef): void {
     const o = this.out;
-    o.push(`    internal ${t.blittable ? 'readonly ' : ''}void Write(ref FormatWriter w)`, '    {');
+    o.push(`    internal ${t.blittable ? 'readonly ' : ''}void Write(ref FormatWriter w${t.params.length ? ', ' : ''}${this.paramList(t)})`, '    {');
     for (const [i, f] of t.fields.entries()) {
       const ty = f.type;
       const p = lit(f);
@@ -472,7 +504,7 @@ class CsFile {
         if (f.lengthOf.what === 'count') len = `(${v}?.Length ?? 0)`;
         else if (target.type.t === 'str') len = `FormatWriter.TextLength(${v}, "${target.type.encoding}", ${lit(target)})`;
         else if (target.type.t === 'bytes') len = `(${v}?.Length ?? 0)`;
-        else if (target.type.t === 'user') len = target.type.type.blittable ? `${target.type.type.name}.SIZE` : `(${v} ?? throw new EncodeException(${lit(target)}, "is null")).SizeOf()`;
+        else if (target.type.t === 'user') len = target.type.type.blittable ? `${target.type.type.name}.SIZE` : `(${v} ?? throw new EncodeException(${lit(target)}, "is null")).SizeOf(${this.args(target.type, t, '').slice(2)})`;
         else if (target.type.t === 'switch') len = `SizeOf${pascal(target.id)}(${v}, ${this.expr(target.type.on, t, '')})`;
         else throw new Error('unreachable');
         o.push(`        long @${camel(f.id)} = FormatWriter.Length(${len}, ${intMax(it)}, ${p});`);
@@ -536,7 +568,7 @@ class CsFile {
         return [`w.Str(${value}, "${ty.encoding}", ${given(ty.size)}, ${ty.zeroTerminated}, ${p});`];
       case 'user': {
         const size = given(ty.size);
-        const call = ty.type.blittable ? `${value}.Write(ref w);` : `(${value} ?? throw new EncodeException("", "is null")).Write(ref w);`;
+        const call = ty.type.blittable ? `${value}.Write(ref w);` : `(${value} ?? throw new EncodeException("", "is null")).Write(ref w${this.args(ty, t, '')});`;
         const lines = size === '-1' ? [] : [`int ${camel(f.id)}Start = w.Position;`];
         lines.push('try', '{', `    ${call}`, '}', 'catch (EncodeException e)', '{', `    throw e.Within(${p}${index === '-1' ? '' : `, ${index}`});`, '}');
         if (size !== '-1') lines.push(`w.Pad(${camel(f.id)}Start, ${size}, ${p});`);
@@ -561,9 +593,11 @@ class CsFile {
 
   private emitSize(t: TypeDef): void {
     const o = this.out;
-    o.push(`    /// <summary>Bytes this value takes when encoded.</summary>`, '    public int EncodedSize()', '    {', '        try', '        {', '            return SizeOf();', '        }');
-    o.push('        catch (EncodeException e)', '        {', `            throw e.Within("${t.name}");`, '        }', '    }', '');
-    o.push('    internal int SizeOf()', '    {');
+    if (!t.params.length) {
+      o.push(`    /// <summary>Bytes this value takes when encoded.</summary>`, '    public int EncodedSize()', '    {', '        try', '        {', '            return SizeOf();', '        }');
+      o.push('        catch (EncodeException e)', '        {', `            throw e.Within("${t.name}");`, '        }', '    }', '');
+    }
+    o.push(`    internal int SizeOf(${this.paramList(t)})`, '    {');
     let fixed = 0;
     const lines: string[] = [];
     // A run of bit-sized fields takes whole bytes: its constant bits, plus `b` for the rest.
@@ -636,7 +670,7 @@ class CsFile {
       case 'str':
         return given(ty.size) ?? `FormatWriter.TextLength(${value}, "${ty.encoding}", ${lit(f)})${ty.zeroTerminated ? ` + ${encodingUnit(ty.encoding)}` : ''}`;
       case 'user':
-        return given(ty.size) ?? (ty.type.fixedSize !== undefined ? String(ty.type.fixedSize) : `(${value}?.SizeOf() ?? 0)`);
+        return given(ty.size) ?? (ty.type.fixedSize !== undefined ? String(ty.type.fixedSize) : `(${value}?.SizeOf(${this.args(ty, t, '').slice(2)}) ?? 0)`);
       case 'switch':
         return given(ty.size) ?? `SizeOf${pascal(f.id)}(${value}, ${this.expr(ty.on, t, '')})`;
       case 'delimited': {

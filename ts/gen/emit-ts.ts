@@ -144,7 +144,11 @@ class TsModule {
   private emitType(t: TypeDef): void {
     const o = this.out;
     const N = t.name;
-    const only = t.decodeOnly ? `Decode-only: ${t.decodeOnly}, so its bytes cannot be written from its value (no encode).` : undefined;
+    const notes = [
+      ...(t.decodeOnly ? [`Decode-only: ${t.decodeOnly}, so its bytes cannot be written from its value (no encode).`] : []),
+      ...(t.params.length ? [`Takes params (${t.params.map((p) => p.id).join(', ')}): read and written as part of the type that passes them, no codec of its own.`] : []),
+    ];
+    const only = notes.length ? notes.join('\n\n') : undefined;
     o.push(...doc(t.doc && only ? `${t.doc}\n\n${only}` : (t.doc ?? only), ''));
     o.push(`export interface ${N} {`);
     for (const f of valueFields(t)) {
@@ -163,6 +167,7 @@ class TsModule {
     this.emitRead(t);
     if (t.decodeOnly) {
       o.push(...this.pendingHelpers.splice(0));
+      if (t.params.length) return;
       o.push(...doc(`Codec for ${N}: decode only (${t.decodeOnly}, so its bytes cannot be written from its value).`, ''));
       o.push(`export const ${N} = new ${this.use('DecodeCodec')}<${N}>('${N}', read${N});`, '');
       return;
@@ -170,6 +175,8 @@ class TsModule {
     this.emitWrite(t);
     if (t.fixedSize === undefined) this.emitSizeOf(t);
     if (t.blittable) this.emitView(t);
+    // Its params come from the type that uses it: no codec of its own.
+    if (t.params.length) return;
     o.push(...doc(`Codec for ${N}: decode, encode, encodeInto${t.fixedSize !== undefined ? ', SIZE' : ', sizeOf'}${t.blittable ? ', view' : ''}.`, ''));
     if (t.fixedSize !== undefined && t.blittable) {
       const args = `'${N}', ${t.fixedSize}, read${N}, write${N}, ${N}View${fastPath(t) ? `, read${N}At` : ''}${fastWritePath(t) ? `, write${N}At` : ''}`;
@@ -225,7 +232,7 @@ class TsModule {
 
   /** The TypeScript type of an instance's value. */
   private instanceType(i: Instance): string {
-    if (i.value) return isBoolExpr(i.value) ? 'boolean' : 'number';
+    if (i.value) return `${isBoolExpr(i.value) ? 'boolean' : 'number'}${i.valueCond ? ' | undefined' : ''}`;
     const vt = this.valueType(i.field!);
     return i.field!.cond && !vt.split(' | ').includes('undefined') ? `${vt} | undefined` : vt;
   }
@@ -244,7 +251,9 @@ class TsModule {
       ref: (name, e) => {
         const head = e.instance?.field ?? t.fields.find((x) => x.id === name)!;
         const f = e.pathFields?.[e.pathFields.length - 1] ?? head;
-        const s = (e.instance ? `v.${camel(name)}` : refs(name)) + (e.pathFields ?? []).map((m) => `.${tsProp(m)}`).join('');
+        if (e.param) return `p_${camel(name)}`;
+        // A conditional field (read in an instance only): undefined gives NaN, as in Kaitai's JS.
+        const s = (e.instance ? `v.${camel(name)}` : refs(name)) + (head.cond && !e.pathFields ? '!' : '') + (e.pathFields ?? []).map((m) => `.${tsProp(m)}`).join('');
         return f.type.t === 'int' && f.type.size === 8 ? `Number(${s})` : s;
       },
       io: (prop) => (prop === 'size' ? `${io}.ioSize` : prop === 'pos' ? `${io}.ioPos` : `(${io}.remaining <= 0)`),
@@ -256,6 +265,7 @@ class TsModule {
       ne: '!==',
       div: (l, r) => `Math.floor(${l} / ${r})`,
       mod: (l, r) => `((${l} % ${r}) + ${r}) % ${r}`,
+      bit: (op, l, r) => `${this.use('bitOp')}('${op}', ${l}, ${r})`,
     });
   }
 
@@ -284,7 +294,7 @@ class TsModule {
     const N = t.name;
     const R = this.use('Reader');
     o.push(`/** @internal Reads ${N} at the reader's position. */`);
-    o.push(`export function read${N}(r: ${R}): ${N} {`);
+    o.push(`export function read${N}(r: ${R}${this.paramList(t)}): ${N} {`);
     if (fastPath(t)) o.push(`  if (r.remaining >= ${t.fixedSize}) return read${N}At(r.dv, r.take(${t.fixedSize}, '${N}'));`);
     const refs = (name: string): string => local(t.fields.find((x) => x.id === name)!);
     for (const [i, f] of t.fields.entries()) {
@@ -316,7 +326,8 @@ class TsModule {
       for (const i of t.instances) {
         const name = `'${camel(i.id)}'`;
         if (i.value) {
-          o.push(`  ${L}(v, ${name}, '${N}', () => ${this.expr(i.value, t, vrefs, 'io')});`);
+          const value = this.expr(i.value, t, vrefs, 'io');
+          o.push(`  ${L}(v, ${name}, '${N}', () => ${i.valueCond ? `(${this.expr(i.valueCond, t, vrefs, 'io')} ? ${value} : undefined)` : value});`);
           continue;
         }
         const f = i.field!;
@@ -385,7 +396,8 @@ class TsModule {
         if (ty.zeroTerminated) return `${r}.strz(${this.sizeValue(ty.size, t, refs) ?? 'undefined'}, '${ty.encoding}', ${p})`;
         return `${r}.str(${this.sizeValue(ty.size, t, refs)}, '${ty.encoding}', ${p})`;
       case 'user': {
-        const fn = this.ref(ty.type, `read${ty.type.name}`);
+        const a = this.args(ty, t, refs);
+        const fn = a ? `(r: ${this.use('Reader')}) => ${this.ref(ty.type, `read${ty.type.name}`)}(r${a})` : this.ref(ty.type, `read${ty.type.name}`);
         if (ty.size) return `${r}.sub(${this.sizeValue(ty.size, t, refs)}, ${p}).nested(${p}, ${idx}, ${fn})`;
         return `${r}.nested(${p}, ${idx}, ${fn})`;
       }
@@ -510,8 +522,18 @@ class TsModule {
     return this.expr(e, t, (n) => n);
   }
 
-  private sizeOfUser(ty: TypeDef, value: string): string {
-    return ty.fixedSize !== undefined ? String(ty.fixedSize) : `${this.ref(ty, `sizeOf${ty.name}`)}(${value})`;
+  private sizeOfUser(ty: TypeDef, value: string, args = ''): string {
+    return ty.fixedSize !== undefined ? String(ty.fixedSize) : `${this.ref(ty, `sizeOf${ty.name}`)}(${value}${args})`;
+  }
+
+  /** `, a, b`: the arguments a user-type field passes to its type's params (empty without). */
+  private args(ty: Extract<FieldType, { t: 'user' }>, t: TypeDef, refs: (name: string) => string): string {
+    return (ty.args ?? []).map((a) => `, ${this.expr(a, t, refs)}`).join('');
+  }
+
+  /** `, p_len: number`: a type's params as function parameters. */
+  private paramList(t: TypeDef): string {
+    return t.params.map((p) => `, p_${camel(p.id)}: ${p.kind === 'bool' ? 'boolean' : 'number'}`).join('');
   }
 
   // ---- write
@@ -521,7 +543,7 @@ class TsModule {
     const N = t.name;
     const W = this.use('Writer');
     o.push(`/** @internal Writes ${N} at the writer's position. */`);
-    o.push(`export function write${N}(w: ${W}, v: ${N}): void {`);
+    o.push(`export function write${N}(w: ${W}, v: ${N}${this.paramList(t)}): void {`);
     const fastWrite = fastWritePath(t);
     if (fastWrite) o.push(`  if (w.remaining >= ${t.fixedSize}) return write${N}At(w.dv, w.take(${t.fixedSize}, '${N}'), v);`);
     const refs = (name: string): string => {
@@ -545,7 +567,7 @@ class TsModule {
         if (f.lengthOf.what === 'count') len = `${this.use('checkCount')}(${value}, ${value}?.length ?? 0, '${tsProp(target)}').length`;
         else if (target.type.t === 'str') len = `${this.use('textLength')}(${value}, '${target.type.encoding}', '${tsProp(target)}')`;
         else if (target.type.t === 'bytes') len = `${value}.length`;
-        else if (target.type.t === 'user') len = this.sizeOfUser(target.type.type, value);
+        else if (target.type.t === 'user') len = this.sizeOfUser(target.type.type, value, this.args(target.type, t, refs));
         else if (target.type.t === 'switch') len = `sizeOf${switchFn(t, target)}(${value}, ${this.expr(target.type.on, t, refs)})`;
         else throw new Error('unreachable');
         o.push(`  const ${local(f)} = w.length(${len}, ${max}, '${tsProp(f)}');`);
@@ -644,7 +666,9 @@ class TsModule {
       case 'str':
         return `w.str(${v}, '${ty.encoding}', ${sizeArg(ty.size)}, ${ty.zeroTerminated}, ${p});`;
       case 'user': {
-        const write = `w.nested(${p}, ${index}, ${v}, ${this.ref(ty.type, `write${ty.type.name}`)});`;
+        const a = this.args(ty, t, refs);
+        const fn = this.ref(ty.type, `write${ty.type.name}`);
+        const write = `w.nested(${p}, ${index}, ${v}, ${a ? `(w: ${this.use('Writer')}, x: ${this.ref(ty.type, ty.type.name)}) => ${fn}(w, x${a})` : fn});`;
         const size = sizeArg(ty.size);
         if (size === 'undefined') return write;
         return `{ const start = w.pos; ${write} w.pad(start, ${size}, ${p}); }`;
@@ -670,7 +694,7 @@ class TsModule {
     const o = this.out;
     const N = t.name;
     o.push(`/** @internal Bytes ${N} takes when encoded. */`);
-    o.push(`export function sizeOf${N}(v: ${N}): number {`);
+    o.push(`export function sizeOf${N}(v: ${N}${this.paramList(t)}): number {`);
     const refs = (name: string): string => {
       const f = t.fields.find((x) => x.id === name)!;
       return f.lengthOf ? '0' : `v.${tsProp(f)}`;
@@ -758,7 +782,7 @@ class TsModule {
         return `${this.use('textLength')}(${value}, '${ty.encoding}', '${tsProp(f)}')${ty.zeroTerminated ? ` + ${encodingUnit(ty.encoding)}` : ''}`;
       }
       case 'user':
-        return given(ty.size) ?? this.sizeOfUser(ty.type, value);
+        return given(ty.size) ?? this.sizeOfUser(ty.type, value, this.args(ty, t, refs));
       case 'switch':
         return given(ty.size) ?? `sizeOf${switchFn(t, f)}(${value}, ${this.expr(ty.on, t, refs)})`;
       case 'delimited': {
@@ -865,7 +889,7 @@ function exprInputs(t: TypeDef): Field[] {
     if (ty.t === 'switch') exprs.push(ty.on);
     for (const e of exprs) refsOf(e).forEach((n) => names.add(n));
   }
-  return t.fields.filter((f) => names.has(f.id) && !f.lengthOf && (f.type.t === 'int' || f.type.t === 'bits'));
+  return t.fields.filter((f) => names.has(f.id) && !f.lengthOf && !f.cond && (f.type.t === 'int' || f.type.t === 'bits'));
 }
 
 /** A switch without a default case or size: no value at all when no case matches. */

@@ -12,7 +12,7 @@ export type Expr =
    * A field of the same type (`name`), or a field inside it (`name.path[0].path[1]...`, fields of
    * earlier user-type fields). The loader resolves `path` to `pathFields`.
    */
-  | { k: 'ref'; name: string; path?: string[]; pathFields?: Field[]; instance?: Instance }
+  | { k: 'ref'; name: string; path?: string[]; pathFields?: Field[]; instance?: Instance; param?: boolean }
   /**
    * `_` in `repeat-until`: the element just read, or a field inside it (`_.len`); the loader
    * resolves `path` to `pathFields`.
@@ -25,13 +25,18 @@ export type Expr =
   | { k: 'enum'; path: string[]; member: string; resolved?: { enumName: string; memberId: string; value: number } }
   | { k: 'not'; e: Expr }
   | { k: 'neg'; e: Expr }
-  | { k: 'bin'; op: BinOp; l: Expr; r: Expr };
+  | { k: 'bin'; op: BinOp; l: Expr; r: Expr }
+  /** `c ? a : b` */
+  | { k: 'cond'; c: Expr; a: Expr; b: Expr };
 
-export type BinOp = '+' | '-' | '*' | '/' | '%' | '==' | '!=' | '<' | '<=' | '>' | '>=' | 'and' | 'or';
+export type BinOp = '+' | '-' | '*' | '/' | '%' | '==' | '!=' | '<' | '<=' | '>' | '>=' | 'and' | 'or' | BitOp;
+/** Bit operators: Kaitai computes them on 64-bit integers (shift counts taken modulo 64, as C# does). */
+export type BitOp = '&' | '|' | '^' | '<<' | '>>';
+export const BIT_OPS: readonly string[] = ['&', '|', '^', '<<', '>>'];
 
 export class ExprError extends Error {}
 
-const TOKEN = /\s*(?:(0x[0-9a-fA-F_]+|0b[01_]+|0o[0-7_]+|[0-9][0-9_]*)|([a-z_][a-z0-9_]*(?:::[a-z_][a-z0-9_]*)*)|(==|!=|<=|>=|[-+*/%<>().]))/y;
+const TOKEN = /\s*(?:(0x[0-9a-fA-F_]+|0b[01_]+|0o[0-7_]+|[0-9][0-9_]*)|([a-z_][a-z0-9_]*(?:::[a-z_][a-z0-9_]*)*)|(==|!=|<=|>=|<<|>>|[-+*/%<>().?:&|^]))/y;
 
 type Tok = { t: 'num'; v: number } | { t: 'id'; v: string } | { t: 'op'; v: string };
 
@@ -45,7 +50,7 @@ function tokenize(src: string): Tok[] {
     const m = TOKEN.exec(src);
     if (!m) {
       const at = src.slice(i).search(/\S/) + i;
-      throw new ExprError(`unsupported expression ${JSON.stringify(src)}: '${src.charAt(at)}' at position ${at} is not supported (supported: literals, fields, field.field, enum::member, + - * / %, comparisons, and/or/not)`);
+      throw new ExprError(`unsupported expression ${JSON.stringify(src)}: '${src.charAt(at)}' at position ${at} is not supported (supported: literals, fields, field.field, instances, params, enum::member, + - * / %, comparisons, and/or/not, c ? a : b, _io.size/pos/eof)`);
     }
     i = TOKEN.lastIndex;
     if (m[1] !== undefined) {
@@ -73,7 +78,8 @@ export function parseExpr(source: unknown): Expr {
     const t = peek();
     return t !== undefined && (t.t === 'op' || t.t === 'id') && t.v === v;
   };
-  const levels: BinOp[][] = [['or'], ['and'], ['==', '!=', '<', '<=', '>', '>='], ['+', '-'], ['*', '/', '%']];
+  // Kaitai's precedence (Python's): comparisons, then | ^ & and shifts, then arithmetic.
+  const levels: BinOp[][] = [['or'], ['and'], ['==', '!=', '<', '<=', '>', '>='], ['|'], ['^'], ['&'], ['<<', '>>'], ['+', '-'], ['*', '/', '%']];
   function binary(level: number): Expr {
     if (level === levels.length) return unary();
     let l = binary(level + 1);
@@ -83,6 +89,16 @@ export function parseExpr(source: unknown): Expr {
       p++;
       l = { k: 'bin', op, l, r: binary(level + 1) };
     }
+  }
+  // Kaitai's `c ? a : b`: below `or`, grouping to the right.
+  function ternary(): Expr {
+    const c = binary(0);
+    if (!isOp('?')) return c;
+    p++;
+    const a = ternary();
+    if (!isOp(':')) throw new ExprError(`missing ':' in ${JSON.stringify(source)}`);
+    p++;
+    return { k: 'cond', c, a, b: ternary() };
   }
   function unary(): Expr {
     if (isOp('not')) {
@@ -100,7 +116,7 @@ export function parseExpr(source: unknown): Expr {
     if (t === undefined) throw new ExprError(`expression ${JSON.stringify(source)} ends too early`);
     if (t.t === 'num') return { k: 'int', value: t.v };
     if (t.t === 'op' && t.v === '(') {
-      const e = binary(0);
+      const e = ternary();
       if (!isOp(')')) throw new ExprError(`missing ')' in ${JSON.stringify(source)}`);
       p++;
       return e;
@@ -142,25 +158,27 @@ export function parseExpr(source: unknown): Expr {
       }
       return path.length ? { k: 'ref', name: t.v, path } : { k: 'ref', name: t.v };
     }
-    throw new ExprError(`unexpected '${t.v}' in ${JSON.stringify(source)} (supported: literals, fields, field.field, enum::member, + - * / %, comparisons, and/or/not)`);
+    throw new ExprError(`unexpected '${t.v}' in ${JSON.stringify(source)} (supported: literals, fields, field.field, instances, params, enum::member, + - * / %, comparisons, and/or/not, c ? a : b, _io.size/pos/eof)`);
   }
-  const e = binary(0);
+  const e = ternary();
   if (p !== toks.length) {
     const rest = toks.slice(p).map((t) => String(t.v)).join(' ');
-    throw new ExprError(`unsupported expression ${JSON.stringify(source)}: cannot use '${rest}' (supported: literals, fields, field.field, enum::member, + - * / %, comparisons, and/or/not)`);
+    throw new ExprError(`unsupported expression ${JSON.stringify(source)}: cannot use '${rest}' (supported: literals, fields, field.field, instances, params, enum::member, + - * / %, comparisons, and/or/not, c ? a : b, _io.size/pos/eof)`);
   }
   return e;
 }
 
 export function isBoolExpr(e: Expr): boolean {
   if (e.k === 'bool' || e.k === 'not' || (e.k === 'io' && e.prop === 'eof')) return true;
-  if (e.k === 'bin') return !['+', '-', '*', '/', '%'].includes(e.op);
+  if (e.k === 'bin') return !['+', '-', '*', '/', '%', ...BIT_OPS].includes(e.op);
+  if (e.k === 'cond') return isBoolExpr(e.a);
   return false;
 }
 
 /** Every sub-expression, depth-first. */
 export function walkExpr(e: Expr, visit: (x: Expr) => void): void {
   visit(e);
+  if (e.k === 'cond') [e.c, e.a, e.b].forEach((x) => walkExpr(x, visit));
   if (e.k === 'not' || e.k === 'neg') walkExpr(e.e, visit);
   else if (e.k === 'bin') {
     walkExpr(e.l, visit);
@@ -174,6 +192,7 @@ export function mapExpr(e: Expr, f: (x: Expr) => Expr | undefined): Expr {
   if (r !== undefined) return r;
   if (e.k === 'not' || e.k === 'neg') return { ...e, e: mapExpr(e.e, f) };
   if (e.k === 'bin') return { ...e, l: mapExpr(e.l, f), r: mapExpr(e.r, f) };
+  if (e.k === 'cond') return { ...e, c: mapExpr(e.c, f), a: mapExpr(e.a, f), b: mapExpr(e.b, f) };
   return e;
 }
 
@@ -190,6 +209,9 @@ export function refsOf(e: Expr, out: string[] = []): string[] {
     case 'bin':
       refsOf(e.l, out);
       refsOf(e.r, out);
+      break;
+    case 'cond':
+      [e.c, e.a, e.b].forEach((x) => refsOf(x, out));
       break;
     default:
       break;
@@ -239,6 +261,8 @@ export interface ExprStyle {
   /** Kaitai's integer division (floor) and modulo (non-negative for a positive divisor). */
   div(l: string, r: string): string;
   mod(l: string, r: string): string;
+  /** A bit operator on 64-bit integers. */
+  bit(op: BitOp, l: string, r: string): string;
 }
 
 /** Renders an expression for a target language, fully parenthesised where it matters. */
@@ -264,9 +288,12 @@ export function renderExpr(e: Expr, style: ExprStyle): string {
       return `${style.not}(${renderExpr(e.e, style)})`;
     case 'neg':
       return `-(${renderExpr(e.e, style)})`;
+    case 'cond':
+      return `(${renderExpr(e.c, style)} ? ${renderExpr(e.a, style)} : ${renderExpr(e.b, style)})`;
     case 'bin': {
       if (e.op === '/') return style.div(renderExpr(e.l, style), renderExpr(e.r, style));
       if (e.op === '%') return style.mod(renderExpr(e.l, style), renderExpr(e.r, style));
+      if (BIT_OPS.includes(e.op)) return style.bit(e.op as BitOp, renderExpr(e.l, style), renderExpr(e.r, style));
       const op = e.op === 'and' ? style.and : e.op === 'or' ? style.or : e.op === '==' ? style.eq : e.op === '!=' ? style.ne : e.op;
       const side = (x: Expr): string => (x.k === 'bin' ? `(${renderExpr(x, style)})` : renderExpr(x, style));
       return `${side(e.l)} ${op} ${side(e.r)}`;

@@ -15,6 +15,7 @@ import {
   type Field,
   type FieldType,
   type Instance,
+  type Param,
   type Size,
   type SpecFile,
   type TypeDef,
@@ -38,10 +39,9 @@ type Yaml = Record<string, unknown>;
 
 const META_KEYS = new Set(['id', 'title', 'application', 'file-extension', 'xref', 'license', 'ks-version', 'encoding', 'endian', 'bit-endian', 'imports', 'tags']);
 // `to-string` only gives a type's text form (no effect on the bytes).
-const TYPE_KEYS = new Set(['meta', 'seq', 'types', 'enums', 'doc', 'doc-ref', 'to-string', 'instances']);
+const TYPE_KEYS = new Set(['meta', 'seq', 'types', 'enums', 'doc', 'doc-ref', 'to-string', 'instances', 'params']);
 const ATTR_KEYS = new Set(['id', 'type', 'size', 'size-eos', 'encoding', 'contents', 'repeat', 'repeat-expr', 'repeat-until', 'if', 'enum', 'doc', 'doc-ref', 'valid', 'terminator', 'include', 'consume', 'pad-right', 'eos-error']);
 const WHY: Record<string, string> = {
-  params: 'type parameters are not supported',
   process: 'process (compression, xor, ...) is not supported',
   pos: 'pos is not supported',
 };
@@ -159,6 +159,8 @@ export function loadSpecs(paths: string[], options: LoadOptions = {}): SpecFile[
   }
 
   for (const p of paths) roots.push(load(p, dirname(resolve(p))));
+  for (const r of roots)
+    if (r.root.params.length) throw new SpecError(r.path, '/params', 'a root type with params cannot be decoded on its own (its params come from a type that uses it)');
   for (const f of pending) f();
   for (const f of deferred.splice(0)) f();
   const specs = [...byPath.values()];
@@ -242,6 +244,7 @@ function declareType(parentCtx: Ctx, spec: SpecFile, id: string, node: Yaml, par
     blittable: false,
     instances: [],
     decodeOnly: undefined,
+    params: paramsOf(ctx, node['params'], specPath),
     touchesBits: false,
   };
   typeCtx.set(t, ctx);
@@ -416,6 +419,7 @@ function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, scope: Sco
     for (const [key, caseType] of Object.entries(cases as Yaml)) {
       if (typeof caseType !== 'string') fail(`switch case '${key}' must name a type`, 'INVALID_ARGUMENT');
       const target = findType(t, caseType as string);
+      if (target?.params.length) fail(`switch case '${key}': type '${target.id}' takes params (not supported in a switch)`);
       if (!target) fail(`switch case '${key}': ${primitive(caseType as string) ? 'only user types are supported as switch cases' : `unknown type '${caseType as string}'`}`);
       if (key === '_') {
         fallback = target;
@@ -454,9 +458,20 @@ function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, scope: Sco
       if (width > 32) fail(`bit-sized integers wider than 32 bits ('${typeName}') are not supported`);
       type = { t: 'bits', width, endian: (m[2] as Endian | undefined) ?? ctx.bitEndian, bool: width === 1 && attr['enum'] === undefined };
     } else {
-      const target = findType(t, typeName);
-      if (!target) return fail(`unknown type '${typeName}'`, 'INVALID_ARGUMENT');
-      type = { t: 'user', type: target, size };
+      const call = /^([^(]+)\((.*)\)$/s.exec(typeName.trim());
+      const name = call ? call[1]!.trim() : typeName;
+      const target = findType(t, name);
+      if (!target) return fail(`unknown type '${name}'`, 'INVALID_ARGUMENT');
+      const args = call ? splitArgs(call[2]!).map((a, i) => {
+        try {
+          return checkRefs(parseExpr(a));
+        } catch (e) {
+          if (e instanceof ExprError) return fail(`argument ${i + 1} of ${name}: ${e.message}`);
+          throw e;
+        }
+      }) : [];
+      if (args.length !== target.params.length) fail(`type '${name}' takes ${target.params.length} argument(s), ${args.length} given`, 'INVALID_ARGUMENT');
+      type = args.length ? { t: 'user', type: target, size, args } : { t: 'user', type: target, size };
     }
   } else {
     return fail('type must be a string or a switch', 'INVALID_ARGUMENT');
@@ -570,11 +585,6 @@ function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, scope: Sco
 type Scope = 'seq' | 'instance';
 
 /**
- * Checks an expression's names against the type and resolves them: fields (and fields inside
- * them), enum members, parse instances (in instances only); a value instance is replaced by its
- * expression, so sizes and counts computed through one still encode.
- */
-/**
  * `_` and `_.a.b` in a repeat-until condition: the element itself (a number or `b1` boolean), or
  * integer/boolean fields of a user-type element (resolved once every type has its fields).
  */
@@ -612,6 +622,11 @@ function resolveItems(t: TypeDef, type: FieldType, cond: Expr, where: string, fa
   void where;
 }
 
+/**
+ * Checks an expression's names against the type and resolves them: fields (and fields inside
+ * them), enum members, parse instances (in instances only); a value instance is replaced by its
+ * expression, so sizes and counts computed through one still encode.
+ */
 function resolveRefs(t: TypeDef, e: Expr, scope: Scope, where: string, fail: (problem: string) => never): Expr {
   return mapExpr(e, (x) => {
     if (x.k === 'io') {
@@ -628,6 +643,11 @@ function resolveRefs(t: TypeDef, e: Expr, scope: Scope, where: string, fail: (pr
     }
     if (x.k !== 'ref') return undefined;
     const shown = [x.name, ...(x.path ?? [])].join('.');
+    const param = t.params.find((p) => p.id === x.name);
+    if (param && !t.fields.some((y) => y.id === x.name)) {
+      if (x.path) return fail(`expression '${shown}': '${x.name}' is a parameter (member access on it is not supported)`);
+      return { ...x, param: true };
+    }
     let f = t.fields.find((y) => y.id === x.name);
     if (!f) {
       const entry = instanceNodes.get(t)?.get(x.name);
@@ -635,6 +655,7 @@ function resolveRefs(t: TypeDef, e: Expr, scope: Scope, where: string, fail: (pr
       if (entry.node['value'] !== undefined) {
         if (x.path) return fail(`expression '${shown}': '${x.name}' is a value instance (member access on it is not supported)`);
         if (entry.inlining) return fail(`value instance '${x.name}' refers to itself`);
+        if (entry.node['if'] !== undefined) return fail(`expression refers to '${x.name}', a value instance with an if condition (not supported)`);
         entry.inlining = true;
         try {
           return resolveRefs(t, parseValue(entry, fail), scope, where, fail);
@@ -647,7 +668,14 @@ function resolveRefs(t: TypeDef, e: Expr, scope: Scope, where: string, fail: (pr
       x.instance = inst;
       f = inst.field!;
     }
-    if (f.cond) fail(`expression refers to '${x.name}', which has an if condition (not supported)`);
+    // A conditional integer field without a value reads as Kaitai's null would: NaN in TS
+    // arithmetic; in C# a DecodeException (EncodeException when writing).
+    if (f.cond && (x.path || f.type.t === 'user')) fail(`expression refers to '${x.name}', which has an if condition (not supported)`);
+    // `.to_i` of an integer (or enum) field is the integer itself.
+    if (x.path?.length === 1 && x.path[0] === 'to_i' && (f.type.t === 'int' || f.type.t === 'bits') && !f.repeat) {
+      const { path: _, ...plain } = x;
+      return plain;
+    }
     if (!x.path) {
       if ((f.type.t !== 'int' && f.type.t !== 'bits') || f.repeat) fail(`expression refers to '${x.name}', which is not a single integer field`);
       return x;
@@ -703,7 +731,8 @@ function parseValue(entry: InstanceEntry, fail: (problem: string) => never): Exp
   return entry.raw;
 }
 
-const VALUE_INSTANCE_KEYS = new Set(['value', 'doc', 'doc-ref']);
+// `enum` only names the value's meaning: the value is the integer (as Kaitai's JS gives it).
+const VALUE_INSTANCE_KEYS = new Set(['value', 'doc', 'doc-ref', 'enum', 'if']);
 
 function registerInstances(ctx: Ctx, t: TypeDef, node: unknown, seq: unknown): void {
   if (node === undefined) return;
@@ -743,6 +772,16 @@ function defineInstance(t: TypeDef, id: string): Instance {
     for (const k of keysOf(body)) if (!VALUE_INSTANCE_KEYS.has(k)) fail(`'${k}' on a value instance is not supported`);
     entry.inlining = true;
     inst.value = resolveRefs(t, parseValue(entry, fail), 'instance', where, fail);
+    if (body['if'] !== undefined) {
+      let cond: Expr;
+      try {
+        cond = resolveRefs(t, parseExpr(body['if']), 'instance', where, fail);
+      } catch (e) {
+        if (e instanceof ExprError) return fail(`if: ${e.message}`);
+        throw e;
+      }
+      inst.valueCond = cond;
+    }
     entry.inlining = false;
   } else {
     if (body['io'] !== undefined) fail('io (an instance read from another stream) is not supported');
@@ -772,6 +811,37 @@ function isBoolRef(t: TypeDef, e: Expr): boolean {
   const f = t.fields.find((x) => x.id === e.name);
   const last = e.pathFields?.[e.pathFields.length - 1] ?? (e.path ? undefined : f);
   return last?.type.t === 'bits' && last.type.bool;
+}
+
+/** Splits `a, (b, c), d` at its top-level commas. */
+function splitArgs(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of text) {
+    if (ch === '(' || ch === '[') depth++;
+    if (ch === ')' || ch === ']') depth--;
+    if (ch === ',' && depth === 0) {
+      out.push(cur.trim());
+      cur = '';
+    } else cur += ch;
+  }
+  if (cur.trim() !== '' || out.length) out.push(cur.trim());
+  return out;
+}
+
+/** A type's `params`: integers and booleans only. */
+function paramsOf(ctx: Ctx, node: unknown, specPath: string): Param[] {
+  if (node === undefined) return [];
+  const at = `${specPath}/params`;
+  if (!Array.isArray(node)) throw new SpecError(ctx.file, at, 'params must be a list', 'INVALID_ARGUMENT');
+  return node.map((p: unknown, i) => {
+    if (!isMap(p) || typeof p['id'] !== 'string') throw new SpecError(ctx.file, `${at}/${i}`, 'a param needs an id', 'INVALID_ARGUMENT');
+    const ty = p['type'];
+    const kind = ty === 'bool' ? 'bool' : typeof ty === 'string' && /^[us][1248](le|be)?$|^b\d+$/.test(ty) ? 'int' : undefined;
+    if (!kind) throw new SpecError(ctx.file, `${at}/${i} (${p['id']})`, `a param of type '${String(ty)}' is not supported (integer and bool params are)`);
+    return { id: p['id'], kind };
+  });
 }
 
 /** Kaitai's encoding names (case-insensitive, with its aliases) to the canonical ones twinmap supports. */
@@ -820,6 +890,7 @@ function findLengthFields(_ctx: Ctx, t: TypeDef): void {
     const ty = f.type;
     if ((ty.t === 'bytes' || ty.t === 'str' || ty.t === 'user' || ty.t === 'switch' || ty.t === 'delimited') && ty.size && 'expr' in ty.size) count(ty.size.expr);
     if (ty.t === 'switch') count(ty.on);
+    if (ty.t === 'user') ty.args?.forEach(count);
   }
   // A field an instance reads is part of the value (the instance reads it from the decoded value).
   for (const i of t.instances) {
@@ -894,7 +965,7 @@ function computeSizes(t: TypeDef): void {
   done.add(t);
   t.fixedSize = fixed;
   t.minSize = min;
-  t.blittable = blittable && fixed !== undefined && t.fields.length > 0 && t.instances.length === 0;
+  t.blittable = blittable && fixed !== undefined && t.fields.length > 0 && t.instances.length === 0 && t.params.length === 0;
 }
 
 /** Every expression of a type: its fields' and its instances'. */
@@ -907,10 +978,12 @@ function typeExprs(t: TypeDef): Expr[] {
     if (f.repeat?.kind === 'until') out.push(f.repeat.cond);
     if ((ty.t === 'bytes' || ty.t === 'str' || ty.t === 'user' || ty.t === 'switch' || ty.t === 'delimited') && ty.size && 'expr' in ty.size) out.push(ty.size.expr);
     if (ty.t === 'switch') out.push(ty.on);
+    if (ty.t === 'user' && ty.args) out.push(...ty.args);
   };
   t.fields.forEach(ofField);
   for (const i of t.instances) {
     if (i.value) out.push(i.value);
+    if (i.valueCond) out.push(i.valueCond);
     if (i.pos) out.push(i.pos);
     if (i.field) ofField(i.field);
   }

@@ -48,7 +48,8 @@ export type FieldType =
    * `include`). `term`/`pad` are -1 when the spec has none.
    */
   | { t: 'delimited'; encoding: Encoding | undefined; size: Size | undefined; term: number; include: boolean; eosError: boolean; pad: number }
-  | { t: 'user'; type: TypeDef; size: Size | undefined }
+  /** `args`: the values passed to the type's `params` (`type: chunk(len, 2)`), in the caller's terms. */
+  | { t: 'user'; type: TypeDef; size: Size | undefined; args?: Expr[] }
   | { t: 'switch'; on: Expr; cases: SwitchCase[]; fallback: TypeDef | undefined; size: Size | undefined };
 
 export interface SwitchCase {
@@ -126,6 +127,11 @@ export interface TypeDef {
   blittable: boolean;
   /** Reads bit-sized integers itself or through a nested type in the same stream. */
   touchesBits: boolean;
+  /**
+   * Kaitai `params`: integer or boolean values the using type passes in (`type: chunk(len)`).
+   * A type with params has no codec of its own: it is read and written as part of its user.
+   */
+  params: Param[];
   /** Kaitai `instances`: values computed from the fields, or read lazily from a position. */
   instances: Instance[];
   /**
@@ -145,6 +151,8 @@ export interface Instance {
   specPath: string;
   doc: string | undefined;
   value: Expr | undefined;
+  /** A value instance's `if`: without it holding, the instance has no value. */
+  valueCond?: Expr;
   /** A parse instance: what is read (type, repeat, if, enum), as for a seq field. */
   field: Field | undefined;
   /** Where a parse instance is read, relative to the start of the type's stream. */
@@ -202,4 +210,10 @@ export function isBits(f: Field): boolean {
 /** Kaitai aligns to the next byte before a field that is not bit-sized when the previous one was. */
 export function alignsBefore(t: TypeDef, i: number): boolean {
   return i > 0 && isBits(t.fields[i - 1]!) && !isBits(t.fields[i]!);
+}
+
+/** A type parameter (`params:`): an integer or a boolean, named like a field in expressions. */
+export interface Param {
+  id: string;
+  kind: 'int' | 'bool';
 }

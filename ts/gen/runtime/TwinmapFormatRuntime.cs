@@ -557,6 +557,14 @@ public ref struct FormatWriter
 /// <summary>Kaitai's integer division (floor) and modulo (non-negative for a positive divisor).</summary>
 public static class FormatMath
 {
+    /// <summary>A conditional field read in an expression while reading: it must have a value.</summary>
+    public static long Read(long? value, string field) =>
+        value ?? throw new DecodeException(field, -1, "has no value here (its if condition does not hold)");
+
+    /// <summary>A conditional field read in an expression while writing: it must have a value.</summary>
+    public static long Written(long? value, string field) =>
+        value ?? throw new EncodeException(field, "has no value here (its if condition does not hold)");
+
     public static long Div(long l, long r) =>
         r == 0 ? throw new DecodeException("", -1, "division by zero in a spec expression") : (long)Math.Floor((decimal)l / r);
 

@@ -928,6 +928,20 @@ export class Codec<T> {
 }
 
 /**
+ * A Kaitai bit operator: on 64-bit integers (JavaScript's own operators cut to 32 bits), shift
+ * counts modulo 64, the same results as the generated C#.
+ */
+export function bitOp(op: '&' | '|' | '^' | '<<' | '>>', a: number, b: number): number {
+  if ((op === '&' || op === '|' || op === '^') && (a | 0) === a && (b | 0) === b) return op === '&' ? a & b : op === '|' ? a | b : a ^ b;
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return NaN;
+  const x = BigInt.asIntN(64, BigInt(Math.trunc(a)));
+  const y = BigInt.asIntN(64, BigInt(Math.trunc(b)));
+  const n = y & 63n;
+  const r = op === '&' ? x & y : op === '|' ? x | y : op === '^' ? x ^ y : op === '<<' ? BigInt.asIntN(64, x << n) : x >> n;
+  return Number(r);
+}
+
+/**
  * Defines a lazy, read-only property: computed on first access (a positioned instance reads the
  * input then), kept afterwards. Not enumerable, so copying or printing a value does not read
  * instances that may fail.
