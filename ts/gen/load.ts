@@ -1,10 +1,11 @@
 // Reads .ksy files (and their imports) into the model, refusing anything outside the supported
-// subset with the spec path, the field path and what is unsupported.
+// subset with the spec path, the field path and what is unsupported: types, fields, instances,
+// params and the names in their expressions. The YAML helpers are in spec-yaml.ts; the passes
+// over the finished model (lengths, sizes, decode-only types, generated names) in sizes.ts and
+// names.ts.
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { TwinmapError } from '../errors.js';
-import { ExprError, constValue, isBoolExpr, mapExpr, parseExpr, refsOf, walkExpr, type Expr } from './expr.js';
+import { ExprError, constValue, isBoolExpr, mapExpr, parseExpr, walkExpr, type Expr } from './expr.js';
 import {
   camel,
   encodingUnit,
@@ -21,21 +22,11 @@ import {
   type TypeDef,
   type ValidCheck,
 } from './model.js';
+import { checkNames } from './names.js';
+import { checkRepeats, computeSizes, findLengthFields, markDecodeOnly, walkTypes } from './sizes.js';
+import { SpecError, docOf, isMap, keysOf, parseSpecYaml, type Yaml } from './spec-yaml.js';
 
-/** A spec the generator cannot use: names the file, the place in it, and the problem. */
-export class SpecError extends TwinmapError {
-  override name = 'SpecError';
-  constructor(
-    readonly specFile: string,
-    readonly at: string,
-    readonly problem: string,
-    code: 'UNSUPPORTED' | 'INVALID_ARGUMENT' = 'UNSUPPORTED',
-  ) {
-    super(code, `${specFile}: ${at || '/'}: ${problem}`);
-  }
-}
-
-type Yaml = Record<string, unknown>;
+export { SpecError } from './spec-yaml.js';
 
 const META_KEYS = new Set(['id', 'title', 'application', 'file-extension', 'xref', 'license', 'ks-version', 'encoding', 'endian', 'bit-endian', 'imports', 'tags']);
 // `to-string` only gives a type's text form (no effect on the bytes).
@@ -45,34 +36,6 @@ const WHY: Record<string, string> = {
   process: 'process (compression, xor, ...) is not supported',
   pos: 'pos is not supported',
 };
-
-function isMap(v: unknown): v is Yaml {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Keys the generator reads: Kaitai ignores keys that start with '-' (`-orig-id`, `-webide-representation`). */
-function keysOf(node: Yaml): string[] {
-  return Object.keys(node).filter((k) => !k.startsWith('-'));
-}
-
-/**
- * YAML with integers kept exact: numbers beyond 2^53 stay bigint (64-bit enum values, masks),
- * everything else becomes a plain number.
- */
-function parseSpecYaml(text: string): unknown {
-  const exact = (v: unknown): unknown => {
-    if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) && BigInt(Number(v)) === v ? Number(v) : v;
-    if (Array.isArray(v)) return v.map(exact);
-    if (isMap(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, exact(x)]));
-    return v;
-  };
-  return exact(parseYaml(text, { intAsBigInt: true }));
-}
-
-function docOf(node: Yaml): string | undefined {
-  const d = node['doc'];
-  return typeof d === 'string' ? d.trim() : undefined;
-}
 
 interface Ctx {
   file: string;
@@ -191,10 +154,6 @@ function checkWideEnums(specs: SpecFile[]): void {
           throw new SpecError(s.path, `${f.specPath} (${t.name}.${f.id})`, `enum '${f.enumDef.id}' holds 64-bit values and is also used on a ${(f.type as { size: number }).size}-byte field; give the two fields separate enums`);
       }
     }
-}
-
-function walkTypes(t: TypeDef): TypeDef[] {
-  return [t, ...t.types.flatMap(walkTypes)];
 }
 
 // Pass 1: the type tree, with enums, so that pass 2 can resolve names in any order.
@@ -328,7 +287,7 @@ function defineType(t: TypeDef, node: Yaml): void {
     seq.forEach((attr, i) => t.fields.push(defineField(ctx, t, attr, `${t.specPath}/seq/${i}`)));
   }
   defineInstances(ctx, t, node['instances']);
-  findLengthFields(ctx, t);
+  findLengthFields(t);
 }
 
 function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, scope: Scope = 'seq'): Field {
@@ -873,223 +832,6 @@ function contentsBytes(c: unknown, fail: (p: string) => never): number[] {
   }
   if (out.length === 0) fail('contents is empty');
   return out;
-}
-
-/**
- * An integer field whose only use is being the whole `size` or `repeat-expr` of one later field
- * is a length: it is not part of the value, encode computes it.
- */
-function findLengthFields(_ctx: Ctx, t: TypeDef): void {
-  const uses = new Map<string, number>();
-  const count = (e: Expr | undefined): void => {
-    if (e) for (const r of refsOf(e)) uses.set(r, (uses.get(r) ?? 0) + 1);
-  };
-  for (const f of [...t.fields, ...t.instances.flatMap((i) => (i.field ? [i.field] : []))]) {
-    count(f.cond);
-    if (f.repeat?.kind === 'expr') count(f.repeat.count);
-    const ty = f.type;
-    if ((ty.t === 'bytes' || ty.t === 'str' || ty.t === 'user' || ty.t === 'switch' || ty.t === 'delimited') && ty.size && 'expr' in ty.size) count(ty.size.expr);
-    if (ty.t === 'switch') count(ty.on);
-    if (ty.t === 'user') ty.args?.forEach(count);
-  }
-  // A field an instance reads is part of the value (the instance reads it from the decoded value).
-  for (const i of t.instances) {
-    for (const e of [i.value, i.pos]) if (e) for (const r of refsOf(e)) uses.set(r, (uses.get(r) ?? 0) + 2);
-  }
-  for (const f of t.fields) {
-    if (f.cond) continue;
-    const ty = f.type;
-    const candidates: Array<[Expr, 'size' | 'count']> = [];
-    if (f.repeat?.kind === 'expr') candidates.push([f.repeat.count, 'count']);
-    else if ((ty.t === 'bytes' || (ty.t === 'str' && !ty.zeroTerminated) || ty.t === 'user' || ty.t === 'switch') && ty.size && 'expr' in ty.size)
-      candidates.push([ty.size.expr, 'size']);
-    for (const [e, what] of candidates) {
-      if (e.k !== 'ref' || uses.get(e.name) !== 1) continue;
-      const len = t.fields.find((x) => x.id === e.name)!;
-      if (len.cond || len.repeat || len.enumDef || len.validEq !== undefined || len.validCheck || len.type.t !== 'int') continue;
-      len.lengthOf = { field: f, what };
-    }
-  }
-}
-
-const inProgress = new Set<TypeDef>();
-const done = new Set<TypeDef>();
-
-function computeSizes(t: TypeDef): void {
-  if (done.has(t) || inProgress.has(t)) return;
-  inProgress.add(t);
-  let fixed: number | undefined = 0;
-  let min = 0;
-  let blittable = true;
-  // Bits of the current run of bit-sized fields: the run takes whole bytes.
-  let runBits: number | undefined = 0;
-  let runMin = 0;
-  const endRun = (): void => {
-    fixed = fixed !== undefined && runBits !== undefined ? fixed + Math.ceil(runBits / 8) : undefined;
-    min += Math.floor(runMin / 8);
-    runBits = 0;
-    runMin = 0;
-  };
-  for (const f of t.fields) {
-    if (f.type.t === 'bits') {
-      blittable = false;
-      t.touchesBits = true;
-      const n = f.repeat ? (f.repeat.kind === 'expr' ? constValue(f.repeat.count) : undefined) : 1;
-      runBits = runBits !== undefined && n !== undefined && !f.cond ? runBits + n * f.type.width : undefined;
-      if (!f.cond && n !== undefined) runMin += n * f.type.width;
-      continue;
-    }
-    endRun();
-    const one = elementSize(f);
-    let fFixed = one.fixed;
-    let fMin = one.min;
-    if (f.repeat) {
-      const n = f.repeat.kind === 'expr' ? constValue(f.repeat.count) : undefined;
-      fFixed = n !== undefined && fFixed !== undefined ? n * fFixed : undefined;
-      fMin = n !== undefined ? n * one.min : 0;
-      if (n === undefined) blittable = false;
-    }
-    if (f.cond) {
-      fFixed = undefined;
-      fMin = 0;
-      blittable = false;
-    }
-    if (!one.blittable) blittable = false;
-    // A struct cannot hold an inline array of byte arrays: such a type is a class (C#), no view (TS).
-    if (f.repeat && f.type.t === 'bytes') blittable = false;
-    fixed = fixed !== undefined && fFixed !== undefined ? fixed + fFixed : undefined;
-    min += fMin;
-  }
-  endRun();
-  inProgress.delete(t);
-  done.add(t);
-  t.fixedSize = fixed;
-  t.minSize = min;
-  t.blittable = blittable && fixed !== undefined && t.fields.length > 0 && t.instances.length === 0 && t.params.length === 0;
-}
-
-/** Every expression of a type: its fields' and its instances'. */
-function typeExprs(t: TypeDef): Expr[] {
-  const out: Expr[] = [];
-  const ofField = (f: Field): void => {
-    const ty = f.type;
-    if (f.cond) out.push(f.cond);
-    if (f.repeat?.kind === 'expr') out.push(f.repeat.count);
-    if (f.repeat?.kind === 'until') out.push(f.repeat.cond);
-    if ((ty.t === 'bytes' || ty.t === 'str' || ty.t === 'user' || ty.t === 'switch' || ty.t === 'delimited') && ty.size && 'expr' in ty.size) out.push(ty.size.expr);
-    if (ty.t === 'switch') out.push(ty.on);
-    if (ty.t === 'user' && ty.args) out.push(...ty.args);
-  };
-  t.fields.forEach(ofField);
-  for (const i of t.instances) {
-    if (i.value) out.push(i.value);
-    if (i.valueCond) out.push(i.valueCond);
-    if (i.pos) out.push(i.pos);
-    if (i.field) ofField(i.field);
-  }
-  return out;
-}
-
-/**
- * Which types cannot be written from their value: parse instances (read from anywhere in the
- * stream), expressions over the stream (`_io`), and types holding such a type.
- */
-function markDecodeOnly(specs: SpecFile[]): void {
-  const all = specs.flatMap((s) => walkTypes(s.root));
-  for (const t of all) {
-    const parse = t.instances.find((i) => i.field);
-    if (parse) t.decodeOnly = `instance '${parse.id}' is read from a position in the stream`;
-    else if (typeExprs(t).some((e) => { let io = false; walkExpr(e, (x) => { if (x.k === 'io') io = true; }); return io; }))
-      t.decodeOnly = 'its expressions read the stream (_io)';
-  }
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const t of all) {
-      if (t.decodeOnly) continue;
-      for (const f of t.fields) {
-        const ty = f.type;
-        const inner = ty.t === 'user' ? [ty.type] : ty.t === 'switch' ? [...ty.cases.map((c) => c.type), ...(ty.fallback ? [ty.fallback] : [])] : [];
-        const d = inner.find((x) => x.decodeOnly);
-        if (d) {
-          t.decodeOnly = `field '${f.id}' holds a ${d.name}, which is decode-only`;
-          changed = true;
-          break;
-        }
-      }
-    }
-  }
-  // No encoded size to speak of: a decode-only type has no SIZE.
-  for (const t of all) if (t.decodeOnly) t.fixedSize = undefined;
-}
-
-function elementSize(f: Field): { fixed: number | undefined; min: number; blittable: boolean } {
-  const ty = f.type;
-  const sized = (s: Size | undefined): number | undefined => (s && 'expr' in s ? constValue(s.expr) : undefined);
-  switch (ty.t) {
-    case 'int':
-    case 'float':
-      return { fixed: ty.size, min: ty.size, blittable: ty.size === 1 || ty.endian === 'le' };
-    case 'contents':
-      return { fixed: ty.bytes.length, min: ty.bytes.length, blittable: false };
-    case 'bytes': {
-      const n = sized(ty.size);
-      return { fixed: n, min: n ?? 0, blittable: n !== undefined };
-    }
-    case 'str': {
-      const n = sized(ty.size);
-      return { fixed: n, min: n ?? (ty.zeroTerminated && !ty.size ? 1 : 0), blittable: false };
-    }
-    case 'bits':
-      return { fixed: undefined, min: 0, blittable: false };
-    case 'user': {
-      computeSizes(ty.type);
-      const n = sized(ty.size);
-      if (ty.size) return { fixed: n, min: n ?? 0, blittable: false };
-      return { fixed: ty.type.fixedSize, min: ty.type.minSize, blittable: ty.type.blittable };
-    }
-    case 'switch': {
-      const n = sized(ty.size);
-      return { fixed: n, min: n ?? 0, blittable: false };
-    }
-    case 'delimited': {
-      const n = sized(ty.size);
-      return { fixed: n, min: n ?? (ty.eosError ? 1 : 0), blittable: false };
-    }
-  }
-}
-
-function checkRepeats(t: TypeDef): void {
-  for (const f of [...t.fields, ...t.instances.flatMap((i) => (i.field ? [i.field] : []))]) {
-    if (!f.repeat) continue;
-    const isConst = f.repeat.kind === 'expr' && constValue(f.repeat.count) !== undefined;
-    // A repeated bit-sized field reads at least one bit per element (counts are checked in bits).
-    if (!isConst && f.type.t !== 'bits' && elementSize(f).min === 0)
-      throw new SpecError(t.spec.path, `${f.specPath} (${t.name}.${f.id})`, 'repeating elements that can be 0 bytes long is not supported (a hostile count could loop without reading)');
-  }
-}
-
-const RESERVED_CS = new Set(['Decode', 'Encode', 'EncodeInto', 'EncodedSize', 'SizeOf', 'Read', 'Write', 'SIZE', 'Equals', 'GetHashCode', 'ToString', 'GetType']);
-const RESERVED_VIEW = new Set(['bytes', 'offset', 'toObject', 'set', 'constructor', 'dv', 'at']);
-
-function checkNames(specs: SpecFile[]): void {
-  const seen = new Map<string, string>();
-  for (const s of specs) {
-    for (const t of walkTypes(s.root)) {
-      const names: Array<[string, string]> = [[t.name, t.specPath || '/'], ...t.enums.map((e): [string, string] => [e.name, `${t.specPath}/enums/${e.id}`])];
-      for (const [name, at] of names) {
-        const prev = seen.get(name);
-        if (prev !== undefined) throw new SpecError(s.path, at, `the name ${name} is generated twice (also from ${prev}); rename one`, 'INVALID_ARGUMENT');
-        seen.set(name, `${s.path} ${at}`);
-      }
-      // A field named like a generated member (`offset`, `size`, `read`, ...) keeps its name in
-      // the decoded value; only the clashing member gets a trailing `_`.
-      for (const f of [...t.fields, ...t.instances]) {
-        if (RESERVED_CS.has(f.csName) || f.csName === t.name) f.csName += '_';
-        if (RESERVED_VIEW.has(f.viewName)) f.viewName += '_';
-      }
-      for (const i of t.instances) if (i.field) i.field.csName = i.csName;
-    }
-  }
 }
 
 // Bit-sized fields: Kaitai's stream keeps the unread bits of the last byte a bit field took, and

@@ -1,0 +1,203 @@
+// Passes over the loaded model: which integer fields are lengths, each type's sizes (fixed,
+// least, blittable), repeats that could spin, and which types are decode-only.
+import { constValue, refsOf, walkExpr, type Expr } from './expr.js';
+import type { Field, Size, SpecFile, TypeDef } from './model.js';
+import { SpecError } from './spec-yaml.js';
+
+/** A type and every type nested in it, depth-first. */
+export function walkTypes(t: TypeDef): TypeDef[] {
+  return [t, ...t.types.flatMap(walkTypes)];
+}
+
+/**
+ * An integer field whose only use is being the whole `size` or `repeat-expr` of one later field
+ * is a length: it is not part of the value, encode computes it.
+ */
+export function findLengthFields(t: TypeDef): void {
+  const uses = new Map<string, number>();
+  const count = (e: Expr | undefined): void => {
+    if (e) for (const r of refsOf(e)) uses.set(r, (uses.get(r) ?? 0) + 1);
+  };
+  for (const f of [...t.fields, ...t.instances.flatMap((i) => (i.field ? [i.field] : []))]) {
+    count(f.cond);
+    if (f.repeat?.kind === 'expr') count(f.repeat.count);
+    const ty = f.type;
+    if ((ty.t === 'bytes' || ty.t === 'str' || ty.t === 'user' || ty.t === 'switch' || ty.t === 'delimited') && ty.size && 'expr' in ty.size) count(ty.size.expr);
+    if (ty.t === 'switch') count(ty.on);
+    if (ty.t === 'user') ty.args?.forEach(count);
+  }
+  // A field an instance reads is part of the value (the instance reads it from the decoded value).
+  for (const i of t.instances) {
+    for (const e of [i.value, i.pos]) if (e) for (const r of refsOf(e)) uses.set(r, (uses.get(r) ?? 0) + 2);
+  }
+  for (const f of t.fields) {
+    if (f.cond) continue;
+    const ty = f.type;
+    const candidates: Array<[Expr, 'size' | 'count']> = [];
+    if (f.repeat?.kind === 'expr') candidates.push([f.repeat.count, 'count']);
+    else if ((ty.t === 'bytes' || (ty.t === 'str' && !ty.zeroTerminated) || ty.t === 'user' || ty.t === 'switch') && ty.size && 'expr' in ty.size)
+      candidates.push([ty.size.expr, 'size']);
+    for (const [e, what] of candidates) {
+      if (e.k !== 'ref' || uses.get(e.name) !== 1) continue;
+      const len = t.fields.find((x) => x.id === e.name)!;
+      if (len.cond || len.repeat || len.enumDef || len.validEq !== undefined || len.validCheck || len.type.t !== 'int') continue;
+      len.lengthOf = { field: f, what };
+    }
+  }
+}
+
+const inProgress = new Set<TypeDef>();
+const done = new Set<TypeDef>();
+
+export function computeSizes(t: TypeDef): void {
+  if (done.has(t) || inProgress.has(t)) return;
+  inProgress.add(t);
+  let fixed: number | undefined = 0;
+  let min = 0;
+  let blittable = true;
+  // Bits of the current run of bit-sized fields: the run takes whole bytes.
+  let runBits: number | undefined = 0;
+  let runMin = 0;
+  const endRun = (): void => {
+    fixed = fixed !== undefined && runBits !== undefined ? fixed + Math.ceil(runBits / 8) : undefined;
+    min += Math.floor(runMin / 8);
+    runBits = 0;
+    runMin = 0;
+  };
+  for (const f of t.fields) {
+    if (f.type.t === 'bits') {
+      blittable = false;
+      t.touchesBits = true;
+      const n = f.repeat ? (f.repeat.kind === 'expr' ? constValue(f.repeat.count) : undefined) : 1;
+      runBits = runBits !== undefined && n !== undefined && !f.cond ? runBits + n * f.type.width : undefined;
+      if (!f.cond && n !== undefined) runMin += n * f.type.width;
+      continue;
+    }
+    endRun();
+    const one = elementSize(f);
+    let fFixed = one.fixed;
+    let fMin = one.min;
+    if (f.repeat) {
+      const n = f.repeat.kind === 'expr' ? constValue(f.repeat.count) : undefined;
+      fFixed = n !== undefined && fFixed !== undefined ? n * fFixed : undefined;
+      fMin = n !== undefined ? n * one.min : 0;
+      if (n === undefined) blittable = false;
+    }
+    if (f.cond) {
+      fFixed = undefined;
+      fMin = 0;
+      blittable = false;
+    }
+    if (!one.blittable) blittable = false;
+    // A struct cannot hold an inline array of byte arrays: such a type is a class (C#), no view (TS).
+    if (f.repeat && f.type.t === 'bytes') blittable = false;
+    fixed = fixed !== undefined && fFixed !== undefined ? fixed + fFixed : undefined;
+    min += fMin;
+  }
+  endRun();
+  inProgress.delete(t);
+  done.add(t);
+  t.fixedSize = fixed;
+  t.minSize = min;
+  t.blittable = blittable && fixed !== undefined && t.fields.length > 0 && t.instances.length === 0 && t.params.length === 0;
+}
+
+/** Every expression of a type: its fields' and its instances'. */
+function typeExprs(t: TypeDef): Expr[] {
+  const out: Expr[] = [];
+  const ofField = (f: Field): void => {
+    const ty = f.type;
+    if (f.cond) out.push(f.cond);
+    if (f.repeat?.kind === 'expr') out.push(f.repeat.count);
+    if (f.repeat?.kind === 'until') out.push(f.repeat.cond);
+    if ((ty.t === 'bytes' || ty.t === 'str' || ty.t === 'user' || ty.t === 'switch' || ty.t === 'delimited') && ty.size && 'expr' in ty.size) out.push(ty.size.expr);
+    if (ty.t === 'switch') out.push(ty.on);
+    if (ty.t === 'user' && ty.args) out.push(...ty.args);
+  };
+  t.fields.forEach(ofField);
+  for (const i of t.instances) {
+    if (i.value) out.push(i.value);
+    if (i.valueCond) out.push(i.valueCond);
+    if (i.pos) out.push(i.pos);
+    if (i.field) ofField(i.field);
+  }
+  return out;
+}
+
+/**
+ * Which types cannot be written from their value: parse instances (read from anywhere in the
+ * stream), expressions over the stream (`_io`), and types holding such a type.
+ */
+export function markDecodeOnly(specs: SpecFile[]): void {
+  const all = specs.flatMap((s) => walkTypes(s.root));
+  for (const t of all) {
+    const parse = t.instances.find((i) => i.field);
+    if (parse) t.decodeOnly = `instance '${parse.id}' is read from a position in the stream`;
+    else if (typeExprs(t).some((e) => { let io = false; walkExpr(e, (x) => { if (x.k === 'io') io = true; }); return io; }))
+      t.decodeOnly = 'its expressions read the stream (_io)';
+  }
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const t of all) {
+      if (t.decodeOnly) continue;
+      for (const f of t.fields) {
+        const ty = f.type;
+        const inner = ty.t === 'user' ? [ty.type] : ty.t === 'switch' ? [...ty.cases.map((c) => c.type), ...(ty.fallback ? [ty.fallback] : [])] : [];
+        const d = inner.find((x) => x.decodeOnly);
+        if (d) {
+          t.decodeOnly = `field '${f.id}' holds a ${d.name}, which is decode-only`;
+          changed = true;
+          break;
+        }
+      }
+    }
+  }
+  // No encoded size to speak of: a decode-only type has no SIZE.
+  for (const t of all) if (t.decodeOnly) t.fixedSize = undefined;
+}
+
+export function elementSize(f: Field): { fixed: number | undefined; min: number; blittable: boolean } {
+  const ty = f.type;
+  const sized = (s: Size | undefined): number | undefined => (s && 'expr' in s ? constValue(s.expr) : undefined);
+  switch (ty.t) {
+    case 'int':
+    case 'float':
+      return { fixed: ty.size, min: ty.size, blittable: ty.size === 1 || ty.endian === 'le' };
+    case 'contents':
+      return { fixed: ty.bytes.length, min: ty.bytes.length, blittable: false };
+    case 'bytes': {
+      const n = sized(ty.size);
+      return { fixed: n, min: n ?? 0, blittable: n !== undefined };
+    }
+    case 'str': {
+      const n = sized(ty.size);
+      return { fixed: n, min: n ?? (ty.zeroTerminated && !ty.size ? 1 : 0), blittable: false };
+    }
+    case 'bits':
+      return { fixed: undefined, min: 0, blittable: false };
+    case 'user': {
+      computeSizes(ty.type);
+      const n = sized(ty.size);
+      if (ty.size) return { fixed: n, min: n ?? 0, blittable: false };
+      return { fixed: ty.type.fixedSize, min: ty.type.minSize, blittable: ty.type.blittable };
+    }
+    case 'switch': {
+      const n = sized(ty.size);
+      return { fixed: n, min: n ?? 0, blittable: false };
+    }
+    case 'delimited': {
+      const n = sized(ty.size);
+      return { fixed: n, min: n ?? (ty.eosError ? 1 : 0), blittable: false };
+    }
+  }
+}
+
+export function checkRepeats(t: TypeDef): void {
+  for (const f of [...t.fields, ...t.instances.flatMap((i) => (i.field ? [i.field] : []))]) {
+    if (!f.repeat) continue;
+    const isConst = f.repeat.kind === 'expr' && constValue(f.repeat.count) !== undefined;
+    // A repeated bit-sized field reads at least one bit per element (counts are checked in bits).
+    if (!isConst && f.type.t !== 'bits' && elementSize(f).min === 0)
+      throw new SpecError(t.spec.path, `${f.specPath} (${t.name}.${f.id})`, 'repeating elements that can be 0 bytes long is not supported (a hostile count could loop without reading)');
+  }
+}
