@@ -1,3 +1,5 @@
+using DecodeException = Twinmap.Formats.DecodeException;
+using EncodeException = Twinmap.Formats.EncodeException;
 using Twinmap.Tests.Features;
 
 namespace Twinmap.Tests;
