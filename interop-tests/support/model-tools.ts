@@ -12,10 +12,10 @@ export type Value = Record<string, unknown>;
 let untilItem: { value: unknown; index: number } | undefined;
 
 /** Evaluates a repeat-until condition for an element and how many elements have been read with it. */
-export function evalUntil(e: Expr, item: unknown, index: number, t: TypeDef): boolean {
+export function evalUntil(e: Expr, item: unknown, index: number, t?: TypeDef): boolean {
   untilItem = { value: item, index };
   try {
-    return Boolean(evalExpr(e, {}, t));
+    return Boolean(evalExpr(e, {}, t as TypeDef));
   } finally {
     untilItem = undefined;
   }
@@ -89,6 +89,7 @@ export function evalExpr(e: Expr, v: Value, t: TypeDef): number | boolean {
 }
 
 function intArb(ty: Extract<FieldType, { t: 'int' }>, f: Field): fc.Arbitrary<unknown> {
+  if (f.validCheck) return validArb(f, ty.size * 8, ty.signed, ty.size === 8);
   const member = (m: { value: number; exact: bigint }): number | bigint => (ty.size === 8 ? m.exact : m.value);
   if (f.enumDef && f.validInEnum) return fc.constantFrom(...f.enumDef.members.map(member));
   if (f.validEq !== undefined) return fc.constant(ty.size === 8 ? BigInt(f.validEq) : f.validEq);
@@ -207,6 +208,21 @@ function force(e: Expr, x: unknown, want: boolean, elemType?: TypeDef): unknown 
   return x;
 }
 
+/** Integers a `valid` rule (min, max, any-of, expr) accepts. */
+function validArb(f: Field, bits: number, signed: boolean, wide: boolean): fc.Arbitrary<unknown> {
+  const c = f.validCheck!;
+  const [lo, hi] = signed ? [-(2 ** (bits - 1)), 2 ** (bits - 1) - 1] : [0, 2 ** bits - 1];
+  const min = Math.max(lo, c.min ?? lo);
+  const max = Math.min(hi, c.max ?? hi);
+  let a: fc.Arbitrary<number> = c.anyOf ? fc.constantFrom(...c.anyOf.filter((n) => n >= min && n <= max)) : fc.integer({ min, max: Math.min(max, Number.MAX_SAFE_INTEGER) });
+  if (c.expr) {
+    const e = c.expr;
+    // Small values first: rules like `_ >= 1 and _ <= 12` hold for few of a wide field's values.
+    a = fc.oneof(fc.integer({ min: Math.max(min, 0), max: Math.min(max, 300) }), a).filter((n) => evalUntil(e, n, 0));
+  }
+  return wide ? a.map((n) => BigInt(n)) : a;
+}
+
 function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
 }
@@ -239,6 +255,7 @@ function elemArb(f: Field, depth: number, small: string[][] = []): fc.Arbitrary<
       const max = 2 ** ty.width - 1;
       const members = (f.enumDef?.members ?? []).map((m) => m.value).filter((x) => x >= 0 && x <= max);
       if (f.validEq !== undefined) return fc.constant(f.validEq);
+      if (f.validCheck) return validArb(f, ty.width, false, false);
       if (f.validInEnum) return fc.constantFrom(...members);
       const any = fc.integer({ min: 0, max });
       return members.length ? fc.oneof({ arbitrary: fc.constantFrom(...members), weight: 3 }, { arbitrary: any, weight: 1 }) : any;

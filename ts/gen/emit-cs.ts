@@ -167,7 +167,7 @@ class CsFile {
     o.push(`    /// <summary>Decodes one ${N} from the start of <paramref name="source"/>.</summary>`);
     o.push(`    public static ${N} Decode(ReadOnlySpan<byte> source) => Decode(source, out _);`, '');
     o.push(`    /// <summary>Decodes one ${N} and says how many bytes it took.</summary>`);
-    const fast = struct && t.fields.every((f) => !f.validInEnum && f.validEq === undefined);
+    const fast = struct && t.fields.every((f) => !f.validInEnum && f.validEq === undefined && !f.validCheck);
     o.push(`    public static ${N} Decode(ReadOnlySpan<byte> source, out int bytesRead)`, '    {');
     if (fast) {
       o.push('        // Blittable and little-endian like the wire: the bytes are the struct.');
@@ -394,6 +394,16 @@ class CsFile {
       checks.push(`if (!Enum.IsDefined(${target})) throw r.Invalid(${p}, ${at}, $"{${target}} is not a ${f.enumDef.name}");`);
     }
     if (f.validEq !== undefined) checks.push(`if (${target} != ${f.validEq}) throw r.Invalid(${p}, ${at}, $"expected ${f.validEq}, found {${target}}");`);
+    if (f.validCheck) {
+      const c = f.validCheck;
+      const x = this.enumTyped(f) ? `(long)${target}` : target;
+      const parts: string[] = [];
+      if (c.min !== undefined) parts.push(`${x} >= ${c.min}`);
+      if (c.max !== undefined) parts.push(`${x} <= ${c.max}`);
+      if (c.anyOf) parts.push(`(${c.anyOf.map((n) => `${x} == ${n}`).join(' || ') || 'false'})`);
+      if (c.expr) parts.push(`(${this.expr(c.expr, t, 'v.', 'r', { value: target, index: '0' })})`);
+      checks.push(`if (!(${parts.join(' && ') || 'true'})) throw r.Invalid(${p}, ${at}, $"{${target}} is not valid (${c.text.replaceAll('{', '{{').replaceAll('}', '}}')})");`);
+    }
     switch (ty.t) {
       case 'int':
         return [`${target} = ${this.enumTyped(f) ? `(${f.enumDef!.name})` : ''}r.${method(ty)}(${p});`, ...checks];

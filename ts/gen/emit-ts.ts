@@ -269,6 +269,18 @@ class TsModule {
     });
   }
 
+  /** The `valid` rule of a field (min, max, any-of, expr) as a condition on `value`. */
+  private validOk(t: TypeDef, f: Field, value: string, refs: (name: string) => string): string {
+    const c = f.validCheck!;
+    const lit = (n: number): string => (f.type.t === 'int' && f.type.size === 8 ? `${n}n` : String(n));
+    const parts: string[] = [];
+    if (c.min !== undefined) parts.push(`${value} >= ${lit(c.min)}`);
+    if (c.max !== undefined) parts.push(`${value} <= ${lit(c.max)}`);
+    if (c.anyOf) parts.push(`(${c.anyOf.map((n) => `${value} === ${lit(n)}`).join(' || ') || 'false'})`);
+    if (c.expr) parts.push(`(${this.expr(c.expr, t, refs, 'r', { value, index: '0' })})`);
+    return parts.join(' && ') || 'true';
+  }
+
   private enumRefByName(t: TypeDef, name: string): string {
     const all = [t.spec, ...collectImports(t.spec)].flatMap(allEnums);
     const e = all.find((x) => x.name === name);
@@ -418,6 +430,7 @@ class TsModule {
         const lit = f.type.t === 'int' && f.type.size === 8 ? `${f.validEq}n` : String(f.validEq);
         lines.push(`  if (${name} !== ${lit}) r.invalid(${p}, ${at}, \`expected ${f.validEq}, found \${${name}}\`);`);
       }
+      if (f.validCheck) lines.push(`  if (!(${this.validOk(t, f, name, refs)})) r.invalid(${p}, ${at}, \`\${${name}} is not valid (${f.validCheck.text})\`);`);
       return lines;
     }
     const elemType = this.valueType({ ...f, repeat: undefined });
@@ -840,7 +853,7 @@ class TsModule {
 
 /** Blittable types without value checks decode (and, without nested types, encode) in one step. */
 function fastPath(t: TypeDef): boolean {
-  return t.blittable && t.fields.every((f) => !f.validInEnum && f.validEq === undefined);
+  return t.blittable && t.fields.every((f) => !f.validInEnum && f.validEq === undefined && !f.validCheck);
 }
 
 /** `value` cast to the int type's range: equal to `value` only when it is an integer that fits. */

@@ -20,6 +20,7 @@ import {
   type Size,
   type SpecFile,
   type TypeDef,
+  type ValidCheck,
 } from './model.js';
 import { checkNames } from './names.js';
 import { checkRepeats, computeSizes, findLengthFields, markDecodeOnly, walkTypes } from './sizes.js';
@@ -481,12 +482,45 @@ function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, scope: Sco
   }
   let validInEnum = false;
   let validEq: number | undefined;
+  let validCheck: ValidCheck | undefined;
   const valid = attr['valid'];
   if (valid !== undefined) {
     if (isMap(valid) && Object.keys(valid).length === 1 && valid['in-enum'] === true && enumDef) validInEnum = true;
     else if ((type.t === 'int' || (type.t === 'bits' && !type.bool)) && typeof valid === 'number') validEq = valid;
     else if ((type.t === 'int' || (type.t === 'bits' && !type.bool)) && isMap(valid) && Object.keys(valid).length === 1 && typeof valid['eq'] === 'number') validEq = valid['eq'];
-    else fail('valid: only in-enum: true (on an enum field) and eq: <integer> are supported');
+    else if ((type.t === 'int' || (type.t === 'bits' && !type.bool)) && isMap(valid) && keysOf(valid).every((k) => ['min', 'max', 'any-of', 'expr'].includes(k))) {
+      // Bounds and lists: integer or enum literals (constant expressions).
+      const constant = (v: unknown, key: string): number => {
+        const e = v === undefined ? undefined : (() => { try { return checkRefs(parseExpr(v)); } catch (err) { if (err instanceof ExprError) return fail(`valid/${key}: ${err.message}`); throw err; } })();
+        const n = e === undefined ? undefined : e.k === 'enum' ? e.resolved?.value : constValue(e);
+        if (n === undefined) return fail(`valid/${key}: only integer and enum literals are supported`);
+        return n;
+      };
+      validCheck = { text: JSON.stringify(valid).replaceAll('"', "'") };
+      if (valid['min'] !== undefined) validCheck.min = constant(valid['min'], 'min');
+      if (valid['max'] !== undefined) validCheck.max = constant(valid['max'], 'max');
+      if (valid['any-of'] !== undefined) {
+        if (!Array.isArray(valid['any-of'])) fail('valid/any-of must be a list', 'INVALID_ARGUMENT');
+        validCheck.anyOf = (valid['any-of'] as unknown[]).map((x) => constant(x, 'any-of'));
+      }
+      if (valid['expr'] !== undefined) {
+        if (type.t === 'int' && type.size === 8) fail('valid/expr on a 64-bit field is not supported');
+        let e: Expr;
+        try {
+          e = checkRefs(parseExpr(valid['expr']));
+        } catch (err) {
+          if (err instanceof ExprError) return fail(`valid/expr: ${err.message}`);
+          throw err;
+        }
+        walkExpr(e, (x) => {
+          if (x.k === 'item' && x.path) fail("valid/expr: '_' is the value itself here (no fields)");
+          if (x.k === 'index') fail("valid/expr: '_index' is not supported here");
+        });
+        if (!isBoolExpr(e)) fail('valid/expr must be a boolean expression', 'INVALID_ARGUMENT');
+        validCheck.expr = e;
+      }
+    }
+    else fail('valid: only in-enum: true (on an enum field), and eq, min, max, any-of and expr on integer fields are supported');
   }
   if (valid !== undefined && repeat) fail('valid on a repeated field is not supported');
   return {
@@ -499,6 +533,7 @@ function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, scope: Sco
     enumDef,
     validInEnum,
     validEq,
+    ...(validCheck && { validCheck }),
     lengthOf: undefined,
     csName: pascal(id),
     viewName: camel(id),

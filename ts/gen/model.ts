@@ -74,6 +74,8 @@ export interface Field {
   validInEnum: boolean;
   /** `valid: eq`: the value must equal this. */
   validEq: number | undefined;
+  /** `valid: {min, max}`, `{any-of}` or `{expr}` on an integer field: what the value must meet. */
+  validCheck?: ValidCheck;
   /**
    * Set when this integer field only holds the length (or count) of one later field. Such a field
    * is not part of the record's value: decode uses it, encode computes it from the data.
@@ -83,6 +85,16 @@ export interface Field {
   csName: string;
   /** The name on a TypeScript view: camelCase of the id, with `_` added where it would clash with a view member. */
   viewName: string;
+}
+
+export interface ValidCheck {
+  min?: number;
+  max?: number;
+  anyOf?: number[];
+  /** A boolean expression over `_` (the value). */
+  expr?: Expr;
+  /** The rule as the spec gives it, for messages. */
+  text: string;
 }
 
 export interface EnumDef {

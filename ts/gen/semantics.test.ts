@@ -9,6 +9,7 @@ import { kaitaiParse, kaitaiParsers, type KaitaiClass } from '../../interop-test
 import { BitFields, Kind, type BitFields as BitFieldsValue } from './fixtures/features/ts/bit_fields.js';
 import { BigCode, EdgeCases, SlotView, type EdgeCases as EdgeCasesValue } from './fixtures/features/ts/edge_cases.js';
 import { TextEncodings } from './fixtures/features/ts/text_encodings.js';
+import { ValidRules } from './fixtures/features/ts/valid_rules.js';
 import { DecodeError, EncodeError } from './runtime/twinmap-runtime.js';
 import { generateFiles, SpecError } from './index.js';
 import { loadSpecs } from './load.js';
@@ -227,4 +228,24 @@ function kaitaiParseBits(bytes: Uint8Array): Record<string, unknown> {
 }
 beforeAll(async () => {
   bitsParser = (await kaitaiParsers(join(import.meta.dirname, 'fixtures', 'features', 'bit_fields.ksy')))['BitFields']!;
+});
+
+describe('valid: min, max, any-of and expr', () => {
+  const good = { month: 12, kind: 3, even: -4, nibble: 9, rest: 15 };
+  it('decodes values the rules accept and names the field and the rule for others, as Kaitai refuses them', () => {
+    expect(ValidRules.decode(ValidRules.encode(good))).toEqual(good);
+    const bad = (over: Partial<typeof good>): string => {
+      try {
+        ValidRules.decode(ValidRules.encode({ ...good, ...over }));
+      } catch (e) {
+        return String(e);
+      }
+      return 'decoded';
+    };
+    expect(bad({ month: 0 })).toMatch(/month.*0 is not valid \(\{'min':1,'max':12\}\)/);
+    expect(bad({ kind: 2 })).toMatch(/kind.*2 is not valid/);
+    expect(bad({ even: 3 })).toMatch(/even.*3 is not valid/);
+    expect(bad({ even: -100 })).toMatch(/even.*-100 is not valid/);
+    expect(bad({ nibble: 10 })).toMatch(/nibble.*10 is not valid/);
+  });
 });

@@ -40,7 +40,7 @@ export function findLengthFields(t: TypeDef): void {
     for (const [e, what] of candidates) {
       if (e.k !== 'ref' || uses.get(e.name) !== 1) continue;
       const len = t.fields.find((x) => x.id === e.name)!;
-      if (len.cond || len.repeat || len.enumDef || len.validEq !== undefined || len.type.t !== 'int') continue;
+      if (len.cond || len.repeat || len.enumDef || len.validEq !== undefined || len.validCheck || len.type.t !== 'int') continue;
       len.lengthOf = { field: f, what };
     }
   }

@@ -68,7 +68,6 @@ public sealed class FormatStream(byte[] bytes, int start, int end)
 /// <summary>Reads fields in order from a span; every read is checked first.</summary>
 public ref struct FormatReader
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(false, true);
     private readonly ReadOnlySpan<byte> _source;
     private readonly int _end;
     private int _pos;
@@ -322,14 +321,10 @@ public ref struct FormatReader
             if (bad >= 0) throw new DecodeException(f, at + bad, $"byte 0x{s[bad]:x2} is not ASCII");
             return Encoding.ASCII.GetString(s);
         }
-        try
-        {
-            return StrictUtf8.GetString(s);
-        }
-        catch (DecoderFallbackException)
-        {
-            throw new DecodeException(f, at, "string is not valid UTF-8");
-        }
+        // Validate, then decode with the shared UTF8 instance: its GetString transcodes in one
+        // pass, where a throwing UTF8Encoding's goes through the base class (count, then decode).
+        if (!System.Text.Unicode.Utf8.IsValid(s)) throw new DecodeException(f, at, "string is not valid UTF-8");
+        return Encoding.UTF8.GetString(s);
     }
 
     /// <summary>Fixed magic bytes.</summary>
@@ -475,6 +470,22 @@ public ref struct FormatWriter
     public static int TextLength(string? v, string encoding, string f)
     {
         if (v is null) throw new EncodeException(f, "is null");
+        // An encode measures a string up to three times (its size, its length field, the write);
+        // a string never changes, so the last one measured on this thread is remembered.
+        if (ReferenceEquals(v, t_lastText) && ReferenceEquals(encoding, t_lastEncoding)) return t_lastLength;
+        int n = Measure(v, encoding, f);
+        t_lastText = v;
+        t_lastEncoding = encoding;
+        t_lastLength = n;
+        return n;
+    }
+
+    [ThreadStatic] private static string? t_lastText;
+    [ThreadStatic] private static string? t_lastEncoding;
+    [ThreadStatic] private static int t_lastLength;
+
+    private static int Measure(string v, string encoding, string f)
+    {
         if (encoding != "UTF-8" && encoding != "ASCII")
         {
             try
@@ -492,6 +503,8 @@ public ref struct FormatWriter
             if (bad >= 0) throw new EncodeException(f, $"character U+{(int)v[bad]:X4} is not ASCII");
             return v.Length;
         }
+        // All-ASCII text (paths, names) is one vectorized check; anything else is counted strictly.
+        if (System.Text.Ascii.IsValid(v)) return v.Length;
         try
         {
             return StrictUtf8.GetByteCount(v);
