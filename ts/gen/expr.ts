@@ -22,12 +22,15 @@ export type Expr =
   | { k: 'index' }
   /** `_io.size`, `_io.pos`, `_io.eof`: the stream the type is read from. */
   | { k: 'io'; prop: 'size' | 'pos' | 'eof' }
-  | { k: 'enum'; path: string[]; member: string; resolved?: { enumName: string; memberId: string; value: number } }
+  /** `e::member`; with `toInt`, `e::member.to_i` (the loader makes it an integer literal). */
+  | { k: 'enum'; path: string[]; member: string; toInt?: boolean; resolved?: { enumName: string; memberId: string; value: number } }
   | { k: 'not'; e: Expr }
   | { k: 'neg'; e: Expr }
   | { k: 'bin'; op: BinOp; l: Expr; r: Expr }
   /** `c ? a : b` */
-  | { k: 'cond'; c: Expr; a: Expr; b: Expr };
+  | { k: 'cond'; c: Expr; a: Expr; b: Expr }
+  /** `field._sizeof` (or `field.inner._sizeof`): the loader replaces it by the field's fixed size. */
+  | { k: 'sizeof'; name: string; path: string[] };
 
 export type BinOp = '+' | '-' | '*' | '/' | '%' | '==' | '!=' | '<' | '<=' | '>' | '>=' | 'and' | 'or' | BitOp;
 /** Bit operators: Kaitai computes them on 64-bit integers (shift counts taken modulo 64, as C# does). */
@@ -125,7 +128,12 @@ export function parseExpr(source: unknown): Expr {
       if (t.v === 'true' || t.v === 'false') return { k: 'bool', value: t.v === 'true' };
       if (t.v.includes('::')) {
         const parts = t.v.split('::');
-        return { k: 'enum', path: parts.slice(0, -1), member: parts[parts.length - 1]! };
+        const e: Expr = { k: 'enum', path: parts.slice(0, -1), member: parts[parts.length - 1]! };
+        if (isOp('.') && toks[p + 1]?.v === 'to_i') {
+          p += 2;
+          return { ...e, toInt: true };
+        }
+        return e;
       }
       if (t.v === '_index') return { k: 'index' };
       if (t.v === '_') {
@@ -152,6 +160,7 @@ export function parseExpr(source: unknown): Expr {
         p++;
         const m = toks[p++];
         if (m === undefined || m.t !== 'id' || m.v.includes('::')) throw new ExprError(`expected a field name after '.' in ${JSON.stringify(source)}`);
+        if (m.v === '_sizeof' && !isOp('.') && !isOp('(')) return { k: 'sizeof', name: t.v, path };
         if (m.v.startsWith('_') || isOp('('))
           throw new ExprError(`'.${m.v}' in ${JSON.stringify(source)} is not supported (only fields of earlier user-type fields)`);
         path.push(m.v);
@@ -223,7 +232,8 @@ export function refsOf(e: Expr, out: string[] = []): string[] {
 export function constValue(e: Expr): number | undefined {
   switch (e.k) {
     case 'int':
-      return e.value;
+      // NaN: a `_sizeof` not yet known (see the loader); not a constant until then.
+      return Number.isNaN(e.value) ? undefined : e.value;
     case 'neg': {
       const v = constValue(e.e);
       return v === undefined ? undefined : -v;
@@ -288,6 +298,8 @@ export function renderExpr(e: Expr, style: ExprStyle): string {
       return `${style.not}(${renderExpr(e.e, style)})`;
     case 'neg':
       return `-(${renderExpr(e.e, style)})`;
+    case 'sizeof':
+      throw new Error('_sizeof left unresolved by the loader');
     case 'cond':
       return `(${renderExpr(e.c, style)} ? ${renderExpr(e.a, style)} : ${renderExpr(e.b, style)})`;
     case 'bin': {

@@ -23,7 +23,7 @@ import {
   type ValidCheck,
 } from './model.js';
 import { checkNames } from './names.js';
-import { checkRepeats, computeSizes, findLengthFields, markDecodeOnly, walkTypes } from './sizes.js';
+import { checkRepeats, computeSizes, elementSize, findLengthFields, markDecodeOnly, walkTypes } from './sizes.js';
 import { SpecError, docOf, isMap, keysOf, parseSpecYaml, type Yaml } from './spec-yaml.js';
 
 export { SpecError } from './spec-yaml.js';
@@ -596,10 +596,15 @@ function resolveRefs(t: TypeDef, e: Expr, scope: Scope, where: string, fail: (pr
       const en = x.path.length ? findEnum(t, x.path.slice(0, -1), x.path[x.path.length - 1]!) : undefined;
       const m = en?.members.find((mm) => mm.id === x.member);
       if (!en || !m) return fail(`unknown enum value '${[...x.path, x.member].join('::')}'`);
+      if (x.toInt) {
+        if (!Number.isSafeInteger(m.value)) return fail(`'${[...x.path, x.member].join('::')}.to_i' does not fit in a double (not supported)`);
+        return { k: 'int', value: m.value };
+      }
       x.resolved = { enumName: en.name, memberId: m.id, value: m.value };
       usedInExpr.set(en, where);
       return x;
     }
+    if (x.k === 'sizeof') return sizeofField(t, x, fail);
     if (x.k !== 'ref') return undefined;
     const shown = [x.name, ...(x.path ?? [])].join('.');
     const param = t.params.find((p) => p.id === x.name);
@@ -664,6 +669,32 @@ function resolveRefs(t: TypeDef, e: Expr, scope: Scope, where: string, fail: (pr
     });
     return x;
   });
+}
+
+/**
+ * `field._sizeof`: Kaitai knows it when compiling (the field's size is fixed), so it becomes an
+ * integer literal. A user type's size is known once every type is loaded: until then the literal is
+ * NaN (not a constant for `constValue`), filled in by a deferred step.
+ */
+function sizeofField(t: TypeDef, x: Extract<Expr, { k: 'sizeof' }>, fail: (problem: string) => never): Expr {
+  const shown = [x.name, ...x.path, '_sizeof'].join('.');
+  const lit: { k: 'int'; value: number } = { k: 'int', value: Number.NaN };
+  const head = t.fields.find((y) => y.id === x.name);
+  if (!head) return fail(`expression '${shown}': '${x.name}' is not a field of ${t.name} (_sizeof of a field is supported)`);
+  deferred.push(() => {
+    let f = head;
+    for (const id of x.path) {
+      const m = f.type.t === 'user' && !f.repeat ? f.type.type.fields.find((y) => y.id === id) : undefined;
+      if (!m) return fail(`expression '${shown}': '${f.id}' has no field '${id}'`);
+      f = m;
+    }
+    if (f.repeat || f.cond || f.type.t === 'bits') return fail(`expression '${shown}': '${f.id}' is repeated, conditional or bit-sized (_sizeof of a fixed-size field is supported)`);
+    if (f.type.t === 'user') computeSizes(f.type.type);
+    const n = elementSize(f).fixed;
+    if (n === undefined) return fail(`expression '${shown}': '${f.id}' has no fixed size (_sizeof of a fixed-size field is supported)`);
+    lit.value = n;
+  });
+  return lit;
 }
 
 interface InstanceEntry {
