@@ -1,5 +1,5 @@
 // twinmap channel pairs (see channel-side.ts and the Peer's bench-channel).
-import { Channel } from '../ts/channel/channel.js';
+import { Channel } from 'twinmap';
 import { dotnetSide, nodeSide, startBoth, uniq, type Pair, type PairSpec } from './pairs.js';
 import { RING_BYTES } from './floor.js';
 

@@ -3,7 +3,7 @@
 // 'e' echo every record back, 's' sink (a zero-length record asks for [u64 records][u64 bytes]),
 // 'i' idle. The client answers the harness's steps like the socket client (side.ts).
 import { performance } from 'node:perf_hooks';
-import { Channel } from '../ts/channel/channel.js';
+import { Channel } from 'twinmap';
 import { summarise, type Latency } from './stats.js';
 import type { Throughput } from './stream.js';
 

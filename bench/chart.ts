@@ -1,7 +1,7 @@
 // The bench chart, as plain SVG (no chart library): left, round-trip latency by percentile for
 // every transport (log scale, "nines" on the x axis); right, one-way GB/s per message size.
 import type { Summary } from './report.js';
-import type { RunResult } from './run.js';
+import type { RunResult } from './results.js';
 import type { Machine } from './machine.js';
 
 const COLORS = ['#444444', '#999999', '#d62728', '#ff7f0e', '#1f77b4', '#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#17becf'];

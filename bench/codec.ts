@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { ImageData } from '../examples/formats/ts/image_data.js';
 import { TestData } from '../examples/formats/ts/test_data.js';
 import { kaitaiParsers, KaitaiStream } from '../interop-tests/support/kaitai-js.js';
-import type { ExtraRow, ExtraSpec } from './extras.js';
+import type { ExtraRow, ExtraSpec } from './extra-row.js';
 import type { Options } from './options.js';
 import { peerDll, repoRoot } from './paths.js';
 import { execFileSync } from 'node:child_process';

@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { Channel } from '../ts/channel/channel.js';
+import { Channel } from 'twinmap';
 import { dotnetSide, nodeSide, startBoth, uniq, type Pair, type PairSpec } from './pairs.js';
 import { peerDll } from './paths.js';
 

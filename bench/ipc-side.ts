@@ -1,8 +1,7 @@
 // IpcClient.request round trips, Node's half of the ipc pairs: a Node IpcClient against the
 // Peer's bench-ipc (a .NET IpcServer that echoes each request), over channels or the named pipe.
 import { performance } from 'node:perf_hooks';
-import { IpcClient } from '../ts/ipc/client.js';
-import type { IpcTransport } from '../ts/ipc/links.js';
+import { IpcClient, type IpcTransport } from 'twinmap';
 import { summarise, type Latency } from './stats.js';
 
 export function connectIpc(name: string, transport: IpcTransport): Promise<IpcClient> {

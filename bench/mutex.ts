@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { dotnetSide, uniq } from './pairs.js';
 import { Side } from './procs.js';
 import { peerDll, sideJs } from './paths.js';
-import type { ExtraRow, ExtraSpec } from './extras.js';
+import type { ExtraRow, ExtraSpec } from './extra-row.js';
 import type { Options } from './options.js';
 
 interface MutexResult {

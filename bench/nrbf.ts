@@ -6,8 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeNrbf, encodeNrbf } from '../ts/nrbf/index.js';
-import type { ExtraRow, ExtraSpec } from './extras.js';
+import { decodeNrbf, encodeNrbf } from 'twinmap';
+import type { ExtraRow, ExtraSpec } from './extra-row.js';
 import type { Options } from './options.js';
 import { repoRoot } from './paths.js';
 

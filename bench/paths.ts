@@ -1,9 +1,10 @@
 // Where the bench finds what it runs, relative to the repository (dist/bench/*.js -> repo root).
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 
-export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+import { repoRoot } from '../ts/test-support/repo-root.js';
+
+export { repoRoot };
 export const floorBin = join(repoRoot, 'build', 'bench', 'twinmap-floor');
 export const peerProject = join(repoRoot, 'dotnet', 'Twinmap.Peer');
 export const peerDll = join(peerProject, 'bin', 'Release', 'net10.0', 'Twinmap.Peer.dll');

@@ -2,8 +2,8 @@
 // ratios to references from the same runs) and renders it as a text table (terminal, CI log) and Markdown.
 import type { Options } from './options.js';
 import type { PairSpec } from './pairs.js';
-import type { RunResult } from './run.js';
-import type { ExtraRow } from './extras.js';
+import type { RunResult } from './results.js';
+import type { ExtraRow } from './extra-row.js';
 import type { Machine } from './machine.js';
 import { median, medianLatency, pct, type Latency } from './stats.js';
 

@@ -9,37 +9,16 @@ import { floor, RING_BYTES, type FloorMemcpy, type FloorMutex, type FloorPingPon
 import { PAIRS, type PairSpec } from './pairs.js';
 import { CHANNEL_PAIRS } from './channel-pairs.js';
 import { IPC_PAIRS } from './ipc-pairs.js';
-import { EXTRAS, type ExtraRow } from './extras.js';
+import { EXTRAS } from './extras.js';
+import type { ExtraRow } from './extra-row.js';
 import { machine, type Machine } from './machine.js';
 import { peerProject, repoRoot } from './paths.js';
 import { pct, type Latency } from './stats.js';
 import type { Throughput } from './stream.js';
+import type { FloorRun, PairRun, RunResult } from './results.js';
 import { summarise as summariseRuns, renderTable, renderMarkdown, value as fmtValue } from './report.js';
 import { renderChart } from './chart.js';
 import { evaluateTargets, renderTargets, renderTargetsMarkdown } from './targets.js';
-
-export interface FloorRun {
-  spin?: FloorPingPong;
-  futex?: FloorPingPong;
-  ring: FloorRing[];
-  memcpy: FloorMemcpy[];
-  mutex?: FloorMutex;
-}
-
-export interface PairRun {
-  latency?: Latency;
-  throughput: Throughput[];
-  idle?: { clientCpuPct: number; serverCpuPct: number; windowMs: number };
-  memory?: { clientRssKb: number; serverRssKb: number; clientPeakRssKb: number; serverPeakRssKb: number };
-  info?: Record<string, unknown>;
-  error?: string;
-}
-
-export interface RunResult {
-  floor: FloorRun;
-  pairs: Record<string, PairRun>;
-  extras: ExtraRow[];
-}
 
 const t0 = Date.now();
 function progress(msg: string): void {

@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { existsSync, unlinkSync } from 'node:fs';
 import { oneWay, open, roundTrips, serveStream } from './stream.js';
 import type { Socket } from 'node:net';
-import { NamedMutex } from '../ts/mutex/named-mutex.js';
+import { NamedMutex } from 'twinmap';
 import { ChannelClient, serveChannel, type ChannelNames } from './channel-side.js';
 import { connectIpc, ipcRoundTrips } from './ipc-side.js';
 

@@ -2,7 +2,7 @@
 // (a pair against the C floor or against another pair, a generated codec against hand-written
 // code), the median of the runs' ratios, and whether it is met. Ratios, not absolute numbers:
 // on a shared machine the absolute figures drift by 2-5x between minutes, the ratios much less.
-import type { RunResult } from './run.js';
+import type { RunResult } from './results.js';
 import { median, pct } from './stats.js';
 
 export interface Target {

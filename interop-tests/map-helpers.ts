@@ -2,11 +2,12 @@
 import { rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { uniqueName } from '../ts/test-support/unique-name.js';
 
 /** A fresh map name; removed from /dev/shm on dispose whoever created it (plain fs, so even a
  *  test that failed on a stale addon cleans up). */
 export function uniqueMapName(tag: string): { name: string; [Symbol.dispose](): void } {
-  const name = `twinmap-it-${tag}-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+  const name = uniqueName('twinmap-it', tag);
   return { name, [Symbol.dispose]: () => rmSync(`/dev/shm/${name}`, { force: true }) };
 }
 

@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SharedMap } from '../ts/map/shared-map.js';
+import { uniqueName } from '../ts/test-support/unique-name.js';
 import type { DotnetGeneration } from '../ts/mutex/generation.js';
 import type { NamedMutex } from '../ts/mutex/named-mutex.js';
 import { type Peer, repoRoot } from './peer.js';
@@ -17,7 +18,7 @@ export const testDotnet: DotnetGeneration = /^1[1-9]$/.test(process.env['TWINMAP
 
 /** A mutex name no other test run on this machine uses. */
 export function uniqueMutexName(tag: string): string {
-  return `tm-${tag}-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+  return uniqueName('tm', tag);
 }
 
 /** A 4096-byte zeroed file mapped here with SharedMap.createFile; the Peer maps it with

@@ -7,10 +7,11 @@
 import { execa } from 'execa';
 import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
-export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+import { repoRoot } from '../ts/test-support/repo-root.js';
+
+export { repoRoot };
 export const peerDll = join(repoRoot, 'dotnet', 'Twinmap.Peer', 'bin', 'Release', 'net10.0', 'Twinmap.Peer.dll');
 
 /** The programs a test can start. */

@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { AlreadyExistsError, BadHeaderError, ClosedError, InvalidNameError, NotFoundError, ReadOnlyError, TwinmapError } from '../errors.js';
 import { SharedMap } from './shared-map.js';
+import { uniqueName } from '../test-support/unique-name.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'twinmap-map-'));
 const made: string[] = [];
-function uniqueName(tag = 'm'): string {
-  const name = `twinmap-test-${tag}-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+function freshName(tag = 'm'): string {
+  const name = uniqueName('twinmap-test', tag);
   made.push(name);
   return name;
 }
@@ -47,7 +48,7 @@ function mappingPerms(path: string): string[] {
 
 describe('SharedMap by name', () => {
   it('creates /dev/shm/<base> with exactly the size asked, owner-only whatever the umask', () => {
-    const name = uniqueName();
+    const name = freshName();
     using map = withUmask(0, () => SharedMap.create(`Local\\${name}`, { size: 5000 }));
     expect(map.size).toBe(5000);
     expect(map.createdNew).toBe(true);
@@ -61,13 +62,13 @@ describe('SharedMap by name', () => {
   });
 
   it('uses the mode asked for, even against a umask that would narrow it', () => {
-    const name = uniqueName();
+    const name = freshName();
     using _map = withUmask(0o077, () => SharedMap.create(name, { size: 64, mode: 0o640 }));
     expect(statSync(`/dev/shm/${name}`).mode & 0o777).toBe(0o640);
   });
 
   it('shares the pages: a write through one mapping is seen through another, no copy', () => {
-    const name = uniqueName();
+    const name = freshName();
     using a = SharedMap.create(name, { size: 4096 });
     using b = SharedMap.open(name);
     a.bytes.set([0xde, 0xad, 0xbe, 0xef], 100);
@@ -79,7 +80,7 @@ describe('SharedMap by name', () => {
   });
 
   it('treats Global\\x, Local\\x and x as the same POSIX object /x', () => {
-    const name = uniqueName();
+    const name = freshName();
     using a = SharedMap.create(`Global\\${name}`, { size: 16 });
     using b = SharedMap.open(name);
     a.bytes[3] = 7;
@@ -87,7 +88,7 @@ describe('SharedMap by name', () => {
   });
 
   it('refuses to create a name that exists, and leaves the existing map alone', () => {
-    const name = uniqueName();
+    const name = freshName();
     using a = SharedMap.create(name, { size: 64 });
     a.bytes[0] = 9;
     const e = thrown(() => SharedMap.create(name, { size: 128 }));
@@ -98,7 +99,7 @@ describe('SharedMap by name', () => {
   });
 
   it('reports a missing map as NotFoundError naming it', () => {
-    const name = uniqueName();
+    const name = freshName();
     const e = thrown(() => SharedMap.open(name));
     expect(e).toBeInstanceOf(NotFoundError);
     expect(e).toMatchObject({ code: 'NOT_FOUND', osCode: 'ENOENT' });
@@ -121,13 +122,13 @@ describe('SharedMap by name', () => {
   });
 
   it.each([0, -1, 1.5, Number.NaN, Number.MAX_SAFE_INTEGER + 2])('refuses size %s with INVALID_ARGUMENT', (size) => {
-    const name = uniqueName();
+    const name = freshName();
     expect(thrown(() => SharedMap.create(name, { size }))).toMatchObject({ code: 'INVALID_ARGUMENT' });
     expect(existsSync(`/dev/shm/${name}`)).toBe(false);
   });
 
   it('reports a full /dev/shm as an error at create time, not a SIGBUS at first write', () => {
-    const name = uniqueName();
+    const name = freshName();
     const e = thrown(() => SharedMap.create(name, { size: 2 ** 50 }));
     expect(e).toBeInstanceOf(TwinmapError);
     expect((e as TwinmapError).osCode).toMatch(/ENOSPC|EFBIG|ENOMEM/);
@@ -135,7 +136,7 @@ describe('SharedMap by name', () => {
   });
 
   it('openOrCreate creates once, then opens what exists', () => {
-    const name = uniqueName();
+    const name = freshName();
     using a = SharedMap.openOrCreate(name, { size: 256 });
     using b = SharedMap.openOrCreate(name, { size: 256 });
     expect([a.createdNew, b.createdNew]).toEqual([true, false]);
@@ -144,7 +145,7 @@ describe('SharedMap by name', () => {
   });
 
   it('openOrCreate maps a larger existing map whole, and refuses a smaller one rather than resizing it', () => {
-    const name = uniqueName();
+    const name = freshName();
     using _a = SharedMap.create(name, { size: 8192 });
     using b = SharedMap.openOrCreate(name, { size: 100 });
     expect(b.size).toBe(8192);
@@ -155,7 +156,7 @@ describe('SharedMap by name', () => {
   });
 
   it('opens a 0-byte object (its creator never sized it) with BadHeaderError, not a crash', () => {
-    const name = uniqueName();
+    const name = freshName();
     writeFileSync(`/dev/shm/${name}`, '');
     try {
       const started = Date.now();
@@ -167,7 +168,7 @@ describe('SharedMap by name', () => {
   });
 
   it('unlink removes the name; maps already open keep working', () => {
-    const name = uniqueName();
+    const name = freshName();
     using a = SharedMap.create(name, { size: 64 });
     expect(SharedMap.unlink(name)).toBe(true);
     expect(SharedMap.unlink(name)).toBe(false);
@@ -181,7 +182,7 @@ describe('SharedMap by name', () => {
 
 describe('SharedMap read-only', () => {
   it('maps the pages PROT_READ and hands out no writable view; reads see live writes without a copy', () => {
-    const name = uniqueName();
+    const name = freshName();
     using w = SharedMap.create(name, { size: 4096 });
     using r = SharedMap.open(name, { readOnly: true });
     expect(r.readOnly).toBe(true);
@@ -202,7 +203,7 @@ describe('SharedMap read-only', () => {
   });
 
   it('a writable map reader is its DataView', () => {
-    const name = uniqueName();
+    const name = freshName();
     using w = SharedMap.create(name, { size: 16 });
     expect(w.reader).toBe(w.view);
   });
@@ -210,7 +211,7 @@ describe('SharedMap read-only', () => {
 
 describe('SharedMap after close', () => {
   it('throws ClosedError for every use, and views handed out before are empty, not dangling', () => {
-    const name = uniqueName();
+    const name = freshName();
     const map = SharedMap.create(name, { size: 4096 });
     const bytes = map.bytes;
     const view = map.view;
@@ -226,7 +227,7 @@ describe('SharedMap after close', () => {
   });
 
   it('a read-only reader kept past close throws ClosedError', () => {
-    const name = uniqueName();
+    const name = freshName();
     using _w = SharedMap.create(name, { size: 64 });
     const r = SharedMap.open(name, { readOnly: true });
     const reader = r.reader;
@@ -236,7 +237,7 @@ describe('SharedMap after close', () => {
   });
 
   it('checks read/write ranges and names the offset', () => {
-    const name = uniqueName();
+    const name = freshName();
     using map = SharedMap.create(name, { size: 64 });
     expect((thrown(() => map.write(60, [1, 2, 3, 4, 5])) as Error).message).toMatch(/5 bytes at offset 60 .*64 bytes/);
     expect(thrown(() => map.read(-1, 1))).toMatchObject({ code: 'INVALID_ARGUMENT' });

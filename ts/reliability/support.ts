@@ -1,10 +1,11 @@
 // Shared by the reliability suite: a second, unprivileged local user to act as the attacker or
 // the unlucky neighbour, and child Node processes for probes that may crash or hang.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { uniqueName as makeName } from '../test-support/unique-name.js';
 
-export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+import { repoRoot } from '../test-support/repo-root.js';
+
+export { repoRoot };
 export const isRoot = process.getuid?.() === 0;
 
 /** The other local user's name; created on first use (CI runs as root on a fresh machine). */
@@ -51,6 +52,7 @@ export function runNode(script: string, timeoutMs = 30_000, nodeFlags: string[] 
   return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** A fresh name for this suite (ts/test-support/unique-name.ts). */
 export function uniqueName(tag: string): string {
-  return `tm-rel-${tag}-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+  return makeName('tm-rel', tag);
 }

@@ -105,3 +105,12 @@ public sealed partial class ValidRules
         w.BitsBe(Rest, 4, "rest");
     }
 }
+
+/// <summary>Byte offsets of ValidRules's fields that sit at a fixed place; SIZE: the type's size.</summary>
+public static class ValidRulesLayout
+{
+    public const int SIZE = 8;
+    public const int Month = 0;
+    public const int Kind = 1;
+    public const int Even = 3;
+}
