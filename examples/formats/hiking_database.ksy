@@ -4,7 +4,7 @@ meta:
   endian: le
   encoding: UTF-8
 doc: |
-  Seed 001's HikingDatabase, written as plain length-prefixed fields instead of
+  A .NET app's HikingDatabase, written as plain length-prefixed fields instead of
   BinaryFormatter: a description and a list of hikes, each with a date, a description
   and a GPS track of x/y/z doubles.
 seq:

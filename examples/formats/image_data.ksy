@@ -4,7 +4,7 @@ meta:
   endian: le
   encoding: UTF-8
 doc: |
-  Seed 003's variable-length record: int32 length, UTF-8 path, int32 length, image bytes
+  A .NET app's variable-length record: int32 length, UTF-8 path, int32 length, image bytes
   (BitConverter.GetBytes, so little-endian on the machines .NET runs on).
 seq:
   - id: len_path

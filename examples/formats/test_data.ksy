@@ -3,7 +3,7 @@ meta:
   title: TestData (a Pack = 1 struct of a .NET app)
   endian: le
 doc: |
-  Seed 003's struct, [StructLayout(Sequential, Pack = 1)]: Id, Age and ten scores, 48 bytes.
+  A .NET app's struct, [StructLayout(Sequential, Pack = 1)]: Id, Age and ten scores, 48 bytes.
 seq:
   - id: id
     type: s4

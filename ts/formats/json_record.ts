@@ -3,7 +3,7 @@ import { Codec, Reader, Writer, textLength } from '../gen/runtime/twinmap-runtim
 
 /**
  * A JSON document (e.g. an authentication token object) as UTF-8 text after its byte length.
- * Seed 002 writes bare JSON into a view stream and finds its end by parsing; the length
+ * A .NET app may write bare JSON into a view stream and find its end by parsing; the length
  * prefix lets a reader take exactly one record without parsing it.
  */
 export interface JsonRecord {

@@ -179,4 +179,15 @@ describe('twinmap gen --js', () => {
     expect(tsc(consumer)).toBe('');
     expect(tsc(bad)).toContain("Type 'number' is not assignable to type 'string'");
   }, 120_000);
+
+  it('writes the layout constants too, as the TypeScript output has them', () => {
+    const out = join(scratch, 'js-layout');
+    const spec = join(root, 'examples', 'formats', 'test_data.ksy');
+    execFileSync(process.execPath, [join(root, 'dist', 'ts', 'cli.js'), 'gen', spec, '--js', out], { stdio: 'pipe' });
+    writeFileSync(join(out, 'package.json'), '{ "type": "module" }\n');
+    const script = `import { TestDataLayout } from ${JSON.stringify(join(out, 'test_data.js'))}; console.log(JSON.stringify(TestDataLayout));`;
+    const layout = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })) as Record<string, number>;
+    expect(layout).toMatchObject({ SIZE: 48 });
+    expect(readFileSync(join(out, 'test_data.d.ts'), 'utf8')).toContain('TestDataLayout');
+  }, 60_000);
 });

@@ -91,7 +91,7 @@ export async function generateFiles(specPaths: string[], options: GenerateOption
   }
   if (options.js !== undefined) {
     const modules = new Map<string, string>([['twinmap-runtime.ts', readFileSync(join(templates, 'twinmap-runtime.ts'), 'utf8')]]);
-    for (const s of specs) modules.set(`${tsModuleName(s)}.ts`, emitTs(s));
+    for (const s of specs) modules.set(`${tsModuleName(s)}.ts`, emitTs(s) + layoutsTs(s));
     for (const [name, text] of compileToJs(modules)) files.push({ path: join(options.js, name), text });
   }
   if (options.cs !== undefined) {

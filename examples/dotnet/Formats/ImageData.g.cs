@@ -9,7 +9,7 @@ using Twinmap.Formats;
 namespace Twinmap.Examples.Formats;
 
 /// <summary>
-/// Seed 003's variable-length record: int32 length, UTF-8 path, int32 length, image bytes
+/// A .NET app's variable-length record: int32 length, UTF-8 path, int32 length, image bytes
 /// (BitConverter.GetBytes, so little-endian on the machines .NET runs on).
 /// </summary>
 public sealed partial class ImageData

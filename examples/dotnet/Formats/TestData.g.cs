@@ -9,7 +9,7 @@ using Twinmap.Formats;
 namespace Twinmap.Examples.Formats;
 
 /// <summary>
-/// Seed 003's struct, [StructLayout(Sequential, Pack = 1)]: Id, Age and ten scores, 48 bytes.
+/// A .NET app's struct, [StructLayout(Sequential, Pack = 1)]: Id, Age and ten scores, 48 bytes.
 /// </summary>
 /// <remarks>Blittable: the struct's memory is the wire layout (little-endian hosts), so
 /// MemoryMarshal.Read/Write and MemoryMappedViewAccessor.Read/Write&lt;T&gt; use it directly.</remarks>

@@ -2,7 +2,7 @@
 import { Codec, FixedCodec, Reader, View, Writer, checkCount, fixedAt, fixedView, num, textLength, within } from '../../../ts/gen/runtime/twinmap-runtime.js';
 
 /**
- * Seed 001's HikingDatabase, written as plain length-prefixed fields instead of
+ * A .NET app's HikingDatabase, written as plain length-prefixed fields instead of
  * BinaryFormatter: a description and a list of hikes, each with a date, a description
  * and a GPS track of x/y/z doubles.
  */

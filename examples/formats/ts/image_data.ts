@@ -2,7 +2,7 @@
 import { Codec, Reader, Writer, textLength } from '../../../ts/gen/runtime/twinmap-runtime.js';
 
 /**
- * Seed 003's variable-length record: int32 length, UTF-8 path, int32 length, image bytes
+ * A .NET app's variable-length record: int32 length, UTF-8 path, int32 length, image bytes
  * (BitConverter.GetBytes, so little-endian on the machines .NET runs on).
  */
 export interface ImageData {

@@ -17,7 +17,7 @@ public sealed class DemoCommand : IPeerCommand
 {
     public string Name => "demo";
 
-    /// <summary>Seed 003's struct, as that app declares it (48 bytes: Id, Age, ten scores).</summary>
+    /// <summary>The demo app's struct, as a .NET app declares it (48 bytes: Id, Age, ten scores).</summary>
     [StructLayout(LayoutKind.Sequential, Pack = 1, CharSet = CharSet.Ansi)]
     public struct TestData // nested: the generated Twinmap TestData codec lives elsewhere in this program
     {
@@ -99,7 +99,7 @@ public sealed class DemoCommand : IPeerCommand
         return 0;
     }
 
-    // Seed 003's WriteMemoryWithStruct: struct -> unmanaged copy -> byte[] -> accessor.WriteArray.
+    // As a .NET app writes a struct (WriteMemoryWithStruct): struct -> unmanaged copy -> byte[] -> accessor.WriteArray.
     private static void WriteMemoryWithStruct(MemoryMappedViewAccessor accessor, TestData data)
     {
         int len = Marshal.SizeOf<TestData>();
@@ -117,7 +117,7 @@ public sealed class DemoCommand : IPeerCommand
         }
     }
 
-    // Seed 003's ReadMemoryWithStruct: accessor.ReadArray -> unmanaged copy -> PtrToStructure.
+    // As a .NET app reads it back (ReadMemoryWithStruct): accessor.ReadArray -> unmanaged copy -> PtrToStructure.
     private static TestData ReadMemoryWithStruct(MemoryMappedViewAccessor accessor)
     {
         int len = Marshal.SizeOf<TestData>();
