@@ -87,11 +87,11 @@ export async function generateFiles(specPaths: string[], options: GenerateOption
       const rel = relative(options.ts, options.tsRuntime).replaceAll('\\', '/').replace(/\.ts$/, '.js');
       runtimeModule = rel.startsWith('.') ? rel : `./${rel}`;
     }
-    for (const s of specs) files.push({ path: join(options.ts, `${tsModuleName(s)}.ts`), text: emitTs(s, runtimeModule) + layoutsTs(s) });
+    for (const s of specs) files.push({ path: join(options.ts, `${tsModuleName(s)}.ts`), text: tsModule(s, runtimeModule) });
   }
   if (options.js !== undefined) {
     const modules = new Map<string, string>([['twinmap-runtime.ts', readFileSync(join(templates, 'twinmap-runtime.ts'), 'utf8')]]);
-    for (const s of specs) modules.set(`${tsModuleName(s)}.ts`, emitTs(s) + layoutsTs(s));
+    for (const s of specs) modules.set(`${tsModuleName(s)}.ts`, tsModule(s));
     for (const [name, text] of compileToJs(modules)) files.push({ path: join(options.js, name), text });
   }
   if (options.cs !== undefined) {
@@ -106,6 +106,11 @@ export async function generateFiles(specPaths: string[], options: GenerateOption
     for (const s of specs) files.push({ path: join(options.cs, csFileName(s)), text: emitCs(s, ns, specs, runtimeNs) + layoutsCs(s) });
   }
   return files;
+}
+
+/** One spec's TypeScript module: its codecs, then its layout constants (the --ts and --js outputs). */
+function tsModule(s: SpecFile, runtimeModule?: string): string {
+  return emitTs(s, runtimeModule) + layoutsTs(s);
 }
 
 /** Generates TS and/or C# codecs for the specs (and everything they import) and writes them. */
