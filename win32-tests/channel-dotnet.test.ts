@@ -1,7 +1,7 @@
 // Channel and IpcServer/IpcClient between Windows node.exe and the Windows .NET 10 Peer (win-x64,
 // self-contained), both under Wine: the C# Channel on Windows (dotnet/Twinmap/RegionFutex.Windows.cs,
 // Win32Sidecar.cs, Liveness.Windows.cs) meets the TS one (ts/futex/win32.ts,
-// ts/map/win32.ts, ts/liveness.ts) on the same sections, semaphores and header fields.
+// ts/map/win32.ts, ts/liveness/win32.ts) on the same sections, semaphores and header fields.
 // Records are interop-tests/channel-records.ts's (= the Peer's TestRecords): writer id, sequence
 // number and an FNV-1a checksum, so a lost, repeated, reordered or torn record is caught.
 import assert from 'node:assert/strict';
@@ -12,7 +12,7 @@ import type { PeerGone } from '../ts/channel/channel.js';
 import { CHANNEL_MAGIC, CHANNEL_VERSION, HEADER_SIZE, OFF_CAPACITY, OFF_HEADER_SIZE, OFF_MAGIC, OFF_VERSION } from '../ts/channel/layout.js';
 import { IpcClient } from '../ts/ipc/client.js';
 import { IpcServer } from '../ts/ipc/server.js';
-import { selfStartTime, isAlive } from '../ts/liveness.js';
+import { selfStartTime, isAlive } from '../ts/liveness/liveness.js';
 import { SharedMap } from '../ts/map/shared-map.js';
 import { native } from '../ts/native.js';
 import { Child, startPeer, uniqueName } from './helpers.js';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { BadHeaderError } from '../errors.js';
 import { Channel } from './channel.js';
 import { ChannelHeader, ReaderState } from '../formats/channel_header.js';
-import { selfStartTime } from '../liveness.js';
+import { selfStartTime } from '../liveness/liveness.js';
 import { channelScenarios, type ChannelScenarioContext } from '../test-support/channel-scenarios.js';
 import { uniqueNames } from '../test-support/unique-names.js';
 
