@@ -255,7 +255,7 @@ export const ChannelHeaderLayout = {
   magicContentsLe: 0x48434d54,
   versionValid: 2,
   capacityMin: 4096,
-  capacityMax: 0x40000000,
+  capacityMax: 1073741824,
   writersCount: 32,
 } as const;
 

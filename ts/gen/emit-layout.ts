@@ -60,7 +60,8 @@ export function fixedValues(f: Field): FixedValue[] {
   return out.filter((v) => Number.isSafeInteger(v.value));
 }
 
-const numberText = (v: number): string => (v >= 0x10000 ? `0x${v.toString(16)}` : String(v));
+/** Magic bytes in hex (they read as text in the bytes), other values in decimal. */
+const numberText = (v: FixedValue): string => (v.suffix === 'ContentsLe' ? `0x${v.value.toString(16).padStart(2 * { byte: 1, ushort: 2, uint: 4 }[v.cs as 'byte']!, '0')}` : String(v.value));
 
 /** The name of a type's layout constants: `<Type>Layout`, with `_` added if a type or enum has that name. */
 export function layoutName(t: TypeDef, spec: SpecFile): string {
@@ -96,7 +97,7 @@ function layoutTs(t: TypeDef, spec: SpecFile): string[] {
       let key = `${camel(p.field.id)}${v.suffix}`;
       while (taken.has(key)) key += '_';
       taken.add(key);
-      lines.push(`  ${key}: ${numberText(v.value)},`);
+      lines.push(`  ${key}: ${numberText(v)},`);
     }
   }
   lines.push('} as const;', '');
@@ -120,7 +121,7 @@ function layoutCs(t: TypeDef, spec: SpecFile): string[] {
       let id = member(`${pascal(p.field.id)}${v.suffix}`);
       while (taken.has(id)) id += '_';
       taken.add(id);
-      lines.push(`    public const ${v.cs} ${id} = ${numberText(v.value)};`);
+      lines.push(`    public const ${v.cs} ${id} = ${numberText(v)};`);
     }
   }
   lines.push('}', '');

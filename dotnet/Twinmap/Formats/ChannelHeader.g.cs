@@ -346,7 +346,7 @@ public static class ChannelHeaderLayout
     public const uint MagicContentsLe = 0x48434d54;
     public const ushort VersionValid = 2;
     public const uint CapacityMin = 4096;
-    public const uint CapacityMax = 0x40000000;
+    public const uint CapacityMax = 1073741824;
     public const int WritersCount = 32;
 }
 
