@@ -461,7 +461,13 @@ function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, scope: Sco
   let cond: Expr | undefined;
   if (attr['if'] !== undefined) {
     cond = expr('if');
-    if (!isBoolExpr(cond) && !isBoolRef(t, cond)) fail('if must be a boolean expression', 'INVALID_ARGUMENT');
+    const c = cond;
+    const check = (): void => {
+      if (!isBoolExpr(c) && !isBoolRef(t, c)) fail('if must be a boolean expression', 'INVALID_ARGUMENT');
+    };
+    // A dotted reference (`header.flags.has_crc`) is known once every type has its fields.
+    if (hasPath(c)) deferred.push(check);
+    else check();
   }
 
   let enumDef: EnumDef | undefined;
@@ -600,7 +606,7 @@ function resolveRefs(t: TypeDef, e: Expr, scope: Scope, where: string, fail: (pr
         if (!Number.isSafeInteger(m.value)) return fail(`'${[...x.path, x.member].join('::')}.to_i' does not fit in a double (not supported)`);
         return { k: 'int', value: m.value };
       }
-      x.resolved = { enumName: en.name, memberId: m.id, value: m.value };
+      x.resolved = { enumDef: en, memberId: m.id, value: m.value };
       usedInExpr.set(en, where);
       return x;
     }
@@ -792,6 +798,10 @@ function defineInstance(t: TypeDef, id: string): Instance {
   entry.inst = inst;
   entry.defining = false;
   return inst;
+}
+
+function hasPath(e: Expr): boolean {
+  return e.k === 'not' ? hasPath(e.e) : e.k === 'ref' && e.path !== undefined;
 }
 
 /** `flag`, `not flag`: a condition made of a `b1` field. */
