@@ -264,11 +264,12 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
   };
 }
 
-/** `flag`, `not flag`: a condition made of a `b1` field. */
+/** A (negated) reference into an earlier field: `header.flags.has_crc`. */
 function hasPath(e: Expr): boolean {
   return e.k === 'not' ? hasPath(e.e) : e.k === 'ref' && e.path !== undefined;
 }
 
+/** `flag`, `not flag`: a condition made of a `b1` field. */
 function isBoolRef(t: TypeDef, e: Expr): boolean {
   if (e.k === 'not') return isBoolRef(t, e.e) || isBoolExpr(e.e);
   if (e.k !== 'ref') return false;
