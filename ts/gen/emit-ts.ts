@@ -299,7 +299,7 @@ class TsModule {
         return f.type.t === 'int' && f.type.size === 8 ? `Number(${s})` : s;
       },
       io: (prop) => (prop === 'size' ? `${io}.ioSize` : prop === 'pos' ? `${io}.ioPos` : `(${io}.remaining <= 0)`),
-      enumValue: (x) => (x.resolved ? `${this.enumRefByName(t, x.resolved.enumName)}.${upperSnake(x.resolved.memberId)}` : x.member),
+      enumValue: (x) => (x.resolved ? `${this.refEnum(x.resolved.enumDef)}.${upperSnake(x.resolved.memberId)}` : x.member),
       and: '&&',
       or: '||',
       not: '!',
@@ -321,12 +321,6 @@ class TsModule {
     if (c.anyOf) parts.push(`(${c.anyOf.map((n) => `${value} === ${lit(n)}`).join(' || ') || 'false'})`);
     if (c.expr) parts.push(`(${this.expr(c.expr, t, refs, 'r', { value, index: '0' })})`);
     return parts.join(' && ') || 'true';
-  }
-
-  private enumRefByName(t: TypeDef, name: string): string {
-    const all = [t.spec, ...collectImports(t.spec)].flatMap(allEnums);
-    const e = all.find((x) => x.name === name);
-    return e ? this.refEnum(e) : name;
   }
 
   // ---- read

@@ -87,7 +87,7 @@ export function resolveRefs(t: TypeDef, e: Expr, scope: Scope, where: string, fa
         if (!Number.isSafeInteger(m.value)) return fail(`'${[...x.path, x.member].join('::')}.to_i' does not fit in a double (not supported)`);
         return { k: 'int', value: m.value };
       }
-      x.resolved = { enumName: en.name, memberId: m.id, value: m.value };
+      x.resolved = { enumDef: en, memberId: m.id, value: m.value };
       usedInExpr.set(en, where);
       return x;
     }
