@@ -6,6 +6,8 @@ import { TwinmapError } from './errors.js';
 interface Command {
   summary: string;
   usage: string;
+  /** The command prints its own full help for --help (the bench lists all its options). */
+  ownHelp?: boolean;
   run(args: string[]): Promise<number>;
 }
 
@@ -133,6 +135,7 @@ const COMMANDS: Record<string, Command> = {
   bench: {
     summary: 'measure latency, throughput, idle CPU and memory next to the machine floor and sockets (from a checkout of the repository only: docs/benchmarks)',
     usage: 'twinmap bench [--quick] [--cases a,b] [--transports a,b] [--sizes a,b] [--runs N] [--duration MS] (--help: all)',
+    ownHelp: true,
     async run(args) {
       // The bench lives in the repository (bench/), compiled to dist/bench/ by `npm run bench`.
       const { spawnSync } = await import('node:child_process');
@@ -171,6 +174,10 @@ async function main(argv: string[]): Promise<number> {
   if (!command) {
     console.error(`twinmap: unknown command '${name}'\n\n${help()}`);
     return 2;
+  }
+  if (!command.ownHelp && (rest.includes('--help') || rest.includes('-h'))) {
+    console.log(`twinmap ${name}: ${command.summary}\nusage: ${command.usage}`);
+    return 0;
   }
   try {
     return await command.run(rest);

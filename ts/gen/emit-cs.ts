@@ -286,7 +286,7 @@ class CsFile {
         return last.type.t === 'bits' && last.type.bool ? access : `(long)${access}`;
       },
       io: (p) => `${io}.Io${p === 'size' ? 'Size' : p === 'pos' ? 'Pos' : 'Eof'}`,
-      enumValue: (x) => (x.resolved ? `(long)${x.resolved.enumName}.${pascal(x.resolved.memberId)}` : x.member),
+      enumValue: (x) => (x.resolved ? `(long)${x.resolved.enumDef.name}.${pascal(x.resolved.memberId)}` : x.member),
       and: '&&',
       or: '||',
       not: '!',
@@ -427,7 +427,7 @@ class CsFile {
           reader = `${camel(f.id)}Reader`;
           lines.push(`var ${reader} = r.Sub(${this.sizeArg(ty.size, t, 'v.', 'r')}, ${p});`);
         }
-        lines.push('try', '{', `    ${target} = ${ty.type.name}.Read(ref ${reader}${this.args(ty, t, 'v.')});`, '}', 'catch (DecodeException e)', '{', `    throw e.Within(${p}${index === '-1' ? '' : `, ${index}`});`, '}');
+        lines.push('try', '{', `    ${target} = ${this.typeRef(t, ty.type)}.Read(ref ${reader}${this.args(ty, t, 'v.')});`, '}', 'catch (DecodeException e)', '{', `    throw e.Within(${p}${index === '-1' ? '' : `, ${index}`});`, '}');
         return lines;
       }
       case 'switch': {
@@ -447,6 +447,12 @@ class CsFile {
     }
   }
 
+  /** A type named from inside `owner`: qualified where one of owner's properties has its name (a property `Prom` of type `Prom?`). */
+  private typeRef(owner: TypeDef, target: TypeDef): string {
+    const clash = [...owner.fields, ...owner.instances].some((m) => m.csName === target.name);
+    return clash ? `global::${this.ns}.${target.name}` : target.name;
+  }
+
   private emitSwitch(t: TypeDef, f: Field): void {
     const o = this.out;
     const ty = f.type as Extract<FieldType, { t: 'switch' }>;
@@ -454,9 +460,9 @@ class CsFile {
     const p = lit(f);
     const label = (e: Expr): string => (e.k === 'int' ? String(e.value) : this.expr(e, t, ''));
     o.push(`    private static object? Read${P}(ref FormatReader r, long on, int index)`, '    {', '        try', '        {', '            switch (on)', '            {');
-    for (const c of ty.cases) o.push(`                case ${label(c.match)}:`, `                    return ${c.type.name}.Read(ref r);`);
+    for (const c of ty.cases) o.push(`                case ${label(c.match)}:`, `                    return ${this.typeRef(t, c.type)}.Read(ref r);`);
     o.push('            }');
-    if (ty.fallback) o.push(`            return ${ty.fallback.name}.Read(ref r);`);
+    if (ty.fallback) o.push(`            return ${this.typeRef(t, ty.fallback)}.Read(ref r);`);
     o.push('        }', '        catch (DecodeException e)', '        {', `            throw e.Within(${p}, index);`, '        }');
     if (!ty.fallback) o.push(ty.size ? `        return r.BytesEos(${p});` : '        return null;');
     o.push('    }', '');
@@ -504,7 +510,7 @@ class CsFile {
         if (f.lengthOf.what === 'count') len = `(${v}?.Length ?? 0)`;
         else if (target.type.t === 'str') len = `FormatWriter.TextLength(${v}, "${target.type.encoding}", ${lit(target)})`;
         else if (target.type.t === 'bytes') len = `(${v}?.Length ?? 0)`;
-        else if (target.type.t === 'user') len = target.type.type.blittable ? `${target.type.type.name}.SIZE` : `(${v} ?? throw new EncodeException(${lit(target)}, "is null")).SizeOf(${this.args(target.type, t, '').slice(2)})`;
+        else if (target.type.t === 'user') len = target.type.type.blittable ? `${this.typeRef(t, target.type.type)}.SIZE` : `(${v} ?? throw new EncodeException(${lit(target)}, "is null")).SizeOf(${this.args(target.type, t, '').slice(2)})`;
         else if (target.type.t === 'switch') len = `SizeOf${pascal(target.id)}(${v}, ${this.expr(target.type.on, t, '')})`;
         else throw new Error('unreachable');
         o.push(`        long @${camel(f.id)} = FormatWriter.Length(${len}, ${intMax(it)}, ${p});`);

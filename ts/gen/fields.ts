@@ -1,0 +1,327 @@
+// Pass 2 of loading a spec: one seq entry (or a parse instance's body) into a Field, refusing
+// what the supported subset cannot express with the spec path, the field and the reason.
+import { ExprError, constValue, isBoolExpr, parseExpr, walkExpr, type Expr } from './expr.js';
+import { encodingUnit, pascal, camel, type Encoding, type Endian, type EnumDef, type Field, type FieldType, type Size, type TypeDef, type ValidCheck } from './model.js';
+import { deferred, resolveItems, resolveRefs, type Scope } from './refs.js';
+import { SpecError, docOf, isMap, keysOf, type Yaml } from './spec-yaml.js';
+import { WHY, findEnum, findType, type Ctx } from './type-tree.js';
+
+const ATTR_KEYS = new Set(['id', 'type', 'size', 'size-eos', 'encoding', 'contents', 'repeat', 'repeat-expr', 'repeat-until', 'if', 'enum', 'doc', 'doc-ref', 'valid', 'terminator', 'include', 'consume', 'pad-right', 'eos-error']);
+
+export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, scope: Scope = 'seq'): Field {
+  if (!isMap(attr)) throw new SpecError(ctx.file, at, 'a seq entry must be a map', 'INVALID_ARGUMENT');
+  const id = attr['id'];
+  if (typeof id !== 'string') throw new SpecError(ctx.file, at, 'every seq entry needs an id (unnamed fields are not supported)');
+  const where = `${at} (${t.name}.${id})`;
+  const fail = (problem: string, code: 'UNSUPPORTED' | 'INVALID_ARGUMENT' = 'UNSUPPORTED'): never => {
+    throw new SpecError(ctx.file, where, problem, code);
+  };
+  for (const k of keysOf(attr)) if (!ATTR_KEYS.has(k)) fail(WHY[k] ?? `'${k}' is not supported`);
+  const expr = (key: string): Expr => {
+    try {
+      return checkRefs(parseExpr(attr[key]));
+    } catch (e) {
+      if (e instanceof ExprError) return fail(`${key}: ${e.message}`);
+      throw e;
+    }
+  };
+  const checkRefs = (e: Expr): Expr => resolveRefs(t, e, scope, where, fail);
+  const sizeOf = (): Size | undefined => {
+    if (attr['size-eos'] === true) {
+      if (attr['size'] !== undefined) fail('size and size-eos together', 'INVALID_ARGUMENT');
+      return { eos: true };
+    }
+    if (attr['size'] === undefined) return undefined;
+    const e = expr('size');
+    if (isBoolExpr(e)) fail('size must be an integer expression', 'INVALID_ARGUMENT');
+    return { expr: e };
+  };
+  const encodingOf = (): Encoding => {
+    const enc = (attr['encoding'] ?? ctx.encoding) as unknown;
+    if (typeof enc !== 'string') return fail('a string needs an encoding (field or meta/encoding)', 'INVALID_ARGUMENT');
+    const norm = normalizeEncoding(enc);
+    if (norm === undefined) return fail(`encoding '${enc}' is not supported (UTF-8, ASCII, UTF-16LE, UTF-16BE, ISO-8859-1 and windows-1250 … windows-1258 are)`);
+    return norm;
+  };
+
+  let type: FieldType;
+  const typeName = attr['type'];
+  const size = sizeOf();
+  const delimKeys = ['terminator', 'include', 'consume', 'pad-right', 'eos-error'].filter((k) => attr[k] !== undefined);
+  const byteOf = (key: string): number => {
+    const b = attr[key];
+    if (typeof b !== 'number' || !Number.isInteger(b) || b < 0 || b > 255) return fail(`${key} must be a byte (0..255)`, 'INVALID_ARGUMENT');
+    return b;
+  };
+  const flag = (key: string, dflt: boolean): boolean => {
+    const b = attr[key] ?? dflt;
+    if (typeof b !== 'boolean') return fail(`${key} must be true or false`, 'INVALID_ARGUMENT');
+    return b;
+  };
+  const delimited = (encoding: Encoding | undefined, defaultTerm: number | undefined): FieldType => {
+    const term = attr['terminator'] !== undefined ? byteOf('terminator') : (defaultTerm ?? -1);
+    const pad = attr['pad-right'] !== undefined ? byteOf('pad-right') : -1;
+    const include = flag('include', false);
+    const eosError = flag('eos-error', true);
+    if (!flag('consume', true)) fail('consume: false is not supported (the terminator is left to the next field, so the field cannot be written back faithfully)');
+    if (size && 'eos' in size) fail('size-eos with terminator or pad-right is not supported');
+    if (size === undefined && term < 0) fail('needs a size or a terminator', 'INVALID_ARGUMENT');
+    if (size === undefined && pad >= 0) fail('pad-right needs a size', 'INVALID_ARGUMENT');
+    if (size !== undefined && include) fail('include with a size is not supported');
+    if (encoding && encodingUnit(encoding) !== 1) fail(`terminator, pad-right, include or eos-error on a ${encoding} string is not supported (strz is)`);
+    return { t: 'delimited', encoding, size, term, include, eosError, pad };
+  };
+  if (attr['contents'] !== undefined) {
+    if (typeName !== undefined || size !== undefined) fail('contents cannot have a type or size', 'INVALID_ARGUMENT');
+    type = { t: 'contents', bytes: contentsBytes(attr['contents'], fail) };
+  } else if (typeName === undefined) {
+    if (delimKeys.length) type = delimited(undefined, undefined);
+    else {
+      if (size === undefined) fail('a field needs a type, a size, size-eos or contents', 'INVALID_ARGUMENT');
+      type = { t: 'bytes', size: size! };
+    }
+  } else if (isMap(typeName)) {
+    const on = typeName['switch-on'];
+    const cases = typeName['cases'];
+    if (on === undefined || !isMap(cases)) fail('type must be a name or {switch-on, cases}', 'INVALID_ARGUMENT');
+    let onExpr: Expr;
+    try {
+      onExpr = checkRefs(parseExpr(on));
+    } catch (e) {
+      if (e instanceof ExprError) fail(`switch-on: ${e.message}`);
+      throw e;
+    }
+    let fallback: TypeDef | undefined;
+    const list: { match: Expr; type: TypeDef }[] = [];
+    for (const [key, caseType] of Object.entries(cases as Yaml)) {
+      if (typeof caseType !== 'string') fail(`switch case '${key}' must name a type`, 'INVALID_ARGUMENT');
+      const target = findType(t, caseType as string);
+      if (target?.params.length) fail(`switch case '${key}': type '${target.id}' takes params (not supported in a switch)`);
+      if (!target) fail(`switch case '${key}': ${primitive(caseType as string) ? 'only user types are supported as switch cases' : `unknown type '${caseType as string}'`}`);
+      if (key === '_') {
+        fallback = target;
+        continue;
+      }
+      let match: Expr;
+      try {
+        match = checkRefs(parseExpr(/^-?\d+$/.test(key) ? Number(key) : key));
+      } catch (e) {
+        if (e instanceof ExprError) fail(`switch case '${key}': ${e.message}`);
+        throw e;
+      }
+      if (match.k !== 'int' && match.k !== 'enum') fail(`switch case '${key}': only integer and enum literals are supported`);
+      list.push({ match, type: target! });
+    }
+    type = { t: 'switch', on: onExpr!, cases: list, fallback, size };
+  } else if (typeof typeName === 'string') {
+    const prim = primitive(typeName);
+    if (prim) {
+      if (size !== undefined) fail(`size on a ${typeName} field is not supported`);
+      if (prim.t !== 'float' && prim.t !== 'int') fail(`type '${typeName}' is not supported`);
+      const endian = typeName.endsWith('le') ? 'le' : typeName.endsWith('be') ? 'be' : ctx.endian;
+      if (prim.size > 1 && endian === undefined) fail(`type '${typeName}' needs an endianness (meta/endian or ${typeName}le/${typeName}be)`, 'INVALID_ARGUMENT');
+      type = prim.t === 'int' ? { t: 'int', size: prim.size, signed: prim.signed, endian: endian ?? 'le' } : { t: 'float', size: prim.size as 4 | 8, endian: endian ?? 'le' };
+    } else if (typeName === 'str' || typeName === 'strz') {
+      if (delimKeys.length) type = delimited(encodingOf(), typeName === 'strz' ? 0 : undefined);
+      else {
+        if (typeName === 'str' && size === undefined) fail('str needs size, size-eos or a terminator', 'INVALID_ARGUMENT');
+        type = { t: 'str', encoding: encodingOf(), size, zeroTerminated: typeName === 'strz' };
+      }
+    } else if (/^b\d+(le|be)?$/.test(typeName)) {
+      const m = /^b(\d+)(le|be)?$/.exec(typeName)!;
+      const width = Number(m[1]);
+      if (size !== undefined) fail(`size on a ${typeName} field is not supported`);
+      if (width < 1) fail(`'${typeName}' is not a bit-sized integer`, 'INVALID_ARGUMENT');
+      if (width > 32) fail(`bit-sized integers wider than 32 bits ('${typeName}') are not supported`);
+      type = { t: 'bits', width, endian: (m[2] as Endian | undefined) ?? ctx.bitEndian, bool: width === 1 && attr['enum'] === undefined };
+    } else {
+      const call = /^([^(]+)\((.*)\)$/s.exec(typeName.trim());
+      const name = call ? call[1]!.trim() : typeName;
+      const target = findType(t, name);
+      if (!target) return fail(`unknown type '${name}'`, 'INVALID_ARGUMENT');
+      const args = call ? splitArgs(call[2]!).map((a, i) => {
+        try {
+          return checkRefs(parseExpr(a));
+        } catch (e) {
+          if (e instanceof ExprError) return fail(`argument ${i + 1} of ${name}: ${e.message}`);
+          throw e;
+        }
+      }) : [];
+      if (args.length !== target.params.length) fail(`type '${name}' takes ${target.params.length} argument(s), ${args.length} given`, 'INVALID_ARGUMENT');
+      type = args.length ? { t: 'user', type: target, size, args } : { t: 'user', type: target, size };
+    }
+  } else {
+    return fail('type must be a string or a switch', 'INVALID_ARGUMENT');
+  }
+  if (attr['encoding'] !== undefined && type.t !== 'str' && !(type.t === 'delimited' && type.encoding)) fail('encoding on a field that is not a string', 'INVALID_ARGUMENT');
+  if (delimKeys.length && type.t !== 'delimited') fail(`${delimKeys.join(', ')}: only on bytes and strings`);
+
+  let repeat: Field['repeat'];
+  const rep = attr['repeat'];
+  if (rep === 'expr') {
+    if (attr['repeat-expr'] === undefined) fail('repeat: expr needs repeat-expr', 'INVALID_ARGUMENT');
+    const count = expr('repeat-expr');
+    if (isBoolExpr(count)) fail('repeat-expr must be an integer expression', 'INVALID_ARGUMENT');
+    repeat = { kind: 'expr', count };
+  } else if (rep === 'eos') {
+    repeat = { kind: 'eos' };
+  } else if (rep === 'until') {
+    if (attr['repeat-until'] === undefined) fail('repeat: until needs repeat-until', 'INVALID_ARGUMENT');
+    const cond = expr('repeat-until');
+    resolveItems(t, type, cond, where, fail);
+    repeat = { kind: 'until', cond };
+  } else if (rep !== undefined) {
+    fail(`repeat: ${String(rep)} is not supported (expr, eos and until are)`);
+  }
+  if (attr['repeat-until'] !== undefined && rep !== 'until') fail('repeat-until without repeat: until', 'INVALID_ARGUMENT');
+  if (type.t === 'contents' && repeat) fail('repeat on contents is not supported');
+
+  let cond: Expr | undefined;
+  if (attr['if'] !== undefined) {
+    cond = expr('if');
+    const c = cond;
+    const check = (): void => {
+      if (!isBoolExpr(c) && !isBoolRef(t, c)) fail('if must be a boolean expression', 'INVALID_ARGUMENT');
+    };
+    // A dotted reference (`header.flags.has_crc`) is known once every type has its fields.
+    if (hasPath(c)) deferred.push(check);
+    else check();
+  }
+
+  let enumDef: EnumDef | undefined;
+  if (attr['enum'] !== undefined) {
+    if (type.t !== 'int' && type.t !== 'bits') fail('enum on a field that is not an integer', 'INVALID_ARGUMENT');
+    const parts = String(attr['enum']).split('::');
+    enumDef = findEnum(t, parts.slice(0, -1), parts[parts.length - 1]!);
+    if (!enumDef) return fail(`unknown enum '${String(attr['enum'])}'`, 'INVALID_ARGUMENT');
+    // An enum on a 64-bit field holds bigint values (exact); used on smaller fields too, it cannot.
+    if (type.t === 'int' && type.size === 8) enumDef.wide = true;
+    // Bit-sized fields share enums with wider ones in practice: members that do not fit never match.
+    for (const m of type.t === 'bits' ? [] : enumDef.members) {
+      const it = type as { size: number; signed: boolean };
+      const bits = BigInt(it.size * 8);
+      const [lo, hi] = it.signed ? [-(1n << (bits - 1n)), (1n << (bits - 1n)) - 1n] : [0n, (1n << bits) - 1n];
+      if (m.exact < lo || m.exact > hi) fail(`enum '${enumDef.id}' member ${m.id} = ${m.exact} does not fit in a ${it.signed ? 's' : 'u'}${it.size}`, 'INVALID_ARGUMENT');
+    }
+  }
+  let validInEnum = false;
+  let validEq: number | undefined;
+  let validCheck: ValidCheck | undefined;
+  const valid = attr['valid'];
+  if (valid !== undefined) {
+    if (isMap(valid) && Object.keys(valid).length === 1 && valid['in-enum'] === true && enumDef) validInEnum = true;
+    else if ((type.t === 'int' || (type.t === 'bits' && !type.bool)) && typeof valid === 'number') validEq = valid;
+    else if ((type.t === 'int' || (type.t === 'bits' && !type.bool)) && isMap(valid) && Object.keys(valid).length === 1 && typeof valid['eq'] === 'number') validEq = valid['eq'];
+    else if ((type.t === 'int' || (type.t === 'bits' && !type.bool)) && isMap(valid) && keysOf(valid).every((k) => ['min', 'max', 'any-of', 'expr'].includes(k))) {
+      // Bounds and lists: integer or enum literals (constant expressions).
+      const constant = (v: unknown, key: string): number => {
+        const e = v === undefined ? undefined : (() => { try { return checkRefs(parseExpr(v)); } catch (err) { if (err instanceof ExprError) return fail(`valid/${key}: ${err.message}`); throw err; } })();
+        const n = e === undefined ? undefined : e.k === 'enum' ? e.resolved?.value : constValue(e);
+        if (n === undefined) return fail(`valid/${key}: only integer and enum literals are supported`);
+        return n;
+      };
+      validCheck = { text: JSON.stringify(valid).replaceAll('"', "'") };
+      if (valid['min'] !== undefined) validCheck.min = constant(valid['min'], 'min');
+      if (valid['max'] !== undefined) validCheck.max = constant(valid['max'], 'max');
+      if (valid['any-of'] !== undefined) {
+        if (!Array.isArray(valid['any-of'])) fail('valid/any-of must be a list', 'INVALID_ARGUMENT');
+        validCheck.anyOf = (valid['any-of'] as unknown[]).map((x) => constant(x, 'any-of'));
+      }
+      if (valid['expr'] !== undefined) {
+        if (type.t === 'int' && type.size === 8) fail('valid/expr on a 64-bit field is not supported');
+        let e: Expr;
+        try {
+          e = checkRefs(parseExpr(valid['expr']));
+        } catch (err) {
+          if (err instanceof ExprError) return fail(`valid/expr: ${err.message}`);
+          throw err;
+        }
+        walkExpr(e, (x) => {
+          if (x.k === 'item' && x.path) fail("valid/expr: '_' is the value itself here (no fields)");
+          if (x.k === 'index') fail("valid/expr: '_index' is not supported here");
+        });
+        if (!isBoolExpr(e)) fail('valid/expr must be a boolean expression', 'INVALID_ARGUMENT');
+        validCheck.expr = e;
+      }
+    }
+    else fail('valid: only in-enum: true (on an enum field), and eq, min, max, any-of and expr on integer fields are supported');
+  }
+  if (valid !== undefined && repeat) fail('valid on a repeated field is not supported');
+  return {
+    id,
+    specPath: at,
+    doc: docOf(attr),
+    type,
+    repeat,
+    cond,
+    enumDef,
+    validInEnum,
+    validEq,
+    ...(validCheck && { validCheck }),
+    lengthOf: undefined,
+    csName: pascal(id),
+    viewName: camel(id),
+  };
+}
+
+/** A (negated) reference into an earlier field: `header.flags.has_crc`. */
+function hasPath(e: Expr): boolean {
+  return e.k === 'not' ? hasPath(e.e) : e.k === 'ref' && e.path !== undefined;
+}
+
+/** `flag`, `not flag`: a condition made of a `b1` field. */
+function isBoolRef(t: TypeDef, e: Expr): boolean {
+  if (e.k === 'not') return isBoolRef(t, e.e) || isBoolExpr(e.e);
+  if (e.k !== 'ref') return false;
+  const f = t.fields.find((x) => x.id === e.name);
+  const last = e.pathFields?.[e.pathFields.length - 1] ?? (e.path ? undefined : f);
+  return last?.type.t === 'bits' && last.type.bool;
+}
+
+/** Splits `a, (b, c), d` at its top-level commas. */
+function splitArgs(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of text) {
+    if (ch === '(' || ch === '[') depth++;
+    if (ch === ')' || ch === ']') depth--;
+    if (ch === ',' && depth === 0) {
+      out.push(cur.trim());
+      cur = '';
+    } else cur += ch;
+  }
+  if (cur.trim() !== '' || out.length) out.push(cur.trim());
+  return out;
+}
+
+/** Kaitai's encoding names (case-insensitive, with its aliases) to the canonical ones twinmap supports. */
+function normalizeEncoding(enc: string): Encoding | undefined {
+  const u = enc.toUpperCase().replaceAll('_', '-');
+  if (u === 'UTF-8' || u === 'UTF8') return 'UTF-8';
+  if (u === 'ASCII' || u === 'US-ASCII') return 'ASCII';
+  if (u === 'UTF-16LE' || u === 'UTF-16BE') return u;
+  if (u === 'ISO-8859-1' || u === 'ISO8859-1' || u === 'LATIN1') return 'ISO-8859-1';
+  const w = /^(?:CP|WINDOWS-?)(125[0-8])$/.exec(u);
+  return w ? `windows-${w[1]!}` as Encoding : undefined;
+}
+
+function primitive(name: string): { t: 'int'; size: 1 | 2 | 4 | 8; signed: boolean } | { t: 'float'; size: 4 | 8 } | undefined {
+  const m = /^([us])([1248])(le|be)?$/.exec(name);
+  if (m) return { t: 'int', size: Number(m[2]) as 1 | 2 | 4 | 8, signed: m[1] === 's' };
+  const f = /^f([48])(le|be)?$/.exec(name);
+  if (f) return { t: 'float', size: Number(f[1]) as 4 | 8 };
+  return undefined;
+}
+
+function contentsBytes(c: unknown, fail: (p: string) => never): number[] {
+  const parts = Array.isArray(c) ? c : [c];
+  const out: number[] = [];
+  for (const p of parts) {
+    if (typeof p === 'number' && Number.isInteger(p) && p >= 0 && p <= 255) out.push(p);
+    else if (typeof p === 'string') out.push(...new TextEncoder().encode(p));
+    else fail(`contents entry ${JSON.stringify(p)} is not a byte or a string`);
+  }
+  if (out.length === 0) fail('contents is empty');
+  return out;
+}

@@ -1,0 +1,82 @@
+// A type's instances: value instances (an expression over the fields) and parse instances (a
+// field read lazily at a position), checked and defined in the order they are first needed.
+import { ExprError, isBoolExpr, parseExpr, type Expr } from './expr.js';
+import { defineField } from './fields.js';
+import { instanceEntries, instanceEntry, parseValue, setInstanceEntries, type InstanceEntry } from './instance-table.js';
+import { camel, pascal, type Instance, type TypeDef } from './model.js';
+import { resolveRefs } from './refs.js';
+import { SpecError, docOf, isMap, keysOf, type Yaml } from './spec-yaml.js';
+import { typeCtx, type Ctx } from './type-tree.js';
+
+// `enum` only names the value's meaning: the value is the integer (as Kaitai's JS gives it).
+const VALUE_INSTANCE_KEYS = new Set(['value', 'doc', 'doc-ref', 'enum', 'if']);
+
+export function registerInstances(ctx: Ctx, t: TypeDef, node: unknown, seq: unknown): void {
+  if (node === undefined) return;
+  if (!isMap(node)) throw new SpecError(ctx.file, `${t.specPath}/instances`, 'instances must be a map', 'INVALID_ARGUMENT');
+  const map = new Map<string, InstanceEntry>();
+  const seqIds = new Set(Array.isArray(seq) ? seq.map((a: unknown) => (isMap(a) ? a['id'] : undefined)) : []);
+  for (const [id, body] of Object.entries(node)) {
+    const at = `${t.specPath}/instances/${id}`;
+    if (!isMap(body)) throw new SpecError(ctx.file, at, 'an instance must be a map', 'INVALID_ARGUMENT');
+    if (seqIds.has(id)) throw new SpecError(ctx.file, at, `instance '${id}' has the name of a seq field`, 'INVALID_ARGUMENT');
+    map.set(id, { node: body, at, inst: undefined, defining: false, inlining: false, raw: undefined, define: () => defineInstance(t, id) });
+  }
+  setInstanceEntries(t, map);
+}
+
+export function defineInstances(_ctx: Ctx, t: TypeDef, node: unknown): void {
+  if (node === undefined) return;
+  const map = instanceEntries(t)!;
+  for (const id of map.keys()) defineInstance(t, id);
+  // In the spec's order (an instance used by another one is defined first).
+  t.instances = [...map.values()].map((e) => e.inst!);
+}
+
+function defineInstance(t: TypeDef, id: string): Instance {
+  const ctx = typeCtx.get(t)!;
+  const entry = instanceEntry(t, id)!;
+  if (entry.inst) return entry.inst;
+  const where = `${entry.at} (${t.name}.${id})`;
+  const fail = (problem: string, code: 'UNSUPPORTED' | 'INVALID_ARGUMENT' = 'UNSUPPORTED'): never => {
+    throw new SpecError(ctx.file, where, problem, code);
+  };
+  if (entry.defining) return fail(`instance '${id}' depends on itself`);
+  entry.defining = true;
+  const body = entry.node;
+  const inst: Instance = { id, specPath: entry.at, doc: docOf(body), value: undefined, field: undefined, pos: undefined, csName: pascal(id), viewName: camel(id) };
+  if (body['value'] !== undefined) {
+    for (const k of keysOf(body)) if (!VALUE_INSTANCE_KEYS.has(k)) fail(`'${k}' on a value instance is not supported`);
+    entry.inlining = true;
+    inst.value = resolveRefs(t, parseValue(entry, fail), 'instance', where, fail);
+    if (body['if'] !== undefined) {
+      let cond: Expr;
+      try {
+        cond = resolveRefs(t, parseExpr(body['if']), 'instance', where, fail);
+      } catch (e) {
+        if (e instanceof ExprError) return fail(`if: ${e.message}`);
+        throw e;
+      }
+      inst.valueCond = cond;
+    }
+    entry.inlining = false;
+  } else {
+    if (body['io'] !== undefined) fail('io (an instance read from another stream) is not supported');
+    if (body['pos'] === undefined) fail('a parse instance without pos is not supported (it reads wherever the stream happens to be when first used)');
+    let pos: Expr;
+    try {
+      pos = resolveRefs(t, parseExpr(body['pos']), 'instance', where, fail);
+    } catch (e) {
+      if (e instanceof ExprError) return fail(`pos: ${e.message}`);
+      throw e;
+    }
+    if (isBoolExpr(pos)) fail('pos must be an integer expression', 'INVALID_ARGUMENT');
+    inst.pos = pos;
+    const attr: Yaml = { ...body, id };
+    delete attr['pos'];
+    inst.field = defineField(ctx, t, attr, entry.at, 'instance');
+  }
+  entry.inst = inst;
+  entry.defining = false;
+  return inst;
+}

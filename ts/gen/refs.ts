@@ -1,0 +1,185 @@
+// Expression checks: the names in a spec's expressions (sizes, counts, conditions, positions,
+// values) resolved against the type they are in, or refused with what is not supported.
+import { mapExpr, walkExpr, type Expr } from './expr.js';
+import type { EnumDef, Field, FieldType, SpecFile, TypeDef } from './model.js';
+import { instanceEntry, parseValue } from './instance-table.js';
+import { computeSizes, elementSize, walkTypes } from './sizes.js';
+import { SpecError } from './spec-yaml.js';
+import { findEnum } from './type-tree.js';
+
+/** Checks that need every type's fields (dotted references like `header.len_body`). */
+export const deferred: Array<() => void> = [];
+
+/** Enums named in expressions, with where (expressions compute with numbers, not bigints). */
+export const usedInExpr = new WeakMap<EnumDef, string>();
+
+export function checkWideEnums(specs: SpecFile[]): void {
+  for (const s of specs)
+    for (const t of walkTypes(s.root)) {
+      for (const e of t.enums) {
+        const at = usedInExpr.get(e);
+        if (e.wide && at !== undefined) throw new SpecError(s.path, at, `enum '${e.id}' holds 64-bit values; using its members in expressions is not supported`);
+      }
+      for (const f of t.fields) {
+        if (f.enumDef?.wide && (f.type as { size?: number }).size !== 8)
+          throw new SpecError(s.path, `${f.specPath} (${t.name}.${f.id})`, `enum '${f.enumDef.id}' holds 64-bit values and is also used on a ${(f.type as { size: number }).size}-byte field; give the two fields separate enums`);
+      }
+    }
+}
+
+/** Where an expression is: a seq field sees earlier fields; an instance sees every field and instance. */
+export type Scope = 'seq' | 'instance';
+
+/**
+ * `_` and `_.a.b` in a repeat-until condition: the element itself (a number or `b1` boolean), or
+ * integer/boolean fields of a user-type element (resolved once every type has its fields).
+ */
+export function resolveItems(t: TypeDef, type: FieldType, cond: Expr, where: string, fail: (problem: string) => never): void {
+  walkExpr(cond, (x) => {
+    if (x.k !== 'item') return;
+    const shown = ['_', ...(x.path ?? [])].join('.');
+    if (!x.path) {
+      if (type.t !== 'int' && type.t !== 'bits') fail(`repeat-until: '_' is a ${type.t} (only integer elements compare directly; use _.field)`);
+      return;
+    }
+    if (type.t !== 'user') return fail(`repeat-until: '${shown}' needs elements of a user type`);
+    const path = x.path;
+    deferred.push(() => {
+      let owner = (type as { type: TypeDef }).type;
+      const fields: Field[] = [];
+      path.forEach((id, i) => {
+        const m = owner.fields.find((y) => y.id === id);
+        if (!m) return fail(`repeat-until: '${shown}': ${owner.name} has no seq field '${id}' (instances and methods of the element are not supported here)`);
+        if (m.cond || m.repeat) fail(`repeat-until: '${shown}': ${owner.name}.${id} is repeated or conditional (not supported)`);
+        const last = i === path.length - 1;
+        if (last && m.type.t !== 'int' && m.type.t !== 'bits') fail(`repeat-until: '${shown}': ${owner.name}.${id} is not an integer or b1 field`);
+        if (!last) {
+          if (m.type.t !== 'user') fail(`repeat-until: '${shown}': ${owner.name}.${id} is not a user-type field`);
+          else owner = m.type.type;
+        }
+        // Read from outside its type, the field is part of the value, not a computed length.
+        m.lengthOf = undefined;
+        fields.push(m);
+      });
+      x.pathFields = fields;
+    });
+  });
+  void t;
+  void where;
+}
+
+/**
+ * Checks an expression's names against the type and resolves them: fields (and fields inside
+ * them), enum members, parse instances (in instances only); a value instance is replaced by its
+ * expression, so sizes and counts computed through one still encode.
+ */
+export function resolveRefs(t: TypeDef, e: Expr, scope: Scope, where: string, fail: (problem: string) => never): Expr {
+  return mapExpr(e, (x) => {
+    if (x.k === 'io') {
+      if (scope === 'instance' && x.prop !== 'size') fail(`_io.${x.prop} in an instance is not supported (it depends on when the instance is first used)`);
+      return x;
+    }
+    if (x.k === 'enum') {
+      const en = x.path.length ? findEnum(t, x.path.slice(0, -1), x.path[x.path.length - 1]!) : undefined;
+      const m = en?.members.find((mm) => mm.id === x.member);
+      if (!en || !m) return fail(`unknown enum value '${[...x.path, x.member].join('::')}'`);
+      if (x.toInt) {
+        if (!Number.isSafeInteger(m.value)) return fail(`'${[...x.path, x.member].join('::')}.to_i' does not fit in a double (not supported)`);
+        return { k: 'int', value: m.value };
+      }
+      x.resolved = { enumDef: en, memberId: m.id, value: m.value };
+      usedInExpr.set(en, where);
+      return x;
+    }
+    if (x.k === 'sizeof') return sizeofField(t, x, fail);
+    if (x.k !== 'ref') return undefined;
+    const shown = [x.name, ...(x.path ?? [])].join('.');
+    const param = t.params.find((p) => p.id === x.name);
+    if (param && !t.fields.some((y) => y.id === x.name)) {
+      if (x.path) return fail(`expression '${shown}': '${x.name}' is a parameter (member access on it is not supported)`);
+      return { ...x, param: true };
+    }
+    let f = t.fields.find((y) => y.id === x.name);
+    if (!f) {
+      const entry = instanceEntry(t, x.name);
+      if (!entry) return fail(`expression refers to '${x.name}', which is not ${scope === 'seq' ? 'an earlier field' : 'a field or instance'} of ${t.name}`);
+      if (entry.node['value'] !== undefined) {
+        if (x.path) return fail(`expression '${shown}': '${x.name}' is a value instance (member access on it is not supported)`);
+        if (entry.inlining) return fail(`value instance '${x.name}' refers to itself`);
+        if (entry.node['if'] !== undefined) return fail(`expression refers to '${x.name}', a value instance with an if condition (not supported)`);
+        entry.inlining = true;
+        try {
+          return resolveRefs(t, parseValue(entry, fail), scope, where, fail);
+        } finally {
+          entry.inlining = false;
+        }
+      }
+      if (scope === 'seq') return fail(`expression refers to '${x.name}', a parse instance (a seq field that depends on one is not supported)`);
+      const inst = entry.define();
+      x.instance = inst;
+      f = inst.field!;
+    }
+    // A conditional integer field without a value reads as Kaitai's null would: NaN in TS
+    // arithmetic; in C# a DecodeException (EncodeException when writing).
+    if (f.cond && (x.path || f.type.t === 'user')) fail(`expression refers to '${x.name}', which has an if condition (not supported)`);
+    // `.to_i` of an integer (or enum) field is the integer itself.
+    if (x.path?.length === 1 && x.path[0] === 'to_i' && (f.type.t === 'int' || f.type.t === 'bits') && !f.repeat) {
+      const { path: _, ...plain } = x;
+      return plain;
+    }
+    if (!x.path) {
+      if ((f.type.t !== 'int' && f.type.t !== 'bits') || f.repeat) fail(`expression refers to '${x.name}', which is not a single integer field`);
+      return x;
+    }
+    if (f.type.t !== 'user' || f.repeat) return fail(`expression '${shown}': '${x.name}' is not a single user-type field`);
+    const head = f.type.type;
+    const path = x.path;
+    // Resolved once every type has its fields (the type may be declared later in the spec).
+    deferred.push(() => {
+      let owner = head;
+      const fields: Field[] = [];
+      path.forEach((id, i) => {
+        const m = owner.fields.find((y) => y.id === id);
+        if (!m) return fail(`expression '${shown}': ${owner.name} has no field '${id}' (methods and instances of other types are not supported)`);
+        if (m.cond || m.repeat) fail(`expression '${shown}': ${owner.name}.${id} is repeated or conditional (not supported)`);
+        const last = i === path.length - 1;
+        if (last && m.type.t !== 'int' && m.type.t !== 'bits') fail(`expression '${shown}': ${owner.name}.${id} is not an integer field`);
+        if (!last) {
+          if (m.type.t !== 'user') fail(`expression '${shown}': ${owner.name}.${id} is not a user-type field`);
+          else owner = m.type.type;
+        }
+        // Read from outside its type, the field is part of the value, not a computed length.
+        m.lengthOf = undefined;
+        fields.push(m);
+      });
+      x.pathFields = fields;
+    });
+    return x;
+  });
+}
+
+/**
+ * `field._sizeof`: Kaitai knows it when compiling (the field's size is fixed), so it becomes an
+ * integer literal. A user type's size is known once every type is loaded: until then the literal is
+ * NaN (not a constant for `constValue`), filled in by a deferred step.
+ */
+function sizeofField(t: TypeDef, x: Extract<Expr, { k: 'sizeof' }>, fail: (problem: string) => never): Expr {
+  const shown = [x.name, ...x.path, '_sizeof'].join('.');
+  const lit: { k: 'int'; value: number } = { k: 'int', value: Number.NaN };
+  const head = t.fields.find((y) => y.id === x.name);
+  if (!head) return fail(`expression '${shown}': '${x.name}' is not a field of ${t.name} (_sizeof of a field is supported)`);
+  deferred.push(() => {
+    let f = head;
+    for (const id of x.path) {
+      const m = f.type.t === 'user' && !f.repeat ? f.type.type.fields.find((y) => y.id === id) : undefined;
+      if (!m) return fail(`expression '${shown}': '${f.id}' has no field '${id}'`);
+      f = m;
+    }
+    if (f.repeat || f.cond || f.type.t === 'bits') return fail(`expression '${shown}': '${f.id}' is repeated, conditional or bit-sized (_sizeof of a fixed-size field is supported)`);
+    if (f.type.t === 'user') computeSizes(f.type.type);
+    const n = elementSize(f).fixed;
+    if (n === undefined) return fail(`expression '${shown}': '${f.id}' has no fixed size (_sizeof of a fixed-size field is supported)`);
+    lit.value = n;
+  });
+  return lit;
+}
