@@ -2,7 +2,7 @@
 // what the supported subset cannot express with the spec path, the field and the reason.
 import { ExprError, constValue, isBoolExpr, parseExpr, walkExpr, type Expr } from './expr.js';
 import { encodingUnit, pascal, camel, type Encoding, type Endian, type EnumDef, type Field, type FieldType, type Size, type TypeDef, type ValidCheck } from './model.js';
-import { deferred, resolveItems, resolveRefs, type Scope } from './refs.js';
+import { finalChecks, resolveItems, resolveRefs, type Scope } from './refs.js';
 import { SpecError, docOf, isMap, keysOf, type Yaml } from './spec-yaml.js';
 import { WHY, findEnum, findType, type Ctx } from './type-tree.js';
 
@@ -184,7 +184,7 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
       if (!isBoolExpr(c) && !isBoolRef(t, c)) fail('if must be a boolean expression', 'INVALID_ARGUMENT');
     };
     // A dotted reference (`header.flags.has_crc`) is known once every type has its fields.
-    if (hasPath(c)) deferred.push(check);
+    if (hasPath(c)) finalChecks.push(check);
     else check();
   }
 

@@ -32,7 +32,7 @@ public enum ModeBMode : byte
 /// </summary>
 public sealed partial class SharedNames
 {
-    public Header Header { get; set; } = new();
+    public SharedNamesHeader Header { get; set; } = new();
     public Prom? Prom { get; set; }
     public ModeA A { get; set; }
     public ModeB B { get; set; }
@@ -106,7 +106,7 @@ public sealed partial class SharedNames
         var v = new SharedNames();
         try
         {
-            v.Header = global::Twinmap.Tests.Features.Header.Read(ref r);
+            v.Header = SharedNamesHeader.Read(ref r);
         }
         catch (DecodeException e)
         {
@@ -183,18 +183,18 @@ public sealed partial class SharedNames
     }
 }
 
-public sealed partial class Header
+public sealed partial class SharedNamesHeader
 {
     /// <summary>Encoded size in bytes.</summary>
     public const int SIZE = 1;
 
     public Flags Flags { get; set; } = new();
 
-    /// <summary>Decodes one Header from the start of <paramref name="source"/>.</summary>
-    public static Header Decode(ReadOnlySpan<byte> source) => Decode(source, out _);
+    /// <summary>Decodes one SharedNamesHeader from the start of <paramref name="source"/>.</summary>
+    public static SharedNamesHeader Decode(ReadOnlySpan<byte> source) => Decode(source, out _);
 
-    /// <summary>Decodes one Header and says how many bytes it took.</summary>
-    public static Header Decode(ReadOnlySpan<byte> source, out int bytesRead)
+    /// <summary>Decodes one SharedNamesHeader and says how many bytes it took.</summary>
+    public static SharedNamesHeader Decode(ReadOnlySpan<byte> source, out int bytesRead)
     {
         var r = new FormatReader(source);
         try
@@ -205,7 +205,7 @@ public sealed partial class Header
         }
         catch (DecodeException e)
         {
-            throw e.Within("Header");
+            throw e.Within("SharedNamesHeader");
         }
     }
 
@@ -221,7 +221,7 @@ public sealed partial class Header
     public int EncodeInto(Span<byte> destination)
     {
         int n = EncodedSize();
-        if (destination.Length < n) throw new EncodeException("Header", $"needs {n} bytes, the buffer has {destination.Length}");
+        if (destination.Length < n) throw new EncodeException("SharedNamesHeader", $"needs {n} bytes, the buffer has {destination.Length}");
         var w = new FormatWriter(destination[..n]);
         try
         {
@@ -229,7 +229,7 @@ public sealed partial class Header
         }
         catch (EncodeException e)
         {
-            throw e.Within("Header");
+            throw e.Within("SharedNamesHeader");
         }
         return n;
     }
@@ -239,9 +239,9 @@ public sealed partial class Header
 
     internal int SizeOf() => SIZE;
 
-    internal static Header Read(ref FormatReader r)
+    internal static SharedNamesHeader Read(ref FormatReader r)
     {
-        var v = new Header();
+        var v = new SharedNamesHeader();
         try
         {
             v.Flags = global::Twinmap.Tests.Features.Flags.Read(ref r);
@@ -594,8 +594,8 @@ public static class SharedNamesLayout
     public const int Prom = 1;
 }
 
-/// <summary>Byte offsets of Header's fields that sit at a fixed place; SIZE: the type's size.</summary>
-public static class HeaderLayout
+/// <summary>Byte offsets of SharedNamesHeader's fields that sit at a fixed place; SIZE: the type's size.</summary>
+public static class SharedNamesHeaderLayout
 {
     public const int SIZE = 1;
     public const int Flags = 0;
