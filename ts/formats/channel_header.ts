@@ -197,7 +197,6 @@ export class WriterSlotView extends View {
   }
 }
 
-/** Codec for WriterSlot: decode, encode, encodeInto, SIZE, view. */
 /** The codec class of WriterSlot: one bounds check, then reads and writes at constant offsets. */
 class WriterSlotCodec extends FixedCodec<WriterSlot, WriterSlotView> {
   override decode(bytes: Uint8Array, offset = 0): WriterSlot {
@@ -226,6 +225,7 @@ class WriterSlotCodec extends FixedCodec<WriterSlot, WriterSlotView> {
   }
 }
 
+/** Codec for WriterSlot: decode, encode, encodeInto, SIZE, view. */
 export const WriterSlot = new WriterSlotCodec('WriterSlot', 16, readWriterSlot, writeWriterSlot, WriterSlotView, readWriterSlotAt, writeWriterSlotAt);
 
 /** Byte offsets of ChannelHeader's fields that sit at a fixed place; SIZE: the type's size. */
