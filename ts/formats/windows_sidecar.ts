@@ -95,7 +95,6 @@ export class WindowsSidecarView extends View {
   }
 }
 
-/** Codec for WindowsSidecar: decode, encode, encodeInto, SIZE, view. */
 /** The codec class of WindowsSidecar: one bounds check, then reads and writes at constant offsets. */
 class WindowsSidecarCodec extends FixedCodec<WindowsSidecar, WindowsSidecarView> {
   override decode(bytes: Uint8Array, offset = 0): WindowsSidecar {
@@ -124,6 +123,7 @@ class WindowsSidecarCodec extends FixedCodec<WindowsSidecar, WindowsSidecarView>
   }
 }
 
+/** Codec for WindowsSidecar: decode, encode, encodeInto, SIZE, view. */
 export const WindowsSidecar = new WindowsSidecarCodec('WindowsSidecar', 4096, readWindowsSidecar, writeWindowsSidecar, WindowsSidecarView, readWindowsSidecarAt, writeWindowsSidecarAt);
 
 /** Byte offsets of WindowsSidecar's fields that sit at a fixed place; SIZE: the type's size. */
