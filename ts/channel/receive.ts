@@ -3,7 +3,7 @@
 // loops. Everything read from the ring is checked: a frame no writer could have written is
 // BAD_HEADER. The .NET twin is dotnet/Twinmap/Channel.Receive.cs.
 import { AlreadyExistsError, BadHeaderError, ClosedError, TwinmapError } from '../errors.js';
-import { isAlive, selfStartTime } from '../liveness.js';
+import { isAlive, selfStartTime } from '../liveness/liveness.js';
 import * as L from './layout.js';
 import { reapIfDue } from './peers.js';
 import type { ChannelState } from './state.js';
