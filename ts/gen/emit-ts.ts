@@ -256,7 +256,7 @@ class TsModule {
         const s = (e.instance ? `v.${camel(name)}` : refs(name)) + (head.cond && !e.pathFields ? '!' : '') + (e.pathFields ?? []).map((m) => `.${tsProp(m)}`).join('');
         return f.type.t === 'int' && f.type.size === 8 ? `Number(${s})` : s;
       },
-      io: (prop) => (prop === 'size' ? `${io}.ioSize` : prop === 'pos' ? `${io}.ioPos` : `(${io}.remaining <= 0)`),
+      io: (prop, root) => (root ? `${io}.root().ioSize` : prop === 'size' ? `${io}.ioSize` : prop === 'pos' ? `${io}.ioPos` : `(${io}.remaining <= 0)`),
       enumValue: (x) => (x.resolved ? `${this.enumRefByName(t, x.resolved.enumName)}.${upperSnake(x.resolved.memberId)}` : x.member),
       and: '&&',
       or: '||',
@@ -333,7 +333,7 @@ class TsModule {
         const f = i.field!;
         o.push(`  ${L}(v, ${name}, '${N}', () => {`);
         if (f.cond) o.push(`    if (!(${this.expr(f.cond, t, vrefs, 'io')})) return undefined;`);
-        o.push(`    const r = io.at(${this.expr(i.pos!, t, vrefs, 'io')}, ${name});`);
+        o.push(`    const r = io${i.io === 'root' ? '.root()' : ''}.at(${this.expr(i.pos!, t, vrefs, 'io')}, ${name});`);
         for (const l of this.readLines(t, f, local(f), vrefs)) o.push(`  ${l}`);
         o.push(`    return ${local(f)};`, '  });');
       }

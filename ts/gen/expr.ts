@@ -20,8 +20,11 @@ export type Expr =
   | { k: 'item'; path?: string[]; pathFields?: Field[] }
   /** `_index` in `repeat-until`: how many elements have been read, the current one included. */
   | { k: 'index' }
-  /** `_io.size`, `_io.pos`, `_io.eof`: the stream the type is read from. */
-  | { k: 'io'; prop: 'size' | 'pos' | 'eof' }
+  /**
+   * `_io.size`, `_io.pos`, `_io.eof`: the stream the type is read from; with `root`,
+   * `_root._io.size`: the stream the whole decode reads (Kaitai's root object's stream).
+   */
+  | { k: 'io'; prop: 'size' | 'pos' | 'eof'; root?: boolean }
   /** `e::member`; with `toInt`, `e::member.to_i` (the loader makes it an integer literal). */
   | { k: 'enum'; path: string[]; member: string; toInt?: boolean; resolved?: { enumName: string; memberId: string; value: number } }
   | { k: 'not'; e: Expr }
@@ -53,7 +56,7 @@ function tokenize(src: string): Tok[] {
     const m = TOKEN.exec(src);
     if (!m) {
       const at = src.slice(i).search(/\S/) + i;
-      throw new ExprError(`unsupported expression ${JSON.stringify(src)}: '${src.charAt(at)}' at position ${at} is not supported (supported: literals, fields, field.field, instances, params, enum::member, + - * / %, comparisons, and/or/not, c ? a : b, _io.size/pos/eof)`);
+      throw new ExprError(`unsupported expression ${JSON.stringify(src)}: '${src.charAt(at)}' at position ${at} is not supported (supported: literals, fields, field.field, instances, params, enum::member, + - * / %, comparisons, and/or/not, c ? a : b, _io.size/pos/eof, _root._io.size)`);
     }
     i = TOKEN.lastIndex;
     if (m[1] !== undefined) {
@@ -154,6 +157,13 @@ export function parseExpr(source: unknown): Expr {
           throw new ExprError(`'_io.${m?.v ?? ''}' in ${JSON.stringify(source)} is not supported (_io.size, _io.pos and _io.eof are)`);
         return { k: 'io', prop: m.v as 'size' | 'pos' | 'eof' };
       }
+      if (t.v === '_root' && isOp('.') && toks[p + 1]?.v === '_io' && toks[p + 2]?.v === '.') {
+        const m = toks[p + 3];
+        p += 4;
+        if (m?.v !== 'size' || isOp('.') || isOp('('))
+          throw new ExprError(`'_root._io.${m?.v ?? ''}' in ${JSON.stringify(source)} is not supported (_root._io.size is)`);
+        return { k: 'io', prop: 'size', root: true };
+      }
       if (t.v.startsWith('_')) throw new ExprError(`'${t.v}' is not supported in expressions (only fields of the same type and fields inside them)`);
       const path: string[] = [];
       while (isOp('.')) {
@@ -167,12 +177,12 @@ export function parseExpr(source: unknown): Expr {
       }
       return path.length ? { k: 'ref', name: t.v, path } : { k: 'ref', name: t.v };
     }
-    throw new ExprError(`unexpected '${t.v}' in ${JSON.stringify(source)} (supported: literals, fields, field.field, instances, params, enum::member, + - * / %, comparisons, and/or/not, c ? a : b, _io.size/pos/eof)`);
+    throw new ExprError(`unexpected '${t.v}' in ${JSON.stringify(source)} (supported: literals, fields, field.field, instances, params, enum::member, + - * / %, comparisons, and/or/not, c ? a : b, _io.size/pos/eof, _root._io.size)`);
   }
   const e = ternary();
   if (p !== toks.length) {
     const rest = toks.slice(p).map((t) => String(t.v)).join(' ');
-    throw new ExprError(`unsupported expression ${JSON.stringify(source)}: cannot use '${rest}' (supported: literals, fields, field.field, instances, params, enum::member, + - * / %, comparisons, and/or/not, c ? a : b, _io.size/pos/eof)`);
+    throw new ExprError(`unsupported expression ${JSON.stringify(source)}: cannot use '${rest}' (supported: literals, fields, field.field, instances, params, enum::member, + - * / %, comparisons, and/or/not, c ? a : b, _io.size/pos/eof, _root._io.size)`);
   }
   return e;
 }
@@ -258,7 +268,8 @@ export interface ExprStyle {
   /** A field of the same type; `e.pathFields` are the fields inside it that a dotted reference reads. */
   ref(name: string, e: Extract<Expr, { k: 'ref' }>): string;
   enumValue(e: Extract<Expr, { k: 'enum' }>): string;
-  io(prop: 'size' | 'pos' | 'eof'): string;
+  /** `root`: the root's stream (`_root._io`), else the type's own. */
+  io(prop: 'size' | 'pos' | 'eof', root: boolean): string;
   /** `_` and `_.field` in repeat-until (only where a repeat-until condition is rendered). */
   item?(e: Extract<Expr, { k: 'item' }>): string;
   /** `_index` in repeat-until. */
@@ -287,7 +298,7 @@ export function renderExpr(e: Expr, style: ExprStyle): string {
     case 'enum':
       return style.enumValue(e);
     case 'io':
-      return style.io(e.prop);
+      return style.io(e.prop, e.root === true);
     case 'item':
       if (!style.item) throw new Error("'_' outside repeat-until");
       return style.item(e);

@@ -103,7 +103,7 @@ export function computeSizes(t: TypeDef): void {
 }
 
 /** Every expression of a type: its fields' and its instances'. */
-function typeExprs(t: TypeDef): Expr[] {
+export function typeExprs(t: TypeDef): Expr[] {
   const out: Expr[] = [];
   const ofField = (f: Field): void => {
     const ty = f.type;
