@@ -12,7 +12,7 @@ export type Expr =
    * A field of the same type (`name`), or a field inside it (`name.path[0].path[1]...`, fields of
    * earlier user-type fields). The loader resolves `path` to `pathFields`.
    */
-  | { k: 'ref'; name: string; path?: string[]; pathFields?: Field[]; instance?: Instance; param?: boolean }
+  | { k: 'ref'; name: string; path?: string[]; pathFields?: Field[]; instance?: Instance; param?: boolean; up?: Up }
   /**
    * `_` in `repeat-until`: the element just read, or a field inside it (`_.len`); the loader
    * resolves `path` to `pathFields`.
@@ -34,6 +34,12 @@ export type Expr =
   | { k: 'cond'; c: Expr; a: Expr; b: Expr }
   /** `field._sizeof` (or `field.inner._sizeof`): the loader replaces it by the field's fixed size. */
   | { k: 'sizeof'; name: string; path: string[] };
+
+/**
+ * `_parent.x` (`parents: 1`), `_parent._parent.x` (2, ...) or `_root.x`: a name of an object the
+ * type is read inside. The loader turns it into a value the using type passes in (see parent-root.ts).
+ */
+export type Up = { parents: number } | { root: true };
 
 export type BinOp = '+' | '-' | '*' | '/' | '%' | '==' | '!=' | '<' | '<=' | '>' | '>=' | 'and' | 'or' | BitOp;
 /** Bit operators: Kaitai computes them on 64-bit integers (shift counts taken modulo 64, as C# does). */
@@ -163,6 +169,23 @@ export function parseExpr(source: unknown): Expr {
         if (m?.v !== 'size' || isOp('.') || isOp('('))
           throw new ExprError(`'_root._io.${m?.v ?? ''}' in ${JSON.stringify(source)} is not supported (_root._io.size is)`);
         return { k: 'io', prop: 'size', root: true };
+      }
+      if ((t.v === '_parent' || t.v === '_root') && isOp('.')) {
+        let up: Up = t.v === '_root' ? { root: true } : { parents: 1 };
+        while (t.v === '_parent' && isOp('.') && toks[p + 1]?.v === '_parent') {
+          p += 2;
+          up = { parents: (up as { parents: number }).parents + 1 };
+        }
+        const names: string[] = [];
+        while (isOp('.')) {
+          p++;
+          const m = toks[p++];
+          if (m === undefined || m.t !== 'id' || m.v.includes('::')) throw new ExprError(`expected a field name after '.' in ${JSON.stringify(source)}`);
+          if (m.v.startsWith('_') || isOp('('))
+            throw new ExprError(`'${t.v}${names.map((n) => `.${n}`).join('')}.${m.v}' in ${JSON.stringify(source)} is not supported (fields and instances of ${t.v} are)`);
+          names.push(m.v);
+        }
+        return names.length > 1 ? { k: 'ref', name: names[0]!, path: names.slice(1), up } : { k: 'ref', name: names[0]!, up };
       }
       if (t.v.startsWith('_')) throw new ExprError(`'${t.v}' is not supported in expressions (only fields of the same type and fields inside them)`);
       const path: string[] = [];

@@ -11,7 +11,7 @@ import { defineField } from './fields.js';
 import { defineInstances, registerInstances } from './instances.js';
 import type { SpecFile, TypeDef } from './model.js';
 import { checkNames } from './names.js';
-import { checkRootInImports } from './parent-root.js';
+import { checkRootInImports, passUpArgs } from './parent-root.js';
 import { checkWideEnums, deferred } from './refs.js';
 import { checkRepeats, computeSizes, findLengthFields, markDecodeOnly, walkTypes } from './sizes.js';
 import { SpecError, isMap, keysOf, parseSpecYaml, type Yaml } from './spec-yaml.js';
@@ -97,6 +97,7 @@ export function loadSpecs(paths: string[], options: LoadOptions = {}): SpecFile[
     if (r.root.params.length) throw new SpecError(r.path, '/params', 'a root type with params cannot be decoded on its own (its params come from a type that uses it)');
   for (const f of pending) f();
   for (const f of deferred.splice(0)) f();
+  passUpArgs([...byPath.values()]);
   const specs = [...byPath.values()];
   for (const s of specs) for (const t of walkTypes(s.root)) computeSizes(t);
   for (const s of specs) for (const t of walkTypes(s.root)) checkRepeats(t);
