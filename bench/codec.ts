@@ -12,36 +12,19 @@ import type { ExtraRow, ExtraSpec } from './extra-row.js';
 import type { Options } from './options.js';
 import { peerDll, repoRoot } from './paths.js';
 import { execFileSync } from 'node:child_process';
+import { measureMoreTsCodecs } from './codec-more.js';
+import { rate, type CodecRate } from './codec-rate.js';
 
-export interface CodecRate {
-  record: 'TestData' | 'ImageData';
-  op: 'decode' | 'encode';
-  impl: string;
-  recordsPerSec: number;
-}
+export type { CodecRate };
 
 const PATH = 'C:\\Users\\ada\\Pictures\\img_0001.png';
 const IMAGE = Uint8Array.from({ length: 256 }, (_, i) => (i * 7) & 0xff);
 const sampleTestData = (i: number) => ({ id: i, age: i & 127, scores: [1, 2, 3, 4, 5, 6, 7, 8, 9, i] });
 
-/** Best of `rounds` timings of `fn` (which handles `n` records); returns records/s. */
-function rate(n: number, rounds: number, fn: () => number): number {
-  let best = Infinity;
-  let sink = 0;
-  for (let r = 0; r < rounds; r++) {
-    const t0 = process.hrtime.bigint();
-    sink += fn();
-    const ns = Number(process.hrtime.bigint() - t0);
-    if (ns < best) best = ns;
-  }
-  if (sink === 0.5) console.log(sink); // keeps the work observable
-  return (n * 1e9) / best;
-}
-
 /** Measures the TS side; `records` per round, best of `rounds`. */
 export async function measureTsCodecs(records: number, rounds = 5): Promise<CodecRate[]> {
   const out: CodecRate[] = [];
-  const add = (record: CodecRate['record'], op: CodecRate['op'], impl: string, recordsPerSec: number) => out.push({ record, op, impl, recordsPerSec });
+  const add = (record: string, op: CodecRate['op'], impl: string, recordsPerSec: number) => out.push({ record, op, impl, recordsPerSec });
   const ksy = (f: string) => join(repoRoot, 'examples', 'formats', f);
   const kTestData = (await kaitaiParsers(ksy('test_data.ksy')))['TestData']!;
   const kImage = (await kaitaiParsers(ksy('image_data.ksy')))['ImageData']!;
@@ -193,8 +176,9 @@ export const codecBench: ExtraSpec = {
   available: () => existsSync(join(repoRoot, 'examples', 'formats', 'test_data.ksy')),
   async run(o: Options): Promise<ExtraRow[]> {
     const records = o.quick ? 100_000 : 1_000_000;
-    const rows = codecRows(await measureTsCodecs(records, o.quick ? 3 : 5), 'TS');
-    if (existsSync(peerDll)) rows.push(...codecRows(measureCsCodecs(records, o.quick ? 3 : 5), 'C#'));
+    const rounds = o.quick ? 3 : 5;
+    const rows = codecRows([...(await measureTsCodecs(records, rounds)), ...(await measureMoreTsCodecs(records, rounds))], 'TS');
+    if (existsSync(peerDll)) rows.push(...codecRows(measureCsCodecs(records, rounds), 'C#'));
     return rows;
   },
 };

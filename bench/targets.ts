@@ -71,6 +71,20 @@ export const TARGETS: Target[] = [
   codecTarget('TS', 'ImageData', 'decode', 'twinmap TS decode', 'decode'),
   codecTarget('C#', 'ImageData', 'encode', 'twinmap C# EncodeInto', 'EncodeInto'),
   codecTarget('C#', 'ImageData', 'decode', 'twinmap C# Decode', 'Decode'),
+  // The other example records and two gallery specs (bench/codec-more.ts).
+  ...(['MyDataStructure', 'gallery WindowsSystemtime'] as const).flatMap((r) => [
+    codecTarget('TS', r, 'encode', 'twinmap TS encodeInto', 'encodeInto'),
+    codecTarget('TS', r, 'decode', 'twinmap TS decode', 'decode'),
+    codecTarget('TS', r, 'decode', 'twinmap TS view (all fields)', 'view (all fields)'),
+  ]),
+  ...(['HikingDatabase', 'gallery Stl'] as const).flatMap((r) => [
+    codecTarget('TS', r, 'encode', 'twinmap TS encodeInto', 'encodeInto'),
+    codecTarget('TS', r, 'decode', 'twinmap TS decode', 'decode'),
+  ]),
+  ...(['TestData', 'MyDataStructure', 'HikingDatabase'] as const).flatMap((r) => [
+    codecTarget('C#', r, 'encode', 'twinmap C# EncodeInto', 'EncodeInto'),
+    codecTarget('C#', r, 'decode', 'twinmap C# Decode', 'Decode'),
+  ]),
   { what: 'idle CPU per side, busiest side (Node↔.NET channel)', op: '<=', goal: 1, unit: '% of a core', ratio: (r) => idleMax(r, 'channel') },
 ];
 

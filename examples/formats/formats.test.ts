@@ -106,6 +106,20 @@ describe('typed errors', () => {
     expect(catchError(() => JsonRecord.encode({ json: 'a\ud800' }))).toMatchObject({ code: 'ENCODE', fieldPath: 'JsonRecord.json' });
     expect(catchError(() => TestData.encodeInto(seedTestData, new Uint8Array(47)))).toMatchObject({ code: 'ENCODE' });
   });
+
+  it('a bad value deep inside a variable-size record is an EncodeError naming its whole path, and a short buffer is left untouched', () => {
+    const hike = (x: number) => ({ date: '2012-10-02', description: 'x', gpsTrack: [{ x: 1, y: 2, z: 3 }, { x, y: 2, z: 3 }] });
+    const ok = { description: 'd', hikes: [hike(1), hike(2)] };
+    const bad = { description: 'd', hikes: [hike(1), hike('no' as unknown as number)] };
+    expect(catchError(() => HikingDatabase.encodeInto(bad, new Uint8Array(1000)))).toMatchObject({ code: 'ENCODE', fieldPath: 'HikingDatabase.hikes[1].gpsTrack[1].x' });
+    const longDate = { description: 'd', hikes: [{ ...hike(1), date: 'x'.repeat(70_000) }] };
+    expect(catchError(() => HikingDatabase.encode(longDate))).toMatchObject({ code: 'ENCODE', fieldPath: 'HikingDatabase.hikes[0].lenDate' });
+    const size = HikingDatabase.sizeOf(ok);
+    const short = new Uint8Array(size - 1).fill(0xee);
+    expect(catchError(() => HikingDatabase.encodeInto(ok, short))).toMatchObject({ code: 'ENCODE', fieldPath: 'HikingDatabase' });
+    expect(short.every((b) => b === 0xee)).toBe(true);
+    expect(catchError(() => ImageData.encode({ path: 'a', image: [1, 2] as unknown as Uint8Array }))).toMatchObject({ code: 'ENCODE', fieldPath: 'ImageData.image' });
+  });
 });
 
 describe('variable-size records', () => {
@@ -118,6 +132,19 @@ describe('variable-size records', () => {
     expect(dv.getInt32(4 + pathBytes.length, true)).toBe(4);
     expect(bytes.length).toBe(4 + pathBytes.length + 4 + 4);
     expect(ImageData.decode(bytes)).toEqual(value);
+  });
+
+  it('text of every length and script is written as UTF-8, at an offset, touching nothing else', () => {
+    for (const path of ['', 'a.png', 'C:\\图片\\😀.png', 'é'.repeat(40), 'x'.repeat(65) + '图', '😀'.repeat(100)]) {
+      const value = { path, image: new Uint8Array([1, 2, 3]) };
+      const expected = new Uint8Array([...new Uint8Array(4), ...new TextEncoder().encode(path), 3, 0, 0, 0, 1, 2, 3]);
+      new DataView(expected.buffer).setInt32(0, expected.length - 11, true);
+      const out = new Uint8Array(expected.length + 10).fill(0xee);
+      expect(ImageData.encodeInto(value, out, 5)).toBe(expected.length);
+      expect(out.subarray(5, 5 + expected.length)).toEqual(expected);
+      expect([...out.subarray(0, 5), ...out.subarray(5 + expected.length)].every((b) => b === 0xee)).toBe(true);
+      expect(ImageData.decode(out, 5)).toEqual(value);
+    }
   });
 
   it('JSON record carries a token object', () => {

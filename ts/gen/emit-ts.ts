@@ -178,20 +178,48 @@ class TsModule {
     if (t.blittable) this.emitView(t);
     // Its params come from the type that uses it: no codec of its own.
     if (t.params.length) return;
-    o.push(...doc(`Codec for ${N}: decode, encode, encodeInto${t.fixedSize !== undefined ? ', SIZE' : ', sizeOf'}${t.blittable ? ', view' : ''}.`, ''));
+    const codecDoc = doc(`Codec for ${N}: decode, encode, encodeInto${t.fixedSize !== undefined ? ', SIZE' : ', sizeOf'}${t.blittable ? ', view' : ''}.`, '');
+    if (t.fixedSize !== undefined && t.blittable && fastPath(t)) this.emitFixedCodecClass(t);
+    else if (t.fixedSize === undefined && writeToOk(t)) this.emitVariableCodecClass(t);
+    o.push(...codecDoc);
     if (t.fixedSize !== undefined && t.blittable) {
       const args = `'${N}', ${t.fixedSize}, read${N}, write${N}, ${N}View${fastPath(t) ? `, read${N}At` : ''}${fastWritePath(t) ? `, write${N}At` : ''}`;
       if (fastPath(t)) {
-        this.emitFixedCodecClass(t);
         o.push(`export const ${N} = new ${N}Codec(${args});`, '');
       } else {
         o.push(`export const ${N} = new ${this.use('FixedCodec')}<${N}, ${N}View>(${args});`, '');
       }
     } else if (t.fixedSize !== undefined) {
       o.push(`export const ${N} = Object.assign(new ${this.use('Codec')}<${N}>('${N}', read${N}, write${N}, () => ${t.fixedSize}), { SIZE: ${t.fixedSize} } as const);`, '');
+    } else if (writeToOk(t)) {
+      o.push(`export const ${N} = new ${N}Codec('${N}', read${N}, write${N}, sizeOf${N});`, '');
     } else {
       o.push(`export const ${N} = new ${this.use('Codec')}<${N}>('${N}', read${N}, write${N}, sizeOf${N});`, '');
     }
+  }
+
+  /**
+   * The codec of a variable-size type made of numbers, length-prefixed text and bytes and lists of
+   * those: encodeInto sizes the value, checks the room once and writes it straight through
+   * (write<T>To). A value that writer refuses is written again by the checked Writer, which
+   * throws the error that names the field.
+   */
+  private emitVariableCodecClass(t: TypeDef): void {
+    const o = this.out;
+    const N = t.name;
+    o.push(`/** The codec class of ${N}: encodeInto checks the room once, then writes straight through. */`);
+    o.push(`class ${N}Codec extends ${this.use('Codec')}<${N}> {`);
+    o.push(`  override encodeInto(value: ${N}, target: Uint8Array, offset = 0): number {`);
+    o.push('    try {');
+    o.push(`      const n = sizeOf${N}(value);`);
+    o.push(`      const at = ${this.use('fixedAt')}(target, offset, n);`);
+    o.push(`      if (at >= 0 && write${N}To(target, ${this.use('fixedView')}(), at - offset, offset, value) === offset + n) return n;`);
+    o.push('    } catch {');
+    o.push('      // the checked writer below says what is wrong');
+    o.push('    }');
+    o.push('    return super.encodeInto(value, target, offset);');
+    o.push('  }');
+    o.push('}', '');
   }
 
   /**
@@ -226,6 +254,20 @@ class TsModule {
       o.push('    }');
       o.push(`    return ${t.fixedSize};`);
       o.push('  }');
+    } else if (writeAtOk(t)) {
+      // Nested types: their errors need the enclosing field's name, which the checked writer adds.
+      o.push('', `  override encodeInto(value: ${N}, target: Uint8Array, offset = 0): number {`);
+      o.push(`    const at = ${at}(target, offset, ${t.fixedSize});`);
+      o.push('    if (at >= 0) {');
+      o.push('      try {');
+      o.push(`        write${N}At(${dv}(), at, value);`);
+      o.push(`        return ${t.fixedSize};`);
+      o.push('      } catch {');
+      o.push('        // the checked writer below says what is wrong');
+      o.push('      }');
+      o.push('    }');
+      o.push('    return super.encodeInto(value, target, offset);');
+      o.push('  }');
     }
     o.push('', `  override view(bytes: Uint8Array, offset = 0): ${N}View {`, `    return new ${N}View(bytes, offset);`, '  }');
     o.push('}', '');
@@ -258,7 +300,7 @@ class TsModule {
         return f.type.t === 'int' && f.type.size === 8 ? `Number(${s})` : s;
       },
       io: (prop, root) => (root ? `${io}.root().ioSize` : prop === 'size' ? `${io}.ioSize` : prop === 'pos' ? `${io}.ioPos` : `(${io}.remaining <= 0)`),
-      enumValue: (x) => (x.resolved ? `${this.enumRefByName(t, x.resolved.enumName)}.${upperSnake(x.resolved.memberId)}` : x.member),
+      enumValue: (x) => (x.resolved ? `${this.refEnum(x.resolved.enumDef)}.${upperSnake(x.resolved.memberId)}` : x.member),
       and: '&&',
       or: '||',
       not: '!',
@@ -280,12 +322,6 @@ class TsModule {
     if (c.anyOf) parts.push(`(${c.anyOf.map((n) => `${value} === ${lit(n)}`).join(' || ') || 'false'})`);
     if (c.expr) parts.push(`(${this.expr(c.expr, t, refs, 'r', { value, index: '0' })})`);
     return parts.join(' && ') || 'true';
-  }
-
-  private enumRefByName(t: TypeDef, name: string): string {
-    const all = [t.spec, ...collectImports(t.spec)].flatMap(allEnums);
-    const e = all.find((x) => x.name === name);
-    return e ? this.refEnum(e) : name;
   }
 
   // ---- read
@@ -607,7 +643,89 @@ class TsModule {
     }
     o.push('}', '');
     o.push(...this.pendingHelpers.splice(0));
-    if (fastWrite) this.emitWriteAt(t);
+    if (writeAtOk(t)) this.emitWriteAt(t);
+    if (writeToOk(t)) this.emitWriteTo(t);
+  }
+
+  /**
+   * A variable-size type in one pass at a moving position, without a Writer: numbers checked
+   * inline, text written by putUtf8 and its length field filled in after it, bytes copied with
+   * set(). The caller has sized the value (sizeOf<T>, which also checks every string) and checked
+   * the room. Anything the checked writer would refuse throws here (refuse()); the codec then runs
+   * that writer for the error that names the field.
+   */
+  private emitWriteTo(t: TypeDef): void {
+    const o = this.out;
+    const N = t.name;
+    const refuse = this.use('refuse');
+    o.push(`/** @internal Writes ${N} at byte \`p\` of \`b\` (\`dv\` at \`p + d\`), sized and checked for room by the caller; returns where it ends. */`);
+    o.push(`export function write${N}To(b: Uint8Array, dv: DataView, d: number, p: number, v: ${N}): number {`);
+    const declared = new Set<Field>();
+    /** The field's value in a local, read (and its kind checked) once. */
+    const valueOf = (f: Field): string => {
+      const name = local(f);
+      if (declared.has(f)) return name;
+      declared.add(f);
+      o.push(`  const ${name} = v.${tsProp(f)};`);
+      const ty = f.type;
+      if (f.repeat) o.push(`  if (!Array.isArray(${name})) ${refuse}();`);
+      else if (ty.t === 'bytes') o.push(`  if (!(${name} instanceof Uint8Array)) ${refuse}();`);
+      else if (ty.t === 'str') o.push(`  if (typeof ${name} !== 'string') ${refuse}();`);
+      return name;
+    };
+    const little = (ty: IntType | FloatType): string => (ty.size === 1 ? '' : ty.endian === 'le' ? ', true' : ', false');
+    /** One number, or one element of a nested type, at `p`; advances `p`. */
+    const one = (ty: FieldType, x: string, p: string, ind: string): string[] => {
+      if (ty.t === 'int' && ty.size < 8) {
+        return [`${ind}if (typeof ${x} !== 'number' || ${fitsInt(ty, x)} !== ${x}) ${refuse}();`, `${ind}dv.set${dvName(ty)}(p + d, ${x}${little(ty)});`, `${ind}p += ${ty.size};`];
+      }
+      if (ty.t === 'int') return [`${ind}dv.set${dvName(ty)}(p + d, ${this.use('bigIn')}(${x}, ${intRange(ty).join(', ')}, ''), ${ty.endian === 'le'});`, `${ind}p += 8;`];
+      if (ty.t === 'float') return [`${ind}if (typeof ${x} !== 'number') ${refuse}();`, `${ind}dv.set${dvName(ty)}(p + d, ${x}${little(ty)});`, `${ind}p += ${ty.size};`];
+      if (ty.t === 'user' && writeAtOk(ty.type)) return [`${ind}${this.ref(ty.type, `write${ty.type.name}At`)}(dv, p + d, ${x});`, `${ind}p += ${ty.type.fixedSize};`];
+      if (ty.t === 'user') return [`${ind}p = ${this.ref(ty.type, `write${ty.type.name}To`)}(b, dv, d, p, ${x});`];
+      throw new Error('not a straight-line field');
+    };
+    for (const f of t.fields) {
+      const ty = f.type;
+      if (f.lengthOf) {
+        const it = ty as IntType;
+        const max = intRange(it)[1];
+        const target = f.lengthOf.field;
+        if (f.lengthOf.what === 'size' && target.type.t === 'str') {
+          // Filled in once the text is written (its byte length is what putUtf8 returns).
+          o.push(`  const ${local(f)}At = p;`, `  p += ${it.size};`);
+          continue;
+        }
+        const x = valueOf(target);
+        o.push(`  if (${x}.length > ${max}) ${refuse}();`);
+        o.push(`  dv.set${dvName(it)}(p + d, ${x}.length${little(it)});`, `  p += ${it.size};`);
+        continue;
+      }
+      const x = valueOf(f);
+      if (f.repeat) {
+        const count = constValue((f.repeat as { count: Expr }).count);
+        if (count !== undefined) o.push(`  if (${x}.length !== ${count}) ${refuse}();`);
+        o.push(`  for (let i = 0; i < ${x}.length; i++) {`, `    const item = ${x}[i]!;`, ...one(ty, 'item', 'p', '    '), '  }');
+        continue;
+      }
+      if (ty.t === 'str') {
+        const lenField = t.fields.find((l) => l.lengthOf?.field === f)!;
+        const it = lenField.type as IntType;
+        const n = `${local(f)}Length`;
+        o.push(`  const ${n} = ${this.use('putUtf8')}(b, p, ${x});`);
+        o.push(`  if (${n} > ${intRange(it)[1]}) ${refuse}();`);
+        o.push(`  dv.set${dvName(it)}(${local(lenField)}At + d, ${n}${little(it)});`, `  p += ${n};`);
+        continue;
+      }
+      if (ty.t === 'bytes') {
+        const size = constValue((ty.size as { expr: Expr }).expr);
+        if (size !== undefined) o.push(`  if (${x}.length !== ${size}) ${refuse}();`);
+        o.push(`  b.set(${x}, p);`, `  p += ${x}.length;`);
+        continue;
+      }
+      o.push(...one(ty, x, 'p', '  '));
+    }
+    o.push('  return p;', '}', '');
   }
 
   private emitWriteAt(t: TypeDef): void {
@@ -632,6 +750,7 @@ class TsModule {
         if (ty.t === 'int') return [`${ind}dv.set${dvName(ty)}(${pos}, ${this.use('bigIn')}(${value}, ${intRange(ty).join(', ')}, ${p}), true);`];
         if (ty.t === 'float') return [`${ind}if (typeof ${value} !== 'number') ${this.use('num')}(${value}, ${p});`, `${ind}dv.set${dvName(ty)}(${pos}, ${value}, true);`];
         if (ty.t === 'bytes') return [`${ind}new Uint8Array(dv.buffer, ${pos}, ${elem}).set(${this.use('exactBytes')}(${value}, ${elem}, ${p}));`];
+        if (ty.t === 'user') return [`${ind}${this.ref(ty.type, `write${ty.type.name}At`)}(dv, ${pos}, ${value});`];
         throw new Error('not blittable');
       };
       const name = local(f);
@@ -866,6 +985,45 @@ function fitsInt(t: IntType, value: string): string {
 
 function fastWritePath(t: TypeDef): boolean {
   return fastPath(t) && t.fields.every((f) => f.type.t !== 'user');
+}
+
+/** A blittable type whose nested types are too: gets write<T>At (its codec adds field names to errors by the checked writer). */
+function writeAtOk(t: TypeDef): boolean {
+  return fastPath(t) && t.fields.every((f) => f.type.t !== 'user' || writeAtOk(f.type.type));
+}
+
+/**
+ * A variable-size type that write<T>To writes in one pass: numbers, text (UTF-8 or ASCII) and
+ * bytes whose size is a length field, bytes of a constant size, nested types that are themselves
+ * straight-line, and lists of those counted by a count field or a constant. No conditions, no
+ * valid rules, no bit fields, no params.
+ */
+function writeToOk(t: TypeDef): boolean {
+  if (t.decodeOnly || t.params.length || t.fixedSize !== undefined) return false;
+  return t.fields.every((f) => {
+    if (f.cond || f.validInEnum || f.validEq !== undefined || f.validCheck) return false;
+    const ty = f.type;
+    if (f.lengthOf) {
+      if (ty.t !== 'int' || ty.size > 4 || f.repeat) return false;
+      const target = f.lengthOf.field;
+      if (f.lengthOf.what === 'count') return target.repeat?.kind === 'expr';
+      return !target.repeat && (target.type.t === 'str' || target.type.t === 'bytes');
+    }
+    if (f.repeat && (f.repeat.kind !== 'expr' || !(isLengthRef(t, f.repeat.count) || constValue(f.repeat.count) !== undefined))) return false;
+    switch (ty.t) {
+      case 'int':
+      case 'float':
+        return true;
+      case 'str':
+        return !f.repeat && (ty.encoding === 'UTF-8' || ty.encoding === 'ASCII') && !ty.zeroTerminated && ty.size !== undefined && 'expr' in ty.size && isLengthRef(t, ty.size.expr);
+      case 'bytes':
+        return !f.repeat && 'expr' in ty.size && (isLengthRef(t, ty.size.expr) || constValue(ty.size.expr) !== undefined);
+      case 'user':
+        return !ty.args?.length && !ty.size && (writeAtOk(ty.type) || writeToOk(ty.type));
+      default:
+        return false;
+    }
+  });
 }
 
 /** The name of a switch field's helpers: `Switch` keeps them apart from a type named `<Type><Field>`. */

@@ -3,7 +3,7 @@
 // user-type fields (`header.len_body`), enum literals (`e::member`), `+ - * / %`, comparisons,
 // `and`/`or`/`not`, parentheses. Anything else is refused by name.
 
-import type { Field, Instance } from './model.js';
+import type { EnumDef, Field, Instance } from './model.js';
 
 export type Expr =
   | { k: 'int'; value: number }
@@ -26,7 +26,7 @@ export type Expr =
    */
   | { k: 'io'; prop: 'size' | 'pos' | 'eof'; root?: boolean }
   /** `e::member`; with `toInt`, `e::member.to_i` (the loader makes it an integer literal). */
-  | { k: 'enum'; path: string[]; member: string; toInt?: boolean; resolved?: { enumName: string; memberId: string; value: number } }
+  | { k: 'enum'; path: string[]; member: string; toInt?: boolean; resolved?: { enumDef: EnumDef; memberId: string; value: number } }
   | { k: 'not'; e: Expr }
   | { k: 'neg'; e: Expr }
   | { k: 'bin'; op: BinOp; l: Expr; r: Expr }

@@ -2,7 +2,7 @@
 // what the supported subset cannot express with the spec path, the field and the reason.
 import { ExprError, constValue, isBoolExpr, parseExpr, walkExpr, type Expr } from './expr.js';
 import { encodingUnit, pascal, camel, type Encoding, type Endian, type EnumDef, type Field, type FieldType, type Size, type TypeDef, type ValidCheck } from './model.js';
-import { resolveItems, resolveRefs, type Scope } from './refs.js';
+import { finalChecks, resolveItems, resolveRefs, type Scope } from './refs.js';
 import { SpecError, docOf, isMap, keysOf, type Yaml } from './spec-yaml.js';
 import { WHY, findEnum, findType, type Ctx } from './type-tree.js';
 import { declaredParams } from './up-params.js';
@@ -180,7 +180,13 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
   let cond: Expr | undefined;
   if (attr['if'] !== undefined) {
     cond = expr('if');
-    if (!isBoolExpr(cond) && !isBoolRef(t, cond)) fail('if must be a boolean expression', 'INVALID_ARGUMENT');
+    const c = cond;
+    const check = (): void => {
+      if (!isBoolExpr(c) && !isBoolRef(t, c)) fail('if must be a boolean expression', 'INVALID_ARGUMENT');
+    };
+    // A dotted reference (`header.flags.has_crc`) is known once every type has its fields.
+    if (hasPath(c)) finalChecks.push(check);
+    else check();
   }
 
   let enumDef: EnumDef | undefined;
@@ -257,6 +263,11 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
     csName: pascal(id),
     viewName: camel(id),
   };
+}
+
+/** A (negated) reference into an earlier field: `header.flags.has_crc`. */
+function hasPath(e: Expr): boolean {
+  return e.k === 'not' ? hasPath(e.e) : e.k === 'ref' && e.path !== undefined;
 }
 
 /** `flag`, `not flag`: a condition made of a `b1` field. */

@@ -12,7 +12,7 @@ import { defineInstances, registerInstances } from './instances.js';
 import type { SpecFile, TypeDef } from './model.js';
 import { checkNames } from './names.js';
 import { checkRootInImports, passUpArgs } from './parent-root.js';
-import { checkWideEnums, deferred } from './refs.js';
+import { checkWideEnums, deferred, finalChecks } from './refs.js';
 import { checkRepeats, computeSizes, findLengthFields, markDecodeOnly, walkTypes } from './sizes.js';
 import { SpecError, isMap, keysOf, parseSpecYaml, type Yaml } from './spec-yaml.js';
 import { bitEndianOf, declareType, typeCtx, type Ctx } from './type-tree.js';
@@ -31,6 +31,7 @@ export interface LoadOptions {
 export function loadSpecs(paths: string[], options: LoadOptions = {}): SpecFile[] {
   // Left over by a load that failed part-way: they belong to its specs.
   deferred.length = 0;
+  finalChecks.length = 0;
   const byPath = new Map<string, SpecFile>();
   const pending: Array<() => void> = [];
   const roots: SpecFile[] = [];
@@ -96,8 +97,9 @@ export function loadSpecs(paths: string[], options: LoadOptions = {}): SpecFile[
   for (const r of roots)
     if (r.root.params.length) throw new SpecError(r.path, '/params', 'a root type with params cannot be decoded on its own (its params come from a type that uses it)');
   for (const f of pending) f();
-  for (const f of deferred.splice(0)) f();
+  for (let f = deferred.shift(); f; f = deferred.shift()) f();
   passUpArgs([...byPath.values()]);
+  for (const f of finalChecks.splice(0)) f();
   const specs = [...byPath.values()];
   for (const s of specs) for (const t of walkTypes(s.root)) computeSizes(t);
   for (const s of specs) for (const t of walkTypes(s.root)) checkRepeats(t);

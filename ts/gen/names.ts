@@ -11,12 +11,18 @@ export function checkNames(specs: SpecFile[]): void {
   const seen = new Map<string, string>();
   for (const s of specs) {
     for (const t of walkTypes(s.root)) {
-      const names: Array<[string, string]> = [[t.name, t.specPath || '/'], ...t.enums.map((e): [string, string] => [e.name, `${t.specPath}/enums/${e.id}`])];
-      for (const [name, at] of names) {
-        const prev = seen.get(name);
+      // A nested type or enum whose name is taken (two types each with an enum `kind`) is named
+      // after its owner too (`F9TvSystem`, `F10TvSystem`), as Kaitai's own output nests it there.
+      const claim = (name: string, at: string, owner: string | undefined): string => {
+        let chosen = name;
+        if (seen.has(chosen) && owner !== undefined) chosen = owner + name;
+        const prev = seen.get(chosen);
         if (prev !== undefined) throw new SpecError(s.path, at, `the name ${name} is generated twice (also from ${prev}); rename one`, 'INVALID_ARGUMENT');
-        seen.set(name, `${s.path} ${at}`);
-      }
+        seen.set(chosen, `${s.path} ${at}`);
+        return chosen;
+      };
+      t.name = claim(t.name, t.specPath || '/', t.parent?.name);
+      for (const e of t.enums) e.name = claim(e.name, `${t.specPath}/enums/${e.id}`, t.name);
       // A field named like a generated member (`offset`, `size`, `read`, ...) keeps its name in
       // the decoded value; only the clashing member gets a trailing `_`.
       for (const f of [...t.fields, ...t.instances]) {

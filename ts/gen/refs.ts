@@ -2,14 +2,16 @@
 // values) resolved against the type they are in, or refused with what is not supported.
 import { mapExpr, walkExpr, type Expr, type Up } from './expr.js';
 import type { EnumDef, Field, FieldType, SpecFile, TypeDef } from './model.js';
-import { instanceEntry, parseValue } from './instance-table.js';
+import { instanceEntry, parseValue, type InstanceEntry } from './instance-table.js';
 import { computeSizes, elementSize, walkTypes } from './sizes.js';
 import { SpecError } from './spec-yaml.js';
 import { findEnum } from './type-tree.js';
 import { showUp, upParam } from './up-params.js';
 
-/** Checks that need every type's fields (dotted references like `header.len_body`). */
+/** Checks that need every type's fields (dotted references like `header.len_body`); run until none is left. */
 export const deferred: Array<() => void> = [];
+/** Checks of what the deferred steps resolved (an `if` through a dotted name is boolean). */
+export const finalChecks: Array<() => void> = [];
 
 /** Root types whose expressions read `_root.x` as their own field `x`. */
 export const rootReadsItself = new WeakSet<TypeDef>();
@@ -91,7 +93,7 @@ export function resolveRefs(t: TypeDef, e: Expr, scope: Scope, where: string, fa
         if (!Number.isSafeInteger(m.value)) return fail(`'${[...x.path, x.member].join('::')}.to_i' does not fit in a double (not supported)`);
         return { k: 'int', value: m.value };
       }
-      x.resolved = { enumName: en.name, memberId: m.id, value: m.value };
+      x.resolved = { enumDef: en, memberId: m.id, value: m.value };
       usedInExpr.set(en, where);
       return x;
     }
@@ -149,15 +151,19 @@ export function resolveRefs(t: TypeDef, e: Expr, scope: Scope, where: string, fa
     if (f.type.t !== 'user' || f.repeat) return fail(`expression '${shown}': '${x.name}' is not a single user-type field`);
     const head = f.type.type;
     const path = x.path;
+    // A copy: a path that ends at a value instance is replaced by that instance's expression below.
+    const out: Extract<Expr, { k: 'ref' }> = { ...x };
     // Resolved once every type has its fields (the type may be declared later in the spec).
     deferred.push(() => {
       let owner = head;
       const fields: Field[] = [];
-      path.forEach((id, i) => {
-        const m = owner.fields.find((y) => y.id === id);
-        if (!m) return fail(`expression '${shown}': ${owner.name} has no field '${id}' (methods and instances of other types are not supported)`);
-        if (m.cond || m.repeat) fail(`expression '${shown}': ${owner.name}.${id} is repeated or conditional (not supported)`);
+      for (const [i, id] of path.entries()) {
         const last = i === path.length - 1;
+        const m = owner.fields.find((y) => y.id === id);
+        const entry = m ? undefined : instanceEntry(owner, id);
+        if (!m && last && entry?.node['value'] !== undefined) return inlineInstance(out, owner, entry, fields, shown, where, fail);
+        if (!m) return fail(`expression '${shown}': ${owner.name} has no field '${id}' (methods and parse instances of other types are not supported)`);
+        if (m.cond || m.repeat) fail(`expression '${shown}': ${owner.name}.${id} is repeated or conditional (not supported)`);
         if (last && m.type.t !== 'int' && m.type.t !== 'bits') fail(`expression '${shown}': ${owner.name}.${id} is not an integer field`);
         if (!last) {
           if (m.type.t !== 'user') fail(`expression '${shown}': ${owner.name}.${id} is not a user-type field`);
@@ -166,10 +172,53 @@ export function resolveRefs(t: TypeDef, e: Expr, scope: Scope, where: string, fa
         // Read from outside its type, the field is part of the value, not a computed length.
         m.lengthOf = undefined;
         fields.push(m);
-      });
-      x.pathFields = fields;
+      }
+      out.pathFields = fields;
     });
-    return x;
+    return out;
+  });
+}
+
+/**
+ * `header.len_body` where `len_body` is a value instance of header's type: replaced (in place) by
+ * the instance's expression with each of its names reached through `header`, so that sizes and
+ * conditions computed through it still encode (values built for encode have no instances).
+ */
+function inlineInstance(
+  out: Extract<Expr, { k: 'ref' }>,
+  owner: TypeDef,
+  entry: InstanceEntry,
+  prefix: Field[],
+  shown: string,
+  where: string,
+  fail: (problem: string) => never,
+): void {
+  if (entry.node['if'] !== undefined) return fail(`expression '${shown}': the value instance has an if condition (not supported)`);
+  if (entry.inlining) return fail(`expression '${shown}': the value instance refers to itself`);
+  entry.inlining = true;
+  let inner: Expr;
+  try {
+    inner = resolveRefs(owner, parseValue(entry, fail), 'instance', where, fail);
+  } finally {
+    entry.inlining = false;
+  }
+  walkExpr(inner, (y) => {
+    if (y.k === 'io' || (y.k === 'ref' && (y.param || y.instance))) fail(`expression '${shown}': the value instance reads ${y.k === 'io' ? '_io' : `'${y.name}' (a ${y.param ? 'param' : 'parse instance'})`} of ${owner.name} (not supported from outside it)`);
+  });
+  // After the instance's own dotted names are resolved (they were queued just now).
+  deferred.push(() => {
+    const rebased = mapExpr(inner, (y) => {
+      if (y.k !== 'ref') return undefined;
+      const f = owner.fields.find((z) => z.id === y.name)!;
+      const fields = [...prefix, f, ...(y.pathFields ?? [])];
+      for (const m of fields) {
+        if (m.cond || m.repeat) fail(`expression '${shown}': ${m.id} is repeated or conditional (not supported)`);
+        m.lengthOf = undefined;
+      }
+      return { k: 'ref', name: out.name, path: fields.map((m) => m.id), pathFields: fields };
+    });
+    for (const k of Object.keys(out)) delete (out as Record<string, unknown>)[k];
+    Object.assign(out, rebased);
   });
 }
 

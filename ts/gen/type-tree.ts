@@ -82,7 +82,8 @@ export function declareType(parentCtx: Ctx, spec: SpecFile, id: string, node: Ya
       for (const [key, m] of Object.entries(body)) {
         let exact: bigint;
         try {
-          exact = BigInt(key);
+          // Kaitai's integer literals may group digits with `_` (0x0253_f200).
+          exact = BigInt(/^-?\w+$/.test(key) && !key.startsWith('_') && !key.endsWith('_') ? key.replaceAll('_', '') : key);
         } catch {
           throw new SpecError(ctx.file, `${specPath}/enums/${eid}/${key}`, `enum value '${key}' is not an integer`, 'INVALID_ARGUMENT');
         }

@@ -147,7 +147,7 @@ public sealed partial class EdgeCases
         }
         try
         {
-            v.Slot = Slot.Read(ref r);
+            v.Slot = global::Twinmap.Tests.Features.Slot.Read(ref r);
         }
         catch (DecodeException e)
         {

@@ -75,7 +75,6 @@ export class MyDataStructureView extends View {
   }
 }
 
-/** Codec for MyDataStructure: decode, encode, encodeInto, SIZE, view. */
 /** The codec class of MyDataStructure: one bounds check, then reads and writes at constant offsets. */
 class MyDataStructureCodec extends FixedCodec<MyDataStructure, MyDataStructureView> {
   override decode(bytes: Uint8Array, offset = 0): MyDataStructure {
@@ -104,6 +103,7 @@ class MyDataStructureCodec extends FixedCodec<MyDataStructure, MyDataStructureVi
   }
 }
 
+/** Codec for MyDataStructure: decode, encode, encodeInto, SIZE, view. */
 export const MyDataStructure = new MyDataStructureCodec('MyDataStructure', 8, readMyDataStructure, writeMyDataStructure, MyDataStructureView, readMyDataStructureAt, writeMyDataStructureAt);
 
 /** Byte offsets of MyDataStructure's fields that sit at a fixed place; SIZE: the type's size. */

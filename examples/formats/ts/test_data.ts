@@ -103,7 +103,6 @@ export class TestDataView extends View {
   }
 }
 
-/** Codec for TestData: decode, encode, encodeInto, SIZE, view. */
 /** The codec class of TestData: one bounds check, then reads and writes at constant offsets. */
 class TestDataCodec extends FixedCodec<TestData, TestDataView> {
   override decode(bytes: Uint8Array, offset = 0): TestData {
@@ -132,6 +131,7 @@ class TestDataCodec extends FixedCodec<TestData, TestDataView> {
   }
 }
 
+/** Codec for TestData: decode, encode, encodeInto, SIZE, view. */
 export const TestData = new TestDataCodec('TestData', 48, readTestData, writeTestData, TestDataView, readTestDataAt, writeTestDataAt);
 
 /** Byte offsets of TestData's fields that sit at a fixed place; SIZE: the type's size. */
@@ -140,4 +140,5 @@ export const TestDataLayout = {
   id: 0,
   age: 4,
   scores: 8,
+  scoresCount: 10,
 } as const;

@@ -7,8 +7,9 @@ using Twinmap.Examples.Formats;
 namespace Twinmap.Peer.Commands;
 
 /// <summary>
-/// Codec rates for bench/codec.ts: decode and encode of TestData and ImageData with the generated
-/// C# codecs, MemoryMarshal (TestData is blittable) and hand-written BinaryPrimitives code.
+/// Codec rates for bench/codec.ts: decode and encode of each example record (TestData, ImageData,
+/// MyDataStructure, HikingDatabase) with the generated C# codecs, MemoryMarshal (TestData is
+/// blittable) and hand-written BinaryPrimitives code.
 ///   codec-bench records=N rounds=R → one {event: "rate", record, op, impl, recordsPerSec} per line
 /// </summary>
 public sealed class CodecBenchCommand : IPeerCommand
@@ -153,6 +154,161 @@ public sealed class CodecBenchCommand : IPeerCommand
                 off += 8 + lp + image.Image.Length;
             }
         });
+        MyDataStructureRows(Rate, records);
+        HikingRows(Rate, Math.Max(200, records >> 6));
         return _sink == 42 ? 1 : 0;
+    }
+
+    private delegate void RateFn(string record, string op, string impl, int n, Action body);
+
+    private static void MyDataStructureRows(RateFn rate, int records)
+    {
+        var bytes = new byte[records * MyDataStructure.SIZE];
+        for (int i = 0; i < records; i++) new MyDataStructure { MyValueA = i, MyValueB = -i }.EncodeInto(bytes.AsSpan(i * 8));
+        rate("MyDataStructure", "decode", "twinmap C# Decode", records, () =>
+        {
+            long s = 0;
+            for (int i = 0; i < records; i++)
+            {
+                var v = MyDataStructure.Decode(bytes.AsSpan(i * 8));
+                s += v.MyValueA + v.MyValueB;
+            }
+            _sink += s;
+        });
+        rate("MyDataStructure", "decode", "hand-written BinaryPrimitives", records, () =>
+        {
+            long s = 0;
+            for (int i = 0; i < records; i++)
+            {
+                var b = bytes.AsSpan(i * 8, 8);
+                s += BinaryPrimitives.ReadInt32LittleEndian(b) + BinaryPrimitives.ReadInt32LittleEndian(b[4..]);
+            }
+            _sink += s;
+        });
+        var sample = new MyDataStructure { MyValueA = 1, MyValueB = 2 };
+        var outBytes = new byte[bytes.Length];
+        rate("MyDataStructure", "encode", "twinmap C# EncodeInto", records, () =>
+        {
+            for (int i = 0; i < records; i++) sample.EncodeInto(outBytes.AsSpan(i * 8));
+        });
+        rate("MyDataStructure", "encode", "hand-written BinaryPrimitives", records, () =>
+        {
+            for (int i = 0; i < records; i++)
+            {
+                var b = outBytes.AsSpan(i * 8, 8);
+                BinaryPrimitives.WriteInt32LittleEndian(b, sample.MyValueA);
+                BinaryPrimitives.WriteInt32LittleEndian(b[4..], sample.MyValueB);
+            }
+        });
+    }
+
+    // The same hiking database as the TS rows (bench/codec-more.ts): 4 hikes of 25 GPS points.
+    private static HikingDatabase SampleHiking() => new()
+    {
+        Description = "Hikes around the lake, summer 2026",
+        Hikes = Enumerable.Range(0, 4).Select(h => new Hike
+        {
+            Date = $"2026-07-{10 + h}",
+            Description = $"Loop {h + 1}: ridge path and back by the shore",
+            GpsTrack = Enumerable.Range(0, 25).Select(i => new Coord { X = 8.5 + i * 1e-4, Y = 47.3 + h * 1e-3, Z = 400 + i }).ToArray(),
+        }).ToArray(),
+    };
+
+    private static void HikingRows(RateFn rate, int n)
+    {
+        var db = SampleHiking();
+        var one = db.Encode();
+        var bytes = new byte[n * one.Length];
+        for (int i = 0; i < n; i++) one.CopyTo(bytes, i * one.Length);
+        rate("HikingDatabase", "decode", "twinmap C# Decode", n, () =>
+        {
+            long s = 0;
+            int off = 0;
+            for (int i = 0; i < n; i++)
+            {
+                s += HikingDatabase.Decode(bytes.AsSpan(off), out int read).Hikes.Length;
+                off += read;
+            }
+            _sink += s;
+        });
+        rate("HikingDatabase", "decode", "hand-written BinaryPrimitives", n, () =>
+        {
+            long s = 0;
+            int off = 0;
+            for (int i = 0; i < n; i++)
+            {
+                var v = ReadHiking(bytes, ref off);
+                s += v.Hikes.Length;
+            }
+            _sink += s;
+        });
+        var outBytes = new byte[bytes.Length];
+        rate("HikingDatabase", "encode", "twinmap C# EncodeInto", n, () =>
+        {
+            int off = 0;
+            for (int i = 0; i < n; i++) off += db.EncodeInto(outBytes.AsSpan(off));
+        });
+        rate("HikingDatabase", "encode", "hand-written BinaryPrimitives", n, () =>
+        {
+            int off = 0;
+            for (int i = 0; i < n; i++) off += WriteHiking(db, outBytes.AsSpan(off));
+        });
+    }
+
+    private static HikingDatabase ReadHiking(byte[] b, ref int p)
+    {
+        int ld = (int)BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(p));
+        string description = Encoding.UTF8.GetString(b, p + 4, ld);
+        p += 4 + ld;
+        var hikes = new Hike[BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(p))];
+        p += 4;
+        for (int h = 0; h < hikes.Length; h++)
+        {
+            int la = BinaryPrimitives.ReadUInt16LittleEndian(b.AsSpan(p));
+            string date = Encoding.UTF8.GetString(b, p + 2, la);
+            p += 2 + la;
+            int lds = (int)BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(p));
+            string desc = Encoding.UTF8.GetString(b, p + 4, lds);
+            p += 4 + lds;
+            var track = new Coord[BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(p))];
+            p += 4;
+            for (int i = 0; i < track.Length; i++, p += 24)
+            {
+                var s = b.AsSpan(p, 24);
+                track[i] = new Coord { X = BinaryPrimitives.ReadDoubleLittleEndian(s), Y = BinaryPrimitives.ReadDoubleLittleEndian(s[8..]), Z = BinaryPrimitives.ReadDoubleLittleEndian(s[16..]) };
+            }
+            hikes[h] = new Hike { Date = date, Description = desc, GpsTrack = track };
+        }
+        return new HikingDatabase { Description = description, Hikes = hikes };
+    }
+
+    private static int WriteHiking(HikingDatabase v, Span<byte> b)
+    {
+        int p = 0;
+        int ld = Encoding.UTF8.GetBytes(v.Description, b[(p + 4)..]);
+        BinaryPrimitives.WriteUInt32LittleEndian(b[p..], (uint)ld);
+        p += 4 + ld;
+        BinaryPrimitives.WriteUInt32LittleEndian(b[p..], (uint)v.Hikes.Length);
+        p += 4;
+        foreach (var h in v.Hikes)
+        {
+            int la = Encoding.UTF8.GetBytes(h.Date, b[(p + 2)..]);
+            BinaryPrimitives.WriteUInt16LittleEndian(b[p..], (ushort)la);
+            p += 2 + la;
+            int lds = Encoding.UTF8.GetBytes(h.Description, b[(p + 4)..]);
+            BinaryPrimitives.WriteUInt32LittleEndian(b[p..], (uint)lds);
+            p += 4 + lds;
+            BinaryPrimitives.WriteUInt32LittleEndian(b[p..], (uint)h.GpsTrack.Length);
+            p += 4;
+            foreach (var c in h.GpsTrack)
+            {
+                var s = b.Slice(p, 24);
+                BinaryPrimitives.WriteDoubleLittleEndian(s, c.X);
+                BinaryPrimitives.WriteDoubleLittleEndian(s[8..], c.Y);
+                BinaryPrimitives.WriteDoubleLittleEndian(s[16..], c.Z);
+                p += 24;
+            }
+        }
+        return p;
     }
 }
