@@ -468,7 +468,19 @@ public ref struct FormatWriter
         }
         else if (zeroTerminated) room = n + unit;
         var dest = Take(room, f);
-        int written = FormatText.Strict(encoding).GetBytes(v, dest);
+        // UTF-8 and ASCII transcode in one strict pass; the throwing Encoding objects of the
+        // other encodings are looked up by name and count before they write.
+        int written;
+        if (encoding == "UTF-8")
+        {
+            if (System.Text.Unicode.Utf8.FromUtf16(v, dest, out _, out written, replaceInvalidSequences: false) != System.Buffers.OperationStatus.Done)
+                throw new EncodeException(f, "contains a lone surrogate, which cannot be UTF-8");
+        }
+        else if (encoding == "ASCII")
+        {
+            if (Ascii.FromUtf16(v, dest, out written) != System.Buffers.OperationStatus.Done) throw new EncodeException(f, "is not ASCII");
+        }
+        else written = FormatText.Strict(encoding).GetBytes(v, dest);
         dest[written..].Clear();
     }
 
