@@ -53,6 +53,9 @@ public sealed class FormatStream(byte[] bytes, int start, int end)
     /// <summary>Kaitai's <c>_io.size</c>.</summary>
     public long IoSize => end - start;
 
+    /// <summary>Kaitai's <c>_root._io</c>: the stream the whole decode reads (all of the array).</summary>
+    public FormatStream Root => new(bytes, 0, bytes.Length);
+
     /// <summary>
     /// A reader of this stream at <paramref name="pos"/>. Like Kaitai's seek, a position past the end
     /// leaves nothing to read; a negative one is a DecodeException.
@@ -102,6 +105,9 @@ public ref struct FormatReader
     /// <summary>This reader's stream, kept by a decoded value whose lazy instances read it later.</summary>
     public readonly FormatStream Stream() =>
         _array is null ? throw new InvalidOperationException("lazy instances need a reader over an array") : new FormatStream(_array, _start, _end);
+
+    /// <summary>Kaitai's <c>_root._io.size</c>: the size of the stream the whole decode reads.</summary>
+    public readonly long RootIoSize => _source.Length;
 
     /// <summary>Next byte to read, as an index into the source span.</summary>
     public readonly int Position => _pos;
