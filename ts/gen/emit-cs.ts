@@ -419,6 +419,11 @@ class CsFile {
         '}',
         `${dest} = ${camel(f.id)}Items;`,
       ];
+      // Blittable elements with nothing to check are their wire bytes: one block copy.
+      if (blockElem(f) && uncheckedType((f.type as { type: TypeDef }).type)) {
+        const [count, ...rest] = lines;
+        lines = [count!, `if (BitConverter.IsLittleEndian) ${dest} = r.Structs<${this.elemType(f)}>(${c}, ${lit(f)});`, 'else', '{', ...rest.map((l) => `    ${l}`), '}'];
+      }
     } else if (f.repeat.kind === 'until') {
       // As Kaitai: read an element, keep it, stop once the condition holds for it.
       const items = `${camel(f.id)}Items`;
@@ -600,7 +605,12 @@ class CsFile {
           lines.push(`if (${items}.Length == 0) throw new EncodeException(${p}, "needs at least one element (repeat: until reads one before testing)");`);
           lines.push(`for (int i = 0; i < ${items}.Length; i++)`, '{', `    var item = ${items}[i];`, ...this.writeElem(t, f, 'item', 'i').map((l) => `    ${l}`));
           lines.push(`    if ((${meets}) != (i == ${items}.Length - 1)) throw new EncodeException(${p}, i == ${items}.Length - 1 ? "its last element must meet the repeat-until condition" : $"element {i} meets the repeat-until condition: reading would stop there");`, '}');
-        } else lines.push(`for (int i = 0; i < ${items}.Length; i++)`, '{', ...this.writeElem(t, f, `${items}[i]`, 'i').map((l) => `    ${l}`), '}');
+        } else {
+          const loop = [`for (int i = 0; i < ${items}.Length; i++)`, '{', ...this.writeElem(t, f, `${items}[i]`, 'i').map((l) => `    ${l}`), '}'];
+          // Blittable elements are their wire bytes: one block copy, not a checked call per element.
+          if (blockElem(f)) lines.push(`if (BitConverter.IsLittleEndian) w.Structs<${this.elemType(f)}>(${items}, ${p});`, 'else', '{', ...loop.map((l) => `    ${l}`), '}');
+          else lines.push(...loop);
+        }
         if (f.repeat.kind === 'eos' && ty.t === 'bits') lines.push(`w.BitsToEnd(${p});`);
       }
       if (f.cond) {
@@ -787,4 +797,14 @@ function newArray(elem: string, count: string): string {
 /** The C# file for one spec. */
 export function emitCs(spec: SpecFile, namespace: string, everything: SpecFile[] = [spec], runtimeNamespace = namespace): string {
   return new CsFile(spec, namespace, everything, runtimeNamespace).render();
+}
+
+/** A repeated field of a blittable type read or written whole: its array's memory is its wire bytes on a little-endian host. */
+function blockElem(f: Field): boolean {
+  return f.type.t === 'user' && f.type.type.blittable && !f.type.size && !f.type.args?.length;
+}
+
+/** A blittable type none of whose fields (nested ones included) has a check to run when read. */
+function uncheckedType(t: TypeDef): boolean {
+  return t.fields.every((f) => !f.validInEnum && f.validEq === undefined && !f.validCheck && (f.type.t !== 'user' || uncheckedType(f.type.type)));
 }

@@ -161,19 +161,23 @@ public sealed partial class ChannelHeader
         v.ReaderStart = r.U8le("readerStart");
         v.Reserved3 = r.Bytes(32, "reserved3");
         int writersCount = r.Count(32, 16, "writers");
-        var writersItems = new WriterSlot[writersCount];
-        for (int i = 0; i < writersCount; i++)
+        if (BitConverter.IsLittleEndian) v.Writers = r.Structs<WriterSlot>(writersCount, "writers");
+        else
         {
-            try
+            var writersItems = new WriterSlot[writersCount];
+            for (int i = 0; i < writersCount; i++)
             {
-                writersItems[i] = WriterSlot.Read(ref r);
+                try
+                {
+                    writersItems[i] = WriterSlot.Read(ref r);
+                }
+                catch (DecodeException e)
+                {
+                    throw e.Within("writers", i);
+                }
             }
-            catch (DecodeException e)
-            {
-                throw e.Within("writers", i);
-            }
+            v.Writers = writersItems;
         }
-        v.Writers = writersItems;
         v.Reserved4 = r.Bytes(256, "reserved4");
         return v;
     }
@@ -201,15 +205,19 @@ public sealed partial class ChannelHeader
         w.Bytes(Reserved3, 32, "reserved3");
         var writersItems = Writers ?? [];
         FormatWriter.CheckCount(writersItems.Length, 32, "writers");
-        for (int i = 0; i < writersItems.Length; i++)
+        if (BitConverter.IsLittleEndian) w.Structs<WriterSlot>(writersItems, "writers");
+        else
         {
-            try
+            for (int i = 0; i < writersItems.Length; i++)
             {
-                writersItems[i].Write(ref w);
-            }
-            catch (EncodeException e)
-            {
-                throw e.Within("writers", i);
+                try
+                {
+                    writersItems[i].Write(ref w);
+                }
+                catch (EncodeException e)
+                {
+                    throw e.Within("writers", i);
+                }
             }
         }
         w.Bytes(Reserved4, 256, "reserved4");

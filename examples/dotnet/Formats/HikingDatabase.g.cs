@@ -212,19 +212,23 @@ public sealed partial class Hike
         v.Description = r.Str(@lenDescription, "UTF-8", "description");
         long @numPoints = r.U4le("numPoints");
         int gpsTrackCount = r.Count(@numPoints, 24, "gpsTrack");
-        var gpsTrackItems = new Coord[gpsTrackCount];
-        for (int i = 0; i < gpsTrackCount; i++)
+        if (BitConverter.IsLittleEndian) v.GpsTrack = r.Structs<Coord>(gpsTrackCount, "gpsTrack");
+        else
         {
-            try
+            var gpsTrackItems = new Coord[gpsTrackCount];
+            for (int i = 0; i < gpsTrackCount; i++)
             {
-                gpsTrackItems[i] = Coord.Read(ref r);
+                try
+                {
+                    gpsTrackItems[i] = Coord.Read(ref r);
+                }
+                catch (DecodeException e)
+                {
+                    throw e.Within("gpsTrack", i);
+                }
             }
-            catch (DecodeException e)
-            {
-                throw e.Within("gpsTrack", i);
-            }
+            v.GpsTrack = gpsTrackItems;
         }
-        v.GpsTrack = gpsTrackItems;
         return v;
     }
 
@@ -239,15 +243,19 @@ public sealed partial class Hike
         long @numPoints = FormatWriter.Length((GpsTrack?.Length ?? 0), 4294967295, "numPoints");
         w.U4le((uint)@numPoints, "numPoints");
         var gpsTrackItems = GpsTrack ?? [];
-        for (int i = 0; i < gpsTrackItems.Length; i++)
+        if (BitConverter.IsLittleEndian) w.Structs<Coord>(gpsTrackItems, "gpsTrack");
+        else
         {
-            try
+            for (int i = 0; i < gpsTrackItems.Length; i++)
             {
-                gpsTrackItems[i].Write(ref w);
-            }
-            catch (EncodeException e)
-            {
-                throw e.Within("gpsTrack", i);
+                try
+                {
+                    gpsTrackItems[i].Write(ref w);
+                }
+                catch (EncodeException e)
+                {
+                    throw e.Within("gpsTrack", i);
+                }
             }
         }
     }

@@ -4,6 +4,7 @@
 #nullable enable
 using System;
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Twinmap.Formats;
@@ -120,6 +121,13 @@ public ref struct FormatReader
         _pos += n;
         return s;
     }
+
+    /// <summary>
+    /// <paramref name="count"/> elements of a type whose memory is its wire layout (blittable, checked by
+    /// nothing, on a little-endian host), copied in one block instead of read field by field.
+    /// </summary>
+    public T[] Structs<T>(int count, string field) where T : unmanaged =>
+        MemoryMarshal.Cast<byte, T>(Take(count * System.Runtime.CompilerServices.Unsafe.SizeOf<T>(), field)).ToArray();
 
     /// <summary>Checks a length read from the input before anything is allocated for it.</summary>
     public readonly int Size(long n, string field)
@@ -444,6 +452,16 @@ public ref struct FormatWriter
     public void F4be(float v, string f) => BinaryPrimitives.WriteSingleBigEndian(Take(4, f), v);
     public void F8le(double v, string f) => BinaryPrimitives.WriteDoubleLittleEndian(Take(8, f), v);
     public void F8be(double v, string f) => BinaryPrimitives.WriteDoubleBigEndian(Take(8, f), v);
+
+    /// <summary>
+    /// Elements of a type whose memory is its wire layout (blittable, on a little-endian host), copied in
+    /// one block: writing such an element checks nothing, so field-by-field writing only costs calls.
+    /// </summary>
+    public void Structs<T>(ReadOnlySpan<T> items, string f) where T : unmanaged
+    {
+        var bytes = MemoryMarshal.AsBytes(items);
+        bytes.CopyTo(Take(bytes.Length, f));
+    }
 
     /// <summary>Bytes; <paramref name="size"/> (when the spec fixes it, else -1) must match.</summary>
     public void Bytes(scoped ReadOnlySpan<byte> v, long size, string f)
