@@ -274,6 +274,7 @@ class CsFile {
   private emitInstances(t: TypeDef): void {
     const o = this.out;
     if (t.decodeOnly && t.instances.length) o.push('', '    private FormatStream _io = null!;');
+    for (const f of new Set(t.instances.flatMap((i) => (typeof i.io === 'object' ? [i.io.field] : [])))) o.push(`    private FormatStream _io${f.csName} = null!;`);
     // The params it was read with, for its instances.
     if (t.instances.length) for (const p of t.params) o.push(`    private ${p.kind === 'bool' ? 'bool' : 'long'} p_${camel(p.id)};`);
     for (const i of t.instances) {
@@ -293,7 +294,7 @@ class CsFile {
       const backing = `_i${i.csName}`;
       o.push(`    public ${type} ${i.csName}`, '    {', '        get', '        {', `            if (!${backing}Read)`, '            {', '                var v = this;');
       const body: string[] = [];
-      body.push(`var r = _io${i.io === 'root' ? '.Root' : ''}.At(${this.expr(i.pos!, t, 'v.', '_io')}, ${lit(f)});`);
+      body.push(`var r = ${i.io === 'root' ? '_io.Root' : i.io ? `_io${i.io.field.csName}` : '_io'}.At(${this.expr(i.pos!, t, 'v.', '_io')}, ${lit(f)});`);
       body.push(...this.fieldLines(t, f, `v.${backing}`));
       const guarded = f.cond ? [`if (${this.expr(f.cond, t, 'v.', '_io')})`, '{', ...body.map((l) => `    ${l}`), '}'] : body;
       o.push('                try', '                {', ...guarded.map((l) => `                    ${l}`), '                }');
@@ -490,6 +491,8 @@ class CsFile {
         if (ty.size) {
           reader = `${camel(f.id)}Reader`;
           lines.push(`var ${reader} = r.Sub(${this.sizeArg(ty.size, t, 'v.', 'r')}, ${p});`);
+          // An instance reads this field's substream later (`io: field._io`): keep it.
+          if (t.instances.some((i) => typeof i.io === 'object' && i.io.field === f)) lines.push(`v._io${f.csName} = ${reader}.Stream();`);
         }
         lines.push('try', '{', `    ${target} = ${this.typeRef(t, ty.type)}.Read(ref ${reader}${this.args(ty, t, 'v.')});`, '}', 'catch (DecodeException e)', '{', `    throw e.Within(${p}${index === '-1' ? '' : `, ${index}`});`, '}');
         return lines;

@@ -347,6 +347,12 @@ class TsModule {
         for (const l of this.readLines(t, f, `${name}Value`, refs)) o.push(`  ${l}`);
         o.push(`    ${name} = ${name}Value;`);
         o.push('  }');
+      } else if (keptStream(t, f) && f.type.t === 'user' && f.type.size) {
+        // An instance reads this field's substream later (`io: field._io`): keep it.
+        const p = `'${tsProp(f)}'`;
+        const a = this.args(f.type, t, refs);
+        const fn = a ? `(r: ${this.use('Reader')}) => ${this.ref(f.type.type, `read${f.type.type.name}`)}(r${a})` : this.ref(f.type.type, `read${f.type.type.name}`);
+        o.push(`  const ${name}Io = r.sub(${this.sizeValue(f.type.size, t, refs)}, ${p});`, `  const ${name} = ${name}Io.nested(${p}, undefined, ${fn});`);
       } else {
         o.push(...this.readLines(t, f, name, refs));
       }
@@ -370,7 +376,8 @@ class TsModule {
         const f = i.field!;
         o.push(`  ${L}(v, ${name}, '${N}', () => {`);
         if (f.cond) o.push(`    if (!(${this.expr(f.cond, t, vrefs, 'io')})) return undefined;`);
-        o.push(`    const r = io${i.io === 'root' ? '.root()' : ''}.at(${this.expr(i.pos!, t, vrefs, 'io')}, ${name});`);
+        const from = i.io === 'root' ? 'io.root()' : i.io ? `${local(i.io.field)}Io.stream()` : 'io';
+        o.push(`    const r = ${from}.at(${this.expr(i.pos!, t, vrefs, 'io')}, ${name});`);
         for (const l of this.readLines(t, f, local(f), vrefs)) o.push(`  ${l}`);
         o.push(`    return ${local(f)};`, '  });');
       }
@@ -1103,4 +1110,9 @@ export function elemMin(f: Field): number {
 /** The TypeScript module for one spec file; it imports the runtime from `runtimeModule`. */
 export function emitTs(spec: SpecFile, runtimeModule = './twinmap-runtime.js'): string {
   return new TsModule(spec, runtimeModule).render();
+}
+
+/** An instance of `t` reads `f`'s substream (`io: f._io`). */
+function keptStream(t: TypeDef, f: Field): boolean {
+  return t.instances.some((i) => typeof i.io === 'object' && i.io.field === f);
 }

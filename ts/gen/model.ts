@@ -157,8 +157,11 @@ export interface Instance {
   field: Field | undefined;
   /** Where a parse instance is read, relative to the start of its stream (`io`, else the type's). */
   pos: Expr | undefined;
-  /** `io: _root._io`: a parse instance read from the stream the whole decode reads. */
-  io?: 'root';
+  /**
+   * `io: _root._io`: a parse instance read from the stream the whole decode reads; `io: f._io`
+   * (`field`): from the substream a sized user-type field of the same type was read from.
+   */
+  io?: 'root' | { field: Field };
   csName: string;
   viewName: string;
 }
