@@ -3,7 +3,7 @@
 // is dotnet/Twinmap/Channel.Peers.cs.
 import { performance } from 'node:perf_hooks';
 import { BadHeaderError, PeerGoneError, TwinmapError } from '../errors.js';
-import { isAlive, selfStartTime } from '../liveness.js';
+import { isAlive, selfStartTime } from '../liveness/liveness.js';
 import * as L from './layout.js';
 import type { ChannelState } from './state.js';
 

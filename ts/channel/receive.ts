@@ -4,7 +4,7 @@
 // BAD_HEADER. The .NET twin is dotnet/Twinmap/Channel.Receive.cs.
 import { performance } from 'node:perf_hooks';
 import { AlreadyExistsError, BadHeaderError, ClosedError, TwinmapError } from '../errors.js';
-import { isAlive, selfStartTime } from '../liveness.js';
+import { isAlive, selfStartTime } from '../liveness/liveness.js';
 import * as L from './layout.js';
 import { reapIfDue } from './peers.js';
 import type { ChannelState } from './state.js';

@@ -5,6 +5,7 @@ import { encodingUnit, pascal, camel, type Encoding, type Endian, type EnumDef, 
 import { finalChecks, resolveItems, resolveRefs, type Scope } from './refs.js';
 import { SpecError, docOf, isMap, keysOf, type Yaml } from './spec-yaml.js';
 import { WHY, findEnum, findType, type Ctx } from './type-tree.js';
+import { declaredParams } from './up-params.js';
 
 const ATTR_KEYS = new Set(['id', 'type', 'size', 'size-eos', 'encoding', 'contents', 'repeat', 'repeat-expr', 'repeat-until', 'if', 'enum', 'doc', 'doc-ref', 'valid', 'terminator', 'include', 'consume', 'pad-right', 'eos-error']);
 
@@ -96,7 +97,7 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
     for (const [key, caseType] of Object.entries(cases as Yaml)) {
       if (typeof caseType !== 'string') fail(`switch case '${key}' must name a type`, 'INVALID_ARGUMENT');
       const target = findType(t, caseType as string);
-      if (target?.params.length) fail(`switch case '${key}': type '${target.id}' takes params (not supported in a switch)`);
+      if (target && declaredParams(target).length) fail(`switch case '${key}': type '${target.id}' takes params (not supported in a switch)`);
       if (!target) fail(`switch case '${key}': ${primitive(caseType as string) ? 'only user types are supported as switch cases' : `unknown type '${caseType as string}'`}`);
       if (key === '_') {
         fallback = target;
@@ -147,7 +148,7 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
           throw e;
         }
       }) : [];
-      if (args.length !== target.params.length) fail(`type '${name}' takes ${target.params.length} argument(s), ${args.length} given`, 'INVALID_ARGUMENT');
+      if (args.length !== declaredParams(target).length) fail(`type '${name}' takes ${declaredParams(target).length} argument(s), ${args.length} given`, 'INVALID_ARGUMENT');
       type = args.length ? { t: 'user', type: target, size, args } : { t: 'user', type: target, size };
     }
   } else {
