@@ -1,6 +1,7 @@
 // twinmap channel pairs (see channel-side.ts and the Peer's bench-channel).
 import { Channel } from 'twinmap';
-import { dotnetSide, nodeSide, startBoth, uniq, type Pair, type PairSpec } from './pairs.js';
+import { dotnetSide, nodeSide, startBoth, type Pair, type PairSpec } from './pairs.js';
+import { uniqueName } from '../ts/test-support/unique-name.js';
 import { RING_BYTES } from './floor.js';
 
 type Runtime = 'node' | 'dotnet';
@@ -15,8 +16,8 @@ function channelPair(id: string, label: string, client: Runtime, server: Runtime
     sides: [name(client), name(server)],
     available: () => true,
     async start(cpus): Promise<Pair> {
-      const req = uniq('twinmap-bench-req-');
-      const resp = uniq('twinmap-bench-resp-');
+      const req = uniqueName('twinmap-bench-req');
+      const resp = uniqueName('twinmap-bench-resp');
       const args = { req, resp, spin: String(spinMicros), capacity: String(RING_BYTES), ...(batch > 0 ? { batch: String(batch) } : {}) };
       const srv = server === 'node' ? nodeSide('Node channel server', 'channel-server', args, cpus?.[1]) : dotnetSide('.NET channel server', 'bench-channel', { role: 'server', ...args }, cpus?.[1]);
       const pair = await startBoth(srv, () =>

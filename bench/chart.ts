@@ -80,7 +80,7 @@ export function renderChart(s: Summary, _runs: RunResult[], m: Machine): string 
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H + 20}" viewBox="0 0 ${W} ${H + 20}" font-family="sans-serif" font-size="11">
 <style>.g{stroke:#ddd;stroke-width:1}.t{font-size:13px;font-weight:bold}</style>
 <rect width="100%" height="100%" fill="white"/>
-<text x="10" y="18" font-size="12">${esc(`twinmap bench · ${m.date.slice(0, 16).replace('T', ' ')} UTC · ${m.cpuModel}, ${m.cores} cores · Node ${m.node} · .NET ${m.dotnet} · ${s.runs} run(s): latency from the median run, throughput from the best`)}</text>
+<text x="10" y="18" font-size="12">${esc(`twinmap benchmark · ${m.date.slice(0, 16).replace('T', ' ')} UTC · ${m.cpuModel}, ${m.cores} cores · Node ${m.node} · .NET ${m.dotnet} · ${s.runs} run(s): latency from the median run, throughput from the best`)}</text>
 ${latencyPanel(s, { x: 70, y: 60, w: 420, h: 330 }, color)}
 ${throughputPanel(s, { x: 620, y: 60, w: 450, h: 330 }, color)}
 ${legend}

@@ -5,7 +5,8 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { Channel } from 'twinmap';
-import { dotnetSide, nodeSide, startBoth, uniq, type Pair, type PairSpec } from './pairs.js';
+import { dotnetSide, nodeSide, startBoth, type Pair, type PairSpec } from './pairs.js';
+import { uniqueName } from '../ts/test-support/unique-name.js';
 import { peerDll } from './paths.js';
 
 function ipcPair(id: string, label: string, transport: 'channel' | 'pipe', floor: 'spin' | 'futex'): PairSpec {
@@ -17,7 +18,7 @@ function ipcPair(id: string, label: string, transport: 'channel' | 'pipe', floor
     cases: ['latency'],
     available: () => existsSync(peerDll),
     async start(cpus): Promise<Pair> {
-      const name = uniq('twinmap-bench-ipc-');
+      const name = uniqueName('twinmap-bench-ipc');
       const server = dotnetSide(`.NET IpcServer (${transport})`, 'bench-ipc', { name, transport }, cpus?.[1]);
       const pair = await startBoth(server, () => nodeSide(`Node IpcClient (${transport})`, 'ipc-client', { name, transport }, cpus?.[0]));
       return {

@@ -2,7 +2,8 @@
 // hammering the same name at once), next to a C robust process-shared pthread mutex (the floor).
 // .NET uses the BCL's Mutex (bench-mutex in the Peer), as an unmodified .NET app would.
 import { existsSync } from 'node:fs';
-import { dotnetSide, uniq } from './pairs.js';
+import { dotnetSide } from './pairs.js';
+import { uniqueName } from '../ts/test-support/unique-name.js';
 import { Side } from './procs.js';
 import { peerDll, sideJs } from './paths.js';
 import type { ExtraRow, ExtraSpec } from './extra-row.js';
@@ -15,7 +16,7 @@ interface MutexResult {
 }
 
 async function step(side: Side, line: string): Promise<MutexResult> {
-  side.sendLine(line);
+  side.send(line);
   return (await side.next('result', 120_000)) as unknown as MutexResult;
 }
 
@@ -24,7 +25,7 @@ export const mutexBench: ExtraSpec = {
   case: 'mutex',
   available: () => existsSync(peerDll),
   async run(o: Options, cpus): Promise<ExtraRow[]> {
-    const name = uniq('twinmap-bench-mutex-');
+    const name = uniqueName('twinmap-bench-mutex');
     const node = new Side('Node mutex', process.execPath, [sideJs, 'mutex', `name=${name}`], cpus?.[0]);
     const dotnet = dotnetSide('.NET bench-mutex', 'bench-mutex', { name }, cpus?.[1]);
     try {
@@ -33,8 +34,8 @@ export const mutexBench: ExtraSpec = {
       const nodeAlone = await step(node, `uncontended ${n}`);
       const dotnetAlone = await step(dotnet, `uncontended ${n}`);
       // Contended: both start within a few ms of each other; each reports its own count.
-      node.sendLine(`contended ${o.durationMs}`);
-      dotnet.sendLine(`contended ${o.durationMs}`);
+      node.send(`contended ${o.durationMs}`);
+      dotnet.send(`contended ${o.durationMs}`);
       const [a, b] = (await Promise.all([node.next('result', 120_000), dotnet.next('result', 120_000)])) as unknown as MutexResult[];
       const windowNs = Math.max(a!.ns, b!.ns);
       const row = (name: string, value: number, floorRef: string): ExtraRow => ({ id: 'mutex', section: 'mutex', name, value, unit: 'ns', better: 'lower', floorRef });

@@ -24,7 +24,7 @@ export interface Options {
   report?: string;
 }
 
-export const USAGE = `usage: npm run bench -- [options]   (or: twinmap bench [options])
+export const USAGE = `usage: npm run bench -- [options]   (from a checkout of the repository)
   --quick               short run (under a minute): 1 run, 5,000 round trips, 200 ms per size
   --cases a,b           ${ALL_CASES.join(',')} (default: all)
   --transports a,b      pair ids to run, e.g. pipe,uds (default: all that exist; the floor always runs)

@@ -1,8 +1,9 @@
 // The transports the bench compares, each a pair of processes: a client the harness steps
 // (rtt / oneway / idle) and a server. Every pair speaks the same step protocol (see side.ts).
-import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { Side } from './procs.js';
+import { keyValueArgs } from '../ts/test-support/peer-process.js';
+import { uniqueName } from '../ts/test-support/unique-name.js';
 import { peerDll, sideJs, requireFile } from './paths.js';
 import type { CaseName } from './options.js';
 
@@ -29,14 +30,12 @@ export interface PairSpec {
   start(cpus: [number, number] | undefined): Promise<Pair>;
 }
 
-export const uniq = (prefix: string): string => `${prefix}${randomBytes(5).toString('hex')}`;
-
 export function nodeSide(label: string, role: string, args: Record<string, string>, cpu: number | undefined): Side {
-  return new Side(label, process.execPath, [requireFile(sideJs, 'npm run bench (compiles bench/)'), role, ...Object.entries(args).map(([k, v]) => `${k}=${v}`)], cpu);
+  return new Side(label, process.execPath, [requireFile(sideJs, 'npm run bench (compiles bench/)'), role, ...keyValueArgs(args)], cpu);
 }
 
 export function dotnetSide(label: string, command: string, args: Record<string, string>, cpu: number | undefined): Side {
-  return new Side(label, 'dotnet', [requireFile(peerDll, 'npm run build:dotnet'), command, ...Object.entries(args).map(([k, v]) => `${k}=${v}`)], cpu);
+  return new Side(label, 'dotnet', [requireFile(peerDll, 'npm run build:dotnet'), command, ...keyValueArgs(args)], cpu);
 }
 
 /** Starts the client once the server is ready (the client may need what the server reported). */
@@ -61,7 +60,7 @@ export const PAIRS: PairSpec[] = [
     sides: ['Node', '.NET'],
     available: () => existsSync(peerDll),
     async start(cpus) {
-      const server = dotnetSide('.NET bench-pipe', 'bench-pipe', { name: uniq('twinmap-bench-') }, cpus?.[1]);
+      const server = dotnetSide('.NET bench-pipe', 'bench-pipe', { name: uniqueName('twinmap-bench') }, cpus?.[1]);
       // .NET reports where it put the pipe ($TMPDIR/CoreFxPipe_<name> on Unix); Node connects there.
       let path = '';
       const pair = await startBoth(server, (ready) => nodeSide('Node pipe client', 'stream-client', { path: (path = String(ready['path'])) }, cpus?.[0]));
@@ -76,7 +75,7 @@ export const PAIRS: PairSpec[] = [
     sides: ['Node', 'Node'],
     available: () => true,
     async start(cpus) {
-      const path = `/tmp/${uniq('twinmap-bench-')}.sock`;
+      const path = `/tmp/${uniqueName('twinmap-bench')}.sock`;
       const server = nodeSide('Node socket server', 'stream-server', { path }, cpus?.[1]);
       return startBoth(server, () => nodeSide('Node socket client', 'stream-client', { path }, cpus?.[0]));
     },

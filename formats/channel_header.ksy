@@ -11,12 +11,16 @@ seq:
     contents: "TMCH"
   - id: version
     type: u2
+    valid: 2
     doc: protocol version, 2 (1 had head, tail and the waiter flags sharing cache lines)
   - id: header_size
     type: u2
     doc: offset of the ring, 1024
   - id: capacity
     type: u4
+    valid:
+      min: 4096
+      max: 1073741824
     doc: ring bytes, a power of two from 4096 to 2^30
   - id: reserved0
     size: 52

@@ -13,6 +13,7 @@ seq:
     contents: "TMEV"
   - id: version
     type: u2
+    valid: 1
     doc: format version, 1 for this layout
   - id: flags
     type: u2

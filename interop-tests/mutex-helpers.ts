@@ -1,10 +1,10 @@
 // Shared by the mutex interop tests: unique names and a counter file both sides map.
 import { execa } from 'execa';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SharedMap } from '../ts/map/shared-map.js';
+import { PeerProcess } from '../ts/test-support/peer-process.js';
 import { uniqueName } from '../ts/test-support/unique-name.js';
 import type { DotnetGeneration } from '../ts/mutex/generation.js';
 import type { NamedMutex } from '../ts/mutex/named-mutex.js';
@@ -38,47 +38,9 @@ export function counterFile(): { path: string; view: DataView; [Symbol.dispose](
 }
 
 /** Starts fixtures/mutex-child.mjs: a Node process that locks `name` and reports JSON lines. */
-export function startNodeChild(name: string, how: 'lock' | 'lockAsync', dotnet?: DotnetGeneration) {
-  const child = execa(process.execPath, [join(repoRoot, 'interop-tests', 'fixtures', 'mutex-child.mjs'), name, how, ...(dotnet ? [dotnet] : [])], {
-    stdin: 'pipe',
-    reject: false,
-    buffer: false,
-  });
-  const lines = createInterface({ input: child.stdout! });
-  const events: Array<Record<string, unknown>> = [];
-  const waiters: Array<() => void> = [];
-  lines.on('line', (l) => {
-    events.push(JSON.parse(l) as Record<string, unknown>);
-    for (const w of waiters.splice(0)) w();
-  });
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = child.then(() => undefined);
-  return {
-    async next(event: string, timeoutMs = 20_000): Promise<Record<string, unknown>> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const i = events.findIndex((e) => e['event'] === event);
-        if (i >= 0) return events.splice(i, 1)[0]!;
-        if (child.exitCode !== null || Date.now() > deadline) throw new Error(`node child: no '${event}' event; stderr: ${stderr}`);
-        await new Promise<void>((r) => {
-          const t = setTimeout(r, 50);
-          waiters.push(() => (clearTimeout(t), r()));
-        });
-      }
-    },
-    send(line: string) {
-      child.stdin!.write(`${line}\n`);
-    },
-    exited,
-    async kill() {
-      child.kill('SIGKILL');
-      await exited;
-    },
-    async [Symbol.asyncDispose]() {
-      if (child.exitCode === null) await this.kill();
-    },
-  };
+export function startNodeChild(name: string, how: 'lock' | 'lockAsync', dotnet?: DotnetGeneration): PeerProcess {
+  const script = join(repoRoot, 'interop-tests', 'fixtures', 'mutex-child.mjs');
+  return new PeerProcess(process.execPath, [script, name, how, ...(dotnet ? [dotnet] : [])], { label: 'node child' });
 }
 
 /** Compiles ts/ to dist/ (what the Node child imports), as `npm ci` does. (The runtime matrix

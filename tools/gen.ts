@@ -1,12 +1,11 @@
 // `npm run gen`: regenerates the committed codecs of every spec set (tools/spec-sets.ts).
 // `npm run gen -- --check` writes nothing and fails if any committed file is stale (CI).
-import { fileURLToPath } from 'node:url';
 import { generate, generateFiles } from '../ts/gen/index.js';
+import { repoRoot as root } from '../ts/test-support/repo-root.js';
 import { genOptions, specFiles, specSets } from './spec-sets.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const check = process.argv.includes('--check');
 process.chdir(root);
 let stale = 0;

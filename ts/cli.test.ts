@@ -10,7 +10,7 @@ const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], {
 describe('twinmap --help', () => {
   it('lists every command with its usage and exits 0', () => {
     const out = execFileSync(process.execPath, [cli, '--help'], { encoding: 'utf8' });
-    for (const verb of ['gen', 'inspect', 'nrbf', 'bench']) expect(out).toContain(`twinmap ${verb} `);
+    for (const verb of ['gen', 'inspect', 'nrbf']) expect(out).toContain(`twinmap ${verb} `);
   });
 
   it.each(['gen', 'inspect', 'nrbf'])('%s --help prints that command\'s usage and exits 0', (verb) => {

@@ -6,8 +6,6 @@ import { TwinmapError } from './errors.js';
 interface Command {
   summary: string;
   usage: string;
-  /** The command prints its own full help for --help (the bench lists all its options). */
-  ownHelp?: boolean;
   run(args: string[]): Promise<number>;
 }
 
@@ -132,28 +130,6 @@ const COMMANDS: Record<string, Command> = {
       return 0;
     },
   },
-  bench: {
-    summary: 'measure latency, throughput, idle CPU and memory next to the machine floor and sockets (from a checkout of the repository only: docs/benchmarks)',
-    usage: 'twinmap bench [--quick] [--cases a,b] [--transports a,b] [--sizes a,b] [--runs N] [--duration MS] (--help: all)',
-    ownHelp: true,
-    async run(args) {
-      // The bench lives in the repository (bench/), compiled to dist/bench/ by `npm run bench`.
-      const { spawnSync } = await import('node:child_process');
-      const { existsSync } = await import('node:fs');
-      const { fileURLToPath } = await import('node:url');
-      const root = fileURLToPath(new URL('../../', import.meta.url));
-      const runJs = `${root}dist/bench/run.js`;
-      if (!existsSync(`${root}bench/run.ts`)) {
-        // The package ships the library only: the bench needs its sources, the .NET Peer and the C floor program.
-        throw new UsageError('twinmap bench runs from a checkout of the twinmap repository (it needs bench/, the .NET Peer and the C floor program, which the package does not ship): run `npm run bench` there');
-      }
-      if (!existsSync(runJs)) {
-        const tsc = spawnSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', `${root}bench/tsconfig.json`], { stdio: 'inherit' });
-        if (tsc.status !== 0) throw new UsageError(`could not compile the bench (${root}bench); run \`npm run bench\` from the repository`);
-      }
-      return spawnSync(process.execPath, [runJs, ...args], { stdio: 'inherit' }).status ?? 1;
-    },
-  },
 };
 
 class UsageError extends Error {}
@@ -175,7 +151,7 @@ async function main(argv: string[]): Promise<number> {
     console.error(`twinmap: unknown command '${name}'\n\n${help()}`);
     return 2;
   }
-  if (!command.ownHelp && (rest.includes('--help') || rest.includes('-h'))) {
+  if (rest.includes('--help') || rest.includes('-h')) {
     console.log(`twinmap ${name}: ${command.summary}\nusage: ${command.usage}`);
     return 0;
   }

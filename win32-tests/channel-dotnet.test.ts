@@ -1,7 +1,7 @@
 // Channel and IpcServer/IpcClient between Windows node.exe and the Windows .NET 10 Peer (win-x64,
 // self-contained), both under Wine: the C# Channel on Windows (dotnet/Twinmap/RegionFutex.Windows.cs,
 // Win32Sidecar.cs, Liveness.Windows.cs) meets the TS one (ts/futex/win32.ts,
-// ts/map/win32.ts, ts/liveness.ts) on the same sections, semaphores and header fields.
+// ts/map/win32.ts, ts/liveness/win32.ts) on the same sections, semaphores and header fields.
 // Records are interop-tests/channel-records.ts's (= the Peer's TestRecords): writer id, sequence
 // number and an FNV-1a checksum, so a lost, repeated, reordered or torn record is caught.
 import assert from 'node:assert/strict';
@@ -12,7 +12,7 @@ import type { PeerGone } from '../ts/channel/channel.js';
 import { CHANNEL_MAGIC, CHANNEL_VERSION, HEADER_SIZE, OFF_CAPACITY, OFF_HEADER_SIZE, OFF_MAGIC, OFF_VERSION } from '../ts/channel/layout.js';
 import { IpcClient } from '../ts/ipc/client.js';
 import { IpcServer } from '../ts/ipc/server.js';
-import { selfStartTime, isAlive } from '../ts/liveness.js';
+import { selfStartTime, isAlive } from '../ts/liveness/liveness.js';
 import { SharedMap } from '../ts/map/shared-map.js';
 import { native } from '../ts/native.js';
 import { Child, startPeer, uniqueName } from './helpers.js';
@@ -54,11 +54,11 @@ describe('Windows Node <-> Windows .NET 10: what each side records about the oth
     assert.equal(r['alive'], true, '.NET finds this node.exe alive with the start time Node records');
     assert.equal(r['aliveOtherStart'], false, '.NET tells a reused pid (another start time) from this process');
     const pid = Number(r['pid']);
-    assert.equal(pid, peer.process.pid);
+    assert.equal(pid, peer.pid);
     assert.equal(BigInt(Number(r['startTime'])), BigInt(native.win32!.processStartTime(pid)!), 'the start time .NET records for itself is the one Node reads');
     assert.equal(isAlive(pid, BigInt(Number(r['startTime']))), true);
     peer.send('');
-    assert.equal(await peer.exited, 0);
+    assert.equal((await peer.exited).exitCode, 0);
     assert.equal(isAlive(pid, BigInt(Number(r['startTime']))), false, 'an exited .NET process is dead to Node');
   });
 
@@ -70,7 +70,7 @@ describe('Windows Node <-> Windows .NET 10: what each side records about the oth
     const read = await reader.next('read', PEER_START_MS);
     assert.equal(read['size'], 5000);
     assert.equal(read['hex'], '09080706', 'the .NET view ends where the map does');
-    assert.equal(await reader.exited, 0);
+    assert.equal((await reader.exited).exitCode, 0);
 
     const other = uniqueName('map-size');
     const writer = startPeer('map-write', { name: other, twinmap: 1, create: 1, size: 6000, offset: 5996, data: '01020304', hold: 1 });
@@ -80,7 +80,7 @@ describe('Windows Node <-> Windows .NET 10: what each side records about the oth
     assert.deepEqual([...theirs.bytes.subarray(5996)], [1, 2, 3, 4]);
     writer.send('');
     await writer.next('closed');
-    assert.equal(await writer.exited, 0);
+    assert.equal((await writer.exited).exitCode, 0);
   });
 });
 
@@ -97,7 +97,7 @@ describe('Windows Node <-> Windows .NET 10: Channel records', () => {
     );
     const done = await peer.next('done', 60_000);
     assert.equal(done['received'], n);
-    assert.equal(await peer.exited, 0);
+    assert.equal((await peer.exited).exitCode, 0);
   });
 
   it('.NET writer -> Node reader: 3000 records of random sizes, none lost, repeated or torn', async () => {
@@ -109,7 +109,7 @@ describe('Windows Node <-> Windows .NET 10: Channel records', () => {
     const order = new OrderCheck(0);
     await receiveRecords(rx, n, order);
     assert.equal((await peer.next('done', 60_000))['sent'], n);
-    assert.equal(await peer.exited, 0);
+    assert.equal((await peer.exited).exitCode, 0);
     assert.equal(rx.receive(0), undefined, 'nothing more');
     assert.ok(order.bytes > 0);
   });
@@ -133,8 +133,8 @@ describe('Windows Node <-> Windows .NET 10: Channel records', () => {
       [2, each],
       [3, each],
     ]);
-    for (const p of peers) assert.equal(await p.exited, 0);
-    assert.equal(await child.exited, 0);
+    for (const p of peers) assert.equal((await p.exited).exitCode, 0);
+    assert.equal((await child.exited).exitCode, 0);
     assert.equal(rx.receive(0), undefined);
   });
 
@@ -153,9 +153,9 @@ describe('Windows Node <-> Windows .NET 10: Channel records', () => {
     await sendRecords(tx, each, 0, 40, 12);
     const done = await reader.next('done', 60_000);
     assert.equal(done['received'], 3 * each);
-    assert.equal(await reader.exited, 0);
-    assert.equal(await writer.exited, 0);
-    assert.equal(await child.exited, 0);
+    assert.equal((await reader.exited).exitCode, 0);
+    assert.equal((await writer.exited).exitCode, 0);
+    assert.equal((await child.exited).exitCode, 0);
   });
 });
 
@@ -169,7 +169,7 @@ describe('Windows Node <-> Windows .NET 10: a writer killed mid-stream', () => {
     const peer = startPeer('channel-send', { name, count: 1_000_000_000, writer: 0, seed: 51, minSize: 12, maxSmall: MAX_SMALL, maxLarge: MAX_LARGE });
     const order = new OrderCheck(undefined);
     await receiveRecords(rx, 300, order);
-    const pid = peer.process.pid!;
+    const pid = peer.pid;
     assert.deepEqual(rx.writers(), [pid], 'alive while it sends');
     await peer.kill(); // TerminateProcess: wherever it was, maybe holding the write lock mid-record
     // Drain what it published; every record is whole (checksum) and in sequence.
@@ -217,7 +217,7 @@ describe('Windows Node <-> Windows .NET 10: a writer killed mid-stream', () => {
     reader.send('quit');
     const done = await reader.next('done');
     assert.ok(Number(done['received']) > 0);
-    assert.equal(await reader.exited, 0);
+    assert.equal((await reader.exited).exitCode, 0);
     void keep;
   });
 });
@@ -246,7 +246,7 @@ describe('Windows Node <-> Windows .NET 10: bad input', () => {
         const e = await peer.next('error', PEER_START_MS);
         assert.equal(e['code'], 'BAD_HEADER', JSON.stringify(e));
         assert.match(String(e['message']), detail);
-        assert.equal(await peer.exited, 1);
+        assert.equal((await peer.exited).exitCode, 1);
       }
     } finally {
       v1.unmap();
@@ -279,7 +279,7 @@ describe('Windows Node <-> Windows .NET 10: IpcServer / IpcClient', () => {
     await assert.rejects(client.request('fail'), (e: { code?: string; message: string }) => e.code === 'REMOTE' && e.message.includes('the .NET handler refused'));
     server.send('quit');
     assert.equal((await server.next('done'))['received'], 6);
-    assert.equal(await server.exited, 0);
+    assert.equal((await server.exited).exitCode, 0);
     assert.throws(() => client.send('late'), { code: 'PEER_GONE' });
   });
 
@@ -297,7 +297,7 @@ describe('Windows Node <-> Windows .NET 10: IpcServer / IpcClient', () => {
     const client = startPeer('ipc-client', { name, count: 500, concurrency: 8 });
     assert.equal((await client.next('done', PEER_START_MS))['matched'], 500);
     assert.match(String((await client.next('remote-error'))['message']), /the Node handler refused/);
-    assert.equal(await client.exited, 0);
+    assert.equal((await client.exited).exitCode, 0);
   });
 });
 
@@ -311,7 +311,7 @@ describe('Windows Node <-> Windows .NET 10: IpcServer / IpcClient over the named
     await assert.rejects(client.request('fail'), (e: { code?: string; message: string }) => e.code === 'REMOTE' && e.message.includes('the .NET handler refused'));
     server.send('quit');
     await server.next('done');
-    assert.equal(await server.exited, 0);
+    assert.equal((await server.exited).exitCode, 0);
   });
 
   it('.NET NamedPipeClientStream -> Node IpcServer on the pipe: requests matched', async () => {
@@ -322,6 +322,6 @@ describe('Windows Node <-> Windows .NET 10: IpcServer / IpcClient over the named
     await server.listening;
     const client = startPeer('ipc-client', { name, count: 100, concurrency: 4, transport: 'pipe' });
     assert.equal((await client.next('done', PEER_START_MS))['matched'], 100);
-    assert.equal(await client.exited, 0);
+    assert.equal((await client.exited).exitCode, 0);
   });
 });

@@ -25,7 +25,7 @@ describe('Windows Node <-> Windows .NET 10 (the Peer under Wine)', () => {
     const peer = startPeer('map-read', { name, offset: 16, length: 4 });
     const read = await peer.next('read', 60_000);
     assert.equal(read['hex'], '010203fa');
-    assert.equal(await peer.exited, 0);
+    assert.equal((await peer.exited).exitCode, 0);
   });
 
   it('.NET (MemoryMappedFile.CreateNew) creates and writes; Node opens it and reads', async () => {
@@ -37,7 +37,7 @@ describe('Windows Node <-> Windows .NET 10 (the Peer under Wine)', () => {
     assert.deepEqual([...map.bytes.subarray(100, 104)], [0xca, 0xfe, 0xba, 0xbe]);
     peer.send('');
     await peer.next('closed');
-    assert.equal(await peer.exited, 0);
+    assert.equal((await peer.exited).exitCode, 0);
   });
 
   it('a .NET owner killed while holding the mutex: Node gets abandoned, then the lock', async () => {
@@ -63,7 +63,7 @@ describe('Windows Node <-> Windows .NET 10 (the Peer under Wine)', () => {
     peer.send('');
     await peer.next('released');
     peer.send('');
-    assert.equal(await peer.exited, 0);
+    assert.equal((await peer.exited).exitCode, 0);
     void keep;
   });
 
@@ -114,7 +114,7 @@ describe('Windows Node <-> Windows .NET 10: mutual exclusion', () => {
     }
     const done = await peer.next('done', 120_000);
     assert.equal(done['abandoned'], 0);
-    assert.equal(await peer.exited, 0);
+    assert.equal((await peer.exited).exitCode, 0);
     assert.equal(dv.getInt32(0, true), 2 * n);
   });
 });
@@ -131,7 +131,7 @@ describe('Windows Node NamedEvent <-> .NET 10 EventWaitHandle (the BCL, as an un
     ev.set();
     assert.equal((await peer.next('woke', 30_000))['signaled'], true);
     assert.equal(ev.isSet, false, 'auto-reset: the .NET wait consumed the signal');
-    assert.equal(await peer.exited, 0);
+    assert.equal((await peer.exited).exitCode, 0);
   });
 
   it('Node creates a manual-reset NamedEvent; .NET opens it (EventWaitHandle.OpenExisting) and sets it', async () => {
@@ -144,7 +144,7 @@ describe('Windows Node NamedEvent <-> .NET 10 EventWaitHandle (the BCL, as an un
     await peer.next('set');
     assert.equal(await woken, true);
     assert.equal(ev.isSet, true, 'manual-reset stays set');
-    assert.equal(await peer.exited, 0);
+    assert.equal((await peer.exited).exitCode, 0);
   });
 });
 
@@ -159,7 +159,7 @@ describe("Windows Node NamedEvent <-> .NET twinmap NamedEvent (dotnet/Twinmap's 
       ev.set();
       assert.equal((await peer.next('waited', 30_000))['signalled'], true);
     }
-    assert.equal(await peer.exited, 0);
+    assert.equal((await peer.exited).exitCode, 0);
   });
 
   it('.NET sets a Node manual-reset event; Node wakes without blocking its event loop', async () => {
@@ -176,6 +176,6 @@ describe("Windows Node NamedEvent <-> .NET twinmap NamedEvent (dotnet/Twinmap's 
     await peer.next('done');
     assert.equal(ev.isSet, false);
     peer.send('quit');
-    assert.equal(await peer.exited, 0);
+    assert.equal((await peer.exited).exitCode, 0);
   });
 });

@@ -1,93 +1,33 @@
-// Shared by the Windows tests: unique names, and a second node.exe process to talk to.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
+// Shared by the Windows tests: unique names, and second processes to talk to (another node.exe
+// running child.js, or the Windows .NET Peer), both through the one client of the Peer's line
+// protocol (ts/test-support/peer-process.ts).
 import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { keyValueArgs, PeerProcess } from '../ts/test-support/peer-process.js';
+import { uniqueName as makeName } from '../ts/test-support/unique-name.js';
 
-let counter = 0;
-/** A name no other test (or earlier run) uses: all processes in one Wine prefix share a namespace. */
-export function uniqueName(what: string, prefix = 'Local\\'): string {
-  return `${prefix}twinmap-test-${what}-${process.pid}-${Date.now().toString(36)}-${counter++}`;
+/**
+ * A name no other test (or earlier run) uses (ts/test-support/unique-name.ts), in a Windows
+ * namespace (default `Local\`): all processes in one Wine prefix share a namespace.
+ */
+export function uniqueName(what: string, namespace = 'Local\\'): string {
+  return `${namespace}${makeName('twinmap-test', what)}`;
 }
 
-export interface ChildEvent {
-  event: string;
-  [field: string]: unknown;
-}
-
-const live = new Set<ChildProcess>();
+const live = new Set<PeerProcess>();
 // A test that failed midway must not leave its children running: they would keep this test
 // file's process (and so the run) alive.
 after(() => {
-  for (const c of live) c.kill('SIGKILL');
+  for (const c of live) void c.kill();
 });
 
-/** Another node.exe running a script of this folder; it prints one JSON line per event. */
-export class Child {
-  private readonly queue: ChildEvent[] = [];
-  private readonly waiters: Array<() => void> = [];
-  private stderr = '';
-  private ended = false;
-  readonly exited: Promise<number | null>;
-  readonly process: ChildProcess;
-
-  /** `script` (a .js file of this folder) run by this node.exe, or any program given `exe`. */
+/** Another process of the test: `script` (a .js file of this folder) run by this node.exe, or any program given `exe`. */
+export class Child extends PeerProcess {
   constructor(script: string, args: string[], exe?: string) {
     const [file, argv] = exe === undefined ? [process.execPath, [fileURLToPath(new URL(script, import.meta.url)), ...args]] : [exe, args];
-    this.process = spawn(file, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
-    const child = this.process;
-    live.add(child);
-    child.on('exit', () => live.delete(child));
-    child.stdin!.on('error', () => undefined); // a child that already exited: the test sees its exit
-    createInterface({ input: this.process.stdout! }).on('line', (line) => {
-      if (line.trim() === '') return;
-      this.queue.push(JSON.parse(line) as ChildEvent);
-      this.wake();
-    });
-    this.process.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
-    // 'close' (not 'exit'): every line the child wrote has been read by then.
-    this.exited = new Promise((resolve) =>
-      this.process.on('close', (code) => {
-        this.ended = true;
-        this.wake();
-        resolve(code);
-      }),
-    );
-  }
-
-  private wake(): void {
-    for (const w of this.waiters.splice(0)) w();
-  }
-
-  /** The next event named `event` (earlier events of other names are dropped). */
-  async next(event: string, timeoutMs = 20_000): Promise<ChildEvent> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const i = this.queue.findIndex((e) => e.event === event || e.event === 'error');
-      if (i >= 0) {
-        const e = this.queue.splice(i, 1)[0]!;
-        if (e.event === 'error' && event !== 'error') throw new Error(`child error: ${JSON.stringify(e)}`);
-        return e;
-      }
-      if (this.ended || Date.now() > deadline) {
-        throw new Error(`child never said ${event} (exit ${this.process.exitCode}); stderr: ${this.stderr}`);
-      }
-      await new Promise<void>((resolve) => {
-        this.waiters.push(resolve);
-        setTimeout(resolve, 100);
-      });
-    }
-  }
-
-  /** One line on the child's stdin (where a command waits to be stepped). */
-  send(line: string): void {
-    this.process.stdin!.write(`${line}\n`);
-  }
-
-  /** TerminateProcess: the crash case (no clean-up code runs in the child). */
-  async kill(): Promise<void> {
-    this.process.kill('SIGKILL');
-    await this.exited;
+    super(file, argv, { label: exe === undefined ? `node ${script} ${args[0] ?? ''}` : `Peer ${args[0] ?? ''}` });
+    live.add(this);
+    void this.exited.then(() => live.delete(this));
   }
 }
 
@@ -104,5 +44,5 @@ export function peerExe(): string {
 }
 
 export function startPeer(command: string, args: Record<string, string | number> = {}): Child {
-  return new Child('', [command, ...Object.entries(args).map(([k, v]) => `${k}=${String(v)}`)], peerExe());
+  return new Child('', [command, ...keyValueArgs(args)], peerExe());
 }

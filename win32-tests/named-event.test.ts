@@ -124,6 +124,6 @@ describe('NamedEvent on Win32', () => {
     a.set();
     assert.equal((await child.next('woke'))['signaled'], true);
     assert.equal(await woken, true);
-    assert.equal(await child.exited, 0);
+    assert.equal((await child.exited).exitCode, 0);
   });
 });

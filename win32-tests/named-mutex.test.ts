@@ -172,7 +172,7 @@ describe('NamedMutex on Win32 between node.exe processes', () => {
     await child.next('released');
     assert.equal(await p, 'acquired');
     m.unlock();
-    assert.equal(await child.exited, 0);
+    assert.equal((await child.exited).exitCode, 0);
   });
 
   it('mutual exclusion: two processes x 1000 locked read-increment-write cycles give an exact count', async () => {
@@ -193,7 +193,7 @@ describe('NamedMutex on Win32 between node.exe processes', () => {
       m.unlock();
     }
     await child.next('done', 60_000);
-    assert.equal(await child.exited, 0);
+    assert.equal((await child.exited).exitCode, 0);
     assert.equal(dv.getUint32(0, true), 2 * n);
     view.unmap();
     map.handle.close();

@@ -34,7 +34,7 @@ describe('win32 mappings', () => {
     dv.setUint32(0, 41, true);
     const child = new Child('child.js', ['map-increment', name]);
     assert.equal((await child.next('done'))['seen'], 41);
-    assert.equal(await child.exited, 0);
+    assert.equal((await child.exited).exitCode, 0);
     assert.equal(dv.getUint32(0, true), 42);
     view.unmap();
     created.handle.close();
@@ -208,7 +208,7 @@ describe('win32 events', () => {
     assert.equal(await woken, 'signaled');
     clearInterval(timer);
     assert.ok(ticks > 0, 'the event loop ran while waiting');
-    assert.equal(await child.exited, 0);
+    assert.equal((await child.exited).exitCode, 0);
     a.close();
     b.close();
   });
@@ -257,7 +257,7 @@ describe('win32 process liveness', () => {
     assert.ok(Math.abs(started - (Date.now() - process.uptime() * 1000)) < 60_000, `start time ${new Date(started).toISOString()}`);
     const child = new Child('child.js', ['exit']);
     await child.next('bye');
-    const pid = child.process.pid!;
+    const pid = child.pid;
     await child.exited;
     assert.equal(w.processAlive(pid), false);
   });

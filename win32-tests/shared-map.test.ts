@@ -36,7 +36,7 @@ describe('SharedMap on Win32, named', () => {
     assert.equal(b.size, 4096);
     const child = new Child('child.js', ['map-increment', name]);
     assert.equal((await child.next('done'))['seen'], 41);
-    assert.equal(await child.exited, 0);
+    assert.equal((await child.exited).exitCode, 0);
     assert.equal(a.view.getUint32(0, true), 42);
   });
 

@@ -130,4 +130,35 @@ public class FormatsTests
         var invalid = new byte[] { 2, 0, 0, 0, 0xc3, 0x28 };
         Assert.Equal("JsonRecord.json", Assert.Throws<Twinmap.Formats.DecodeException>(() => JsonRecord.Decode(invalid)).FieldPath);
     }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("a.png")]
+    [InlineData("C:\\图片\\😀.png")]
+    [InlineData("ééééééééééééééééééééééééééééééééééééééé")]
+    public void EncodeIntoWritesTheTextAsUtf8InAnyBufferThatHasRoom(string path)
+    {
+        var v = new ImageData { Path = path, Image = [1, 2, 3] };
+        byte[] text = System.Text.Encoding.UTF8.GetBytes(path);
+        byte[] expected = [.. BitConverter.GetBytes(text.Length), .. text, 3, 0, 0, 0, 1, 2, 3];
+        foreach (int room in new[] { expected.Length, expected.Length + 200 })
+        {
+            var buffer = new byte[room];
+            Assert.Equal(expected.Length, v.EncodeInto(buffer));
+            Assert.Equal(expected, buffer[..expected.Length]);
+        }
+        Assert.Equal(expected, v.Encode());
+    }
+
+    [Fact]
+    public void EncodeIntoABigBufferStillNamesABadFieldAndAShortBufferIsLeftAlone()
+    {
+        var lone = new ImageData { Path = "a\ud800b", Image = [1] };
+        Assert.Equal("ImageData.path", Assert.Throws<EncodeException>(() => lone.EncodeInto(new byte[1000])).FieldPath);
+        var v = new ImageData { Path = "abc", Image = [1, 2] };
+        var shortBuffer = new byte[v.EncodedSize() - 1];
+        Array.Fill(shortBuffer, (byte)0xee);
+        Assert.Equal("ImageData", Assert.Throws<EncodeException>(() => v.EncodeInto(shortBuffer)).FieldPath);
+        Assert.All(shortBuffer, b => Assert.Equal(0xee, b));
+    }
 }

@@ -19,15 +19,16 @@ namespace Twinmap;
 /// </remarks>
 public sealed unsafe partial class Channel : IDisposable
 {
-    internal const uint Magic = 0x48434d54; // "TMCH"
-    internal const ushort Version = 2;
-    internal const int MinCapacity = 4096;
-    internal const int MaxCapacity = 1 << 30;
-    internal const int WriterSlots = 32;
+    // The magic, version, capacity bounds, writer slots and byte offsets come from the code
+    // `twinmap gen` writes for formats/channel_header.ksy and record_frame.ksy (the spec is their
+    // one source): `const`, so compiled in as the numbers.
+    internal const uint Magic = H.MagicContentsLe; // "TMCH"
+    internal const ushort Version = H.VersionValid;
+    internal const int MinCapacity = (int)H.CapacityMin;
+    internal const int MaxCapacity = (int)H.CapacityMax;
+    internal const int WriterSlots = H.WritersCount;
     internal const int LockContended = unchecked((int)0x80000000);
 
-    // The byte offsets come from the code `twinmap gen` writes for formats/channel_header.ksy and
-    // record_frame.ksy (the spec is their one source): `const`, so compiled in as the numbers.
     internal const int HeaderSize = H.SIZE;
     internal const int FrameHeader = RecordFrameLayout.Payload;
     internal const int KindRecord = (int)FrameKind.Record;

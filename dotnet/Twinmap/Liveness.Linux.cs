@@ -1,6 +1,6 @@
 namespace Twinmap;
 
-// Liveness on Linux, as ts/liveness.ts does it: the start time is field 22 of
+// Liveness on Linux, as ts/liveness/linux.ts does it: the start time is field 22 of
 // /proc/<pid>/stat, and a process is alive while that file exists and its state is not a
 // zombie's (Z, X, x).
 public static partial class Liveness

@@ -3,7 +3,7 @@ using System.Runtime.Versioning;
 
 namespace Twinmap;
 
-// Liveness on Windows, as ts/liveness.ts and native/win32/process.cc do it: the start time is
+// Liveness on Windows, as ts/liveness/win32.ts and native/win32/process.cc do it: the start time is
 // the process's creation time (GetProcessTimes) in ms since the Unix epoch, and a process is
 // alive while OpenProcess finds it and its handle is not signalled (exited). Both sides write
 // the same numbers into a channel header's pid/start fields, so each can judge the other's.

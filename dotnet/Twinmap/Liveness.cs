@@ -2,7 +2,7 @@ namespace Twinmap;
 
 /// <summary>
 /// Is a process still the one we met? A pid can be reused, so both sides record pid + start
-/// time, as ts/liveness.ts does: on Linux field 22 of /proc/&lt;pid&gt;/stat (clock ticks since
+/// time, as ts/liveness/ does: on Linux field 22 of /proc/&lt;pid&gt;/stat (clock ticks since
 /// boot, Liveness.Linux.cs), on Windows the creation time in ms since the Unix epoch
 /// (Liveness.Windows.cs). A zombie (killed, not yet reaped) counts as dead.
 /// </summary>

@@ -7,9 +7,10 @@ namespace Twinmap;
 // Set makes a syscall only when someone sleeps.
 public sealed partial class NamedEvent
 {
-    internal const uint Magic = 0x56454d54; // "TMEV"
-    internal const ushort Version = 1;
-    // Offsets from the code `twinmap gen` writes for formats/event_header.ksy (`const`: compiled in).
+    // Magic, version and offsets from the code `twinmap gen` writes for formats/event_header.ksy
+    // (`const`: compiled in).
+    internal const uint Magic = E.MagicContentsLe; // "TMEV"
+    internal const ushort Version = E.VersionValid;
     internal const int Size = E.SIZE;
 
     private sealed unsafe class LinuxCore : ICore

@@ -16,9 +16,10 @@ namespace Twinmap;
 [SupportedOSPlatform("windows")]
 internal sealed unsafe class Win32Sidecar : IDisposable
 {
-    /// <summary>Words of the first 4 KiB - 8 of a region can be waited on; the size follows them.</summary>
-    public const int FutexSpan = 4088;
-    private const int Size = 4096;
+    /// <summary>Words of the first 4 KiB - 8 of a region can be waited on; the size follows them
+    /// (the layout is formats/windows_sidecar.ksy's).</summary>
+    public const int FutexSpan = Formats.WindowsSidecarLayout.Size;
+    private const int Size = Formats.WindowsSidecarLayout.SIZE;
 
     private readonly SafeFileHandle _section;
     private byte* _base;

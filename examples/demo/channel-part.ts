@@ -3,7 +3,7 @@
 // twinmap channels (shared memory), then over .NET's named pipe for comparison.
 import { IpcClient, type IpcTransport } from '../../ts/index.js';
 import { TestData } from '../formats/ts/test_data.js';
-import { DotnetPeer } from './dotnet-peer.js';
+import { startPeer } from './dotnet-peer.js';
 
 const REQUESTS = 2000;
 
@@ -13,7 +13,7 @@ export async function channelDemo(dll: string, say: { node: (s: string) => void;
   let ok = true;
   for (const transport of ['channel', 'pipe'] as IpcTransport[]) {
     const name = `twinmap-demo-ipc-${process.pid}-${transport}`;
-    const peer = new DotnetPeer(dll, 'demo-channel', { name, transport });
+    const peer = startPeer(dll, 'demo-channel', { name, transport });
     try {
       await peer.next('ready');
       say.dotnet(`IpcServer ${JSON.stringify(name)} started ${say.dim(transport === 'channel' ? '(channels in shared memory)' : '(NamedPipeServerStream: a Unix socket on Linux)')}`);
@@ -37,9 +37,10 @@ export async function channelDemo(dll: string, say: { node: (s: string) => void;
       }
       peer.send('quit');
       await peer.next('done');
-      await peer.exit();
+      peer.endInput();
+      await peer.exited;
     } finally {
-      peer.kill();
+      await peer.kill();
     }
   }
   console.log('');

@@ -4,7 +4,8 @@
 // add to a shared counter under the mutex and the total comes out exact.
 import { NamedMutex, SharedMap } from '../../ts/index.js';
 import { TestData, TestDataView } from '../formats/ts/test_data.js';
-import { DotnetPeer, ensurePeer } from './dotnet-peer.js';
+import { ensurePeer, startPeer } from './dotnet-peer.js';
+import type { PeerProcess } from '../../ts/test-support/peer-process.js';
 import { channelDemo } from './channel-part.js';
 
 const ROUNDS = 10_000;
@@ -28,7 +29,7 @@ async function main(): Promise<number> {
   const mutexName = `twinmap-demo-${tag}-lock`;
   using map = SharedMap.create(mapName, { size: 4096 });
   using mutex = NamedMutex.create(mutexName);
-  let peer: DotnetPeer | undefined;
+  let peer: PeerProcess | undefined;
   // Ctrl-C: leave nothing behind (finally blocks do not run when a signal ends the process).
   process.once('SIGINT', async () => {
     await peer?.kill();
@@ -44,7 +45,7 @@ async function main(): Promise<number> {
 
     // On Linux .NET has no named maps: an unmodified app maps the file behind the name.
     const where: Record<string, string> = process.platform === 'win32' ? { name: mapName } : { path: map.path! };
-    peer = new DotnetPeer(dll, 'demo', { mutex: mutexName, ...where, rounds: ROUNDS });
+    peer = startPeer(dll, 'demo', { mutex: mutexName, ...where, rounds: ROUNDS });
     const opened = await peer.next('opened');
     dotnet(`started (.NET ${String(opened['runtime'])}), opened the map with ${String(opened['how'])}`);
     dotnet(`and the mutex with ${String(opened['mutex'])}`);
@@ -82,7 +83,8 @@ async function main(): Promise<number> {
     node(`done: ${fmt(ROUNDS)} increments`);
     const counted = await peer.next('counted');
     dotnet(`done: ${fmt(Number(counted['rounds']))} increments`);
-    await peer.exit();
+    peer.endInput();
+    await peer.exited;
     const total = mutex.withLock(() => map.view.getInt32(COUNTER_OFFSET, true));
     const exact = total === 2 * ROUNDS;
     console.log(`  counter = ${fmt(total)} (expected ${fmt(2 * ROUNDS)}) ${exact ? '✓ no increment lost' : '✗'}`);

@@ -5,12 +5,13 @@
 // Exit code 1 if any input crashed a decoder (an exception other than DecodeError).
 import fc from 'fast-check';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { arbitraryOf, type Value } from '../../interop-tests/support/model-tools.js';
 import { loadSpecs } from '../../ts/gen/load.js';
+import { repoRoot } from '../../ts/test-support/repo-root.js';
 import type { Codec } from '../../ts/gen/runtime/twinmap-runtime.js';
 import { specFiles, specSets } from '../spec-sets.js';
 import { fuzzDecoder, type FuzzResult } from './fuzz.js';
@@ -22,12 +23,7 @@ const iterations = Number(opts.iterations);
 const csIterations = Number(opts['cs-iterations']);
 const seed = Number(opts.seed);
 
-function repoRoot(): string {
-  let dir = import.meta.dirname;
-  while (!readdirSync(dir).includes('package.json')) dir = join(dir, '..');
-  return dir;
-}
-const root = repoRoot();
+const root = repoRoot;
 
 /** Valid encodings of random values: the inputs that mutations start from. */
 export async function fuzzSeeds(): Promise<Array<{ name: string; codec: Codec<Value>; seeds: Uint8Array[] }>> {

@@ -3,9 +3,10 @@
 // The protocol is docs/protocol/channel.md; the .NET twin is dotnet/Twinmap/Channel.cs.
 //
 // This file is the public class: opening, the header check, closing. The work is in the files
-// named like the .NET twin's partial-class files: send.ts (Channel.Send.cs), receive.ts
-// (Channel.Receive.cs), peers.ts (Channel.Peers.cs), waiting.ts (Channel.Waiting.cs), over the
-// per-handle state in state.ts (Channel.cs's fields).
+// named like the .NET twin's partial-class files: send.ts (Channel.Send.cs, class
+// ChannelWriter), receive.ts (Channel.Receive.cs, class ChannelReader), peers.ts
+// (Channel.Peers.cs), waiting.ts (Channel.Waiting.cs), over the per-handle state in state.ts
+// (Channel.cs's fields).
 //
 // Every word shared with other processes is accessed with Atomics on an Int32Array over the
 // mapping. The mapping is a plain (external) ArrayBuffer; V8's Atomics builtins use the same
@@ -27,8 +28,8 @@ import { openRegion, unlinkRegion, type OpenMode, type Region } from '../shm-reg
 import * as L from './layout.js';
 import * as P from './peers.js';
 import type { PeerGone } from './peers.js';
-import * as R from './receive.js';
-import * as S from './send.js';
+import { ChannelReader } from './receive.js';
+import { ChannelWriter } from './send.js';
 import { ChannelState } from './state.js';
 import { closeWaiters } from './waiting.js';
 
@@ -61,15 +62,19 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
   readonly maxMessageSize: number;
 
   private readonly s: ChannelState;
+  private readonly w: ChannelWriter;
+  private readonly r: ChannelReader;
 
   private constructor(name: string, region: Region, options: ChannelOptions) {
     super();
     this.s = new ChannelState(name, region, options.spinMicros ?? 50, options.peerCheckMs ?? 250, this);
+    this.w = new ChannelWriter(this.s);
+    this.r = new ChannelReader(this.s);
     this.name = name;
     this.capacity = this.s.capacity;
     this.maxMessageSize = this.s.maxMessageSize;
     this.on('newListener', (event) => {
-      if (event === 'message') queueMicrotask(() => R.pump(this.s));
+      if (event === 'message') queueMicrotask(() => this.r.pump());
     });
   }
 
@@ -154,12 +159,12 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
    * CLOSED. When it throws, nothing was published.
    */
   send(data: Uint8Array, timeoutMs = Infinity): void {
-    S.send(this.s, data, timeoutMs);
+    this.w.send(data, timeoutMs);
   }
 
   /** Sends if there is room now; false if the ring is full (or another writer holds it). */
   trySend(data: Uint8Array): boolean {
-    return S.trySend(this.s, data);
+    return this.w.trySend(data);
   }
 
   /**
@@ -169,17 +174,17 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
    * or PEER_GONE says how many of the records were sent before it (those stay published).
    */
   sendMany(records: readonly Uint8Array[], timeoutMs = Infinity): void {
-    S.sendMany(this.s, records, timeoutMs);
+    this.w.sendMany(records, timeoutMs);
   }
 
   /** Publishes, in one batch, as many of `records` (from the first) as fit now; returns how many (0: full, or another writer holds the lock). */
   trySendMany(records: readonly Uint8Array[]): number {
-    return S.trySendMany(this.s, records);
+    return this.w.trySendMany(records);
   }
 
   /** Like send(), but waits for room without blocking the event loop. */
   sendAsync(data: Uint8Array, timeoutMs = Infinity, signal?: AbortSignal): Promise<void> {
-    return S.sendAsync(this.s, data, timeoutMs, signal);
+    return this.w.sendAsync(data, timeoutMs, signal);
   }
 
   // ---------------------------------------------------------------- peers (peers.ts)
@@ -206,17 +211,17 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
    * (AlreadyExistsError) if another live process is the reader. Idempotent.
    */
   attach(): void {
-    R.attach(this.s);
+    this.r.attach();
   }
 
   /** The next record (a copy) if one is waiting; never sleeps. */
   tryReceive(): Uint8Array | undefined {
-    return R.tryReceive(this.s);
+    return this.r.tryReceive();
   }
 
   /** Waits up to `timeoutMs` (Infinity: no limit) for a record; returns a copy, or undefined on timeout. */
   receive(timeoutMs = Infinity): Uint8Array | undefined {
-    return R.receiveSync(this.s, false, timeoutMs);
+    return this.r.receiveSync(false, timeoutMs);
   }
 
   /**
@@ -224,7 +229,7 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
    * or close (the writers cannot reuse its bytes until then).
    */
   receiveView(timeoutMs = Infinity): Uint8Array | undefined {
-    return R.receiveSync(this.s, true, timeoutMs);
+    return this.r.receiveSync(true, timeoutMs);
   }
 
   /**
@@ -233,12 +238,12 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
    * timeout.
    */
   receiveMany(max = 64, timeoutMs = Infinity): Uint8Array[] {
-    return R.receiveMany(this.s, max, timeoutMs);
+    return this.r.receiveMany(max, timeoutMs);
   }
 
   /** Waits for a record without blocking the event loop; undefined on timeout. */
   receiveAsync(timeoutMs = Infinity, signal?: AbortSignal): Promise<Uint8Array | undefined> {
-    return R.receiveAsync(this.s, timeoutMs, signal);
+    return this.r.receiveAsync(timeoutMs, signal);
   }
 
   /** Receives records (copies) until the channel is closed. */
@@ -264,7 +269,7 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
   close(): void {
     const region = this.s.region;
     if (region === undefined) return;
-    R.detachReader(this.s);
+    this.r.detachReader();
     P.releaseSlot(this.s);
     this.s.region = undefined;
     closeWaiters(this.s, () => region.map.close());

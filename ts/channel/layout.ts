@@ -1,20 +1,21 @@
-// Byte offsets of the channel header, taken from the code `twinmap gen` writes for
-// formats/channel_header.ksy and record_frame.ksy (the spec is the one source of these numbers;
+// Byte offsets of the channel header, its magic, version, capacity bounds and writer slots, taken
+// from the code `twinmap gen` writes for formats/channel_header.ksy and record_frame.ksy (the
+// spec is the one source of these numbers;
 // docs/protocol/channel.md says who writes which word). They are module constants of literal
 // types, as fast as the numbers typed in. The `I_` constants are the same offsets as indexes into
 // an Int32Array over the header.
 import { ChannelHeaderLayout as H, ReaderState, WriterSlotLayout } from '../formats/channel_header.js';
 import { FrameKind, RecordFrameLayout } from '../formats/record_frame.js';
 
-export const CHANNEL_MAGIC = 0x48434d54; // "TMCH" as little-endian bytes
-export const CHANNEL_VERSION = 2;
+export const CHANNEL_MAGIC = H.magicContentsLe; // "TMCH" as little-endian bytes
+export const CHANNEL_VERSION = H.versionValid;
 export const HEADER_SIZE = H.SIZE;
-export const MIN_CAPACITY = 4096;
-export const MAX_CAPACITY = 1 << 30;
+export const MIN_CAPACITY = H.capacityMin;
+export const MAX_CAPACITY = H.capacityMax;
 export const FRAME_HEADER = RecordFrameLayout.payload;
 export const KIND_RECORD = FrameKind.RECORD;
 export const KIND_WRAP = FrameKind.WRAP;
-export const WRITER_SLOTS = 32;
+export const WRITER_SLOTS = H.writersCount;
 export const LOCK_CONTENDED = 0x80000000 | 0;
 
 export const OFF_MAGIC = H.magic;

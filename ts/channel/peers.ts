@@ -2,7 +2,7 @@
 // releasing the write lock it held) and the reader's identity as writers see it. The .NET twin
 // is dotnet/Twinmap/Channel.Peers.cs.
 import { BadHeaderError, PeerGoneError, TwinmapError } from '../errors.js';
-import { isAlive, selfStartTime } from '../liveness.js';
+import { isAlive, selfStartTime } from '../liveness/liveness.js';
 import * as L from './layout.js';
 import type { ChannelState } from './state.js';
 

@@ -3,257 +3,291 @@
 // loops. Everything read from the ring is checked: a frame no writer could have written is
 // BAD_HEADER. The .NET twin is dotnet/Twinmap/Channel.Receive.cs.
 import { AlreadyExistsError, BadHeaderError, ClosedError, TwinmapError } from '../errors.js';
-import { isAlive, selfStartTime } from '../liveness.js';
+import { isAlive, selfStartTime } from '../liveness/liveness.js';
 import * as L from './layout.js';
 import { reapIfDue } from './peers.js';
 import type { ChannelState } from './state.js';
 import { checkTimeout, deadlineOf, leftMs, sleepAsync, spinBudget, spun } from './waiting.js';
 
-/** Channel.attach. */
-export function attach(s: ChannelState): void {
-  s.ensureOpen();
-  if (!s.reader) attachReader(s);
-}
+/**
+ * The reader's side of one channel handle; a class for the reason ChannelWriter (send.ts) is:
+ * V8 binds its methods at compile time, where module functions cost a check per call.
+ */
+export class ChannelReader {
+  constructor(private readonly s: ChannelState) {}
 
-function attachReader(s: ChannelState): void {
-  const pid = process.pid;
-  const cur = Atomics.load(s.hdr, L.I_READER_PID);
-  if (cur !== 0 && Atomics.load(s.hdr, L.I_READER_STATE) === L.READER_ATTACHED) {
-    const start = s.dv.getBigUint64(L.OFF_READER_START, true);
-    if (cur === pid || isAlive(cur, start)) {
-      throw new AlreadyExistsError(`channel ${JSON.stringify(s.name)} already has a reader (pid ${cur}); a channel has one reader`);
+  /** Channel.attach. */
+  attach(): void {
+    const s = this.s;
+    s.ensureOpen();
+    if (!s.reader) this.attachReader();
+  }
+
+  private attachReader(): void {
+    const s = this.s;
+    const pid = process.pid;
+    const cur = Atomics.load(s.hdr, L.I_READER_PID);
+    if (cur !== 0 && Atomics.load(s.hdr, L.I_READER_STATE) === L.READER_ATTACHED) {
+      const start = s.dv.getBigUint64(L.OFF_READER_START, true);
+      if (cur === pid || isAlive(cur, start)) {
+        throw new AlreadyExistsError(`channel ${JSON.stringify(s.name)} already has a reader (pid ${cur}); a channel has one reader`);
+      }
     }
+    if (Atomics.compareExchange(s.hdr, L.I_READER_PID, cur, pid) !== cur) {
+      throw new AlreadyExistsError(`channel ${JSON.stringify(s.name)}: another reader attached at the same moment`);
+    }
+    s.dv.setBigUint64(L.OFF_READER_START, selfStartTime(), true);
+    Atomics.store(s.hdr, L.I_READER_STATE, L.READER_ATTACHED);
+    s.tail = s.seenHead = Atomics.load(s.hdr, L.I_TAIL);
+    s.reader = true;
   }
-  if (Atomics.compareExchange(s.hdr, L.I_READER_PID, cur, pid) !== cur) {
-    throw new AlreadyExistsError(`channel ${JSON.stringify(s.name)}: another reader attached at the same moment`);
-  }
-  s.dv.setBigUint64(L.OFF_READER_START, selfStartTime(), true);
-  Atomics.store(s.hdr, L.I_READER_STATE, L.READER_ATTACHED);
-  s.tail = s.seenHead = Atomics.load(s.hdr, L.I_TAIL);
-  s.reader = true;
-}
 
-/** On close: a reader releases its view and detaches; writers waiting for room wake to PEER_GONE. */
-export function detachReader(s: ChannelState): void {
-  if (!s.reader) return;
-  releaseView(s);
-  s.dv.setBigUint64(L.OFF_READER_START, 0n, true);
-  Atomics.store(s.hdr, L.I_READER_STATE, L.READER_DETACHED);
-  Atomics.compareExchange(s.hdr, L.I_READER_PID, process.pid, 0);
-  Atomics.add(s.hdr, L.I_SPACE_SEQ, 1);
-  s.futex.wake(L.OFF_SPACE_SEQ, 0);
-}
-
-/** Releases the record handed out as a view (if any): tail moves past it. */
-function releaseView(s: ChannelState): void {
-  if (s.pendingTail !== undefined) {
-    advanceTail(s, s.pendingTail);
-    s.pendingTail = undefined;
-  }
-}
-
-function advanceTail(s: ChannelState, t: number): void {
-  s.tail = t;
-  Atomics.store(s.hdr, L.I_TAIL, t);
-  // Wake sleeping writers only once half the ring is free (or it is empty): waking them for
-  // every record would cost a syscall per record and a context switch per few.
-  if (Atomics.load(s.hdr, L.I_WRITERS_WAITING) !== 0 && ((Atomics.load(s.hdr, L.I_HEAD) - t) >>> 0) <= s.capacity >>> 1) {
+  /** On close: a reader releases its view and detaches; writers waiting for room wake to PEER_GONE. */
+  detachReader(): void {
+    const s = this.s;
+    if (!s.reader) return;
+    this.releaseView();
+    s.dv.setBigUint64(L.OFF_READER_START, 0n, true);
+    Atomics.store(s.hdr, L.I_READER_STATE, L.READER_DETACHED);
+    Atomics.compareExchange(s.hdr, L.I_READER_PID, process.pid, 0);
     Atomics.add(s.hdr, L.I_SPACE_SEQ, 1);
     s.futex.wake(L.OFF_SPACE_SEQ, 0);
   }
-}
 
-/**
- * The ring offset of the next record, or -1 if the ring is empty. Skips wrap frames.
- * Everything read from the ring is checked: a frame that is not what a writer could have
- * written is BAD_HEADER.
- */
-function nextFrame(s: ChannelState, publish = true): number {
-  for (;;) {
-    // Head (on the writers' line) is re-read only when the records seen so far are taken.
-    let head = s.seenHead;
-    if (head === s.tail) head = s.seenHead = Atomics.load(s.hdr, L.I_HEAD);
-    const avail = (head - s.tail) >>> 0;
-    if (avail === 0) return -1;
-    const off = s.tail & s.mask;
-    if (avail > s.capacity || avail < L.FRAME_HEADER) corrupt(s, `head ${head >>> 0} and tail ${s.tail >>> 0} are ${avail} bytes apart`);
-    const len = s.ringI32[off >> 2]! >>> 0;
-    const kind = s.ringI32[(off >> 2) + 1]!;
-    if (kind === L.KIND_WRAP) {
-      const rest = s.capacity - off;
-      if (avail < rest) corrupt(s, `wrap frame at ring offset ${off} needs ${rest} published bytes, only ${avail} are`);
-      if (publish) advanceTail(s, (s.tail + rest) | 0);
-      else s.tail = (s.tail + rest) | 0; // receiveMany publishes tail once, at the end
-      continue;
+  /** Releases the record handed out as a view (if any): tail moves past it. */
+  private releaseView(): void {
+    const s = this.s;
+    if (s.pendingTail !== undefined) {
+      this.advanceTail(s.pendingTail);
+      s.pendingTail = undefined;
     }
-    if (kind !== L.KIND_RECORD) corrupt(s, `frame at ring offset ${off} has kind ${kind}, expected 1 (record) or 2 (wrap)`);
-    if (len > s.maxMessageSize) corrupt(s, `frame at ring offset ${off} claims ${len} bytes, more than the ring holds`);
-    const size = L.frameSize(len);
-    if (size > avail || off + size > s.capacity) corrupt(s, `frame at ring offset ${off} (${len} bytes) runs past the published data or the ring's end`);
-    return off;
   }
-}
 
-function corrupt(s: ChannelState, detail: string): never {
-  throw new BadHeaderError(`channel ${JSON.stringify(s.name)}: corrupt ring: ${detail}`);
-}
-
-/** Takes the next record if there is one: a copy, or a view into the ring. */
-function take(s: ChannelState, view: boolean): Uint8Array | undefined {
-  s.ensureOpen();
-  if (!s.reader) attachReader(s);
-  releaseView(s);
-  const off = nextFrame(s);
-  if (off < 0) return undefined;
-  const len = s.ringI32[off >> 2]! >>> 0;
-  const start = off + L.FRAME_HEADER;
-  const next = (s.tail + L.frameSize(len)) | 0;
-  if (view) {
-    s.pendingTail = next;
-    // A new view on the buffer: 2-4x cheaper than ring.subarray (no species lookup).
-    return new Uint8Array(s.buf, L.HEADER_SIZE + start, len);
+  private advanceTail(t: number): void {
+    const s = this.s;
+    s.tail = t;
+    Atomics.store(s.hdr, L.I_TAIL, t);
+    // Wake sleeping writers only once half the ring is free (or it is empty): waking them for
+    // every record would cost a syscall per record and a context switch per few.
+    if (Atomics.load(s.hdr, L.I_WRITERS_WAITING) !== 0 && ((Atomics.load(s.hdr, L.I_HEAD) - t) >>> 0) <= s.capacity >>> 1) {
+      Atomics.add(s.hdr, L.I_SPACE_SEQ, 1);
+      s.futex.wake(L.OFF_SPACE_SEQ, 0);
+    }
   }
-  const copy = s.ring.slice(start, start + len);
-  advanceTail(s, next);
-  return copy;
-}
 
-/** Channel.tryReceive. */
-export function tryReceive(s: ChannelState): Uint8Array | undefined {
-  return take(s, false);
-}
-
-/** Channel.receiveMany. */
-export function receiveMany(s: ChannelState, max: number, timeoutMs: number): Uint8Array[] {
-  if (!Number.isInteger(max) || max < 1) throw new TwinmapError('INVALID_ARGUMENT', `receiveMany: max must be an integer >= 1, got ${String(max)}`);
-  checkTimeout(timeoutMs);
-  s.ensureOpen();
-  if (!s.reader) attachReader(s);
-  releaseView(s);
-  const out: Uint8Array[] = [];
-  takeMany(s, out, max);
-  if (out.length > 0) return out;
-  const first = receiveSync(s, false, timeoutMs);
-  if (first === undefined) return out;
-  out.push(first);
-  takeMany(s, out, max);
-  return out;
-}
-
-/** Copies the records that are there into `out` (up to `max` in all), then publishes tail once. */
-function takeMany(s: ChannelState, out: Uint8Array[], max: number): void {
-  const before = s.tail;
-  try {
-    while (out.length < max) {
-      const off = nextFrame(s, false);
-      if (off < 0) break;
+  /**
+   * The ring offset of the next record, or -1 if the ring is empty. Skips wrap frames.
+   * Everything read from the ring is checked: a frame that is not what a writer could have
+   * written is BAD_HEADER.
+   */
+  private nextFrame(publish = true): number {
+    const s = this.s;
+    for (;;) {
+      // Head (on the writers' line) is re-read only when the records seen so far are taken.
+      let head = s.seenHead;
+      if (head === s.tail) head = s.seenHead = Atomics.load(s.hdr, L.I_HEAD);
+      const avail = (head - s.tail) >>> 0;
+      if (avail === 0) return -1;
+      const off = s.tail & s.mask;
+      if (avail > s.capacity || avail < L.FRAME_HEADER) this.corrupt('span', head, avail);
       const len = s.ringI32[off >> 2]! >>> 0;
-      out.push(s.ring.slice(off + L.FRAME_HEADER, off + L.FRAME_HEADER + len));
-      s.tail = (s.tail + L.frameSize(len)) | 0;
+      const kind = s.ringI32[(off >> 2) + 1]!;
+      if (kind === L.KIND_WRAP) {
+        const rest = s.capacity - off;
+        if (avail < rest) this.corrupt('wrap', off, avail);
+        if (publish) this.advanceTail((s.tail + rest) | 0);
+        else s.tail = (s.tail + rest) | 0; // receiveMany publishes tail once, at the end
+        continue;
+      }
+      if (kind !== L.KIND_RECORD) this.corrupt('kind', off, kind);
+      if (len > s.maxMessageSize) this.corrupt('length', off, len);
+      const size = L.frameSize(len);
+      if (size > avail || off + size > s.capacity) this.corrupt('bounds', off, len);
+      return off;
     }
-  } finally {
-    if (s.tail !== before) advanceTail(s, s.tail);
   }
-}
 
-/** Channel.receive (view false) and Channel.receiveView (view true). */
-export function receiveSync(s: ChannelState, view: boolean, timeoutMs: number): Uint8Array | undefined {
-  checkTimeout(timeoutMs);
-  // The common case of a busy channel: a record is there, no clock read.
-  const r = take(s, view);
-  if (r !== undefined || s.asyncDataWaits === 0) return r ?? receiveSlow(s, view, timeoutMs);
-  // This handle also has an async receive asleep (e.g. a loop that catches what a polling
-  // receive misses). While this thread polls, writers need not wake that waiter: a wake-up
-  // costs the writer a syscall and this process a turn of the event loop, for a record the
-  // poll takes anyway. So the waiter flag is down while we poll and up again after; records
-  // left in the ring then are the async waiter's to deliver, so it is woken for them.
-  Atomics.store(s.hdr, L.I_READER_WAITING, 0);
-  try {
-    return receiveSlow(s, view, timeoutMs, true);
-  } finally {
-    if (!s.closed && s.asyncDataWaits > 0) {
-      Atomics.store(s.hdr, L.I_READER_WAITING, 1);
-      if (Atomics.load(s.hdr, L.I_HEAD) !== s.tail) {
-        Atomics.add(s.hdr, L.I_DATA_SEQ, 1);
-        s.futex.wake(L.OFF_DATA_SEQ, 1);
+  /**
+   * BAD_HEADER for a frame that fails a check of nextFrame. The message is built here, from
+   * numbers: template strings in nextFrame itself made V8 convert `off` to a string on every
+   * call (the conversions of all five messages were merged and placed before the first branch).
+   */
+  private corrupt(problem: 'span' | 'wrap' | 'kind' | 'length' | 'bounds', at: number, value: number): never {
+    const s = this.s;
+    const frame = `frame at ring offset ${at}`;
+    const detail =
+      problem === 'span' ? `head ${at >>> 0} and tail ${s.tail >>> 0} are ${value} bytes apart`
+      : problem === 'wrap' ? `wrap ${frame} needs ${s.capacity - at} published bytes, only ${value} are`
+      : problem === 'kind' ? `${frame} has kind ${value}, expected 1 (record) or 2 (wrap)`
+      : problem === 'length' ? `${frame} claims ${value} bytes, more than the ring holds`
+      : `${frame} (${value} bytes) runs past the published data or the ring's end`;
+    throw new BadHeaderError(`channel ${JSON.stringify(s.name)}: corrupt ring: ${detail}`);
+  }
+
+  /** Takes the next record if there is one: a copy, or a view into the ring. */
+  private take(view: boolean): Uint8Array | undefined {
+    const s = this.s;
+    s.ensureOpen();
+    if (!s.reader) this.attachReader();
+    this.releaseView();
+    const off = this.nextFrame();
+    if (off < 0) return undefined;
+    const len = s.ringI32[off >> 2]! >>> 0;
+    const start = off + L.FRAME_HEADER;
+    const next = (s.tail + L.frameSize(len)) | 0;
+    if (view) {
+      s.pendingTail = next;
+      // A new view on the buffer: 2-4x cheaper than ring.subarray (no species lookup).
+      return new Uint8Array(s.buf, L.HEADER_SIZE + start, len);
+    }
+    const copy = s.ring.slice(start, start + len);
+    this.advanceTail(next);
+    return copy;
+  }
+
+  /** Channel.tryReceive. */
+  tryReceive(): Uint8Array | undefined {
+    return this.take(false);
+  }
+
+  /** Channel.receiveMany. */
+  receiveMany(max: number, timeoutMs: number): Uint8Array[] {
+    const s = this.s;
+    if (!Number.isInteger(max) || max < 1) throw new TwinmapError('INVALID_ARGUMENT', `receiveMany: max must be an integer >= 1, got ${String(max)}`);
+    checkTimeout(timeoutMs);
+    s.ensureOpen();
+    if (!s.reader) this.attachReader();
+    this.releaseView();
+    const out: Uint8Array[] = [];
+    this.takeMany(out, max);
+    if (out.length > 0) return out;
+    const first = this.receiveSync(false, timeoutMs);
+    if (first === undefined) return out;
+    out.push(first);
+    this.takeMany(out, max);
+    return out;
+  }
+
+  /** Copies the records that are there into `out` (up to `max` in all), then publishes tail once. */
+  private takeMany(out: Uint8Array[], max: number): void {
+    const s = this.s;
+    const before = s.tail;
+    try {
+      while (out.length < max) {
+        const off = this.nextFrame(false);
+        if (off < 0) break;
+        const len = s.ringI32[off >> 2]! >>> 0;
+        out.push(s.ring.slice(off + L.FRAME_HEADER, off + L.FRAME_HEADER + len));
+        s.tail = (s.tail + L.frameSize(len)) | 0;
+      }
+    } finally {
+      if (s.tail !== before) this.advanceTail(s.tail);
+    }
+  }
+
+  /** Channel.receive (view false) and Channel.receiveView (view true). */
+  receiveSync(view: boolean, timeoutMs: number): Uint8Array | undefined {
+    const s = this.s;
+    checkTimeout(timeoutMs);
+    // The common case of a busy channel: a record is there, no clock read.
+    const r = this.take(view);
+    if (r !== undefined || s.asyncDataWaits === 0) return r ?? this.receiveSlow(view, timeoutMs);
+    // This handle also has an async receive asleep (e.g. a loop that catches what a polling
+    // receive misses). While this thread polls, writers need not wake that waiter: a wake-up
+    // costs the writer a syscall and this process a turn of the event loop, for a record the
+    // poll takes anyway. So the waiter flag is down while we poll and up again after; records
+    // left in the ring then are the async waiter's to deliver, so it is woken for them.
+    Atomics.store(s.hdr, L.I_READER_WAITING, 0);
+    try {
+      return this.receiveSlow(view, timeoutMs, true);
+    } finally {
+      if (!s.closed && s.asyncDataWaits > 0) {
+        Atomics.store(s.hdr, L.I_READER_WAITING, 1);
+        if (Atomics.load(s.hdr, L.I_HEAD) !== s.tail) {
+          Atomics.add(s.hdr, L.I_DATA_SEQ, 1);
+          s.futex.wake(L.OFF_DATA_SEQ, 1);
+        }
       }
     }
   }
-}
 
-function receiveSlow(s: ChannelState, view: boolean, timeoutMs: number, quiet = false): Uint8Array | undefined {
-  // A peer that answers at once (a round trip) does so within a few polls: no clock read yet.
-  if (s.spinMs > 0 && s.spinSkip === 0) {
-    for (let k = 0; k < 16; k++) {
-      const r = take(s, view);
+  private receiveSlow(view: boolean, timeoutMs: number, quiet = false): Uint8Array | undefined {
+    const s = this.s;
+    // A peer that answers at once (a round trip) does so within a few polls: no clock read yet.
+    if (s.spinMs > 0 && s.spinSkip === 0) {
+      for (let k = 0; k < 16; k++) {
+        const r = this.take(view);
+        if (r !== undefined) return r;
+      }
+    }
+    const deadline = deadlineOf(timeoutMs);
+    const budget = spinBudget(s);
+    let spinUntil = budget > 0 ? performance.now() + budget : 0; // 0: no spin, no miss (see sendSlow)
+    for (;;) {
+      if (spinUntil > 0) {
+        if (performance.now() < spinUntil) {
+          // Several polls per clock read: performance.now() costs more than a poll.
+          for (let k = 0; k < 8; k++) {
+            const r = this.take(view);
+            if (r !== undefined) {
+              spun(s, true);
+              return r;
+            }
+          }
+          continue;
+        }
+        spun(s, false);
+        spinUntil = 0;
+      }
+      const left = leftMs(deadline);
+      if (quiet && left <= 0) return this.take(view); // a poll that ends here: the flag stays down (see receiveSync)
+      const seq = Atomics.load(s.hdr, L.I_DATA_SEQ);
+      Atomics.store(s.hdr, L.I_READER_WAITING, 1);
+      if (Atomics.load(s.hdr, L.I_HEAD) === s.tail) {
+        if (left <= 0) return undefined;
+        s.futex.wait(L.OFF_DATA_SEQ, seq, Math.min(left, s.peerCheckMs));
+        reapIfDue(s);
+      }
+      const r = this.take(view);
       if (r !== undefined) return r;
     }
   }
-  const deadline = deadlineOf(timeoutMs);
-  const budget = spinBudget(s);
-  let spinUntil = budget > 0 ? performance.now() + budget : 0; // 0: no spin, no miss (see sendSlow)
-  for (;;) {
-    if (spinUntil > 0) {
-      if (performance.now() < spinUntil) {
-        // Several polls per clock read: performance.now() costs more than a poll.
-        for (let k = 0; k < 8; k++) {
-          const r = take(s, view);
-          if (r !== undefined) {
-            spun(s, true);
-            return r;
-          }
-        }
-        continue;
-      }
-      spun(s, false);
-      spinUntil = 0;
-    }
-    const left = leftMs(deadline);
-    if (quiet && left <= 0) return take(s, view); // a poll that ends here: the flag stays down (see receiveSync)
-    const seq = Atomics.load(s.hdr, L.I_DATA_SEQ);
-    Atomics.store(s.hdr, L.I_READER_WAITING, 1);
-    if (Atomics.load(s.hdr, L.I_HEAD) === s.tail) {
+
+  /** Channel.receiveAsync. */
+  async receiveAsync(timeoutMs: number, signal: AbortSignal | undefined): Promise<Uint8Array | undefined> {
+    const s = this.s;
+    const deadline = deadlineOf(timeoutMs);
+    for (;;) {
+      signal?.throwIfAborted();
+      const r = this.take(false);
+      if (r !== undefined) return r;
+      // No spinning on the event loop: the waiter thread spins (spinMicros) before it sleeps.
+      const seq = Atomics.load(s.hdr, L.I_DATA_SEQ);
+      Atomics.store(s.hdr, L.I_READER_WAITING, 1);
+      if (Atomics.load(s.hdr, L.I_HEAD) !== s.tail) continue;
+      const left = leftMs(deadline);
       if (left <= 0) return undefined;
-      s.futex.wait(L.OFF_DATA_SEQ, seq, Math.min(left, s.peerCheckMs));
-      reapIfDue(s);
+      await sleepAsync(s, L.OFF_DATA_SEQ, seq, Math.min(left, s.peerCheckMs), signal);
+      if (!s.closed) reapIfDue(s);
     }
-    const r = take(s, view);
-    if (r !== undefined) return r;
   }
-}
 
-/** Channel.receiveAsync. */
-export async function receiveAsync(s: ChannelState, timeoutMs: number, signal: AbortSignal | undefined): Promise<Uint8Array | undefined> {
-  const deadline = deadlineOf(timeoutMs);
-  for (;;) {
-    signal?.throwIfAborted();
-    const r = take(s, false);
-    if (r !== undefined) return r;
-    // No spinning on the event loop: the waiter thread spins (spinMicros) before it sleeps.
-    const seq = Atomics.load(s.hdr, L.I_DATA_SEQ);
-    Atomics.store(s.hdr, L.I_READER_WAITING, 1);
-    if (Atomics.load(s.hdr, L.I_HEAD) !== s.tail) continue;
-    const left = leftMs(deadline);
-    if (left <= 0) return undefined;
-    await sleepAsync(s, L.OFF_DATA_SEQ, seq, Math.min(left, s.peerCheckMs), signal);
-    if (!s.closed) reapIfDue(s);
-  }
-}
-
-/** The 'message' receive loop: runs while the channel has 'message' listeners. */
-export function pump(s: ChannelState): void {
-  if (s.pumping || s.closed) return;
-  s.pumping = true;
-  void (async () => {
-    try {
-      while (!s.closed && s.events.listenerCount('message') > 0) {
-        const r = await receiveAsync(s, s.peerCheckMs, undefined);
-        if (r !== undefined) s.events.emit('message', r);
+  /** The 'message' receive loop: runs while the channel has 'message' listeners. */
+  pump(): void {
+    const s = this.s;
+    if (s.pumping || s.closed) return;
+    s.pumping = true;
+    void (async () => {
+      try {
+        while (!s.closed && s.events.listenerCount('message') > 0) {
+          const r = await this.receiveAsync(s.peerCheckMs, undefined);
+          if (r !== undefined) s.events.emit('message', r);
+        }
+      } catch (e) {
+        if (!(e instanceof ClosedError)) s.events.emit('error', e);
+      } finally {
+        s.pumping = false;
       }
-    } catch (e) {
-      if (!(e instanceof ClosedError)) s.events.emit('error', e);
-    } finally {
-      s.pumping = false;
-    }
-  })();
+    })();
+  }
 }

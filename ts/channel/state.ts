@@ -1,7 +1,8 @@
 // What one open channel handle knows: the views over the mapping and this handle's own place in
-// the protocol (writer slot, reader tail, spin statistics, async waiters). The channel's other
-// modules (send, receive, peers, waiting) are functions over it; the .NET twin keeps the same
-// fields in Channel.cs, shared by its partial-class files.
+// the protocol (writer slot, reader tail, spin statistics, async waiters). The writer and reader
+// sides (ChannelWriter in send.ts, ChannelReader in receive.ts: classes, so V8 binds their hot
+// methods at compile time) and the functions of peers.ts and waiting.ts work over it; the .NET
+// twin keeps the same fields in Channel.cs, shared by its partial-class files.
 import type { EventEmitter } from 'node:events';
 import { ClosedError } from '../errors.js';
 import type { NativeFutexWaiter } from '../native-types.js';

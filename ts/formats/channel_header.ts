@@ -58,8 +58,10 @@ export interface ChannelHeader {
 export function readChannelHeader(r: Reader): ChannelHeader {
   r.contents([0x54, 0x4d, 0x43, 0x48], 'magic');
   const version = r.u2le('version');
+  if (version !== 2) r.invalid('version', r.pos - 2, `expected 2, found ${version}`);
   const headerSize = r.u2le('headerSize');
   const capacity = r.u4le('capacity');
+  if (!(capacity >= 4096 && capacity <= 1073741824)) r.invalid('capacity', r.pos - 4, `${capacity} is not valid ({'min':4096,'max':1073741824})`);
   const reserved0 = r.bytesOf(52, 'reserved0');
   const head = r.u4le('head');
   const writeLock = r.u4le('writeLock');
@@ -250,6 +252,11 @@ export const ChannelHeaderLayout = {
   reserved3: 224,
   writers: 256,
   reserved4: 768,
+  magicContentsLe: 0x48434d54,
+  versionValid: 2,
+  capacityMin: 4096,
+  capacityMax: 1073741824,
+  writersCount: 32,
 } as const;
 
 /** Byte offsets of WriterSlot's fields that sit at a fixed place; SIZE: the type's size. */

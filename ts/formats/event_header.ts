@@ -24,6 +24,7 @@ export interface EventHeader {
 export function readEventHeader(r: Reader): EventHeader {
   r.contents([0x54, 0x4d, 0x45, 0x56], 'magic');
   const version = r.u2le('version');
+  if (version !== 1) r.invalid('version', r.pos - 2, `expected 1, found ${version}`);
   const flags = r.u2le('flags');
   const state = r.u4le('state');
   const waiters = r.u4le('waiters');
@@ -53,4 +54,6 @@ export const EventHeaderLayout = {
   state: 8,
   waiters: 12,
   reserved: 16,
+  magicContentsLe: 0x56454d54,
+  versionValid: 1,
 } as const;

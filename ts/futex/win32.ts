@@ -15,10 +15,14 @@
 import { TwinmapError } from '../errors.js';
 import { native } from '../native.js';
 import type { FutexWaitResult, NativeFutexWaiter, Win32Handle, Win32Native } from '../native-types.js';
+import { WindowsSidecarLayout } from '../formats/windows_sidecar.js';
 import type { RegionFutex } from './region-futex.js';
 
-/** Words of the first 4 KiB - 8 of a region can be waited on (every twinmap header fits). */
-export const FUTEX_SPAN = 4088;
+/**
+ * Words of the first 4 KiB - 8 of a region can be waited on (every twinmap header fits): the
+ * side-car's waiter counts end where its size field starts (formats/windows_sidecar.ksy).
+ */
+export const FUTEX_SPAN = WindowsSidecarLayout.size;
 
 interface Space {
   readonly kernelName: string;

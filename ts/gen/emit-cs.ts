@@ -191,6 +191,15 @@ class CsFile {
     if (fast) {
       o.push('        if (BitConverter.IsLittleEndian && destination.Length >= SIZE)', '        {', '            MemoryMarshal.Write(destination, in this);', '            return SIZE;', '        }');
     }
+    const straight = csStraight(t);
+    if (straight) {
+      // Room for any text is 3 bytes per UTF-16 unit; a smaller buffer has the text measured first.
+      const texts = t.fields.filter((f) => f.type.t === 'str').map((f) => ` + 3L * ${prop(f)}.Length`).join('');
+      const bytes = t.fields.filter((f) => f.type.t === 'bytes').map((f) => ` + ${prop(f)}.Length`).join('');
+      const nonNull = t.fields.filter((f) => !f.lengthOf && (f.type.t === 'str' || f.type.t === 'bytes')).map((f) => `${prop(f)} is not null`);
+      o.push(`        if (${[...nonNull, `(destination.Length >= ${straight.fixed}L${texts}${bytes} || destination.Length >= EncodedSize())`].join(' && ')})`, '        {');
+      o.push('            int written = WriteTo(destination);', '            if (written >= 0) return written;', '        }');
+    }
     o.push('        int n = EncodedSize();');
     o.push(`        if (destination.Length < n) throw new EncodeException("${N}", $"needs {n} bytes, the buffer has {destination.Length}");`);
     o.push('        var w = new FormatWriter(destination[..n]);', '        try', '        {', '            Write(ref w);', '        }');
@@ -203,7 +212,61 @@ class CsFile {
     }
     this.emitRead(t);
     this.emitWrite(t);
+    if (straight) this.emitWriteTo(t);
     o.push('}', '');
+  }
+
+  /**
+   * The straight-line writer of a record of numbers and length-prefixed text and bytes: spans and
+   * BinaryPrimitives at a moving position, text transcoded once into its place (strictly: a lone
+   * surrogate, or a non-ASCII character in ASCII text, stops it) and its length written after.
+   * Returns -1 for a value it does not take; EncodeInto then runs the checked writer for the error.
+   */
+  private emitWriteTo(t: TypeDef): void {
+    const o = this.out;
+    const bp = 'global::System.Buffers.Binary.BinaryPrimitives';
+    const put = (ty: IntType | FloatType, at: string, v: string): string => {
+      if (ty.size === 1) return `d[${at}] = (byte)${v};`;
+      const name = ty.t === 'float' ? (ty.size === 4 ? 'Single' : 'Double') : `${ty.signed ? '' : 'U'}Int${ty.size * 8}`;
+      return `${bp}.Write${name}${ty.endian === 'le' ? 'LittleEndian' : 'BigEndian'}(d[${at}..], ${v});`;
+    };
+    o.push('', `    /// <summary>Writes this value at the start of <paramref name="d"/>, which has room for it; -1 when a value needs the checked writer.</summary>`);
+    o.push('    private int WriteTo(Span<byte> d)', '    {', '        int p = 0;');
+    for (const f of t.fields) {
+      const ty = f.type;
+      if (f.lengthOf) {
+        const it = ty as IntType;
+        const target = f.lengthOf.field;
+        if (target.type.t === 'str') {
+          o.push(`        int @${camel(f.id)}At = p;`, `        p += ${it.size};`);
+          continue;
+        }
+        // (An array's length is an int: only a narrower length field needs the check.)
+        if (Number(intMax(it)) < 2 ** 31 - 1) o.push(`        if (${prop(target)}.Length > ${intMax(it)}) return -1;`);
+        o.push(`        ${put(it, 'p', `(${intType(it)})${prop(target)}.Length`)}`, `        p += ${it.size};`);
+        continue;
+      }
+      if (ty.t === 'str') {
+        const len = t.fields.find((l) => l.lengthOf?.field === f)!;
+        const it = len.type as IntType;
+        const n = `@${camel(f.id)}Length`;
+        const transcode =
+          ty.encoding === 'ASCII'
+            ? `global::System.Text.Ascii.FromUtf16(${prop(f)}, d[p..], out int ${n})`
+            : `global::System.Text.Unicode.Utf8.FromUtf16(${prop(f)}, d[p..], out _, out int ${n}, replaceInvalidSequences: false)`;
+        const tooLong = Number(intMax(it)) < 2 ** 31 - 1 ? ` || ${n} > ${intMax(it)}` : '';
+        o.push(`        if (${transcode} != global::System.Buffers.OperationStatus.Done${tooLong}) return -1;`);
+        o.push(`        ${put(it, `@${camel(len.id)}At`, `(${intType(it)})${n}`)}`, `        p += ${n};`);
+        continue;
+      }
+      if (ty.t === 'bytes') {
+        o.push(`        ${prop(f)}.CopyTo(d[p..]);`, `        p += ${prop(f)}.Length;`);
+        continue;
+      }
+      const nt = ty as IntType | FloatType;
+      o.push(`        ${put(nt, 'p', prop(f))}`, `        p += ${nt.size};`);
+    }
+    o.push('        return p;', '    }');
   }
 
   /**
@@ -714,6 +777,33 @@ class CsFile {
         return String(ty.bytes.length);
     }
   }
+}
+
+/**
+ * A class of numbers and length-prefixed text (UTF-8 or ASCII) and bytes only, written by its
+ * straight-line WriteTo; `fixed` is the bytes of its numbers and length fields.
+ */
+function csStraight(t: TypeDef): { fixed: number } | undefined {
+  if (t.blittable || t.decodeOnly || t.params.length || t.fixedSize !== undefined) return undefined;
+  let fixed = 0;
+  const isLength = (e: Expr): boolean => e.k === 'ref' && t.fields.some((x) => x.id === e.name && x.lengthOf);
+  for (const f of t.fields) {
+    if (f.cond || f.repeat || f.enumDef || f.validInEnum || f.validEq !== undefined || f.validCheck) return undefined;
+    const ty = f.type;
+    if (f.lengthOf) {
+      if (ty.t !== 'int' || ty.size > 4 || f.lengthOf.what !== 'size' || f.lengthOf.field.repeat) return undefined;
+      if (f.lengthOf.field.type.t !== 'str' && f.lengthOf.field.type.t !== 'bytes') return undefined;
+      fixed += ty.size;
+      continue;
+    }
+    if (ty.t === 'int' || ty.t === 'float') fixed += ty.size;
+    else if (ty.t === 'str') {
+      if ((ty.encoding !== 'UTF-8' && ty.encoding !== 'ASCII') || ty.zeroTerminated || !ty.size || !('expr' in ty.size) || !isLength(ty.size.expr)) return undefined;
+    } else if (ty.t === 'bytes') {
+      if (!('expr' in ty.size) || !isLength(ty.size.expr)) return undefined;
+    } else return undefined;
+  }
+  return { fixed };
 }
 
 function newArray(elem: string, count: string): string {

@@ -1,11 +1,14 @@
 // Layout constants: the byte offset of every field whose place does not depend on the data (the
 // fields before the first one of variable size, that one included), and the size of fixed-size
-// types. Code that works on the bytes in place (a channel's header in shared memory, a message
-// header) uses them instead of retyping the spec's numbers. Compile-time constants on both sides:
-// an `as const` object of numbers (TS) and a static class of `const int` (C#).
+// types; for those fields also the values the spec fixes: `contents` of 1, 2 or 4 bytes as a
+// little-endian number (`<field>ContentsLe`), `valid` equal / min / max (`<field>Valid`,
+// `<field>Min`, `<field>Max`) and a constant repeat count (`<field>Count`). Code that works on
+// the bytes in place (a channel's header in shared memory, a message header) uses them instead of
+// retyping the spec's numbers. Compile-time constants on both sides: an `as const` object of
+// numbers (TS) and a static class of `const` numbers (C#).
 import { constValue, type Expr } from './expr.js';
 import { elemFixedSize } from './emit-ts.js';
-import { allEnums, allTypes, camel, pascal, type Field, type SpecFile, type TypeDef } from './model.js';
+import { allEnums, allTypes, camel, pascal, type Field, type IntType, type SpecFile, type TypeDef } from './model.js';
 
 export interface FieldPlace {
   field: Field;
@@ -26,6 +29,39 @@ export function fixedPlaces(t: TypeDef): FieldPlace[] {
   }
   return out;
 }
+
+/** A value the spec fixes for a field: its name suffix, the number, and the C# type that holds it. */
+interface FixedValue {
+  suffix: 'ContentsLe' | 'Valid' | 'Min' | 'Max' | 'Count';
+  value: number;
+  cs: string;
+}
+
+const csIntType = (t: IntType): string => (t.signed ? { 1: 'sbyte', 2: 'short', 4: 'int', 8: 'long' } : { 1: 'byte', 2: 'ushort', 4: 'uint', 8: 'ulong' })[t.size];
+
+/** The values the spec fixes for `f` (see the header). */
+export function fixedValues(f: Field): FixedValue[] {
+  const out: FixedValue[] = [];
+  const t = f.type;
+  if (t.t === 'contents' && (t.bytes.length === 1 || t.bytes.length === 2 || t.bytes.length === 4)) {
+    const value = t.bytes.reduceRight((v, b) => v * 256 + b, 0);
+    out.push({ suffix: 'ContentsLe', value, cs: { 1: 'byte', 2: 'ushort', 4: 'uint' }[t.bytes.length]! });
+  }
+  if (t.t === 'int') {
+    const cs = csIntType(t);
+    if (f.validEq !== undefined) out.push({ suffix: 'Valid', value: f.validEq, cs });
+    if (f.validCheck?.min !== undefined) out.push({ suffix: 'Min', value: f.validCheck.min, cs });
+    if (f.validCheck?.max !== undefined) out.push({ suffix: 'Max', value: f.validCheck.max, cs });
+  }
+  if (f.repeat?.kind === 'expr') {
+    const count = constValue(f.repeat.count);
+    if (count !== undefined && count >= 0) out.push({ suffix: 'Count', value: count, cs: 'int' });
+  }
+  return out.filter((v) => Number.isSafeInteger(v.value));
+}
+
+/** Magic bytes in hex (they read as text in the bytes), other values in decimal. */
+const numberText = (v: FixedValue): string => (v.suffix === 'ContentsLe' ? `0x${v.value.toString(16).padStart(2 * { byte: 1, ushort: 2, uint: 4 }[v.cs as 'byte']!, '0')}` : String(v.value));
 
 /** The name of a type's layout constants: `<Type>Layout`, with `_` added if a type or enum has that name. */
 export function layoutName(t: TypeDef, spec: SpecFile): string {
@@ -55,6 +91,15 @@ function layoutTs(t: TypeDef, spec: SpecFile): string[] {
   const lines = [`/** Byte offsets of ${t.name}'s fields that sit at a fixed place${what}. */`, `export const ${layoutName(t, spec)} = {`];
   if (t.fixedSize !== undefined) lines.push(`  SIZE: ${t.fixedSize},`);
   for (const p of places) lines.push(`  ${camel(p.field.id)}: ${p.offset},`);
+  const taken = new Set(['SIZE', ...places.map((p) => camel(p.field.id))]);
+  for (const p of places) {
+    for (const v of fixedValues(p.field)) {
+      let key = `${camel(p.field.id)}${v.suffix}`;
+      while (taken.has(key)) key += '_';
+      taken.add(key);
+      lines.push(`  ${key}: ${numberText(v)},`);
+    }
+  }
   lines.push('} as const;', '');
   return lines;
 }
@@ -68,7 +113,17 @@ function layoutCs(t: TypeDef, spec: SpecFile): string[] {
   const lines = [`/// <summary>Byte offsets of ${t.name}'s fields that sit at a fixed place${what}.</summary>`, `public static class ${name}`, '{'];
   if (t.fixedSize !== undefined) lines.push(`    public const int SIZE = ${t.fixedSize};`);
   // A member may not have its class's name (CS0542).
-  for (const p of places) lines.push(`    public const int ${pascal(p.field.id) === name ? `${name}_` : pascal(p.field.id)} = ${p.offset};`);
+  const member = (id: string) => (id === name ? `${name}_` : id);
+  for (const p of places) lines.push(`    public const int ${member(pascal(p.field.id))} = ${p.offset};`);
+  const taken = new Set(['SIZE', ...places.map((p) => member(pascal(p.field.id)))]);
+  for (const p of places) {
+    for (const v of fixedValues(p.field)) {
+      let id = member(`${pascal(p.field.id)}${v.suffix}`);
+      while (taken.has(id)) id += '_';
+      taken.add(id);
+      lines.push(`    public const ${v.cs} ${id} = ${numberText(v)};`);
+    }
+  }
   lines.push('}', '');
   return lines;
 }

@@ -104,16 +104,17 @@ describe('generated code in the repository', () => {
 });
 
 describe('layout constants', () => {
-  it('give the offset of every field at a fixed place, and SIZE of a fixed-size type, as compile-time constants', async () => {
-    const p = spec('placed', 'meta:\n  id: placed\n  endian: le\nseq:\n  - id: magic\n    contents: "AB"\n  - id: n\n    type: u2\n  - id: slots\n    type: slot\n    repeat: expr\n    repeat-expr: 3\n  - id: body\n    size: n\n  - id: tail\n    type: u4\ntypes:\n  slot:\n    seq:\n      - id: pid\n        type: u4\n      - id: start_time\n        type: u8\n');
+  it('give the offset of every field at a fixed place, SIZE of a fixed-size type, and the values the spec fixes, as compile-time constants', async () => {
+    const p = spec('placed', 'meta:\n  id: placed\n  endian: le\nseq:\n  - id: magic\n    contents: "AB"\n  - id: n\n    type: u2\n    valid:\n      min: 1\n      max: 200\n  - id: slots\n    type: slot\n    repeat: expr\n    repeat-expr: 3\n  - id: body\n    size: n\n  - id: tail\n    type: u4\ntypes:\n  slot:\n    seq:\n      - id: pid\n        type: u4\n      - id: start_time\n        type: u8\n');
     const files = await generateFiles([p], { ts: join(scratch, 'placed-ts'), cs: join(scratch, 'placed-cs'), namespace: 'My.App', skipKaitai: true });
     const ts = files.find((f) => f.path.endsWith('placed.ts'))!.text;
     // body's offset is fixed (its size is not), so tail has no layout entry; Placed has no SIZE.
-    expect(ts).toContain('export const PlacedLayout = {\n  magic: 0,\n  n: 2,\n  slots: 4,\n  body: 40,\n} as const;');
+    // The magic as a little-endian number, n's bounds, the count of slots.
+    expect(ts).toContain('export const PlacedLayout = {\n  magic: 0,\n  n: 2,\n  slots: 4,\n  body: 40,\n  magicContentsLe: 0x4241,\n  nMin: 1,\n  nMax: 200,\n  slotsCount: 3,\n} as const;');
     expect(ts).toContain('export const SlotLayout = {\n  SIZE: 12,\n  pid: 0,\n  startTime: 4,\n} as const;');
     const cs = files.find((f) => f.path.endsWith('Placed.g.cs'))!.text;
     expect(cs).toContain('public static class SlotLayout\n{\n    public const int SIZE = 12;\n    public const int Pid = 0;\n    public const int StartTime = 4;\n}');
-    expect(cs).toContain('    public const int Body = 40;\n}');
+    expect(cs).toContain('    public const int Body = 40;\n    public const ushort MagicContentsLe = 0x4241;\n    public const ushort NMin = 1;\n    public const ushort NMax = 200;\n    public const int SlotsCount = 3;\n}');
   });
 });
 

@@ -4,7 +4,7 @@ import { statSync } from 'node:fs';
 import * as C from '../channel/layout.js';
 import * as E from '../event/layout.js';
 import { TwinmapError } from '../errors.js';
-import { isAlive } from '../liveness.js';
+import { isAlive } from '../liveness/liveness.js';
 import type { ReadableView } from '../map/readable-view.js';
 import { SharedMap } from '../map/shared-map.js';
 

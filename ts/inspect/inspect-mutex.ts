@@ -3,7 +3,7 @@
 // same LOCK_EX|LOCK_NB probe .NET makes under its creation lock). For `twinmap inspect`, which
 // looks in every tree a .NET generation may use for the name (generation.ts), creating nothing.
 import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
-import { isAlive } from '../liveness.js';
+import { isAlive } from '../liveness/liveness.js';
 import { HEADER_TYPE_MUTEX, HEADER_VERSION, INVALID_PID, dotnetLayout } from '../mutex/layout.js';
 import { type ShmTree, type TreeKind, isInUse, sharedMemoryPath, shmTree } from '../mutex/dotnet-shm.js';
 import { parseName } from '../names.js';

@@ -15,6 +15,7 @@ import { AlreadyExistsError, NotFoundError, TwinmapError, fromOsError } from '..
 import { native } from '../native.js';
 import type { Win32Handle, Win32MapView, Win32Native } from '../native-types.js';
 import type { ParsedName } from '../names.js';
+import { WindowsSidecarLayout } from '../formats/windows_sidecar.js';
 import { FUTEX_SPAN, registerFutexSpace, unregisterFutexSpace } from '../futex/win32.js';
 import type { MapBackend, MapRegion, MapRequest, OpenedMap } from './backend.js';
 
@@ -67,10 +68,11 @@ function kernelName(name: ParsedName): string {
 
 // Every named map twinmap opens has a side-car section `<kernel name>#twinmap` of one page:
 // the waiter counts of its futex words (ts/futex/win32.ts), then at SIZE_OFFSET the exact size
-// the creator asked for (Windows reports only whole pages). The creator makes the side-car
-// before the map, so whoever finds the map finds the side-car too (if twinmap made the map).
-const SIDECAR_SIZE = 4096;
-const SIZE_OFFSET = FUTEX_SPAN;
+// the creator asked for (Windows reports only whole pages); the layout is
+// formats/windows_sidecar.ksy's. The creator makes the side-car before the map, so whoever finds
+// the map finds the side-car too (if twinmap made the map).
+const SIDECAR_SIZE = WindowsSidecarLayout.SIZE;
+const SIZE_OFFSET = WindowsSidecarLayout.size;
 /** How long open() waits for a creator that has made the map but not yet recorded its size. */
 const SIZING_WAIT_MS = 200;
 

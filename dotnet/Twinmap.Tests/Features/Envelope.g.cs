@@ -422,6 +422,7 @@ public static class EnvelopeLayout
     public const int MsgType = 2;
     public const int LenBody = 3;
     public const int Body = 7;
+    public const ushort MagicContentsLe = 0x4554;
 }
 
 /// <summary>Byte offsets of Point's fields that sit at a fixed place; SIZE: the type's size.</summary>

@@ -113,4 +113,6 @@ public static class ValidRulesLayout
     public const int Month = 0;
     public const int Kind = 1;
     public const int Even = 3;
+    public const byte MonthMin = 1;
+    public const byte MonthMax = 12;
 }

@@ -450,4 +450,5 @@ public static class EchoMsgLayout
     public const int Checksum = 1;
     public const int Identifier = 3;
     public const int SeqNum = 5;
+    public const byte CodeContentsLe = 0x00;
 }

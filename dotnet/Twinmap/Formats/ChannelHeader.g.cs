@@ -30,7 +30,7 @@ public sealed partial class ChannelHeader
     /// <summary>
     /// protocol version, 2 (1 had head, tail and the waiter flags sharing cache lines)
     /// </summary>
-    public ushort Version { get; set; }
+    public ushort Version { get; set; } = 2;
     /// <summary>
     /// offset of the ring, 1024
     /// </summary>
@@ -141,8 +141,10 @@ public sealed partial class ChannelHeader
         var v = new ChannelHeader();
         r.Contents([0x54, 0x4d, 0x43, 0x48], "magic");
         v.Version = r.U2le("version");
+        if (v.Version != 2) throw r.Invalid("version", r.Position - 2, $"expected 2, found {v.Version}");
         v.HeaderSize = r.U2le("headerSize");
         v.Capacity = r.U4le("capacity");
+        if (!(v.Capacity >= 4096 && v.Capacity <= 1073741824)) throw r.Invalid("capacity", r.Position - 4, $"{v.Capacity} is not valid ({{'min':4096,'max':1073741824}})");
         v.Reserved0 = r.Bytes(52, "reserved0");
         v.Head = r.U4le("head");
         v.WriteLock = r.U4le("writeLock");
@@ -341,6 +343,11 @@ public static class ChannelHeaderLayout
     public const int Reserved3 = 224;
     public const int Writers = 256;
     public const int Reserved4 = 768;
+    public const uint MagicContentsLe = 0x48434d54;
+    public const ushort VersionValid = 2;
+    public const uint CapacityMin = 4096;
+    public const uint CapacityMax = 1073741824;
+    public const int WritersCount = 32;
 }
 
 /// <summary>Byte offsets of WriterSlot's fields that sit at a fixed place; SIZE: the type's size.</summary>

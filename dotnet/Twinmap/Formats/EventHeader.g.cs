@@ -22,7 +22,7 @@ public sealed partial class EventHeader
     /// <summary>
     /// format version, 1 for this layout
     /// </summary>
-    public ushort Version { get; set; }
+    public ushort Version { get; set; } = 1;
     /// <summary>
     /// bit 0 set = manual reset; clear = auto reset (a set releases one waiter).
     /// </summary>
@@ -91,6 +91,7 @@ public sealed partial class EventHeader
         var v = new EventHeader();
         r.Contents([0x54, 0x4d, 0x45, 0x56], "magic");
         v.Version = r.U2le("version");
+        if (v.Version != 1) throw r.Invalid("version", r.Position - 2, $"expected 1, found {v.Version}");
         v.Flags = r.U2le("flags");
         v.State = r.U4le("state");
         v.Waiters = r.U4le("waiters");
@@ -119,4 +120,6 @@ public static class EventHeaderLayout
     public const int State = 8;
     public const int Waiters = 12;
     public const int Reserved = 16;
+    public const uint MagicContentsLe = 0x56454d54;
+    public const ushort VersionValid = 1;
 }

@@ -46,6 +46,11 @@ public sealed partial class JsonRecord
     /// <summary>Encodes into <paramref name="destination"/> without allocating; returns the bytes written.</summary>
     public int EncodeInto(Span<byte> destination)
     {
+        if (Json is not null && (destination.Length >= 4L + 3L * Json.Length || destination.Length >= EncodedSize()))
+        {
+            int written = WriteTo(destination);
+            if (written >= 0) return written;
+        }
         int n = EncodedSize();
         if (destination.Length < n) throw new EncodeException("JsonRecord", $"needs {n} bytes, the buffer has {destination.Length}");
         var w = new FormatWriter(destination[..n]);
@@ -93,6 +98,18 @@ public sealed partial class JsonRecord
         long @lenJson = FormatWriter.Length(FormatWriter.TextLength(Json, "UTF-8", "json"), 4294967295, "lenJson");
         w.U4le((uint)@lenJson, "lenJson");
         w.Str(Json, "UTF-8", -1, false, "json");
+    }
+
+    /// <summary>Writes this value at the start of <paramref name="d"/>, which has room for it; -1 when a value needs the checked writer.</summary>
+    private int WriteTo(Span<byte> d)
+    {
+        int p = 0;
+        int @lenJsonAt = p;
+        p += 4;
+        if (global::System.Text.Unicode.Utf8.FromUtf16(Json, d[p..], out _, out int @jsonLength, replaceInvalidSequences: false) != global::System.Buffers.OperationStatus.Done) return -1;
+        global::System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(d[@lenJsonAt..], (uint)@jsonLength);
+        p += @jsonLength;
+        return p;
     }
 }
 

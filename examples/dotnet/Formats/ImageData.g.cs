@@ -53,6 +53,11 @@ public sealed partial class ImageData
     /// <summary>Encodes into <paramref name="destination"/> without allocating; returns the bytes written.</summary>
     public int EncodeInto(Span<byte> destination)
     {
+        if (Path is not null && Image is not null && (destination.Length >= 8L + 3L * Path.Length + Image.Length || destination.Length >= EncodedSize()))
+        {
+            int written = WriteTo(destination);
+            if (written >= 0) return written;
+        }
         int n = EncodedSize();
         if (destination.Length < n) throw new EncodeException("ImageData", $"needs {n} bytes, the buffer has {destination.Length}");
         var w = new FormatWriter(destination[..n]);
@@ -106,6 +111,22 @@ public sealed partial class ImageData
         long @lenImage = FormatWriter.Length((Image?.Length ?? 0), 2147483647, "lenImage");
         w.S4le((int)@lenImage, "lenImage");
         w.Bytes(Image, -1, "image");
+    }
+
+    /// <summary>Writes this value at the start of <paramref name="d"/>, which has room for it; -1 when a value needs the checked writer.</summary>
+    private int WriteTo(Span<byte> d)
+    {
+        int p = 0;
+        int @lenPathAt = p;
+        p += 4;
+        if (global::System.Text.Unicode.Utf8.FromUtf16(Path, d[p..], out _, out int @pathLength, replaceInvalidSequences: false) != global::System.Buffers.OperationStatus.Done) return -1;
+        global::System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(d[@lenPathAt..], (int)@pathLength);
+        p += @pathLength;
+        global::System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(d[p..], (int)Image.Length);
+        p += 4;
+        Image.CopyTo(d[p..]);
+        p += Image.Length;
+        return p;
     }
 }
 

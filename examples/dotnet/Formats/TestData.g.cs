@@ -120,4 +120,5 @@ public static class TestDataLayout
     public const int Id = 0;
     public const int Age = 4;
     public const int Scores = 8;
+    public const int ScoresCount = 10;
 }

@@ -140,4 +140,5 @@ export const TestDataLayout = {
   id: 0,
   age: 4,
   scores: 8,
+  scoresCount: 10,
 } as const;

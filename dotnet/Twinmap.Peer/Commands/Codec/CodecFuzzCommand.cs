@@ -29,6 +29,7 @@ public sealed class CodecFuzzCommand : IPeerCommand
         ["ChannelHeader"] = b => ChannelHeader.Decode(b),
         ["RecordFrame"] = b => RecordFrame.Decode(b),
         ["IpcMessage"] = b => IpcMessage.Decode(b),
+        ["WindowsSidecar"] = b => WindowsSidecar.Decode(b),
     };
 
     public int Run(PeerArgs args, PeerIO io)
