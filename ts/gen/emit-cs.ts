@@ -295,7 +295,7 @@ class CsFile {
       const backing = `_i${i.csName}`;
       o.push(`    public ${type} ${i.csName}`, '    {', '        get', '        {', `            if (!${backing}Read)`, '            {', '                var v = this;');
       const body: string[] = [];
-      body.push(`var r = _io.At(${this.expr(i.pos!, t, 'v.', '_io')}, ${lit(f)});`);
+      body.push(`var r = _io${i.io === 'root' ? '.Root' : ''}.At(${this.expr(i.pos!, t, 'v.', '_io')}, ${lit(f)});`);
       body.push(...this.fieldLines(t, f, `v.${backing}`));
       const guarded = f.cond ? [`if (${this.expr(f.cond, t, 'v.', '_io')})`, '{', ...body.map((l) => `    ${l}`), '}'] : body;
       o.push('                try', '                {', ...guarded.map((l) => `                    ${l}`), '                }');
@@ -350,7 +350,8 @@ class CsFile {
         const access = `${target}${prop(f)}${path}`;
         return last.type.t === 'bits' && last.type.bool ? access : `(long)${access}`;
       },
-      io: (p) => `${io}.Io${p === 'size' ? 'Size' : p === 'pos' ? 'Pos' : 'Eof'}`,
+      // `io` is a FormatReader while reading, the kept FormatStream `_io` in an instance.
+      io: (p, root) => (root ? (io === '_io' ? '_io.Root.IoSize' : `${io}.RootIoSize`) : `${io}.Io${p === 'size' ? 'Size' : p === 'pos' ? 'Pos' : 'Eof'}`),
       enumValue: (x) => (x.resolved ? `(long)${x.resolved.enumDef.name}.${pascal(x.resolved.memberId)}` : x.member),
       and: '&&',
       or: '||',

@@ -2,6 +2,7 @@
 // a codec object with the type's name, and a view class for blittable types).
 import { constValue, isBoolExpr, refsOf, renderExpr, type Expr, type ExprStyle } from './expr.js';
 import { alignsBefore, allEnums, allTypes, camel, encodingUnit, valueFields, type BitsType, type EnumDef, type Field, type FieldType, type Instance, type IntType, type FloatType, type Size, type SpecFile, type TypeDef } from './model.js';
+import { paramsNote } from './up-params.js';
 
 const RESERVED = new Set(['break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete', 'do', 'else', 'enum', 'export', 'extends', 'false', 'finally', 'for', 'function', 'if', 'import', 'in', 'instanceof', 'new', 'null', 'return', 'super', 'switch', 'this', 'throw', 'true', 'try', 'typeof', 'var', 'void', 'while', 'with', 'let', 'static', 'yield', 'await', 'implements', 'interface', 'package', 'private', 'protected', 'public', 'r', 'w', 'v', 'n', 'i', 'io']);
 
@@ -149,7 +150,7 @@ class TsModule {
     const N = t.name;
     const notes = [
       ...(t.decodeOnly ? [`Decode-only: ${t.decodeOnly}, so its bytes cannot be written from its value (no encode).`] : []),
-      ...(t.params.length ? [`Takes params (${t.params.map((p) => p.id).join(', ')}): read and written as part of the type that passes them, no codec of its own.`] : []),
+      ...(t.params.length ? [paramsNote(t)] : []),
     ];
     const only = notes.length ? notes.join('\n\n') : undefined;
     o.push(...doc(t.doc && only ? `${t.doc}\n\n${only}` : (t.doc ?? only), ''));
@@ -301,7 +302,7 @@ class TsModule {
         const s = (e.instance ? `v.${camel(name)}` : refs(name)) + ((head.cond || mayBeEmptySwitch(head)) && !e.pathFields ? '!' : '') + (e.pathFields ?? []).map((m) => `.${tsProp(m)}`).join('');
         return f.type.t === 'int' && f.type.size === 8 ? `Number(${s})` : s;
       },
-      io: (prop) => (prop === 'size' ? `${io}.ioSize` : prop === 'pos' ? `${io}.ioPos` : `(${io}.remaining <= 0)`),
+      io: (prop, root) => (root ? `${io}.root().ioSize` : prop === 'size' ? `${io}.ioSize` : prop === 'pos' ? `${io}.ioPos` : `(${io}.remaining <= 0)`),
       enumValue: (x) => (x.resolved ? `${this.refEnum(x.resolved.enumDef)}.${upperSnake(x.resolved.memberId)}` : x.member),
       and: '&&',
       or: '||',
@@ -372,7 +373,7 @@ class TsModule {
         const f = i.field!;
         o.push(`  ${L}(v, ${name}, '${N}', () => {`);
         if (f.cond) o.push(`    if (!(${this.expr(f.cond, t, vrefs, 'io')})) return undefined;`);
-        o.push(`    const r = io.at(${this.expr(i.pos!, t, vrefs, 'io')}, ${name});`);
+        o.push(`    const r = io${i.io === 'root' ? '.root()' : ''}.at(${this.expr(i.pos!, t, vrefs, 'io')}, ${name});`);
         for (const l of this.readLines(t, f, local(f), vrefs)) o.push(`  ${l}`);
         o.push(`    return ${local(f)};`, '  });');
       }

@@ -12,7 +12,7 @@ export type Expr =
    * A field of the same type (`name`), or a field inside it (`name.path[0].path[1]...`, fields of
    * earlier user-type fields). The loader resolves `path` to `pathFields`.
    */
-  | { k: 'ref'; name: string; path?: string[]; pathFields?: Field[]; instance?: Instance; param?: boolean }
+  | { k: 'ref'; name: string; path?: string[]; pathFields?: Field[]; instance?: Instance; param?: boolean; up?: Up }
   /**
    * `_` in `repeat-until`: the element just read, or a field inside it (`_.len`); the loader
    * resolves `path` to `pathFields`.
@@ -20,8 +20,11 @@ export type Expr =
   | { k: 'item'; path?: string[]; pathFields?: Field[] }
   /** `_index` in `repeat-until`: how many elements have been read, the current one included. */
   | { k: 'index' }
-  /** `_io.size`, `_io.pos`, `_io.eof`: the stream the type is read from. */
-  | { k: 'io'; prop: 'size' | 'pos' | 'eof' }
+  /**
+   * `_io.size`, `_io.pos`, `_io.eof`: the stream the type is read from; with `root`,
+   * `_root._io.size`: the stream the whole decode reads (Kaitai's root object's stream).
+   */
+  | { k: 'io'; prop: 'size' | 'pos' | 'eof'; root?: boolean }
   /** `e::member`; with `toInt`, `e::member.to_i` (the loader makes it an integer literal). */
   | { k: 'enum'; path: string[]; member: string; toInt?: boolean; resolved?: { enumDef: EnumDef; memberId: string; value: number } }
   | { k: 'not'; e: Expr }
@@ -31,6 +34,12 @@ export type Expr =
   | { k: 'cond'; c: Expr; a: Expr; b: Expr }
   /** `field._sizeof` (or `field.inner._sizeof`): the loader replaces it by the field's fixed size. */
   | { k: 'sizeof'; name: string; path: string[] };
+
+/**
+ * `_parent.x` (`parents: 1`), `_parent._parent.x` (2, ...) or `_root.x`: a name of an object the
+ * type is read inside. The loader turns it into a value the using type passes in (see parent-root.ts).
+ */
+export type Up = { parents: number } | { root: true };
 
 export type BinOp = '+' | '-' | '*' | '/' | '%' | '==' | '!=' | '<' | '<=' | '>' | '>=' | 'and' | 'or' | BitOp;
 /** Bit operators: Kaitai computes them on 64-bit integers (shift counts taken modulo 64, as C# does). */
@@ -53,7 +62,7 @@ function tokenize(src: string): Tok[] {
     const m = TOKEN.exec(src);
     if (!m) {
       const at = src.slice(i).search(/\S/) + i;
-      throw new ExprError(`unsupported expression ${JSON.stringify(src)}: '${src.charAt(at)}' at position ${at} is not supported (supported: literals, fields, field.field, instances, params, enum::member, + - * / %, comparisons, and/or/not, c ? a : b, _io.size/pos/eof)`);
+      throw new ExprError(`unsupported expression ${JSON.stringify(src)}: '${src.charAt(at)}' at position ${at} is not supported (supported: literals, fields, field.field, instances, params, enum::member, + - * / %, comparisons, and/or/not, c ? a : b, _io.size/pos/eof, _root._io.size)`);
     }
     i = TOKEN.lastIndex;
     if (m[1] !== undefined) {
@@ -154,6 +163,30 @@ export function parseExpr(source: unknown): Expr {
           throw new ExprError(`'_io.${m?.v ?? ''}' in ${JSON.stringify(source)} is not supported (_io.size, _io.pos and _io.eof are)`);
         return { k: 'io', prop: m.v as 'size' | 'pos' | 'eof' };
       }
+      if (t.v === '_root' && isOp('.') && toks[p + 1]?.v === '_io' && toks[p + 2]?.v === '.') {
+        const m = toks[p + 3];
+        p += 4;
+        if (m?.v !== 'size' || isOp('.') || isOp('('))
+          throw new ExprError(`'_root._io.${m?.v ?? ''}' in ${JSON.stringify(source)} is not supported (_root._io.size is)`);
+        return { k: 'io', prop: 'size', root: true };
+      }
+      if ((t.v === '_parent' || t.v === '_root') && isOp('.')) {
+        let up: Up = t.v === '_root' ? { root: true } : { parents: 1 };
+        while (t.v === '_parent' && isOp('.') && toks[p + 1]?.v === '_parent') {
+          p += 2;
+          up = { parents: (up as { parents: number }).parents + 1 };
+        }
+        const names: string[] = [];
+        while (isOp('.')) {
+          p++;
+          const m = toks[p++];
+          if (m === undefined || m.t !== 'id' || m.v.includes('::')) throw new ExprError(`expected a field name after '.' in ${JSON.stringify(source)}`);
+          if (m.v.startsWith('_') || isOp('('))
+            throw new ExprError(`'${t.v}${names.map((n) => `.${n}`).join('')}.${m.v}' in ${JSON.stringify(source)} is not supported (fields and instances of ${t.v} are)`);
+          names.push(m.v);
+        }
+        return names.length > 1 ? { k: 'ref', name: names[0]!, path: names.slice(1), up } : { k: 'ref', name: names[0]!, up };
+      }
       if (t.v.startsWith('_')) throw new ExprError(`'${t.v}' is not supported in expressions (only fields of the same type and fields inside them)`);
       const path: string[] = [];
       while (isOp('.')) {
@@ -167,12 +200,12 @@ export function parseExpr(source: unknown): Expr {
       }
       return path.length ? { k: 'ref', name: t.v, path } : { k: 'ref', name: t.v };
     }
-    throw new ExprError(`unexpected '${t.v}' in ${JSON.stringify(source)} (supported: literals, fields, field.field, instances, params, enum::member, + - * / %, comparisons, and/or/not, c ? a : b, _io.size/pos/eof)`);
+    throw new ExprError(`unexpected '${t.v}' in ${JSON.stringify(source)} (supported: literals, fields, field.field, instances, params, enum::member, + - * / %, comparisons, and/or/not, c ? a : b, _io.size/pos/eof, _root._io.size)`);
   }
   const e = ternary();
   if (p !== toks.length) {
     const rest = toks.slice(p).map((t) => String(t.v)).join(' ');
-    throw new ExprError(`unsupported expression ${JSON.stringify(source)}: cannot use '${rest}' (supported: literals, fields, field.field, instances, params, enum::member, + - * / %, comparisons, and/or/not, c ? a : b, _io.size/pos/eof)`);
+    throw new ExprError(`unsupported expression ${JSON.stringify(source)}: cannot use '${rest}' (supported: literals, fields, field.field, instances, params, enum::member, + - * / %, comparisons, and/or/not, c ? a : b, _io.size/pos/eof, _root._io.size)`);
   }
   return e;
 }
@@ -258,7 +291,8 @@ export interface ExprStyle {
   /** A field of the same type; `e.pathFields` are the fields inside it that a dotted reference reads. */
   ref(name: string, e: Extract<Expr, { k: 'ref' }>): string;
   enumValue(e: Extract<Expr, { k: 'enum' }>): string;
-  io(prop: 'size' | 'pos' | 'eof'): string;
+  /** `root`: the root's stream (`_root._io`), else the type's own. */
+  io(prop: 'size' | 'pos' | 'eof', root: boolean): string;
   /** `_` and `_.field` in repeat-until (only where a repeat-until condition is rendered). */
   item?(e: Extract<Expr, { k: 'item' }>): string;
   /** `_index` in repeat-until. */
@@ -287,7 +321,7 @@ export function renderExpr(e: Expr, style: ExprStyle): string {
     case 'enum':
       return style.enumValue(e);
     case 'io':
-      return style.io(e.prop);
+      return style.io(e.prop, e.root === true);
     case 'item':
       if (!style.item) throw new Error("'_' outside repeat-until");
       return style.item(e);

@@ -5,6 +5,7 @@ import { encodingUnit, pascal, camel, type Encoding, type Endian, type EnumDef, 
 import { finalChecks, resolveItems, resolveRefs, type Scope } from './refs.js';
 import { SpecError, docOf, isMap, keysOf, type Yaml } from './spec-yaml.js';
 import { WHY, findEnum, findType, type Ctx } from './type-tree.js';
+import { declaredParams } from './up-params.js';
 
 const ATTR_KEYS = new Set(['id', 'type', 'size', 'size-eos', 'encoding', 'contents', 'repeat', 'repeat-expr', 'repeat-until', 'if', 'enum', 'doc', 'doc-ref', 'valid', 'terminator', 'include', 'consume', 'pad-right', 'eos-error']);
 
@@ -104,7 +105,7 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
         target = { t: 'int', size: prim.size, signed: prim.signed, endian: endian ?? 'le' };
       } else {
         const user = findType(t, caseType as string);
-        if (user?.params.length) fail(`switch case '${key}': type '${user.id}' takes params (not supported in a switch)`);
+        if (user && declaredParams(user).length) fail(`switch case '${key}': type '${user.id}' takes params (not supported in a switch)`);
         if (!user) fail(`switch case '${key}': unknown type '${caseType as string}'`, 'INVALID_ARGUMENT');
         target = user;
       }
@@ -165,7 +166,7 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
           throw e;
         }
       }) : [];
-      if (args.length !== target.params.length) fail(`type '${name}' takes ${target.params.length} argument(s), ${args.length} given`, 'INVALID_ARGUMENT');
+      if (args.length !== declaredParams(target).length) fail(`type '${name}' takes ${declaredParams(target).length} argument(s), ${args.length} given`, 'INVALID_ARGUMENT');
       type = args.length ? { t: 'user', type: target, size, args } : { t: 'user', type: target, size };
     }
   } else {

@@ -61,7 +61,14 @@ function defineInstance(t: TypeDef, id: string): Instance {
     }
     entry.inlining = false;
   } else {
-    if (body['io'] !== undefined) fail('io (an instance read from another stream) is not supported');
+    const io = body['io'];
+    if (io !== undefined) {
+      if (typeof io !== 'string') fail('io must be an expression naming a stream', 'INVALID_ARGUMENT');
+      const text = (io as string).replace(/\s+/g, '');
+      if (text === '_root._io') inst.io = 'root';
+      // The type's own stream, said explicitly.
+      else if (text !== '_io') fail(`io: '${io as string}' is not supported (an instance reads from its type's stream or from _root._io)`);
+    }
     if (body['pos'] === undefined) fail('a parse instance without pos is not supported (it reads wherever the stream happens to be when first used)');
     let pos: Expr;
     try {
@@ -74,6 +81,7 @@ function defineInstance(t: TypeDef, id: string): Instance {
     inst.pos = pos;
     const attr: Yaml = { ...body, id };
     delete attr['pos'];
+    delete attr['io'];
     inst.field = defineField(ctx, t, attr, entry.at, 'instance');
   }
   entry.inst = inst;

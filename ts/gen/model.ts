@@ -165,8 +165,10 @@ export interface Instance {
   valueCond?: Expr;
   /** A parse instance: what is read (type, repeat, if, enum), as for a seq field. */
   field: Field | undefined;
-  /** Where a parse instance is read, relative to the start of the type's stream. */
+  /** Where a parse instance is read, relative to the start of its stream (`io`, else the type's). */
   pos: Expr | undefined;
+  /** `io: _root._io`: a parse instance read from the stream the whole decode reads. */
+  io?: 'root';
   csName: string;
   viewName: string;
 }

@@ -1,16 +1,20 @@
 // Expression checks: the names in a spec's expressions (sizes, counts, conditions, positions,
 // values) resolved against the type they are in, or refused with what is not supported.
-import { mapExpr, walkExpr, type Expr } from './expr.js';
+import { mapExpr, walkExpr, type Expr, type Up } from './expr.js';
 import type { EnumDef, Field, FieldType, SpecFile, TypeDef } from './model.js';
 import { instanceEntry, parseValue, type InstanceEntry } from './instance-table.js';
 import { computeSizes, elementSize, walkTypes } from './sizes.js';
 import { SpecError } from './spec-yaml.js';
 import { findEnum } from './type-tree.js';
+import { showUp, upParam } from './up-params.js';
 
 /** Checks that need every type's fields (dotted references like `header.len_body`); run until none is left. */
 export const deferred: Array<() => void> = [];
 /** Checks of what the deferred steps resolved (an `if` through a dotted name is boolean). */
 export const finalChecks: Array<() => void> = [];
+
+/** Root types whose expressions read `_root.x` as their own field `x`. */
+export const rootReadsItself = new WeakSet<TypeDef>();
 
 /** Enums named in expressions, with where (expressions compute with numbers, not bigints). */
 export const usedInExpr = new WeakMap<EnumDef, string>();
@@ -95,6 +99,17 @@ export function resolveRefs(t: TypeDef, e: Expr, scope: Scope, where: string, fa
     }
     if (x.k === 'sizeof') return sizeofField(t, x, fail);
     if (x.k !== 'ref') return undefined;
+    if (x.up) {
+      const isRoot = t === t.spec.root;
+      if ('parents' in x.up && isRoot) return fail(`'${showUp(x)}' in the root type, which has no parent (when read from another spec, Kaitai gives it none either)`);
+      if ('root' in x.up && isRoot) {
+        // The root's own field (Kaitai: the root of a decode started at this type is itself).
+        rootReadsItself.add(t);
+        const { up: _, ...plain } = x;
+        return resolveRefs(t, plain, scope, where, fail);
+      }
+      return { k: 'ref', name: upParam(t, x as typeof x & { up: Up }, fail).id, param: true };
+    }
     const shown = [x.name, ...(x.path ?? [])].join('.');
     const param = t.params.find((p) => p.id === x.name);
     if (param && !t.fields.some((y) => y.id === x.name)) {

@@ -38,7 +38,7 @@ export function findLengthFields(t: TypeDef): void {
     else if ((ty.t === 'bytes' || (ty.t === 'str' && !ty.zeroTerminated) || ty.t === 'user' || ty.t === 'switch') && ty.size && 'expr' in ty.size)
       candidates.push([ty.size.expr, 'size']);
     for (const [e, what] of candidates) {
-      if (e.k !== 'ref' || uses.get(e.name) !== 1) continue;
+      if (e.k !== 'ref' || e.param || uses.get(e.name) !== 1) continue;
       const len = t.fields.find((x) => x.id === e.name)!;
       if (len.cond || len.repeat || len.enumDef || len.validEq !== undefined || len.validCheck || len.type.t !== 'int') continue;
       len.lengthOf = { field: f, what };
@@ -103,7 +103,7 @@ export function computeSizes(t: TypeDef): void {
 }
 
 /** Every expression of a type: its fields' and its instances'. */
-function typeExprs(t: TypeDef): Expr[] {
+export function typeExprs(t: TypeDef): Expr[] {
   const out: Expr[] = [];
   const ofField = (f: Field): void => {
     const ty = f.type;

@@ -53,6 +53,9 @@ public sealed class FormatStream(byte[] bytes, int start, int end)
     /// <summary>Kaitai's <c>_io.size</c>.</summary>
     public long IoSize => end - start;
 
+    /// <summary>Kaitai's <c>_root._io</c>: the stream the whole decode reads (all of the array).</summary>
+    public FormatStream Root => new(bytes, 0, bytes.Length);
+
     /// <summary>
     /// A reader of this stream at <paramref name="pos"/>. Like Kaitai's seek, a position past the end
     /// leaves nothing to read; a negative one is a DecodeException.
@@ -102,6 +105,9 @@ public ref struct FormatReader
     /// <summary>This reader's stream, kept by a decoded value whose lazy instances read it later.</summary>
     public readonly FormatStream Stream() =>
         _array is null ? throw new InvalidOperationException("lazy instances need a reader over an array") : new FormatStream(_array, _start, _end);
+
+    /// <summary>Kaitai's <c>_root._io.size</c>: the size of the stream the whole decode reads.</summary>
+    public readonly long RootIoSize => _source.Length;
 
     /// <summary>Next byte to read, as an index into the source span.</summary>
     public readonly int Position => _pos;
@@ -462,7 +468,19 @@ public ref struct FormatWriter
         }
         else if (zeroTerminated) room = n + unit;
         var dest = Take(room, f);
-        int written = FormatText.Strict(encoding).GetBytes(v, dest);
+        // UTF-8 and ASCII transcode in one strict pass; the throwing Encoding objects of the
+        // other encodings are looked up by name and count before they write.
+        int written;
+        if (encoding == "UTF-8")
+        {
+            if (System.Text.Unicode.Utf8.FromUtf16(v, dest, out _, out written, replaceInvalidSequences: false) != System.Buffers.OperationStatus.Done)
+                throw new EncodeException(f, "contains a lone surrogate, which cannot be UTF-8");
+        }
+        else if (encoding == "ASCII")
+        {
+            if (Ascii.FromUtf16(v, dest, out written) != System.Buffers.OperationStatus.Done) throw new EncodeException(f, "is not ASCII");
+        }
+        else written = FormatText.Strict(encoding).GetBytes(v, dest);
         dest[written..].Clear();
     }
 

@@ -90,6 +90,8 @@ export class Reader {
     readonly end: number,
     /** Where this reader's stream starts (Kaitai's `_io`: positions and sizes count from here). */
     readonly start = pos,
+    /** Where the stream of the whole decode starts (Kaitai's `_root._io`; it ends with `bytes`). */
+    readonly rootStart = start,
   ) {
     this.dv = viewOf(bytes);
     this.base = lastBase;
@@ -145,7 +147,12 @@ export class Reader {
 
   /** The same stream, positioned at its start: what a type's lazy instances read from later. */
   stream(): Reader {
-    return new Reader(this.bytes, this.start, this.end, this.start);
+    return new Reader(this.bytes, this.start, this.end, this.start, this.rootStart);
+  }
+
+  /** Kaitai's `_root._io`: the stream the whole decode reads, positioned at its start. */
+  root(): Reader {
+    return new Reader(this.bytes, this.rootStart, this.bytes.length, this.rootStart, this.rootStart);
   }
 
   /**
@@ -154,7 +161,7 @@ export class Reader {
    */
   at(pos: number, field: string): Reader {
     if (!Number.isSafeInteger(pos) || pos < 0) throw new DecodeError(field, this.start, `position ${pos} is not a valid position`);
-    return new Reader(this.bytes, this.start + Math.min(pos, this.end - this.start), this.end, this.start);
+    return new Reader(this.bytes, this.start + Math.min(pos, this.end - this.start), this.end, this.start, this.rootStart);
   }
 
   /** Like `count`, for elements of `width` bits (they may start in the bits of a byte already read). */
@@ -223,7 +230,7 @@ export class Reader {
   /** A reader over the next `n` bytes (a field with a size); this reader skips them. */
   sub(n: number, field: string): Reader {
     this.size(n, field);
-    const r = new Reader(this.bytes, this.pos, this.pos + n);
+    const r = new Reader(this.bytes, this.pos, this.pos + n, this.pos, this.rootStart);
     this.pos += n;
     return r;
   }

@@ -1,0 +1,108 @@
+// `_parent` and `_root` in expressions: the objects a type is read inside. Kaitai gives a spec's
+// types the root of their own spec; a spec read from another one (an import) is its own root there
+// and has no parent. A type naming `_parent.x` or `_root.x` gets a hidden param (up-params.ts); here
+// each using type passes the value, in its own terms: `_parent.x` is its `x` (a field read before
+// the using field, or an instance), `_root.x` is the root's `x`, passed down through every type in
+// between. Generated code keeps the root's stream (`_root._io`) in the reader, which only holds
+// while the decode started in the same spec: a spec that another one imports may not use it.
+import { isBoolExpr, refsOf, walkExpr, type Expr } from './expr.js';
+import type { Field, SpecFile, TypeDef } from './model.js';
+import { deferred, resolveRefs, rootReadsItself } from './refs.js';
+import { typeExprs, walkTypes } from './sizes.js';
+import { SpecError } from './spec-yaml.js';
+import { upParamsOf } from './up-params.js';
+
+/** Hidden params whose kind (integer or boolean) a using type has fixed. */
+const kindKnown = new WeakSet<object>();
+
+/** Where a using type reads a type: its seq fields (seeing the fields before) and parse instances. */
+function callSites(p: TypeDef): { f: Field; before: number | undefined }[] {
+  return [...p.fields.map((f, i) => ({ f, before: i as number | undefined })), ...p.instances.flatMap((i) => (i.field ? [{ f: i.field, before: undefined }] : []))];
+}
+
+/**
+ * Gives every use of a type with hidden params the values to pass, until nothing changes (a
+ * using type may need to pass `_root.x` or `_parent._parent.x` on from its own user).
+ */
+export function passUpArgs(specs: SpecFile[]): void {
+  const all = specs.flatMap((s) => walkTypes(s.root));
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const p of all)
+      for (const { f, before } of callSites(p)) {
+        const where = `${f.specPath} (${p.name}.${f.id})`;
+        const ty = f.type;
+        if (ty.t === 'switch') {
+          const t = [...ty.cases.map((c) => c.type), ...(ty.fallback ? [ty.fallback] : [])].find((c) => upParamsOf(c).length);
+          if (t) throw new SpecError(p.spec.path, where, `switch case type '${t.id}' uses ${upParamsOf(t)[0]!.shown} (a type that uses _parent or _root is not supported as a switch case)`);
+          continue;
+        }
+        if (ty.t !== 'user') continue;
+        const t = ty.type;
+        if (t === t.spec.root && t.spec === p.spec && rootReadsItself.has(t))
+          throw new SpecError(p.spec.path, where, `${t.name} reads _root as itself, so it cannot also be read inside ${p.name} (not supported)`);
+        const hidden = upParamsOf(t);
+        const args = ty.args ?? [];
+        while (args.length < t.params.length) {
+          const u = hidden.find((h) => h.param === t.params[args.length]);
+          if (!u) break; // a declared param without its argument is refused where the field is defined
+          const fail = (problem: string): never => {
+            throw new SpecError(p.spec.path, where, `${t.name} uses ${u.shown}, passed from ${p.name}: ${problem}`);
+          };
+          const e: Expr = { k: 'ref', name: u.name, ...(u.path && { path: u.path }), ...('root' in u.up ? { up: u.up } : u.up.parents > 1 ? { up: { parents: u.up.parents - 1 } } : {}) };
+          // A seq field sees the fields read before it; a parse instance sees all of them.
+          const fields = p.fields;
+          if (before !== undefined) p.fields = fields.slice(0, before);
+          let arg: Expr;
+          try {
+            arg = resolveRefs(p, e, before === undefined ? 'instance' : 'seq', where, fail);
+          } finally {
+            p.fields = fields;
+          }
+          for (const d of deferred.splice(0)) d();
+          const kind = isBoolExpr(arg) || isBoolField(p, arg) ? 'bool' : 'int';
+          if (!kindKnown.has(u.param)) {
+            u.param.kind = kind;
+            kindKnown.add(u.param);
+          } else if (u.param.kind !== kind) fail(`it is ${kind === 'bool' ? 'a boolean' : 'an integer'} here, ${u.param.kind === 'bool' ? 'a boolean' : 'an integer'} where ${t.name} is read elsewhere`);
+          args.push(arg);
+          // Passed on, the field is part of the value, not a length computed when writing.
+          for (const r of refsOf(arg)) {
+            const x = p.fields.find((y) => y.id === r);
+            if (x) x.lengthOf = undefined;
+          }
+          changed = true;
+        }
+        if (args.length) ty.args = args;
+      }
+  }
+}
+
+/** A `b1` field (or one inside a user-type field): a boolean. */
+function isBoolField(p: TypeDef, e: Expr): boolean {
+  if (e.k !== 'ref') return false;
+  if (e.param) return p.params.find((x) => x.id === e.name)?.kind === 'bool';
+  const last = e.pathFields?.[e.pathFields.length - 1] ?? p.fields.find((x) => x.id === e.name) ?? e.instance?.field;
+  return last?.type.t === 'bits' && last.type.bool;
+}
+
+/** Where a type uses `_root` (an instance read from `_root._io`, or `_root._io.size`), if it does. */
+export function rootUse(t: TypeDef): string | undefined {
+  const inst = t.instances.find((i) => i.io === 'root');
+  if (inst) return `${t.specPath}/instances/${inst.id}`;
+  let found = false;
+  for (const e of typeExprs(t)) walkExpr(e, (x) => { if (x.k === 'io' && x.root) found = true; });
+  return found ? t.specPath || '/' : undefined;
+}
+
+/** Refuses an import whose types use `_root`, naming the import and where the spec uses it. */
+export function checkRootInImports(specs: SpecFile[]): void {
+  for (const s of specs)
+    s.imports.forEach((imp, i) => {
+      for (const t of walkTypes(imp.root)) {
+        const at = rootUse(t);
+        if (at !== undefined)
+          throw new SpecError(s.path, `/meta/imports/${i}`, `'${imp.id}' uses _root (at ${at} in ${imp.path}): _root in a spec that another spec imports is not supported`);
+      }
+    });
+}
