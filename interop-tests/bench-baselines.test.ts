@@ -11,6 +11,7 @@ import { connectIpc, ipcRoundTrips } from '../bench/ipc-side.js';
 import { Channel } from '../ts/channel/channel.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { uniqueName } from '../ts/test-support/unique-name.js';
 
 /** Sends records with distinct bytes in echo mode and checks they come back identical. */
 async function echoesExactly(path: string): Promise<void> {
@@ -48,7 +49,7 @@ async function baselineWorks(path: string): Promise<void> {
 
 describe('bench baselines', () => {
   it('Node <-> .NET NamedPipeServerStream (.NET 10) carries records whole', async () => {
-    const peer = Peer.start('bench-pipe', { name: `twinmap-bench-test-${randomBytes(4).toString('hex')}` });
+    const peer = Peer.start('bench-pipe', { name: uniqueName('twinmap-bench-test') });
     let path = '';
     try {
       path = String((await peer.next('ready'))['path']);
@@ -60,7 +61,7 @@ describe('bench baselines', () => {
   });
 
   it('Node <-> Node Unix socket carries records whole', async () => {
-    const path = `/tmp/twinmap-bench-test-${randomBytes(4).toString('hex')}.sock`;
+    const path = `/tmp/${uniqueName('twinmap-bench-test')}.sock`;
     const server = serveStream(path);
     await once(server, 'listening');
     try {
@@ -72,7 +73,7 @@ describe('bench baselines', () => {
 
   for (const transport of ['channel', 'pipe'] as const) {
     it(`Node IpcClient <-> .NET bench-ipc echo (${transport}) answers each request with its own bytes`, async () => {
-      const name = `twinmap-bench-test-${randomBytes(4).toString('hex')}`;
+      const name = uniqueName('twinmap-bench-test');
       const peer = Peer.start('bench-ipc', { name, transport });
       try {
         await peer.next('ready');

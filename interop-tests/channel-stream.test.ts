@@ -1,10 +1,12 @@
 // Channels between Node and the .NET Peer (.NET 10): 10^6 records of random sizes each way
-// (1 B to more than half the ring), each checked (checksum, per-writer sequence), and several
-// writers (Node and .NET mixed) into one reader. Rates are printed, not asserted.
+// (1 B to more than half the ring), each checked (checksum, per-writer sequence), several
+// writers (Node and .NET mixed) into one reader, and a killed .NET reader. Rates are printed,
+// not asserted.
 import { describe, expect, it } from 'vitest';
 import { Channel } from '../ts/channel/channel.js';
-import { fill, OrderCheck, Sizes } from './channel-records.js';
+import { fill, OrderCheck, Sizes } from '../ts/test-support/channel-records.js';
 import { Peer } from './peer.js';
+import { channelPeerScenarios, type ChannelPeerContext } from '../ts/test-support/channel-peer-scenarios.js';
 import { uniqueNames } from '../ts/test-support/unique-names.js';
 
 const CAPACITY = 64 * 1024;
@@ -17,7 +19,21 @@ function rate(what: string, count: number, bytes: number, ms: number): void {
   console.log(`${what}: ${count} records, ${(bytes / 1e6).toFixed(1)} MB in ${ms.toFixed(0)} ms = ${((count / ms) * 1000 / 1e6).toFixed(2)} M records/s, ${(bytes / 1e3 / ms).toFixed(1)} MB/s`);
 }
 
+// The scenarios the Wine suite registers too (ts/test-support/channel-peer-scenarios.ts).
+const linux: ChannelPeerContext = {
+  name: (tag) => uniq(tag),
+  startPeer: (command, args) => Peer.start(command, args),
+  peerStartMs: 30_000,
+  records: N,
+  capacity: CAPACITY,
+  maxSmall: 256,
+  maxLarge: MAX_LARGE,
+  report: rate,
+};
+
 describe('channel streams, Node <-> .NET', () => {
+  for (const s of channelPeerScenarios) it(s.title(linux), () => s.run(linux), 240_000);
+
   it(`Node -> .NET: ${N} records, 1 B .. ${MAX_LARGE} B through a ${CAPACITY} B ring, none lost, none twice, in order`, async () => {
     const name = uniq('n2d');
     using tx = Channel.create(name, { capacity: CAPACITY });
@@ -74,26 +90,6 @@ describe('channel streams, Node <-> .NET', () => {
     }
     expect(await peer.next('done', 60_000)).toMatchObject({ sent: n, bytes: order.bytes });
     expect(order.next.get(0)).toBe(n);
-  });
-
-  it(`.NET -> Node: ${N} records, the same checks, Node reading views into the ring`, async () => {
-    const name = uniq('d2n');
-    using rx = Channel.create(name, { capacity: CAPACITY });
-    expect(rx.tryReceive()).toBeUndefined(); // attach as the reader
-    await using peer = Peer.start('channel-send', { name, count: N, writer: 0, seed: 11, minSize: 1, maxSmall: 256, maxLarge: MAX_LARGE, timeoutMs: 30_000 });
-    await peer.next('ready');
-    const order = new OrderCheck(0);
-    const t0 = performance.now();
-    for (let i = 0; i < N; i++) {
-      const rec = rx.receiveView(30_000);
-      if (rec === undefined) throw new Error(`record ${i} did not come within 30 s`);
-      order.accept(rec);
-    }
-    rate('.NET -> Node', N, order.bytes, performance.now() - t0);
-    const done = await peer.next('done', 60_000);
-    expect(done).toMatchObject({ sent: N, bytes: order.bytes });
-    expect(order.next.get(0)).toBe(N);
-    expect(rx.tryReceive()).toBeUndefined();
   });
 
   it('several writers (2 .NET processes + 2 Node handles) into one .NET reader: every record once, in order per writer', async () => {

@@ -21,6 +21,7 @@ import { native } from '../ts/native.js';
 import type { NativeMapping } from '../ts/native-types.js';
 import { Peer } from './peer.js';
 import { arbitraryOf, type Value } from './support/model-tools.js';
+import { uniqueName } from '../ts/test-support/unique-name.js';
 
 const MAP_BYTES = 1 << 20;
 const dir = mkdtempSync(join(tmpdir(), 'twinmap-formats-'));
@@ -106,7 +107,7 @@ describe('through a named SharedMap (Node SharedMap.create, .NET SharedMap.Open)
   const hike = { description: 'alps', hikes: [{ date: '2012-10-02', description: 'ridge walk', gpsTrack: [{ x: 7.5, y: 46.1, z: 2200 }] }] };
 
   it('Node encodes a HikingDatabase into the named map, the Peer decodes it', async () => {
-    const name = `twinmap-fmt-${process.pid}-${Math.random().toString(36).slice(2)}`;
+    const name = uniqueName('twinmap-fmt');
     using map = SharedMap.create(name, { size: 65536 });
     try {
       new DataView(map.bytes.buffer, map.bytes.byteOffset).setUint32(0, 1, true);
@@ -120,7 +121,7 @@ describe('through a named SharedMap (Node SharedMap.create, .NET SharedMap.Open)
   });
 
   it('the Peer writes TestData with Accessor.Write<T> into the named map, Node reads the view', async () => {
-    const name = `twinmap-fmt-${process.pid}-${Math.random().toString(36).slice(2)}`;
+    const name = uniqueName('twinmap-fmt');
     using map = SharedMap.create(name, { size: 4096 });
     try {
       const sample = { id: 7, age: 42, scores: [9, 8, 7, 6, 5, 4, 3, 2, 1, 0] };

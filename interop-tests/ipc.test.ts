@@ -1,14 +1,14 @@
 // IpcServer / IpcClient between Node and the .NET Peer (.NET 10), over channels: 10^5 requests
 // each way, every response matched to its own request; one-way messages, server pushes, handler
 // errors (REMOTE) and a server that stops (PEER_GONE). Rates and round trips are printed.
-import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { IpcClient } from '../ts/ipc/client.js';
 import type { IpcMessage } from '../ts/ipc/message.js';
 import { IpcServer } from '../ts/ipc/server.js';
 import { Peer } from './peer.js';
+import { uniqueName } from '../ts/test-support/unique-name.js';
 
-const uniq = (tag: string) => `twinmap-it-${tag}-${randomBytes(6).toString('hex')}`;
+const uniq = (tag: string) => uniqueName('twinmap-it', tag);
 const N = 100_000;
 
 describe('IpcServer / IpcClient, Node <-> .NET', () => {

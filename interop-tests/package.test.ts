@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildDist } from './mutex-helpers.js';
 import { repoRoot } from './peer.js';
+import { uniqueName } from '../ts/test-support/unique-name.js';
 
 const work = mkdtempSync(join(tmpdir(), 'twinmap-package-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -80,7 +81,7 @@ describe('the packages a user installs (npm pack, dotnet pack)', () => {
     await execa('dotnet', ['build', '-c', 'Release', '--nologo', '-v', 'q'], { cwd: dotnet, env });
 
     // Run them: Node reads, .NET writes.
-    const name = `twinmap-package-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+    const name = uniqueName('twinmap-package');
     const reader = execa('node', ['main.js', name], { cwd: node, buffer: true, reject: false });
     let out = '';
     reader.stdout!.on('data', (d: Buffer) => (out += d.toString()));

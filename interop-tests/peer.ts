@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { keyValueArgs, PeerProcess, type PeerEvent } from '../ts/test-support/peer-process.js';
+import { keyValueArgs, PeerProcess, type PeerArgValue, type PeerEvent } from '../ts/test-support/peer-process.js';
 import { repoRoot } from '../ts/test-support/repo-root.js';
 
 export { repoRoot };
@@ -56,7 +56,7 @@ export interface StartOptions {
   dll?: string;
 }
 
-export type PeerArgValue = string | number | bigint | boolean;
+export type { PeerArgValue };
 
 /** The .NET Peer (or another program of dotnet/) as a separate process: the line protocol's client. */
 export class Peer extends PeerProcess {

@@ -2,11 +2,11 @@
 // self-contained), both under Wine: the C# Channel on Windows (dotnet/Twinmap/RegionFutex.Windows.cs,
 // Win32Sidecar.cs, Liveness.Windows.cs) meets the TS one (ts/futex/win32.ts,
 // ts/map/win32.ts, ts/liveness/win32.ts) on the same sections, semaphores and header fields.
-// Records are interop-tests/channel-records.ts's (= the Peer's TestRecords): writer id, sequence
+// Records are ts/test-support/channel-records.ts's (= the Peer's TestRecords): writer id, sequence
 // number and an FNV-1a checksum, so a lost, repeated, reordered or torn record is caught.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fill, OrderCheck, Sizes } from '../interop-tests/channel-records.js';
+import { fill, OrderCheck, Sizes } from '../ts/test-support/channel-records.js';
 import { Channel } from '../ts/channel/channel.js';
 import type { PeerGone } from '../ts/channel/channel.js';
 import { CHANNEL_MAGIC, CHANNEL_VERSION, HEADER_SIZE, OFF_CAPACITY, OFF_HEADER_SIZE, OFF_MAGIC, OFF_VERSION } from '../ts/channel/layout.js';
@@ -15,6 +15,7 @@ import { IpcServer } from '../ts/ipc/server.js';
 import { selfStartTime, isAlive } from '../ts/liveness/liveness.js';
 import { SharedMap } from '../ts/map/shared-map.js';
 import { native } from '../ts/native.js';
+import { channelPeerScenarios, type ChannelPeerContext } from '../ts/test-support/channel-peer-scenarios.js';
 import { Child, startPeer, uniqueName } from './helpers.js';
 
 const CAPACITY = 8192;
@@ -84,7 +85,21 @@ describe('Windows Node <-> Windows .NET 10: what each side records about the oth
   });
 });
 
+// The scenarios vitest registers too (ts/test-support/channel-peer-scenarios.ts). The .NET
+// writer's stream runs under a Global\ name: the side-car and semaphores are Global\ too.
+const win32: ChannelPeerContext = {
+  name: (tag) => uniqueName(`ch-${tag}`, tag === 'd2n' ? 'Global\\' : 'Local\\'),
+  startPeer,
+  peerStartMs: PEER_START_MS,
+  records: 3000,
+  capacity: CAPACITY,
+  maxSmall: MAX_SMALL,
+  maxLarge: MAX_LARGE,
+};
+
 describe('Windows Node <-> Windows .NET 10: Channel records', () => {
+  for (const s of channelPeerScenarios) it(s.title(win32), () => s.run(win32));
+
   it('Node -> .NET reader: 3000 records of random sizes across wraps of the ring, in order, checksums intact', async () => {
     const name = uniqueName('ch-n2d', ''); // unprefixed: Local\ on both sides
     const n = 3000;
@@ -98,20 +113,6 @@ describe('Windows Node <-> Windows .NET 10: Channel records', () => {
     const done = await peer.next('done', 60_000);
     assert.equal(done['received'], n);
     assert.equal((await peer.exited).exitCode, 0);
-  });
-
-  it('.NET writer -> Node reader: 3000 records of random sizes, none lost, repeated or torn', async () => {
-    const name = uniqueName('ch-d2n', 'Global\\'); // the side-car and semaphores are Global\ too
-    const n = 3000;
-    using rx = Channel.create(name, { capacity: CAPACITY });
-    assert.equal(rx.receive(0), undefined); // attach as the reader
-    const peer = startPeer('channel-send', { name, count: n, writer: 0, seed: 21, minSize: 1, maxSmall: MAX_SMALL, maxLarge: MAX_LARGE });
-    const order = new OrderCheck(0);
-    await receiveRecords(rx, n, order);
-    assert.equal((await peer.next('done', 60_000))['sent'], n);
-    assert.equal((await peer.exited).exitCode, 0);
-    assert.equal(rx.receive(0), undefined, 'nothing more');
-    assert.ok(order.bytes > 0);
   });
 
   it('two .NET writers and a Node writer (another node.exe) to one Node reader: every record once, in per-writer order', async () => {
@@ -183,20 +184,6 @@ describe('Windows Node <-> Windows .NET 10: a writer killed mid-stream', () => {
     using tx = Channel.open(name);
     tx.send(Uint8Array.of(42), 5000); // the write lock is free again, even if it died holding it
     assert.deepEqual([...(await rx.receiveAsync(5000))!], [42]);
-  });
-
-  it('a .NET reader killed: a Node send waiting for room ends with PEER_GONE', async () => {
-    const name = uniqueName('ch-kill-r');
-    const peer = startPeer('channel-receive', { name, create: 1, capacity: CAPACITY, count: 1_000_000_000, writers: 1 });
-    await peer.next('ready', PEER_START_MS);
-    using tx = Channel.open(name, { peerCheckMs: 50 });
-    await sendRecords(tx, 200, 0, 71, 1); // it checks and takes these
-    assert.deepEqual(tx.checkPeers(), []);
-    await peer.kill();
-    // Nobody reads now: the ring fills, and the wait for room notices the dead reader.
-    await assert.rejects(async () => {
-      for (;;) await tx.sendAsync(new Uint8Array(1000), 20_000);
-    }, { code: 'PEER_GONE' });
   });
 
   it('a Node writer killed: the .NET reader judges it alive while it runs, then reports it gone; no torn record', async () => {

@@ -1,7 +1,7 @@
 // A second Windows process for the tests: `node child.js <command> <args...>`. It prints one
 // JSON line per step on stdout (see helpers.ts Child).
 import { Channel } from '../ts/channel/channel.js';
-import { fill, Sizes } from '../interop-tests/channel-records.js';
+import { fill, Sizes } from '../ts/test-support/channel-records.js';
 import { NamedEvent } from '../ts/event/named-event.js';
 import { createInterface } from 'node:readline';
 import { NamedMutex } from '../ts/mutex/named-mutex.js';
@@ -96,7 +96,7 @@ switch (command) {
     say('sent', { count: n });
     break;
   }
-  // The records the .NET Peer's channel-send sends (interop-tests/channel-records.ts): args[1]
+  // The records the .NET Peer's channel-send sends (ts/test-support/channel-records.ts): args[1]
   // records (0: until killed) as writer args[2], sizes Sizes(args[3], args[4], args[5], args[6]),
   // to channel args[0]; with args[7] === 'wait', after a stdin line. Says 'ready', then 'sent'.
   case 'channel-records': {

@@ -3,7 +3,7 @@
 // protocol (ts/test-support/peer-process.ts).
 import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { keyValueArgs, PeerProcess } from '../ts/test-support/peer-process.js';
+import { keyValueArgs, PeerProcess, type PeerArgValue } from '../ts/test-support/peer-process.js';
 import { uniqueName as makeName } from '../ts/test-support/unique-name.js';
 
 /**
@@ -43,6 +43,6 @@ export function peerExe(): string {
   return exe;
 }
 
-export function startPeer(command: string, args: Record<string, string | number> = {}): Child {
+export function startPeer(command: string, args: Record<string, PeerArgValue> = {}): Child {
   return new Child('', [command, ...keyValueArgs(args)], peerExe());
 }

@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { IpcClient } from './client.js';
 import { IpcMessage, jsonPayload } from './message.js';
 import { IpcServer } from './server.js';
+import { uniqueName } from '../test-support/unique-name.js';
 
-const uniq = () => `twinmap-test-ipc-${randomBytes(6).toString('hex')}`;
+const uniq = () => uniqueName('twinmap-test-ipc');
 
 describe('IpcServer / IpcClient over channels (one process)', () => {
   it('one-way messages reach the received event; requests get their own responses', async () => {

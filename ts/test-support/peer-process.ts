@@ -26,8 +26,11 @@ export interface PeerProcessOptions {
   stderrLines?: number;
 }
 
+/** A value of a `key=value` argument. */
+export type PeerArgValue = string | number | bigint | boolean;
+
 /** `key=value` arguments, the Peer's command-line convention. */
-export function keyValueArgs(args: Record<string, string | number | bigint | boolean>): string[] {
+export function keyValueArgs(args: Record<string, PeerArgValue>): string[] {
   return Object.entries(args).map(([k, v]) => `${k}=${String(v)}`);
 }
 

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace Twinmap.Peer.Commands;
 
 /// <summary>
-/// The records channel tests send, built the same way as interop-tests/channel-records.ts:
+/// The records channel tests send, built the same way as ts/test-support/channel-records.ts:
 /// size >= 12: [writer u4][seq u4][fnv1a32 of bytes 12.. u4] then filler (seq + i) &amp; 0xff;
 /// size &lt; 12 (single-writer runs only): bytes (seq * 31 + i * 7 + writer) &amp; 0xff.
 /// </summary>

@@ -1,3 +1,5 @@
+// Test support (not part of the library build): shared by the interop tests, the Wine suite and
+// its child.js.
 // The records channel tests send, built the same way as dotnet/Twinmap.Peer/Commands/Channel/TestRecords.cs:
 // size >= 12: [writer u4][seq u4][fnv1a32 of bytes 12.. u4] then filler (seq + i) & 0xff;
 // size < 12 (single-writer runs only): bytes (seq * 31 + i * 7 + writer) & 0xff.

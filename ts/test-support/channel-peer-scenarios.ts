@@ -1,0 +1,94 @@
+// Test support (not part of the library build): the Channel scenarios between Node and the .NET
+// Peer that mean the same on every OS, written once and registered by both runners: vitest on
+// Linux (interop-tests/channel-stream.test.ts, channel-crash.test.ts) and the Wine suite on
+// Windows (win32-tests/channel-dotnet.test.ts). Each runner says how to start the Peer, how to
+// name a channel and how big the run is. node:assert, which both runners report.
+import assert from 'node:assert/strict';
+import { Channel } from '../channel/channel.js';
+import { fill, OrderCheck, Sizes } from './channel-records.js';
+import type { PeerArgValue, PeerProcess } from './peer-process.js';
+
+export interface ChannelPeerContext {
+  /** A channel name no other run uses; `tag` says which scenario made it. */
+  name(tag: string): string;
+  /** Starts the Peer's `command` with `key=value` arguments. */
+  startPeer(command: string, args: Record<string, PeerArgValue>): PeerProcess;
+  /** How long the Peer may take to start (a self-contained .NET under Wine is slow). */
+  peerStartMs: number;
+  /** Records per stream, the ring's size and the record sizes (99 % up to maxSmall, 1 % up to maxLarge). */
+  records: number;
+  capacity: number;
+  maxSmall: number;
+  maxLarge: number;
+  /** Rates are reported (printed), never asserted. */
+  report?(what: string, count: number, bytes: number, ms: number): void;
+}
+
+export interface ChannelPeerScenario {
+  title(ctx: ChannelPeerContext): string;
+  run(ctx: ChannelPeerContext): Promise<void>;
+}
+
+export const channelPeerScenarios: readonly ChannelPeerScenario[] = [
+  {
+    title: (c) => `.NET writer -> Node reader: ${c.records} records of 1 B .. ${c.maxLarge} B through a ${c.capacity} B ring, none lost, repeated or torn, in order`,
+    async run(ctx) {
+      const name = ctx.name('d2n');
+      using rx = Channel.create(name, { capacity: ctx.capacity });
+      assert.equal(rx.tryReceive(), undefined); // attach as the reader
+      const n = ctx.records;
+      const peer = ctx.startPeer('channel-send', { name, count: n, writer: 0, seed: 11, minSize: 1, maxSmall: ctx.maxSmall, maxLarge: ctx.maxLarge, timeoutMs: 30_000 });
+      try {
+        await peer.next('ready', ctx.peerStartMs);
+        const order = new OrderCheck(0);
+        const t0 = performance.now();
+        for (let i = 0; i < n; i++) {
+          // A view into the ring when a record is there; else wait without blocking the event loop.
+          const rec = rx.receiveView(0) ?? (await rx.receiveAsync(30_000));
+          assert.ok(rec !== undefined, `record ${i} of ${n} arrived within 30 s`);
+          order.accept(rec); // throws on a torn, lost, repeated or reordered record
+        }
+        ctx.report?.('.NET -> Node', n, order.bytes, performance.now() - t0);
+        const done = await peer.next('done', 60_000);
+        assert.equal(done['sent'], n);
+        assert.equal(done['bytes'], order.bytes);
+        assert.equal(order.next.get(0), n);
+        assert.equal((await peer.exited).exitCode, 0);
+        assert.equal(rx.tryReceive(), undefined, 'nothing more');
+      } finally {
+        await peer.kill();
+      }
+    },
+  },
+  {
+    title: () => 'a .NET reader killed: a Node send waiting for room ends with PEER_GONE naming it, not with TIMEOUT',
+    async run(ctx) {
+      const name = ctx.name('rgone');
+      using tx = Channel.create(name, { capacity: 4096, peerCheckMs: 100 });
+      const reader = ctx.startPeer('channel-receive', { name, count: 1_000_000_000, writers: 1, timeoutMs: 60_000 });
+      try {
+        await reader.next('ready', ctx.peerStartMs);
+        // Records it checks and takes while it runs.
+        const sizes = new Sizes(71, 12, 1000, 4000);
+        const buf = new Uint8Array(4000);
+        for (let i = 0; i < 200; i++) {
+          const rec = buf.subarray(0, sizes.nextSize());
+          fill(rec, 0, i);
+          await tx.sendAsync(rec, 30_000);
+        }
+        assert.deepEqual(tx.checkPeers(), [], 'Node judges the live .NET reader (its pid and start time in the header) alive');
+        await reader.kill();
+        // Nobody reads now: the ring fills, and the wait for room notices the dead reader.
+        while (tx.trySend(new Uint8Array(1000)));
+        await assert.rejects(
+          async () => {
+            for (;;) await tx.sendAsync(new Uint8Array(1000), 20_000);
+          },
+          (e: { code?: string; message: string }) => e.code === 'PEER_GONE' && e.message.includes(`pid ${reader.pid}`),
+        );
+      } finally {
+        await reader.kill();
+      }
+    },
+  },
+];
