@@ -105,6 +105,8 @@ class CsFile {
         return ty.type.name;
       case 'switch':
         return 'object';
+      case 'intSwitch':
+        return 'long';
       case 'delimited':
         return ty.encoding ? 'string' : 'byte[]';
       case 'contents':
@@ -115,7 +117,7 @@ class CsFile {
   private fieldType(f: Field): string {
     let t = this.elemType(f);
     if (f.repeat) t = `${t}[]`;
-    if (f.cond || f.type.t === 'switch') t = `${t}?`;
+    if (f.cond || f.type.t === 'switch' || f.type.t === 'intSwitch') t = `${t}?`;
     return t;
   }
 
@@ -343,7 +345,7 @@ class CsFile {
         if (f.lengthOf) return `@${camel(f.id)}`;
         const last = e.pathFields?.[e.pathFields.length - 1] ?? f;
         // A conditional field must have a value: a typed error when it has none (target '': writing).
-        if (f.cond && !e.pathFields && (f.type.t === 'int' || (f.type.t === 'bits' && !f.type.bool)))
+        if ((f.cond || f.type.t === 'intSwitch') && !e.pathFields && (f.type.t === 'int' || f.type.t === 'intSwitch' || (f.type.t === 'bits' && !f.type.bool)))
           return `FormatMath.${target === '' ? 'Written' : 'Read'}((long?)${target}${prop(f)}, ${lit(f)})`;
         const access = `${target}${prop(f)}${path}`;
         return last.type.t === 'bits' && last.type.bool ? access : `(long)${access}`;
@@ -502,6 +504,14 @@ class CsFile {
         }
         return [`${target} = Read${pascal(f.id)}(ref r, ${on}, ${index});`];
       }
+      case 'intSwitch': {
+        const on = `${camel(f.id)}On`;
+        const lines = [`long ${on} = ${this.expr(ty.on, t, 'v.')};`];
+        ty.cases.forEach((c, i) => lines.push(`${i ? 'else ' : ''}if (${on} == ${this.expr(c.match, t, 'v.')}) ${target} = r.${method(c.type)}(${p});`));
+        const last = ty.fallback ? `${target} = r.${method(ty.fallback)}(${p});` : `${target} = null;`;
+        lines.push(ty.cases.length ? `else ${last}` : last);
+        return lines;
+      }
       case 'delimited': {
         const args = `${this.sizeArg(ty.size, t, 'v.', 'r')}, ${ty.term}, ${ty.include ? 'true' : 'false'}, ${ty.eosError ? 'true' : 'false'}, ${ty.pad}`;
         return [ty.encoding ? `${target} = r.StrDelimited(${args}, "${ty.encoding}", ${p});` : `${target} = r.BytesDelimited(${args}, ${p});`];
@@ -650,6 +660,19 @@ class CsFile {
         if (size === '-1') return [call];
         return [`int ${camel(f.id)}Start = w.Position;`, call, `w.Pad(${camel(f.id)}Start, ${size}, ${p});`];
       }
+      case 'intSwitch': {
+        // The switch value picks the integer type; a value with no case to write must be null.
+        const on = `${camel(f.id)}On`;
+        const write = (c: IntType): string => {
+          const min = c.signed ? -(2 ** (c.size * 8 - 1)) : 0;
+          return `w.${method(c)}((${intType(c)})FormatMath.Case(${value}, ${min}, ${intMax(c)}, ${p}), ${p});`;
+        };
+        const lines = [`long ${on} = ${this.expr(ty.on, t, '')};`];
+        ty.cases.forEach((c, i) => lines.push(`${i ? 'else ' : ''}if (${on} == ${this.expr(c.match, t, '')}) ${write(c.type)}`));
+        const last = ty.fallback ? write(ty.fallback) : `if (${value} is not null) throw new EncodeException(${p}, "must be null: no case matches the switch value");`;
+        lines.push(ty.cases.length ? `else ${last}` : last);
+        return lines;
+      }
       case 'delimited': {
         const data = ty.encoding ? `FormatWriter.TextBytes(${value}, "${ty.encoding}", ${p})` : `${value} ?? throw new EncodeException(${p}, "is null")`;
         return [`w.Delimited(${data}, ${given(ty.size)}, ${ty.term}, ${ty.include ? 'true' : 'false'}, ${ty.pad}, ${p});`];
@@ -743,6 +766,10 @@ class CsFile {
         return given(ty.size) ?? (ty.type.fixedSize !== undefined ? String(ty.type.fixedSize) : `(${value}?.SizeOf(${this.args(ty, t, '').slice(2)}) ?? 0)`);
       case 'switch':
         return given(ty.size) ?? `SizeOf${pascal(f.id)}(${value}, ${this.expr(ty.on, t, '')})`;
+      case 'intSwitch': {
+        const on = this.expr(ty.on, t, '');
+        return `(${ty.cases.map((c) => `${on} == ${this.expr(c.match, t, '')} ? ${c.type.size} : `).join('')}${ty.fallback ? ty.fallback.size : 0})`;
+      }
       case 'delimited': {
         const len = ty.encoding ? `FormatWriter.TextLength(${value}, "${ty.encoding}", ${lit(f)})` : `(${value}?.Length ?? 0)`;
         return given(ty.size) ?? (ty.include ? len : `${len} + 1`);

@@ -50,7 +50,17 @@ export type FieldType =
   | { t: 'delimited'; encoding: Encoding | undefined; size: Size | undefined; term: number; include: boolean; eosError: boolean; pad: number }
   /** `args`: the values passed to the type's `params` (`type: chunk(len, 2)`), in the caller's terms. */
   | { t: 'user'; type: TypeDef; size: Size | undefined; args?: Expr[] }
-  | { t: 'switch'; on: Expr; cases: SwitchCase[]; fallback: TypeDef | undefined; size: Size | undefined };
+  | { t: 'switch'; on: Expr; cases: SwitchCase[]; fallback: TypeDef | undefined; size: Size | undefined }
+  /**
+   * A switch whose cases are all integers (`cases: {0xff: s4, _: u1}`): the value is a number read
+   * as the case `on` selects; with no matching case and no default, there is no value (Kaitai's null).
+   */
+  | { t: 'intSwitch'; on: Expr; cases: IntCase[]; fallback: IntType | undefined };
+
+export interface IntCase {
+  match: Expr;
+  type: IntType;
+}
 
 export interface SwitchCase {
   match: Expr;
