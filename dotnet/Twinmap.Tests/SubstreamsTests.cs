@@ -17,6 +17,7 @@ public class SubstreamsTests
         Assert.Equal(5, v.Dir.DirSize);
         Assert.Equal(["ddee", "11"], v.Dir.Entries.Select(e => Convert.ToHexString(e.Body).ToLowerInvariant()));
         Assert.Equal([2L, 0L], v.Dir.Entries.Select(e => e.BytesAfterBody));
+        Assert.Equal(0xbb, v.TrailerSecond);
     }
 
     [Fact]

@@ -323,7 +323,7 @@ export function arbitraryOf(t: TypeDef, depth = 0, small: string[][] = [], fixed
   }
   const sizeRefs = new Set(sizePaths.filter((p) => p.length === 1).map((p) => p[0]!));
   for (const f of fields) {
-    if (f.type.t === 'switch' || dependentSize(f, t)) continue;
+    if (f.type.t === 'switch' || f.type.t === 'intSwitch' || dependentSize(f, t)) continue;
     const inner = sizePaths.filter((p) => p.length > 1 && p[0] === f.id).map((p) => p.slice(1));
     const sizeMax = f.type.t === 'bits' ? Math.min(16, 2 ** f.type.width - 1) : 16;
     let a = sizeRefs.has(f.id) ? fc.integer({ min: 0, max: sizeMax }) : elemArb(f, depth, inner);
@@ -360,6 +360,13 @@ export function arbitraryOf(t: TypeDef, depth = 0, small: string[][] = [], fixed
         else if (f.type.t === 'delimited') later[camel(f.id)] = delimitedArb(f.type, n);
         else if (f.type.t === 'bytes') later[camel(f.id)] = fc.uint8Array({ minLength: n, maxLength: n });
         else later[camel(f.id)] = fc.string({ unit: 'grapheme-ascii', minLength: n, maxLength: n });
+        continue;
+      }
+      if (f.type.t === 'intSwitch') {
+        // The integer type the switch value selects (none: no value).
+        const on = Number(evalExpr(f.type.on, v, t));
+        const c = f.type.cases.find((x) => Number(evalExpr(x.match, v, t)) === on)?.type ?? f.type.fallback;
+        later[camel(f.id)] = c ? intArb(c, f) : fc.constant(undefined);
         continue;
       }
       if (f.type.t !== 'switch') continue;

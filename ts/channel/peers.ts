@@ -1,6 +1,7 @@
 // The processes on the other side: writer slots (claim, liveness, reaping a writer that died,
 // releasing the write lock it held) and the reader's identity as writers see it. The .NET twin
 // is dotnet/Twinmap/Channel.Peers.cs.
+import { performance } from 'node:perf_hooks';
 import { BadHeaderError, PeerGoneError, TwinmapError } from '../errors.js';
 import { isAlive, selfStartTime } from '../liveness/liveness.js';
 import * as L from './layout.js';

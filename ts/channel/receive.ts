@@ -2,6 +2,7 @@
 // move tail past them and wake writers waiting for room; sync, async and 'message' receive
 // loops. Everything read from the ring is checked: a frame no writer could have written is
 // BAD_HEADER. The .NET twin is dotnet/Twinmap/Channel.Receive.cs.
+import { performance } from 'node:perf_hooks';
 import { AlreadyExistsError, BadHeaderError, ClosedError, TwinmapError } from '../errors.js';
 import { isAlive, selfStartTime } from '../liveness/liveness.js';
 import * as L from './layout.js';
@@ -195,18 +196,41 @@ export class ChannelReader {
     // This handle also has an async receive asleep (e.g. a loop that catches what a polling
     // receive misses). While this thread polls, writers need not wake that waiter: a wake-up
     // costs the writer a syscall and this process a turn of the event loop, for a record the
-    // poll takes anyway. So the waiter flag is down while we poll and up again after; records
-    // left in the ring then are the async waiter's to deliver, so it is woken for them.
-    Atomics.store(s.hdr, L.I_READER_WAITING, 0);
+    // poll takes anyway. So the waiter flag goes down for the poll, and stays down until the
+    // event loop next reaches its check phase (setImmediate): back-to-back polls (a burst of
+    // requests answered at once) then pay no Atomics for it, and a writer never finds it up
+    // between them. The async waiter can only deliver through the event loop anyway, so records
+    // left in the ring are no later for it: raising the flag wakes it for them. (Were the loop
+    // blocked, its waiter still looks again every peerCheckMs.)
+    if (!s.quiet) {
+      Atomics.store(s.hdr, L.I_READER_WAITING, 0);
+      s.quiet = true;
+      setImmediate(this.endQuiet);
+    }
     try {
       return this.receiveSlow(view, timeoutMs, true);
     } finally {
-      if (!s.closed && s.asyncDataWaits > 0) {
-        Atomics.store(s.hdr, L.I_READER_WAITING, 1);
-        if (Atomics.load(s.hdr, L.I_HEAD) !== s.tail) {
-          Atomics.add(s.hdr, L.I_DATA_SEQ, 1);
-          s.futex.wake(L.OFF_DATA_SEQ, 1);
-        }
+      // A poll that slept raised the flag (and a writer may have lowered it to wake us): up
+      // again at once for the async waiter, as after any sleep.
+      if (!s.quiet) this.raiseForAsync();
+    }
+  }
+
+  /** The end of the quiet period receiveSync started: the async waiter's flag goes up again. */
+  private readonly endQuiet = (): void => {
+    if (!this.s.quiet) return;
+    this.s.quiet = false;
+    this.raiseForAsync();
+  };
+
+  /** Raises reader_waiting for a sleeping async receive, waking it if records are already there. */
+  private raiseForAsync(): void {
+    const s = this.s;
+    if (!s.closed && s.asyncDataWaits > 0) {
+      Atomics.store(s.hdr, L.I_READER_WAITING, 1);
+      if (Atomics.load(s.hdr, L.I_HEAD) !== s.tail) {
+        Atomics.add(s.hdr, L.I_DATA_SEQ, 1);
+        s.futex.wake(L.OFF_DATA_SEQ, 1);
       }
     }
   }
@@ -242,6 +266,7 @@ export class ChannelReader {
       const left = leftMs(deadline);
       if (quiet && left <= 0) return this.take(view); // a poll that ends here: the flag stays down (see receiveSync)
       const seq = Atomics.load(s.hdr, L.I_DATA_SEQ);
+      s.quiet = false; // the flag is up: a later poll lowers it again
       Atomics.store(s.hdr, L.I_READER_WAITING, 1);
       if (Atomics.load(s.hdr, L.I_HEAD) === s.tail) {
         if (left <= 0) return undefined;
@@ -263,6 +288,7 @@ export class ChannelReader {
       if (r !== undefined) return r;
       // No spinning on the event loop: the waiter thread spins (spinMicros) before it sleeps.
       const seq = Atomics.load(s.hdr, L.I_DATA_SEQ);
+      s.quiet = false; // the flag is up: a later poll lowers it again
       Atomics.store(s.hdr, L.I_READER_WAITING, 1);
       if (Atomics.load(s.hdr, L.I_HEAD) !== s.tail) continue;
       const left = leftMs(deadline);

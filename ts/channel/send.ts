@@ -2,6 +2,7 @@
 // published with one store of head; a reader asleep on data_seq is woken. The .NET twin is
 // dotnet/Twinmap/Channel.Send.cs. Why head and tail_cache are read without Atomics: "Plain
 // reads" in channel.ts.
+import { performance } from 'node:perf_hooks';
 import { PeerGoneError, TimeoutError, TooLargeError, TwinmapError } from '../errors.js';
 import * as L from './layout.js';
 import { claimSlot, checkLockHolder, throwIfReaderGone } from './peers.js';
@@ -13,8 +14,8 @@ type TryResult = 'ok' | 'locked' | 'full';
 /**
  * The writers' side of one channel handle. Its hot path is methods on one class, not module
  * functions: V8 binds a method found through the object's (stable) map at compile time, while a
- * call to a module-level function re-loads and checks the binding at each call site (by
- * callgrind, ~80 instructions per send + receive pair when these were functions).
+ * call to a module-level function re-loads and checks the binding at each call site
+ * (docs/benchmarks/2026-12-07-channel-hot-path.md).
  */
 export class ChannelWriter {
   constructor(private readonly s: ChannelState) {}

@@ -44,6 +44,7 @@ export class ChannelState {
   readonly busyWaiters = new Set<NativeFutexWaiter>();
   pumping = false; // a 'message' receive loop runs
   asyncDataWaits = 0; // async receives asleep on data_seq (see receiveSync)
+  quiet = false; // a sync poll lowered reader_waiting; the event loop's next check phase raises it (receiveSync)
 
   constructor(name: string, region: Region, spinMicros: number, peerCheckMs: number, events: EventEmitter) {
     this.name = name;

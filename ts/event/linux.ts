@@ -1,6 +1,7 @@
 // NamedEvent on Linux: a futex word in a small shared region (/dev/shm/<name>), the same layout
 // as dotnet/Twinmap/NamedEvent.Linux.cs (formats/event_header.ksy). Sleepers count themselves
 // in `waiters`, so set() makes a syscall only when someone sleeps.
+import { performance } from 'node:perf_hooks';
 import { BadHeaderError, ClosedError, TwinmapError } from '../errors.js';
 import type { NativeFutexWaiter } from '../native-types.js';
 import type { RegionFutex } from '../futex/region-futex.js';

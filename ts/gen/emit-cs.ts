@@ -105,6 +105,8 @@ class CsFile {
         return ty.type.name;
       case 'switch':
         return 'object';
+      case 'intSwitch':
+        return 'long';
       case 'delimited':
         return ty.encoding ? 'string' : 'byte[]';
       case 'contents':
@@ -115,7 +117,7 @@ class CsFile {
   private fieldType(f: Field): string {
     let t = this.elemType(f);
     if (f.repeat) t = `${t}[]`;
-    if (f.cond || f.type.t === 'switch') t = `${t}?`;
+    if (f.cond || f.type.t === 'switch' || f.type.t === 'intSwitch') t = `${t}?`;
     return t;
   }
 
@@ -274,6 +276,7 @@ class CsFile {
   private emitInstances(t: TypeDef): void {
     const o = this.out;
     if (t.decodeOnly && t.instances.length) o.push('', '    private FormatStream _io = null!;');
+    for (const f of new Set(t.instances.flatMap((i) => (typeof i.io === 'object' ? [i.io.field] : [])))) o.push(`    private FormatStream _io${f.csName} = null!;`);
     // The params it was read with, for its instances.
     if (t.instances.length) for (const p of t.params) o.push(`    private ${p.kind === 'bool' ? 'bool' : 'long'} p_${camel(p.id)};`);
     for (const i of t.instances) {
@@ -293,7 +296,7 @@ class CsFile {
       const backing = `_i${i.csName}`;
       o.push(`    public ${type} ${i.csName}`, '    {', '        get', '        {', `            if (!${backing}Read)`, '            {', '                var v = this;');
       const body: string[] = [];
-      body.push(`var r = _io${i.io === 'root' ? '.Root' : ''}.At(${this.expr(i.pos!, t, 'v.', '_io')}, ${lit(f)});`);
+      body.push(`var r = ${i.io === 'root' ? '_io.Root' : i.io ? `_io${i.io.field.csName}` : '_io'}.At(${this.expr(i.pos!, t, 'v.', '_io')}, ${lit(f)});`);
       body.push(...this.fieldLines(t, f, `v.${backing}`));
       const guarded = f.cond ? [`if (${this.expr(f.cond, t, 'v.', '_io')})`, '{', ...body.map((l) => `    ${l}`), '}'] : body;
       o.push('                try', '                {', ...guarded.map((l) => `                    ${l}`), '                }');
@@ -343,7 +346,7 @@ class CsFile {
         if (f.lengthOf) return `@${camel(f.id)}`;
         const last = e.pathFields?.[e.pathFields.length - 1] ?? f;
         // A conditional field must have a value: a typed error when it has none (target '': writing).
-        if (f.cond && !e.pathFields && (f.type.t === 'int' || (f.type.t === 'bits' && !f.type.bool)))
+        if ((f.cond || f.type.t === 'intSwitch') && !e.pathFields && (f.type.t === 'int' || f.type.t === 'intSwitch' || (f.type.t === 'bits' && !f.type.bool)))
           return `FormatMath.${target === '' ? 'Written' : 'Read'}((long?)${target}${prop(f)}, ${lit(f)})`;
         const access = `${target}${prop(f)}${path}`;
         return last.type.t === 'bits' && last.type.bool ? access : `(long)${access}`;
@@ -495,6 +498,8 @@ class CsFile {
         if (ty.size) {
           reader = `${camel(f.id)}Reader`;
           lines.push(`var ${reader} = r.Sub(${this.sizeArg(ty.size, t, 'v.', 'r')}, ${p});`);
+          // An instance reads this field's substream later (`io: field._io`): keep it.
+          if (t.instances.some((i) => typeof i.io === 'object' && i.io.field === f)) lines.push(`v._io${f.csName} = ${reader}.Stream();`);
         }
         lines.push('try', '{', `    ${target} = ${this.typeRef(t, ty.type)}.Read(ref ${reader}${this.args(ty, t, 'v.')});`, '}', 'catch (DecodeException e)', '{', `    throw e.Within(${p}${index === '-1' ? '' : `, ${index}`});`, '}');
         return lines;
@@ -506,6 +511,14 @@ class CsFile {
           return [`var ${reader} = r.Sub(${this.sizeArg(ty.size, t, 'v.', 'r')}, ${p});`, `${target} = Read${pascal(f.id)}(ref ${reader}, ${on}, ${index});`];
         }
         return [`${target} = Read${pascal(f.id)}(ref r, ${on}, ${index});`];
+      }
+      case 'intSwitch': {
+        const on = `${camel(f.id)}On`;
+        const lines = [`long ${on} = ${this.expr(ty.on, t, 'v.')};`];
+        ty.cases.forEach((c, i) => lines.push(`${i ? 'else ' : ''}if (${on} == ${this.expr(c.match, t, 'v.')}) ${target} = r.${method(c.type)}(${p});`));
+        const last = ty.fallback ? `${target} = r.${method(ty.fallback)}(${p});` : `${target} = null;`;
+        lines.push(ty.cases.length ? `else ${last}` : last);
+        return lines;
       }
       case 'delimited': {
         const args = `${this.sizeArg(ty.size, t, 'v.', 'r')}, ${ty.term}, ${ty.include ? 'true' : 'false'}, ${ty.eosError ? 'true' : 'false'}, ${ty.pad}`;
@@ -660,6 +673,19 @@ class CsFile {
         if (size === '-1') return [call];
         return [`int ${camel(f.id)}Start = w.Position;`, call, `w.Pad(${camel(f.id)}Start, ${size}, ${p});`];
       }
+      case 'intSwitch': {
+        // The switch value picks the integer type; a value with no case to write must be null.
+        const on = `${camel(f.id)}On`;
+        const write = (c: IntType): string => {
+          const min = c.signed ? -(2 ** (c.size * 8 - 1)) : 0;
+          return `w.${method(c)}((${intType(c)})FormatMath.Case(${value}, ${min}, ${intMax(c)}, ${p}), ${p});`;
+        };
+        const lines = [`long ${on} = ${this.expr(ty.on, t, '')};`];
+        ty.cases.forEach((c, i) => lines.push(`${i ? 'else ' : ''}if (${on} == ${this.expr(c.match, t, '')}) ${write(c.type)}`));
+        const last = ty.fallback ? write(ty.fallback) : `if (${value} is not null) throw new EncodeException(${p}, "must be null: no case matches the switch value");`;
+        lines.push(ty.cases.length ? `else ${last}` : last);
+        return lines;
+      }
       case 'delimited': {
         const data = ty.encoding ? `FormatWriter.TextBytes(${value}, "${ty.encoding}", ${p})` : `${value} ?? throw new EncodeException(${p}, "is null")`;
         return [`w.Delimited(${data}, ${given(ty.size)}, ${ty.term}, ${ty.include ? 'true' : 'false'}, ${ty.pad}, ${p});`];
@@ -753,6 +779,10 @@ class CsFile {
         return given(ty.size) ?? (ty.type.fixedSize !== undefined ? String(ty.type.fixedSize) : `(${value}?.SizeOf(${this.args(ty, t, '').slice(2)}) ?? 0)`);
       case 'switch':
         return given(ty.size) ?? `SizeOf${pascal(f.id)}(${value}, ${this.expr(ty.on, t, '')})`;
+      case 'intSwitch': {
+        const on = this.expr(ty.on, t, '');
+        return `(${ty.cases.map((c) => `${on} == ${this.expr(c.match, t, '')} ? ${c.type.size} : `).join('')}${ty.fallback ? ty.fallback.size : 0})`;
+      }
       case 'delimited': {
         const len = ty.encoding ? `FormatWriter.TextLength(${value}, "${ty.encoding}", ${lit(f)})` : `(${value}?.Length ?? 0)`;
         return given(ty.size) ?? (ty.include ? len : `${len} + 1`);

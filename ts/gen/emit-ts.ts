@@ -126,6 +126,9 @@ class TsModule {
       case 'switch':
         base = this.switchType(ty).join(' | ');
         break;
+      case 'intSwitch':
+        base = ty.fallback ? 'number' : 'number | undefined';
+        break;
       case 'delimited':
         base = ty.encoding ? 'string' : 'Uint8Array';
         break;
@@ -296,7 +299,7 @@ class TsModule {
         const f = e.pathFields?.[e.pathFields.length - 1] ?? head;
         if (e.param) return `p_${camel(name)}`;
         // A conditional field (read in an instance only): undefined gives NaN, as in Kaitai's JS.
-        const s = (e.instance ? `v.${camel(name)}` : refs(name)) + (head.cond && !e.pathFields ? '!' : '') + (e.pathFields ?? []).map((m) => `.${tsProp(m)}`).join('');
+        const s = (e.instance ? `v.${camel(name)}` : refs(name)) + ((head.cond || mayBeEmptySwitch(head)) && !e.pathFields ? '!' : '') + (e.pathFields ?? []).map((m) => `.${tsProp(m)}`).join('');
         return f.type.t === 'int' && f.type.size === 8 ? `Number(${s})` : s;
       },
       io: (prop, root) => (root ? `${io}.root().ioSize` : prop === 'size' ? `${io}.ioSize` : prop === 'pos' ? `${io}.ioPos` : `(${io}.remaining <= 0)`),
@@ -347,6 +350,12 @@ class TsModule {
         for (const l of this.readLines(t, f, `${name}Value`, refs)) o.push(`  ${l}`);
         o.push(`    ${name} = ${name}Value;`);
         o.push('  }');
+      } else if (keptStream(t, f) && f.type.t === 'user' && f.type.size) {
+        // An instance reads this field's substream later (`io: field._io`): keep it.
+        const p = `'${tsProp(f)}'`;
+        const a = this.args(f.type, t, refs);
+        const fn = a ? `(r: ${this.use('Reader')}) => ${this.ref(f.type.type, `read${f.type.type.name}`)}(r${a})` : this.ref(f.type.type, `read${f.type.type.name}`);
+        o.push(`  const ${name}Io = r.sub(${this.sizeValue(f.type.size, t, refs)}, ${p});`, `  const ${name} = ${name}Io.nested(${p}, undefined, ${fn});`);
       } else {
         o.push(...this.readLines(t, f, name, refs));
       }
@@ -370,7 +379,8 @@ class TsModule {
         const f = i.field!;
         o.push(`  ${L}(v, ${name}, '${N}', () => {`);
         if (f.cond) o.push(`    if (!(${this.expr(f.cond, t, vrefs, 'io')})) return undefined;`);
-        o.push(`    const r = io${i.io === 'root' ? '.root()' : ''}.at(${this.expr(i.pos!, t, vrefs, 'io')}, ${name});`);
+        const from = i.io === 'root' ? 'io.root()' : i.io ? `${local(i.io.field)}Io.stream()` : 'io';
+        o.push(`    const r = ${from}.at(${this.expr(i.pos!, t, vrefs, 'io')}, ${name});`);
         for (const l of this.readLines(t, f, local(f), vrefs)) o.push(`  ${l}`);
         o.push(`    return ${local(f)};`, '  });');
       }
@@ -443,6 +453,8 @@ class TsModule {
         const sub = ty.size ? `${r}.sub(${this.sizeValue(ty.size, t, refs)}, ${p})` : r;
         return `read${switchFn(t, f)}(${sub}, ${on}, ${idx})`;
       }
+      case 'intSwitch':
+        return this.intCases(ty, t, refs, (c) => `${r}.${primMethod(c)}(${p})`, 'undefined');
       case 'delimited': {
         const args = `${this.sizeValue(ty.size, t, refs) ?? 'undefined'}, ${ty.term}, ${ty.include}, ${ty.eosError}, ${ty.pad}`;
         return ty.encoding ? `${r}.strDelimited(${args}, '${ty.encoding}', ${p})` : `${r}.bytesDelimited(${args}, ${p})`;
@@ -799,6 +811,16 @@ class TsModule {
         if (size === 'undefined') return write;
         return `{ const start = w.pos; ${write} w.pad(start, ${size}, ${p}); }`;
       }
+      case 'intSwitch': {
+        // The switch value picks the integer type; a value with no case to write must be absent.
+        const on = this.expr(ty.on, t, refs);
+        const x = value.endsWith('!') ? value : `${value}!`;
+        const branches = ty.cases.map((c) => `if (${on} === ${this.expr(c.match, t, refs)}) w.${primMethod(c.type)}(${x}, ${p});`);
+        const last = ty.fallback
+          ? `w.${primMethod(ty.fallback)}(${x}, ${p});`
+          : `if (${value} !== undefined) throw new ${this.use('EncodeError')}(${p}, 'must be undefined: no case matches the switch value');`;
+        return branches.length ? `${branches.join(' else ')} else ${last}` : last;
+      }
       case 'delimited': {
         const data = ty.encoding ? `${this.use('textBytes')}(${v}, '${ty.encoding}', ${p})` : v;
         return `w.delimited(${data}, ${sizeArg(ty.size)}, ${ty.term}, ${ty.include}, ${ty.pad}, ${p});`;
@@ -884,6 +906,13 @@ class TsModule {
     o.push(`  let n = ${fixed};`, ...bitVar, ...lines, '  return n;', '}', '');
   }
 
+  /** `on === a ? <case a> : on === b ? <case b> : <default>` for a switch of integers (`on` is a pure expression). */
+  private intCases(ty: Extract<FieldType, { t: 'intSwitch' }>, t: TypeDef, refs: (name: string) => string, each: (c: IntType) => string, none: string): string {
+    const on = this.expr(ty.on, t, refs);
+    const last = ty.fallback ? each(ty.fallback) : none;
+    return `(${ty.cases.map((c) => `${on} === ${this.expr(c.match, t, refs)} ? ${each(c.type)} : `).join('')}${last})`;
+  }
+
   private sizeElem(t: TypeDef, f: Field, value: string, refs: (name: string) => string): string {
     const ty = f.type;
     const given = (s: Size | undefined): string | undefined =>
@@ -905,6 +934,8 @@ class TsModule {
         return given(ty.size) ?? this.sizeOfUser(ty.type, value, this.args(ty, t, refs));
       case 'switch':
         return given(ty.size) ?? `sizeOf${switchFn(t, f)}(${value}, ${this.expr(ty.on, t, refs)})`;
+      case 'intSwitch':
+        return this.intCases(ty, t, refs, (c) => String(c.size), '0');
       case 'delimited': {
         const len = ty.encoding ? `${this.use('textLength')}(${value}, '${ty.encoding}', '${tsProp(f)}')` : `(${value}?.length ?? 0)`;
         return given(ty.size) ?? (ty.include ? len : `${len} + 1`);
@@ -1045,7 +1076,7 @@ function exprInputs(t: TypeDef): Field[] {
     if (f.cond) exprs.push(f.cond);
     if (f.repeat?.kind === 'expr') exprs.push(f.repeat.count);
     if ((ty.t === 'bytes' || ty.t === 'str' || ty.t === 'user' || ty.t === 'switch' || ty.t === 'delimited') && ty.size && 'expr' in ty.size) exprs.push(ty.size.expr);
-    if (ty.t === 'switch') exprs.push(ty.on);
+    if (ty.t === 'switch' || ty.t === 'intSwitch') exprs.push(ty.on);
     for (const e of exprs) refsOf(e).forEach((n) => names.add(n));
   }
   return t.fields.filter((f) => names.has(f.id) && !f.lengthOf && !f.cond && (f.type.t === 'int' || f.type.t === 'bits'));
@@ -1053,7 +1084,7 @@ function exprInputs(t: TypeDef): Field[] {
 
 /** A switch without a default case or size: no value at all when no case matches. */
 export function mayBeEmptySwitch(f: Field): boolean {
-  return f.type.t === 'switch' && !f.type.fallback && !f.type.size && !f.repeat;
+  return (f.type.t === 'switch' && !f.type.fallback && !f.type.size && !f.repeat) || (f.type.t === 'intSwitch' && !f.type.fallback);
 }
 
 function isLengthRef(t: TypeDef, e: Expr): boolean {
@@ -1103,4 +1134,9 @@ export function elemMin(f: Field): number {
 /** The TypeScript module for one spec file; it imports the runtime from `runtimeModule`. */
 export function emitTs(spec: SpecFile, runtimeModule = './twinmap-runtime.js'): string {
   return new TsModule(spec, runtimeModule).render();
+}
+
+/** An instance of `t` reads `f`'s substream (`io: f._io`). */
+function keptStream(t: TypeDef, f: Field): boolean {
+  return t.instances.some((i) => typeof i.io === 'object' && i.io.field === f);
 }

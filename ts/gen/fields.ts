@@ -1,7 +1,7 @@
 // Pass 2 of loading a spec: one seq entry (or a parse instance's body) into a Field, refusing
 // what the supported subset cannot express with the spec path, the field and the reason.
 import { ExprError, constValue, isBoolExpr, parseExpr, walkExpr, type Expr } from './expr.js';
-import { encodingUnit, pascal, camel, type Encoding, type Endian, type EnumDef, type Field, type FieldType, type Size, type TypeDef, type ValidCheck } from './model.js';
+import { encodingUnit, pascal, camel, type Encoding, type Endian, type EnumDef, type Field, type FieldType, type IntType, type Size, type TypeDef, type ValidCheck } from './model.js';
 import { finalChecks, resolveItems, resolveRefs, type Scope } from './refs.js';
 import { SpecError, docOf, isMap, keysOf, type Yaml } from './spec-yaml.js';
 import { WHY, findEnum, findType, type Ctx } from './type-tree.js';
@@ -92,13 +92,23 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
       if (e instanceof ExprError) fail(`switch-on: ${e.message}`);
       throw e;
     }
-    let fallback: TypeDef | undefined;
-    const list: { match: Expr; type: TypeDef }[] = [];
+    let fallback: TypeDef | IntType | undefined;
+    const list: { match: Expr; type: TypeDef | IntType }[] = [];
     for (const [key, caseType] of Object.entries(cases as Yaml)) {
       if (typeof caseType !== 'string') fail(`switch case '${key}' must name a type`, 'INVALID_ARGUMENT');
-      const target = findType(t, caseType as string);
-      if (target && declaredParams(target).length) fail(`switch case '${key}': type '${target.id}' takes params (not supported in a switch)`);
-      if (!target) fail(`switch case '${key}': ${primitive(caseType as string) ? 'only user types are supported as switch cases' : `unknown type '${caseType as string}'`}`);
+      const prim = primitive(caseType as string);
+      let target: TypeDef | IntType | undefined;
+      if (prim) {
+        if (prim.t !== 'int' || prim.size === 8) return fail(`switch case '${key}': '${caseType as string}' is not supported as a switch case (user types and integers up to 32 bits are)`);
+        const endian = (caseType as string).endsWith('le') ? 'le' : (caseType as string).endsWith('be') ? 'be' : ctx.endian;
+        if (prim.size > 1 && endian === undefined) fail(`switch case '${key}': type '${caseType as string}' needs an endianness (meta/endian or ${caseType as string}le/${caseType as string}be)`, 'INVALID_ARGUMENT');
+        target = { t: 'int', size: prim.size, signed: prim.signed, endian: endian ?? 'le' };
+      } else {
+        const user = findType(t, caseType as string);
+        if (user && declaredParams(user).length) fail(`switch case '${key}': type '${user.id}' takes params (not supported in a switch)`);
+        if (!user) fail(`switch case '${key}': unknown type '${caseType as string}'`, 'INVALID_ARGUMENT');
+        target = user;
+      }
       if (key === '_') {
         fallback = target;
         continue;
@@ -113,7 +123,15 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
       if (match.k !== 'int' && match.k !== 'enum') fail(`switch case '${key}': only integer and enum literals are supported`);
       list.push({ match, type: target! });
     }
-    type = { t: 'switch', on: onExpr!, cases: list, fallback, size };
+    const isInt = (x: TypeDef | IntType | undefined): x is IntType => x !== undefined && 't' in x && x.t === 'int';
+    const all = [...list.map((c) => c.type), ...(fallback ? [fallback] : [])];
+    if (all.length && all.every(isInt)) {
+      if (size !== undefined) fail('size on a switch of integers is not supported');
+      type = { t: 'intSwitch', on: onExpr!, cases: list.map((c) => ({ match: c.match, type: c.type as IntType })), fallback: fallback as IntType | undefined };
+    } else {
+      if (all.some(isInt)) fail('switch cases mixing user types and integers are not supported');
+      type = { t: 'switch', on: onExpr!, cases: list as { match: Expr; type: TypeDef }[], fallback: fallback as TypeDef | undefined, size };
+    }
   } else if (typeof typeName === 'string') {
     const prim = primitive(typeName);
     if (prim) {
@@ -176,6 +194,7 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
   }
   if (attr['repeat-until'] !== undefined && rep !== 'until') fail('repeat-until without repeat: until', 'INVALID_ARGUMENT');
   if (type.t === 'contents' && repeat) fail('repeat on contents is not supported');
+  if (type.t === 'intSwitch' && repeat) fail('repeat on a switch of integers is not supported');
 
   let cond: Expr | undefined;
   if (attr['if'] !== undefined) {

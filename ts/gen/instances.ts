@@ -65,9 +65,17 @@ function defineInstance(t: TypeDef, id: string): Instance {
     if (io !== undefined) {
       if (typeof io !== 'string') fail('io must be an expression naming a stream', 'INVALID_ARGUMENT');
       const text = (io as string).replace(/\s+/g, '');
+      const own = /^([a-z][a-z0-9_]*)\._io$/.exec(text);
+      const f = own ? t.fields.find((x) => x.id === own[1]) : undefined;
       if (text === '_root._io') inst.io = 'root';
+      else if (f) {
+        if (f.type.t !== 'user' || f.repeat || f.cond)
+          fail(`io: '${text}': only the stream of a single, unconditional user-type field is supported ('${f.id}' is ${f.repeat ? 'repeated' : f.cond ? 'conditional' : `a ${f.type.t} field`})`);
+        // Read without a size, the field shares the type's stream.
+        if (f.type.t === 'user' && f.type.size) inst.io = { field: f };
+      }
       // The type's own stream, said explicitly.
-      else if (text !== '_io') fail(`io: '${io as string}' is not supported (an instance reads from its type's stream or from _root._io)`);
+      else if (text !== '_io') fail(`io: '${io as string}' is not supported (an instance reads from its type's stream, from _root._io or from the stream of one of its type's fields)`);
     }
     if (body['pos'] === undefined) fail('a parse instance without pos is not supported (it reads wherever the stream happens to be when first used)');
     let pos: Expr;

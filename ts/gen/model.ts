@@ -50,7 +50,17 @@ export type FieldType =
   | { t: 'delimited'; encoding: Encoding | undefined; size: Size | undefined; term: number; include: boolean; eosError: boolean; pad: number }
   /** `args`: the values passed to the type's `params` (`type: chunk(len, 2)`), in the caller's terms. */
   | { t: 'user'; type: TypeDef; size: Size | undefined; args?: Expr[] }
-  | { t: 'switch'; on: Expr; cases: SwitchCase[]; fallback: TypeDef | undefined; size: Size | undefined };
+  | { t: 'switch'; on: Expr; cases: SwitchCase[]; fallback: TypeDef | undefined; size: Size | undefined }
+  /**
+   * A switch whose cases are all integers (`cases: {0xff: s4, _: u1}`): the value is a number read
+   * as the case `on` selects; with no matching case and no default, there is no value (Kaitai's null).
+   */
+  | { t: 'intSwitch'; on: Expr; cases: IntCase[]; fallback: IntType | undefined };
+
+export interface IntCase {
+  match: Expr;
+  type: IntType;
+}
 
 export interface SwitchCase {
   match: Expr;
@@ -157,8 +167,11 @@ export interface Instance {
   field: Field | undefined;
   /** Where a parse instance is read, relative to the start of its stream (`io`, else the type's). */
   pos: Expr | undefined;
-  /** `io: _root._io`: a parse instance read from the stream the whole decode reads. */
-  io?: 'root';
+  /**
+   * `io: _root._io`: a parse instance read from the stream the whole decode reads; `io: f._io`
+   * (`field`): from the substream a sized user-type field of the same type was read from.
+   */
+  io?: 'root' | { field: Field };
   csName: string;
   viewName: string;
 }

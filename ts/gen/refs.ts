@@ -145,7 +145,7 @@ export function resolveRefs(t: TypeDef, e: Expr, scope: Scope, where: string, fa
       return plain;
     }
     if (!x.path) {
-      if ((f.type.t !== 'int' && f.type.t !== 'bits') || f.repeat) fail(`expression refers to '${x.name}', which is not a single integer field`);
+      if ((f.type.t !== 'int' && f.type.t !== 'bits' && f.type.t !== 'intSwitch') || f.repeat) fail(`expression refers to '${x.name}', which is not a single integer field`);
       return x;
     }
     if (f.type.t !== 'user' || f.repeat) return fail(`expression '${shown}': '${x.name}' is not a single user-type field`);

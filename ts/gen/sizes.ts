@@ -23,7 +23,7 @@ export function findLengthFields(t: TypeDef): void {
     if (f.repeat?.kind === 'expr') count(f.repeat.count);
     const ty = f.type;
     if ((ty.t === 'bytes' || ty.t === 'str' || ty.t === 'user' || ty.t === 'switch' || ty.t === 'delimited') && ty.size && 'expr' in ty.size) count(ty.size.expr);
-    if (ty.t === 'switch') count(ty.on);
+    if (ty.t === 'switch' || ty.t === 'intSwitch') count(ty.on);
     if (ty.t === 'user') ty.args?.forEach(count);
   }
   // A field an instance reads is part of the value (the instance reads it from the decoded value).
@@ -111,7 +111,7 @@ export function typeExprs(t: TypeDef): Expr[] {
     if (f.repeat?.kind === 'expr') out.push(f.repeat.count);
     if (f.repeat?.kind === 'until') out.push(f.repeat.cond);
     if ((ty.t === 'bytes' || ty.t === 'str' || ty.t === 'user' || ty.t === 'switch' || ty.t === 'delimited') && ty.size && 'expr' in ty.size) out.push(ty.size.expr);
-    if (ty.t === 'switch') out.push(ty.on);
+    if (ty.t === 'switch' || ty.t === 'intSwitch') out.push(ty.on);
     if (ty.t === 'user' && ty.args) out.push(...ty.args);
   };
   t.fields.forEach(ofField);
@@ -188,6 +188,11 @@ export function elementSize(f: Field): { fixed: number | undefined; min: number;
     case 'delimited': {
       const n = sized(ty.size);
       return { fixed: n, min: n ?? (ty.eosError ? 1 : 0), blittable: false };
+    }
+    case 'intSwitch': {
+      const sizes = [...ty.cases.map((c) => c.type.size), ...(ty.fallback ? [ty.fallback.size] : [0])];
+      const min = Math.min(...sizes);
+      return { fixed: sizes.every((n) => n === min) ? min : undefined, min, blittable: false };
     }
   }
 }

@@ -44,8 +44,11 @@ describe('substreams and _root._io', () => {
     expect(v.dir.dirSize).toBe(5);
     expect(v.dir.entries.map((e) => Buffer.from(e.body).toString('hex'))).toEqual(['ddee', '11']);
     expect(v.dir.entries.map((e) => e.bytesAfterBody)).toEqual([2, 0]);
-    const k = kaitaiParse(kaitai, sample) as unknown as { dir: Parameters<typeof summary>[0] };
+    const k = kaitaiParse(kaitai, sample) as unknown as { dir: Parameters<typeof summary>[0]; trailerSecond: number };
     expect(summary(v.dir)).toEqual(summary(k.dir));
+    // io: trailer._io: position 1 of the trailer's 3 bytes (aa bb cc).
+    expect(v.trailerSecond).toBe(0xbb);
+    expect(k.trailerSecond).toBe(0xbb);
   });
 
   it('fails only the instance that points past the input, with a DecodeError naming it', () => {
@@ -63,13 +66,15 @@ describe('substreams and _root._io', () => {
       let ours: unknown;
       let theirs: unknown;
       try {
-        ours = summary(Substreams.decode(bytes).dir);
+        const v = Substreams.decode(bytes);
+        ours = [summary(v.dir), v.trailerSecond];
       } catch (e) {
         expect((e as Error).name).toBe('DecodeError');
         ours = 'fails';
       }
       try {
-        theirs = summary((kaitaiParse(kaitai, bytes) as unknown as { dir: Parameters<typeof summary>[0] }).dir);
+        const k = kaitaiParse(kaitai, bytes) as unknown as { dir: Parameters<typeof summary>[0]; trailerSecond: number };
+        theirs = [summary(k.dir), k.trailerSecond];
       } catch {
         theirs = 'fails';
       }
@@ -95,7 +100,7 @@ describe('refusals', () => {
 
   it('names a stream an instance cannot read from yet', () => {
     const p = spec('other_io', 'meta: {id: other_io}\nseq:\n  - {id: a, type: u1}\ninstances:\n  b: {io: _parent._io, pos: 0, type: u1}\n');
-    expect(refusal(p)).toBe(`${p}: /instances/b (OtherIo.b): io: '_parent._io' is not supported (an instance reads from its type's stream or from _root._io)`);
+    expect(refusal(p)).toBe(`${p}: /instances/b (OtherIo.b): io: '_parent._io' is not supported (an instance reads from its type's stream, from _root._io or from the stream of one of its type's fields)`);
   });
 
   it('refuses _root in a spec that another spec imports (there it would be the importing spec\'s root)', () => {

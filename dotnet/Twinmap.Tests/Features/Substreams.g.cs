@@ -12,10 +12,43 @@ namespace Twinmap.Tests.Features;
 /// A directory read inside a sized substream: its positioned instances count from the start of that
 /// substream, while each entry's body is read from the stream of the whole input (`io: _root._io`).
 /// </summary>
-/// <remarks>Decode-only: field 'dir' holds a Directory, which is decode-only, so its bytes cannot be written from its value (no Encode).</remarks>
+/// <remarks>Decode-only: instance 'trailer_second' is read from a position in the stream, so its bytes cannot be written from its value (no Encode).</remarks>
 public sealed partial class Substreams
 {
     public Directory Dir { get; set; } = new();
+    public Blob Trailer { get; set; } = new();
+
+    private FormatStream _io = null!;
+    private FormatStream _ioTrailer = null!;
+
+    private bool _iTrailerSecondRead;
+    private byte _iTrailerSecond = default!;
+    /// <summary>
+    /// Position 1 of the trailer's substream (`io` of a sized field).
+    ///
+    /// Read from the input on first access.
+    /// </summary>
+    public byte TrailerSecond
+    {
+        get
+        {
+            if (!_iTrailerSecondRead)
+            {
+                var v = this;
+                try
+                {
+                    var r = _ioTrailer.At(1, "trailerSecond");
+                    v._iTrailerSecond = r.U1("trailerSecond");
+                }
+                catch (DecodeException e)
+                {
+                    throw e.Within("Substreams");
+                }
+                _iTrailerSecondRead = true;
+            }
+            return _iTrailerSecond;
+        }
+    }
 
     /// <summary>Decodes one Substreams from the start of <paramref name="source"/>.</summary>
     public static Substreams Decode(ReadOnlySpan<byte> source) => Decode(source, out _);
@@ -39,6 +72,7 @@ public sealed partial class Substreams
     internal static Substreams Read(ref FormatReader r)
     {
         var v = new Substreams();
+        v._io = r.Stream();
         long @lenDir = r.U1("lenDir");
         var dirReader = r.Sub(@lenDir, "dir");
         try
@@ -49,9 +83,84 @@ public sealed partial class Substreams
         {
             throw e.Within("dir");
         }
+        var trailerReader = r.Sub(3, "trailer");
+        v._ioTrailer = trailerReader.Stream();
+        try
+        {
+            v.Trailer = Blob.Read(ref trailerReader);
+        }
+        catch (DecodeException e)
+        {
+            throw e.Within("trailer");
+        }
         return v;
     }
 
+}
+
+public sealed partial class Blob
+{
+    /// <summary>Encoded size in bytes.</summary>
+    public const int SIZE = 0;
+
+    /// <summary>Decodes one Blob from the start of <paramref name="source"/>.</summary>
+    public static Blob Decode(ReadOnlySpan<byte> source) => Decode(source, out _);
+
+    /// <summary>Decodes one Blob and says how many bytes it took.</summary>
+    public static Blob Decode(ReadOnlySpan<byte> source, out int bytesRead)
+    {
+        var r = new FormatReader(source);
+        try
+        {
+            var value = Read(ref r);
+            bytesRead = r.Position;
+            return value;
+        }
+        catch (DecodeException e)
+        {
+            throw e.Within("Blob");
+        }
+    }
+
+    /// <summary>Encodes into a new array of exactly the right size.</summary>
+    public byte[] Encode()
+    {
+        var bytes = new byte[EncodedSize()];
+        EncodeInto(bytes);
+        return bytes;
+    }
+
+    /// <summary>Encodes into <paramref name="destination"/> without allocating; returns the bytes written.</summary>
+    public int EncodeInto(Span<byte> destination)
+    {
+        int n = EncodedSize();
+        if (destination.Length < n) throw new EncodeException("Blob", $"needs {n} bytes, the buffer has {destination.Length}");
+        var w = new FormatWriter(destination[..n]);
+        try
+        {
+            Write(ref w);
+        }
+        catch (EncodeException e)
+        {
+            throw e.Within("Blob");
+        }
+        return n;
+    }
+
+    /// <summary>Bytes this value takes when encoded (always SIZE).</summary>
+    public int EncodedSize() => SIZE;
+
+    internal int SizeOf() => SIZE;
+
+    internal static Blob Read(ref FormatReader r)
+    {
+        var v = new Blob();
+        return v;
+    }
+
+    internal void Write(ref FormatWriter w)
+    {
+    }
 }
 
 /// <remarks>Decode-only: instance 'second_byte' is read from a position in the stream, so its bytes cannot be written from its value (no Encode).</remarks>

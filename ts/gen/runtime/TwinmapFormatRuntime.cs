@@ -614,6 +614,14 @@ public static class FormatMath
     public static long Written(long? value, string field) =>
         value ?? throw new EncodeException(field, "has no value here (its if condition does not hold)");
 
+    /// <summary>The value of a switch of integers whose switch value selects a case of range [min, max].</summary>
+    public static long Case(long? value, long min, long max, string field)
+    {
+        if (value is not long v) throw new EncodeException(field, "needs a value: its switch value selects an integer case");
+        if (v < min || v > max) throw new EncodeException(field, $"{v} is not an integer in [{min}, {max}]");
+        return v;
+    }
+
     public static long Div(long l, long r) =>
         r == 0 ? throw new DecodeException("", -1, "division by zero in a spec expression") : (long)Math.Floor((decimal)l / r);
 
