@@ -80,15 +80,26 @@ fi
 step "tests under wine"
 # node.exe under Wine cannot write to a Unix pipe (EBADF): stdio goes through a file.
 log=$(mktemp "${TMPDIR:-/tmp}/twinmap-win-XXXXXX.log")
-export TWINMAP_ADDON="$(winepath -w "$PWD/build-win32/twinmap.node" 2>/dev/null)"
-export TWINMAP_WIN_PEER="$(winepath -w "$PWD/$PEER_DIR/Twinmap.Peer.exe" 2>/dev/null)"
+# winepath starts Wine too, and can fail on a loaded machine: try again, and stop if it never answers.
+windows_path() {
+  local p
+  for _ in 1 2 3 4 5; do
+    p=$(winepath -w "$1" 2>/dev/null) && [ -n "$p" ] && { echo "$p"; return 0; }
+    sleep 2
+  done
+  echo "windows: winepath gave no Windows path for $1" >&2
+  return 1
+}
+TWINMAP_ADDON="$(windows_path "$PWD/build-win32/twinmap.node")"
+TWINMAP_WIN_PEER="$(windows_path "$PWD/$PEER_DIR/Twinmap.Peer.exe")"
+export TWINMAP_ADDON TWINMAP_WIN_PEER
 # winedbg off: a crashing program must end, not wait in a debugger. (mscoree must stay on:
 # .NET's host needs it under Wine, or the Peer cannot load System.Runtime.dll.)
 export WINEDLLOVERRIDES="winedbg.exe=d"
 tap=build-win32/tests.tap
 rm -f "$tap"
 set +e
-timeout "${TWINMAP_WIN_TIMEOUT:-300}" wine "$NODE_EXE" --test \
+timeout "${TWINMAP_WIN_TIMEOUT:-600}" wine "$NODE_EXE" --test \
   --test-reporter=spec --test-reporter-destination=stdout --test-reporter=tap --test-reporter-destination="$tap" \
   ${TWINMAP_WIN_TESTS:-dist/win32-tests/*.test.js} >"$log" 2>&1 </dev/null
 rc=$?

@@ -231,18 +231,25 @@ describe('win32 teardown', () => {
     const { Worker } = await import('node:worker_threads');
     const addon = process.env['TWINMAP_ADDON'];
     assert.ok(addon, 'TWINMAP_ADDON names the Windows addon');
-    const worker = new Worker(
-      `const { parentPort } = require('node:worker_threads');
-       const w = require(${JSON.stringify(addon)}).win32;
-       const ev = w.createEvent(null, false, false).handle;
-       const m = w.createMutex(null).handle;
-       ev.waitAsync(-1);
-       m.waitOnThread(0); // held by m's wait thread when the worker dies
-       parentPort.postMessage('waiting');`,
-      { eval: true },
-    );
-    await new Promise((resolve) => worker.once('message', resolve));
-    assert.equal(await worker.terminate(), 1);
+    // Twenty times, some at once and some a moment later: the wait threads' results race the
+    // environment's teardown (a result delivered to a tsfn Node already deleted crashed or hung).
+    for (let i = 0; i < 20; i++) {
+      const worker = new Worker(
+        `const { parentPort } = require('node:worker_threads');
+         const w = require(${JSON.stringify(addon)}).win32;
+         const ev = w.createEvent(null, false, false).handle;
+         const ev2 = w.createEvent(null, false, false).handle;
+         const m = w.createMutex(null).handle;
+         ev.waitAsync(-1);
+         ev2.waitAsync(-1);
+         m.waitOnThread(0); // held by m's wait thread when the worker dies
+         parentPort.postMessage('waiting');`,
+        { eval: true },
+      );
+      await new Promise((resolve) => worker.once('message', resolve));
+      if (i % 2 === 1) await new Promise((resolve) => setTimeout(resolve, i % 7));
+      assert.equal(await worker.terminate(), 1);
+    }
     // The main thread's own handles still work.
     const e = w.createEvent(null, false, true).handle;
     assert.equal(await e.waitAsync(1000), 'signaled');

@@ -50,8 +50,10 @@ class WaitThread {
     // At environment teardown Node may finalize the tsfn before this object: remember it, so
     // the destructor does not release a tsfn that is gone.
     std::shared_ptr<State> state = state_;
-    state_->tsfn = Napi::ThreadSafeFunction::New(env, Napi::Function(), "twinmap.waitAsync", 0, 1,
-                                                 [state](Napi::Env) { state->dead = true; });
+    state_->tsfn = Napi::ThreadSafeFunction::New(env, Napi::Function(), "twinmap.waitAsync", 0, 1, [state](Napi::Env) {
+      std::lock_guard<std::mutex> lock(state->mu);  // waits out a Deliver() in progress
+      state->dead = true;
+    });
     state_->tsfn.Unref(env);
     thread_ = std::thread([this] { Loop(); });
   }
@@ -64,6 +66,7 @@ class WaitThread {
     cv_.notify_all();
     ::SetEvent(cancel_);
     thread_.join();
+    std::lock_guard<std::mutex> lock(state_->mu);
     if (!state_->dead) {
       state_->dead = true;  // a result still queued for JS must not touch the released tsfn
       state_->tsfn.Release();
@@ -132,8 +135,16 @@ class WaitThread {
     cv_.notify_all();
   }
 
+  // On the wait thread. Node deletes the tsfn right after its finalizer at environment teardown
+  // (a terminated worker), possibly while this thread is here: the finalizer takes `mu` and sets
+  // `dead`, so the tsfn is only called while it exists.
   void Deliver(AsyncResult* result) {
     std::shared_ptr<State> state = state_;
+    std::lock_guard<std::mutex> lock(state->mu);
+    if (state->dead) {
+      delete result;
+      return;
+    }
     napi_status s = state_->tsfn.NonBlockingCall(result, [state](Napi::Env env, Napi::Function, AsyncResult* r) {
       if (--state->pending == 0 && !state->dead) state->tsfn.Unref(env);
       if (r->outcome != nullptr) {
@@ -163,11 +174,12 @@ class WaitThread {
     }
   }
 
-  // Shared with results queued for JS, which may run after this object is gone.
-  // Touched on the JS thread only.
+  // Shared with results queued for JS, which may run after this object is gone. `pending` is
+  // touched on the JS thread only; `dead` (the tsfn is gone or released) under `mu`.
   struct State {
     Napi::ThreadSafeFunction tsfn;
     int pending = 0;
+    std::mutex mu;
     bool dead = false;
   };
   std::shared_ptr<State> state_ = std::make_shared<State>();

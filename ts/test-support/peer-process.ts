@@ -34,6 +34,22 @@ export function keyValueArgs(args: Record<string, PeerArgValue>): string[] {
   return Object.entries(args).map(([k, v]) => `${k}=${String(v)}`);
 }
 
+/**
+ * spawn(), tried again a few times when Windows gives no reason (`UNKNOWN`): under Wine on a
+ * loaded machine CreateProcess fails now and then for a program that starts fine a moment later.
+ * Any other error, or the fourth `UNKNOWN`, is thrown as it is.
+ */
+function spawnRetrying(file: string, args: readonly string[], env: NodeJS.ProcessEnv): ChildProcess {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
+    } catch (e) {
+      if (process.platform !== 'win32' || (e as NodeJS.ErrnoException).code !== 'UNKNOWN' || attempt === 4) throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250 * attempt);
+    }
+  }
+}
+
 /** A running program that speaks the line protocol: `next(event)` waits for an event, `send()` steps it. */
 export class PeerProcess implements AsyncDisposable {
   readonly child: ChildProcess;
@@ -50,10 +66,7 @@ export class PeerProcess implements AsyncDisposable {
   constructor(file: string, args: readonly string[], options: PeerProcessOptions = {}) {
     this.label = options.label ?? file;
     this.stderrKeep = options.stderrLines ?? Infinity;
-    this.child = spawn(file, args, {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1', ...options.env },
-    });
+    this.child = spawnRetrying(file, args, { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1', ...options.env });
     // A program that already exited: writing to it fails, and the caller sees its exit instead.
     this.child.stdin!.on('error', () => undefined);
     createInterface({ input: this.child.stdout! }).on('line', (line) => {
