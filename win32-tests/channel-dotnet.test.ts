@@ -9,7 +9,6 @@ import { describe, it } from 'node:test';
 import { fill, OrderCheck, Sizes } from '../ts/test-support/channel-records.js';
 import { Channel } from '../ts/channel/channel.js';
 import type { PeerGone } from '../ts/channel/channel.js';
-import { CHANNEL_MAGIC, CHANNEL_VERSION, HEADER_SIZE, OFF_CAPACITY, OFF_HEADER_SIZE, OFF_MAGIC, OFF_VERSION } from '../ts/channel/layout.js';
 import { IpcClient } from '../ts/ipc/client.js';
 import { IpcServer } from '../ts/ipc/server.js';
 import { selfStartTime, isAlive } from '../ts/liveness/liveness.js';
@@ -88,32 +87,30 @@ describe('Windows Node <-> Windows .NET 10: what each side records about the oth
 // The scenarios vitest registers too (ts/test-support/channel-peer-scenarios.ts). The .NET
 // writer's stream runs under a Global\ name: the side-car and semaphores are Global\ too.
 const win32: ChannelPeerContext = {
-  name: (tag) => uniqueName(`ch-${tag}`, tag === 'd2n' ? 'Global\\' : 'Local\\'),
+  // Node -> .NET runs unprefixed (Local\ on both sides).
+  name: (tag) => uniqueName(`ch-${tag}`, tag === 'd2n' ? 'Global\\' : tag === 'n2d' ? '' : 'Local\\'),
   startPeer,
   peerStartMs: PEER_START_MS,
   records: 3000,
   capacity: CAPACITY,
   maxSmall: MAX_SMALL,
   maxLarge: MAX_LARGE,
+  makeSection(name, bytes) {
+    const w = native.win32!;
+    const section = w.createFileMapping(null, name, bytes.length, true).handle;
+    const view = new w.MapView(section, true);
+    new Uint8Array(view.buffer!).set(bytes);
+    return {
+      [Symbol.dispose]() {
+        view.unmap();
+        section.close();
+      },
+    };
+  },
 };
 
 describe('Windows Node <-> Windows .NET 10: Channel records', () => {
   for (const s of channelPeerScenarios) it(s.title(win32), () => s.run(win32));
-
-  it('Node -> .NET reader: 3000 records of random sizes across wraps of the ring, in order, checksums intact', async () => {
-    const name = uniqueName('ch-n2d', ''); // unprefixed: Local\ on both sides
-    const n = 3000;
-    const peer = startPeer('channel-receive', { name, create: 1, capacity: CAPACITY, count: n, writers: 1 });
-    await peer.next('ready', PEER_START_MS); // created and attached as the reader
-    using tx = Channel.open(name);
-    assert.equal(tx.capacity, CAPACITY);
-    await sendRecords(tx, n, 0, 7, 1, () =>
-      assert.deepEqual(tx.checkPeers(), [], 'Node judges the .NET reader (its pid and start time in the header) alive'),
-    );
-    const done = await peer.next('done', 60_000);
-    assert.equal(done['received'], n);
-    assert.equal((await peer.exited).exitCode, 0);
-  });
 
   it('two .NET writers and a Node writer (another node.exe) to one Node reader: every record once, in per-writer order', async () => {
     const name = uniqueName('ch-mix-n');
@@ -206,41 +203,6 @@ describe('Windows Node <-> Windows .NET 10: a writer killed mid-stream', () => {
     assert.ok(Number(done['received']) > 0);
     assert.equal((await reader.exited).exitCode, 0);
     void keep;
-  });
-});
-
-describe('Windows Node <-> Windows .NET 10: bad input', () => {
-  it('.NET opening a section of garbage, or a header that lies about its capacity, gets BAD_HEADER (not a crash or hang)', async () => {
-    const w = native.win32!;
-    const garbage = uniqueName('ch-bad');
-    const s1 = w.createFileMapping(null, garbage, 8192, true).handle;
-    const v1 = new w.MapView(s1, true);
-    new Uint8Array(v1.buffer!).fill(0x5a);
-    const lying = uniqueName('ch-bad');
-    const s2 = w.createFileMapping(null, lying, 8192, true).handle;
-    const v2 = new w.MapView(s2, true);
-    const dv = new DataView(v2.buffer!);
-    dv.setUint32(OFF_MAGIC, CHANNEL_MAGIC, true);
-    dv.setUint16(OFF_VERSION, CHANNEL_VERSION, true);
-    dv.setUint16(OFF_HEADER_SIZE, HEADER_SIZE, true);
-    dv.setUint32(OFF_CAPACITY, 1 << 20, true); // a 1 MiB ring in a section of 8 KiB
-    try {
-      for (const [name, detail] of [
-        [garbage, /bad magic/],
-        [lying, /8192 bytes, but header \+ capacity/],
-      ] as const) {
-        const peer = startPeer('channel-receive', { name, count: 1 });
-        const e = await peer.next('error', PEER_START_MS);
-        assert.equal(e['code'], 'BAD_HEADER', JSON.stringify(e));
-        assert.match(String(e['message']), detail);
-        assert.equal((await peer.exited).exitCode, 1);
-      }
-    } finally {
-      v1.unmap();
-      s1.close();
-      v2.unmap();
-      s2.close();
-    }
   });
 });
 

@@ -5,6 +5,8 @@
 // name a channel and how big the run is. node:assert, which both runners report.
 import assert from 'node:assert/strict';
 import { Channel } from '../channel/channel.js';
+import { CHANNEL_MAGIC, CHANNEL_VERSION, HEADER_SIZE, OFF_CAPACITY, OFF_HEADER_SIZE, OFF_MAGIC, OFF_VERSION } from '../channel/layout.js';
+import { BadHeaderError } from '../errors.js';
 import { fill, OrderCheck, Sizes } from './channel-records.js';
 import type { PeerArgValue, PeerProcess } from './peer-process.js';
 
@@ -20,6 +22,8 @@ export interface ChannelPeerContext {
   capacity: number;
   maxSmall: number;
   maxLarge: number;
+  /** Makes a named section holding `bytes` (not a channel: no header checks), as the OS names them; disposing removes it. */
+  makeSection(name: string, bytes: Uint8Array): Disposable;
   /** Rates are reported (printed), never asserted. */
   report?(what: string, count: number, bytes: number, ms: number): void;
 }
@@ -88,6 +92,69 @@ export const channelPeerScenarios: readonly ChannelPeerScenario[] = [
         );
       } finally {
         await reader.kill();
+      }
+    },
+  },
+  {
+    title: (c) => `Node writer -> .NET reader (which made the channel): ${c.records} records of 1 B .. ${c.maxLarge} B through a ${c.capacity} B ring, none lost, none twice, in order`,
+    async run(ctx) {
+      const name = ctx.name('n2d');
+      const n = ctx.records;
+      const peer = ctx.startPeer('channel-receive', { name, create: 1, capacity: ctx.capacity, count: n, writers: 1, timeoutMs: 30_000 });
+      try {
+        await peer.next('ready', ctx.peerStartMs); // created and attached as the reader
+        using tx = Channel.open(name);
+        assert.equal(tx.capacity, ctx.capacity, 'Node reads the capacity .NET wrote');
+        const sizes = new Sizes(7, 1, ctx.maxSmall, ctx.maxLarge);
+        const buf = new Uint8Array(tx.maxMessageSize);
+        let bytes = 0;
+        const t0 = performance.now();
+        for (let i = 0; i < n; i++) {
+          if (i === 100) assert.deepEqual(tx.checkPeers(), [], 'Node judges the .NET reader (its pid and start time in the header) alive');
+          const rec = buf.subarray(0, sizes.nextSize());
+          fill(rec, 0, i);
+          if (!tx.trySend(rec)) await tx.sendAsync(rec, 30_000);
+          bytes += rec.length;
+        }
+        const done = await peer.next('done', 120_000);
+        ctx.report?.('Node -> .NET', n, bytes, performance.now() - t0);
+        assert.equal(done['received'], n);
+        assert.equal(done['bytes'], bytes);
+        assert.equal((await peer.exited).exitCode, 0);
+      } finally {
+        await peer.kill();
+      }
+    },
+  },
+  {
+    title: () => '.NET opening garbage, or a header that lies about its capacity, gets BAD_HEADER naming the problem, and so does Node (no crash, no hang)',
+    async run(ctx) {
+      const size = 8192;
+      const garbage = new Uint8Array(size);
+      crypto.getRandomValues(garbage);
+      const lying = new Uint8Array(size);
+      const dv = new DataView(lying.buffer);
+      dv.setUint32(OFF_MAGIC, CHANNEL_MAGIC, true);
+      dv.setUint16(OFF_VERSION, CHANNEL_VERSION, true);
+      dv.setUint16(OFF_HEADER_SIZE, HEADER_SIZE, true);
+      dv.setUint32(OFF_CAPACITY, 1 << 29, true); // a 512 MiB ring in a section of 8 KiB
+      for (const [tag, bytes, detail] of [
+        ['bad-magic', garbage, /bad magic/],
+        ['bad-capacity', lying, new RegExp(`${size} bytes, but header \\+ capacity`)],
+      ] as const) {
+        const name = ctx.name(tag);
+        using _section = ctx.makeSection(name, bytes);
+        const peer = ctx.startPeer('channel-receive', { name, count: 1, timeoutMs: 1000 });
+        try {
+          const e = await peer.next('error', ctx.peerStartMs);
+          assert.equal(e['code'], 'BAD_HEADER', JSON.stringify(e));
+          assert.equal(e['type'], 'BadHeaderException');
+          assert.match(String(e['message']), detail);
+          assert.equal((await peer.exited).exitCode, 1);
+        } finally {
+          await peer.kill();
+        }
+        assert.throws(() => Channel.open(name), (e: unknown) => e instanceof BadHeaderError && detail.test(e.message));
       }
     },
   },
