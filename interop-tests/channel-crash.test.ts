@@ -1,8 +1,9 @@
 // Channels when a peer dies or lies (.NET 10 Peer as the other process): a writer killed with
 // SIGKILL mid-stream (100 .NET writers into a Node reader, 20 Node writers into a .NET reader, at
 // random moments) never leaves a torn record and is noticed;
-// a reader that closes ends a blocked send with PEER_GONE (one that dies: channel-stream.test.ts,
-// the scenario the Wine suite shares; so is a garbage header, BAD_HEADER).
+// a reader that closes ends a blocked send with PEER_GONE. A reader that dies and a garbage
+// header (BAD_HEADER) are in ts/test-support/channel-peer-scenarios.ts, registered by
+// channel-stream.test.ts and the Wine suite.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
