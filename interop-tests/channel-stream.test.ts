@@ -1,6 +1,7 @@
 // Channels between Node and the .NET Peer (.NET 10): 10^6 records of random sizes each way
 // (1 B to more than half the ring), each checked (checksum, per-writer sequence), several
-// writers (Node and .NET mixed) into one reader, a killed .NET reader and garbage headers.
+// writers (Node and .NET mixed) into one reader, 100 .NET writers killed mid-stream, a killed
+// .NET reader and garbage headers.
 // Rates are printed, not asserted.
 import { rmSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -29,6 +30,7 @@ const linux: ChannelPeerContext = {
   capacity: CAPACITY,
   maxSmall: 256,
   maxLarge: MAX_LARGE,
+  writerKills: Number(process.env['TWINMAP_KILLS'] ?? 100),
   makeSection(name, bytes) {
     const path = `/dev/shm/${name}`;
     writeFileSync(path, bytes, { mode: 0o600 });

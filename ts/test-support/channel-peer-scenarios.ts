@@ -4,7 +4,7 @@
 // Windows (win32-tests/channel-dotnet.test.ts). Each runner says how to start the Peer, how to
 // name a channel and how big the run is. node:assert, which both runners report.
 import assert from 'node:assert/strict';
-import { Channel } from '../channel/channel.js';
+import { Channel, type PeerGone } from '../channel/channel.js';
 import { CHANNEL_MAGIC, CHANNEL_VERSION, HEADER_SIZE, OFF_CAPACITY, OFF_HEADER_SIZE, OFF_MAGIC, OFF_VERSION } from '../channel/layout.js';
 import { BadHeaderError } from '../errors.js';
 import { fill, OrderCheck, Sizes } from './channel-records.js';
@@ -22,6 +22,8 @@ export interface ChannelPeerContext {
   capacity: number;
   maxSmall: number;
   maxLarge: number;
+  /** How many .NET writers are killed mid-stream, one after the other, in one channel. */
+  writerKills: number;
   /** Makes a named section holding `bytes` (not a channel: no header checks), as the OS names them; disposing removes it. */
   makeSection(name: string, bytes: Uint8Array): Disposable;
   /** Rates are reported (printed), never asserted. */
@@ -156,6 +158,78 @@ export const channelPeerScenarios: readonly ChannelPeerScenario[] = [
         }
         assert.throws(() => Channel.open(name), (e: unknown) => e instanceof BadHeaderError && detail.test(e.message));
       }
+    },
+  },
+  {
+    title: (c) => `a .NET writer killed mid-stream, ${c.writerKills} time(s): the Node reader gets only whole records, reports each writer gone, and the channel goes on (a new writer, a new reader)`,
+    async run(ctx) {
+      const name = ctx.name('kill-d');
+      using rx = Channel.create(name, { capacity: ctx.capacity, peerCheckMs: 50 });
+      assert.equal(rx.tryReceive(), undefined); // attach as the reader
+      const gone: PeerGone[] = [];
+      rx.on('peerGone', (g: PeerGone) => gone.push(g));
+      const order = new OrderCheck(undefined);
+      // Records up to 4 KiB, so a kill often lands while the writer holds the write lock mid-record.
+      const maxSmall = Math.min(4096, ctx.maxLarge);
+      let lockHeld = 0;
+      const t0 = performance.now();
+      for (let it = 0; it < ctx.writerKills; it++) {
+        const peer = ctx.startPeer('channel-send', { name, count: 1_000_000_000, writer: it, seed: it + 51, minSize: 12, maxSmall, maxLarge: ctx.maxLarge, timeoutMs: 30_000 });
+        try {
+          const pid = Number((await peer.next('ready', ctx.peerStartMs))['pid']);
+          let exited = false;
+          void peer.exited.then(() => (exited = true));
+          // Read while it writes; kill it (SIGKILL, TerminateProcess) wherever it is, at a random
+          // moment after its first 300 records.
+          let killAt = Infinity;
+          let killed = false;
+          while (!exited) {
+            if (!killed && performance.now() >= killAt) {
+              assert.deepEqual(rx.writers(), [pid], 'alive while it sends');
+              void peer.kill();
+              killed = true;
+            }
+            const r = await rx.receiveAsync(2);
+            if (r === undefined) continue;
+            order.accept(r); // throws on a torn, lost, repeated or reordered record
+            if (killAt === Infinity && (order.next.get(it) ?? 0) >= 300) killAt = performance.now() + Math.random() * 30;
+          }
+          assert.ok(killed, `writer ${it} was still sending when killed`);
+          for (let r = rx.tryReceive(); r !== undefined; r = rx.tryReceive()) order.accept(r);
+          // The reader notices the dead writer (its sleeping receive checks every peerCheckMs).
+          const t1 = performance.now();
+          while (!gone.some((g) => g.pid === pid) && performance.now() - t1 < 5000) {
+            const r = await rx.receiveAsync(20);
+            if (r !== undefined) order.accept(r);
+          }
+          const g = gone.find((x) => x.pid === pid);
+          assert.ok(g !== undefined && g.role === 'writer', `writer pid ${pid} (kill ${it}) is reported gone (got ${JSON.stringify(gone)})`);
+          if (g.heldLock === true) lockHeld++;
+        } finally {
+          await peer.kill();
+        }
+      }
+      ctx.report?.(`${ctx.writerKills} .NET writers killed (${lockHeld} while holding the write lock, each lock released), records checked`, order.total, order.bytes, performance.now() - t0);
+      assert.deepEqual(rx.writers(), []);
+      // The write lock is free again, even if a writer died holding it: a Node writer and a new .NET one.
+      using tx = Channel.open(name);
+      tx.send(Uint8Array.of(42), 5000);
+      assert.deepEqual([...(await rx.receiveAsync(5000))!], [42]);
+      const writer = ctx.startPeer('channel-send', { name, count: 3, writer: 1000, seed: 5, minSize: 12, maxSmall: 64, maxLarge: 64, timeoutMs: 5000 });
+      try {
+        await writer.next('done', ctx.peerStartMs);
+        for (let i = 0; i < 3; i++) order.accept((await rx.receiveAsync(5000))!);
+        assert.equal(order.next.get(1000), 3);
+      } finally {
+        await writer.kill();
+      }
+      // After this reader closes, a send fails with PEER_GONE until a new reader attaches.
+      rx.close();
+      using rx2 = Channel.open(name);
+      assert.throws(() => tx.send(Uint8Array.of(1)), (e: { code?: string }) => e.code === 'PEER_GONE');
+      assert.equal(rx2.tryReceive(), undefined); // a new reader attaches
+      tx.send(Uint8Array.of(43), 5000);
+      assert.deepEqual([...(await rx2.receiveAsync(5000))!], [43]);
     },
   },
 ];
