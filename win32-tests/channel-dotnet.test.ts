@@ -14,7 +14,7 @@ import { selfStartTime, isAlive } from '../ts/liveness/liveness.js';
 import { SharedMap } from '../ts/map/shared-map.js';
 import { native } from '../ts/native.js';
 import { channelPeerScenarios, type ChannelPeerContext } from '../ts/test-support/channel-peer-scenarios.js';
-import { Child, startPeer, uniqueName } from './helpers.js';
+import { Child, plantSection, startPeer, uniqueName } from './helpers.js';
 
 const CAPACITY = 8192;
 // Mostly up to 3000 bytes (a ring of 8 KiB wraps every few records), 1 % up to the largest a
@@ -95,18 +95,7 @@ const win32: ChannelPeerContext = {
   maxSmall: MAX_SMALL,
   maxLarge: MAX_LARGE,
   writerKills: 1,
-  makeSection(name, bytes) {
-    const w = native.win32!;
-    const section = w.createFileMapping(null, name, bytes.length, true).handle;
-    const view = new w.MapView(section, true);
-    new Uint8Array(view.buffer!).set(bytes);
-    return {
-      [Symbol.dispose]() {
-        view.unmap();
-        section.close();
-      },
-    };
-  },
+  makeSection: plantSection,
 };
 
 describe('Windows Node <-> Windows .NET 10: Channel records', () => {

@@ -5,26 +5,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Channel } from '../ts/channel/channel.js';
-import { native } from '../ts/native.js';
 import { channelScenarios, type ChannelScenarioContext } from '../ts/test-support/channel-scenarios.js';
-import { Child, uniqueName } from './helpers.js';
+import { Child, plantSection, uniqueName } from './helpers.js';
 
 // The scenarios every OS shares, written once (ts/test-support/channel-scenarios.ts; vitest
 // registers the same list on Linux). Garbage is planted as a Win32 section of that name.
 const win32: ChannelScenarioContext = {
   name: () => uniqueName('ch'),
-  plant(name, bytes) {
-    const w = native.win32!;
-    const section = w.createFileMapping(null, name, bytes.length, true).handle;
-    const view = new w.MapView(section, true);
-    new Uint8Array(view.buffer!).set(bytes);
-    return {
-      [Symbol.dispose]() {
-        view.unmap();
-        section.close();
-      },
-    };
-  },
+  plant: plantSection,
 };
 
 describe('Channel on Win32 (one process, two handles)', () => {

@@ -3,6 +3,7 @@
 // protocol (ts/test-support/peer-process.ts).
 import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { native } from '../ts/native.js';
 import { keyValueArgs, PeerProcess, type PeerArgValue } from '../ts/test-support/peer-process.js';
 import { uniqueName as makeName } from '../ts/test-support/unique-name.js';
 
@@ -45,4 +46,18 @@ export function peerExe(): string {
 
 export function startPeer(command: string, args: Record<string, PeerArgValue> = {}): Child {
   return new Child('', [command, ...keyValueArgs(args)], peerExe());
+}
+
+/** A page-file section of that name holding `bytes` (garbage planted where a test opens a name); disposing closes it. */
+export function plantSection(name: string, bytes: Uint8Array): Disposable {
+  const w = native.win32!;
+  const section = w.createFileMapping(null, name, bytes.length, true).handle;
+  const view = new w.MapView(section, true);
+  new Uint8Array(view.buffer!).set(bytes);
+  return {
+    [Symbol.dispose]() {
+      view.unmap();
+      section.close();
+    },
+  };
 }
