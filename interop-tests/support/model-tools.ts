@@ -3,7 +3,8 @@
 import fc from 'fast-check';
 import { isDeepStrictEqual } from 'node:util';
 import { bitOp } from '../../ts/gen/runtime/twinmap-runtime.js';
-import { constValue, refsOf, type Expr } from '../../ts/gen/expr.js';
+import { constValue, refsOf, walkExpr, type Expr } from '../../ts/gen/expr.js';
+import { isByteLiteral, typeOf } from '../../ts/gen/expr-types.js';
 import { camel, valueFields, type Field, type FieldType, type TypeDef } from '../../ts/gen/model.js';
 
 export type Value = Record<string, unknown>;
@@ -21,41 +22,98 @@ export function evalUntil(e: Expr, item: unknown, index: number, t?: TypeDef): b
   }
 }
 
-/** Evaluates a spec expression against a value (fields by their camelCase property). */
-export function evalExpr(e: Expr, v: Value, t: TypeDef): number | boolean {
+/** Kaitai's byte-array order (as its JS runtime's byteArrayCompare). */
+function bytesCmp(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
+}
+
+/** A value as Kaitai's JS computes with it: 64-bit integers are numbers. */
+function jsNum(x: unknown): unknown {
+  return typeof x === 'bigint' ? Number(x) : x;
+}
+
+/** Evaluates a spec expression against a value (fields by their camelCase property), as Kaitai's JS does. */
+export function evalExpr(e: Expr, v: Value, t: TypeDef): any {
+  const ev = (x: Expr): any => evalExpr(x, v, t);
   switch (e.k) {
     case 'item': {
       let x = untilItem!.value;
       for (const m of e.pathFields ?? []) x = (x as Value)[camel(m.id)];
-      return typeof x === 'boolean' ? x : Number(x);
+      return typeof x === 'boolean' || typeof x === 'string' || x instanceof Uint8Array ? x : Number(x);
     }
     case 'index':
       return untilItem!.index;
     case 'int':
     case 'bool':
+    case 'float':
+    case 'str':
       return e.value;
+    case 'arr':
+      return isByteLiteral(e) ? Uint8Array.from(e.items.map(ev)) : e.items.map(ev);
     case 'enum':
       return e.resolved!.value;
     case 'ref': {
       // A parameter: Kaitai's objects keep it under its camelCase name.
       if (e.param) return Number(v[camel(e.name)]);
-      const f = t.fields.find((x) => x.id === e.name)!;
-      let x = v[camel(f.id)];
+      const f = t.fields.find((x) => x.id === e.name);
+      let x = v[camel(f?.id ?? e.name)];
       for (const m of e.pathFields ?? []) x = (x as Value)[camel(m.id)];
-      return Number(x);
+      const last = e.pathFields?.[e.pathFields.length - 1] ?? f ?? e.instance?.field;
+      if (last && !last.repeat && (last.type.t === 'int' || last.type.t === 'intSwitch' || (last.type.t === 'bits' && !last.type.bool))) return Number(x);
+      return jsNum(x);
     }
+    case 'attr': {
+      const obj = ev(e.obj);
+      const ty = typeOf(e.obj);
+      if (ty.t === 'user') return jsNum((obj as Value)[camel(e.field?.id ?? e.instance!.id)]);
+      const args = (e.args ?? []).map(ev);
+      switch (e.name) {
+        case 'size':
+        case 'length':
+          return obj.length;
+        case 'to_i':
+          return ty.t === 'str' ? Number.parseInt(obj, args[0] ?? 10) : ty.t === 'float' ? Math.trunc(obj) : ty.t === 'bool' ? (obj ? 1 : 0) : obj;
+        case 'to_s':
+          return String(obj);
+        case 'first':
+          return jsNum(obj[0]);
+        case 'last':
+          return jsNum(obj[obj.length - 1]);
+        case 'min':
+          return obj.length ? Math.min(...Array.from(obj as ArrayLike<unknown>, Number)) : undefined;
+        case 'max':
+          return obj.length ? Math.max(...Array.from(obj as ArrayLike<unknown>, Number)) : undefined;
+        case 'reverse':
+          return Array.from(obj as string).reverse().join('');
+        case 'substring':
+          return (obj as string).substring(args[0], args[1]);
+      }
+      throw new Error(`unknown method ${e.name}`);
+    }
+    case 'at':
+      return jsNum(ev(e.obj)[ev(e.idx)]);
     case 'cond':
-      return evalExpr(e.c, v, t) ? evalExpr(e.a, v, t) : evalExpr(e.b, v, t);
+      return ev(e.c) ? ev(e.a) : ev(e.b);
     case 'not':
-      return !evalExpr(e.e, v, t);
+      return !ev(e.e);
     case 'neg':
-      return -Number(evalExpr(e.e, v, t));
+      return -Number(ev(e.e));
+    case 'inv':
+      return bitOp('^', Number(ev(e.e)), -1);
     case 'bin': {
-      const l = evalExpr(e.l, v, t);
-      const r = evalExpr(e.r, v, t);
+      const l = ev(e.l);
+      const r = ev(e.r);
+      if (l instanceof Uint8Array && r instanceof Uint8Array) {
+        const c = bytesCmp(l, r);
+        const ops: Record<string, boolean> = { '==': c === 0, '!=': c !== 0, '<': c < 0, '<=': c <= 0, '>': c > 0, '>=': c >= 0 };
+        return ops[e.op];
+      }
+      const ints = typeOf(e.l).t === 'int' && typeOf(e.r).t === 'int';
       switch (e.op) {
         case '+':
-          return Number(l) + Number(r);
+          return typeof l === 'string' ? l + r : Number(l) + Number(r);
         case '-':
           return Number(l) - Number(r);
         case '*':
@@ -77,15 +135,17 @@ export function evalExpr(e: Expr, v: Value, t: TypeDef): number | boolean {
         case 'or':
           return Boolean(l) || Boolean(r);
         case '/':
-          return Math.floor(Number(l) / Number(r));
+          return ints ? Math.floor(Number(l) / Number(r)) : Number(l) / Number(r);
         case '%':
-          return ((Number(l) % Number(r)) + Number(r)) % Number(r);
+          return ints ? ((Number(l) % Number(r)) + Number(r)) % Number(r) : Number(l) % Number(r);
         default:
           return bitOp(e.op, Number(l), Number(r));
       }
     }
+    case 'io':
+    case 'sizeof':
+      throw new Error(`cannot evaluate ${e.k} on a value`);
   }
-  throw new Error('unreachable');
 }
 
 function intArb(ty: Extract<FieldType, { t: 'int' }>, f: Field): fc.Arbitrary<unknown> {
@@ -233,18 +293,22 @@ function sizeConst(s: { expr: Expr } | { eos: true } | undefined): number | unde
 
 /** Every reference in an expression, as a path of field ids (`header.len_body` → ['header', 'len_body']). */
 function refPaths(e: Expr, out: string[][] = []): string[][] {
-  if (e.k === 'ref') out.push([e.name, ...(e.path ?? [])]);
-  else if (e.k === 'not' || e.k === 'neg') refPaths(e.e, out);
-  else if (e.k === 'cond') [e.c, e.a, e.b].forEach((x) => refPaths(x, out));
-  else if (e.k === 'bin') {
-    refPaths(e.l, out);
-    refPaths(e.r, out);
-  }
+  walkExpr(e, (x) => {
+    if (x.k === 'ref') out.push([x.name, ...(x.path ?? [])]);
+  });
   return out;
 }
 
 function elemArb(f: Field, depth: number, small: string[][] = []): fc.Arbitrary<unknown> {
   const ty = f.type;
+  // `valid` on a byte array, string, float or boolean: the values its eq/any-of name, else
+  // values that meet its rule.
+  if (ty.t !== 'int' && !(ty.t === 'bits' && !ty.bool) && f.validCheck?.expr) {
+    const rule = f.validCheck.expr;
+    const named = f.validCheck.values?.map((x) => evalExpr(x, {}, undefined as unknown as TypeDef) as unknown).filter((x) => evalUntil(rule, x, 0));
+    if (named?.length) return fc.constantFrom(...named);
+    return elemArb({ ...f, validCheck: undefined }, depth, small).filter((x) => evalUntil(rule, x, 0));
+  }
   switch (ty.t) {
     case 'int':
       return intArb(ty, f);
@@ -326,7 +390,12 @@ export function arbitraryOf(t: TypeDef, depth = 0, small: string[][] = [], fixed
     if (f.type.t === 'switch' || f.type.t === 'intSwitch' || dependentSize(f, t)) continue;
     const inner = sizePaths.filter((p) => p.length > 1 && p[0] === f.id).map((p) => p.slice(1));
     const sizeMax = f.type.t === 'bits' ? Math.min(16, 2 ** f.type.width - 1) : 16;
-    let a = sizeRefs.has(f.id) ? fc.integer({ min: 0, max: sizeMax }) : elemArb(f, depth, inner);
+    const text = f.type.t === 'str' || (f.type.t === 'delimited' && f.type.encoding !== undefined);
+    // A size read from text (`len_dec.to_i`): digits.
+    // (a count in text is typically of nested values of the same type: few, and none deep down)
+    const width = text ? sizeConst((f.type as { size?: { expr: Expr } | { eos: true } }).size) : undefined;
+    const digits = fc.integer({ min: 0, max: depth > 1 ? 0 : 3 }).map((n) => String(n).padStart(width ?? 1, '0'));
+    let a = sizeRefs.has(f.id) ? (text ? digits : fc.integer({ min: 0, max: sizeMax })) : elemArb(f, depth, inner);
     if (f.repeat) {
       const n = f.repeat.kind === 'expr' ? constValue(f.repeat.count) : undefined;
       a = n !== undefined ? fc.array(a, { minLength: n, maxLength: n }) : fc.array(a, { maxLength: depth > 1 ? 2 : 4 });

@@ -2,7 +2,8 @@
 // [StructLayout(Sequential, Pack = 1)] structs (usable with MemoryMarshal and
 // MemoryMappedViewAccessor.Read/Write<T>); the others become sealed classes. Same names and
 // operations as the TypeScript side: Decode, Encode, EncodeInto, EncodedSize, SIZE.
-import { constValue, isBoolExpr, renderExpr, type Expr } from './expr.js';
+import { constValue, renderExpr, type Expr } from './expr.js';
+import { fieldVType, typeOf, type VType } from './expr-types.js';
 import { elemFixedSize, elemMin, mayBeEmptySwitch } from './emit-ts.js';
 import { alignsBefore, allEnums, allTypes, camel, encodingUnit, pascal, valueFields, type EnumDef, type Field, type FieldType, type FloatType, type Instance, type IntType, type Size, type SpecFile, type TypeDef } from './model.js';
 
@@ -286,7 +287,7 @@ class CsFile {
       o.push(...doc(i.doc ? `${i.doc}\n\n${lazyDoc}` : lazyDoc, '    '));
       if (i.value) {
         const value = this.expr(i.value, t, 'this.', '_io');
-        const type = isBoolExpr(i.value) ? 'bool' : 'long';
+        const type = this.exprCsType(i.value);
         if (i.valueCond) o.push(`    public ${type}? ${i.csName} => ${this.expr(i.valueCond, t, 'this.', '_io')} ? ${value} : null;`);
         else o.push(`    public ${type} ${i.csName} => ${value};`);
         continue;
@@ -329,27 +330,46 @@ class CsFile {
 
   /** `io`: what `_io` is here (the reader while reading fields, the kept stream in an instance). */
   private expr(e: Expr, t: TypeDef, target: string, io = 'r', item?: { value: string; index: string }): string {
+    const writing = target === '';
+    /** A value as an expression uses it: integers as long, floats as double. */
+    const typed = (x: string, f: Field | undefined, elem = false): string => {
+      const v = f ? fieldVType(f, elem) : undefined;
+      return v?.t === 'int' ? `(long)${x}` : v?.t === 'float' ? `(double)${x}` : x;
+    };
+    /** A field read through a value: absent (an `if`, a switch without a match) is a typed error. */
+    const chain = (start: string, head: Field, path: Field[]): string => {
+      let s = start;
+      const fields = [head, ...path];
+      for (const [i, m] of fields.entries()) {
+        if (i > 0) s += `.${prop(m)}`;
+        const struct = !m.repeat && this.isValueType(m);
+        if (!(m.cond || m.type.t === 'switch' || m.type.t === 'intSwitch')) {
+          // A value built for encode may lack an object the expression reads through.
+          if (writing && i < fields.length - 1 && !struct) s = `FormatMath.WrittenObject(${s}, ${lit(m)})`;
+          continue;
+        }
+        const v = fieldVType(m);
+        if (v.t === 'int') s = `FormatMath.${writing ? 'Written' : 'Read'}((long?)${s}, ${lit(m)})`;
+        else if (struct) s = `FormatMath.${writing ? 'WrittenValue' : 'ReadValue'}(${s}, ${lit(m)})`;
+        else s = `FormatMath.${writing ? 'WrittenObject' : 'ReadObject'}(${s}, ${lit(m)})`;
+      }
+      return typed(s, fields[fields.length - 1]);
+    };
     return renderExpr(e, {
       ...(item && {
         item: (x: Extract<Expr, { k: 'item' }>): string => {
-          const last = x.pathFields?.[x.pathFields.length - 1];
           const s = item.value + (x.pathFields ?? []).map((m) => `.${prop(m)}`).join('');
-          return last?.type.t === 'bits' && last.type.bool ? s : `(long)${s}`;
+          const v = typeOf(x);
+          return v.t === 'int' ? `(long)${s}` : v.t === 'float' ? `(double)${s}` : s;
         },
         index: (): string => item.index,
       }),
       ref: (name, e) => {
-        const path = (e.pathFields ?? []).map((m) => `.${prop(m)}`).join('');
         if (e.param) return `p_${camel(name)}`;
-        if (e.instance) return `(long)${target}${e.instance.csName}${path}`;
+        if (e.instance) return chain(`${target}${e.instance.csName}`, e.instance.field!, e.pathFields ?? []);
         const f = t.fields.find((x) => x.id === name)!;
         if (f.lengthOf) return `@${camel(f.id)}`;
-        const last = e.pathFields?.[e.pathFields.length - 1] ?? f;
-        // A conditional field must have a value: a typed error when it has none (target '': writing).
-        if ((f.cond || f.type.t === 'intSwitch') && !e.pathFields && (f.type.t === 'int' || f.type.t === 'intSwitch' || (f.type.t === 'bits' && !f.type.bool)))
-          return `FormatMath.${target === '' ? 'Written' : 'Read'}((long?)${target}${prop(f)}, ${lit(f)})`;
-        const access = `${target}${prop(f)}${path}`;
-        return last.type.t === 'bits' && last.type.bool ? access : `(long)${access}`;
+        return chain(`${target}${prop(f)}`, f, e.pathFields ?? []);
       },
       // `io` is a FormatReader while reading, the kept FormatStream `_io` in an instance.
       io: (p, root) => (root ? (io === '_io' ? '_io.Root.IoSize' : `${io}.RootIoSize`) : `${io}.Io${p === 'size' ? 'Size' : p === 'pos' ? 'Pos' : 'Eof'}`),
@@ -361,8 +381,84 @@ class CsFile {
       ne: '!=',
       div: (l, r) => `FormatMath.Div(${l}, ${r})`,
       mod: (l, r) => `FormatMath.Mod(${l}, ${r})`,
+      fdiv: (l, r) => `((double)(${l}) / (double)(${r}))`,
+      fmod: (l, r) => `((double)(${l}) % (double)(${r}))`,
       bit: (op, l, r) => (op === '<<' || op === '>>' ? `((long)(${l}) ${op} (int)(${r}))` : `((long)(${l}) ${op} (long)(${r}))`),
+      inv: (x) => `(~(long)(${x}))`,
+      float: (v) => (Number.isInteger(v) && Math.abs(v) < 1e21 ? `${v}.0` : String(v)),
+      str: (v) => JSON.stringify(v),
+      bytes: (items) => `new byte[] { ${items.join(', ')} }`,
+      array: (items, of) => `new ${this.csValueType(of)}[] { ${items.join(', ')} }`,
+      compare: (op, l, r, type) => {
+        if (type.t === 'bytes') return `(FormatMath.CompareBytes(${l}, ${r}) ${op} 0)`;
+        if (type.t === 'str' && op !== '==' && op !== '!=') return `(string.CompareOrdinal(${l}, ${r}) ${op} 0)`;
+        return `(${l} ${op} ${r})`;
+      },
+      concat: (l, r) => `(${l} + ${r})`,
+      attr: (obj, x, objType, args) => {
+        const elemOf = objType.t === 'array' ? objType.elem : undefined;
+        const el = (s: string): string => (elemOf ? typed(s, elemOf, true) : objType.t === 'bytes' ? `(long)${s}` : s);
+        switch (objType.t === 'user' ? 'field' : x.name) {
+          case 'field':
+            if (x.instance) return chain(`${obj}.${x.instance.csName}`, x.instance.field!, []);
+            return chain(`${obj}.${prop(x.field!)}`, x.field!, []);
+          case 'size':
+          case 'length':
+            return `(long)${obj}.Length`;
+          case 'to_i':
+            if (objType.t === 'str') return `FormatMath.ParseInt(${obj}, ${args[0] ?? 10})`;
+            if (objType.t === 'float') return `FormatMath.Trunc(${obj})`;
+            if (objType.t === 'bool') return `(${obj} ? 1L : 0L)`;
+            return obj;
+          case 'to_s':
+            return `(${obj}).ToString(System.Globalization.CultureInfo.InvariantCulture)`;
+          case 'first':
+            return el(`FormatMath.At(${obj}, 0)`);
+          case 'last':
+            return el(`FormatMath.At(${obj}, ${obj}.Length - 1)`);
+          case 'min':
+            return el(`FormatMath.Min(${obj})`);
+          case 'max':
+            return el(`FormatMath.Max(${obj})`);
+          case 'reverse':
+            return `FormatMath.Reverse(${obj})`;
+          case 'substring':
+            return `FormatMath.Substring(${obj}, ${args[0]}, ${args[1]})`;
+          default:
+            throw new Error(`method ${x.name} left unchecked`);
+        }
+      },
+      at: (obj, idx, objType) => {
+        const s = `FormatMath.At(${obj}, ${idx})`;
+        return objType.t === 'array' && objType.elem ? typed(s, objType.elem, true) : objType.t === 'bytes' ? `(long)${s}` : s;
+      },
     });
+  }
+
+  /** The C# type of an expression's value (a field's own type where it is one, e.g. ushort[]). */
+  private exprCsType(e: Expr): string {
+    const v = typeOf(e);
+    if (v.t === 'array' && v.elem) return `${this.elemType(v.elem)}[]`;
+    return this.csValueType(v);
+  }
+
+  private csValueType(v: VType): string {
+    switch (v.t) {
+      case 'int':
+        return 'long';
+      case 'float':
+        return 'double';
+      case 'bool':
+        return 'bool';
+      case 'str':
+        return 'string';
+      case 'bytes':
+        return 'byte[]';
+      case 'user':
+        return v.type ? v.type.name : 'object';
+      case 'array':
+        return `${v.elem ? this.elemType(v.elem) : this.csValueType(v.of)}[]`;
+    }
   }
 
   private sizeArg(s: Size | undefined, t: TypeDef, target: string, reader: string): string {
@@ -461,7 +557,7 @@ class CsFile {
     const p = lit(f);
     const checks: string[] = [];
     // Where the value started (a bit-sized one: the byte holding its last bit).
-    const at = ty.t === 'bits' ? 'r.Position - 1' : `r.Position - ${(ty as IntType).size}`;
+    const at = ty.t === 'bits' ? 'r.Position - 1' : ty.t === 'int' || ty.t === 'float' ? `r.Position - ${ty.size}` : 'r.Position';
     if (f.validInEnum && f.enumDef) {
       checks.push(`if (!Enum.IsDefined(${target})) throw r.Invalid(${p}, ${at}, $"{${target}} is not a ${f.enumDef.name}");`);
     }
@@ -469,29 +565,30 @@ class CsFile {
     if (f.validCheck) {
       const c = f.validCheck;
       const x = this.enumTyped(f) ? `(long)${target}` : target;
+      const shown = ty.t === 'bytes' || (ty.t === 'delimited' && !ty.encoding) ? `{Convert.ToHexString(${target})}` : `{${target}}`;
       const parts: string[] = [];
       if (c.min !== undefined) parts.push(`${x} >= ${c.min}`);
       if (c.max !== undefined) parts.push(`${x} <= ${c.max}`);
       if (c.anyOf) parts.push(`(${c.anyOf.map((n) => `${x} == ${n}`).join(' || ') || 'false'})`);
       if (c.expr) parts.push(`(${this.expr(c.expr, t, 'v.', 'r', { value: target, index: '0' })})`);
-      checks.push(`if (!(${parts.join(' && ') || 'true'})) throw r.Invalid(${p}, ${at}, $"{${target}} is not valid (${c.text.replaceAll('{', '{{').replaceAll('}', '}}')})");`);
+      checks.push(`if (!(${parts.join(' && ') || 'true'})) throw r.Invalid(${p}, ${at}, $"${shown} is not valid (${c.text.replaceAll('{', '{{').replaceAll('}', '}}').replaceAll('"', '\\"')})");`);
     }
     switch (ty.t) {
       case 'int':
         return [`${target} = ${this.enumTyped(f) ? `(${f.enumDef!.name})` : ''}r.${method(ty)}(${p});`, ...checks];
       case 'bits': {
         const read = `r.Bits${ty.endian === 'le' ? 'Le' : 'Be'}(${ty.width}, ${p})`;
-        if (ty.bool) return [`${target} = ${read} != 0;`];
+        if (ty.bool) return [`${target} = ${read} != 0;`, ...checks];
         return [`${target} = ${this.enumTyped(f) ? `(${f.enumDef!.name})` : ''}${read};`, ...checks];
       }
       case 'float':
-        return [`${target} = r.${method(ty)}(${p});`];
+        return [`${target} = r.${method(ty)}(${p});`, ...checks];
       case 'bytes':
-        if (t.blittable) return [`r.BytesInto(${target}, ${p});`];
-        return 'eos' in ty.size ? [`${target} = r.BytesEos(${p});`] : [`${target} = r.Bytes(${this.sizeArg(ty.size, t, 'v.', 'r')}, ${p});`];
+        if (t.blittable) return [`r.BytesInto(${target}, ${p});`, ...checks];
+        return 'eos' in ty.size ? [`${target} = r.BytesEos(${p});`, ...checks] : [`${target} = r.Bytes(${this.sizeArg(ty.size, t, 'v.', 'r')}, ${p});`, ...checks];
       case 'str':
-        if (ty.zeroTerminated) return [`${target} = r.Strz(${this.sizeArg(ty.size, t, 'v.', 'r')}, "${ty.encoding}", ${p});`];
-        return [`${target} = r.Str(${this.sizeArg(ty.size, t, 'v.', 'r')}, "${ty.encoding}", ${p});`];
+        if (ty.zeroTerminated) return [`${target} = r.Strz(${this.sizeArg(ty.size, t, 'v.', 'r')}, "${ty.encoding}", ${p});`, ...checks];
+        return [`${target} = r.Str(${this.sizeArg(ty.size, t, 'v.', 'r')}, "${ty.encoding}", ${p});`, ...checks];
       case 'user': {
         const lines: string[] = [];
         let reader = 'r';
@@ -522,7 +619,7 @@ class CsFile {
       }
       case 'delimited': {
         const args = `${this.sizeArg(ty.size, t, 'v.', 'r')}, ${ty.term}, ${ty.include ? 'true' : 'false'}, ${ty.eosError ? 'true' : 'false'}, ${ty.pad}`;
-        return [ty.encoding ? `${target} = r.StrDelimited(${args}, "${ty.encoding}", ${p});` : `${target} = r.BytesDelimited(${args}, ${p});`];
+        return [ty.encoding ? `${target} = r.StrDelimited(${args}, "${ty.encoding}", ${p});` : `${target} = r.BytesDelimited(${args}, ${p});`, ...checks];
       }
       case 'contents':
         throw new Error('unreachable');

@@ -1,6 +1,7 @@
 // TypeScript output: one module per spec file (interfaces, enums, read/write/sizeOf functions,
 // a codec object with the type's name, and a view class for blittable types).
-import { constValue, isBoolExpr, refsOf, renderExpr, type Expr, type ExprStyle } from './expr.js';
+import { constValue, refsOf, renderExpr, type Expr } from './expr.js';
+import { typeOf, type VType } from './expr-types.js';
 import { alignsBefore, allEnums, allTypes, camel, encodingUnit, valueFields, type BitsType, type EnumDef, type Field, type FieldType, type Instance, type IntType, type FloatType, type Size, type SpecFile, type TypeDef } from './model.js';
 import { paramsNote } from './up-params.js';
 
@@ -278,13 +279,30 @@ class TsModule {
 
   /** The TypeScript type of an instance's value. */
   private instanceType(i: Instance): string {
-    if (i.value) return `${isBoolExpr(i.value) ? 'boolean' : 'number'}${i.valueCond ? ' | undefined' : ''}`;
+    if (i.value) return `${this.exprType(i.value)}${i.valueCond ? ' | undefined' : ''}`;
     const vt = this.valueType(i.field!);
     return i.field!.cond && !vt.split(' | ').includes('undefined') ? `${vt} | undefined` : vt;
   }
 
   /** `io`: the reader `_io` means here (the type's reader while reading its fields, its stream in an instance). */
   private expr(e: Expr, t: TypeDef, refs: (name: string) => string, io = 'r', item?: { value: string; index: string }): string {
+    const present = (x: string, what: string): string => `${this.use('present')}(${x}, '${what}')`;
+    /** A field read through a value: absent (an `if`, a switch without a match) is an error before going on. */
+    const chain = (start: string, head: Field, path: Field[]): string => {
+      let s = start;
+      const fields = [head, ...path];
+      for (const [i, m] of fields.entries()) {
+        if (i > 0) s += `.${tsProp(m)}`;
+        if (!(m.cond || mayBeEmptySwitch(m))) continue;
+        // A number without a value computes as NaN (Kaitai's JS: undefined); anything else cannot be used.
+        if (i === fields.length - 1 && isScalar(m)) s += '!';
+        else s = present(s, tsProp(m));
+      }
+      const last = fields[fields.length - 1]!;
+      return last.type.t === 'int' && last.type.size === 8 && !last.repeat ? `Number(${s})` : s;
+    };
+    /** An element of an array of 64-bit integers is a bigint: a number in expressions. */
+    const num = (x: string, elem: Field | undefined): string => (elem?.type.t === 'int' && elem.type.size === 8 ? `Number(${x})` : x);
     return renderExpr(e, {
       ...(item && {
         item: (x: Extract<Expr, { k: 'item' }>): string => {
@@ -295,12 +313,9 @@ class TsModule {
         index: (): string => item.index,
       }),
       ref: (name, e) => {
-        const head = e.instance?.field ?? t.fields.find((x) => x.id === name)!;
-        const f = e.pathFields?.[e.pathFields.length - 1] ?? head;
         if (e.param) return `p_${camel(name)}`;
-        // A conditional field (read in an instance only): undefined gives NaN, as in Kaitai's JS.
-        const s = (e.instance ? `v.${camel(name)}` : refs(name)) + ((head.cond || mayBeEmptySwitch(head)) && !e.pathFields ? '!' : '') + (e.pathFields ?? []).map((m) => `.${tsProp(m)}`).join('');
-        return f.type.t === 'int' && f.type.size === 8 ? `Number(${s})` : s;
+        const head = e.instance?.field ?? t.fields.find((x) => x.id === name)!;
+        return chain(e.instance ? `v.${camel(name)}` : refs(name), head, e.pathFields ?? []);
       },
       io: (prop, root) => (root ? `${io}.root().ioSize` : prop === 'size' ? `${io}.ioSize` : prop === 'pos' ? `${io}.ioPos` : `(${io}.remaining <= 0)`),
       enumValue: (x) => (x.resolved ? `${this.refEnum(x.resolved.enumDef)}.${upperSnake(x.resolved.memberId)}` : x.member),
@@ -311,8 +326,81 @@ class TsModule {
       ne: '!==',
       div: (l, r) => `Math.floor(${l} / ${r})`,
       mod: (l, r) => `((${l} % ${r}) + ${r}) % ${r}`,
+      fdiv: (l, r) => `(${l} / ${r})`,
+      fmod: (l, r) => `(${l} % ${r})`,
       bit: (op, l, r) => `${this.use('bitOp')}('${op}', ${l}, ${r})`,
+      inv: (x) => `${this.use('bitOp')}('^', ${x}, -1)`,
+      float: (v) => String(v),
+      str: (v) => JSON.stringify(v),
+      bytes: (items) => `new Uint8Array([${items.join(', ')}])`,
+      array: (items) => `[${items.join(', ')}]`,
+      compare: (op, l, r, type) => {
+        const js = op === '==' ? '===' : op === '!=' ? '!==' : op;
+        return type.t === 'bytes' ? `(${this.use('bytesCompare')}(${l}, ${r}) ${js} 0)` : `(${l} ${js} ${r})`;
+      },
+      concat: (l, r) => `(${l} + ${r})`,
+      attr: (obj, x, objType, args) => {
+        const elem = objType.t === 'array' ? objType.elem : undefined;
+        switch (objType.t === 'user' ? 'field' : x.name) {
+          case 'field':
+            if (x.instance) return chain(`${obj}.${camel(x.instance.id)}`, x.instance.field!, []);
+            return chain(`${obj}.${tsProp(x.field!)}`, x.field!, []);
+          case 'size':
+          case 'length':
+            return `${obj}.length`;
+          case 'to_i':
+            if (objType.t === 'str') return `Number.parseInt(${obj}, ${args[0] ?? 10})`;
+            if (objType.t === 'float') return `Math.trunc(${obj})`;
+            if (objType.t === 'bool') return `(${obj} ? 1 : 0)`;
+            return obj;
+          case 'to_s':
+            return `String(${obj})`;
+          case 'first':
+            if (objType.t === 'array' && objType.of.t === 'user') return `${this.use('elementAt')}(${obj}, 0)`;
+            return num(`${obj}[0]!`, elem);
+          case 'last':
+            if (objType.t === 'array' && objType.of.t === 'user') return `${this.use('elementAt')}(${obj}, ${obj}.length - 1)`;
+            return num(`${obj}[${obj}.length - 1]!`, elem);
+          case 'min':
+          case 'max':
+            return `${this.use(x.name === 'min' ? 'arrayMin' : 'arrayMax')}(${obj})`;
+          case 'reverse':
+            return `Array.from(${obj}).reverse().join('')`;
+          case 'substring':
+            return `${obj}.substring(${args[0]}, ${args[1]})`;
+          default:
+            throw new Error(`method ${x.name} left unchecked`);
+        }
+      },
+      at: (obj, idx, objType) => {
+        if (objType.t === 'array' && objType.of.t === 'user') return `${this.use('elementAt')}(${obj}, ${idx})`;
+        return num(`${obj}[${idx}]!`, objType.t === 'array' ? objType.elem : undefined);
+      },
     });
+  }
+
+  /** The TypeScript type of an expression's value. */
+  private exprType(e: Expr): string {
+    const of = (v: VType): string => {
+      switch (v.t) {
+        case 'int':
+        case 'float':
+          return 'number';
+        case 'bool':
+          return 'boolean';
+        case 'str':
+          return 'string';
+        case 'bytes':
+          return 'Uint8Array';
+        case 'user':
+          return v.type ? this.ref(v.type, v.type.name) : 'unknown';
+        case 'array': {
+          const el = v.elem?.type.t === 'int' && v.elem.type.size === 8 ? 'bigint' : of(v.of);
+          return el.includes(' ') ? `Array<${el}>` : `${el}[]`;
+        }
+      }
+    };
+    return of(typeOf(e));
   }
 
   /** The `valid` rule of a field (min, max, any-of, expr) as a condition on `value`. */
@@ -471,7 +559,7 @@ class TsModule {
     if (!f.repeat) {
       lines.push(`  const ${name} = ${this.readElem(t, f, undefined, refs)};`);
       // Where the value started (a bit-sized one: the byte holding its last bit).
-      const at = f.type.t === 'bits' ? 'r.pos - 1' : `r.pos - ${(f.type as IntType).size}`;
+      const at = f.type.t === 'bits' ? 'r.pos - 1' : f.type.t === 'int' || f.type.t === 'float' ? `r.pos - ${f.type.size}` : 'r.pos';
       if (f.validInEnum && f.enumDef) {
         lines.push(`  if (!${this.refEnum(f.enumDef, `is${f.enumDef.name}`)}(${name})) r.invalid(${p}, ${at}, \`\${${name}} is not a ${f.enumDef.name}\`);`);
       }
@@ -1139,4 +1227,9 @@ export function emitTs(spec: SpecFile, runtimeModule = './twinmap-runtime.js'): 
 /** An instance of `t` reads `f`'s substream (`io: f._io`). */
 function keptStream(t: TypeDef, f: Field): boolean {
   return t.instances.some((i) => typeof i.io === 'object' && i.io.field === f);
+}
+
+/** A number or boolean (not repeated): without a value it still computes (NaN), as in Kaitai's JS. */
+function isScalar(f: Field): boolean {
+  return !f.repeat && (f.type.t === 'int' || f.type.t === 'bits' || f.type.t === 'float' || f.type.t === 'intSwitch');
 }

@@ -1,23 +1,40 @@
-// The small expression language the generator accepts in `size`, `repeat-expr`, `if` and
-// `switch-on`: integer literals, earlier fields of the same type and integer fields inside earlier
-// user-type fields (`header.len_body`), enum literals (`e::member`), `+ - * / %`, comparisons,
-// `and`/`or`/`not`, parentheses. Anything else is refused by name.
+// Kaitai's expression language as the generator accepts it (sizes, counts, conditions, switches,
+// value instances): integer, float, boolean, string and array literals, fields (and fields inside
+// them), params, instances, enum members, operators, methods (`.size`, `.to_i`, `.to_s`, ...) and
+// indexing (`a[i]`). Parsing is here; names and types are resolved in refs.ts and expr-types.ts.
+// Anything else is refused by name.
 
-import type { EnumDef, Field, Instance } from './model.js';
+import type { EnumDef, Field, Instance, Param } from './model.js';
+import { isByteLiteral, typeOf, type VType } from './expr-types.js';
 
 export type Expr =
   | { k: 'int'; value: number }
   | { k: 'bool'; value: boolean }
+  /** A float literal (`1024.0`, `24000.`, `1e3`). */
+  | { k: 'float'; value: number }
+  /** A string literal (`"ssh-rsa"` with escapes, `'raw'` without). */
+  | { k: 'str'; value: string }
+  /** An array literal (`[137, 80, 78]`): bytes when every element is an integer literal of 0..255. */
+  | { k: 'arr'; items: Expr[] }
+  /**
+   * `.name` or `.name(args)` after a value that is not a user-type field path: a method (`size`,
+   * `to_i`, `first`, ...) or, after indexing (`a[i].ofs`), a field of the element (`field`).
+   */
+  | { k: 'attr'; obj: Expr; name: string; args?: Expr[]; field?: Field; instance?: Instance }
+  /** `a[i]`: an element of an array or a byte of a byte array. */
+  | { k: 'at'; obj: Expr; idx: Expr }
+  /** `~x`: bitwise not of a 64-bit integer. */
+  | { k: 'inv'; e: Expr }
   /**
    * A field of the same type (`name`), or a field inside it (`name.path[0].path[1]...`, fields of
    * earlier user-type fields). The loader resolves `path` to `pathFields`.
    */
-  | { k: 'ref'; name: string; path?: string[]; pathFields?: Field[]; instance?: Instance; param?: boolean; up?: Up }
+  | { k: 'ref'; name: string; path?: string[]; pathFields?: Field[]; instance?: Instance; param?: boolean; up?: Up; field?: Field; paramDef?: Param }
   /**
    * `_` in `repeat-until`: the element just read, or a field inside it (`_.len`); the loader
    * resolves `path` to `pathFields`.
    */
-  | { k: 'item'; path?: string[]; pathFields?: Field[] }
+  | { k: 'item'; path?: string[]; pathFields?: Field[]; vt?: VType }
   /** `_index` in `repeat-until`: how many elements have been read, the current one included. */
   | { k: 'index' }
   /**
@@ -48,9 +65,24 @@ export const BIT_OPS: readonly string[] = ['&', '|', '^', '<<', '>>'];
 
 export class ExprError extends Error {}
 
-const TOKEN = /\s*(?:(0x[0-9a-fA-F_]+|0b[01_]+|0o[0-7_]+|[0-9][0-9_]*)|([a-z_][a-z0-9_]*(?:::[a-z_][a-z0-9_]*)*)|(==|!=|<=|>=|<<|>>|[-+*/%<>().?:&|^]))/y;
+const TOKEN =
+  /\s*(?:([0-9][0-9_]*(?:\.(?![a-z_])[0-9_]*(?:[eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+))|(0x[0-9a-fA-F_]+|0b[01_]+|0o[0-7_]+|[0-9][0-9_]*)|([a-z_][a-z0-9_]*(?:::[a-z_][a-z0-9_]*)*)|(==|!=|<=|>=|<<|>>|[-+*/%<>().?:&|^~\[\],])|("(?:[^"\\]|\\.)*"|'[^']*'))/y;
 
-type Tok = { t: 'num'; v: number } | { t: 'id'; v: string } | { t: 'op'; v: string };
+type Tok = { t: 'num'; v: number } | { t: 'float'; v: number } | { t: 'id'; v: string } | { t: 'op'; v: string } | { t: 'str'; v: string };
+
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', e: '\x1b', f: '\f', v: '\v', '"': '"', "'": "'", '\\': '\\' };
+
+/** A string literal's text: double-quoted with Kaitai's escapes (`\n`, `\u0041`, octal `\101`), single-quoted as is. */
+function unquote(lit: string): string {
+  if (lit.startsWith("'")) return lit.slice(1, -1);
+  return lit.slice(1, -1).replace(/\\(u[0-9a-fA-F]{4}|[0-7]{1,3}|.)/g, (m, x: string) => {
+    if (x.startsWith('u')) return String.fromCharCode(parseInt(x.slice(1), 16));
+    if (/^[0-7]/.test(x)) return String.fromCharCode(parseInt(x, 8));
+    const c = ESCAPES[x];
+    if (c === undefined) throw new ExprError(`unknown escape '${m}' in a string literal`);
+    return c;
+  });
+}
 
 function tokenize(src: string): Tok[] {
   const out: Tok[] = [];
@@ -62,15 +94,17 @@ function tokenize(src: string): Tok[] {
     const m = TOKEN.exec(src);
     if (!m) {
       const at = src.slice(i).search(/\S/) + i;
-      throw new ExprError(`unsupported expression ${JSON.stringify(src)}: '${src.charAt(at)}' at position ${at} is not supported (supported: literals, fields, field.field, instances, params, enum::member, + - * / %, comparisons, and/or/not, c ? a : b, _io.size/pos/eof, _root._io.size)`);
+      throw new ExprError(`unsupported expression ${JSON.stringify(src)}: '${src.charAt(at)}' at position ${at} is not supported (supported: see docs/formats.md, Expressions)`);
     }
     i = TOKEN.lastIndex;
-    if (m[1] !== undefined) {
-      const n = Number(m[1].replaceAll('_', ''));
-      if (!Number.isSafeInteger(n)) throw new ExprError(`integer ${m[1]} is out of range`);
+    if (m[1] !== undefined) out.push({ t: 'float', v: Number(m[1].replaceAll('_', '')) });
+    else if (m[2] !== undefined) {
+      const n = Number(m[2].replaceAll('_', ''));
+      if (!Number.isSafeInteger(n)) throw new ExprError(`integer ${m[2]} is out of range`);
       out.push({ t: 'num', v: n });
-    } else if (m[2] !== undefined) out.push({ t: 'id', v: m[2] });
-    else out.push({ t: 'op', v: m[3]! });
+    } else if (m[3] !== undefined) out.push({ t: 'id', v: m[3] });
+    else if (m[4] !== undefined) out.push({ t: 'op', v: m[4] });
+    else out.push({ t: 'str', v: unquote(m[5]!) });
   }
   return out;
 }
@@ -78,6 +112,7 @@ function tokenize(src: string): Tok[] {
 /** Parses Kaitai expression text (or a YAML number/boolean) into the supported subset. */
 export function parseExpr(source: unknown): Expr {
   if (typeof source === 'number') {
+    if (!Number.isInteger(source)) return { k: 'float', value: source };
     if (!Number.isSafeInteger(source)) throw new ExprError(`number ${source} is not a supported integer`);
     return { k: 'int', value: source };
   }
@@ -121,12 +156,58 @@ export function parseExpr(source: unknown): Expr {
       p++;
       return { k: 'neg', e: unary() };
     }
-    return primary();
+    if (isOp('~')) {
+      p++;
+      return { k: 'inv', e: unary() };
+    }
+    return postfix(primary());
+  }
+  /** `.method`, `.method(args)`, `.field` (after indexing) and `[i]` after a value. */
+  function postfix(e: Expr): Expr {
+    for (;;) {
+      if (isOp('[')) {
+        p++;
+        const idx = ternary();
+        if (!isOp(']')) throw new ExprError(`missing ']' in ${JSON.stringify(source)}`);
+        p++;
+        e = { k: 'at', obj: e, idx };
+        continue;
+      }
+      if (!isOp('.')) return e;
+      p++;
+      const m = toks[p++];
+      if (m === undefined || m.t !== 'id' || m.v.includes('::')) throw new ExprError(`expected a name after '.' in ${JSON.stringify(source)}`);
+      if (m.v.startsWith('_')) throw new ExprError(`'.${m.v}' in ${JSON.stringify(source)} is not supported here`);
+      if (m.v === 'as' && isOp('<')) throw new ExprError(`'.as<...>' casts in ${JSON.stringify(source)} are not supported`);
+      if (isOp('(')) {
+        p++;
+        const args: Expr[] = [];
+        while (!isOp(')')) {
+          args.push(ternary());
+          if (isOp(',')) p++;
+          else if (!isOp(')')) throw new ExprError(`missing ')' in ${JSON.stringify(source)}`);
+        }
+        p++;
+        e = { k: 'attr', obj: e, name: m.v, args };
+      } else e = { k: 'attr', obj: e, name: m.v };
+    }
   }
   function primary(): Expr {
     const t = toks[p++];
     if (t === undefined) throw new ExprError(`expression ${JSON.stringify(source)} ends too early`);
     if (t.t === 'num') return { k: 'int', value: t.v };
+    if (t.t === 'float') return { k: 'float', value: t.v };
+    if (t.t === 'str') return { k: 'str', value: t.v };
+    if (t.t === 'op' && t.v === '[') {
+      const items: Expr[] = [];
+      while (!isOp(']')) {
+        items.push(ternary());
+        if (isOp(',')) p++;
+        else if (!isOp(']')) throw new ExprError(`missing ']' in ${JSON.stringify(source)}`);
+      }
+      p++;
+      return { k: 'arr', items };
+    }
     if (t.t === 'op' && t.v === '(') {
       const e = ternary();
       if (!isOp(')')) throw new ExprError(`missing ')' in ${JSON.stringify(source)}`);
@@ -147,10 +228,10 @@ export function parseExpr(source: unknown): Expr {
       if (t.v === '_index') return { k: 'index' };
       if (t.v === '_') {
         const path: string[] = [];
-        while (isOp('.')) {
+        while (isOp('.') && toks[p + 2]?.v !== '(') {
           p++;
           const m = toks[p++];
-          if (m === undefined || m.t !== 'id' || m.v.includes('::') || m.v.startsWith('_') || isOp('('))
+          if (m === undefined || m.t !== 'id' || m.v.includes('::') || m.v.startsWith('_'))
             throw new ExprError(`'_.${m?.v ?? ''}' in ${JSON.stringify(source)} is not supported (only fields of the element)`);
           path.push(m.v);
         }
@@ -177,7 +258,7 @@ export function parseExpr(source: unknown): Expr {
           up = { parents: (up as { parents: number }).parents + 1 };
         }
         const names: string[] = [];
-        while (isOp('.')) {
+        while (isOp('.') && (names.length === 0 || toks[p + 2]?.v !== '(')) {
           p++;
           const m = toks[p++];
           if (m === undefined || m.t !== 'id' || m.v.includes('::')) throw new ExprError(`expected a field name after '.' in ${JSON.stringify(source)}`);
@@ -189,23 +270,24 @@ export function parseExpr(source: unknown): Expr {
       }
       if (t.v.startsWith('_')) throw new ExprError(`'${t.v}' is not supported in expressions (only fields of the same type and fields inside them)`);
       const path: string[] = [];
-      while (isOp('.')) {
+      // Names up to a method call (`a.b.substring(1, 2)`): the loader tells fields from methods.
+      while (isOp('.') && toks[p + 2]?.v !== '(') {
         p++;
         const m = toks[p++];
         if (m === undefined || m.t !== 'id' || m.v.includes('::')) throw new ExprError(`expected a field name after '.' in ${JSON.stringify(source)}`);
         if (m.v === '_sizeof' && !isOp('.') && !isOp('(')) return { k: 'sizeof', name: t.v, path };
-        if (m.v.startsWith('_') || isOp('('))
+        if (m.v.startsWith('_'))
           throw new ExprError(`'.${m.v}' in ${JSON.stringify(source)} is not supported (only fields of earlier user-type fields)`);
         path.push(m.v);
       }
       return path.length ? { k: 'ref', name: t.v, path } : { k: 'ref', name: t.v };
     }
-    throw new ExprError(`unexpected '${t.v}' in ${JSON.stringify(source)} (supported: literals, fields, field.field, instances, params, enum::member, + - * / %, comparisons, and/or/not, c ? a : b, _io.size/pos/eof, _root._io.size)`);
+    throw new ExprError(`unexpected '${t.v}' in ${JSON.stringify(source)} (supported: see docs/formats.md, Expressions)`);
   }
   const e = ternary();
   if (p !== toks.length) {
     const rest = toks.slice(p).map((t) => String(t.v)).join(' ');
-    throw new ExprError(`unsupported expression ${JSON.stringify(source)}: cannot use '${rest}' (supported: literals, fields, field.field, instances, params, enum::member, + - * / %, comparisons, and/or/not, c ? a : b, _io.size/pos/eof, _root._io.size)`);
+    throw new ExprError(`unsupported expression ${JSON.stringify(source)}: cannot use '${rest}' (supported: see docs/formats.md, Expressions)`);
   }
   return e;
 }
@@ -217,47 +299,64 @@ export function isBoolExpr(e: Expr): boolean {
   return false;
 }
 
+/** The direct sub-expressions of `e`. */
+function children(e: Expr): Expr[] {
+  switch (e.k) {
+    case 'cond':
+      return [e.c, e.a, e.b];
+    case 'not':
+    case 'neg':
+    case 'inv':
+      return [e.e];
+    case 'bin':
+      return [e.l, e.r];
+    case 'arr':
+      return e.items;
+    case 'attr':
+      return [e.obj, ...(e.args ?? [])];
+    case 'at':
+      return [e.obj, e.idx];
+    default:
+      return [];
+  }
+}
+
 /** Every sub-expression, depth-first. */
 export function walkExpr(e: Expr, visit: (x: Expr) => void): void {
   visit(e);
-  if (e.k === 'cond') [e.c, e.a, e.b].forEach((x) => walkExpr(x, visit));
-  if (e.k === 'not' || e.k === 'neg') walkExpr(e.e, visit);
-  else if (e.k === 'bin') {
-    walkExpr(e.l, visit);
-    walkExpr(e.r, visit);
-  }
+  for (const c of children(e)) walkExpr(c, visit);
 }
 
 /** A copy of `e` with every node first given to `f` (which may replace it). */
 export function mapExpr(e: Expr, f: (x: Expr) => Expr | undefined): Expr {
   const r = f(e);
   if (r !== undefined) return r;
-  if (e.k === 'not' || e.k === 'neg') return { ...e, e: mapExpr(e.e, f) };
-  if (e.k === 'bin') return { ...e, l: mapExpr(e.l, f), r: mapExpr(e.r, f) };
-  if (e.k === 'cond') return { ...e, c: mapExpr(e.c, f), a: mapExpr(e.a, f), b: mapExpr(e.b, f) };
-  return e;
+  const m = (x: Expr): Expr => mapExpr(x, f);
+  switch (e.k) {
+    case 'not':
+    case 'neg':
+    case 'inv':
+      return { ...e, e: m(e.e) };
+    case 'bin':
+      return { ...e, l: m(e.l), r: m(e.r) };
+    case 'cond':
+      return { ...e, c: m(e.c), a: m(e.a), b: m(e.b) };
+    case 'arr':
+      return { ...e, items: e.items.map(m) };
+    case 'attr':
+      return e.args ? { ...e, obj: m(e.obj), args: e.args.map(m) } : { ...e, obj: m(e.obj) };
+    case 'at':
+      return { ...e, obj: m(e.obj), idx: m(e.idx) };
+    default:
+      return e;
+  }
 }
 
 /** Names of the fields an expression reads. */
 export function refsOf(e: Expr, out: string[] = []): string[] {
-  switch (e.k) {
-    case 'ref':
-      out.push(e.name);
-      break;
-    case 'not':
-    case 'neg':
-      refsOf(e.e, out);
-      break;
-    case 'bin':
-      refsOf(e.l, out);
-      refsOf(e.r, out);
-      break;
-    case 'cond':
-      [e.c, e.a, e.b].forEach((x) => refsOf(x, out));
-      break;
-    default:
-      break;
-  }
+  walkExpr(e, (x) => {
+    if (x.k === 'ref') out.push(x.name);
+  });
   return out;
 }
 
@@ -305,17 +404,44 @@ export interface ExprStyle {
   /** Kaitai's integer division (floor) and modulo (non-negative for a positive divisor). */
   div(l: string, r: string): string;
   mod(l: string, r: string): string;
+  /** Division and remainder where a side is a float. */
+  fdiv(l: string, r: string): string;
+  fmod(l: string, r: string): string;
   /** A bit operator on 64-bit integers. */
   bit(op: BitOp, l: string, r: string): string;
+  /** `~x` on a 64-bit integer. */
+  inv(x: string): string;
+  float(v: number): string;
+  str(v: string): string;
+  /** A byte-array literal (`[0x89, 0x50]`). */
+  bytes(items: number[]): string;
+  /** An array literal of another element type. */
+  array(items: string[], of: VType): string;
+  /** `==`, `<`, ... on two strings, two byte arrays or two booleans. */
+  compare(op: '==' | '!=' | '<' | '<=' | '>' | '>=', l: string, r: string, type: VType): string;
+  /** `a + b` on strings. */
+  concat(l: string, r: string): string;
+  /** A method of `obj` (a value of type `objType`), or a field of an element (`e.field`). */
+  attr(obj: string, e: Extract<Expr, { k: 'attr' }>, objType: VType, args: string[]): string;
+  /** `obj[idx]`. */
+  at(obj: string, idx: string, objType: VType): string;
 }
 
 /** Renders an expression for a target language, fully parenthesised where it matters. */
 export function renderExpr(e: Expr, style: ExprStyle): string {
+  const r = (x: Expr): string => renderExpr(x, style);
   switch (e.k) {
     case 'int':
       return String(e.value);
     case 'bool':
       return String(e.value);
+    case 'float':
+      return style.float(e.value);
+    case 'str':
+      return style.str(e.value);
+    case 'arr':
+      if (isByteLiteral(e)) return style.bytes(e.items.map((x) => (x as { value: number }).value));
+      return style.array(e.items.map(r), (typeOf(e) as { of: VType }).of);
     case 'ref':
       return style.ref(e.name, e);
     case 'enum':
@@ -329,19 +455,31 @@ export function renderExpr(e: Expr, style: ExprStyle): string {
       if (!style.index) throw new Error("'_index' outside repeat-until");
       return style.index();
     case 'not':
-      return `${style.not}(${renderExpr(e.e, style)})`;
+      return `${style.not}(${r(e.e)})`;
     case 'neg':
-      return `-(${renderExpr(e.e, style)})`;
+      return `-(${r(e.e)})`;
+    case 'inv':
+      return style.inv(r(e.e));
     case 'sizeof':
       throw new Error('_sizeof left unresolved by the loader');
     case 'cond':
-      return `(${renderExpr(e.c, style)} ? ${renderExpr(e.a, style)} : ${renderExpr(e.b, style)})`;
+      return `(${r(e.c)} ? ${r(e.a)} : ${r(e.b)})`;
+    case 'attr':
+      return style.attr(r(e.obj), e, typeOf(e.obj), (e.args ?? []).map(r));
+    case 'at':
+      return style.at(r(e.obj), r(e.idx), typeOf(e.obj));
     case 'bin': {
-      if (e.op === '/') return style.div(renderExpr(e.l, style), renderExpr(e.r, style));
-      if (e.op === '%') return style.mod(renderExpr(e.l, style), renderExpr(e.r, style));
-      if (BIT_OPS.includes(e.op)) return style.bit(e.op as BitOp, renderExpr(e.l, style), renderExpr(e.r, style));
+      const lt = typeOf(e.l);
+      const rt = typeOf(e.r);
+      const ints = lt.t === 'int' && rt.t === 'int';
+      if (e.op === '/') return ints ? style.div(r(e.l), r(e.r)) : style.fdiv(r(e.l), r(e.r));
+      if (e.op === '%') return ints ? style.mod(r(e.l), r(e.r)) : style.fmod(r(e.l), r(e.r));
+      if (BIT_OPS.includes(e.op)) return style.bit(e.op as BitOp, r(e.l), r(e.r));
+      if (e.op === '+' && lt.t === 'str') return style.concat(r(e.l), r(e.r));
+      if (['==', '!=', '<', '<=', '>', '>='].includes(e.op) && (lt.t === 'str' || lt.t === 'bytes' || lt.t === 'bool'))
+        return style.compare(e.op as '==', r(e.l), r(e.r), lt);
       const op = e.op === 'and' ? style.and : e.op === 'or' ? style.or : e.op === '==' ? style.eq : e.op === '!=' ? style.ne : e.op;
-      const side = (x: Expr): string => (x.k === 'bin' ? `(${renderExpr(x, style)})` : renderExpr(x, style));
+      const side = (x: Expr): string => (x.k === 'bin' ? `(${r(x)})` : r(x));
       return `${side(e.l)} ${op} ${side(e.r)}`;
     }
   }

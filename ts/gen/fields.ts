@@ -3,6 +3,7 @@
 import { ExprError, constValue, isBoolExpr, parseExpr, walkExpr, type Expr } from './expr.js';
 import { encodingUnit, pascal, camel, type Encoding, type Endian, type EnumDef, type Field, type FieldType, type IntType, type Size, type TypeDef, type ValidCheck } from './model.js';
 import { finalChecks, resolveItems, resolveRefs, type Scope } from './refs.js';
+import { aType, fieldVType, typeOf, type VType } from './expr-types.js';
 import { SpecError, docOf, isMap, keysOf, type Yaml } from './spec-yaml.js';
 import { WHY, findEnum, findType, type Ctx } from './type-tree.js';
 import { declaredParams } from './up-params.js';
@@ -35,6 +36,7 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
     if (attr['size'] === undefined) return undefined;
     const e = expr('size');
     if (isBoolExpr(e)) fail('size must be an integer expression', 'INVALID_ARGUMENT');
+    expectType(e, 'int', 'size', fail);
     return { expr: e };
   };
   const encodingOf = (): Encoding => {
@@ -181,6 +183,7 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
     if (attr['repeat-expr'] === undefined) fail('repeat: expr needs repeat-expr', 'INVALID_ARGUMENT');
     const count = expr('repeat-expr');
     if (isBoolExpr(count)) fail('repeat-expr must be an integer expression', 'INVALID_ARGUMENT');
+    expectType(count, 'int', 'repeat-expr', fail);
     repeat = { kind: 'expr', count };
   } else if (rep === 'eos') {
     repeat = { kind: 'eos' };
@@ -199,13 +202,7 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
   let cond: Expr | undefined;
   if (attr['if'] !== undefined) {
     cond = expr('if');
-    const c = cond;
-    const check = (): void => {
-      if (!isBoolExpr(c) && !isBoolRef(t, c)) fail('if must be a boolean expression', 'INVALID_ARGUMENT');
-    };
-    // A dotted reference (`header.flags.has_crc`) is known once every type has its fields.
-    if (hasPath(c)) finalChecks.push(check);
-    else check();
+    expectType(cond, 'bool', 'if', fail);
   }
 
   let enumDef: EnumDef | undefined;
@@ -264,7 +261,10 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
         validCheck.expr = e;
       }
     }
-    else fail('valid: only in-enum: true (on an enum field), and eq, min, max, any-of and expr on integer fields are supported');
+    else if (!repeat && (type.t === 'bytes' || type.t === 'str' || type.t === 'float' || (type.t === 'bits' && type.bool) || type.t === 'delimited')) {
+      validCheck = otherValid(valid, fieldVType({ type, repeat: undefined } as Field), checkRefs, fail);
+    }
+    else fail('valid: only in-enum: true (on an enum field), and eq, min, max, any-of and expr on integer, bit-sized, float, boolean, byte-array and string fields are supported');
   }
   if (valid !== undefined && repeat) fail('valid on a repeated field is not supported');
   return {
@@ -284,18 +284,73 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
   };
 }
 
-/** A (negated) reference into an earlier field: `header.flags.has_crc`. */
-function hasPath(e: Expr): boolean {
-  return e.k === 'not' ? hasPath(e.e) : e.k === 'ref' && e.path !== undefined;
+/** Checks, once every name is resolved, that `e` is an integer (`size`, `repeat-expr`, `pos`) or a boolean (`if`). */
+export function expectType(e: Expr, want: 'int' | 'bool', key: string, fail: (problem: string, code?: 'UNSUPPORTED' | 'INVALID_ARGUMENT') => never): void {
+  finalChecks.push(() => {
+    let got: VType;
+    try {
+      got = typeOf(e);
+    } catch (err) {
+      if (err instanceof ExprError) return; // reported by the check resolveRefs queued
+      throw err;
+    }
+    if (got.t !== want) fail(`${key} must be ${want === 'int' ? 'an integer' : 'a boolean'} expression (this one is ${aType(got)})`, 'INVALID_ARGUMENT');
+  });
 }
 
-/** `flag`, `not flag`: a condition made of a `b1` field. */
-function isBoolRef(t: TypeDef, e: Expr): boolean {
-  if (e.k === 'not') return isBoolRef(t, e.e) || isBoolExpr(e.e);
-  if (e.k !== 'ref') return false;
-  const f = t.fields.find((x) => x.id === e.name);
-  const last = e.pathFields?.[e.pathFields.length - 1] ?? (e.path ? undefined : f);
-  return last?.type.t === 'bits' && last.type.bool;
+/**
+ * `valid` on a byte array, string, float or boolean: `eq`, `any-of`, `min`, `max` (literals or
+ * expressions of the same type) and `expr`, as one condition on `_` (the value).
+ */
+function otherValid(valid: unknown, vt: VType, checkRefs: (e: Expr) => Expr, fail: (problem: string) => never): ValidCheck {
+  const self: Expr = { k: 'item', vt };
+  const one = (v: unknown, key: string): Expr => {
+    try {
+      const e = parseExpr(v);
+      walkExpr(e, (x) => {
+        if (x.k === 'item') {
+          if (x.path) fail(`valid/${key}: '_' is the value itself here (no fields)`);
+          x.vt = vt;
+        }
+        if (x.k === 'index') fail(`valid/${key}: '_index' is not supported here`);
+      });
+      return checkRefs(e);
+    } catch (err) {
+      if (err instanceof ExprError) return fail(`valid/${key}: ${err.message}`);
+      throw err;
+    }
+  };
+  const and = (a: Expr | undefined, b: Expr): Expr => (a ? { k: 'bin', op: 'and', l: a, r: b } : b);
+  let cond: Expr | undefined;
+  const values: Expr[] = [];
+  const rules = isMap(valid) ? valid : { eq: valid };
+  for (const k of keysOf(rules)) if (!['eq', 'min', 'max', 'any-of', 'expr'].includes(k)) fail(`valid/${k} is not supported`);
+  if (rules['eq'] !== undefined) {
+    const v = one(rules['eq'], 'eq');
+    values.push(v);
+    cond = and(cond, { k: 'bin', op: '==', l: self, r: v });
+  }
+  if (rules['any-of'] !== undefined) {
+    if (!Array.isArray(rules['any-of'])) fail('valid/any-of must be a list');
+    const list = (rules['any-of'] as unknown[]).map((x) => one(x, 'any-of'));
+    values.push(...list);
+    cond = and(cond, list.map<Expr>((v) => ({ k: 'bin', op: '==', l: self, r: v })).reduce((a, b) => ({ k: 'bin', op: 'or', l: a, r: b })));
+  }
+  if (rules['min'] !== undefined) cond = and(cond, { k: 'bin', op: '>=', l: self, r: one(rules['min'], 'min') });
+  if (rules['max'] !== undefined) cond = and(cond, { k: 'bin', op: '<=', l: self, r: one(rules['max'], 'max') });
+  if (rules['expr'] !== undefined) cond = and(cond, one(rules['expr'], 'expr'));
+  const e: Expr = cond ?? { k: 'bool', value: true };
+  const c: ValidCheck = { expr: e, text: JSON.stringify(valid).replaceAll('"', "'") };
+  if (values.length) c.values = values;
+  finalChecks.push(() => {
+    try {
+      if (typeOf(e).t !== 'bool') fail('valid: the rule is not a boolean condition');
+    } catch (err) {
+      if (err instanceof ExprError) fail(`valid: ${err.message}`);
+      throw err;
+    }
+  });
+  return c;
 }
 
 /** Splits `a, (b, c), d` at its top-level commas. */

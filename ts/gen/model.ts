@@ -103,6 +103,11 @@ export interface ValidCheck {
   anyOf?: number[];
   /** A boolean expression over `_` (the value). */
   expr?: Expr;
+  /**
+   * On a byte array, string, float or boolean, the whole rule is `expr`; these are the values its
+   * `eq`/`any-of` name (the values that meet it).
+   */
+  values?: Expr[];
   /** The rule as the spec gives it, for messages. */
   text: string;
 }

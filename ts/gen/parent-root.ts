@@ -8,6 +8,7 @@
 import { isBoolExpr, refsOf, walkExpr, type Expr } from './expr.js';
 import type { Field, SpecFile, TypeDef } from './model.js';
 import { deferred, resolveRefs, rootReadsItself } from './refs.js';
+import { aType, typeOf, type VType } from './expr-types.js';
 import { typeExprs, walkTypes } from './sizes.js';
 import { SpecError } from './spec-yaml.js';
 import { upParamsOf } from './up-params.js';
@@ -59,8 +60,15 @@ export function passUpArgs(specs: SpecFile[]): void {
           } finally {
             p.fields = fields;
           }
-          for (const d of deferred.splice(0)) d();
-          const kind = isBoolExpr(arg) || isBoolField(p, arg) ? 'bool' : 'int';
+          for (let d = deferred.shift(); d; d = deferred.shift()) d();
+          let vt: VType | undefined;
+          try {
+            vt = typeOf(arg);
+          } catch {
+            vt = undefined;
+          }
+          if (vt && vt.t !== 'int' && vt.t !== 'bool') fail(`it is ${aType(vt)} (only integers and booleans are passed in)`);
+          const kind = vt?.t === 'bool' || isBoolExpr(arg) || isBoolField(p, arg) ? 'bool' : 'int';
           if (!kindKnown.has(u.param)) {
             u.param.kind = kind;
             kindKnown.add(u.param);

@@ -1,6 +1,7 @@
 // Expression checks: the names in a spec's expressions (sizes, counts, conditions, positions,
 // values) resolved against the type they are in, or refused with what is not supported.
-import { mapExpr, walkExpr, type Expr, type Up } from './expr.js';
+import { ExprError, mapExpr, walkExpr, type Expr, type Up } from './expr.js';
+import { typeOf } from './expr-types.js';
 import type { EnumDef, Field, FieldType, SpecFile, TypeDef } from './model.js';
 import { instanceEntry, parseValue, type InstanceEntry } from './instance-table.js';
 import { computeSizes, elementSize, walkTypes } from './sizes.js';
@@ -80,6 +81,20 @@ export function resolveItems(t: TypeDef, type: FieldType, cond: Expr, where: str
  * expression, so sizes and counts computed through one still encode.
  */
 export function resolveRefs(t: TypeDef, e: Expr, scope: Scope, where: string, fail: (problem: string) => never): Expr {
+  const out = resolveNames(t, e, scope, where, fail);
+  // Types are known once every dotted name is resolved.
+  finalChecks.push(() => {
+    try {
+      typeOf(out);
+    } catch (err) {
+      if (err instanceof ExprError) fail(`expression: ${err.message}`);
+      throw err;
+    }
+  });
+  return out;
+}
+
+function resolveNames(t: TypeDef, e: Expr, scope: Scope, where: string, fail: (problem: string) => never): Expr {
   return mapExpr(e, (x) => {
     if (x.k === 'io') {
       if (scope === 'instance' && x.prop !== 'size') fail(`_io.${x.prop} in an instance is not supported (it depends on when the instance is first used)`);
@@ -108,25 +123,28 @@ export function resolveRefs(t: TypeDef, e: Expr, scope: Scope, where: string, fa
         const { up: _, ...plain } = x;
         return resolveRefs(t, plain, scope, where, fail);
       }
-      return { k: 'ref', name: upParam(t, x as typeof x & { up: Up }, fail).id, param: true };
+      const p = upParam(t, x as typeof x & { up: Up }, fail);
+      return { k: 'ref', name: p.id, param: true, paramDef: p };
     }
     const shown = [x.name, ...(x.path ?? [])].join('.');
     const param = t.params.find((p) => p.id === x.name);
     if (param && !t.fields.some((y) => y.id === x.name)) {
-      if (x.path) return fail(`expression '${shown}': '${x.name}' is a parameter (member access on it is not supported)`);
-      return { ...x, param: true };
+      const plain: Expr = { k: 'ref', name: x.name, param: true, paramDef: param };
+      // Params are integers or booleans: what follows is a method (`len.to_s`).
+      return x.path ? resolveRefs(t, attrChain(plain, x.path), scope, where, fail) : plain;
     }
     let f = t.fields.find((y) => y.id === x.name);
     if (!f) {
       const entry = instanceEntry(t, x.name);
       if (!entry) return fail(`expression refers to '${x.name}', which is not ${scope === 'seq' ? 'an earlier field' : 'a field or instance'} of ${t.name}`);
       if (entry.node['value'] !== undefined) {
-        if (x.path) return fail(`expression '${shown}': '${x.name}' is a value instance (member access on it is not supported)`);
         if (entry.inlining) return fail(`value instance '${x.name}' refers to itself`);
         if (entry.node['if'] !== undefined) return fail(`expression refers to '${x.name}', a value instance with an if condition (not supported)`);
         entry.inlining = true;
         try {
-          return resolveRefs(t, parseValue(entry, fail), scope, where, fail);
+          const value = resolveRefs(t, parseValue(entry, fail), scope, where, fail);
+          // `v.size` of a value instance `v`: a method (or field) of its value.
+          return x.path ? resolveRefs(t, attrChain(value, x.path), scope, where, fail) : value;
         } finally {
           entry.inlining = false;
         }
@@ -136,47 +154,70 @@ export function resolveRefs(t: TypeDef, e: Expr, scope: Scope, where: string, fa
       x.instance = inst;
       f = inst.field!;
     }
-    // A conditional integer field without a value reads as Kaitai's null would: NaN in TS
-    // arithmetic; in C# a DecodeException (EncodeException when writing).
-    if (f.cond && (x.path || f.type.t === 'user')) fail(`expression refers to '${x.name}', which has an if condition (not supported)`);
+    const head = f;
     // `.to_i` of an integer (or enum) field is the integer itself.
-    if (x.path?.length === 1 && x.path[0] === 'to_i' && (f.type.t === 'int' || f.type.t === 'bits') && !f.repeat) {
+    if (x.path?.length === 1 && x.path[0] === 'to_i' && (f.type.t === 'int' || (f.type.t === 'bits' && !f.type.bool)) && !f.repeat) {
       const { path: _, ...plain } = x;
-      return plain;
+      return { ...plain, field: head };
     }
-    if (!x.path) {
-      if ((f.type.t !== 'int' && f.type.t !== 'bits' && f.type.t !== 'intSwitch') || f.repeat) fail(`expression refers to '${x.name}', which is not a single integer field`);
-      return x;
+    if (!x.path) return { ...x, field: head };
+    // A value that is not a single user-type object: what follows are its methods (`name.length`).
+    if (f.type.t !== 'user' || f.repeat) {
+      const { path: _, ...plain } = x;
+      return resolveRefs(t, attrChain({ ...plain, field: head }, x.path), scope, where, fail);
     }
-    if (f.type.t !== 'user' || f.repeat) return fail(`expression '${shown}': '${x.name}' is not a single user-type field`);
-    const head = f.type.type;
+    const owner0 = f.type.type;
     const path = x.path;
     // A copy: a path that ends at a value instance is replaced by that instance's expression below.
-    const out: Extract<Expr, { k: 'ref' }> = { ...x };
+    const out: Extract<Expr, { k: 'ref' }> = { ...x, field: head };
     // Resolved once every type has its fields (the type may be declared later in the spec).
     deferred.push(() => {
-      let owner = head;
+      let owner = owner0;
       const fields: Field[] = [];
       for (const [i, id] of path.entries()) {
         const last = i === path.length - 1;
         const m = owner.fields.find((y) => y.id === id);
         const entry = m ? undefined : instanceEntry(owner, id);
         if (!m && last && entry?.node['value'] !== undefined) return inlineInstance(out, owner, entry, fields, shown, where, fail);
-        if (!m) return fail(`expression '${shown}': ${owner.name} has no field '${id}' (methods and parse instances of other types are not supported)`);
-        if (m.cond || m.repeat) fail(`expression '${shown}': ${owner.name}.${id} is repeated or conditional (not supported)`);
-        if (last && m.type.t !== 'int' && m.type.t !== 'bits') fail(`expression '${shown}': ${owner.name}.${id} is not an integer field`);
-        if (!last) {
-          if (m.type.t !== 'user') fail(`expression '${shown}': ${owner.name}.${id} is not a user-type field`);
-          else owner = m.type.type;
+        if (!m && entry) {
+          // A parse instance of the object: read through the object (decode only).
+          const inst = entry.define();
+          if (!inst.field) return fail(`expression '${shown}': ${owner.name}.${id} is a value instance used through another name (not supported)`);
+          const obj: Expr = fields.length ? { k: 'ref', name: out.name, path: path.slice(0, i), pathFields: [...fields], field: head } : { k: 'ref', name: out.name, field: head };
+          const chain = attrChain(obj, path.slice(i));
+          replaceNode(out, chain);
+          return;
+        }
+        if (!m) {
+          if (!fields.length) return fail(`expression '${shown}': ${owner.name} has no field '${id}'`);
+          // Not a field: a method of the value read so far (`header.name.length`).
+          replaceNode(out, attrChain({ k: 'ref', name: out.name, path: path.slice(0, i), pathFields: [...fields], field: head }, path.slice(i)));
+          return;
         }
         // Read from outside its type, the field is part of the value, not a computed length.
         m.lengthOf = undefined;
         fields.push(m);
+        if (!last && (m.type.t !== 'user' || m.repeat)) {
+          replaceNode(out, attrChain({ k: 'ref', name: out.name, path: path.slice(0, i + 1), pathFields: [...fields], field: head }, path.slice(i + 1)));
+          return;
+        }
+        if (!last && m.type.t === 'user') owner = m.type.type;
       }
       out.pathFields = fields;
     });
     return out;
   });
+}
+
+/** `obj.a.b` as method (or element field) accesses on `obj`. */
+function attrChain(obj: Expr, names: string[]): Expr {
+  return names.reduce<Expr>((o, name) => ({ k: 'attr', obj: o, name }), obj);
+}
+
+/** Replaces a node of an expression tree in place (a deferred step found what it really is). */
+function replaceNode(node: Expr, by: Expr): void {
+  for (const k of Object.keys(node)) delete (node as Record<string, unknown>)[k];
+  Object.assign(node, by);
 }
 
 /**
@@ -205,21 +246,31 @@ function inlineInstance(
   walkExpr(inner, (y) => {
     if (y.k === 'io' || (y.k === 'ref' && (y.param || y.instance))) fail(`expression '${shown}': the value instance reads ${y.k === 'io' ? '_io' : `'${y.name}' (a ${y.param ? 'param' : 'parse instance'})`} of ${owner.name} (not supported from outside it)`);
   });
-  // After the instance's own dotted names are resolved (they were queued just now).
-  deferred.push(() => {
+  // After the instance's own dotted names are resolved (they were queued just now; one that is
+  // itself a value instance of another type is inlined by a later step: wait for it).
+  const rebase = (): void => {
+    let pending = false;
+    walkExpr(inner, (y) => {
+      if (y.k === 'ref' && y.path && !y.pathFields) pending = true;
+    });
+    if (pending) {
+      deferred.push(rebase);
+      return;
+    }
     const rebased = mapExpr(inner, (y) => {
       if (y.k !== 'ref') return undefined;
       const f = owner.fields.find((z) => z.id === y.name)!;
       const fields = [...prefix, f, ...(y.pathFields ?? [])];
       for (const m of fields) {
+        // Written from a value built for encode, the instance's fields must all be there.
         if (m.cond || m.repeat) fail(`expression '${shown}': ${m.id} is repeated or conditional (not supported)`);
         m.lengthOf = undefined;
       }
-      return { k: 'ref', name: out.name, path: fields.map((m) => m.id), pathFields: fields };
+      return { k: 'ref', name: out.name, path: fields.map((m) => m.id), pathFields: fields, field: fields[0]! };
     });
-    for (const k of Object.keys(out)) delete (out as Record<string, unknown>)[k];
-    Object.assign(out, rebased);
-  });
+    replaceNode(out, rebased);
+  };
+  deferred.push(rebase);
 }
 
 /**

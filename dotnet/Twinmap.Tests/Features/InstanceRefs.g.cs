@@ -78,8 +78,8 @@ public sealed partial class InstanceRefs
     internal int SizeOf()
     {
         long n = 2;
-        n += ((long)Header.NumWords * 2) + (((long)((long)Header.Flags) & (long)(3)));
-        if ((((long)((long)Header.Flags) & (long)(128))) != 0 && Crc is not null) n += 4;
+        n += ((long)FormatMath.WrittenObject(Header, "header").NumWords * 2) + (((long)((long)FormatMath.WrittenObject(Header, "header").Flags) & (long)(3)));
+        if ((((long)((long)FormatMath.WrittenObject(Header, "header").Flags) & (long)(128))) != 0 && Crc is not null) n += 4;
         return n <= int.MaxValue ? (int)n : throw new EncodeException("", $"encodes to {n} bytes, more than an array can hold");
     }
 
@@ -112,8 +112,8 @@ public sealed partial class InstanceRefs
         {
             throw e.Within("header");
         }
-        w.Bytes(Body, ((long)Header.NumWords * 2) + (((long)((long)Header.Flags) & (long)(3))), "body");
-        if ((((long)((long)Header.Flags) & (long)(128))) != 0)
+        w.Bytes(Body, ((long)FormatMath.WrittenObject(Header, "header").NumWords * 2) + (((long)((long)FormatMath.WrittenObject(Header, "header").Flags) & (long)(3))), "body");
+        if ((((long)((long)FormatMath.WrittenObject(Header, "header").Flags) & (long)(128))) != 0)
         {
             if (Crc is null) throw new EncodeException("crc", "is required here (its if condition holds)");
             w.U4le(Crc.Value, "crc");

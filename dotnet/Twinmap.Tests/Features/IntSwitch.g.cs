@@ -32,7 +32,7 @@ public sealed partial class IntSwitch
     /// <summary>
     /// Computed from the fields.
     /// </summary>
-    public long Value => ((long)this.First == 255 ? FormatMath.Read((long?)this.More, "more") : ((long)this.First >= 128 ? (((long)(((long)((long)this.First) << (int)(8))) | (long)(FormatMath.Read((long?)this.More, "more")))) - 49152 : (long)this.First));
+    public long Value => ((long)this.First == 255 ? (long)FormatMath.Read((long?)this.More, "more") : ((long)this.First >= 128 ? (((long)(((long)((long)this.First) << (int)(8))) | (long)((long)FormatMath.Read((long?)this.More, "more")))) - 49152 : (long)this.First));
 
     /// <summary>Decodes one IntSwitch from the start of <paramref name="source"/>.</summary>
     public static IntSwitch Decode(ReadOnlySpan<byte> source) => Decode(source, out _);

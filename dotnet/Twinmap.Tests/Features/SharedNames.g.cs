@@ -97,7 +97,7 @@ public sealed partial class SharedNames
     internal int SizeOf()
     {
         long n = 3;
-        if (Header.Flags.HasProm && Prom is not null) n += 2;
+        if (FormatMath.WrittenObject(FormatMath.WrittenObject(Header, "header").Flags, "flags").HasProm && Prom is not null) n += 2;
         return n <= int.MaxValue ? (int)n : throw new EncodeException("", $"encodes to {n} bytes, more than an array can hold");
     }
 
@@ -152,7 +152,7 @@ public sealed partial class SharedNames
         {
             throw e.Within("header");
         }
-        if (Header.Flags.HasProm)
+        if (FormatMath.WrittenObject(FormatMath.WrittenObject(Header, "header").Flags, "flags").HasProm)
         {
             if (Prom is null) throw new EncodeException("prom", "is required here (its if condition holds)");
             try

@@ -4,6 +4,7 @@
 #nullable enable
 using System;
 using System.Buffers.Binary;
+using System.Collections.Generic;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -620,6 +621,97 @@ public static class FormatMath
         if (value is not long v) throw new EncodeException(field, "needs a value: its switch value selects an integer case");
         if (v < min || v > max) throw new EncodeException(field, $"{v} is not an integer in [{min}, {max}]");
         return v;
+    }
+
+    /// <summary>A field without a value (its if condition does not hold) read through in an expression while reading.</summary>
+    public static T ReadObject<T>(T? value, string field) where T : class =>
+        value ?? throw new DecodeException(field, -1, "has no value here (its if condition does not hold)");
+
+    /// <summary>The same while writing.</summary>
+    public static T WrittenObject<T>(T? value, string field) where T : class =>
+        value ?? throw new EncodeException(field, "has no value here (its if condition does not hold)");
+
+    /// <summary>A float or boolean field without a value read in an expression while reading.</summary>
+    public static T ReadValue<T>(T? value, string field) where T : struct =>
+        value ?? throw new DecodeException(field, -1, "has no value here (its if condition does not hold)");
+
+    /// <summary>The same while writing.</summary>
+    public static T WrittenValue<T>(T? value, string field) where T : struct =>
+        value ?? throw new EncodeException(field, "has no value here (its if condition does not hold)");
+
+    /// <summary>Element <paramref name="i"/> of an array an expression reads (<c>a[i]</c>, <c>.first</c>, <c>.last</c>).</summary>
+    public static T At<T>(T[] a, long i) =>
+        i >= 0 && i < a.Length ? a[i] : throw new DecodeException("", -1, $"index {i} is outside the {a.Length} elements");
+
+    /// <summary>The least element (Kaitai's <c>.min</c>).</summary>
+    public static T Min<T>(T[] a) where T : IComparable<T>
+    {
+        if (a.Length == 0) throw new DecodeException("", -1, ".min of an empty array");
+        T m = a[0];
+        foreach (var x in a) if (x.CompareTo(m) < 0) m = x;
+        return m;
+    }
+
+    /// <summary>The greatest element (Kaitai's <c>.max</c>).</summary>
+    public static T Max<T>(T[] a) where T : IComparable<T>
+    {
+        if (a.Length == 0) throw new DecodeException("", -1, ".max of an empty array");
+        T m = a[0];
+        foreach (var x in a) if (x.CompareTo(m) > 0) m = x;
+        return m;
+    }
+
+    /// <summary>Kaitai's byte-array order: byte by byte, then the shorter first.</summary>
+    public static int CompareBytes(byte[] a, byte[] b) => a.AsSpan().SequenceCompareTo(b);
+
+    /// <summary>
+    /// Kaitai's <c>.to_i</c> of a string, as its JavaScript reads it (<c>Number.parseInt</c>): optional
+    /// spaces and sign, then the digits that fit the radix; none is a typed error (JavaScript: NaN).
+    /// </summary>
+    public static long ParseInt(string s, long radix)
+    {
+        int i = 0;
+        while (i < s.Length && char.IsWhiteSpace(s[i])) i++;
+        bool neg = false;
+        if (i < s.Length && (s[i] == '+' || s[i] == '-')) neg = s[i++] == '-';
+        if (radix == 16 && i + 1 < s.Length && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'X')) i += 2;
+        long v = 0;
+        int start = i;
+        for (; i < s.Length; i++)
+        {
+            char c = char.ToLowerInvariant(s[i]);
+            int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'z' ? c - 'a' + 10 : 99;
+            if (d >= radix) break;
+            v = unchecked(v * radix + d);
+        }
+        if (i == start) throw new DecodeException("", -1, $"'{s}' is not a number in base {radix}");
+        return neg ? -v : v;
+    }
+
+    /// <summary>Kaitai's <c>.to_i</c> of a float: towards zero.</summary>
+    public static long Trunc(double v) =>
+        double.IsFinite(v) ? (long)Math.Truncate(v) : throw new DecodeException("", -1, $"{v} has no integer value");
+
+    /// <summary>Kaitai's <c>.reverse</c> of a string: its code points in reverse order.</summary>
+    public static string Reverse(string s)
+    {
+        var runes = new List<Rune>();
+        for (int i = 0; i < s.Length;)
+        {
+            if (Rune.TryGetRuneAt(s, i, out var r)) { runes.Add(r); i += r.Utf16SequenceLength; }
+            else { runes.Add(new Rune(0xFFFD)); i++; }
+        }
+        var b = new StringBuilder(s.Length);
+        for (int i = runes.Count - 1; i >= 0; i--) b.Append(runes[i].ToString());
+        return b.ToString();
+    }
+
+    /// <summary>Kaitai's <c>.substring(from, to)</c>, as JavaScript's: clamped to the string, ends swapped when reversed.</summary>
+    public static string Substring(string s, long from, long to)
+    {
+        long a = Math.Clamp(from, 0, s.Length), b = Math.Clamp(to, 0, s.Length);
+        if (a > b) (a, b) = (b, a);
+        return s.Substring((int)a, (int)(b - a));
     }
 
     public static long Div(long l, long r) =>

@@ -975,6 +975,48 @@ export function bitOp(op: '&' | '|' | '^' | '<<' | '>>', a: number, b: number): 
 }
 
 /**
+ * A value an expression reads through (`header.len`, `name.length`) where the field may have none
+ * (its `if` does not hold, or no switch case matched): Kaitai's JS fails there too.
+ */
+export function present<T>(v: T | undefined, f: string): T {
+  if (v === undefined || v === null) throw new DecodeError(f, -1, 'has no value here (its if condition does not hold), so an expression cannot read through it');
+  return v;
+}
+
+/** Kaitai's byte-array order: byte by byte, then the shorter first. */
+export function bytesCompare(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
+}
+
+/** The least element of an array of numbers (Kaitai's `.min`); undefined (NaN in arithmetic) when empty. */
+export function arrayMin(a: ArrayLike<number | bigint>): number {
+  let m = Number.NaN;
+  for (let i = 0; i < a.length; i++) {
+    const x = Number(a[i]);
+    if (i === 0 || x < m) m = x;
+  }
+  return m;
+}
+
+/** The greatest element of an array of numbers (Kaitai's `.max`). */
+export function arrayMax(a: ArrayLike<number | bigint>): number {
+  let m = Number.NaN;
+  for (let i = 0; i < a.length; i++) {
+    const x = Number(a[i]);
+    if (i === 0 || x > m) m = x;
+  }
+  return m;
+}
+
+/** Element `i` of an array of objects that an expression reads through (`files[i + 1].ofs`). */
+export function elementAt<T>(a: readonly T[], i: number): T {
+  if (!Number.isInteger(i) || i < 0 || i >= a.length) throw new DecodeError('', -1, `index ${i} is outside the ${a.length} elements`);
+  return a[i]!;
+}
+
+/**
  * Defines a lazy, read-only property: computed on first access (a positioned instance reads the
  * input then), kept afterwards. Not enumerable, so copying or printing a value does not read
  * instances that may fail.
