@@ -51,9 +51,11 @@ export function fieldVType(f: Field, elem = false): VType {
     case 'user':
       one = { t: 'user', type: ty.type };
       break;
-    case 'switch':
+    case 'switch': {
+      // One of several types (C# holds it as an object): not computed with.
       one = { t: 'user', type: undefined };
       break;
+    }
   }
   return f.repeat && !elem ? { t: 'array', of: one, elem: f } : one;
 }
