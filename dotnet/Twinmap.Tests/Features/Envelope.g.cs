@@ -110,7 +110,7 @@ public sealed partial class Envelope
         if (!Enum.IsDefined(v.MsgType)) throw r.Invalid("msgType", r.Position - 1, $"{v.MsgType} is not a MessageType");
         long @lenBody = r.U4le("lenBody");
         var bodyReader = r.Sub(@lenBody, "body");
-        v.Body = ReadBody(ref bodyReader, (long)v.MsgType, -1);
+        v.Body = ReadBody(ref bodyReader, (long)v.MsgType, -1)!;
         v.Note = r.Strz(-1, "UTF-8", "note");
         v.Big = r.U8be("big");
         v.Small = r.S2be("small");
