@@ -1,7 +1,7 @@
 // Passes over the loaded model: which integer fields are lengths, each type's sizes (fixed,
 // least, blittable), repeats that could spin, and which types are decode-only.
 import { constValue, refsOf, walkExpr, type Expr } from './expr.js';
-import type { Field, Size, SpecFile, TypeDef } from './model.js';
+import { caseTypes, caseUserTypes, type Field, type Size, type SpecFile, type TypeDef } from './model.js';
 import { SpecError } from './spec-yaml.js';
 
 /** A type and every type nested in it, depth-first. */
@@ -25,6 +25,7 @@ export function findLengthFields(t: TypeDef): void {
     if ((ty.t === 'bytes' || ty.t === 'str' || ty.t === 'user' || ty.t === 'switch' || ty.t === 'delimited') && ty.size && 'expr' in ty.size) count(ty.size.expr);
     if (ty.t === 'switch' || ty.t === 'intSwitch') count(ty.on);
     if (ty.t === 'user') ty.args?.forEach(count);
+    if (ty.t === 'switch') for (const c of caseTypes(ty)) if (c.t === 'user') c.args?.forEach(count);
   }
   // A field an instance reads is part of the value (the instance reads it from the decoded value).
   for (const i of t.instances) {
@@ -113,6 +114,7 @@ export function typeExprs(t: TypeDef): Expr[] {
     if ((ty.t === 'bytes' || ty.t === 'str' || ty.t === 'user' || ty.t === 'switch' || ty.t === 'delimited') && ty.size && 'expr' in ty.size) out.push(ty.size.expr);
     if (ty.t === 'switch' || ty.t === 'intSwitch') out.push(ty.on);
     if (ty.t === 'user' && ty.args) out.push(...ty.args);
+    if (ty.t === 'switch') for (const c of caseTypes(ty)) if (c.t === 'user' && c.args) out.push(...c.args);
   };
   t.fields.forEach(ofField);
   for (const i of t.instances) {
@@ -142,7 +144,7 @@ export function markDecodeOnly(specs: SpecFile[]): void {
       if (t.decodeOnly) continue;
       for (const f of t.fields) {
         const ty = f.type;
-        const inner = ty.t === 'user' ? [ty.type] : ty.t === 'switch' ? [...ty.cases.map((c) => c.type), ...(ty.fallback ? [ty.fallback] : [])] : [];
+        const inner = ty.t === 'user' ? [ty.type] : ty.t === 'switch' ? caseUserTypes(ty) : [];
         const d = inner.find((x) => x.decodeOnly);
         if (d) {
           t.decodeOnly = `field '${f.id}' holds a ${d.name}, which is decode-only`;
@@ -183,7 +185,10 @@ export function elementSize(f: Field): { fixed: number | undefined; min: number;
     }
     case 'switch': {
       const n = sized(ty.size);
-      return { fixed: n, min: n ?? 0, blittable: false };
+      if (ty.size || !ty.fallback) return { fixed: n, min: n ?? 0, blittable: false };
+      // Unsized with a default: every choice reads at least its own least size.
+      const mins = caseTypes(ty).map((c) => (c.t === 'user' ? (computeSizes(c.type), c.type.minSize) : c.size));
+      return { fixed: undefined, min: Math.min(...mins), blittable: false };
     }
     case 'delimited': {
       const n = sized(ty.size);
