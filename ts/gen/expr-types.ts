@@ -167,6 +167,8 @@ export function typeOf(e: Expr): VType {
     }
     case 'ref': {
       if (e.param) return e.paramDef?.kind === 'bool' ? BOOL : INT;
+      // A value instance kept as an instance (it reads where the stream is): its expression's type.
+      if (e.instance?.value) return typeOf(e.instance.value);
       const last = e.pathFields?.[e.pathFields.length - 1] ?? e.instance?.field ?? e.field;
       return last ? fieldVType(last) : INT;
     }

@@ -21,7 +21,11 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
   for (const k of keysOf(attr)) if (!ATTR_KEYS.has(k)) fail(WHY[k] ?? `'${k}' is not supported`);
   const expr = (key: string): Expr => {
     try {
-      return checkRefs(parseExpr(attr[key]));
+      const e = parseExpr(attr[key]);
+      walkExpr(e, (x) => {
+        if (x.k === 'index' && key !== 'repeat-until') fail(`${key}: '_index' outside repeat-until is not supported`);
+      });
+      return checkRefs(e);
     } catch (e) {
       if (e instanceof ExprError) return fail(`${key}: ${e.message}`);
       throw e;
@@ -55,7 +59,11 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
     if (!target) return fail(`${what}unknown type '${name}'`, 'INVALID_ARGUMENT');
     const args = call ? splitArgs(call[2]!).map((a, i) => {
       try {
-        return checkRefs(parseExpr(a));
+        const e = parseExpr(a);
+        walkExpr(e, (x) => {
+          if (x.k === 'index' || x.k === 'item') fail(`${what}argument ${i + 1} of ${name}: '${x.k === 'index' ? '_index' : '_'}' is not supported in an argument`);
+        });
+        return checkRefs(e);
       } catch (e) {
         if (e instanceof ExprError) return fail(`${what}argument ${i + 1} of ${name}: ${e.message}`);
         throw e;

@@ -1,7 +1,7 @@
 // Each type's instances as the spec writes them, looked up by name from expressions. They are
 // defined on first use (instances may refer to each other in any order): `define` is set by
 // instances.ts when the type's instances are registered.
-import { ExprError, parseExpr, type Expr } from './expr.js';
+import { ExprError, parseExpr, walkExpr, type Expr } from './expr.js';
 import type { Instance, TypeDef } from './model.js';
 import type { Yaml } from './spec-yaml.js';
 
@@ -35,6 +35,9 @@ export function parseValue(entry: InstanceEntry, fail: (problem: string) => neve
   if (entry.raw === undefined) {
     try {
       entry.raw = parseExpr(entry.node['value']);
+      walkExpr(entry.raw, (x) => {
+        if (x.k === 'index' || x.k === 'item') fail(`value: '${x.k === 'index' ? '_index' : '_'}' is not supported in an instance`);
+      });
     } catch (e) {
       if (e instanceof ExprError) return fail(`value: ${e.message}`);
       throw e;
