@@ -11,11 +11,14 @@ export type IpcTransport = 'channel' | 'pipe';
 /** The server's way back to one client. */
 export interface Replier {
   send(frame: Uint8Array): Promise<void>;
+  /** Sends the frame `header` + `payload` if there is room now (never waits); false if not. */
+  trySendParts?(header: Uint8Array, payload: Uint8Array): boolean;
   close(): void;
 }
 
 export function channelReplier(ch: Channel, timeoutMs: number): Replier {
   return {
+    trySendParts: (header, payload) => ch.trySendParts(header, payload),
     send: async (frame) => {
       if (!ch.trySend(frame)) await ch.sendAsync(frame, timeoutMs);
     },

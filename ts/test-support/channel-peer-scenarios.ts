@@ -160,10 +160,18 @@ export const channelPeerScenarios: readonly ChannelPeerScenario[] = [
       }
     },
   },
-  {
-    title: (c) => `a .NET writer killed mid-stream, ${c.writerKills} time(s): the Node reader gets only whole records, reports each writer gone, and the channel goes on (a new writer, a new reader)`,
+  killedDotnetWriters(0, (c) => c.writerKills),
+  // A fifth as many batch writers: each kill costs ~1.5 s, and the lock rule is the same.
+  killedDotnetWriters(16, (c) => Math.max(1, Math.round(c.writerKills / 5))),
+];
+
+/** `kills` .NET writers killed mid-stream, one after the other (batch 0: Send one record at a time; batch B: SendMany of B). */
+function killedDotnetWriters(batch: number, kills: (c: ChannelPeerContext) => number): ChannelPeerScenario {
+  return {
+    title: (c) =>
+      `a .NET writer killed mid-stream${batch > 0 ? ` of SendMany batches of ${batch}` : ''}, ${kills(c)} time(s): the Node reader gets only whole records, reports each writer gone, and the channel goes on (a new writer, a new reader)`,
     async run(ctx) {
-      const name = ctx.name('kill-d');
+      const name = ctx.name(batch > 0 ? 'bkill-d' : 'kill-d');
       using rx = Channel.create(name, { capacity: ctx.capacity, peerCheckMs: 50 });
       assert.equal(rx.tryReceive(), undefined); // attach as the reader
       const gone: PeerGone[] = [];
@@ -173,8 +181,9 @@ export const channelPeerScenarios: readonly ChannelPeerScenario[] = [
       const maxSmall = Math.min(4096, ctx.maxLarge);
       let lockHeld = 0;
       const t0 = performance.now();
-      for (let it = 0; it < ctx.writerKills; it++) {
-        const peer = ctx.startPeer('channel-send', { name, count: 1_000_000_000, writer: it, seed: it + 51, minSize: 12, maxSmall, maxLarge: ctx.maxLarge, timeoutMs: 30_000 });
+      for (let it = 0; it < kills(ctx); it++) {
+        // batch: SendMany publishes each batch with one store of head, so a kill mid-batch leaves none of it.
+        const peer = ctx.startPeer('channel-send', { name, count: 1_000_000_000, writer: it, seed: it + 51, minSize: 12, maxSmall, maxLarge: ctx.maxLarge, timeoutMs: 30_000, batch });
         try {
           const pid = Number((await peer.next('ready', ctx.peerStartMs))['pid']);
           let exited = false;
@@ -209,7 +218,7 @@ export const channelPeerScenarios: readonly ChannelPeerScenario[] = [
           await peer.kill();
         }
       }
-      ctx.report?.(`${ctx.writerKills} .NET writers killed (${lockHeld} while holding the write lock, each lock released), records checked`, order.total, order.bytes, performance.now() - t0);
+      ctx.report?.(`${kills(ctx)} .NET writers killed (${lockHeld} while holding the write lock, each lock released), records checked`, order.total, order.bytes, performance.now() - t0);
       assert.deepEqual(rx.writers(), []);
       // The write lock is free again, even if a writer died holding it: a Node writer and a new .NET one.
       using tx = Channel.open(name);
@@ -231,5 +240,5 @@ export const channelPeerScenarios: readonly ChannelPeerScenario[] = [
       tx.send(Uint8Array.of(43), 5000);
       assert.deepEqual([...(await rx2.receiveAsync(5000))!], [43]);
     },
-  },
-];
+  };
+}
