@@ -55,8 +55,8 @@ export class ChannelReader {
     s.futex.wake(L.OFF_SPACE_SEQ, 0);
   }
 
-  /** Releases the record handed out as a view (if any): tail moves past it. */
-  private releaseView(): void {
+  /** Releases the record handed out as a view (if any): tail moves past it (Channel.releaseView). */
+  releaseView(): void {
     const s = this.s;
     if (s.pendingTail !== undefined) {
       this.advanceTail(s.pendingTail);
@@ -92,7 +92,7 @@ export class ChannelReader {
       const off = s.tail & s.mask;
       if (avail > s.capacity || avail < L.FRAME_HEADER) this.corrupt('span', head, avail);
       const len = s.ringI32[off >> 2]! >>> 0;
-      const kind = s.ringI32[(off >> 2) + 1]!;
+      const kind = s.ringI32[(off >> 2) + L.I_FRAME_KIND]!;
       if (kind === L.KIND_WRAP) {
         const rest = s.capacity - off;
         if (avail < rest) this.corrupt('wrap', off, avail);
