@@ -1,16 +1,18 @@
 // TypeScript output: one module per spec file (interfaces, enums, read/write/sizeOf functions,
 // a codec object with the type's name, and a view class for blittable types).
 import { constValue, isBoolExpr, refsOf, renderExpr, type Expr, type ExprStyle } from './expr.js';
-import { alignsBefore, allEnums, allTypes, camel, caseField, caseTypes, type CaseType, encodingUnit, valueFields, type BitsType, type EnumDef, type Field, type FieldType, type Instance, type IntType, type FloatType, type Size, type SpecFile, type TypeDef } from './model.js';
+import { alignsBefore, allEnums, allTypes, camel, caseField, caseTypes, hiddenFields, type CaseType, encodingUnit, valueFields, type BitsType, type EnumDef, type Field, type FieldType, type Instance, type IntType, type FloatType, type Size, type SpecFile, type TypeDef } from './model.js';
 import { paramsNote } from './up-params.js';
 
 const RESERVED = new Set(['break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete', 'do', 'else', 'enum', 'export', 'extends', 'false', 'finally', 'for', 'function', 'if', 'import', 'in', 'instanceof', 'new', 'null', 'return', 'super', 'switch', 'this', 'throw', 'true', 'try', 'typeof', 'var', 'void', 'while', 'with', 'let', 'static', 'yield', 'await', 'implements', 'interface', 'package', 'private', 'protected', 'public', 'r', 'w', 'v', 'n', 'i', 'io']);
 
 /** The property name of a field (camelCase, as Kaitai's JS parser names it). */
 export function tsProp(f: Field): string {
-  return camel(f.id);
+  // An unnamed entry keeps Kaitai's name (`_unnamed3`; a spec's own ids cannot start with `_`).
+  return f.id.startsWith('_') ? f.id : camel(f.id);
 }
 function local(f: Field): string {
+  if (f.id.startsWith('_')) return f.id;
   const n = camel(f.id);
   return RESERVED.has(n) ? `${n}_` : n;
 }
@@ -113,6 +115,7 @@ class TsModule {
         break;
       case 'bits':
         if (ty.bool) base = 'boolean';
+        else if (ty.width > 53) base = 'bigint';
         else if (f.enumDef) base = f.validInEnum ? this.refEnum(f.enumDef) : `${this.refEnum(f.enumDef)} | (number & {})`;
         else base = 'number';
         break;
@@ -163,6 +166,10 @@ class TsModule {
       const vt = this.valueType(f);
       o.push(`  ${tsProp(f)}${f.cond ? '?' : ''}: ${vt}${f.cond && !vt.split(' | ').includes('undefined') ? ' | undefined' : ''};`);
     }
+    for (const f of hiddenFields(t)) {
+      o.push(...doc(`Unnamed in the spec (Kaitai's \`${f.id}\`): decode keeps it here, not enumerable, so that encode writes the same bytes; without it encode writes zeros.`, '  '));
+      o.push(`  ${f.id}?: ${this.valueType(f)};`);
+    }
     for (const i of t.instances) {
       const lazyDoc = i.field ? 'Read from the input on first access.' : `Computed from the fields on first access${t.decodeOnly ? '' : ' (decoded values have it; encode ignores it)'}.`;
       o.push(...doc(i.doc ? `${i.doc}\n\n${lazyDoc}` : lazyDoc, '  '));
@@ -171,6 +178,14 @@ class TsModule {
     }
     o.push('}', '');
     this.emitRead(t);
+    if (t.params.length && t === t.spec.root) {
+      this.emitParamsCodec(t);
+      if (!t.decodeOnly) {
+        this.emitWrite(t);
+        if (t.fixedSize === undefined) this.emitSizeOf(t);
+      }
+      return;
+    }
     if (t.decodeOnly) {
       if (t.params.length) return;
       o.push(...doc(`Codec for ${N}: decode only (${t.decodeOnly}, so its bytes cannot be written from its value).`, ''));
@@ -200,6 +215,24 @@ class TsModule {
     } else {
       o.push(`export const ${N} = new ${this.use('Codec')}<${N}>('${N}', read${N}, write${N}, sizeOf${N});`, '');
     }
+  }
+
+  /** A root type with params: the interface of their values, and a codec whose operations take them. */
+  private emitParamsCodec(t: TypeDef): void {
+    const o = this.out;
+    const N = t.name;
+    o.push(`/** The values of ${N}'s params: what a type reading it would pass. */`, `export interface ${N}Params {`);
+    for (const p of t.params) o.push(`  ${camel(p.id)}: ${p.kind === 'bool' ? 'boolean' : 'number'};`);
+    o.push('}', '');
+    const args = t.params.map((p) => `, p.${camel(p.id)}`).join('');
+    if (t.decodeOnly) {
+      o.push(...doc(`Codec for ${N}: decode only (${t.decodeOnly}, so its bytes cannot be written from its value); it takes ${N}Params.`, ''));
+      o.push(`export const ${N} = new ${this.use('DecodeParamsCodec')}<${N}, ${N}Params>('${N}', (r, p) => read${N}(r${args}));`, '');
+      return;
+    }
+    const size = t.fixedSize !== undefined ? `() => ${t.fixedSize}` : `(v, p) => sizeOf${N}(v${args})`;
+    o.push(...doc(`Codec for ${N}: decode, encode, encodeInto, sizeOf, each with ${N}Params.`, ''));
+    o.push(`export const ${N} = new ${this.use('ParamsCodec')}<${N}, ${N}Params>('${N}', (r, p) => read${N}(r${args}), (w, v, p) => write${N}(w, v${args}), ${size});`, '');
   }
 
   /**
@@ -301,7 +334,7 @@ class TsModule {
         if (e.param) return `p_${camel(name)}`;
         // A conditional field (read in an instance only): undefined gives NaN, as in Kaitai's JS.
         const s = (e.instance ? `v.${camel(name)}` : refs(name)) + ((head.cond || mayBeEmptySwitch(head)) && !e.pathFields ? '!' : '') + (e.pathFields ?? []).map((m) => `.${tsProp(m)}`).join('');
-        return f.type.t === 'int' && f.type.size === 8 ? `Number(${s})` : s;
+        return (f.type.t === 'int' && f.type.size === 8) || (f.type.t === 'bits' && f.type.width > 53) ? `Number(${s})` : s;
       },
       io: (prop, root) => (root ? `${io}.root().ioSize` : prop === 'size' ? `${io}.ioSize` : prop === 'pos' ? `${io}.ioPos` : `(${io}.remaining <= 0)`),
       enumValue: (x) => (x.resolved ? `${this.refEnum(x.resolved.enumDef)}.${upperSnake(x.resolved.memberId)}` : x.member),
@@ -362,11 +395,13 @@ class TsModule {
       }
     }
     const props = valueFields(t).map((f) => (local(f) === tsProp(f) ? tsProp(f) : `${tsProp(f)}: ${local(f)}`));
+    const hidden = hiddenFields(t);
+    const value = hidden.length ? `${this.use('keepHidden')}({ ${props.join(', ')} }, { ${hidden.map((f) => f.id).join(', ')} })` : `{ ${props.join(', ')} }`;
     if (t.instances.length === 0) {
-      o.push(`  return { ${props.join(', ')} };`);
+      o.push(`  return ${value};`);
     } else {
       // Instances are lazy, as in Kaitai: computed (or read) on first access.
-      o.push(`  const v = { ${props.join(', ')} } as ${N};`);
+      o.push(`  const v = ${value} as ${N};`);
       if (t.decodeOnly) o.push('  const io = r.stream();');
       const vrefs = (name: string): string => `v.${tsProp(t.fields.find((x) => x.id === name)!)}`;
       const L = this.use('lazy');
@@ -434,7 +469,7 @@ class TsModule {
       case 'float':
         return `${r}.${primMethod(ty)}(${p})`;
       case 'bits': {
-        const read = `${r}.bits${ty.endian === 'le' ? 'Le' : 'Be'}(${ty.width}, ${p})`;
+        const read = `${r}.bits${ty.endian === 'le' ? 'Le' : 'Be'}${ty.width > 53 ? 'Big' : ''}(${ty.width}, ${p})`;
         if (ty.bool) return `${read} !== 0`;
         return f.enumDef ? `${read} as ${this.valueType({ ...f, repeat: undefined })}` : read;
       }
@@ -562,7 +597,7 @@ class TsModule {
         o.push(`  w.${primMethod(it)}(${it.size === 8 ? `BigInt(${local(f)})` : local(f)}, ${p});`);
         continue;
       }
-      const value = `v.${tsProp(f)}`;
+      const value = f.hidden ? `(v.${f.id} ?? ${this.zeroOf(t, f, refs)})` : `v.${tsProp(f)}`;
       const body: string[] = [];
       if (f.cond) {
         o.push(`  if (${this.expr(f.cond, t, refs)}) {`);
@@ -730,7 +765,7 @@ class TsModule {
       case 'float':
         return `w.${primMethod(ty)}(${v}, ${p});`;
       case 'bits':
-        return `w.bits${ty.endian === 'le' ? 'Le' : 'Be'}(${v}, ${ty.width}, ${p});`;
+        return `w.bits${ty.endian === 'le' ? 'Le' : 'Be'}${ty.width > 53 ? 'Big' : ''}(${v}, ${ty.width}, ${p});`;
       case 'bytes':
         return `w.bytesOf(${v}, ${sizeArg(ty.size)}, ${p});`;
       case 'str':
@@ -782,6 +817,15 @@ class TsModule {
     }
   }
 
+  /** What encode writes for an unnamed entry that has no value: zeros. */
+  private zeroOf(t: TypeDef, f: Field, refs: (name: string) => string): string {
+    const ty = f.type;
+    if (ty.t === 'int') return ty.size === 8 ? '0n' : '0';
+    if (ty.t === 'bits') return ty.bool ? 'false' : ty.width > 53 ? '0n' : '0';
+    if (ty.t === 'bytes' && 'expr' in ty.size) return `new Uint8Array(${this.use('sizeIn')}(${this.expr(ty.size.expr, t, refs)}, '${f.id}'))`;
+    return '0';
+  }
+
   // ---- sizeOf (variable-size types)
 
   private emitSizeOf(t: TypeDef): void {
@@ -800,7 +844,8 @@ class TsModule {
     for (const f of exprInputs(t)) {
       const ty = f.type as IntType | BitsType;
       if (ty.t === 'bits') {
-        if (!ty.bool) lines.push(`  ${this.use('intIn')}(v.${tsProp(f)}, 0, ${2 ** ty.width - 1}, '${tsProp(f)}');`);
+        if (ty.width > 53) lines.push(`  ${this.use('bigIn')}(v.${tsProp(f)}, 0n, ${(1n << BigInt(ty.width)) - 1n}n, '${tsProp(f)}');`);
+        else if (!ty.bool) lines.push(`  ${this.use('intIn')}(v.${tsProp(f)}, 0, ${2 ** ty.width - 1}, '${tsProp(f)}');`);
         continue;
       }
       const check = ty.size === 8 ? this.use('bigIn') : this.use('intIn');
@@ -1002,7 +1047,7 @@ function writeAtOk(t: TypeDef): boolean {
  * valid rules, no bit fields, no params.
  */
 function writeToOk(t: TypeDef): boolean {
-  if (t.decodeOnly || t.params.length || t.fixedSize !== undefined) return false;
+  if (t.decodeOnly || t.params.length || t.fixedSize !== undefined || t.fields.some((f) => f.hidden)) return false;
   return t.fields.every((f) => {
     if (f.cond || f.validInEnum || f.validEq !== undefined || f.validCheck) return false;
     const ty = f.type;

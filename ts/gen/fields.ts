@@ -11,8 +11,10 @@ const ATTR_KEYS = new Set(['id', 'type', 'size', 'size-eos', 'encoding', 'conten
 
 export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, scope: Scope = 'seq'): Field {
   if (!isMap(attr)) throw new SpecError(ctx.file, at, 'a seq entry must be a map', 'INVALID_ARGUMENT');
-  const id = attr['id'];
-  if (typeof id !== 'string') throw new SpecError(ctx.file, at, 'every seq entry needs an id (unnamed fields are not supported)');
+  // An unnamed entry is read and kept out of sight, named as Kaitai names it (`_unnamed3`).
+  const unnamed = attr['id'] === undefined && scope === 'seq' && /\/seq\/\d+$/.test(at);
+  const id = unnamed ? `_unnamed${/\d+$/.exec(at)![0]}` : attr['id'];
+  if (typeof id !== 'string') throw new SpecError(ctx.file, at, 'every seq entry needs an id', 'INVALID_ARGUMENT');
   const where = `${at} (${t.name}.${id})`;
   const fail = (problem: string, code: 'UNSUPPORTED' | 'INVALID_ARGUMENT' = 'UNSUPPORTED'): never => {
     throw new SpecError(ctx.file, where, problem, code);
@@ -166,7 +168,7 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
       const width = Number(m[1]);
       if (size !== undefined) fail(`size on a ${typeName} field is not supported`);
       if (width < 1) fail(`'${typeName}' is not a bit-sized integer`, 'INVALID_ARGUMENT');
-      if (width > 32) fail(`bit-sized integers wider than 32 bits ('${typeName}') are not supported`);
+      if (width > 64) fail(`'${typeName}' is wider than 64 bits`, 'INVALID_ARGUMENT');
       type = { t: 'bits', width, endian: (m[2] as Endian | undefined) ?? ctx.bitEndian, bool: width === 1 && attr['enum'] === undefined };
     } else {
       const u = userCall(typeName, '');
@@ -206,14 +208,16 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
     const check = (): void => {
       if (!isBoolExpr(c) && !isBoolRef(t, c)) fail('if must be a boolean expression', 'INVALID_ARGUMENT');
     };
-    // A dotted reference (`header.flags.has_crc`) is known once every type has its fields.
-    if (hasPath(c)) finalChecks.push(check);
+    // A dotted reference (`header.flags.has_crc`) is known once every type has its fields, a
+    // value from the type this one is read inside (`_parent.is_prelit`) once its users pass it.
+    if (hasPath(c) || isParamRef(c)) finalChecks.push(check);
     else check();
   }
 
   let enumDef: EnumDef | undefined;
   if (attr['enum'] !== undefined) {
     if (type.t !== 'int' && type.t !== 'bits') fail('enum on a field that is not an integer', 'INVALID_ARGUMENT');
+    if (type.t === 'bits' && type.width > 53) fail(`an enum on a bit-sized integer wider than 53 bits is not supported`);
     const parts = String(attr['enum']).split('::');
     enumDef = findEnum(t, parts.slice(0, -1), parts[parts.length - 1]!);
     if (!enumDef) return fail(`unknown enum '${String(attr['enum'])}'`, 'INVALID_ARGUMENT');
@@ -270,6 +274,9 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
     else fail('valid: only in-enum: true (on an enum field), and eq, min, max, any-of and expr on integer fields are supported');
   }
   if (valid !== undefined && repeat) fail('valid on a repeated field is not supported');
+  const hidden = unnamed && type.t !== 'contents';
+  if (hidden && (repeat || cond || !(['int', 'float', 'bits'].includes(type.t) || (type.t === 'bytes' && 'expr' in type.size))))
+    fail('an unnamed seq entry is supported as a single integer, float, bit-sized integer or sized bytes (no repeat, no if)');
   return {
     id,
     specPath: at,
@@ -282,6 +289,7 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
     validEq,
     ...(validCheck && { validCheck }),
     lengthOf: undefined,
+    ...(hidden && { hidden: true as const }),
     csName: pascal(id),
     viewName: camel(id),
   };
@@ -292,10 +300,16 @@ function hasPath(e: Expr): boolean {
   return e.k === 'not' ? hasPath(e.e) : e.k === 'ref' && e.path !== undefined;
 }
 
-/** `flag`, `not flag`: a condition made of a `b1` field. */
+/** A (negated) param, declared or passed from the type this one is read inside. */
+function isParamRef(e: Expr): boolean {
+  return e.k === 'not' ? isParamRef(e.e) : e.k === 'ref' && e.param === true;
+}
+
+/** `flag`, `not flag`: a condition made of a `b1` field or a boolean param. */
 function isBoolRef(t: TypeDef, e: Expr): boolean {
   if (e.k === 'not') return isBoolRef(t, e.e) || isBoolExpr(e.e);
   if (e.k !== 'ref') return false;
+  if (e.param) return t.params.find((p) => p.id === e.name)?.kind === 'bool';
   const f = t.fields.find((x) => x.id === e.name);
   const last = e.pathFields?.[e.pathFields.length - 1] ?? (e.path ? undefined : f);
   return last?.type.t === 'bits' && last.type.bool;
