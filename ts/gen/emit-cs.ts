@@ -5,6 +5,7 @@
 import { constValue, isBoolExpr, renderExpr, type Expr } from './expr.js';
 import { elemFixedSize, elemMin, mayBeEmptySwitch } from './emit-ts.js';
 import { alignsBefore, allEnums, allTypes, camel, caseField, hiddenFields, type CaseType, type SwitchCase, encodingUnit, pascal, valueFields, type EnumDef, type Field, type FieldType, type FloatType, type Instance, type IntType, type Size, type SpecFile, type TypeDef } from './model.js';
+import { readsStreamPosition, seqReadsInstances } from './refs.js';
 
 export function csFileName(spec: SpecFile): string {
   return `${pascal(spec.id)}.g.cs`;
@@ -318,8 +319,10 @@ class CsFile {
       if (i.value) {
         const value = this.expr(i.value, t, 'this.', '_io');
         const type = isBoolExpr(i.value) ? 'bool' : 'long';
-        if (i.valueCond) o.push(`    public ${type}? ${i.csName} => ${this.expr(i.valueCond, t, 'this.', '_io')} ? ${value} : null;`);
-        else o.push(`    public ${type} ${i.csName} => ${value};`);
+        const computed = i.valueCond ? `${this.expr(i.valueCond, t, 'this.', '_io')} ? ${value} : null` : value;
+        // One that reads where the stream is (`_io.pos`) is computed once, when first used, as in Kaitai.
+        if (readsStreamPosition(i.value)) o.push(`    private ${type}? _i${i.csName};`, `    public ${type}${i.valueCond ? '?' : ''} ${i.csName} => _i${i.csName} ??= ${computed};`);
+        else o.push(`    public ${type}${i.valueCond ? '?' : ''} ${i.csName} => ${computed};`);
         continue;
       }
       const f = i.field!;
@@ -327,8 +330,13 @@ class CsFile {
       const backing = `_i${i.csName}`;
       o.push(`    public ${type} ${i.csName}`, '    {', '        get', '        {', `            if (!${backing}Read)`, '            {', '                var v = this;');
       const body: string[] = [];
-      body.push(`var r = ${i.io === 'root' ? '_io.Root' : i.io ? `_io${i.io.field.csName}` : '_io'}.At(${this.expr(i.pos!, t, 'v.', '_io')}, ${lit(f)});`);
+      // As Kaitai: at `pos`, then the stream goes back to where it was; without, where the stream
+      // is now, and it stays after what was read.
+      const stream = i.io === 'root' ? '_io.Root' : i.io ? `_io${i.io.field.csName}` : '_io';
+      if (i.pos) body.push(`long back = ${stream}.Pos;`, `var r = ${stream}.At(${this.expr(i.pos, t, 'v.', '_io')}, ${lit(f)});`);
+      else body.push(`var r = ${stream}.Here();`);
       body.push(...this.fieldLines(t, f, `v.${backing}`));
+      body.push(i.pos ? `${stream}.Pos = back;` : 'r.Sync();');
       const guarded = f.cond ? [`if (${this.expr(f.cond, t, 'v.', '_io')})`, '{', ...body.map((l) => `    ${l}`), '}'] : body;
       o.push('                try', '                {', ...guarded.map((l) => `                    ${l}`), '                }');
       o.push('                catch (DecodeException e)', '                {', `                    throw e.Within("${t.name}");`, '                }');
@@ -372,6 +380,10 @@ class CsFile {
       ref: (name, e) => {
         const path = (e.pathFields ?? []).map((m) => `.${prop(m)}`).join('');
         if (e.param) return `p_${camel(name)}`;
+        if (e.instance?.value) return isBoolExpr(e.instance.value) ? `${target}${e.instance.csName}` : `(long)${target}${e.instance.csName}`;
+        // A conditional parse instance must have a value here: a typed error when it has none.
+        const it = e.instance?.field?.type;
+        if (e.instance?.field?.cond && !e.pathFields && (it?.t === 'int' || (it?.t === 'bits' && !it.bool))) return `FormatMath.Read((long?)${target}${e.instance.csName}, "${camel(e.instance.id)}")`;
         if (e.instance) return `(long)${target}${e.instance.csName}${path}`;
         const f = t.fields.find((x) => x.id === name)!;
         if (f.lengthOf) return `@${camel(f.id)}`;
@@ -423,12 +435,16 @@ class CsFile {
         continue;
       }
       const lines = this.fieldLines(t, f, `v.${prop(f)}`);
+      // Its instances may read where the stream is now (`_io.pos`).
+      if (t.decodeOnly && seqReadsInstances.has(t)) o.push('        r.Sync();');
       if (f.cond) {
         o.push(`        if (${this.expr(f.cond, t, 'v.')})`, '        {', ...lines.map((l) => `            ${l}`), '        }');
       } else {
         o.push(...lines.map((l) => `        ${l}`));
       }
     }
+    // The stream's position, shared with the instances that read it later.
+    if (t.decodeOnly) o.push('        r.Sync();');
     o.push('        return v;', '    }', '');
   }
 
@@ -444,7 +460,7 @@ class CsFile {
       const c = `${camel(f.id)}Count`;
       const count = this.expr(f.repeat.count, t, 'v.');
       lines = [
-        `int ${c} = ${f.type.t === 'bits' ? `r.CountBits(${count}, ${f.type.width}, ${lit(f)})` : `r.Count(${count}, ${elemMin(f)}, ${lit(f)})`};`,
+        `int ${c} = ${f.type.t === 'bits' ? `r.CountBits(${count}, ${f.type.width}, ${lit(f)})` : elemMin(f) === 0 && constValue(f.repeat.count) === undefined ? `r.CountZeroSized(${count}, ${lit(f)})` : `r.Count(${count}, ${elemMin(f)}, ${lit(f)})`};`,
         `var ${camel(f.id)}Items = ${newArray(this.elemType(f), c)};`,
         `for (int i = 0; i < ${c}; i++)`,
         '{',
@@ -532,6 +548,7 @@ class CsFile {
           if (t.instances.some((i) => typeof i.io === 'object' && i.io.field === f)) lines.push(`v._io${f.csName} = ${reader}.Stream();`);
         }
         lines.push('try', '{', `    ${target} = ${this.typeRef(t, ty.type)}.Read(ref ${reader}${this.args(ty, t, 'v.')});`, '}', 'catch (DecodeException e)', '{', `    throw e.Within(${p}${index === '-1' ? '' : `, ${index}`});`, '}');
+        if (ty.size && t.instances.some((i) => typeof i.io === 'object' && i.io.field === f)) lines.push(`${reader}.Sync();`);
         return lines;
       }
       case 'switch': {

@@ -2,6 +2,7 @@
 // a codec object with the type's name, and a view class for blittable types).
 import { constValue, isBoolExpr, refsOf, renderExpr, type Expr, type ExprStyle } from './expr.js';
 import { alignsBefore, allEnums, allTypes, camel, caseField, caseTypes, hiddenFields, type CaseType, encodingUnit, valueFields, type BitsType, type EnumDef, type Field, type FieldType, type Instance, type IntType, type FloatType, type Size, type SpecFile, type TypeDef } from './model.js';
+import { seqReadsInstances } from './refs.js';
 import { paramsNote } from './up-params.js';
 
 const RESERVED = new Set(['break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete', 'do', 'else', 'enum', 'export', 'extends', 'false', 'finally', 'for', 'function', 'if', 'import', 'in', 'instanceof', 'new', 'null', 'return', 'super', 'switch', 'this', 'throw', 'true', 'try', 'typeof', 'var', 'void', 'while', 'with', 'let', 'static', 'yield', 'await', 'implements', 'interface', 'package', 'private', 'protected', 'public', 'r', 'w', 'v', 'n', 'i', 'io']);
@@ -329,14 +330,16 @@ class TsModule {
         index: (): string => item.index,
       }),
       ref: (name, e) => {
+        // A value instance kept as Kaitai keeps it (it reads where the stream is).
+        if (e.instance?.value) return this.instRef?.(name) ?? `v.${camel(name)}${e.instance.valueCond ? '!' : ''}`;
         const head = e.instance?.field ?? t.fields.find((x) => x.id === name)!;
         const f = e.pathFields?.[e.pathFields.length - 1] ?? head;
         if (e.param) return `p_${camel(name)}`;
         // A conditional field (read in an instance only): undefined gives NaN, as in Kaitai's JS.
-        const s = (e.instance ? `v.${camel(name)}` : refs(name)) + ((head.cond || mayBeEmptySwitch(head)) && !e.pathFields ? '!' : '') + (e.pathFields ?? []).map((m) => `.${tsProp(m)}`).join('');
+        const s = (e.instance ? (this.instRef?.(name) ?? `v.${camel(name)}`) : refs(name)) + ((head.cond || mayBeEmptySwitch(head)) && !e.pathFields ? '!' : '') + (e.pathFields ?? []).map((m) => `.${tsProp(m)}`).join('');
         return (f.type.t === 'int' && f.type.size === 8) || (f.type.t === 'bits' && f.type.width > 53) ? `Number(${s})` : s;
       },
-      io: (prop, root) => (root ? `${io}.root().ioSize` : prop === 'size' ? `${io}.ioSize` : prop === 'pos' ? `${io}.ioPos` : `(${io}.remaining <= 0)`),
+      io: (prop, root) => (root ? `${io}.root().ioSize` : prop === 'size' ? `${io}.ioSize` : prop === 'pos' ? `${io}.ioPos` : `${io}.eof`),
       enumValue: (x) => (x.resolved ? `${this.refEnum(x.resolved.enumDef)}.${upperSnake(x.resolved.memberId)}` : x.member),
       and: '&&',
       or: '||',
@@ -371,6 +374,21 @@ class TsModule {
     o.push(`export function read${N}(r: ${R}${this.paramList(t)}): ${N} {`);
     if (fastPath(t)) o.push(`  if (r.remaining >= ${t.fixedSize}) return read${N}At(r.dv, r.take(${t.fixedSize}, '${N}'));`);
     const refs = (name: string): string => local(t.fields.find((x) => x.id === name)!);
+    // Instances read the type's stream itself (Kaitai's `_io`): its position is shared with the
+    // types read from it, so `_io.pos` and an instance without `pos` see where it is when first used.
+    if (t.decodeOnly && t.instances.length) o.push('  const io = r;');
+    // A seq field reads an instance: every instance is a memoised function of the locals, defined first.
+    const early = seqReadsInstances.has(t);
+    const instFn = (name: string): string => `inst_${camel(name)}`;
+    if (early) {
+      const O = this.use('once');
+      this.instRef = (name) => `${instFn(name)}()`;
+      for (const i of t.instances) {
+        o.push(`  const ${instFn(i.id)} = ${O}<${this.instanceType(i)}>(() => {`);
+        for (const l of this.instanceBody(t, i, refs)) o.push(`  ${l}`);
+        o.push('  });');
+      }
+    }
     for (const [i, f] of t.fields.entries()) {
       const name = local(f);
       if (alignsBefore(t, i)) o.push('  r.alignToByte();');
@@ -402,28 +420,48 @@ class TsModule {
     } else {
       // Instances are lazy, as in Kaitai: computed (or read) on first access.
       o.push(`  const v = ${value} as ${N};`);
-      if (t.decodeOnly) o.push('  const io = r.stream();');
       const vrefs = (name: string): string => `v.${tsProp(t.fields.find((x) => x.id === name)!)}`;
       const L = this.use('lazy');
       for (const i of t.instances) {
         const name = `'${camel(i.id)}'`;
+        if (early) {
+          o.push(`  ${L}(v, ${name}, '${N}', ${instFn(i.id)});`);
+          continue;
+        }
         if (i.value) {
           const value = this.expr(i.value, t, vrefs, 'io');
           o.push(`  ${L}(v, ${name}, '${N}', () => ${i.valueCond ? `(${this.expr(i.valueCond, t, vrefs, 'io')} ? ${value} : undefined)` : value});`);
           continue;
         }
-        const f = i.field!;
-        o.push(`  ${L}(v, ${name}, '${N}', () => {`);
-        if (f.cond) o.push(`    if (!(${this.expr(f.cond, t, vrefs, 'io')})) return undefined;`);
-        const from = i.io === 'root' ? 'io.root()' : i.io ? `${local(i.io.field)}Io.stream()` : 'io';
-        o.push(`    const r = ${from}.at(${this.expr(i.pos!, t, vrefs, 'io')}, ${name});`);
-        for (const l of this.readLines(t, f, local(f), vrefs)) o.push(`  ${l}`);
-        o.push(`    return ${local(f)};`, '  });');
+        o.push(`  ${L}(v, ${name}, '${N}', () => {`, ...this.instanceBody(t, i, vrefs).map((l) => `  ${l}`), '  });');
       }
       o.push('  return v;');
     }
+    this.instRef = undefined;
     o.push('}', '');
     if (fastPath(t)) this.emitReadAt(t);
+  }
+
+  /**
+   * The body of a function computing an instance. A parse instance reads its stream as Kaitai
+   * does: at `pos` (going back to where the stream was afterwards), or, without `pos`, where the
+   * stream is now (and leaves it after what it read).
+   */
+  private instanceBody(t: TypeDef, i: Instance, refs: (name: string) => string): string[] {
+    if (i.value) {
+      const value = this.expr(i.value, t, refs, 'io');
+      return [`  return ${i.valueCond ? `(${this.expr(i.valueCond, t, refs, 'io')} ? ${value} : undefined)` : value};`];
+    }
+    const f = i.field!;
+    const lines: string[] = [];
+    if (f.cond) lines.push(`  if (!(${this.expr(f.cond, t, refs, 'io')})) return undefined;`);
+    const from = i.io === 'root' ? 'io.root()' : i.io ? `${local(i.io.field)}Io` : 'io';
+    lines.push(`  const r = ${from};`);
+    if (i.pos) lines.push(`  const back = r.seek(${this.expr(i.pos, t, refs, 'io')}, '${camel(i.id)}');`);
+    for (const l of this.readLines(t, f, local(f), refs)) lines.push(l);
+    if (i.pos) lines.push('  r.pos = back;');
+    lines.push(`  return ${local(f)};`);
+    return lines;
   }
 
   /** Blittable types: every field at a constant offset, read after one bounds check. */
@@ -524,7 +562,10 @@ class TsModule {
     const min = elemMin(f);
     if (f.repeat.kind === 'expr') {
       const bits = f.type.t === 'bits' ? f.type.width : undefined;
-      lines.push(`  const ${name}Count = ${bits ? `r.countBits(${this.expr(f.repeat.count, t, refs)}, ${bits}, ${p})` : `r.count(${this.expr(f.repeat.count, t, refs)}, ${min}, ${p})`};`);
+      const count = this.expr(f.repeat.count, t, refs);
+      // Elements that may take no bytes: the count is bounded by the bytes left (see countZeroSized).
+      const checked = bits ? `r.countBits(${count}, ${bits}, ${p})` : min === 0 && constValue(f.repeat.count) === undefined ? `r.countZeroSized(${count}, ${p})` : `r.count(${count}, ${min}, ${p})`;
+      lines.push(`  const ${name}Count = ${checked};`);
       lines.push(`  const ${name}: ${arrType} = [];`);
       lines.push(`  for (let i = 0; i < ${name}Count; i++) ${name}.push(${this.readElem(t, f, 'i', refs)});`);
     } else if (f.repeat.kind === 'until') {
@@ -539,6 +580,8 @@ class TsModule {
     return lines;
   }
 
+  /** While a type's instances are memoised functions (see emitRead): how an expression calls one. */
+  private instRef: ((name: string) => string) | undefined;
 
   private caseValue(t: TypeDef, e: Expr): string {
     if (e.k === 'int') return String(e.value);

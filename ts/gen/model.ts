@@ -188,7 +188,11 @@ export interface Instance {
   valueCond?: Expr;
   /** A parse instance: what is read (type, repeat, if, enum), as for a seq field. */
   field: Field | undefined;
-  /** Where a parse instance is read, relative to the start of its stream (`io`, else the type's). */
+  /**
+   * Where a parse instance is read, relative to the start of its stream (`io`, else the type's).
+   * Without it, the instance reads wherever that stream is when first used, as Kaitai does (the
+   * stream's position is shared by every type read from it).
+   */
   pos: Expr | undefined;
   /**
    * `io: _root._io`: a parse instance read from the stream the whole decode reads; `io: f._io`

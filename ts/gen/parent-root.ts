@@ -7,7 +7,7 @@
 // while the decode started in the same spec: a spec that another one imports may not use it.
 import { isBoolExpr, refsOf, walkExpr, type Expr } from './expr.js';
 import { caseTypes, type Field, type SpecFile, type TypeDef } from './model.js';
-import { deferred, resolveRefs, rootReadsItself } from './refs.js';
+import { deferred, resolveRefs, rootReadsItself, rootSizeofUsers } from './refs.js';
 import { typeExprs, walkTypes } from './sizes.js';
 import { SpecError } from './spec-yaml.js';
 import { upParamsOf } from './up-params.js';
@@ -87,6 +87,7 @@ function isBoolField(p: TypeDef, e: Expr): boolean {
 export function rootUse(t: TypeDef): string | undefined {
   const inst = t.instances.find((i) => i.io === 'root');
   if (inst) return `${t.specPath}/instances/${inst.id}`;
+  if (rootSizeofUsers.has(t)) return t.specPath || '/';
   let found = false;
   for (const e of typeExprs(t)) walkExpr(e, (x) => { if (x.k === 'io' && x.root) found = true; });
   return found ? t.specPath || '/' : undefined;

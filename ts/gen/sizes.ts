@@ -40,9 +40,9 @@ export function findLengthFields(t: TypeDef): void {
     else if ((ty.t === 'bytes' || (ty.t === 'str' && !ty.zeroTerminated) || ty.t === 'user' || ty.t === 'switch') && ty.size && 'expr' in ty.size)
       candidates.push([ty.size.expr, 'size']);
     for (const [e, what] of candidates) {
-      if (e.k !== 'ref' || e.param || uses.get(e.name) !== 1) continue;
-      const len = t.fields.find((x) => x.id === e.name)!;
-      if (len.cond || len.repeat || len.enumDef || len.validEq !== undefined || len.validCheck || len.type.t !== 'int') continue;
+      if (e.k !== 'ref' || e.param || e.instance || uses.get(e.name) !== 1) continue;
+      const len = t.fields.find((x) => x.id === e.name);
+      if (!len || len.cond || len.repeat || len.enumDef || len.validEq !== undefined || len.validCheck || len.type.t !== 'int') continue;
       len.lengthOf = { field: f, what };
     }
   }
@@ -206,9 +206,9 @@ export function elementSize(f: Field): { fixed: number | undefined; min: number;
 export function checkRepeats(t: TypeDef): void {
   for (const f of [...t.fields, ...t.instances.flatMap((i) => (i.field ? [i.field] : []))]) {
     if (!f.repeat) continue;
-    const isConst = f.repeat.kind === 'expr' && constValue(f.repeat.count) !== undefined;
-    // A repeated bit-sized field reads at least one bit per element (counts are checked in bits).
-    if (!isConst && f.type.t !== 'bits' && elementSize(f).min === 0)
-      throw new SpecError(t.spec.path, `${f.specPath} (${t.name}.${f.id})`, 'repeating elements that can be 0 bytes long is not supported (a hostile count could loop without reading)');
+    // A repeated bit-sized field reads at least one bit per element (counts are checked in bits);
+    // a count of elements that may be 0 bytes long is bounded by the bytes left (countZeroSized).
+    if (f.repeat.kind !== 'expr' && f.type.t !== 'bits' && elementSize(f).min === 0)
+      throw new SpecError(t.spec.path, `${f.specPath} (${t.name}.${f.id})`, `repeat: ${f.repeat.kind} of elements that can be 0 bytes long is not supported (it could loop without reading)`);
   }
 }
