@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { HikingDatabase } from '../examples/formats/ts/hiking_database.js';
 import { MyDataStructure } from '../examples/formats/ts/my_data_structure.js';
-import { generateFiles } from '../ts/gen/index.js';
+import { generateFiles } from 'twinmap';
 import type { CodecRate } from './codec-rate.js';
 import { rate } from './codec-rate.js';
 import * as hand from './hand-written.js';

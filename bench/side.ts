@@ -15,20 +15,7 @@ import type { Socket } from 'node:net';
 import { NamedMutex } from 'twinmap';
 import { ChannelClient, serveChannel, type ChannelNames } from './channel-side.js';
 import { connectIpc, ipcRoundTrips } from './ipc-side.js';
-
-function emit(event: string, fields: Record<string, unknown> = {}): void {
-  process.stdout.write(`${JSON.stringify({ event, ...fields })}\n`);
-}
-
-function parseArgs(argv: string[]): Map<string, string> {
-  const m = new Map<string, string>();
-  for (const a of argv) {
-    const eq = a.indexOf('=');
-    if (eq <= 0) throw new Error(`argument '${a}' is not key=value`);
-    m.set(a.slice(0, eq), a.slice(eq + 1));
-  }
-  return m;
-}
+import { emitEvent as emit, parseKeyValueArgs as parseArgs } from '../ts/test-support/peer-process.js';
 
 export interface Step {
   op: string;

@@ -6,15 +6,13 @@
 // number and an FNV-1a checksum, so a lost, repeated, reordered or torn record is caught.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fill, OrderCheck, Sizes } from '../ts/test-support/channel-records.js';
-import { Channel } from '../ts/channel/channel.js';
 import { IpcClient } from '../ts/ipc/client.js';
 import { IpcServer } from '../ts/ipc/server.js';
 import { selfStartTime, isAlive } from '../ts/liveness/liveness.js';
 import { SharedMap } from '../ts/map/shared-map.js';
 import { native } from '../ts/native.js';
 import { channelPeerScenarios, type ChannelPeerContext } from '../ts/test-support/channel-peer-scenarios.js';
-import { Child, plantSection, startPeer, uniqueName } from './helpers.js';
+import { plantSection, startNodeWriter, startPeer, uniqueName } from './helpers.js';
 
 const CAPACITY = 8192;
 // Mostly up to 3000 bytes (a ring of 8 KiB wraps every few records), 1 % up to the largest a
@@ -22,27 +20,6 @@ const CAPACITY = 8192;
 const MAX_SMALL = 3000;
 const MAX_LARGE = CAPACITY - 8;
 const PEER_START_MS = 60_000;
-
-/** Sends `n` records as `writer` (sizes from `seed`), waiting for room as needed; `midway` runs after the first 100. */
-async function sendRecords(tx: Channel, n: number, writer: number, seed: number, minSize: number, midway?: () => void): Promise<void> {
-  const sizes = new Sizes(seed, minSize, MAX_SMALL, MAX_LARGE);
-  const buf = new Uint8Array(MAX_LARGE);
-  for (let i = 0; i < n; i++) {
-    if (i === 100) midway?.();
-    const rec = buf.subarray(0, sizes.nextSize());
-    fill(rec, writer, i);
-    await tx.sendAsync(rec, 30_000);
-  }
-}
-
-/** Receives `n` records, each checked (checksum, per-writer sequence). */
-async function receiveRecords(rx: Channel, n: number, order: OrderCheck): Promise<void> {
-  for (let i = 0; i < n; i++) {
-    const r = await rx.receiveAsync(30_000);
-    assert.ok(r !== undefined, `record ${i} of ${n} arrived within 30 s`);
-    order.accept(r);
-  }
-}
 
 describe('Windows Node <-> Windows .NET 10: what each side records about the other', () => {
   it('pid + start time: .NET and Node write the same start time for a process and judge each other alive', async () => {
@@ -95,79 +72,14 @@ const win32: ChannelPeerContext = {
   maxSmall: MAX_SMALL,
   maxLarge: MAX_LARGE,
   writerKills: 1,
+  startNodeWriter,
+  mixedRecords: 1000,
+  nodeWriterKills: 1,
   makeSection: plantSection,
 };
 
 describe('Windows Node <-> Windows .NET 10: Channel records', () => {
   for (const s of channelPeerScenarios) it(s.title(win32), () => s.run(win32));
-
-  it('two .NET writers and a Node writer (another node.exe) to one Node reader: every record once, in per-writer order', async () => {
-    const name = uniqueName('ch-mix-n');
-    const each = 1000;
-    using rx = Channel.create(name, { capacity: CAPACITY });
-    assert.equal(rx.receive(0), undefined);
-    const peers = [1, 2].map((w) =>
-      startPeer('channel-send', { name, count: each, writer: w, seed: 30 + w, minSize: 12, maxSmall: MAX_SMALL, maxLarge: MAX_LARGE, wait: 1 }),
-    );
-    const child = new Child('child.js', ['channel-records', name, String(each), '3', '33', '12', String(MAX_SMALL), String(MAX_LARGE), 'wait']);
-    for (const p of peers) await p.next('ready', PEER_START_MS);
-    await child.next('ready');
-    for (const p of [...peers, child]) p.send('go');
-    const order = new OrderCheck(undefined);
-    await receiveRecords(rx, 3 * each, order);
-    assert.deepEqual([...order.next.entries()].sort(), [
-      [1, each],
-      [2, each],
-      [3, each],
-    ]);
-    for (const p of peers) assert.equal((await p.exited).exitCode, 0);
-    assert.equal((await child.exited).exitCode, 0);
-    assert.equal(rx.receive(0), undefined);
-  });
-
-  it('Node writers (this process and another node.exe) and a .NET writer to one .NET reader: every record once, in order', async () => {
-    const name = uniqueName('ch-mix-d');
-    const each = 1000;
-    const reader = startPeer('channel-receive', { name, create: 1, capacity: CAPACITY, count: 3 * each, writers: 3 });
-    await reader.next('ready', PEER_START_MS);
-    const writer = startPeer('channel-send', { name, count: each, writer: 2, seed: 42, minSize: 12, maxSmall: MAX_SMALL, maxLarge: MAX_LARGE, wait: 1 });
-    const child = new Child('child.js', ['channel-records', name, String(each), '1', '41', '12', String(MAX_SMALL), String(MAX_LARGE), 'wait']);
-    await writer.next('ready', PEER_START_MS);
-    await child.next('ready');
-    using tx = Channel.open(name);
-    writer.send('go');
-    child.send('go');
-    await sendRecords(tx, each, 0, 40, 12);
-    const done = await reader.next('done', 60_000);
-    assert.equal(done['received'], 3 * each);
-    assert.equal((await reader.exited).exitCode, 0);
-    assert.equal((await writer.exited).exitCode, 0);
-    assert.equal((await child.exited).exitCode, 0);
-  });
-});
-
-describe('Windows Node <-> Windows .NET 10: a writer killed mid-stream', () => {
-  it('a Node writer killed: the .NET reader judges it alive while it runs, then reports it gone; no torn record', async () => {
-    const name = uniqueName('ch-kill-n');
-    using keep = Channel.create(name, { capacity: CAPACITY }); // keeps the name while the writer dies
-    const reader = startPeer('channel-watch', { name, peerCheckMs: 50 });
-    await reader.next('ready', PEER_START_MS);
-    const child = new Child('child.js', ['channel-records', name, '0', '5', '61', '12', String(MAX_SMALL), String(MAX_LARGE)]);
-    const pid = (await child.next('ready'))['pid'];
-    assert.equal((await reader.next('first'))['writer'], 5);
-    reader.send('writers');
-    assert.deepEqual((await reader.next('writers'))['pids'], [pid], '.NET judges the live Node writer (pid + start time) alive');
-    await child.kill();
-    const g = await reader.next('gone', 20_000);
-    assert.equal(g['pid'], pid);
-    reader.send('writers');
-    assert.deepEqual((await reader.next('writers'))['pids'], []);
-    reader.send('quit');
-    const done = await reader.next('done');
-    assert.ok(Number(done['received']) > 0);
-    assert.equal((await reader.exited).exitCode, 0);
-    void keep;
-  });
 });
 
 describe('Windows Node <-> Windows .NET 10: IpcServer / IpcClient', () => {

@@ -1,17 +1,14 @@
 // A second Windows process for the tests: `node child.js <command> <args...>`. It prints one
-// JSON line per step on stdout (see helpers.ts Child).
-import { Channel } from '../ts/channel/channel.js';
-import { fill, Sizes } from '../ts/test-support/channel-records.js';
+// JSON line per step on stdout and is stepped by lines on stdin (the line protocol,
+// ts/test-support/peer-process.ts; see helpers.ts Child). The channel tests' Node writer is
+// ts/test-support/channel-writer.ts, shared with the Linux tests.
 import { NamedEvent } from '../ts/event/named-event.js';
-import { createInterface } from 'node:readline';
 import { NamedMutex } from '../ts/mutex/named-mutex.js';
 import { native } from '../ts/native.js';
+import { emitEvent as say, waitLine as nextLine } from '../ts/test-support/peer-process.js';
 
 const w = native.win32!;
 const [command, ...args] = process.argv.slice(2);
-const stdinLines = createInterface({ input: process.stdin });
-const nextLine = () => new Promise<string>((resolve) => stdinLines.once('line', resolve));
-const say = (event: string, fields: Record<string, unknown> = {}) => console.log(JSON.stringify({ event, ...fields }));
 
 switch (command) {
   // Opens a named mapping, adds one to the u32 at 0, says what it saw.
@@ -75,45 +72,6 @@ switch (command) {
     say('done');
     break;
   }
-  // Sends args[1] records (sizes 8..args[2] bytes, pseudo-random) to channel args[0]: each is
-  // [u32 sequence][u32 byte sum of the rest][bytes].
-  case 'channel-send': {
-    using tx = Channel.open(args[0]!);
-    const n = Number(args[1]);
-    const maxSize = Number(args[2]);
-    let seed = 12345;
-    const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
-    for (let i = 0; i < n; i++) {
-      const size = 8 + Math.floor(rand() * (maxSize - 8));
-      const rec = new Uint8Array(size);
-      let sum = 0;
-      for (let j = 8; j < size; j++) sum = (sum + (rec[j] = (i + j) & 0xff)) >>> 0;
-      const dv = new DataView(rec.buffer);
-      dv.setUint32(0, i, true);
-      dv.setUint32(4, sum, true);
-      await tx.sendAsync(rec, 30_000);
-    }
-    say('sent', { count: n });
-    break;
-  }
-  // The records the .NET Peer's channel-send sends (ts/test-support/channel-records.ts): args[1]
-  // records (0: until killed) as writer args[2], sizes Sizes(args[3], args[4], args[5], args[6]),
-  // to channel args[0]; with args[7] === 'wait', after a stdin line. Says 'ready', then 'sent'.
-  case 'channel-records': {
-    using tx = Channel.open(args[0]!);
-    const [n, writer, seed, minSize, maxSmall, maxLarge] = args.slice(1, 7).map(Number) as [number, number, number, number, number, number];
-    const sizes = new Sizes(seed, minSize, maxSmall, maxLarge);
-    const buf = new Uint8Array(maxLarge);
-    say('ready', { pid: process.pid });
-    if (args[7] === 'wait') await nextLine();
-    for (let i = 0; n === 0 || i < n; i++) {
-      const rec = buf.subarray(0, sizes.nextSize());
-      fill(rec, writer, i);
-      await tx.sendAsync(rec, 30_000);
-    }
-    say('sent', { count: n });
-    break;
-  }
   case 'exit':
     say('bye');
     break;
@@ -121,4 +79,3 @@ switch (command) {
     say('error', { message: `unknown command ${command}` });
     process.exitCode = 64;
 }
-stdinLines.close();

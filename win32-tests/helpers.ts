@@ -1,6 +1,6 @@
 // Shared by the Windows tests: unique names, and second processes to talk to (another node.exe
-// running child.js, or the Windows .NET Peer), both through the one client of the Peer's line
-// protocol (ts/test-support/peer-process.ts).
+// running child.js or the channel writer, or the Windows .NET Peer), all through the one client
+// of the Peer's line protocol (ts/test-support/peer-process.ts).
 import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { native } from '../ts/native.js';
@@ -46,6 +46,15 @@ export function peerExe(): string {
 
 export function startPeer(command: string, args: Record<string, PeerArgValue> = {}): Child {
   return new Child('', [command, ...keyValueArgs(args)], peerExe());
+}
+
+/**
+ * The Node writer process of the channel scenarios (ts/test-support/channel-writer.ts, compiled
+ * beside this suite into dist/ts/test-support/), run by this node.exe: the twin of the Peer's
+ * `channel-send`, with the same `key=value` arguments.
+ */
+export function startNodeWriter(args: Record<string, PeerArgValue>): Child {
+  return new Child('../ts/test-support/channel-writer.js', keyValueArgs(args));
 }
 
 /** A page-file section of that name holding `bytes` (garbage planted where a test opens a name); disposing closes it. */

@@ -87,7 +87,7 @@ public sealed unsafe partial class Channel
             int off = _tail & _mask;
             if (avail > (uint)Capacity || avail < FrameHeader) Corrupt($"head {(uint)head} and tail {(uint)_tail} are {avail} bytes apart");
             uint len = *(uint*)(_ring + off);
-            int kind = *(int*)(_ring + off + 4);
+            int kind = *(int*)(_ring + off + OffFrameKind);
             if (kind == KindWrap)
             {
                 int rest = Capacity - off;

@@ -163,14 +163,14 @@ public sealed unsafe partial class Channel
                     // only the wrap fits: then the reader moves past it and the record fits later).
                     if (free < rest) break;
                     *(int*)(_ring + off) = 0;
-                    *(int*)(_ring + off + 4) = KindWrap;
+                    *(int*)(_ring + off + OffFrameKind) = KindWrap;
                     head += rest;
                     free -= rest;
                     off = 0;
                 }
                 if (free < size) break;
                 *(int*)(_ring + off) = data.Length;
-                *(int*)(_ring + off + 4) = KindRecord;
+                *(int*)(_ring + off + OffFrameKind) = KindRecord;
                 data.CopyTo(new Span<byte>(_ring + off + FrameHeader, data.Length));
                 head += size;
                 free -= size;
@@ -266,7 +266,7 @@ public sealed unsafe partial class Channel
             {
                 if (free < rest) return TryResult.Full;
                 *(int*)(_ring + off) = 0;
-                *(int*)(_ring + off + 4) = KindWrap;
+                *(int*)(_ring + off + OffFrameKind) = KindWrap;
                 head += rest;
                 free -= rest;
                 Interlocked.Exchange(ref *Word(OffHead), head);
@@ -275,7 +275,7 @@ public sealed unsafe partial class Channel
             }
             if (free < size) return TryResult.Full;
             *(int*)(_ring + off) = data.Length;
-            *(int*)(_ring + off + 4) = KindRecord;
+            *(int*)(_ring + off + OffFrameKind) = KindRecord;
             data.CopyTo(new Span<byte>(_ring + off + FrameHeader, data.Length));
             Interlocked.Exchange(ref *Word(OffHead), head + size); // the commit
             WakeReader();

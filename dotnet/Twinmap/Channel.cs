@@ -31,6 +31,8 @@ public sealed unsafe partial class Channel : IDisposable
 
     internal const int HeaderSize = H.SIZE;
     internal const int FrameHeader = RecordFrameLayout.Payload;
+    // A frame on the ring: its length is the first word (RecordFrameLayout.Length = 0), its kind the word at OffFrameKind.
+    private const int OffFrameKind = RecordFrameLayout.Kind;
     internal const int KindRecord = (int)FrameKind.Record;
     internal const int KindWrap = (int)FrameKind.Wrap;
     private const int OffMagic = H.Magic, OffVersion = H.Version, OffHeaderSize = H.HeaderSize, OffCapacity = H.Capacity;
@@ -167,7 +169,7 @@ public sealed unsafe partial class Channel : IDisposable
     }
 
     private int* Word(int offset) => (int*)(_base + offset);
-    private static int FrameSize(int payload) => (FrameHeader + payload + 7) & ~7;
+    internal static int FrameSize(int payload) => (FrameHeader + payload + 7) & ~7;
 
     private void EnsureOpen()
     {

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Twinmap.Formats;
 
 namespace Twinmap;
 
@@ -12,11 +13,10 @@ internal static class IpcPipe
 
     public static async Task WriteAsync(Stream stream, byte[] message, SemaphoreSlim gate, CancellationToken token)
     {
-        int size = (8 + message.Length + 7) & ~7;
-        var frame = new byte[size];
-        BinaryPrimitives.WriteUInt32LittleEndian(frame, (uint)message.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(4), 1);
-        message.CopyTo(frame, 8);
+        var frame = new byte[Channel.FrameSize(message.Length)];
+        BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(RecordFrameLayout.Length), (uint)message.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(RecordFrameLayout.Kind), (uint)FrameKind.Record);
+        message.CopyTo(frame, RecordFrameLayout.Payload);
         await gate.WaitAsync(token).ConfigureAwait(false);
         try
         {
@@ -32,13 +32,13 @@ internal static class IpcPipe
     /// <summary>The next message, or null at the end of the stream; BAD_HEADER for a frame no twinmap side writes.</summary>
     public static async Task<byte[]?> ReadAsync(Stream stream, CancellationToken token)
     {
-        var head = new byte[8];
+        var head = new byte[RecordFrameLayout.Payload];
         if (!await ReadExactly(stream, head, token).ConfigureAwait(false)) return null;
-        uint length = BinaryPrimitives.ReadUInt32LittleEndian(head);
-        uint kind = BinaryPrimitives.ReadUInt32LittleEndian(head.AsSpan(4));
-        if (kind != 1 || length > MaxMessage)
-            throw new BadHeaderException($"pipe frame: kind {kind}, length {length} (expected kind 1 and at most {MaxMessage} bytes)");
-        int padded = ((8 + (int)length + 7) & ~7) - 8;
+        uint length = BinaryPrimitives.ReadUInt32LittleEndian(head.AsSpan(RecordFrameLayout.Length));
+        uint kind = BinaryPrimitives.ReadUInt32LittleEndian(head.AsSpan(RecordFrameLayout.Kind));
+        if (kind != (uint)FrameKind.Record || length > MaxMessage)
+            throw new BadHeaderException($"pipe frame: kind {kind}, length {length} (expected kind {(uint)FrameKind.Record} and at most {MaxMessage} bytes)");
+        int padded = Channel.FrameSize((int)length) - RecordFrameLayout.Payload;
         var body = new byte[padded];
         if (!await ReadExactly(stream, body, token).ConfigureAwait(false)) return null;
         return padded == length ? body : body[..(int)length];

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { isDeepStrictEqual } from 'node:util';
 import { bitOp } from '../../ts/gen/runtime/twinmap-runtime.js';
 import { constValue, refsOf, type Expr } from '../../ts/gen/expr.js';
-import { camel, valueFields, type Field, type FieldType, type TypeDef } from '../../ts/gen/model.js';
+import { camel, caseField, caseUserTypes, valueFields, type Field, type FieldType, type TypeDef } from '../../ts/gen/model.js';
 
 export type Value = Record<string, unknown>;
 
@@ -373,7 +373,7 @@ export function arbitraryOf(t: TypeDef, depth = 0, small: string[][] = [], fixed
       const on = Number(evalExpr(f.type.on, v, t));
       const c = f.type.cases.find((x) => Number(evalExpr(x.match, v, t)) === on);
       const target = c?.type ?? f.type.fallback;
-      later[camel(f.id)] = target ? arbitraryOf(target, depth + 1) : f.type.size ? fc.uint8Array({ maxLength: 16 }) : fc.constant(undefined);
+      later[camel(f.id)] = target ? (target.t === 'user' ? arbitraryOf(target.type, depth + 1) : elemArb(caseField(f, target), depth)) : f.type.size ? fc.uint8Array({ maxLength: 16 }) : fc.constant(undefined);
     }
     return fc.record(later).map((sw) => {
       const out: Value = { ...v, ...sw };
@@ -413,7 +413,7 @@ function fitComputedSize(f: Field, t: TypeDef, out: Value): void {
   if (value instanceof Uint8Array) need = value.length;
   else {
     // The switch value picked the case; its type is the one whose fields the value has.
-    const cases = ty.t === 'user' ? [ty.type] : [...ty.cases.map((c) => c.type), ...(ty.fallback ? [ty.fallback] : [])];
+    const cases = ty.t === 'user' ? [ty.type] : caseUserTypes(ty);
     const type = cases.find((c) => sizers.has(c) && c.fields.every((x) => x.cond || x.type.t === 'contents' || x.lengthOf || camel(x.id) in (value as Value)));
     const sizer = type ? sizers.get(type) : undefined;
     if (!sizer) throw new Error(`no codec registered to size ${f.id} (registerCodecs)`);
@@ -457,8 +457,10 @@ export function fromKaitai(k: Record<string, unknown>, t: TypeDef, ours?: Value)
         if (x instanceof Uint8Array) return Uint8Array.from(x);
         if (x === undefined || x === null) return undefined;
         const on = Number(evalExpr(ty.on, k as Value, t));
-        const c = ty.cases.find((cc) => Number(evalExpr(cc.match, k as Value, t)) === on);
-        return fromKaitai(x as Record<string, unknown>, (c?.type ?? ty.fallback)!, mine as Value | undefined);
+        const c = ty.cases.find((cc) => Number(evalExpr(cc.match, k as Value, t)) === on)?.type ?? ty.fallback;
+        if (c?.t === 'user') return fromKaitai(x as Record<string, unknown>, c.type, mine as Value | undefined);
+        if (c?.t === 'int' && c.size === 8 && typeof mine === 'bigint' && typeof x === 'number') return x === kaitaiInt64(mine) ? Number(mine) : x;
+        return x;
       }
       if (ty.t === 'int' && ty.size === 8 && typeof mine === 'bigint' && typeof x === 'number') {
         return x === kaitaiInt64(mine) ? Number(mine) : x;
@@ -537,7 +539,8 @@ function nestedDifference(f: Field, mine: unknown, theirs: unknown, path: string
   if (ty.t === 'user') target = ty.type;
   else if (ty.t === 'switch' && parentK && parentT) {
     const on = Number(evalExpr(ty.on, parentK as Value, parentT));
-    target = ty.cases.find((c) => Number(evalExpr(c.match, parentK as Value, parentT)) === on)?.type ?? ty.fallback;
+    const c = ty.cases.find((x) => Number(evalExpr(x.match, parentK as Value, parentT)) === on)?.type ?? ty.fallback;
+    target = c?.t === 'user' ? c.type : undefined;
   }
   if (!target || mine === undefined || mine === null || theirs === undefined || theirs === null) return undefined;
   if (Array.isArray(mine) && Array.isArray(theirs)) {

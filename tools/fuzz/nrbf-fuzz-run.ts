@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fuzzNrbf } from './nrbf-fuzz.js';
+import { repoRoot } from '../../ts/test-support/repo-root.js';
 
 const { values } = parseArgs({ options: { count: { type: 'string', default: '1000000' }, seed: { type: 'string', default: '1' }, corpus: { type: 'string' } } });
 const count = Number(values.count);
@@ -16,10 +17,8 @@ const seed = Number(values.seed);
 let dir = values.corpus;
 let temp: string | undefined;
 if (dir === undefined) {
-  let root = import.meta.dirname;
-  while (!readdirSync(root).includes('package.json')) root = join(root, '..');
   temp = dir = mkdtempSync(join(tmpdir(), 'twinmap-nrbf-fuzz-'));
-  const dll = join(root, 'dotnet', 'Twinmap.NrbfApp', 'bin', 'Release', 'net10.0', 'Twinmap.NrbfApp.dll');
+  const dll = join(repoRoot, 'dotnet', 'Twinmap.NrbfApp', 'bin', 'Release', 'net10.0', 'Twinmap.NrbfApp.dll');
   execFileSync('dotnet', [dll, 'corpus', `dir=${dir}`], { stdio: ['ignore', 'ignore', 'inherit'] });
 }
 // the untyped shapes need layouts the fuzzer does not give; their mutants are refused early, which is fine

@@ -51,6 +51,9 @@ export const I_DATA_SEQ = OFF_DATA_SEQ / 4;
 export const I_READER_WAITING = OFF_READER_WAITING / 4;
 export const I_READER_STATE = OFF_READER_STATE / 4;
 export const I_READER_PID = OFF_READER_PID / 4;
+// A frame on the ring as Int32Array indexes from its start: the length is its first word
+// (RecordFrameLayout.length = 0), the kind the word at I_FRAME_KIND.
+export const I_FRAME_KIND = RecordFrameLayout.kind / 4;
 
 export const READER_NONE = ReaderState.NONE;
 export const READER_ATTACHED = ReaderState.ATTACHED;

@@ -92,7 +92,7 @@ export class ChannelReader {
       const off = s.tail & s.mask;
       if (avail > s.capacity || avail < L.FRAME_HEADER) this.corrupt('span', head, avail);
       const len = s.ringI32[off >> 2]! >>> 0;
-      const kind = s.ringI32[(off >> 2) + 1]!;
+      const kind = s.ringI32[(off >> 2) + L.I_FRAME_KIND]!;
       if (kind === L.KIND_WRAP) {
         const rest = s.capacity - off;
         if (avail < rest) this.corrupt('wrap', off, avail);

@@ -143,14 +143,14 @@ export class ChannelWriter {
           // only the wrap fits: then the reader moves past it and the record fits later).
           if (free < rest) break;
           s.ringI32[off >> 2] = 0;
-          s.ringI32[(off >> 2) + 1] = L.KIND_WRAP;
+          s.ringI32[(off >> 2) + L.I_FRAME_KIND] = L.KIND_WRAP;
           head = (head + rest) | 0;
           free -= rest;
           off = 0;
         }
         if (free < size) break;
         s.ringI32[off >> 2] = data.length;
-        s.ringI32[(off >> 2) + 1] = L.KIND_RECORD;
+        s.ringI32[(off >> 2) + L.I_FRAME_KIND] = L.KIND_RECORD;
         s.ring.set(data, off + L.FRAME_HEADER);
         head = (head + size) | 0;
         free -= size;
@@ -242,7 +242,7 @@ export class ChannelWriter {
         // The frame does not fit before the end of the ring: publish a wrap frame first.
         if (free < rest) return 'full';
         s.ringI32[off >> 2] = 0;
-        s.ringI32[(off >> 2) + 1] = L.KIND_WRAP;
+        s.ringI32[(off >> 2) + L.I_FRAME_KIND] = L.KIND_WRAP;
         head = (head + rest) | 0;
         free -= rest;
         Atomics.store(s.hdr, L.I_HEAD, head);
@@ -251,7 +251,7 @@ export class ChannelWriter {
       }
       if (free < size) return 'full';
       s.ringI32[off >> 2] = data.length;
-      s.ringI32[(off >> 2) + 1] = L.KIND_RECORD;
+      s.ringI32[(off >> 2) + L.I_FRAME_KIND] = L.KIND_RECORD;
       s.ring.set(data, off + L.FRAME_HEADER);
       Atomics.store(s.hdr, L.I_HEAD, (head + size) | 0); // the commit
       this.wakeReader();

@@ -3,7 +3,7 @@
 // that ends inside a byte leaves those bits to whatever its parent reads next: twinmap supports the
 // layouts where that cannot happen (every run of bits starts at a byte; sizes are whole bytes).
 import { constValue } from './expr.js';
-import type { Field, TypeDef } from './model.js';
+import { caseUserTypes, type Field, type TypeDef } from './model.js';
 import { SpecError } from './spec-yaml.js';
 
 /** 'aligned': the type ends on a byte boundary; 'bits': it may end inside a byte. */
@@ -14,7 +14,7 @@ const bitEnds = new Map<TypeDef, BitEnd>();
 function sameStreamTypes(f: Field): TypeDef[] {
   const ty = f.type;
   if (ty.t === 'user' && !ty.size) return [ty.type];
-  if (ty.t === 'switch' && !ty.size) return [...ty.cases.map((c) => c.type), ...(ty.fallback ? [ty.fallback] : [])];
+  if (ty.t === 'switch' && !ty.size) return caseUserTypes(ty);
   return [];
 }
 

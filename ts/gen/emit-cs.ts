@@ -4,7 +4,8 @@
 // operations as the TypeScript side: Decode, Encode, EncodeInto, EncodedSize, SIZE.
 import { constValue, isBoolExpr, renderExpr, type Expr } from './expr.js';
 import { elemFixedSize, elemMin, mayBeEmptySwitch } from './emit-ts.js';
-import { alignsBefore, allEnums, allTypes, camel, encodingUnit, pascal, valueFields, type EnumDef, type Field, type FieldType, type FloatType, type Instance, type IntType, type Size, type SpecFile, type TypeDef } from './model.js';
+import { alignsBefore, allEnums, allTypes, camel, caseField, type CaseType, type SwitchCase, encodingUnit, pascal, valueFields, type EnumDef, type Field, type FieldType, type FloatType, type Instance, type IntType, type Size, type SpecFile, type TypeDef } from './model.js';
+import { readsStreamPosition, seqReadsInstances } from './refs.js';
 
 export function csFileName(spec: SpecFile): string {
   return `${pascal(spec.id)}.g.cs`;
@@ -104,7 +105,7 @@ class CsFile {
       case 'user':
         return ty.type.name;
       case 'switch':
-        return 'object';
+        return 'object?';
       case 'intSwitch':
         return 'long';
       case 'delimited':
@@ -117,7 +118,7 @@ class CsFile {
   private fieldType(f: Field): string {
     let t = this.elemType(f);
     if (f.repeat) t = `${t}[]`;
-    if (f.cond || f.type.t === 'switch' || f.type.t === 'intSwitch') t = `${t}?`;
+    if ((f.cond || f.type.t === 'switch' || f.type.t === 'intSwitch') && !t.endsWith('?')) t = `${t}?`;
     return t;
   }
 
@@ -301,8 +302,10 @@ class CsFile {
       if (i.value) {
         const value = this.expr(i.value, t, 'this.', '_io');
         const type = isBoolExpr(i.value) ? 'bool' : 'long';
-        if (i.valueCond) o.push(`    public ${type}? ${i.csName} => ${this.expr(i.valueCond, t, 'this.', '_io')} ? ${value} : null;`);
-        else o.push(`    public ${type} ${i.csName} => ${value};`);
+        const computed = i.valueCond ? `${this.expr(i.valueCond, t, 'this.', '_io')} ? ${value} : null` : value;
+        // One that reads where the stream is (`_io.pos`) is computed once, when first used, as in Kaitai.
+        if (readsStreamPosition(i.value)) o.push(`    private ${type}? _i${i.csName};`, `    public ${type}${i.valueCond ? '?' : ''} ${i.csName} => _i${i.csName} ??= ${computed};`);
+        else o.push(`    public ${type}${i.valueCond ? '?' : ''} ${i.csName} => ${computed};`);
         continue;
       }
       const f = i.field!;
@@ -310,8 +313,13 @@ class CsFile {
       const backing = `_i${i.csName}`;
       o.push(`    public ${type} ${i.csName}`, '    {', '        get', '        {', `            if (!${backing}Read)`, '            {', '                var v = this;');
       const body: string[] = [];
-      body.push(`var r = ${i.io === 'root' ? '_io.Root' : i.io ? `_io${i.io.field.csName}` : '_io'}.At(${this.expr(i.pos!, t, 'v.', '_io')}, ${lit(f)});`);
+      // As Kaitai: at `pos`, then the stream goes back to where it was; without, where the stream
+      // is now, and it stays after what was read.
+      const stream = i.io === 'root' ? '_io.Root' : i.io ? `_io${i.io.field.csName}` : '_io';
+      if (i.pos) body.push(`long back = ${stream}.Pos;`, `var r = ${stream}.At(${this.expr(i.pos, t, 'v.', '_io')}, ${lit(f)});`);
+      else body.push(`var r = ${stream}.Here();`);
       body.push(...this.fieldLines(t, f, `v.${backing}`));
+      body.push(i.pos ? `${stream}.Pos = back;` : 'r.Sync();');
       const guarded = f.cond ? [`if (${this.expr(f.cond, t, 'v.', '_io')})`, '{', ...body.map((l) => `    ${l}`), '}'] : body;
       o.push('                try', '                {', ...guarded.map((l) => `                    ${l}`), '                }');
       o.push('                catch (DecodeException e)', '                {', `                    throw e.Within("${t.name}");`, '                }');
@@ -355,6 +363,10 @@ class CsFile {
       ref: (name, e) => {
         const path = (e.pathFields ?? []).map((m) => `.${prop(m)}`).join('');
         if (e.param) return `p_${camel(name)}`;
+        if (e.instance?.value) return isBoolExpr(e.instance.value) ? `${target}${e.instance.csName}` : `(long)${target}${e.instance.csName}`;
+        // A conditional parse instance must have a value here: a typed error when it has none.
+        const it = e.instance?.field?.type;
+        if (e.instance?.field?.cond && !e.pathFields && (it?.t === 'int' || (it?.t === 'bits' && !it.bool))) return `FormatMath.Read((long?)${target}${e.instance.csName}, "${camel(e.instance.id)}")`;
         if (e.instance) return `(long)${target}${e.instance.csName}${path}`;
         const f = t.fields.find((x) => x.id === name)!;
         if (f.lengthOf) return `@${camel(f.id)}`;
@@ -406,14 +418,17 @@ class CsFile {
         continue;
       }
       const lines = this.fieldLines(t, f, `v.${prop(f)}`);
+      // Its instances may read where the stream is now (`_io.pos`).
+      if (t.decodeOnly && seqReadsInstances.has(t)) o.push('        r.Sync();');
       if (f.cond) {
         o.push(`        if (${this.expr(f.cond, t, 'v.')})`, '        {', ...lines.map((l) => `            ${l}`), '        }');
       } else {
         o.push(...lines.map((l) => `        ${l}`));
       }
     }
+    // The stream's position, shared with the instances that read it later.
+    if (t.decodeOnly) o.push('        r.Sync();');
     o.push('        return v;', '    }', '');
-    for (const f of [...t.fields, ...t.instances.flatMap((i) => (i.field ? [i.field] : []))]) if (f.type.t === 'switch') this.emitSwitch(t, f);
   }
 
   /** Statements reading field `f` (not a length, not contents) into `dest`. */
@@ -428,7 +443,7 @@ class CsFile {
       const c = `${camel(f.id)}Count`;
       const count = this.expr(f.repeat.count, t, 'v.');
       lines = [
-        `int ${c} = ${f.type.t === 'bits' ? `r.CountBits(${count}, ${f.type.width}, ${lit(f)})` : `r.Count(${count}, ${elemMin(f)}, ${lit(f)})`};`,
+        `int ${c} = ${f.type.t === 'bits' ? `r.CountBits(${count}, ${f.type.width}, ${lit(f)})` : elemMin(f) === 0 && constValue(f.repeat.count) === undefined ? `r.CountZeroSized(${count}, ${lit(f)})` : `r.Count(${count}, ${elemMin(f)}, ${lit(f)})`};`,
         `var ${camel(f.id)}Items = ${newArray(this.elemType(f), c)};`,
         `for (int i = 0; i < ${c}; i++)`,
         '{',
@@ -516,15 +531,27 @@ class CsFile {
           if (t.instances.some((i) => typeof i.io === 'object' && i.io.field === f)) lines.push(`v._io${f.csName} = ${reader}.Stream();`);
         }
         lines.push('try', '{', `    ${target} = ${this.typeRef(t, ty.type)}.Read(ref ${reader}${this.args(ty, t, 'v.')});`, '}', 'catch (DecodeException e)', '{', `    throw e.Within(${p}${index === '-1' ? '' : `, ${index}`});`, '}');
+        if (ty.size && t.instances.some((i) => typeof i.io === 'object' && i.io.field === f)) lines.push(`${reader}.Sync();`);
         return lines;
       }
       case 'switch': {
-        const on = this.expr(ty.on, t, 'v.');
+        const lines: string[] = [];
+        let reader = 'r';
         if (ty.size) {
-          const reader = `${camel(f.id)}Reader`;
-          return [`var ${reader} = r.Sub(${this.sizeArg(ty.size, t, 'v.', 'r')}, ${p});`, `${target} = Read${pascal(f.id)}(ref ${reader}, ${on}, ${index});`];
+          reader = `${camel(f.id)}Reader`;
+          lines.push(`var ${reader} = r.Sub(${this.sizeArg(ty.size, t, 'v.', 'r')}, ${p});`);
         }
-        return [`${target} = Read${pascal(f.id)}(ref r, ${on}, ${index});`];
+        const one = (c: CaseType): string[] => {
+          if (c.t !== 'user') return [`${target} = ${reader}.${method(c)}(${p});`];
+          const read = `${target} = ${this.typeRef(t, c.type)}.Read(ref ${reader}${this.args(c, t, 'v.')});`;
+          return ['try', '{', `    ${read}`, '}', 'catch (DecodeException e)', '{', `    throw e.Within(${p}${index === '-1' ? '' : `, ${index}`});`, '}'];
+        };
+        const last = ty.fallback ? one(ty.fallback) : [ty.size ? `${target} = ${reader}.BytesEos(${p});` : `${target} = null;`];
+        lines.push(`switch (${this.expr(ty.on, t, 'v.')})`, '{');
+        for (const c of this.distinctCases(t, ty)) lines.push(`    case ${this.caseLabel(t, c.match)}:`, ...one(c.type).map((l) => `        ${l}`), '        break;');
+        if (!this.allBools(t, ty)) lines.push('    default:', ...last.map((l) => `        ${l}`), '        break;');
+        lines.push('}');
+        return lines;
       }
       case 'intSwitch': {
         const on = `${camel(f.id)}On`;
@@ -549,40 +576,21 @@ class CsFile {
     return clash ? `global::${this.ns}.${target.name}` : target.name;
   }
 
-  private emitSwitch(t: TypeDef, f: Field): void {
-    const o = this.out;
-    const ty = f.type as Extract<FieldType, { t: 'switch' }>;
-    const P = pascal(f.id);
-    const p = lit(f);
-    const label = (e: Expr): string => (e.k === 'int' ? String(e.value) : this.expr(e, t, ''));
-    o.push(`    private static object? Read${P}(ref FormatReader r, long on, int index)`, '    {', '        try', '        {', '            switch (on)', '            {');
-    for (const c of ty.cases) o.push(`                case ${label(c.match)}:`, `                    return ${this.typeRef(t, c.type)}.Read(ref r);`);
-    o.push('            }');
-    if (ty.fallback) o.push(`            return ${this.typeRef(t, ty.fallback)}.Read(ref r);`);
-    o.push('        }', '        catch (DecodeException e)', '        {', `            throw e.Within(${p}, index);`, '        }');
-    if (!ty.fallback) o.push(ty.size ? `        return r.BytesEos(${p});` : '        return null;');
-    o.push('    }', '');
-    if (t.decodeOnly) return;
-    o.push(`    private static void Write${P}(ref FormatWriter w, object? value, long on, int index)`, '    {', '        try', '        {', '            switch (on)', '            {');
-    ty.cases.forEach((c, i) => {
-      o.push(`                case ${label(c.match)}:`);
-      o.push(`                    if (value is not ${c.type.name} case${i}) throw new EncodeException("", "expected a ${c.type.name} for this case");`);
-      o.push(`                    case${i}.Write(ref w);`, '                    return;');
-    });
-    o.push('            }');
-    if (ty.fallback) {
-      o.push(`            if (value is not ${ty.fallback.name} other) throw new EncodeException("", "expected a ${ty.fallback.name}");`, '            other.Write(ref w);');
-    } else if (ty.size) {
-      o.push('            if (value is not byte[] raw) throw new EncodeException("", "expected raw bytes: no case matches the switch value");', '            w.Bytes(raw, -1, "");');
-    } else {
-      o.push('            if (value is not null) throw new EncodeException("", "must be null: no case matches the switch value");');
-    }
-    o.push('        }', '        catch (EncodeException e)', '        {', `            throw e.Within(${p}, index);`, '        }', '    }', '');
-    o.push(`    private static int SizeOf${P}(object? value, long on) => on switch`, '    {');
-    for (const c of ty.cases) o.push(`        ${label(c.match)} => (value as ${c.type.name}${c.type.blittable ? '?' : ''})?.SizeOf() ?? 0,`);
-    if (ty.fallback) o.push(`        _ => (value as ${ty.fallback.name}${ty.fallback.blittable ? '?' : ''})?.SizeOf() ?? 0,`);
-    else o.push(`        _ => ${ty.size ? '(value as byte[])?.Length ?? 0' : '0'},`);
-    o.push('    };', '');
+  /** A case's label: an integer, enum member or boolean constant. */
+  private caseLabel(t: TypeDef, e: Expr): string {
+    return e.k === 'int' ? String(e.value) : this.expr(e, t, '');
+  }
+
+  /** A boolean switch with both cases: a default could never be reached (C# refuses the code). */
+  private allBools(t: TypeDef, ty: Extract<FieldType, { t: 'switch' }>): boolean {
+    const labels = new Set(ty.cases.map((c) => this.caseLabel(t, c.match)));
+    return labels.has('true') && labels.has('false');
+  }
+
+  /** The cases of a switch, the first of any with the same label (as Kaitai matches them). */
+  private distinctCases(t: TypeDef, ty: Extract<FieldType, { t: 'switch' }>): SwitchCase[] {
+    const seen = new Set<string>();
+    return ty.cases.filter((c) => !seen.has(this.caseLabel(t, c.match)) && seen.add(this.caseLabel(t, c.match)) !== undefined);
   }
 
   // ---- write
@@ -607,7 +615,7 @@ class CsFile {
         else if (target.type.t === 'str') len = `FormatWriter.TextLength(${v}, "${target.type.encoding}", ${lit(target)})`;
         else if (target.type.t === 'bytes') len = `(${v}?.Length ?? 0)`;
         else if (target.type.t === 'user') len = target.type.type.blittable ? `${this.typeRef(t, target.type.type)}.SIZE` : `(${v} ?? throw new EncodeException(${lit(target)}, "is null")).SizeOf(${this.args(target.type, t, '').slice(2)})`;
-        else if (target.type.t === 'switch') len = `SizeOf${pascal(target.id)}(${v}, ${this.expr(target.type.on, t, '')})`;
+        else if (target.type.t === 'switch') len = this.sizeElem(t, target, v);
         else throw new Error('unreachable');
         o.push(`        long @${camel(f.id)} = FormatWriter.Length(${len}, ${intMax(it)}, ${p});`);
         o.push(`        w.${method(it)}((${intType(it)})@${camel(f.id)}, ${p});`);
@@ -683,9 +691,25 @@ class CsFile {
       }
       case 'switch': {
         const size = given(ty.size);
-        const call = `Write${pascal(f.id)}(ref w, ${value}, ${this.expr(ty.on, t, '')}, ${index});`;
-        if (size === '-1') return [call];
-        return [`int ${camel(f.id)}Start = w.Position;`, call, `w.Pad(${camel(f.id)}Start, ${size}, ${p});`];
+        const lines = size === '-1' ? [] : [`int ${camel(f.id)}Start = w.Position;`];
+        const x = `${camel(f.id)}Case`;
+        const one = (c: CaseType, what: string): string[] => {
+          const type = c.t === 'user' ? this.typeRef(t, c.type) : this.elemType(caseField(f, c));
+          const check = `if (${value} is not ${type} ${x}) throw new EncodeException(${p}, "expected a ${c.t === 'user' ? c.type.name : type}${what}");`;
+          if (c.t !== 'user') return [check, ...this.writeElem(t, caseField(f, c), x, index)];
+          return [check, 'try', '{', `    ${x}.Write(ref w${this.args(c, t, '')});`, '}', 'catch (EncodeException e)', '{', `    throw e.Within(${p}${index === '-1' ? '' : `, ${index}`});`, '}'];
+        };
+        const last = ty.fallback
+          ? one(ty.fallback, '')
+          : ty.size
+            ? [`if (${value} is not byte[] ${x}) throw new EncodeException(${p}, "expected raw bytes: no case matches the switch value");`, `w.Bytes(${x}, -1, ${p});`]
+            : [`if (${value} is not null) throw new EncodeException(${p}, "must be null: no case matches the switch value");`];
+        lines.push(`switch (${this.expr(ty.on, t, '')})`, '{');
+        for (const c of this.distinctCases(t, ty)) lines.push(`    case ${this.caseLabel(t, c.match)}:`, '    {', ...one(c.type, ' for this case').map((l) => `        ${l}`), '        break;', '    }');
+        if (!this.allBools(t, ty)) lines.push('    default:', '    {', ...last.map((l) => `        ${l}`), '        break;', '    }');
+        lines.push('}');
+        if (size !== '-1') lines.push(`w.Pad(${camel(f.id)}Start, ${size}, ${p});`);
+        return lines;
       }
       case 'intSwitch': {
         // The switch value picks the integer type; a value with no case to write must be null.
@@ -772,6 +796,18 @@ class CsFile {
     o.push(`        long n = ${fixed};`, ...bitVar, ...lines, `        return n <= int.MaxValue ? (int)n : throw new EncodeException("", $"encodes to {n} bytes, more than an array can hold");`, '    }', '');
   }
 
+  /** Bytes an unsized switch takes: those of the case its switch value selects (0 for a value of the wrong type: writing it fails). */
+  private switchSize(t: TypeDef, ty: Extract<FieldType, { t: 'switch' }>, value: string): string {
+    const one = (c: CaseType): string => {
+      if (c.t !== 'user') return String(c.size);
+      if (c.type.fixedSize !== undefined) return String(c.type.fixedSize);
+      return `((${value}) as ${this.typeRef(t, c.type)})?.SizeOf(${this.args(c, t, '').slice(2)}) ?? 0`;
+    };
+    const arms = this.distinctCases(t, ty).map((c) => `${this.caseLabel(t, c.match)} => ${one(c.type)}`);
+    if (!this.allBools(t, ty)) arms.push(`_ => ${ty.fallback ? one(ty.fallback) : ty.size ? `((${value}) as byte[])?.Length ?? 0` : '0'}`);
+    return `((${this.expr(ty.on, t, '')}) switch { ${arms.join(', ')} })`;
+  }
+
   private sizeElem(t: TypeDef, f: Field, value: string): string {
     const ty = f.type;
     const given = (s: Size | undefined): string | undefined => {
@@ -792,7 +828,7 @@ class CsFile {
       case 'user':
         return given(ty.size) ?? (ty.type.fixedSize !== undefined ? String(ty.type.fixedSize) : `(${value}?.SizeOf(${this.args(ty, t, '').slice(2)}) ?? 0)`);
       case 'switch':
-        return given(ty.size) ?? `SizeOf${pascal(f.id)}(${value}, ${this.expr(ty.on, t, '')})`;
+        return given(ty.size) ?? this.switchSize(t, ty, value);
       case 'intSwitch': {
         const on = this.expr(ty.on, t, '');
         return `(${ty.cases.map((c) => `${on} == ${this.expr(c.match, t, '')} ? ${c.type.size} : `).join('')}${ty.fallback ? ty.fallback.size : 0})`;

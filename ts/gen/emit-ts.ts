@@ -1,7 +1,8 @@
 // TypeScript output: one module per spec file (interfaces, enums, read/write/sizeOf functions,
 // a codec object with the type's name, and a view class for blittable types).
 import { constValue, isBoolExpr, refsOf, renderExpr, type Expr, type ExprStyle } from './expr.js';
-import { alignsBefore, allEnums, allTypes, camel, encodingUnit, valueFields, type BitsType, type EnumDef, type Field, type FieldType, type Instance, type IntType, type FloatType, type Size, type SpecFile, type TypeDef } from './model.js';
+import { alignsBefore, allEnums, allTypes, camel, caseField, caseTypes, type CaseType, encodingUnit, valueFields, type BitsType, type EnumDef, type Field, type FieldType, type Instance, type IntType, type FloatType, type Size, type SpecFile, type TypeDef } from './model.js';
+import { seqReadsInstances } from './refs.js';
 import { paramsNote } from './up-params.js';
 
 const RESERVED = new Set(['break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete', 'do', 'else', 'enum', 'export', 'extends', 'false', 'finally', 'for', 'function', 'if', 'import', 'in', 'instanceof', 'new', 'null', 'return', 'super', 'switch', 'this', 'throw', 'true', 'try', 'typeof', 'var', 'void', 'while', 'with', 'let', 'static', 'yield', 'await', 'implements', 'interface', 'package', 'private', 'protected', 'public', 'r', 'w', 'v', 'n', 'i', 'io']);
@@ -76,7 +77,9 @@ class TsModule {
     const runtime = [...this.runtime].sort();
     if (runtime.length) head.push(`import { ${runtime.join(', ')} } from '${this.runtimeModule}';`);
     for (const [mod, names] of [...this.imports].sort()) head.push(`import { ${[...names].sort().join(', ')} } from '${mod}';`);
-    return [...head, '', ...this.out].join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+    // A multi-line piece (an inline switch) is indented where it lands: its first line's indent.
+    const body = this.out.map((l) => (l.includes('\n') ? l.split('\n').join(`\n${/^ */.exec(l)![0]}`) : l));
+    return [...head, '', ...body].join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
   }
 
   private emitEnum(e: EnumDef): void {
@@ -140,7 +143,7 @@ class TsModule {
   }
 
   private switchType(ty: Extract<FieldType, { t: 'switch' }>): string[] {
-    const names = [...new Set([...ty.cases.map((c) => c.type), ...(ty.fallback ? [ty.fallback] : [])].map((t) => this.ref(t, t.name)))];
+    const names = [...new Set(caseTypes(ty).map((c) => (c.t === 'user' ? this.ref(c.type, c.type.name) : c.t === 'int' && c.size === 8 ? 'bigint' : 'number')))];
     if (!ty.fallback) names.push(ty.size ? 'Uint8Array' : 'undefined');
     return names;
   }
@@ -170,7 +173,6 @@ class TsModule {
     o.push('}', '');
     this.emitRead(t);
     if (t.decodeOnly) {
-      o.push(...this.pendingHelpers.splice(0));
       if (t.params.length) return;
       o.push(...doc(`Codec for ${N}: decode only (${t.decodeOnly}, so its bytes cannot be written from its value).`, ''));
       o.push(`export const ${N} = new ${this.use('DecodeCodec')}<${N}>('${N}', read${N});`, '');
@@ -295,14 +297,16 @@ class TsModule {
         index: (): string => item.index,
       }),
       ref: (name, e) => {
+        // A value instance kept as Kaitai keeps it (it reads where the stream is).
+        if (e.instance?.value) return this.instRef?.(name) ?? `v.${camel(name)}${e.instance.valueCond ? '!' : ''}`;
         const head = e.instance?.field ?? t.fields.find((x) => x.id === name)!;
         const f = e.pathFields?.[e.pathFields.length - 1] ?? head;
         if (e.param) return `p_${camel(name)}`;
         // A conditional field (read in an instance only): undefined gives NaN, as in Kaitai's JS.
-        const s = (e.instance ? `v.${camel(name)}` : refs(name)) + ((head.cond || mayBeEmptySwitch(head)) && !e.pathFields ? '!' : '') + (e.pathFields ?? []).map((m) => `.${tsProp(m)}`).join('');
+        const s = (e.instance ? (this.instRef?.(name) ?? `v.${camel(name)}`) : refs(name)) + ((head.cond || mayBeEmptySwitch(head)) && !e.pathFields ? '!' : '') + (e.pathFields ?? []).map((m) => `.${tsProp(m)}`).join('');
         return f.type.t === 'int' && f.type.size === 8 ? `Number(${s})` : s;
       },
-      io: (prop, root) => (root ? `${io}.root().ioSize` : prop === 'size' ? `${io}.ioSize` : prop === 'pos' ? `${io}.ioPos` : `(${io}.remaining <= 0)`),
+      io: (prop, root) => (root ? `${io}.root().ioSize` : prop === 'size' ? `${io}.ioSize` : prop === 'pos' ? `${io}.ioPos` : `${io}.eof`),
       enumValue: (x) => (x.resolved ? `${this.refEnum(x.resolved.enumDef)}.${upperSnake(x.resolved.memberId)}` : x.member),
       and: '&&',
       or: '||',
@@ -337,6 +341,21 @@ class TsModule {
     o.push(`export function read${N}(r: ${R}${this.paramList(t)}): ${N} {`);
     if (fastPath(t)) o.push(`  if (r.remaining >= ${t.fixedSize}) return read${N}At(r.dv, r.take(${t.fixedSize}, '${N}'));`);
     const refs = (name: string): string => local(t.fields.find((x) => x.id === name)!);
+    // Instances read the type's stream itself (Kaitai's `_io`): its position is shared with the
+    // types read from it, so `_io.pos` and an instance without `pos` see where it is when first used.
+    if (t.decodeOnly && t.instances.length) o.push('  const io = r;');
+    // A seq field reads an instance: every instance is a memoised function of the locals, defined first.
+    const early = seqReadsInstances.has(t);
+    const instFn = (name: string): string => `inst_${camel(name)}`;
+    if (early) {
+      const O = this.use('once');
+      this.instRef = (name) => `${instFn(name)}()`;
+      for (const i of t.instances) {
+        o.push(`  const ${instFn(i.id)} = ${O}<${this.instanceType(i)}>(() => {`);
+        for (const l of this.instanceBody(t, i, refs)) o.push(`  ${l}`);
+        o.push('  });');
+      }
+    }
     for (const [i, f] of t.fields.entries()) {
       const name = local(f);
       if (alignsBefore(t, i)) o.push('  r.alignToByte();');
@@ -366,28 +385,48 @@ class TsModule {
     } else {
       // Instances are lazy, as in Kaitai: computed (or read) on first access.
       o.push(`  const v = { ${props.join(', ')} } as ${N};`);
-      if (t.decodeOnly) o.push('  const io = r.stream();');
       const vrefs = (name: string): string => `v.${tsProp(t.fields.find((x) => x.id === name)!)}`;
       const L = this.use('lazy');
       for (const i of t.instances) {
         const name = `'${camel(i.id)}'`;
+        if (early) {
+          o.push(`  ${L}(v, ${name}, '${N}', ${instFn(i.id)});`);
+          continue;
+        }
         if (i.value) {
           const value = this.expr(i.value, t, vrefs, 'io');
           o.push(`  ${L}(v, ${name}, '${N}', () => ${i.valueCond ? `(${this.expr(i.valueCond, t, vrefs, 'io')} ? ${value} : undefined)` : value});`);
           continue;
         }
-        const f = i.field!;
-        o.push(`  ${L}(v, ${name}, '${N}', () => {`);
-        if (f.cond) o.push(`    if (!(${this.expr(f.cond, t, vrefs, 'io')})) return undefined;`);
-        const from = i.io === 'root' ? 'io.root()' : i.io ? `${local(i.io.field)}Io.stream()` : 'io';
-        o.push(`    const r = ${from}.at(${this.expr(i.pos!, t, vrefs, 'io')}, ${name});`);
-        for (const l of this.readLines(t, f, local(f), vrefs)) o.push(`  ${l}`);
-        o.push(`    return ${local(f)};`, '  });');
+        o.push(`  ${L}(v, ${name}, '${N}', () => {`, ...this.instanceBody(t, i, vrefs).map((l) => `  ${l}`), '  });');
       }
       o.push('  return v;');
     }
+    this.instRef = undefined;
     o.push('}', '');
     if (fastPath(t)) this.emitReadAt(t);
+  }
+
+  /**
+   * The body of a function computing an instance. A parse instance reads its stream as Kaitai
+   * does: at `pos` (going back to where the stream was afterwards), or, without `pos`, where the
+   * stream is now (and leaves it after what it read).
+   */
+  private instanceBody(t: TypeDef, i: Instance, refs: (name: string) => string): string[] {
+    if (i.value) {
+      const value = this.expr(i.value, t, refs, 'io');
+      return [`  return ${i.valueCond ? `(${this.expr(i.valueCond, t, refs, 'io')} ? ${value} : undefined)` : value};`];
+    }
+    const f = i.field!;
+    const lines: string[] = [];
+    if (f.cond) lines.push(`  if (!(${this.expr(f.cond, t, refs, 'io')})) return undefined;`);
+    const from = i.io === 'root' ? 'io.root()' : i.io ? `${local(i.io.field)}Io` : 'io';
+    lines.push(`  const r = ${from};`);
+    if (i.pos) lines.push(`  const back = r.seek(${this.expr(i.pos, t, refs, 'io')}, '${camel(i.id)}');`);
+    for (const l of this.readLines(t, f, local(f), refs)) lines.push(l);
+    if (i.pos) lines.push('  r.pos = back;');
+    lines.push(`  return ${local(f)};`);
+    return lines;
   }
 
   /** Blittable types: every field at a constant offset, read after one bounds check. */
@@ -449,9 +488,11 @@ class TsModule {
         return `${r}.nested(${p}, ${idx}, ${fn})`;
       }
       case 'switch': {
-        const on = this.expr(ty.on, t, refs);
+        // Inline, so that the values a case passes to its type's params see this type's fields.
         const sub = ty.size ? `${r}.sub(${this.sizeValue(ty.size, t, refs)}, ${p})` : r;
-        return `read${switchFn(t, f)}(${sub}, ${on}, ${idx})`;
+        const arms = ty.cases.map((c) => [`case ${this.caseValue(t, c.match)}:`, `  return ${this.readElem(t, caseField(f, c.type), index, refs)};`]);
+        const last = ty.fallback ? `return ${this.readElem(t, caseField(f, ty.fallback), index, refs)};` : ty.size ? `return r.bytesEos(${p});` : 'return undefined;';
+        return lines(`((r: ${this.use('Reader')}, on: unknown): ${this.switchType(ty).join(' | ')} => {`, '  switch (on) {', ...[...arms.flat(), 'default:', `  ${last}`].map((l) => `    ${l}`), '  }', `})(${sub}, ${this.expr(ty.on, t, refs)})`);
       }
       case 'intSwitch':
         return this.intCases(ty, t, refs, (c) => `${r}.${primMethod(c)}(${p})`, 'undefined');
@@ -467,7 +508,6 @@ class TsModule {
   private readLines(t: TypeDef, f: Field, name: string, refs: (name: string) => string): string[] {
     const lines: string[] = [];
     const p = `'${tsProp(f)}'`;
-    if (f.type.t === 'switch') this.emitSwitchReader(t, f);
     if (!f.repeat) {
       lines.push(`  const ${name} = ${this.readElem(t, f, undefined, refs)};`);
       // Where the value started (a bit-sized one: the byte holding its last bit).
@@ -487,7 +527,10 @@ class TsModule {
     const min = elemMin(f);
     if (f.repeat.kind === 'expr') {
       const bits = f.type.t === 'bits' ? f.type.width : undefined;
-      lines.push(`  const ${name}Count = ${bits ? `r.countBits(${this.expr(f.repeat.count, t, refs)}, ${bits}, ${p})` : `r.count(${this.expr(f.repeat.count, t, refs)}, ${min}, ${p})`};`);
+      const count = this.expr(f.repeat.count, t, refs);
+      // Elements that may take no bytes: the count is bounded by the bytes left (see countZeroSized).
+      const checked = bits ? `r.countBits(${count}, ${bits}, ${p})` : min === 0 && constValue(f.repeat.count) === undefined ? `r.countZeroSized(${count}, ${p})` : `r.count(${count}, ${min}, ${p})`;
+      lines.push(`  const ${name}Count = ${checked};`);
       lines.push(`  const ${name}: ${arrType} = [];`);
       lines.push(`  for (let i = 0; i < ${name}Count; i++) ${name}.push(${this.readElem(t, f, 'i', refs)});`);
     } else if (f.repeat.kind === 'until') {
@@ -502,69 +545,8 @@ class TsModule {
     return lines;
   }
 
-  private readonly switchDone = new Set<Field>();
-  private readonly pendingHelpers: string[] = [];
-
-  private emitSwitchReader(t: TypeDef, f: Field): void {
-    if (this.switchDone.has(f)) return;
-    this.switchDone.add(f);
-    const ty = f.type as Extract<FieldType, { t: 'switch' }>;
-    const R = this.use('Reader');
-    const T = this.switchType(ty).join(' | ');
-    const p = `'${tsProp(f)}'`;
-    const fn = switchFn(t, f);
-    const h: string[] = [];
-    h.push(`/** @internal Reads ${t.name}.${tsProp(f)} by the value it switches on. */`);
-    h.push(`export function read${fn}(r: ${R}, on: number, index: number | undefined): ${T} {`);
-    h.push('  switch (on) {');
-    for (const c of ty.cases) h.push(`    case ${this.caseValue(t, c.match)}:`, `      return r.nested(${p}, index, ${this.ref(c.type, `read${c.type.name}`)});`);
-    h.push('    default:');
-    h.push(ty.fallback ? `      return r.nested(${p}, index, ${this.ref(ty.fallback, `read${ty.fallback.name}`)});` : ty.size ? `      return r.bytesEos(${p});` : '      return undefined;');
-    h.push('  }', '}', '');
-    if (t.decodeOnly) {
-      this.pendingHelpers.push(...h);
-      return;
-    }
-    const W = this.use('Writer');
-    const E = this.use('EncodeError');
-    h.push(`/** @internal Writes ${t.name}.${tsProp(f)} as the case its switch value selects. */`);
-    h.push(`export function write${fn}(w: ${W}, value: ${T}, on: number, index: number | undefined): void {`);
-    h.push('  switch (on) {');
-    for (const c of ty.cases) {
-      h.push(`    case ${this.caseValue(t, c.match)}:`);
-      h.push(`      if (typeof value !== 'object' || value instanceof Uint8Array) throw new ${E}(${p}, 'expected a ${c.type.name} for this case');`);
-      h.push(`      // The switch value says which type this is; TypeScript cannot see that link.`);
-      h.push(`      w.nested(${p}, index, value as ${this.ref(c.type, c.type.name)}, ${this.ref(c.type, `write${c.type.name}`)});`, '      return;');
-    }
-    h.push('    default:');
-    if (ty.fallback) {
-      h.push(`      if (typeof value !== 'object' || value instanceof Uint8Array) throw new ${E}(${p}, 'expected a ${ty.fallback.name}');`);
-      h.push(`      w.nested(${p}, index, value as ${this.ref(ty.fallback, ty.fallback.name)}, ${this.ref(ty.fallback, `write${ty.fallback.name}`)});`);
-    } else if (ty.size) {
-      h.push(`      if (!(value instanceof Uint8Array)) throw new ${E}(${p}, 'expected raw bytes: no case matches the switch value');`);
-      h.push(`      w.bytesOf(value, undefined, ${p});`);
-    } else {
-      h.push(`      if (value !== undefined) throw new ${E}(${p}, 'must be undefined: no case matches the switch value');`);
-    }
-    h.push('  }', '}', '');
-    h.push(`/** @internal Bytes ${t.name}.${tsProp(f)} takes. */`);
-    h.push(`export function sizeOf${fn}(value: ${T}, on: number): number {`);
-    h.push('  switch (on) {');
-    for (const c of ty.cases) {
-      h.push(`    case ${this.caseValue(t, c.match)}:`);
-      if (c.type.fixedSize === undefined) h.push(`      if (typeof value !== 'object' || value instanceof Uint8Array) throw new ${E}(${p}, 'expected a ${c.type.name} for this case');`);
-      h.push(`      return ${this.sizeOfUser(c.type, `(value as ${this.ref(c.type, c.type.name)})`)};`);
-    }
-    h.push('    default:');
-    if (ty.fallback) {
-      if (ty.fallback.fixedSize === undefined) h.push(`      if (typeof value !== 'object' || value instanceof Uint8Array) throw new ${E}(${p}, 'expected a ${ty.fallback.name}');`);
-      h.push(`      return ${this.sizeOfUser(ty.fallback, `(value as ${this.ref(ty.fallback, ty.fallback.name)})`)};`);
-    }
-    else if (ty.size) h.push('      return value instanceof Uint8Array ? value.length : 0;');
-    else h.push('      return 0;');
-    h.push('  }', '}', '');
-    this.pendingHelpers.push(...h);
-  }
+  /** While a type's instances are memoised functions (see emitRead): how an expression calls one. */
+  private instRef: ((name: string) => string) | undefined;
 
   private caseValue(t: TypeDef, e: Expr): string {
     if (e.k === 'int') return String(e.value);
@@ -617,7 +599,7 @@ class TsModule {
         else if (target.type.t === 'str') len = `${this.use('textLength')}(${value}, '${target.type.encoding}', '${tsProp(target)}')`;
         else if (target.type.t === 'bytes') len = `${value}.length`;
         else if (target.type.t === 'user') len = this.sizeOfUser(target.type.type, value, this.args(target.type, t, refs));
-        else if (target.type.t === 'switch') len = `sizeOf${switchFn(t, target)}(${value}, ${this.expr(target.type.on, t, refs)})`;
+        else if (target.type.t === 'switch') len = this.sizeElem(t, target, value, refs);
         else throw new Error('unreachable');
         o.push(`  const ${local(f)} = w.length(${len}, ${max}, '${tsProp(f)}');`);
         o.push(`  w.${primMethod(it)}(${it.size === 8 ? `BigInt(${local(f)})` : local(f)}, ${p});`);
@@ -654,7 +636,6 @@ class TsModule {
       if (f.cond) o.push('  }');
     }
     o.push('}', '');
-    o.push(...this.pendingHelpers.splice(0));
     if (writeAtOk(t)) this.emitWriteAt(t);
     if (writeToOk(t)) this.emitWriteTo(t);
   }
@@ -806,10 +787,24 @@ class TsModule {
         return `{ const start = w.pos; ${write} w.pad(start, ${size}, ${p}); }`;
       }
       case 'switch': {
-        const write = `write${switchFn(t, f)}(w, ${v}, ${this.expr(ty.on, t, refs)}, ${index});`;
+        // The switch value says which case the value must be; TypeScript cannot see that link.
+        const E = this.use('EncodeError');
+        const arm = (c: CaseType, what: string): string[] => {
+          const [guard, name] = c.t === 'user' ? [`typeof x !== 'object' || x instanceof Uint8Array`, `a ${c.type.name}`] : c.t === 'int' && c.size === 8 ? [`typeof x !== 'bigint'`, 'a bigint'] : [`typeof x !== 'number'`, 'a number'];
+          const cast = c.t === 'user' ? `(x as ${this.ref(c.type, c.type.name)})` : 'x';
+          return [`if (${guard}) throw new ${E}(${p}, 'expected ${name}${what}');`, this.writeElem(t, caseField(f, c), cast, index, refs)];
+        };
+        const arms = ty.cases.map((c) => [`case ${this.caseValue(t, c.match)}:`, ...[...arm(c.type, ' for this case'), 'break;'].map((l) => `  ${l}`)]);
+        const last = ty.fallback
+          ? arm(ty.fallback, '')
+          : ty.size
+            ? [`if (!(x instanceof Uint8Array)) throw new ${E}(${p}, 'expected raw bytes: no case matches the switch value');`, `w.bytesOf(x, undefined, ${p});`]
+            : [`if (x !== undefined) throw new ${E}(${p}, 'must be undefined: no case matches the switch value');`];
         const size = sizeArg(ty.size);
-        if (size === 'undefined') return write;
-        return `{ const start = w.pos; ${write} w.pad(start, ${size}, ${p}); }`;
+        const start = size === 'undefined' ? [] : ['const start = w.pos;'];
+        const pad = size === 'undefined' ? [] : [`w.pad(start, ${size}, ${p});`];
+        const body = [...start, `const x = ${value};`, `switch (${this.expr(ty.on, t, refs)} as unknown) {`, ...[...arms.flat(), 'default:', ...last.map((l) => `  ${l}`)].map((l) => `  ${l}`), '}', ...pad];
+        return lines('{', ...body.map((l) => `  ${l}`), '}');
       }
       case 'intSwitch': {
         // The switch value picks the integer type; a value with no case to write must be absent.
@@ -913,6 +908,21 @@ class TsModule {
     return `(${ty.cases.map((c) => `${on} === ${this.expr(c.match, t, refs)} ? ${each(c.type)} : `).join('')}${last})`;
   }
 
+  /** Bytes an unsized switch takes: those of the case its switch value selects. */
+  private switchSize(t: TypeDef, f: Field, ty: Extract<FieldType, { t: 'switch' }>, value: string, refs: (name: string) => string): string {
+    const E = this.use('EncodeError');
+    const one = (c: CaseType, what: string): string[] => {
+      if (c.t !== 'user') return [`return ${c.size};`];
+      if (c.type.fixedSize !== undefined) return [`return ${c.type.fixedSize};`];
+      const check = `if (typeof x !== 'object' || x instanceof Uint8Array) throw new ${E}('${tsProp(f)}', 'expected a ${c.type.name}${what}');`;
+      return [check, `return ${this.sizeOfUser(c.type, `(x as ${this.ref(c.type, c.type.name)})`, this.args(c, t, refs))};`];
+    };
+    const arms = ty.cases.map((c) => [`case ${this.caseValue(t, c.match)}:`, ...one(c.type, ' for this case').map((l) => `  ${l}`)]);
+    const last = ty.fallback ? one(ty.fallback, '') : [ty.size ? 'return x instanceof Uint8Array ? x.length : 0;' : 'return 0;'];
+    const body = [...arms.flat(), 'default:', ...last.map((l) => `  ${l}`)];
+    return lines(`((x: ${this.switchType(ty).join(' | ')}, on: unknown): number => {`, '  switch (on) {', ...body.map((l) => `    ${l}`), '  }', `})(${value}, ${this.expr(ty.on, t, refs)})`);
+  }
+
   private sizeElem(t: TypeDef, f: Field, value: string, refs: (name: string) => string): string {
     const ty = f.type;
     const given = (s: Size | undefined): string | undefined =>
@@ -933,7 +943,7 @@ class TsModule {
       case 'user':
         return given(ty.size) ?? this.sizeOfUser(ty.type, value, this.args(ty, t, refs));
       case 'switch':
-        return given(ty.size) ?? `sizeOf${switchFn(t, f)}(${value}, ${this.expr(ty.on, t, refs)})`;
+        return given(ty.size) ?? this.switchSize(t, f, ty, value, refs);
       case 'intSwitch':
         return this.intCases(ty, t, refs, (c) => String(c.size), '0');
       case 'delimited': {
@@ -1007,6 +1017,11 @@ class TsModule {
   }
 }
 
+/** A multi-line piece of code (indented where it lands by render()). */
+function lines(...ls: string[]): string {
+  return ls.join('\n');
+}
+
 /** Blittable types without value checks decode (and, without nested types, encode) in one step. */
 function fastPath(t: TypeDef): boolean {
   return t.blittable && t.fields.every((f) => !f.validInEnum && f.validEq === undefined && !f.validCheck);
@@ -1060,11 +1075,6 @@ function writeToOk(t: TypeDef): boolean {
         return false;
     }
   });
-}
-
-/** The name of a switch field's helpers: `Switch` keeps them apart from a type named `<Type><Field>`. */
-function switchFn(t: TypeDef, f: Field): string {
-  return `${t.name}${pascalOf(f)}Switch`;
 }
 
 function pascalOf(f: Field): string {

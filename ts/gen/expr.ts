@@ -33,7 +33,7 @@ export type Expr =
   /** `c ? a : b` */
   | { k: 'cond'; c: Expr; a: Expr; b: Expr }
   /** `field._sizeof` (or `field.inner._sizeof`): the loader replaces it by the field's fixed size. */
-  | { k: 'sizeof'; name: string; path: string[] };
+  | { k: 'sizeof'; name: string; path: string[]; root?: boolean };
 
 /**
  * `_parent.x` (`parents: 1`), `_parent._parent.x` (2, ...) or `_root.x`: a name of an object the
@@ -181,6 +181,8 @@ export function parseExpr(source: unknown): Expr {
           p++;
           const m = toks[p++];
           if (m === undefined || m.t !== 'id' || m.v.includes('::')) throw new ExprError(`expected a field name after '.' in ${JSON.stringify(source)}`);
+          // `_root.header._sizeof`: the size of a field of the root type, known when compiling.
+          if (t.v === '_root' && m.v === '_sizeof' && names.length > 0 && !isOp('.') && !isOp('(')) return { k: 'sizeof', name: names[0]!, path: names.slice(1), root: true };
           if (m.v.startsWith('_') || isOp('('))
             throw new ExprError(`'${t.v}${names.map((n) => `.${n}`).join('')}.${m.v}' in ${JSON.stringify(source)} is not supported (fields and instances of ${t.v} are)`);
           names.push(m.v);
@@ -214,6 +216,7 @@ export function isBoolExpr(e: Expr): boolean {
   if (e.k === 'bool' || e.k === 'not' || (e.k === 'io' && e.prop === 'eof')) return true;
   if (e.k === 'bin') return !['+', '-', '*', '/', '%', ...BIT_OPS].includes(e.op);
   if (e.k === 'cond') return isBoolExpr(e.a);
+  if (e.k === 'ref' && e.instance?.value) return isBoolExpr(e.instance.value);
   return false;
 }
 

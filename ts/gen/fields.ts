@@ -1,7 +1,7 @@
 // Pass 2 of loading a spec: one seq entry (or a parse instance's body) into a Field, refusing
 // what the supported subset cannot express with the spec path, the field and the reason.
 import { ExprError, constValue, isBoolExpr, parseExpr, walkExpr, type Expr } from './expr.js';
-import { encodingUnit, pascal, camel, type Encoding, type Endian, type EnumDef, type Field, type FieldType, type IntType, type Size, type TypeDef, type ValidCheck } from './model.js';
+import { encodingUnit, pascal, camel, type CaseType, type SwitchCase, type Encoding, type Endian, type EnumDef, type Field, type FieldType, type IntType, type Size, type TypeDef, type ValidCheck } from './model.js';
 import { finalChecks, resolveItems, resolveRefs, type Scope } from './refs.js';
 import { SpecError, docOf, isMap, keysOf, type Yaml } from './spec-yaml.js';
 import { WHY, findEnum, findType, type Ctx } from './type-tree.js';
@@ -43,6 +43,24 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
     const norm = normalizeEncoding(enc);
     if (norm === undefined) return fail(`encoding '${enc}' is not supported (UTF-8, ASCII, UTF-16LE, UTF-16BE, ISO-8859-1 and windows-1250 … windows-1258 are)`);
     return norm;
+  };
+
+  /** `name` or `name(args)`: a user type and the values passed to its params, in this type's terms. */
+  const userCall = (typeName: string, what: string): Extract<FieldType, { t: 'user' }> => {
+    const call = /^([^(]+)\((.*)\)$/s.exec(typeName.trim());
+    const name = call ? call[1]!.trim() : typeName;
+    const target = findType(t, name);
+    if (!target) return fail(`${what}unknown type '${name}'`, 'INVALID_ARGUMENT');
+    const args = call ? splitArgs(call[2]!).map((a, i) => {
+      try {
+        return checkRefs(parseExpr(a));
+      } catch (e) {
+        if (e instanceof ExprError) return fail(`${what}argument ${i + 1} of ${name}: ${e.message}`);
+        throw e;
+      }
+    }) : [];
+    if (args.length !== declaredParams(target).length) fail(`${what}type '${name}' takes ${declaredParams(target).length} argument(s), ${args.length} given`, 'INVALID_ARGUMENT');
+    return args.length ? { t: 'user', type: target, size: undefined, args } : { t: 'user', type: target, size: undefined };
   };
 
   let type: FieldType;
@@ -92,22 +110,20 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
       if (e instanceof ExprError) fail(`switch-on: ${e.message}`);
       throw e;
     }
-    let fallback: TypeDef | IntType | undefined;
-    const list: { match: Expr; type: TypeDef | IntType }[] = [];
+    let fallback: CaseType | undefined;
+    const list: SwitchCase[] = [];
     for (const [key, caseType] of Object.entries(cases as Yaml)) {
       if (typeof caseType !== 'string') fail(`switch case '${key}' must name a type`, 'INVALID_ARGUMENT');
-      const prim = primitive(caseType as string);
-      let target: TypeDef | IntType | undefined;
+      const name = (caseType as string).trim();
+      const prim = primitive(name);
+      let target: CaseType;
       if (prim) {
-        if (prim.t !== 'int' || prim.size === 8) return fail(`switch case '${key}': '${caseType as string}' is not supported as a switch case (user types and integers up to 32 bits are)`);
-        const endian = (caseType as string).endsWith('le') ? 'le' : (caseType as string).endsWith('be') ? 'be' : ctx.endian;
-        if (prim.size > 1 && endian === undefined) fail(`switch case '${key}': type '${caseType as string}' needs an endianness (meta/endian or ${caseType as string}le/${caseType as string}be)`, 'INVALID_ARGUMENT');
-        target = { t: 'int', size: prim.size, signed: prim.signed, endian: endian ?? 'le' };
+        const endian = name.endsWith('le') ? 'le' : name.endsWith('be') ? 'be' : ctx.endian;
+        if (prim.size > 1 && endian === undefined) fail(`switch case '${key}': type '${name}' needs an endianness (meta/endian or ${name}le/${name}be)`, 'INVALID_ARGUMENT');
+        target = prim.t === 'int' ? { t: 'int', size: prim.size, signed: prim.signed, endian: endian ?? 'le' } : { t: 'float', size: prim.size as 4 | 8, endian: endian ?? 'le' };
       } else {
-        const user = findType(t, caseType as string);
-        if (user && declaredParams(user).length) fail(`switch case '${key}': type '${user.id}' takes params (not supported in a switch)`);
-        if (!user) fail(`switch case '${key}': unknown type '${caseType as string}'`, 'INVALID_ARGUMENT');
-        target = user;
+        if (/^(b\d+(le|be)?|strz?|bytes)$/.test(name)) fail(`switch case '${key}': '${name}' is not supported as a switch case (user types, integers and floats are)`);
+        target = userCall(name, `switch case '${key}': `);
       }
       if (key === '_') {
         fallback = target;
@@ -120,17 +136,16 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
         if (e instanceof ExprError) fail(`switch case '${key}': ${e.message}`);
         throw e;
       }
-      if (match.k !== 'int' && match.k !== 'enum') fail(`switch case '${key}': only integer and enum literals are supported`);
-      list.push({ match, type: target! });
+      if (match.k !== 'int' && match.k !== 'enum' && match.k !== 'bool') fail(`switch case '${key}': only integer, enum and boolean literals are supported`);
+      list.push({ match, type: target });
     }
-    const isInt = (x: TypeDef | IntType | undefined): x is IntType => x !== undefined && 't' in x && x.t === 'int';
+    // A switch of integers up to 32 bits reads a number, as a plain integer field would.
+    const small = (x: CaseType | undefined): x is IntType => x !== undefined && x.t === 'int' && x.size <= 4;
     const all = [...list.map((c) => c.type), ...(fallback ? [fallback] : [])];
-    if (all.length && all.every(isInt)) {
-      if (size !== undefined) fail('size on a switch of integers is not supported');
+    if (all.length && all.every(small) && size === undefined) {
       type = { t: 'intSwitch', on: onExpr!, cases: list.map((c) => ({ match: c.match, type: c.type as IntType })), fallback: fallback as IntType | undefined };
     } else {
-      if (all.some(isInt)) fail('switch cases mixing user types and integers are not supported');
-      type = { t: 'switch', on: onExpr!, cases: list as { match: Expr; type: TypeDef }[], fallback: fallback as TypeDef | undefined, size };
+      type = { t: 'switch', on: onExpr!, cases: list, fallback, size };
     }
   } else if (typeof typeName === 'string') {
     const prim = primitive(typeName);
@@ -154,20 +169,8 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
       if (width > 32) fail(`bit-sized integers wider than 32 bits ('${typeName}') are not supported`);
       type = { t: 'bits', width, endian: (m[2] as Endian | undefined) ?? ctx.bitEndian, bool: width === 1 && attr['enum'] === undefined };
     } else {
-      const call = /^([^(]+)\((.*)\)$/s.exec(typeName.trim());
-      const name = call ? call[1]!.trim() : typeName;
-      const target = findType(t, name);
-      if (!target) return fail(`unknown type '${name}'`, 'INVALID_ARGUMENT');
-      const args = call ? splitArgs(call[2]!).map((a, i) => {
-        try {
-          return checkRefs(parseExpr(a));
-        } catch (e) {
-          if (e instanceof ExprError) return fail(`argument ${i + 1} of ${name}: ${e.message}`);
-          throw e;
-        }
-      }) : [];
-      if (args.length !== declaredParams(target).length) fail(`type '${name}' takes ${declaredParams(target).length} argument(s), ${args.length} given`, 'INVALID_ARGUMENT');
-      type = args.length ? { t: 'user', type: target, size, args } : { t: 'user', type: target, size };
+      const u = userCall(typeName, '');
+      type = u.args ? { ...u, size } : { t: 'user', type: u.type, size };
     }
   } else {
     return fail('type must be a string or a switch', 'INVALID_ARGUMENT');

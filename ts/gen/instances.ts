@@ -77,16 +77,18 @@ function defineInstance(t: TypeDef, id: string): Instance {
       // The type's own stream, said explicitly.
       else if (text !== '_io') fail(`io: '${io as string}' is not supported (an instance reads from its type's stream, from _root._io or from the stream of one of its type's fields)`);
     }
-    if (body['pos'] === undefined) fail('a parse instance without pos is not supported (it reads wherever the stream happens to be when first used)');
-    let pos: Expr;
-    try {
-      pos = resolveRefs(t, parseExpr(body['pos']), 'instance', where, fail);
-    } catch (e) {
-      if (e instanceof ExprError) return fail(`pos: ${e.message}`);
-      throw e;
+    // Without pos, Kaitai reads wherever the stream is when the instance is first used.
+    if (body['pos'] !== undefined) {
+      let pos: Expr;
+      try {
+        pos = resolveRefs(t, parseExpr(body['pos']), 'instance', where, fail);
+      } catch (e) {
+        if (e instanceof ExprError) return fail(`pos: ${e.message}`);
+        throw e;
+      }
+      if (isBoolExpr(pos)) fail('pos must be an integer expression', 'INVALID_ARGUMENT');
+      inst.pos = pos;
     }
-    if (isBoolExpr(pos)) fail('pos must be an integer expression', 'INVALID_ARGUMENT');
-    inst.pos = pos;
     const attr: Yaml = { ...body, id };
     delete attr['pos'];
     delete attr['io'];

@@ -50,7 +50,11 @@ export type FieldType =
   | { t: 'delimited'; encoding: Encoding | undefined; size: Size | undefined; term: number; include: boolean; eosError: boolean; pad: number }
   /** `args`: the values passed to the type's `params` (`type: chunk(len, 2)`), in the caller's terms. */
   | { t: 'user'; type: TypeDef; size: Size | undefined; args?: Expr[] }
-  | { t: 'switch'; on: Expr; cases: SwitchCase[]; fallback: TypeDef | undefined; size: Size | undefined }
+  /**
+   * A switch (`type: {switch-on, cases}`): the case `on` selects says what is read, a user type or
+   * a number; with no matching case and no default, nothing (raw bytes when the switch has a size).
+   */
+  | { t: 'switch'; on: Expr; cases: SwitchCase[]; fallback: CaseType | undefined; size: Size | undefined }
   /**
    * A switch whose cases are all integers (`cases: {0xff: s4, _: u1}`): the value is a number read
    * as the case `on` selects; with no matching case and no default, there is no value (Kaitai's null).
@@ -62,9 +66,23 @@ export interface IntCase {
   type: IntType;
 }
 
+/** What one switch case reads: a user type (with the values it passes to its params), or a number read as a field of that type would be. */
+export type CaseType = Extract<FieldType, { t: 'user' }> | IntType | FloatType;
+
 export interface SwitchCase {
+  /** An integer, enum or boolean literal. */
   match: Expr;
-  type: TypeDef;
+  type: CaseType;
+}
+
+/** Every type a switch may read: its cases', then its default's. */
+export function caseTypes(ty: Extract<FieldType, { t: 'switch' }>): CaseType[] {
+  return [...ty.cases.map((c) => c.type), ...(ty.fallback ? [ty.fallback] : [])];
+}
+
+/** The user types a switch may read. */
+export function caseUserTypes(ty: Extract<FieldType, { t: 'switch' }>): TypeDef[] {
+  return caseTypes(ty).flatMap((c) => (c.t === 'user' ? [c.type] : []));
 }
 
 /** `until`: elements are read until `cond` holds for the last one read (`_`, `_index`). */
@@ -165,7 +183,11 @@ export interface Instance {
   valueCond?: Expr;
   /** A parse instance: what is read (type, repeat, if, enum), as for a seq field. */
   field: Field | undefined;
-  /** Where a parse instance is read, relative to the start of its stream (`io`, else the type's). */
+  /**
+   * Where a parse instance is read, relative to the start of its stream (`io`, else the type's).
+   * Without it, the instance reads wherever that stream is when first used, as Kaitai does (the
+   * stream's position is shared by every type read from it).
+   */
   pos: Expr | undefined;
   /**
    * `io: _root._io`: a parse instance read from the stream the whole decode reads; `io: f._io`
@@ -231,4 +253,10 @@ export function alignsBefore(t: TypeDef, i: number): boolean {
 export interface Param {
   id: string;
   kind: 'int' | 'bool';
+}
+
+/** A switch case read or written as a field of its own type (the switch's name, no repeat, no condition, no checks). */
+export function caseField(f: Field, c: CaseType): Field {
+  const { validCheck: _, ...rest } = f;
+  return { ...rest, type: c, repeat: undefined, cond: undefined, enumDef: undefined, validInEnum: false, validEq: undefined, lengthOf: undefined };
 }

@@ -6,8 +6,8 @@
 // between. Generated code keeps the root's stream (`_root._io`) in the reader, which only holds
 // while the decode started in the same spec: a spec that another one imports may not use it.
 import { isBoolExpr, refsOf, walkExpr, type Expr } from './expr.js';
-import type { Field, SpecFile, TypeDef } from './model.js';
-import { deferred, resolveRefs, rootReadsItself } from './refs.js';
+import { caseTypes, type Field, type SpecFile, type TypeDef } from './model.js';
+import { deferred, resolveRefs, rootReadsItself, rootSizeofUsers } from './refs.js';
 import { typeExprs, walkTypes } from './sizes.js';
 import { SpecError } from './spec-yaml.js';
 import { upParamsOf } from './up-params.js';
@@ -31,49 +31,46 @@ export function passUpArgs(specs: SpecFile[]): void {
     for (const p of all)
       for (const { f, before } of callSites(p)) {
         const where = `${f.specPath} (${p.name}.${f.id})`;
-        const ty = f.type;
-        if (ty.t === 'switch') {
-          const t = [...ty.cases.map((c) => c.type), ...(ty.fallback ? [ty.fallback] : [])].find((c) => upParamsOf(c).length);
-          if (t) throw new SpecError(p.spec.path, where, `switch case type '${t.id}' uses ${upParamsOf(t)[0]!.shown} (a type that uses _parent or _root is not supported as a switch case)`);
-          continue;
-        }
-        if (ty.t !== 'user') continue;
-        const t = ty.type;
-        if (t === t.spec.root && t.spec === p.spec && rootReadsItself.has(t))
-          throw new SpecError(p.spec.path, where, `${t.name} reads _root as itself, so it cannot also be read inside ${p.name} (not supported)`);
-        const hidden = upParamsOf(t);
-        const args = ty.args ?? [];
-        while (args.length < t.params.length) {
-          const u = hidden.find((h) => h.param === t.params[args.length]);
-          if (!u) break; // a declared param without its argument is refused where the field is defined
-          const fail = (problem: string): never => {
-            throw new SpecError(p.spec.path, where, `${t.name} uses ${u.shown}, passed from ${p.name}: ${problem}`);
-          };
-          const e: Expr = { k: 'ref', name: u.name, ...(u.path && { path: u.path }), ...('root' in u.up ? { up: u.up } : u.up.parents > 1 ? { up: { parents: u.up.parents - 1 } } : {}) };
-          // A seq field sees the fields read before it; a parse instance sees all of them.
-          const fields = p.fields;
-          if (before !== undefined) p.fields = fields.slice(0, before);
-          let arg: Expr;
-          try {
-            arg = resolveRefs(p, e, before === undefined ? 'instance' : 'seq', where, fail);
-          } finally {
-            p.fields = fields;
+        // A user-type field, or each user type a switch may read.
+        const uses = f.type.t === 'user' ? [f.type] : f.type.t === 'switch' ? caseTypes(f.type).flatMap((c) => (c.t === 'user' ? [c] : [])) : [];
+        for (const ty of uses) {
+          const t = ty.type;
+          if (t === t.spec.root && t.spec === p.spec && rootReadsItself.has(t))
+            throw new SpecError(p.spec.path, where, `${t.name} reads _root as itself, so it cannot also be read inside ${p.name} (not supported)`);
+          const hidden = upParamsOf(t);
+          const args = ty.args ?? [];
+          while (args.length < t.params.length) {
+            const u = hidden.find((h) => h.param === t.params[args.length]);
+            if (!u) break; // a declared param without its argument is refused where the field is defined
+            const fail = (problem: string): never => {
+              throw new SpecError(p.spec.path, where, `${t.name} uses ${u.shown}, passed from ${p.name}: ${problem}`);
+            };
+            const e: Expr = { k: 'ref', name: u.name, ...(u.path && { path: u.path }), ...('root' in u.up ? { up: u.up } : u.up.parents > 1 ? { up: { parents: u.up.parents - 1 } } : {}) };
+            // A seq field sees the fields read before it; a parse instance sees all of them.
+            const fields = p.fields;
+            if (before !== undefined) p.fields = fields.slice(0, before);
+            let arg: Expr;
+            try {
+              arg = resolveRefs(p, e, before === undefined ? 'instance' : 'seq', where, fail);
+            } finally {
+              p.fields = fields;
+            }
+            for (const d of deferred.splice(0)) d();
+            const kind = isBoolExpr(arg) || isBoolField(p, arg) ? 'bool' : 'int';
+            if (!kindKnown.has(u.param)) {
+              u.param.kind = kind;
+              kindKnown.add(u.param);
+            } else if (u.param.kind !== kind) fail(`it is ${kind === 'bool' ? 'a boolean' : 'an integer'} here, ${u.param.kind === 'bool' ? 'a boolean' : 'an integer'} where ${t.name} is read elsewhere`);
+            args.push(arg);
+            // Passed on, the field is part of the value, not a length computed when writing.
+            for (const r of refsOf(arg)) {
+              const x = p.fields.find((y) => y.id === r);
+              if (x) x.lengthOf = undefined;
+            }
+            changed = true;
           }
-          for (const d of deferred.splice(0)) d();
-          const kind = isBoolExpr(arg) || isBoolField(p, arg) ? 'bool' : 'int';
-          if (!kindKnown.has(u.param)) {
-            u.param.kind = kind;
-            kindKnown.add(u.param);
-          } else if (u.param.kind !== kind) fail(`it is ${kind === 'bool' ? 'a boolean' : 'an integer'} here, ${u.param.kind === 'bool' ? 'a boolean' : 'an integer'} where ${t.name} is read elsewhere`);
-          args.push(arg);
-          // Passed on, the field is part of the value, not a length computed when writing.
-          for (const r of refsOf(arg)) {
-            const x = p.fields.find((y) => y.id === r);
-            if (x) x.lengthOf = undefined;
-          }
-          changed = true;
+          if (args.length) ty.args = args;
         }
-        if (args.length) ty.args = args;
       }
   }
 }
@@ -90,6 +87,7 @@ function isBoolField(p: TypeDef, e: Expr): boolean {
 export function rootUse(t: TypeDef): string | undefined {
   const inst = t.instances.find((i) => i.io === 'root');
   if (inst) return `${t.specPath}/instances/${inst.id}`;
+  if (rootSizeofUsers.has(t)) return t.specPath || '/';
   let found = false;
   for (const e of typeExprs(t)) walkExpr(e, (x) => { if (x.k === 'io' && x.root) found = true; });
   return found ? t.specPath || '/' : undefined;

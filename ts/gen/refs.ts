@@ -16,6 +16,25 @@ export const finalChecks: Array<() => void> = [];
 /** Root types whose expressions read `_root.x` as their own field `x`. */
 export const rootReadsItself = new WeakSet<TypeDef>();
 
+/**
+ * Types whose seq fields read one of their parse instances (`size: len_header`, an instance at a
+ * position): the instance is read then, while the seq is read, and kept, as Kaitai does.
+ */
+export const seqReadsInstances = new WeakSet<TypeDef>();
+
+/** True when an expression reads where the stream is (`_io.pos`, `_io.eof`). */
+export function readsStreamPosition(e: Expr): boolean {
+  let found = false;
+  walkExpr(e, (x) => {
+    if (x.k === 'io' && x.prop !== 'size' && !x.root) found = true;
+    if (x.k === 'ref' && x.instance?.value && readsStreamPosition(x.instance.value)) found = true;
+  });
+  return found;
+}
+
+/** Types that use `_root.x._sizeof` (the root of their own spec), with where. */
+export const rootSizeofUsers = new WeakMap<TypeDef, string>();
+
 /** Enums named in expressions, with where (expressions compute with numbers, not bigints). */
 export const usedInExpr = new WeakMap<EnumDef, string>();
 
@@ -81,10 +100,8 @@ export function resolveItems(t: TypeDef, type: FieldType, cond: Expr, where: str
  */
 export function resolveRefs(t: TypeDef, e: Expr, scope: Scope, where: string, fail: (problem: string) => never): Expr {
   return mapExpr(e, (x) => {
-    if (x.k === 'io') {
-      if (scope === 'instance' && x.prop !== 'size') fail(`_io.${x.prop} in an instance is not supported (it depends on when the instance is first used)`);
-      return x;
-    }
+    // In an instance, `_io.pos` and `_io.eof` are read when the instance is first used (as Kaitai).
+    if (x.k === 'io') return x;
     if (x.k === 'enum') {
       const en = x.path.length ? findEnum(t, x.path.slice(0, -1), x.path[x.path.length - 1]!) : undefined;
       const m = en?.members.find((mm) => mm.id === x.member);
@@ -97,7 +114,7 @@ export function resolveRefs(t: TypeDef, e: Expr, scope: Scope, where: string, fa
       usedInExpr.set(en, where);
       return x;
     }
-    if (x.k === 'sizeof') return sizeofField(t, x, fail);
+    if (x.k === 'sizeof') return sizeofField(t, x, fail, where);
     if (x.k !== 'ref') return undefined;
     if (x.up) {
       const isRoot = t === t.spec.root;
@@ -125,14 +142,27 @@ export function resolveRefs(t: TypeDef, e: Expr, scope: Scope, where: string, fa
         if (entry.inlining) return fail(`value instance '${x.name}' refers to itself`);
         if (entry.node['if'] !== undefined) return fail(`expression refers to '${x.name}', a value instance with an if condition (not supported)`);
         entry.inlining = true;
+        let inlined: Expr;
         try {
-          return resolveRefs(t, parseValue(entry, fail), scope, where, fail);
+          inlined = resolveRefs(t, parseValue(entry, fail), scope, where, fail);
         } finally {
           entry.inlining = false;
         }
+        if (!readsStreamPosition(inlined)) return inlined;
+        // Kaitai computes it once, when first used (`_io.pos` then): kept, not inlined.
+        if (x.path) return fail(`expression '${shown}': '${x.name}' is a value instance (member access on it is not supported)`);
+        const inst = entry.define();
+        if (scope === 'seq') seqReadsInstances.add(t);
+        return { ...x, instance: inst };
       }
-      if (scope === 'seq') return fail(`expression refers to '${x.name}', a parse instance (a seq field that depends on one is not supported)`);
       const inst = entry.define();
+      if (scope === 'seq') {
+        // Read while the seq is read (Kaitai reads it then and keeps it): only from a position
+        // that does not depend on where the stream is.
+        if (inst.pos === undefined || readsStreamPosition(inst.pos) || (inst.field?.cond && readsStreamPosition(inst.field.cond)))
+          return fail(`expression refers to '${x.name}', a parse instance ${inst.pos === undefined ? 'without pos' : 'whose pos or if reads _io.pos or _io.eof'} (a seq field may depend on a parse instance read at a fixed position)`);
+        seqReadsInstances.add(t);
+      }
       x.instance = inst;
       f = inst.field!;
     }
@@ -227,13 +257,16 @@ function inlineInstance(
  * integer literal. A user type's size is known once every type is loaded: until then the literal is
  * NaN (not a constant for `constValue`), filled in by a deferred step.
  */
-function sizeofField(t: TypeDef, x: Extract<Expr, { k: 'sizeof' }>, fail: (problem: string) => never): Expr {
-  const shown = [x.name, ...x.path, '_sizeof'].join('.');
+function sizeofField(t: TypeDef, x: Extract<Expr, { k: 'sizeof' }>, fail: (problem: string) => never, where = ''): Expr {
+  const shown = [...(x.root ? ['_root'] : []), x.name, ...x.path, '_sizeof'].join('.');
   const lit: { k: 'int'; value: number } = { k: 'int', value: Number.NaN };
-  const head = t.fields.find((y) => y.id === x.name);
-  if (!head) return fail(`expression '${shown}': '${x.name}' is not a field of ${t.name} (_sizeof of a field is supported)`);
+  const owner = x.root ? t.spec.root : t;
+  if (x.root) rootSizeofUsers.set(t, where);
+  // The root's fields are defined after its nested types': looked up once every type has its fields.
+  const lookup = (): Field => owner.fields.find((y) => y.id === x.name) ?? fail(`expression '${shown}': '${x.name}' is not a field of ${owner.name} (_sizeof of a field is supported)`);
+  const head = x.root ? undefined : lookup();
   deferred.push(() => {
-    let f = head;
+    let f = head ?? lookup();
     for (const id of x.path) {
       const m = f.type.t === 'user' && !f.repeat ? f.type.type.fields.find((y) => y.id === id) : undefined;
       if (!m) return fail(`expression '${shown}': '${f.id}' has no field '${id}'`);

@@ -1,4 +1,4 @@
-// `field._sizeof` and `enum::member.to_i` in expressions of generated code, checked against
+// `field._sizeof`, `_root.field._sizeof` and `enum::member.to_i` in expressions of generated code, checked against
 // Kaitai's own parser on the same bytes.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,6 +46,9 @@ types:
         type: u2
       - id: depth
         type: u2
+    instances:
+      ofs_end:
+        value: _root.magic._sizeof + _root.channels._sizeof + _root.mode._sizeof + _root.len_total._sizeof + _root.hdr._sizeof
 `,
 );
 
@@ -78,6 +81,9 @@ describe('_sizeof and enum::member.to_i', () => {
       expect(v['body']).toEqual(Uint8Array.of(7, 8, 9));
       expect(Uint8Array.from(k['body'] as Uint8Array)).toEqual(Uint8Array.of(7, 8, 9));
       expect(v['isStereo']).toBe(channels === 2);
+      // _root.x._sizeof from inside a nested type: 2 + 1 + 2 + 4 + 4.
+      expect((v['hdr'] as Record<string, unknown>)['ofsEnd']).toBe(13);
+      expect((k['hdr'] as Record<string, unknown>)['ofsEnd']).toBe(13);
       expect(k['isStereo']).toBe(channels === 2);
       expect(Sound.encode!(v)).toEqual(input);
     }

@@ -1,7 +1,7 @@
 // Passes over the loaded model: which integer fields are lengths, each type's sizes (fixed,
 // least, blittable), repeats that could spin, and which types are decode-only.
 import { constValue, refsOf, walkExpr, type Expr } from './expr.js';
-import type { Field, Size, SpecFile, TypeDef } from './model.js';
+import { caseTypes, caseUserTypes, type Field, type Size, type SpecFile, type TypeDef } from './model.js';
 import { SpecError } from './spec-yaml.js';
 
 /** A type and every type nested in it, depth-first. */
@@ -25,6 +25,7 @@ export function findLengthFields(t: TypeDef): void {
     if ((ty.t === 'bytes' || ty.t === 'str' || ty.t === 'user' || ty.t === 'switch' || ty.t === 'delimited') && ty.size && 'expr' in ty.size) count(ty.size.expr);
     if (ty.t === 'switch' || ty.t === 'intSwitch') count(ty.on);
     if (ty.t === 'user') ty.args?.forEach(count);
+    if (ty.t === 'switch') for (const c of caseTypes(ty)) if (c.t === 'user') c.args?.forEach(count);
   }
   // A field an instance reads is part of the value (the instance reads it from the decoded value).
   for (const i of t.instances) {
@@ -38,9 +39,9 @@ export function findLengthFields(t: TypeDef): void {
     else if ((ty.t === 'bytes' || (ty.t === 'str' && !ty.zeroTerminated) || ty.t === 'user' || ty.t === 'switch') && ty.size && 'expr' in ty.size)
       candidates.push([ty.size.expr, 'size']);
     for (const [e, what] of candidates) {
-      if (e.k !== 'ref' || e.param || uses.get(e.name) !== 1) continue;
-      const len = t.fields.find((x) => x.id === e.name)!;
-      if (len.cond || len.repeat || len.enumDef || len.validEq !== undefined || len.validCheck || len.type.t !== 'int') continue;
+      if (e.k !== 'ref' || e.param || e.instance || uses.get(e.name) !== 1) continue;
+      const len = t.fields.find((x) => x.id === e.name);
+      if (!len || len.cond || len.repeat || len.enumDef || len.validEq !== undefined || len.validCheck || len.type.t !== 'int') continue;
       len.lengthOf = { field: f, what };
     }
   }
@@ -113,6 +114,7 @@ export function typeExprs(t: TypeDef): Expr[] {
     if ((ty.t === 'bytes' || ty.t === 'str' || ty.t === 'user' || ty.t === 'switch' || ty.t === 'delimited') && ty.size && 'expr' in ty.size) out.push(ty.size.expr);
     if (ty.t === 'switch' || ty.t === 'intSwitch') out.push(ty.on);
     if (ty.t === 'user' && ty.args) out.push(...ty.args);
+    if (ty.t === 'switch') for (const c of caseTypes(ty)) if (c.t === 'user' && c.args) out.push(...c.args);
   };
   t.fields.forEach(ofField);
   for (const i of t.instances) {
@@ -142,7 +144,7 @@ export function markDecodeOnly(specs: SpecFile[]): void {
       if (t.decodeOnly) continue;
       for (const f of t.fields) {
         const ty = f.type;
-        const inner = ty.t === 'user' ? [ty.type] : ty.t === 'switch' ? [...ty.cases.map((c) => c.type), ...(ty.fallback ? [ty.fallback] : [])] : [];
+        const inner = ty.t === 'user' ? [ty.type] : ty.t === 'switch' ? caseUserTypes(ty) : [];
         const d = inner.find((x) => x.decodeOnly);
         if (d) {
           t.decodeOnly = `field '${f.id}' holds a ${d.name}, which is decode-only`;
@@ -183,7 +185,10 @@ export function elementSize(f: Field): { fixed: number | undefined; min: number;
     }
     case 'switch': {
       const n = sized(ty.size);
-      return { fixed: n, min: n ?? 0, blittable: false };
+      if (ty.size || !ty.fallback) return { fixed: n, min: n ?? 0, blittable: false };
+      // Unsized with a default: every choice reads at least its own least size.
+      const mins = caseTypes(ty).map((c) => (c.t === 'user' ? (computeSizes(c.type), c.type.minSize) : c.size));
+      return { fixed: undefined, min: Math.min(...mins), blittable: false };
     }
     case 'delimited': {
       const n = sized(ty.size);
@@ -200,9 +205,9 @@ export function elementSize(f: Field): { fixed: number | undefined; min: number;
 export function checkRepeats(t: TypeDef): void {
   for (const f of [...t.fields, ...t.instances.flatMap((i) => (i.field ? [i.field] : []))]) {
     if (!f.repeat) continue;
-    const isConst = f.repeat.kind === 'expr' && constValue(f.repeat.count) !== undefined;
-    // A repeated bit-sized field reads at least one bit per element (counts are checked in bits).
-    if (!isConst && f.type.t !== 'bits' && elementSize(f).min === 0)
-      throw new SpecError(t.spec.path, `${f.specPath} (${t.name}.${f.id})`, 'repeating elements that can be 0 bytes long is not supported (a hostile count could loop without reading)');
+    // A repeated bit-sized field reads at least one bit per element (counts are checked in bits);
+    // a count of elements that may be 0 bytes long is bounded by the bytes left (countZeroSized).
+    if (f.repeat.kind !== 'expr' && f.type.t !== 'bits' && elementSize(f).min === 0)
+      throw new SpecError(t.spec.path, `${f.specPath} (${t.name}.${f.id})`, `repeat: ${f.repeat.kind} of elements that can be 0 bytes long is not supported (it could loop without reading)`);
   }
 }

@@ -6,7 +6,9 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';
+import { frameSize } from '../channel/layout.js';
 import { TwinmapError } from '../errors.js';
+import { FrameKind, RecordFrameLayout as F } from '../formats/record_frame.js';
 import { parseName } from '../names.js';
 
 /**
@@ -24,11 +26,10 @@ export function pipePath(name: string): string {
 export const MAX_PIPE_MESSAGE = 256 * 1024 * 1024;
 
 export function encodePipeFrame(message: Uint8Array): Buffer {
-  const padded = (8 + message.length + 7) & ~7;
-  const out = Buffer.alloc(padded);
-  out.writeUInt32LE(message.length, 0);
-  out.writeUInt32LE(1, 4);
-  out.set(message, 8);
+  const out = Buffer.alloc(frameSize(message.length));
+  out.writeUInt32LE(message.length, F.length);
+  out.writeUInt32LE(FrameKind.RECORD, F.kind);
+  out.set(message, F.payload);
   return out;
 }
 
@@ -41,17 +42,17 @@ export class PipeFrameReader {
     this.chunks.push(data);
     this.buffered += data.length;
     for (;;) {
-      if (this.buffered < 8) return;
+      if (this.buffered < F.payload) return;
       const head = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
       this.chunks = [head];
-      const length = head.readUInt32LE(0);
-      const kind = head.readUInt32LE(4);
-      if (kind !== 1 || length > MAX_PIPE_MESSAGE) {
-        throw new TwinmapError('BAD_HEADER', `pipe frame: kind ${kind}, length ${length} (expected kind 1 and at most ${MAX_PIPE_MESSAGE} bytes)`);
+      const length = head.readUInt32LE(F.length);
+      const kind = head.readUInt32LE(F.kind);
+      if (kind !== FrameKind.RECORD || length > MAX_PIPE_MESSAGE) {
+        throw new TwinmapError('BAD_HEADER', `pipe frame: kind ${kind}, length ${length} (expected kind ${FrameKind.RECORD} and at most ${MAX_PIPE_MESSAGE} bytes)`);
       }
-      const size = (8 + length + 7) & ~7;
+      const size = frameSize(length);
       if (this.buffered < size) return;
-      onMessage(head.subarray(8, 8 + length));
+      onMessage(head.subarray(F.payload, F.payload + length));
       const rest = head.subarray(size);
       this.chunks = rest.length > 0 ? [rest] : [];
       this.buffered -= size;

@@ -16,7 +16,7 @@ const SIZING_WAIT_MS = 200;
 interface Target {
   /** What the messages call it: `map "x" (/dev/shm/x)` or `file /tmp/f`. */
   readonly label: string;
-  readonly path: string | undefined;
+  readonly path: string;
   /** Named objects are only ever made by a creator who sizes them at once; files may be anything. */
   readonly named: boolean;
   open(flags: number, mode: number): number;
@@ -191,9 +191,9 @@ function unlinkCreated(target: Target): void {
 
 function namedTarget(name: ParsedName): Target & { readonly shm: string } {
   const shm = `/${name.base}`;
-  const path = process.platform === 'linux' ? `/dev/shm/${name.base}` : undefined;
+  const path = `/dev/shm/${name.base}`;
   return {
-    label: `map ${JSON.stringify(name.original)} (${path ?? `shm object ${shm}`})`,
+    label: `map ${JSON.stringify(name.original)} (${path})`,
     path,
     named: true,
     shm,

@@ -11,8 +11,9 @@ import { parseName } from '../names.js';
 import { scopeDirectory, sharedMemoryPath, shmTree, userTreeRoot } from './dotnet-shm.js';
 import { placementFor, treeKindFor } from './generation.js';
 import { NamedMutex } from './named-mutex.js';
+import { uniqueName } from '../test-support/unique-name.js';
 
-const unique = (tag: string) => `tm-gen-${tag}-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+const unique = (tag: string) => uniqueName('tm-gen', tag);
 const cleanup: Array<() => void> = [];
 afterEach(() => {
   for (const c of cleanup.splice(0).reverse()) c();

@@ -11,6 +11,7 @@ import { dotnetLayout } from './layout.js';
 import type { DotnetGeneration } from './generation.js';
 import { NamedMutex } from './named-mutex.js';
 import { TwinmapError } from '../errors.js';
+import { uniqueName } from '../test-support/unique-name.js';
 
 /**
  * Writes a file where the mutex `name` would live, creating its scope directory. Call it under
@@ -31,7 +32,7 @@ afterEach(() => {
   for (const m of opened.splice(0)) m.close();
 });
 
-const unique = (tag: string) => `tm-unit-${tag}-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+const unique = (tag: string) => uniqueName('tm-unit', tag);
 function track(m: NamedMutex): NamedMutex {
   opened.push(m);
   return m;

@@ -6,7 +6,7 @@ import { AlreadyExistsError, NotFoundError, PeerGoneError, TwinmapError } from '
 import { Channel } from '../channel/channel.js';
 import { runNode, uniqueName } from './support.js';
 
-describe('Channel.create with bad options (item 11)', () => {
+describe('Channel.create with bad options', () => {
   for (const [label, options] of [
     ['spinMicros: -1', { spinMicros: -1 }],
     ['peerCheckMs: 0', { peerCheckMs: 0 }],
@@ -35,7 +35,7 @@ describe('Channel.create with bad options (item 11)', () => {
   }
 });
 
-describe('attaching the reader (item 14)', () => {
+describe('attaching the reader', () => {
   it('create({ reader: true }) attaches at once: a writer blocked on a full ring gets PEER_GONE when the creator dies', () => {
     const name = uniqueName('attach');
     // The creator (the reader) lives in a child that dies (SIGKILL) before it ever receives.
@@ -71,7 +71,7 @@ describe('attaching the reader (item 14)', () => {
     Channel.unlink(name);
   });
 
-  it('Channel.open of a missing name: NotFoundError that says "channel", not "map" (item 15)', () => {
+  it('Channel.open of a missing name: NotFoundError that says "channel", not "map"', () => {
     const name = uniqueName('missing');
     expect(() => Channel.open(name)).toThrow(NotFoundError);
     expect(() => Channel.open(name)).toThrow(`channel ${JSON.stringify(name)} does not exist`);

@@ -19,7 +19,7 @@ function typed(f: () => unknown, code: string, message: RegExp): void {
   expect((error as Error).message).toMatch(message);
 }
 
-describe('typed errors for misuse (item 15)', () => {
+describe('typed errors for misuse', () => {
   it('SharedMap.write(0, null) and friends: INVALID_ARGUMENT', () => {
     const name = uniqueName('err');
     using m = SharedMap.create(name, { size: 4096 });

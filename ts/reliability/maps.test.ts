@@ -20,7 +20,7 @@ function shmPath(name: string): string {
 }
 
 describe.runIf(isRoot)('another user plants something at /dev/shm/<name>', () => {
-  it('a symlink to a file of ours: open/openOrCreate refuse it (PERMISSION naming the path); the target is untouched (item 3)', () => {
+  it('a symlink to a file of ours: open/openOrCreate refuse it (PERMISSION naming the path); the target is untouched', () => {
     const name = uniqueName('link');
     const target = `/tmp/${name}-target`;
     made.push(target);
@@ -41,7 +41,7 @@ describe.runIf(isRoot)('another user plants something at /dev/shm/<name>', () =>
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
   });
 
-  it('an object owned by another user is refused unless allowForeignOwner: true (item 4)', () => {
+  it('an object owned by another user is refused unless allowForeignOwner: true', () => {
     const name = uniqueName('foreign');
     const path = shmPath(name);
     asOtherUser('sh', '-c', `head -c 4096 /dev/zero > ${path} && chmod 666 ${path}`);
@@ -68,7 +68,7 @@ describe.runIf(isRoot)('another user plants something at /dev/shm/<name>', () =>
     expect(execFileSync(process.execPath, ['dist/ts/cli.js', 'inspect', name], { cwd: repoRoot, encoding: 'utf8' })).toContain(`owned by uid ${otherUser().uid}: ANOTHER USER`);
   });
 
-  it('a FIFO: open (read-only too) and inspect fail at once with "a FIFO", never wait for a writer (item 8)', () => {
+  it('a FIFO: open (read-only too) and inspect fail at once with "a FIFO", never wait for a writer', () => {
     const name = uniqueName('fifo');
     const path = shmPath(name);
     asOtherUser('mkfifo', '-m', '666', path);
@@ -104,7 +104,7 @@ describe('hard links, sizes and races', () => {
     expect(() => SharedMap.open(name)).toThrow(/2 hard links/);
   });
 
-  it('an object over 4 GiB on a Node whose buffers stop at 4 GiB: TooLargeError, no abort (item 6)', () => {
+  it('an object over 4 GiB on a Node whose buffers stop at 4 GiB: TooLargeError, no abort', () => {
     const name = uniqueName('huge');
     const path = shmPath(name);
     const fd = openSync(path, 'w', 0o600);
@@ -126,7 +126,7 @@ describe('hard links, sizes and races', () => {
     }
   });
 
-  it('open racing a large create sees the full size, not BAD_HEADER (item 13)', async () => {
+  it('open racing a large create sees the full size, not BAD_HEADER', async () => {
     const name = uniqueName('race');
     shmPath(name);
     const size = 512 * 1024 * 1024; // posix_fallocate of this takes long enough to race

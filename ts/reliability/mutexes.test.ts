@@ -1,7 +1,6 @@
 // Reliability of named mutexes against another local user planting things in .NET's shared
 // tree (/tmp/.dotnet/shm/...), dropped handles, and misuse from JS.
-import { execFileSync, spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import { scopeDirectory, sharedMemoryPath } from '../mutex/dotnet-shm.js';
 import { NamedMutex } from '../mutex/named-mutex.js';
 import { parseName } from '../names.js';
 import { asOtherUser, isRoot, repoRoot, runNode, uniqueName } from './support.js';
+import { PeerProcess } from '../test-support/peer-process.js';
 
 const dist = join(repoRoot, 'dist', 'ts', 'index.js');
 
@@ -42,19 +42,20 @@ function victimDirectory(tag: string): string {
  * opens `name`. Returns what the open printed.
  */
 async function openInNewSession(name: string, plant: (sessionDir: string) => void): Promise<string> {
-  const child = spawn('setsid', [process.execPath, '--input-type=module', '-e', `
+  const child = new PeerProcess('setsid', [process.execPath, '--input-type=module', '-e', `
     import * as lib from ${JSON.stringify(dist)};
     import { createInterface } from 'node:readline';
     console.log(String(lib.NamedMutex ? process.pid : 0));
     for await (const _ of createInterface({ input: process.stdin })) break;
     try { const m = lib.NamedMutex.openOrCreate(${JSON.stringify(name)}); console.log('opened ' + m.createdNew); m.close(); }
-    catch (e) { console.log(e.name + ' ' + e.code + ': ' + e.message); }`], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-  const sid = Number((await lines.next()).value); // setsid makes the child a session leader: sid = pid
+    catch (e) { console.log(e.name + ' ' + e.code + ': ' + e.message); }`], { label: 'setsid node' });
+  // Plain text lines: PeerProcess hands each as a 'stdout' event.
+  const sid = Number((await child.next('stdout'))['line']); // setsid makes the child a session leader: sid = pid
   plant(`/tmp/.dotnet/shm/session${sid}`);
-  child.stdin!.end('go\n');
-  const out = String((await lines.next()).value);
-  await new Promise((r) => child.on('exit', r));
+  child.send('go');
+  child.endInput();
+  const out = String((await child.next('stdout'))['line']);
+  await child.exited;
   return out;
 }
 
@@ -64,7 +65,7 @@ describe.runIf(isRoot)("another user plants in .NET's mutex tree", () => {
     void m;
   });
 
-  it('a session directory that is a symlink to a root-owned directory: PERMISSION, the target is not chmod-ed nor written (item 1)', async () => {
+  it('a session directory that is a symlink to a root-owned directory: PERMISSION, the target is not chmod-ed nor written', async () => {
     const victim = victimDirectory('victim');
     try {
       const out = await openInNewSession('tm-rel-link', (sessionDir) => asOtherUser('ln', '-s', victim, sessionDir));
@@ -76,7 +77,7 @@ describe.runIf(isRoot)("another user plants in .NET's mutex tree", () => {
     }
   });
 
-  it("a session directory another user made: PERMISSION, never chmod-ed (item 1)", async () => {
+  it("a session directory another user made: PERMISSION, never chmod-ed", async () => {
     let planted = '';
     const out = await openInNewSession('tm-rel-owned', (sessionDir) => {
       planted = sessionDir;
@@ -90,7 +91,7 @@ describe.runIf(isRoot)("another user plants in .NET's mutex tree", () => {
     }
   });
 
-  it('the mutex file itself a symlink: PERMISSION, the target keeps its bytes (item 2)', () => {
+  it('the mutex file itself a symlink: PERMISSION, the target keeps its bytes', () => {
     using keep = NamedMutex.openOrCreate(uniqueName('keep')); // keeps our session directory
     void keep;
     const name = uniqueName('filelink');
@@ -109,7 +110,7 @@ describe.runIf(isRoot)("another user plants in .NET's mutex tree", () => {
     }
   });
 
-  it('a FIFO, a directory or a hard link at the mutex path: BadHeaderError at once (items 2, 15)', () => {
+  it('a FIFO, a directory or a hard link at the mutex path: BadHeaderError at once', () => {
     using keep = NamedMutex.openOrCreate(uniqueName('keep2'));
     void keep;
     const fifo = uniqueName('fifo');
@@ -133,7 +134,7 @@ describe.runIf(isRoot)("another user plants in .NET's mutex tree", () => {
 });
 
 describe('dropped handles and typed errors', () => {
-  it('NamedMutex handles dropped without close() give back their fds and files when collected (item 12)', () => {
+  it('NamedMutex handles dropped without close() give back their fds and files when collected', () => {
     const prefix = uniqueName('drop');
     const r = runNode(`
       import * as lib from ${JSON.stringify(dist)};
@@ -150,7 +151,7 @@ describe('dropped handles and typed errors', () => {
     expect(after).toBeLessThanOrEqual(before + 5);
   });
 
-  it('misuse gives typed errors: create of an existing name, withLock(123), a non-boolean option, a BigInt name (item 15)', () => {
+  it('misuse gives typed errors: create of an existing name, withLock(123), a non-boolean option, a BigInt name', () => {
     const name = uniqueName('typed');
     using m = NamedMutex.create(name);
     expect(() => NamedMutex.create(name)).toThrow(AlreadyExistsError);

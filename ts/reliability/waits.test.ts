@@ -25,7 +25,7 @@ function worker(body: string): { worker: Worker; ready: Promise<unknown>; exit: 
   return { worker: w, ready, exit };
 }
 
-describe('worker.terminate() ends a blocking wait (item 7)', () => {
+describe('worker.terminate() ends a blocking wait', () => {
   it('a worker blocked in NamedEvent.wait() (no timeout) terminates; the process lives on', async () => {
     const name = uniqueName('ev-term');
     using ev = NamedEvent.create(name, { autoReset: false });
@@ -85,7 +85,7 @@ describe('worker.terminate() ends a blocking wait (item 7)', () => {
   });
 });
 
-describe('huge finite timeouts mean "no limit" (item 9)', () => {
+describe('huge finite timeouts mean "no limit"', () => {
   it('lockAsync(1e13) waits for the holder instead of timing out at once', async () => {
     const name = uniqueName('mx-huge');
     using holder = NamedMutex.openOrCreate(name);
@@ -122,7 +122,7 @@ describe('huge finite timeouts mean "no limit" (item 9)', () => {
   });
 });
 
-describe('native threads keep the pages they work in mapped (item 10)', () => {
+describe('native threads keep the pages they work in mapped', () => {
   it('a MutexHolder and a FutexWaiter outlive Mapping.unmap() without a crash', () => {
     const r = runNode(`
       import { createRequire } from 'node:module';

@@ -1,14 +1,20 @@
 // Test support (not part of the library build): the Channel scenarios between Node and the .NET
 // Peer that mean the same on every OS, written once and registered by both runners: vitest on
-// Linux (interop-tests/channel-stream.test.ts, channel-crash.test.ts) and the Wine suite on
-// Windows (win32-tests/channel-dotnet.test.ts). Each runner says how to start the Peer, how to
-// name a channel and how big the run is. node:assert, which both runners report.
+// Linux (interop-tests/channel-stream.test.ts) and the Wine suite on Windows
+// (win32-tests/channel-dotnet.test.ts). Each runner says how to start the Peer and the Node
+// writer process (channel-writer.ts), how to name a channel and how big the run is. node:assert,
+// which both runners report.
 import assert from 'node:assert/strict';
 import { Channel, type PeerGone } from '../channel/channel.js';
 import { CHANNEL_MAGIC, CHANNEL_VERSION, HEADER_SIZE, OFF_CAPACITY, OFF_HEADER_SIZE, OFF_MAGIC, OFF_VERSION } from '../channel/layout.js';
 import { BadHeaderError } from '../errors.js';
 import { fill, OrderCheck, Sizes } from './channel-records.js';
 import type { PeerArgValue, PeerProcess } from './peer-process.js';
+
+/** Kills every process (SIGKILL; a no-op for one that has ended). */
+async function killAll(ps: readonly PeerProcess[]): Promise<void> {
+  await Promise.all(ps.map((p) => p.kill()));
+}
 
 export interface ChannelPeerContext {
   /** A channel name no other run uses; `tag` says which scenario made it. */
@@ -24,10 +30,18 @@ export interface ChannelPeerContext {
   maxLarge: number;
   /** How many .NET writers are killed mid-stream, one after the other, in one channel. */
   writerKills: number;
+  /** Starts the Node writer process (channel-writer.ts, compiled) with `key=value` arguments: the Peer's `channel-send` twin. */
+  startNodeWriter(args: Record<string, PeerArgValue>): PeerProcess;
+  /** Records each writer sends in the streams that mix Node and .NET writers. */
+  mixedRecords: number;
+  /** How many Node writer processes are killed mid-stream, one after the other, in one channel. */
+  nodeWriterKills: number;
   /** Makes a named section holding `bytes` (not a channel: no header checks), as the OS names them; disposing removes it. */
   makeSection(name: string, bytes: Uint8Array): Disposable;
   /** Rates are reported (printed), never asserted. */
   report?(what: string, count: number, bytes: number, ms: number): void;
+  /** Prints a line of what a run saw (never asserted). */
+  note?(line: string): void;
 }
 
 export interface ChannelPeerScenario {
@@ -230,6 +244,132 @@ export const channelPeerScenarios: readonly ChannelPeerScenario[] = [
       assert.equal(rx2.tryReceive(), undefined); // a new reader attaches
       tx.send(Uint8Array.of(43), 5000);
       assert.deepEqual([...(await rx2.receiveAsync(5000))!], [43]);
+    },
+  },
+  {
+    title: (c) => `two .NET writers and a Node writer (another process) to one Node reader: ${c.mixedRecords} records each, every record once, in order per writer`,
+    async run(ctx) {
+      const name = ctx.name('mix-n');
+      const each = ctx.mixedRecords;
+      using rx = Channel.create(name, { capacity: ctx.capacity });
+      assert.equal(rx.tryReceive(), undefined); // attach as the reader
+      const common = { name, count: each, minSize: 12, maxSmall: ctx.maxSmall, maxLarge: ctx.maxLarge, wait: 1, timeoutMs: 30_000 };
+      const writers = [
+        ctx.startPeer('channel-send', { ...common, writer: 1, seed: 31 }),
+        ctx.startPeer('channel-send', { ...common, writer: 2, seed: 32 }),
+        ctx.startNodeWriter({ ...common, writer: 3, seed: 33 }),
+      ];
+      try {
+        for (const w of writers) await w.next('ready', ctx.peerStartMs);
+        for (const w of writers) w.send('go');
+        const order = new OrderCheck(undefined);
+        const t0 = performance.now();
+        for (let i = 0; i < 3 * each; i++) {
+          const rec = rx.receiveView(0) ?? (await rx.receiveAsync(30_000));
+          assert.ok(rec !== undefined, `record ${i} of ${3 * each} arrived within 30 s`);
+          order.accept(rec); // throws on a torn, lost, repeated or reordered record
+        }
+        ctx.report?.('2 .NET + 1 Node writers -> Node reader', order.total, order.bytes, performance.now() - t0);
+        assert.deepEqual([...order.next.entries()].sort(([a], [b]) => a - b), [
+          [1, each],
+          [2, each],
+          [3, each],
+        ]);
+        for (const w of writers) {
+          assert.equal((await w.next('done', 60_000))['sent'], each);
+          assert.equal((await w.exited).exitCode, 0, w.label);
+        }
+        assert.equal(rx.tryReceive(), undefined, 'nothing more');
+        assert.deepEqual(rx.writers(), [], 'every writer freed its slot');
+      } finally {
+        await killAll(writers);
+      }
+    },
+  },
+  {
+    title: (c) =>
+      `two .NET writers, two Node handles in this process and a Node writer in another process to one .NET reader: ${c.mixedRecords} records each, every record once, in order per writer`,
+    async run(ctx) {
+      const name = ctx.name('mix-d');
+      const each = ctx.mixedRecords;
+      using chan = Channel.create(name, { capacity: ctx.capacity });
+      const reader = ctx.startPeer('channel-receive', { name, count: 5 * each, writers: 5, timeoutMs: 30_000 });
+      const common = { name, count: each, minSize: 12, maxSmall: ctx.maxSmall, maxLarge: ctx.maxLarge, wait: 1, timeoutMs: 30_000 };
+      // Writers 0 and 1 are handles of this process; 2, 3 and 4 processes of their own.
+      const others = [
+        ctx.startPeer('channel-send', { ...common, writer: 2, seed: 202 }),
+        ctx.startPeer('channel-send', { ...common, writer: 3, seed: 303 }),
+        ctx.startNodeWriter({ ...common, writer: 4, seed: 404 }),
+      ];
+      try {
+        await reader.next('ready', ctx.peerStartMs); // attached as the reader
+        for (const w of others) await w.next('ready', ctx.peerStartMs);
+        const t0 = performance.now();
+        for (const w of others) w.send('go');
+        await Promise.all(
+          [0, 1].map(async (writer) => {
+            using tx = Channel.open(name);
+            const sizes = new Sizes(writer + 5, 12, ctx.maxSmall, ctx.maxLarge);
+            const buf = new Uint8Array(tx.maxMessageSize);
+            for (let i = 0; i < each; i++) {
+              const rec = buf.subarray(0, sizes.nextSize());
+              fill(rec, writer, i);
+              if (!tx.trySend(rec)) await tx.sendAsync(rec, 30_000);
+              if ((i & 255) === 0) await new Promise((r) => setImmediate(r)); // let the other handle in
+            }
+          }),
+        );
+        for (const w of others) {
+          assert.equal((await w.next('done', 120_000))['sent'], each);
+          assert.equal((await w.exited).exitCode, 0, w.label);
+        }
+        const done = await reader.next('done', 120_000);
+        ctx.report?.('2 .NET + 3 Node writers -> .NET reader', 5 * each, Number(done['bytes']), performance.now() - t0);
+        assert.equal(done['received'], 5 * each);
+        assert.equal((await reader.exited).exitCode, 0);
+        assert.deepEqual(chan.writers(), [], 'every writer freed its slot');
+      } finally {
+        await killAll([reader, ...others]);
+      }
+    },
+  },
+  {
+    title: (c) =>
+      `a Node writer process killed mid-stream, ${c.nodeWriterKills} time(s): the .NET reader judges it alive while it sends, then reports it gone, and never sees a torn record`,
+    async run(ctx) {
+      const name = ctx.name('kill-n');
+      using chan = Channel.create(name, { capacity: ctx.capacity }); // keeps the name while the writers die
+      const reader = ctx.startPeer('channel-watch', { name, peerCheckMs: 50 });
+      let child: PeerProcess | undefined;
+      try {
+        await reader.next('ready', ctx.peerStartMs);
+        let lockHeld = 0;
+        for (let it = 0; it < ctx.nodeWriterKills; it++) {
+          // Records up to 4 KiB (1 % up to the largest), so a kill often lands mid-record.
+          child = ctx.startNodeWriter({ name, count: 0, writer: it, seed: 61 + it, minSize: 12, maxSmall: Math.min(4096, ctx.maxLarge), maxLarge: ctx.maxLarge });
+          const pid = (await child.next('ready', ctx.peerStartMs))['pid'];
+          assert.equal((await reader.next('first', 20_000))['writer'], it, 'the .NET reader checks its records');
+          reader.send('writers');
+          assert.deepEqual((await reader.next('writers'))['pids'], [pid], '.NET judges the live Node writer (pid + start time) alive');
+          await new Promise((r) => setTimeout(r, Math.random() * 30)); // a random moment mid-stream
+          await child.kill();
+          const g = await reader.next('gone', 20_000);
+          assert.equal(g['pid'], pid);
+          if (g['heldLock'] === true) lockHeld++;
+          reader.send('writers');
+          assert.deepEqual((await reader.next('writers'))['pids'], [], 'a dead writer is not alive');
+        }
+        reader.send('quit');
+        const done = await reader.next('done');
+        ctx.note?.(
+          `kill of a Node writer x${ctx.nodeWriterKills}: the .NET reader checked ${String(done['received'])} records, none torn; ${lockHeld} kills landed while the writer held the write lock`,
+        );
+        assert.equal(done['writers'], ctx.nodeWriterKills, 'records from every writer');
+        assert.equal((await reader.exited).exitCode, 0);
+        assert.deepEqual(chan.writers(), []);
+      } finally {
+        await killAll(child === undefined ? [reader] : [reader, child]);
+      }
     },
   },
 ];

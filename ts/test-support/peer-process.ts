@@ -1,8 +1,10 @@
 // Test support (not part of the library build): the one client of the Peer's line protocol. A
-// program that speaks it (dotnet/Twinmap.Peer, the bench's sides, the Wine suite's child.js)
-// prints one JSON object per line on stdout, `{"event": "...", ...}` (`"error"` when it fails),
-// and is stepped with lines on its stdin. The interop tests, the demo, the bench and the Wine
-// suite all start and read their programs through this class. Plain Node, no test runner.
+// program that speaks it (dotnet/Twinmap.Peer, the bench's sides, the channel writer
+// channel-writer.ts, the Wine suite's child.js) prints one JSON object per line on stdout,
+// `{"event": "...", ...}` (`"error"` when it fails), and is stepped with lines on its stdin. The
+// interop tests, the demo, the bench and the Wine suite all start and read their programs through
+// this class; the Node programs speak it with parseKeyValueArgs / emitEvent / waitLine.
+// Plain Node, no test runner.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
@@ -32,6 +34,56 @@ export type PeerArgValue = string | number | bigint | boolean;
 /** `key=value` arguments, the Peer's command-line convention. */
 export function keyValueArgs(args: Record<string, PeerArgValue>): string[] {
   return Object.entries(args).map(([k, v]) => `${k}=${String(v)}`);
+}
+
+/** The program's side: `key=value` arguments back into a map (throws on anything else). */
+export function parseKeyValueArgs(argv: readonly string[]): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const a of argv) {
+    const eq = a.indexOf('=');
+    if (eq <= 0) throw new Error(`argument '${a}' is not key=value`);
+    m.set(a.slice(0, eq), a.slice(eq + 1));
+  }
+  return m;
+}
+
+/** The program's side: one event, one JSON line on stdout. */
+export function emitEvent(event: string, fields: Record<string, unknown> = {}): void {
+  process.stdout.write(`${JSON.stringify({ event, ...fields })}\n`);
+}
+
+/**
+ * The program's side: the next line on stdin (where the test steps it); undefined once stdin
+ * ends. Between calls stdin does not keep the program alive (closing readline alone leaves a
+ * pipe's handle holding the event loop, and the program would never exit).
+ */
+export function waitLine(): Promise<string | undefined> {
+  const input = process.stdin as NodeJS.ReadStream & { ref?(): void; unref?(): void };
+  input.ref?.();
+  return new Promise((resolve) => {
+    const lines = createInterface({ input });
+    let done = false;
+    const end = (line: string | undefined) => {
+      if (done) return;
+      done = true;
+      lines.close();
+      input.unref?.();
+      resolve(line);
+    };
+    lines.once('line', end);
+    lines.once('close', () => end(undefined));
+  });
+}
+
+/** A line of the program's stdout as an event; any other line (text, a bare JSON value) is `{event: 'stdout', line}`. */
+function parseEventLine(line: string): PeerEvent {
+  try {
+    const parsed: unknown = JSON.parse(line);
+    if (typeof parsed === 'object' && parsed !== null && typeof (parsed as { event?: unknown }).event === 'string') return parsed as PeerEvent;
+  } catch {
+    // not JSON: plain text
+  }
+  return { event: 'stdout', line };
 }
 
 /**
@@ -71,13 +123,7 @@ export class PeerProcess implements AsyncDisposable {
     this.child.stdin!.on('error', () => undefined);
     createInterface({ input: this.child.stdout! }).on('line', (line) => {
       if (line.trim() === '') return;
-      let parsed: PeerEvent;
-      try {
-        parsed = JSON.parse(line) as PeerEvent;
-      } catch {
-        parsed = { event: 'stdout', line };
-      }
-      this.queue.push(parsed);
+      this.queue.push(parseEventLine(line));
       this.wake();
     });
     createInterface({ input: this.child.stderr! }).on('line', (line) => this.keepStderr(line));

@@ -102,7 +102,7 @@ public sealed partial class EdgeCases
         long n = 46;
         n += (Blob?.Length ?? 0);
         n += FormatWriter.TextLength(Text, "UTF-8", "text") + 1;
-        if ((long)Kind != 0 && Body is not null) n += SizeOfBody(Body, (long)Kind);
+        if ((long)Kind != 0 && Body is not null) n += (((long)Kind) switch { 1 => 8, _ => 0 });
         n += 1 * (Items?.Length ?? 0);
         n += (long)A * (long)B;
         n += (long)Slot.Bytes;
@@ -124,7 +124,22 @@ public sealed partial class EdgeCases
         v.Kind = r.U1("kind");
         if ((long)v.Kind != 0)
         {
-            v.Body = ReadBody(ref r, (long)v.Kind, -1);
+            switch ((long)v.Kind)
+            {
+                case 1:
+                    try
+                    {
+                        v.Body = Xy.Read(ref r);
+                    }
+                    catch (DecodeException e)
+                    {
+                        throw e.Within("body");
+                    }
+                    break;
+                default:
+                    v.Body = null;
+                    break;
+            }
         }
         v.A = r.U1("a");
         v.B = r.U1("b");
@@ -170,48 +185,6 @@ public sealed partial class EdgeCases
         return v;
     }
 
-    private static object? ReadBody(ref FormatReader r, long on, int index)
-    {
-        try
-        {
-            switch (on)
-            {
-                case 1:
-                    return Xy.Read(ref r);
-            }
-        }
-        catch (DecodeException e)
-        {
-            throw e.Within("body", index);
-        }
-        return null;
-    }
-
-    private static void WriteBody(ref FormatWriter w, object? value, long on, int index)
-    {
-        try
-        {
-            switch (on)
-            {
-                case 1:
-                    if (value is not Xy case0) throw new EncodeException("", "expected a Xy for this case");
-                    case0.Write(ref w);
-                    return;
-            }
-            if (value is not null) throw new EncodeException("", "must be null: no case matches the switch value");
-        }
-        catch (EncodeException e)
-        {
-            throw e.Within("body", index);
-        }
-    }
-
-    private static int SizeOfBody(object? value, long on) => on switch
-    {
-        1 => (value as Xy?)?.SizeOf() ?? 0,
-        _ => 0,
-    };
-
     internal void Write(ref FormatWriter w)
     {
         long @lenBlob = FormatWriter.Length((Blob?.Length ?? 0), long.MaxValue, "lenBlob");
@@ -221,7 +194,27 @@ public sealed partial class EdgeCases
         w.U1(Kind, "kind");
         if ((long)Kind != 0)
         {
-            WriteBody(ref w, Body, (long)Kind, -1);
+            switch ((long)Kind)
+            {
+                case 1:
+                {
+                    if (Body is not Xy bodyCase) throw new EncodeException("body", "expected a Xy for this case");
+                    try
+                    {
+                        bodyCase.Write(ref w);
+                    }
+                    catch (EncodeException e)
+                    {
+                        throw e.Within("body");
+                    }
+                    break;
+                }
+                default:
+                {
+                    if (Body is not null) throw new EncodeException("body", "must be null: no case matches the switch value");
+                    break;
+                }
+            }
         }
         w.U1(A, "a");
         w.U1(B, "b");

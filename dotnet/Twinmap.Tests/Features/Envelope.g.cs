@@ -96,7 +96,7 @@ public sealed partial class Envelope
     internal int SizeOf()
     {
         long n = 35;
-        n += SizeOfBody(Body, (long)MsgType);
+        n += (((long)MsgType) switch { (long)MessageType.Point => 8, (long)MessageType.File => ((Body) as PathRecord)?.SizeOf() ?? 0, _ => ((Body) as byte[])?.Length ?? 0 });
         n += FormatWriter.TextLength(Note, "UTF-8", "note") + 1;
         foreach (var item in Tags ?? []) n += (item?.SizeOf() ?? 0);
         return n <= int.MaxValue ? (int)n : throw new EncodeException("", $"encodes to {n} bytes, more than an array can hold");
@@ -110,7 +110,32 @@ public sealed partial class Envelope
         if (!Enum.IsDefined(v.MsgType)) throw r.Invalid("msgType", r.Position - 1, $"{v.MsgType} is not a MessageType");
         long @lenBody = r.U4le("lenBody");
         var bodyReader = r.Sub(@lenBody, "body");
-        v.Body = ReadBody(ref bodyReader, (long)v.MsgType, -1);
+        switch ((long)v.MsgType)
+        {
+            case (long)MessageType.Point:
+                try
+                {
+                    v.Body = Point.Read(ref bodyReader);
+                }
+                catch (DecodeException e)
+                {
+                    throw e.Within("body");
+                }
+                break;
+            case (long)MessageType.File:
+                try
+                {
+                    v.Body = PathRecord.Read(ref bodyReader);
+                }
+                catch (DecodeException e)
+                {
+                    throw e.Within("body");
+                }
+                break;
+            default:
+                v.Body = bodyReader.BytesEos("body");
+                break;
+        }
         v.Note = r.Strz(-1, "UTF-8", "note");
         v.Big = r.U8be("big");
         v.Small = r.S2be("small");
@@ -144,63 +169,47 @@ public sealed partial class Envelope
         return v;
     }
 
-    private static object? ReadBody(ref FormatReader r, long on, int index)
-    {
-        try
-        {
-            switch (on)
-            {
-                case (long)MessageType.Point:
-                    return Point.Read(ref r);
-                case (long)MessageType.File:
-                    return PathRecord.Read(ref r);
-            }
-        }
-        catch (DecodeException e)
-        {
-            throw e.Within("body", index);
-        }
-        return r.BytesEos("body");
-    }
-
-    private static void WriteBody(ref FormatWriter w, object? value, long on, int index)
-    {
-        try
-        {
-            switch (on)
-            {
-                case (long)MessageType.Point:
-                    if (value is not Point case0) throw new EncodeException("", "expected a Point for this case");
-                    case0.Write(ref w);
-                    return;
-                case (long)MessageType.File:
-                    if (value is not PathRecord case1) throw new EncodeException("", "expected a PathRecord for this case");
-                    case1.Write(ref w);
-                    return;
-            }
-            if (value is not byte[] raw) throw new EncodeException("", "expected raw bytes: no case matches the switch value");
-            w.Bytes(raw, -1, "");
-        }
-        catch (EncodeException e)
-        {
-            throw e.Within("body", index);
-        }
-    }
-
-    private static int SizeOfBody(object? value, long on) => on switch
-    {
-        (long)MessageType.Point => (value as Point?)?.SizeOf() ?? 0,
-        (long)MessageType.File => (value as PathRecord)?.SizeOf() ?? 0,
-        _ => (value as byte[])?.Length ?? 0,
-    };
-
     internal void Write(ref FormatWriter w)
     {
         w.Contents([0x54, 0x45], "magic");
         w.U1((byte)MsgType, "msgType");
-        long @lenBody = FormatWriter.Length(SizeOfBody(Body, (long)MsgType), 4294967295, "lenBody");
+        long @lenBody = FormatWriter.Length((((long)MsgType) switch { (long)MessageType.Point => 8, (long)MessageType.File => ((Body) as PathRecord)?.SizeOf() ?? 0, _ => ((Body) as byte[])?.Length ?? 0 }), 4294967295, "lenBody");
         w.U4le((uint)@lenBody, "lenBody");
-        WriteBody(ref w, Body, (long)MsgType, -1);
+        switch ((long)MsgType)
+        {
+            case (long)MessageType.Point:
+            {
+                if (Body is not Point bodyCase) throw new EncodeException("body", "expected a Point for this case");
+                try
+                {
+                    bodyCase.Write(ref w);
+                }
+                catch (EncodeException e)
+                {
+                    throw e.Within("body");
+                }
+                break;
+            }
+            case (long)MessageType.File:
+            {
+                if (Body is not PathRecord bodyCase) throw new EncodeException("body", "expected a PathRecord for this case");
+                try
+                {
+                    bodyCase.Write(ref w);
+                }
+                catch (EncodeException e)
+                {
+                    throw e.Within("body");
+                }
+                break;
+            }
+            default:
+            {
+                if (Body is not byte[] bodyCase) throw new EncodeException("body", "expected raw bytes: no case matches the switch value");
+                w.Bytes(bodyCase, -1, "body");
+                break;
+            }
+        }
         w.Str(Note, "UTF-8", -1, true, "note");
         w.U8be(Big, "big");
         w.S2be(Small, "small");

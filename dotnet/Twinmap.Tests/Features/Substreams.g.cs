@@ -37,8 +37,10 @@ public sealed partial class Substreams
                 var v = this;
                 try
                 {
+                    long back = _ioTrailer.Pos;
                     var r = _ioTrailer.At(1, "trailerSecond");
                     v._iTrailerSecond = r.U1("trailerSecond");
+                    _ioTrailer.Pos = back;
                 }
                 catch (DecodeException e)
                 {
@@ -93,6 +95,8 @@ public sealed partial class Substreams
         {
             throw e.Within("trailer");
         }
+        trailerReader.Sync();
+        r.Sync();
         return v;
     }
 
@@ -186,8 +190,10 @@ public sealed partial class Directory
                 var v = this;
                 try
                 {
+                    long back = _io.Pos;
                     var r = _io.At(1, "secondByte");
                     v._iSecondByte = r.U1("secondByte");
+                    _io.Pos = back;
                 }
                 catch (DecodeException e)
                 {
@@ -242,6 +248,7 @@ public sealed partial class Directory
             }
         }
         v.Entries = entriesItems;
+        r.Sync();
         return v;
     }
 
@@ -271,8 +278,10 @@ public sealed partial class Entry
                 var v = this;
                 try
                 {
+                    long back = _io.Root.Pos;
                     var r = _io.Root.At((long)v.OfsBody, "body");
                     v._iBody = r.Bytes((long)v.LenBody, "body");
+                    _io.Root.Pos = back;
                 }
                 catch (DecodeException e)
                 {
@@ -314,6 +323,7 @@ public sealed partial class Entry
         v._io = r.Stream();
         v.OfsBody = r.U1("ofsBody");
         v.LenBody = r.U1("lenBody");
+        r.Sync();
         return v;
     }
 

@@ -25,17 +25,17 @@ export function readTestDataAt(dv: DataView, at: number): TestData {
     id: dv.getInt32(at, true),
     age: dv.getInt32(at + 4, true),
     scores: [
-      dv.getInt32(at + 8, true),
-      dv.getInt32(at + 12, true),
-      dv.getInt32(at + 16, true),
-      dv.getInt32(at + 20, true),
-      dv.getInt32(at + 24, true),
-      dv.getInt32(at + 28, true),
-      dv.getInt32(at + 32, true),
-      dv.getInt32(at + 36, true),
-      dv.getInt32(at + 40, true),
-      dv.getInt32(at + 44, true),
-    ],
+          dv.getInt32(at + 8, true),
+          dv.getInt32(at + 12, true),
+          dv.getInt32(at + 16, true),
+          dv.getInt32(at + 20, true),
+          dv.getInt32(at + 24, true),
+          dv.getInt32(at + 28, true),
+          dv.getInt32(at + 32, true),
+          dv.getInt32(at + 36, true),
+          dv.getInt32(at + 40, true),
+          dv.getInt32(at + 44, true),
+        ],
   };
 }
 

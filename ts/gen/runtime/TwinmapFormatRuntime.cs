@@ -46,27 +46,57 @@ public sealed class EncodeException(string fieldPath, string reason) : Exception
 }
 
 /// <summary>
-/// The bytes and bounds of one stream (Kaitai's <c>_io</c>), kept by a decoded value of a
-/// decode-only type: its lazy instances read from it on first access.
+/// One stream (Kaitai's <c>_io</c>): its bytes, bounds and position, kept by a decoded value of a
+/// decode-only type, whose lazy instances read from it on first access. As in Kaitai, every type
+/// read from a stream shares this one object, so <see cref="Pos"/> is where the stream is now.
 /// </summary>
-public sealed class FormatStream(byte[] bytes, int start, int end)
+public sealed class FormatStream
 {
-    /// <summary>Kaitai's <c>_io.size</c>.</summary>
-    public long IoSize => end - start;
+    private readonly byte[] _bytes;
+    private readonly int _start;
+    private readonly int _end;
+    private readonly FormatStream? _root;
 
-    /// <summary>Kaitai's <c>_root._io</c>: the stream the whole decode reads (all of the array).</summary>
-    public FormatStream Root => new(bytes, 0, bytes.Length);
+    internal FormatStream(byte[] bytes, int start, int end, FormatStream? root)
+    {
+        _bytes = bytes;
+        _start = start;
+        _end = end;
+        _root = root;
+    }
 
     /// <summary>
-    /// A reader of this stream at <paramref name="pos"/>. Like Kaitai's seek, a position past the end
-    /// leaves nothing to read; a negative one is a DecodeException.
+    /// Kaitai's <c>_io.pos</c>: where the stream is (the end of what was read last). Generated code
+    /// sets it back after an instance read at a position, as Kaitai's seek does.
+    /// </summary>
+    public long Pos { get; set; }
+
+    /// <summary>Kaitai's <c>_io.pos</c>.</summary>
+    public long IoPos => Pos;
+
+    /// <summary>Kaitai's <c>_io.size</c>.</summary>
+    public long IoSize => _end - _start;
+
+    /// <summary>Kaitai's <c>_io.eof</c>.</summary>
+    public bool IoEof => Pos >= IoSize;
+
+    /// <summary>Kaitai's <c>_root._io</c>: the stream the whole decode reads.</summary>
+    public FormatStream Root => _root ?? this;
+
+    /// <summary>
+    /// A reader of this stream at <paramref name="pos"/> (a positioned instance; the caller puts
+    /// <see cref="Pos"/> back afterwards). Like Kaitai's seek, a position past the end leaves
+    /// nothing to read; a negative one is a DecodeException.
     /// </summary>
     public FormatReader At(long pos, string field)
     {
-        if (pos < 0) throw new DecodeException(field, start, $"position {pos} is not a valid position");
-        int at = start + (int)Math.Min(pos, end - start);
-        return new FormatReader(bytes, at, end, start, bytes);
+        if (pos < 0) throw new DecodeException(field, _start, $"position {pos} is not a valid position");
+        int at = _start + (int)Math.Min(pos, _end - _start);
+        return new FormatReader(_bytes, at, _end, _start, _bytes, this, Root);
     }
+
+    /// <summary>A reader of this stream where it is now (an instance without a position); <see cref="FormatReader.Sync"/> moves the stream on.</summary>
+    public FormatReader Here() => new(_bytes, _start + (int)Pos, _end, _start, _bytes, this, Root);
 }
 
 /// <summary>Reads fields in order from a span; every read is checked first.</summary>
@@ -79,19 +109,28 @@ public ref struct FormatReader
     // with lazy instances need to read it again later.
     private readonly int _start;
     private readonly byte[]? _array;
+    // The stream object values read from this reader keep (created when first asked for), and the
+    // whole decode's (Kaitai's _root._io).
+    private FormatStream? _stream;
+    private readonly FormatStream? _rootStream;
 
-    public FormatReader(ReadOnlySpan<byte> source) : this(source, 0, source.Length, 0, null) { }
+    public FormatReader(ReadOnlySpan<byte> source) : this(source, 0, source.Length, 0, null, null, null) { }
 
     /// <summary>A reader over an array that decoded values may keep (for lazy instances).</summary>
-    public FormatReader(byte[] source) : this(source, 0, source.Length, 0, source) { }
+    public FormatReader(byte[] source) : this(source, 0, source.Length, 0, source, null, null)
+    {
+        _rootStream = _stream = new FormatStream(source, 0, source.Length, null);
+    }
 
-    internal FormatReader(ReadOnlySpan<byte> source, int pos, int end, int start, byte[]? array)
+    internal FormatReader(ReadOnlySpan<byte> source, int pos, int end, int start, byte[]? array, FormatStream? stream, FormatStream? root)
     {
         _source = source;
         _pos = pos;
         _end = end;
         _start = start;
         _array = array;
+        _stream = stream;
+        _rootStream = root;
     }
 
     /// <summary>Kaitai's <c>_io.pos</c>: the position inside this reader's stream.</summary>
@@ -103,9 +142,15 @@ public ref struct FormatReader
     /// <summary>Kaitai's <c>_io.eof</c>.</summary>
     public readonly bool IoEof => _pos >= _end;
 
-    /// <summary>This reader's stream, kept by a decoded value whose lazy instances read it later.</summary>
-    public readonly FormatStream Stream() =>
-        _array is null ? throw new InvalidOperationException("lazy instances need a reader over an array") : new FormatStream(_array, _start, _end);
+    /// <summary>This reader's stream, kept by a decoded value whose lazy instances read it later (one object per stream).</summary>
+    public FormatStream Stream() =>
+        _stream ??= _array is null ? throw new InvalidOperationException("lazy instances need a reader over an array") : new FormatStream(_array, _start, _end, _rootStream);
+
+    /// <summary>Records where this reader is in its kept stream (Kaitai's stream position, shared).</summary>
+    public readonly void Sync()
+    {
+        if (_stream is not null) _stream.Pos = _pos - _start;
+    }
 
     /// <summary>Kaitai's <c>_root._io.size</c>: the size of the stream the whole decode reads.</summary>
     public readonly long RootIoSize => _source.Length;
@@ -146,6 +191,22 @@ public ref struct FormatReader
         if (n * minSize > _end - _pos) throw new DecodeException(field, _pos, $"count {n} needs at least {n * minSize} bytes, {_end - _pos} left");
         return (int)n;
     }
+
+    /// <summary>
+    /// A count of elements that may be 0 bytes long: at most one element per byte left, or
+    /// <see cref="ZeroSizedFloor"/> when fewer bytes are left. Kaitai would read any count (a hostile
+    /// one loops and allocates for as long as it says); twinmap refuses a larger one.
+    /// </summary>
+    public readonly int CountZeroSized(long n, string field)
+    {
+        if (n < 0) return 0;
+        if (n > Math.Max(_end - _pos, ZeroSizedFloor))
+            throw new DecodeException(field, _pos, $"count {n} of elements that may be 0 bytes long is more than the bytes left ({_end - _pos}; at most {ZeroSizedFloor} when fewer are left)");
+        return (int)n;
+    }
+
+    /// <summary>The most elements that may be 0 bytes long a list holds when fewer bytes are left.</summary>
+    public const int ZeroSizedFloor = 256;
 
     /// <summary>Like <see cref="Count"/>, for elements of <paramref name="width"/> bits (they may start in the bits of a byte already read).</summary>
     public readonly int CountBits(long n, int width, string field)
@@ -212,7 +273,7 @@ public ref struct FormatReader
     public FormatReader Sub(long n, string field)
     {
         int size = Size(n, field);
-        var sub = new FormatReader(_source, _pos, _pos + size, _pos, _array);
+        var sub = new FormatReader(_source, _pos, _pos + size, _pos, _array, null, _rootStream);
         _pos += size;
         return sub;
     }

@@ -76,6 +76,9 @@ function remember(bytes: Uint8Array): void {
 // ignoreBOM: a leading U+FEFF is part of the value (Kaitai and .NET keep it), not a marker to drop.
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
+/** The most elements that may be 0 bytes long a list holds when fewer bytes are left (see Reader.countZeroSized). */
+export const ZERO_SIZED_FLOOR = 256;
+
 /** Reads fields in order from `bytes[pos, end)`; every read is checked first. */
 export class Reader {
   readonly dv: DataView;
@@ -92,6 +95,8 @@ export class Reader {
     readonly start = pos,
     /** Where the stream of the whole decode starts (Kaitai's `_root._io`; it ends with `bytes`). */
     readonly rootStart = start,
+    /** The reader of the whole decode's stream (Kaitai's `_root._io` object), when this is a substream's. */
+    private readonly top?: Reader,
   ) {
     this.dv = viewOf(bytes);
     this.base = lastBase;
@@ -147,12 +152,27 @@ export class Reader {
 
   /** The same stream, positioned at its start: what a type's lazy instances read from later. */
   stream(): Reader {
-    return new Reader(this.bytes, this.start, this.end, this.start, this.rootStart);
+    return new Reader(this.bytes, this.start, this.end, this.start, this.rootStart, this.root());
   }
 
-  /** Kaitai's `_root._io`: the stream the whole decode reads, positioned at its start. */
+  /**
+   * Kaitai's `_root._io`: the reader of the stream the whole decode reads. The same object for
+   * every type of one decode, as in Kaitai, so its position is shared.
+   */
   root(): Reader {
-    return new Reader(this.bytes, this.rootStart, this.bytes.length, this.rootStart, this.rootStart);
+    return this.top ?? this;
+  }
+
+  /**
+   * Moves to `pos` in this stream (a positioned instance) and returns the position to go back to.
+   * Like Kaitai's seek, a position past the end leaves nothing to read; a negative or non-integer
+   * one is a DecodeError.
+   */
+  seek(pos: number, field: string): number {
+    if (!Number.isSafeInteger(pos) || pos < 0) throw new DecodeError(field, this.start, `position ${pos} is not a valid position`);
+    const back = this.pos;
+    this.pos = this.start + Math.min(pos, this.end - this.start);
+    return back;
   }
 
   /**
@@ -161,7 +181,21 @@ export class Reader {
    */
   at(pos: number, field: string): Reader {
     if (!Number.isSafeInteger(pos) || pos < 0) throw new DecodeError(field, this.start, `position ${pos} is not a valid position`);
-    return new Reader(this.bytes, this.start + Math.min(pos, this.end - this.start), this.end, this.start, this.rootStart);
+    return new Reader(this.bytes, this.start + Math.min(pos, this.end - this.start), this.end, this.start, this.rootStart, this.root());
+  }
+
+  /**
+   * A count of elements that may be 0 bytes long: at most one element per byte left, or
+   * ZERO_SIZED_FLOOR when fewer bytes are left. Kaitai would read any count (a hostile one loops and
+   * allocates for as long as it says); twinmap refuses a larger one.
+   */
+  countZeroSized(n: number, field: string): number {
+    if (Number.isSafeInteger(n) && n < 0) return 0;
+    if (!Number.isSafeInteger(n)) throw new DecodeError(field, this.pos, `count ${n} is not a valid count`);
+    if (n > Math.max(this.end - this.pos, ZERO_SIZED_FLOOR)) {
+      throw new DecodeError(field, this.pos, `count ${n} of elements that may be 0 bytes long is more than the bytes left (${this.end - this.pos}; at most ${ZERO_SIZED_FLOOR} when fewer are left)`);
+    }
+    return n;
   }
 
   /** Like `count`, for elements of `width` bits (they may start in the bits of a byte already read). */
@@ -230,7 +264,7 @@ export class Reader {
   /** A reader over the next `n` bytes (a field with a size); this reader skips them. */
   sub(n: number, field: string): Reader {
     this.size(n, field);
-    const r = new Reader(this.bytes, this.pos, this.pos + n, this.pos, this.rootStart);
+    const r = new Reader(this.bytes, this.pos, this.pos + n, this.pos, this.rootStart, this.root());
     this.pos += n;
     return r;
   }
@@ -1006,6 +1040,24 @@ export function lazy<T>(target: object, name: string, typeName: string, compute:
       return value;
     },
   });
+}
+
+/**
+ * An instance a seq field reads while the type is read: computed once, the first time it has a
+ * value (as Kaitai keeps it), then that value. The property `lazy` defines calls the same function.
+ */
+export function once<T>(compute: () => T): () => T {
+  let done = false;
+  let kept: T;
+  return () => {
+    if (done) return kept;
+    const value = compute();
+    if (value !== undefined) {
+      kept = value;
+      done = true;
+    }
+    return value;
+  };
 }
 
 /**

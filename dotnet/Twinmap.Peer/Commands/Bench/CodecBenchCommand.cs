@@ -107,9 +107,7 @@ public sealed class CodecBenchCommand : IPeerCommand
 
         int n = Math.Max(1000, records >> 3);
         var image = new ImageData { Path = @"C:\Users\ada\Pictures\img_0001.png", Image = Enumerable.Range(0, 256).Select(i => (byte)(i * 7)).ToArray() };
-        var one = image.Encode();
-        var img = new byte[n * one.Length];
-        for (int i = 0; i < n; i++) one.CopyTo(img, i * one.Length);
+        var img = Repeat(image.Encode(), n);
         Rate("ImageData", "decode", "twinmap C# Decode", n, () =>
         {
             long s = 0;
@@ -157,6 +155,14 @@ public sealed class CodecBenchCommand : IPeerCommand
         MyDataStructureRows(Rate, records);
         HikingRows(Rate, Math.Max(200, records >> 6));
         return _sink == 42 ? 1 : 0;
+    }
+
+    /// <summary>The encoded record <paramref name="one"/>, <paramref name="n"/> times back to back: what the decode rows of a variable-size record walk.</summary>
+    private static byte[] Repeat(byte[] one, int n)
+    {
+        var all = new byte[n * one.Length];
+        for (int i = 0; i < n; i++) one.CopyTo(all, i * one.Length);
+        return all;
     }
 
     private delegate void RateFn(string record, string op, string impl, int n, Action body);
@@ -217,9 +223,7 @@ public sealed class CodecBenchCommand : IPeerCommand
     private static void HikingRows(RateFn rate, int n)
     {
         var db = SampleHiking();
-        var one = db.Encode();
-        var bytes = new byte[n * one.Length];
-        for (int i = 0; i < n; i++) one.CopyTo(bytes, i * one.Length);
+        var bytes = Repeat(db.Encode(), n);
         rate("HikingDatabase", "decode", "twinmap C# Decode", n, () =>
         {
             long s = 0;

@@ -2,6 +2,16 @@ using System.Diagnostics;
 
 namespace Twinmap.Peer.Commands;
 
+/// <summary>The channel of a command's name=.. argument: created with capacity=.. when create=1, else opened.</summary>
+internal static class ChannelArgs
+{
+    public static Channel OpenOrCreate(PeerArgs args)
+    {
+        string name = args.Get("name");
+        return args.Get("create", "0") == "1" ? Channel.Create(name, new ChannelOptions { Capacity = args.GetInt("capacity") }) : Channel.Open(name);
+    }
+}
+
 /// <summary>
 /// channel-send name=.. count=N writer=W seed=S minSize=1 maxSmall=256 maxLarge=.. timeoutMs=T [create=1 capacity=C] [batch=B]
 /// Sends N test records (TestRecords) and reports {sent, bytes, ms}; "progress" every 2^16 records.
@@ -13,10 +23,7 @@ public sealed class ChannelSendCommand : IPeerCommand
 
     public int Run(PeerArgs args, PeerIO io)
     {
-        string name = args.Get("name");
-        using var ch = args.Get("create", "0") == "1"
-            ? Channel.Create(name, new ChannelOptions { Capacity = args.GetInt("capacity") })
-            : Channel.Open(name);
+        using var ch = ChannelArgs.OpenOrCreate(args);
         long count = args.GetLong("count");
         int writer = args.GetInt("writer", 0);
         int timeout = args.GetInt("timeoutMs", 30_000);
@@ -70,10 +77,7 @@ public sealed class ChannelReceiveCommand : IPeerCommand
 
     public int Run(PeerArgs args, PeerIO io)
     {
-        string name = args.Get("name");
-        using var ch = args.Get("create", "0") == "1"
-            ? Channel.Create(name, new ChannelOptions { Capacity = args.GetInt("capacity") })
-            : Channel.Open(name);
+        using var ch = ChannelArgs.OpenOrCreate(args);
         long count = args.GetLong("count");
         int writers = args.GetInt("writers", 1);
         int timeout = args.GetInt("timeoutMs", 30_000);
