@@ -186,7 +186,7 @@ class CsFile {
     }
     // A decode-only value keeps a copy of its input: its lazy instances read it later.
     o.push(`        var r = new FormatReader(source${t.decodeOnly ? '.ToArray()' : ''});`, '        try', '        {');
-    o.push('            var value = Read(ref r);', '            bytesRead = r.Position;', '            return value;', '        }');
+    o.push('            var value = Read(ref r);', ...(t.decodeOnly ? ['            r.KeepRoot(value);'] : []), '            bytesRead = r.Position;', '            return value;', '        }');
     o.push(`        catch (DecodeException e)`, '        {', `            throw e.Within("${N}");`, '        }', '    }', '');
     if (t.decodeOnly) {
       this.emitRead(t);
@@ -291,6 +291,8 @@ class CsFile {
   private emitInstances(t: TypeDef): void {
     const o = this.out;
     if (t.decodeOnly && t.instances.length) o.push('', '    private FormatStream _io = null!;');
+    // An instance elsewhere reads the stream this value was read from (`io: x._io`).
+    if (t.keepsIo) o.push('', '    internal FormatStream? _ioKept;');
     for (const f of new Set(t.instances.flatMap((i) => (typeof i.io === 'object' ? [i.io.field] : [])))) o.push(`    private FormatStream _io${f.csName} = null!;`);
     // The params it was read with, for its instances.
     if (t.instances.length) for (const p of t.params) o.push(`    private ${p.kind === 'bool' ? 'bool' : 'long'} p_${camel(p.id)};`);
@@ -315,7 +317,14 @@ class CsFile {
       const body: string[] = [];
       // As Kaitai: at `pos`, then the stream goes back to where it was; without, where the stream
       // is now, and it stays after what was read.
-      const stream = i.io === 'root' ? '_io.Root' : i.io ? `_io${i.io.field.csName}` : '_io';
+      let stream = i.io === 'root' ? '_io.Root' : i.io ? `_io${i.io.field.csName}` : '_io';
+      if (i.ioPath) {
+        // `io: a.b._io`: the stream the value that path reaches was read from.
+        const names = i.ioPath.steps.map((st) => st.member.csName);
+        const obj = i.ioPath.fromRoot ? `(_io.Root.Value as ${this.typeRef(t, t.spec.root)})?.${names.join('.')}` : `v.${names.join('.')}`;
+        body.push(`var ioStream = ${obj}?._ioKept ?? throw new DecodeException(${lit(f)}, 0, "the value whose stream it reads is not decoded (yet)");`);
+        stream = 'ioStream';
+      }
       if (i.pos) body.push(`long back = ${stream}.Pos;`, `var r = ${stream}.At(${this.expr(i.pos, t, 'v.', '_io')}, ${lit(f)});`);
       else body.push(`var r = ${stream}.Here();`);
       body.push(...this.fieldLines(t, f, `v.${backing}`));
@@ -403,6 +412,7 @@ class CsFile {
     const o = this.out;
     o.push(`    internal static ${t.name} Read(ref FormatReader r${t.params.length ? ', ' : ''}${this.paramList(t)})`, '    {', `        var v = new ${t.name}();`);
     if (t.decodeOnly && t.instances.length) o.push('        v._io = r.Stream();');
+    if (t.keepsIo) o.push('        v._ioKept = r.KeptStream();');
     if (t.instances.length) for (const p of t.params) o.push(`        v.p_${camel(p.id)} = p_${camel(p.id)};`);
     for (const [i, f] of t.fields.entries()) {
       const ty = f.type;
@@ -427,7 +437,7 @@ class CsFile {
       }
     }
     // The stream's position, shared with the instances that read it later.
-    if (t.decodeOnly) o.push('        r.Sync();');
+    if (t.decodeOnly || t.keepsIo) o.push('        r.Sync();');
     o.push('        return v;', '    }', '');
   }
 

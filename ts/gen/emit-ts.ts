@@ -380,8 +380,10 @@ class TsModule {
       }
     }
     const props = valueFields(t).map((f) => (local(f) === tsProp(f) ? tsProp(f) : `${tsProp(f)}: ${local(f)}`));
+    // An instance elsewhere reads the stream this value is read from (`io: x._io`).
+    const keep = (v: string): string => (t.keepsIo ? `${this.use('keepStream')}(${v}, r)` : v);
     if (t.instances.length === 0) {
-      o.push(`  return { ${props.join(', ')} };`);
+      o.push(`  return ${keep(`{ ${props.join(', ')} }`)};`);
     } else {
       // Instances are lazy, as in Kaitai: computed (or read) on first access.
       o.push(`  const v = { ${props.join(', ')} } as ${N};`);
@@ -400,7 +402,7 @@ class TsModule {
         }
         o.push(`  ${L}(v, ${name}, '${N}', () => {`, ...this.instanceBody(t, i, vrefs).map((l) => `  ${l}`), '  });');
       }
-      o.push('  return v;');
+      o.push(`  return ${keep('v')};`);
     }
     this.instRef = undefined;
     o.push('}', '');
@@ -420,13 +422,22 @@ class TsModule {
     const f = i.field!;
     const lines: string[] = [];
     if (f.cond) lines.push(`  if (!(${this.expr(f.cond, t, refs, 'io')})) return undefined;`);
-    const from = i.io === 'root' ? 'io.root()' : i.io ? `${local(i.io.field)}Io` : 'io';
+    const from = i.ioPath ? `${this.use('streamOf')}(${this.ioObject(t, i.ioPath, refs)}, '${camel(i.id)}')` : i.io === 'root' ? 'io.root()' : i.io ? `${local(i.io.field)}Io` : 'io';
     lines.push(`  const r = ${from};`);
     if (i.pos) lines.push(`  const back = r.seek(${this.expr(i.pos, t, refs, 'io')}, '${camel(i.id)}');`);
     for (const l of this.readLines(t, f, local(f), refs)) lines.push(l);
     if (i.pos) lines.push('  r.pos = back;');
     lines.push(`  return ${local(f)};`);
     return lines;
+  }
+
+  /** The object an `io: a.b._io` path names (`_root.` paths start at the decode's root value). */
+  private ioObject(t: TypeDef, path: NonNullable<Instance['ioPath']>, refs: (name: string) => string): string {
+    const names = path.steps.map((s) => camel(s.id));
+    if (path.fromRoot) return `(io.root().rootValue as ${this.ref(t.spec.root, t.spec.root.name)} | undefined)?.${names.join('.')}`;
+    const [head, ...rest] = path.steps;
+    const first = head!.member === t.fields.find((f) => f.id === head!.id) ? refs(head!.id) : (this.instRef?.(head!.id) ?? `v.${camel(head!.id)}`);
+    return [first, ...rest.map((s) => camel(s.id))].join('.');
   }
 
   /** Blittable types: every field at a constant offset, read after one bounds check. */

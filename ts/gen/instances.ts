@@ -4,7 +4,7 @@ import { ExprError, isBoolExpr, parseExpr, type Expr } from './expr.js';
 import { defineField } from './fields.js';
 import { instanceEntries, instanceEntry, parseValue, setInstanceEntries, type InstanceEntry } from './instance-table.js';
 import { camel, pascal, type Instance, type TypeDef } from './model.js';
-import { resolveRefs } from './refs.js';
+import { deferred, resolveRefs } from './refs.js';
 import { SpecError, docOf, isMap, keysOf, type Yaml } from './spec-yaml.js';
 import { typeCtx, type Ctx } from './type-tree.js';
 
@@ -74,8 +74,10 @@ function defineInstance(t: TypeDef, id: string): Instance {
         // Read without a size, the field shares the type's stream.
         if (f.type.t === 'user' && f.type.size) inst.io = { field: f };
       }
+      // The stream of an object a path of fields and parse instances reaches (from the type or _root).
+      else if (/^(_root\.)?[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*\._io$/.test(text)) inst.ioPath = ioPath(t, text, fail);
       // The type's own stream, said explicitly.
-      else if (text !== '_io') fail(`io: '${io as string}' is not supported (an instance reads from its type's stream, from _root._io or from the stream of one of its type's fields)`);
+      else if (text !== '_io') fail(`io: '${io as string}' is not supported (an instance reads from its type's stream, or from the stream of an object that fields and instances reach, from it or from _root)`);
     }
     // Without pos, Kaitai reads wherever the stream is when the instance is first used.
     if (body['pos'] !== undefined) {
@@ -97,4 +99,31 @@ function defineInstance(t: TypeDef, id: string): Instance {
   entry.inst = inst;
   entry.defining = false;
   return inst;
+}
+
+/**
+ * `io: a.b._io` (or `_root.a.b._io`): each name a single, unconditional user-type field or parse
+ * instance. Resolved once every type has its fields (the root's are defined last); the type the
+ * path ends at keeps the stream its values were read from.
+ */
+function ioPath(t: TypeDef, text: string, fail: (problem: string) => never): NonNullable<Instance['ioPath']> {
+  const fromRoot = text.startsWith('_root.');
+  const names = text.replace(/^_root\./, '').replace(/\._io$/, '').split('.');
+  const out: NonNullable<Instance['ioPath']> = { steps: [], fromRoot };
+  deferred.push(() => {
+    let owner = fromRoot ? t.spec.root : t;
+    for (const id of names) {
+      const f = owner.fields.find((x) => x.id === id);
+      const entry = f ? undefined : instanceEntry(owner, id);
+      if (!f && (!entry || entry.node['value'] !== undefined)) return fail(`io: '${text}': ${owner.name} has no field or parse instance '${id}'`);
+      const inst = f ? undefined : entry!.define();
+      const field = f ?? inst!.field!;
+      if (field.repeat || field.cond || field.type.t !== 'user')
+        return fail(`io: '${text}': '${id}' is ${field.repeat ? 'repeated' : field.cond ? 'conditional' : `a ${field.type.t} value`} (the stream of a single user-type value is supported)`);
+      out.steps.push({ id, member: f ?? inst! });
+      owner = field.type.type;
+    }
+    owner.keepsIo = true;
+  });
+  return out;
 }

@@ -167,6 +167,8 @@ export interface TypeDef {
    * positioned instance. Such a type is generated decode-only: no encode at all. Undefined: it has one.
    */
   decodeOnly: string | undefined;
+  /** An instance reads the stream this type's values were read from (`io: x._io`): values keep it. */
+  keepsIo?: boolean;
 }
 
 /**
@@ -194,8 +196,20 @@ export interface Instance {
    * (`field`): from the substream a sized user-type field of the same type was read from.
    */
   io?: 'root' | { field: Field };
+  /**
+   * `io: a.b._io` or `io: _root.a.b._io`: the stream of the object that path reaches (fields and
+   * parse instances, each a single user-type value), as Kaitai keeps it on every object.
+   */
+  ioPath?: { steps: IoStep[]; fromRoot: boolean };
   csName: string;
   viewName: string;
+}
+
+/** One name of an `io:` path: a field or a parse instance of `owner`. */
+export interface IoStep {
+  id: string;
+  /** The field, or the parse instance, named (its C# name is settled later). */
+  member: Field | Instance;
 }
 
 export interface SpecFile {

@@ -85,7 +85,7 @@ function isBoolField(p: TypeDef, e: Expr): boolean {
 
 /** Where a type uses `_root` (an instance read from `_root._io`, or `_root._io.size`), if it does. */
 export function rootUse(t: TypeDef): string | undefined {
-  const inst = t.instances.find((i) => i.io === 'root');
+  const inst = t.instances.find((i) => i.io === 'root' || i.ioPath?.fromRoot);
   if (inst) return `${t.specPath}/instances/${inst.id}`;
   if (rootSizeofUsers.has(t)) return t.specPath || '/';
   let found = false;

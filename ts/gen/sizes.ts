@@ -100,7 +100,7 @@ export function computeSizes(t: TypeDef): void {
   done.add(t);
   t.fixedSize = fixed;
   t.minSize = min;
-  t.blittable = blittable && fixed !== undefined && t.fields.length > 0 && t.instances.length === 0 && t.params.length === 0;
+  t.blittable = blittable && fixed !== undefined && t.fields.length > 0 && t.instances.length === 0 && t.params.length === 0 && !t.keepsIo;
 }
 
 /** Every expression of a type: its fields' and its instances'. */

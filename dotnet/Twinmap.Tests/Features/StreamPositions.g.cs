@@ -140,6 +140,7 @@ public sealed partial class StreamPositions
         try
         {
             var value = Read(ref r);
+            r.KeepRoot(value);
             bytesRead = r.Position;
             return value;
         }
@@ -233,6 +234,7 @@ public sealed partial class StreamPositionsHeader
         try
         {
             var value = Read(ref r);
+            r.KeepRoot(value);
             bytesRead = r.Position;
             return value;
         }
@@ -292,6 +294,7 @@ public sealed partial class Record
         try
         {
             var value = Read(ref r);
+            r.KeepRoot(value);
             bytesRead = r.Position;
             return value;
         }
@@ -374,6 +377,7 @@ public sealed partial class StreamPositionsTag
         try
         {
             var value = Read(ref r);
+            r.KeepRoot(value);
             bytesRead = r.Position;
             return value;
         }

@@ -16,7 +16,7 @@ namespace Twinmap.Tests.Features;
 public sealed partial class Substreams
 {
     public Directory Dir { get; set; } = new();
-    public Blob Trailer { get; set; } = new();
+    public SubstreamsBlob Trailer { get; set; } = new();
 
     private FormatStream _io = null!;
     private FormatStream _ioTrailer = null!;
@@ -62,6 +62,7 @@ public sealed partial class Substreams
         try
         {
             var value = Read(ref r);
+            r.KeepRoot(value);
             bytesRead = r.Position;
             return value;
         }
@@ -89,7 +90,7 @@ public sealed partial class Substreams
         v._ioTrailer = trailerReader.Stream();
         try
         {
-            v.Trailer = Blob.Read(ref trailerReader);
+            v.Trailer = SubstreamsBlob.Read(ref trailerReader);
         }
         catch (DecodeException e)
         {
@@ -102,16 +103,16 @@ public sealed partial class Substreams
 
 }
 
-public sealed partial class Blob
+public sealed partial class SubstreamsBlob
 {
     /// <summary>Encoded size in bytes.</summary>
     public const int SIZE = 0;
 
-    /// <summary>Decodes one Blob from the start of <paramref name="source"/>.</summary>
-    public static Blob Decode(ReadOnlySpan<byte> source) => Decode(source, out _);
+    /// <summary>Decodes one SubstreamsBlob from the start of <paramref name="source"/>.</summary>
+    public static SubstreamsBlob Decode(ReadOnlySpan<byte> source) => Decode(source, out _);
 
-    /// <summary>Decodes one Blob and says how many bytes it took.</summary>
-    public static Blob Decode(ReadOnlySpan<byte> source, out int bytesRead)
+    /// <summary>Decodes one SubstreamsBlob and says how many bytes it took.</summary>
+    public static SubstreamsBlob Decode(ReadOnlySpan<byte> source, out int bytesRead)
     {
         var r = new FormatReader(source);
         try
@@ -122,7 +123,7 @@ public sealed partial class Blob
         }
         catch (DecodeException e)
         {
-            throw e.Within("Blob");
+            throw e.Within("SubstreamsBlob");
         }
     }
 
@@ -138,7 +139,7 @@ public sealed partial class Blob
     public int EncodeInto(Span<byte> destination)
     {
         int n = EncodedSize();
-        if (destination.Length < n) throw new EncodeException("Blob", $"needs {n} bytes, the buffer has {destination.Length}");
+        if (destination.Length < n) throw new EncodeException("SubstreamsBlob", $"needs {n} bytes, the buffer has {destination.Length}");
         var w = new FormatWriter(destination[..n]);
         try
         {
@@ -146,7 +147,7 @@ public sealed partial class Blob
         }
         catch (EncodeException e)
         {
-            throw e.Within("Blob");
+            throw e.Within("SubstreamsBlob");
         }
         return n;
     }
@@ -156,9 +157,9 @@ public sealed partial class Blob
 
     internal int SizeOf() => SIZE;
 
-    internal static Blob Read(ref FormatReader r)
+    internal static SubstreamsBlob Read(ref FormatReader r)
     {
-        var v = new Blob();
+        var v = new SubstreamsBlob();
         return v;
     }
 
@@ -170,7 +171,7 @@ public sealed partial class Blob
 /// <remarks>Decode-only: instance 'second_byte' is read from a position in the stream, so its bytes cannot be written from its value (no Encode).</remarks>
 public sealed partial class Directory
 {
-    public Entry[] Entries { get; set; } = [];
+    public SubstreamsEntry[] Entries { get; set; } = [];
 
     private FormatStream _io = null!;
 
@@ -220,6 +221,7 @@ public sealed partial class Directory
         try
         {
             var value = Read(ref r);
+            r.KeepRoot(value);
             bytesRead = r.Position;
             return value;
         }
@@ -235,12 +237,12 @@ public sealed partial class Directory
         v._io = r.Stream();
         long @numEntries = r.U1("numEntries");
         int entriesCount = r.Count(@numEntries, 2, "entries");
-        var entriesItems = new Entry[entriesCount];
+        var entriesItems = new SubstreamsEntry[entriesCount];
         for (int i = 0; i < entriesCount; i++)
         {
             try
             {
-                entriesItems[i] = Entry.Read(ref r);
+                entriesItems[i] = SubstreamsEntry.Read(ref r);
             }
             catch (DecodeException e)
             {
@@ -255,7 +257,7 @@ public sealed partial class Directory
 }
 
 /// <remarks>Decode-only: instance 'body' is read from a position in the stream, so its bytes cannot be written from its value (no Encode).</remarks>
-public sealed partial class Entry
+public sealed partial class SubstreamsEntry
 {
     public byte OfsBody { get; set; }
     public byte LenBody { get; set; }
@@ -285,7 +287,7 @@ public sealed partial class Entry
                 }
                 catch (DecodeException e)
                 {
-                    throw e.Within("Entry");
+                    throw e.Within("SubstreamsEntry");
                 }
                 _iBodyRead = true;
             }
@@ -298,28 +300,29 @@ public sealed partial class Entry
     /// </summary>
     public long BytesAfterBody => (_io.Root.IoSize - (long)this.OfsBody) - (long)this.LenBody;
 
-    /// <summary>Decodes one Entry from the start of <paramref name="source"/>.</summary>
-    public static Entry Decode(ReadOnlySpan<byte> source) => Decode(source, out _);
+    /// <summary>Decodes one SubstreamsEntry from the start of <paramref name="source"/>.</summary>
+    public static SubstreamsEntry Decode(ReadOnlySpan<byte> source) => Decode(source, out _);
 
-    /// <summary>Decodes one Entry and says how many bytes it took.</summary>
-    public static Entry Decode(ReadOnlySpan<byte> source, out int bytesRead)
+    /// <summary>Decodes one SubstreamsEntry and says how many bytes it took.</summary>
+    public static SubstreamsEntry Decode(ReadOnlySpan<byte> source, out int bytesRead)
     {
         var r = new FormatReader(source.ToArray());
         try
         {
             var value = Read(ref r);
+            r.KeepRoot(value);
             bytesRead = r.Position;
             return value;
         }
         catch (DecodeException e)
         {
-            throw e.Within("Entry");
+            throw e.Within("SubstreamsEntry");
         }
     }
 
-    internal static Entry Read(ref FormatReader r)
+    internal static SubstreamsEntry Read(ref FormatReader r)
     {
-        var v = new Entry();
+        var v = new SubstreamsEntry();
         v._io = r.Stream();
         v.OfsBody = r.U1("ofsBody");
         v.LenBody = r.U1("lenBody");
@@ -343,8 +346,8 @@ public static class DirectoryLayout
     public const int Entries = 1;
 }
 
-/// <summary>Byte offsets of Entry's fields that sit at a fixed place.</summary>
-public static class EntryLayout
+/// <summary>Byte offsets of SubstreamsEntry's fields that sit at a fixed place.</summary>
+public static class SubstreamsEntryLayout
 {
     public const int OfsBody = 0;
     public const int LenBody = 1;

@@ -83,6 +83,9 @@ public sealed class FormatStream
     /// <summary>Kaitai's <c>_root._io</c>: the stream the whole decode reads.</summary>
     public FormatStream Root => _root ?? this;
 
+    /// <summary>The root stream's decoded value, once its decode is done (Kaitai's <c>_root</c>).</summary>
+    public object? Value { get; internal set; }
+
     /// <summary>
     /// A reader of this stream at <paramref name="pos"/> (a positioned instance; the caller puts
     /// <see cref="Pos"/> back afterwards). Like Kaitai's seek, a position past the end leaves
@@ -145,6 +148,15 @@ public ref struct FormatReader
     /// <summary>This reader's stream, kept by a decoded value whose lazy instances read it later (one object per stream).</summary>
     public FormatStream Stream() =>
         _stream ??= _array is null ? throw new InvalidOperationException("lazy instances need a reader over an array") : new FormatStream(_array, _start, _end, _rootStream);
+
+    /// <summary>This reader's stream when it reads an array (values keep it for <c>io: x._io</c>), else null.</summary>
+    public FormatStream? KeptStream() => _array is null ? null : Stream();
+
+    /// <summary>Keeps the decoded root value with the root stream (Kaitai's <c>_root</c>).</summary>
+    public readonly void KeepRoot(object value)
+    {
+        if (_rootStream is not null) _rootStream.Value = value;
+    }
 
     /// <summary>Records where this reader is in its kept stream (Kaitai's stream position, shared).</summary>
     public readonly void Sync()

@@ -102,6 +102,9 @@ export class Reader {
     this.base = lastBase;
   }
 
+  /** The root's decoded value, once its decode is done (Kaitai's `_root`, for `io: _root.x._io`). */
+  rootValue: unknown;
+
   /** A reader for `bytes` from `offset` to its end; a bad offset is a DecodeError. */
   static of(bytes: Uint8Array, offset: number): Reader {
     if (!Number.isInteger(offset) || offset < 0 || offset > bytes.length) {
@@ -1042,6 +1045,22 @@ export function lazy<T>(target: object, name: string, typeName: string, compute:
   });
 }
 
+// The stream each value of a type named by an `io: x._io` path was read from (Kaitai's `_io`).
+const kept = new WeakMap<object, Reader>();
+
+/** Remembers the stream `v` was read from; returns `v`. */
+export function keepStream<T extends object>(v: T, r: Reader): T {
+  kept.set(v, r);
+  return v;
+}
+
+/** The stream `v` was read from (`io: x._io`); a DecodeError naming `field` when there is none. */
+export function streamOf(v: unknown, field: string): Reader {
+  const r = typeof v === 'object' && v !== null ? kept.get(v) : undefined;
+  if (r === undefined) throw new DecodeError(field, 0, 'the value whose stream it reads is not decoded (yet)');
+  return r;
+}
+
 /**
  * An instance a seq field reads while the type is read: computed once, the first time it has a
  * value (as Kaitai keeps it), then that value. The property `lazy` defines calls the same function.
@@ -1082,6 +1101,7 @@ export class DecodeCodec<T> {
     try {
       const r = Reader.of(bytes instanceof Uint8Array ? bytes.slice() : bytes, offset);
       const value = this.readFn(r);
+      r.rootValue = value;
       return { value, size: r.pos - offset };
     } catch (e) {
       throw e instanceof DecodeError ? e.within(this.typeName) : e;
