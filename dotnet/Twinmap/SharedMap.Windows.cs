@@ -25,7 +25,7 @@ public sealed unsafe partial class SharedMap
     [SupportedOSPlatform("windows")]
     private static class WindowsCore
     {
-        /// <summary>A new file gets the default security descriptor of its directory: <paramref name="mode"/> does not apply.</summary>
+        /// <summary>A new file takes the access rules its directory passes on: <paramref name="mode"/> does not apply.</summary>
         public static FileStream NewFileCore(string path, FileStreamOptions options, UnixFileMode mode) => new(path, options);
 
         /// <summary>Only the size: extending a file allocates its clusters, so a full disk fails here already; <paramref name="mode"/> does not apply.</summary>
