@@ -102,6 +102,16 @@ export function loadSpecs(paths: string[], options: LoadOptions = {}): SpecFile[
   for (const f of finalChecks.splice(0)) f();
   const specs = [...byPath.values()];
   for (const s of specs) for (const t of walkTypes(s.root)) computeSizes(t);
+  // A type whose values keep their stream (`io: x._io`) is a class, and so is any type holding one.
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const s of specs)
+      for (const t of walkTypes(s.root))
+        if (t.blittable && (t.keepsIo || t.fields.some((f) => f.type.t === 'user' && !f.type.type.blittable))) {
+          t.blittable = false;
+          changed = true;
+        }
+  }
   for (const s of specs) for (const t of walkTypes(s.root)) checkRepeats(t);
   for (const s of specs) for (const t of walkTypes(s.root)) bitEnd(t);
   checkRootInImports(specs);

@@ -9,8 +9,9 @@ using Twinmap.Formats;
 namespace Twinmap.Tests.Features;
 
 /// <summary>
-/// Each item takes `len_item` bytes, which may be 0: the count is then bounded by the bytes left
-/// (a hostile count must not loop or allocate for as long as it says).
+/// Each item takes `len_item` bytes (its own substream, which its type does not read), which may be
+/// 0: the count is then bounded by the bytes left (a hostile count must not loop or allocate for as
+/// long as it says).
 /// </summary>
 public sealed partial class ZeroSized
 {
@@ -128,7 +129,8 @@ public sealed partial class ZeroSized
 
 public sealed partial class ZeroSizedItem
 {
-    public byte[] Body { get; set; } = [];
+    /// <summary>Encoded size in bytes.</summary>
+    public const int SIZE = 0;
 
     /// <summary>Decodes one ZeroSizedItem from the start of <paramref name="source"/>.</summary>
     public static ZeroSizedItem Decode(ReadOnlySpan<byte> source) => Decode(source, out _);
@@ -174,36 +176,19 @@ public sealed partial class ZeroSizedItem
         return n;
     }
 
-    /// <summary>Bytes this value takes when encoded.</summary>
-    public int EncodedSize()
-    {
-        try
-        {
-            return SizeOf();
-        }
-        catch (EncodeException e)
-        {
-            throw e.Within("ZeroSizedItem");
-        }
-    }
+    /// <summary>Bytes this value takes when encoded (always SIZE).</summary>
+    public int EncodedSize() => SIZE;
 
-    internal int SizeOf()
-    {
-        long n = 0;
-        n += (Body?.Length ?? 0);
-        return n <= int.MaxValue ? (int)n : throw new EncodeException("", $"encodes to {n} bytes, more than an array can hold");
-    }
+    internal int SizeOf() => SIZE;
 
     internal static ZeroSizedItem Read(ref FormatReader r)
     {
         var v = new ZeroSizedItem();
-        v.Body = r.BytesEos("body");
         return v;
     }
 
     internal void Write(ref FormatWriter w)
     {
-        w.Bytes(Body, -1, "body");
     }
 }
 
@@ -213,10 +198,4 @@ public static class ZeroSizedLayout
     public const int NumItems = 0;
     public const int LenItem = 4;
     public const int Items = 5;
-}
-
-/// <summary>Byte offsets of ZeroSizedItem's fields that sit at a fixed place.</summary>
-public static class ZeroSizedItemLayout
-{
-    public const int Body = 0;
 }
