@@ -65,8 +65,8 @@ public sealed class IpcClient : IDisposable
             _server.Dispose();
             throw;
         }
-        _replies.Received += (_, e) => Dispatch(e.Data);
-        _replies.StartReceiving();
+        // Each reply is decoded in place and only its payload copied (IpcFrame.Decode).
+        _replies.StartReceiving(IpcFrame.Decode, Dispatch);
         _server.Send(IpcFrame.Encode(IpcFrame.Hello, ClientId, 0, Encoding.UTF8.GetBytes(_replyName)), options.SendTimeoutMs);
     }
 
@@ -167,9 +167,12 @@ public sealed class IpcClient : IDisposable
     /// <summary>Sends a JSON value as a JSON record (the server reads it with <see cref="IpcMessageEventArgs.Json{T}"/>).</summary>
     public void SendJson<T>(T value) => Send(IpcMessageEventArgs.JsonPayload(value));
 
-    private void Dispatch(byte[] rec)
+    private void Dispatch(byte[] rec) => Dispatch(IpcFrame.Decode(rec));
+
+    private void Dispatch(IpcFrame.Decoded m)
     {
-        if (!IpcFrame.TryDecode(rec, out var kind, out _, out var corr, out var payload)) return;
+        if (m.Payload is not { } payload) return; // too short to be a message
+        var (kind, corr) = (m.Kind, m.CorrelationId);
         switch (kind)
         {
             case IpcFrame.Response:

@@ -29,6 +29,15 @@ internal static class IpcFrame
         payload.CopyTo(frame[HeaderSize..]);
     }
 
+    /// <summary>A message read out of a record: its header fields and a copy of its payload (null: the record was too short to be a message).</summary>
+    public readonly record struct Decoded(byte Kind, uint ClientId, uint CorrelationId, byte[]? Payload);
+
+    /// <summary>Decodes a record in place, copying only the payload; a record too short to be a message gives a null payload.</summary>
+    public static Decoded Decode(ReadOnlySpan<byte> rec) =>
+        rec.Length < HeaderSize
+            ? default
+            : new(rec[OffKind], BinaryPrimitives.ReadUInt32LittleEndian(rec[OffClient..]), BinaryPrimitives.ReadUInt32LittleEndian(rec[OffCorrelation..]), rec[HeaderSize..].ToArray());
+
     /// <summary>False for a record too short to be a message (a peer's garbage is ignored, not fatal).</summary>
     public static bool TryDecode(byte[] rec, out byte kind, out uint clientId, out uint correlationId, out byte[] payload)
     {

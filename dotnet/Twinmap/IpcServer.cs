@@ -52,9 +52,9 @@ public sealed class IpcServer(string name, IpcOptions? options = null) : IDispos
             ch.Dispose();
             throw;
         }
-        ch.Received += (_, e) => Dispatch(e.Data);
         _channel = ch;
-        ch.StartReceiving();
+        // Each record is decoded in place and only its payload copied (IpcFrame.Decode).
+        ch.StartReceiving(IpcFrame.Decode, Dispatch);
     }
 
     /// <summary>Stops receiving, closes the channels and removes the server's name; clients' sends then fail with PEER_GONE.</summary>
@@ -130,9 +130,12 @@ public sealed class IpcServer(string name, IpcOptions? options = null) : IDispos
         }
     }
 
-    private void Dispatch(byte[] rec)
+    private void Dispatch(byte[] rec) => Dispatch(IpcFrame.Decode(rec));
+
+    private void Dispatch(IpcFrame.Decoded m)
     {
-        if (!IpcFrame.TryDecode(rec, out var kind, out var clientId, out var corr, out var payload)) return;
+        if (m.Payload is not { } payload) return; // too short to be a message
+        var (kind, clientId, corr) = (m.Kind, m.ClientId, m.CorrelationId);
         switch (kind)
         {
             case IpcFrame.Hello:

@@ -168,6 +168,14 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
   }
 
   /**
+   * @internal For the IPC layer: like trySend() of one record made of `head` followed by `body`
+   * (what is on the wire is the same), copied into the ring without joining them first.
+   */
+  trySendParts(head: Uint8Array, body: Uint8Array): boolean {
+    return this.w.trySendParts(head, body);
+  }
+
+  /**
    * Sends `records` in order, waiting up to `timeoutMs` for room (Infinity: no limit). As many
    * as fit are published together: one write lock, one head update and at most one wake-up of
    * the reader per batch, where send() pays each per record. Throws as send() does; a TIMEOUT
@@ -230,6 +238,14 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
    */
   receiveView(timeoutMs = Infinity): Uint8Array | undefined {
     return this.r.receiveSync(true, timeoutMs);
+  }
+
+  /**
+   * @internal For the IPC layer: releases the record receiveView() handed out now, instead of
+   * at the next receive (its bytes are then the writers' again).
+   */
+  releaseView(): void {
+    this.r.releaseView();
   }
 
   /**

@@ -55,8 +55,8 @@ export class ChannelReader {
     s.futex.wake(L.OFF_SPACE_SEQ, 0);
   }
 
-  /** Releases the record handed out as a view (if any): tail moves past it. */
-  private releaseView(): void {
+  /** Releases the record handed out as a view (if any): tail moves past it (Channel.releaseView). */
+  releaseView(): void {
     const s = this.s;
     if (s.pendingTail !== undefined) {
       this.advanceTail(s.pendingTail);

@@ -59,6 +59,16 @@ export class ChannelWriter {
     return this.tryPublish(data) === 'ok';
   }
 
+  /**
+   * Channel.trySendParts: one record of `head` then `body`, written into the ring as two copies,
+   * so a caller that prefixes a header (the IPC layer) allocates no frame per record.
+   */
+  trySendParts(head: Uint8Array, body: Uint8Array): boolean {
+    if (!(body instanceof Uint8Array)) throw new TwinmapError('INVALID_ARGUMENT', 'send: data must be a Uint8Array (or Buffer)');
+    this.checkSendable(head, body.length);
+    return this.tryPublish(head, body) === 'ok';
+  }
+
   /** Channel.sendMany. */
   sendMany(records: readonly Uint8Array[], timeoutMs: number): void {
     const s = this.s;
@@ -198,12 +208,12 @@ export class ChannelWriter {
     }
   }
 
-  private checkSendable(data: Uint8Array): void {
+  private checkSendable(data: Uint8Array, more = 0): void {
     const s = this.s;
     s.ensureOpen();
     if (!(data instanceof Uint8Array)) throw new TwinmapError('INVALID_ARGUMENT', 'send: data must be a Uint8Array (or Buffer)');
-    if (data.length > s.maxMessageSize) {
-      throw new TooLargeError(`channel ${JSON.stringify(s.name)}: a record of ${data.length} bytes can never fit; the largest is ${s.maxMessageSize} (capacity ${s.capacity} - 8)`);
+    if (data.length + more > s.maxMessageSize) {
+      throw new TooLargeError(`channel ${JSON.stringify(s.name)}: a record of ${data.length + more} bytes can never fit; the largest is ${s.maxMessageSize} (capacity ${s.capacity} - 8)`);
     }
     if (s.hdr[L.I_READER_STATE] === L.READER_DETACHED) {
       throw new PeerGoneError(`channel ${JSON.stringify(s.name)}: the reader has closed the channel; the record was not sent`);
@@ -216,8 +226,8 @@ export class ChannelWriter {
     return new TimeoutError(`channel ${JSON.stringify(s.name)}: no room for a ${size}-byte record within ${timeoutMs} ms (the reader is not keeping up); the record was not sent`);
   }
 
-  /** Takes the write lock, writes the frame (and a wrap frame if needed), publishes head. */
-  private tryPublish(data: Uint8Array): TryResult {
+  /** Takes the write lock, writes the frame (and a wrap frame if needed), publishes head. The record is `data`, then `body` if given. */
+  private tryPublish(data: Uint8Array, body?: Uint8Array): TryResult {
     const s = this.s;
     const me = s.slot + 1;
     if (Atomics.compareExchange(s.hdr, L.I_LOCK, 0, me) !== 0) return 'locked';
@@ -225,7 +235,8 @@ export class ChannelWriter {
       const cap = s.capacity;
       // Plain reads (see "Plain reads" in channel.ts): only lock holders write head and tail_cache.
       let head = s.hdr[L.I_HEAD]!;
-      const size = L.frameSize(data.length);
+      const len = body === undefined ? data.length : data.length + body.length;
+      const size = L.frameSize(len);
       let off = head & s.mask;
       const rest = cap - off;
       const need = rest < size ? rest + size : size;
@@ -250,9 +261,10 @@ export class ChannelWriter {
         this.wakeReader();
       }
       if (free < size) return 'full';
-      s.ringI32[off >> 2] = data.length;
+      s.ringI32[off >> 2] = len;
       s.ringI32[(off >> 2) + L.I_FRAME_KIND] = L.KIND_RECORD;
       s.ring.set(data, off + L.FRAME_HEADER);
+      if (body !== undefined) s.ring.set(body, off + L.FRAME_HEADER + data.length);
       Atomics.store(s.hdr, L.I_HEAD, (head + size) | 0); // the commit
       this.wakeReader();
       return 'ok';

@@ -176,10 +176,18 @@ class CsFile {
     o.push(`    public static ${N} Decode(ReadOnlySpan<byte> source) => Decode(source, out _);`, '');
     o.push(`    /// <summary>Decodes one ${N} and says how many bytes it took.</summary>`);
     const fast = struct && t.fields.every((f) => !f.validInEnum && f.validEq === undefined && !f.validCheck);
-    o.push(`    public static ${N} Decode(ReadOnlySpan<byte> source, out int bytesRead)`, '    {');
+    // The fast path has no try/catch, so the JIT inlines it into the caller's loop; the checked
+    // path with its try/catch is a method of its own.
     if (fast) {
+      o.push('    [MethodImpl(MethodImplOptions.AggressiveInlining)]');
+      o.push(`    public static ${N} Decode(ReadOnlySpan<byte> source, out int bytesRead)`, '    {');
       o.push('        // Blittable and little-endian like the wire: the bytes are the struct.');
       o.push('        if (BitConverter.IsLittleEndian && source.Length >= SIZE)', '        {', '            bytesRead = SIZE;', `            return MemoryMarshal.Read<${N}>(source);`, '        }');
+      o.push('        return DecodeChecked(source, out bytesRead);', '    }', '');
+      o.push('    [MethodImpl(MethodImplOptions.NoInlining)]');
+      o.push(`    private static ${N} DecodeChecked(ReadOnlySpan<byte> source, out int bytesRead)`, '    {');
+    } else {
+      o.push(`    public static ${N} Decode(ReadOnlySpan<byte> source, out int bytesRead)`, '    {');
     }
     // A decode-only value keeps a copy of its input: its lazy instances read it later.
     o.push(`        var r = new FormatReader(source${t.decodeOnly ? '.ToArray()' : ''});`, '        try', '        {');
@@ -193,9 +201,15 @@ class CsFile {
     o.push(`    /// <summary>Encodes into a new array of exactly the right size.</summary>`);
     o.push(`    public ${ro}byte[] Encode()`, '    {', '        var bytes = new byte[EncodedSize()];', '        EncodeInto(bytes);', '        return bytes;', '    }', '');
     o.push(`    /// <summary>Encodes into <paramref name="destination"/> without allocating; returns the bytes written.</summary>`);
-    o.push(`    public ${ro}int EncodeInto(Span<byte> destination)`, '    {');
     if (fast) {
+      o.push('    [MethodImpl(MethodImplOptions.AggressiveInlining)]');
+      o.push(`    public ${ro}int EncodeInto(Span<byte> destination)`, '    {');
       o.push('        if (BitConverter.IsLittleEndian && destination.Length >= SIZE)', '        {', '            MemoryMarshal.Write(destination, in this);', '            return SIZE;', '        }');
+      o.push('        return EncodeChecked(destination);', '    }', '');
+      o.push('    [MethodImpl(MethodImplOptions.NoInlining)]');
+      o.push(`    private ${ro}int EncodeChecked(Span<byte> destination)`, '    {');
+    } else {
+      o.push(`    public ${ro}int EncodeInto(Span<byte> destination)`, '    {');
     }
     const straight = csStraight(t);
     if (straight) {

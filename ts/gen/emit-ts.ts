@@ -1016,11 +1016,16 @@ class TsModule {
   private emitView(t: TypeDef): void {
     const o = this.out;
     const N = t.name;
-    this.use('View');
     o.push(`/** Zero-copy view of a ${N} inside \`bytes\` (e.g. a mapping): getters and setters read and write the bytes in place. */`);
-    o.push(`export class ${N}View extends View {`);
-    o.push(`  static readonly SIZE = ${t.fixedSize};`, '');
-    o.push(`  constructor(bytes: Uint8Array, offset = 0) {`, `    super(bytes, offset, ${t.fixedSize}, '${N}');`, '  }', '');
+    // No base class and no initialized fields (`declare`): V8 builds the object in the
+    // constructor alone, and a view used in a loop can be left unallocated.
+    o.push(`export class ${N}View {`);
+    o.push(`  static readonly SIZE = ${t.fixedSize};`);
+    o.push(`  /** The array the view reads and writes. */`, `  declare readonly bytes: Uint8Array;`);
+    o.push(`  /** Where the record starts in \`bytes\`. */`, `  declare readonly offset: number;`);
+    o.push(`  private declare readonly dv: DataView;`, `  /** Where the record starts inside \`dv\`. */`, `  private declare readonly at: number;`, '');
+    o.push(`  constructor(bytes: Uint8Array, offset = 0) {`, `    this.bytes = bytes;`, `    this.offset = offset;`);
+    o.push(`    this.at = ${this.use('viewAt')}(bytes, offset, ${t.fixedSize}, '${N}');`, `    this.dv = ${this.use('fixedView')}();`, '  }', '');
     let at = 0;
     for (const f of t.fields) {
       const ty = f.type;

@@ -26,8 +26,15 @@ export interface Frame {
 }
 
 export function encodeFrame(kind: Kind, clientId: number, correlationId: number, payload: Uint8Array): Uint8Array {
-  // Byte stores, not a DataView: one allocation per frame on the request path, not two.
+  // Byte stores, not a DataView: one allocation per frame, not two.
   const out = new Uint8Array(IPC_HEADER + payload.length);
+  writeHeader(out, kind, clientId, correlationId);
+  out.set(payload, IPC_HEADER);
+  return out;
+}
+
+/** Writes kind, client id and correlation id into the header at the start of `out` (its reserved bytes are left as they are: zero in a new array). */
+export function writeHeader(out: Uint8Array, kind: Kind, clientId: number, correlationId: number): void {
   out[OFF_KIND] = kind;
   out[OFF_CLIENT] = clientId;
   out[OFF_CLIENT + 1] = clientId >>> 8;
@@ -37,11 +44,25 @@ export function encodeFrame(kind: Kind, clientId: number, correlationId: number,
   out[OFF_CORRELATION + 1] = correlationId >>> 8;
   out[OFF_CORRELATION + 2] = correlationId >>> 16;
   out[OFF_CORRELATION + 3] = correlationId >>> 24;
-  out.set(payload, IPC_HEADER);
-  return out;
 }
 
-const u32 = (b: Uint8Array, o: number) => (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
+export const u32 = (b: Uint8Array, o: number): number => (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
+
+/** The kind of a record at least IPC_HEADER long. */
+export const kindOf = (rec: Uint8Array): number => rec[OFF_KIND]!;
+/** The correlation id of a record at least IPC_HEADER long. */
+export const correlationOf = (rec: Uint8Array): number => u32(rec, OFF_CORRELATION);
+
+/**
+ * A copy of a record's payload. Not rec.slice(): slice looks up the species constructor (a
+ * generic property lookup, ~360 instructions in Node 20), a view plus set() does not.
+ */
+export function payloadCopy(rec: Uint8Array): Uint8Array {
+  const n = rec.length - IPC_HEADER;
+  const out = new Uint8Array(n);
+  out.set(new Uint8Array(rec.buffer, rec.byteOffset + IPC_HEADER, n));
+  return out;
+}
 
 /** Undefined for a record too short to be a message (a peer's garbage is ignored, not fatal). */
 export function decodeFrame(rec: Uint8Array): Frame | undefined {

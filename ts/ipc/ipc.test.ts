@@ -28,6 +28,14 @@ describe('IpcServer / IpcClient over channels (one process)', () => {
     expect(jm.json()).toEqual({ token: 'abc', n: [1, 2] });
     expect(new DataView(jm.data.buffer, jm.data.byteOffset).getUint32(0, true)).toBe(jm.data.length - 4); // a JSON record
     expect(() => new IpcMessage(Uint8Array.of(1, 2), 0).json()).toThrow(expect.objectContaining({ code: 'DECODE' }));
+    // A handler that throws at once (not a rejected promise) is an error response too; then a
+    // sequential run of requests, each answered before the next is sent, every one its own.
+    server.onRequest = (m) => {
+      if (m.text() === 'fail') throw new Error('failed at once');
+      return m.data;
+    };
+    await expect(client.request('fail')).rejects.toMatchObject({ code: 'REMOTE', message: expect.stringContaining('failed at once') });
+    for (let i = 0; i < 200; i++) expect(new TextDecoder().decode(await client.request(`s${i}`))).toBe(`s${i}`);
   });
 
   it('server push, handler errors (REMOTE), timeouts, and a stopped server (PEER_GONE)', async () => {

@@ -11,11 +11,14 @@ export type IpcTransport = 'channel' | 'pipe';
 /** The server's way back to one client. */
 export interface Replier {
   send(frame: Uint8Array): Promise<void>;
+  /** Sends the frame `header` + `payload` if there is room now (never waits); false if not. */
+  trySendParts?(header: Uint8Array, payload: Uint8Array): boolean;
   close(): void;
 }
 
 export function channelReplier(ch: Channel, timeoutMs: number): Replier {
   return {
+    trySendParts: (header, payload) => ch.trySendParts(header, payload),
     send: async (frame) => {
       if (!ch.trySend(frame)) await ch.sendAsync(frame, timeoutMs);
     },
@@ -32,12 +35,16 @@ export interface ClientLink {
   /** Sends now, waiting (blocking) up to the send timeout for room on a channel; a pipe buffers. */
   send(frame: Uint8Array): void;
   sendAsync(frame: Uint8Array): Promise<void>;
-  /** Sends if there is room now (never waits); false if not. */
-  trySend?(frame: Uint8Array): boolean;
+  /** Sends the frame `header` + `payload` if there is room now (never waits); false if not. */
+  trySendParts?(header: Uint8Array, payload: Uint8Array): boolean;
   /** The pid of a server that is gone (0 if unknown), undefined while it is there. */
   serverGone(): number | undefined;
-  /** A reply that is already there or comes within the channel's (adaptive) spin; never sleeps. */
-  poll?(): Uint8Array | undefined;
+  /**
+   * A reply that is already there or comes within the channel's (adaptive) spin, as a view into
+   * the channel valid until releaseView(); never sleeps.
+   */
+  pollView?(): Uint8Array | undefined;
+  releaseView?(): void;
   /** Starts delivering the server's frames; `onEnd` when the link fails or closes. */
   start(onFrame: (rec: Uint8Array) => void, onEnd: (e?: Error) => void): void;
   /** Sends `bye` (best effort) and closes. */
@@ -69,16 +76,20 @@ export class ChannelLink implements ClientLink {
     if (!this.server.trySend(frame)) await this.server.sendAsync(frame, this.timeoutMs);
   }
 
-  trySend(frame: Uint8Array): boolean {
-    return this.server.trySend(frame);
+  trySendParts(header: Uint8Array, payload: Uint8Array): boolean {
+    return this.server.trySendParts(header, payload);
   }
 
   serverGone(): number | undefined {
     return this.server.checkPeers().find((g) => g.role === 'reader')?.pid;
   }
 
-  poll(): Uint8Array | undefined {
-    return this.replies.receive(0); // spins up to spinMicros (adaptively), then gives up
+  pollView(): Uint8Array | undefined {
+    return this.replies.receiveView(0); // spins up to spinMicros (adaptively), then gives up
+  }
+
+  releaseView(): void {
+    this.replies.releaseView();
   }
 
   start(onFrame: (rec: Uint8Array) => void, onEnd: (e?: Error) => void): void {

@@ -8,7 +8,7 @@ import { EventEmitter, on } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { Channel, type ChannelOptions } from '../channel/channel.js';
 import { ClosedError, TwinmapError } from '../errors.js';
-import { decodeFrame, encodeFrame, fromUtf8, Kind, toBytes, type Frame } from './frame.js';
+import { decodeFrame, encodeFrame, fromUtf8, IPC_HEADER, Kind, toBytes, writeHeader, type Frame } from './frame.js';
 import { channelReplier, socketReplier, type IpcTransport, type Replier } from './links.js';
 import { IpcMessage } from './message.js';
 import { PipeFrameReader, pipePath } from './pipe.js';
@@ -34,6 +34,8 @@ export class IpcServer extends EventEmitter implements Disposable, AsyncIterable
   /** Resolves once the server accepts clients (at once for channels; after listen() for a pipe). */
   listening: Promise<void> = Promise.resolve();
   private readonly sendTimeoutMs: number;
+  /** The header of a reply sent at once (respond()'s fast path): written in place each time. */
+  private readonly header = new Uint8Array(IPC_HEADER);
 
   constructor(
     readonly name: string,
@@ -167,31 +169,53 @@ export class IpcServer extends EventEmitter implements Disposable, AsyncIterable
         this.emit('received', new IpcMessage(f.payload, f.clientId));
         return;
       case Kind.Request:
-        void this.answer(f);
+        this.answer(f);
         return;
       default:
         return; // unknown kinds are ignored: a newer client may speak more
     }
   }
 
-  private async answer(f: Frame): Promise<void> {
-    let kind: Kind = Kind.Response;
-    let body: Uint8Array;
+  /** Runs the handler and replies; a handler that answers synchronously is replied to at once, with no promise. */
+  private answer(f: Frame): void {
+    let result: ReturnType<RequestHandler>;
     try {
       if (this.onRequest === undefined) throw new Error(`IpcServer ${JSON.stringify(this.name)} has no request handler`);
-      body = toBytes(await this.onRequest(new IpcMessage(f.payload, f.clientId)));
+      result = this.onRequest(new IpcMessage(f.payload, f.clientId));
     } catch (e) {
-      kind = Kind.Error;
-      body = toBytes(e instanceof Error ? e.message : String(e));
+      this.respond(f, Kind.Error, errorText(e));
+      return;
     }
-    try {
-      await this.reply(f.clientId, kind, f.correlationId, body);
-    } catch (e) {
-      // A client that said goodbye before its answer was ready cannot be answered; that is its
-      // choice, not the server's error (an 'error' event nobody listens to would end the process).
-      const clientLeft = e instanceof TwinmapError && e.code === 'NOT_FOUND' && !this.clients.has(f.clientId);
-      if (!(e instanceof ClosedError) && !clientLeft) this.emit('error', e);
+    if (typeof (result as Partial<PromiseLike<unknown>>).then === 'function') {
+      (result as Promise<Uint8Array | string>).then(
+        (r) => this.respond(f, Kind.Response, toBytes(r)),
+        (e: unknown) => this.respond(f, Kind.Error, errorText(e)),
+      );
+    } else this.respond(f, Kind.Response, toBytes(result as Uint8Array | string));
+  }
+
+  /** Sends a reply: straight into the client's channel if there is room now (no frame built), else through reply(). */
+  private respond(f: Frame, kind: Kind, body: Uint8Array): void {
+    const link = this.clients.get(f.clientId);
+    if (link?.trySendParts !== undefined) {
+      const header = this.header;
+      writeHeader(header, kind, f.clientId, f.correlationId);
+      try {
+        if (link.trySendParts(header, body)) return;
+      } catch (e) {
+        this.replyFailed(f.clientId, e);
+        this.reportReplyError(f.clientId, e);
+        return;
+      }
     }
+    this.reply(f.clientId, kind, f.correlationId, body).catch((e: unknown) => this.reportReplyError(f.clientId, e));
+  }
+
+  private reportReplyError(clientId: number, e: unknown): void {
+    // A client that said goodbye before its answer was ready cannot be answered; that is its
+    // choice, not the server's error (an 'error' event nobody listens to would end the process).
+    const clientLeft = e instanceof TwinmapError && e.code === 'NOT_FOUND' && !this.clients.has(clientId);
+    if (!(e instanceof ClosedError) && !clientLeft) this.emit('error', e);
   }
 
   private async reply(clientId: number, kind: Kind, correlationId: number, body: Uint8Array): Promise<void> {
@@ -200,14 +224,19 @@ export class IpcServer extends EventEmitter implements Disposable, AsyncIterable
     try {
       await link.send(encodeFrame(kind, clientId, correlationId, body));
     } catch (e) {
-      if (e instanceof TwinmapError && (e.code === 'PEER_GONE' || e.code === 'TIMEOUT')) {
-        // A client that died cannot remove its reply channel: the server does, once it is sure.
-        const replyName = this.replyNames.get(clientId);
-        // Only names of this server's reply channels: a hello's payload is the client's word.
-        if (e.code === 'PEER_GONE' && replyName !== undefined && replyName.startsWith(`${this.name}-reply-`)) Channel.unlink(replyName);
-        this.dropClient(clientId);
-      }
+      this.replyFailed(clientId, e);
       throw e;
+    }
+  }
+
+  /** A reply that failed because its client died or stopped reading drops that client. */
+  private replyFailed(clientId: number, e: unknown): void {
+    if (e instanceof TwinmapError && (e.code === 'PEER_GONE' || e.code === 'TIMEOUT')) {
+      // A client that died cannot remove its reply channel: the server does, once it is sure.
+      const replyName = this.replyNames.get(clientId);
+      // Only names of this server's reply channels: a hello's payload is the client's word.
+      if (e.code === 'PEER_GONE' && replyName !== undefined && replyName.startsWith(`${this.name}-reply-`)) Channel.unlink(replyName);
+      this.dropClient(clientId);
     }
   }
 
@@ -223,4 +252,8 @@ export class IpcServer extends EventEmitter implements Disposable, AsyncIterable
   [Symbol.dispose](): void {
     this.stop();
   }
+}
+
+function errorText(e: unknown): Uint8Array {
+  return toBytes(e instanceof Error ? e.message : String(e));
 }

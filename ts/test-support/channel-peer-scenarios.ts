@@ -174,78 +174,9 @@ export const channelPeerScenarios: readonly ChannelPeerScenario[] = [
       }
     },
   },
-  {
-    title: (c) => `a .NET writer killed mid-stream, ${c.writerKills} time(s): the Node reader gets only whole records, reports each writer gone, and the channel goes on (a new writer, a new reader)`,
-    async run(ctx) {
-      const name = ctx.name('kill-d');
-      using rx = Channel.create(name, { capacity: ctx.capacity, peerCheckMs: 50 });
-      assert.equal(rx.tryReceive(), undefined); // attach as the reader
-      const gone: PeerGone[] = [];
-      rx.on('peerGone', (g: PeerGone) => gone.push(g));
-      const order = new OrderCheck(undefined);
-      // Records up to 4 KiB, so a kill often lands while the writer holds the write lock mid-record.
-      const maxSmall = Math.min(4096, ctx.maxLarge);
-      let lockHeld = 0;
-      const t0 = performance.now();
-      for (let it = 0; it < ctx.writerKills; it++) {
-        const peer = ctx.startPeer('channel-send', { name, count: 1_000_000_000, writer: it, seed: it + 51, minSize: 12, maxSmall, maxLarge: ctx.maxLarge, timeoutMs: 30_000 });
-        try {
-          const pid = Number((await peer.next('ready', ctx.peerStartMs))['pid']);
-          let exited = false;
-          void peer.exited.then(() => (exited = true));
-          // Read while it writes; kill it (SIGKILL, TerminateProcess) wherever it is, at a random
-          // moment after its first 300 records.
-          let killAt = Infinity;
-          let killed = false;
-          while (!exited) {
-            if (!killed && performance.now() >= killAt) {
-              assert.deepEqual(rx.writers(), [pid], 'alive while it sends');
-              void peer.kill();
-              killed = true;
-            }
-            const r = await rx.receiveAsync(2);
-            if (r === undefined) continue;
-            order.accept(r); // throws on a torn, lost, repeated or reordered record
-            if (killAt === Infinity && (order.next.get(it) ?? 0) >= 300) killAt = performance.now() + Math.random() * 30;
-          }
-          assert.ok(killed, `writer ${it} was still sending when killed`);
-          for (let r = rx.tryReceive(); r !== undefined; r = rx.tryReceive()) order.accept(r);
-          // The reader notices the dead writer (its sleeping receive checks every peerCheckMs).
-          const t1 = performance.now();
-          while (!gone.some((g) => g.pid === pid) && performance.now() - t1 < 5000) {
-            const r = await rx.receiveAsync(20);
-            if (r !== undefined) order.accept(r);
-          }
-          const g = gone.find((x) => x.pid === pid);
-          assert.ok(g !== undefined && g.role === 'writer', `writer pid ${pid} (kill ${it}) is reported gone (got ${JSON.stringify(gone)})`);
-          if (g.heldLock === true) lockHeld++;
-        } finally {
-          await peer.kill();
-        }
-      }
-      ctx.report?.(`${ctx.writerKills} .NET writers killed (${lockHeld} while holding the write lock, each lock released), records checked`, order.total, order.bytes, performance.now() - t0);
-      assert.deepEqual(rx.writers(), []);
-      // The write lock is free again, even if a writer died holding it: a Node writer and a new .NET one.
-      using tx = Channel.open(name);
-      tx.send(Uint8Array.of(42), 5000);
-      assert.deepEqual([...(await rx.receiveAsync(5000))!], [42]);
-      const writer = ctx.startPeer('channel-send', { name, count: 3, writer: 1000, seed: 5, minSize: 12, maxSmall: 64, maxLarge: 64, timeoutMs: 5000 });
-      try {
-        await writer.next('done', ctx.peerStartMs);
-        for (let i = 0; i < 3; i++) order.accept((await rx.receiveAsync(5000))!);
-        assert.equal(order.next.get(1000), 3);
-      } finally {
-        await writer.kill();
-      }
-      // After this reader closes, a send fails with PEER_GONE until a new reader attaches.
-      rx.close();
-      using rx2 = Channel.open(name);
-      assert.throws(() => tx.send(Uint8Array.of(1)), (e: { code?: string }) => e.code === 'PEER_GONE');
-      assert.equal(rx2.tryReceive(), undefined); // a new reader attaches
-      tx.send(Uint8Array.of(43), 5000);
-      assert.deepEqual([...(await rx2.receiveAsync(5000))!], [43]);
-    },
-  },
+  killedDotnetWriters(0, (c) => c.writerKills),
+  // A fifth as many batch writers: each kill costs ~1.5 s, and the rule that frees the lock is the same.
+  killedDotnetWriters(16, (c) => Math.max(1, Math.round(c.writerKills / 5))),
   {
     title: (c) => `two .NET writers and a Node writer (another process) to one Node reader: ${c.mixedRecords} records each, every record once, in order per writer`,
     async run(ctx) {
@@ -333,20 +264,103 @@ export const channelPeerScenarios: readonly ChannelPeerScenario[] = [
       }
     },
   },
-  {
+  killedNodeWriters(0, (c) => c.nodeWriterKills),
+  killedNodeWriters(16, (c) => c.nodeWriterKills),
+];
+
+/** `kills` .NET writers killed mid-stream, one after the other (batch 0: Send one record at a time; batch B: SendMany of B, each batch published by one store of head). */
+function killedDotnetWriters(batch: number, kills: (c: ChannelPeerContext) => number): ChannelPeerScenario {
+  return {
     title: (c) =>
-      `a Node writer process killed mid-stream, ${c.nodeWriterKills} time(s): the .NET reader judges it alive while it sends, then reports it gone, and never sees a torn record`,
+      `a .NET writer killed mid-stream${batch > 0 ? ` of SendMany batches of ${batch}` : ''}, ${kills(c)} time(s): the Node reader gets only whole records, reports each writer gone, and the channel goes on (a new writer, a new reader)`,
     async run(ctx) {
-      const name = ctx.name('kill-n');
+      const name = ctx.name(batch > 0 ? 'bkill-d' : 'kill-d');
+      using rx = Channel.create(name, { capacity: ctx.capacity, peerCheckMs: 50 });
+      assert.equal(rx.tryReceive(), undefined); // attach as the reader
+      const gone: PeerGone[] = [];
+      rx.on('peerGone', (g: PeerGone) => gone.push(g));
+      const order = new OrderCheck(undefined);
+      // Records up to 4 KiB, so a kill often lands while the writer holds the write lock mid-record.
+      const maxSmall = Math.min(4096, ctx.maxLarge);
+      let lockHeld = 0;
+      const t0 = performance.now();
+      for (let it = 0; it < kills(ctx); it++) {
+        const peer = ctx.startPeer('channel-send', { name, count: 1_000_000_000, writer: it, seed: it + 51, minSize: 12, maxSmall, maxLarge: ctx.maxLarge, timeoutMs: 30_000, batch });
+        try {
+          const pid = Number((await peer.next('ready', ctx.peerStartMs))['pid']);
+          let exited = false;
+          void peer.exited.then(() => (exited = true));
+          // Read while it writes; kill it (SIGKILL, TerminateProcess) wherever it is, at a random
+          // moment after its first 300 records.
+          let killAt = Infinity;
+          let killed = false;
+          while (!exited) {
+            if (!killed && performance.now() >= killAt) {
+              assert.deepEqual(rx.writers(), [pid], 'alive while it sends');
+              void peer.kill();
+              killed = true;
+            }
+            const r = await rx.receiveAsync(2);
+            if (r === undefined) continue;
+            order.accept(r); // throws on a torn, lost, repeated or reordered record
+            if (killAt === Infinity && (order.next.get(it) ?? 0) >= 300) killAt = performance.now() + Math.random() * 30;
+          }
+          assert.ok(killed, `writer ${it} was still sending when killed`);
+          for (let r = rx.tryReceive(); r !== undefined; r = rx.tryReceive()) order.accept(r);
+          // The reader notices the dead writer (its sleeping receive checks every peerCheckMs).
+          const t1 = performance.now();
+          while (!gone.some((g) => g.pid === pid) && performance.now() - t1 < 5000) {
+            const r = await rx.receiveAsync(20);
+            if (r !== undefined) order.accept(r);
+          }
+          const g = gone.find((x) => x.pid === pid);
+          assert.ok(g !== undefined && g.role === 'writer', `writer pid ${pid} (kill ${it}) is reported gone (got ${JSON.stringify(gone)})`);
+          if (g.heldLock === true) lockHeld++;
+        } finally {
+          await peer.kill();
+        }
+      }
+      ctx.report?.(`${kills(ctx)} .NET writers killed (${lockHeld} while holding the write lock, each lock released), records checked`, order.total, order.bytes, performance.now() - t0);
+      assert.deepEqual(rx.writers(), []);
+      // The write lock is free again, even if a writer died holding it: a Node writer and a new .NET one.
+      using tx = Channel.open(name);
+      tx.send(Uint8Array.of(42), 5000);
+      assert.deepEqual([...(await rx.receiveAsync(5000))!], [42]);
+      const writer = ctx.startPeer('channel-send', { name, count: 3, writer: 1000, seed: 5, minSize: 12, maxSmall: 64, maxLarge: 64, timeoutMs: 5000 });
+      try {
+        await writer.next('done', ctx.peerStartMs);
+        for (let i = 0; i < 3; i++) order.accept((await rx.receiveAsync(5000))!);
+        assert.equal(order.next.get(1000), 3);
+      } finally {
+        await writer.kill();
+      }
+      // After this reader closes, a send fails with PEER_GONE until a new reader attaches.
+      rx.close();
+      using rx2 = Channel.open(name);
+      assert.throws(() => tx.send(Uint8Array.of(1)), (e: { code?: string }) => e.code === 'PEER_GONE');
+      assert.equal(rx2.tryReceive(), undefined); // a new reader attaches
+      tx.send(Uint8Array.of(43), 5000);
+      assert.deepEqual([...(await rx2.receiveAsync(5000))!], [43]);
+    },
+  };
+}
+
+/** `kills` Node writer processes killed mid-stream, one after the other (batch 0: send one record at a time; batch B: sendMany of B). */
+function killedNodeWriters(batch: number, kills: (c: ChannelPeerContext) => number): ChannelPeerScenario {
+  return {
+    title: (c) =>
+      `a Node writer process killed mid-stream${batch > 0 ? ` of sendMany batches of ${batch}` : ''}, ${kills(c)} time(s): the .NET reader judges it alive while it sends, then reports it gone, and never sees a torn record`,
+    async run(ctx) {
+      const name = ctx.name(batch > 0 ? 'bkill-n' : 'kill-n');
       using chan = Channel.create(name, { capacity: ctx.capacity }); // keeps the name while the writers die
       const reader = ctx.startPeer('channel-watch', { name, peerCheckMs: 50 });
       let child: PeerProcess | undefined;
       try {
         await reader.next('ready', ctx.peerStartMs);
         let lockHeld = 0;
-        for (let it = 0; it < ctx.nodeWriterKills; it++) {
+        for (let it = 0; it < kills(ctx); it++) {
           // Records up to 4 KiB (1 % up to the largest), so a kill often lands mid-record.
-          child = ctx.startNodeWriter({ name, count: 0, writer: it, seed: 61 + it, minSize: 12, maxSmall: Math.min(4096, ctx.maxLarge), maxLarge: ctx.maxLarge });
+          child = ctx.startNodeWriter({ name, count: 0, writer: it, seed: 61 + it, minSize: 12, maxSmall: Math.min(4096, ctx.maxLarge), maxLarge: ctx.maxLarge, batch });
           const pid = (await child.next('ready', ctx.peerStartMs))['pid'];
           assert.equal((await reader.next('first', 20_000))['writer'], it, 'the .NET reader checks its records');
           reader.send('writers');
@@ -362,14 +376,14 @@ export const channelPeerScenarios: readonly ChannelPeerScenario[] = [
         reader.send('quit');
         const done = await reader.next('done');
         ctx.note?.(
-          `kill of a Node writer x${ctx.nodeWriterKills}: the .NET reader checked ${String(done['received'])} records, none torn; ${lockHeld} kills landed while the writer held the write lock`,
+          `kill of a Node writer${batch > 0 ? ' (sendMany)' : ''} x${kills(ctx)}: the .NET reader checked ${String(done['received'])} records, none torn; ${lockHeld} kills landed while the writer held the write lock`,
         );
-        assert.equal(done['writers'], ctx.nodeWriterKills, 'records from every writer');
+        assert.equal(done['writers'], kills(ctx), 'records from every writer');
         assert.equal((await reader.exited).exitCode, 0);
         assert.deepEqual(chan.writers(), []);
       } finally {
         await killAll(child === undefined ? [reader] : [reader, child]);
       }
     },
-  },
-];
+  };
+}

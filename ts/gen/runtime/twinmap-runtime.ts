@@ -707,7 +707,19 @@ export function fixedAt(bytes: Uint8Array, offset: number, size: number): number
   return lastBase + offset;
 }
 
-/** @internal The DataView of the array `fixedAt` was last given. */
+/**
+ * @internal Where a view of `size` bytes at `offset` in `bytes` starts inside `fixedView()`;
+ * throws the DecodeError that says why when the record does not fit.
+ */
+export function viewAt(bytes: Uint8Array, offset: number, size: number, typeName: string): number {
+  if (!Number.isInteger(offset) || offset < 0 || size > bytes.length - offset) {
+    throw new DecodeError(typeName, offset, `a view needs ${size} bytes at offset ${offset}, ${Math.max(0, bytes.length - offset)} available`);
+  }
+  viewOf(bytes);
+  return lastBase + offset;
+}
+
+/** @internal The DataView of the array `fixedAt` or `viewAt` was last given. */
 export function fixedView(): DataView {
   return lastView;
 }
@@ -1280,11 +1292,8 @@ export abstract class View {
     size: number,
     typeName: string,
   ) {
-    if (!Number.isInteger(offset) || offset < 0 || size > bytes.length - offset) {
-      throw new DecodeError(typeName, offset, `a view needs ${size} bytes at offset ${offset}, ${Math.max(0, bytes.length - offset)} available`);
-    }
-    this.dv = viewOf(bytes);
-    this.at = lastBase + offset;
+    this.at = viewAt(bytes, offset, size, typeName);
+    this.dv = lastView;
   }
 
 }

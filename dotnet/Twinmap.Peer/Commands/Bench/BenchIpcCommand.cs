@@ -3,7 +3,8 @@ namespace Twinmap.Peer.Commands;
 /// <summary>
 /// The bench's .NET IpcServer: echoes every request's payload as its response.
 ///   Twinmap.Peer bench-ipc name=NAME [transport=channel|pipe]
-/// Reports "ready" once clients can connect; stops (and removes its channel or pipe) when stdin closes.
+/// Reports "ready" once clients can connect; stops (and removes its channel or pipe) when stdin closes,
+/// reporting "done" with the bytes the process allocated.
 /// </summary>
 public sealed class BenchIpcCommand : IPeerCommand
 {
@@ -16,6 +17,8 @@ public sealed class BenchIpcCommand : IPeerCommand
         server.Start();
         io.Emit("ready", new { pid = Environment.ProcessId, dotnet = Environment.Version.ToString() });
         while (io.WaitLine() is not null) { }
+        // What serving cost in allocations (every thread), for the bench's notes.
+        io.Emit("done", new { allocatedBytes = GC.GetTotalAllocatedBytes(precise: true) });
         return 0;
     }
 }

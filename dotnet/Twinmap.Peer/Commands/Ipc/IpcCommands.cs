@@ -45,7 +45,7 @@ public sealed class IpcServerCommand : IPeerCommand
 
 /// <summary>
 /// ipc-client name=.. count=N concurrency=C: N requests (each carrying its number), C in flight;
-/// checks every response is its own request's ("ok:" + request); reports the rate.
+/// checks every response is its own request's ("ok:" + request); reports the rate and the bytes the process allocated.
 /// </summary>
 public sealed class IpcClientCommand : IPeerCommand
 {
@@ -78,7 +78,7 @@ public sealed class IpcClientCommand : IPeerCommand
             }
         }
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(Worker))).ConfigureAwait(false);
-        io.Emit("done", new { matched, ms = sw.Elapsed.TotalMilliseconds });
+        io.Emit("done", new { matched, ms = sw.Elapsed.TotalMilliseconds, allocatedBytes = GC.GetTotalAllocatedBytes(precise: true) });
         string? remote = null;
         try
         {
