@@ -1,14 +1,37 @@
+using System.Runtime.Versioning;
 using Microsoft.Win32.SafeHandles;
 
 namespace Twinmap;
 
 // Named maps on Linux: the POSIX shared-memory object /dev/shm/<base>, the file the Node side's
 // shm_open makes (ts/map/linux.ts), opened the way that side opens it. File maps are the same on
-// every OS (SharedMap.cs).
+// every OS (SharedMap.cs) but for how a new file gets its mode and pages (NewFileCore,
+// SizeNewFileCore), which every Unix takes from here (macOS too, for its file maps).
 public sealed unsafe partial class SharedMap
 {
     private static class LinuxCore
     {
+        [UnsupportedOSPlatform("windows")]
+        public static FileStream NewFileCore(string path, FileStreamOptions options, UnixFileMode mode)
+        {
+            options.UnixCreateMode = mode;
+            return new FileStream(path, options);
+        }
+
+        [UnsupportedOSPlatform("windows")]
+        public static void SizeNewFileCore(FileStream fs, long size, UnixFileMode mode)
+        {
+            // The umask must not narrow (or widen) what the caller asked for.
+            File.SetUnixFileMode(fs.SafeFileHandle, mode);
+            // The size first, so an opener racing a large create sees it at once; then reserve the
+            // pages, so a full /dev/shm or disk is an error here, not a SIGBUS at the first write.
+            fs.SetLength(size);
+            if (!OperatingSystem.IsLinux()) return; // macOS has no posix_fallocate
+            int err = PosixFile.Allocate(fs.SafeFileHandle, size);
+            if (err is not (0 or 95 /* EOPNOTSUPP */ or 38 /* ENOSYS */ or 22 /* EINVAL */))
+                throw new IOException($"posix_fallocate {PosixFile.ErrnoName(err)}");
+        }
+
         private static string ShmPath(ParsedName name) => $"{ShmDir}/{name.Base}";
 
         public static SharedMap OpenNamedCore(ParsedName parsed, Disposition disposition, long size, UnixFileMode mode, bool readOnly, bool allowForeignOwner)

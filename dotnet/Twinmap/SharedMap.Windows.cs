@@ -25,6 +25,12 @@ public sealed unsafe partial class SharedMap
     [SupportedOSPlatform("windows")]
     private static class WindowsCore
     {
+        /// <summary>A new file takes the access rules its directory passes on: <paramref name="mode"/> does not apply.</summary>
+        public static FileStream NewFileCore(string path, FileStreamOptions options, UnixFileMode mode) => new(path, options);
+
+        /// <summary>Only the size: extending a file allocates its clusters, so a full disk fails here already; <paramref name="mode"/> does not apply.</summary>
+        public static void SizeNewFileCore(FileStream fs, long size, UnixFileMode mode) => fs.SetLength(size);
+
         /// <summary>Windows removes a map with its last handle: there is nothing to remove. Always false.</summary>
         public static bool UnlinkCore(ParsedName parsed) => false;
 

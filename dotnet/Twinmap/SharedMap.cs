@@ -294,8 +294,7 @@ public sealed unsafe partial class SharedMap : IDisposable
                 Access = FileAccess.ReadWrite,
                 Share = FileShare.ReadWrite | FileShare.Delete,
             };
-            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = mode;
-            fs = new FileStream(path, options);
+            fs = NewFile(path, options, mode);
         }
         catch (IOException e) when (File.Exists(path) || Directory.Exists(path))
         {
@@ -316,17 +315,7 @@ public sealed unsafe partial class SharedMap : IDisposable
         }
         try
         {
-            // The umask must not narrow (or widen) what the caller asked for.
-            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(fs.SafeFileHandle, mode);
-            // The size first, so an opener racing a large create sees it at once; then reserve the
-            // pages, so a full /dev/shm or disk is an error here, not a SIGBUS at the first write.
-            fs.SetLength(size);
-            if (OperatingSystem.IsLinux())
-            {
-                int err = PosixFile.Allocate(fs.SafeFileHandle, size);
-                if (err is not (0 or 95 /* EOPNOTSUPP */ or 38 /* ENOSYS */ or 22 /* EINVAL */))
-                    throw new IOException($"posix_fallocate {PosixFile.ErrnoName(err)}");
-            }
+            SizeNewFile(fs, size, mode);
             return fs;
         }
         catch (Exception e)
@@ -335,6 +324,17 @@ public sealed unsafe partial class SharedMap : IDisposable
             TryDelete(path);
             throw new TwinmapException(TwinmapErrorCode.Os, $"cannot size {label} to {size} bytes: {e.Message}", e);
         }
+    }
+
+    /// <summary>Creates the file <paramref name="options"/> describe; on Unix with exactly <paramref name="mode"/> (SharedMap.Linux.cs).</summary>
+    private static FileStream NewFile(string path, FileStreamOptions options, UnixFileMode mode) =>
+        OperatingSystem.IsWindows() ? WindowsCore.NewFileCore(path, options, mode) : LinuxCore.NewFileCore(path, options, mode);
+
+    /// <summary>Gives a file just created its mode and <paramref name="size"/> bytes; an IOException if it cannot.</summary>
+    private static void SizeNewFile(FileStream fs, long size, UnixFileMode mode)
+    {
+        if (OperatingSystem.IsWindows()) WindowsCore.SizeNewFileCore(fs, size, mode);
+        else LinuxCore.SizeNewFileCore(fs, size, mode);
     }
 
     private static FileStream OpenExisting(string path, string label, bool readOnly, bool named)

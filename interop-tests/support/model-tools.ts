@@ -321,7 +321,8 @@ function elemArb(f: Field, depth: number, small: string[][] = []): fc.Arbitrary<
       if (f.validEq !== undefined) return fc.constant(f.validEq);
       if (f.validCheck) return validArb(f, ty.width, false, false);
       if (f.validInEnum) return fc.constantFrom(...members);
-      const any = fc.integer({ min: 0, max });
+      if (ty.width > 53) return fc.bigInt(0n, (1n << BigInt(ty.width)) - 1n);
+      const any = ty.width > 31 ? fc.bigInt(0n, BigInt(max)).map(Number) : fc.integer({ min: 0, max });
       return members.length ? fc.oneof({ arbitrary: fc.constantFrom(...members), weight: 3 }, { arbitrary: any, weight: 1 }) : any;
     }
     case 'bytes': {
@@ -515,8 +516,7 @@ export function fromKaitai(k: Record<string, unknown>, t: TypeDef, ours?: Value)
   const out: Value = {};
   for (const f of t.fields) {
     const name = camel(f.id);
-    if (f.type.t === 'contents') continue;
-    if (f.lengthOf) continue;
+    if (f.type.t === 'contents' || f.lengthOf || f.hidden) continue;
     const raw = k[name];
     if (f.cond && (raw === undefined || raw === null)) continue;
     const one = (x: unknown, mine: unknown): unknown => {

@@ -5,7 +5,7 @@
 import { constValue, renderExpr, type Expr } from './expr.js';
 import { fieldVType, typeOf, type VType } from './expr-types.js';
 import { elemFixedSize, elemMin, mayBeEmptySwitch } from './emit-ts.js';
-import { alignsBefore, allEnums, allTypes, camel, caseField, type CaseType, type SwitchCase, encodingUnit, pascal, valueFields, type EnumDef, type Field, type FieldType, type FloatType, type Instance, type IntType, type Size, type SpecFile, type TypeDef } from './model.js';
+import { alignsBefore, allEnums, allTypes, camel, caseField, hiddenFields, type CaseType, type SwitchCase, encodingUnit, pascal, valueFields, type EnumDef, type Field, type FieldType, type FloatType, type Instance, type IntType, type Size, type SpecFile, type TypeDef } from './model.js';
 import { readsStreamPosition, seqReadsInstances } from './refs.js';
 
 export function csFileName(spec: SpecFile): string {
@@ -16,7 +16,7 @@ function prop(f: Field): string {
   return f.csName;
 }
 function lit(f: Field): string {
-  return `"${camel(f.id)}"`;
+  return `"${f.id.startsWith('_') ? f.id : camel(f.id)}"`;
 }
 function method(t: IntType | FloatType): string {
   if (t.t === 'float') return `F${t.size}${t.endian}`;
@@ -146,6 +146,10 @@ class CsFile {
         o.push(`    public ${this.fieldType(f)} ${prop(f)} { get; set; }${this.defaultValue(f)}`);
       }
     }
+    for (const f of hiddenFields(t)) {
+      // Unnamed in the spec: kept from Decode for Encode (zeros when it has no value).
+      o.push(`    internal ${this.fieldType(f)}${f.type.t === 'bytes' ? '?' : ''} ${prop(f)} { get; set; }`);
+    }
     if (struct) {
       for (const f of valueFields(t)) {
         if (!f.repeat && f.type.t !== 'bytes') continue;
@@ -157,6 +161,7 @@ class CsFile {
     this.emitInstances(t);
     const ro = struct ? 'readonly ' : '';
     o.push('');
+    if (t.params.length && t === t.spec.root) this.emitParamsApi(t);
     if (t.params.length) {
       // Its params come from the type that uses it: read and written only as part of that type.
       if (!t.decodeOnly) {
@@ -172,10 +177,18 @@ class CsFile {
     o.push(`    public static ${N} Decode(ReadOnlySpan<byte> source) => Decode(source, out _);`, '');
     o.push(`    /// <summary>Decodes one ${N} and says how many bytes it took.</summary>`);
     const fast = struct && t.fields.every((f) => !f.validInEnum && f.validEq === undefined && !f.validCheck);
-    o.push(`    public static ${N} Decode(ReadOnlySpan<byte> source, out int bytesRead)`, '    {');
+    // The fast path has no try/catch, so the JIT inlines it into the caller's loop; the checked
+    // path with its try/catch is a method of its own.
     if (fast) {
+      o.push('    [MethodImpl(MethodImplOptions.AggressiveInlining)]');
+      o.push(`    public static ${N} Decode(ReadOnlySpan<byte> source, out int bytesRead)`, '    {');
       o.push('        // Blittable and little-endian like the wire: the bytes are the struct.');
       o.push('        if (BitConverter.IsLittleEndian && source.Length >= SIZE)', '        {', '            bytesRead = SIZE;', `            return MemoryMarshal.Read<${N}>(source);`, '        }');
+      o.push('        return DecodeChecked(source, out bytesRead);', '    }', '');
+      o.push('    [MethodImpl(MethodImplOptions.NoInlining)]');
+      o.push(`    private static ${N} DecodeChecked(ReadOnlySpan<byte> source, out int bytesRead)`, '    {');
+    } else {
+      o.push(`    public static ${N} Decode(ReadOnlySpan<byte> source, out int bytesRead)`, '    {');
     }
     // A decode-only value keeps a copy of its input: its lazy instances read it later.
     o.push(`        var r = new FormatReader(source${t.decodeOnly ? '.ToArray()' : ''});`, '        try', '        {');
@@ -189,9 +202,15 @@ class CsFile {
     o.push(`    /// <summary>Encodes into a new array of exactly the right size.</summary>`);
     o.push(`    public ${ro}byte[] Encode()`, '    {', '        var bytes = new byte[EncodedSize()];', '        EncodeInto(bytes);', '        return bytes;', '    }', '');
     o.push(`    /// <summary>Encodes into <paramref name="destination"/> without allocating; returns the bytes written.</summary>`);
-    o.push(`    public ${ro}int EncodeInto(Span<byte> destination)`, '    {');
     if (fast) {
+      o.push('    [MethodImpl(MethodImplOptions.AggressiveInlining)]');
+      o.push(`    public ${ro}int EncodeInto(Span<byte> destination)`, '    {');
       o.push('        if (BitConverter.IsLittleEndian && destination.Length >= SIZE)', '        {', '            MemoryMarshal.Write(destination, in this);', '            return SIZE;', '        }');
+      o.push('        return EncodeChecked(destination);', '    }', '');
+      o.push('    [MethodImpl(MethodImplOptions.NoInlining)]');
+      o.push(`    private ${ro}int EncodeChecked(Span<byte> destination)`, '    {');
+    } else {
+      o.push(`    public ${ro}int EncodeInto(Span<byte> destination)`, '    {');
     }
     const straight = csStraight(t);
     if (straight) {
@@ -216,6 +235,32 @@ class CsFile {
     this.emitWrite(t);
     if (straight) this.emitWriteTo(t);
     o.push('}', '');
+  }
+
+  /** A root type with params: Decode, Encode, EncodeInto and EncodedSize take their values (named as in the spec, camelCase). */
+  private emitParamsApi(t: TypeDef): void {
+    const o = this.out;
+    const N = t.name;
+    const decl = t.params.map((p) => `, ${p.kind === 'bool' ? 'bool' : 'long'} @${camel(p.id)}`).join('');
+    const pass = t.params.map((p) => `@${camel(p.id)}`).join(', ');
+    const names = t.params.map((p) => camel(p.id)).join(', ');
+    o.push(`    /// <summary>Decodes one ${N} from the start of <paramref name="source"/>, read with its params (${names}).</summary>`);
+    o.push(`    public static ${N} Decode(ReadOnlySpan<byte> source${decl}) => Decode(source, ${pass}, out _);`, '');
+    o.push(`    /// <summary>Decodes one ${N} with its params and says how many bytes it took.</summary>`);
+    o.push(`    public static ${N} Decode(ReadOnlySpan<byte> source${decl}, out int bytesRead)`, '    {');
+    o.push(`        var r = new FormatReader(source${t.decodeOnly ? '.ToArray()' : ''});`, '        try', '        {');
+    o.push(`            var value = Read(ref r, ${pass});`, '            bytesRead = r.Position;', '            return value;', '        }');
+    o.push('        catch (DecodeException e)', '        {', `            throw e.Within("${N}");`, '        }', '    }', '');
+    if (t.decodeOnly) return;
+    o.push(`    /// <summary>Encodes with its params (${names}) into a new array of exactly the right size.</summary>`);
+    o.push(`    public byte[] Encode(${decl.slice(2)})`, '    {', `        var bytes = new byte[EncodedSize(${pass})];`, `        EncodeInto(bytes, ${pass});`, '        return bytes;', '    }', '');
+    o.push(`    /// <summary>Encodes with its params into <paramref name="destination"/> without allocating; returns the bytes written.</summary>`);
+    o.push(`    public int EncodeInto(Span<byte> destination${decl})`, '    {', `        int n = EncodedSize(${pass});`);
+    o.push(`        if (destination.Length < n) throw new EncodeException("${N}", $"needs {n} bytes, the buffer has {destination.Length}");`);
+    o.push('        var w = new FormatWriter(destination[..n]);', '        try', '        {', `            Write(ref w, ${pass});`, '        }');
+    o.push('        catch (EncodeException e)', '        {', `            throw e.Within("${N}");`, '        }', '        return n;', '    }', '');
+    o.push(`    /// <summary>Bytes this value takes when encoded with its params.</summary>`, `    public int EncodedSize(${decl.slice(2)})`, '    {', '        try', '        {', `            return SizeOf(${pass});`, '        }');
+    o.push('        catch (EncodeException e)', '        {', `            throw e.Within("${N}");`, '        }', '    }', '');
   }
 
   /**
@@ -715,7 +760,8 @@ class CsFile {
         continue;
       }
       let lines: string[];
-      const value = f.cond && this.isValueType(f) && !f.repeat ? `${prop(f)}.Value` : prop(f);
+      const zeros = f.hidden && f.type.t === 'bytes' && 'expr' in f.type.size ? ` ?? new byte[FormatWriter.Length(${this.expr(f.type.size.expr, t, '')}, int.MaxValue, ${p})]` : '';
+      const value = f.cond && this.isValueType(f) && !f.repeat ? `${prop(f)}.Value` : zeros ? `(${prop(f)}${zeros})` : prop(f);
       if (!f.repeat) {
         lines = this.writeElem(t, f, value, '-1');
       } else if (t.blittable) {
@@ -945,7 +991,7 @@ function csStraight(t: TypeDef): { fixed: number } | undefined {
   let fixed = 0;
   const isLength = (e: Expr): boolean => e.k === 'ref' && t.fields.some((x) => x.id === e.name && x.lengthOf);
   for (const f of t.fields) {
-    if (f.cond || f.repeat || f.enumDef || f.validInEnum || f.validEq !== undefined || f.validCheck) return undefined;
+    if (f.cond || f.repeat || f.enumDef || f.validInEnum || f.validEq !== undefined || f.validCheck || f.hidden) return undefined;
     const ty = f.type;
     if (f.lengthOf) {
       if (ty.t !== 'int' || ty.size > 4 || f.lengthOf.what !== 'size' || f.lengthOf.field.repeat) return undefined;

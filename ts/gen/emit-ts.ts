@@ -2,7 +2,7 @@
 // a codec object with the type's name, and a view class for blittable types).
 import { constValue, refsOf, renderExpr, type Expr } from './expr.js';
 import { typeOf, type VType } from './expr-types.js';
-import { alignsBefore, allEnums, allTypes, camel, caseField, caseTypes, type CaseType, encodingUnit, valueFields, type BitsType, type EnumDef, type Field, type FieldType, type Instance, type IntType, type FloatType, type Size, type SpecFile, type TypeDef } from './model.js';
+import { alignsBefore, allEnums, allTypes, camel, caseField, caseTypes, hiddenFields, type CaseType, encodingUnit, valueFields, type BitsType, type EnumDef, type Field, type FieldType, type Instance, type IntType, type FloatType, type Size, type SpecFile, type TypeDef } from './model.js';
 import { seqReadsInstances } from './refs.js';
 import { paramsNote } from './up-params.js';
 
@@ -10,9 +10,11 @@ const RESERVED = new Set(['break', 'case', 'catch', 'class', 'const', 'continue'
 
 /** The property name of a field (camelCase, as Kaitai's JS parser names it). */
 export function tsProp(f: Field): string {
-  return camel(f.id);
+  // An unnamed entry keeps Kaitai's name (`_unnamed3`; a spec's own ids cannot start with `_`).
+  return f.id.startsWith('_') ? f.id : camel(f.id);
 }
 function local(f: Field): string {
+  if (f.id.startsWith('_')) return f.id;
   const n = camel(f.id);
   return RESERVED.has(n) ? `${n}_` : n;
 }
@@ -115,6 +117,7 @@ class TsModule {
         break;
       case 'bits':
         if (ty.bool) base = 'boolean';
+        else if (ty.width > 53) base = 'bigint';
         else if (f.enumDef) base = f.validInEnum ? this.refEnum(f.enumDef) : `${this.refEnum(f.enumDef)} | (number & {})`;
         else base = 'number';
         break;
@@ -165,6 +168,10 @@ class TsModule {
       const vt = this.valueType(f);
       o.push(`  ${tsProp(f)}${f.cond ? '?' : ''}: ${vt}${f.cond && !vt.split(' | ').includes('undefined') ? ' | undefined' : ''};`);
     }
+    for (const f of hiddenFields(t)) {
+      o.push(...doc(`Unnamed in the spec (Kaitai's \`${f.id}\`): decode keeps it here, not enumerable, so that encode writes the same bytes; without it encode writes zeros.`, '  '));
+      o.push(`  ${f.id}?: ${this.valueType(f)};`);
+    }
     for (const i of t.instances) {
       const lazyDoc = i.field ? 'Read from the input on first access.' : `Computed from the fields on first access${t.decodeOnly ? '' : ' (decoded values have it; encode ignores it)'}.`;
       o.push(...doc(i.doc ? `${i.doc}\n\n${lazyDoc}` : lazyDoc, '  '));
@@ -173,6 +180,14 @@ class TsModule {
     }
     o.push('}', '');
     this.emitRead(t);
+    if (t.params.length && t === t.spec.root) {
+      this.emitParamsCodec(t);
+      if (!t.decodeOnly) {
+        this.emitWrite(t);
+        if (t.fixedSize === undefined) this.emitSizeOf(t);
+      }
+      return;
+    }
     if (t.decodeOnly) {
       if (t.params.length) return;
       o.push(...doc(`Codec for ${N}: decode only (${t.decodeOnly}, so its bytes cannot be written from its value).`, ''));
@@ -202,6 +217,24 @@ class TsModule {
     } else {
       o.push(`export const ${N} = new ${this.use('Codec')}<${N}>('${N}', read${N}, write${N}, sizeOf${N});`, '');
     }
+  }
+
+  /** A root type with params: the interface of their values, and a codec whose operations take them. */
+  private emitParamsCodec(t: TypeDef): void {
+    const o = this.out;
+    const N = t.name;
+    o.push(`/** The values of ${N}'s params: what a type reading it would pass. */`, `export interface ${N}Params {`);
+    for (const p of t.params) o.push(`  ${camel(p.id)}: ${p.kind === 'bool' ? 'boolean' : 'number'};`);
+    o.push('}', '');
+    const args = t.params.map((p) => `, p.${camel(p.id)}`).join('');
+    if (t.decodeOnly) {
+      o.push(...doc(`Codec for ${N}: decode only (${t.decodeOnly}, so its bytes cannot be written from its value); it takes ${N}Params.`, ''));
+      o.push(`export const ${N} = new ${this.use('DecodeParamsCodec')}<${N}, ${N}Params>('${N}', (r, p) => read${N}(r${args}));`, '');
+      return;
+    }
+    const size = t.fixedSize !== undefined ? `() => ${t.fixedSize}` : `(v, p) => sizeOf${N}(v${args})`;
+    o.push(...doc(`Codec for ${N}: decode, encode, encodeInto, sizeOf, each with ${N}Params.`, ''));
+    o.push(`export const ${N} = new ${this.use('ParamsCodec')}<${N}, ${N}Params>('${N}', (r, p) => read${N}(r${args}), (w, v, p) => write${N}(w, v${args}), ${size});`, '');
   }
 
   /**
@@ -301,7 +334,7 @@ class TsModule {
         else s = present(s, tsProp(m));
       }
       const last = fields[fields.length - 1]!;
-      return last.type.t === 'int' && last.type.size === 8 && !last.repeat ? `Number(${s})` : s;
+      return ((last.type.t === 'int' && last.type.size === 8) || (last.type.t === 'bits' && last.type.width > 53)) && !last.repeat ? `Number(${s})` : s;
     };
     /** An element of an array of 64-bit integers is a bigint: a number in expressions. */
     const num = (x: string, elem: Field | undefined): string => (elem?.type.t === 'int' && elem.type.size === 8 ? `Number(${x})` : x);
@@ -468,13 +501,15 @@ class TsModule {
       }
     }
     const props = valueFields(t).map((f) => (local(f) === tsProp(f) ? tsProp(f) : `${tsProp(f)}: ${local(f)}`));
+    const hidden = hiddenFields(t);
+    const plain = hidden.length ? `${this.use('keepHidden')}({ ${props.join(', ')} }, { ${hidden.map((f) => f.id).join(', ')} })` : `{ ${props.join(', ')} }`;
     // An instance elsewhere reads the stream this value is read from (`io: x._io`).
     const keep = (v: string): string => (t.keepsIo ? `${this.use('keepStream')}(${v}, r)` : v);
     if (t.instances.length === 0) {
-      o.push(`  return ${keep(`{ ${props.join(', ')} }`)};`);
+      o.push(`  return ${keep(plain)};`);
     } else {
       // Instances are lazy, as in Kaitai: computed (or read) on first access.
-      o.push(`  const v = { ${props.join(', ')} } as ${N};`);
+      o.push(`  const v = ${plain} as ${N};`);
       const vrefs = (name: string): string => `v.${tsProp(t.fields.find((x) => x.id === name)!)}`;
       const L = this.use('lazy');
       for (const i of t.instances) {
@@ -571,7 +606,7 @@ class TsModule {
       case 'float':
         return `${r}.${primMethod(ty)}(${p})`;
       case 'bits': {
-        const read = `${r}.bits${ty.endian === 'le' ? 'Le' : 'Be'}(${ty.width}, ${p})`;
+        const read = `${r}.bits${ty.endian === 'le' ? 'Le' : 'Be'}${ty.width > 53 ? 'Big' : ''}(${ty.width}, ${p})`;
         if (ty.bool) return `${read} !== 0`;
         return f.enumDef ? `${read} as ${this.valueType({ ...f, repeat: undefined })}` : read;
       }
@@ -704,7 +739,7 @@ class TsModule {
         o.push(`  w.${primMethod(it)}(${it.size === 8 ? `BigInt(${local(f)})` : local(f)}, ${p});`);
         continue;
       }
-      const value = `v.${tsProp(f)}`;
+      const value = f.hidden ? `(v.${f.id} ?? ${this.zeroOf(t, f, refs)})` : `v.${tsProp(f)}`;
       const body: string[] = [];
       if (f.cond) {
         o.push(`  if (${this.expr(f.cond, t, refs)}) {`);
@@ -872,7 +907,7 @@ class TsModule {
       case 'float':
         return `w.${primMethod(ty)}(${v}, ${p});`;
       case 'bits':
-        return `w.bits${ty.endian === 'le' ? 'Le' : 'Be'}(${v}, ${ty.width}, ${p});`;
+        return `w.bits${ty.endian === 'le' ? 'Le' : 'Be'}${ty.width > 53 ? 'Big' : ''}(${v}, ${ty.width}, ${p});`;
       case 'bytes':
         return `w.bytesOf(${v}, ${sizeArg(ty.size)}, ${p});`;
       case 'str':
@@ -924,6 +959,15 @@ class TsModule {
     }
   }
 
+  /** What encode writes for an unnamed entry that has no value: zeros. */
+  private zeroOf(t: TypeDef, f: Field, refs: (name: string) => string): string {
+    const ty = f.type;
+    if (ty.t === 'int') return ty.size === 8 ? '0n' : '0';
+    if (ty.t === 'bits') return ty.bool ? 'false' : ty.width > 53 ? '0n' : '0';
+    if (ty.t === 'bytes' && 'expr' in ty.size) return `new Uint8Array(${this.use('sizeIn')}(${this.expr(ty.size.expr, t, refs)}, '${f.id}'))`;
+    return '0';
+  }
+
   // ---- sizeOf (variable-size types)
 
   private emitSizeOf(t: TypeDef): void {
@@ -942,7 +986,8 @@ class TsModule {
     for (const f of exprInputs(t)) {
       const ty = f.type as IntType | BitsType;
       if (ty.t === 'bits') {
-        if (!ty.bool) lines.push(`  ${this.use('intIn')}(v.${tsProp(f)}, 0, ${2 ** ty.width - 1}, '${tsProp(f)}');`);
+        if (ty.width > 53) lines.push(`  ${this.use('bigIn')}(v.${tsProp(f)}, 0n, ${(1n << BigInt(ty.width)) - 1n}n, '${tsProp(f)}');`);
+        else if (!ty.bool) lines.push(`  ${this.use('intIn')}(v.${tsProp(f)}, 0, ${2 ** ty.width - 1}, '${tsProp(f)}');`);
         continue;
       }
       const check = ty.size === 8 ? this.use('bigIn') : this.use('intIn');
@@ -1059,11 +1104,16 @@ class TsModule {
   private emitView(t: TypeDef): void {
     const o = this.out;
     const N = t.name;
-    this.use('View');
     o.push(`/** Zero-copy view of a ${N} inside \`bytes\` (e.g. a mapping): getters and setters read and write the bytes in place. */`);
-    o.push(`export class ${N}View extends View {`);
-    o.push(`  static readonly SIZE = ${t.fixedSize};`, '');
-    o.push(`  constructor(bytes: Uint8Array, offset = 0) {`, `    super(bytes, offset, ${t.fixedSize}, '${N}');`, '  }', '');
+    // No base class and no initialized fields (`declare`): V8 builds the object in the
+    // constructor alone, and a view used in a loop can be left unallocated.
+    o.push(`export class ${N}View {`);
+    o.push(`  static readonly SIZE = ${t.fixedSize};`);
+    o.push(`  /** The array the view reads and writes. */`, `  declare readonly bytes: Uint8Array;`);
+    o.push(`  /** Where the record starts in \`bytes\`. */`, `  declare readonly offset: number;`);
+    o.push(`  private declare readonly dv: DataView;`, `  /** Where the record starts inside \`dv\`. */`, `  private declare readonly at: number;`, '');
+    o.push(`  constructor(bytes: Uint8Array, offset = 0) {`, `    this.bytes = bytes;`, `    this.offset = offset;`);
+    o.push(`    this.at = ${this.use('viewAt')}(bytes, offset, ${t.fixedSize}, '${N}');`, `    this.dv = ${this.use('fixedView')}();`, '  }', '');
     let at = 0;
     for (const f of t.fields) {
       const ty = f.type;
@@ -1144,7 +1194,7 @@ function writeAtOk(t: TypeDef): boolean {
  * valid rules, no bit fields, no params.
  */
 function writeToOk(t: TypeDef): boolean {
-  if (t.decodeOnly || t.params.length || t.fixedSize !== undefined) return false;
+  if (t.decodeOnly || t.params.length || t.fixedSize !== undefined || t.fields.some((f) => f.hidden)) return false;
   return t.fields.every((f) => {
     if (f.cond || f.validInEnum || f.validEq !== undefined || f.validCheck) return false;
     const ty = f.type;

@@ -12,8 +12,10 @@ const ATTR_KEYS = new Set(['id', 'type', 'size', 'size-eos', 'encoding', 'conten
 
 export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, scope: Scope = 'seq'): Field {
   if (!isMap(attr)) throw new SpecError(ctx.file, at, 'a seq entry must be a map', 'INVALID_ARGUMENT');
-  const id = attr['id'];
-  if (typeof id !== 'string') throw new SpecError(ctx.file, at, 'every seq entry needs an id (unnamed fields are not supported)');
+  // An unnamed entry is read and kept out of sight, named as Kaitai names it (`_unnamed3`).
+  const unnamed = attr['id'] === undefined && scope === 'seq' && /\/seq\/\d+$/.test(at);
+  const id = unnamed ? `_unnamed${/\d+$/.exec(at)![0]}` : attr['id'];
+  if (typeof id !== 'string') throw new SpecError(ctx.file, at, 'every seq entry needs an id', 'INVALID_ARGUMENT');
   const where = `${at} (${t.name}.${id})`;
   const fail = (problem: string, code: 'UNSUPPORTED' | 'INVALID_ARGUMENT' = 'UNSUPPORTED'): never => {
     throw new SpecError(ctx.file, where, problem, code);
@@ -176,7 +178,7 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
       const width = Number(m[1]);
       if (size !== undefined) fail(`size on a ${typeName} field is not supported`);
       if (width < 1) fail(`'${typeName}' is not a bit-sized integer`, 'INVALID_ARGUMENT');
-      if (width > 32) fail(`bit-sized integers wider than 32 bits ('${typeName}') are not supported`);
+      if (width > 64) fail(`'${typeName}' is wider than 64 bits`, 'INVALID_ARGUMENT');
       type = { t: 'bits', width, endian: (m[2] as Endian | undefined) ?? ctx.bitEndian, bool: width === 1 && attr['enum'] === undefined };
     } else {
       const u = userCall(typeName, '');
@@ -219,6 +221,7 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
   let enumDef: EnumDef | undefined;
   if (attr['enum'] !== undefined) {
     if (type.t !== 'int' && type.t !== 'bits') fail('enum on a field that is not an integer', 'INVALID_ARGUMENT');
+    if (type.t === 'bits' && type.width > 53) fail(`an enum on a bit-sized integer wider than 53 bits is not supported`);
     const parts = String(attr['enum']).split('::');
     enumDef = findEnum(t, parts.slice(0, -1), parts[parts.length - 1]!);
     if (!enumDef) return fail(`unknown enum '${String(attr['enum'])}'`, 'INVALID_ARGUMENT');
@@ -278,6 +281,9 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
     else fail('valid: only in-enum: true (on an enum field), and eq, min, max, any-of and expr on integer, bit-sized, float, boolean, byte-array and string fields are supported');
   }
   if (valid !== undefined && repeat) fail('valid on a repeated field is not supported');
+  const hidden = unnamed && type.t !== 'contents';
+  if (hidden && (repeat || cond || !(['int', 'float', 'bits'].includes(type.t) || (type.t === 'bytes' && 'expr' in type.size))))
+    fail('an unnamed seq entry is supported as a single integer, float, bit-sized integer or sized bytes (no repeat, no if)');
   return {
     id,
     specPath: at,
@@ -290,6 +296,7 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
     validEq,
     ...(validCheck && { validCheck }),
     lengthOf: undefined,
+    ...(hidden && { hidden: true as const }),
     csName: pascal(id),
     viewName: camel(id),
   };

@@ -94,8 +94,6 @@ export function loadSpecs(paths: string[], options: LoadOptions = {}): SpecFile[
   }
 
   for (const p of paths) roots.push(load(p, dirname(resolve(p))));
-  for (const r of roots)
-    if (r.root.params.length) throw new SpecError(r.path, '/params', 'a root type with params cannot be decoded on its own (its params come from a type that uses it)');
   for (const f of pending) f();
   for (let f = deferred.shift(); f; f = deferred.shift()) f();
   passUpArgs([...byPath.values()]);

@@ -109,6 +109,11 @@ export interface Field {
    * is not part of the record's value: decode uses it, encode computes it from the data.
    */
   lengthOf: { field: Field; what: 'size' | 'count' } | undefined;
+  /**
+   * An unnamed seq entry (Kaitai's `_unnamed<N>`): read and kept on the decoded value out of sight
+   * (TS: not enumerable; C#: internal), and written back by encode (zeros when it has no value).
+   */
+  hidden?: true;
   /** The C# property name: PascalCase of the id, with `_` added where it would clash with a generated member. */
   csName: string;
   /** The name on a TypeScript view: camelCase of the id, with `_` added where it would clash with a view member. */
@@ -242,7 +247,12 @@ export function allEnums(spec: SpecFile): EnumDef[] {
 
 /** Fields that are part of the record's value (not `contents`, not derived lengths). */
 export function valueFields(t: TypeDef): Field[] {
-  return t.fields.filter((f) => f.type.t !== 'contents' && f.lengthOf === undefined);
+  return t.fields.filter((f) => f.type.t !== 'contents' && f.lengthOf === undefined && !f.hidden);
+}
+
+/** A type's unnamed seq entries that hold a value (kept out of sight, see Field.hidden). */
+export function hiddenFields(t: TypeDef): Field[] {
+  return t.fields.filter((f) => f.hidden);
 }
 
 export function camel(id: string): string {

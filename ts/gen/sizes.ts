@@ -32,7 +32,8 @@ export function findLengthFields(t: TypeDef): void {
     for (const e of [i.value, i.pos]) if (e) for (const r of refsOf(e)) uses.set(r, (uses.get(r) ?? 0) + 2);
   }
   for (const f of t.fields) {
-    if (f.cond) continue;
+    // An unnamed entry may have no value to compute a length from: its size stays a field.
+    if (f.cond || f.hidden) continue;
     const ty = f.type;
     const candidates: Array<[Expr, 'size' | 'count']> = [];
     if (f.repeat?.kind === 'expr') candidates.push([f.repeat.count, 'count']);
@@ -89,7 +90,7 @@ export function computeSizes(t: TypeDef): void {
       fMin = 0;
       blittable = false;
     }
-    if (!one.blittable) blittable = false;
+    if (!one.blittable || f.hidden) blittable = false;
     // A struct cannot hold an inline array of byte arrays: such a type is a class (C#), no view (TS).
     if (f.repeat && f.type.t === 'bytes') blittable = false;
     fixed = fixed !== undefined && fFixed !== undefined ? fixed + fFixed : undefined;

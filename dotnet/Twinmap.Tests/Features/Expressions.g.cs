@@ -329,6 +329,7 @@ public partial struct ExpressionsPoint
     public static ExpressionsPoint Decode(ReadOnlySpan<byte> source) => Decode(source, out _);
 
     /// <summary>Decodes one ExpressionsPoint and says how many bytes it took.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ExpressionsPoint Decode(ReadOnlySpan<byte> source, out int bytesRead)
     {
         // Blittable and little-endian like the wire: the bytes are the struct.
@@ -337,6 +338,12 @@ public partial struct ExpressionsPoint
             bytesRead = SIZE;
             return MemoryMarshal.Read<ExpressionsPoint>(source);
         }
+        return DecodeChecked(source, out bytesRead);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ExpressionsPoint DecodeChecked(ReadOnlySpan<byte> source, out int bytesRead)
+    {
         var r = new FormatReader(source);
         try
         {
@@ -359,6 +366,7 @@ public partial struct ExpressionsPoint
     }
 
     /// <summary>Encodes into <paramref name="destination"/> without allocating; returns the bytes written.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly int EncodeInto(Span<byte> destination)
     {
         if (BitConverter.IsLittleEndian && destination.Length >= SIZE)
@@ -366,6 +374,12 @@ public partial struct ExpressionsPoint
             MemoryMarshal.Write(destination, in this);
             return SIZE;
         }
+        return EncodeChecked(destination);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private readonly int EncodeChecked(Span<byte> destination)
+    {
         int n = EncodedSize();
         if (destination.Length < n) throw new EncodeException("ExpressionsPoint", $"needs {n} bytes, the buffer has {destination.Length}");
         var w = new FormatWriter(destination[..n]);

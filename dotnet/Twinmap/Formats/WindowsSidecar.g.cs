@@ -44,6 +44,7 @@ public partial struct WindowsSidecar
     public static WindowsSidecar Decode(ReadOnlySpan<byte> source) => Decode(source, out _);
 
     /// <summary>Decodes one WindowsSidecar and says how many bytes it took.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static WindowsSidecar Decode(ReadOnlySpan<byte> source, out int bytesRead)
     {
         // Blittable and little-endian like the wire: the bytes are the struct.
@@ -52,6 +53,12 @@ public partial struct WindowsSidecar
             bytesRead = SIZE;
             return MemoryMarshal.Read<WindowsSidecar>(source);
         }
+        return DecodeChecked(source, out bytesRead);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WindowsSidecar DecodeChecked(ReadOnlySpan<byte> source, out int bytesRead)
+    {
         var r = new FormatReader(source);
         try
         {
@@ -74,6 +81,7 @@ public partial struct WindowsSidecar
     }
 
     /// <summary>Encodes into <paramref name="destination"/> without allocating; returns the bytes written.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly int EncodeInto(Span<byte> destination)
     {
         if (BitConverter.IsLittleEndian && destination.Length >= SIZE)
@@ -81,6 +89,12 @@ public partial struct WindowsSidecar
             MemoryMarshal.Write(destination, in this);
             return SIZE;
         }
+        return EncodeChecked(destination);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private readonly int EncodeChecked(Span<byte> destination)
+    {
         int n = EncodedSize();
         if (destination.Length < n) throw new EncodeException("WindowsSidecar", $"needs {n} bytes, the buffer has {destination.Length}");
         var w = new FormatWriter(destination[..n]);

@@ -277,6 +277,7 @@ public partial struct Coord
     public static Coord Decode(ReadOnlySpan<byte> source) => Decode(source, out _);
 
     /// <summary>Decodes one Coord and says how many bytes it took.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Coord Decode(ReadOnlySpan<byte> source, out int bytesRead)
     {
         // Blittable and little-endian like the wire: the bytes are the struct.
@@ -285,6 +286,12 @@ public partial struct Coord
             bytesRead = SIZE;
             return MemoryMarshal.Read<Coord>(source);
         }
+        return DecodeChecked(source, out bytesRead);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Coord DecodeChecked(ReadOnlySpan<byte> source, out int bytesRead)
+    {
         var r = new FormatReader(source);
         try
         {
@@ -307,6 +314,7 @@ public partial struct Coord
     }
 
     /// <summary>Encodes into <paramref name="destination"/> without allocating; returns the bytes written.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly int EncodeInto(Span<byte> destination)
     {
         if (BitConverter.IsLittleEndian && destination.Length >= SIZE)
@@ -314,6 +322,12 @@ public partial struct Coord
             MemoryMarshal.Write(destination, in this);
             return SIZE;
         }
+        return EncodeChecked(destination);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private readonly int EncodeChecked(Span<byte> destination)
+    {
         int n = EncodedSize();
         if (destination.Length < n) throw new EncodeException("Coord", $"needs {n} bytes, the buffer has {destination.Length}");
         var w = new FormatWriter(destination[..n]);

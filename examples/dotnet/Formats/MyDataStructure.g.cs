@@ -27,6 +27,7 @@ public partial struct MyDataStructure
     public static MyDataStructure Decode(ReadOnlySpan<byte> source) => Decode(source, out _);
 
     /// <summary>Decodes one MyDataStructure and says how many bytes it took.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static MyDataStructure Decode(ReadOnlySpan<byte> source, out int bytesRead)
     {
         // Blittable and little-endian like the wire: the bytes are the struct.
@@ -35,6 +36,12 @@ public partial struct MyDataStructure
             bytesRead = SIZE;
             return MemoryMarshal.Read<MyDataStructure>(source);
         }
+        return DecodeChecked(source, out bytesRead);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static MyDataStructure DecodeChecked(ReadOnlySpan<byte> source, out int bytesRead)
+    {
         var r = new FormatReader(source);
         try
         {
@@ -57,6 +64,7 @@ public partial struct MyDataStructure
     }
 
     /// <summary>Encodes into <paramref name="destination"/> without allocating; returns the bytes written.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly int EncodeInto(Span<byte> destination)
     {
         if (BitConverter.IsLittleEndian && destination.Length >= SIZE)
@@ -64,6 +72,12 @@ public partial struct MyDataStructure
             MemoryMarshal.Write(destination, in this);
             return SIZE;
         }
+        return EncodeChecked(destination);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private readonly int EncodeChecked(Span<byte> destination)
+    {
         int n = EncodedSize();
         if (destination.Length < n) throw new EncodeException("MyDataStructure", $"needs {n} bytes, the buffer has {destination.Length}");
         var w = new FormatWriter(destination[..n]);

@@ -34,6 +34,7 @@ public partial struct TestData
     public static TestData Decode(ReadOnlySpan<byte> source) => Decode(source, out _);
 
     /// <summary>Decodes one TestData and says how many bytes it took.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TestData Decode(ReadOnlySpan<byte> source, out int bytesRead)
     {
         // Blittable and little-endian like the wire: the bytes are the struct.
@@ -42,6 +43,12 @@ public partial struct TestData
             bytesRead = SIZE;
             return MemoryMarshal.Read<TestData>(source);
         }
+        return DecodeChecked(source, out bytesRead);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static TestData DecodeChecked(ReadOnlySpan<byte> source, out int bytesRead)
+    {
         var r = new FormatReader(source);
         try
         {
@@ -64,6 +71,7 @@ public partial struct TestData
     }
 
     /// <summary>Encodes into <paramref name="destination"/> without allocating; returns the bytes written.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly int EncodeInto(Span<byte> destination)
     {
         if (BitConverter.IsLittleEndian && destination.Length >= SIZE)
@@ -71,6 +79,12 @@ public partial struct TestData
             MemoryMarshal.Write(destination, in this);
             return SIZE;
         }
+        return EncodeChecked(destination);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private readonly int EncodeChecked(Span<byte> destination)
+    {
         int n = EncodedSize();
         if (destination.Length < n) throw new EncodeException("TestData", $"needs {n} bytes, the buffer has {destination.Length}");
         var w = new FormatWriter(destination[..n]);

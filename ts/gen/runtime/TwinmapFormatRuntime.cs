@@ -245,9 +245,15 @@ public ref struct FormatReader
     /// <summary>No bytes and no unread bits left.</summary>
     public readonly bool Eof => _pos >= _end && _bitsLeft == 0;
 
-    /// <summary><paramref name="n"/> (1..32) bits, most significant bit of each byte first.</summary>
+    /// <summary><paramref name="n"/> (1..64) bits, most significant bit of each byte first.</summary>
     public ulong BitsBe(int n, string f)
     {
+        // Wider than 32 bits: two reads (one would overflow the 64-bit accumulator).
+        if (n > 32)
+        {
+            ulong hi = BitsBe(n - 32, f);
+            return (hi << 32) | BitsBe(32, f);
+        }
         ulong acc = _bits;
         int have = _bitsLeft;
         if (n > have)
@@ -264,9 +270,14 @@ public ref struct FormatReader
         return acc >> left;
     }
 
-    /// <summary><paramref name="n"/> (1..32) bits, least significant bit of each byte first.</summary>
+    /// <summary><paramref name="n"/> (1..64) bits, least significant bit of each byte first.</summary>
     public ulong BitsLe(int n, string f)
     {
+        if (n > 32)
+        {
+            ulong lo = BitsLe(32, f);
+            return (BitsLe(n - 32, f) << 32) | lo;
+        }
         ulong acc = _bits;
         int have = _bitsLeft;
         if (n > have)
@@ -461,9 +472,16 @@ public ref struct FormatWriter
     /// <summary>The next field starts at a byte boundary (the current byte's free bits stay zero).</summary>
     public void AlignToByte() => _bitsFree = 0;
 
-    /// <summary><paramref name="v"/> in <paramref name="n"/> (1..32) bits, most significant bit of each byte first.</summary>
+    /// <summary><paramref name="v"/> in <paramref name="n"/> (1..64) bits, most significant bit of each byte first.</summary>
     public void BitsBe(ulong v, int n, string f)
     {
+        if (n > 32)
+        {
+            if (n < 64 && v >> n != 0) throw new EncodeException(f, $"{v} does not fit in {n} bits");
+            BitsBe(v >> 32, n - 32, f);
+            BitsBe(v & 0xffffffffUL, 32, f);
+            return;
+        }
         if (v >> n != 0) throw new EncodeException(f, $"{v} does not fit in {n} bits");
         int todo = n;
         while (todo > 0)
@@ -477,9 +495,16 @@ public ref struct FormatWriter
         }
     }
 
-    /// <summary><paramref name="v"/> in <paramref name="n"/> (1..32) bits, least significant bit of each byte first.</summary>
+    /// <summary><paramref name="v"/> in <paramref name="n"/> (1..64) bits, least significant bit of each byte first.</summary>
     public void BitsLe(ulong v, int n, string f)
     {
+        if (n > 32)
+        {
+            if (n < 64 && v >> n != 0) throw new EncodeException(f, $"{v} does not fit in {n} bits");
+            BitsLe(v & 0xffffffffUL, 32, f);
+            BitsLe(v >> 32, n - 32, f);
+            return;
+        }
         if (v >> n != 0) throw new EncodeException(f, $"{v} does not fit in {n} bits");
         int todo = n;
         while (todo > 0)

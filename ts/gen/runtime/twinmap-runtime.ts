@@ -227,8 +227,10 @@ export class Reader {
     return this.pos >= this.end && this.bitsLeft === 0;
   }
 
-  /** `n` (1..32) bits, most significant bit of each byte first. */
+  /** `n` (1..53) bits, most significant bit of each byte first (past 32 bits, as two reads). */
   bitsBe(n: number, f: string): number {
+    // Wider than 32 bits: two reads, each exact in a double (the value is, up to 53 bits).
+    if (n > 32) return this.bitsBe(n - 32, f) * 2 ** 32 + this.bitsBe(32, f);
     if (n <= this.bitsLeft) {
       const scale = 2 ** (this.bitsLeft - n);
       const v = Math.floor(this.bits / scale);
@@ -248,8 +250,18 @@ export class Reader {
     return v;
   }
 
-  /** `n` (1..32) bits, least significant bit of each byte first. */
+  /** `n` (33..64) bits, most significant first, exactly (past 2^53 a number would round). */
+  bitsBeBig(n: number, f: string): bigint {
+    const hi = BigInt(this.bitsBe(n - 32, f));
+    return (hi << 32n) | BigInt(this.bitsBe(32, f));
+  }
+
+  /** `n` bits, least significant bit of each byte first. */
   bitsLe(n: number, f: string): number {
+    if (n > 32) {
+      const lo = this.bitsLe(32, f);
+      return this.bitsLe(n - 32, f) * 2 ** 32 + lo;
+    }
     let acc = this.bits;
     let have = this.bitsLeft;
     if (n > have) {
@@ -262,6 +274,12 @@ export class Reader {
     this.bits = rest;
     this.bitsLeft = have - n;
     return acc - rest * scale;
+  }
+
+  /** `n` (33..64) bits, least significant bit of each byte first, exactly. */
+  bitsLeBig(n: number, f: string): bigint {
+    const lo = BigInt(this.bitsLe(32, f));
+    return (BigInt(this.bitsLe(n - 32, f)) << 32n) | lo;
   }
 
   /** A reader over the next `n` bytes (a field with a size); this reader skips them. */
@@ -689,7 +707,19 @@ export function fixedAt(bytes: Uint8Array, offset: number, size: number): number
   return lastBase + offset;
 }
 
-/** @internal The DataView of the array `fixedAt` was last given. */
+/**
+ * @internal Where a view of `size` bytes at `offset` in `bytes` starts inside `fixedView()`;
+ * throws the DecodeError that says why when the record does not fit.
+ */
+export function viewAt(bytes: Uint8Array, offset: number, size: number, typeName: string): number {
+  if (!Number.isInteger(offset) || offset < 0 || size > bytes.length - offset) {
+    throw new DecodeError(typeName, offset, `a view needs ${size} bytes at offset ${offset}, ${Math.max(0, bytes.length - offset)} available`);
+  }
+  viewOf(bytes);
+  return lastBase + offset;
+}
+
+/** @internal The DataView of the array `fixedAt` or `viewAt` was last given. */
 export function fixedView(): DataView {
   return lastView;
 }
@@ -854,9 +884,15 @@ export class Writer {
     this.bitsFree = 0;
   }
 
-  /** `v` in `n` (1..32) bits, most significant bit of each byte first. */
+  /** `v` in `n` (1..53) bits, most significant bit of each byte first. */
   bitsBe(v: number | boolean, n: number, f: string): void {
     let x = bitsIn(v, n, f);
+    if (n > 32) {
+      const hi = Math.floor(x / 2 ** 32);
+      this.bitsBe(hi, n - 32, f);
+      this.bitsBe(x - hi * 2 ** 32, 32, f);
+      return;
+    }
     let todo = n;
     while (todo > 0) {
       if (this.bitsFree === 0) this.newBitByte(f);
@@ -870,9 +906,29 @@ export class Writer {
     }
   }
 
-  /** `v` in `n` (1..32) bits, least significant bit of each byte first. */
+  /** `v` in `n` (33..64) bits, most significant first (a value past 2^53, exactly). */
+  bitsBeBig(v: bigint, n: number, f: string): void {
+    const x = bitsInBig(v, n, f);
+    this.bitsBe(Number(x >> 32n), n - 32, f);
+    this.bitsBe(Number(x & 0xffffffffn), 32, f);
+  }
+
+  /** `v` in `n` (33..64) bits, least significant bit of each byte first, exactly. */
+  bitsLeBig(v: bigint, n: number, f: string): void {
+    const x = bitsInBig(v, n, f);
+    this.bitsLe(Number(x & 0xffffffffn), 32, f);
+    this.bitsLe(Number(x >> 32n), n - 32, f);
+  }
+
+  /** `v` in `n` bits, least significant bit of each byte first. */
   bitsLe(v: number | boolean, n: number, f: string): void {
     let x = bitsIn(v, n, f);
+    if (n > 32) {
+      const hi = Math.floor(x / 2 ** 32);
+      this.bitsLe(x - hi * 2 ** 32, 32, f);
+      this.bitsLe(hi, n - 32, f);
+      return;
+    }
     let todo = n;
     while (todo > 0) {
       if (this.bitsFree === 0) this.newBitByte(f);
@@ -923,6 +979,11 @@ export class Writer {
 }
 
 /** A bit-sized field's value (a boolean for `b1`) as an unsigned integer of `n` bits. */
+function bitsInBig(v: bigint, n: number, f: string): bigint {
+  if (typeof v !== 'bigint' || v < 0n || v >> BigInt(n) !== 0n) throw new EncodeError(f, `${String(v)} does not fit in ${n} bits (a bigint)`);
+  return v;
+}
+
 function bitsIn(v: number | boolean, n: number, f: string): number {
   if (typeof v === 'boolean' && n === 1) return v ? 1 : 0;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= 2 ** n) throw new EncodeError(f, `${String(v)} does not fit in ${n} bits`);
@@ -1054,6 +1115,15 @@ export function elementAt<T>(a: readonly T[], i: number): T {
 }
 
 /**
+ * Keeps the values of a type's unnamed seq entries on a decoded value, not enumerable (out of
+ * sight of spreads, JSON and comparisons), so that encoding the value writes the same bytes.
+ */
+export function keepHidden<T extends object>(value: T, hidden: Record<string, unknown>): T {
+  for (const [name, x] of Object.entries(hidden)) Object.defineProperty(value, name, { value: x, writable: true, configurable: true, enumerable: false });
+  return value;
+}
+
+/**
  * Defines a lazy, read-only property: computed on first access (a positioned instance reads the
  * input then), kept afterwards. Not enumerable, so copying or printing a value does not read
  * instances that may fail.
@@ -1139,6 +1209,74 @@ export class DecodeCodec<T> {
   }
 }
 
+/**
+ * The codec of a root type with `params`: every operation takes the values of its params (an
+ * object with one property per param, camelCase), as the type that would read it passes them.
+ */
+export class ParamsCodec<T, P> {
+  constructor(
+    /** The type's name, the root of every error's field path. */
+    readonly typeName: string,
+    private readonly readFn: (r: Reader, p: P) => T,
+    private readonly writeFn: (w: Writer, v: T, p: P) => void,
+    private readonly sizeFn: (v: T, p: P) => number,
+  ) {}
+
+  /** The plain codec for one set of param values. */
+  with(params: P): Codec<T> {
+    return new Codec<T>(this.typeName, (r) => this.readFn(r, params), (w, v) => this.writeFn(w, v, params), (v) => this.sizeFn(v, params));
+  }
+
+  /** Decodes one record from `bytes` at `offset`, read with `params`. */
+  decode(bytes: Uint8Array, params: P, offset = 0): T {
+    return this.with(params).decode(bytes, offset);
+  }
+
+  /** Decodes one record and says how many bytes it took. */
+  decodeWithSize(bytes: Uint8Array, params: P, offset = 0): { value: T; size: number } {
+    return this.with(params).decodeWithSize(bytes, offset);
+  }
+
+  /** The number of bytes `encode` will produce for `value` with `params`. */
+  sizeOf(value: T, params: P): number {
+    return this.with(params).sizeOf(value);
+  }
+
+  /** Encodes `value` with `params` into a new buffer of exactly the right size. */
+  encode(value: T, params: P): Uint8Array {
+    return this.with(params).encode(value);
+  }
+
+  /** Encodes `value` with `params` into `target` at `offset`; returns the bytes written. */
+  encodeInto(value: T, params: P, target: Uint8Array, offset = 0): number {
+    return this.with(params).encodeInto(value, target, offset);
+  }
+}
+
+/** The codec of a decode-only root type with `params`: decode takes the values of its params. */
+export class DecodeParamsCodec<T, P> {
+  constructor(
+    /** The type's name, the root of every error's field path. */
+    readonly typeName: string,
+    private readonly readFn: (r: Reader, p: P) => T,
+  ) {}
+
+  /** The plain codec for one set of param values. */
+  with(params: P): DecodeCodec<T> {
+    return new DecodeCodec<T>(this.typeName, (r) => this.readFn(r, params));
+  }
+
+  /** Decodes one record from `bytes` at `offset`, read with `params`. */
+  decode(bytes: Uint8Array, params: P, offset = 0): T {
+    return this.with(params).decode(bytes, offset);
+  }
+
+  /** Decodes one record and says how many bytes it took. */
+  decodeWithSize(bytes: Uint8Array, params: P, offset = 0): { value: T; size: number } {
+    return this.with(params).decodeWithSize(bytes, offset);
+  }
+}
+
 /** A codec for a type whose records all have the same size, with a zero-copy view. */
 export class FixedCodec<T, V> extends Codec<T> {
   constructor(
@@ -1196,11 +1334,8 @@ export abstract class View {
     size: number,
     typeName: string,
   ) {
-    if (!Number.isInteger(offset) || offset < 0 || size > bytes.length - offset) {
-      throw new DecodeError(typeName, offset, `a view needs ${size} bytes at offset ${offset}, ${Math.max(0, bytes.length - offset)} available`);
-    }
-    this.dv = viewOf(bytes);
-    this.at = lastBase + offset;
+    this.at = viewAt(bytes, offset, size, typeName);
+    this.dv = lastView;
   }
 
 }
