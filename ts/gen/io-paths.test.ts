@@ -2,7 +2,8 @@
 // `io: _root.names._io`, `io: _root.table._io` (a root instance's substream), `io: wrapper.inner._io`
 // (a field inside a field) without pos. Checked against Kaitai's parser, in the same order.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { kaitaiParse, kaitaiParsers, type KaitaiClass } from '../../interop-tests/support/kaitai-js.js';
+import { decodeBoth, outcome } from '../../interop-tests/support/feature-checks.js';
+import { kaitaiParsers, type KaitaiClass } from '../../interop-tests/support/kaitai-js.js';
 import { mutate, Rng } from '../../tools/fuzz/fuzz.js';
 import { IoPaths } from './fixtures/features/ts/io_paths.js';
 import { join } from 'node:path';
@@ -19,37 +20,13 @@ beforeAll(async () => {
 type Top = { entries: Array<{ ofsName: number; name: string; firstOfTable: number }>; innerA: number; innerB: number };
 
 function walk(v: Top): unknown[] {
-  const get = (f: () => unknown): unknown => {
-    try {
-      return f();
-    } catch {
-      return 'fails';
-    }
-  };
-  return [...v.entries.map((e) => get(() => [e.ofsName, e.name, e.firstOfTable])), get(() => v.innerA), get(() => v.innerB)];
-}
-
-function both(bytes: Uint8Array): [unknown, unknown] {
-  let ours: unknown;
-  let theirs: unknown;
-  try {
-    ours = walk(IoPaths.decode(bytes) as unknown as Top);
-  } catch (e) {
-    expect((e as Error).name).toBe('DecodeError');
-    ours = 'fails';
-  }
-  try {
-    theirs = walk(kaitaiParse(kaitai, bytes) as unknown as Top);
-  } catch {
-    theirs = 'fails';
-  }
-  return [ours, theirs];
+  return [...v.entries.map((e) => outcome(() => [e.ofsName, e.name, e.firstOfTable])), outcome(() => v.innerA), outcome(() => v.innerB)];
 }
 
 describe('io: the stream of another object', () => {
   it('reads from the stream each path names, as Kaitai does', () => {
     expect(walk(IoPaths.decode(sample) as unknown as Top)).toEqual([[0, 'ab', 0x55], [3, 'cd', 0x55], 0x11, 0x22]);
-    const [ours, theirs] = both(sample);
+    const [ours, theirs] = decodeBoth((b) => IoPaths.decode(b), kaitai, sample, walk);
     expect(ours).toEqual(theirs);
   });
 
@@ -57,7 +34,7 @@ describe('io: the stream of another object', () => {
     const rng = new Rng(13);
     for (let i = 0; i < 400; i++) {
       const bytes = i % 5 === 4 ? Uint8Array.from({ length: rng.below(24) }, () => rng.below(256)) : mutate(sample, rng);
-      const [ours, theirs] = both(bytes);
+      const [ours, theirs] = decodeBoth((b) => IoPaths.decode(b), kaitai, bytes, walk);
       expect(ours, Buffer.from(bytes).toString('hex')).toEqual(theirs);
     }
   });

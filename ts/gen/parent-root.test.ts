@@ -1,11 +1,10 @@
 // `_parent` and `_root` in nested types (fixture: fixtures/features/parent_root.ksy): a type that
 // names them is read and written as part of the types it is read inside, which pass the values
 // down; checked against Kaitai's parser field by field and instance by instance.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { refusalsIn } from '../../interop-tests/support/feature-checks.js';
 import { kaitaiParse, kaitaiParsers, type KaitaiClass } from '../../interop-tests/support/kaitai-js.js';
 import { asKaitaiNumbers, fromKaitai, instanceDifference, type Value } from '../../interop-tests/support/model-tools.js';
 import { mutate, Rng } from '../../tools/fuzz/fuzz.js';
@@ -77,17 +76,7 @@ describe('_parent and _root', () => {
 });
 
 describe('refusals name the spec, the place and the value', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'twinmap-parent-root-'));
-  const refusal = (name: string, text: string): string => {
-    const path = join(dir, `${name}.ksy`);
-    writeFileSync(path, text);
-    try {
-      loadSpecs([path]);
-    } catch (e) {
-      return (e as Error).message.replace(`${path}: `, '');
-    }
-    return 'accepted';
-  };
+  const refusal = refusalsIn('parent-root');
 
   it('_parent in the root type', () => {
     expect(refusal('a', 'meta: {id: a}\nseq:\n  - {id: x, type: u1, if: _parent.y == 1}\n')).toBe(

@@ -3,7 +3,8 @@
 // `pos` reading wherever their (shared) stream is, `_io.eof`, a list read until a position.
 // Checked against Kaitai's parser, reading fields and instances in the same order from both.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { kaitaiParse, kaitaiParsers, type KaitaiClass } from '../../interop-tests/support/kaitai-js.js';
+import { decodeBoth, outcome } from '../../interop-tests/support/feature-checks.js';
+import { kaitaiParsers, type KaitaiClass } from '../../interop-tests/support/kaitai-js.js';
 import { mutate, Rng } from '../../tools/fuzz/fuzz.js';
 import { StreamPositions } from './fixtures/features/ts/stream_positions.js';
 import { join } from 'node:path';
@@ -22,50 +23,25 @@ type Top = { lenHeader: number; header: { len: number; flags: number; rest: Uint
 
 /** Fields and instances in one fixed order (the order matters: instances without pos move their stream). */
 function walk(v: Top): unknown[] {
-  const get = (f: () => unknown): unknown => {
-    try {
-      const x = f();
-      return x instanceof Uint8Array ? Buffer.from(x).toString('hex') : x;
-    } catch {
-      return 'fails';
-    }
-  };
   return [
-    get(() => v.lenHeader),
-    get(() => [v.header.len, v.header.flags]),
-    get(() => v.header.rest),
-    ...v.records.map((r) => get(() => [r.kind, r.tag.value, r.startOfs])),
-    get(() => v.records[0]?.laterOfs),
-    get(() => v.nextByte),
-    ...v.records.map((r) => get(() => r.tag.peek)),
-    get(() => v.atEnd),
-    get(() => v.tail),
-    ...v.records.map((r) => get(() => r.laterOfs)),
+    outcome(() => v.lenHeader),
+    outcome(() => [v.header.len, v.header.flags]),
+    outcome(() => v.header.rest),
+    ...v.records.map((r) => outcome(() => [r.kind, r.tag.value, r.startOfs])),
+    outcome(() => v.records[0]?.laterOfs),
+    outcome(() => v.nextByte),
+    ...v.records.map((r) => outcome(() => r.tag.peek)),
+    outcome(() => v.atEnd),
+    outcome(() => v.tail),
+    ...v.records.map((r) => outcome(() => r.laterOfs)),
   ];
-}
-
-function both(bytes: Uint8Array): [unknown, unknown] {
-  let ours: unknown;
-  let theirs: unknown;
-  try {
-    ours = walk(StreamPositions.decode(bytes) as unknown as Top);
-  } catch (e) {
-    expect((e as Error).name).toBe('DecodeError');
-    ours = 'fails';
-  }
-  try {
-    theirs = walk(kaitaiParse(kaitai, bytes) as unknown as Top);
-  } catch {
-    theirs = 'fails';
-  }
-  return [ours, theirs];
 }
 
 describe('stream positions seen by instances', () => {
   it('reads each instance where Kaitai does', () => {
     const v = StreamPositions.decode(sample) as unknown as Top;
     expect(walk(v)).toEqual([3, [3, 1], 'ee', [0x0a, 0x0b, 4], [0x0c, 0x0d, 6], 8, 0x77, 0x88, 0x99, true, [0x9988], 8, 11]);
-    const [ours, theirs] = both(sample);
+    const [ours, theirs] = decodeBoth((b) => StreamPositions.decode(b), kaitai, sample, walk);
     expect(ours).toEqual(theirs);
   });
 
@@ -80,7 +56,7 @@ describe('stream positions seen by instances', () => {
     const rng = new Rng(9);
     for (let i = 0; i < 400; i++) {
       const bytes = i % 5 === 4 ? Uint8Array.from({ length: rng.below(24) }, () => rng.below(256)) : mutate(sample, rng);
-      const [ours, theirs] = both(bytes);
+      const [ours, theirs] = decodeBoth((b) => StreamPositions.decode(b), kaitai, bytes, walk);
       expect(ours, Buffer.from(bytes).toString('hex')).toEqual(theirs);
     }
   });

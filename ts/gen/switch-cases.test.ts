@@ -1,11 +1,10 @@
 // Switches whose cases are 64-bit integers, floats, user types with params (declared, or values from
 // `_parent`) and raw bytes, and a switch on a boolean (fixture: fixtures/features/switch_cases.ksy;
 // its C# is compiled by the .NET test project): checked against Kaitai's own parser.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { refusalsIn } from '../../interop-tests/support/feature-checks.js';
 import { kaitaiParse, kaitaiParsers, type KaitaiClass } from '../../interop-tests/support/kaitai-js.js';
 import { asKaitaiNumbers, fromKaitai, instanceDifference, type Value } from '../../interop-tests/support/model-tools.js';
 import { mutate, Rng } from '../../tools/fuzz/fuzz.js';
@@ -103,17 +102,7 @@ describe('switch cases beyond user types', () => {
 });
 
 describe('refusals name the spec, the place and the case', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'twinmap-switch-cases-'));
-  const refusal = (name: string, text: string): string => {
-    const path = join(dir, `${name}.ksy`);
-    writeFileSync(path, text);
-    try {
-      loadSpecs([path]);
-    } catch (e) {
-      return (e as Error).message.replace(`${path}: `, '');
-    }
-    return 'accepted';
-  };
+  const refusal = refusalsIn('switch-cases');
 
   it('a bit-sized case', () => {
     expect(refusal('a', 'meta: {id: a}\nseq:\n  - {id: k, type: u1}\n  - {id: v, type: {switch-on: k, cases: {1: b4}}}\n')).toBe(
