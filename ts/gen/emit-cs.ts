@@ -430,6 +430,15 @@ class CsFile {
         if (e.param) return `p_${camel(name)}`;
         if (e.instance?.value) {
           const vt = typeOf(e.instance.value);
+          const at = `${target}${e.instance.csName}`;
+          // With an `if` it may have no value: as an absent field reads (a boolean: false, as in TS).
+          if (e.instance.valueCond) {
+            if (vt.t === 'int') return `FormatMath.Read((long?)${at}, ${JSON.stringify(e.instance.viewName)})`;
+            if (vt.t === 'bool') return `(${at} ?? false)`;
+            if (vt.t === 'float') return `(double)${at}!`;
+            if (vt.t === 'user' && vt.type?.blittable) return `FormatMath.ReadValue(${at}, ${JSON.stringify(e.instance.viewName)})`;
+            return `FormatMath.ReadObject(${at}, ${JSON.stringify(e.instance.viewName)})`;
+          }
           return vt.t === 'int' ? `(long)${target}${e.instance.csName}` : vt.t === 'float' ? `(double)${target}${e.instance.csName}` : `${target}${e.instance.csName}`;
         }
         if (e.instance) return chain(`${target}${e.instance.csName}`, e.instance.field!, e.pathFields ?? []);
@@ -461,6 +470,8 @@ class CsFile {
         return `(${l} ${op} ${r})`;
       },
       concat: (l, r) => `(${l} + ${r})`,
+      // Kaitai's C#: the type's default.
+      none: 'default!',
       attr: (obj, x, objType, args) => {
         const elemOf = objType.t === 'array' ? objType.elem : undefined;
         const el = (s: string): string => (elemOf ? typed(s, elemOf, true) : objType.t === 'bytes' ? `(long)${s}` : s);

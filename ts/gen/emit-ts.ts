@@ -376,6 +376,8 @@ class TsModule {
         return type.t === 'bytes' ? `(${this.use('bytesCompare')}(${l}, ${r}) ${js} 0)` : `(${l} ${js} ${r})`;
       },
       concat: (l, r) => `(${l} + ${r})`,
+      // Kaitai's JS: undefined (a number computes as NaN, as an absent field does).
+      none: 'undefined!',
       attr: (obj, x, objType, args) => {
         const elem = objType.t === 'array' ? objType.elem : undefined;
         switch (objType.t === 'user' ? 'field' : x.name) {

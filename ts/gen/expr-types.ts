@@ -177,8 +177,11 @@ export function typeOf(e: Expr): VType {
       if (!isNum(v)) throw new ExprError(`'-' needs a number, not ${aType(v)}`);
       return v;
     }
+    case 'none':
+      throw new ExprError('a value instance without a value is used outside its if condition');
     case 'cond': {
       const a = typeOf(e.a);
+      if (e.b.k === 'none') return a;
       const b = typeOf(e.b);
       if (isNum(a) && isNum(b)) return a.t === 'float' || b.t === 'float' ? FLOAT : INT;
       if (a.t !== b.t) throw new ExprError(`the two sides of '? :' are ${aType(a)} and ${aType(b)}`);

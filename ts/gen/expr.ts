@@ -49,6 +49,11 @@ export type Expr =
   | { k: 'bin'; op: BinOp; l: Expr; r: Expr }
   /** `c ? a : b` */
   | { k: 'cond'; c: Expr; a: Expr; b: Expr }
+  /**
+   * The value of a value instance whose `if` does not hold, where an expression uses it (only as
+   * the `b` of a `cond`): Kaitai's JS gives undefined, its C# the type's default.
+   */
+  | { k: 'none' }
   /** `field._sizeof` (or `field.inner._sizeof`): the loader replaces it by the field's fixed size. */
   | { k: 'sizeof'; name: string; path: string[]; root?: boolean };
 
@@ -424,6 +429,8 @@ export interface ExprStyle {
   compare(op: '==' | '!=' | '<' | '<=' | '>' | '>=', l: string, r: string, type: VType): string;
   /** `a + b` on strings. */
   concat(l: string, r: string): string;
+  /** A value instance without a value (its `if` does not hold). */
+  none: string;
   /** A method of `obj` (a value of type `objType`), or a field of an element (`e.field`). */
   attr(obj: string, e: Extract<Expr, { k: 'attr' }>, objType: VType, args: string[]): string;
   /** `obj[idx]`. */
@@ -467,6 +474,8 @@ export function renderExpr(e: Expr, style: ExprStyle): string {
       throw new Error('_sizeof left unresolved by the loader');
     case 'cond':
       return `(${r(e.c)} ? ${r(e.a)} : ${r(e.b)})`;
+    case 'none':
+      return style.none;
     case 'attr':
       return style.attr(r(e.obj), e, typeOf(e.obj), (e.args ?? []).map(r));
     case 'at':

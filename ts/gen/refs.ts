@@ -1,6 +1,6 @@
 // Expression checks: the names in a spec's expressions (sizes, counts, conditions, positions,
 // values) resolved against the type they are in, or refused with what is not supported.
-import { ExprError, mapExpr, walkExpr, type Expr, type Up } from './expr.js';
+import { ExprError, mapExpr, parseExpr, walkExpr, type Expr, type Up } from './expr.js';
 import { typeOf } from './expr-types.js';
 import type { EnumDef, Field, FieldType, SpecFile, TypeDef } from './model.js';
 import { instanceEntry, parseValue, type InstanceEntry } from './instance-table.js';
@@ -156,21 +156,21 @@ function resolveNames(t: TypeDef, e: Expr, scope: Scope, where: string, fail: (p
       if (!entry) return fail(`expression refers to '${x.name}', which is not ${scope === 'seq' ? 'an earlier field' : 'a field or instance'} of ${t.name}`);
       if (entry.node['value'] !== undefined) {
         if (entry.inlining) return fail(`value instance '${x.name}' refers to itself`);
-        if (entry.node['if'] !== undefined) return fail(`expression refers to '${x.name}', a value instance with an if condition (not supported)`);
         entry.inlining = true;
         let inlined: Expr;
         try {
-          inlined = resolveRefs(t, parseValue(entry, fail), scope, where, fail);
+          inlined = guarded(entry, resolveRefs(t, parseValue(entry, fail), scope, where, fail), (c) => resolveRefs(t, c, scope, where, fail), fail);
         } finally {
           entry.inlining = false;
         }
         // `v.size` of a value instance `v`: a method (or field) of its value.
         if (!readsStreamPosition(inlined)) return x.path ? resolveRefs(t, attrChain(inlined, x.path), scope, where, fail) : inlined;
         // Kaitai computes it once, when first used (`_io.pos` then): kept, not inlined.
-        if (x.path) return fail(`expression '${shown}': '${x.name}' is a value instance (member access on it is not supported)`);
         const inst = entry.define();
         if (scope === 'seq') seqReadsInstances.add(t);
-        return { ...x, instance: inst };
+        const { path: _, ...kept } = x;
+        // `v.a` of a kept value instance `v`: a method (or field) of its value.
+        return x.path ? resolveRefs(t, attrChain({ ...kept, instance: inst }, x.path), scope, where, fail) : { ...kept, instance: inst };
       }
       const inst = entry.define();
       if (scope === 'seq') {
@@ -238,6 +238,23 @@ function resolveNames(t: TypeDef, e: Expr, scope: Scope, where: string, fail: (p
   });
 }
 
+/**
+ * A value instance's value where an expression uses it: with an `if`, `if ? value : none` (Kaitai
+ * computes it only when the condition holds; otherwise it has no value).
+ */
+function guarded(entry: InstanceEntry, value: Expr, resolve: (e: Expr) => Expr, fail: (problem: string) => never): Expr {
+  const cond = entry.node['if'];
+  if (cond === undefined) return value;
+  let c: Expr;
+  try {
+    c = parseExpr(cond);
+  } catch (e) {
+    if (e instanceof ExprError) return fail(`if of value instance: ${e.message}`);
+    throw e;
+  }
+  return { k: 'cond', c: resolve(c), a: value, b: { k: 'none' } };
+}
+
 /** `obj.a.b` as method (or element field) accesses on `obj`. */
 function attrChain(obj: Expr, names: string[]): Expr {
   return names.reduce<Expr>((o, name) => ({ k: 'attr', obj: o, name }), obj);
@@ -263,12 +280,12 @@ function inlineInstance(
   where: string,
   fail: (problem: string) => never,
 ): void {
-  if (entry.node['if'] !== undefined) return fail(`expression '${shown}': the value instance has an if condition (not supported)`);
   if (entry.inlining) return fail(`expression '${shown}': the value instance refers to itself`);
   entry.inlining = true;
   let inner: Expr;
   try {
-    inner = resolveRefs(owner, parseValue(entry, fail), 'instance', where, fail);
+    const resolve = (e: Expr): Expr => resolveRefs(owner, e, 'instance', where, fail);
+    inner = guarded(entry, resolve(parseValue(entry, fail)), resolve, fail);
   } finally {
     entry.inlining = false;
   }

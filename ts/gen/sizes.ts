@@ -162,6 +162,11 @@ export function markDecodeOnly(specs: SpecFile[]): void {
 export function elementSize(f: Field): { fixed: number | undefined; min: number; blittable: boolean } {
   const ty = f.type;
   const sized = (s: Size | undefined): number | undefined => (s && 'expr' in s ? constValue(s.expr) : undefined);
+  /** The least size a `size:` expression can give (a choice of constants: the least of them). */
+  const least = (s: Size | undefined): number => {
+    const n = s && 'expr' in s ? leastSize(s.expr) : 0;
+    return Number.isFinite(n) ? n : 0;
+  };
   switch (ty.t) {
     case 'int':
     case 'float':
@@ -170,7 +175,7 @@ export function elementSize(f: Field): { fixed: number | undefined; min: number;
       return { fixed: ty.bytes.length, min: ty.bytes.length, blittable: false };
     case 'bytes': {
       const n = sized(ty.size);
-      return { fixed: n, min: n ?? 0, blittable: n !== undefined };
+      return { fixed: n, min: n ?? least(ty.size), blittable: n !== undefined };
     }
     case 'str': {
       const n = sized(ty.size);
@@ -181,7 +186,7 @@ export function elementSize(f: Field): { fixed: number | undefined; min: number;
     case 'user': {
       computeSizes(ty.type);
       const n = sized(ty.size);
-      if (ty.size) return { fixed: n, min: n ?? 0, blittable: false };
+      if (ty.size) return { fixed: n, min: n ?? least(ty.size), blittable: false };
       return { fixed: ty.type.fixedSize, min: ty.type.minSize, blittable: ty.type.blittable };
     }
     case 'switch': {
@@ -201,6 +206,17 @@ export function elementSize(f: Field): { fixed: number | undefined; min: number;
       return { fixed: sizes.every((n) => n === min) ? min : undefined, min, blittable: false };
     }
   }
+}
+
+/**
+ * The least size an expression gives: a constant, or the least of a `? :` of them; a negative
+ * constant is a decode error, not a size (it reads nothing and stops the repeat). Otherwise 0.
+ */
+function leastSize(e: Expr): number {
+  const c = constValue(e);
+  if (c !== undefined) return c < 0 ? Number.POSITIVE_INFINITY : c;
+  if (e.k === 'cond') return Math.min(leastSize(e.a), leastSize(e.b));
+  return 0;
 }
 
 export function checkRepeats(t: TypeDef): void {
