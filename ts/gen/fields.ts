@@ -1,6 +1,6 @@
 // Pass 2 of loading a spec: one seq entry (or a parse instance's body) into a Field, refusing
 // what the supported subset cannot express with the spec path, the field and the reason.
-import { ExprError, constValue, isBoolExpr, parseExpr, walkExpr, type Expr } from './expr.js';
+import { ExprError, constValue, isBoolExpr, mapExpr, parseExpr, walkExpr, type Expr } from './expr.js';
 import { encodingUnit, pascal, camel, type CaseType, type SwitchCase, type Encoding, type Endian, type EnumDef, type Field, type FieldType, type IntType, type Size, type TypeDef, type ValidCheck } from './model.js';
 import { finalChecks, resolveItems, resolveRefs, type Scope } from './refs.js';
 import { aType, fieldVType, typeOf, type VType } from './expr-types.js';
@@ -243,26 +243,48 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
     if (isMap(valid) && Object.keys(valid).length === 1 && valid['in-enum'] === true && enumDef) validInEnum = true;
     else if ((type.t === 'int' || (type.t === 'bits' && !type.bool)) && typeof valid === 'number') validEq = valid;
     else if ((type.t === 'int' || (type.t === 'bits' && !type.bool)) && isMap(valid) && Object.keys(valid).length === 1 && typeof valid['eq'] === 'number') validEq = valid['eq'];
-    else if ((type.t === 'int' || (type.t === 'bits' && !type.bool)) && isMap(valid) && keysOf(valid).every((k) => ['min', 'max', 'any-of', 'expr'].includes(k))) {
-      // Bounds and lists: integer or enum literals (constant expressions).
-      const constant = (v: unknown, key: string): number => {
-        const e = v === undefined ? undefined : (() => { try { return checkRefs(parseExpr(v)); } catch (err) { if (err instanceof ExprError) return fail(`valid/${key}: ${err.message}`); throw err; } })();
-        const n = e === undefined ? undefined : e.k === 'enum' ? e.resolved?.value : constValue(e);
-        if (n === undefined) return fail(`valid/${key}: only integer and enum literals are supported`);
+    else if ((type.t === 'int' || (type.t === 'bits' && !type.bool)) && (typeof valid === 'string' || (isMap(valid) && keysOf(valid).every((k) => ['eq', 'min', 'max', 'any-of', 'expr'].includes(k))))) {
+      const rules: Yaml = isMap(valid) ? valid : { eq: valid };
+      const parsed = (v: unknown, key: string): Expr => {
+        try {
+          return checkRefs(ownValue(parseExpr(v), id));
+        } catch (err) {
+          if (err instanceof ExprError) return fail(`valid/${key}: ${err.message}`);
+          throw err;
+        }
+      };
+      const literal = (e: Expr): number | undefined => (e.k === 'enum' ? e.resolved?.value : constValue(e));
+      // Lists: integer or enum literals (constant expressions).
+      const constant = (v: unknown, key: string): number => literal(parsed(v, key)) ?? fail(`valid/${key}: only integer and enum literals are supported`);
+      // Bounds: literals, or expressions over other fields (checked as `_ >= min`, as Kaitai does).
+      const computed: Expr[] = [];
+      const bound = (key: 'eq' | 'min' | 'max', op: '==' | '>=' | '<='): number | undefined => {
+        if (rules[key] === undefined) return undefined;
+        const e = parsed(rules[key], key);
+        const n = literal(e);
+        if (n === undefined || key === 'eq') computed.push({ k: 'bin', op, l: { k: 'item' }, r: e });
         return n;
       };
       validCheck = { text: JSON.stringify(valid).replaceAll('"', "'") };
-      if (valid['min'] !== undefined) validCheck.min = constant(valid['min'], 'min');
-      if (valid['max'] !== undefined) validCheck.max = constant(valid['max'], 'max');
-      if (valid['any-of'] !== undefined) {
-        if (!Array.isArray(valid['any-of'])) fail('valid/any-of must be a list', 'INVALID_ARGUMENT');
-        validCheck.anyOf = (valid['any-of'] as unknown[]).map((x) => constant(x, 'any-of'));
+      bound('eq', '==');
+      const min = bound('min', '>=');
+      const max = bound('max', '<=');
+      if (min !== undefined) validCheck.min = min;
+      if (max !== undefined) validCheck.max = max;
+      if (computed.length) {
+        if (type.t === 'int' && type.size === 8) fail('valid: bounds that are not literals on a 64-bit field are not supported');
+        const all = computed.slice(1).reduce<Expr>((a, b) => ({ k: 'bin', op: 'and', l: a, r: b }), computed[0]!);
+        validCheck.expr = validCheck.expr ? { k: 'bin', op: 'and', l: validCheck.expr, r: all } : all;
       }
-      if (valid['expr'] !== undefined) {
+      if (rules['any-of'] !== undefined) {
+        if (!Array.isArray(rules['any-of'])) fail('valid/any-of must be a list', 'INVALID_ARGUMENT');
+        validCheck.anyOf = (rules['any-of'] as unknown[]).map((x) => constant(x, 'any-of'));
+      }
+      if (rules['expr'] !== undefined) {
         if (type.t === 'int' && type.size === 8) fail('valid/expr on a 64-bit field is not supported');
         let e: Expr;
         try {
-          e = checkRefs(parseExpr(valid['expr']));
+          e = checkRefs(ownValue(parseExpr(rules['expr']), id));
         } catch (err) {
           if (err instanceof ExprError) return fail(`valid/expr: ${err.message}`);
           throw err;
@@ -272,11 +294,11 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
           if (x.k === 'index') fail("valid/expr: '_index' is not supported here");
         });
         if (!isBoolExpr(e)) fail('valid/expr must be a boolean expression', 'INVALID_ARGUMENT');
-        validCheck.expr = e;
+        validCheck.expr = validCheck.expr ? { k: 'bin', op: 'and', l: validCheck.expr, r: e } : e;
       }
     }
     else if (!repeat && (type.t === 'bytes' || type.t === 'str' || type.t === 'float' || (type.t === 'bits' && type.bool) || type.t === 'delimited')) {
-      validCheck = otherValid(valid, fieldVType({ type, repeat: undefined } as Field), checkRefs, fail);
+      validCheck = otherValid(valid, fieldVType({ type, repeat: undefined } as Field), id, checkRefs, fail);
     }
     else fail('valid: only in-enum: true (on an enum field), and eq, min, max, any-of and expr on integer, bit-sized, float, boolean, byte-array and string fields are supported');
   }
@@ -320,11 +342,16 @@ export function expectType(e: Expr, want: 'int' | 'bool', key: string, fail: (pr
  * `valid` on a byte array, string, float or boolean: `eq`, `any-of`, `min`, `max` (literals or
  * expressions of the same type) and `expr`, as one condition on `_` (the value).
  */
-function otherValid(valid: unknown, vt: VType, checkRefs: (e: Expr) => Expr, fail: (problem: string) => never): ValidCheck {
+/** The field's own name in its `valid` rules is its value (`_`), as in Kaitai's generated check. */
+function ownValue(e: Expr, id: string | undefined): Expr {
+  return mapExpr(e, (x) => (x.k === 'ref' && x.name === id && !x.path && !x.up ? { k: 'item' } : undefined));
+}
+
+function otherValid(valid: unknown, vt: VType, id: string | undefined, checkRefs: (e: Expr) => Expr, fail: (problem: string) => never): ValidCheck {
   const self: Expr = { k: 'item', vt };
   const one = (v: unknown, key: string): Expr => {
     try {
-      const e = parseExpr(v);
+      const e = ownValue(parseExpr(v), id);
       walkExpr(e, (x) => {
         if (x.k === 'item') {
           if (x.path) fail(`valid/${key}: '_' is the value itself here (no fields)`);
