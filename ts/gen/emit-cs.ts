@@ -472,6 +472,7 @@ class CsFile {
       concat: (l, r) => `(${l} + ${r})`,
       // Kaitai's C#: the type's default.
       none: 'default!',
+      toBytes: (items) => `new byte[] { ${items.map((x) => `unchecked((byte)(${x}))`).join(', ')} }`,
       attr: (obj, x, objType, args) => {
         const elemOf = objType.t === 'array' ? objType.elem : undefined;
         const el = (s: string): string => (elemOf ? typed(s, elemOf, true) : objType.t === 'bytes' ? `(long)${s}` : s);
@@ -481,7 +482,8 @@ class CsFile {
             return chain(`${obj}.${prop(x.field!)}`, x.field!, []);
           case 'size':
           case 'length':
-            return `(long)${obj}.Length`;
+            // `!`: a SizeOf's `?.Length` before leaves the property maybe-null to the compiler.
+            return `(long)${obj}!.Length`;
           case 'to_i':
             if (objType.t === 'str') return `FormatMath.ParseInt(${obj}, ${args[0] ?? 10})`;
             if (objType.t === 'float') return `FormatMath.Trunc(${obj})`;

@@ -378,6 +378,7 @@ class TsModule {
       concat: (l, r) => `(${l} + ${r})`,
       // Kaitai's JS: undefined (a number computes as NaN, as an absent field does).
       none: 'undefined!',
+      toBytes: (items) => `new Uint8Array([${items.join(', ')}])`,
       attr: (obj, x, objType, args) => {
         const elem = objType.t === 'array' ? objType.elem : undefined;
         switch (objType.t === 'user' ? 'field' : x.name) {
@@ -1240,7 +1241,7 @@ function exprInputs(t: TypeDef): Field[] {
     if (ty.t === 'switch' || ty.t === 'intSwitch') exprs.push(ty.on);
     for (const e of exprs) refsOf(e).forEach((n) => names.add(n));
   }
-  return t.fields.filter((f) => names.has(f.id) && !f.lengthOf && !f.cond && (f.type.t === 'int' || f.type.t === 'bits'));
+  return t.fields.filter((f) => names.has(f.id) && !f.lengthOf && !f.cond && !f.repeat && (f.type.t === 'int' || f.type.t === 'bits'));
 }
 
 /** A switch without a default case or size: no value at all when no case matches. */

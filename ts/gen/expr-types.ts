@@ -177,6 +177,16 @@ export function typeOf(e: Expr): VType {
       if (!isNum(v)) throw new ExprError(`'-' needs a number, not ${aType(v)}`);
       return v;
     }
+    case 'cast': {
+      const v = typeOf(e.e);
+      if (/^[us][1248](le|be)?$/.test(e.to) || /^b[0-9]+$/.test(e.to)) {
+        if (v.t !== 'int') throw new ExprError(`'.as<${e.to}>' of ${aType(v)} is not supported (of an integer it is)`);
+        return INT;
+      }
+      if (e.to === 'bytes' && (v.t === 'bytes' || (v.t === 'array' && v.of.t === 'int' && e.e.k === 'arr'))) return BYTES;
+      if (e.to === 'str' && v.t === 'str') return STR;
+      throw new ExprError(`'.as<${e.to}>' of ${aType(v)} is not supported (casts of integers to integer types, and of integer array literals to bytes, are)`);
+    }
     case 'none':
       throw new ExprError('a value instance without a value is used outside its if condition');
     case 'cond': {

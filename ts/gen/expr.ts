@@ -54,6 +54,8 @@ export type Expr =
    * the `b` of a `cond`): Kaitai's JS gives undefined, its C# the type's default.
    */
   | { k: 'none' }
+  /** `e.as<type>`: Kaitai's cast, to an integer type (the value as it is) or of an array literal to bytes. */
+  | { k: 'cast'; e: Expr; to: string }
   /** `field._sizeof` (or `field.inner._sizeof`): the loader replaces it by the field's fixed size. */
   | { k: 'sizeof'; name: string; path: string[]; root?: boolean };
 
@@ -183,7 +185,13 @@ export function parseExpr(source: unknown): Expr {
       const m = toks[p++];
       if (m === undefined || m.t !== 'id' || m.v.includes('::')) throw new ExprError(`expected a name after '.' in ${JSON.stringify(source)}`);
       if (m.v.startsWith('_')) throw new ExprError(`'.${m.v}' in ${JSON.stringify(source)} is not supported here`);
-      if (m.v === 'as' && isOp('<')) throw new ExprError(`'.as<...>' casts in ${JSON.stringify(source)} are not supported`);
+      if (m.v === 'as' && isOp('<')) {
+        const to = toks[p + 1];
+        if (to?.t !== 'id' || toks[p + 2]?.v !== '>') throw new ExprError(`expected '.as<type>' in ${JSON.stringify(source)}`);
+        p += 3;
+        e = { k: 'cast', e, to: to.v };
+        continue;
+      }
       if (isOp('(')) {
         p++;
         const args: Expr[] = [];
@@ -315,6 +323,7 @@ function children(e: Expr): Expr[] {
     case 'not':
     case 'neg':
     case 'inv':
+    case 'cast':
       return [e.e];
     case 'bin':
       return [e.l, e.r];
@@ -344,6 +353,7 @@ export function mapExpr(e: Expr, f: (x: Expr) => Expr | undefined): Expr {
     case 'not':
     case 'neg':
     case 'inv':
+    case 'cast':
       return { ...e, e: m(e.e) };
     case 'bin':
       return { ...e, l: m(e.l), r: m(e.r) };
@@ -431,6 +441,8 @@ export interface ExprStyle {
   concat(l: string, r: string): string;
   /** A value instance without a value (its `if` does not hold). */
   none: string;
+  /** An array literal of integers cast to bytes (`[a, b].as<bytes>`): each taken modulo 256. */
+  toBytes(items: string[]): string;
   /** A method of `obj` (a value of type `objType`), or a field of an element (`e.field`). */
   attr(obj: string, e: Extract<Expr, { k: 'attr' }>, objType: VType, args: string[]): string;
   /** `obj[idx]`. */
@@ -476,6 +488,10 @@ export function renderExpr(e: Expr, style: ExprStyle): string {
       return `(${r(e.c)} ? ${r(e.a)} : ${r(e.b)})`;
     case 'none':
       return style.none;
+    case 'cast':
+      // Integer casts keep the value (Kaitai's JS does nothing; every integer is a long in C#).
+      if (e.to === 'bytes' && e.e.k === 'arr' && !isByteLiteral(e.e)) return style.toBytes(e.e.items.map(r));
+      return r(e.e);
     case 'attr':
       return style.attr(r(e.obj), e, typeOf(e.obj), (e.args ?? []).map(r));
     case 'at':

@@ -73,9 +73,16 @@ export function resolveItems(t: TypeDef, type: FieldType, cond: Expr, where: str
     deferred.push(() => {
       let owner = (type as { type: TypeDef }).type;
       const fields: Field[] = [];
+      let inlined = false;
       path.forEach((id, i) => {
         const m = owner.fields.find((y) => y.id === id);
-        if (!m) return fail(`repeat-until: '${shown}': ${owner.name} has no seq field '${id}' (instances and methods of the element are not supported here)`);
+        const entry = m ? undefined : instanceEntry(owner, id);
+        // `_.is_end` where `is_end` is a value instance of the element: its expression, read through `_`.
+        if (!m && i === path.length - 1 && entry?.node['value'] !== undefined) {
+          inlined = true;
+          return inlineItem(x, owner, entry, fields, shown, fail);
+        }
+        if (!m) return fail(`repeat-until: '${shown}': ${owner.name} has no seq field '${id}' (parse instances and methods of the element are not supported here)`);
         if (m.cond || m.repeat) fail(`repeat-until: '${shown}': ${owner.name}.${id} is repeated or conditional (not supported)`);
         const last = i === path.length - 1;
         if (last && m.type.t !== 'int' && m.type.t !== 'bits') fail(`repeat-until: '${shown}': ${owner.name}.${id} is not an integer or b1 field`);
@@ -87,11 +94,54 @@ export function resolveItems(t: TypeDef, type: FieldType, cond: Expr, where: str
         m.lengthOf = undefined;
         fields.push(m);
       });
-      x.pathFields = fields;
+      if (!inlined) x.pathFields = fields;
     });
   });
   void t;
   void where;
+}
+
+/**
+ * `_.a.v` in a repeat-until condition where `v` is a value instance of the element's type: replaced
+ * (in place) by v's expression with each of its names read through `_.a`.
+ */
+function inlineItem(x: Extract<Expr, { k: 'item' }>, owner: TypeDef, entry: InstanceEntry, prefix: Field[], shown: string, fail: (problem: string) => never): void {
+  if (entry.inlining) return fail(`repeat-until: '${shown}': the value instance refers to itself`);
+  const where = `repeat-until '${shown}'`;
+  entry.inlining = true;
+  let inner: Expr;
+  try {
+    const resolve = (e: Expr): Expr => resolveRefs(owner, e, 'instance', where, fail);
+    inner = guarded(entry, resolve(parseValue(entry, fail)), resolve, fail);
+  } finally {
+    entry.inlining = false;
+  }
+  walkExpr(inner, (y) => {
+    if (y.k === 'io' || (y.k === 'ref' && (y.param || y.instance))) fail(`repeat-until: '${shown}': the value instance reads ${y.k === 'io' ? '_io' : `'${y.name}' (a ${y.param ? 'param' : 'parse instance'})`} of ${owner.name} (not supported here)`);
+  });
+  const rebase = (): void => {
+    let pending = false;
+    walkExpr(inner, (y) => {
+      if (y.k === 'ref' && y.path && !y.pathFields) pending = true;
+    });
+    if (pending) {
+      deferred.push(rebase);
+      return;
+    }
+    const rebased = mapExpr(inner, (y) => {
+      if (y.k !== 'ref') return undefined;
+      const f = owner.fields.find((z) => z.id === y.name)!;
+      const fields = [...prefix, f, ...(y.pathFields ?? [])];
+      for (const m of fields) {
+        // Read from the element as it is (no check that a conditional field is there).
+        if (m.cond || m.repeat) fail(`repeat-until: '${shown}': ${m.id} is repeated or conditional (not supported)`);
+        m.lengthOf = undefined;
+      }
+      return { k: 'item', path: fields.map((m) => m.id), pathFields: fields };
+    });
+    replaceNode(x, rebased);
+  };
+  deferred.push(rebase);
 }
 
 /**
@@ -307,11 +357,9 @@ function inlineInstance(
       if (y.k !== 'ref') return undefined;
       const f = owner.fields.find((z) => z.id === y.name)!;
       const fields = [...prefix, f, ...(y.pathFields ?? [])];
-      for (const m of fields) {
-        // Written from a value built for encode, the instance's fields must all be there.
-        if (m.cond || m.repeat) fail(`expression '${shown}': ${m.id} is repeated or conditional (not supported)`);
-        m.lengthOf = undefined;
-      }
+      // Read from outside its type, each field is part of the value, not a computed length. A
+      // conditional one is read as an absent field reads (emitters check it is there).
+      for (const m of fields) m.lengthOf = undefined;
       return { k: 'ref', name: out.name, path: fields.map((m) => m.id), pathFields: fields, field: fields[0]! };
     });
     replaceNode(out, rebased);

@@ -73,6 +73,7 @@ export function computeSizes(t: TypeDef): void {
       const n = f.repeat ? (f.repeat.kind === 'expr' ? constValue(f.repeat.count) : undefined) : 1;
       runBits = runBits !== undefined && n !== undefined && !f.cond ? runBits + n * f.type.width : undefined;
       if (!f.cond && n !== undefined) runMin += n * f.type.width;
+      if (!f.cond && n !== undefined && n > 0) readsBits.add(t);
       continue;
     }
     endRun();
@@ -219,12 +220,20 @@ function leastSize(e: Expr): number {
   return 0;
 }
 
+/**
+ * Types that always read at least one bit (an unconditional bit-sized field): reading one moves
+ * the stream on, even where its least size in whole bytes is 0 (bits left over in a byte).
+ */
+const readsBits = new WeakSet<TypeDef>();
+
 export function checkRepeats(t: TypeDef): void {
   for (const f of [...t.fields, ...t.instances.flatMap((i) => (i.field ? [i.field] : []))]) {
     if (!f.repeat) continue;
     // A repeated bit-sized field reads at least one bit per element (counts are checked in bits);
     // a count of elements that may be 0 bytes long is bounded by the bytes left (countZeroSized).
-    if (f.repeat.kind !== 'expr' && f.type.t !== 'bits' && elementSize(f).min === 0)
+    const min = elementSize(f).min;
+    const movesOn = f.type.t === 'bits' || (f.type.t === 'user' && !f.type.size && readsBits.has(f.type.type));
+    if (f.repeat.kind !== 'expr' && !movesOn && min === 0)
       throw new SpecError(t.spec.path, `${f.specPath} (${t.name}.${f.id})`, `repeat: ${f.repeat.kind} of elements that can be 0 bytes long is not supported (it could loop without reading)`);
   }
 }

@@ -50,7 +50,7 @@ public sealed partial class Expressions
     /// <summary>
     /// Computed from the fields.
     /// </summary>
-    public long TagLen => (long)this.Tag.Length;
+    public long TagLen => (long)this.Tag!.Length;
 
     /// <summary>
     /// Computed from the fields.
@@ -105,7 +105,7 @@ public sealed partial class Expressions
     /// <summary>
     /// Computed from the fields.
     /// </summary>
-    public long NumWords => (long)this.Words.Length;
+    public long NumWords => (long)this.Words!.Length;
 
     /// <summary>
     /// Computed from the fields.
@@ -135,7 +135,7 @@ public sealed partial class Expressions
     /// <summary>
     /// Computed from the fields.
     /// </summary>
-    public long BodyLen => (long)this.Body.Length;
+    public long BodyLen => (long)this.Body!.Length;
 
     /// <summary>
     /// Computed from the fields.
@@ -145,7 +145,7 @@ public sealed partial class Expressions
     /// <summary>
     /// Computed from the fields.
     /// </summary>
-    public bool BigBody => ((long)this.Body.Length > 3) && ((long)FormatMath.At(this.Body, this.Body.Length - 1) != 0);
+    public bool BigBody => ((long)this.Body!.Length > 3) && ((long)FormatMath.At(this.Body, this.Body.Length - 1) != 0);
 
     /// <summary>Decodes one Expressions from the start of <paramref name="source"/>.</summary>
     public static Expressions Decode(ReadOnlySpan<byte> source) => Decode(source, out _);
