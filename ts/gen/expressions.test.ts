@@ -130,3 +130,13 @@ describe('typed expressions, as Kaitai computes them', () => {
     expect(refusal('  - {id: body, size: 2, if: tag}\n')).toMatch(/if must be a boolean expression \(this one is a string\)/);
   });
 });
+
+describe('.min and .max of 64-bit elements', () => {
+  it('compares the bigints exactly and rounds the one found once', async () => {
+    const { arrayMin, arrayMax } = await import('./runtime/twinmap-runtime.js');
+    const big = [2n ** 60n + 1n, -(2n ** 63n), 2n ** 63n - 1n, 5n];
+    expect([arrayMin(big), arrayMax(big)]).toEqual([-(2 ** 63), 2 ** 63]);
+    expect([arrayMin([3, 1, 2]), arrayMax([3, 1, 2])]).toEqual([1, 3]);
+    expect([arrayMin([]), arrayMax([])]).toEqual([NaN, NaN]);
+  });
+});

@@ -1090,22 +1090,26 @@ export function bytesCompare(a: Uint8Array, b: Uint8Array): number {
 
 /** The least element of an array of numbers (Kaitai's `.min`); undefined (NaN in arithmetic) when empty. */
 export function arrayMin(a: ArrayLike<number | bigint>): number {
-  let m = Number.NaN;
-  for (let i = 0; i < a.length; i++) {
-    const x = Number(a[i]);
-    if (i === 0 || x < m) m = x;
-  }
-  return m;
+  return extreme(a, -1);
 }
 
 /** The greatest element of an array of numbers (Kaitai's `.max`). */
 export function arrayMax(a: ArrayLike<number | bigint>): number {
-  let m = Number.NaN;
-  for (let i = 0; i < a.length; i++) {
-    const x = Number(a[i]);
-    if (i === 0 || x > m) m = x;
+  return extreme(a, 1);
+}
+
+/**
+ * The least (`sign` -1) or greatest (1) element: 64-bit elements (bigints) are compared exactly
+ * and the one found is rounded to a number once, as expressions compute with numbers.
+ */
+function extreme(a: ArrayLike<number | bigint>, sign: -1 | 1): number {
+  if (a.length === 0) return Number.NaN;
+  let m = a[0]!;
+  for (let i = 1; i < a.length; i++) {
+    const x = a[i]!;
+    if (sign < 0 ? x < m : x > m) m = x;
   }
-  return m;
+  return Number(m);
 }
 
 /** Element `i` of an array of objects that an expression reads through (`files[i + 1].ofs`). */
