@@ -426,6 +426,7 @@ class CsFile {
         },
         index: (): string => item.index,
       }),
+      ...(!item && this.elemIndex !== undefined && { index: (): string => `(long)${this.elemIndex}` }),
       ref: (name, e) => {
         if (e.param) return `p_${camel(name)}`;
         if (e.instance?.value) {
@@ -622,7 +623,25 @@ class CsFile {
     return lines;
   }
 
+  /** The index of the element being read, written or sized (Kaitai's `_index`), while one is. */
+  private elemIndex: string | undefined;
+
+  /** `make()` with `_index` rendered as `index` ('-1': outside a repeated field's element). */
+  private atIndex<T>(index: string | undefined, make: () => T): T {
+    const outer = this.elemIndex;
+    this.elemIndex = index === '-1' ? undefined : index;
+    try {
+      return make();
+    } finally {
+      this.elemIndex = outer;
+    }
+  }
+
   private readElem(t: TypeDef, f: Field, target: string, index: string): string[] {
+    return this.atIndex(index, () => this.readOne(t, f, target, index));
+  }
+
+  private readOne(t: TypeDef, f: Field, target: string, index: string): string[] {
     const ty = f.type;
     const p = lit(f);
     const checks: string[] = [];
@@ -800,6 +819,10 @@ class CsFile {
   }
 
   private writeElem(t: TypeDef, f: Field, value: string, index: string): string[] {
+    return this.atIndex(index, () => this.writeOne(t, f, value, index));
+  }
+
+  private writeOne(t: TypeDef, f: Field, value: string, index: string): string[] {
     const ty = f.type;
     const p = lit(f);
     const given = (s: Size | undefined): string => {
@@ -925,7 +948,10 @@ class CsFile {
       } else if (ef !== undefined) {
         add = `n += ${ef} * (${prop(f)}?.Length ?? 0);`;
       } else {
-        add = `foreach (var item in ${prop(f)} ?? []) n += ${this.sizeElem(t, f, 'item')};`;
+        // An element sized by its index (`_index`) is sized with it.
+        add = f.indexed
+          ? `for (int i = 0; i < (${prop(f)}?.Length ?? 0); i++) n += ${this.sizeElem(t, f, `${prop(f)}![i]`, 'i')};`
+          : `foreach (var item in ${prop(f)} ?? []) n += ${this.sizeElem(t, f, 'item')};`;
       }
       if (f.cond) lines.push(`        if (${this.expr(f.cond, t, '')} && ${prop(f)} is not null) ${add}`);
       else lines.push(`        ${add}`);
@@ -947,7 +973,11 @@ class CsFile {
     return `((${this.expr(ty.on, t, '')}) switch { ${arms.join(', ')} })`;
   }
 
-  private sizeElem(t: TypeDef, f: Field, value: string): string {
+  private sizeElem(t: TypeDef, f: Field, value: string, index?: string): string {
+    return this.atIndex(index, () => this.sizeOne(t, f, value));
+  }
+
+  private sizeOne(t: TypeDef, f: Field, value: string): string {
     const ty = f.type;
     const given = (s: Size | undefined): string | undefined => {
       if (!s || 'eos' in s) return undefined;

@@ -347,6 +347,7 @@ class TsModule {
         },
         index: (): string => item.index,
       }),
+      ...(!item && this.elemIndex !== undefined && { index: (): string => this.elemIndex! }),
       ref: (name, e) => {
         if (e.param) return `p_${camel(name)}`;
         // A value instance kept as Kaitai keeps it (it reads where the stream is).
@@ -597,7 +598,25 @@ class TsModule {
     return this.expr(s.expr, t, refs);
   }
 
+  /** The index of the element being read, written or sized (Kaitai's `_index`), while one is. */
+  private elemIndex: string | undefined;
+
+  /** `make()` with `_index` rendered as `index` (undefined: outside a repeated field's element). */
+  private atIndex<T>(index: string | undefined, make: () => T): T {
+    const outer = this.elemIndex;
+    this.elemIndex = index === 'undefined' ? undefined : index;
+    try {
+      return make();
+    } finally {
+      this.elemIndex = outer;
+    }
+  }
+
   private readElem(t: TypeDef, f: Field, index: string | undefined, refs: (name: string) => string, r = 'r'): string {
+    return this.atIndex(index, () => this.readOne(t, f, index, refs, r));
+  }
+
+  private readOne(t: TypeDef, f: Field, index: string | undefined, refs: (name: string) => string, r: string): string {
     const ty = f.type;
     const p = `'${tsProp(f)}'`;
     const idx = index ?? 'undefined';
@@ -895,6 +914,10 @@ class TsModule {
   }
 
   private writeElem(t: TypeDef, f: Field, value: string, index: string, refs: (name: string) => string): string {
+    return this.atIndex(index, () => this.writeOne(t, f, value, index, refs));
+  }
+
+  private writeOne(t: TypeDef, f: Field, value: string, index: string, refs: (name: string) => string): string {
     const ty = f.type;
     const p = `'${tsProp(f)}'`;
     const sizeArg = (s: Size | undefined): string => {
@@ -1036,7 +1059,10 @@ class TsModule {
       } else if (elemFixed !== undefined) {
         add = `n += ${elemFixed} * (${value}?.length ?? 0);`;
       } else {
-        add = `for (const item of ${value} ?? []) n += ${this.sizeElem(t, f, 'item', refs)};`;
+        // An element sized by its index (`_index`) is sized with it.
+        add = f.indexed
+          ? `for (const [i, item] of (${value} ?? []).entries()) n += ${this.sizeElem(t, f, 'item', refs, 'i')};`
+          : `for (const item of ${value} ?? []) n += ${this.sizeElem(t, f, 'item', refs)};`;
       }
       lines.push(f.cond ? `  if (${this.expr(f.cond, t, refs)}) ${add}` : `  ${add}`);
     }
@@ -1067,7 +1093,11 @@ class TsModule {
     return lines(`((x: ${this.switchType(ty).join(' | ')}, on: unknown): number => {`, '  switch (on) {', ...body.map((l) => `    ${l}`), '  }', `})(${value}, ${this.expr(ty.on, t, refs)})`);
   }
 
-  private sizeElem(t: TypeDef, f: Field, value: string, refs: (name: string) => string): string {
+  private sizeElem(t: TypeDef, f: Field, value: string, refs: (name: string) => string, index?: string): string {
+    return this.atIndex(index, () => this.sizeOne(t, f, value, refs));
+  }
+
+  private sizeOne(t: TypeDef, f: Field, value: string, refs: (name: string) => string): string {
     const ty = f.type;
     const given = (s: Size | undefined): string | undefined =>
       s && 'expr' in s && !isLengthRef(t, s.expr) ? (constValue(s.expr) !== undefined ? this.expr(s.expr, t, refs) : `${this.use('sizeIn')}(${this.expr(s.expr, t, refs)}, '${tsProp(f)}')`) : undefined;
@@ -1238,7 +1268,8 @@ function exprInputs(t: TypeDef): Field[] {
     if (ty.t === 'switch' || ty.t === 'intSwitch') exprs.push(ty.on);
     for (const e of exprs) refsOf(e).forEach((n) => names.add(n));
   }
-  return t.fields.filter((f) => names.has(f.id) && !f.lengthOf && !f.cond && (f.type.t === 'int' || f.type.t === 'bits'));
+  // A repeated field's elements are checked as each is written.
+  return t.fields.filter((f) => names.has(f.id) && !f.lengthOf && !f.cond && !f.repeat && (f.type.t === 'int' || f.type.t === 'bits'));
 }
 
 /** A switch without a default case or size: no value at all when no case matches. */

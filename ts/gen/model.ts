@@ -114,6 +114,8 @@ export interface Field {
    * (TS: not enumerable; C#: internal), and written back by encode (zeros when it has no value).
    */
   hidden?: true;
+  /** A repeated field whose size, arguments or switch use `_index` (the index of the element read). */
+  indexed?: true;
   /** The C# property name: PascalCase of the id, with `_` added where it would clash with a generated member. */
   csName: string;
   /** The name on a TypeScript view: camelCase of the id, with `_` added where it would clash with a view member. */
