@@ -95,8 +95,8 @@ public sealed partial class ElementIndex
     {
         long n = 1;
         n += 1 * (Lens?.Length ?? 0);
-        for (int i = 0; i < (Chunks?.Length ?? 0); i++) n += (long)FormatMath.At(Lens, (long)i);
-        for (int i = 0; i < (Tagged?.Length ?? 0); i++) n += (Tagged![i]?.SizeOf((long)i, (long)FormatMath.At(Lens, (long)i)) ?? 0);
+        for (int i = 0; i < (Chunks?.Length ?? 0); i++) n += (long)FormatMath.At(FormatMath.WrittenObject(Lens, "lens"), (long)i);
+        for (int i = 0; i < (Tagged?.Length ?? 0); i++) n += (Tagged![i]?.SizeOf((long)i, (long)FormatMath.At(FormatMath.WrittenObject(Lens, "lens"), (long)i)) ?? 0);
         for (int i = 0; i < (Kinds?.Length ?? 0); i++) n += ((FormatMath.Mod((long)i, 2)) switch { 0 => 1, 1 => 2, _ => 0 });
         for (int i = 0; i < (Marks?.Length ?? 0); i++) n += (Marks![i]?.SizeOf((long)i) ?? 0);
         for (int i = 0; i < (Rest?.Length ?? 0); i++) n += (Rest![i]?.SizeOf((long)i + 10) ?? 0);
@@ -207,7 +207,7 @@ public sealed partial class ElementIndex
         FormatWriter.CheckCount(chunksItems.Length, (long)Num, "chunks");
         for (int i = 0; i < chunksItems.Length; i++)
         {
-            w.Bytes(chunksItems[i], (long)FormatMath.At(Lens, (long)i), "chunks");
+            w.Bytes(chunksItems[i], (long)FormatMath.At(FormatMath.WrittenObject(Lens, "lens"), (long)i), "chunks");
         }
         var taggedItems = Tagged ?? [];
         FormatWriter.CheckCount(taggedItems.Length, (long)Num, "tagged");
@@ -215,7 +215,7 @@ public sealed partial class ElementIndex
         {
             try
             {
-                (taggedItems[i] ?? throw new EncodeException("", "is null")).Write(ref w, (long)i, (long)FormatMath.At(Lens, (long)i));
+                (taggedItems[i] ?? throw new EncodeException("", "is null")).Write(ref w, (long)i, (long)FormatMath.At(FormatMath.WrittenObject(Lens, "lens"), (long)i));
             }
             catch (EncodeException e)
             {
