@@ -87,7 +87,7 @@ public sealed partial class ElementValues
     {
         long n = 0;
         n += (Num?.SizeOf() ?? 0);
-        n += (((long)((long)FormatMath.At(FormatMath.WrittenObject(Num, "num").Groups, FormatMath.WrittenObject(Num, "num").Groups.Length - 1)) & (long)(127))) + ((long)FormatMath.WrittenObject(Num, "num").Groups!.Length > 1 ? (((long)(((long)((long)FormatMath.At(FormatMath.WrittenObject(Num, "num").Groups, 0)) & (long)(127))) << (int)(2))) + (long)FormatMath.Written((long?)FormatMath.WrittenObject(Num, "num").Extra, "extra") : 0);
+        n += (((long)((long)FormatMath.At(FormatMath.WrittenObject(FormatMath.WrittenObject(Num, "num").Groups, "groups"), FormatMath.WrittenObject(FormatMath.WrittenObject(Num, "num").Groups, "groups").Length - 1)) & (long)(127))) + ((long)FormatMath.WrittenObject(FormatMath.WrittenObject(Num, "num").Groups, "groups")!.Length > 1 ? (((long)(((long)((long)FormatMath.At(FormatMath.WrittenObject(FormatMath.WrittenObject(Num, "num").Groups, "groups"), 0)) & (long)(127))) << (int)(2))) + (long)FormatMath.Written((long?)FormatMath.WrittenObject(Num, "num").Extra, "extra") : 0);
         n += 1 * (Marks?.Length ?? 0);
         foreach (var item in Flags ?? []) n += (item?.SizeOf() ?? 0);
         return n <= int.MaxValue ? (int)n : throw new EncodeException("", $"encodes to {n} bytes, more than an array can hold");
@@ -149,7 +149,7 @@ public sealed partial class ElementValues
         {
             throw e.Within("num");
         }
-        w.Bytes(Body, (((long)((long)FormatMath.At(FormatMath.WrittenObject(Num, "num").Groups, FormatMath.WrittenObject(Num, "num").Groups.Length - 1)) & (long)(127))) + ((long)FormatMath.WrittenObject(Num, "num").Groups!.Length > 1 ? (((long)(((long)((long)FormatMath.At(FormatMath.WrittenObject(Num, "num").Groups, 0)) & (long)(127))) << (int)(2))) + (long)FormatMath.Written((long?)FormatMath.WrittenObject(Num, "num").Extra, "extra") : 0), "body");
+        w.Bytes(Body, (((long)((long)FormatMath.At(FormatMath.WrittenObject(FormatMath.WrittenObject(Num, "num").Groups, "groups"), FormatMath.WrittenObject(FormatMath.WrittenObject(Num, "num").Groups, "groups").Length - 1)) & (long)(127))) + ((long)FormatMath.WrittenObject(FormatMath.WrittenObject(Num, "num").Groups, "groups")!.Length > 1 ? (((long)(((long)((long)FormatMath.At(FormatMath.WrittenObject(FormatMath.WrittenObject(Num, "num").Groups, "groups"), 0)) & (long)(127))) << (int)(2))) + (long)FormatMath.Written((long?)FormatMath.WrittenObject(Num, "num").Extra, "extra") : 0), "body");
         var marksItems = Marks ?? [];
         if (marksItems.Length == 0) throw new EncodeException("marks", "needs at least one element (repeat: until reads one before testing)");
         for (int i = 0; i < marksItems.Length; i++)
@@ -251,7 +251,7 @@ public sealed partial class Vlq
     {
         long n = 0;
         n += 1 * (Groups?.Length ?? 0);
-        if ((long)Groups!.Length > 1 && Extra is not null) n += 1;
+        if ((long)FormatMath.WrittenObject(Groups, "groups")!.Length > 1 && Extra is not null) n += 1;
         return n <= int.MaxValue ? (int)n : throw new EncodeException("", $"encodes to {n} bytes, more than an array can hold");
     }
 
@@ -284,7 +284,7 @@ public sealed partial class Vlq
             w.U1(item, "groups");
             if (((long)item < 128) != (i == groupsItems.Length - 1)) throw new EncodeException("groups", i == groupsItems.Length - 1 ? "its last element must meet the repeat-until condition" : $"element {i} meets the repeat-until condition: reading would stop there");
         }
-        if ((long)Groups!.Length > 1)
+        if ((long)FormatMath.WrittenObject(Groups, "groups")!.Length > 1)
         {
             if (Extra is null) throw new EncodeException("extra", "is required here (its if condition holds)");
             w.U1(Extra.Value, "extra");
