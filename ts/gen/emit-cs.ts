@@ -352,8 +352,12 @@ class CsFile {
       let stream = i.io === 'root' ? '_io.Root' : i.io ? `_io${i.io.field.csName}` : '_io';
       if (i.ioPath) {
         // `io: a.b._io`: the stream the value that path reaches was read from.
-        const names = i.ioPath.steps.map((st) => st.member.csName);
-        const obj = i.ioPath.fromRoot ? `(_io.Root.Value as ${this.typeRef(t, t.spec.root)})?.${names.join('.')}` : `v.${names.join('.')}`;
+        // An element (`block[0]`) past the end is a DecodeException (FormatMath.At).
+        let obj = i.ioPath.fromRoot ? `(_io.Root.Value as ${this.typeRef(t, t.spec.root)})` : 'v';
+        for (const [k, st] of i.ioPath.steps.entries()) {
+          obj += `${k === 0 && !i.ioPath.fromRoot ? '.' : k === 0 || i.ioPath.steps.some((x) => x.index !== undefined) ? '?.' : '.'}${st.member.csName}`;
+          if (st.index !== undefined) obj = `FormatMath.At(${obj}, ${st.index})`;
+        }
         body.push(`var ioStream = ${obj}?._ioKept ?? throw new DecodeException(${lit(f)}, 0, "the value whose stream it reads is not decoded (yet)");`);
         stream = 'ioStream';
       }

@@ -2,7 +2,7 @@
 // a codec object with the type's name, and a view class for blittable types).
 import { constValue, refsOf, renderExpr, type Expr } from './expr.js';
 import { typeOf, type VType } from './expr-types.js';
-import { alignsBefore, allEnums, allTypes, camel, caseField, caseTypes, hiddenFields, type CaseType, encodingUnit, valueFields, type BitsType, type EnumDef, type Field, type FieldType, type Instance, type IntType, type FloatType, type Param, type Size, type SpecFile, type TypeDef } from './model.js';
+import { alignsBefore, allEnums, allTypes, camel, caseField, caseTypes, hiddenFields, type CaseType, encodingUnit, valueFields, type BitsType, type EnumDef, type Field, type FieldType, type Instance, type IntType, type IoStep, type FloatType, type Param, type Size, type SpecFile, type TypeDef } from './model.js';
 import { seqReadsInstances } from './refs.js';
 import { paramsNote } from './up-params.js';
 
@@ -568,11 +568,13 @@ class TsModule {
 
   /** The object an `io: a.b._io` path names (`_root.` paths start at the decode's root value). */
   private ioObject(t: TypeDef, path: NonNullable<Instance['ioPath']>, refs: (name: string) => string): string {
-    const names = path.steps.map((s) => camel(s.id));
-    if (path.fromRoot) return `(io.root().rootValue as ${this.ref(t.spec.root, t.spec.root.name)} | undefined)?.${names.join('.')}`;
+    // After an element (`block[0]`, maybe past the end) every step may be missing: streamOf says so.
+    const indexed = path.steps.some((s) => s.index !== undefined);
+    const step = (s: IoStep, k: number): string => `${indexed || (k === 0 && path.fromRoot) ? '?.' : '.'}${camel(s.id)}${s.index !== undefined ? `?.[${s.index}]` : ''}`;
+    if (path.fromRoot) return `(io.root().rootValue as ${this.ref(t.spec.root, t.spec.root.name)} | undefined)${path.steps.map(step).join('')}`;
     const [head, ...rest] = path.steps;
     const first = head!.member === t.fields.find((f) => f.id === head!.id) ? refs(head!.id) : (this.instRef?.(head!.id) ?? `v.${camel(head!.id)}`);
-    return [first, ...rest.map((s) => camel(s.id))].join('.');
+    return `${first}${head!.index !== undefined ? `?.[${head!.index}]` : ''}${rest.map((s, k) => step(s, k + 1)).join('')}`;
   }
 
   /** Blittable types: every field at a constant offset, read after one bounds check. */

@@ -11,7 +11,7 @@ import { defineField } from './fields.js';
 import { defineInstances, registerInstances } from './instances.js';
 import type { SpecFile, TypeDef } from './model.js';
 import { checkNames } from './names.js';
-import { checkRootInImports, passUpArgs } from './parent-root.js';
+import { checkParentStreams, checkRootInImports, passUpArgs } from './parent-root.js';
 import { checkWideEnums, deferred, finalChecks } from './refs.js';
 import { checkRepeats, computeSizes, findLengthFields, markDecodeOnly, walkTypes } from './sizes.js';
 import { SpecError, isMap, keysOf, parseSpecYaml, type Yaml } from './spec-yaml.js';
@@ -113,6 +113,7 @@ export function loadSpecs(paths: string[], options: LoadOptions = {}): SpecFile[
   for (const s of specs) for (const t of walkTypes(s.root)) checkRepeats(t);
   for (const s of specs) for (const t of walkTypes(s.root)) bitEnd(t);
   checkRootInImports(specs);
+  checkParentStreams(specs);
   checkNames(specs);
   markDecodeOnly(specs);
   checkWideEnums(specs);

@@ -214,6 +214,11 @@ export interface Instance {
    * parse instances, each a single user-type value), as Kaitai keeps it on every object.
    */
   ioPath?: { steps: IoStep[]; fromRoot: boolean };
+  /**
+   * `io: _parent._io` (`_parent._parent._io`, ...): the stream of the object that many levels up,
+   * accepted where it is the type's own (each type on the way read without a substream).
+   */
+  ioParents?: number;
   csName: string;
   viewName: string;
 }
@@ -223,6 +228,8 @@ export interface IoStep {
   id: string;
   /** The field, or the parse instance, named (its C# name is settled later). */
   member: Field | Instance;
+  /** `block[0]`: the element of a repeated field (a constant index). */
+  index?: number;
 }
 
 export interface SpecFile {
