@@ -211,6 +211,7 @@ public sealed unsafe partial class Channel
     /// or Dispose; tail moves past all of them once, at that next receive. Count 0 on timeout.
     /// Single-threaded use, as <see cref="TryReceiveView"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ChannelViews ReceiveViews(int max = 64, int timeoutMs = Timeout.Infinite)
     {
         if (max < 1) throw new TwinmapException(TwinmapErrorCode.InvalidArgument, $"ReceiveViews: max must be >= 1, got {max}");
@@ -251,6 +252,7 @@ public sealed unsafe partial class Channel
     }
 
     /// <summary>Notes the records that are there as views from index <paramref name="n"/> (up to <paramref name="max"/> in all), moving only this handle's tail; returns the count.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int TakeViews(int n, int max)
     {
         while (n < max)
