@@ -139,7 +139,7 @@ export function checkParentStreams(specs: SpecFile[]): void {
         const next = new Set<TypeDef>();
         for (const u of level) {
           const sites = all.flatMap((p) => callSites(p).filter(({ f }) => reads(f, u)).map(({ f }) => ({ p, f })));
-          if (!sites.length) fail(`${u.name} is read by no type of the spec, so its parent is not known`);
+          if (!sites.length) fail(u === u.spec.root ? `${u.name} is the root type, which has no parent` : `${u.name} is read by no type of the spec, so its parent is not known`);
           for (const { p, f } of sites) {
             const size = f.type.t === 'user' || f.type.t === 'switch' ? f.type.size : undefined;
             const viaInst = p.instances.find((x) => x.field === f);
