@@ -525,8 +525,10 @@ export function fromKaitai(k: Record<string, unknown>, t: TypeDef, ours?: Value)
       if (ty.t === 'switch') {
         if (x instanceof Uint8Array) return Uint8Array.from(x);
         if (x === undefined || x === null) return undefined;
-        const on = Number(evalExpr(ty.on, k as Value, t));
-        const c = ty.cases.find((cc) => Number(evalExpr(cc.match, k as Value, t)) === on)?.type ?? ty.fallback;
+        // A switch on a string compares strings; on an integer, enum or boolean, numbers.
+        const key = (v: unknown): unknown => (typeof v === 'string' ? v : Number(v));
+        const on = key(evalExpr(ty.on, k as Value, t));
+        const c = ty.cases.find((cc) => key(evalExpr(cc.match, k as Value, t)) === on)?.type ?? ty.fallback;
         if (c?.t === 'user') return fromKaitai(x as Record<string, unknown>, c.type, mine as Value | undefined);
         if (c?.t === 'int' && c.size === 8 && typeof mine === 'bigint' && typeof x === 'number') return x === kaitaiInt64(mine) ? Number(mine) : x;
         return x;

@@ -52,7 +52,8 @@ class CsFile {
         for (const f of t.fields) {
           if (!f.enumDef || this.enumBase.has(f.enumDef)) continue;
           // A bit-sized field reads as a ulong (as in Kaitai's C#): its enum is based on that.
-          if (f.type.t === 'int') this.enumBase.set(f.enumDef, f.type);
+          // A member the field cannot hold (`-1` on a u1) never matches: the enum is based on a long then.
+          if (f.type.t === 'int') this.enumBase.set(f.enumDef, fitsAll(f.enumDef, f.type) ? f.type : { t: 'int', size: 8, signed: f.enumDef.members.some((m) => m.exact < 0n), endian: 'le' });
           else if (f.type.t === 'bits') this.enumBase.set(f.enumDef, { t: 'int', size: 8, signed: false, endian: 'le' });
         }
   }
@@ -1026,4 +1027,11 @@ function blockElem(f: Field): boolean {
 /** A blittable type none of whose fields (nested ones included) has a check to run when read. */
 function uncheckedType(t: TypeDef): boolean {
   return t.fields.every((f) => !f.validInEnum && f.validEq === undefined && !f.validCheck && (f.type.t !== 'user' || uncheckedType(f.type.type)));
+}
+
+/** Every member of `e` is a value `ty` can hold. */
+function fitsAll(e: EnumDef, ty: IntType): boolean {
+  const bits = BigInt(ty.size * 8);
+  const [lo, hi] = ty.signed ? [-(1n << (bits - 1n)), (1n << (bits - 1n)) - 1n] : [0n, (1n << bits) - 1n];
+  return e.members.every((m) => m.exact >= lo && m.exact <= hi);
 }
