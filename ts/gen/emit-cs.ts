@@ -546,7 +546,8 @@ class CsFile {
       const ty = f.type;
       if (alignsBefore(t, i)) o.push('        r.AlignToByte();');
       if (ty.t === 'contents') {
-        o.push(`        r.Contents([${ty.bytes.map((b) => `0x${b.toString(16).padStart(2, '0')}`).join(', ')}], ${lit(f)});`);
+        const check = `r.Contents([${ty.bytes.map((b) => `0x${b.toString(16).padStart(2, '0')}`).join(', ')}], ${lit(f)});`;
+        o.push(...this.contentsLines(t, f, check, (count) => `r.Count(${count}, ${ty.bytes.length}, ${lit(f)})`, 'v.'));
         continue;
       }
       if (f.lengthOf) {
@@ -742,7 +743,8 @@ class CsFile {
       const p = lit(f);
       if (alignsBefore(t, i)) o.push('        w.AlignToByte();');
       if (ty.t === 'contents') {
-        o.push(`        w.Contents([${ty.bytes.map((b) => `0x${b.toString(16).padStart(2, '0')}`).join(', ')}], ${p});`);
+        const put = `w.Contents([${ty.bytes.map((b) => `0x${b.toString(16).padStart(2, '0')}`).join(', ')}], ${p});`;
+        o.push(...this.contentsLines(t, f, put, (count) => `Math.Max(0L, ${count})`, ''));
         continue;
       }
       if (f.lengthOf) {
@@ -908,7 +910,8 @@ class CsFile {
       }
       endRun();
       if (ty.t === 'contents') {
-        fixed += ty.bytes.length;
+        if (!f.repeat && !f.cond) fixed += ty.bytes.length;
+        else lines.push(...this.contentsLines(t, f, `n += ${ty.bytes.length};`, (count) => `Math.Max(0L, ${count})`, ''));
         continue;
       }
       if (f.lengthOf) {
@@ -934,6 +937,13 @@ class CsFile {
     endRun();
     const bitVar = lines.some((l) => l.includes('b = 0;')) ? ['        long b = 0;'] : [];
     o.push(`        long n = ${fixed};`, ...bitVar, ...lines, `        return n <= int.MaxValue ? (int)n : throw new EncodeException("", $"encodes to {n} bytes, more than an array can hold");`, '    }', '');
+  }
+
+  /** A `contents` field's statement (check, write or size), under its `if`, once per element of its `repeat: expr`. */
+  private contentsLines(t: TypeDef, f: Field, one: string, count: (expr: string) => string, self: string): string[] {
+    let body = [`        ${one}`];
+    if (f.repeat?.kind === 'expr') body = [`        for (long _ci = 0, _cn = ${count(this.expr(f.repeat.count, t, self))}; _ci < _cn; _ci++) ${one}`];
+    return f.cond ? [`        if (${this.expr(f.cond, t, self)})`, '        {', ...body.map((l) => `    ${l}`), '        }'] : body;
   }
 
   /** Bytes an unsized switch takes: those of the case its switch value selects (0 for a value of the wrong type: writing it fails). */

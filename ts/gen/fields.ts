@@ -209,7 +209,7 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
     fail(`repeat: ${String(rep)} is not supported (expr, eos and until are)`);
   }
   if (attr['repeat-until'] !== undefined && rep !== 'until') fail('repeat-until without repeat: until', 'INVALID_ARGUMENT');
-  if (type.t === 'contents' && repeat) fail('repeat on contents is not supported');
+  if (type.t === 'contents' && repeat && repeat.kind !== 'expr') fail(`repeat: ${repeat.kind} on contents is not supported (repeat: expr is)`);
   if (type.t === 'intSwitch' && repeat) fail('repeat on a switch of integers is not supported');
 
   let cond: Expr | undefined;
