@@ -21,7 +21,7 @@ public class SwitchKindsTests
         Assert.Equal(4, v.Records.Length);
         Assert.Equal("NUMS", v.Records[0].Kind);
         Assert.Equal(new ushort[] { 1, 2 }, Assert.IsType<Nums>(v.Records[0].Body).Items);
-        Assert.Equal(new byte[] { 0xaa, 0xbb }, Assert.IsType<byte[]>(v.Records[0].Note));
+        Assert.Equal((byte)0xbb, Assert.IsType<SwitchKindsPair>(v.Records[0].Note).B);
         Assert.Equal("hé", Assert.IsType<Text>(v.Records[1].Body).Value);
         Assert.Equal((byte)7, Assert.IsType<TextNote>(v.Records[1].Note).Mark);
         Assert.Equal((ushort)0x1234, Assert.IsType<ushort>(v.Records[2].Body));
@@ -45,7 +45,7 @@ public class SwitchKindsTests
         v.Records[0].Body = (byte)5;
         Assert.Contains("body", Assert.Throws<EncodeException>(() => v.Encode()).Message);
         v = SwitchKinds.Decode(Convert.FromHexString(Sample));
-        v.Records[1].Note = new byte[] { 1, 2 };
+        v.Records[1].Note = new SwitchKindsPair { A = 1, B = 2 };
         Assert.Contains("expected a TextNote", Assert.Throws<EncodeException>(() => v.Encode()).Message);
     }
 }

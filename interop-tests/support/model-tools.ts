@@ -154,10 +154,12 @@ function intArb(ty: Extract<FieldType, { t: 'int' }>, f: Field): fc.Arbitrary<un
   if (f.enumDef && f.validInEnum) return fc.constantFrom(...f.enumDef.members.map(member));
   if (f.validEq !== undefined) return fc.constant(ty.size === 8 ? BigInt(f.validEq) : f.validEq);
   const bits = ty.size * 8;
-  if (f.enumDef && f.enumDef.members.length > 0 && ty.size !== 8) {
+  // Members the field can hold (`-1` on a u1 never matches a value read).
+  const [lo, hi] = ty.signed ? [-(2 ** (bits - 1)), 2 ** (bits - 1) - 1] : [0, 2 ** bits - 1];
+  const members = (f.enumDef?.members ?? []).map((m) => m.value).filter((x) => x >= lo && x <= hi);
+  if (members.length > 0 && ty.size !== 8) {
     // Mostly known members (so `if`/switch branches on them run), sometimes any value.
-    const any = ty.signed ? fc.integer({ min: -(2 ** (bits - 1)), max: 2 ** (bits - 1) - 1 }) : fc.integer({ min: 0, max: 2 ** bits - 1 });
-    return fc.oneof({ arbitrary: fc.constantFrom(...f.enumDef.members.map((m) => m.value)), weight: 3 }, { arbitrary: any, weight: 1 });
+    return fc.oneof({ arbitrary: fc.constantFrom(...members), weight: 3 }, { arbitrary: fc.integer({ min: lo, max: hi }), weight: 1 });
   }
   if (ty.size === 8) return ty.signed ? fc.bigInt(-(1n << 63n), (1n << 63n) - 1n) : fc.bigInt(0n, (1n << 64n) - 1n);
   return ty.signed ? fc.integer({ min: -(2 ** (bits - 1)), max: 2 ** (bits - 1) - 1 }) : fc.integer({ min: 0, max: 2 ** bits - 1 });

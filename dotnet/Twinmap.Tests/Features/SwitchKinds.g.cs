@@ -20,8 +20,8 @@ public enum State : long
 
 /// <summary>
 /// Records whose `body` is picked by a four-letter `kind` (double- and single-quoted string cases,
-/// a default), then a byte-sized `state` whose enum has a member (-1) no u1 holds: that member
-/// never matches a value read, as in Kaitai.
+/// a default), a byte-sized `state` whose enum has a member (-1) no u1 holds (it never matches a
+/// value read, as in Kaitai), and a two-byte `note` read as the type `kind` selects.
 /// </summary>
 public sealed partial class SwitchKinds
 {
@@ -248,7 +248,14 @@ public sealed partial class SwitchKindsRecord
                 }
                 break;
             default:
-                v.Note = noteReader.BytesEos("note");
+                try
+                {
+                    v.Note = SwitchKindsPair.Read(ref noteReader);
+                }
+                catch (DecodeException e)
+                {
+                    throw e.Within("note");
+                }
                 break;
         }
         return v;
@@ -317,8 +324,15 @@ public sealed partial class SwitchKindsRecord
             }
             default:
             {
-                if (Note is not byte[] noteCase) throw new EncodeException("note", "expected raw bytes: no case matches the switch value");
-                w.Bytes(noteCase, -1, "note");
+                if (Note is not SwitchKindsPair noteCase) throw new EncodeException("note", "expected a SwitchKindsPair");
+                try
+                {
+                    noteCase.Write(ref w);
+                }
+                catch (EncodeException e)
+                {
+                    throw e.Within("note");
+                }
                 break;
             }
         }
@@ -598,6 +612,106 @@ public partial struct TextNote
     }
 }
 
+/// <remarks>Blittable: the struct's memory is the wire layout (little-endian hosts), so
+/// MemoryMarshal.Read/Write and MemoryMappedViewAccessor.Read/Write&lt;T&gt; use it directly.</remarks>
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+public partial struct SwitchKindsPair
+{
+    /// <summary>Encoded size in bytes.</summary>
+    public const int SIZE = 2;
+
+    public byte A;
+    public byte B;
+
+    /// <summary>Decodes one SwitchKindsPair from the start of <paramref name="source"/>.</summary>
+    public static SwitchKindsPair Decode(ReadOnlySpan<byte> source) => Decode(source, out _);
+
+    /// <summary>Decodes one SwitchKindsPair and says how many bytes it took.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static SwitchKindsPair Decode(ReadOnlySpan<byte> source, out int bytesRead)
+    {
+        // Blittable and little-endian like the wire: the bytes are the struct.
+        if (BitConverter.IsLittleEndian && source.Length >= SIZE)
+        {
+            bytesRead = SIZE;
+            return MemoryMarshal.Read<SwitchKindsPair>(source);
+        }
+        return DecodeChecked(source, out bytesRead);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static SwitchKindsPair DecodeChecked(ReadOnlySpan<byte> source, out int bytesRead)
+    {
+        var r = new FormatReader(source);
+        try
+        {
+            var value = Read(ref r);
+            bytesRead = r.Position;
+            return value;
+        }
+        catch (DecodeException e)
+        {
+            throw e.Within("SwitchKindsPair");
+        }
+    }
+
+    /// <summary>Encodes into a new array of exactly the right size.</summary>
+    public readonly byte[] Encode()
+    {
+        var bytes = new byte[EncodedSize()];
+        EncodeInto(bytes);
+        return bytes;
+    }
+
+    /// <summary>Encodes into <paramref name="destination"/> without allocating; returns the bytes written.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly int EncodeInto(Span<byte> destination)
+    {
+        if (BitConverter.IsLittleEndian && destination.Length >= SIZE)
+        {
+            MemoryMarshal.Write(destination, in this);
+            return SIZE;
+        }
+        return EncodeChecked(destination);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private readonly int EncodeChecked(Span<byte> destination)
+    {
+        int n = EncodedSize();
+        if (destination.Length < n) throw new EncodeException("SwitchKindsPair", $"needs {n} bytes, the buffer has {destination.Length}");
+        var w = new FormatWriter(destination[..n]);
+        try
+        {
+            Write(ref w);
+        }
+        catch (EncodeException e)
+        {
+            throw e.Within("SwitchKindsPair");
+        }
+        return n;
+    }
+
+    /// <summary>Bytes this value takes when encoded (always SIZE).</summary>
+    public readonly int EncodedSize() => SIZE;
+
+    internal readonly int SizeOf() => SIZE;
+
+    internal static SwitchKindsPair Read(ref FormatReader r)
+    {
+        var v = new SwitchKindsPair();
+        v.A = r.U1("a");
+        v.B = r.U1("b");
+        return v;
+    }
+
+    internal readonly void Write(ref FormatWriter w)
+    {
+        w.U1(A, "a");
+        w.U1(B, "b");
+    }
+}
+
 /// <summary>Byte offsets of SwitchKinds's fields that sit at a fixed place.</summary>
 public static class SwitchKindsLayout
 {
@@ -629,4 +743,12 @@ public static class TextNoteLayout
 {
     public const int SIZE = 1;
     public const int Mark = 0;
+}
+
+/// <summary>Byte offsets of SwitchKindsPair's fields that sit at a fixed place; SIZE: the type's size.</summary>
+public static class SwitchKindsPairLayout
+{
+    public const int SIZE = 2;
+    public const int A = 0;
+    public const int B = 1;
 }
