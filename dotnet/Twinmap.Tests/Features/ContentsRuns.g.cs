@@ -80,7 +80,7 @@ public sealed partial class ContentsRuns
     {
         long n = 3;
         n += FormatWriter.TextLength(Name, "ASCII", "name") + 1;
-        for (long _ci = 0, _cn = Math.Max(0L, 7 - (long)Name.Length); _ci < _cn; _ci++) n += 1;
+        for (long _ci = 0, _cn = Math.Max(0L, 7 - (long)FormatMath.WrittenObject(Name, "name").Length); _ci < _cn; _ci++) n += 1;
         if ((long)HasTail != 0)
         {
             n += 2;
@@ -107,7 +107,7 @@ public sealed partial class ContentsRuns
     internal void Write(ref FormatWriter w)
     {
         w.Str(Name, "ASCII", -1, true, "name");
-        for (long _ci = 0, _cn = Math.Max(0L, 7 - (long)Name.Length); _ci < _cn; _ci++) w.Contents([0x00], "padding");
+        for (long _ci = 0, _cn = Math.Max(0L, 7 - (long)FormatMath.WrittenObject(Name, "name").Length); _ci < _cn; _ci++) w.Contents([0x00], "padding");
         w.U1(HasTail, "hasTail");
         if ((long)HasTail != 0)
         {

@@ -196,7 +196,7 @@ public sealed partial class SwitchKindsRecord
     internal int SizeOf()
     {
         long n = 7;
-        n += ((Kind) switch { "NUMS" => ((Body) as Nums)?.SizeOf() ?? 0, "TEXT" => ((Body) as Text)?.SizeOf() ?? 0, "WORD" => 2, _ => 1 });
+        n += ((FormatMath.WrittenObject(Kind, "kind")) switch { "NUMS" => ((Body) as Nums)?.SizeOf() ?? 0, "TEXT" => ((Body) as Text)?.SizeOf() ?? 0, "WORD" => 2, _ => 1 });
         return n <= int.MaxValue ? (int)n : throw new EncodeException("", $"encodes to {n} bytes, more than an array can hold");
     }
 
@@ -264,7 +264,7 @@ public sealed partial class SwitchKindsRecord
     internal void Write(ref FormatWriter w)
     {
         w.Str(Kind, "ASCII", 4, false, "kind");
-        switch (Kind)
+        switch (FormatMath.WrittenObject(Kind, "kind"))
         {
             case "NUMS":
             {
@@ -307,7 +307,7 @@ public sealed partial class SwitchKindsRecord
         }
         w.U1(State, "state");
         int noteStart = w.Position;
-        switch (Kind)
+        switch (FormatMath.WrittenObject(Kind, "kind"))
         {
             case "TEXT":
             {
