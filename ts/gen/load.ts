@@ -60,7 +60,7 @@ export function loadSpecs(paths: string[], options: LoadOptions = {}): SpecFile[
     if (typeof id !== 'string') throw new SpecError(file, '/meta/id', 'meta/id is required', 'INVALID_ARGUMENT');
     const endian = meta['endian'];
     if (endian !== undefined && endian !== 'le' && endian !== 'be')
-      throw new SpecError(file, '/meta/endian', `endian must be le or be (switchable endianness is not supported)`);
+      throw new SpecError(file, '/meta/endian', `endian must be le or be (a switchable endian is supported in nested types, not on the root type)`);
     const encoding = meta['encoding'];
     if (encoding !== undefined && typeof encoding !== 'string') throw new SpecError(file, '/meta/encoding', 'encoding must be a string', 'INVALID_ARGUMENT');
     const bitEndian = meta['bit-endian'] === undefined ? 'be' : bitEndianOf(file, '/meta/bit-endian', meta['bit-endian']);
