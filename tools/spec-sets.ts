@@ -39,7 +39,7 @@ export const specSets: readonly SpecSet[] = [
   { name: 'examples', dir: 'examples/formats', ts: 'examples/formats/ts', cs: 'examples/dotnet/Formats', namespace: 'Twinmap.Examples.Formats', codecs: true, ...runtimes },
   // Generator test fixtures: a spec from the Kaitai gallery, and one that uses every supported feature.
   { name: 'gallery', dir: 'ts/gen/fixtures/gallery', ts: 'ts/gen/fixtures/gallery/ts', cs: 'dotnet/Twinmap.Tests/Gallery', namespace: 'Twinmap.Tests.Gallery', codecs: false, ...runtimes },
-  { name: 'features', dir: 'ts/gen/fixtures/features', only: ['envelope.ksy', 'edge_cases.ksy', 'bit_fields.ksy', 'text_encodings.ksy', 'until_lists.ksy', 'valid_rules.ksy', 'shared_names.ksy', 'instance_refs.ksy', 'substreams.ksy', 'parent_root.ksy', 'int_switch.ksy', 'switch_cases.ksy', 'stream_positions.ksy', 'zero_sized.ksy', 'io_paths.ksy', 'unnamed_entries.ksy', 'root_params.ksy', 'wide_bits.ksy', 'expressions.ksy'], ts: 'ts/gen/fixtures/features/ts', cs: 'dotnet/Twinmap.Tests/Features', namespace: 'Twinmap.Tests.Features', codecs: false, ...runtimes },
+  { name: 'features', dir: 'ts/gen/fixtures/features', only: ['envelope.ksy', 'edge_cases.ksy', 'bit_fields.ksy', 'text_encodings.ksy', 'until_lists.ksy', 'valid_rules.ksy', 'shared_names.ksy', 'instance_refs.ksy', 'substreams.ksy', 'parent_root.ksy', 'int_switch.ksy', 'switch_cases.ksy', 'stream_positions.ksy', 'zero_sized.ksy', 'io_paths.ksy', 'unnamed_entries.ksy', 'root_params.ksy', 'wide_bits.ksy', 'expressions.ksy', 'element_index.ksy', 'value_params.ksy'], ts: 'ts/gen/fixtures/features/ts', cs: 'dotnet/Twinmap.Tests/Features', namespace: 'Twinmap.Tests.Features', codecs: false, ...runtimes },
 ];
 
 /** The options of `generate()` for a set. */

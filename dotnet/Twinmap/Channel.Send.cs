@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace Twinmap;
 
@@ -14,6 +15,7 @@ public sealed unsafe partial class Channel
     /// Throws TOO_LARGE, TIMEOUT, PEER_GONE (the reader closed or died), CLOSED; when it throws,
     /// nothing was published.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Send(ReadOnlySpan<byte> data, int timeoutMs = Timeout.Infinite)
     {
         CheckSendable(data.Length);
@@ -220,6 +222,7 @@ public sealed unsafe partial class Channel
         }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CheckSendable(int length)
     {
         EnsureOpen();
@@ -239,6 +242,7 @@ public sealed unsafe partial class Channel
     private TwinmapException TimeoutError(int size, int timeoutMs) =>
         new TimeoutException($"channel \"{Name}\": no room for a {size}-byte record within {timeoutMs} ms (the reader is not keeping up); the record was not sent");
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private TryResult TryPublish(ReadOnlySpan<byte> data)
     {
         int me = _slot + 1;
@@ -287,6 +291,7 @@ public sealed unsafe partial class Channel
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WakeReader()
     {
         if (Volatile.Read(ref *Word(OffReaderWaiting)) != 0)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.IO.Pipes;
 using System.Security.Cryptography;
 using System.Text;
@@ -20,9 +19,26 @@ public sealed class IpcClient : IDisposable
     private readonly NamedPipeClientStream? _pipe;
     private readonly SemaphoreSlim _pipeGate = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
-    private readonly ConcurrentDictionary<uint, TaskCompletionSource<byte[]>> _pending = new();
+    // Requests waiting for their response, by correlation id (guarded by itself). One timer for
+    // the whole client expires them and checks that the server is alive; a request allocates
+    // its Pending (which is its task's source) and nothing else until its response arrives.
+    private readonly Dictionary<uint, Pending> _pending = [];
+    private readonly Timer _watch;
+    private long _watchDue = long.MaxValue; // when _watch fires next (Environment.TickCount64), guarded by _pending
     private int _nextId;
     private volatile bool _closed;
+
+    /// <summary>How often a client with requests in flight checks that the server is still there (ms).</summary>
+    private const int WatchMs = 250;
+
+    /// <summary>A request in flight: the source of the task RequestAsync returned.</summary>
+    private sealed class Pending(uint id, long deadline, int timeoutMs) : TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        public readonly uint Id = id;
+        public readonly long Deadline = deadline;
+        public readonly int TimeoutMs = timeoutMs;
+        public CancellationTokenRegistration Cancel;
+    }
 
     public string Name { get; }
 
@@ -36,6 +52,7 @@ public sealed class IpcClient : IDisposable
     {
         Name = name;
         _options = options;
+        _watch = new Timer(static c => ((IpcClient)c!).Watch(), this, Timeout.Infinite, Timeout.Infinite);
         ClientId = BitConverter.ToUInt32(RandomNumberGenerator.GetBytes(4)) is var id && id != 0 ? id : 1;
         if (options.Transport == IpcTransport.NamedPipe)
         {
@@ -82,8 +99,7 @@ public sealed class IpcClient : IDisposable
         catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or BadHeaderException)
         {
         }
-        foreach (var p in _pending.Values)
-            p.TrySetException(new PeerGoneException($"IpcClient \"{Name}\": the pipe to the server closed"));
+        FailAll(new PeerGoneException($"IpcClient \"{Name}\": the pipe to the server closed"));
     }
 
     private void WriteFrame(byte[] frame)
@@ -114,46 +130,137 @@ public sealed class IpcClient : IDisposable
     /// Sends a request and completes with the server's response. Throws TIMEOUT after
     /// <paramref name="timeoutMs"/>, REMOTE if the server's handler failed, PEER_GONE if the server left.
     /// </summary>
-    public async Task<byte[]> RequestAsync(ReadOnlyMemory<byte> data, int timeoutMs = 5000, CancellationToken cancellationToken = default)
+    public Task<byte[]> RequestAsync(ReadOnlyMemory<byte> data, int timeoutMs = 5000, CancellationToken cancellationToken = default)
     {
-        EnsureOpen();
+        if (_closed) return Task.FromException<byte[]>(new ClosedException($"IpcClient \"{Name}\" is closed"));
+        if (cancellationToken.IsCancellationRequested) return Task.FromCanceled<byte[]>(cancellationToken);
         uint id = (uint)Interlocked.Increment(ref _nextId);
         if (id == 0) id = (uint)Interlocked.Increment(ref _nextId);
-        var tcs = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pending[id] = tcs;
+        long deadline = Environment.TickCount64 + Math.Max(0, timeoutMs);
+        var p = new Pending(id, deadline, timeoutMs);
+        if (cancellationToken.CanBeCanceled)
+            p.Cancel = cancellationToken.UnsafeRegister(static (o, token) => ((Pending)o!).TrySetCanceled(token), p);
+        lock (_pending)
+        {
+            _pending[id] = p;
+            Arm(Math.Min(deadline, Environment.TickCount64 + WatchMs));
+        }
+        // A cancelled request's entry is dropped by the next watch (the token's callback only
+        // completes the task: it may run inside the caller's Cancel()).
         try
         {
-            var frame = IpcFrame.Encode(IpcFrame.Request, ClientId, id, data.Span);
-            if (_pipe is not null)
-            {
-                try
-                {
-                    await IpcPipe.WriteAsync(_pipe, frame, _pipeGate, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is IOException or ObjectDisposedException)
-                {
-                    throw new PeerGoneException($"IpcClient \"{Name}\": the pipe to the server is closed ({e.Message})");
-                }
-            }
-            else if (!_server!.TrySend(frame)) await _server.SendAsync(frame, _options.SendTimeoutMs, cancellationToken).ConfigureAwait(false);
-            long deadline = Environment.TickCount64 + timeoutMs;
-            for (;;)
-            {
-                // Wait in slices so a server that died is noticed before the timeout.
-                int left = (int)Math.Max(0, deadline - Environment.TickCount64);
-                var done = await Task.WhenAny(tcs.Task, Task.Delay(Math.Min(left, 250), cancellationToken)).ConfigureAwait(false);
-                if (done == tcs.Task) return await tcs.Task.ConfigureAwait(false);
-                cancellationToken.ThrowIfCancellationRequested();
-                if (_server is not null && _server.CheckPeers().FirstOrDefault(g => g.Role == "reader") is { } gone)
-                    throw new PeerGoneException($"IpcClient \"{Name}\": the server (pid {gone.Pid}) is gone");
-                if (Environment.TickCount64 >= deadline)
-                    throw new TimeoutException($"IpcClient \"{Name}\": no response to request {id} within {timeoutMs} ms");
-            }
+            if (_pipe is not null) _ = SendOverPipe(p, IpcFrame.Encode(IpcFrame.Request, ClientId, id, data.Span), cancellationToken);
+            else SendOverChannel(p, data.Span, cancellationToken);
         }
-        finally
+        catch (Exception e)
         {
-            _pending.TryRemove(id, out _);
+            Settle(p, e);
         }
+        return p.Task;
+    }
+
+    /// <summary>A request that fits is framed on the stack and sent at once; otherwise framed on the heap and sent when there is room.</summary>
+    private void SendOverChannel(Pending p, ReadOnlySpan<byte> data, CancellationToken cancellationToken)
+    {
+        if (data.Length <= 1024 - IpcFrame.HeaderSize)
+        {
+            Span<byte> frame = stackalloc byte[IpcFrame.HeaderSize + data.Length];
+            IpcFrame.Write(frame, IpcFrame.Request, ClientId, p.Id, data);
+            if (_server!.TrySend(frame)) return;
+        }
+        _ = SendWhenRoom(p, IpcFrame.Encode(IpcFrame.Request, ClientId, p.Id, data), cancellationToken);
+    }
+
+    private async Task SendWhenRoom(Pending p, byte[] frame, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (!_server!.TrySend(frame)) await _server.SendAsync(frame, _options.SendTimeoutMs, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            Settle(p, e);
+        }
+    }
+
+    private async Task SendOverPipe(Pending p, byte[] frame, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await IpcPipe.WriteAsync(_pipe!, frame, _pipeGate, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            Settle(p, new PeerGoneException($"IpcClient \"{Name}\": the pipe to the server is closed ({e.Message})"));
+        }
+        catch (Exception e)
+        {
+            Settle(p, e);
+        }
+    }
+
+    /// <summary>Ends a request with its response (<paramref name="result"/>) or an error; the first end wins.</summary>
+    private void Settle(Pending p, Exception? error, byte[]? result = null)
+    {
+        lock (_pending)
+        {
+            if (_pending.TryGetValue(p.Id, out var cur) && cur == p) _pending.Remove(p.Id);
+        }
+        p.Cancel.Unregister();
+        if (error is OperationCanceledException oce) p.TrySetCanceled(oce.CancellationToken);
+        else if (error is not null) p.TrySetException(error);
+        else p.TrySetResult(result!);
+    }
+
+    /// <summary>Makes the watch fire by <paramref name="due"/> (Environment.TickCount64); the caller holds _pending.</summary>
+    private void Arm(long due)
+    {
+        if (due >= _watchDue || _closed) return;
+        _watchDue = due;
+        _watch.Change(Math.Max(0, due - Environment.TickCount64), Timeout.Infinite);
+    }
+
+    /// <summary>
+    /// The watch, every WatchMs while requests are in flight (sooner for a shorter timeout): fails
+    /// them all with PEER_GONE if the server is gone, each one past its deadline with TIMEOUT,
+    /// and drops cancelled ones.
+    /// </summary>
+    private void Watch()
+    {
+        List<(Pending, Exception?)>? ends = null;
+        PeerGone? gone = null;
+        try
+        {
+            if (_server is not null && !_closed && _pending.Count > 0)
+                gone = _server.CheckPeers().FirstOrDefault(g => g.Role == "reader");
+        }
+        catch (TwinmapException)
+        {
+            // closed meanwhile: Dispose fails what is left
+        }
+        lock (_pending)
+        {
+            _watchDue = long.MaxValue;
+            long now = Environment.TickCount64, next = long.MaxValue;
+            foreach (var p in _pending.Values)
+            {
+                Exception? e = gone is { } g ? new PeerGoneException($"IpcClient \"{Name}\": the server (pid {g.Pid}) is gone")
+                    : now >= p.Deadline ? new TimeoutException($"IpcClient \"{Name}\": no response to request {p.Id} within {p.TimeoutMs} ms")
+                    : null;
+                if (e is not null || p.Task.IsCompleted) (ends ??= []).Add((p, e));
+                else next = Math.Min(next, p.Deadline);
+            }
+            if (next != long.MaxValue) Arm(Math.Min(next, now + WatchMs));
+        }
+        if (ends is null) return;
+        foreach (var (p, e) in ends) Settle(p, e);
+    }
+
+    private void FailAll(Exception error)
+    {
+        Pending[] all;
+        lock (_pending) all = [.. _pending.Values];
+        foreach (var p in all) Settle(p, error);
     }
 
     /// <summary>Request with UTF-8 text in and out.</summary>
@@ -176,11 +283,13 @@ public sealed class IpcClient : IDisposable
         switch (kind)
         {
             case IpcFrame.Response:
-                if (_pending.TryGetValue(corr, out var ok)) ok.TrySetResult(payload);
-                break;
             case IpcFrame.Error:
-                if (_pending.TryGetValue(corr, out var bad))
-                    bad.TrySetException(new TwinmapException(TwinmapErrorCode.Remote, $"IpcServer \"{Name}\": {Encoding.UTF8.GetString(payload)}"));
+                Pending? p;
+                lock (_pending) _pending.Remove(corr, out p);
+                if (p is null) return; // late (timed out) or unknown
+                p.Cancel.Unregister();
+                if (kind == IpcFrame.Response) p.TrySetResult(payload);
+                else p.TrySetException(new TwinmapException(TwinmapErrorCode.Remote, $"IpcServer \"{Name}\": {Encoding.UTF8.GetString(payload)}"));
                 break;
             case IpcFrame.Message:
                 Received?.Invoke(this, new IpcMessageEventArgs(payload, ClientId));
@@ -227,7 +336,7 @@ public sealed class IpcClient : IDisposable
             _replies.Dispose();
             Channel.Unlink(_replyName!);
         }
-        foreach (var p in _pending.Values)
-            p.TrySetException(new ClosedException($"IpcClient \"{Name}\" is closed"));
+        lock (_pending) _watch.Dispose(); // after this no Arm: it runs under the lock and sees _closed
+        FailAll(new ClosedException($"IpcClient \"{Name}\" is closed"));
     }
 }

@@ -5,7 +5,7 @@
 import { constValue, renderExpr, type Expr } from './expr.js';
 import { fieldVType, typeOf, type VType } from './expr-types.js';
 import { elemFixedSize, elemMin, mayBeEmptySwitch } from './emit-ts.js';
-import { alignsBefore, allEnums, allTypes, camel, caseField, hiddenFields, type CaseType, type SwitchCase, encodingUnit, pascal, valueFields, type EnumDef, type Field, type FieldType, type FloatType, type Instance, type IntType, type Size, type SpecFile, type TypeDef } from './model.js';
+import { alignsBefore, allEnums, allTypes, camel, caseField, hiddenFields, type CaseType, type SwitchCase, encodingUnit, pascal, valueFields, type EnumDef, type Field, type FieldType, type FloatType, type Instance, type IntType, type Param, type Size, type SpecFile, type TypeDef } from './model.js';
 import { readsStreamPosition, seqReadsInstances } from './refs.js';
 
 export function csFileName(spec: SpecFile): string {
@@ -244,7 +244,7 @@ class CsFile {
   private emitParamsApi(t: TypeDef): void {
     const o = this.out;
     const N = t.name;
-    const decl = t.params.map((p) => `, ${p.kind === 'bool' ? 'bool' : 'long'} @${camel(p.id)}`).join('');
+    const decl = t.params.map((p) => `, ${this.paramType(p)} @${camel(p.id)}`).join('');
     const pass = t.params.map((p) => `@${camel(p.id)}`).join(', ');
     const names = t.params.map((p) => camel(p.id)).join(', ');
     o.push(`    /// <summary>Decodes one ${N} from the start of <paramref name="source"/>, read with its params (${names}).</summary>`);
@@ -366,7 +366,7 @@ class CsFile {
     if (t.keepsIo) o.push('', '    internal FormatStream? _ioKept;');
     for (const f of new Set(t.instances.flatMap((i) => (typeof i.io === 'object' ? [i.io.field] : [])))) o.push(`    private FormatStream _io${f.csName} = null!;`);
     // The params it was read with, for its instances.
-    if (t.instances.length) for (const p of t.params) o.push(`    private ${p.kind === 'bool' ? 'bool' : 'long'} p_${camel(p.id)};`);
+    if (t.instances.length) for (const p of t.params) o.push(`    private ${this.paramType(p)} p_${camel(p.id)}${p.kind === 'value' && p.vt!.t !== 'float' ? ' = null!' : ''};`);
     for (const i of t.instances) {
       o.push('');
       const lazyDoc = i.field ? 'Read from the input on first access.' : 'Computed from the fields.';
@@ -414,7 +414,12 @@ class CsFile {
 
   /** `long p_len, bool p_flag`: a type's params as method parameters. */
   private paramList(t: TypeDef): string {
-    return t.params.map((p) => `${p.kind === 'bool' ? 'bool' : 'long'} p_${camel(p.id)}`).join(', ');
+    return t.params.map((p) => `${this.paramType(p)} p_${camel(p.id)}`).join(', ');
+  }
+
+  /** A param's C# type (an object, an array, ... passed in as the using type holds it). */
+  private paramType(p: Param): string {
+    return p.kind === 'bool' ? 'bool' : p.kind === 'int' ? 'long' : this.csValueType(p.vt!);
   }
 
   private defaultValue(f: Field): string {
@@ -438,15 +443,17 @@ class CsFile {
       return v?.t === 'int' ? `(long)${x}` : v?.t === 'float' ? `(double)${x}` : x;
     };
     /** A field read through a value: absent (an `if`, a switch without a match) is a typed error. */
-    const chain = (start: string, head: Field, path: Field[]): string => {
+    const chain = (start: string, head: Field | undefined, path: Field[]): string => {
       let s = start;
-      const fields = [head, ...path];
+      // Without a head (a param's value), every field of the path is read from `start`.
+      const fields = head ? [head, ...path] : path;
       for (const [i, m] of fields.entries()) {
-        if (i > 0) s += `.${prop(m)}`;
+        if (i > 0 || !head) s += `.${prop(m)}`;
         const struct = !m.repeat && this.isValueType(m);
         if (!(m.cond || m.type.t === 'switch' || m.type.t === 'intSwitch')) {
-          // A value built for encode may lack an object the expression reads through.
-          if (writing && i < fields.length - 1 && !struct) s = `FormatMath.WrittenObject(${s}, ${lit(m)})`;
+          // A value built for encode may lack an object (or array, bytes, text) the expression reads.
+          const reference = m.repeat || m.type.t === 'bytes' || m.type.t === 'str' || m.type.t === 'delimited' || m.type.t === 'user';
+          if (writing && !struct && (i < fields.length - 1 || reference)) s = `FormatMath.WrittenObject(${s}, ${lit(m)})`;
           continue;
         }
         const v = fieldVType(m);
@@ -465,8 +472,9 @@ class CsFile {
         },
         index: (): string => item.index,
       }),
+      ...(!item && this.elemIndex !== undefined && { index: (): string => `(long)${this.elemIndex}` }),
       ref: (name, e) => {
-        if (e.param) return `p_${camel(name)}`;
+        if (e.param) return e.pathFields?.length ? chain(`p_${camel(name)}`, undefined, e.pathFields) : `p_${camel(name)}`;
         if (e.instance?.value) {
           const vt = typeOf(e.instance.value);
           return vt.t === 'int' ? `(long)${target}${e.instance.csName}` : vt.t === 'float' ? `(double)${target}${e.instance.csName}` : `${target}${e.instance.csName}`;
@@ -661,7 +669,25 @@ class CsFile {
     return lines;
   }
 
+  /** The index of the element being read, written or sized (Kaitai's `_index`), while one is. */
+  private elemIndex: string | undefined;
+
+  /** `make()` with `_index` rendered as `index` ('-1': outside a repeated field's element). */
+  private atIndex<T>(index: string | undefined, make: () => T): T {
+    const outer = this.elemIndex;
+    this.elemIndex = index === '-1' ? undefined : index;
+    try {
+      return make();
+    } finally {
+      this.elemIndex = outer;
+    }
+  }
+
   private readElem(t: TypeDef, f: Field, target: string, index: string): string[] {
+    return this.atIndex(index, () => this.readOne(t, f, target, index));
+  }
+
+  private readOne(t: TypeDef, f: Field, target: string, index: string): string[] {
     const ty = f.type;
     const p = lit(f);
     const checks: string[] = [];
@@ -839,6 +865,10 @@ class CsFile {
   }
 
   private writeElem(t: TypeDef, f: Field, value: string, index: string): string[] {
+    return this.atIndex(index, () => this.writeOne(t, f, value, index));
+  }
+
+  private writeOne(t: TypeDef, f: Field, value: string, index: string): string[] {
     const ty = f.type;
     const p = lit(f);
     const given = (s: Size | undefined): string => {
@@ -964,7 +994,10 @@ class CsFile {
       } else if (ef !== undefined) {
         add = `n += ${ef} * (${prop(f)}?.Length ?? 0);`;
       } else {
-        add = `foreach (var item in ${prop(f)} ?? []) n += ${this.sizeElem(t, f, 'item')};`;
+        // An element sized by its index (`_index`) is sized with it.
+        add = f.indexed
+          ? `for (int i = 0; i < (${prop(f)}?.Length ?? 0); i++) n += ${this.sizeElem(t, f, `${prop(f)}![i]`, 'i')};`
+          : `foreach (var item in ${prop(f)} ?? []) n += ${this.sizeElem(t, f, 'item')};`;
       }
       if (f.cond) lines.push(`        if (${this.expr(f.cond, t, '')} && ${prop(f)} is not null) ${add}`);
       else lines.push(`        ${add}`);
@@ -986,7 +1019,11 @@ class CsFile {
     return `((${this.expr(ty.on, t, '')}) switch { ${arms.join(', ')} })`;
   }
 
-  private sizeElem(t: TypeDef, f: Field, value: string): string {
+  private sizeElem(t: TypeDef, f: Field, value: string, index?: string): string {
+    return this.atIndex(index, () => this.sizeOne(t, f, value));
+  }
+
+  private sizeOne(t: TypeDef, f: Field, value: string): string {
     const ty = f.type;
     const given = (s: Size | undefined): string | undefined => {
       if (!s || 'eos' in s) return undefined;

@@ -2,7 +2,7 @@
 // a codec object with the type's name, and a view class for blittable types).
 import { constValue, refsOf, renderExpr, type Expr } from './expr.js';
 import { typeOf, type VType } from './expr-types.js';
-import { alignsBefore, allEnums, allTypes, camel, caseField, caseTypes, hiddenFields, type CaseType, encodingUnit, valueFields, type BitsType, type EnumDef, type Field, type FieldType, type Instance, type IntType, type FloatType, type Size, type SpecFile, type TypeDef } from './model.js';
+import { alignsBefore, allEnums, allTypes, camel, caseField, caseTypes, hiddenFields, type CaseType, encodingUnit, valueFields, type BitsType, type EnumDef, type Field, type FieldType, type Instance, type IntType, type FloatType, type Param, type Size, type SpecFile, type TypeDef } from './model.js';
 import { seqReadsInstances } from './refs.js';
 import { paramsNote } from './up-params.js';
 
@@ -224,7 +224,7 @@ class TsModule {
     const o = this.out;
     const N = t.name;
     o.push(`/** The values of ${N}'s params: what a type reading it would pass. */`, `export interface ${N}Params {`);
-    for (const p of t.params) o.push(`  ${camel(p.id)}: ${p.kind === 'bool' ? 'boolean' : 'number'};`);
+    for (const p of t.params) o.push(`  ${camel(p.id)}: ${this.paramType(p)};`);
     o.push('}', '');
     const args = t.params.map((p) => `, p.${camel(p.id)}`).join('');
     if (t.decodeOnly) {
@@ -323,11 +323,12 @@ class TsModule {
   private expr(e: Expr, t: TypeDef, refs: (name: string) => string, io = 'r', item?: { value: string; index: string }): string {
     const present = (x: string, what: string): string => `${this.use('present')}(${x}, '${what}')`;
     /** A field read through a value: absent (an `if`, a switch without a match) is an error before going on. */
-    const chain = (start: string, head: Field, path: Field[]): string => {
+    const chain = (start: string, head: Field | undefined, path: Field[]): string => {
       let s = start;
-      const fields = [head, ...path];
+      // Without a head (a param's value), every field of the path is read from `start`.
+      const fields = head ? [head, ...path] : path;
       for (const [i, m] of fields.entries()) {
-        if (i > 0) s += `.${tsProp(m)}`;
+        if (i > 0 || !head) s += `.${tsProp(m)}`;
         if (!(m.cond || mayBeEmptySwitch(m))) continue;
         // A number without a value computes as NaN (Kaitai's JS: undefined); anything else cannot be used.
         if (i === fields.length - 1 && isScalar(m)) s += '!';
@@ -347,8 +348,9 @@ class TsModule {
         },
         index: (): string => item.index,
       }),
+      ...(!item && this.elemIndex !== undefined && { index: (): string => this.elemIndex! }),
       ref: (name, e) => {
-        if (e.param) return `p_${camel(name)}`;
+        if (e.param) return e.pathFields?.length ? chain(`p_${camel(name)}`, undefined, e.pathFields) : `p_${camel(name)}`;
         // A value instance kept as Kaitai keeps it (it reads where the stream is).
         if (e.instance?.value) return this.instRef?.(name) ?? `v.${camel(name)}${e.instance.valueCond ? '!' : ''}`;
         const head = e.instance?.field ?? t.fields.find((x) => x.id === name)!;
@@ -418,6 +420,16 @@ class TsModule {
 
   /** The TypeScript type of an expression's value. */
   private exprType(e: Expr): string {
+    return this.vType(typeOf(e));
+  }
+
+  /** A param's TypeScript type. */
+  private paramType(p: Param): string {
+    return p.kind === 'bool' ? 'boolean' : p.kind === 'int' ? 'number' : this.vType(p.vt!);
+  }
+
+  /** The TypeScript type of a value of an expression type. */
+  private vType(vt: VType): string {
     const of = (v: VType): string => {
       switch (v.t) {
         case 'int':
@@ -437,7 +449,7 @@ class TsModule {
         }
       }
     };
-    return of(typeOf(e));
+    return of(vt);
   }
 
   /** The `valid` rule of a field (min, max, any-of, expr) as a condition on `value`. */
@@ -597,7 +609,25 @@ class TsModule {
     return this.expr(s.expr, t, refs);
   }
 
+  /** The index of the element being read, written or sized (Kaitai's `_index`), while one is. */
+  private elemIndex: string | undefined;
+
+  /** `make()` with `_index` rendered as `index` (undefined: outside a repeated field's element). */
+  private atIndex<T>(index: string | undefined, make: () => T): T {
+    const outer = this.elemIndex;
+    this.elemIndex = index === 'undefined' ? undefined : index;
+    try {
+      return make();
+    } finally {
+      this.elemIndex = outer;
+    }
+  }
+
   private readElem(t: TypeDef, f: Field, index: string | undefined, refs: (name: string) => string, r = 'r'): string {
+    return this.atIndex(index, () => this.readOne(t, f, index, refs, r));
+  }
+
+  private readOne(t: TypeDef, f: Field, index: string | undefined, refs: (name: string) => string, r: string): string {
     const ty = f.type;
     const p = `'${tsProp(f)}'`;
     const idx = index ?? 'undefined';
@@ -706,7 +736,7 @@ class TsModule {
 
   /** `, p_len: number`: a type's params as function parameters. */
   private paramList(t: TypeDef): string {
-    return t.params.map((p) => `, p_${camel(p.id)}: ${p.kind === 'bool' ? 'boolean' : 'number'}`).join('');
+    return t.params.map((p) => `, p_${camel(p.id)}: ${this.paramType(p)}`).join('');
   }
 
   // ---- write
@@ -939,6 +969,10 @@ class TsModule {
   }
 
   private writeElem(t: TypeDef, f: Field, value: string, index: string, refs: (name: string) => string): string {
+    return this.atIndex(index, () => this.writeOne(t, f, value, index, refs));
+  }
+
+  private writeOne(t: TypeDef, f: Field, value: string, index: string, refs: (name: string) => string): string {
     const ty = f.type;
     const p = `'${tsProp(f)}'`;
     const sizeArg = (s: Size | undefined): string => {
@@ -1080,7 +1114,10 @@ class TsModule {
       } else if (elemFixed !== undefined) {
         add = `n += ${elemFixed} * (${value}?.length ?? 0);`;
       } else {
-        add = `for (const item of ${value} ?? []) n += ${this.sizeElem(t, f, 'item', refs)};`;
+        // An element sized by its index (`_index`) is sized with it.
+        add = f.indexed
+          ? `for (const [i, item] of (${value} ?? []).entries()) n += ${this.sizeElem(t, f, 'item', refs, 'i')};`
+          : `for (const item of ${value} ?? []) n += ${this.sizeElem(t, f, 'item', refs)};`;
       }
       lines.push(f.cond ? `  if (${this.expr(f.cond, t, refs)}) ${add}` : `  ${add}`);
     }
@@ -1111,7 +1148,11 @@ class TsModule {
     return lines(`((x: ${this.switchType(ty).join(' | ')}, on: unknown): number => {`, '  switch (on) {', ...body.map((l) => `    ${l}`), '  }', `})(${value}, ${this.expr(ty.on, t, refs)})`);
   }
 
-  private sizeElem(t: TypeDef, f: Field, value: string, refs: (name: string) => string): string {
+  private sizeElem(t: TypeDef, f: Field, value: string, refs: (name: string) => string, index?: string): string {
+    return this.atIndex(index, () => this.sizeOne(t, f, value, refs));
+  }
+
+  private sizeOne(t: TypeDef, f: Field, value: string, refs: (name: string) => string): string {
     const ty = f.type;
     const given = (s: Size | undefined): string | undefined =>
       s && 'expr' in s && !isLengthRef(t, s.expr) ? (constValue(s.expr) !== undefined ? this.expr(s.expr, t, refs) : `${this.use('sizeIn')}(${this.expr(s.expr, t, refs)}, '${tsProp(f)}')`) : undefined;
@@ -1282,7 +1323,8 @@ function exprInputs(t: TypeDef): Field[] {
     if (ty.t === 'switch' || ty.t === 'intSwitch') exprs.push(ty.on);
     for (const e of exprs) refsOf(e).forEach((n) => names.add(n));
   }
-  return t.fields.filter((f) => names.has(f.id) && !f.lengthOf && !f.cond && (f.type.t === 'int' || f.type.t === 'bits'));
+  // A repeated field's elements are checked as each is written.
+  return t.fields.filter((f) => names.has(f.id) && !f.lengthOf && !f.cond && !f.repeat && (f.type.t === 'int' || f.type.t === 'bits'));
 }
 
 /** A switch without a default case or size: no value at all when no case matches. */

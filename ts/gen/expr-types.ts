@@ -166,7 +166,9 @@ export function typeOf(e: Expr): VType {
       return last ? fieldVType(last) : (e.vt ?? INT);
     }
     case 'ref': {
-      if (e.param) return e.paramDef?.kind === 'bool' ? BOOL : INT;
+      if (e.param && e.paramDef?.kind !== 'value') return e.paramDef?.kind === 'bool' ? BOOL : INT;
+      // A param holding an object, an array, ...: itself, or the field a path reaches inside it.
+      if (e.param) return e.pathFields?.length ? fieldVType(e.pathFields[e.pathFields.length - 1]!) : (e.paramDef?.vt ?? INT);
       // A value instance kept as an instance (it reads where the stream is): its expression's type.
       if (e.instance?.value) return typeOf(e.instance.value);
       const last = e.pathFields?.[e.pathFields.length - 1] ?? e.instance?.field ?? e.field;

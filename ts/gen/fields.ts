@@ -21,11 +21,17 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
     throw new SpecError(ctx.file, where, problem, code);
   };
   for (const k of keysOf(attr)) if (!ATTR_KEYS.has(k)) fail(WHY[k] ?? `'${k}' is not supported`);
+  // `_index` is the index of the element being read: in the size, arguments and switch of a
+  // repeated field (each element's own), and in repeat-until.
+  const repeated = attr['repeat'] !== undefined;
+  const indexOk = (key: string): boolean => key === 'repeat-until' || (repeated && (key === 'size' || key === 'switch-on'));
+  let indexed = false;
   const expr = (key: string): Expr => {
     try {
       const e = parseExpr(attr[key]);
       walkExpr(e, (x) => {
-        if (x.k === 'index' && key !== 'repeat-until') fail(`${key}: '_index' outside repeat-until is not supported`);
+        if (x.k === 'index' && !indexOk(key)) fail(`${key}: '_index' ${repeated ? 'is not supported here' : 'outside a repeated field'}`);
+        if (x.k === 'index' && key !== 'repeat-until') indexed = true;
       });
       return checkRefs(e);
     } catch (e) {
@@ -63,7 +69,9 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
       try {
         const e = parseExpr(a);
         walkExpr(e, (x) => {
-          if (x.k === 'index' || x.k === 'item') fail(`${what}argument ${i + 1} of ${name}: '${x.k === 'index' ? '_index' : '_'}' is not supported in an argument`);
+          if (x.k === 'item') fail(`${what}argument ${i + 1} of ${name}: '_' is not supported in an argument`);
+          if (x.k === 'index' && !repeated) fail(`${what}argument ${i + 1} of ${name}: '_index' outside a repeated field`, 'INVALID_ARGUMENT');
+          if (x.k === 'index') indexed = true;
         });
         return checkRefs(e);
       } catch (e) {
@@ -117,7 +125,12 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
     if (on === undefined || !isMap(cases)) fail('type must be a name or {switch-on, cases}', 'INVALID_ARGUMENT');
     let onExpr: Expr;
     try {
-      onExpr = checkRefs(parseExpr(on));
+      onExpr = parseExpr(on);
+      walkExpr(onExpr, (x) => {
+        if (x.k === 'index' && !repeated) fail("switch-on: '_index' outside a repeated field", 'INVALID_ARGUMENT');
+        if (x.k === 'index') indexed = true;
+      });
+      onExpr = checkRefs(onExpr);
     } catch (e) {
       if (e instanceof ExprError) fail(`switch-on: ${e.message}`);
       throw e;
@@ -297,6 +310,7 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
     ...(validCheck && { validCheck }),
     lengthOf: undefined,
     ...(hidden && { hidden: true as const }),
+    ...((indexed as boolean) ? { indexed: true as const } : {}),
     csName: pascal(id),
     viewName: camel(id),
   };

@@ -15,7 +15,7 @@ import { checkRootInImports, passUpArgs } from './parent-root.js';
 import { checkWideEnums, deferred, finalChecks } from './refs.js';
 import { checkRepeats, computeSizes, findLengthFields, markDecodeOnly, walkTypes } from './sizes.js';
 import { SpecError, isMap, keysOf, parseSpecYaml, type Yaml } from './spec-yaml.js';
-import { bitEndianOf, declareType, typeCtx, type Ctx } from './type-tree.js';
+import { bitEndianOf, declareType, resolveParamTypes, typeCtx, type Ctx } from './type-tree.js';
 
 export { SpecError } from './spec-yaml.js';
 
@@ -124,6 +124,7 @@ function defineType(t: TypeDef, node: Yaml): void {
   const ctx = typeCtx.get(t)!;
   const types = node['types'];
   for (const nested of t.types) defineType(nested, (types as Yaml)[nested.id] as Yaml);
+  resolveParamTypes(t);
   // Known before the seq: a seq field's size or count may use a value instance.
   registerInstances(ctx, t, node['instances'], node['seq']);
   const seq = node['seq'];

@@ -1,6 +1,7 @@
 // The generator's view of a .ksy spec: only what the supported subset can express, with names
 // resolved and sizes computed. Built by load.ts; read by the TS and C# emitters.
 import type { Expr } from './expr.js';
+import type { VType } from './expr-types.js';
 
 export type Endian = 'le' | 'be';
 /** Text encodings, by Kaitai's canonical names (windows-1250 … windows-1258). */
@@ -114,6 +115,8 @@ export interface Field {
    * (TS: not enumerable; C#: internal), and written back by encode (zeros when it has no value).
    */
   hidden?: true;
+  /** A repeated field whose size, arguments or switch use `_index` (the index of the element read). */
+  indexed?: true;
   /** The C# property name: PascalCase of the id, with `_` added where it would clash with a generated member. */
   csName: string;
   /** The name on a TypeScript view: camelCase of the id, with `_` added where it would clash with a view member. */
@@ -278,10 +281,15 @@ export function alignsBefore(t: TypeDef, i: number): boolean {
   return i > 0 && isBits(t.fields[i - 1]!) && !isBits(t.fields[i]!);
 }
 
-/** A type parameter (`params:`): an integer or a boolean, named like a field in expressions. */
+/**
+ * A type parameter (`params:`), named like a field in expressions: an integer, a boolean, or
+ * (`value`) another value the using type holds (`vt`: a user-type object, an array, a byte array,
+ * a string or a float), read through in expressions (`header.len_data`).
+ */
 export interface Param {
   id: string;
-  kind: 'int' | 'bool';
+  kind: 'int' | 'bool' | 'value';
+  vt?: VType;
 }
 
 /** A switch case read or written as a field of its own type (the switch's name, no repeat, no condition, no checks). */

@@ -27,7 +27,11 @@ function callSites(p: TypeDef): { f: Field; before: number | undefined }[] {
  */
 export function passUpArgs(specs: SpecFile[]): void {
   const all = specs.flatMap((s) => walkTypes(s.root));
-  for (let changed = true; changed; ) {
+  // A value passed on from the using type's own hidden param waits until that param's kind is
+  // known (from its own user), unless nothing else moves (a type read inside itself).
+  let force = false;
+  for (let changed = true; changed || !force; ) {
+    if (!changed) force = true;
     changed = false;
     for (const p of all)
       for (const { f, before } of callSites(p)) {
@@ -57,18 +61,23 @@ export function passUpArgs(specs: SpecFile[]): void {
               p.fields = fields;
             }
             for (let d = deferred.shift(); d; d = deferred.shift()) d();
+            if (!force && passesUnknownKind(p, arg)) break;
             let vt: VType | undefined;
             try {
               vt = typeOf(arg);
             } catch {
               vt = undefined;
             }
-            if (vt && vt.t !== 'int' && vt.t !== 'bool') fail(`it is ${aType(vt)} (only integers and booleans are passed in)`);
-            const kind = vt?.t === 'bool' || isBoolExpr(arg) || isBoolField(p, arg) ? 'bool' : 'int';
+            if (vt?.t === 'user' && vt.type === undefined) fail('it is a switch value (one of several types; not passed in)');
+            // An object, an array, bytes, a string or a float is passed in as it is (a value param).
+            const kind = vt && vt.t !== 'int' && vt.t !== 'bool' ? 'value' : vt?.t === 'bool' || isBoolExpr(arg) || isBoolField(p, arg) ? 'bool' : 'int';
+            const shownKind = (k: string, v: VType | undefined): string => (k === 'value' ? aType(v!) : k === 'bool' ? 'a boolean' : 'an integer');
             if (!kindKnown.has(u.param)) {
               u.param.kind = kind;
+              if (kind === 'value') u.param.vt = vt!;
               kindKnown.add(u.param);
-            } else if (u.param.kind !== kind) fail(`it is ${kind === 'bool' ? 'a boolean' : 'an integer'} here, ${u.param.kind === 'bool' ? 'a boolean' : 'an integer'} where ${t.name} is read elsewhere`);
+            } else if (u.param.kind !== kind || (kind === 'value' && shownKind(kind, vt) !== shownKind(kind, u.param.vt)))
+              fail(`it is ${shownKind(kind, vt)} here, ${shownKind(u.param.kind, u.param.vt)} where ${t.name} is read elsewhere`);
             args.push(arg);
             // Passed on, the field is part of the value, not a length computed when writing.
             for (const r of refsOf(arg)) {
@@ -81,6 +90,15 @@ export function passUpArgs(specs: SpecFile[]): void {
         }
       }
   }
+}
+
+/** True when `arg` reads a hidden param of `p` whose kind its own users have not fixed yet. */
+function passesUnknownKind(p: TypeDef, arg: Expr): boolean {
+  let found = false;
+  walkExpr(arg, (x) => {
+    if (x.k === 'ref' && x.param && x.paramDef && !kindKnown.has(x.paramDef) && upParamsOf(p).some((h) => h.param === x.paramDef)) found = true;
+  });
+  return found;
 }
 
 /** A `b1` field (or one inside a user-type field): a boolean. */

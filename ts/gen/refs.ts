@@ -2,7 +2,7 @@
 // values) resolved against the type they are in, or refused with what is not supported.
 import { ExprError, mapExpr, walkExpr, type Expr, type Up } from './expr.js';
 import { typeOf } from './expr-types.js';
-import type { EnumDef, Field, FieldType, SpecFile, TypeDef } from './model.js';
+import type { EnumDef, Field, FieldType, Param, SpecFile, TypeDef } from './model.js';
 import { instanceEntry, parseValue, type InstanceEntry } from './instance-table.js';
 import { computeSizes, elementSize, walkTypes } from './sizes.js';
 import { SpecError } from './spec-yaml.js';
@@ -147,7 +147,9 @@ function resolveNames(t: TypeDef, e: Expr, scope: Scope, where: string, fail: (p
     const param = t.params.find((p) => p.id === x.name);
     if (param && !t.fields.some((y) => y.id === x.name)) {
       const plain: Expr = { k: 'ref', name: x.name, param: true, paramDef: param };
-      // Params are integers or booleans: what follows is a method (`len.to_s`).
+      // A param holding an object: a path reaches its fields (and value instances), as for a field.
+      if (x.path && param.kind === 'value' && (param.vt === undefined || param.vt.t === 'user')) return throughParam(t, x, param, shown, where, fail);
+      // Any other param: what follows is a method (`len.to_s`).
       return x.path ? resolveRefs(t, attrChain(plain, x.path), scope, where, fail) : plain;
     }
     let f = t.fields.find((y) => y.id === x.name);
@@ -238,6 +240,40 @@ function resolveNames(t: TypeDef, e: Expr, scope: Scope, where: string, fail: (p
   });
 }
 
+/**
+ * `header.a.b` where `header` is a param holding a user-type object: the fields the path names,
+ * resolved once every type has its fields (the param's type is known by then), as for a field.
+ */
+function throughParam(t: TypeDef, x: Extract<Expr, { k: 'ref' }>, param: Param, shown: string, where: string, fail: (problem: string) => never): Expr {
+  const path = x.path!;
+  const out: Extract<Expr, { k: 'ref' }> = { k: 'ref', name: x.name, path, param: true, paramDef: param };
+  deferred.push(() => {
+    let owner = (param.vt as { type: TypeDef }).type;
+    const fields: Field[] = [];
+    for (const [i, id] of path.entries()) {
+      const last = i === path.length - 1;
+      const m = owner.fields.find((y) => y.id === id);
+      const entry = m ? undefined : instanceEntry(owner, id);
+      if (!m && last && entry?.node['value'] !== undefined) return inlineInstance(out, owner, entry, fields, shown, where, fail);
+      if (!m) {
+        if (!fields.length) return fail(`expression '${shown}': ${owner.name} has no field '${id}'`);
+        replaceNode(out, attrChain({ k: 'ref', name: out.name, path: path.slice(0, i), pathFields: [...fields], param: true, paramDef: param }, path.slice(i)));
+        return;
+      }
+      m.lengthOf = undefined;
+      fields.push(m);
+      if (!last && (m.type.t !== 'user' || m.repeat)) {
+        replaceNode(out, attrChain({ k: 'ref', name: out.name, path: path.slice(0, i + 1), pathFields: [...fields], param: true, paramDef: param }, path.slice(i + 1)));
+        return;
+      }
+      if (!last && m.type.t === 'user') owner = m.type.type;
+    }
+    out.pathFields = fields;
+  });
+  void t;
+  return out;
+}
+
 /** `obj.a.b` as method (or element field) accesses on `obj`. */
 function attrChain(obj: Expr, names: string[]): Expr {
   return names.reduce<Expr>((o, name) => ({ k: 'attr', obj: o, name }), obj);
@@ -295,6 +331,8 @@ function inlineInstance(
         if (m.cond || m.repeat) fail(`expression '${shown}': ${m.id} is repeated or conditional (not supported)`);
         m.lengthOf = undefined;
       }
+      // Through a param (`header.len_body`), the names start at the param's value.
+      if (out.param) return { k: 'ref', name: out.name, path: fields.map((m) => m.id), pathFields: fields, param: true, paramDef: out.paramDef! };
       return { k: 'ref', name: out.name, path: fields.map((m) => m.id), pathFields: fields, field: fields[0]! };
     });
     replaceNode(out, rebased);

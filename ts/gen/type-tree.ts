@@ -141,7 +141,22 @@ export function findEnum(from: TypeDef, path: string[], name: string): EnumDef |
   return undefined;
 }
 
-/** A type's `params`: integers and booleans only. */
+/** A param of a user type, its type looked up once every spec's type tree is known. */
+export const pendingParamTypes = new WeakMap<Param, { name: string; at: string; file: string }>();
+
+/** Resolves a type's user-type params (`type: sample_header`) once every type is declared. */
+export function resolveParamTypes(t: TypeDef): void {
+  for (const p of t.params) {
+    const pending = pendingParamTypes.get(p);
+    if (!pending) continue;
+    const target = findType(t, pending.name);
+    if (!target) throw new SpecError(pending.file, pending.at, `unknown type '${pending.name}'`, 'INVALID_ARGUMENT');
+    p.vt = { t: 'user', type: target };
+    pendingParamTypes.delete(p);
+  }
+}
+
+/** A type's `params`: integers, booleans, floats, strings, byte arrays and user-type objects. */
 function paramsOf(ctx: Ctx, node: unknown, specPath: string): Param[] {
   if (node === undefined) return [];
   const at = `${specPath}/params`;
@@ -150,7 +165,15 @@ function paramsOf(ctx: Ctx, node: unknown, specPath: string): Param[] {
     if (!isMap(p) || typeof p['id'] !== 'string') throw new SpecError(ctx.file, `${at}/${i}`, 'a param needs an id', 'INVALID_ARGUMENT');
     const ty = p['type'];
     const kind = ty === 'bool' ? 'bool' : typeof ty === 'string' && /^[us][1248](le|be)?$|^b\d+$/.test(ty) ? 'int' : undefined;
-    if (!kind) throw new SpecError(ctx.file, `${at}/${i} (${p['id']})`, `a param of type '${String(ty)}' is not supported (integer and bool params are)`);
-    return { id: p['id'], kind };
+    if (kind) return { id: p['id'], kind };
+    const where = `${at}/${i} (${p['id']})`;
+    if (ty === 'bytes') return { id: p['id'], kind: 'value', vt: { t: 'bytes' } };
+    if (ty === 'str') return { id: p['id'], kind: 'value', vt: { t: 'str' } };
+    if (typeof ty === 'string' && /^f[48](le|be)?$/.test(ty)) return { id: p['id'], kind: 'value', vt: { t: 'float' } };
+    if (typeof ty !== 'string' || ['struct', 'io', 'any'].includes(ty) || !/^[a-z_][a-z0-9_]*(::[a-z_][a-z0-9_]*)*$/.test(ty))
+      throw new SpecError(ctx.file, where, `a param of type '${String(ty)}' is not supported (integers, bool, f4/f8, str, bytes and user types are)`);
+    const param: Param = { id: p['id'], kind: 'value' };
+    pendingParamTypes.set(param, { name: ty, at: where, file: ctx.file });
+    return param;
   });
 }

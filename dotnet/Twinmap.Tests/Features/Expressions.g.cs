@@ -210,7 +210,7 @@ public sealed partial class Expressions
         if ((((long)((long)Flags) & (long)(1))) != 0 && Extra is not null) n += 4;
         n += 4 * (Points?.Length ?? 0);
         n += 2 * (Words?.Length ?? 0);
-        n += FormatMath.ParseInt(NumText, 10);
+        n += FormatMath.ParseInt(FormatMath.WrittenObject(NumText, "numText"), 10);
         return n <= int.MaxValue ? (int)n : throw new EncodeException("", $"encodes to {n} bytes, more than an array can hold");
     }
 
@@ -310,7 +310,7 @@ public sealed partial class Expressions
         {
             w.U2le(wordsItems[i], "words");
         }
-        w.Bytes(Body, FormatMath.ParseInt(NumText, 10), "body");
+        w.Bytes(Body, FormatMath.ParseInt(FormatMath.WrittenObject(NumText, "numText"), 10), "body");
     }
 }
 

@@ -765,8 +765,8 @@ public static class FormatMath
         value ?? throw new EncodeException(field, "has no value here (its if condition does not hold)");
 
     /// <summary>Element <paramref name="i"/> of an array an expression reads (<c>a[i]</c>, <c>.first</c>, <c>.last</c>).</summary>
-    public static T At<T>(T[] a, long i) =>
-        i >= 0 && i < a.Length ? a[i] : throw new DecodeException("", -1, $"index {i} is outside the {a.Length} elements");
+    public static T At<T>(T[]? a, long i) =>
+        a is not null && i >= 0 && i < a.Length ? a[i] : throw new DecodeException("", -1, $"index {i} is outside the {a?.Length ?? 0} elements");
 
     /// <summary>The least element (Kaitai's <c>.min</c>).</summary>
     public static T Min<T>(T[] a) where T : IComparable<T>
