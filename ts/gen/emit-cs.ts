@@ -52,7 +52,8 @@ class CsFile {
         for (const f of t.fields) {
           if (!f.enumDef || this.enumBase.has(f.enumDef)) continue;
           // A bit-sized field reads as a ulong (as in Kaitai's C#): its enum is based on that.
-          if (f.type.t === 'int') this.enumBase.set(f.enumDef, f.type);
+          // A member the field cannot hold (`-1` on a u1) never matches: the enum is based on a long then.
+          if (f.type.t === 'int') this.enumBase.set(f.enumDef, fitsAll(f.enumDef, f.type) ? f.type : { t: 'int', size: 8, signed: f.enumDef.members.some((m) => m.exact < 0n), endian: 'le' });
           else if (f.type.t === 'bits') this.enumBase.set(f.enumDef, { t: 'int', size: 8, signed: false, endian: 'le' });
         }
   }
@@ -592,7 +593,8 @@ class CsFile {
       const ty = f.type;
       if (alignsBefore(t, i)) o.push('        r.AlignToByte();');
       if (ty.t === 'contents') {
-        o.push(`        r.Contents([${ty.bytes.map((b) => `0x${b.toString(16).padStart(2, '0')}`).join(', ')}], ${lit(f)});`);
+        const check = `r.Contents([${ty.bytes.map((b) => `0x${b.toString(16).padStart(2, '0')}`).join(', ')}], ${lit(f)});`;
+        o.push(...this.contentsLines(t, f, check, (count) => `r.Count(${count}, ${ty.bytes.length}, ${lit(f)})`, 'v.'));
         continue;
       }
       if (f.lengthOf) {
@@ -806,7 +808,8 @@ class CsFile {
       const p = lit(f);
       if (alignsBefore(t, i)) o.push('        w.AlignToByte();');
       if (ty.t === 'contents') {
-        o.push(`        w.Contents([${ty.bytes.map((b) => `0x${b.toString(16).padStart(2, '0')}`).join(', ')}], ${p});`);
+        const put = `w.Contents([${ty.bytes.map((b) => `0x${b.toString(16).padStart(2, '0')}`).join(', ')}], ${p});`;
+        o.push(...this.contentsLines(t, f, put, (count) => `Math.Max(0L, ${count})`, ''));
         continue;
       }
       if (f.lengthOf) {
@@ -976,7 +979,8 @@ class CsFile {
       }
       endRun();
       if (ty.t === 'contents') {
-        fixed += ty.bytes.length;
+        if (!f.repeat && !f.cond) fixed += ty.bytes.length;
+        else lines.push(...this.contentsLines(t, f, `n += ${ty.bytes.length};`, (count) => `Math.Max(0L, ${count})`, ''));
         continue;
       }
       if (f.lengthOf) {
@@ -1005,6 +1009,13 @@ class CsFile {
     endRun();
     const bitVar = lines.some((l) => l.includes('b = 0;')) ? ['        long b = 0;'] : [];
     o.push(`        long n = ${fixed};`, ...bitVar, ...lines, `        return n <= int.MaxValue ? (int)n : throw new EncodeException("", $"encodes to {n} bytes, more than an array can hold");`, '    }', '');
+  }
+
+  /** A `contents` field's statement (check, write or size), under its `if`, once per element of its `repeat: expr`. */
+  private contentsLines(t: TypeDef, f: Field, one: string, count: (expr: string) => string, self: string): string[] {
+    let body = [`        ${one}`];
+    if (f.repeat?.kind === 'expr') body = [`        for (long _ci = 0, _cn = ${count(this.expr(f.repeat.count, t, self))}; _ci < _cn; _ci++) ${one}`];
+    return f.cond ? [`        if (${this.expr(f.cond, t, self)})`, '        {', ...body.map((l) => `    ${l}`), '        }'] : body;
   }
 
   /** Bytes an unsized switch takes: those of the case its switch value selects (0 for a value of the wrong type: writing it fails). */
@@ -1110,4 +1121,11 @@ function blockElem(f: Field): boolean {
 /** A blittable type none of whose fields (nested ones included) has a check to run when read. */
 function uncheckedType(t: TypeDef): boolean {
   return t.fields.every((f) => !f.validInEnum && f.validEq === undefined && !f.validCheck && (f.type.t !== 'user' || uncheckedType(f.type.type)));
+}
+
+/** Every member of `e` is a value `ty` can hold. */
+function fitsAll(e: EnumDef, ty: IntType): boolean {
+  const bits = BigInt(ty.size * 8);
+  const [lo, hi] = ty.signed ? [-(1n << (bits - 1n)), (1n << (bits - 1n)) - 1n] : [0n, (1n << bits) - 1n];
+  return e.members.every((m) => m.exact >= lo && m.exact <= hi);
 }

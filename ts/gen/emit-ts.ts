@@ -493,7 +493,8 @@ class TsModule {
       const name = local(f);
       if (alignsBefore(t, i)) o.push('  r.alignToByte();');
       if (f.type.t === 'contents') {
-        o.push(`  r.contents([${f.type.bytes.map((b) => `0x${b.toString(16).padStart(2, '0')}`).join(', ')}], '${tsProp(f)}');`);
+        const check = `r.contents([${f.type.bytes.map((b) => `0x${b.toString(16).padStart(2, '0')}`).join(', ')}], '${tsProp(f)}');`;
+        o.push(...this.contentsLines(t, f, check, (count) => `r.count(${count}, ${f.type.t === 'contents' ? f.type.bytes.length : 1}, '${tsProp(f)}')`, refs));
         continue;
       }
       if (f.cond) {
@@ -758,7 +759,8 @@ class TsModule {
       const ty = f.type;
       if (alignsBefore(t, i)) o.push('  w.alignToByte();');
       if (ty.t === 'contents') {
-        o.push(`  w.contents([${ty.bytes.map((b) => `0x${b.toString(16).padStart(2, '0')}`).join(', ')}], ${p});`);
+        const put = `w.contents([${ty.bytes.map((b) => `0x${b.toString(16).padStart(2, '0')}`).join(', ')}], ${p});`;
+        o.push(...this.contentsLines(t, f, put, (count) => `Math.max(0, Number(${count}))`, refs));
         continue;
       }
       if (f.lengthOf) {
@@ -1095,7 +1097,8 @@ class TsModule {
       }
       endRun();
       if (ty.t === 'contents') {
-        fixed += ty.bytes.length;
+        if (!f.repeat && !f.cond) fixed += ty.bytes.length;
+        else lines.push(...this.contentsLines(t, f, `n += ${ty.bytes.length};`, (count) => `Math.max(0, Number(${count}))`, refs));
         continue;
       }
       if (f.lengthOf) {
@@ -1124,6 +1127,13 @@ class TsModule {
     endRun();
     const bitVar = lines.some((l) => l.includes('b = 0;')) ? ['  let b = 0;'] : [];
     o.push(`  let n = ${fixed};`, ...bitVar, ...lines, '  return n;', '}', '');
+  }
+
+  /** A `contents` field's statement (check, write or size), under its `if`, once per element of its `repeat: expr`. */
+  private contentsLines(t: TypeDef, f: Field, one: string, count: (expr: string) => string, refs: (name: string) => string): string[] {
+    let body = [`  ${one}`];
+    if (f.repeat?.kind === 'expr') body = [`  for (let _ci = 0, _cn = ${count(this.expr(f.repeat.count, t, refs))}; _ci < _cn; _ci++) ${one}`];
+    return f.cond ? [`  if (${this.expr(f.cond, t, refs)}) {`, ...body.map((l) => `  ${l}`), '  }'] : body;
   }
 
   /** `on === a ? <case a> : on === b ? <case b> : <default>` for a switch of integers (`on` is a pure expression). */

@@ -161,7 +161,7 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
         if (e instanceof ExprError) fail(`switch case '${key}': ${e.message}`);
         throw e;
       }
-      if (match.k !== 'int' && match.k !== 'enum' && match.k !== 'bool') fail(`switch case '${key}': only integer, enum and boolean literals are supported`);
+      if (match.k !== 'int' && match.k !== 'enum' && match.k !== 'bool' && match.k !== 'str') fail(`switch case '${key}': only integer, enum, boolean and string literals are supported`);
       list.push({ match, type: target });
     }
     // A switch of integers up to 32 bits reads a number, as a plain integer field would.
@@ -222,7 +222,7 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
     fail(`repeat: ${String(rep)} is not supported (expr, eos and until are)`);
   }
   if (attr['repeat-until'] !== undefined && rep !== 'until') fail('repeat-until without repeat: until', 'INVALID_ARGUMENT');
-  if (type.t === 'contents' && repeat) fail('repeat on contents is not supported');
+  if (type.t === 'contents' && repeat && repeat.kind !== 'expr') fail(`repeat: ${repeat.kind} on contents is not supported (repeat: expr is)`);
   if (type.t === 'intSwitch' && repeat) fail('repeat on a switch of integers is not supported');
 
   let cond: Expr | undefined;
@@ -240,13 +240,7 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
     if (!enumDef) return fail(`unknown enum '${String(attr['enum'])}'`, 'INVALID_ARGUMENT');
     // An enum on a 64-bit field holds bigint values (exact); used on smaller fields too, it cannot.
     if (type.t === 'int' && type.size === 8) enumDef.wide = true;
-    // Bit-sized fields share enums with wider ones in practice: members that do not fit never match.
-    for (const m of type.t === 'bits' ? [] : enumDef.members) {
-      const it = type as { size: number; signed: boolean };
-      const bits = BigInt(it.size * 8);
-      const [lo, hi] = it.signed ? [-(1n << (bits - 1n)), (1n << (bits - 1n)) - 1n] : [0n, (1n << bits) - 1n];
-      if (m.exact < lo || m.exact > hi) fail(`enum '${enumDef.id}' member ${m.id} = ${m.exact} does not fit in a ${it.signed ? 's' : 'u'}${it.size}`, 'INVALID_ARGUMENT');
-    }
+    // A member that does not fit the field (`-1` on a u1) never matches a value read, as in Kaitai.
   }
   let validInEnum = false;
   let validEq: number | undefined;
