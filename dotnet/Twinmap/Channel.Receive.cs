@@ -107,6 +107,7 @@ public sealed unsafe partial class Channel
             if (len > (uint)MaxMessageSize) Corrupt($"frame at ring offset {off} claims {len} bytes, more than the ring holds");
             int size = FrameSize((int)len);
             if ((uint)size > avail || off + size > Capacity) Corrupt($"frame at ring offset {off} ({len} bytes) runs past the published data or the ring's end");
+            _frameLen = (int)len;
             return off;
         }
     }
@@ -126,7 +127,7 @@ public sealed unsafe partial class Channel
             record = default;
             return false;
         }
-        int len = *(int*)(_ring + off);
+        int len = _frameLen;
         record = new ReadOnlySpan<byte>(_ring + off + FrameHeader, len);
         int next = _tail + FrameSize(len);
         if (view) _pendingTail = (uint)next;
@@ -193,7 +194,7 @@ public sealed unsafe partial class Channel
             {
                 int off = NextFrame(false);
                 if (off < 0) break;
-                int len = *(int*)(_ring + off);
+                int len = _frameLen;
                 list.Add(new ReadOnlySpan<byte>(_ring + off + FrameHeader, len).ToArray());
                 _tail += FrameSize(len);
             }
@@ -259,7 +260,7 @@ public sealed unsafe partial class Channel
         {
             int off = NextFrame(false);
             if (off < 0) break;
-            int len = *(int*)(_ring + off);
+            int len = _frameLen;
             _frames[2 * n] = off + FrameHeader;
             _frames[2 * n + 1] = len;
             _tail += FrameSize(len);

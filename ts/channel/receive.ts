@@ -15,6 +15,12 @@ import { checkTimeout, deadlineOf, leftMs, sleepAsync, spinBudget, spun } from '
  * V8 binds its methods at compile time, where module functions cost a check per call.
  */
 export class ChannelReader {
+  /**
+   * The payload length of the frame nextFrame returned, as checked: callers use it and never
+   * re-read the length from the ring, where a writer could change it after the check.
+   */
+  private frameLen = 0;
+
   constructor(private readonly s: ChannelState) {}
 
   /** Channel.attach. */
@@ -104,6 +110,7 @@ export class ChannelReader {
       if (len > s.maxMessageSize) this.corrupt('length', off, len);
       const size = L.frameSize(len);
       if (size > avail || off + size > s.capacity) this.corrupt('bounds', off, len);
+      this.frameLen = len;
       return off;
     }
   }
@@ -133,7 +140,7 @@ export class ChannelReader {
     this.releaseView();
     const off = this.nextFrame();
     if (off < 0) return undefined;
-    const len = s.ringI32[off >> 2]! >>> 0;
+    const len = this.frameLen;
     const start = off + L.FRAME_HEADER;
     const next = (s.tail + L.frameSize(len)) | 0;
     if (view) {
@@ -205,7 +212,7 @@ export class ChannelReader {
     while (out.length < max) {
       const off = this.nextFrame(false);
       if (off < 0) break;
-      const len = s.ringI32[off >> 2]! >>> 0;
+      const len = this.frameLen;
       out.push(new Uint8Array(s.buf, L.HEADER_SIZE + off + L.FRAME_HEADER, len));
       s.tail = (s.tail + L.frameSize(len)) | 0;
     }
@@ -219,7 +226,7 @@ export class ChannelReader {
       while (out.length < max) {
         const off = this.nextFrame(false);
         if (off < 0) break;
-        const len = s.ringI32[off >> 2]! >>> 0;
+        const len = this.frameLen;
         out.push(s.ring.slice(off + L.FRAME_HEADER, off + L.FRAME_HEADER + len));
         s.tail = (s.tail + L.frameSize(len)) | 0;
       }

@@ -5,7 +5,7 @@
 import { constValue, renderExpr, type Expr } from './expr.js';
 import { fieldVType, typeOf, type VType } from './expr-types.js';
 import { elemFixedSize, elemMin, mayBeEmptySwitch } from './emit-ts.js';
-import { alignsBefore, allEnums, allTypes, camel, caseField, hiddenFields, type CaseType, type SwitchCase, encodingUnit, pascal, valueFields, type EnumDef, type Field, type FieldType, type FloatType, type Instance, type IntType, type Param, type Size, type SpecFile, type TypeDef } from './model.js';
+import { IS_LE, alignsBefore, allEnums, allTypes, camel, caseField, hiddenFields, type CaseType, type SwitchCase, encodingUnit, pascal, valueFields, type EnumDef, type Field, type FieldType, type FloatType, type Instance, type IntType, type Param, type Size, type SpecFile, type TypeDef } from './model.js';
 import { readsStreamPosition, seqReadsInstances } from './refs.js';
 
 export function csFileName(spec: SpecFile): string {
@@ -18,6 +18,12 @@ function prop(f: Field): string {
 function lit(f: Field): string {
   return `"${f.id.startsWith('_') ? f.id : camel(f.id)}"`;
 }
+/** `r.U2le("f")`; with a switchable byte order, the one `p_IsLe` holds (decided when the type's read started). */
+function primRead(r: string, t: IntType | FloatType, p: string): string {
+  if (!t.switched) return `${r}.${method(t)}(${p})`;
+  return `(p_${camel(IS_LE)} ? ${r}.${method({ ...t, endian: 'le' })}(${p}) : ${r}.${method({ ...t, endian: 'be' })}(${p}))`;
+}
+
 function method(t: IntType | FloatType): string {
   if (t.t === 'float') return `F${t.size}${t.endian}`;
   return `${t.signed ? 'S' : 'U'}${t.size}${t.size === 1 ? '' : t.endian}`;
@@ -368,6 +374,7 @@ class CsFile {
     for (const f of new Set(t.instances.flatMap((i) => (typeof i.io === 'object' ? [i.io.field] : [])))) o.push(`    private FormatStream _io${f.csName} = null!;`);
     // The params it was read with, for its instances.
     if (t.instances.length) for (const p of t.params) o.push(`    private ${this.paramType(p)} p_${camel(p.id)}${p.kind === 'value' && p.vt!.t !== 'float' ? ' = null!' : ''};`);
+    if (t.instances.length && t.switchedEndian?.owner) o.push(`    private bool p_${camel(IS_LE)};`);
     for (const i of t.instances) {
       o.push('');
       const lazyDoc = i.field ? 'Read from the input on first access.' : 'Computed from the fields.';
@@ -589,6 +596,15 @@ class CsFile {
     if (t.decodeOnly && t.instances.length) o.push('        v._io = r.Stream();');
     if (t.keepsIo) o.push('        v._ioKept = r.KeptStream();');
     if (t.instances.length) for (const p of t.params) o.push(`        v.p_${camel(p.id)} = p_${camel(p.id)};`);
+    const sw = t.switchedEndian?.owner;
+    if (sw) {
+      // Its byte order is decided now, as Kaitai does when the read starts.
+      const isLe = `p_${camel(IS_LE)}`;
+      o.push(`        var endianOn = ${this.expr(sw.on, t, 'v.')};`, `        bool ${isLe} = endianOn switch`, '        {');
+      for (const c of sw.cases) o.push(`            ${this.caseLabel(t, c.match)} => ${c.le},`);
+      o.push('            _ => throw r.Invalid("", r.Position, $"endian: no case matches the switch value {endianOn}"),', '        };');
+      if (t.instances.length) o.push(`        v.${isLe} = ${isLe};`);
+    }
     for (const [i, f] of t.fields.entries()) {
       const ty = f.type;
       if (alignsBefore(t, i)) o.push('        r.AlignToByte();');
@@ -599,7 +615,7 @@ class CsFile {
       }
       if (f.lengthOf) {
         const wideUnsigned = (ty as IntType).size === 8 && !(ty as IntType).signed;
-        o.push(`        long @${camel(f.id)} = ${wideUnsigned ? 'unchecked((long)' : ''}r.${method(ty as IntType)}(${lit(f)})${wideUnsigned ? ')' : ''};`);
+        o.push(`        long @${camel(f.id)} = ${wideUnsigned ? 'unchecked((long)' : ''}${primRead('r', ty as IntType, lit(f))}${wideUnsigned ? ')' : ''};`);
         if ((ty as IntType).size === 8 && !(ty as IntType).signed) o.push(`        if (@${camel(f.id)} < 0) throw r.Invalid(${lit(f)}, r.Position - 8, "length does not fit in a long");`);
         continue;
       }
@@ -712,14 +728,14 @@ class CsFile {
     }
     switch (ty.t) {
       case 'int':
-        return [`${target} = ${this.enumTyped(f) ? `(${f.enumDef!.name})` : ''}r.${method(ty)}(${p});`, ...checks];
+        return [`${target} = ${this.enumTyped(f) ? `(${f.enumDef!.name})` : ''}${primRead('r', ty, p)};`, ...checks];
       case 'bits': {
         const read = `r.Bits${ty.endian === 'le' ? 'Le' : 'Be'}(${ty.width}, ${p})`;
         if (ty.bool) return [`${target} = ${read} != 0;`, ...checks];
         return [`${target} = ${this.enumTyped(f) ? `(${f.enumDef!.name})` : ''}${read};`, ...checks];
       }
       case 'float':
-        return [`${target} = r.${method(ty)}(${p});`, ...checks];
+        return [`${target} = ${primRead('r', ty, p)};`, ...checks];
       case 'bytes':
         if (t.blittable) return [`r.BytesInto(${target}, ${p});`, ...checks];
         return 'eos' in ty.size ? [`${target} = r.BytesEos(${p});`, ...checks] : [`${target} = r.Bytes(${this.sizeArg(ty.size, t, 'v.', 'r')}, ${p});`, ...checks];
@@ -747,7 +763,7 @@ class CsFile {
           lines.push(`var ${reader} = r.Sub(${this.sizeArg(ty.size, t, 'v.', 'r')}, ${p});`);
         }
         const one = (c: CaseType): string[] => {
-          if (c.t !== 'user') return [`${target} = ${reader}.${method(c)}(${p});`];
+          if (c.t !== 'user') return [`${target} = ${primRead(reader, c, p)};`];
           const read = `${target} = ${this.typeRef(t, c.type)}.Read(ref ${reader}${this.args(c, t, 'v.')});`;
           return ['try', '{', `    ${read}`, '}', 'catch (DecodeException e)', '{', `    throw e.Within(${p}${index === '-1' ? '' : `, ${index}`});`, '}'];
         };
@@ -761,8 +777,8 @@ class CsFile {
       case 'intSwitch': {
         const on = `${camel(f.id)}On`;
         const lines = [`long ${on} = ${this.expr(ty.on, t, 'v.')};`];
-        ty.cases.forEach((c, i) => lines.push(`${i ? 'else ' : ''}if (${on} == ${this.expr(c.match, t, 'v.')}) ${target} = r.${method(c.type)}(${p});`));
-        const last = ty.fallback ? `${target} = r.${method(ty.fallback)}(${p});` : `${target} = null;`;
+        ty.cases.forEach((c, i) => lines.push(`${i ? 'else ' : ''}if (${on} == ${this.expr(c.match, t, 'v.')}) ${target} = ${primRead('r', c.type, p)};`));
+        const last = ty.fallback ? `${target} = ${primRead('r', ty.fallback, p)};` : `${target} = null;`;
         lines.push(ty.cases.length ? `else ${last}` : last);
         return lines;
       }

@@ -2,7 +2,7 @@
 // a codec object with the type's name, and a view class for blittable types).
 import { constValue, refsOf, renderExpr, type Expr } from './expr.js';
 import { typeOf, type VType } from './expr-types.js';
-import { alignsBefore, allEnums, allTypes, camel, caseField, caseTypes, hiddenFields, type CaseType, encodingUnit, valueFields, type BitsType, type EnumDef, type Field, type FieldType, type Instance, type IntType, type FloatType, type Param, type Size, type SpecFile, type TypeDef } from './model.js';
+import { IS_LE, alignsBefore, allEnums, allTypes, camel, caseField, caseTypes, hiddenFields, type CaseType, encodingUnit, valueFields, type BitsType, type EnumDef, type Field, type FieldType, type Instance, type IntType, type FloatType, type Param, type Size, type SpecFile, type TypeDef } from './model.js';
 import { seqReadsInstances } from './refs.js';
 import { paramsNote } from './up-params.js';
 
@@ -23,6 +23,12 @@ export function tsModuleName(spec: SpecFile): string {
 }
 function upperSnake(id: string): string {
   return id.toUpperCase();
+}
+
+/** `r.u2le('f')`; with a switchable byte order, the one `p_IsLe` holds (decided when the type's read started). */
+function primRead(r: string, t: IntType | FloatType, p: string): string {
+  if (!t.switched) return `${r}.${primMethod(t)}(${p})`;
+  return `(p_${camel(IS_LE)} ? ${r}.${primMethod({ ...t, endian: 'le' })}(${p}) : ${r}.${primMethod({ ...t, endian: 'be' })}(${p}))`;
 }
 
 function primMethod(t: IntType | FloatType): string {
@@ -474,6 +480,12 @@ class TsModule {
     o.push(`export function read${N}(r: ${R}${this.paramList(t)}): ${N} {`);
     if (fastPath(t)) o.push(`  if (r.remaining >= ${t.fixedSize}) return read${N}At(r.dv, r.take(${t.fixedSize}, '${N}'));`);
     const refs = (name: string): string => local(t.fields.find((x) => x.id === name)!);
+    const sw = t.switchedEndian?.owner;
+    if (sw) {
+      // Its byte order is decided now, as Kaitai does when the read starts.
+      const arms = sw.cases.map((c) => `    case ${this.caseValue(t, c.match)}: return ${c.le};`);
+      o.push(`  const p_${camel(IS_LE)} = ((on: unknown): boolean => {`, '    switch (on) {', ...arms.map((l) => `  ${l}`), `      default: return r.invalid('', r.pos, \`endian: no case matches the switch value \${String(on)}\`);`, '    }', `  })(${this.expr(sw.on, t, refs)});`);
+    }
     // Instances read the type's stream itself (Kaitai's `_io`): its position is shared with the
     // types read from it, so `_io.pos` and an instance without `pos` see where it is when first used.
     if (t.decodeOnly && t.instances.length) o.push('  const io = r;');
@@ -635,7 +647,7 @@ class TsModule {
     switch (ty.t) {
       case 'int':
       case 'float':
-        return `${r}.${primMethod(ty)}(${p})`;
+        return primRead(r, ty, p);
       case 'bits': {
         const read = `${r}.bits${ty.endian === 'le' ? 'Le' : 'Be'}${ty.width > 53 ? 'Big' : ''}(${ty.width}, ${p})`;
         if (ty.bool) return `${read} !== 0`;
@@ -660,7 +672,7 @@ class TsModule {
         return lines(`((r: ${this.use('Reader')}, on: unknown): ${this.switchType(ty).join(' | ')} => {`, '  switch (on) {', ...[...arms.flat(), 'default:', `  ${last}`].map((l) => `    ${l}`), '  }', `})(${sub}, ${this.expr(ty.on, t, refs)})`);
       }
       case 'intSwitch':
-        return this.intCases(ty, t, refs, (c) => `${r}.${primMethod(c)}(${p})`, 'undefined');
+        return this.intCases(ty, t, refs, (c) => primRead(r, c, p), 'undefined');
       case 'delimited': {
         const args = `${this.sizeValue(ty.size, t, refs) ?? 'undefined'}, ${ty.term}, ${ty.include}, ${ty.eosError}, ${ty.pad}`;
         return ty.encoding ? `${r}.strDelimited(${args}, '${ty.encoding}', ${p})` : `${r}.bytesDelimited(${args}, ${p})`;
