@@ -180,10 +180,16 @@ class CsFile {
       o.push('}', '');
       return;
     }
-    o.push(`    /// <summary>Decodes one ${N} from the start of <paramref name="source"/>.</summary>`);
-    o.push(`    public static ${N} Decode(ReadOnlySpan<byte> source) => Decode(source, out _);`, '');
-    o.push(`    /// <summary>Decodes one ${N} and says how many bytes it took.</summary>`);
     const fast = struct && t.fields.every((f) => !f.validInEnum && f.validEq === undefined && !f.validCheck);
+    o.push(`    /// <summary>Decodes one ${N} from the start of <paramref name="source"/>.</summary>`);
+    if (fast) {
+      // Its own fast path: no `out` local to keep in memory, nothing in the way of inlining.
+      o.push('    [MethodImpl(MethodImplOptions.AggressiveInlining)]');
+      o.push(`    public static ${N} Decode(ReadOnlySpan<byte> source) =>`, `        BitConverter.IsLittleEndian && source.Length >= SIZE ? MemoryMarshal.Read<${N}>(source) : DecodeChecked(source, out _);`, '');
+    } else {
+      o.push(`    public static ${N} Decode(ReadOnlySpan<byte> source) => Decode(source, out _);`, '');
+    }
+    o.push(`    /// <summary>Decodes one ${N} and says how many bytes it took.</summary>`);
     // The fast path has no try/catch, so the JIT inlines it into the caller's loop; the checked
     // path with its try/catch is a method of its own.
     if (fast) {
@@ -221,11 +227,8 @@ class CsFile {
     }
     const straight = csStraight(t);
     if (straight) {
-      // Room for any text is 3 bytes per UTF-16 unit; a smaller buffer has the text measured first.
-      const texts = t.fields.filter((f) => f.type.t === 'str').map((f) => ` + 3L * ${prop(f)}.Length`).join('');
-      const bytes = t.fields.filter((f) => f.type.t === 'bytes').map((f) => ` + ${prop(f)}.Length`).join('');
-      const nonNull = t.fields.filter((f) => !f.lengthOf && (f.type.t === 'str' || f.type.t === 'bytes')).map((f) => `${prop(f)} is not null`);
-      o.push(`        if (${[...nonNull, `(destination.Length >= ${straight.fixed}L${texts}${bytes} || destination.Length >= EncodedSize())`].join(' && ')})`, '        {');
+      // WriteBound() is room for any text (3 bytes per UTF-16 unit); a smaller buffer has the text measured first.
+      o.push('        if (destination.Length >= WriteBound() || destination.Length >= EncodedSize())', '        {');
       o.push('            int written = WriteTo(destination);', '            if (written >= 0) return written;', '        }');
     }
     o.push('        int n = EncodedSize();');
@@ -271,10 +274,13 @@ class CsFile {
   }
 
   /**
-   * The straight-line writer of a record of numbers and length-prefixed text and bytes: spans and
-   * BinaryPrimitives at a moving position, text transcoded once into its place (strictly: a lone
-   * surrogate, or a non-ASCII character in ASCII text, stops it) and its length written after.
-   * Returns -1 for a value it does not take; EncodeInto then runs the checked writer for the error.
+   * The straight-line writer of a record of numbers, length-prefixed text and bytes, and lists of
+   * such records or of blittable structs: spans and BinaryPrimitives at a moving position, text
+   * transcoded once into its place (strictly: a lone surrogate, or a non-ASCII character in ASCII
+   * text, stops it) and its length written after, a nested record written by its own WriteTo, a
+   * list of structs copied as one block. Returns -1 for a value it does not take (a null, a value
+   * out of range); EncodeInto then runs the checked writer, whose error names the field.
+   * WriteBound() is the most it writes, so EncodeInto checks the room once, before it starts.
    */
   private emitWriteTo(t: TypeDef): void {
     const o = this.out;
@@ -284,8 +290,30 @@ class CsFile {
       const name = ty.t === 'float' ? (ty.size === 4 ? 'Single' : 'Double') : `${ty.signed ? '' : 'U'}Int${ty.size * 8}`;
       return `${bp}.Write${name}${ty.endian === 'le' ? 'LittleEndian' : 'BigEndian'}(d[${at}..], ${v});`;
     };
+    const bound = [String(csStraight(t)!.fixed)];
+    for (const f of t.fields) {
+      if (f.lengthOf) continue;
+      if (f.type.t === 'str') bound.push(`3L * (${prop(f)}?.Length ?? 0)`);
+      else if (f.type.t === 'bytes') bound.push(`(${prop(f)}?.Length ?? 0)`);
+      else if (f.type.t === 'user' && f.repeat) {
+        const et = f.type.type;
+        if (et.blittable) bound.push(`${et.fixedSize}L * (${prop(f)}?.Length ?? 0)`);
+        else bound.push(`${camel(f.id)}Bound`);
+      }
+    }
+    o.push('', `    /// <summary>The most bytes WriteTo writes for this value: 3 per UTF-16 unit of text.</summary>`);
+    o.push('    internal long WriteBound()', '    {');
+    for (const f of t.fields) {
+      if (f.type.t === 'user' && f.repeat && !f.type.type.blittable) {
+        o.push(`        long ${camel(f.id)}Bound = 0;`, `        foreach (var item in ${prop(f)} ?? []) ${camel(f.id)}Bound += item?.WriteBound() ?? 0;`);
+      }
+    }
+    o.push(`        return ${bound.join(' + ')};`, '    }');
     o.push('', `    /// <summary>Writes this value at the start of <paramref name="d"/>, which has room for it; -1 when a value needs the checked writer.</summary>`);
-    o.push('    private int WriteTo(Span<byte> d)', '    {', '        int p = 0;');
+    o.push('    internal int WriteTo(Span<byte> d)', '    {');
+    const nullable = t.fields.filter((f) => !f.lengthOf && (f.type.t === 'str' || f.type.t === 'bytes' || f.repeat)).map((f) => `${prop(f)} is null`);
+    if (nullable.length) o.push(`        if (${nullable.join(' || ')}) return -1;`);
+    o.push('        int p = 0;');
     for (const f of t.fields) {
       const ty = f.type;
       if (f.lengthOf) {
@@ -315,6 +343,17 @@ class CsFile {
       }
       if (ty.t === 'bytes') {
         o.push(`        ${prop(f)}.CopyTo(d[p..]);`, `        p += ${prop(f)}.Length;`);
+        continue;
+      }
+      if (ty.t === 'user') {
+        if (ty.type.blittable) {
+          // A struct's memory is its wire bytes on a little-endian host: the list is one block.
+          const b = `${camel(f.id)}Bytes`;
+          o.push('        if (!BitConverter.IsLittleEndian) return -1;');
+          o.push(`        var ${b} = MemoryMarshal.AsBytes(new ReadOnlySpan<${ty.type.name}>(${prop(f)}));`, `        ${b}.CopyTo(d[p..]);`, `        p += ${b}.Length;`);
+        } else {
+          o.push(`        foreach (var item in ${prop(f)})`, '        {', '            int n = item is null ? -1 : item.WriteTo(d[p..]);', '            if (n < 0) return -1;', '            p += n;', '        }');
+        }
         continue;
       }
       const nt = ty as IntType | FloatType;
@@ -1051,7 +1090,8 @@ class CsFile {
 }
 
 /**
- * A class of numbers and length-prefixed text (UTF-8 or ASCII) and bytes only, written by its
+ * A class of numbers, length-prefixed text (UTF-8 or ASCII) and bytes, and lists (counted by a
+ * count field) of such classes or of blittable structs without checks, written by its
  * straight-line WriteTo; `fixed` is the bytes of its numbers and length fields.
  */
 function csStraight(t: TypeDef): { fixed: number } | undefined {
@@ -1059,12 +1099,19 @@ function csStraight(t: TypeDef): { fixed: number } | undefined {
   let fixed = 0;
   const isLength = (e: Expr): boolean => e.k === 'ref' && t.fields.some((x) => x.id === e.name && x.lengthOf);
   for (const f of t.fields) {
-    if (f.cond || f.repeat || f.enumDef || f.validInEnum || f.validEq !== undefined || f.validCheck || f.hidden) return undefined;
+    if (f.cond || f.enumDef || f.validInEnum || f.validEq !== undefined || f.validCheck || f.hidden) return undefined;
     const ty = f.type;
     if (f.lengthOf) {
-      if (ty.t !== 'int' || ty.size > 4 || f.lengthOf.what !== 'size' || f.lengthOf.field.repeat) return undefined;
-      if (f.lengthOf.field.type.t !== 'str' && f.lengthOf.field.type.t !== 'bytes') return undefined;
+      if (ty.t !== 'int' || ty.size > 4 || f.repeat) return undefined;
+      const target = f.lengthOf.field;
+      if (f.lengthOf.what === 'size' ? target.repeat || (target.type.t !== 'str' && target.type.t !== 'bytes') : target.repeat?.kind !== 'expr') return undefined;
       fixed += ty.size;
+      continue;
+    }
+    if (f.repeat) {
+      // A list of records: each a straight-line class, or a blittable struct copied as one block.
+      if (f.repeat.kind !== 'expr' || !isLength(f.repeat.count) || ty.t !== 'user' || ty.args?.length || ty.size) return undefined;
+      if (!(blockElem(f) && uncheckedType(ty.type)) && !csStraight(ty.type)) return undefined;
       continue;
     }
     if (ty.t === 'int' || ty.t === 'float') fixed += ty.size;

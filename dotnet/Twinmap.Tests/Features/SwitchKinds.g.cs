@@ -526,7 +526,9 @@ public partial struct TextNote
     public byte Mark;
 
     /// <summary>Decodes one TextNote from the start of <paramref name="source"/>.</summary>
-    public static TextNote Decode(ReadOnlySpan<byte> source) => Decode(source, out _);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TextNote Decode(ReadOnlySpan<byte> source) =>
+        BitConverter.IsLittleEndian && source.Length >= SIZE ? MemoryMarshal.Read<TextNote>(source) : DecodeChecked(source, out _);
 
     /// <summary>Decodes one TextNote and says how many bytes it took.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -624,7 +626,9 @@ public partial struct SwitchKindsPair
     public byte B;
 
     /// <summary>Decodes one SwitchKindsPair from the start of <paramref name="source"/>.</summary>
-    public static SwitchKindsPair Decode(ReadOnlySpan<byte> source) => Decode(source, out _);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static SwitchKindsPair Decode(ReadOnlySpan<byte> source) =>
+        BitConverter.IsLittleEndian && source.Length >= SIZE ? MemoryMarshal.Read<SwitchKindsPair>(source) : DecodeChecked(source, out _);
 
     /// <summary>Decodes one SwitchKindsPair and says how many bytes it took.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
