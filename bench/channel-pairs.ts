@@ -42,7 +42,7 @@ export const CHANNEL_PAIRS: PairSpec[] = [
   // The other direction: .NET sends, Node receives (views). Only throughput: the round trip and
   // idle rows of Node ↔ .NET above already cover both runtimes waiting.
   channelPair('channel-rev', '.NET → Node channel, spin then sleep', 'dotnet', 'node', 50, 'spin', ['throughput']),
-  // Batches: Node's sendMany of 32 records per call, the .NET sink's ReceiveMany (copies, where
-  // the pairs above take views). Only throughput: a round trip has one record in flight.
-  channelPair('channel-batch', 'Node → .NET channel, sendMany/ReceiveMany of 32', 'node', 'dotnet', 50, 'spin', ['throughput'], 32),
+  // Batches: Node's sendMany of 32 records per call, the .NET sink's ReceiveViews of up to 32
+  // (views, as the pairs above take). Only throughput: a round trip has one record in flight.
+  channelPair('channel-batch', 'Node → .NET channel, sendMany/ReceiveViews of 32', 'node', 'dotnet', 50, 'spin', ['throughput'], 32),
 ];

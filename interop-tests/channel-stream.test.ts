@@ -53,12 +53,12 @@ const linux: ChannelPeerContext = {
 describe('channel streams, Node <-> .NET', () => {
   for (const s of channelPeerScenarios) it(s.title(linux), () => s.run(linux), 240_000);
 
-  it('batches both ways: Node sendMany -> .NET ReceiveMany, .NET SendMany -> Node receiveMany, 200000 records each, none lost, none twice, in order', async () => {
+  it('batches both ways: Node sendMany -> .NET ReceiveMany/ReceiveViews, .NET SendMany -> Node receiveMany/receiveViews, 200000 records each, none lost, none twice, in order', async () => {
     const n = 200_000;
     const n2d = uniq('n2d-many');
     {
       using tx = Channel.create(n2d, { capacity: CAPACITY });
-      await using peer = Peer.start('channel-receive', { name: n2d, count: n, writers: 1, batch: 50, timeoutMs: 30_000 });
+      await using peer = Peer.start('channel-receive', { name: n2d, count: n, writers: 1, batch: 50, view: 1, timeoutMs: 30_000 });
       await peer.next('ready');
       const sizes = new Sizes(5, 1, 256, MAX_LARGE);
       let bytes = 0;
@@ -80,8 +80,8 @@ describe('channel streams, Node <-> .NET', () => {
     await using peer = Peer.start('channel-send', { name: d2n, count: n, writer: 0, seed: 13, minSize: 1, maxSmall: 256, maxLarge: MAX_LARGE, batch: 40, timeoutMs: 30_000 });
     await peer.next('ready');
     const order = new OrderCheck(0);
-    for (let got = 0; got < n; ) {
-      const rs = rx.receiveMany(64, 30_000);
+    for (let got = 0, calls = 0; got < n; calls++) {
+      const rs = calls % 2 === 0 ? rx.receiveViews(64, 30_000) : rx.receiveMany(64, 30_000);
       if (rs.length === 0) throw new Error(`record ${got} did not come within 30 s`);
       for (const r of rs) order.accept(r);
       got += rs.length;

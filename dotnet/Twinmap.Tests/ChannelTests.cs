@@ -89,6 +89,65 @@ public sealed class ChannelTests : IDisposable
     }
 
     [Fact]
+    public void ReceiveViewsTakesBatchesAcrossWrapsAndHoldsTheirSpaceUntilTheNextReceive()
+    {
+        var name = Unique();
+        using var rx = Channel.Create(name, new ChannelOptions { Capacity = 4096 });
+        using var tx = Channel.Open(name);
+        const int total = 3000;
+        int Size(int i) => i % 13 == 0 ? 1500 : i * 37 % 300;
+        byte[] Rec(int i)
+        {
+            var d = new byte[Size(i)];
+            Array.Fill(d, (byte)i);
+            return d;
+        }
+        int sent = 0, got = 0;
+        while (got < total)
+        {
+            if (sent < total) sent += tx.TrySendMany(Enumerable.Range(sent, Math.Min(5, total - sent)).Select(Rec).ToArray());
+            int max = got % 5 + 1;
+            if (got % 3 == 0)
+            {
+                // Every third batch as copies: views and copies take turns on one reader.
+                foreach (var r in rx.ReceiveMany(max, 0))
+                {
+                    Assert.Equal(Size(got), r.Length);
+                    Assert.All(r, b => Assert.Equal((byte)got, b));
+                    got++;
+                }
+                continue;
+            }
+            var views = rx.ReceiveViews(max, 0);
+            Assert.True(views.Count <= max);
+            foreach (var r in views)
+            {
+                Assert.Equal(Size(got), r.Length);
+                Assert.Equal(-1, r.IndexOfAnyExcept((byte)got));
+                got++;
+            }
+        }
+        Assert.Equal(0, rx.ReceiveViews(8, 0).Count);
+        // Views hold their space until the next receive (a fresh ring: 1312-byte frames from 0).
+        var name2 = Unique();
+        using var rx2 = Channel.Create(name2, new ChannelOptions { Capacity = 4096 });
+        using var tx2 = Channel.Open(name2);
+        byte[] Big(byte b) => Enumerable.Repeat(b, 1300).ToArray();
+        Assert.Equal(2, tx2.TrySendMany([Big(1), Big(2)]));
+        var held = rx2.ReceiveViews(8, 0);
+        Assert.Equal(2, held.Count);
+        Assert.Equal(1, tx2.TrySendMany([Big(3), Big(4), Big(5)])); // only 1472 bytes are free
+        Assert.Equal(1, held[0][1299]); // still intact
+        Assert.Equal(2, held[1][1299]);
+        var next = rx2.ReceiveViews(8, 0); // releases the first two
+        Assert.Equal(1, next.Count);
+        Assert.Equal(3, next[0][0]);
+        Assert.Equal(2, tx2.TrySendMany([Big(4), Big(5)]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => rx2.ReceiveViews(8, 0)[2].Length); // two are there
+        Assert.Equal(TwinmapErrorCode.InvalidArgument, Assert.Throws<TwinmapException>(() => rx.ReceiveViews(0, 0)).Code);
+    }
+
+    [Fact]
     public void SendManyTooLargeSendsNothingAndATimeoutNamesHowManyWereSent()
     {
         var name = Unique();

@@ -107,6 +107,7 @@ public sealed unsafe partial class Channel
             if (len > (uint)MaxMessageSize) Corrupt($"frame at ring offset {off} claims {len} bytes, more than the ring holds");
             int size = FrameSize((int)len);
             if ((uint)size > avail || off + size > Capacity) Corrupt($"frame at ring offset {off} ({len} bytes) runs past the published data or the ring's end");
+            _frameLen = (int)len;
             return off;
         }
     }
@@ -126,7 +127,7 @@ public sealed unsafe partial class Channel
             record = default;
             return false;
         }
-        int len = *(int*)(_ring + off);
+        int len = _frameLen;
         record = new ReadOnlySpan<byte>(_ring + off + FrameHeader, len);
         int next = _tail + FrameSize(len);
         if (view) _pendingTail = (uint)next;
@@ -193,7 +194,7 @@ public sealed unsafe partial class Channel
             {
                 int off = NextFrame(false);
                 if (off < 0) break;
-                int len = *(int*)(_ring + off);
+                int len = _frameLen;
                 list.Add(new ReadOnlySpan<byte>(_ring + off + FrameHeader, len).ToArray());
                 _tail += FrameSize(len);
             }
@@ -202,6 +203,70 @@ public sealed unsafe partial class Channel
         {
             if (_tail != before) AdvanceTail(_tail);
         }
+    }
+
+    /// <summary>
+    /// Like <see cref="ReceiveMany"/>, but hands out views into the ring instead of copies: waits
+    /// up to <paramref name="timeoutMs"/> (negative: no limit) for a record, then takes up to
+    /// <paramref name="max"/> records that are there. The views stay valid until the next receive
+    /// or Dispose; tail moves past all of them once, at that next receive. Count 0 on timeout.
+    /// Single-threaded use, as <see cref="TryReceiveView"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public ChannelViews ReceiveViews(int max = 64, int timeoutMs = Timeout.Infinite)
+    {
+        if (max < 1) throw new TwinmapException(TwinmapErrorCode.InvalidArgument, $"ReceiveViews: max must be >= 1, got {max}");
+        lock (_gate)
+        {
+            EnsureOpen();
+            if (!_reader) AttachReader();
+            ReleaseView();
+            if (_frames.Length < 2 * max) _frames = new int[2 * Math.Min(max, 1 << 16)];
+            max = Math.Min(max, _frames.Length / 2);
+            int before = _tail;
+            int n;
+            try
+            {
+                n = TakeViews(0, max);
+                if (n == 0)
+                {
+                    if (_tail != before) AdvanceTail(_tail); // wrap frames skipped: their room goes back now
+                    if (!WaitAndTake(true, timeoutMs, CancellationToken.None, out var first)) return new ChannelViews(_ring, _frames, 0);
+                    // The first record is a view at _tail (past any wrap frame): note it, then the rest.
+                    _frames[0] = (_tail & _mask) + FrameHeader;
+                    _frames[1] = first.Length;
+                    _tail = (int)_pendingTail;
+                    _pendingTail = -1;
+                    n = TakeViews(1, max);
+                }
+            }
+            catch (BadHeaderException)
+            {
+                // A corrupt frame after some records: they are taken (as ReceiveMany's are).
+                if (Volatile.Read(ref *Word(OffTail)) != _tail) AdvanceTail(_tail);
+                throw;
+            }
+            // Tail moves past what was taken at the next receive (or Dispose), as for a view.
+            _pendingTail = (uint)_tail;
+            return new ChannelViews(_ring, _frames, n);
+        }
+    }
+
+    /// <summary>Notes the records that are there as views from index <paramref name="n"/> (up to <paramref name="max"/> in all), moving only this handle's tail; returns the count.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int TakeViews(int n, int max)
+    {
+        while (n < max)
+        {
+            int off = NextFrame(false);
+            if (off < 0) break;
+            int len = _frameLen;
+            _frames[2 * n] = off + FrameHeader;
+            _frames[2 * n + 1] = len;
+            _tail += FrameSize(len);
+            n++;
+        }
+        return n;
     }
 
     /// <summary>

@@ -74,18 +74,41 @@ public sealed unsafe partial class Channel
         int i = 0;
         long deadline = 0;
         bool waited = false;
+        long spinUntil = 0;
+        bool maySpin = true; // once per stall: after progress, the next stall spins again
         while (i < records.Count)
         {
             int r = TryPublishMany(records, i);
             if (r > 0)
             {
                 i += r;
+                if (spinUntil > 0) Spun(true);
+                spinUntil = 0;
+                maySpin = true;
                 continue;
             }
             if (!waited)
             {
                 deadline = Deadline(timeoutMs);
                 waited = true;
+            }
+            if (maySpin)
+            {
+                // Spin before sleeping, as Send does: a reader that keeps up frees room within
+                // microseconds, while a sleeping writer is woken only once half the ring is free.
+                maySpin = false;
+                long budget = SpinBudget();
+                if (budget > 0) spinUntil = Stopwatch.GetTimestamp() + budget;
+            }
+            if (spinUntil > 0)
+            {
+                if (Stopwatch.GetTimestamp() < spinUntil)
+                {
+                    Thread.SpinWait(1);
+                    continue;
+                }
+                Spun(false);
+                spinUntil = 0;
             }
             int left = Left(deadline);
             string partly = $"; {i} of the {records.Count} records were sent";

@@ -60,6 +60,8 @@ public sealed unsafe partial class Channel : IDisposable
     private int _tail;
     private int _seenHead; // the reader's last read of head: records up to it are there without re-reading head
     private long _pendingTail = -1;
+    private int[] _frames = []; // ReceiveViews: payload offset and length per record taken
+    private int _frameLen; // the checked payload length of the frame NextFrame returned: never re-read from the ring
     private long _lastReap; // Stopwatch timestamp of the last ReapIfDue that reaped
     private volatile bool _closed;
     private int _busy; // async waits still touching the mapping

@@ -1,6 +1,7 @@
 using System.IO.Pipes;
 using System.Security.Cryptography;
 using System.Text;
+using System.Runtime.CompilerServices;
 
 namespace Twinmap;
 
@@ -130,6 +131,7 @@ public sealed class IpcClient : IDisposable
     /// Sends a request and completes with the server's response. Throws TIMEOUT after
     /// <paramref name="timeoutMs"/>, REMOTE if the server's handler failed, PEER_GONE if the server left.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Task<byte[]> RequestAsync(ReadOnlyMemory<byte> data, int timeoutMs = 5000, CancellationToken cancellationToken = default)
     {
         if (_closed) return Task.FromException<byte[]>(new ClosedException($"IpcClient \"{Name}\" is closed"));
@@ -160,6 +162,7 @@ public sealed class IpcClient : IDisposable
     }
 
     /// <summary>A request that fits is framed on the stack and sent at once; otherwise framed on the heap and sent when there is room.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SendOverChannel(Pending p, ReadOnlySpan<byte> data, CancellationToken cancellationToken)
     {
         if (data.Length <= 1024 - IpcFrame.HeaderSize)
@@ -276,6 +279,7 @@ public sealed class IpcClient : IDisposable
 
     private void Dispatch(byte[] rec) => Dispatch(IpcFrame.Decode(rec));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Dispatch(IpcFrame.Decoded m)
     {
         if (m.Payload is not { } payload) return; // too short to be a message

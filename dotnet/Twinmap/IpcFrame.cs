@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Twinmap.Formats;
 using M = Twinmap.Formats.IpcMessageLayout;
+using System.Runtime.CompilerServices;
 
 namespace Twinmap;
 
@@ -20,6 +21,7 @@ internal static class IpcFrame
     }
 
     /// <summary>Writes a frame into <paramref name="frame"/>, which is exactly HeaderSize + payload bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Write(Span<byte> frame, byte kind, uint clientId, uint correlationId, ReadOnlySpan<byte> payload)
     {
         frame[..HeaderSize].Clear();
@@ -33,6 +35,7 @@ internal static class IpcFrame
     public readonly record struct Decoded(byte Kind, uint ClientId, uint CorrelationId, byte[]? Payload);
 
     /// <summary>Decodes a record in place, copying only the payload; a record too short to be a message gives a null payload.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Decoded Decode(ReadOnlySpan<byte> rec) =>
         rec.Length < HeaderSize
             ? default

@@ -257,6 +257,14 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
     return this.r.receiveMany(max, timeoutMs);
   }
 
+  /**
+   * Like receiveMany(), but returns views into the ring instead of copies: no copy, valid until
+   * the next receive or close; the shared tail moves past all of them once, at that next receive.
+   */
+  receiveViews(max = 64, timeoutMs = Infinity): Uint8Array[] {
+    return this.r.receiveViews(max, timeoutMs);
+  }
+
   /** Waits for a record without blocking the event loop; undefined on timeout. */
   receiveAsync(timeoutMs = Infinity, signal?: AbortSignal): Promise<Uint8Array | undefined> {
     return this.r.receiveAsync(timeoutMs, signal);

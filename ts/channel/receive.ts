@@ -15,6 +15,12 @@ import { checkTimeout, deadlineOf, leftMs, sleepAsync, spinBudget, spun } from '
  * V8 binds its methods at compile time, where module functions cost a check per call.
  */
 export class ChannelReader {
+  /**
+   * The payload length of the frame nextFrame returned, as checked: callers use it and never
+   * re-read the length from the ring, where a writer could change it after the check.
+   */
+  private frameLen = 0;
+
   constructor(private readonly s: ChannelState) {}
 
   /** Channel.attach. */
@@ -104,6 +110,7 @@ export class ChannelReader {
       if (len > s.maxMessageSize) this.corrupt('length', off, len);
       const size = L.frameSize(len);
       if (size > avail || off + size > s.capacity) this.corrupt('bounds', off, len);
+      this.frameLen = len;
       return off;
     }
   }
@@ -133,7 +140,7 @@ export class ChannelReader {
     this.releaseView();
     const off = this.nextFrame();
     if (off < 0) return undefined;
-    const len = s.ringI32[off >> 2]! >>> 0;
+    const len = this.frameLen;
     const start = off + L.FRAME_HEADER;
     const next = (s.tail + L.frameSize(len)) | 0;
     if (view) {
@@ -169,6 +176,48 @@ export class ChannelReader {
     return out;
   }
 
+  /** Channel.receiveViews: like receiveMany, views into the ring; tail moves past them all at the next receive. */
+  receiveViews(max: number, timeoutMs: number): Uint8Array[] {
+    const s = this.s;
+    if (!Number.isInteger(max) || max < 1) throw new TwinmapError('INVALID_ARGUMENT', `receiveViews: max must be an integer >= 1, got ${String(max)}`);
+    checkTimeout(timeoutMs);
+    s.ensureOpen();
+    if (!s.reader) this.attachReader();
+    this.releaseView();
+    const out: Uint8Array[] = [];
+    const before = s.tail;
+    try {
+      this.takeViews(out, max);
+      if (out.length === 0) {
+        if (s.tail !== before) this.advanceTail(s.tail); // wrap frames skipped: their room goes back now
+        const first = this.receiveSync(true, timeoutMs);
+        if (first === undefined) return out;
+        out.push(first);
+        s.tail = s.pendingTail!;
+        s.pendingTail = undefined;
+        this.takeViews(out, max);
+      }
+    } catch (e) {
+      // A corrupt frame after some records: they are taken (as receiveMany's are).
+      if (Atomics.load(s.hdr, L.I_TAIL) !== s.tail) this.advanceTail(s.tail);
+      throw e;
+    }
+    s.pendingTail = s.tail; // published at the next receive, as for a view
+    return out;
+  }
+
+  /** Views of the records that are there into `out` (up to `max` in all), moving only this handle's tail. */
+  private takeViews(out: Uint8Array[], max: number): void {
+    const s = this.s;
+    while (out.length < max) {
+      const off = this.nextFrame(false);
+      if (off < 0) break;
+      const len = this.frameLen;
+      out.push(new Uint8Array(s.buf, L.HEADER_SIZE + off + L.FRAME_HEADER, len));
+      s.tail = (s.tail + L.frameSize(len)) | 0;
+    }
+  }
+
   /** Copies the records that are there into `out` (up to `max` in all), then publishes tail once. */
   private takeMany(out: Uint8Array[], max: number): void {
     const s = this.s;
@@ -177,7 +226,7 @@ export class ChannelReader {
       while (out.length < max) {
         const off = this.nextFrame(false);
         if (off < 0) break;
-        const len = s.ringI32[off >> 2]! >>> 0;
+        const len = this.frameLen;
         out.push(s.ring.slice(off + L.FRAME_HEADER, off + L.FRAME_HEADER + len));
         s.tail = (s.tail + L.frameSize(len)) | 0;
       }

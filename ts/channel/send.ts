@@ -76,13 +76,30 @@ export class ChannelWriter {
     this.checkSendableMany(records);
     let i = 0;
     let deadline = NaN;
+    let spinUntil = 0;
+    let maySpin = true; // once per stall: after progress, the next stall spins again
     while (i < records.length) {
       const r = this.tryPublishMany(records, i);
       if (r > 0) {
         i += r;
+        if (spinUntil > 0) spun(s, true);
+        spinUntil = 0;
+        maySpin = true;
         continue;
       }
       if (Number.isNaN(deadline)) deadline = deadlineOf(timeoutMs);
+      if (maySpin) {
+        // Spin before sleeping, as send does: a reader that keeps up frees room within
+        // microseconds, while a sleeping writer is woken only once half the ring is free.
+        maySpin = false;
+        const budget = spinBudget(s);
+        if (budget > 0) spinUntil = performance.now() + budget;
+      }
+      if (spinUntil > 0) {
+        if (performance.now() < spinUntil) continue;
+        spun(s, false);
+        spinUntil = 0;
+      }
       const left = leftMs(deadline);
       const partly = `; ${i} of the ${records.length} records were sent`;
       if (left <= 0) throw new TimeoutError(`${this.timeoutError(records[i]!.length, timeoutMs).message}${partly}`);

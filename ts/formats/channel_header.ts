@@ -79,7 +79,8 @@ export function readChannelHeader(r: Reader): ChannelHeader {
   const reserved3 = r.bytesOf(32, 'reserved3');
   const writersCount = r.count(32, 16, 'writers');
   const writers: WriterSlot[] = [];
-  for (let i = 0; i < writersCount; i++) writers.push(r.nested('writers', i, readWriterSlot));
+  const writersAt = r.take(16 * writersCount, 'writers');
+  for (let i = 0; i < writersCount; i++) writers.push(readWriterSlotAt(r.dv, writersAt + 16 * i));
   const reserved4 = r.bytesOf(256, 'reserved4');
   return { version, headerSize, capacity, reserved0, head, writeLock, tailCache, reserved1, tail, reserved2, dataSeq, readerWaiting, spaceSeq, writersWaiting, readerState, readerPid, readerStart, reserved3, writers, reserved4 };
 }

@@ -5,7 +5,7 @@
 import { constValue, renderExpr, type Expr } from './expr.js';
 import { fieldVType, typeOf, type VType } from './expr-types.js';
 import { elemFixedSize, elemMin, mayBeEmptySwitch } from './emit-ts.js';
-import { alignsBefore, allEnums, allTypes, camel, caseField, hiddenFields, type CaseType, type SwitchCase, encodingUnit, pascal, valueFields, type EnumDef, type Field, type FieldType, type FloatType, type Instance, type IntType, type Param, type Size, type SpecFile, type TypeDef } from './model.js';
+import { IS_LE, alignsBefore, allEnums, allTypes, camel, caseField, hiddenFields, type CaseType, type SwitchCase, encodingUnit, pascal, valueFields, type EnumDef, type Field, type FieldType, type FloatType, type Instance, type IntType, type Param, type Size, type SpecFile, type TypeDef } from './model.js';
 import { readsStreamPosition, seqReadsInstances } from './refs.js';
 
 export function csFileName(spec: SpecFile): string {
@@ -18,6 +18,12 @@ function prop(f: Field): string {
 function lit(f: Field): string {
   return `"${f.id.startsWith('_') ? f.id : camel(f.id)}"`;
 }
+/** `r.U2le("f")`; with a switchable byte order, the one `p_IsLe` holds (decided when the type's read started). */
+function primRead(r: string, t: IntType | FloatType, p: string): string {
+  if (!t.switched) return `${r}.${method(t)}(${p})`;
+  return `(p_${camel(IS_LE)} ? ${r}.${method({ ...t, endian: 'le' })}(${p}) : ${r}.${method({ ...t, endian: 'be' })}(${p}))`;
+}
+
 function method(t: IntType | FloatType): string {
   if (t.t === 'float') return `F${t.size}${t.endian}`;
   return `${t.signed ? 'S' : 'U'}${t.size}${t.size === 1 ? '' : t.endian}`;
@@ -52,7 +58,8 @@ class CsFile {
         for (const f of t.fields) {
           if (!f.enumDef || this.enumBase.has(f.enumDef)) continue;
           // A bit-sized field reads as a ulong (as in Kaitai's C#): its enum is based on that.
-          if (f.type.t === 'int') this.enumBase.set(f.enumDef, f.type);
+          // A member the field cannot hold (`-1` on a u1) never matches: the enum is based on a long then.
+          if (f.type.t === 'int') this.enumBase.set(f.enumDef, fitsAll(f.enumDef, f.type) ? f.type : { t: 'int', size: 8, signed: f.enumDef.members.some((m) => m.exact < 0n), endian: 'le' });
           else if (f.type.t === 'bits') this.enumBase.set(f.enumDef, { t: 'int', size: 8, signed: false, endian: 'le' });
         }
   }
@@ -173,10 +180,16 @@ class CsFile {
       o.push('}', '');
       return;
     }
-    o.push(`    /// <summary>Decodes one ${N} from the start of <paramref name="source"/>.</summary>`);
-    o.push(`    public static ${N} Decode(ReadOnlySpan<byte> source) => Decode(source, out _);`, '');
-    o.push(`    /// <summary>Decodes one ${N} and says how many bytes it took.</summary>`);
     const fast = struct && t.fields.every((f) => !f.validInEnum && f.validEq === undefined && !f.validCheck);
+    o.push(`    /// <summary>Decodes one ${N} from the start of <paramref name="source"/>.</summary>`);
+    if (fast) {
+      // Its own fast path: no `out` local to keep in memory, nothing in the way of inlining.
+      o.push('    [MethodImpl(MethodImplOptions.AggressiveInlining)]');
+      o.push(`    public static ${N} Decode(ReadOnlySpan<byte> source) =>`, `        BitConverter.IsLittleEndian && source.Length >= SIZE ? MemoryMarshal.Read<${N}>(source) : DecodeChecked(source, out _);`, '');
+    } else {
+      o.push(`    public static ${N} Decode(ReadOnlySpan<byte> source) => Decode(source, out _);`, '');
+    }
+    o.push(`    /// <summary>Decodes one ${N} and says how many bytes it took.</summary>`);
     // The fast path has no try/catch, so the JIT inlines it into the caller's loop; the checked
     // path with its try/catch is a method of its own.
     if (fast) {
@@ -214,11 +227,8 @@ class CsFile {
     }
     const straight = csStraight(t);
     if (straight) {
-      // Room for any text is 3 bytes per UTF-16 unit; a smaller buffer has the text measured first.
-      const texts = t.fields.filter((f) => f.type.t === 'str').map((f) => ` + 3L * ${prop(f)}.Length`).join('');
-      const bytes = t.fields.filter((f) => f.type.t === 'bytes').map((f) => ` + ${prop(f)}.Length`).join('');
-      const nonNull = t.fields.filter((f) => !f.lengthOf && (f.type.t === 'str' || f.type.t === 'bytes')).map((f) => `${prop(f)} is not null`);
-      o.push(`        if (${[...nonNull, `(destination.Length >= ${straight.fixed}L${texts}${bytes} || destination.Length >= EncodedSize())`].join(' && ')})`, '        {');
+      // WriteBound() is room for any text (3 bytes per UTF-16 unit); a smaller buffer has the text measured first.
+      o.push('        if (destination.Length >= WriteBound() || destination.Length >= EncodedSize())', '        {');
       o.push('            int written = WriteTo(destination);', '            if (written >= 0) return written;', '        }');
     }
     o.push('        int n = EncodedSize();');
@@ -264,10 +274,13 @@ class CsFile {
   }
 
   /**
-   * The straight-line writer of a record of numbers and length-prefixed text and bytes: spans and
-   * BinaryPrimitives at a moving position, text transcoded once into its place (strictly: a lone
-   * surrogate, or a non-ASCII character in ASCII text, stops it) and its length written after.
-   * Returns -1 for a value it does not take; EncodeInto then runs the checked writer for the error.
+   * The straight-line writer of a record of numbers, length-prefixed text and bytes, and lists of
+   * such records or of blittable structs: spans and BinaryPrimitives at a moving position, text
+   * transcoded once into its place (strictly: a lone surrogate, or a non-ASCII character in ASCII
+   * text, stops it) and its length written after, a nested record written by its own WriteTo, a
+   * list of structs copied as one block. Returns -1 for a value it does not take (a null, a value
+   * out of range); EncodeInto then runs the checked writer, whose error names the field.
+   * WriteBound() is the most it writes, so EncodeInto checks the room once, before it starts.
    */
   private emitWriteTo(t: TypeDef): void {
     const o = this.out;
@@ -277,8 +290,30 @@ class CsFile {
       const name = ty.t === 'float' ? (ty.size === 4 ? 'Single' : 'Double') : `${ty.signed ? '' : 'U'}Int${ty.size * 8}`;
       return `${bp}.Write${name}${ty.endian === 'le' ? 'LittleEndian' : 'BigEndian'}(d[${at}..], ${v});`;
     };
+    const bound = [String(csStraight(t)!.fixed)];
+    for (const f of t.fields) {
+      if (f.lengthOf) continue;
+      if (f.type.t === 'str') bound.push(`3L * (${prop(f)}?.Length ?? 0)`);
+      else if (f.type.t === 'bytes') bound.push(`(${prop(f)}?.Length ?? 0)`);
+      else if (f.type.t === 'user' && f.repeat) {
+        const et = f.type.type;
+        if (et.blittable) bound.push(`${et.fixedSize}L * (${prop(f)}?.Length ?? 0)`);
+        else bound.push(`${camel(f.id)}Bound`);
+      }
+    }
+    o.push('', `    /// <summary>The most bytes WriteTo writes for this value: 3 per UTF-16 unit of text.</summary>`);
+    o.push('    internal long WriteBound()', '    {');
+    for (const f of t.fields) {
+      if (f.type.t === 'user' && f.repeat && !f.type.type.blittable) {
+        o.push(`        long ${camel(f.id)}Bound = 0;`, `        foreach (var item in ${prop(f)} ?? []) ${camel(f.id)}Bound += item?.WriteBound() ?? 0;`);
+      }
+    }
+    o.push(`        return ${bound.join(' + ')};`, '    }');
     o.push('', `    /// <summary>Writes this value at the start of <paramref name="d"/>, which has room for it; -1 when a value needs the checked writer.</summary>`);
-    o.push('    private int WriteTo(Span<byte> d)', '    {', '        int p = 0;');
+    o.push('    internal int WriteTo(Span<byte> d)', '    {');
+    const nullable = t.fields.filter((f) => !f.lengthOf && (f.type.t === 'str' || f.type.t === 'bytes' || f.repeat)).map((f) => `${prop(f)} is null`);
+    if (nullable.length) o.push(`        if (${nullable.join(' || ')}) return -1;`);
+    o.push('        int p = 0;');
     for (const f of t.fields) {
       const ty = f.type;
       if (f.lengthOf) {
@@ -310,6 +345,17 @@ class CsFile {
         o.push(`        ${prop(f)}.CopyTo(d[p..]);`, `        p += ${prop(f)}.Length;`);
         continue;
       }
+      if (ty.t === 'user') {
+        if (ty.type.blittable) {
+          // A struct's memory is its wire bytes on a little-endian host: the list is one block.
+          const b = `${camel(f.id)}Bytes`;
+          o.push('        if (!BitConverter.IsLittleEndian) return -1;');
+          o.push(`        var ${b} = MemoryMarshal.AsBytes(new ReadOnlySpan<${ty.type.name}>(${prop(f)}));`, `        ${b}.CopyTo(d[p..]);`, `        p += ${b}.Length;`);
+        } else {
+          o.push(`        foreach (var item in ${prop(f)})`, '        {', '            int n = item is null ? -1 : item.WriteTo(d[p..]);', '            if (n < 0) return -1;', '            p += n;', '        }');
+        }
+        continue;
+      }
       const nt = ty as IntType | FloatType;
       o.push(`        ${put(nt, 'p', prop(f))}`, `        p += ${nt.size};`);
     }
@@ -328,6 +374,7 @@ class CsFile {
     for (const f of new Set(t.instances.flatMap((i) => (typeof i.io === 'object' ? [i.io.field] : [])))) o.push(`    private FormatStream _io${f.csName} = null!;`);
     // The params it was read with, for its instances.
     if (t.instances.length) for (const p of t.params) o.push(`    private ${this.paramType(p)} p_${camel(p.id)}${p.kind === 'value' && p.vt!.t !== 'float' ? ' = null!' : ''};`);
+    if (t.instances.length && t.switchedEndian?.owner) o.push(`    private bool p_${camel(IS_LE)};`);
     for (const i of t.instances) {
       o.push('');
       const lazyDoc = i.field ? 'Read from the input on first access.' : 'Computed from the fields.';
@@ -352,8 +399,12 @@ class CsFile {
       let stream = i.io === 'root' ? '_io.Root' : i.io ? `_io${i.io.field.csName}` : '_io';
       if (i.ioPath) {
         // `io: a.b._io`: the stream the value that path reaches was read from.
-        const names = i.ioPath.steps.map((st) => st.member.csName);
-        const obj = i.ioPath.fromRoot ? `(_io.Root.Value as ${this.typeRef(t, t.spec.root)})?.${names.join('.')}` : `v.${names.join('.')}`;
+        // An element (`block[0]`) past the end is a DecodeException (FormatMath.At).
+        let obj = i.ioPath.fromRoot ? `(_io.Root.Value as ${this.typeRef(t, t.spec.root)})` : 'v';
+        for (const [k, st] of i.ioPath.steps.entries()) {
+          obj += `${k === 0 && !i.ioPath.fromRoot ? '.' : k === 0 || i.ioPath.steps.some((x) => x.index !== undefined) ? '?.' : '.'}${st.member.csName}`;
+          if (st.index !== undefined) obj = `FormatMath.At(${obj}, ${st.index})`;
+        }
         body.push(`var ioStream = ${obj}?._ioKept ?? throw new DecodeException(${lit(f)}, 0, "the value whose stream it reads is not decoded (yet)");`);
         stream = 'ioStream';
       }
@@ -562,16 +613,26 @@ class CsFile {
     if (t.decodeOnly && t.instances.length) o.push('        v._io = r.Stream();');
     if (t.keepsIo) o.push('        v._ioKept = r.KeptStream();');
     if (t.instances.length) for (const p of t.params) o.push(`        v.p_${camel(p.id)} = p_${camel(p.id)};`);
+    const sw = t.switchedEndian?.owner;
+    if (sw) {
+      // Its byte order is decided now, as Kaitai does when the read starts.
+      const isLe = `p_${camel(IS_LE)}`;
+      o.push(`        var endianOn = ${this.expr(sw.on, t, 'v.')};`, `        bool ${isLe} = endianOn switch`, '        {');
+      for (const c of sw.cases) o.push(`            ${this.caseLabel(t, c.match)} => ${c.le},`);
+      o.push('            _ => throw r.Invalid("", r.Position, $"endian: no case matches the switch value {endianOn}"),', '        };');
+      if (t.instances.length) o.push(`        v.${isLe} = ${isLe};`);
+    }
     for (const [i, f] of t.fields.entries()) {
       const ty = f.type;
       if (alignsBefore(t, i)) o.push('        r.AlignToByte();');
       if (ty.t === 'contents') {
-        o.push(`        r.Contents([${ty.bytes.map((b) => `0x${b.toString(16).padStart(2, '0')}`).join(', ')}], ${lit(f)});`);
+        const check = `r.Contents([${ty.bytes.map((b) => `0x${b.toString(16).padStart(2, '0')}`).join(', ')}], ${lit(f)});`;
+        o.push(...this.contentsLines(t, f, check, (count) => `r.Count(${count}, ${ty.bytes.length}, ${lit(f)})`, 'v.'));
         continue;
       }
       if (f.lengthOf) {
         const wideUnsigned = (ty as IntType).size === 8 && !(ty as IntType).signed;
-        o.push(`        long @${camel(f.id)} = ${wideUnsigned ? 'unchecked((long)' : ''}r.${method(ty as IntType)}(${lit(f)})${wideUnsigned ? ')' : ''};`);
+        o.push(`        long @${camel(f.id)} = ${wideUnsigned ? 'unchecked((long)' : ''}${primRead('r', ty as IntType, lit(f))}${wideUnsigned ? ')' : ''};`);
         if ((ty as IntType).size === 8 && !(ty as IntType).signed) o.push(`        if (@${camel(f.id)} < 0) throw r.Invalid(${lit(f)}, r.Position - 8, "length does not fit in a long");`);
         continue;
       }
@@ -684,14 +745,14 @@ class CsFile {
     }
     switch (ty.t) {
       case 'int':
-        return [`${target} = ${this.enumTyped(f) ? `(${f.enumDef!.name})` : ''}r.${method(ty)}(${p});`, ...checks];
+        return [`${target} = ${this.enumTyped(f) ? `(${f.enumDef!.name})` : ''}${primRead('r', ty, p)};`, ...checks];
       case 'bits': {
         const read = `r.Bits${ty.endian === 'le' ? 'Le' : 'Be'}(${ty.width}, ${p})`;
         if (ty.bool) return [`${target} = ${read} != 0;`, ...checks];
         return [`${target} = ${this.enumTyped(f) ? `(${f.enumDef!.name})` : ''}${read};`, ...checks];
       }
       case 'float':
-        return [`${target} = r.${method(ty)}(${p});`, ...checks];
+        return [`${target} = ${primRead('r', ty, p)};`, ...checks];
       case 'bytes':
         if (t.blittable) return [`r.BytesInto(${target}, ${p});`, ...checks];
         return 'eos' in ty.size ? [`${target} = r.BytesEos(${p});`, ...checks] : [`${target} = r.Bytes(${this.sizeArg(ty.size, t, 'v.', 'r')}, ${p});`, ...checks];
@@ -719,7 +780,7 @@ class CsFile {
           lines.push(`var ${reader} = r.Sub(${this.sizeArg(ty.size, t, 'v.', 'r')}, ${p});`);
         }
         const one = (c: CaseType): string[] => {
-          if (c.t !== 'user') return [`${target} = ${reader}.${method(c)}(${p});`];
+          if (c.t !== 'user') return [`${target} = ${primRead(reader, c, p)};`];
           const read = `${target} = ${this.typeRef(t, c.type)}.Read(ref ${reader}${this.args(c, t, 'v.')});`;
           return ['try', '{', `    ${read}`, '}', 'catch (DecodeException e)', '{', `    throw e.Within(${p}${index === '-1' ? '' : `, ${index}`});`, '}'];
         };
@@ -733,8 +794,8 @@ class CsFile {
       case 'intSwitch': {
         const on = `${camel(f.id)}On`;
         const lines = [`long ${on} = ${this.expr(ty.on, t, 'v.')};`];
-        ty.cases.forEach((c, i) => lines.push(`${i ? 'else ' : ''}if (${on} == ${this.expr(c.match, t, 'v.')}) ${target} = r.${method(c.type)}(${p});`));
-        const last = ty.fallback ? `${target} = r.${method(ty.fallback)}(${p});` : `${target} = null;`;
+        ty.cases.forEach((c, i) => lines.push(`${i ? 'else ' : ''}if (${on} == ${this.expr(c.match, t, 'v.')}) ${target} = ${primRead('r', c.type, p)};`));
+        const last = ty.fallback ? `${target} = ${primRead('r', ty.fallback, p)};` : `${target} = null;`;
         lines.push(ty.cases.length ? `else ${last}` : last);
         return lines;
       }
@@ -780,7 +841,8 @@ class CsFile {
       const p = lit(f);
       if (alignsBefore(t, i)) o.push('        w.AlignToByte();');
       if (ty.t === 'contents') {
-        o.push(`        w.Contents([${ty.bytes.map((b) => `0x${b.toString(16).padStart(2, '0')}`).join(', ')}], ${p});`);
+        const put = `w.Contents([${ty.bytes.map((b) => `0x${b.toString(16).padStart(2, '0')}`).join(', ')}], ${p});`;
+        o.push(...this.contentsLines(t, f, put, (count) => `Math.Max(0L, ${count})`, ''));
         continue;
       }
       if (f.lengthOf) {
@@ -950,7 +1012,8 @@ class CsFile {
       }
       endRun();
       if (ty.t === 'contents') {
-        fixed += ty.bytes.length;
+        if (!f.repeat && !f.cond) fixed += ty.bytes.length;
+        else lines.push(...this.contentsLines(t, f, `n += ${ty.bytes.length};`, (count) => `Math.Max(0L, ${count})`, ''));
         continue;
       }
       if (f.lengthOf) {
@@ -979,6 +1042,13 @@ class CsFile {
     endRun();
     const bitVar = lines.some((l) => l.includes('b = 0;')) ? ['        long b = 0;'] : [];
     o.push(`        long n = ${fixed};`, ...bitVar, ...lines, `        return n <= int.MaxValue ? (int)n : throw new EncodeException("", $"encodes to {n} bytes, more than an array can hold");`, '    }', '');
+  }
+
+  /** A `contents` field's statement (check, write or size), under its `if`, once per element of its `repeat: expr`. */
+  private contentsLines(t: TypeDef, f: Field, one: string, count: (expr: string) => string, self: string): string[] {
+    let body = [`        ${one}`];
+    if (f.repeat?.kind === 'expr') body = [`        for (long _ci = 0, _cn = ${count(this.expr(f.repeat.count, t, self))}; _ci < _cn; _ci++) ${one}`];
+    return f.cond ? [`        if (${this.expr(f.cond, t, self)})`, '        {', ...body.map((l) => `    ${l}`), '        }'] : body;
   }
 
   /** Bytes an unsized switch takes: those of the case its switch value selects (0 for a value of the wrong type: writing it fails). */
@@ -1033,7 +1103,8 @@ class CsFile {
 }
 
 /**
- * A class of numbers and length-prefixed text (UTF-8 or ASCII) and bytes only, written by its
+ * A class of numbers, length-prefixed text (UTF-8 or ASCII) and bytes, and lists (counted by a
+ * count field) of such classes or of blittable structs without checks, written by its
  * straight-line WriteTo; `fixed` is the bytes of its numbers and length fields.
  */
 function csStraight(t: TypeDef): { fixed: number } | undefined {
@@ -1041,12 +1112,19 @@ function csStraight(t: TypeDef): { fixed: number } | undefined {
   let fixed = 0;
   const isLength = (e: Expr): boolean => e.k === 'ref' && t.fields.some((x) => x.id === e.name && x.lengthOf);
   for (const f of t.fields) {
-    if (f.cond || f.repeat || f.enumDef || f.validInEnum || f.validEq !== undefined || f.validCheck || f.hidden) return undefined;
+    if (f.cond || f.enumDef || f.validInEnum || f.validEq !== undefined || f.validCheck || f.hidden) return undefined;
     const ty = f.type;
     if (f.lengthOf) {
-      if (ty.t !== 'int' || ty.size > 4 || f.lengthOf.what !== 'size' || f.lengthOf.field.repeat) return undefined;
-      if (f.lengthOf.field.type.t !== 'str' && f.lengthOf.field.type.t !== 'bytes') return undefined;
+      if (ty.t !== 'int' || ty.size > 4 || f.repeat) return undefined;
+      const target = f.lengthOf.field;
+      if (f.lengthOf.what === 'size' ? target.repeat || (target.type.t !== 'str' && target.type.t !== 'bytes') : target.repeat?.kind !== 'expr') return undefined;
       fixed += ty.size;
+      continue;
+    }
+    if (f.repeat) {
+      // A list of records: each a straight-line class, or a blittable struct copied as one block.
+      if (f.repeat.kind !== 'expr' || !isLength(f.repeat.count) || ty.t !== 'user' || ty.args?.length || ty.size) return undefined;
+      if (!(blockElem(f) && uncheckedType(ty.type)) && !csStraight(ty.type)) return undefined;
       continue;
     }
     if (ty.t === 'int' || ty.t === 'float') fixed += ty.size;
@@ -1076,4 +1154,11 @@ function blockElem(f: Field): boolean {
 /** A blittable type none of whose fields (nested ones included) has a check to run when read. */
 function uncheckedType(t: TypeDef): boolean {
   return t.fields.every((f) => !f.validInEnum && f.validEq === undefined && !f.validCheck && (f.type.t !== 'user' || uncheckedType(f.type.type)));
+}
+
+/** Every member of `e` is a value `ty` can hold. */
+function fitsAll(e: EnumDef, ty: IntType): boolean {
+  const bits = BigInt(ty.size * 8);
+  const [lo, hi] = ty.signed ? [-(1n << (bits - 1n)), (1n << (bits - 1n)) - 1n] : [0n, (1n << bits) - 1n];
+  return e.members.every((m) => m.exact >= lo && m.exact <= hi);
 }

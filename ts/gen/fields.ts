@@ -1,7 +1,7 @@
 // Pass 2 of loading a spec: one seq entry (or a parse instance's body) into a Field, refusing
 // what the supported subset cannot express with the spec path, the field and the reason.
 import { ExprError, constValue, isBoolExpr, mapExpr, parseExpr, walkExpr, type Expr } from './expr.js';
-import { encodingUnit, pascal, camel, type CaseType, type SwitchCase, type Encoding, type Endian, type EnumDef, type Field, type FieldType, type IntType, type Size, type TypeDef, type ValidCheck } from './model.js';
+import { encodingUnit, pascal, camel, type CaseType, type SwitchCase, type Encoding, type Endian, type EnumDef, type Field, type FieldType, type FloatType, type IntType, type Size, type TypeDef, type ValidCheck } from './model.js';
 import { finalChecks, resolveItems, resolveRefs, type Scope } from './refs.js';
 import { aType, fieldVType, typeOf, type VType } from './expr-types.js';
 import { SpecError, docOf, isMap, keysOf, type Yaml } from './spec-yaml.js';
@@ -144,8 +144,8 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
       let target: CaseType;
       if (prim) {
         const endian = name.endsWith('le') ? 'le' : name.endsWith('be') ? 'be' : ctx.endian;
-        if (prim.size > 1 && endian === undefined) fail(`switch case '${key}': type '${name}' needs an endianness (meta/endian or ${name}le/${name}be)`, 'INVALID_ARGUMENT');
-        target = prim.t === 'int' ? { t: 'int', size: prim.size, signed: prim.signed, endian: endian ?? 'le' } : { t: 'float', size: prim.size as 4 | 8, endian: endian ?? 'le' };
+        if (prim.size > 1 && endian === undefined && !ctx.endianSwitch) fail(`switch case '${key}': type '${name}' needs an endianness (meta/endian or ${name}le/${name}be)`, 'INVALID_ARGUMENT');
+        target = numberType(prim, endian, ctx);
       } else {
         if (/^(b\d+(le|be)?|strz?|bytes)$/.test(name)) fail(`switch case '${key}': '${name}' is not supported as a switch case (user types, integers and floats are)`);
         target = userCall(name, `switch case '${key}': `);
@@ -161,7 +161,7 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
         if (e instanceof ExprError) fail(`switch case '${key}': ${e.message}`);
         throw e;
       }
-      if (match.k !== 'int' && match.k !== 'enum' && match.k !== 'bool') fail(`switch case '${key}': only integer, enum and boolean literals are supported`);
+      if (match.k !== 'int' && match.k !== 'enum' && match.k !== 'bool' && match.k !== 'str') fail(`switch case '${key}': only integer, enum, boolean and string literals are supported`);
       list.push({ match, type: target });
     }
     // A switch of integers up to 32 bits reads a number, as a plain integer field would.
@@ -178,8 +178,8 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
       if (size !== undefined) fail(`size on a ${typeName} field is not supported`);
       if (prim.t !== 'float' && prim.t !== 'int') fail(`type '${typeName}' is not supported`);
       const endian = typeName.endsWith('le') ? 'le' : typeName.endsWith('be') ? 'be' : ctx.endian;
-      if (prim.size > 1 && endian === undefined) fail(`type '${typeName}' needs an endianness (meta/endian or ${typeName}le/${typeName}be)`, 'INVALID_ARGUMENT');
-      type = prim.t === 'int' ? { t: 'int', size: prim.size, signed: prim.signed, endian: endian ?? 'le' } : { t: 'float', size: prim.size as 4 | 8, endian: endian ?? 'le' };
+      if (prim.size > 1 && endian === undefined && !ctx.endianSwitch) fail(`type '${typeName}' needs an endianness (meta/endian or ${typeName}le/${typeName}be)`, 'INVALID_ARGUMENT');
+      type = numberType(prim, endian, ctx);
     } else if (typeName === 'str' || typeName === 'strz') {
       if (delimKeys.length) type = delimited(encodingOf(), typeName === 'strz' ? 0 : undefined);
       else {
@@ -222,7 +222,7 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
     fail(`repeat: ${String(rep)} is not supported (expr, eos and until are)`);
   }
   if (attr['repeat-until'] !== undefined && rep !== 'until') fail('repeat-until without repeat: until', 'INVALID_ARGUMENT');
-  if (type.t === 'contents' && repeat) fail('repeat on contents is not supported');
+  if (type.t === 'contents' && repeat && repeat.kind !== 'expr') fail(`repeat: ${repeat.kind} on contents is not supported (repeat: expr is)`);
   if (type.t === 'intSwitch' && repeat) fail('repeat on a switch of integers is not supported');
 
   let cond: Expr | undefined;
@@ -240,13 +240,7 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
     if (!enumDef) return fail(`unknown enum '${String(attr['enum'])}'`, 'INVALID_ARGUMENT');
     // An enum on a 64-bit field holds bigint values (exact); used on smaller fields too, it cannot.
     if (type.t === 'int' && type.size === 8) enumDef.wide = true;
-    // Bit-sized fields share enums with wider ones in practice: members that do not fit never match.
-    for (const m of type.t === 'bits' ? [] : enumDef.members) {
-      const it = type as { size: number; signed: boolean };
-      const bits = BigInt(it.size * 8);
-      const [lo, hi] = it.signed ? [-(1n << (bits - 1n)), (1n << (bits - 1n)) - 1n] : [0n, (1n << bits) - 1n];
-      if (m.exact < lo || m.exact > hi) fail(`enum '${enumDef.id}' member ${m.id} = ${m.exact} does not fit in a ${it.signed ? 's' : 'u'}${it.size}`, 'INVALID_ARGUMENT');
-    }
+    // A member that does not fit the field (`-1` on a u1) never matches a value read, as in Kaitai.
   }
   let validInEnum = false;
   let validEq: number | undefined;
@@ -438,6 +432,13 @@ function normalizeEncoding(enc: string): Encoding | undefined {
   if (u === 'ISO-8859-1' || u === 'ISO8859-1' || u === 'LATIN1') return 'ISO-8859-1';
   const w = /^(?:CP|WINDOWS-?)(125[0-8])$/.exec(u);
   return w ? `windows-${w[1]!}` as Encoding : undefined;
+}
+
+/** An integer or float type; without a byte order of its own, the type's switchable one if it has one. */
+function numberType(prim: NonNullable<ReturnType<typeof primitive>>, endian: Endian | undefined, ctx: Ctx): IntType | FloatType {
+  const switched = prim.size > 1 && endian === undefined && ctx.endianSwitch !== undefined;
+  const base = { endian: endian ?? (switched ? 'be' : 'le'), ...(switched && { switched: true as const }) };
+  return prim.t === 'int' ? { t: 'int', size: prim.size, signed: prim.signed, ...base } : { t: 'float', size: prim.size as 4 | 8, ...base };
 }
 
 function primitive(name: string): { t: 'int'; size: 1 | 2 | 4 | 8; signed: boolean } | { t: 'float'; size: 4 | 8 } | undefined {

@@ -75,7 +75,9 @@ function defineInstance(t: TypeDef, id: string): Instance {
         if (f.type.t === 'user' && f.type.size) inst.io = { field: f };
       }
       // The stream of an object a path of fields and parse instances reaches (from the type or _root).
-      else if (/^(_root\.)?[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*\._io$/.test(text)) inst.ioPath = ioPath(t, text, fail);
+      else if (/^(_root\.)?[a-z][a-z0-9_]*(\[\d+\])?(\.[a-z][a-z0-9_]*(\[\d+\])?)*\._io$/.test(text)) inst.ioPath = ioPath(t, text, fail);
+      // A parent's stream: checked once every type is read somewhere (parent-root.ts).
+      else if (/^(_parent\.)+_io$/.test(text)) inst.ioParents = text.split('.').length - 1;
       // The type's own stream, said explicitly.
       else if (text !== '_io') fail(`io: '${io as string}' is not supported (an instance reads from its type's stream, or from the stream of an object that fields and instances reach, from it or from _root)`);
     }
@@ -112,15 +114,20 @@ function ioPath(t: TypeDef, text: string, fail: (problem: string) => never): Non
   const out: NonNullable<Instance['ioPath']> = { steps: [], fromRoot };
   deferred.push(() => {
     let owner = fromRoot ? t.spec.root : t;
-    for (const id of names) {
+    for (const name of names) {
+      const m = /^([a-z0-9_]+)(?:\[(\d+)\])?$/.exec(name)!;
+      const id = m[1]!;
+      const index = m[2] === undefined ? undefined : Number(m[2]);
       const f = owner.fields.find((x) => x.id === id);
       const entry = f ? undefined : instanceEntry(owner, id);
+      if (!f && !entry && owner.params.some((p) => p.id === id)) return fail(`io: '${text}': '${id}' is a param (the stream of a param's value is not supported)`);
       if (!f && (!entry || entry.node['value'] !== undefined)) return fail(`io: '${text}': ${owner.name} has no field or parse instance '${id}'`);
       const inst = f ? undefined : entry!.define();
       const field = f ?? inst!.field!;
-      if (field.repeat || field.cond || field.type.t !== 'user')
-        return fail(`io: '${text}': '${id}' is ${field.repeat ? 'repeated' : field.cond ? 'conditional' : `a ${field.type.t} value`} (the stream of a single user-type value is supported)`);
-      out.steps.push({ id, member: f ?? inst! });
+      if ((field.repeat && index === undefined) || field.cond || field.type.t !== 'user')
+        return fail(`io: '${text}': '${id}' is ${field.repeat ? 'repeated' : field.cond ? 'conditional' : `a ${field.type.t} value`} (the stream of a single user-type value, or of an element of a repeated one, is supported)`);
+      if (!field.repeat && index !== undefined) return fail(`io: '${text}': '${id}' is not repeated (no element to index)`);
+      out.steps.push({ id, member: f ?? inst!, ...(index !== undefined && { index }) });
       owner = field.type.type;
     }
     owner.keepsIo = true;

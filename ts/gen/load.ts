@@ -11,10 +11,11 @@ import { defineField } from './fields.js';
 import { defineInstances, registerInstances } from './instances.js';
 import type { SpecFile, TypeDef } from './model.js';
 import { checkNames } from './names.js';
-import { checkRootInImports, passUpArgs } from './parent-root.js';
+import { checkParentStreams, checkRootInImports, passUpArgs } from './parent-root.js';
 import { checkWideEnums, deferred, finalChecks } from './refs.js';
 import { checkRepeats, computeSizes, findLengthFields, markDecodeOnly, walkTypes } from './sizes.js';
 import { SpecError, isMap, keysOf, parseSpecYaml, type Yaml } from './spec-yaml.js';
+import { defineEndianSwitch, passEndianArgs } from './switched-endian.js';
 import { bitEndianOf, declareType, resolveParamTypes, typeCtx, type Ctx } from './type-tree.js';
 
 export { SpecError } from './spec-yaml.js';
@@ -59,7 +60,7 @@ export function loadSpecs(paths: string[], options: LoadOptions = {}): SpecFile[
     if (typeof id !== 'string') throw new SpecError(file, '/meta/id', 'meta/id is required', 'INVALID_ARGUMENT');
     const endian = meta['endian'];
     if (endian !== undefined && endian !== 'le' && endian !== 'be')
-      throw new SpecError(file, '/meta/endian', `endian must be le or be (switchable endianness is not supported)`);
+      throw new SpecError(file, '/meta/endian', `endian must be le or be (a switchable endian is supported in nested types, not on the root type)`);
     const encoding = meta['encoding'];
     if (encoding !== undefined && typeof encoding !== 'string') throw new SpecError(file, '/meta/encoding', 'encoding must be a string', 'INVALID_ARGUMENT');
     const bitEndian = meta['bit-endian'] === undefined ? 'be' : bitEndianOf(file, '/meta/bit-endian', meta['bit-endian']);
@@ -97,6 +98,7 @@ export function loadSpecs(paths: string[], options: LoadOptions = {}): SpecFile[
   for (const f of pending) f();
   for (let f = deferred.shift(); f; f = deferred.shift()) f();
   passUpArgs([...byPath.values()]);
+  passEndianArgs([...byPath.values()]);
   for (const f of finalChecks.splice(0)) f();
   const specs = [...byPath.values()];
   for (const s of specs) for (const t of walkTypes(s.root)) computeSizes(t);
@@ -113,6 +115,7 @@ export function loadSpecs(paths: string[], options: LoadOptions = {}): SpecFile[
   for (const s of specs) for (const t of walkTypes(s.root)) checkRepeats(t);
   for (const s of specs) for (const t of walkTypes(s.root)) bitEnd(t);
   checkRootInImports(specs);
+  checkParentStreams(specs);
   checkNames(specs);
   markDecodeOnly(specs);
   checkWideEnums(specs);
@@ -127,6 +130,7 @@ function defineType(t: TypeDef, node: Yaml): void {
   resolveParamTypes(t);
   // Known before the seq: a seq field's size or count may use a value instance.
   registerInstances(ctx, t, node['instances'], node['seq']);
+  defineEndianSwitch(t);
   const seq = node['seq'];
   if (seq !== undefined) {
     if (!Array.isArray(seq)) throw new SpecError(ctx.file, `${t.specPath}/seq`, 'seq must be a list', 'INVALID_ARGUMENT');

@@ -17,6 +17,8 @@ export interface IntType {
   size: 1 | 2 | 4 | 8;
   signed: boolean;
   endian: Endian;
+  /** The byte order is the type's switchable one (`meta/endian: {switch-on, cases}`), decided as it is read: `endian` does not count. */
+  switched?: true;
 }
 export interface BitsType {
   t: 'bits';
@@ -28,6 +30,8 @@ export interface FloatType {
   t: 'float';
   size: 4 | 8;
   endian: Endian;
+  /** See IntType.switched. */
+  switched?: true;
 }
 /** How many bytes a field takes: an expression, or everything left in the stream. */
 export type Size = { expr: Expr } | { eos: true };
@@ -182,7 +186,16 @@ export interface TypeDef {
   decodeOnly: string | undefined;
   /** An instance reads the stream this type's values were read from (`io: x._io`): values keep it. */
   keepsIo?: boolean;
+  /**
+   * A switchable byte order (`meta/endian: {switch-on, cases}`), as Kaitai decides it when the type's
+   * read starts: `owner` on the type that declares it (the switch value and the order each case
+   * gives); the types inside it that inherit it get it as a boolean param `_is_le`.
+   */
+  switchedEndian?: { owner?: { on: Expr; cases: { match: Expr; le: boolean }[]; specPath: string } };
 }
+
+/** The param that carries an inherited switchable byte order (true: little-endian), as Kaitai's `_is_le`. */
+export const IS_LE = '_is_le';
 
 /**
  * A Kaitai instance. A value instance (`value`) is computed from the fields (an integer or a
@@ -214,6 +227,11 @@ export interface Instance {
    * parse instances, each a single user-type value), as Kaitai keeps it on every object.
    */
   ioPath?: { steps: IoStep[]; fromRoot: boolean };
+  /**
+   * `io: _parent._io` (`_parent._parent._io`, ...): the stream of the object that many levels up,
+   * accepted where it is the type's own (each type on the way read without a substream).
+   */
+  ioParents?: number;
   csName: string;
   viewName: string;
 }
@@ -223,6 +241,8 @@ export interface IoStep {
   id: string;
   /** The field, or the parse instance, named (its C# name is settled later). */
   member: Field | Instance;
+  /** `block[0]`: the element of a repeated field (a constant index). */
+  index?: number;
 }
 
 export interface SpecFile {

@@ -30,9 +30,12 @@ export function passUpArgs(specs: SpecFile[]): void {
   // A value passed on from the using type's own hidden param waits until that param's kind is
   // known (from its own user), unless nothing else moves (a type read inside itself).
   let force = false;
+  const paramCount = (): number => all.reduce((n, x) => n + x.params.length, 0);
   for (let changed = true; changed || !force; ) {
     if (!changed) force = true;
     changed = false;
+    // Resolving a value may give a using type hidden params of its own: its users pass them next.
+    const known = paramCount();
     for (const p of all)
       for (const { f, before } of callSites(p)) {
         const where = `${f.specPath} (${p.name}.${f.id})`;
@@ -62,6 +65,11 @@ export function passUpArgs(specs: SpecFile[]): void {
             }
             for (let d = deferred.shift(); d; d = deferred.shift()) d();
             if (!force && passesUnknownKind(p, arg)) break;
+            // A parse instance cannot pass a value read through itself (Kaitai reads it later, lazily).
+            const self = before === undefined ? p.instances.find((x) => x.field === f) : undefined;
+            if (self) walkExpr(arg, (x) => {
+              if (x.k === 'ref' && x.instance === self) fail(`it is read through ${p.name}.${self.id}, the instance that reads ${t.name} (a value not read yet; not supported)`);
+            });
             let vt: VType | undefined;
             try {
               vt = typeOf(arg);
@@ -89,6 +97,7 @@ export function passUpArgs(specs: SpecFile[]): void {
           if (args.length) ty.args = args;
         }
       }
+    if (paramCount() !== known) changed = true;
   }
 }
 
@@ -107,6 +116,41 @@ function isBoolField(p: TypeDef, e: Expr): boolean {
   if (e.param) return p.params.find((x) => x.id === e.name)?.kind === 'bool';
   const last = e.pathFields?.[e.pathFields.length - 1] ?? p.fields.find((x) => x.id === e.name) ?? e.instance?.field;
   return last?.type.t === 'bits' && last.type.bool;
+}
+
+/**
+ * `io: _parent._io` (`_parent._parent._io`, ...) is the object's stream that many levels up. Where
+ * every type on the way is read from its parent's stream (no size, no `io:` of its own), that is
+ * the type's own stream, which is how it is read; anything else is refused.
+ */
+export function checkParentStreams(specs: SpecFile[]): void {
+  const all = specs.flatMap((s) => walkTypes(s.root));
+  const reads = (f: Field, u: TypeDef): boolean =>
+    (f.type.t === 'user' && f.type.type === u) || (f.type.t === 'switch' && caseTypes(f.type).some((c) => c.t === 'user' && c.type === u));
+  for (const t of all)
+    for (const i of t.instances) {
+      if (!i.ioParents) continue;
+      const shown = `io: '${Array.from({ length: i.ioParents }, () => '_parent.').join('')}_io'`;
+      const fail = (problem: string): never => {
+        throw new SpecError(t.spec.path, `${i.specPath} (${t.name}.${i.id})`, `${shown}: ${problem}`);
+      };
+      let level = new Set([t]);
+      for (let n = 0; n < i.ioParents; n++) {
+        const next = new Set<TypeDef>();
+        for (const u of level) {
+          const sites = all.flatMap((p) => callSites(p).filter(({ f }) => reads(f, u)).map(({ f }) => ({ p, f })));
+          if (!sites.length) fail(u === u.spec.root ? `${u.name} is the root type, which has no parent` : `${u.name} is read by no type of the spec, so its parent is not known`);
+          for (const { p, f } of sites) {
+            const size = f.type.t === 'user' || f.type.t === 'switch' ? f.type.size : undefined;
+            const viaInst = p.instances.find((x) => x.field === f);
+            if (size || viaInst?.io || viaInst?.ioPath || viaInst?.ioParents)
+              fail(`${u.name} is read from a stream of its own in ${p.name}.${f.id} (a parent's stream is supported where it is the type's own: each type on the way read without a size or io)`);
+            next.add(p);
+          }
+        }
+        level = next;
+      }
+    }
 }
 
 /** Where a type uses `_root` (an instance read from `_root._io`, or `_root._io.size`), if it does. */

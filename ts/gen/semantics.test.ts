@@ -158,11 +158,12 @@ describe('the loader', () => {
     expect(loadSpecs([p])[0]!.root.enums[0]!.members.map((m) => m.id)).toEqual(['false', 'true']);
   });
 
-  it('names a 64-bit enum value exactly when it does not fit its field', async () => {
-    const p = spec('wide', 'meta:\n  id: wide\nseq:\n  - id: a\n    type: u1\n    enum: e\nenums:\n  e:\n    0xffffffffffffffff: all\n');
-    const e = await generateFiles([p], { ts: join(scratch, 'w') }).catch((x: unknown) => x);
-    expect(e).toBeInstanceOf(SpecError);
-    expect((e as Error).message).toContain('18446744073709551615 does not fit in a u1');
+  it('takes an enum member its field cannot hold (-1 on a u1): it never matches, as in Kaitai', async () => {
+    const p = spec('neg', 'meta:\n  id: neg\nseq:\n  - id: a\n    type: u1\n    enum: e\nenums:\n  e:\n    -1: min_key\n    1: one\n');
+    expect(new Set(loadSpecs([p])[0]!.root.enums[0]!.members.map((m) => m.exact))).toEqual(new Set([-1n, 1n]));
+    const files = await generateFiles([p], { cs: 'neg', namespace: 'Neg' });
+    // C#: the enum is based on a 64-bit integer that holds every member; the field stays a byte.
+    expect(files.find((f) => f.path.endsWith('Neg.g.cs'))?.text).toMatch(/enum E : long[\s\S]*MinKey = -1,[\s\S]*public byte A;/);
   });
 
   it('refuses a nested meta key it does not support, by name', () => {

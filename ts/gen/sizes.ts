@@ -137,6 +137,7 @@ export function markDecodeOnly(specs: SpecFile[]): void {
   for (const t of all) {
     const parse = t.instances.find((i) => i.field);
     if (parse) t.decodeOnly = `instance '${parse.id}' is read from a position in the stream`;
+    else if (t.switchedEndian) t.decodeOnly = 'its byte order is decided as it is read (meta/endian switch-on)';
     else if (typeExprs(t).some((e) => { let io = false; walkExpr(e, (x) => { if (x.k === 'io') io = true; }); return io; }))
       t.decodeOnly = 'its expressions read the stream (_io)';
   }

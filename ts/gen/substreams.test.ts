@@ -100,7 +100,7 @@ describe('refusals', () => {
 
   it('names a stream an instance cannot read from yet', () => {
     const p = spec('other_io', 'meta: {id: other_io}\nseq:\n  - {id: a, type: u1}\ninstances:\n  b: {io: _parent._io, pos: 0, type: u1}\n');
-    expect(refusal(p)).toBe(`${p}: /instances/b (OtherIo.b): io: '_parent._io' is not supported (an instance reads from its type's stream, or from the stream of an object that fields and instances reach, from it or from _root)`);
+    expect(refusal(p)).toBe(`${p}: /instances/b (OtherIo.b): io: '_parent._io': OtherIo is the root type, which has no parent`);
   });
 
   it('refuses _root in a spec that another spec imports (there it would be the importing spec\'s root)', () => {

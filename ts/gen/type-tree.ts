@@ -16,6 +16,8 @@ export interface Ctx {
   /** Order of bits in `bN` fields (Kaitai's default: be). */
   bitEndian: Endian;
   encoding: string | undefined;
+  /** A switchable byte order (`meta/endian: {switch-on, cases}`) this type declares or inherits. */
+  endianSwitch?: { on: unknown; cases: Yaml; at: string };
 }
 
 export function bitEndianOf(file: string, at: string, v: unknown): Endian {
@@ -34,8 +36,19 @@ function nestedCtx(parent: Ctx, node: Yaml, specPath: string): Ctx {
   for (const k of keysOf(meta)) {
     const v = meta[k];
     if (k === 'endian') {
-      if (v !== 'le' && v !== 'be') throw new SpecError(parent.file, `${specPath}/meta/endian`, 'endian must be le or be (switchable endianness is not supported)');
+      const at = `${specPath}/meta/endian`;
+      if (isMap(v)) {
+        // Decided when the type is read: kept as written, resolved with the type's fields (load.ts).
+        if (v['switch-on'] === undefined || !isMap(v['cases']) || keysOf(v).some((x) => x !== 'switch-on' && x !== 'cases'))
+          throw new SpecError(parent.file, at, 'a switchable endian needs switch-on and cases (and nothing else)', 'INVALID_ARGUMENT');
+        for (const [key, e] of Object.entries(v['cases'])) if (e !== 'le' && e !== 'be') throw new SpecError(parent.file, `${at}/cases/${key}`, 'each case must be le or be', 'INVALID_ARGUMENT');
+        ctx.endian = undefined;
+        ctx.endianSwitch = { on: v['switch-on'], cases: v['cases'], at };
+        continue;
+      }
+      if (v !== 'le' && v !== 'be') throw new SpecError(parent.file, at, 'endian must be le, be or {switch-on, cases}', 'INVALID_ARGUMENT');
       ctx.endian = v;
+      delete ctx.endianSwitch;
     } else if (k === 'bit-endian') {
       ctx.bitEndian = bitEndianOf(parent.file, `${specPath}/meta/bit-endian`, v);
     } else if (k === 'encoding') {
@@ -73,6 +86,7 @@ export function declareType(parentCtx: Ctx, spec: SpecFile, id: string, node: Ya
     touchesBits: false,
   };
   typeCtx.set(t, ctx);
+  if (ctx.endianSwitch) t.switchedEndian = {};
   const enums = node['enums'];
   if (enums !== undefined) {
     if (!isMap(enums)) throw new SpecError(ctx.file, `${specPath}/enums`, 'enums must be a map', 'INVALID_ARGUMENT');

@@ -80,6 +80,45 @@ export const channelScenarios: readonly ChannelScenario[] = [
     },
   },
   {
+    title: 'receiveViews: views of batches across many wraps, whole and in order; their space is released at the next receive',
+    run(ctx) {
+      const name = ctx.name();
+      using rx = Channel.create(name, { capacity: 4096 });
+      using tx = Channel.open(name);
+      const sizes: number[] = [];
+      for (let i = 0; i < 3000; i++) sizes.push(i % 13 === 0 ? 1500 : (i * 37) % 300);
+      const rec = (i: number) => new Uint8Array(sizes[i]!).fill(i & 0xff);
+      let sent = 0;
+      let got = 0;
+      while (got < sizes.length) {
+        if (sent < sizes.length) sent += tx.trySendMany(Array.from({ length: Math.min(5, sizes.length - sent) }, (_, k) => rec(sent + k)));
+        const max = (got % 5) + 1;
+        // Every third batch as copies: views and copies take turns on one reader.
+        const rs = got % 3 === 0 ? rx.receiveMany(max, 0) : rx.receiveViews(max, 0);
+        assert.ok(rs.length <= max);
+        for (const r of rs) {
+          assert.equal(r.length, sizes[got]);
+          assert.ok(r.every((b) => b === (got & 0xff)));
+          got++;
+        }
+      }
+      assert.deepEqual(rx.receiveViews(8, 0), []);
+      // Views hold their space until the next receive (a fresh ring: 1312-byte frames from 0).
+      const name2 = ctx.name();
+      using rx2 = Channel.create(name2, { capacity: 4096 });
+      using tx2 = Channel.open(name2);
+      const big = (b: number) => new Uint8Array(1300).fill(b);
+      assert.equal(tx2.trySendMany([big(1), big(2)]), 2);
+      const views = rx2.receiveViews(8, 0);
+      assert.deepEqual(views.map((v) => v[0]), [1, 2]);
+      assert.equal(tx2.trySendMany([big(3), big(4), big(5)]), 1); // only 1472 bytes are free
+      assert.deepEqual(views.map((v) => v[1299]), [1, 2]); // still intact
+      assert.deepEqual(rx2.receiveViews(8, 0).map((v) => v[0]), [3]); // releases the first two
+      assert.equal(tx2.trySendMany([big(4), big(5)]), 2);
+      assert.throws(() => rx.receiveViews(0, 0), { code: 'INVALID_ARGUMENT' });
+    },
+  },
+  {
     title: 'sendMany: a record too large is TOO_LARGE with nothing sent; bad arguments are INVALID_ARGUMENT',
     run(ctx) {
       const name = ctx.name();

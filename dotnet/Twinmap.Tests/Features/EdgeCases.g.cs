@@ -270,7 +270,9 @@ public partial struct Xy
     public int Y;
 
     /// <summary>Decodes one Xy from the start of <paramref name="source"/>.</summary>
-    public static Xy Decode(ReadOnlySpan<byte> source) => Decode(source, out _);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Xy Decode(ReadOnlySpan<byte> source) =>
+        BitConverter.IsLittleEndian && source.Length >= SIZE ? MemoryMarshal.Read<Xy>(source) : DecodeChecked(source, out _);
 
     /// <summary>Decodes one Xy and says how many bytes it took.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -529,7 +531,9 @@ public partial struct Slot
     public byte Bytes;
 
     /// <summary>Decodes one Slot from the start of <paramref name="source"/>.</summary>
-    public static Slot Decode(ReadOnlySpan<byte> source) => Decode(source, out _);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Slot Decode(ReadOnlySpan<byte> source) =>
+        BitConverter.IsLittleEndian && source.Length >= SIZE ? MemoryMarshal.Read<Slot>(source) : DecodeChecked(source, out _);
 
     /// <summary>Decodes one Slot and says how many bytes it took.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -296,7 +296,9 @@ public partial struct Duo
     public byte B;
 
     /// <summary>Decodes one Duo from the start of <paramref name="source"/>.</summary>
-    public static Duo Decode(ReadOnlySpan<byte> source) => Decode(source, out _);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Duo Decode(ReadOnlySpan<byte> source) =>
+        BitConverter.IsLittleEndian && source.Length >= SIZE ? MemoryMarshal.Read<Duo>(source) : DecodeChecked(source, out _);
 
     /// <summary>Decodes one Duo and says how many bytes it took.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -252,7 +252,9 @@ public partial struct Point
     public int Y;
 
     /// <summary>Decodes one Point from the start of <paramref name="source"/>.</summary>
-    public static Point Decode(ReadOnlySpan<byte> source) => Decode(source, out _);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Point Decode(ReadOnlySpan<byte> source) =>
+        BitConverter.IsLittleEndian && source.Length >= SIZE ? MemoryMarshal.Read<Point>(source) : DecodeChecked(source, out _);
 
     /// <summary>Decodes one Point and says how many bytes it took.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

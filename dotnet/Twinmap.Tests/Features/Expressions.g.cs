@@ -326,7 +326,9 @@ public partial struct ExpressionsPoint
     public short Y;
 
     /// <summary>Decodes one ExpressionsPoint from the start of <paramref name="source"/>.</summary>
-    public static ExpressionsPoint Decode(ReadOnlySpan<byte> source) => Decode(source, out _);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ExpressionsPoint Decode(ReadOnlySpan<byte> source) =>
+        BitConverter.IsLittleEndian && source.Length >= SIZE ? MemoryMarshal.Read<ExpressionsPoint>(source) : DecodeChecked(source, out _);
 
     /// <summary>Decodes one ExpressionsPoint and says how many bytes it took.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -141,7 +141,9 @@ public partial struct GuardedValuesPoint
     public short X;
 
     /// <summary>Decodes one GuardedValuesPoint from the start of <paramref name="source"/>.</summary>
-    public static GuardedValuesPoint Decode(ReadOnlySpan<byte> source) => Decode(source, out _);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static GuardedValuesPoint Decode(ReadOnlySpan<byte> source) =>
+        BitConverter.IsLittleEndian && source.Length >= SIZE ? MemoryMarshal.Read<GuardedValuesPoint>(source) : DecodeChecked(source, out _);
 
     /// <summary>Decodes one GuardedValuesPoint and says how many bytes it took.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -349,7 +349,9 @@ public partial struct Prom
     public ushort Data;
 
     /// <summary>Decodes one Prom from the start of <paramref name="source"/>.</summary>
-    public static Prom Decode(ReadOnlySpan<byte> source) => Decode(source, out _);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Prom Decode(ReadOnlySpan<byte> source) =>
+        BitConverter.IsLittleEndian && source.Length >= SIZE ? MemoryMarshal.Read<Prom>(source) : DecodeChecked(source, out _);
 
     /// <summary>Decodes one Prom and says how many bytes it took.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -446,7 +448,9 @@ public partial struct ModeA
     public Mode M;
 
     /// <summary>Decodes one ModeA from the start of <paramref name="source"/>.</summary>
-    public static ModeA Decode(ReadOnlySpan<byte> source) => Decode(source, out _);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ModeA Decode(ReadOnlySpan<byte> source) =>
+        BitConverter.IsLittleEndian && source.Length >= SIZE ? MemoryMarshal.Read<ModeA>(source) : DecodeChecked(source, out _);
 
     /// <summary>Decodes one ModeA and says how many bytes it took.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -543,7 +547,9 @@ public partial struct ModeB
     public ModeBMode M;
 
     /// <summary>Decodes one ModeB from the start of <paramref name="source"/>.</summary>
-    public static ModeB Decode(ReadOnlySpan<byte> source) => Decode(source, out _);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ModeB Decode(ReadOnlySpan<byte> source) =>
+        BitConverter.IsLittleEndian && source.Length >= SIZE ? MemoryMarshal.Read<ModeB>(source) : DecodeChecked(source, out _);
 
     /// <summary>Decodes one ModeB and says how many bytes it took.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

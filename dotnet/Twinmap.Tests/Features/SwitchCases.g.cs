@@ -430,7 +430,7 @@ public sealed partial class Named
     /// <summary>Encodes into <paramref name="destination"/> without allocating; returns the bytes written.</summary>
     public int EncodeInto(Span<byte> destination)
     {
-        if (Name is not null && (destination.Length >= 1L + 3L * Name.Length || destination.Length >= EncodedSize()))
+        if (destination.Length >= WriteBound() || destination.Length >= EncodedSize())
         {
             int written = WriteTo(destination);
             if (written >= 0) return written;
@@ -484,9 +484,16 @@ public sealed partial class Named
         w.Str(Name, "UTF-8", -1, false, "name");
     }
 
-    /// <summary>Writes this value at the start of <paramref name="d"/>, which has room for it; -1 when a value needs the checked writer.</summary>
-    private int WriteTo(Span<byte> d)
+    /// <summary>The most bytes WriteTo writes for this value: 3 per UTF-16 unit of text.</summary>
+    internal long WriteBound()
     {
+        return 1 + 3L * (Name?.Length ?? 0);
+    }
+
+    /// <summary>Writes this value at the start of <paramref name="d"/>, which has room for it; -1 when a value needs the checked writer.</summary>
+    internal int WriteTo(Span<byte> d)
+    {
+        if (Name is null) return -1;
         int p = 0;
         int @lenNameAt = p;
         p += 1;

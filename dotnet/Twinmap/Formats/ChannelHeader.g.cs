@@ -250,7 +250,9 @@ public partial struct WriterSlot
     }
 
     /// <summary>Decodes one WriterSlot from the start of <paramref name="source"/>.</summary>
-    public static WriterSlot Decode(ReadOnlySpan<byte> source) => Decode(source, out _);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static WriterSlot Decode(ReadOnlySpan<byte> source) =>
+        BitConverter.IsLittleEndian && source.Length >= SIZE ? MemoryMarshal.Read<WriterSlot>(source) : DecodeChecked(source, out _);
 
     /// <summary>Decodes one WriterSlot and says how many bytes it took.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

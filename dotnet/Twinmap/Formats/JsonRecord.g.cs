@@ -46,7 +46,7 @@ public sealed partial class JsonRecord
     /// <summary>Encodes into <paramref name="destination"/> without allocating; returns the bytes written.</summary>
     public int EncodeInto(Span<byte> destination)
     {
-        if (Json is not null && (destination.Length >= 4L + 3L * Json.Length || destination.Length >= EncodedSize()))
+        if (destination.Length >= WriteBound() || destination.Length >= EncodedSize())
         {
             int written = WriteTo(destination);
             if (written >= 0) return written;
@@ -100,9 +100,16 @@ public sealed partial class JsonRecord
         w.Str(Json, "UTF-8", -1, false, "json");
     }
 
-    /// <summary>Writes this value at the start of <paramref name="d"/>, which has room for it; -1 when a value needs the checked writer.</summary>
-    private int WriteTo(Span<byte> d)
+    /// <summary>The most bytes WriteTo writes for this value: 3 per UTF-16 unit of text.</summary>
+    internal long WriteBound()
     {
+        return 4 + 3L * (Json?.Length ?? 0);
+    }
+
+    /// <summary>Writes this value at the start of <paramref name="d"/>, which has room for it; -1 when a value needs the checked writer.</summary>
+    internal int WriteTo(Span<byte> d)
+    {
+        if (Json is null) return -1;
         int p = 0;
         int @lenJsonAt = p;
         p += 4;

@@ -5,6 +5,7 @@
 using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -174,11 +175,25 @@ public ref struct FormatReader
 
     private ReadOnlySpan<byte> Take(int n, string field)
     {
-        if (n > _end - _pos) throw new DecodeException(field, _pos, $"needs {n} bytes, {_end - _pos} left");
+        if (n > _end - _pos) throw Needs(n, field);
         var s = _source.Slice(_pos, n);
         _pos += n;
         return s;
     }
+
+    // The errors of the checks on every read are built by methods of their own: a message built
+    // inline (an interpolated string) makes the check too large to inline and the frame of every
+    // method that inlines it larger.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private readonly DecodeException Needs(int n, string field) => new(field, _pos, $"needs {n} bytes, {_end - _pos} left");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private readonly DecodeException BadSize(long n, string field) =>
+        new(field, _pos, n < 0 ? $"length {n} is not a valid size" : $"length {n} runs past the end ({_end - _pos} bytes left)");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private readonly DecodeException BadCount(long n, int minSize, string field) =>
+        new(field, _pos, n > int.MaxValue ? $"count {n} is not a valid count" : $"count {n} needs at least {n * minSize} bytes, {_end - _pos} left");
 
     /// <summary>
     /// <paramref name="count"/> elements of a type whose memory is its wire layout (blittable, checked by
@@ -190,8 +205,7 @@ public ref struct FormatReader
     /// <summary>Checks a length read from the input before anything is allocated for it.</summary>
     public readonly int Size(long n, string field)
     {
-        if (n < 0) throw new DecodeException(field, _pos, $"length {n} is not a valid size");
-        if (n > _end - _pos) throw new DecodeException(field, _pos, $"length {n} runs past the end ({_end - _pos} bytes left)");
+        if (n < 0 || n > _end - _pos) throw BadSize(n, field);
         return (int)n;
     }
 
@@ -200,8 +214,7 @@ public ref struct FormatReader
     {
         // Kaitai reads a negative count as zero items.
         if (n < 0) return 0;
-        if (n > int.MaxValue) throw new DecodeException(field, _pos, $"count {n} is not a valid count");
-        if (n * minSize > _end - _pos) throw new DecodeException(field, _pos, $"count {n} needs at least {n * minSize} bytes, {_end - _pos} left");
+        if (n > int.MaxValue || n * minSize > _end - _pos) throw BadCount(n, minSize, field);
         return (int)n;
     }
 
@@ -403,27 +416,37 @@ public ref struct FormatReader
 
     private static string Text(ReadOnlySpan<byte> s, int at, string encoding, string f)
     {
-        if (encoding != "UTF-8" && encoding != "ASCII")
+        if (encoding == "UTF-8")
         {
-            try
-            {
-                return FormatText.Strict(encoding).GetString(s);
-            }
-            catch (DecoderFallbackException)
-            {
-                throw new DecodeException(f, at, $"string is not valid {encoding}");
-            }
+            // Validate, then decode with the shared UTF8 instance: its GetString transcodes in one
+            // pass, where a throwing UTF8Encoding's goes through the base class (count, then decode).
+            if (!System.Text.Unicode.Utf8.IsValid(s)) throw NotUtf8(f, at);
+            return Encoding.UTF8.GetString(s);
         }
+        return OtherText(s, at, encoding, f);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static DecodeException NotUtf8(string f, int at) => new(f, at, "string is not valid UTF-8");
+
+    /// <summary>Text in an encoding other than UTF-8 (a method of its own: its try/catch would keep Text from being inlined).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static string OtherText(ReadOnlySpan<byte> s, int at, string encoding, string f)
+    {
         if (encoding == "ASCII")
         {
             int bad = s.IndexOfAnyInRange((byte)0x80, (byte)0xff);
             if (bad >= 0) throw new DecodeException(f, at + bad, $"byte 0x{s[bad]:x2} is not ASCII");
             return Encoding.ASCII.GetString(s);
         }
-        // Validate, then decode with the shared UTF8 instance: its GetString transcodes in one
-        // pass, where a throwing UTF8Encoding's goes through the base class (count, then decode).
-        if (!System.Text.Unicode.Utf8.IsValid(s)) throw new DecodeException(f, at, "string is not valid UTF-8");
-        return Encoding.UTF8.GetString(s);
+        try
+        {
+            return FormatText.Strict(encoding).GetString(s);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new DecodeException(f, at, $"string is not valid {encoding}");
+        }
     }
 
     /// <summary>Fixed magic bytes.</summary>
@@ -453,9 +476,13 @@ public ref struct FormatWriter
 
     public readonly int Position => _pos;
 
+    // Built by a method of its own, so that the check on every write stays small enough to inline.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private readonly EncodeException Needs(int n, string field) => new(field, $"needs {n} more bytes, {_target.Length - _pos} left in the buffer");
+
     private Span<byte> Take(int n, string field)
     {
-        if (n > _target.Length - _pos) throw new EncodeException(field, $"needs {n} more bytes, {_target.Length - _pos} left in the buffer");
+        if (n > _target.Length - _pos) throw Needs(n, field);
         var s = _target.Slice(_pos, n);
         _pos += n;
         return s;

@@ -41,7 +41,9 @@ public partial struct WindowsSidecar
     }
 
     /// <summary>Decodes one WindowsSidecar from the start of <paramref name="source"/>.</summary>
-    public static WindowsSidecar Decode(ReadOnlySpan<byte> source) => Decode(source, out _);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static WindowsSidecar Decode(ReadOnlySpan<byte> source) =>
+        BitConverter.IsLittleEndian && source.Length >= SIZE ? MemoryMarshal.Read<WindowsSidecar>(source) : DecodeChecked(source, out _);
 
     /// <summary>Decodes one WindowsSidecar and says how many bytes it took.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

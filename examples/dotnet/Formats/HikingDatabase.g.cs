@@ -48,6 +48,11 @@ public sealed partial class HikingDatabase
     /// <summary>Encodes into <paramref name="destination"/> without allocating; returns the bytes written.</summary>
     public int EncodeInto(Span<byte> destination)
     {
+        if (destination.Length >= WriteBound() || destination.Length >= EncodedSize())
+        {
+            int written = WriteTo(destination);
+            if (written >= 0) return written;
+        }
         int n = EncodedSize();
         if (destination.Length < n) throw new EncodeException("HikingDatabase", $"needs {n} bytes, the buffer has {destination.Length}");
         var w = new FormatWriter(destination[..n]);
@@ -126,6 +131,35 @@ public sealed partial class HikingDatabase
             }
         }
     }
+
+    /// <summary>The most bytes WriteTo writes for this value: 3 per UTF-16 unit of text.</summary>
+    internal long WriteBound()
+    {
+        long hikesBound = 0;
+        foreach (var item in Hikes ?? []) hikesBound += item?.WriteBound() ?? 0;
+        return 8 + 3L * (Description?.Length ?? 0) + hikesBound;
+    }
+
+    /// <summary>Writes this value at the start of <paramref name="d"/>, which has room for it; -1 when a value needs the checked writer.</summary>
+    internal int WriteTo(Span<byte> d)
+    {
+        if (Description is null || Hikes is null) return -1;
+        int p = 0;
+        int @lenDescriptionAt = p;
+        p += 4;
+        if (global::System.Text.Unicode.Utf8.FromUtf16(Description, d[p..], out _, out int @descriptionLength, replaceInvalidSequences: false) != global::System.Buffers.OperationStatus.Done) return -1;
+        global::System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(d[@lenDescriptionAt..], (uint)@descriptionLength);
+        p += @descriptionLength;
+        global::System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(d[p..], (uint)Hikes.Length);
+        p += 4;
+        foreach (var item in Hikes)
+        {
+            int n = item is null ? -1 : item.WriteTo(d[p..]);
+            if (n < 0) return -1;
+            p += n;
+        }
+        return p;
+    }
 }
 
 public sealed partial class Hike
@@ -167,6 +201,11 @@ public sealed partial class Hike
     /// <summary>Encodes into <paramref name="destination"/> without allocating; returns the bytes written.</summary>
     public int EncodeInto(Span<byte> destination)
     {
+        if (destination.Length >= WriteBound() || destination.Length >= EncodedSize())
+        {
+            int written = WriteTo(destination);
+            if (written >= 0) return written;
+        }
         int n = EncodedSize();
         if (destination.Length < n) throw new EncodeException("Hike", $"needs {n} bytes, the buffer has {destination.Length}");
         var w = new FormatWriter(destination[..n]);
@@ -259,6 +298,36 @@ public sealed partial class Hike
             }
         }
     }
+
+    /// <summary>The most bytes WriteTo writes for this value: 3 per UTF-16 unit of text.</summary>
+    internal long WriteBound()
+    {
+        return 10 + 3L * (Date?.Length ?? 0) + 3L * (Description?.Length ?? 0) + 24L * (GpsTrack?.Length ?? 0);
+    }
+
+    /// <summary>Writes this value at the start of <paramref name="d"/>, which has room for it; -1 when a value needs the checked writer.</summary>
+    internal int WriteTo(Span<byte> d)
+    {
+        if (Date is null || Description is null || GpsTrack is null) return -1;
+        int p = 0;
+        int @lenDateAt = p;
+        p += 2;
+        if (global::System.Text.Unicode.Utf8.FromUtf16(Date, d[p..], out _, out int @dateLength, replaceInvalidSequences: false) != global::System.Buffers.OperationStatus.Done || @dateLength > 65535) return -1;
+        global::System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(d[@lenDateAt..], (ushort)@dateLength);
+        p += @dateLength;
+        int @lenDescriptionAt = p;
+        p += 4;
+        if (global::System.Text.Unicode.Utf8.FromUtf16(Description, d[p..], out _, out int @descriptionLength, replaceInvalidSequences: false) != global::System.Buffers.OperationStatus.Done) return -1;
+        global::System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(d[@lenDescriptionAt..], (uint)@descriptionLength);
+        p += @descriptionLength;
+        global::System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(d[p..], (uint)GpsTrack.Length);
+        p += 4;
+        if (!BitConverter.IsLittleEndian) return -1;
+        var gpsTrackBytes = MemoryMarshal.AsBytes(new ReadOnlySpan<Coord>(GpsTrack));
+        gpsTrackBytes.CopyTo(d[p..]);
+        p += gpsTrackBytes.Length;
+        return p;
+    }
 }
 
 /// <remarks>Blittable: the struct's memory is the wire layout (little-endian hosts), so
@@ -274,7 +343,9 @@ public partial struct Coord
     public double Z;
 
     /// <summary>Decodes one Coord from the start of <paramref name="source"/>.</summary>
-    public static Coord Decode(ReadOnlySpan<byte> source) => Decode(source, out _);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Coord Decode(ReadOnlySpan<byte> source) =>
+        BitConverter.IsLittleEndian && source.Length >= SIZE ? MemoryMarshal.Read<Coord>(source) : DecodeChecked(source, out _);
 
     /// <summary>Decodes one Coord and says how many bytes it took.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -53,7 +53,7 @@ public sealed partial class ImageData
     /// <summary>Encodes into <paramref name="destination"/> without allocating; returns the bytes written.</summary>
     public int EncodeInto(Span<byte> destination)
     {
-        if (Path is not null && Image is not null && (destination.Length >= 8L + 3L * Path.Length + Image.Length || destination.Length >= EncodedSize()))
+        if (destination.Length >= WriteBound() || destination.Length >= EncodedSize())
         {
             int written = WriteTo(destination);
             if (written >= 0) return written;
@@ -113,9 +113,16 @@ public sealed partial class ImageData
         w.Bytes(Image, -1, "image");
     }
 
-    /// <summary>Writes this value at the start of <paramref name="d"/>, which has room for it; -1 when a value needs the checked writer.</summary>
-    private int WriteTo(Span<byte> d)
+    /// <summary>The most bytes WriteTo writes for this value: 3 per UTF-16 unit of text.</summary>
+    internal long WriteBound()
     {
+        return 8 + 3L * (Path?.Length ?? 0) + (Image?.Length ?? 0);
+    }
+
+    /// <summary>Writes this value at the start of <paramref name="d"/>, which has room for it; -1 when a value needs the checked writer.</summary>
+    internal int WriteTo(Span<byte> d)
+    {
+        if (Path is null || Image is null) return -1;
         int p = 0;
         int @lenPathAt = p;
         p += 4;

@@ -24,7 +24,9 @@ public partial struct MyDataStructure
     public int MyValueB;
 
     /// <summary>Decodes one MyDataStructure from the start of <paramref name="source"/>.</summary>
-    public static MyDataStructure Decode(ReadOnlySpan<byte> source) => Decode(source, out _);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static MyDataStructure Decode(ReadOnlySpan<byte> source) =>
+        BitConverter.IsLittleEndian && source.Length >= SIZE ? MemoryMarshal.Read<MyDataStructure>(source) : DecodeChecked(source, out _);
 
     /// <summary>Decodes one MyDataStructure and says how many bytes it took.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -31,7 +31,9 @@ public partial struct TestData
     }
 
     /// <summary>Decodes one TestData from the start of <paramref name="source"/>.</summary>
-    public static TestData Decode(ReadOnlySpan<byte> source) => Decode(source, out _);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TestData Decode(ReadOnlySpan<byte> source) =>
+        BitConverter.IsLittleEndian && source.Length >= SIZE ? MemoryMarshal.Read<TestData>(source) : DecodeChecked(source, out _);
 
     /// <summary>Decodes one TestData and says how many bytes it took.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -96,7 +96,8 @@ export function readHike(r: Reader): Hike {
   const numPoints = r.u4le('numPoints');
   const gpsTrackCount = r.count(numPoints, 24, 'gpsTrack');
   const gpsTrack: Coord[] = [];
-  for (let i = 0; i < gpsTrackCount; i++) gpsTrack.push(r.nested('gpsTrack', i, readCoord));
+  const gpsTrackAt = r.take(24 * gpsTrackCount, 'gpsTrack');
+  for (let i = 0; i < gpsTrackCount; i++) gpsTrack.push(readCoordAt(r.dv, gpsTrackAt + 24 * i));
   return { date, description, gpsTrack };
 }
 
@@ -203,16 +204,25 @@ export function writeCoord(w: Writer, v: Coord): void {
   w.f8le(v.z, 'z');
 }
 
+/** @internal Throws the EncodeError of the first field of `v` that writeCoordAt does not take. */
+function refuseCoordAt(v: Coord): void {
+  num(v.x, 'x');
+  num(v.y, 'y');
+  num(v.z, 'z');
+}
+
 /** @internal Writes a Coord into `dv` at `at`, which the caller has checked holds 24 bytes. */
 export function writeCoordAt(dv: DataView, at: number, v: Coord): void {
   const x = v.x;
-  if (typeof x !== 'number') num(x, 'x');
-  dv.setFloat64(at, x, true);
   const y = v.y;
-  if (typeof y !== 'number') num(y, 'y');
-  dv.setFloat64(at + 8, y, true);
   const z = v.z;
-  if (typeof z !== 'number') num(z, 'z');
+  if (
+    typeof x !== 'number' ||
+    typeof y !== 'number' ||
+    typeof z !== 'number'
+  ) refuseCoordAt(v);
+  dv.setFloat64(at, x, true);
+  dv.setFloat64(at + 8, y, true);
   dv.setFloat64(at + 16, z, true);
 }
 

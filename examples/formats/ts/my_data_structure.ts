@@ -33,13 +33,21 @@ export function writeMyDataStructure(w: Writer, v: MyDataStructure): void {
   w.s4le(v.myValueB, 'myValueB');
 }
 
+/** @internal Throws the EncodeError of the first field of `v` that writeMyDataStructureAt does not take. */
+function refuseMyDataStructureAt(v: MyDataStructure): void {
+  intIn(v.myValueA, -2147483648, 2147483647, 'myValueA');
+  intIn(v.myValueB, -2147483648, 2147483647, 'myValueB');
+}
+
 /** @internal Writes a MyDataStructure into `dv` at `at`, which the caller has checked holds 8 bytes. */
 export function writeMyDataStructureAt(dv: DataView, at: number, v: MyDataStructure): void {
   const myValueA = v.myValueA;
-  if (typeof myValueA !== 'number' || (myValueA | 0) !== myValueA) intIn(myValueA, -2147483648, 2147483647, 'myValueA');
-  dv.setInt32(at, myValueA, true);
   const myValueB = v.myValueB;
-  if (typeof myValueB !== 'number' || (myValueB | 0) !== myValueB) intIn(myValueB, -2147483648, 2147483647, 'myValueB');
+  if (
+    typeof myValueA !== 'number' || (myValueA | 0) !== myValueA ||
+    typeof myValueB !== 'number' || (myValueB | 0) !== myValueB
+  ) refuseMyDataStructureAt(v);
+  dv.setInt32(at, myValueA, true);
   dv.setInt32(at + 4, myValueB, true);
 }
 

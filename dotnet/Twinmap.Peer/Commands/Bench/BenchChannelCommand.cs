@@ -63,7 +63,7 @@ public sealed class BenchChannelCommand : IPeerCommand
         }
     }
 
-    /// <summary>The same server taking records with ReceiveMany (batch=B): copies, up to B per call.</summary>
+    /// <summary>The same server taking records with ReceiveViews (batch=B): views, up to B per call, as the server above takes views one by one.</summary>
     private static int ServeBatches(string reqName, string respName, ChannelOptions options, PeerIO io, int batch)
     {
         using var req = Channel.Create(reqName, options);
@@ -74,7 +74,7 @@ public sealed class BenchChannelCommand : IPeerCommand
         var totals = new byte[16];
         for (;;)
         {
-            foreach (var m in req.ReceiveMany(batch))
+            foreach (var m in req.ReceiveViews(batch))
             {
                 if (m.Length == 1) mode = m[0];
                 else if (mode == 'e') resp.Send(m);

@@ -69,7 +69,7 @@ public sealed class ChannelSendCommand : IPeerCommand
 /// <summary>
 /// channel-receive name=.. count=N writers=W [create=1 capacity=C] [view=1] [batch=B] timeoutMs=T
 /// Receives N test records from W writers (ids 0..W-1), checking each (checksum, per-writer order).
-/// batch=B: ReceiveMany of up to B records at a time.
+/// batch=B: ReceiveMany of up to B records at a time (with view=1: ReceiveViews and ReceiveMany in turn).
 /// </summary>
 public sealed class ChannelReceiveCommand : IPeerCommand
 {
@@ -98,12 +98,24 @@ public sealed class ChannelReceiveCommand : IPeerCommand
         }
         if (batch > 0)
         {
-            for (long i = 0; i < count;)
+            for (long i = 0, calls = 0; i < count; calls++)
             {
-                var got = ch.ReceiveMany((int)Math.Min(batch, count - i), timeout);
-                if (got.Count == 0) throw new TimeoutException($"record {i} of {count} did not come within {timeout} ms");
-                foreach (var rec in got) Accept(rec);
-                i += got.Count;
+                int max = (int)Math.Min(batch, count - i);
+                int n;
+                if (view && calls % 2 == 0)
+                {
+                    var views = ch.ReceiveViews(max, timeout);
+                    foreach (var rec in views) Accept(rec);
+                    n = views.Count;
+                }
+                else
+                {
+                    var got = ch.ReceiveMany(max, timeout);
+                    foreach (var rec in got) Accept(rec);
+                    n = got.Count;
+                }
+                if (n == 0) throw new TimeoutException($"record {i} of {count} did not come within {timeout} ms");
+                i += n;
             }
             io.Emit("done", new { received = count, bytes, ms = sw.Elapsed.TotalMilliseconds });
             return 0;
