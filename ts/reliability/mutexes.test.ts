@@ -67,12 +67,19 @@ describe.runIf(isRoot)("another user plants in .NET's mutex tree", () => {
 
   it('a session directory that is a symlink to a root-owned directory: PERMISSION, the target is not chmod-ed nor written', async () => {
     const victim = victimDirectory('victim');
+    let planted = '';
     try {
-      const out = await openInNewSession('tm-rel-link', (sessionDir) => asOtherUser('ln', '-s', victim, sessionDir));
+      const out = await openInNewSession('tm-rel-link', (sessionDir) => {
+        planted = sessionDir;
+        asOtherUser('ln', '-s', victim, sessionDir);
+      });
       expect(out).toMatch(/^TwinmapError PERMISSION: .*session\d+ is a symbolic link/);
       expect(statSync(victim).mode & 0o777).toBe(0o755);
       expect(readdirSync(victim)).toEqual([]);
     } finally {
+      // The link must go too: left dangling, it makes a later session leader with the same
+      // pid fail in .NET's own mkdir (EEXIST) once pids wrap.
+      if (planted !== '') rmSync(planted, { force: true });
       rmSync(victim, { recursive: true, force: true });
     }
   });
