@@ -32,6 +32,7 @@ public class ExpressionsTests
         Assert.Equal(1L, v.FlagInt);
         Assert.Equal((4L, 0x4dL), (v.BodyLen, v.MagicHi));
         Assert.True(v.BigBody);
+        Assert.Equal((512L, 0L, 1536L << 40), (v.PerFlag, v.ScaleModFlags, v.WideShift));
         Assert.Equal(Full, Convert.ToHexString(v.Encode()).ToLowerInvariant());
     }
 
@@ -45,6 +46,15 @@ public class ExpressionsTests
         Assert.False(v.TagBeforeM);
         Assert.Equal(0L, v.BodyLen);
         Assert.False(v.BigBody);
+    }
+
+    [Fact]
+    public void DivisionOrModuloByZeroIsADecodeException()
+    {
+        // NoExtra with flags 0: `scale / flags` and `scale % flags` divide by zero.
+        var v = Expressions.Decode(Convert.FromHexString("4d5478797a303066660006000030c000010002000300040005000600f4010700ffff"));
+        Assert.Contains("division by zero", Assert.Throws<DecodeException>(() => v.PerFlag).Message);
+        Assert.Contains("modulo by zero", Assert.Throws<DecodeException>(() => v.ScaleModFlags).Message);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 // Kaitai's generated JavaScript parsers, compiled in memory from a .ksy and loaded without
 // writing files: the reference the conformance tests and the codec benchmark compare against.
+import { parse } from 'acorn';
 import { createRequire } from 'node:module';
 import { kaitaiCompile } from '../../ts/gen/kaitai.js';
 
@@ -71,6 +72,61 @@ ks.bytesToStr = (arr: Uint8Array, encoding: string | null): string => {
   return new TextDecoder(enc, { fatal: true, ignoreBOM: true }).decode(arr);
 };
 
+// Bit operators: the compiled parsers use JavaScript's own (`a << 35` shifts by 3, `x << 28`
+// wraps at 32 bits); Kaitai means them on 64-bit integers (as its C#, Java and C++ do). Each one
+// in a compiled parser is rewritten into a call of the 64-bit operator below.
+const BIT_OPS = new Set(['<<', '>>', '>>>', '&', '|', '^']);
+function bit64(op: string, a: unknown, b: unknown): number {
+  // Operands as JavaScript's operators take them (`(x > 1) | 0` is Kaitai's bool.to_i).
+  const [p, q] = [Number(a), Number(b)];
+  if (!Number.isFinite(p) || !Number.isFinite(q)) return NaN;
+  const x = BigInt.asIntN(64, BigInt(Math.trunc(p)));
+  const y = BigInt.asIntN(64, BigInt(Math.trunc(q)));
+  const n = y & 63n;
+  const u = BigInt.asUintN(64, x);
+  const r = { '<<': x << n, '>>': x >> n, '>>>': u >> n, '&': x & y, '|': x | y, '^': x ^ y, '~': ~x }[op];
+  if (r === undefined) throw new Error(`unknown bit operator ${op}`);
+  return Number(BigInt.asIntN(64, r));
+}
+
+type AstNode = { type: string; start: number; end: number; operator?: string; left?: AstNode; right?: AstNode; argument?: AstNode } & Record<string, unknown>;
+/** The source of a compiled parser with its bit operators as calls of `bit64`. */
+function exactBitOps(source: string): string {
+  const isNode = (x: unknown): x is AstNode => typeof x === 'object' && x !== null && typeof (x as AstNode).type === 'string';
+  const isBitOp = (n: AstNode): boolean => (n.type === 'BinaryExpression' && BIT_OPS.has(n.operator!)) || (n.type === 'UnaryExpression' && n.operator === '~');
+  /** The outermost bit operations inside `n` (not `n` itself). */
+  const inner = (n: AstNode, out: AstNode[] = []): AstNode[] => {
+    for (const [k, v] of Object.entries(n)) {
+      if (k === 'loc') continue;
+      for (const c of Array.isArray(v) ? v : [v]) if (isNode(c)) (isBitOp(c) ? out.push(c) : inner(c, out));
+    }
+    return out;
+  };
+  /** `n`'s source, its inner bit operations replaced. */
+  const render = (n: AstNode): string => {
+    if (isBitOp(n)) return n.argument ? `__bit64('~', ${render(n.argument)}, 0)` : `__bit64('${n.operator}', ${render(n.left!)}, ${render(n.right!)})`;
+    let out = '';
+    let at = n.start;
+    for (const c of inner(n).sort((a, b) => a.start - b.start)) {
+      out += source.slice(at, c.start) + render(c);
+      at = c.end;
+    }
+    return out + source.slice(at, n.end);
+  };
+  const ast = parse(source, { ecmaVersion: 'latest', sourceType: 'script' }) as unknown as AstNode;
+  return source.slice(0, ast.start) + render(ast) + source.slice(ast.end);
+}
+
+// Integer division compiles to `Math.floor(a / b)`: by zero (or of a field with no value) that is
+// an infinity or NaN and reading goes on (a NaN size reads nothing); Kaitai's other runtimes fail
+// there. The compiled parsers get a Math whose floor fails on such a result.
+const kaitaiMath: Math = Object.assign(Object.create(Math) as Math, {
+  floor(x: number): number {
+    if (!Number.isFinite(x)) throw new Error(`an integer division gives ${x} (by zero, or of a field with no value)`);
+    return Math.floor(x);
+  },
+});
+
 /** Compiles a spec (and its imports; `includeDirs` for absolute ones) with Kaitai and returns its classes by name (e.g. "TestData"). */
 export async function kaitaiParsers(specPath: string, includeDirs: string[] = []): Promise<Record<string, KaitaiClass>> {
   const files = await kaitaiCompile(specPath, 'javascript', includeDirs);
@@ -87,7 +143,7 @@ export async function kaitaiParsers(specPath: string, includeDirs: string[] = []
       cache.set(id, exports);
       // The UMD wrapper Kaitai emits takes its CommonJS branch with these three names.
       // eslint-disable-next-line @typescript-eslint/no-implied-eval
-      new Function('exports', 'require', 'module', source)(mod.exports, load, mod);
+      new Function('exports', 'require', 'module', 'Math', '__bit64', exactBitOps(source))(mod.exports, load, mod, kaitaiMath, bit64);
     }
     return exports;
   }

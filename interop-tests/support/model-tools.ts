@@ -5,7 +5,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { bitOp } from '../../ts/gen/runtime/twinmap-runtime.js';
 import { constValue, refsOf, walkExpr, type Expr } from '../../ts/gen/expr.js';
 import { isByteLiteral, typeOf } from '../../ts/gen/expr-types.js';
-import { camel, caseField, caseUserTypes, valueFields, type Field, type FieldType, type TypeDef } from '../../ts/gen/model.js';
+import { camel, caseField, caseUserTypes, valueFields, type Field, type FieldType, type Instance, type TypeDef } from '../../ts/gen/model.js';
 
 export type Value = Record<string, unknown>;
 
@@ -57,6 +57,8 @@ export function evalExpr(e: Expr, v: Value, t: TypeDef): any {
     case 'ref': {
       // A parameter: Kaitai's objects keep it under its camelCase name.
       if (e.param) return Number(v[camel(e.name)]);
+      // A value instance: computed from the value (random values do not carry instances).
+      if (e.instance?.value && !e.pathFields?.length && !(camel(e.name) in v)) return valueInstance(e.instance, v, t);
       const f = t.fields.find((x) => x.id === e.name);
       let x = v[camel(f?.id ?? e.name)];
       for (const m of e.pathFields ?? []) x = (x as Value)[camel(m.id)];
@@ -67,7 +69,10 @@ export function evalExpr(e: Expr, v: Value, t: TypeDef): any {
     case 'attr': {
       const obj = ev(e.obj);
       const ty = typeOf(e.obj);
-      if (ty.t === 'user') return jsNum((obj as Value)[camel(e.field?.id ?? e.instance!.id)]);
+      if (ty.t === 'user') {
+        if (e.instance?.value && ty.type && !(camel(e.instance.id) in (obj as Value))) return valueInstance(e.instance, obj as Value, ty.type);
+        return jsNum((obj as Value)[camel(e.field?.id ?? e.instance!.id)]);
+      }
       const args = (e.args ?? []).map(ev);
       switch (e.name) {
         case 'size':
@@ -142,10 +147,20 @@ export function evalExpr(e: Expr, v: Value, t: TypeDef): any {
           return bitOp(e.op, Number(l), Number(r));
       }
     }
+    case 'cast':
+      return ev(e.e);
+    case 'none':
+      return undefined;
     case 'io':
     case 'sizeof':
       throw new Error(`cannot evaluate ${e.k} on a value`);
   }
+}
+
+/** A value instance of `v` (of type `t`): undefined where its `if` does not hold. */
+function valueInstance(i: Instance, v: Value, t: TypeDef): unknown {
+  if (i.valueCond && !evalExpr(i.valueCond, v, t)) return undefined;
+  return evalExpr(i.value!, v, t);
 }
 
 function intArb(ty: Extract<FieldType, { t: 'int' }>, f: Field): fc.Arbitrary<unknown> {
@@ -412,9 +427,15 @@ export function arbitraryOf(t: TypeDef, depth = 0, small: string[][] = [], fixed
     }
     plain[camel(f.id)] = a;
   }
-  // A size computed from other fields must come out non-negative (a negative count is fine: zero items).
-  const sizeExprs = fields.filter((f) => !f.repeat).map((f) => dependentSize(f, t)).filter((e): e is Expr => e !== undefined);
-  const validSizes = (base: Value): boolean => sizeExprs.every((e) => Number(evalExpr(e, base, t)) >= 0);
+  // A size computed from other fields must come out non-negative (a negative count is fine: zero
+  // items), and not huge: one read through a value instance (`len.value` of a varint) is not kept
+  // small by `small`, and millions of random bytes or items only make the check slow.
+  const dependent = fields.map((f) => [f, dependentSize(f, t)] as const).filter((x): x is readonly [Field, Expr] => x[1] !== undefined);
+  const validSizes = (base: Value): boolean =>
+    dependent.every(([f, e]) => {
+      const n = Number(evalExpr(e, base, t));
+      return n <= (f.repeat ? 64 : 4096) && (f.repeat !== undefined || n >= 0);
+    });
   // Fields a caller fixed (a repeat-until element that must meet its condition), as their types hold them.
   const pinned: Value = {};
   for (const [k, x] of Object.entries(fixed)) {

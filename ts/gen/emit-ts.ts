@@ -369,8 +369,9 @@ class TsModule {
       not: '!',
       eq: '===',
       ne: '!==',
-      div: (l, r) => `Math.floor(${l} / ${r})`,
-      mod: (l, r) => `((${l} % ${r}) + ${r}) % ${r}`,
+      // By a constant other than zero: inline (no zero check needed).
+      div: (l, r) => (/^[1-9]\d*$/.test(r) ? `Math.floor(${l} / ${r})` : `${this.use('intDiv')}(${l}, ${r})`),
+      mod: (l, r) => (/^[1-9]\d*$/.test(r) ? `((${l} % ${r}) + ${r}) % ${r}` : `${this.use('intMod')}(${l}, ${r})`),
       fdiv: (l, r) => `(${l} / ${r})`,
       fmod: (l, r) => `(${l} % ${r})`,
       bit: (op, l, r) => `${this.use('bitOp')}('${op}', ${l}, ${r})`,

@@ -16,7 +16,7 @@ beforeAll(async () => {
   kaitai = (await kaitaiParsers(fixture))['Expressions']!;
 });
 
-const INSTANCES = ['scaled', 'half', 'whole', 'label', 'tagLen', 'num', 'hex', 'isTm', 'tagBeforeM', 'rev', 'mid', 'firstWord', 'lastWord', 'minWord', 'maxWord', 'numWords', 'secondX', 'lastY', 'extraX', 'inverted', 'flagInt', 'bodyLen', 'magicHi', 'bigBody'] as const;
+const INSTANCES = ['scaled', 'half', 'whole', 'label', 'tagLen', 'num', 'hex', 'isTm', 'tagBeforeM', 'rev', 'mid', 'firstWord', 'lastWord', 'minWord', 'maxWord', 'numWords', 'secondX', 'lastY', 'extraX', 'inverted', 'flagInt', 'bodyLen', 'magicHi', 'bigBody', 'perFlag', 'scaleModFlags', 'wideShift'] as const;
 
 function sample(over: Partial<ExpressionsValue> = {}): ExpressionsValue {
   return {
@@ -83,7 +83,21 @@ describe('typed expressions, as Kaitai computes them', () => {
       bodyLen: 4,
       magicHi: 0x4d,
       bigBody: true,
+      perFlag: 512,
+      scaleModFlags: 0,
+      wideShift: 1536 * 2 ** 40,
     });
+  });
+
+  it('fails a division or modulo by zero with a typed error, where Kaitai fails too', () => {
+    const { extra: _, ...rest } = sample({ flags: 0 });
+    const bytes = Expressions.encode(rest);
+    const got = Object.fromEntries(both(bytes).map(([k, ours, theirs]) => [k, [ours, theirs]]));
+    expect(got['perFlag']).toEqual(['fails', 'fails']);
+    expect(got['scaleModFlags']).toEqual(['fails', 'fails']);
+    const v = Expressions.decode(bytes) as { perFlag: number; scaleModFlags: number };
+    expect(() => v.perFlag).toThrow(expect.objectContaining({ name: 'DecodeError', message: expect.stringMatching(/perFlag.*division by zero/) }));
+    expect(() => v.scaleModFlags).toThrow(/scaleModFlags.*modulo by zero/);
   });
 
   it('reads through an absent object as a typed error, where Kaitai fails too', () => {

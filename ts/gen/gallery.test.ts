@@ -330,6 +330,8 @@ static class Program
                 },
             },
         },
+        // Fixed-layout structs keep their values in public fields.
+        IncludeFields = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };

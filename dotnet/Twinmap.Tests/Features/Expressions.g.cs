@@ -10,8 +10,9 @@ namespace Twinmap.Tests.Features;
 
 /// <summary>
 /// Kaitai's typed expressions: float, string and array literals, methods of strings, byte arrays
-/// and arrays, indexing, element fields, `valid` on byte arrays and strings, and a field read
-/// through an object that may be absent.
+/// and arrays, indexing, element fields, `valid` on byte arrays and strings, a field read
+/// through an object that may be absent, integer division by a field that may be zero, and a
+/// shift past 32 bits.
 /// </summary>
 public sealed partial class Expressions
 {
@@ -146,6 +147,21 @@ public sealed partial class Expressions
     /// Computed from the fields.
     /// </summary>
     public bool BigBody => ((long)this.Body!.Length > 3) && ((long)FormatMath.At(this.Body, this.Body.Length - 1) != 0);
+
+    /// <summary>
+    /// Computed from the fields.
+    /// </summary>
+    public long PerFlag => FormatMath.Div((long)this.Scale, (long)this.Flags);
+
+    /// <summary>
+    /// Computed from the fields.
+    /// </summary>
+    public long ScaleModFlags => FormatMath.Mod((long)this.Scale, (long)this.Flags);
+
+    /// <summary>
+    /// Computed from the fields.
+    /// </summary>
+    public long WideShift => ((long)((long)this.Scale) << (int)(40));
 
     /// <summary>Decodes one Expressions from the start of <paramref name="source"/>.</summary>
     public static Expressions Decode(ReadOnlySpan<byte> source) => Decode(source, out _);

@@ -1072,6 +1072,18 @@ export function bitOp(op: '&' | '|' | '^' | '<<' | '>>', a: number, b: number): 
   return Number(r);
 }
 
+/** Kaitai's integer `/`: rounds down; by zero it fails (as Kaitai's C#, Java and Python do). */
+export function intDiv(a: number, b: number): number {
+  if (b === 0) throw new DecodeError('', -1, 'division by zero in a spec expression');
+  return Math.floor(a / b);
+}
+
+/** Kaitai's integer `%`: the sign of the divisor; by zero it fails. */
+export function intMod(a: number, b: number): number {
+  if (b === 0) throw new DecodeError('', -1, 'modulo by zero in a spec expression');
+  return ((a % b) + b) % b;
+}
+
 /**
  * A value an expression reads through (`header.len`, `name.length`) where the field may have none
  * (its `if` does not hold, or no switch case matched): Kaitai's JS fails there too.
@@ -1141,7 +1153,8 @@ export function lazy<T>(target: object, name: string, typeName: string, compute:
       try {
         value = compute();
       } catch (e) {
-        throw e instanceof DecodeError ? e.within(typeName) : e;
+        // An error of the expression itself (a division by zero) names the instance.
+        throw e instanceof DecodeError ? (e.fieldPath === '' ? e.within(name) : e).within(typeName) : e;
       }
       Object.defineProperty(target, name, { value, enumerable: false, writable: false, configurable: false });
       return value;
