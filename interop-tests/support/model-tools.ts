@@ -413,7 +413,9 @@ export function arbitraryOf(t: TypeDef, depth = 0, small: string[][] = [], fixed
     // (a count in text is typically of nested values of the same type: few, and none deep down)
     const width = text ? sizeConst((f.type as { size?: { expr: Expr } | { eos: true } }).size) : undefined;
     const digits = fc.integer({ min: 0, max: depth > 1 ? 0 : 3 }).map((n) => String(n).padStart(width ?? 1, '0'));
-    let a = sizeRefs.has(f.id) ? (text ? digits : fc.integer({ min: 0, max: sizeMax })) : elemArb(f, depth, inner);
+    // (a boolean a size depends on, `wide ? 1 : 0`, stays a boolean)
+    const bool = f.type.t === 'bits' && f.type.bool;
+    let a = sizeRefs.has(f.id) && !bool ? (text ? digits : fc.integer({ min: 0, max: sizeMax })) : elemArb(f, depth, inner);
     if (f.repeat) {
       const n = f.repeat.kind === 'expr' ? constValue(f.repeat.count) : undefined;
       a = n !== undefined ? fc.array(a, { minLength: n, maxLength: n }) : fc.array(a, { maxLength: depth > 1 ? 2 : 4 });
