@@ -32,7 +32,7 @@ public class ExpressionsTests
         Assert.Equal(1L, v.FlagInt);
         Assert.Equal((4L, 0x4dL), (v.BodyLen, v.MagicHi));
         Assert.True(v.BigBody);
-        Assert.Equal((512L, 0L, 1536L << 40), (v.PerFlag, v.ScaleModFlags, v.WideShift));
+        Assert.Equal((512L, 0L, 1536L << 40, 8L), (v.PerFlag, v.ScaleModFlags, v.WideShift, v.PointSize));
         Assert.Equal(Full, Convert.ToHexString(v.Encode()).ToLowerInvariant());
     }
 

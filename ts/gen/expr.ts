@@ -56,8 +56,11 @@ export type Expr =
   | { k: 'none' }
   /** `e.as<type>`: Kaitai's cast, to an integer type (the value as it is) or of an array literal to bytes. */
   | { k: 'cast'; e: Expr; to: string }
-  /** `field._sizeof` (or `field.inner._sizeof`): the loader replaces it by the field's fixed size. */
-  | { k: 'sizeof'; name: string; path: string[]; root?: boolean };
+  /**
+   * `field._sizeof` (or `field.inner._sizeof`), or `sizeof<type>` (`ofType`, `name` the type): the
+   * loader replaces it by the fixed size.
+   */
+  | { k: 'sizeof'; name: string; path: string[]; root?: boolean; ofType?: boolean };
 
 /**
  * `_parent.x` (`parents: 1`), `_parent._parent.x` (2, ...) or `_root.x`: a name of an object the
@@ -237,6 +240,12 @@ export function parseExpr(source: unknown): Expr {
           return { ...e, toInt: true };
         }
         return e;
+      }
+      if (t.v === 'sizeof' && isOp('<')) {
+        const to = toks[p + 1];
+        if (to?.t !== 'id' || toks[p + 2]?.v !== '>') throw new ExprError(`expected 'sizeof<type>' in ${JSON.stringify(source)}`);
+        p += 3;
+        return { k: 'sizeof', name: to.v, path: [], ofType: true };
       }
       if (t.v === '_index') return { k: 'index' };
       if (t.v === '_') {

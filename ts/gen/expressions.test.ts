@@ -16,7 +16,7 @@ beforeAll(async () => {
   kaitai = (await kaitaiParsers(fixture))['Expressions']!;
 });
 
-const INSTANCES = ['scaled', 'half', 'whole', 'label', 'tagLen', 'num', 'hex', 'isTm', 'tagBeforeM', 'rev', 'mid', 'firstWord', 'lastWord', 'minWord', 'maxWord', 'numWords', 'secondX', 'lastY', 'extraX', 'inverted', 'flagInt', 'bodyLen', 'magicHi', 'bigBody', 'perFlag', 'scaleModFlags', 'wideShift'] as const;
+const INSTANCES = ['scaled', 'half', 'whole', 'label', 'tagLen', 'num', 'hex', 'isTm', 'tagBeforeM', 'rev', 'mid', 'firstWord', 'lastWord', 'minWord', 'maxWord', 'numWords', 'secondX', 'lastY', 'extraX', 'inverted', 'flagInt', 'bodyLen', 'magicHi', 'bigBody', 'perFlag', 'scaleModFlags', 'wideShift', 'pointSize'] as const;
 
 function sample(over: Partial<ExpressionsValue> = {}): ExpressionsValue {
   return {
@@ -86,6 +86,7 @@ describe('typed expressions, as Kaitai computes them', () => {
       perFlag: 512,
       scaleModFlags: 0,
       wideShift: 1536 * 2 ** 40,
+      pointSize: 8,
     });
   });
 
@@ -142,6 +143,8 @@ describe('typed expressions, as Kaitai computes them', () => {
     expect(refusal('instances:\n  x: {value: "words.substring(0, 1)"}\n')).toMatch(/'\.substring' on an array of integers is not supported/);
     expect(refusal('instances:\n  x: {value: tag.size}\n')).toMatch(/'\.size' on a string is not supported/);
     expect(refusal('  - {id: body, size: 2, if: tag}\n')).toMatch(/if must be a boolean expression \(this one is a string\)/);
+    expect(refusal('instances:\n  x: {value: sizeof<nope>}\n')).toMatch(/\/instances\/x.*'sizeof<nope>': no type 'nope' here/);
+    expect(refusal('  - {id: body, size: words.size}\ninstances:\n  x: {value: sizeof<bad>}\n')).toMatch(/'sizeof<bad>': Bad has no fixed size/);
   });
 });
 

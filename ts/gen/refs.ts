@@ -6,7 +6,7 @@ import type { EnumDef, Field, FieldType, Param, SpecFile, TypeDef } from './mode
 import { instanceEntry, parseValue, type InstanceEntry } from './instance-table.js';
 import { computeSizes, elementSize, walkTypes } from './sizes.js';
 import { SpecError } from './spec-yaml.js';
-import { findEnum } from './type-tree.js';
+import { findEnum, findType } from './type-tree.js';
 import { showUp, upParam } from './up-params.js';
 
 /** Checks that need every type's fields (dotted references like `header.len_body`); run until none is left. */
@@ -405,12 +405,27 @@ function inlineInstance(
   deferred.push(rebase);
 }
 
+/** `sizeof<type>`: an integer (`u4`, `f8be`) or a user type of fixed size; filled in once every type is loaded. */
+function sizeofType(t: TypeDef, name: string, fail: (problem: string) => never): Expr {
+  const lit: { k: 'int'; value: number } = { k: 'int', value: Number.NaN };
+  const prim = /^(?:[us]([1248])|f([48]))(?:le|be)?$/.exec(name);
+  if (prim) return { k: 'int', value: Number(prim[1] ?? prim[2]) };
+  deferred.push(() => {
+    const target = findType(t, name) ?? fail(`expression 'sizeof<${name}>': no type '${name}' here`);
+    computeSizes(target);
+    if (target.fixedSize === undefined) return fail(`expression 'sizeof<${name}>': ${target.name} has no fixed size (sizeof of a fixed-size type is supported)`);
+    lit.value = target.fixedSize;
+  });
+  return lit;
+}
+
 /**
  * `field._sizeof`: Kaitai knows it when compiling (the field's size is fixed), so it becomes an
  * integer literal. A user type's size is known once every type is loaded: until then the literal is
  * NaN (not a constant for `constValue`), filled in by a deferred step.
  */
 function sizeofField(t: TypeDef, x: Extract<Expr, { k: 'sizeof' }>, fail: (problem: string) => never, where = ''): Expr {
+  if (x.ofType) return sizeofType(t, x.name, fail);
   const shown = [...(x.root ? ['_root'] : []), x.name, ...x.path, '_sizeof'].join('.');
   const lit: { k: 'int'; value: number } = { k: 'int', value: Number.NaN };
   const owner = x.root ? t.spec.root : t;

@@ -11,8 +11,8 @@ namespace Twinmap.Tests.Features;
 /// <summary>
 /// Kaitai's typed expressions: float, string and array literals, methods of strings, byte arrays
 /// and arrays, indexing, element fields, `valid` on byte arrays and strings, a field read
-/// through an object that may be absent, integer division by a field that may be zero, and a
-/// shift past 32 bits.
+/// through an object that may be absent, integer division by a field that may be zero, a
+/// shift past 32 bits, and `sizeof&lt;type&gt;`.
 /// </summary>
 public sealed partial class Expressions
 {
@@ -162,6 +162,11 @@ public sealed partial class Expressions
     /// Computed from the fields.
     /// </summary>
     public long WideShift => ((long)((long)this.Scale) << (int)(40));
+
+    /// <summary>
+    /// Computed from the fields.
+    /// </summary>
+    public long PointSize => 4 + 4;
 
     /// <summary>Decodes one Expressions from the start of <paramref name="source"/>.</summary>
     public static Expressions Decode(ReadOnlySpan<byte> source) => Decode(source, out _);
