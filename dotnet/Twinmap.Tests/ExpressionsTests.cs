@@ -33,6 +33,7 @@ public class ExpressionsTests
         Assert.Equal((4L, 0x4dL), (v.BodyLen, v.MagicHi));
         Assert.True(v.BigBody);
         Assert.Equal((512L, 0L, 1536L << 40, 8L), (v.PerFlag, v.ScaleModFlags, v.WideShift, v.PointSize));
+        Assert.Equal(("TM", "\t\b\u0007\u0006"), (v.MagicText, v.BodyText));
         Assert.Equal(Full, Convert.ToHexString(v.Encode()).ToLowerInvariant());
     }
 
@@ -46,6 +47,14 @@ public class ExpressionsTests
         Assert.False(v.TagBeforeM);
         Assert.Equal(0L, v.BodyLen);
         Assert.False(v.BigBody);
+    }
+
+    [Fact]
+    public void BytesToSOfBytesNotInTheEncodingIsADecodeException()
+    {
+        // Full with body 41 ff 42 43: 0xff is not ASCII.
+        var v = Expressions.Decode(Convert.FromHexString(Full[..^8] + "41ff4243"));
+        Assert.Contains("byte 0xff is not ASCII", Assert.Throws<DecodeException>(() => v.BodyText).Message);
     }
 
     [Fact]

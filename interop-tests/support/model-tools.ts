@@ -81,6 +81,7 @@ export function evalExpr(e: Expr, v: Value, t: TypeDef): any {
         case 'to_i':
           return ty.t === 'str' ? Number.parseInt(obj, args[0] ?? 10) : ty.t === 'float' ? Math.trunc(obj) : ty.t === 'bool' ? (obj ? 1 : 0) : obj;
         case 'to_s':
+          if (obj instanceof Uint8Array) return new TextDecoder(args[0] === 'ASCII' ? 'utf-8' : String(args[0]), { ignoreBOM: true }).decode(obj);
           return String(obj);
         case 'first':
           return jsNum(obj[0]);

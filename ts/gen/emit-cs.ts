@@ -549,6 +549,7 @@ class CsFile {
             if (objType.t === 'bool') return `(${obj} ? 1L : 0L)`;
             return obj;
           case 'to_s':
+            if (objType.t === 'bytes') return `FormatText.Decode(${obj}, ${args[0]})`;
             return `(${obj}).ToString(System.Globalization.CultureInfo.InvariantCulture)`;
           case 'first':
             return el(`FormatMath.At(${obj}, 0)`);

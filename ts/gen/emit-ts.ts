@@ -407,6 +407,7 @@ class TsModule {
             if (objType.t === 'bool') return `(${obj} ? 1 : 0)`;
             return obj;
           case 'to_s':
+            if (objType.t === 'bytes') return `${this.use('bytesToStr')}(${obj}, ${args[0]})`;
             return `String(${obj})`;
           case 'first':
             if (objType.t === 'array' && objType.of.t === 'user') return `${this.use('elementAt')}(${obj}, 0)`;

@@ -3,7 +3,7 @@
 // them (integer `/` floors, float `/` does not; `==` on byte arrays compares contents; `+` on
 // strings concatenates) and name the types of value instances.
 import { ExprError, type Expr } from './expr.js';
-import type { Field, TypeDef } from './model.js';
+import { normalizeEncoding, type Field, type TypeDef } from './model.js';
 import { instanceEntry } from './instance-table.js';
 
 export type VType =
@@ -117,6 +117,15 @@ function methodType(obj: VType, e: Extract<Expr, { k: 'attr' }>): VType {
   }
   if (m === 'to_s' && obj.t === 'int') {
     args(-1);
+    return STR;
+  }
+  if (m === 'to_s' && obj.t === 'bytes') {
+    args(1);
+    const a = e.args![0]!;
+    if (a.k !== 'str') throw new ExprError(`'.to_s(encoding)' on a byte array: the encoding must be a string literal`);
+    const enc = normalizeEncoding(a.value);
+    if (enc === undefined) throw new ExprError(`'.to_s': encoding '${a.value}' is not supported (UTF-8, ASCII, UTF-16LE, UTF-16BE, ISO-8859-1 and windows-1250 … windows-1258 are)`);
+    a.value = enc;
     return STR;
   }
   if ((m === 'first' || m === 'last' || m === 'min' || m === 'max') && (obj.t === 'array' || obj.t === 'bytes')) {

@@ -16,7 +16,7 @@ beforeAll(async () => {
   kaitai = (await kaitaiParsers(fixture))['Expressions']!;
 });
 
-const INSTANCES = ['scaled', 'half', 'whole', 'label', 'tagLen', 'num', 'hex', 'isTm', 'tagBeforeM', 'rev', 'mid', 'firstWord', 'lastWord', 'minWord', 'maxWord', 'numWords', 'secondX', 'lastY', 'extraX', 'inverted', 'flagInt', 'bodyLen', 'magicHi', 'bigBody', 'perFlag', 'scaleModFlags', 'wideShift', 'pointSize'] as const;
+const INSTANCES = ['scaled', 'half', 'whole', 'label', 'tagLen', 'num', 'hex', 'isTm', 'tagBeforeM', 'rev', 'mid', 'firstWord', 'lastWord', 'minWord', 'maxWord', 'numWords', 'secondX', 'lastY', 'extraX', 'inverted', 'flagInt', 'bodyLen', 'magicHi', 'bigBody', 'perFlag', 'scaleModFlags', 'wideShift', 'pointSize', 'magicText', 'bodyText'] as const;
 
 function sample(over: Partial<ExpressionsValue> = {}): ExpressionsValue {
   return {
@@ -87,7 +87,16 @@ describe('typed expressions, as Kaitai computes them', () => {
       scaleModFlags: 0,
       wideShift: 1536 * 2 ** 40,
       pointSize: 8,
+      magicText: 'TM',
+      bodyText: '\t\b\x07\x06',
     });
+  });
+
+  it('fails bytes.to_s of bytes not in the encoding with a typed error, where Kaitai fails too', () => {
+    const bytes = Expressions.encode(sample({ body: Uint8Array.of(0x41, 0xff, 0x42, 0x43) }));
+    const got = Object.fromEntries(both(bytes).map(([k, ours, theirs]) => [k, [ours, theirs]]));
+    expect(got['bodyText']).toEqual(['fails', 'fails']);
+    expect(() => (Expressions.decode(bytes) as { bodyText: string }).bodyText).toThrow(/bodyText.*byte 0xff is not ASCII/);
   });
 
   it('fails a division or modulo by zero with a typed error, where Kaitai fails too', () => {

@@ -1,7 +1,7 @@
 // Pass 2 of loading a spec: one seq entry (or a parse instance's body) into a Field, refusing
 // what the supported subset cannot express with the spec path, the field and the reason.
 import { ExprError, constValue, isBoolExpr, mapExpr, parseExpr, walkExpr, type Expr } from './expr.js';
-import { encodingUnit, pascal, camel, type CaseType, type SwitchCase, type Encoding, type Endian, type EnumDef, type Field, type FieldType, type FloatType, type IntType, type Size, type TypeDef, type ValidCheck } from './model.js';
+import { encodingUnit, normalizeEncoding, pascal, camel, type CaseType, type SwitchCase, type Encoding, type Endian, type EnumDef, type Field, type FieldType, type FloatType, type IntType, type Size, type TypeDef, type ValidCheck } from './model.js';
 import { finalChecks, resolveItems, resolveRefs, type Scope } from './refs.js';
 import { aType, fieldVType, typeOf, type VType } from './expr-types.js';
 import { SpecError, docOf, isMap, keysOf, type Yaml } from './spec-yaml.js';
@@ -421,17 +421,6 @@ function splitArgs(text: string): string[] {
   }
   if (cur.trim() !== '' || out.length) out.push(cur.trim());
   return out;
-}
-
-/** Kaitai's encoding names (case-insensitive, with its aliases) to the canonical ones twinmap supports. */
-function normalizeEncoding(enc: string): Encoding | undefined {
-  const u = enc.toUpperCase().replaceAll('_', '-');
-  if (u === 'UTF-8' || u === 'UTF8') return 'UTF-8';
-  if (u === 'ASCII' || u === 'US-ASCII') return 'ASCII';
-  if (u === 'UTF-16LE' || u === 'UTF-16BE') return u;
-  if (u === 'ISO-8859-1' || u === 'ISO8859-1' || u === 'LATIN1') return 'ISO-8859-1';
-  const w = /^(?:CP|WINDOWS-?)(125[0-8])$/.exec(u);
-  return w ? `windows-${w[1]!}` as Encoding : undefined;
 }
 
 /** An integer or float type; without a byte order of its own, the type's switchable one if it has one. */

@@ -317,3 +317,14 @@ export function caseField(f: Field, c: CaseType): Field {
   const { validCheck: _, ...rest } = f;
   return { ...rest, type: c, repeat: undefined, cond: undefined, enumDef: undefined, validInEnum: false, validEq: undefined, lengthOf: undefined };
 }
+
+/** Kaitai's encoding names (case-insensitive, with its aliases) to the canonical ones twinmap supports. */
+export function normalizeEncoding(enc: string): Encoding | undefined {
+  const u = enc.toUpperCase().replaceAll('_', '-');
+  if (u === 'UTF-8' || u === 'UTF8') return 'UTF-8';
+  if (u === 'ASCII' || u === 'US-ASCII') return 'ASCII';
+  if (u === 'UTF-16LE' || u === 'UTF-16BE') return u;
+  if (u === 'ISO-8859-1' || u === 'ISO8859-1' || u === 'LATIN1') return 'ISO-8859-1';
+  const w = /^(?:CP|WINDOWS-?)(125[0-8])$/.exec(u);
+  return w ? `windows-${w[1]!}` as Encoding : undefined;
+}

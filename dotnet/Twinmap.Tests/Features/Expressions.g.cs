@@ -12,7 +12,7 @@ namespace Twinmap.Tests.Features;
 /// Kaitai's typed expressions: float, string and array literals, methods of strings, byte arrays
 /// and arrays, indexing, element fields, `valid` on byte arrays and strings, a field read
 /// through an object that may be absent, integer division by a field that may be zero, a
-/// shift past 32 bits, and `sizeof&lt;type&gt;`.
+/// shift past 32 bits, `sizeof&lt;type&gt;` and `bytes.to_s(encoding)`.
 /// </summary>
 public sealed partial class Expressions
 {
@@ -167,6 +167,16 @@ public sealed partial class Expressions
     /// Computed from the fields.
     /// </summary>
     public long PointSize => 4 + 4;
+
+    /// <summary>
+    /// Computed from the fields.
+    /// </summary>
+    public string MagicText => FormatText.Decode(this.Magic, "ASCII");
+
+    /// <summary>
+    /// Computed from the fields.
+    /// </summary>
+    public string BodyText => FormatText.Decode(this.Body, "ASCII");
 
     /// <summary>Decodes one Expressions from the start of <paramref name="source"/>.</summary>
     public static Expressions Decode(ReadOnlySpan<byte> source) => Decode(source, out _);

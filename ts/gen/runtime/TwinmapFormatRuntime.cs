@@ -414,6 +414,9 @@ public ref struct FormatReader
         return Text(Delimited(size, term, include, eosError, pad, f), at, encoding, f);
     }
 
+    /// <summary>Bytes as text in an encoding, strict: what Kaitai's <c>bytes.to_s(encoding)</c> gives.</summary>
+    internal static string TextOf(ReadOnlySpan<byte> s, string encoding) => Text(s, 0, encoding, "");
+
     private static string Text(ReadOnlySpan<byte> s, int at, string encoding, string f)
     {
         if (encoding == "UTF-8")
@@ -853,6 +856,9 @@ public static class FormatMath
 /// <summary>The text encodings generated code names (Kaitai's canonical names), strict both ways.</summary>
 public static class FormatText
 {
+    /// <summary>Kaitai's <c>bytes.to_s(encoding)</c>: the bytes as text, strict (bytes not in the encoding fail).</summary>
+    public static string Decode(byte[] bytes, string encoding) => FormatReader.TextOf(bytes, encoding);
+
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Encoding> Cache = new();
 
     /// <summary>Bytes of one code unit: a zero-terminated string ends with one zero unit.</summary>

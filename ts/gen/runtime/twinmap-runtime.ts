@@ -483,6 +483,11 @@ function decodeOther(b: Uint8Array, encoding: TextEncoding, f: string, at: numbe
   }
 }
 
+/** Kaitai's `bytes.to_s(encoding)`: the bytes as text, strict (bytes not in the encoding fail). */
+export function bytesToStr(b: Uint8Array, encoding: TextEncoding): string {
+  return decodeText(b, 0, b.length, encoding, '');
+}
+
 function decodeText(bytes: Uint8Array, start: number, end: number, encoding: TextEncoding, f: string, base = 0): string {
   if (encoding !== 'UTF-8' && encoding !== 'ASCII') return decodeOther(bytes.subarray(start, end), encoding, f, base + start);
   // Short ASCII runs are common (paths, names): skip TextDecoder for them.
