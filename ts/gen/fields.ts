@@ -8,7 +8,7 @@ import { SpecError, docOf, isMap, keysOf, type Yaml } from './spec-yaml.js';
 import { WHY, findEnum, findType, type Ctx } from './type-tree.js';
 import { declaredParams } from './up-params.js';
 
-const ATTR_KEYS = new Set(['id', 'type', 'size', 'size-eos', 'encoding', 'contents', 'repeat', 'repeat-expr', 'repeat-until', 'if', 'enum', 'doc', 'doc-ref', 'valid', 'terminator', 'include', 'consume', 'pad-right', 'eos-error']);
+const ATTR_KEYS = new Set(['id', 'type', 'size', 'size-eos', 'encoding', 'process', 'contents', 'repeat', 'repeat-expr', 'repeat-until', 'if', 'enum', 'doc', 'doc-ref', 'valid', 'terminator', 'include', 'consume', 'pad-right', 'eos-error']);
 
 export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, scope: Scope = 'seq'): Field {
   if (!isMap(attr)) throw new SpecError(ctx.file, at, 'a seq entry must be a map', 'INVALID_ARGUMENT');
@@ -202,6 +202,12 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
   }
   if (attr['encoding'] !== undefined && type.t !== 'str' && !(type.t === 'delimited' && type.encoding)) fail('encoding on a field that is not a string', 'INVALID_ARGUMENT');
   if (delimKeys.length && type.t !== 'delimited') fail(`${delimKeys.join(', ')}: only on bytes and strings`);
+  if (attr['process'] !== undefined) {
+    // Only zlib: the platform inflates it; xor, rol and custom processors are not supported.
+    if (attr['process'] !== 'zlib') fail(`process: ${String(attr['process'])} is not supported (zlib is)`);
+    if ((type.t !== 'bytes' && type.t !== 'user') || !type.size) return fail('process: zlib is supported on sized bytes and sized user types (size or size-eos)');
+    type = { ...type, process: 'zlib' };
+  }
 
   let repeat: Field['repeat'];
   const rep = attr['repeat'];

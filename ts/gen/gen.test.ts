@@ -181,6 +181,21 @@ describe('twinmap gen --js', () => {
     expect(tsc(bad)).toContain("Type 'number' is not assignable to type 'string'");
   }, 120_000);
 
+  it('compiles a spec with zlib fields without @types/node, and its JavaScript inflates them', () => {
+    const out = join(scratch, 'js-zlib');
+    const spec = join(root, 'ts', 'gen', 'fixtures', 'features', 'zlib_data.ksy');
+    execFileSync(process.execPath, [join(root, 'dist', 'ts', 'cli.js'), 'gen', spec, '--js', out], { stdio: 'pipe' });
+    writeFileSync(join(out, 'package.json'), '{ "type": "module" }\n');
+    const script = [
+      `import { deflateSync } from 'node:zlib';`,
+      `import { ZlibData } from ${JSON.stringify(join(out, 'zlib_data.js'))};`,
+      `const h = deflateSync(Uint8Array.of(1, 0x61, 0)), b = deflateSync(Buffer.from('xyz'));`,
+      `const v = ZlibData.decode(Uint8Array.of(h.length, 0, ...h, 1, ...b));`,
+      `console.log(JSON.stringify({ names: v.header.names, blob: Buffer.from(v.blob).toString() }));`,
+    ].join('\n');
+    expect(JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }))).toEqual({ names: ['a'], blob: 'xyz' });
+  }, 60_000);
+
   it('writes the layout constants too, as the TypeScript output has them', () => {
     const out = join(scratch, 'js-layout');
     const spec = join(root, 'examples', 'formats', 'test_data.ksy');

@@ -39,7 +39,8 @@ export type Size = { expr: Expr } | { eos: true };
 export type FieldType =
   | IntType
   | FloatType
-  | { t: 'bytes'; size: Size }
+  /** `process: zlib`: the `size` bytes read are zlib data; the value is what they inflate to. */
+  | { t: 'bytes'; size: Size; process?: 'zlib' }
   | { t: 'str'; encoding: Encoding; size: Size | undefined; zeroTerminated: boolean }
   | { t: 'contents'; bytes: number[] }
   /**
@@ -53,8 +54,11 @@ export type FieldType =
    * `include`). `term`/`pad` are -1 when the spec has none.
    */
   | { t: 'delimited'; encoding: Encoding | undefined; size: Size | undefined; term: number; include: boolean; eosError: boolean; pad: number }
-  /** `args`: the values passed to the type's `params` (`type: chunk(len, 2)`), in the caller's terms. */
-  | { t: 'user'; type: TypeDef; size: Size | undefined; args?: Expr[] }
+  /**
+   * `args`: the values passed to the type's `params` (`type: chunk(len, 2)`), in the caller's terms.
+   * `process: zlib`: the type is read from what the `size` bytes inflate to (its own stream).
+   */
+  | { t: 'user'; type: TypeDef; size: Size | undefined; args?: Expr[]; process?: 'zlib' }
   /**
    * A switch (`type: {switch-on, cases}`): the case `on` selects says what is read, a user type or
    * a number; with no matching case and no default, nothing (raw bytes when the switch has a size).

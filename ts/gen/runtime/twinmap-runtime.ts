@@ -79,6 +79,18 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 /** The most elements that may be 0 bytes long a list holds when fewer bytes are left (see Reader.countZeroSized). */
 export const ZERO_SIZED_FLOOR = 256;
 
+/**
+ * The most bytes one `process: zlib` field may inflate to. zlib data inflates up to ~1000 times
+ * its size, so a small input could otherwise claim any amount of memory: more is a DecodeError.
+ */
+export const MAX_INFLATED = 64 * 1024 * 1024;
+
+/**
+ * The platform's zlib inflate (`inflateSync` of `node:zlib`). Generated code that reads
+ * `process: zlib` fields passes it in, so that other generated code needs no Node module.
+ */
+export type Inflate = (data: Uint8Array, options: { maxOutputLength: number }) => Uint8Array;
+
 /** Reads fields in order from `bytes[pos, end)`; every read is checked first. */
 export class Reader {
   readonly dv: DataView;
@@ -351,6 +363,28 @@ export class Reader {
     const p = this.pos;
     this.pos = p + n;
     return this.bytes.slice(p, p + n);
+  }
+
+  /** What the next `n` bytes inflate to as zlib data (`process: zlib`): at most MAX_INFLATED bytes. */
+  zlib(n: number, inflate: Inflate, f: string): Uint8Array {
+    this.size(n, f);
+    const p = this.pos;
+    this.pos = p + n;
+    let out: Uint8Array;
+    try {
+      out = inflate(this.bytes.subarray(p, p + n), { maxOutputLength: MAX_INFLATED });
+    } catch (e) {
+      if ((e as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') throw new DecodeError(f, p, `zlib data inflates to more than ${MAX_INFLATED} bytes (the most one field may hold)`);
+      throw new DecodeError(f, p, `is not valid zlib data (${(e as Error).message})`);
+    }
+    // A plain array of its own (a Buffer may share a pooled one, and Buffer#slice does not copy).
+    return new Uint8Array(out);
+  }
+
+  /** A reader of what the next `n` bytes inflate to: a stream of its own (Kaitai's processed substream). */
+  zlibSub(n: number, inflate: Inflate, f: string): Reader {
+    const b = this.zlib(n, inflate, f);
+    return new Reader(b, 0, b.length, 0, 0, this.root());
   }
 
   /** The rest of this reader's bytes, copied. */
