@@ -5,6 +5,7 @@ import type { ExtraRow } from './extra-row.js';
 import type { FloorMemcpy, FloorMutex, FloorPingPong, FloorRing } from './floor.js';
 import type { Latency } from './stats.js';
 import type { Throughput } from './stream.js';
+import type { PairedRun } from './paired.js';
 
 export interface FloorRun {
   spin?: FloorPingPong;
@@ -27,4 +28,6 @@ export interface RunResult {
   floor: FloorRun;
   pairs: Record<string, PairRun>;
   extras: ExtraRow[];
+  /** Paired trials of the channel targets (bench/paired.ts): one ratio per pair of trials. */
+  paired?: PairedRun;
 }

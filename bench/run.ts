@@ -18,6 +18,7 @@ import type { Throughput } from './stream.js';
 import type { FloorRun, PairRun, RunResult } from './results.js';
 import { summarise as summariseRuns, renderTable, renderMarkdown, value as fmtValue } from './report.js';
 import { renderChart } from './chart.js';
+import { measurePaired } from './paired.js';
 import { evaluateTargets, renderTargets, renderTargetsMarkdown } from './targets.js';
 
 const t0 = Date.now();
@@ -152,6 +153,7 @@ table: ${join(outDir, 'report.md')}, chart: ${join(outDir, 'report.svg')}`);
   progress(`${info.cpuModel}, ${info.cores} cores, Node ${info.node}, .NET ${info.dotnet}; pairs: ${pairs.map((p) => p.id).join(', ')}`);
 
   const runs: RunResult[] = [];
+  const pairedFailures: string[] = [];
   for (let r = 1; r <= o.runs; r++) {
     const label = `run ${r}/${o.runs} ·`;
     const run: RunResult = { floor: await measureFloor(o, cpus, label), pairs: {}, extras: [] };
@@ -162,6 +164,12 @@ table: ${join(outDir, 'report.md')}, chart: ${join(outDir, 'report.svg')}`);
         run.pairs[spec.id] = { throughput: [], error: (e as Error).message };
         progress(`${label} ${spec.id} FAILED: ${(e as Error).message}`);
       }
+    }
+    try {
+      run.paired = await measurePaired(o, cpus, (m) => progress(`${label} ${m}`));
+    } catch (e) {
+      progress(`${label} paired trials FAILED: ${(e as Error).message}`);
+      pairedFailures.push(`run ${r}: paired trials: ${(e as Error).message}`);
     }
     for (const x of extras) {
       try {
@@ -190,8 +198,9 @@ table: ${join(outDir, 'report.md')}, chart: ${join(outDir, 'report.svg')}`);
   writeFileSync(join(outDir, 'latest.svg'), renderChart(summary, runs, info));
   console.log(`\nraw figures: ${join(outDir, `bench-${stamp}.json`)} (also latest.json), table: latest.md, chart: latest.svg`);
   console.log(`took ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-  if (summary.failures.length > 0) {
-    console.log(`\n${summary.failures.length} case(s) failed:\n${summary.failures.map((f) => `  ${f}`).join('\n')}`);
+  const failures = [...summary.failures, ...pairedFailures];
+  if (failures.length > 0) {
+    console.log(`\n${failures.length} case(s) failed:\n${failures.map((f) => `  ${f}`).join('\n')}`);
     process.exitCode = 1;
   }
 }
