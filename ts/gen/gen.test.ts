@@ -29,12 +29,12 @@ async function refusal(p: string): Promise<SpecError> {
 
 describe('twinmap gen refuses what it does not support', () => {
   it('names the spec file, the field path and the feature', async () => {
-    const p = spec('zipped', 'meta:\n  id: zipped\nseq:\n  - id: body\n    size: 10\n    process: zlib\n');
+    const p = spec('xored', 'meta:\n  id: xored\nseq:\n  - id: body\n    size: 10\n    process: xor(0x5a)\n');
     const e = await refusal(p);
     expect(e.code).toBe('UNSUPPORTED');
     expect(e.message).toContain(p);
-    expect(e.message).toContain('/seq/0 (Zipped.body)');
-    expect(e.message).toContain('process');
+    expect(e.message).toContain('/seq/0 (Xored.body)');
+    expect(e.message).toContain('process: xor(0x5a) is not supported (zlib is)');
   });
 
   it('refuses instances from another stream, wide bit fields, repeat-until on a field of a number and unknown encodings', async () => {
@@ -121,7 +121,7 @@ describe('layout constants', () => {
 describe('the twinmap command', () => {
   const cli = join(root, 'dist', 'ts', 'cli.js');
   it('gen reports a refused spec with exit code 1', () => {
-    const p = spec('cli_bad', 'meta:\n  id: cli_bad\nseq:\n  - id: x\n    size: 4\n    process: zlib\n');
+    const p = spec('cli_bad', 'meta:\n  id: cli_bad\nseq:\n  - id: x\n    size: 4\n    process: rol(3)\n');
     let status = 0;
     let stderr = '';
     try {
@@ -131,7 +131,7 @@ describe('the twinmap command', () => {
       stderr = String((e as { stderr: Buffer }).stderr);
     }
     expect(status).toBe(1);
-    expect(stderr).toContain('process (compression, xor, ...) is not supported');
+    expect(stderr).toContain('process: rol(3) is not supported (zlib is)');
   });
 
   it('gen --check passes on the committed output of every spec set', () => {

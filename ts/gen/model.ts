@@ -4,8 +4,17 @@ import type { Expr } from './expr.js';
 import type { VType } from './expr-types.js';
 
 export type Endian = 'le' | 'be';
-/** Text encodings, by Kaitai's canonical names (windows-1250 … windows-1258). */
-export type Encoding = 'UTF-8' | 'ASCII' | 'UTF-16LE' | 'UTF-16BE' | 'ISO-8859-1' | `windows-125${number}`;
+/**
+ * Text encodings, by Kaitai's canonical names: windows-1250 … windows-1258 and windows-874, the
+ * ISO-8859 parts and code pages of SINGLE_BYTE_PAGES (one byte per character).
+ */
+export type Encoding = 'UTF-8' | 'ASCII' | 'UTF-16LE' | 'UTF-16BE' | 'ISO-8859-1' | `windows-125${number}` | 'windows-874' | `ISO-8859-${number}` | 'KOI8-R' | 'IBM437' | 'IBM866';
+
+/**
+ * Single-byte code pages beyond ISO-8859-1 and windows-125x that both platforms decode alike on
+ * every byte (TextDecoder's WHATWG tables, .NET's code pages; IBM437 from the TS runtime's own table).
+ */
+export const SINGLE_BYTE_PAGES: readonly Encoding[] = ['ISO-8859-2', 'ISO-8859-4', 'ISO-8859-5', 'ISO-8859-13', 'ISO-8859-15', 'KOI8-R', 'IBM437', 'IBM866', 'windows-874'];
 
 /** Bytes of one code unit (a zero-terminated string ends with one zero unit). */
 export function encodingUnit(e: Encoding): 1 | 2 {

@@ -926,7 +926,7 @@ public static class FormatText
     /// <summary>Bytes of one code unit: a zero-terminated string ends with one zero unit.</summary>
     public static int Unit(string encoding) => encoding is "UTF-16LE" or "UTF-16BE" ? 2 : 1;
 
-    /// <summary>An encoding that throws on bytes or characters it cannot map (windows-125x from the in-box code pages provider).</summary>
+    /// <summary>An encoding that throws on bytes or characters it cannot map (code pages from the in-box code pages provider).</summary>
     public static Encoding Strict(string encoding) => Cache.GetOrAdd(encoding, static name => name switch
     {
         "UTF-8" => new UTF8Encoding(false, true),
@@ -934,8 +934,41 @@ public static class FormatText
         "UTF-16LE" => new UnicodeEncoding(false, false, true),
         "UTF-16BE" => new UnicodeEncoding(true, false, true),
         "ISO-8859-1" => Encoding.GetEncoding("iso-8859-1", EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback),
+        "IBM437" or "IBM866" => new ControlsAsIs(CodePage(name)),
         _ => CodePage(name),
     });
+
+    // .NET's tables for code pages 437 and 866 move three control characters (byte 0x1A is U+001C,
+    // 0x1C is U+007F, 0x7F is U+001A); Kaitai's other runtimes and TextDecoder keep every control
+    // byte as the same code point. One byte per character, so positions line up both ways.
+    private sealed class ControlsAsIs(Encoding inner) : Encoding(inner.CodePage, inner.EncoderFallback, inner.DecoderFallback)
+    {
+        private static bool Moved(int c) => c is 0x1A or 0x1C or 0x7F;
+
+        public override int GetByteCount(char[] chars, int index, int count) => inner.GetByteCount(chars, index, count);
+
+        public override int GetBytes(char[] chars, int charIndex, int charCount, byte[] bytes, int byteIndex)
+        {
+            int n = inner.GetBytes(chars, charIndex, charCount, bytes, byteIndex);
+            for (int i = 0; i < charCount; i++)
+                if (Moved(chars[charIndex + i])) bytes[byteIndex + i] = (byte)chars[charIndex + i];
+            return n;
+        }
+
+        public override int GetCharCount(byte[] bytes, int index, int count) => inner.GetCharCount(bytes, index, count);
+
+        public override int GetChars(byte[] bytes, int byteIndex, int byteCount, char[] chars, int charIndex)
+        {
+            int n = inner.GetChars(bytes, byteIndex, byteCount, chars, charIndex);
+            for (int i = 0; i < byteCount; i++)
+                if (Moved(bytes[byteIndex + i])) chars[charIndex + i] = (char)bytes[byteIndex + i];
+            return n;
+        }
+
+        public override int GetMaxByteCount(int charCount) => inner.GetMaxByteCount(charCount);
+
+        public override int GetMaxCharCount(int byteCount) => inner.GetMaxCharCount(byteCount);
+    }
 
     private static Encoding CodePage(string name)
     {

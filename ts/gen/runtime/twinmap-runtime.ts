@@ -508,6 +508,11 @@ function decodeOther(b: Uint8Array, encoding: TextEncoding, f: string, at: numbe
     for (let i = 0; i < b.length; i += 4096) s += String.fromCharCode(...b.subarray(i, i + 4096));
     return s;
   }
+  if (encoding === 'IBM437') {
+    let s = '';
+    for (let i = 0; i < b.length; i++) s += b[i]! < 0x80 ? String.fromCharCode(b[i]!) : CP437_HIGH[b[i]! - 0x80];
+    return s;
+  }
   let d = decoders.get(encoding);
   if (!d) decoders.set(encoding, (d = new TextDecoder(encoding, { fatal: true, ignoreBOM: true })));
   try {
@@ -566,8 +571,17 @@ export function textBytes(s: string, encoding: TextEncoding, f: string): Uint8Ar
   return out;
 }
 
-/** The supported encodings (Kaitai's names): the byte is the code point in ISO-8859-1; windows-125x via TextDecoder. */
-export type TextEncoding = 'UTF-8' | 'ASCII' | 'UTF-16LE' | 'UTF-16BE' | 'ISO-8859-1' | `windows-125${number}`;
+/**
+ * The supported encodings (Kaitai's names): the byte is the code point in ISO-8859-1; IBM437 (DOS)
+ * from the table below; the other code pages (windows-125x, windows-874, ISO-8859-n, KOI8-R,
+ * IBM866) via TextDecoder.
+ */
+export type TextEncoding = 'UTF-8' | 'ASCII' | 'UTF-16LE' | 'UTF-16BE' | 'ISO-8859-1' | `windows-125${number}` | 'windows-874' | `ISO-8859-${number}` | 'KOI8-R' | 'IBM437' | 'IBM866';
+
+// Code page 437, bytes 0x80-0xff (0x00-0x7f are ASCII): TextDecoder has no IBM437.
+const CP437_HIGH =
+  'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐' +
+  '└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0';
 
 const singleByteTables = new Map<string, Map<number, number>>();
 
@@ -576,10 +590,9 @@ function singleByteTable(encoding: TextEncoding): Map<number, number> {
   let t = singleByteTables.get(encoding);
   if (t) return t;
   t = new Map();
-  const d = new TextDecoder(encoding, { fatal: true, ignoreBOM: true });
   for (let b = 255; b >= 0; b--) {
     try {
-      t.set(d.decode(Uint8Array.of(b)).charCodeAt(0), b);
+      t.set(decodeOther(Uint8Array.of(b), encoding, '', 0).charCodeAt(0), b);
     } catch {
       // a byte the code page leaves undefined
     }
