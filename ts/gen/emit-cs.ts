@@ -486,6 +486,7 @@ class CsFile {
       }),
       ...(!item && this.elemIndex !== undefined && { index: (): string => `(long)${this.elemIndex}` }),
       ref: (name, e) => {
+        if (e.fromRoot) return chain(`FormatMath.DecodedRoot<${this.typeRef(t, e.fromRoot)}>(${io})`, undefined, [e.fromRoot.fields.find((x: Field) => x.id === name)!, ...(e.pathFields ?? [])]);
         if (e.param) return e.pathFields?.length ? chain(`p_${camel(name)}`, undefined, e.pathFields) : `p_${camel(name)}`;
         if (e.instance?.value) {
           const vt = typeOf(e.instance.value);

@@ -371,6 +371,7 @@ class TsModule {
       }),
       ...(!item && this.elemIndex !== undefined && { index: (): string => this.elemIndex! }),
       ref: (name, e) => {
+        if (e.fromRoot) return chain(`${this.use('decodedRoot')}<${this.ref(e.fromRoot, e.fromRoot.name)}>(${io})`, undefined, [e.fromRoot.fields.find((x: Field) => x.id === name)!, ...(e.pathFields ?? [])]);
         if (e.param) return e.pathFields?.length ? chain(`p_${camel(name)}`, undefined, e.pathFields) : `p_${camel(name)}`;
         // A value instance kept as Kaitai keeps it (it reads where the stream is).
         if (e.instance?.value) return this.instRef?.(name) ?? `v.${camel(name)}${e.instance.valueCond ? '!' : ''}`;

@@ -817,6 +817,10 @@ public static class FormatMath
     }
 
     /// <summary>A field without a value (its if condition does not hold) read through in an expression while reading.</summary>
+    /// <summary>Kaitai's <c>_root</c> where an instance reads it after the decode: the decoded root value.</summary>
+    public static T DecodedRoot<T>(FormatStream io) where T : class =>
+        io.Root.Value as T ?? throw new DecodeException("", io.Pos, "_root is read before its decode is done");
+
     public static T ReadObject<T>(T? value, string field) where T : class =>
         value ?? throw new DecodeException(field, -1, "has no value here (its if condition does not hold)");
 

@@ -1218,6 +1218,13 @@ export function lazy<T>(target: object, name: string, typeName: string, compute:
 const kept = new WeakMap<object, Reader>();
 
 /** Remembers the stream `v` was read from; returns `v`. */
+/** Kaitai's `_root` where an instance reads it after the decode: the decoded root value (a DecodeError while the root is still being read). */
+export function decodedRoot<T>(r: Reader): T {
+  const v = r.root().rootValue;
+  if (v === undefined) throw new DecodeError('', r.pos, '_root is read before its decode is done');
+  return v as T;
+}
+
 export function keepStream<T extends object>(v: T, r: Reader): T {
   kept.set(v, r);
   return v;
