@@ -60,6 +60,8 @@ function fixedRows<T extends object>(
   sumView: (v: T) => number,
   read: (dv: DataView, o: number) => T,
   write: (dv: DataView, o: number, v: T) => void,
+  /** `write` with the checks the generated encodeInto makes (an extra row, not the baseline). */
+  writeChecked: (dv: DataView, o: number, v: T) => void,
   records: number,
   rounds: number,
 ): void {
@@ -97,6 +99,10 @@ function fixedRows<T extends object>(
   }));
   add(record, 'encode', 'hand-written DataView', rate(records, rounds, () => {
     for (let i = 0; i < records; i++) write(ov, i * size, values[i & 1023]!);
+    return records;
+  }));
+  add(record, 'encode', 'hand-written DataView + value checks', rate(records, rounds, () => {
+    for (let i = 0; i < records; i++) writeChecked(ov, i * size, values[i & 1023]!);
     return records;
   }));
 }
@@ -180,13 +186,13 @@ const sumSystemtimeView = (v: hand.Systemtime): number => v.year + v.month + v.d
 export async function measureMoreTsCodecs(records: number, rounds: number): Promise<CodecRate[]> {
   const out: CodecRate[] = [];
   const add: Add = (record, op, impl, recordsPerSec) => out.push({ record, op, impl, recordsPerSec });
-  fixedRows(add, 'MyDataStructure', MyDataStructure, (i) => ({ myValueA: i, myValueB: -i }), (v) => v.myValueA + v.myValueB, (v) => v.myValueA + v.myValueB, hand.readMyData, hand.writeMyData, records, rounds);
+  fixedRows(add, 'MyDataStructure', MyDataStructure, (i) => ({ myValueA: i, myValueB: -i }), (v) => v.myValueA + v.myValueB, (v) => v.myValueA + v.myValueB, hand.readMyData, hand.writeMyData, hand.writeMyDataChecked, records, rounds);
   const n = Math.max(200, records >> 6);
   variableRows(add, 'HikingDatabase', HikingDatabase, sampleHiking, hand.readHiking, hand.writeHiking, (v) => v.hikes.length, n, rounds);
   const g = await galleryCodecs();
   if (g) {
     const st = (i: number): hand.Systemtime => ({ year: 2026, month: 12, dow: 1, day: 7, hour: i % 24, min: i % 60, sec: (i >> 6) % 60, msec: i % 1000 });
-    fixedRows(add, 'gallery WindowsSystemtime', g.systemtime as AnyCodec<hand.Systemtime> & { SIZE: number }, st, sumSystemtime, sumSystemtimeView, hand.readSystemtime, hand.writeSystemtime, records, rounds);
+    fixedRows(add, 'gallery WindowsSystemtime', g.systemtime as AnyCodec<hand.Systemtime> & { SIZE: number }, st, sumSystemtime, sumSystemtimeView, hand.readSystemtime, hand.writeSystemtime, hand.writeSystemtimeChecked, records, rounds);
     variableRows(add, 'gallery Stl', g.stl, sampleStl, hand.readStl, hand.writeStl, (v) => v.triangles.length, Math.max(500, records >> 4), rounds);
   }
   return out;

@@ -13,6 +13,7 @@ import type { Options } from './options.js';
 import { peerDll, repoRoot } from './paths.js';
 import { execFileSync } from 'node:child_process';
 import { measureMoreTsCodecs } from './codec-more.js';
+import { measureCsGalleryCodecs } from './codec-cs-gallery.js';
 import { rate, type CodecRate } from './codec-rate.js';
 
 export type { CodecRate };
@@ -178,7 +179,7 @@ export const codecBench: ExtraSpec = {
     const records = o.quick ? 100_000 : 1_000_000;
     const rounds = o.quick ? 3 : 5;
     const rows = codecRows([...(await measureTsCodecs(records, rounds)), ...(await measureMoreTsCodecs(records, rounds))], 'TS');
-    if (existsSync(peerDll)) rows.push(...codecRows(measureCsCodecs(records, rounds), 'C#'));
+    if (existsSync(peerDll)) rows.push(...codecRows([...measureCsCodecs(records, rounds), ...(await measureCsGalleryCodecs(records, rounds))], 'C#'));
     return rows;
   },
 };

@@ -58,6 +58,22 @@ export function writeMyData(dv: DataView, o: number, v: { myValueA: number; myVa
   dv.setInt32(o + 4, v.myValueB, true);
 }
 
+/**
+ * writeMyData with the checks a codec owes its caller (what the generated encodeInto does): the
+ * record fits at a whole, non-negative offset and each value is an int32, else a RangeError that
+ * names the field. The plain writers above check nothing: DataView turns `undefined` into 0 and
+ * 2**31 into -2**31 without a word.
+ */
+export function writeMyDataChecked(dv: DataView, o: number, v: { myValueA: number; myValueB: number }): void {
+  if (!Number.isInteger(o) || o < 0 || o + 8 > dv.byteLength) throw new RangeError(`MyDataStructure needs 8 bytes at ${o}`);
+  const a = v.myValueA;
+  const b = v.myValueB;
+  if (typeof a !== 'number' || (a | 0) !== a) throw new RangeError(`myValueA: ${a} is not an int32`);
+  if (typeof b !== 'number' || (b | 0) !== b) throw new RangeError(`myValueB: ${b} is not an int32`);
+  dv.setInt32(o, a, true);
+  dv.setInt32(o + 4, b, true);
+}
+
 // ---- HikingDatabase: length-prefixed text, hikes, GPS tracks of three doubles
 
 /** Decodes one HikingDatabase at `o`; returns it and where it ends. */
@@ -135,6 +151,24 @@ export function writeSystemtime(dv: DataView, o: number, v: Systemtime): void {
   dv.setUint16(o + 10, v.min, true);
   dv.setUint16(o + 12, v.sec, true);
   dv.setUint16(o + 14, v.msec, true);
+}
+
+const u16 = (x: number, f: string): number => {
+  if (typeof x !== 'number' || (x & 0xffff) !== x) throw new RangeError(`${f}: ${x} is not a uint16`);
+  return x;
+};
+
+/** writeSystemtime with a codec's checks (room at a whole offset, each value a uint16), as writeMyDataChecked. */
+export function writeSystemtimeChecked(dv: DataView, o: number, v: Systemtime): void {
+  if (!Number.isInteger(o) || o < 0 || o + 16 > dv.byteLength) throw new RangeError(`SYSTEMTIME needs 16 bytes at ${o}`);
+  dv.setUint16(o, u16(v.year, 'year'), true);
+  dv.setUint16(o + 2, u16(v.month, 'month'), true);
+  dv.setUint16(o + 4, u16(v.dow, 'dow'), true);
+  dv.setUint16(o + 6, u16(v.day, 'day'), true);
+  dv.setUint16(o + 8, u16(v.hour, 'hour'), true);
+  dv.setUint16(o + 10, u16(v.min, 'min'), true);
+  dv.setUint16(o + 12, u16(v.sec, 'sec'), true);
+  dv.setUint16(o + 14, u16(v.msec, 'msec'), true);
 }
 
 // ---- binary STL (Kaitai gallery media/stl.ksy): 80-byte header, count, 50-byte triangles

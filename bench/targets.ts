@@ -89,7 +89,7 @@ export const TARGETS: Target[] = [
     codecTarget('TS', r, 'encode', 'twinmap TS encodeInto', 'encodeInto'),
     codecTarget('TS', r, 'decode', 'twinmap TS decode', 'decode'),
   ]),
-  ...(['TestData', 'MyDataStructure', 'HikingDatabase'] as const).flatMap((r) => [
+  ...(['TestData', 'MyDataStructure', 'HikingDatabase', 'gallery WindowsSystemtime', 'gallery Stl'] as const).flatMap((r) => [
     codecTarget('C#', r, 'encode', 'twinmap C# EncodeInto', 'EncodeInto'),
     codecTarget('C#', r, 'decode', 'twinmap C# Decode', 'Decode'),
   ]),

@@ -256,8 +256,12 @@ class TsModule {
     o.push(`class ${N}Codec extends ${this.use('Codec')}<${N}> {`);
     o.push(`  override encodeInto(value: ${N}, target: Uint8Array, offset = 0): number {`);
     o.push('    try {');
+    // A bound (3 bytes per UTF-16 unit of text) costs no pass over the text; only when the room
+    // is less than the bound is the value measured exactly. write<T>To checks every value itself.
+    o.push(`      let at = ${this.use('fixedAt')}(target, offset, writeBound${N}(value));`);
+    o.push(`      if (at >= 0) return write${N}To(target, ${this.use('fixedView')}(), at - offset, offset, value) - offset;`);
     o.push(`      const n = sizeOf${N}(value);`);
-    o.push(`      const at = ${this.use('fixedAt')}(target, offset, n);`);
+    o.push(`      at = ${this.use('fixedAt')}(target, offset, n);`);
     o.push(`      if (at >= 0 && write${N}To(target, ${this.use('fixedView')}(), at - offset, offset, value) === offset + n) return n;`);
     o.push('    } catch {');
     o.push('      // the checked writer below says what is wrong');
@@ -851,7 +855,8 @@ class TsModule {
       const ty = f.type;
       if (f.repeat) o.push(`  if (!Array.isArray(${name})) ${refuse}();`);
       else if (ty.t === 'bytes') o.push(`  if (!(${name} instanceof Uint8Array)) ${refuse}();`);
-      else if (ty.t === 'str') o.push(`  if (typeof ${name} !== 'string') ${refuse}();`);
+      // Text that is not UTF-8 (a lone surrogate) or not ASCII is refused before anything is written.
+      else if (ty.t === 'str') o.push(`  if (typeof ${name} !== 'string' || !${this.use(ty.encoding === 'ASCII' ? 'isAscii' : 'wellFormed')}(${name})) ${refuse}();`);
       return name;
     };
     const little = (ty: IntType | FloatType): string => (ty.size === 1 ? '' : ty.endian === 'le' ? ', true' : ', false');
@@ -907,6 +912,41 @@ class TsModule {
       o.push(...one(ty, x, 'p', '  '));
     }
     o.push('  return p;', '}', '');
+    this.emitWriteBound(t);
+  }
+
+  /**
+   * writeBound<T>: at least the bytes write<T>To writes, without a pass over any text (3 bytes per
+   * UTF-16 unit, the most UTF-8 takes). A value of the wrong kind counts as nothing or NaN (which
+   * fixedAt refuses): write<T>To refuses it before it writes past what was counted.
+   */
+  private emitWriteBound(t: TypeDef): void {
+    const o = this.out;
+    const N = t.name;
+    o.push(`/** @internal At least the bytes write${N}To writes for \`v\` (text counted at 3 bytes per UTF-16 unit). */`);
+    o.push(`export function writeBound${N}(v: ${N}): number {`);
+    let fixed = 0;
+    const lines: string[] = [];
+    for (const f of t.fields) {
+      const ty = f.type;
+      const x = `v.${tsProp(f)}`;
+      if (f.lengthOf) {
+        fixed += (ty as IntType).size;
+        continue;
+      }
+      const count = f.repeat ? constValue((f.repeat as { count: Expr }).count) : 1;
+      if (ty.t === 'int' || ty.t === 'float' || (ty.t === 'user' && writeAtOk(ty.type))) {
+        const size = ty.t === 'user' ? ty.type.fixedSize! : ty.size;
+        if (count !== undefined) fixed += size * count;
+        else lines.push(`  n += ${size} * (${x}?.length ?? 0);`);
+      } else if (ty.t === 'str') lines.push(`  n += 3 * (${x}?.length ?? 0);`);
+      else if (ty.t === 'bytes') lines.push(`  n += (${x}?.length ?? 0);`);
+      else if (ty.t === 'user') {
+        const bound = this.ref(ty.type, `writeBound${ty.type.name}`);
+        lines.push(f.repeat ? `  for (const item of ${x} ?? []) n += ${bound}(item);` : `  n += ${bound}(${x});`);
+      } else throw new Error('not a straight-line field');
+    }
+    o.push(`  let n = ${fixed};`, ...lines, '  return n;', '}', '');
   }
 
   private emitWriteAt(t: TypeDef): void {

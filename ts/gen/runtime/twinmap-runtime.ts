@@ -646,6 +646,19 @@ export function putUtf8(out: Uint8Array, p: number, s: string): number {
   return p - start;
 }
 
+/**
+ * @internal Whether `s` has no lone surrogate (can be UTF-8): V8 answers a one-byte string
+ * without looking at its characters.
+ */
+export function wellFormed(s: string): boolean {
+  return (s as string & { isWellFormed(): boolean }).isWellFormed();
+}
+
+/** @internal Whether every character of `s` is ASCII (below 0x80). */
+export function isAscii(s: string): boolean {
+  return !/[^\x00-\x7f]/.test(s);
+}
+
 const refused = new EncodeError('', 'refused by the straight-line writer');
 
 /**
@@ -702,7 +715,8 @@ export function checkIndex(i: number, length: number, f: string): number {
  * or -1 when it does not fit (the generic path then throws the error that says why).
  */
 export function fixedAt(bytes: Uint8Array, offset: number, size: number): number {
-  if (!(bytes instanceof Uint8Array) || !Number.isInteger(offset) || offset < 0 || size > bytes.length - offset) return -1;
+  // `!(size <= ...)`: a size that is NaN does not fit either.
+  if (!(bytes instanceof Uint8Array) || !Number.isInteger(offset) || offset < 0 || !(size <= bytes.length - offset)) return -1;
   viewOf(bytes);
   return lastBase + offset;
 }
