@@ -742,6 +742,7 @@ class CsFile {
         return [`${target} = ${primRead('r', ty, p)};`, ...checks];
       case 'bytes':
         if (t.blittable) return [`r.BytesInto(${target}, ${p});`, ...checks];
+        if (ty.process) return [`${target} = r.Zlib(${this.sizeArg(ty.size, t, 'v.', 'r')}, ${p});`, ...checks];
         return 'eos' in ty.size ? [`${target} = r.BytesEos(${p});`, ...checks] : [`${target} = r.Bytes(${this.sizeArg(ty.size, t, 'v.', 'r')}, ${p});`, ...checks];
       case 'str':
         if (ty.zeroTerminated) return [`${target} = r.Strz(${this.sizeArg(ty.size, t, 'v.', 'r')}, "${ty.encoding}", ${p});`, ...checks];
@@ -751,7 +752,7 @@ class CsFile {
         let reader = 'r';
         if (ty.size) {
           reader = `${camel(f.id)}Reader`;
-          lines.push(`var ${reader} = r.Sub(${this.sizeArg(ty.size, t, 'v.', 'r')}, ${p});`);
+          lines.push(`var ${reader} = r.${ty.process ? 'ZlibSub' : 'Sub'}(${this.sizeArg(ty.size, t, 'v.', 'r')}, ${p});`);
           // An instance reads this field's substream later (`io: field._io`): keep it.
           if (t.instances.some((i) => typeof i.io === 'object' && i.io.field === f)) lines.push(`v._io${f.csName} = ${reader}.Stream();`);
         }
