@@ -110,7 +110,7 @@ describe('encodeInto with room for the bound, for the exact size only, and too l
     expect(() => codec.encodeInto({ ...value, items: { length: 'x' } as unknown as Item[] }, big)).toThrow();
   });
 
-  it('remembers only text it found well-formed: a lone surrogate is refused every time', () => {
+  it('refuses a lone surrogate every time, also after well-formed text', () => {
     const big = new Uint8Array(4096);
     const ok = { ...value, note: 'ab' };
     expect(codec.encodeInto(ok, big)).toBe(codec.sizeOf(ok));

@@ -693,20 +693,9 @@ export function putUtf8(out: Uint8Array, p: number, s: string): number {
   return p - start;
 }
 
-/** The last string wellFormed found well-formed. */
-let lastWellFormed: string | undefined;
-
-/**
- * @internal Whether `s` has no lone surrogate (can be UTF-8). `isWellFormed` is a call into the
- * runtime (~10 ns), more than the rest of a short record's write: the string checked last is
- * remembered, as textLength remembers the string it measured last (a value written again and
- * again, such as a path, is checked once).
- */
+/** @internal Whether `s` has no lone surrogate (can be UTF-8). */
 export function wellFormed(s: string): boolean {
-  if (s === lastWellFormed) return true;
-  if (!(s as string & { isWellFormed(): boolean }).isWellFormed()) return false;
-  lastWellFormed = s;
-  return true;
+  return (s as string & { isWellFormed(): boolean }).isWellFormed();
 }
 
 /** @internal Whether every character of `s` is ASCII (below 0x80). */
