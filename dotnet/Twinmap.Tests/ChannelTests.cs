@@ -89,6 +89,25 @@ public sealed class ChannelTests : IDisposable
     }
 
     [Fact]
+    public void ReceiveViewsTakesAtMostMaxViewsPerCallAndLeavesTheRestForTheNext()
+    {
+        var name = Unique();
+        using var rx = Channel.Create(name, new ChannelOptions { Capacity = 1 << 21 });
+        using var tx = Channel.Open(name);
+        // MaxViews + 1 records of 4 bytes (their index): 16-byte frames, about 1 MiB.
+        int total = Channel.MaxViews + 1;
+        tx.SendMany(Enumerable.Range(0, total).Select(BitConverter.GetBytes).ToArray(), timeoutMs: 5000);
+        var capped = rx.ReceiveViews(int.MaxValue, 0);
+        Assert.Equal(Channel.MaxViews, capped.Count);
+        int got = 0;
+        foreach (var v in capped) Assert.Equal(got++, BitConverter.ToInt32(v));
+        var rest = rx.ReceiveViews(int.MaxValue, 0);
+        Assert.Equal(1, rest.Count);
+        Assert.Equal(Channel.MaxViews, BitConverter.ToInt32(rest[0]));
+        Assert.Equal(0, rx.ReceiveViews(int.MaxValue, 0).Count);
+    }
+
+    [Fact]
     public void ReceiveViewsTakesBatchesAcrossWrapsAndHoldsTheirSpaceUntilTheNextReceive()
     {
         var name = Unique();

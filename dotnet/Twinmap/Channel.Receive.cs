@@ -190,14 +190,7 @@ public sealed unsafe partial class Channel
         int before = _tail;
         try
         {
-            while (list.Count < max)
-            {
-                int off = NextFrame(false);
-                if (off < 0) break;
-                int len = _frameLen;
-                list.Add(new ReadOnlySpan<byte>(_ring + off + FrameHeader, len).ToArray());
-                _tail += FrameSize(len);
-            }
+            TakeBatch(list, list.Count, max);
         }
         finally
         {
@@ -205,12 +198,18 @@ public sealed unsafe partial class Channel
         }
     }
 
+    /// <summary>The most records one <see cref="ReceiveViews"/> takes: 65,536.</summary>
+    public const int MaxViews = 1 << 16;
+
     /// <summary>
     /// Like <see cref="ReceiveMany"/>, but hands out views into the ring instead of copies: waits
     /// up to <paramref name="timeoutMs"/> (negative: no limit) for a record, then takes up to
-    /// <paramref name="max"/> records that are there. The views stay valid until the next receive
-    /// or Dispose; tail moves past all of them once, at that next receive. Count 0 on timeout.
-    /// Single-threaded use, as <see cref="TryReceiveView"/>.
+    /// <paramref name="max"/> records that are there, at most <see cref="MaxViews"/> (65,536) per
+    /// call whatever <paramref name="max"/> says (the handle keeps each view's offset and length in
+    /// an array it reuses; a larger <paramref name="max"/> takes 65,536 and leaves the rest for the
+    /// next call). The views stay valid until the next receive or Dispose; tail moves past all of
+    /// them once, at that next receive. Count 0 on timeout. Single-threaded use, as
+    /// <see cref="TryReceiveView"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ChannelViews ReceiveViews(int max = 64, int timeoutMs = Timeout.Infinite)
@@ -221,13 +220,13 @@ public sealed unsafe partial class Channel
             EnsureOpen();
             if (!_reader) AttachReader();
             ReleaseView();
-            if (_frames.Length < 2 * max) _frames = new int[2 * Math.Min(max, 1 << 16)];
-            max = Math.Min(max, _frames.Length / 2);
+            max = Math.Min(max, MaxViews);
+            if (_frames.Length < 2 * max) _frames = new int[2 * max];
             int before = _tail;
             int n;
             try
             {
-                n = TakeViews(0, max);
+                n = TakeBatch(null, 0, max);
                 if (n == 0)
                 {
                     if (_tail != before) AdvanceTail(_tail); // wrap frames skipped: their room goes back now
@@ -237,7 +236,7 @@ public sealed unsafe partial class Channel
                     _frames[1] = first.Length;
                     _tail = (int)_pendingTail;
                     _pendingTail = -1;
-                    n = TakeViews(1, max);
+                    n = TakeBatch(null, 1, max);
                 }
             }
             catch (BadHeaderException)
@@ -252,17 +251,25 @@ public sealed unsafe partial class Channel
         }
     }
 
-    /// <summary>Notes the records that are there as views from index <paramref name="n"/> (up to <paramref name="max"/> in all), moving only this handle's tail; returns the count.</summary>
+    /// <summary>
+    /// Takes the records that are there, from index <paramref name="n"/> up to <paramref name="max"/>
+    /// in all: copies into <paramref name="copies"/>, or (null) views noted in <c>_frames</c>. Moves
+    /// only this handle's tail (the callers publish it); returns the count.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private int TakeViews(int n, int max)
+    private int TakeBatch(List<byte[]>? copies, int n, int max)
     {
         while (n < max)
         {
             int off = NextFrame(false);
             if (off < 0) break;
             int len = _frameLen;
-            _frames[2 * n] = off + FrameHeader;
-            _frames[2 * n + 1] = len;
+            if (copies is null)
+            {
+                _frames[2 * n] = off + FrameHeader;
+                _frames[2 * n + 1] = len;
+            }
+            else copies.Add(new ReadOnlySpan<byte>(_ring + off + FrameHeader, len).ToArray());
             _tail += FrameSize(len);
             n++;
         }

@@ -2,13 +2,12 @@
 // move tail past them and wake writers waiting for room; sync, async and 'message' receive
 // loops. Everything read from the ring is checked: a frame no writer could have written is
 // BAD_HEADER. The .NET twin is dotnet/Twinmap/Channel.Receive.cs.
-import { performance } from 'node:perf_hooks';
 import { AlreadyExistsError, BadHeaderError, ClosedError, TwinmapError } from '../errors.js';
 import { isAlive, selfStartTime } from '../liveness/liveness.js';
 import * as L from './layout.js';
 import { reapIfDue } from './peers.js';
 import type { ChannelState } from './state.js';
-import { checkTimeout, deadlineOf, leftMs, sleepAsync, spinBudget, spun } from './waiting.js';
+import { checkTimeout, deadlineOf, leftMs, sleepAsync, spinThenSleep, type Wait } from './waiting.js';
 
 /**
  * The reader's side of one channel handle; a class for the reason ChannelWriter (send.ts) is:
@@ -21,7 +20,14 @@ export class ChannelReader {
    */
   private frameLen = 0;
 
-  constructor(private readonly s: ChannelState) {}
+  /** The waits of a sync receive (copy or view), one each per handle. */
+  private readonly copyWait: ReceiveWait;
+  private readonly viewWait: ReceiveWait;
+
+  constructor(private readonly s: ChannelState) {
+    this.copyWait = new ReceiveWait(this, false);
+    this.viewWait = new ReceiveWait(this, true);
+  }
 
   /** Channel.attach. */
   attach(): void {
@@ -133,7 +139,7 @@ export class ChannelReader {
   }
 
   /** Takes the next record if there is one: a copy, or a view into the ring. */
-  private take(view: boolean): Uint8Array | undefined {
+  take(view: boolean): Uint8Array | undefined {
     const s = this.s;
     s.ensureOpen();
     if (!s.reader) this.attachReader();
@@ -187,7 +193,7 @@ export class ChannelReader {
     const out: Uint8Array[] = [];
     const before = s.tail;
     try {
-      this.takeViews(out, max);
+      this.takeBatch(out, max, true);
       if (out.length === 0) {
         if (s.tail !== before) this.advanceTail(s.tail); // wrap frames skipped: their room goes back now
         const first = this.receiveSync(true, timeoutMs);
@@ -195,7 +201,7 @@ export class ChannelReader {
         out.push(first);
         s.tail = s.pendingTail!;
         s.pendingTail = undefined;
-        this.takeViews(out, max);
+        this.takeBatch(out, max, true);
       }
     } catch (e) {
       // A corrupt frame after some records: they are taken (as receiveMany's are).
@@ -206,14 +212,18 @@ export class ChannelReader {
     return out;
   }
 
-  /** Views of the records that are there into `out` (up to `max` in all), moving only this handle's tail. */
-  private takeViews(out: Uint8Array[], max: number): void {
+  /**
+   * The records that are there into `out` (up to `max` in all), as views into the ring or as
+   * copies, moving only this handle's tail (the callers publish it).
+   */
+  private takeBatch(out: Uint8Array[], max: number, view: boolean): void {
     const s = this.s;
     while (out.length < max) {
       const off = this.nextFrame(false);
       if (off < 0) break;
       const len = this.frameLen;
-      out.push(new Uint8Array(s.buf, L.HEADER_SIZE + off + L.FRAME_HEADER, len));
+      const start = off + L.FRAME_HEADER;
+      out.push(view ? new Uint8Array(s.buf, L.HEADER_SIZE + start, len) : s.ring.slice(start, start + len));
       s.tail = (s.tail + L.frameSize(len)) | 0;
     }
   }
@@ -223,13 +233,7 @@ export class ChannelReader {
     const s = this.s;
     const before = s.tail;
     try {
-      while (out.length < max) {
-        const off = this.nextFrame(false);
-        if (off < 0) break;
-        const len = this.frameLen;
-        out.push(s.ring.slice(off + L.FRAME_HEADER, off + L.FRAME_HEADER + len));
-        s.tail = (s.tail + L.frameSize(len)) | 0;
-      }
+      this.takeBatch(out, max, false);
     } finally {
       if (s.tail !== before) this.advanceTail(s.tail);
     }
@@ -293,37 +297,32 @@ export class ChannelReader {
         if (r !== undefined) return r;
       }
     }
-    const deadline = deadlineOf(timeoutMs);
-    const budget = spinBudget(s);
-    let spinUntil = budget > 0 ? performance.now() + budget : 0; // 0: no spin, no miss (see sendSlow)
-    for (;;) {
-      if (spinUntil > 0) {
-        if (performance.now() < spinUntil) {
-          // Several polls per clock read: performance.now() costs more than a poll.
-          for (let k = 0; k < 8; k++) {
-            const r = this.take(view);
-            if (r !== undefined) {
-              spun(s, true);
-              return r;
-            }
-          }
-          continue;
-        }
-        spun(s, false);
-        spinUntil = 0;
-      }
-      const left = leftMs(deadline);
-      if (quiet && left <= 0) return this.take(view); // a poll that ends here: the flag stays down (see receiveSync)
-      const seq = Atomics.load(s.hdr, L.I_DATA_SEQ);
-      s.quiet = false; // the flag is up: a later poll lowers it again
-      Atomics.store(s.hdr, L.I_READER_WAITING, 1);
-      if (Atomics.load(s.hdr, L.I_HEAD) === s.tail) {
-        if (left <= 0) return undefined;
-        s.futex.wait(L.OFF_DATA_SEQ, seq, Math.min(left, s.peerCheckMs));
-        reapIfDue(s);
-      }
-      const r = this.take(view);
-      if (r !== undefined) return r;
+    const w = view ? this.viewWait : this.copyWait;
+    const r = spinThenSleep(s, w, deadlineOf(timeoutMs), 8);
+    if (r !== undefined || quiet) return r ?? this.take(view); // a poll that ends here: the flag stays down (see receiveSync)
+    this.raiseFlag(); // as before a sleep: a timed-out receive leaves the flag up, as a sleep does
+    return this.take(view);
+  }
+
+  /**
+   * Raises reader_waiting before a sleep (or the last look of a timed-out receive); returns the
+   * data_seq to sleep on. A later poll lowers it again (receiveSync).
+   */
+  raiseFlag(): number {
+    const s = this.s;
+    const seq = Atomics.load(s.hdr, L.I_DATA_SEQ);
+    s.quiet = false;
+    Atomics.store(s.hdr, L.I_READER_WAITING, 1);
+    return seq;
+  }
+
+  /** A sync receive's sleep: until a writer publishes (data_seq moves) or `ms` pass. */
+  sleepForData(ms: number): void {
+    const s = this.s;
+    const seq = this.raiseFlag();
+    if (Atomics.load(s.hdr, L.I_HEAD) === s.tail) {
+      s.futex.wait(L.OFF_DATA_SEQ, seq, ms);
+      reapIfDue(s);
     }
   }
 
@@ -336,9 +335,7 @@ export class ChannelReader {
       const r = this.take(false);
       if (r !== undefined) return r;
       // No spinning on the event loop: the waiter thread spins (spinMicros) before it sleeps.
-      const seq = Atomics.load(s.hdr, L.I_DATA_SEQ);
-      s.quiet = false; // the flag is up: a later poll lowers it again
-      Atomics.store(s.hdr, L.I_READER_WAITING, 1);
+      const seq = this.raiseFlag();
       if (Atomics.load(s.hdr, L.I_HEAD) !== s.tail) continue;
       const left = leftMs(deadline);
       if (left <= 0) return undefined;
@@ -364,5 +361,21 @@ export class ChannelReader {
         s.pumping = false;
       }
     })();
+  }
+}
+
+/** A sync receive's wait: take a record (a copy or a view); sleep on data_seq. */
+class ReceiveWait implements Wait<Uint8Array> {
+  constructor(
+    private readonly r: ChannelReader,
+    private readonly view: boolean,
+  ) {}
+
+  poll(): Uint8Array | undefined {
+    return this.r.take(this.view);
+  }
+
+  sleep(ms: number): void {
+    this.r.sleepForData(ms);
   }
 }

@@ -2,14 +2,16 @@
 // published with one store of head; a reader asleep on data_seq is woken. The .NET twin is
 // dotnet/Twinmap/Channel.Send.cs. Why head and tail_cache are read without Atomics: "Plain
 // reads" in channel.ts.
-import { performance } from 'node:perf_hooks';
 import { PeerGoneError, TimeoutError, TooLargeError, TwinmapError } from '../errors.js';
 import * as L from './layout.js';
 import { claimSlot, checkLockHolder, throwIfReaderGone } from './peers.js';
 import type { ChannelState } from './state.js';
-import { checkTimeout, deadlineOf, hasRoom, leftMs, markContended, sleepAsync, sleepForSpace, sleepOnLock, spinBudget, spun } from './waiting.js';
+import { checkTimeout, deadlineOf, hasRoom, leftMs, markContended, sleepAsync, sleepForSpace, sleepOnLock, spinThenSleep, type Wait } from './waiting.js';
 
 type TryResult = 'ok' | 'locked' | 'full';
+
+const EMPTY = new Uint8Array(0);
+const NONE: readonly Uint8Array[] = [];
 
 /**
  * The writers' side of one channel handle. Its hot path is methods on one class, not module
@@ -18,7 +20,14 @@ type TryResult = 'ok' | 'locked' | 'full';
  * (docs/benchmarks/2026-12-07-channel-hot-path.md).
  */
 export class ChannelWriter {
-  constructor(private readonly s: ChannelState) {}
+  /** The waits of send and sendMany, one each per handle (a sync wait is never re-entered). */
+  private readonly oneWait: SendWait;
+  private readonly manyWait: SendManyWait;
+
+  constructor(private readonly s: ChannelState) {
+    this.oneWait = new SendWait(s, this);
+    this.manyWait = new SendManyWait(s, this);
+  }
 
   /** Channel.send. */
   send(data: Uint8Array, timeoutMs: number): void {
@@ -30,26 +39,13 @@ export class ChannelWriter {
   }
 
   private sendSlow(data: Uint8Array, timeoutMs: number, r: TryResult): void {
-    const s = this.s;
-    const deadline = deadlineOf(timeoutMs);
-    // 0 when this wait does not spin: a skipped spin must not count as a miss (as in C#),
-    // or skipping re-arms itself for good and a busy pair stays in sleeping mode.
-    const budget = spinBudget(s);
-    let spinUntil = budget > 0 ? performance.now() + budget : 0;
-    for (;;) {
-      if (performance.now() < spinUntil) {
-        r = this.tryPublish(data);
-        if (r === 'ok') return spun(s, true);
-        continue;
-      }
-      if (spinUntil > 0) spun(s, false);
-      const left = leftMs(deadline);
-      if (left <= 0) throw this.timeoutError(data.length, timeoutMs);
-      if (r === 'locked') sleepOnLock(s, Math.min(left, s.peerCheckMs));
-      else sleepForSpace(s, data.length, Math.min(left, s.peerCheckMs));
-      spinUntil = 0;
-      r = this.tryPublish(data);
-      if (r === 'ok') return;
+    const w = this.oneWait;
+    w.data = data;
+    w.last = r;
+    try {
+      if (spinThenSleep(this.s, w, deadlineOf(timeoutMs), 1) === undefined) throw this.timeoutError(data.length, timeoutMs);
+    } finally {
+      w.data = EMPTY;
     }
   }
 
@@ -71,45 +67,28 @@ export class ChannelWriter {
 
   /** Channel.sendMany. */
   sendMany(records: readonly Uint8Array[], timeoutMs: number): void {
-    const s = this.s;
     checkTimeout(timeoutMs);
     this.checkSendableMany(records);
-    let i = 0;
+    const w = this.manyWait;
+    w.records = records;
+    w.next = 0;
     let deadline = NaN;
-    let spinUntil = 0;
-    let maySpin = true; // once per stall: after progress, the next stall spins again
-    while (i < records.length) {
-      const r = this.tryPublishMany(records, i);
-      if (r > 0) {
-        i += r;
-        if (spinUntil > 0) spun(s, true);
-        spinUntil = 0;
-        maySpin = true;
-        continue;
+    try {
+      while (w.next < records.length) {
+        if (w.poll() !== undefined) continue;
+        // A stall: spin, then sleep, until some records fit (each stall spins again: a reader
+        // that keeps up frees room within microseconds, a sleeping writer is woken only once
+        // half the ring is free).
+        if (Number.isNaN(deadline)) deadline = deadlineOf(timeoutMs);
+        if (spinThenSleep(this.s, w, deadline, 1) === undefined) {
+          throw new TimeoutError(`${this.timeoutError(records[w.next]!.length, timeoutMs).message}${w.partly()}`);
+        }
       }
-      if (Number.isNaN(deadline)) deadline = deadlineOf(timeoutMs);
-      if (maySpin) {
-        // Spin before sleeping, as send does: a reader that keeps up frees room within
-        // microseconds, while a sleeping writer is woken only once half the ring is free.
-        maySpin = false;
-        const budget = spinBudget(s);
-        if (budget > 0) spinUntil = performance.now() + budget;
-      }
-      if (spinUntil > 0) {
-        if (performance.now() < spinUntil) continue;
-        spun(s, false);
-        spinUntil = 0;
-      }
-      const left = leftMs(deadline);
-      const partly = `; ${i} of the ${records.length} records were sent`;
-      if (left <= 0) throw new TimeoutError(`${this.timeoutError(records[i]!.length, timeoutMs).message}${partly}`);
-      try {
-        if (r < 0) sleepOnLock(s, Math.min(left, s.peerCheckMs));
-        else sleepForSpace(s, records[i]!.length, Math.min(left, s.peerCheckMs));
-      } catch (e) {
-        if (e instanceof PeerGoneError && i > 0) throw new PeerGoneError(`${e.message}${partly}`);
-        throw e;
-      }
+    } catch (e) {
+      if (e instanceof PeerGoneError && w.next > 0) throw new PeerGoneError(`${e.message}${w.partly()}`);
+      throw e;
+    } finally {
+      w.records = NONE;
     }
   }
 
@@ -137,7 +116,7 @@ export class ChannelWriter {
    * them with one head store. Returns how many records were published, 0 if none fit, -1 if
    * another writer holds the lock.
    */
-  private tryPublishMany(records: readonly Uint8Array[], from: number): number {
+  tryPublishMany(records: readonly Uint8Array[], from: number): number {
     const s = this.s;
     const me = s.slot + 1;
     if (Atomics.compareExchange(s.hdr, L.I_LOCK, 0, me) !== 0) return -1;
@@ -244,7 +223,7 @@ export class ChannelWriter {
   }
 
   /** Takes the write lock, writes the frame (and a wrap frame if needed), publishes head. The record is `data`, then `body` if given. */
-  private tryPublish(data: Uint8Array, body?: Uint8Array): TryResult {
+  tryPublish(data: Uint8Array, body?: Uint8Array): TryResult {
     const s = this.s;
     const me = s.slot + 1;
     if (Atomics.compareExchange(s.hdr, L.I_LOCK, 0, me) !== 0) return 'locked';
@@ -297,5 +276,59 @@ export class ChannelWriter {
       Atomics.add(s.hdr, L.I_DATA_SEQ, 1);
       s.futex.wake(L.OFF_DATA_SEQ, 1);
     }
+  }
+}
+
+/** send's wait: publish `data`; sleep on the lock or for room, as the last attempt found. */
+class SendWait implements Wait<true> {
+  data: Uint8Array = EMPTY;
+  last: TryResult = 'ok';
+
+  constructor(
+    private readonly s: ChannelState,
+    private readonly w: ChannelWriter,
+  ) {}
+
+  poll(): true | undefined {
+    const r = this.w.tryPublish(this.data);
+    if (r === 'ok') return true;
+    this.last = r;
+    return undefined;
+  }
+
+  sleep(ms: number): void {
+    if (this.last === 'locked') sleepOnLock(this.s, ms);
+    else sleepForSpace(this.s, this.data.length, ms);
+  }
+}
+
+/** sendMany's wait: publish what fits of records[next..]; a poll succeeds when some did. */
+class SendManyWait implements Wait<true> {
+  records: readonly Uint8Array[] = NONE;
+  next = 0;
+  private last = 0;
+
+  constructor(
+    private readonly s: ChannelState,
+    private readonly w: ChannelWriter,
+  ) {}
+
+  poll(): true | undefined {
+    const r = this.w.tryPublishMany(this.records, this.next);
+    if (r > 0) {
+      this.next += r;
+      return true;
+    }
+    this.last = r;
+    return undefined;
+  }
+
+  sleep(ms: number): void {
+    if (this.last < 0) sleepOnLock(this.s, ms);
+    else sleepForSpace(this.s, this.records[this.next]!.length, ms);
+  }
+
+  partly(): string {
+    return `; ${this.next} of the ${this.records.length} records were sent`;
   }
 }

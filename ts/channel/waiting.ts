@@ -42,6 +42,47 @@ export function spun(s: ChannelState, hit: boolean): void {
   }
 }
 
+/**
+ * What a blocking call waits for: `poll` tries once (a result, or undefined to keep waiting);
+ * `sleep` sleeps up to `ms` on the word that changes when a poll may succeed (it may return
+ * early, and throws PEER_GONE for a peer that is gone).
+ */
+export interface Wait<R> {
+  poll(): R | undefined;
+  sleep(ms: number): void;
+}
+
+/**
+ * The wait of every blocking call (send, sendMany, receive): polls for up to this wait's spin
+ * budget, reading the clock once every `perClock` polls (a clock read costs more than a cheap
+ * poll), then sleeps in slices of at most peerCheckMs until `deadline`, polling after each.
+ * Returns the first poll's result, or undefined at the deadline. Spins that end without a
+ * result count as misses (adaptive spinning); a wait with no budget counts as neither.
+ */
+export function spinThenSleep<R>(s: ChannelState, w: Wait<R>, deadline: number, perClock: number): R | undefined {
+  const budget = spinBudget(s);
+  if (budget > 0) {
+    const until = performance.now() + budget;
+    do {
+      for (let k = 0; k < perClock; k++) {
+        const r = w.poll();
+        if (r !== undefined) {
+          spun(s, true);
+          return r;
+        }
+      }
+    } while (performance.now() < until);
+    spun(s, false);
+  }
+  for (;;) {
+    const left = leftMs(deadline);
+    if (left <= 0) return undefined;
+    w.sleep(Math.min(left, s.peerCheckMs));
+    const r = w.poll();
+    if (r !== undefined) return r;
+  }
+}
+
 /** Whether a record of `length` bytes (and the wrap frame before it, if needed) fits now. */
 export function hasRoom(s: ChannelState, length: number): boolean {
   const head = Atomics.load(s.hdr, L.I_HEAD);

@@ -486,6 +486,7 @@ class CsFile {
       }),
       ...(!item && this.elemIndex !== undefined && { index: (): string => `(long)${this.elemIndex}` }),
       ref: (name, e) => {
+        if (e.fromRoot) return chain(`FormatMath.DecodedRoot<${this.typeRef(t, e.fromRoot)}>(${io})`, undefined, [e.fromRoot.fields.find((x: Field) => x.id === name)!, ...(e.pathFields ?? [])]);
         if (e.param) return e.pathFields?.length ? chain(`p_${camel(name)}`, undefined, e.pathFields) : `p_${camel(name)}`;
         if (e.instance?.value) {
           const vt = typeOf(e.instance.value);
@@ -756,6 +757,7 @@ class CsFile {
         return [`${target} = ${primRead('r', ty, p)};`, ...checks];
       case 'bytes':
         if (t.blittable) return [`r.BytesInto(${target}, ${p});`, ...checks];
+        if (ty.process) return [`${target} = r.Zlib(${this.sizeArg(ty.size, t, 'v.', 'r')}, ${p});`, ...checks];
         return 'eos' in ty.size ? [`${target} = r.BytesEos(${p});`, ...checks] : [`${target} = r.Bytes(${this.sizeArg(ty.size, t, 'v.', 'r')}, ${p});`, ...checks];
       case 'str':
         if (ty.zeroTerminated) return [`${target} = r.Strz(${this.sizeArg(ty.size, t, 'v.', 'r')}, "${ty.encoding}", ${p});`, ...checks];
@@ -765,7 +767,7 @@ class CsFile {
         let reader = 'r';
         if (ty.size) {
           reader = `${camel(f.id)}Reader`;
-          lines.push(`var ${reader} = r.Sub(${this.sizeArg(ty.size, t, 'v.', 'r')}, ${p});`);
+          lines.push(`var ${reader} = r.${ty.process ? 'ZlibSub' : 'Sub'}(${this.sizeArg(ty.size, t, 'v.', 'r')}, ${p});`);
           // An instance reads this field's substream later (`io: field._io`): keep it.
           if (t.instances.some((i) => typeof i.io === 'object' && i.io.field === f)) lines.push(`v._io${f.csName} = ${reader}.Stream();`);
         }

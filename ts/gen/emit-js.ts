@@ -29,6 +29,9 @@ export function compileToJs(modules: Map<string, string>): Map<string, string> {
     const out = join(dir, 'out');
     mkdirSync(src);
     for (const [name, text] of modules) writeFileSync(join(src, name), text);
+    // Modules that read zlib data import node:zlib; the project compiled for may have no @types/node.
+    const shims = [...modules.values()].some((text) => text.includes("from 'node:zlib'")) ? [join(dir, 'node-zlib.d.ts')] : [];
+    if (shims.length) writeFileSync(shims[0]!, "declare module 'node:zlib' {\n  export function inflateSync(data: Uint8Array, options: { maxOutputLength: number }): Uint8Array;\n}\n");
     writeFileSync(
       join(dir, 'tsconfig.json'),
       JSON.stringify({
@@ -45,7 +48,7 @@ export function compileToJs(modules: Map<string, string>): Map<string, string> {
           outDir: out,
           newLine: 'lf',
         },
-        files: [...modules.keys()].map((n) => join(src, n)),
+        files: [...[...modules.keys()].map((n) => join(src, n)), ...shims],
       }),
     );
     try {

@@ -75,6 +75,17 @@ class TsModule {
     }
     return name;
   }
+  /** The platform's zlib inflate, imported by modules that read `process: zlib` fields. */
+  inflate(): string {
+    if (!this.imports.has('node:zlib')) this.imports.set('node:zlib', new Set());
+    this.imports.get('node:zlib')!.add('inflateSync');
+    return 'inflateSync';
+  }
+  /** `r.sub(n, p)`, or for a `process: zlib` field a reader of what the bytes inflate to. */
+  private subOf(ty: { size: Size | undefined; process?: 'zlib' }, t: TypeDef, refs: (name: string) => string, p: string, r = 'r'): string {
+    const n = ty.size && 'eos' in ty.size ? `${r}.remaining` : this.sizeValue(ty.size, t, refs);
+    return ty.process ? `${r}.zlibSub(${n}, ${this.inflate()}, ${p})` : `${r}.sub(${n}, ${p})`;
+  }
   refEnum(e: EnumDef, name = e.name): string {
     return this.ref(e.owner, name);
   }
@@ -360,6 +371,7 @@ class TsModule {
       }),
       ...(!item && this.elemIndex !== undefined && { index: (): string => this.elemIndex! }),
       ref: (name, e) => {
+        if (e.fromRoot) return chain(`${this.use('decodedRoot')}<${this.ref(e.fromRoot, e.fromRoot.name)}>(${io})`, undefined, [e.fromRoot.fields.find((x: Field) => x.id === name)!, ...(e.pathFields ?? [])]);
         if (e.param) return e.pathFields?.length ? chain(`p_${camel(name)}`, undefined, e.pathFields) : `p_${camel(name)}`;
         // A value instance kept as Kaitai keeps it (it reads where the stream is).
         if (e.instance?.value) return this.instRef?.(name) ?? `v.${camel(name)}${e.instance.valueCond ? '!' : ''}`;
@@ -529,7 +541,7 @@ class TsModule {
         const p = `'${tsProp(f)}'`;
         const a = this.args(f.type, t, refs);
         const fn = a ? `(r: ${this.use('Reader')}) => ${this.ref(f.type.type, `read${f.type.type.name}`)}(r${a})` : this.ref(f.type.type, `read${f.type.type.name}`);
-        o.push(`  const ${name}Io = r.sub(${this.sizeValue(f.type.size, t, refs)}, ${p});`, `  const ${name} = ${name}Io.nested(${p}, undefined, ${fn});`);
+        o.push(`  const ${name}Io = ${this.subOf(f.type, t, refs, p)};`, `  const ${name} = ${name}Io.nested(${p}, undefined, ${fn});`);
       } else {
         o.push(...this.readLines(t, f, name, refs));
       }
@@ -665,6 +677,7 @@ class TsModule {
         return f.enumDef ? `${read} as ${this.valueType({ ...f, repeat: undefined })}` : read;
       }
       case 'bytes':
+        if (ty.process) return `${r}.zlib(${'eos' in ty.size ? `${r}.remaining` : this.sizeValue(ty.size, t, refs)}, ${this.inflate()}, ${p})`;
         return 'eos' in ty.size ? `${r}.bytesEos(${p})` : `${r}.bytesOf(${this.sizeValue(ty.size, t, refs)}, ${p})`;
       case 'str':
         if (ty.zeroTerminated) return `${r}.strz(${this.sizeValue(ty.size, t, refs) ?? 'undefined'}, '${ty.encoding}', ${p})`;
@@ -672,7 +685,7 @@ class TsModule {
       case 'user': {
         const a = this.args(ty, t, refs);
         const fn = a ? `(r: ${this.use('Reader')}) => ${this.ref(ty.type, `read${ty.type.name}`)}(r${a})` : this.ref(ty.type, `read${ty.type.name}`);
-        if (ty.size) return `${r}.sub(${this.sizeValue(ty.size, t, refs)}, ${p}).nested(${p}, ${idx}, ${fn})`;
+        if (ty.size) return `${this.subOf(ty, t, refs, p, r)}.nested(${p}, ${idx}, ${fn})`;
         return `${r}.nested(${p}, ${idx}, ${fn})`;
       }
       case 'switch': {

@@ -4,7 +4,7 @@
 // indexing (`a[i]`). Parsing is here; names and types are resolved in refs.ts and expr-types.ts.
 // Anything else is refused by name.
 
-import type { EnumDef, Field, Instance, Param } from './model.js';
+import type { EnumDef, Field, Instance, Param, TypeDef } from './model.js';
 import { isByteLiteral, typeOf, type VType } from './expr-types.js';
 
 export type Expr =
@@ -29,7 +29,8 @@ export type Expr =
    * A field of the same type (`name`), or a field inside it (`name.path[0].path[1]...`, fields of
    * earlier user-type fields). The loader resolves `path` to `pathFields`.
    */
-  | { k: 'ref'; name: string; path?: string[]; pathFields?: Field[]; instance?: Instance; param?: boolean; up?: Up; field?: Field; paramDef?: Param }
+  /** `fromRoot`: a field (path) of the decoded root value, looked up when used (`_root.a.b` in a parse instance's pos). */
+  | { k: 'ref'; name: string; path?: string[]; pathFields?: Field[]; instance?: Instance; param?: boolean; up?: Up; field?: Field; paramDef?: Param; fromRoot?: TypeDef }
   /**
    * `_` in `repeat-until`: the element just read, or a field inside it (`_.len`); the loader
    * resolves `path` to `pathFields`.

@@ -1,14 +1,14 @@
 // Pass 2 of loading a spec: one seq entry (or a parse instance's body) into a Field, refusing
 // what the supported subset cannot express with the spec path, the field and the reason.
 import { ExprError, constValue, isBoolExpr, mapExpr, parseExpr, walkExpr, type Expr } from './expr.js';
-import { encodingUnit, normalizeEncoding, pascal, camel, type CaseType, type SwitchCase, type Encoding, type Endian, type EnumDef, type Field, type FieldType, type FloatType, type IntType, type Size, type TypeDef, type ValidCheck } from './model.js';
+import { SINGLE_BYTE_PAGES, encodingUnit, normalizeEncoding, pascal, camel, type CaseType, type SwitchCase, type Encoding, type Endian, type EnumDef, type Field, type FieldType, type FloatType, type IntType, type Size, type TypeDef, type ValidCheck } from './model.js';
 import { finalChecks, resolveItems, resolveRefs, type Scope } from './refs.js';
 import { aType, fieldVType, typeOf, type VType } from './expr-types.js';
 import { SpecError, docOf, isMap, keysOf, type Yaml } from './spec-yaml.js';
 import { WHY, findEnum, findType, type Ctx } from './type-tree.js';
 import { declaredParams } from './up-params.js';
 
-const ATTR_KEYS = new Set(['id', 'type', 'size', 'size-eos', 'encoding', 'contents', 'repeat', 'repeat-expr', 'repeat-until', 'if', 'enum', 'doc', 'doc-ref', 'valid', 'terminator', 'include', 'consume', 'pad-right', 'eos-error']);
+const ATTR_KEYS = new Set(['id', 'type', 'size', 'size-eos', 'encoding', 'process', 'contents', 'repeat', 'repeat-expr', 'repeat-until', 'if', 'enum', 'doc', 'doc-ref', 'valid', 'terminator', 'include', 'consume', 'pad-right', 'eos-error']);
 
 export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, scope: Scope = 'seq'): Field {
   if (!isMap(attr)) throw new SpecError(ctx.file, at, 'a seq entry must be a map', 'INVALID_ARGUMENT');
@@ -55,7 +55,7 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
     const enc = (attr['encoding'] ?? ctx.encoding) as unknown;
     if (typeof enc !== 'string') return fail('a string needs an encoding (field or meta/encoding)', 'INVALID_ARGUMENT');
     const norm = normalizeEncoding(enc);
-    if (norm === undefined) return fail(`encoding '${enc}' is not supported (UTF-8, ASCII, UTF-16LE, UTF-16BE, ISO-8859-1 and windows-1250 … windows-1258 are)`);
+    if (norm === undefined) return fail(encodingRefusal(enc));
     return norm;
   };
 
@@ -202,6 +202,12 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
   }
   if (attr['encoding'] !== undefined && type.t !== 'str' && !(type.t === 'delimited' && type.encoding)) fail('encoding on a field that is not a string', 'INVALID_ARGUMENT');
   if (delimKeys.length && type.t !== 'delimited') fail(`${delimKeys.join(', ')}: only on bytes and strings`);
+  if (attr['process'] !== undefined) {
+    // Only zlib: the platform inflates it; xor, rol and custom processors are not supported.
+    if (attr['process'] !== 'zlib') fail(`process: ${String(attr['process'])} is not supported (zlib is)`);
+    if ((type.t !== 'bytes' && type.t !== 'user') || !type.size) return fail('process: zlib is supported on sized bytes and sized user types (size or size-eos)');
+    type = { ...type, process: 'zlib' };
+  }
 
   let repeat: Field['repeat'];
   const rep = attr['repeat'];
@@ -421,6 +427,16 @@ function splitArgs(text: string): string[] {
   }
   if (cur.trim() !== '' || out.length) out.push(cur.trim());
   return out;
+}
+
+/** Why an encoding Kaitai knows is not supported. */
+function encodingRefusal(enc: string): string {
+  const u = enc.toUpperCase().replaceAll('_', '-');
+  const multi = /^(SHIFT-JIS|SJIS|CP932|EUC-JP|EUC-KR|BIG5|GBK|GB2312|GB18030|ISO-2022-JP)$/.test(u);
+  const supported = 'UTF-8, ASCII, UTF-16LE, UTF-16BE, ISO-8859-1, windows-1250 … windows-1258 and ' + SINGLE_BYTE_PAGES.join(', ') + ' are';
+  return multi
+    ? `encoding '${enc}' is not supported: multi-byte code pages decode differently in TextDecoder (WHATWG) and .NET (Windows code pages), so TS and C# would not agree (${supported})`
+    : `encoding '${enc}' is not supported (${supported})`;
 }
 
 /** An integer or float type; without a byte order of its own, the type's switchable one if it has one. */

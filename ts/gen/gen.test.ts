@@ -29,12 +29,12 @@ async function refusal(p: string): Promise<SpecError> {
 
 describe('twinmap gen refuses what it does not support', () => {
   it('names the spec file, the field path and the feature', async () => {
-    const p = spec('zipped', 'meta:\n  id: zipped\nseq:\n  - id: body\n    size: 10\n    process: zlib\n');
+    const p = spec('xored', 'meta:\n  id: xored\nseq:\n  - id: body\n    size: 10\n    process: xor(0x5a)\n');
     const e = await refusal(p);
     expect(e.code).toBe('UNSUPPORTED');
     expect(e.message).toContain(p);
-    expect(e.message).toContain('/seq/0 (Zipped.body)');
-    expect(e.message).toContain('process');
+    expect(e.message).toContain('/seq/0 (Xored.body)');
+    expect(e.message).toContain('process: xor(0x5a) is not supported (zlib is)');
   });
 
   it('refuses instances from another stream, wide bit fields, repeat-until on a field of a number and unknown encodings', async () => {
@@ -121,7 +121,7 @@ describe('layout constants', () => {
 describe('the twinmap command', () => {
   const cli = join(root, 'dist', 'ts', 'cli.js');
   it('gen reports a refused spec with exit code 1', () => {
-    const p = spec('cli_bad', 'meta:\n  id: cli_bad\nseq:\n  - id: x\n    size: 4\n    process: zlib\n');
+    const p = spec('cli_bad', 'meta:\n  id: cli_bad\nseq:\n  - id: x\n    size: 4\n    process: rol(3)\n');
     let status = 0;
     let stderr = '';
     try {
@@ -131,7 +131,7 @@ describe('the twinmap command', () => {
       stderr = String((e as { stderr: Buffer }).stderr);
     }
     expect(status).toBe(1);
-    expect(stderr).toContain('process (compression, xor, ...) is not supported');
+    expect(stderr).toContain('process: rol(3) is not supported (zlib is)');
   });
 
   it('gen --check passes on the committed output of every spec set', () => {
@@ -180,6 +180,21 @@ describe('twinmap gen --js', () => {
     expect(tsc(consumer)).toBe('');
     expect(tsc(bad)).toContain("Type 'number' is not assignable to type 'string'");
   }, 120_000);
+
+  it('compiles a spec with zlib fields without @types/node, and its JavaScript inflates them', () => {
+    const out = join(scratch, 'js-zlib');
+    const spec = join(root, 'ts', 'gen', 'fixtures', 'features', 'zlib_data.ksy');
+    execFileSync(process.execPath, [join(root, 'dist', 'ts', 'cli.js'), 'gen', spec, '--js', out], { stdio: 'pipe' });
+    writeFileSync(join(out, 'package.json'), '{ "type": "module" }\n');
+    const script = [
+      `import { deflateSync } from 'node:zlib';`,
+      `import { ZlibData } from ${JSON.stringify(join(out, 'zlib_data.js'))};`,
+      `const h = deflateSync(Uint8Array.of(1, 0x61, 0)), b = deflateSync(Buffer.from('xyz'));`,
+      `const v = ZlibData.decode(Uint8Array.of(h.length, 0, ...h, 1, ...b));`,
+      `console.log(JSON.stringify({ names: v.header.names, blob: Buffer.from(v.blob).toString() }));`,
+    ].join('\n');
+    expect(JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }))).toEqual({ names: ['a'], blob: 'xyz' });
+  }, 60_000);
 
   it('writes the layout constants too, as the TypeScript output has them', () => {
     const out = join(scratch, 'js-layout');

@@ -4,7 +4,7 @@ import { ExprError, isBoolExpr, parseExpr, type Expr } from './expr.js';
 import { defineField } from './fields.js';
 import { instanceEntries, instanceEntry, parseValue, setInstanceEntries, type InstanceEntry } from './instance-table.js';
 import { camel, pascal, type Instance, type TypeDef } from './model.js';
-import { deferred, resolveRefs } from './refs.js';
+import { deferred, resolveRefs, withLazyRoot } from './refs.js';
 import { SpecError, docOf, isMap, keysOf, type Yaml } from './spec-yaml.js';
 import { typeCtx, type Ctx } from './type-tree.js';
 
@@ -85,7 +85,7 @@ function defineInstance(t: TypeDef, id: string): Instance {
     if (body['pos'] !== undefined) {
       let pos: Expr;
       try {
-        pos = resolveRefs(t, parseExpr(body['pos']), 'instance', where, fail);
+        pos = withLazyRoot(() => resolveRefs(t, parseExpr(body['pos']), 'instance', where, fail));
       } catch (e) {
         if (e instanceof ExprError) return fail(`pos: ${e.message}`);
         throw e;

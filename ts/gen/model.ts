@@ -4,8 +4,17 @@ import type { Expr } from './expr.js';
 import type { VType } from './expr-types.js';
 
 export type Endian = 'le' | 'be';
-/** Text encodings, by Kaitai's canonical names (windows-1250 … windows-1258). */
-export type Encoding = 'UTF-8' | 'ASCII' | 'UTF-16LE' | 'UTF-16BE' | 'ISO-8859-1' | `windows-125${number}`;
+/**
+ * Text encodings, by Kaitai's canonical names: windows-1250 … windows-1258 and windows-874, the
+ * ISO-8859 parts and code pages of SINGLE_BYTE_PAGES (one byte per character).
+ */
+export type Encoding = 'UTF-8' | 'ASCII' | 'UTF-16LE' | 'UTF-16BE' | 'ISO-8859-1' | `windows-125${number}` | 'windows-874' | `ISO-8859-${number}` | 'KOI8-R' | 'IBM437' | 'IBM866';
+
+/**
+ * Single-byte code pages beyond ISO-8859-1 and windows-125x that both platforms decode alike on
+ * every byte (TextDecoder's WHATWG tables, .NET's code pages; IBM437 from the TS runtime's own table).
+ */
+export const SINGLE_BYTE_PAGES: readonly Encoding[] = ['ISO-8859-2', 'ISO-8859-4', 'ISO-8859-5', 'ISO-8859-13', 'ISO-8859-15', 'KOI8-R', 'IBM437', 'IBM866', 'windows-874'];
 
 /** Bytes of one code unit (a zero-terminated string ends with one zero unit). */
 export function encodingUnit(e: Encoding): 1 | 2 {
@@ -39,7 +48,8 @@ export type Size = { expr: Expr } | { eos: true };
 export type FieldType =
   | IntType
   | FloatType
-  | { t: 'bytes'; size: Size }
+  /** `process: zlib`: the `size` bytes read are zlib data; the value is what they inflate to. */
+  | { t: 'bytes'; size: Size; process?: 'zlib' }
   | { t: 'str'; encoding: Encoding; size: Size | undefined; zeroTerminated: boolean }
   | { t: 'contents'; bytes: number[] }
   /**
@@ -53,8 +63,11 @@ export type FieldType =
    * `include`). `term`/`pad` are -1 when the spec has none.
    */
   | { t: 'delimited'; encoding: Encoding | undefined; size: Size | undefined; term: number; include: boolean; eosError: boolean; pad: number }
-  /** `args`: the values passed to the type's `params` (`type: chunk(len, 2)`), in the caller's terms. */
-  | { t: 'user'; type: TypeDef; size: Size | undefined; args?: Expr[] }
+  /**
+   * `args`: the values passed to the type's `params` (`type: chunk(len, 2)`), in the caller's terms.
+   * `process: zlib`: the type is read from what the `size` bytes inflate to (its own stream).
+   */
+  | { t: 'user'; type: TypeDef; size: Size | undefined; args?: Expr[]; process?: 'zlib' }
   /**
    * A switch (`type: {switch-on, cases}`): the case `on` selects says what is read, a user type or
    * a number; with no matching case and no default, nothing (raw bytes when the switch has a size).
@@ -325,6 +338,9 @@ export function normalizeEncoding(enc: string): Encoding | undefined {
   if (u === 'ASCII' || u === 'US-ASCII') return 'ASCII';
   if (u === 'UTF-16LE' || u === 'UTF-16BE') return u;
   if (u === 'ISO-8859-1' || u === 'ISO8859-1' || u === 'LATIN1') return 'ISO-8859-1';
-  const w = /^(?:CP|WINDOWS-?)(125[0-8])$/.exec(u);
-  return w ? `windows-${w[1]!}` as Encoding : undefined;
+  const w = /^(?:CP|WINDOWS-?)(125[0-8]|874)$/.exec(u);
+  if (w) return `windows-${w[1]!}` as Encoding;
+  const alias = /^(?:ISO-?8859-(\d+)|(?:CP|IBM)-?(437|866)|(KOI8-R))$/.exec(u);
+  const page = !alias ? undefined : alias[1] ? `ISO-8859-${alias[1]}` : alias[2] ? `IBM${alias[2]}` : 'KOI8-R';
+  return SINGLE_BYTE_PAGES.find((e) => e === page);
 }

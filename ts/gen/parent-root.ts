@@ -159,7 +159,7 @@ export function rootUse(t: TypeDef): string | undefined {
   if (inst) return `${t.specPath}/instances/${inst.id}`;
   if (rootSizeofUsers.has(t)) return t.specPath || '/';
   let found = false;
-  for (const e of typeExprs(t)) walkExpr(e, (x) => { if (x.k === 'io' && x.root) found = true; });
+  for (const e of typeExprs(t)) walkExpr(e, (x) => { if ((x.k === 'io' && x.root) || (x.k === 'ref' && x.fromRoot)) found = true; });
   return found ? t.specPath || '/' : undefined;
 }
 

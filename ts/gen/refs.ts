@@ -56,6 +56,18 @@ export function checkWideEnums(specs: SpecFile[]): void {
 /** Where an expression is: a seq field sees earlier fields; an instance sees every field and instance. */
 export type Scope = 'seq' | 'instance';
 
+// Inside a parse instance's `pos` (read lazily, after the decode): `_root.a.b` is looked up in the
+// decoded root value, not passed down while the root is still being read.
+let lazyRoot = 0;
+export function withLazyRoot<T>(make: () => T): T {
+  lazyRoot++;
+  try {
+    return make();
+  } finally {
+    lazyRoot--;
+  }
+}
+
 /**
  * `_` and `_.a.b` in a repeat-until condition: the element itself (a number or `b1` boolean), or
  * integer/boolean fields of a user-type element (resolved once every type has its fields).
@@ -189,6 +201,28 @@ function resolveNames(t: TypeDef, e: Expr, scope: Scope, where: string, fail: (p
         rootReadsItself.add(t);
         const { up: _, ...plain } = x;
         return resolveRefs(t, plain, scope, where, fail);
+      }
+      if ('root' in x.up && lazyRoot > 0) {
+        // Read when the instance is first used, after the decode: from the decoded root value.
+        // The root's fields are known once every type is defined.
+        const { up: _, ...plain } = x;
+        const lazy: Extract<Expr, { k: 'ref' }> = { ...plain, fromRoot: t.spec.root };
+        deferred.push(() => {
+          const inRoot = resolveRefs(t.spec.root, plain, 'instance', where, fail);
+          // Its path is resolved by a step queued just now: copied after it.
+          deferred.push(() => {
+            if (inRoot.k !== 'ref' || inRoot.param || inRoot.instance || (inRoot.pathFields ?? []).some((m) => m.repeat)) {
+              // Not a field path of the root (a value instance, ...): passed down from the root as before.
+              const p = upParam(t, x as typeof x & { up: Up }, fail);
+              replaceNode(lazy, { k: 'ref', name: p.id, param: true, paramDef: p });
+              return;
+            }
+            const r = inRoot as Extract<Expr, { k: 'ref' }>;
+            if (r.pathFields) lazy.pathFields = r.pathFields;
+            if (r.field) lazy.field = r.field;
+          });
+        });
+        return lazy;
       }
       const p = upParam(t, x as typeof x & { up: Up }, fail);
       return { k: 'ref', name: p.id, param: true, paramDef: p };

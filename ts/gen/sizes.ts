@@ -138,6 +138,7 @@ export function markDecodeOnly(specs: SpecFile[]): void {
     const parse = t.instances.find((i) => i.field);
     if (parse) t.decodeOnly = `instance '${parse.id}' is read from a position in the stream`;
     else if (t.switchedEndian) t.decodeOnly = 'its byte order is decided as it is read (meta/endian switch-on)';
+    else if (t.fields.some(zlibbed)) t.decodeOnly = `field '${t.fields.find(zlibbed)!.id}' is zlib-compressed and compressed bytes are not determined by what they inflate to`;
     else if (typeExprs(t).some((e) => { let io = false; walkExpr(e, (x) => { if (x.k === 'io') io = true; }); return io; }))
       t.decodeOnly = 'its expressions read the stream (_io)';
   }
@@ -161,6 +162,11 @@ export function markDecodeOnly(specs: SpecFile[]): void {
   for (const t of all) if (t.decodeOnly) t.fixedSize = undefined;
 }
 
+/** A field read through `process: zlib`. */
+function zlibbed(f: Field): boolean {
+  return (f.type.t === 'bytes' || f.type.t === 'user') && f.type.process === 'zlib';
+}
+
 export function elementSize(f: Field): { fixed: number | undefined; min: number; blittable: boolean } {
   const ty = f.type;
   const sized = (s: Size | undefined): number | undefined => (s && 'expr' in s ? constValue(s.expr) : undefined);
@@ -177,7 +183,7 @@ export function elementSize(f: Field): { fixed: number | undefined; min: number;
       return { fixed: ty.bytes.length, min: ty.bytes.length, blittable: false };
     case 'bytes': {
       const n = sized(ty.size);
-      return { fixed: n, min: n ?? least(ty.size), blittable: n !== undefined };
+      return { fixed: n, min: n ?? least(ty.size), blittable: n !== undefined && !ty.process };
     }
     case 'str': {
       const n = sized(ty.size);

@@ -6,7 +6,6 @@ import { SpecError, docOf, isMap, keysOf, type Yaml } from './spec-yaml.js';
 // `to-string` only gives a type's text form (no effect on the bytes).
 const TYPE_KEYS = new Set(['meta', 'seq', 'types', 'enums', 'doc', 'doc-ref', 'to-string', 'instances', 'params']);
 export const WHY: Record<string, string> = {
-  process: 'process (compression, xor, ...) is not supported',
   pos: 'pos is not supported',
 };
 

@@ -109,4 +109,12 @@ describe('encodeInto with room for the bound, for the exact size only, and too l
     expect(() => codec.encodeInto({ ...value, items: [{ label: 'x', weight: 65536 }] }, big)).toThrow(/items\[0\]\.weight/);
     expect(() => codec.encodeInto({ ...value, items: { length: 'x' } as unknown as Item[] }, big)).toThrow();
   });
+
+  it('refuses a lone surrogate every time, also after well-formed text', () => {
+    const big = new Uint8Array(4096);
+    const ok = { ...value, note: 'ab' };
+    expect(codec.encodeInto(ok, big)).toBe(codec.sizeOf(ok));
+    for (let i = 0; i < 2; i++) expect(() => codec.encodeInto({ ...value, note: 'a\ud800' }, big)).toThrow(/note.*lone surrogate/);
+    expect(codec.encodeInto(ok, big)).toBe(codec.sizeOf(ok));
+  });
 });

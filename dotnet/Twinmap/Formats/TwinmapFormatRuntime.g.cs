@@ -5,6 +5,8 @@
 using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
+using System.IO;
+using System.IO.Compression;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -167,7 +169,7 @@ public ref struct FormatReader
     }
 
     /// <summary>Kaitai's <c>_root._io.size</c>: the size of the stream the whole decode reads.</summary>
-    public readonly long RootIoSize => _source.Length;
+    public readonly long RootIoSize => _rootStream?.IoSize ?? _source.Length;
 
     /// <summary>Next byte to read, as an index into the source span.</summary>
     public readonly int Position => _pos;
@@ -340,6 +342,20 @@ public ref struct FormatReader
     /// <summary>The rest of this reader's bytes, copied.</summary>
     public byte[] BytesEos(string f) => Take(_end - _pos, f).ToArray();
 
+    /// <summary>What the next <paramref name="n"/> bytes inflate to as zlib data (<c>process: zlib</c>): at most <see cref="FormatZlib.MaxInflated"/> bytes.</summary>
+    public byte[] Zlib(long n, string f)
+    {
+        int at = _pos;
+        return FormatZlib.Inflate(Take(Size(n, f), f), f, at);
+    }
+
+    /// <summary>A reader of what the next <paramref name="n"/> bytes inflate to: a stream of its own (Kaitai's processed substream).</summary>
+    public FormatReader ZlibSub(long n, string f)
+    {
+        byte[] data = Zlib(n, f);
+        return new FormatReader(data, 0, data.Length, 0, data, null, _rootStream);
+    }
+
     /// <summary>Copies exactly <paramref name="target"/>.Length bytes (a fixed-size field).</summary>
     public void BytesInto(scoped Span<byte> target, string f) => Take(target.Length, f).CopyTo(target);
 
@@ -462,6 +478,58 @@ public ref struct FormatReader
     }
 
     public readonly DecodeException Invalid(string f, int at, string reason) => new(f, at, reason);
+}
+
+/// <summary>zlib data (<c>process: zlib</c>), inflated by the BCL's <see cref="ZLibStream"/>.</summary>
+public static class FormatZlib
+{
+    /// <summary>
+    /// The most bytes one field may inflate to. zlib data inflates up to ~1000 times its size, so a
+    /// small input could otherwise claim any amount of memory: more is a DecodeException.
+    /// </summary>
+    public const int MaxInflated = 64 * 1024 * 1024;
+
+    /// <summary>Inflates <paramref name="data"/> (a zlib stream; bytes after its end are ignored, as zlib does).</summary>
+    public static byte[] Inflate(ReadOnlySpan<byte> data, string field, int at)
+    {
+        var input = new WatchedInput(data.ToArray());
+        try
+        {
+            using var z = new ZLibStream(input, CompressionMode.Decompress);
+            var output = new MemoryStream();
+            var chunk = new byte[65536];
+            for (int got; (got = z.Read(chunk, 0, chunk.Length)) > 0;)
+            {
+                if (output.Length + got > MaxInflated)
+                    throw new DecodeException(field, at, $"zlib data inflates to more than {MaxInflated} bytes (the most one field may hold)");
+                output.Write(chunk, 0, got);
+            }
+            // ZLibStream ends quietly when its input runs out mid-stream; zlib calls that an error.
+            if (input.AskedPastEnd) throw new DecodeException(field, at, "is not valid zlib data (unexpected end of file)");
+            return output.ToArray();
+        }
+        catch (InvalidDataException e)
+        {
+            throw new DecodeException(field, at, $"is not valid zlib data ({e.Message})");
+        }
+    }
+
+    // The compressed bytes; records whether the inflater asked for more after they ran out (a
+    // complete stream stops asking at its end).
+    private sealed class WatchedInput(byte[] bytes) : MemoryStream(bytes, false)
+    {
+        public bool AskedPastEnd { get; private set; }
+
+        public override int Read(byte[] buffer, int offset, int count) => Watch(base.Read(buffer, offset, count), count);
+
+        public override int Read(Span<byte> buffer) => Watch(base.Read(buffer), buffer.Length);
+
+        private int Watch(int got, int wanted)
+        {
+            if (got == 0 && wanted > 0) AskedPastEnd = true;
+            return got;
+        }
+    }
 }
 
 /// <summary>Writes fields in order into a span; the caller has sized it first.</summary>
@@ -752,6 +820,10 @@ public static class FormatMath
     }
 
     /// <summary>A field without a value (its if condition does not hold) read through in an expression while reading.</summary>
+    /// <summary>Kaitai's <c>_root</c> where an instance reads it after the decode: the decoded root value.</summary>
+    public static T DecodedRoot<T>(FormatStream io) where T : class =>
+        io.Root.Value as T ?? throw new DecodeException("", io.Pos, "_root is read before its decode is done");
+
     public static T ReadObject<T>(T? value, string field) where T : class =>
         value ?? throw new DecodeException(field, -1, "has no value here (its if condition does not hold)");
 
@@ -864,7 +936,7 @@ public static class FormatText
     /// <summary>Bytes of one code unit: a zero-terminated string ends with one zero unit.</summary>
     public static int Unit(string encoding) => encoding is "UTF-16LE" or "UTF-16BE" ? 2 : 1;
 
-    /// <summary>An encoding that throws on bytes or characters it cannot map (windows-125x from the in-box code pages provider).</summary>
+    /// <summary>An encoding that throws on bytes or characters it cannot map (code pages from the in-box code pages provider).</summary>
     public static Encoding Strict(string encoding) => Cache.GetOrAdd(encoding, static name => name switch
     {
         "UTF-8" => new UTF8Encoding(false, true),
@@ -872,8 +944,41 @@ public static class FormatText
         "UTF-16LE" => new UnicodeEncoding(false, false, true),
         "UTF-16BE" => new UnicodeEncoding(true, false, true),
         "ISO-8859-1" => Encoding.GetEncoding("iso-8859-1", EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback),
+        "IBM437" or "IBM866" => new ControlsAsIs(CodePage(name)),
         _ => CodePage(name),
     });
+
+    // .NET's tables for code pages 437 and 866 move three control characters (byte 0x1A is U+001C,
+    // 0x1C is U+007F, 0x7F is U+001A); Kaitai's other runtimes and TextDecoder keep every control
+    // byte as the same code point. One byte per character, so positions line up both ways.
+    private sealed class ControlsAsIs(Encoding inner) : Encoding(inner.CodePage, inner.EncoderFallback, inner.DecoderFallback)
+    {
+        private static bool Moved(int c) => c is 0x1A or 0x1C or 0x7F;
+
+        public override int GetByteCount(char[] chars, int index, int count) => inner.GetByteCount(chars, index, count);
+
+        public override int GetBytes(char[] chars, int charIndex, int charCount, byte[] bytes, int byteIndex)
+        {
+            int n = inner.GetBytes(chars, charIndex, charCount, bytes, byteIndex);
+            for (int i = 0; i < charCount; i++)
+                if (Moved(chars[charIndex + i])) bytes[byteIndex + i] = (byte)chars[charIndex + i];
+            return n;
+        }
+
+        public override int GetCharCount(byte[] bytes, int index, int count) => inner.GetCharCount(bytes, index, count);
+
+        public override int GetChars(byte[] bytes, int byteIndex, int byteCount, char[] chars, int charIndex)
+        {
+            int n = inner.GetChars(bytes, byteIndex, byteCount, chars, charIndex);
+            for (int i = 0; i < byteCount; i++)
+                if (Moved(bytes[byteIndex + i])) chars[charIndex + i] = (char)bytes[byteIndex + i];
+            return n;
+        }
+
+        public override int GetMaxByteCount(int charCount) => inner.GetMaxByteCount(charCount);
+
+        public override int GetMaxCharCount(int byteCount) => inner.GetMaxCharCount(byteCount);
+    }
 
     private static Encoding CodePage(string name)
     {

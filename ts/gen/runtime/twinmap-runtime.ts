@@ -79,6 +79,18 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 /** The most elements that may be 0 bytes long a list holds when fewer bytes are left (see Reader.countZeroSized). */
 export const ZERO_SIZED_FLOOR = 256;
 
+/**
+ * The most bytes one `process: zlib` field may inflate to. zlib data inflates up to ~1000 times
+ * its size, so a small input could otherwise claim any amount of memory: more is a DecodeError.
+ */
+export const MAX_INFLATED = 64 * 1024 * 1024;
+
+/**
+ * The platform's zlib inflate (`inflateSync` of `node:zlib`). Generated code that reads
+ * `process: zlib` fields passes it in, so that other generated code needs no Node module.
+ */
+export type Inflate = (data: Uint8Array, options: { maxOutputLength: number }) => Uint8Array;
+
 /** Reads fields in order from `bytes[pos, end)`; every read is checked first. */
 export class Reader {
   readonly dv: DataView;
@@ -353,6 +365,28 @@ export class Reader {
     return this.bytes.slice(p, p + n);
   }
 
+  /** What the next `n` bytes inflate to as zlib data (`process: zlib`): at most MAX_INFLATED bytes. */
+  zlib(n: number, inflate: Inflate, f: string): Uint8Array {
+    this.size(n, f);
+    const p = this.pos;
+    this.pos = p + n;
+    let out: Uint8Array;
+    try {
+      out = inflate(this.bytes.subarray(p, p + n), { maxOutputLength: MAX_INFLATED });
+    } catch (e) {
+      if ((e as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') throw new DecodeError(f, p, `zlib data inflates to more than ${MAX_INFLATED} bytes (the most one field may hold)`);
+      throw new DecodeError(f, p, `is not valid zlib data (${(e as Error).message})`);
+    }
+    // A plain array of its own (a Buffer may share a pooled one, and Buffer#slice does not copy).
+    return new Uint8Array(out);
+  }
+
+  /** A reader of what the next `n` bytes inflate to: a stream of its own (Kaitai's processed substream). */
+  zlibSub(n: number, inflate: Inflate, f: string): Reader {
+    const b = this.zlib(n, inflate, f);
+    return new Reader(b, 0, b.length, 0, 0, this.root());
+  }
+
   /** The rest of this reader's bytes, copied. */
   bytesEos(f: string): Uint8Array {
     return this.bytesOf(this.end - this.pos, f);
@@ -474,6 +508,11 @@ function decodeOther(b: Uint8Array, encoding: TextEncoding, f: string, at: numbe
     for (let i = 0; i < b.length; i += 4096) s += String.fromCharCode(...b.subarray(i, i + 4096));
     return s;
   }
+  if (encoding === 'IBM437') {
+    let s = '';
+    for (let i = 0; i < b.length; i++) s += b[i]! < 0x80 ? String.fromCharCode(b[i]!) : CP437_HIGH[b[i]! - 0x80];
+    return s;
+  }
   let d = decoders.get(encoding);
   if (!d) decoders.set(encoding, (d = new TextDecoder(encoding, { fatal: true, ignoreBOM: true })));
   try {
@@ -537,8 +576,17 @@ export function textBytes(s: string, encoding: TextEncoding, f: string): Uint8Ar
   return out;
 }
 
-/** The supported encodings (Kaitai's names): the byte is the code point in ISO-8859-1; windows-125x via TextDecoder. */
-export type TextEncoding = 'UTF-8' | 'ASCII' | 'UTF-16LE' | 'UTF-16BE' | 'ISO-8859-1' | `windows-125${number}`;
+/**
+ * The supported encodings (Kaitai's names): the byte is the code point in ISO-8859-1; IBM437 (DOS)
+ * from the table below; the other code pages (windows-125x, windows-874, ISO-8859-n, KOI8-R,
+ * IBM866) via TextDecoder.
+ */
+export type TextEncoding = 'UTF-8' | 'ASCII' | 'UTF-16LE' | 'UTF-16BE' | 'ISO-8859-1' | `windows-125${number}` | 'windows-874' | `ISO-8859-${number}` | 'KOI8-R' | 'IBM437' | 'IBM866';
+
+// Code page 437, bytes 0x80-0xff (0x00-0x7f are ASCII): TextDecoder has no IBM437.
+const CP437_HIGH =
+  'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐' +
+  '└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0';
 
 const singleByteTables = new Map<string, Map<number, number>>();
 
@@ -547,10 +595,9 @@ function singleByteTable(encoding: TextEncoding): Map<number, number> {
   let t = singleByteTables.get(encoding);
   if (t) return t;
   t = new Map();
-  const d = new TextDecoder(encoding, { fatal: true, ignoreBOM: true });
   for (let b = 255; b >= 0; b--) {
     try {
-      t.set(d.decode(Uint8Array.of(b)).charCodeAt(0), b);
+      t.set(decodeOther(Uint8Array.of(b), encoding, '', 0).charCodeAt(0), b);
     } catch {
       // a byte the code page leaves undefined
     }
@@ -651,10 +698,7 @@ export function putUtf8(out: Uint8Array, p: number, s: string): number {
   return p - start;
 }
 
-/**
- * @internal Whether `s` has no lone surrogate (can be UTF-8): V8 answers a one-byte string
- * without looking at its characters.
- */
+/** @internal Whether `s` has no lone surrogate (can be UTF-8). */
 export function wellFormed(s: string): boolean {
   return (s as string & { isWellFormed(): boolean }).isWellFormed();
 }
@@ -1185,6 +1229,13 @@ export function lazy<T>(target: object, name: string, typeName: string, compute:
 const kept = new WeakMap<object, Reader>();
 
 /** Remembers the stream `v` was read from; returns `v`. */
+/** Kaitai's `_root` where an instance reads it after the decode: the decoded root value (a DecodeError while the root is still being read). */
+export function decodedRoot<T>(r: Reader): T {
+  const v = r.root().rootValue;
+  if (v === undefined) throw new DecodeError('', r.pos, '_root is read before its decode is done');
+  return v as T;
+}
+
 export function keepStream<T extends object>(v: T, r: Reader): T {
   kept.set(v, r);
   return v;

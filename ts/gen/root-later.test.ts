@@ -1,0 +1,37 @@
+// `_root.a.b` in a parse instance's pos, where `a` is still being read when the instance's type is
+// read (fixture: fixtures/features/root_later.ksy): looked up in the decoded root when the instance
+// is first used, as Kaitai does. Checked against Kaitai's parser.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { kaitaiParse, kaitaiParsers, type KaitaiClass } from '../../interop-tests/support/kaitai-js.js';
+import { DecodeError } from './runtime/twinmap-runtime.js';
+import { RootLater } from './fixtures/features/ts/root_later.js';
+
+const fixture = join(import.meta.dirname, 'fixtures', 'features', 'root_later.ksy');
+let kaitai: KaitaiClass;
+beforeAll(async () => {
+  kaitai = (await kaitaiParsers(fixture))['RootLater']!;
+});
+
+// len_header 3, files at ofs 0 and 2: bodies at 3 (aa bb) and 5 (cc dd).
+const sample = Uint8Array.of(3, 0, 2, 0xaa, 0xbb, 0xcc, 0xdd);
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+
+describe('_root fields read after the decode', () => {
+  it('reads each body at _root.header.len_header + ofs, as Kaitai does', () => {
+    const v = RootLater.decode(sample);
+    expect(v.header.files.map((f) => hex(f.body))).toEqual(['aabb', 'ccdd']);
+    const k = kaitaiParse(kaitai, sample) as unknown as { header: { files: { body: Uint8Array }[] } };
+    expect(k.header.files.map((f) => hex(f.body))).toEqual(['aabb', 'ccdd']);
+    // The root field counts as decoded: another len_header moves every body.
+    expect(RootLater.decode(Uint8Array.of(1, 0, 2, 0xaa, 0xbb, 0xcc, 0xdd)).header.files.map((f) => hex(f.body))).toEqual(['0002', 'aabb']);
+  });
+
+  it('a body past the end fails alone, with a DecodeError naming it', () => {
+    const v = RootLater.decode(Uint8Array.of(3, 0, 9, 0xaa, 0xbb, 0xcc, 0xdd));
+    expect(hex(v.header.files[0]!.body)).toBe('aabb');
+    expect(() => v.header.files[1]!.body).toThrow(DecodeError);
+    expect(() => v.header.files[1]!.body).toThrow(/body/);
+    expect(() => kaitaiParse(kaitai, Uint8Array.of(3, 0, 9, 0xaa, 0xbb, 0xcc, 0xdd)).header).not.toThrow();
+  });
+});
