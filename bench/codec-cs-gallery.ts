@@ -1,8 +1,9 @@
 // C# codec rates of the two gallery specs the TS rows measure (Windows SYSTEMTIME, binary STL):
 // their C# is generated when the bench runs (the gallery is not part of the repository) into a
-// temporary console project with bench/gallery-cs/GalleryCodecBench.cs, built in Release and run.
+// temporary console project with bench/gallery-cs/GalleryCodecBench.cs and the timing loop of
+// bench/CodecTiming.cs (the one the Peer's codec-bench compiles), built in Release and run.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { generateFiles } from 'twinmap';
@@ -13,7 +14,7 @@ import { repoRoot } from './paths.js';
 const SPECS = ['windows/windows_systemtime.ksy', 'media/stl.ksy'];
 
 /** Rates of the generated C# codecs and hand-written BinaryPrimitives code; [] without the gallery. */
-export async function measureCsGalleryCodecs(records: number, rounds: number): Promise<CodecRate[]> {
+export async function measureCsGalleryCodecs(records: number, pairs: number): Promise<CodecRate[]> {
   const specs = SPECS.map((p) => join(galleryDir, p));
   if (!specs.every(existsSync)) return [];
   const dir = mkdtempSync(join(tmpdir(), 'twinmap-bench-gallery-cs-'));
@@ -22,6 +23,8 @@ export async function measureCsGalleryCodecs(records: number, rounds: number): P
       mkdirSync(dirname(f.path), { recursive: true });
       writeFileSync(f.path, f.text);
     }
+    // The timing loop the Peer's codec-bench compiles (its project includes the same file).
+    copyFileSync(join(repoRoot, 'bench', 'CodecTiming.cs'), join(dir, 'CodecTiming.cs'));
     // The Peer's settings (dotnet/Directory.Build.props) that matter for speed: Release, the
     // default tiered compilation with dynamic PGO, invariant globalization.
     writeFileSync(
@@ -36,7 +39,7 @@ export async function measureCsGalleryCodecs(records: number, rounds: number): P
     <InvariantGlobalization>true</InvariantGlobalization>
   </PropertyGroup>
   <ItemGroup>
-    <!-- Generated/*.cs come in by default, from the project's folder. -->
+    <!-- Generated/*.cs and CodecTiming.cs come in by default, from the project's folder. -->
     <Compile Include="${join(repoRoot, 'bench', 'gallery-cs', 'GalleryCodecBench.cs')}" />
   </ItemGroup>
 </Project>
@@ -47,13 +50,13 @@ export async function measureCsGalleryCodecs(records: number, rounds: number): P
     } catch (e) {
       throw new Error(`the gallery's C# codec bench did not build:\n${(e as { stdout?: string }).stdout ?? String(e)}`);
     }
-    const out = execFileSync('dotnet', [join(dir, 'bin', 'GalleryCodecBench.dll'), String(records), String(rounds)], { encoding: 'utf8' });
+    const out = execFileSync('dotnet', [join(dir, 'bin', 'GalleryCodecBench.dll'), String(records), String(pairs)], { encoding: 'utf8' });
     return out
       .split('\n')
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l) as { event: string } & CodecRate)
       .filter((e) => e.event === 'rate')
-      .map(({ record, op, impl, recordsPerSec }) => ({ record, op, impl, recordsPerSec }));
+      .map(({ record, op, impl, recordsPerSec, pairs: p }) => ({ record, op, impl, recordsPerSec, ...(p ? { pairs: p } : {}) }));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

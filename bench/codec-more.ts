@@ -11,8 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { HikingDatabase } from '../examples/formats/ts/hiking_database.js';
 import { MyDataStructure } from '../examples/formats/ts/my_data_structure.js';
 import { generateFiles } from 'twinmap';
-import type { CodecRate } from './codec-rate.js';
-import { rate } from './codec-rate.js';
+import { pairedRates, type CodecRate, type Trial } from './codec-rate.js';
 import * as hand from './hand-written.js';
 import { repoRoot } from './paths.js';
 
@@ -26,8 +25,6 @@ interface AnyCodec<T> {
   encode(value: T): Uint8Array;
   view?(bytes: Uint8Array, offset?: number): object;
 }
-
-type Add = (record: string, op: CodecRate['op'], impl: string, recordsPerSec: number) => void;
 
 /** Generates the gallery specs' codecs as JavaScript into a temporary folder and imports them. */
 async function galleryCodecs(): Promise<{ systemtime: AnyCodec<hand.Systemtime>; stl: AnyCodec<hand.Stl> } | undefined> {
@@ -51,7 +48,6 @@ async function galleryCodecs(): Promise<{ systemtime: AnyCodec<hand.Systemtime>;
 
 /** Fixed-size records: decode, view (all fields) and encodeInto, generated and hand-written. */
 function fixedRows<T extends object>(
-  add: Add,
   record: string,
   codec: AnyCodec<T> & { SIZE: number },
   sample: (i: number) => T,
@@ -63,53 +59,72 @@ function fixedRows<T extends object>(
   /** `write` with the checks the generated encodeInto makes (an extra row, not the baseline). */
   writeChecked: (dv: DataView, o: number, v: T) => void,
   records: number,
-  rounds: number,
-): void {
+  pairs: number,
+): CodecRate[] {
   const size = codec.SIZE;
   const bytes = new Uint8Array(records * size);
   for (let i = 0; i < records; i++) codec.encodeInto(sample(i), bytes, i * size);
   const dv = new DataView(bytes.buffer);
-  add(record, 'decode', 'twinmap TS decode', rate(records, rounds, () => {
-    let s = 0;
-    for (let i = 0; i < records; i++) s += sum(codec.decode(bytes, i * size));
-    return s;
-  }));
+  const decoders: Trial[] = [
+    {
+      impl: 'twinmap TS decode',
+      fn: () => {
+        let s = 0;
+        for (let i = 0; i < records; i++) s += sum(codec.decode(bytes, i * size));
+        return s;
+      },
+    },
+  ];
   if (codec.view) {
     const c = codec as Required<AnyCodec<T>>;
-    add(record, 'decode', 'twinmap TS view (all fields)', rate(records, rounds, () => {
-      let s = 0;
-      for (let i = 0; i < records; i++) {
-        s += sumView(c.view(bytes, i * size) as T);
-      }
-      return s;
-    }));
+    decoders.push({
+      impl: 'twinmap TS view (all fields)',
+      fn: () => {
+        let s = 0;
+        for (let i = 0; i < records; i++) s += sumView(c.view(bytes, i * size) as T);
+        return s;
+      },
+    });
   }
-  add(record, 'decode', 'hand-written DataView', rate(records, rounds, () => {
-    let s = 0;
-    for (let i = 0; i < records; i++) s += sum(read(dv, i * size));
-    return s;
-  }));
+  const out = pairedRates(record, 'decode', records, pairs, {
+    impl: 'hand-written DataView',
+    fn: () => {
+      let s = 0;
+      for (let i = 0; i < records; i++) s += sum(read(dv, i * size));
+      return s;
+    },
+  }, decoders);
   const values = Array.from({ length: 1024 }, (_, i) => sample(i));
-  const out = new Uint8Array(records * size);
-  const ov = new DataView(out.buffer);
-  add(record, 'encode', 'twinmap TS encodeInto', rate(records, rounds, () => {
-    let s = 0;
-    for (let i = 0; i < records; i++) s += codec.encodeInto(values[i & 1023]!, out, i * size);
-    return s;
-  }));
-  add(record, 'encode', 'hand-written DataView', rate(records, rounds, () => {
-    for (let i = 0; i < records; i++) write(ov, i * size, values[i & 1023]!);
-    return records;
-  }));
-  add(record, 'encode', 'hand-written DataView + value checks', rate(records, rounds, () => {
-    for (let i = 0; i < records; i++) writeChecked(ov, i * size, values[i & 1023]!);
-    return records;
-  }));
+  const target = new Uint8Array(records * size);
+  const ov = new DataView(target.buffer);
+  out.push(...pairedRates(record, 'encode', records, pairs, {
+    impl: 'hand-written DataView',
+    fn: () => {
+      for (let i = 0; i < records; i++) write(ov, i * size, values[i & 1023]!);
+      return records;
+    },
+  }, [
+    {
+      impl: 'twinmap TS encodeInto',
+      fn: () => {
+        let s = 0;
+        for (let i = 0; i < records; i++) s += codec.encodeInto(values[i & 1023]!, target, i * size);
+        return s;
+      },
+    },
+    {
+      impl: 'hand-written DataView + value checks',
+      fn: () => {
+        for (let i = 0; i < records; i++) writeChecked(ov, i * size, values[i & 1023]!);
+        return records;
+      },
+    },
+  ]));
+  return out;
 }
 
 /** Variable-size records: decode and encodeInto of back-to-back copies of one value. */
 function variableRows<T>(
-  add: Add,
   record: string,
   codec: AnyCodec<T>,
   value: T,
@@ -117,44 +132,59 @@ function variableRows<T>(
   write: (b: Uint8Array, dv: DataView, o: number, v: T) => number,
   count: (v: T) => number,
   n: number,
-  rounds: number,
-): void {
+  pairs: number,
+): CodecRate[] {
   const one = codec.encode(value);
   const bytes = new Uint8Array(n * one.length);
   for (let i = 0; i < n; i++) bytes.set(one, i * one.length);
   const dv = new DataView(bytes.buffer);
-  add(record, 'decode', 'twinmap TS decode', rate(n, rounds, () => {
-    let s = 0;
-    let off = 0;
-    for (let i = 0; i < n; i++) {
-      const r = codec.decodeWithSize(bytes, off);
-      off += r.size;
-      s += count(r.value);
-    }
-    return s;
-  }));
-  add(record, 'decode', 'hand-written DataView', rate(n, rounds, () => {
-    let s = 0;
-    let off = 0;
-    for (let i = 0; i < n; i++) {
-      const r = read(bytes, dv, off);
-      off = r.end;
-      s += count(r.value);
-    }
-    return s;
-  }));
-  const out = new Uint8Array(bytes.length);
-  const ov = new DataView(out.buffer);
-  add(record, 'encode', 'twinmap TS encodeInto', rate(n, rounds, () => {
-    let off = 0;
-    for (let i = 0; i < n; i++) off += codec.encodeInto(value, out, off);
-    return off;
-  }));
-  add(record, 'encode', 'hand-written DataView', rate(n, rounds, () => {
-    let off = 0;
-    for (let i = 0; i < n; i++) off += write(out, ov, off, value);
-    return off;
-  }));
+  const out = pairedRates(record, 'decode', n, pairs, {
+    impl: 'hand-written DataView',
+    fn: () => {
+      let s = 0;
+      let off = 0;
+      for (let i = 0; i < n; i++) {
+        const r = read(bytes, dv, off);
+        off = r.end;
+        s += count(r.value);
+      }
+      return s;
+    },
+  }, [
+    {
+      impl: 'twinmap TS decode',
+      fn: () => {
+        let s = 0;
+        let off = 0;
+        for (let i = 0; i < n; i++) {
+          const r = codec.decodeWithSize(bytes, off);
+          off += r.size;
+          s += count(r.value);
+        }
+        return s;
+      },
+    },
+  ]);
+  const target = new Uint8Array(bytes.length);
+  const ov = new DataView(target.buffer);
+  out.push(...pairedRates(record, 'encode', n, pairs, {
+    impl: 'hand-written DataView',
+    fn: () => {
+      let off = 0;
+      for (let i = 0; i < n; i++) off += write(target, ov, off, value);
+      return off;
+    },
+  }, [
+    {
+      impl: 'twinmap TS encodeInto',
+      fn: () => {
+        let off = 0;
+        for (let i = 0; i < n; i++) off += codec.encodeInto(value, target, off);
+        return off;
+      },
+    },
+  ]));
+  return out;
 }
 
 export const sampleHiking: hand.HikingDatabase = {
@@ -182,18 +212,23 @@ const sampleStl: hand.Stl = {
 const sumSystemtime = (v: hand.Systemtime): number => v.year + v.month + v.dow + v.day + v.hour + v.min + v.sec + v.msec;
 const sumSystemtimeView = (v: hand.Systemtime): number => v.year + v.month + v.dow + v.day + v.hour + v.min + v.sec + v.msec;
 
-/** Measures the TS codecs of the other example records and of the gallery specs. */
-export async function measureMoreTsCodecs(records: number, rounds: number): Promise<CodecRate[]> {
-  const out: CodecRate[] = [];
-  const add: Add = (record, op, impl, recordsPerSec) => out.push({ record, op, impl, recordsPerSec });
-  fixedRows(add, 'MyDataStructure', MyDataStructure, (i) => ({ myValueA: i, myValueB: -i }), (v) => v.myValueA + v.myValueB, (v) => v.myValueA + v.myValueB, hand.readMyData, hand.writeMyData, hand.writeMyDataChecked, records, rounds);
-  const n = Math.max(200, records >> 6);
-  variableRows(add, 'HikingDatabase', HikingDatabase, sampleHiking, hand.readHiking, hand.writeHiking, (v) => v.hikes.length, n, rounds);
+export const myDataGroups = (records: number, pairs: number): CodecRate[] =>
+  fixedRows('MyDataStructure', MyDataStructure, (i) => ({ myValueA: i, myValueB: -i }), (v) => v.myValueA + v.myValueB, (v) => v.myValueA + v.myValueB, hand.readMyData, hand.writeMyData, hand.writeMyDataChecked, records, pairs);
+
+export const hikingGroups = (records: number, pairs: number): CodecRate[] =>
+  variableRows('HikingDatabase', HikingDatabase, sampleHiking, hand.readHiking, hand.writeHiking, (v) => v.hikes.length, Math.max(200, records >> 8), pairs);
+
+/** The gallery's SYSTEMTIME rows; [] without the gallery. */
+export async function systemtimeGroups(records: number, pairs: number): Promise<CodecRate[]> {
   const g = await galleryCodecs();
-  if (g) {
-    const st = (i: number): hand.Systemtime => ({ year: 2026, month: 12, dow: 1, day: 7, hour: i % 24, min: i % 60, sec: (i >> 6) % 60, msec: i % 1000 });
-    fixedRows(add, 'gallery WindowsSystemtime', g.systemtime as AnyCodec<hand.Systemtime> & { SIZE: number }, st, sumSystemtime, sumSystemtimeView, hand.readSystemtime, hand.writeSystemtime, hand.writeSystemtimeChecked, records, rounds);
-    variableRows(add, 'gallery Stl', g.stl, sampleStl, hand.readStl, hand.writeStl, (v) => v.triangles.length, Math.max(500, records >> 4), rounds);
-  }
-  return out;
+  if (!g) return [];
+  const st = (i: number): hand.Systemtime => ({ year: 2026, month: 12, dow: 1, day: 7, hour: i % 24, min: i % 60, sec: (i >> 6) % 60, msec: i % 1000 });
+  return fixedRows('gallery WindowsSystemtime', g.systemtime as AnyCodec<hand.Systemtime> & { SIZE: number }, st, sumSystemtime, sumSystemtimeView, hand.readSystemtime, hand.writeSystemtime, hand.writeSystemtimeChecked, records, pairs);
+}
+
+/** The gallery's STL rows; [] without the gallery. */
+export async function stlGroups(records: number, pairs: number): Promise<CodecRate[]> {
+  const g = await galleryCodecs();
+  if (!g) return [];
+  return variableRows('gallery Stl', g.stl, sampleStl, hand.readStl, hand.writeStl, (v) => v.triangles.length, Math.max(500, records >> 6), pairs);
 }

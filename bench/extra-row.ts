@@ -14,6 +14,8 @@ export interface ExtraRow {
   better?: 'lower' | 'higher';
   /** Which floor figure this row compares with, e.g. 'mutex.uncontendedNs'. */
   floorRef?: string;
+  /** Paired trials (codec rows): this row's ratio to its reference in each pair of alternating trials. */
+  pairs?: number[];
   error?: string;
 }
 

@@ -9,6 +9,7 @@ export const floorBin = join(repoRoot, 'build', 'bench', 'twinmap-floor');
 export const peerProject = join(repoRoot, 'dotnet', 'Twinmap.Peer');
 export const peerDll = join(peerProject, 'bin', 'Release', 'net10.0', 'Twinmap.Peer.dll');
 export const sideJs = join(repoRoot, 'dist', 'bench', 'side.js');
+export const codecChildJs = join(repoRoot, 'dist', 'bench', 'codec-child.js');
 
 export function requireFile(path: string, howToBuild: string): string {
   if (!existsSync(path)) throw new Error(`${path} is missing; build it with: ${howToBuild}`);

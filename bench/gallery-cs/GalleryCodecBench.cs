@@ -1,51 +1,27 @@
 // Codec rates of two Kaitai gallery specs in C# (Windows SYSTEMTIME, binary STL): the generated
 // codecs next to hand-written BinaryPrimitives code, as the TS rows of bench/codec-more.ts do.
 // bench/codec-cs-gallery.ts generates the specs' C# into a temporary project with this file and
-// runs it:  GalleryCodecBench <records> <rounds>  →  one {event: "rate", ...} JSON line per row.
+// bench/CodecTiming.cs (the Peer's timing loop) and runs it:
+//   GalleryCodecBench <records> <pairs>  →  one {event: "rate", ...} JSON line per row.
 using System;
 using System.Buffers.Binary;
-using System.Diagnostics;
 using System.Text.Json;
 using Gallery;
+using Twinmap.Bench;
 
 static class GalleryCodecBench
 {
     private static long _sink;
 
-    private static void Rate(string record, string op, string impl, int n, Action body)
-    {
-        // Untimed rounds first, as the Peer's codec-bench does: until 1 s has passed and five
-        // rounds in a row were no faster (at most 3 s), so tier-1 code is what gets timed.
-        long warm = Stopwatch.GetTimestamp();
-        double warmBest = double.MaxValue;
-        int flat = 0;
-        while (Stopwatch.GetElapsedTime(warm).TotalSeconds < 3)
-        {
-            long t = Stopwatch.GetTimestamp();
-            body();
-            double s = Stopwatch.GetElapsedTime(t).TotalSeconds;
-            if (s < warmBest * 0.97) { warmBest = Math.Min(warmBest, s); flat = 0; }
-            else flat++;
-            if (flat >= 5 && Stopwatch.GetElapsedTime(warm).TotalSeconds >= 1) break;
-        }
-        double best = double.MaxValue;
-        for (int r = 0; r < Rounds; r++)
-        {
-            long t0 = Stopwatch.GetTimestamp();
-            body();
-            best = Math.Min(best, Stopwatch.GetElapsedTime(t0).TotalSeconds);
-        }
-        Console.WriteLine(JsonSerializer.Serialize(new { @event = "rate", record, op, impl, recordsPerSec = n / best }));
-    }
-
-    private static int Rounds = 5;
+    private static CodecTiming Timing = null!;
 
     public static int Main(string[] args)
     {
         int records = args.Length > 0 ? int.Parse(args[0]) : 1_000_000;
-        Rounds = args.Length > 1 ? int.Parse(args[1]) : 5;
+        int pairs = args.Length > 1 ? int.Parse(args[1]) : 15;
+        Timing = new CodecTiming(pairs, r => Console.WriteLine(JsonSerializer.Serialize(new { @event = "rate", record = r.Record, op = r.Op, impl = r.Impl, recordsPerSec = r.RecordsPerSec, pairs = r.Pairs })));
         SystemtimeRows(records);
-        StlRows(Math.Max(500, records >> 4));
+        StlRows(Math.Max(500, records >> 6));
         return _sink == 42 ? 1 : 0;
     }
 
@@ -89,29 +65,29 @@ static class GalleryCodecBench
         const int size = WindowsSystemtime.SIZE;
         var bytes = new byte[records * size];
         for (int i = 0; i < records; i++) SampleSystemtime(i).EncodeInto(bytes.AsSpan(i * size));
-        Rate(record, "decode", "twinmap C# Decode", records, () =>
-        {
-            long s = 0;
-            for (int i = 0; i < records; i++) s += Sum(WindowsSystemtime.Decode(bytes.AsSpan(i * size)));
-            _sink += s;
-        });
-        Rate(record, "decode", "hand-written BinaryPrimitives", records, () =>
+        Timing.Group(record, "decode", records, ("hand-written BinaryPrimitives", () =>
         {
             long s = 0;
             for (int i = 0; i < records; i++) s += Sum(ReadSystemtime(bytes.AsSpan(i * size, size)));
             _sink += s;
-        });
+        }),
+        ("twinmap C# Decode", () =>
+        {
+            long s = 0;
+            for (int i = 0; i < records; i++) s += Sum(WindowsSystemtime.Decode(bytes.AsSpan(i * size)));
+            _sink += s;
+        }));
         var values = new WindowsSystemtime[1024];
         for (int i = 0; i < values.Length; i++) values[i] = SampleSystemtime(i);
         var outBytes = new byte[bytes.Length];
-        Rate(record, "encode", "twinmap C# EncodeInto", records, () =>
-        {
-            for (int i = 0; i < records; i++) values[i & 1023].EncodeInto(outBytes.AsSpan(i * size));
-        });
-        Rate(record, "encode", "hand-written BinaryPrimitives", records, () =>
+        Timing.Group(record, "encode", records, ("hand-written BinaryPrimitives", () =>
         {
             for (int i = 0; i < records; i++) WriteSystemtime(outBytes.AsSpan(i * size, size), in values[i & 1023]);
-        });
+        }),
+        ("twinmap C# EncodeInto", () =>
+        {
+            for (int i = 0; i < records; i++) values[i & 1023].EncodeInto(outBytes.AsSpan(i * size));
+        }));
     }
 
     // ---- binary STL: 80-byte header, a count, 50-byte triangles (20 per record, as the TS rows)
@@ -184,7 +160,14 @@ static class GalleryCodecBench
         var one = stl.Encode();
         var bytes = new byte[n * one.Length];
         for (int i = 0; i < n; i++) one.CopyTo(bytes, i * one.Length);
-        Rate(record, "decode", "twinmap C# Decode", n, () =>
+        Timing.Group(record, "decode", n, ("hand-written BinaryPrimitives", () =>
+        {
+            long s = 0;
+            int off = 0;
+            for (int i = 0; i < n; i++) s += ReadStl(bytes, ref off).Triangles.Length;
+            _sink += s;
+        }),
+        ("twinmap C# Decode", () =>
         {
             long s = 0;
             int off = 0;
@@ -194,24 +177,17 @@ static class GalleryCodecBench
                 off += read;
             }
             _sink += s;
-        });
-        Rate(record, "decode", "hand-written BinaryPrimitives", n, () =>
-        {
-            long s = 0;
-            int off = 0;
-            for (int i = 0; i < n; i++) s += ReadStl(bytes, ref off).Triangles.Length;
-            _sink += s;
-        });
+        }));
         var outBytes = new byte[bytes.Length];
-        Rate(record, "encode", "twinmap C# EncodeInto", n, () =>
-        {
-            int off = 0;
-            for (int i = 0; i < n; i++) off += stl.EncodeInto(outBytes.AsSpan(off));
-        });
-        Rate(record, "encode", "hand-written BinaryPrimitives", n, () =>
+        Timing.Group(record, "encode", n, ("hand-written BinaryPrimitives", () =>
         {
             int off = 0;
             for (int i = 0; i < n; i++) off += WriteStl(stl, outBytes.AsSpan(off));
-        });
+        }),
+        ("twinmap C# EncodeInto", () =>
+        {
+            int off = 0;
+            for (int i = 0; i < n; i++) off += stl.EncodeInto(outBytes.AsSpan(off));
+        }));
     }
 }

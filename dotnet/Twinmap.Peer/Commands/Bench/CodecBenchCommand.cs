@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
+using Twinmap.Bench;
 using Twinmap.Examples.Formats;
 
 namespace Twinmap.Peer.Commands;
@@ -9,8 +9,9 @@ namespace Twinmap.Peer.Commands;
 /// <summary>
 /// Codec rates for bench/codec.ts: decode and encode of each example record (TestData, ImageData,
 /// MyDataStructure, HikingDatabase) with the generated C# codecs, MemoryMarshal (TestData is
-/// blittable) and hand-written BinaryPrimitives code.
-///   codec-bench records=N rounds=R → one {event: "rate", record, op, impl, recordsPerSec} per line
+/// blittable) and hand-written BinaryPrimitives code, in paired alternating trials against the
+/// hand-written code (bench/CodecTiming.cs, shared with the gallery's C# rows).
+///   codec-bench records=N pairs=P → one {event: "rate", record, op, impl, recordsPerSec, pairs} per line
 /// </summary>
 public sealed class CodecBenchCommand : IPeerCommand
 {
@@ -21,60 +22,22 @@ public sealed class CodecBenchCommand : IPeerCommand
     public int Run(PeerArgs args, PeerIO io)
     {
         int records = args.GetInt("records", 1_000_000);
-        int rounds = args.GetInt("rounds", 5);
-        void Rate(string record, string op, string impl, int n, Action body)
-        {
-            // Warm-up, not timed: the runtime compiles a method at tier 1 only after it has been
-            // called 30 times past a 100 ms start-up delay, on a background thread, while a loop
-            // written inline in `body` is promoted on the spot (OSR). Without a warm-up the
-            // generated codec's methods were timed at tier 0 against optimized hand-written loops.
-            // Rounds run until 1 s has passed and five rounds in a row were no faster than
-            // the best before them (at most 3 s: a loaded machine starves the compiler thread).
-            long warm = Stopwatch.GetTimestamp();
-            double warmBest = double.MaxValue;
-            int flat = 0;
-            while (Stopwatch.GetElapsedTime(warm).TotalSeconds < 3)
-            {
-                long t = Stopwatch.GetTimestamp();
-                body();
-                double s = Stopwatch.GetElapsedTime(t).TotalSeconds;
-                if (s < warmBest * 0.97) { warmBest = Math.Min(warmBest, s); flat = 0; }
-                else flat++;
-                if (flat >= 5 && Stopwatch.GetElapsedTime(warm).TotalSeconds >= 1) break;
-            }
-            double best = double.MaxValue;
-            for (int r = 0; r < rounds; r++)
-            {
-                long t0 = Stopwatch.GetTimestamp();
-                body();
-                best = Math.Min(best, Stopwatch.GetElapsedTime(t0).TotalSeconds);
-            }
-            io.Emit("rate", new { record, op, impl, recordsPerSec = n / best });
-        }
+        var timing = new CodecTiming(args.GetInt("pairs", 15), r => io.Emit("rate", new { record = r.Record, op = r.Op, impl = r.Impl, recordsPerSec = r.RecordsPerSec, pairs = r.Pairs }));
 
-        var td = new byte[records * TestData.SIZE];
-        for (int i = 0; i < records; i++)
+        // Calls of a few ms each (a trial is the fastest of five): TestData's 48-byte records take
+        // ~10x as long as MyDataStructure's 8 bytes, ImageData and the hiking database more.
+        int tdRecords = Math.Max(10_000, records >> 3);
+        var td = new byte[tdRecords * TestData.SIZE];
+        for (int i = 0; i < tdRecords; i++)
         {
             var v = new TestData { Id = i, Age = i & 127 };
             for (int k = 0; k < 10; k++) v.Scores[k] = k + i;
             v.EncodeInto(td.AsSpan(i * TestData.SIZE));
         }
-        Rate("TestData", "decode", "twinmap C# Decode", records, () =>
+        timing.Group("TestData", "decode", tdRecords, ("hand-written BinaryPrimitives", () =>
         {
             long s = 0;
-            for (int i = 0; i < records; i++) s += TestData.Decode(td.AsSpan(i * TestData.SIZE)).Age;
-            _sink += s;
-        });
-        Rate("TestData", "decode", "MemoryMarshal.Read<TestData>", records, () =>
-        {
-            long s = 0;
-            for (int i = 0; i < records; i++) s += MemoryMarshal.Read<TestData>(td.AsSpan(i * TestData.SIZE)).Age;
-            _sink += s;
-        });
-        Rate("TestData", "decode", "hand-written BinaryPrimitives", records, () =>
-        {
-            long s = 0;
-            for (int i = 0; i < records; i++)
+            for (int i = 0; i < tdRecords; i++)
             {
                 var b = td.AsSpan(i * 48, 48);
                 var scores = new int[10];
@@ -82,44 +45,45 @@ public sealed class CodecBenchCommand : IPeerCommand
                 s += BinaryPrimitives.ReadInt32LittleEndian(b) + BinaryPrimitives.ReadInt32LittleEndian(b[4..]) + scores[9];
             }
             _sink += s;
-        });
+        }),
+        ("twinmap C# Decode", () =>
+        {
+            long s = 0;
+            for (int i = 0; i < tdRecords; i++) s += TestData.Decode(td.AsSpan(i * TestData.SIZE)).Age;
+            _sink += s;
+        }),
+        ("MemoryMarshal.Read<TestData>", () =>
+        {
+            long s = 0;
+            for (int i = 0; i < tdRecords; i++) s += MemoryMarshal.Read<TestData>(td.AsSpan(i * TestData.SIZE)).Age;
+            _sink += s;
+        }));
         var sample = new TestData { Id = 1, Age = 2 };
-        var outTd = new byte[records * 48];
-        Rate("TestData", "encode", "twinmap C# EncodeInto", records, () =>
-        {
-            for (int i = 0; i < records; i++) sample.EncodeInto(outTd.AsSpan(i * 48));
-        });
-        Rate("TestData", "encode", "MemoryMarshal.Write<TestData>", records, () =>
-        {
-            for (int i = 0; i < records; i++) MemoryMarshal.Write(outTd.AsSpan(i * 48), in sample);
-        });
+        var outTd = new byte[tdRecords * 48];
         int[] plainScores = new int[10];
-        Rate("TestData", "encode", "hand-written BinaryPrimitives", records, () =>
+        timing.Group("TestData", "encode", tdRecords, ("hand-written BinaryPrimitives", () =>
         {
-            for (int i = 0; i < records; i++)
+            for (int i = 0; i < tdRecords; i++)
             {
                 var b = outTd.AsSpan(i * 48, 48);
                 BinaryPrimitives.WriteInt32LittleEndian(b, 1);
                 BinaryPrimitives.WriteInt32LittleEndian(b[4..], 2);
                 for (int k = 0; k < 10; k++) BinaryPrimitives.WriteInt32LittleEndian(b[(8 + 4 * k)..], plainScores[k]);
             }
-        });
+        }),
+        ("twinmap C# EncodeInto", () =>
+        {
+            for (int i = 0; i < tdRecords; i++) sample.EncodeInto(outTd.AsSpan(i * 48));
+        }),
+        ("MemoryMarshal.Write<TestData>", () =>
+        {
+            for (int i = 0; i < tdRecords; i++) MemoryMarshal.Write(outTd.AsSpan(i * 48), in sample);
+        }));
 
-        int n = Math.Max(1000, records >> 3);
+        int n = Math.Max(1000, records >> 5);
         var image = new ImageData { Path = @"C:\Users\ada\Pictures\img_0001.png", Image = Enumerable.Range(0, 256).Select(i => (byte)(i * 7)).ToArray() };
         var img = Repeat(image.Encode(), n);
-        Rate("ImageData", "decode", "twinmap C# Decode", n, () =>
-        {
-            long s = 0;
-            int off = 0;
-            for (int i = 0; i < n; i++)
-            {
-                s += ImageData.Decode(img.AsSpan(off), out int read).Image.Length;
-                off += read;
-            }
-            _sink += s;
-        });
-        Rate("ImageData", "decode", "hand-written BinaryPrimitives", n, () =>
+        timing.Group("ImageData", "decode", n, ("hand-written BinaryPrimitives", () =>
         {
             long s = 0;
             int off = 0;
@@ -133,14 +97,20 @@ public sealed class CodecBenchCommand : IPeerCommand
                 s += data.Length + path.Length;
             }
             _sink += s;
-        });
-        var imgOut = new byte[img.Length];
-        Rate("ImageData", "encode", "twinmap C# EncodeInto", n, () =>
+        }),
+        ("twinmap C# Decode", () =>
         {
+            long s = 0;
             int off = 0;
-            for (int i = 0; i < n; i++) off += image.EncodeInto(imgOut.AsSpan(off));
-        });
-        Rate("ImageData", "encode", "hand-written BinaryPrimitives", n, () =>
+            for (int i = 0; i < n; i++)
+            {
+                s += ImageData.Decode(img.AsSpan(off), out int read).Image.Length;
+                off += read;
+            }
+            _sink += s;
+        }));
+        var imgOut = new byte[img.Length];
+        timing.Group("ImageData", "encode", n, ("hand-written BinaryPrimitives", () =>
         {
             int off = 0;
             for (int i = 0; i < n; i++)
@@ -151,9 +121,14 @@ public sealed class CodecBenchCommand : IPeerCommand
                 image.Image.CopyTo(imgOut.AsSpan(off + 8 + lp));
                 off += 8 + lp + image.Image.Length;
             }
-        });
-        MyDataStructureRows(Rate, records);
-        HikingRows(Rate, Math.Max(200, records >> 6));
+        }),
+        ("twinmap C# EncodeInto", () =>
+        {
+            int off = 0;
+            for (int i = 0; i < n; i++) off += image.EncodeInto(imgOut.AsSpan(off));
+        }));
+        MyDataStructureRows(timing, records);
+        HikingRows(timing, Math.Max(200, records >> 8));
         return _sink == 42 ? 1 : 0;
     }
 
@@ -165,23 +140,11 @@ public sealed class CodecBenchCommand : IPeerCommand
         return all;
     }
 
-    private delegate void RateFn(string record, string op, string impl, int n, Action body);
-
-    private static void MyDataStructureRows(RateFn rate, int records)
+    private static void MyDataStructureRows(CodecTiming timing, int records)
     {
         var bytes = new byte[records * MyDataStructure.SIZE];
         for (int i = 0; i < records; i++) new MyDataStructure { MyValueA = i, MyValueB = -i }.EncodeInto(bytes.AsSpan(i * 8));
-        rate("MyDataStructure", "decode", "twinmap C# Decode", records, () =>
-        {
-            long s = 0;
-            for (int i = 0; i < records; i++)
-            {
-                var v = MyDataStructure.Decode(bytes.AsSpan(i * 8));
-                s += v.MyValueA + v.MyValueB;
-            }
-            _sink += s;
-        });
-        rate("MyDataStructure", "decode", "hand-written BinaryPrimitives", records, () =>
+        timing.Group("MyDataStructure", "decode", records, ("hand-written BinaryPrimitives", () =>
         {
             long s = 0;
             for (int i = 0; i < records; i++)
@@ -190,14 +153,20 @@ public sealed class CodecBenchCommand : IPeerCommand
                 s += BinaryPrimitives.ReadInt32LittleEndian(b) + BinaryPrimitives.ReadInt32LittleEndian(b[4..]);
             }
             _sink += s;
-        });
+        }),
+        ("twinmap C# Decode", () =>
+        {
+            long s = 0;
+            for (int i = 0; i < records; i++)
+            {
+                var v = MyDataStructure.Decode(bytes.AsSpan(i * 8));
+                s += v.MyValueA + v.MyValueB;
+            }
+            _sink += s;
+        }));
         var sample = new MyDataStructure { MyValueA = 1, MyValueB = 2 };
         var outBytes = new byte[bytes.Length];
-        rate("MyDataStructure", "encode", "twinmap C# EncodeInto", records, () =>
-        {
-            for (int i = 0; i < records; i++) sample.EncodeInto(outBytes.AsSpan(i * 8));
-        });
-        rate("MyDataStructure", "encode", "hand-written BinaryPrimitives", records, () =>
+        timing.Group("MyDataStructure", "encode", records, ("hand-written BinaryPrimitives", () =>
         {
             for (int i = 0; i < records; i++)
             {
@@ -205,7 +174,11 @@ public sealed class CodecBenchCommand : IPeerCommand
                 BinaryPrimitives.WriteInt32LittleEndian(b, sample.MyValueA);
                 BinaryPrimitives.WriteInt32LittleEndian(b[4..], sample.MyValueB);
             }
-        });
+        }),
+        ("twinmap C# EncodeInto", () =>
+        {
+            for (int i = 0; i < records; i++) sample.EncodeInto(outBytes.AsSpan(i * 8));
+        }));
     }
 
     // The same hiking database as the TS rows (bench/codec-more.ts): 4 hikes of 25 GPS points.
@@ -220,22 +193,11 @@ public sealed class CodecBenchCommand : IPeerCommand
         }).ToArray(),
     };
 
-    private static void HikingRows(RateFn rate, int n)
+    private static void HikingRows(CodecTiming timing, int n)
     {
         var db = SampleHiking();
         var bytes = Repeat(db.Encode(), n);
-        rate("HikingDatabase", "decode", "twinmap C# Decode", n, () =>
-        {
-            long s = 0;
-            int off = 0;
-            for (int i = 0; i < n; i++)
-            {
-                s += HikingDatabase.Decode(bytes.AsSpan(off), out int read).Hikes.Length;
-                off += read;
-            }
-            _sink += s;
-        });
-        rate("HikingDatabase", "decode", "hand-written BinaryPrimitives", n, () =>
+        timing.Group("HikingDatabase", "decode", n, ("hand-written BinaryPrimitives", () =>
         {
             long s = 0;
             int off = 0;
@@ -245,18 +207,29 @@ public sealed class CodecBenchCommand : IPeerCommand
                 s += v.Hikes.Length;
             }
             _sink += s;
-        });
-        var outBytes = new byte[bytes.Length];
-        rate("HikingDatabase", "encode", "twinmap C# EncodeInto", n, () =>
+        }),
+        ("twinmap C# Decode", () =>
         {
+            long s = 0;
             int off = 0;
-            for (int i = 0; i < n; i++) off += db.EncodeInto(outBytes.AsSpan(off));
-        });
-        rate("HikingDatabase", "encode", "hand-written BinaryPrimitives", n, () =>
+            for (int i = 0; i < n; i++)
+            {
+                s += HikingDatabase.Decode(bytes.AsSpan(off), out int read).Hikes.Length;
+                off += read;
+            }
+            _sink += s;
+        }));
+        var outBytes = new byte[bytes.Length];
+        timing.Group("HikingDatabase", "encode", n, ("hand-written BinaryPrimitives", () =>
         {
             int off = 0;
             for (int i = 0; i < n; i++) off += WriteHiking(db, outBytes.AsSpan(off));
-        });
+        }),
+        ("twinmap C# EncodeInto", () =>
+        {
+            int off = 0;
+            for (int i = 0; i < n; i++) off += db.EncodeInto(outBytes.AsSpan(off));
+        }));
     }
 
     private static HikingDatabase ReadHiking(byte[] b, ref int p)
