@@ -4,6 +4,7 @@
 // layouts where that cannot happen (every run of bits starts at a byte; sizes are whole bytes).
 import { constValue } from './expr.js';
 import { caseUserTypes, type Field, type TypeDef } from './model.js';
+import { subByteCases } from './sizes.js';
 import { SpecError } from './spec-yaml.js';
 
 /** 'aligned': the type ends on a byte boundary; 'bits': it may end inside a byte. */
@@ -40,6 +41,8 @@ export function bitEnd(t: TypeDef): BitEnd {
     }
     if (i > 0 && isBitsField(t.fields[i - 1]!)) state = 'aligned';
     if (state !== 'aligned') throw new SpecError(t.spec.path, where, 'a field after a nested type that ends inside a byte (bit-sized fields) is not supported');
+    // A case of bits that are not whole bytes (`b4`) leaves the rest of its byte to what follows.
+    if (subByteCases(f)) state = 'bits';
     for (const sub of sameStreamTypes(f)) {
       const end = bitEnd(sub);
       if (end === 'bits' && f.repeat) throw new SpecError(t.spec.path, where, `repeating ${sub.name}, which can end inside a byte (bit-sized fields), is not supported`);

@@ -4,8 +4,8 @@
 // operations as the TypeScript side: Decode, Encode, EncodeInto, EncodedSize, SIZE.
 import { constValue, renderExpr, type Expr } from './expr.js';
 import { fieldVType, typeOf, type VType } from './expr-types.js';
-import { elemFixedSize, elemMin, mayBeEmptySwitch } from './emit-ts.js';
-import { IS_LE, alignsBefore, allEnums, allTypes, camel, caseField, hiddenFields, type CaseType, type SwitchCase, encodingUnit, pascal, valueFields, type EnumDef, type Field, type FieldType, type FloatType, type Instance, type IntType, type Param, type Size, type SpecFile, type TypeDef } from './model.js';
+import { elemFixedSize, elemMin, mayBeEmptySwitch, readsBits } from './emit-ts.js';
+import { IS_LE, alignsBefore, allEnums, allTypes, camel, caseBytes, caseField, type BitsType, hiddenFields, type CaseType, type SwitchCase, encodingUnit, pascal, valueFields, type EnumDef, type Field, type FieldType, type FloatType, type Instance, type IntType, type Param, type Size, type SpecFile, type TypeDef } from './model.js';
 import { readsStreamPosition, seqReadsInstances } from './refs.js';
 
 export function csFileName(spec: SpecFile): string {
@@ -22,6 +22,11 @@ function lit(f: Field): string {
 function primRead(r: string, t: IntType | FloatType, p: string): string {
   if (!t.switched) return `${r}.${method(t)}(${p})`;
   return `(p_${camel(IS_LE)} ? ${r}.${method({ ...t, endian: 'le' })}(${p}) : ${r}.${method({ ...t, endian: 'be' })}(${p}))`;
+}
+
+/** One case of a switch of integers read as a `long`: an integer type, or a bit-sized integer (from the bit stream). */
+function intCaseRead(r: string, c: IntType | BitsType, p: string): string {
+  return c.t === 'bits' ? `(long)${r}.Bits${c.endian === 'le' ? 'Le' : 'Be'}(${c.width}, ${p})` : primRead(r, c, p);
 }
 
 function method(t: IntType | FloatType): string {
@@ -660,6 +665,21 @@ class CsFile {
     } else if (t.blittable) {
       const n = constValue((f.repeat as { count: Expr }).count)!;
       lines = [`for (int i = 0; i < ${n}; i++)`, '{', ...this.readElem(t, f, `${dest}[i]`, 'i').map((l) => `    ${l}`), '}'];
+    } else if (f.type.t === 'intSwitch') {
+      // Each element is the integer its case reads; no element where no case matches (as Kaitai
+      // reads it), which repeated to the end of the stream would read nothing forever.
+      const items = `${camel(f.id)}Items`;
+      const one = ['{', '    long? item;', ...this.readElem(t, f, 'item', `${items}.Count`).map((l) => `    ${l}`)];
+      if (f.repeat.kind === 'expr') {
+        const c = `${camel(f.id)}Count`;
+        const count = this.expr(f.repeat.count, t, 'v.');
+        lines = [`int ${c} = ${elemMin(f) === 0 && constValue(f.repeat.count) === undefined ? `r.CountZeroSized(${count}, ${lit(f)})` : `r.Count(${count}, ${elemMin(f)}, ${lit(f)})`};`];
+        lines.push(`var ${items} = new List<long>();`, `for (int i = 0; i < ${c}; i++)`, ...one, `    if (item is long ${camel(f.id)}Item) ${items}.Add(${camel(f.id)}Item);`, '}');
+      } else {
+        lines = [`var ${items} = new List<long>();`, readsBits(f) ? 'while (!r.Eof)' : 'while (r.Remaining > 0)', ...one];
+        lines.push(`    ${items}.Add(item ?? throw r.Invalid(${lit(f)}, r.Position, "no case matches the switch value: repeat: eos would read nothing, forever"));`, '}');
+      }
+      lines.push(`${dest} = ${items}.ToArray();`);
     } else if (f.repeat.kind === 'expr') {
       const c = `${camel(f.id)}Count`;
       const count = this.expr(f.repeat.count, t, 'v.');
@@ -694,7 +714,7 @@ class CsFile {
     } else {
       lines = [
         `var ${camel(f.id)}Items = new List<${this.elemType(f)}>();`,
-        f.type.t === 'bits' ? 'while (!r.Eof)' : 'while (r.Remaining > 0)',
+        readsBits(f) ? 'while (!r.Eof)' : 'while (r.Remaining > 0)',
         '{',
         `    ${this.elemType(f)} item;`,
         ...this.readElem(t, f, 'item', `${camel(f.id)}Items.Count`).map((l) => `    ${l}`),
@@ -783,6 +803,11 @@ class CsFile {
           lines.push(`var ${reader} = r.Sub(${this.sizeArg(ty.size, t, 'v.', 'r')}, ${p});`);
         }
         const one = (c: CaseType): string[] => {
+          if (c.t === 'bits') {
+            const read = `${reader}.Bits${c.endian === 'le' ? 'Le' : 'Be'}(${c.width}, ${p})`;
+            return [`${target} = ${c.bool ? `${read} != 0` : read};`];
+          }
+          if (c.t === 'str') return [`${target} = ${reader}.${c.zeroTerminated ? 'Strz' : 'Str'}(${this.sizeArg(c.size, t, 'v.', reader)}, "${c.encoding}", ${p});`];
           if (c.t !== 'user') return [`${target} = ${primRead(reader, c, p)};`];
           const read = `${target} = ${this.typeRef(t, c.type)}.Read(ref ${reader}${this.args(c, t, 'v.')});`;
           return ['try', '{', `    ${read}`, '}', 'catch (DecodeException e)', '{', `    throw e.Within(${p}${index === '-1' ? '' : `, ${index}`});`, '}'];
@@ -797,8 +822,8 @@ class CsFile {
       case 'intSwitch': {
         const on = `${camel(f.id)}On`;
         const lines = [`long ${on} = ${this.expr(ty.on, t, 'v.')};`];
-        ty.cases.forEach((c, i) => lines.push(`${i ? 'else ' : ''}if (${on} == ${this.expr(c.match, t, 'v.')}) ${target} = ${primRead('r', c.type, p)};`));
-        const last = ty.fallback ? `${target} = ${primRead('r', ty.fallback, p)};` : `${target} = null;`;
+        ty.cases.forEach((c, i) => lines.push(`${i ? 'else ' : ''}if (${on} == ${this.expr(c.match, t, 'v.')}) ${target} = ${intCaseRead('r', c.type, p)};`));
+        const last = ty.fallback ? `${target} = ${intCaseRead('r', ty.fallback, p)};` : `${target} = null;`;
         lines.push(ty.cases.length ? `else ${last}` : last);
         return lines;
       }
@@ -875,7 +900,10 @@ class CsFile {
         const items = `${camel(f.id)}Items`;
         lines = [`var ${items} = ${prop(f)} ?? [];`];
         if (f.repeat.kind === 'expr' && !(f.repeat.count.k === 'ref' && t.fields.find((x) => x.id === (f.repeat as { count: { name: string } }).count.name)?.lengthOf)) {
-          lines.push(`FormatWriter.CheckCount(${items}.Length, ${this.expr(f.repeat.count, t, '')}, ${p});`);
+          // A switch of integers where no case matches reads no elements, whatever the count.
+          const count = this.expr(f.repeat.count, t, '');
+          const matches = ty.t === 'intSwitch' && !ty.fallback ? ty.cases.map((c) => `${this.expr(ty.on, t, '')} == ${this.expr(c.match, t, '')}`).join(' || ') || 'false' : '';
+          lines.push(`FormatWriter.CheckCount(${items}.Length, ${matches ? `(${matches}) ? ${count} : 0` : count}, ${p});`);
         }
         if (f.repeat.kind === 'until') {
           // Reading stops at the first element that meets the condition: only the last may.
@@ -961,13 +989,18 @@ class CsFile {
       case 'intSwitch': {
         // The switch value picks the integer type; a value with no case to write must be null.
         const on = `${camel(f.id)}On`;
-        const write = (c: IntType): string => {
+        const write = (c: IntType | BitsType): string => {
+          if (c.t === 'bits') return `w.Bits${c.endian === 'le' ? 'Le' : 'Be'}((ulong)FormatMath.Case(${value}, 0, ${2 ** c.width - 1}, ${p}), ${c.width}, ${p});`;
           const min = c.signed ? -(2 ** (c.size * 8 - 1)) : 0;
           return `w.${method(c)}((${intType(c)})FormatMath.Case(${value}, ${min}, ${intMax(c)}, ${p}), ${p});`;
         };
         const lines = [`long ${on} = ${this.expr(ty.on, t, '')};`];
         ty.cases.forEach((c, i) => lines.push(`${i ? 'else ' : ''}if (${on} == ${this.expr(c.match, t, '')}) ${write(c.type)}`));
-        const last = ty.fallback ? write(ty.fallback) : `if (${value} is not null) throw new EncodeException(${p}, "must be null: no case matches the switch value");`;
+        const last = ty.fallback
+          ? write(ty.fallback)
+          : f.repeat
+            ? `throw new EncodeException(${p}, "no case matches the switch value: there is no element to write");`
+            : `if (${value} is not null) throw new EncodeException(${p}, "must be null: no case matches the switch value");`;
         lines.push(ty.cases.length ? `else ${last}` : last);
         return lines;
       }
@@ -1055,9 +1088,10 @@ class CsFile {
   }
 
   /** Bytes an unsized switch takes: those of the case its switch value selects (0 for a value of the wrong type: writing it fails). */
-  private switchSize(t: TypeDef, ty: Extract<FieldType, { t: 'switch' }>, value: string): string {
+  private switchSize(t: TypeDef, ty: Extract<FieldType, { t: 'switch' }>, value: string, p: string): string {
     const one = (c: CaseType): string => {
-      if (c.t !== 'user') return String(c.size);
+      if (c.t === 'str') return `((${value}) is string caseText ? FormatWriter.TextLength(caseText, "${c.encoding}", ${p})${c.zeroTerminated ? ` + ${encodingUnit(c.encoding)}` : ''} : 0)`;
+      if (c.t !== 'user') return String(caseBytes(c));
       if (c.type.fixedSize !== undefined) return String(c.type.fixedSize);
       return `((${value}) as ${this.typeRef(t, c.type)})?.SizeOf(${this.args(c, t, '').slice(2)}) ?? 0`;
     };
@@ -1090,10 +1124,10 @@ class CsFile {
       case 'user':
         return given(ty.size) ?? (ty.type.fixedSize !== undefined ? String(ty.type.fixedSize) : `(${value}?.SizeOf(${this.args(ty, t, '').slice(2)}) ?? 0)`);
       case 'switch':
-        return given(ty.size) ?? this.switchSize(t, ty, value);
+        return given(ty.size) ?? this.switchSize(t, ty, value, lit(f));
       case 'intSwitch': {
         const on = this.expr(ty.on, t, '');
-        return `(${ty.cases.map((c) => `${on} == ${this.expr(c.match, t, '')} ? ${c.type.size} : `).join('')}${ty.fallback ? ty.fallback.size : 0})`;
+        return `(${ty.cases.map((c) => `${on} == ${this.expr(c.match, t, '')} ? ${caseBytes(c.type)} : `).join('')}${ty.fallback ? caseBytes(ty.fallback) : 0})`;
       }
       case 'delimited': {
         const len = ty.encoding ? `FormatWriter.TextLength(${value}, "${ty.encoding}", ${lit(f)})` : `(${value}?.Length ?? 0)`;

@@ -2,7 +2,7 @@
 // a codec object with the type's name, and a view class for blittable types).
 import { constValue, refsOf, renderExpr, type Expr } from './expr.js';
 import { typeOf, type VType } from './expr-types.js';
-import { IS_LE, alignsBefore, allEnums, allTypes, camel, caseField, caseTypes, hiddenFields, type CaseType, encodingUnit, valueFields, type BitsType, type EnumDef, type Field, type FieldType, type Instance, type IntType, type IoStep, type FloatType, type Param, type Size, type SpecFile, type TypeDef } from './model.js';
+import { IS_LE, alignsBefore, allEnums, allTypes, camel, caseBytes, caseField, caseTypes, hiddenFields, type CaseType, encodingUnit, valueFields, type BitsType, type EnumDef, type Field, type FieldType, type Instance, type IntType, type IoStep, type FloatType, type Param, type Size, type SpecFile, type TypeDef } from './model.js';
 import { seqReadsInstances } from './refs.js';
 import { paramsNote } from './up-params.js';
 
@@ -29,6 +29,16 @@ function upperSnake(id: string): string {
 function primRead(r: string, t: IntType | FloatType, p: string): string {
   if (!t.switched) return `${r}.${primMethod(t)}(${p})`;
   return `(p_${camel(IS_LE)} ? ${r}.${primMethod({ ...t, endian: 'le' })}(${p}) : ${r}.${primMethod({ ...t, endian: 'be' })}(${p}))`;
+}
+
+/** One case of a switch of integers read: an integer type, or a bit-sized integer (from the bit stream). */
+function intCaseRead(r: string, c: IntType | BitsType, p: string): string {
+  return c.t === 'bits' ? `${r}.bits${c.endian === 'le' ? 'Le' : 'Be'}(${c.width}, ${p})` : primRead(r, c, p);
+}
+
+/** One case of a switch of integers written (see intCaseRead). */
+function intCaseWrite(c: IntType | BitsType, x: string, p: string): string {
+  return c.t === 'bits' ? `w.bits${c.endian === 'le' ? 'Le' : 'Be'}(${x}, ${c.width}, ${p});` : `w.${primMethod(c)}(${x}, ${p});`;
 }
 
 function primMethod(t: IntType | FloatType): string {
@@ -151,7 +161,8 @@ class TsModule {
         base = this.switchType(ty).join(' | ');
         break;
       case 'intSwitch':
-        base = ty.fallback ? 'number' : 'number | undefined';
+        // Repeated: no element where no case matches.
+        base = ty.fallback || f.repeat ? 'number' : 'number | undefined';
         break;
       case 'delimited':
         base = ty.encoding ? 'string' : 'Uint8Array';
@@ -164,7 +175,7 @@ class TsModule {
   }
 
   private switchType(ty: Extract<FieldType, { t: 'switch' }>): string[] {
-    const names = [...new Set(caseTypes(ty).map((c) => (c.t === 'user' ? this.ref(c.type, c.type.name) : c.t === 'int' && c.size === 8 ? 'bigint' : 'number')))];
+    const names = [...new Set(caseTypes(ty).map((c) => (c.t === 'user' ? this.ref(c.type, c.type.name) : caseTsType(c))))];
     if (!ty.fallback) names.push(ty.size ? 'Uint8Array' : 'undefined');
     return names;
   }
@@ -695,8 +706,11 @@ class TsModule {
         const last = ty.fallback ? `return ${this.readElem(t, caseField(f, ty.fallback), index, refs)};` : ty.size ? `return r.bytesEos(${p});` : 'return undefined;';
         return lines(`((r: ${this.use('Reader')}, on: unknown): ${this.switchType(ty).join(' | ')} => {`, '  switch (on) {', ...[...arms.flat(), 'default:', `  ${last}`].map((l) => `    ${l}`), '  }', `})(${sub}, ${this.expr(ty.on, t, refs)})`);
       }
-      case 'intSwitch':
-        return this.intCases(ty, t, refs, (c) => primRead(r, c, p), 'undefined');
+      case 'intSwitch': {
+        // Repeated to the end of the stream, an element no case reads would repeat forever (Kaitai's JS does).
+        const none = f.repeat?.kind === 'eos' ? `${r}.invalid(${p}, ${r}.pos, 'no case matches the switch value: repeat: eos would read nothing, forever')` : 'undefined';
+        return this.intCases(ty, t, refs, (c) => intCaseRead(r, c, p), none);
+      }
       case 'delimited': {
         const args = `${this.sizeValue(ty.size, t, refs) ?? 'undefined'}, ${ty.term}, ${ty.include}, ${ty.eosError}, ${ty.pad}`;
         return ty.encoding ? `${r}.strDelimited(${args}, '${ty.encoding}', ${p})` : `${r}.bytesDelimited(${args}, ${p})`;
@@ -723,7 +737,8 @@ class TsModule {
       if (f.validCheck) lines.push(`  if (!(${this.validOk(t, f, name, refs)})) r.invalid(${p}, ${at}, \`\${${name}} is not valid (${f.validCheck.text})\`);`);
       return lines;
     }
-    const elemType = this.valueType({ ...f, repeat: undefined });
+    // (a repeated switch of integers has no element where no case matches)
+    const elemType = f.type.t === 'intSwitch' ? 'number' : this.valueType({ ...f, repeat: undefined });
     const arrType = elemType.includes(' ') ? `Array<${elemType}>` : `${elemType}[]`;
     const min = elemMin(f);
     if (f.repeat.kind === 'expr') {
@@ -741,6 +756,11 @@ class TsModule {
         lines.push(`  for (let i = 0; i < ${name}Count; i++) ${name}.push(${this.ref(ty.type, `read${ty.type.name}At`)}(r.dv, ${name}At + ${size} * i));`);
         return lines;
       }
+      if (f.type.t === 'intSwitch' && !f.type.fallback) {
+        // No element where no case matches (Kaitai reads nothing then).
+        lines.push(`  for (let i = 0; i < ${name}Count; i++) {`, `    const item = ${this.readElem(t, f, 'i', refs)};`, `    if (item !== undefined) ${name}.push(item);`, '  }');
+        return lines;
+      }
       lines.push(`  for (let i = 0; i < ${name}Count; i++) ${name}.push(${this.readElem(t, f, 'i', refs)});`);
     } else if (f.repeat.kind === 'until') {
       // As Kaitai: read an element, keep it, stop once the condition holds for it.
@@ -749,7 +769,7 @@ class TsModule {
       lines.push(`    if (${this.expr(f.repeat.cond, t, refs, 'r', { value: 'item', index: `${name}.length` })}) break;`, '  }');
     } else {
       lines.push(`  const ${name}: ${arrType} = [];`);
-      lines.push(`  while (${f.type.t === 'bits' ? '!r.eof' : 'r.remaining > 0'}) ${name}.push(${this.readElem(t, f, `${name}.length`, refs)});`);
+      lines.push(`  while (${readsBits(f) ? '!r.eof' : 'r.remaining > 0'}) ${name}.push(${this.readElem(t, f, `${name}.length`, refs)});`);
     }
     return lines;
   }
@@ -828,7 +848,10 @@ class TsModule {
       } else {
         const items = `${local(f)}Items`;
         if (f.repeat.kind === 'expr' && !isLengthRef(t, f.repeat.count)) {
-          body.push(`const ${items} = ${this.use('checkCount')}(${value}, ${this.expr(f.repeat.count, t, refs)}, ${p});`);
+          // A switch of integers where no case matches reads no elements, whatever the count.
+          const count = this.expr(f.repeat.count, t, refs);
+          const n = ty.t === 'intSwitch' && !ty.fallback ? `(${this.intCases(ty, t, refs, () => 'true', 'false')} ? ${count} : 0)` : count;
+          body.push(`const ${items} = ${this.use('checkCount')}(${value}, ${n}, ${p});`);
         } else {
           body.push(`const ${items} = ${this.use('checkCount')}(${value}, ${value}?.length ?? 0, ${p});`);
         }
@@ -1076,7 +1099,7 @@ class TsModule {
         // The switch value says which case the value must be; TypeScript cannot see that link.
         const E = this.use('EncodeError');
         const arm = (c: CaseType, what: string): string[] => {
-          const [guard, name] = c.t === 'user' ? [`typeof x !== 'object' || x instanceof Uint8Array`, `a ${c.type.name}`] : c.t === 'int' && c.size === 8 ? [`typeof x !== 'bigint'`, 'a bigint'] : [`typeof x !== 'number'`, 'a number'];
+          const [guard, name] = c.t === 'user' ? [`typeof x !== 'object' || x instanceof Uint8Array`, `a ${c.type.name}`] : [`typeof x !== '${caseTsType(c)}'`, `a ${caseTsType(c)}`];
           const cast = c.t === 'user' ? `(x as ${this.ref(c.type, c.type.name)})` : 'x';
           return [`if (${guard}) throw new ${E}(${p}, 'expected ${name}${what}');`, this.writeElem(t, caseField(f, c), cast, index, refs)];
         };
@@ -1096,10 +1119,12 @@ class TsModule {
         // The switch value picks the integer type; a value with no case to write must be absent.
         const on = this.expr(ty.on, t, refs);
         const x = value.endsWith('!') ? value : `${value}!`;
-        const branches = ty.cases.map((c) => `if (${on} === ${this.expr(c.match, t, refs)}) w.${primMethod(c.type)}(${x}, ${p});`);
+        const branches = ty.cases.map((c) => `if (${on} === ${this.expr(c.match, t, refs)}) ${intCaseWrite(c.type, x, p)}`);
         const last = ty.fallback
-          ? `w.${primMethod(ty.fallback)}(${x}, ${p});`
-          : `if (${value} !== undefined) throw new ${this.use('EncodeError')}(${p}, 'must be undefined: no case matches the switch value');`;
+          ? intCaseWrite(ty.fallback, x, p)
+          : f.repeat
+            ? `throw new ${this.use('EncodeError')}(${p}, 'no case matches the switch value: there is no element to write');`
+            : `if (${value} !== undefined) throw new ${this.use('EncodeError')}(${p}, 'must be undefined: no case matches the switch value');`;
         return branches.length ? `${branches.join(' else ')} else ${last}` : last;
       }
       case 'delimited': {
@@ -1209,7 +1234,7 @@ class TsModule {
   }
 
   /** `on === a ? <case a> : on === b ? <case b> : <default>` for a switch of integers (`on` is a pure expression). */
-  private intCases(ty: Extract<FieldType, { t: 'intSwitch' }>, t: TypeDef, refs: (name: string) => string, each: (c: IntType) => string, none: string): string {
+  private intCases(ty: Extract<FieldType, { t: 'intSwitch' }>, t: TypeDef, refs: (name: string) => string, each: (c: IntType | BitsType) => string, none: string): string {
     const on = this.expr(ty.on, t, refs);
     const last = ty.fallback ? each(ty.fallback) : none;
     return `(${ty.cases.map((c) => `${on} === ${this.expr(c.match, t, refs)} ? ${each(c.type)} : `).join('')}${last})`;
@@ -1219,7 +1244,11 @@ class TsModule {
   private switchSize(t: TypeDef, f: Field, ty: Extract<FieldType, { t: 'switch' }>, value: string, refs: (name: string) => string): string {
     const E = this.use('EncodeError');
     const one = (c: CaseType, what: string): string[] => {
-      if (c.t !== 'user') return [`return ${c.size};`];
+      if (c.t === 'str') {
+        const check = `if (typeof x !== 'string') throw new ${E}('${tsProp(f)}', 'expected a string${what}');`;
+        return [check, `return ${this.sizeElem(t, caseField(f, c), 'x', refs)};`];
+      }
+      if (c.t !== 'user') return [`return ${caseBytes(c)};`];
       if (c.type.fixedSize !== undefined) return [`return ${c.type.fixedSize};`];
       const check = `if (typeof x !== 'object' || x instanceof Uint8Array) throw new ${E}('${tsProp(f)}', 'expected a ${c.type.name}${what}');`;
       return [check, `return ${this.sizeOfUser(c.type, `(x as ${this.ref(c.type, c.type.name)})`, this.args(c, t, refs))};`];
@@ -1256,7 +1285,7 @@ class TsModule {
       case 'switch':
         return given(ty.size) ?? this.switchSize(t, f, ty, value, refs);
       case 'intSwitch':
-        return this.intCases(ty, t, refs, (c) => String(c.size), '0');
+        return this.intCases(ty, t, refs, (c) => String(caseBytes(c)), '0');
       case 'delimited': {
         const len = ty.encoding ? `${this.use('textLength')}(${value}, '${ty.encoding}', '${tsProp(f)}')` : `(${value}?.length ?? 0)`;
         return given(ty.size) ?? (ty.include ? len : `${len} + 1`);
@@ -1471,4 +1500,19 @@ function keptStream(t: TypeDef, f: Field): boolean {
 /** A number or boolean (not repeated): without a value it still computes (NaN), as in Kaitai's JS. */
 function isScalar(f: Field): boolean {
   return !f.repeat && (f.type.t === 'int' || f.type.t === 'bits' || f.type.t === 'float' || f.type.t === 'intSwitch');
+}
+
+/** A field that reads bits itself (a bit-sized one, or a switch with a bit-sized case): a repeat to the end stops when no bits are left. */
+export function readsBits(f: Field): boolean {
+  const ty = f.type;
+  if (ty.t === 'bits') return true;
+  if (ty.t === 'intSwitch') return [...ty.cases.map((c) => c.type), ...(ty.fallback ? [ty.fallback] : [])].some((c) => c.t === 'bits');
+  return ty.t === 'switch' && caseTypes(ty).some((c) => c.t === 'bits');
+}
+
+/** The TypeScript type of a case that is not a user type (as a field of that type holds it). */
+function caseTsType(c: Exclude<CaseType, { t: 'user' }>): 'number' | 'bigint' | 'boolean' | 'string' {
+  if (c.t === 'str') return 'string';
+  if (c.t === 'bits') return c.bool ? 'boolean' : c.width > 53 ? 'bigint' : 'number';
+  return c.t === 'int' && c.size === 8 ? 'bigint' : 'number';
 }

@@ -1,7 +1,7 @@
 // Pass 2 of loading a spec: one seq entry (or a parse instance's body) into a Field, refusing
 // what the supported subset cannot express with the spec path, the field and the reason.
 import { ExprError, constValue, isBoolExpr, mapExpr, parseExpr, walkExpr, type Expr } from './expr.js';
-import { SINGLE_BYTE_PAGES, encodingUnit, normalizeEncoding, pascal, camel, type CaseType, type SwitchCase, type Encoding, type Endian, type EnumDef, type Field, type FieldType, type FloatType, type IntType, type Size, type TypeDef, type ValidCheck } from './model.js';
+import { SINGLE_BYTE_PAGES, caseTypes, encodingUnit, normalizeEncoding, pascal, camel, type CaseType, type SwitchCase, type Encoding, type Endian, type EnumDef, type Field, type FieldType, type FloatType, type IntType, type BitsType, type Size, type TypeDef, type ValidCheck } from './model.js';
 import { finalChecks, resolveItems, resolveRefs, type Scope } from './refs.js';
 import { aType, fieldVType, typeOf, type VType } from './expr-types.js';
 import { SpecError, docOf, isMap, keysOf, type Yaml } from './spec-yaml.js';
@@ -146,8 +146,19 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
         const endian = name.endsWith('le') ? 'le' : name.endsWith('be') ? 'be' : ctx.endian;
         if (prim.size > 1 && endian === undefined && !ctx.endianSwitch) fail(`switch case '${key}': type '${name}' needs an endianness (meta/endian or ${name}le/${name}be)`, 'INVALID_ARGUMENT');
         target = numberType(prim, endian, ctx);
+      } else if (/^b\d+(le|be)?$/.test(name)) {
+        // A bit-sized integer, read from the bit stream as a field of that type would be.
+        const m = /^b(\d+)(le|be)?$/.exec(name)!;
+        const width = Number(m[1]);
+        if (width < 1) fail(`switch case '${key}': '${name}' is not a bit-sized integer`, 'INVALID_ARGUMENT');
+        if (width > 64) fail(`switch case '${key}': '${name}' is wider than 64 bits`, 'INVALID_ARGUMENT');
+        target = { t: 'bits', width, endian: (m[2] as Endian | undefined) ?? ctx.bitEndian, bool: width === 1 };
+      } else if (name === 'str' || name === 'strz') {
+        // A string read as a field of that type would be: in a sized switch, of the switch's size.
+        if (name === 'str' && size === undefined) fail(`switch case '${key}': str needs a size (give the switch a size or size-eos)`, 'INVALID_ARGUMENT');
+        target = { t: 'str', encoding: encodingOf(), size, zeroTerminated: name === 'strz' };
       } else {
-        if (/^(b\d+(le|be)?|strz?|bytes)$/.test(name)) fail(`switch case '${key}': '${name}' is not supported as a switch case (user types, integers and floats are)`);
+        if (name === 'bytes') fail(`switch case '${key}': 'bytes' is not supported as a switch case (user types, integers, floats, bit-sized integers and strings are)`);
         target = userCall(name, `switch case '${key}': `);
       }
       if (key === '_') {
@@ -164,11 +175,11 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
       if (match.k !== 'int' && match.k !== 'enum' && match.k !== 'bool' && match.k !== 'str') fail(`switch case '${key}': only integer, enum, boolean and string literals are supported`);
       list.push({ match, type: target });
     }
-    // A switch of integers up to 32 bits reads a number, as a plain integer field would.
-    const small = (x: CaseType | undefined): x is IntType => x !== undefined && x.t === 'int' && x.size <= 4;
+    // A switch of integers up to 32 bits (bit-sized ones too) reads a number, as a plain integer field would.
+    const small = (x: CaseType | undefined): x is IntType | BitsType => x !== undefined && ((x.t === 'int' && x.size <= 4) || (x.t === 'bits' && !x.bool && x.width <= 32));
     const all = [...list.map((c) => c.type), ...(fallback ? [fallback] : [])];
     if (all.length && all.every(small) && size === undefined) {
-      type = { t: 'intSwitch', on: onExpr!, cases: list.map((c) => ({ match: c.match, type: c.type as IntType })), fallback: fallback as IntType | undefined };
+      type = { t: 'intSwitch', on: onExpr!, cases: list.map((c) => ({ match: c.match, type: c.type as IntType | BitsType })), fallback: fallback as IntType | BitsType | undefined };
     } else {
       type = { t: 'switch', on: onExpr!, cases: list, fallback, size };
     }
@@ -200,7 +211,8 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
   } else {
     return fail('type must be a string or a switch', 'INVALID_ARGUMENT');
   }
-  if (attr['encoding'] !== undefined && type.t !== 'str' && !(type.t === 'delimited' && type.encoding)) fail('encoding on a field that is not a string', 'INVALID_ARGUMENT');
+  const strCases = type.t === 'switch' && caseTypes(type).some((c) => c.t === 'str');
+  if (attr['encoding'] !== undefined && type.t !== 'str' && !(type.t === 'delimited' && type.encoding) && !strCases) fail('encoding on a field that is not a string', 'INVALID_ARGUMENT');
   if (delimKeys.length && type.t !== 'delimited') fail(`${delimKeys.join(', ')}: only on bytes and strings`);
   if (attr['process'] !== undefined) {
     // Only zlib: the platform inflates it; xor, rol and custom processors are not supported.
@@ -229,7 +241,9 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
   }
   if (attr['repeat-until'] !== undefined && rep !== 'until') fail('repeat-until without repeat: until', 'INVALID_ARGUMENT');
   if (type.t === 'contents' && repeat && repeat.kind !== 'expr') fail(`repeat: ${repeat.kind} on contents is not supported (repeat: expr is)`);
-  if (type.t === 'intSwitch' && repeat) fail('repeat on a switch of integers is not supported');
+  // Repeated, a switch of integers adds no element where no case matches (as Kaitai reads it).
+  if (type.t === 'intSwitch' && repeat?.kind === 'until') fail('repeat: until on a switch of integers is not supported (expr and eos are)');
+  if (type.t === 'intSwitch' && repeat && !type.fallback && indexed) fail("switch-on: '_index' in a repeated switch of integers without a default case is not supported");
 
   let cond: Expr | undefined;
   if (attr['if'] !== undefined) {

@@ -77,15 +77,33 @@ export type FieldType =
    * A switch whose cases are all integers (`cases: {0xff: s4, _: u1}`): the value is a number read
    * as the case `on` selects; with no matching case and no default, there is no value (Kaitai's null).
    */
-  | { t: 'intSwitch'; on: Expr; cases: IntCase[]; fallback: IntType | undefined };
+  | { t: 'intSwitch'; on: Expr; cases: IntCase[]; fallback: IntType | BitsType | undefined };
 
 export interface IntCase {
   match: Expr;
-  type: IntType;
+  /** An integer type, or a bit-sized integer of up to 32 bits (not a `b1` flag). */
+  type: IntType | BitsType;
 }
 
-/** What one switch case reads: a user type (with the values it passes to its params), or a number read as a field of that type would be. */
-export type CaseType = Extract<FieldType, { t: 'user' }> | IntType | FloatType;
+/**
+ * What one switch case reads: a user type (with the values it passes to its params), or a number,
+ * a bit-sized integer (`b24`, read from the bit stream as a field of that type would be) or a
+ * string (`str`/`strz`: in a sized switch, of the switch's size) read as a field of that type would be.
+ */
+export type CaseType = Extract<FieldType, { t: 'user' }> | IntType | FloatType | BitsType | StrType;
+
+export type StrType = Extract<FieldType, { t: 'str' }>;
+
+/** Bytes a case that is not a user type takes: undefined for a string, or bits that are not whole bytes. */
+export function caseBytes(c: IntType | FloatType | BitsType | StrType): number | undefined {
+  if (c.t === 'bits') return c.width % 8 === 0 ? c.width / 8 : undefined;
+  return c.t === 'str' ? undefined : c.size;
+}
+
+/** A case of bits that are not whole bytes (`b4`): what it leaves in its last byte belongs to what follows. */
+export function isSubByte(c: CaseType): boolean {
+  return c.t === 'bits' && c.width % 8 !== 0;
+}
 
 export interface SwitchCase {
   /** An integer, enum or boolean literal. */

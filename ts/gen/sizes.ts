@@ -1,7 +1,7 @@
 // Passes over the loaded model: which integer fields are lengths, each type's sizes (fixed,
 // least, blittable), repeats that could spin, and which types are decode-only.
 import { constValue, refsOf, walkExpr, type Expr } from './expr.js';
-import { caseTypes, caseUserTypes, type Field, type Size, type SpecFile, type TypeDef } from './model.js';
+import { caseBytes, caseTypes, caseUserTypes, isSubByte, type Field, type Size, type SpecFile, type TypeDef } from './model.js';
 import { SpecError } from './spec-yaml.js';
 
 /** A type and every type nested in it, depth-first. */
@@ -138,6 +138,7 @@ export function markDecodeOnly(specs: SpecFile[]): void {
     const parse = t.instances.find((i) => i.field);
     if (parse) t.decodeOnly = `instance '${parse.id}' is read from a position in the stream`;
     else if (t.switchedEndian) t.decodeOnly = 'its byte order is decided as it is read (meta/endian switch-on)';
+    else if (t.fields.some(subByteCases)) t.decodeOnly = `field '${t.fields.find(subByteCases)!.id}' may read bits that are not whole bytes (a switch case of ${subByteWidth(t.fields.find(subByteCases)!)} bits), so its size in bytes depends on the bits around it`;
     else if (t.fields.some(zlibbed)) t.decodeOnly = `field '${t.fields.find(zlibbed)!.id}' is zlib-compressed and compressed bytes are not determined by what they inflate to`;
     else if (typeExprs(t).some((e) => { let io = false; walkExpr(e, (x) => { if (x.k === 'io') io = true; }); return io; }))
       t.decodeOnly = 'its expressions read the stream (_io)';
@@ -160,6 +161,18 @@ export function markDecodeOnly(specs: SpecFile[]): void {
   }
   // No encoded size to speak of: a decode-only type has no SIZE.
   for (const t of all) if (t.decodeOnly) t.fixedSize = undefined;
+}
+
+/** A switch with a case of bits that are not whole bytes (`b4`). */
+export function subByteCases(f: Field): boolean {
+  return subByteWidth(f) !== undefined;
+}
+
+function subByteWidth(f: Field): number | undefined {
+  const ty = f.type;
+  const cases = ty.t === 'switch' ? caseTypes(ty) : ty.t === 'intSwitch' ? [...ty.cases.map((c) => c.type), ...(ty.fallback ? [ty.fallback] : [])] : [];
+  const c = cases.find(isSubByte);
+  return c?.t === 'bits' ? c.width : undefined;
 }
 
 /** A field read through `process: zlib`. */
@@ -201,7 +214,7 @@ export function elementSize(f: Field): { fixed: number | undefined; min: number;
       const n = sized(ty.size);
       if (ty.size || !ty.fallback) return { fixed: n, min: n ?? 0, blittable: false };
       // Unsized with a default: every choice reads at least its own least size.
-      const mins = caseTypes(ty).map((c) => (c.t === 'user' ? (computeSizes(c.type), c.type.minSize) : c.size));
+      const mins = caseTypes(ty).map((c) => (c.t === 'user' ? (computeSizes(c.type), c.type.minSize) : c.t === 'str' ? (c.zeroTerminated && !c.size ? 1 : 0) : c.t === 'bits' ? Math.floor(c.width / 8) : c.size));
       return { fixed: undefined, min: Math.min(...mins), blittable: false };
     }
     case 'delimited': {
@@ -209,8 +222,10 @@ export function elementSize(f: Field): { fixed: number | undefined; min: number;
       return { fixed: n, min: n ?? (ty.eosError ? 1 : 0), blittable: false };
     }
     case 'intSwitch': {
-      const sizes = [...ty.cases.map((c) => c.type.size), ...(ty.fallback ? [ty.fallback.size] : [0])];
-      const min = Math.min(...sizes);
+      // A case of bits that are not whole bytes (`b4`) takes the bits it needs: no whole byte for sure.
+      const sizes = [...ty.cases.map((c) => c.type), ...(ty.fallback ? [ty.fallback] : [])].map((c) => caseBytes(c));
+      if (!ty.fallback) sizes.push(0);
+      const min = Math.min(...sizes.map((n) => n ?? 0));
       return { fixed: sizes.every((n) => n === min) ? min : undefined, min, blittable: false };
     }
   }
@@ -239,7 +254,8 @@ export function checkRepeats(t: TypeDef): void {
     // A repeated bit-sized field reads at least one bit per element (counts are checked in bits);
     // a count of elements that may be 0 bytes long is bounded by the bytes left (countZeroSized).
     const min = elementSize(f).min;
-    const movesOn = f.type.t === 'bits' || (f.type.t === 'user' && !f.type.size && readsBits.has(f.type.type));
+    // A repeated switch of integers reads at least one bit per element (no case matching is an error then).
+    const movesOn = f.type.t === 'bits' || f.type.t === 'intSwitch' || (f.type.t === 'user' && !f.type.size && readsBits.has(f.type.type));
     if (f.repeat.kind !== 'expr' && !movesOn && min === 0)
       throw new SpecError(t.spec.path, `${f.specPath} (${t.name}.${f.id})`, `repeat: ${f.repeat.kind} of elements that can be 0 bytes long is not supported (it could loop without reading)`);
   }
