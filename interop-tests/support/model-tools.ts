@@ -462,14 +462,20 @@ export function arbitraryOf(t: TypeDef, depth = 0, small: string[][] = [], fixed
         // The integer type the switch value selects (none: no value).
         const on = Number(evalExpr(f.type.on, v, t));
         const c = f.type.cases.find((x) => Number(evalExpr(x.match, v, t)) === on)?.type ?? f.type.fallback;
-        later[camel(f.id)] = c ? intArb(c, f) : fc.constant(undefined);
+        const one = c?.t === 'bits' ? elemArb(caseField(f, c), depth) : c ? intArb(c, f) : fc.constant(undefined);
+        // Repeated: the count's elements (none where no case matches, as Kaitai reads it).
+        const n = f.repeat?.kind === 'expr' ? Math.max(0, Number(evalExpr(f.repeat.count, v, t))) : undefined;
+        later[camel(f.id)] = !f.repeat ? one : !c ? fc.constant([]) : n !== undefined ? fc.array(one, { minLength: n, maxLength: n }) : fc.array(one, { maxLength: 4 });
         continue;
       }
       if (f.type.t !== 'switch') continue;
       const on = Number(evalExpr(f.type.on, v, t));
       const c = f.type.cases.find((x) => Number(evalExpr(x.match, v, t)) === on);
       const target = c?.type ?? f.type.fallback;
-      later[camel(f.id)] = target ? (target.t === 'user' ? arbitraryOf(target.type, depth + 1) : elemArb(caseField(f, target), depth)) : f.type.size ? fc.uint8Array({ maxLength: 16 }) : fc.constant(undefined);
+      // Raw bytes where no case matches: as many as a constant size says (fewer would read back padded).
+      const n = sizeConst(f.type.size);
+      const raw = n !== undefined ? fc.uint8Array({ minLength: n, maxLength: n }) : fc.uint8Array({ maxLength: 16 });
+      later[camel(f.id)] = target ? (target.t === 'user' ? arbitraryOf(target.type, depth + 1) : elemArb(caseField(f, target), depth)) : f.type.size ? raw : fc.constant(undefined);
     }
     return fc.record(later).map((sw) => {
       const out: Value = { ...v, ...sw };

@@ -4,7 +4,7 @@
 // operations as the TypeScript side: Decode, Encode, EncodeInto, EncodedSize, SIZE.
 import { constValue, renderExpr, type Expr } from './expr.js';
 import { fieldVType, typeOf, type VType } from './expr-types.js';
-import { elemFixedSize, elemMin, mayBeEmptySwitch, readsBits } from './emit-ts.js';
+import { elemFixedSize, elemMin, mayBeEmptySwitch, readsBits, skipsUnmatched } from './emit-ts.js';
 import { IS_LE, alignsBefore, allEnums, allTypes, camel, caseBytes, caseField, type BitsType, hiddenFields, type CaseType, type SwitchCase, encodingUnit, pascal, valueFields, type EnumDef, type Field, type FieldType, type FloatType, type Instance, type IntType, type Param, type Size, type SpecFile, type TypeDef } from './model.js';
 import { readsStreamPosition, seqReadsInstances } from './refs.js';
 
@@ -665,18 +665,20 @@ class CsFile {
     } else if (t.blittable) {
       const n = constValue((f.repeat as { count: Expr }).count)!;
       lines = [`for (int i = 0; i < ${n}; i++)`, '{', ...this.readElem(t, f, `${dest}[i]`, 'i').map((l) => `    ${l}`), '}'];
-    } else if (f.type.t === 'intSwitch') {
-      // Each element is the integer its case reads; no element where no case matches (as Kaitai
-      // reads it), which repeated to the end of the stream would read nothing forever.
+    } else if (f.repeat.kind !== 'until' && (f.type.t === 'intSwitch' || skipsUnmatched(f))) {
+      // Each element is what its case reads; no element where no case matches (as Kaitai reads
+      // it), which repeated to the end of the stream would read nothing forever.
       const items = `${camel(f.id)}Items`;
-      const one = ['{', '    long? item;', ...this.readElem(t, f, 'item', `${items}.Count`).map((l) => `    ${l}`)];
+      const elem = f.type.t === 'intSwitch' ? 'long' : 'object';
+      // (`_index` counts the elements read, also those that are not there)
+      const one = ['{', `    ${elem}? item;`, ...this.readElem(t, f, 'item', f.repeat.kind === 'expr' ? 'i' : `${items}.Count`).map((l) => `    ${l}`)];
       if (f.repeat.kind === 'expr') {
         const c = `${camel(f.id)}Count`;
         const count = this.expr(f.repeat.count, t, 'v.');
         lines = [`int ${c} = ${elemMin(f) === 0 && constValue(f.repeat.count) === undefined ? `r.CountZeroSized(${count}, ${lit(f)})` : `r.Count(${count}, ${elemMin(f)}, ${lit(f)})`};`];
-        lines.push(`var ${items} = new List<long>();`, `for (int i = 0; i < ${c}; i++)`, ...one, `    if (item is long ${camel(f.id)}Item) ${items}.Add(${camel(f.id)}Item);`, '}');
+        lines.push(`var ${items} = new List<${elem}>();`, `for (int i = 0; i < ${c}; i++)`, ...one, `    if (item is ${elem} ${camel(f.id)}Item) ${items}.Add(${camel(f.id)}Item);`, '}');
       } else {
-        lines = [`var ${items} = new List<long>();`, readsBits(f) ? 'while (!r.Eof)' : 'while (r.Remaining > 0)', ...one];
+        lines = [`var ${items} = new List<${elem}>();`, readsBits(f) ? 'while (!r.Eof)' : 'while (r.Remaining > 0)', ...one];
         lines.push(`    ${items}.Add(item ?? throw r.Invalid(${lit(f)}, r.Position, "no case matches the switch value: repeat: eos would read nothing, forever"));`, '}');
       }
       lines.push(`${dest} = ${items}.ToArray();`);
@@ -902,7 +904,8 @@ class CsFile {
         if (f.repeat.kind === 'expr' && !(f.repeat.count.k === 'ref' && t.fields.find((x) => x.id === (f.repeat as { count: { name: string } }).count.name)?.lengthOf)) {
           // A switch of integers where no case matches reads no elements, whatever the count.
           const count = this.expr(f.repeat.count, t, '');
-          const matches = ty.t === 'intSwitch' && !ty.fallback ? ty.cases.map((c) => `${this.expr(ty.on, t, '')} == ${this.expr(c.match, t, '')}`).join(' || ') || 'false' : '';
+          const cases = ty.t === 'intSwitch' ? ty.cases.map((c) => this.expr(c.match, t, '')) : ty.t === 'switch' ? this.distinctCases(t, ty).map((c) => this.caseLabel(t, c.match)) : [];
+          const matches = skipsUnmatched(f) && !f.indexed ? cases.map((c) => `${this.expr((ty as { on: Expr }).on, t, '')} == ${c}`).join(' || ') || 'false' : '';
           lines.push(`FormatWriter.CheckCount(${items}.Length, ${matches ? `(${matches}) ? ${count} : 0` : count}, ${p});`);
         }
         if (f.repeat.kind === 'until') {
@@ -978,7 +981,9 @@ class CsFile {
           ? one(ty.fallback, '')
           : ty.size
             ? [`if (${value} is not byte[] ${x}) throw new EncodeException(${p}, "expected raw bytes: no case matches the switch value");`, `w.Bytes(${x}, -1, ${p});`]
-            : [`if (${value} is not null) throw new EncodeException(${p}, "must be null: no case matches the switch value");`];
+            : skipsUnmatched(f)
+              ? [`throw new EncodeException(${p}, "no case matches the switch value: there is no element to write");`]
+              : [`if (${value} is not null) throw new EncodeException(${p}, "must be null: no case matches the switch value");`];
         lines.push(`switch (${this.expr(ty.on, t, '')})`, '{');
         for (const c of this.distinctCases(t, ty)) lines.push(`    case ${this.caseLabel(t, c.match)}:`, '    {', ...one(c.type, ' for this case').map((l) => `        ${l}`), '        break;', '    }');
         if (!this.allBools(t, ty)) lines.push('    default:', '    {', ...last.map((l) => `        ${l}`), '        break;', '    }');

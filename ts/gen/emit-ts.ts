@@ -158,7 +158,8 @@ class TsModule {
         base = this.ref(ty.type, ty.type.name);
         break;
       case 'switch':
-        base = this.switchType(ty).join(' | ');
+        // Repeated: no element where no case matches.
+        base = this.switchType(ty).filter((x) => !(skipsUnmatched(f) && x === 'undefined')).join(' | ');
         break;
       case 'intSwitch':
         // Repeated: no element where no case matches.
@@ -738,7 +739,7 @@ class TsModule {
       return lines;
     }
     // (a repeated switch of integers has no element where no case matches)
-    const elemType = f.type.t === 'intSwitch' ? 'number' : this.valueType({ ...f, repeat: undefined });
+    const elemType = f.type.t === 'intSwitch' ? 'number' : f.type.t === 'switch' ? this.valueType(f).replace(/^Array<(.*)>$|^(.*)\[\]$/, '$1$2') : this.valueType({ ...f, repeat: undefined });
     const arrType = elemType.includes(' ') ? `Array<${elemType}>` : `${elemType}[]`;
     const min = elemMin(f);
     if (f.repeat.kind === 'expr') {
@@ -756,7 +757,7 @@ class TsModule {
         lines.push(`  for (let i = 0; i < ${name}Count; i++) ${name}.push(${this.ref(ty.type, `read${ty.type.name}At`)}(r.dv, ${name}At + ${size} * i));`);
         return lines;
       }
-      if (f.type.t === 'intSwitch' && !f.type.fallback) {
+      if (skipsUnmatched(f)) {
         // No element where no case matches (Kaitai reads nothing then).
         lines.push(`  for (let i = 0; i < ${name}Count; i++) {`, `    const item = ${this.readElem(t, f, 'i', refs)};`, `    if (item !== undefined) ${name}.push(item);`, '  }');
         return lines;
@@ -769,7 +770,11 @@ class TsModule {
       lines.push(`    if (${this.expr(f.repeat.cond, t, refs, 'r', { value: 'item', index: `${name}.length` })}) break;`, '  }');
     } else {
       lines.push(`  const ${name}: ${arrType} = [];`);
-      lines.push(`  while (${readsBits(f) ? '!r.eof' : 'r.remaining > 0'}) ${name}.push(${this.readElem(t, f, `${name}.length`, refs)});`);
+      const more = readsBits(f) ? '!r.eof' : 'r.remaining > 0';
+      if (f.type.t === 'switch' && skipsUnmatched(f)) {
+        lines.push(`  while (${more}) {`, `    const item = ${this.readElem(t, f, `${name}.length`, refs)};`);
+        lines.push(`    ${name}.push(item ?? r.invalid(${p}, r.pos, 'no case matches the switch value: repeat: eos would read nothing, forever'));`, '  }');
+      } else lines.push(`  while (${more}) ${name}.push(${this.readElem(t, f, `${name}.length`, refs)});`);
     }
     return lines;
   }
@@ -850,7 +855,7 @@ class TsModule {
         if (f.repeat.kind === 'expr' && !isLengthRef(t, f.repeat.count)) {
           // A switch of integers where no case matches reads no elements, whatever the count.
           const count = this.expr(f.repeat.count, t, refs);
-          const n = ty.t === 'intSwitch' && !ty.fallback ? `(${this.intCases(ty, t, refs, () => 'true', 'false')} ? ${count} : 0)` : count;
+          const n = skipsUnmatched(f) && !f.indexed ? `(${this.matchesCase(t, ty as Extract<FieldType, { t: 'switch' | 'intSwitch' }>, refs)} ? ${count} : 0)` : count;
           body.push(`const ${items} = ${this.use('checkCount')}(${value}, ${n}, ${p});`);
         } else {
           body.push(`const ${items} = ${this.use('checkCount')}(${value}, ${value}?.length ?? 0, ${p});`);
@@ -1108,7 +1113,9 @@ class TsModule {
           ? arm(ty.fallback, '')
           : ty.size
             ? [`if (!(x instanceof Uint8Array)) throw new ${E}(${p}, 'expected raw bytes: no case matches the switch value');`, `w.bytesOf(x, undefined, ${p});`]
-            : [`if (x !== undefined) throw new ${E}(${p}, 'must be undefined: no case matches the switch value');`];
+            : skipsUnmatched(f)
+              ? [`throw new ${E}(${p}, 'no case matches the switch value: there is no element to write');`]
+              : [`if (x !== undefined) throw new ${E}(${p}, 'must be undefined: no case matches the switch value');`];
         const size = sizeArg(ty.size);
         const start = size === 'undefined' ? [] : ['const start = w.pos;'];
         const pad = size === 'undefined' ? [] : [`w.pad(start, ${size}, ${p});`];
@@ -1240,14 +1247,18 @@ class TsModule {
     return `(${ty.cases.map((c) => `${on} === ${this.expr(c.match, t, refs)} ? ${each(c.type)} : `).join('')}${last})`;
   }
 
+  /** True when a case matches the switch value. */
+  private matchesCase(t: TypeDef, ty: Extract<FieldType, { t: 'switch' | 'intSwitch' }>, refs: (name: string) => string): string {
+    if (!ty.cases.length) return 'false';
+    return `([${ty.cases.map((c) => this.caseValue(t, c.match)).join(', ')}] as unknown[]).includes(${this.expr(ty.on, t, refs)})`;
+  }
+
   /** Bytes an unsized switch takes: those of the case its switch value selects. */
   private switchSize(t: TypeDef, f: Field, ty: Extract<FieldType, { t: 'switch' }>, value: string, refs: (name: string) => string): string {
     const E = this.use('EncodeError');
     const one = (c: CaseType, what: string): string[] => {
-      if (c.t === 'str') {
-        const check = `if (typeof x !== 'string') throw new ${E}('${tsProp(f)}', 'expected a string${what}');`;
-        return [check, `return ${this.sizeElem(t, caseField(f, c), 'x', refs)};`];
-      }
+      // (a value of the wrong type: 0, writing it fails naming the field)
+      if (c.t === 'str') return [`return typeof x === 'string' ? ${this.sizeElem(t, caseField(f, c), 'x', refs)} : 0;`];
       if (c.t !== 'user') return [`return ${caseBytes(c)};`];
       if (c.type.fixedSize !== undefined) return [`return ${c.type.fixedSize};`];
       const check = `if (typeof x !== 'object' || x instanceof Uint8Array) throw new ${E}('${tsProp(f)}', 'expected a ${c.type.name}${what}');`;
@@ -1440,7 +1451,16 @@ function exprInputs(t: TypeDef): Field[] {
 
 /** A switch without a default case or size: no value at all when no case matches. */
 export function mayBeEmptySwitch(f: Field): boolean {
-  return (f.type.t === 'switch' && !f.type.fallback && !f.type.size && !f.repeat) || (f.type.t === 'intSwitch' && !f.type.fallback);
+  return (f.type.t === 'switch' && !f.type.fallback && !f.type.size && !f.repeat) || (f.type.t === 'intSwitch' && !f.type.fallback && !f.repeat);
+}
+
+/**
+ * A repeated switch without a default (or size): an element whose switch value no case matches
+ * is not there at all, as Kaitai reads it (repeated to the end of the stream, that would read
+ * nothing forever: a decode error).
+ */
+export function skipsUnmatched(f: Field): boolean {
+  return f.repeat !== undefined && f.repeat.kind !== 'until' && ((f.type.t === 'switch' && !f.type.fallback && !f.type.size) || (f.type.t === 'intSwitch' && !f.type.fallback));
 }
 
 function isLengthRef(t: TypeDef, e: Expr): boolean {

@@ -1,7 +1,7 @@
 // Pass 2 of loading a spec: one seq entry (or a parse instance's body) into a Field, refusing
 // what the supported subset cannot express with the spec path, the field and the reason.
 import { ExprError, constValue, isBoolExpr, mapExpr, parseExpr, walkExpr, type Expr } from './expr.js';
-import { SINGLE_BYTE_PAGES, caseTypes, encodingUnit, normalizeEncoding, pascal, camel, type CaseType, type SwitchCase, type Encoding, type Endian, type EnumDef, type Field, type FieldType, type FloatType, type IntType, type BitsType, type Size, type TypeDef, type ValidCheck } from './model.js';
+import { SINGLE_BYTE_PAGES, encodingUnit, normalizeEncoding, pascal, camel, type CaseType, type SwitchCase, type Encoding, type Endian, type EnumDef, type Field, type FieldType, type FloatType, type IntType, type BitsType, type Size, type TypeDef, type ValidCheck } from './model.js';
 import { finalChecks, resolveItems, resolveRefs, type Scope } from './refs.js';
 import { aType, fieldVType, typeOf, type VType } from './expr-types.js';
 import { SpecError, docOf, isMap, keysOf, type Yaml } from './spec-yaml.js';
@@ -211,8 +211,7 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
   } else {
     return fail('type must be a string or a switch', 'INVALID_ARGUMENT');
   }
-  const strCases = type.t === 'switch' && caseTypes(type).some((c) => c.t === 'str');
-  if (attr['encoding'] !== undefined && type.t !== 'str' && !(type.t === 'delimited' && type.encoding) && !strCases) fail('encoding on a field that is not a string', 'INVALID_ARGUMENT');
+  if (attr['encoding'] !== undefined && type.t !== 'str' && !(type.t === 'delimited' && type.encoding)) fail('encoding on a field that is not a string', 'INVALID_ARGUMENT');
   if (delimKeys.length && type.t !== 'delimited') fail(`${delimKeys.join(', ')}: only on bytes and strings`);
   if (attr['process'] !== undefined) {
     // Only zlib: the platform inflates it; xor, rol and custom processors are not supported.
@@ -243,7 +242,6 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
   if (type.t === 'contents' && repeat && repeat.kind !== 'expr') fail(`repeat: ${repeat.kind} on contents is not supported (repeat: expr is)`);
   // Repeated, a switch of integers adds no element where no case matches (as Kaitai reads it).
   if (type.t === 'intSwitch' && repeat?.kind === 'until') fail('repeat: until on a switch of integers is not supported (expr and eos are)');
-  if (type.t === 'intSwitch' && repeat && !type.fallback && indexed) fail("switch-on: '_index' in a repeated switch of integers without a default case is not supported");
 
   let cond: Expr | undefined;
   if (attr['if'] !== undefined) {

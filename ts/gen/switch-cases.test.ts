@@ -104,9 +104,10 @@ describe('switch cases beyond user types', () => {
 describe('refusals name the spec, the place and the case', () => {
   const refusal = refusalsIn('switch-cases');
 
-  it('a bit-sized case', () => {
-    expect(refusal('a', 'meta: {id: a}\nseq:\n  - {id: k, type: u1}\n  - {id: v, type: {switch-on: k, cases: {1: b4}}}\n')).toBe(
-      "/seq/1 (A.v): switch case '1': 'b4' is not supported as a switch case (user types, integers and floats are)",
+  it('a bit-sized case is read (switch-bits.test.ts); a bytes case is refused', () => {
+    expect(refusal('a', 'meta: {id: a}\nseq:\n  - {id: k, type: u1}\n  - {id: v, type: {switch-on: k, cases: {1: b4}}}\n')).toBe('accepted');
+    expect(refusal('d', 'meta: {id: d}\nseq:\n  - {id: k, type: u1}\n  - {id: v, type: {switch-on: k, cases: {1: bytes}}}\n')).toBe(
+      "/seq/1 (D.v): switch case '1': 'bytes' is not supported as a switch case (user types, integers, floats, bit-sized integers and strings are)",
     );
   });
 

@@ -136,18 +136,19 @@ public sealed partial class ElementIndex
         }
         v.Tagged = taggedItems;
         int kindsCount = r.Count(3, 0, "kinds");
-        var kindsItems = new object?[kindsCount];
+        var kindsItems = new List<object>();
         for (int i = 0; i < kindsCount; i++)
         {
+            object? item;
             switch (FormatMath.Mod((long)i, 2))
             {
                 case 0:
-                    kindsItems[i] = r.U1("kinds");
+                    item = r.U1("kinds");
                     break;
                 case 1:
                     try
                     {
-                        kindsItems[i] = Duo.Read(ref r);
+                        item = Duo.Read(ref r);
                     }
                     catch (DecodeException e)
                     {
@@ -155,11 +156,12 @@ public sealed partial class ElementIndex
                     }
                     break;
                 default:
-                    kindsItems[i] = null;
+                    item = null;
                     break;
             }
+            if (item is object kindsItem) kindsItems.Add(kindsItem);
         }
-        v.Kinds = kindsItems;
+        v.Kinds = kindsItems.ToArray();
         var marksItems = new List<Tail>();
         while (true)
         {
@@ -249,7 +251,7 @@ public sealed partial class ElementIndex
                 }
                 default:
                 {
-                    if (kindsItems[i] is not null) throw new EncodeException("kinds", "must be null: no case matches the switch value");
+                    throw new EncodeException("kinds", "no case matches the switch value: there is no element to write");
                     break;
                 }
             }
