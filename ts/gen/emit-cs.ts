@@ -986,7 +986,8 @@ class CsFile {
               : [`if (${value} is not null) throw new EncodeException(${p}, "must be null: no case matches the switch value");`];
         lines.push(`switch (${this.expr(ty.on, t, '')})`, '{');
         for (const c of this.distinctCases(t, ty)) lines.push(`    case ${this.caseLabel(t, c.match)}:`, '    {', ...one(c.type, ' for this case').map((l) => `        ${l}`), '        break;', '    }');
-        if (!this.allBools(t, ty)) lines.push('    default:', '    {', ...last.map((l) => `        ${l}`), '        break;', '    }');
+        const ends = last[last.length - 1]!.startsWith('throw ') ? [] : ['        break;'];
+        if (!this.allBools(t, ty)) lines.push('    default:', '    {', ...last.map((l) => `        ${l}`), ...ends, '    }');
         lines.push('}');
         if (size !== '-1') lines.push(`w.Pad(${camel(f.id)}Start, ${size}, ${p});`);
         return lines;

@@ -252,7 +252,6 @@ public sealed partial class ElementIndex
                 default:
                 {
                     throw new EncodeException("kinds", "no case matches the switch value: there is no element to write");
-                    break;
                 }
             }
         }
