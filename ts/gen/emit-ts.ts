@@ -301,26 +301,26 @@ class TsModule {
   private emitFixedCodecClass(t: TypeDef): void {
     const o = this.out;
     const N = t.name;
-    const at = this.use('fixedAt');
-    const dv = this.use('fixedView');
     const within = this.use('within');
+    // The array last given, its DataView and byteOffset are fields of the codec (FixedCodec.fastTake);
+    // `(offset >>> 0) !== offset` refuses negative, fractional and non-number offsets in one compare.
+    const fits = (arr: string) =>
+      `(${arr} !== this.fastBytes && !this.fastTake(${arr})) || (offset >>> 0) !== offset || offset > ${arr}.length - ${t.fixedSize}`;
     o.push(`/** The codec class of ${N}: one bounds check, then reads and writes at constant offsets. */`);
     o.push(`class ${N}Codec extends ${this.use('FixedCodec')}<${N}, ${N}View> {`);
     o.push(`  override decode(bytes: Uint8Array, offset = 0): ${N} {`);
-    o.push(`    const at = ${at}(bytes, offset, ${t.fixedSize});`);
-    o.push('    if (at < 0) return super.decode(bytes, offset);');
+    o.push(`    if (${fits('bytes')}) return super.decode(bytes, offset);`);
     o.push('    try {');
-    o.push(`      return read${N}At(${dv}(), at);`);
+    o.push(`      return read${N}At(this.fastView, this.fastBase + offset);`);
     o.push('    } catch (e) {');
     o.push(`      throw ${within}(e, '${N}');`);
     o.push('    }');
     o.push('  }');
     if (fastWritePath(t)) {
       o.push('', `  override encodeInto(value: ${N}, target: Uint8Array, offset = 0): number {`);
-      o.push(`    const at = ${at}(target, offset, ${t.fixedSize});`);
-      o.push('    if (at < 0) return super.encodeInto(value, target, offset);');
+      o.push(`    if (${fits('target')}) return super.encodeInto(value, target, offset);`);
       o.push('    try {');
-      o.push(`      write${N}At(${dv}(), at, value);`);
+      o.push(`      write${N}At(this.fastView, this.fastBase + offset, value);`);
       o.push('    } catch (e) {');
       o.push(`      throw ${within}(e, '${N}');`);
       o.push('    }');
@@ -329,10 +329,9 @@ class TsModule {
     } else if (writeAtOk(t)) {
       // Nested types: their errors need the enclosing field's name, which the checked writer adds.
       o.push('', `  override encodeInto(value: ${N}, target: Uint8Array, offset = 0): number {`);
-      o.push(`    const at = ${at}(target, offset, ${t.fixedSize});`);
-      o.push('    if (at >= 0) {');
+      o.push(`    if (!(${fits('target')})) {`);
       o.push('      try {');
-      o.push(`        write${N}At(${dv}(), at, value);`);
+      o.push(`        write${N}At(this.fastView, this.fastBase + offset, value);`);
       o.push(`        return ${t.fixedSize};`);
       o.push('      } catch {');
       o.push('        // the checked writer below says what is wrong');

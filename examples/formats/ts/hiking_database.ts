@@ -298,20 +298,18 @@ export class CoordView {
 /** The codec class of Coord: one bounds check, then reads and writes at constant offsets. */
 class CoordCodec extends FixedCodec<Coord, CoordView> {
   override decode(bytes: Uint8Array, offset = 0): Coord {
-    const at = fixedAt(bytes, offset, 24);
-    if (at < 0) return super.decode(bytes, offset);
+    if ((bytes !== this.fastBytes && !this.fastTake(bytes)) || (offset >>> 0) !== offset || offset > bytes.length - 24) return super.decode(bytes, offset);
     try {
-      return readCoordAt(fixedView(), at);
+      return readCoordAt(this.fastView, this.fastBase + offset);
     } catch (e) {
       throw within(e, 'Coord');
     }
   }
 
   override encodeInto(value: Coord, target: Uint8Array, offset = 0): number {
-    const at = fixedAt(target, offset, 24);
-    if (at < 0) return super.encodeInto(value, target, offset);
+    if ((target !== this.fastBytes && !this.fastTake(target)) || (offset >>> 0) !== offset || offset > target.length - 24) return super.encodeInto(value, target, offset);
     try {
-      writeCoordAt(fixedView(), at, value);
+      writeCoordAt(this.fastView, this.fastBase + offset, value);
     } catch (e) {
       throw within(e, 'Coord');
     }
