@@ -24,7 +24,7 @@ const root = join(import.meta.dirname, '..', '..');
 const galleryDir = join(root, '..', 'shared', 'kaitai-gallery');
 const runs = Number(process.env['GALLERY_RUNS'] ?? 60);
 /** Today's floor: a change that makes fewer gallery specs generate fails here. */
-const MIN_GENERATED = 90;
+const MIN_GENERATED = 91;
 
 function ksyFiles(dir: string): string[] {
   const out: string[] = [];

@@ -166,6 +166,16 @@ describe('the loader', () => {
     expect(files.find((f) => f.path.endsWith('Neg.g.cs'))?.text).toMatch(/enum E : long[\s\S]*MinKey = -1,[\s\S]*public byte A;/);
   });
 
+  it('counts a repeat: until as at least one element: a list of such lists may repeat to the end', () => {
+    const text = (until: string): string =>
+      `meta:\n  id: vlqs\nseq:\n  - id: items\n    type: vlq\n    repeat: eos\ntypes:\n  vlq:\n    seq:\n      - id: groups\n        type: u1\n        repeat: ${until}\n`;
+    const p = spec('vlqs', text('until\n        repeat-until: _ < 0x80'));
+    const vlq = loadSpecs([p])[0]!.root.types[0]!;
+    expect(vlq.minSize).toBe(1);
+    // A repeat: expr of them may still be empty (count 0): repeating that to the end is refused.
+    expect(() => loadSpecs([spec('vlqs0', text('expr\n        repeat-expr: 0'))])).toThrow(/\/seq\/0 \(Vlqs0?\.items\): repeat: eos of elements that can be 0 bytes long/);
+  });
+
   it('refuses a nested meta key it does not support, by name', () => {
     const p = spec('nmeta', 'meta:\n  id: nmeta\ntypes:\n  t:\n    meta:\n      xref: x\n    seq: []\n');
     expect(() => loadSpecs([p])).toThrow(/\/types\/t\/meta\/xref: meta key 'xref' is not supported in a nested type/);

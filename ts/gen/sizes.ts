@@ -83,7 +83,8 @@ export function computeSizes(t: TypeDef): void {
     if (f.repeat) {
       const n = f.repeat.kind === 'expr' ? constValue(f.repeat.count) : undefined;
       fFixed = n !== undefined && fFixed !== undefined ? n * fFixed : undefined;
-      fMin = n !== undefined ? n * one.min : 0;
+      // (repeat: until reads at least one element)
+      fMin = n !== undefined ? n * one.min : f.repeat.kind === 'until' ? one.min : 0;
       if (n === undefined) blittable = false;
     }
     if (f.cond) {
