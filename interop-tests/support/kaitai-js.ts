@@ -57,6 +57,17 @@ ks.prototype['readBytesTerm'] = function (this: StreamThis, term: number, includ
   if (include && consume && arr.length > 0 && arr[arr.length - 1] === term) this.pos -= 1;
   return arr;
 };
+// processRotateLeft shifts by the amount as given: rol(9) or ror(k) with k > 8 give bytes that are
+// no rotation at all (`(b << 9) & 0xff` is 0). A byte rotated by n bits is rotated by n modulo 8.
+const rotateLeft = ks['processRotateLeft'] as (data: Uint8Array, amount: number, groupSize: number) => Uint8Array;
+ks['processRotateLeft'] = (data: Uint8Array, amount: number, groupSize: number): Uint8Array => rotateLeft(data, ((amount % 8) + 8) % 8, groupSize);
+// processXorMany with an empty key xors with `undefined` (the bytes come back unchanged); the key
+// has no byte to use, which twinmap reports as an error.
+const xorMany = ks['processXorMany'] as (data: Uint8Array, key: Uint8Array) => Uint8Array;
+ks['processXorMany'] = (data: Uint8Array, key: Uint8Array): Uint8Array => {
+  if (key.length === 0) throw new RangeError('process: xor key has no bytes');
+  return xorMany(data, key);
+};
 // Strings: TextDecoder's defaults drop a leading U+FEFF and replace bad bytes with U+FFFD; Kaitai
 // keeps the BOM (it is data) and its strict runtimes fail on bytes that are not in the encoding.
 // ASCII bytes >= 0x80 likewise fail here rather than becoming Latin-1 characters.

@@ -5,7 +5,7 @@
 import { constValue, renderExpr, type Expr } from './expr.js';
 import { fieldVType, typeOf, type VType } from './expr-types.js';
 import { elemFixedSize, elemMin, mayBeEmptySwitch, readsBits, skipsUnmatched } from './emit-ts.js';
-import { IS_LE, alignsBefore, allEnums, allTypes, camel, caseBytes, caseField, type BitsType, hiddenFields, type CaseType, type SwitchCase, encodingUnit, pascal, valueFields, type EnumDef, type Field, type FieldType, type FloatType, type Instance, type IntType, type Param, type Size, type SpecFile, type TypeDef } from './model.js';
+import { IS_LE, alignsBefore, allEnums, allTypes, camel, caseBytes, caseField, type BitsType, hiddenFields, type CaseType, type SwitchCase, encodingUnit, pascal, valueFields, type EnumDef, type Field, type FieldType, type FloatType, type Instance, type IntType, type Param, type Size, type SpecFile, type TypeDef, type Bytewise } from './model.js';
 import { readsStreamPosition, seqReadsInstances } from './refs.js';
 
 export function csFileName(spec: SpecFile): string {
@@ -606,6 +606,13 @@ class CsFile {
     }
   }
 
+  /** The runtime method (`Xor` or `Rotate`) and its argument for a byte-by-byte transform: `ror(n)` rotates left by -n. */
+  private bytewiseCall(b: Bytewise, t: TypeDef, target: string): [string, string] {
+    if (b.op === 'xor') return ['Xor', `FormatBytewise.Key(${this.expr(b.key, t, target)})`];
+    const bits = `(long)(${this.expr(b.bits, t, target)})`;
+    return ['Rotate', b.op === 'ror' ? `-${bits}` : bits];
+  }
+
   private sizeArg(s: Size | undefined, t: TypeDef, target: string, reader: string): string {
     if (!s) return '-1';
     if ('eos' in s) return `${reader}.Remaining`;
@@ -780,6 +787,10 @@ class CsFile {
       case 'bytes':
         if (t.blittable) return [`r.BytesInto(${target}, ${p});`, ...checks];
         if (ty.process) return [`${target} = r.Zlib(${this.sizeArg(ty.size, t, 'v.', 'r')}, ${p});`, ...checks];
+        if (ty.bytewise) {
+          const [fn, arg] = this.bytewiseCall(ty.bytewise, t, 'v.');
+          return [`${target} = r.${fn}(${this.sizeArg(ty.size, t, 'v.', 'r')}, ${arg}, ${p});`, ...checks];
+        }
         return 'eos' in ty.size ? [`${target} = r.BytesEos(${p});`, ...checks] : [`${target} = r.Bytes(${this.sizeArg(ty.size, t, 'v.', 'r')}, ${p});`, ...checks];
       case 'str':
         if (ty.zeroTerminated) return [`${target} = r.Strz(${this.sizeArg(ty.size, t, 'v.', 'r')}, "${ty.encoding}", ${p});`, ...checks];
@@ -789,7 +800,10 @@ class CsFile {
         let reader = 'r';
         if (ty.size) {
           reader = `${camel(f.id)}Reader`;
-          lines.push(`var ${reader} = r.${ty.process ? 'ZlibSub' : 'Sub'}(${this.sizeArg(ty.size, t, 'v.', 'r')}, ${p});`);
+          if (ty.bytewise) {
+            const [fn, arg] = this.bytewiseCall(ty.bytewise, t, 'v.');
+            lines.push(`var ${reader} = r.${fn}Sub(${this.sizeArg(ty.size, t, 'v.', 'r')}, ${arg}, ${p});`);
+          } else lines.push(`var ${reader} = r.${ty.process ? 'ZlibSub' : 'Sub'}(${this.sizeArg(ty.size, t, 'v.', 'r')}, ${p});`);
           // An instance reads this field's substream later (`io: field._io`): keep it.
           if (t.instances.some((i) => typeof i.io === 'object' && i.io.field === f)) lines.push(`v._io${f.csName} = ${reader}.Stream();`);
         }
@@ -956,6 +970,10 @@ class CsFile {
       case 'float':
         return [`w.${method(ty)}(${value}, ${p});`];
       case 'bytes':
+        if (ty.bytewise) {
+          const [fn, arg] = this.bytewiseCall(ty.bytewise, t, '');
+          return [`w.${fn}(${value}, ${arg}, ${given(ty.size)}, ${p});`];
+        }
         return [`w.Bytes(${value}, ${t.blittable ? '-1' : given(ty.size)}, ${p});`];
       case 'str':
         return [`w.Str(${value}, "${ty.encoding}", ${given(ty.size)}, ${ty.zeroTerminated}, ${p});`];
@@ -965,6 +983,12 @@ class CsFile {
         const lines = size === '-1' ? [] : [`int ${camel(f.id)}Start = w.Position;`];
         lines.push('try', '{', `    ${call}`, '}', 'catch (EncodeException e)', '{', `    throw e.Within(${p}${index === '-1' ? '' : `, ${index}`});`, '}');
         if (size !== '-1') lines.push(`w.Pad(${camel(f.id)}Start, ${size}, ${p});`);
+        if (ty.bytewise) {
+          // Written in place, then transformed in place by the inverse of what reading applies.
+          const [fn, arg] = this.bytewiseCall(ty.bytewise, t, '');
+          if (size === '-1') lines.unshift(`int ${camel(f.id)}Start = w.Position;`);
+          lines.push(`w.${fn}Since(${camel(f.id)}Start, ${arg}${fn === 'Xor' ? `, ${p}` : ''});`);
+        }
         return lines;
       }
       case 'switch': {
@@ -1174,7 +1198,7 @@ function csStraight(t: TypeDef): { fixed: number } | undefined {
     else if (ty.t === 'str') {
       if ((ty.encoding !== 'UTF-8' && ty.encoding !== 'ASCII') || ty.zeroTerminated || !ty.size || !('expr' in ty.size) || !isLength(ty.size.expr)) return undefined;
     } else if (ty.t === 'bytes') {
-      if (!('expr' in ty.size) || !isLength(ty.size.expr)) return undefined;
+      if (ty.bytewise || !('expr' in ty.size) || !isLength(ty.size.expr)) return undefined;
     } else return undefined;
   }
   return { fixed };

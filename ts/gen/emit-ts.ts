@@ -2,7 +2,7 @@
 // a codec object with the type's name, and a view class for blittable types).
 import { constValue, refsOf, renderExpr, type Expr } from './expr.js';
 import { typeOf, type VType } from './expr-types.js';
-import { IS_LE, alignsBefore, allEnums, allTypes, camel, caseBytes, caseField, caseTypes, hiddenFields, type CaseType, encodingUnit, valueFields, type BitsType, type EnumDef, type Field, type FieldType, type Instance, type IntType, type IoStep, type FloatType, type Param, type Size, type SpecFile, type TypeDef } from './model.js';
+import { IS_LE, alignsBefore, allEnums, allTypes, camel, caseBytes, caseField, caseTypes, hiddenFields, type CaseType, encodingUnit, valueFields, type BitsType, type EnumDef, type Field, type FieldType, type Instance, type IntType, type IoStep, type FloatType, type Param, type Size, type SpecFile, type TypeDef, bytewiseExprs, type Bytewise } from './model.js';
 import { seqReadsInstances } from './refs.js';
 import { paramsNote } from './up-params.js';
 
@@ -91,10 +91,17 @@ class TsModule {
     this.imports.get('node:zlib')!.add('inflateSync');
     return 'inflateSync';
   }
-  /** `r.sub(n, p)`, or for a `process: zlib` field a reader of what the bytes inflate to. */
-  private subOf(ty: { size: Size | undefined; process?: 'zlib' }, t: TypeDef, refs: (name: string) => string, p: string, r = 'r'): string {
+  /** `r.sub(n, p)`, or for a processed field a reader of what the bytes inflate or transform to. */
+  private subOf(ty: { size: Size | undefined; process?: 'zlib'; bytewise?: Bytewise }, t: TypeDef, refs: (name: string) => string, p: string, r = 'r'): string {
     const n = ty.size && 'eos' in ty.size ? `${r}.remaining` : this.sizeValue(ty.size, t, refs);
+    if (ty.bytewise) return `${r}.${this.bytewiseCall(ty.bytewise, t, refs)[0]}Sub(${n}, ${this.bytewiseCall(ty.bytewise, t, refs)[1]}, ${p})`;
     return ty.process ? `${r}.zlibSub(${n}, ${this.inflate()}, ${p})` : `${r}.sub(${n}, ${p})`;
+  }
+  /** The runtime method (`xor` or `rotate`) and its argument for a byte-by-byte transform: `ror(n)` rotates left by -n. */
+  private bytewiseCall(b: Bytewise, t: TypeDef, refs: (name: string) => string): [string, string] {
+    if (b.op === 'xor') return ['xor', this.expr(b.key, t, refs)];
+    const bits = this.expr(b.bits, t, refs);
+    return ['rotate', b.op === 'ror' ? `-(${bits})` : bits];
   }
   refEnum(e: EnumDef, name = e.name): string {
     return this.ref(e.owner, name);
@@ -689,6 +696,10 @@ class TsModule {
       }
       case 'bytes':
         if (ty.process) return `${r}.zlib(${'eos' in ty.size ? `${r}.remaining` : this.sizeValue(ty.size, t, refs)}, ${this.inflate()}, ${p})`;
+        if (ty.bytewise) {
+          const [fn, arg] = this.bytewiseCall(ty.bytewise, t, refs);
+          return `${r}.${fn}(${'eos' in ty.size ? `${r}.remaining` : this.sizeValue(ty.size, t, refs)}, ${arg}, ${p})`;
+        }
         return 'eos' in ty.size ? `${r}.bytesEos(${p})` : `${r}.bytesOf(${this.sizeValue(ty.size, t, refs)}, ${p})`;
       case 'str':
         if (ty.zeroTerminated) return `${r}.strz(${this.sizeValue(ty.size, t, refs) ?? 'undefined'}, '${ty.encoding}', ${p})`;
@@ -1088,6 +1099,10 @@ class TsModule {
       case 'bits':
         return `w.bits${ty.endian === 'le' ? 'Le' : 'Be'}${ty.width > 53 ? 'Big' : ''}(${v}, ${ty.width}, ${p});`;
       case 'bytes':
+        if (ty.bytewise) {
+          const [fn, arg] = this.bytewiseCall(ty.bytewise, t, refs);
+          return `w.${fn}(${v}, ${arg}, ${sizeArg(ty.size)}, ${p});`;
+        }
         return `w.bytesOf(${v}, ${sizeArg(ty.size)}, ${p});`;
       case 'str':
         return `w.str(${v}, '${ty.encoding}', ${sizeArg(ty.size)}, ${ty.zeroTerminated}, ${p});`;
@@ -1096,6 +1111,11 @@ class TsModule {
         const fn = this.ref(ty.type, `write${ty.type.name}`);
         const write = `w.nested(${p}, ${index}, ${v}, ${a ? `(w: ${this.use('Writer')}, x: ${this.ref(ty.type, ty.type.name)}) => ${fn}(w, x${a})` : fn});`;
         const size = sizeArg(ty.size);
+        if (ty.bytewise) {
+          // Written in place, then transformed in place by the inverse of what reading applies.
+          const [fn, arg] = this.bytewiseCall(ty.bytewise, t, refs);
+          return `{ const start = w.pos; ${write}${size === 'undefined' ? '' : ` w.pad(start, ${size}, ${p});`} w.${fn}Since(start, ${arg}${fn === 'xor' ? `, ${p}` : ''}); }`;
+        }
         if (size === 'undefined') return write;
         return `{ const start = w.pos; ${write} w.pad(start, ${size}, ${p}); }`;
       }
@@ -1418,7 +1438,7 @@ function writeToOk(t: TypeDef): boolean {
       case 'str':
         return !f.repeat && (ty.encoding === 'UTF-8' || ty.encoding === 'ASCII') && !ty.zeroTerminated && ty.size !== undefined && 'expr' in ty.size && isLengthRef(t, ty.size.expr);
       case 'bytes':
-        return !f.repeat && 'expr' in ty.size && (isLengthRef(t, ty.size.expr) || constValue(ty.size.expr) !== undefined);
+        return !f.repeat && !ty.bytewise && 'expr' in ty.size && (isLengthRef(t, ty.size.expr) || constValue(ty.size.expr) !== undefined);
       case 'user':
         return !ty.args?.length && !ty.size && (writeAtOk(ty.type) || writeToOk(ty.type));
       default:
@@ -1442,6 +1462,7 @@ function exprInputs(t: TypeDef): Field[] {
     if (f.repeat?.kind === 'expr') exprs.push(f.repeat.count);
     if ((ty.t === 'bytes' || ty.t === 'str' || ty.t === 'user' || ty.t === 'switch' || ty.t === 'delimited') && ty.size && 'expr' in ty.size) exprs.push(ty.size.expr);
     if (ty.t === 'switch' || ty.t === 'intSwitch') exprs.push(ty.on);
+    exprs.push(...bytewiseExprs(ty));
     for (const e of exprs) refsOf(e).forEach((n) => names.add(n));
   }
   // A repeated field's elements are checked as each is written.

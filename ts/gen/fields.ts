@@ -214,10 +214,38 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
   if (attr['encoding'] !== undefined && type.t !== 'str' && !(type.t === 'delimited' && type.encoding)) fail('encoding on a field that is not a string', 'INVALID_ARGUMENT');
   if (delimKeys.length && type.t !== 'delimited') fail(`${delimKeys.join(', ')}: only on bytes and strings`);
   if (attr['process'] !== undefined) {
-    // Only zlib: the platform inflates it; xor, rol and custom processors are not supported.
-    if (attr['process'] !== 'zlib') fail(`process: ${String(attr['process'])} is not supported (zlib is)`);
-    if ((type.t !== 'bytes' && type.t !== 'user') || !type.size) return fail('process: zlib is supported on sized bytes and sized user types (size or size-eos)');
-    type = { ...type, process: 'zlib' };
+    // zlib (the platform inflates it) and Kaitai's byte-by-byte transforms; custom processors are not supported.
+    const proc = attr['process'];
+    const call = typeof proc === 'string' ? /^(xor|rol|ror)\((.*)\)$/s.exec(proc.trim()) : null;
+    if (proc !== 'zlib' && !call) fail(`process: ${String(proc)} is not supported (zlib, xor(key), rol(n) and ror(n) are)`);
+    const what = call ? call[1]! : 'zlib';
+    if ((type.t !== 'bytes' && type.t !== 'user') || !type.size) return fail(`process: ${what} is supported on sized bytes and sized user types (size or size-eos)`);
+    if (!call) type = { ...type, process: 'zlib' };
+    else {
+      let arg: Expr;
+      try {
+        arg = checkRefs(parseExpr(call[2]!));
+      } catch (e) {
+        if (e instanceof ExprError) return fail(`process: ${what}: ${e.message}`);
+        throw e;
+      }
+      const vt = (() => {
+        try {
+          return typeOf(arg);
+        } catch (e) {
+          if (e instanceof ExprError) return fail(`process: ${what}: ${e.message}`);
+          throw e;
+        }
+      })();
+      if (call[1] === 'xor') {
+        const byteList = vt.t === 'array' && vt.of.t === 'int';
+        if (vt.t !== 'int' && vt.t !== 'bytes' && !byteList) fail(`process: xor: the key must be an integer or bytes, not ${vt.t}`, 'INVALID_ARGUMENT');
+        type = { ...type, bytewise: { op: 'xor', key: arg } };
+      } else {
+        if (vt.t !== 'int') fail(`process: ${what}: the number of bits must be an integer, not ${vt.t}`, 'INVALID_ARGUMENT');
+        type = { ...type, bytewise: { op: call[1] as 'rol' | 'ror', bits: arg } };
+      }
+    }
   }
 
   let repeat: Field['repeat'];

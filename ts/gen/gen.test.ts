@@ -29,12 +29,12 @@ async function refusal(p: string): Promise<SpecError> {
 
 describe('twinmap gen refuses what it does not support', () => {
   it('names the spec file, the field path and the feature', async () => {
-    const p = spec('xored', 'meta:\n  id: xored\nseq:\n  - id: body\n    size: 10\n    process: xor(0x5a)\n');
+    const p = spec('ciphered', 'meta:\n  id: ciphered\nseq:\n  - id: body\n    size: 10\n    process: my_cipher(0x5a)\n');
     const e = await refusal(p);
     expect(e.code).toBe('UNSUPPORTED');
     expect(e.message).toContain(p);
-    expect(e.message).toContain('/seq/0 (Xored.body)');
-    expect(e.message).toContain('process: xor(0x5a) is not supported (zlib is)');
+    expect(e.message).toContain('/seq/0 (Ciphered.body)');
+    expect(e.message).toContain('process: my_cipher(0x5a) is not supported (zlib, xor(key), rol(n) and ror(n) are)');
   });
 
   it('refuses instances from another stream, wide bit fields, repeat-until on a field of a number and unknown encodings', async () => {
@@ -121,7 +121,7 @@ describe('layout constants', () => {
 describe('the twinmap command', () => {
   const cli = join(root, 'dist', 'ts', 'cli.js');
   it('gen reports a refused spec with exit code 1', () => {
-    const p = spec('cli_bad', 'meta:\n  id: cli_bad\nseq:\n  - id: x\n    size: 4\n    process: rol(3)\n');
+    const p = spec('cli_bad', 'meta:\n  id: cli_bad\nseq:\n  - id: x\n    size: 4\n    process: my_cipher(3)\n');
     let status = 0;
     let stderr = '';
     try {
@@ -131,7 +131,7 @@ describe('the twinmap command', () => {
       stderr = String((e as { stderr: Buffer }).stderr);
     }
     expect(status).toBe(1);
-    expect(stderr).toContain('process: rol(3) is not supported (zlib is)');
+    expect(stderr).toContain('process: my_cipher(3) is not supported (zlib, xor(key), rol(n) and ror(n) are)');
   });
 
   it('gen --check passes on the committed output of every spec set', () => {

@@ -44,12 +44,21 @@ export interface FloatType {
 }
 /** How many bytes a field takes: an expression, or everything left in the stream. */
 export type Size = { expr: Expr } | { eos: true };
+/**
+ * A byte-by-byte transform of a field's bytes (`process: xor(key)`, `rol(n)`, `ror(n)`): decode
+ * applies it to the bytes read, encode applies its inverse to the bytes written. `key` is an
+ * integer (its low byte) or bytes used in turn; `bits` rotates each byte, taken modulo 8.
+ */
+export type Bytewise = { op: 'xor'; key: Expr } | { op: 'rol' | 'ror'; bits: Expr };
 
 export type FieldType =
   | IntType
   | FloatType
-  /** `process: zlib`: the `size` bytes read are zlib data; the value is what they inflate to. */
-  | { t: 'bytes'; size: Size; process?: 'zlib' }
+  /**
+   * `process: zlib`: the `size` bytes read are zlib data; the value is what they inflate to.
+   * `bytewise`: the bytes read are transformed byte by byte (xor, rol, ror).
+   */
+  | { t: 'bytes'; size: Size; process?: 'zlib'; bytewise?: Bytewise }
   | { t: 'str'; encoding: Encoding; size: Size | undefined; zeroTerminated: boolean }
   | { t: 'contents'; bytes: number[] }
   /**
@@ -65,9 +74,10 @@ export type FieldType =
   | { t: 'delimited'; encoding: Encoding | undefined; size: Size | undefined; term: number; include: boolean; eosError: boolean; pad: number }
   /**
    * `args`: the values passed to the type's `params` (`type: chunk(len, 2)`), in the caller's terms.
-   * `process: zlib`: the type is read from what the `size` bytes inflate to (its own stream).
+   * `process: zlib`: the type is read from what the `size` bytes inflate to (its own stream);
+   * `bytewise`: from the `size` bytes transformed byte by byte (its own stream too).
    */
-  | { t: 'user'; type: TypeDef; size: Size | undefined; args?: Expr[]; process?: 'zlib' }
+  | { t: 'user'; type: TypeDef; size: Size | undefined; args?: Expr[]; process?: 'zlib'; bytewise?: Bytewise }
   /**
    * A switch (`type: {switch-on, cases}`): the case `on` selects says what is read, a user type or
    * a number; with no matching case and no default, nothing (raw bytes when the switch has a size).
@@ -109,6 +119,12 @@ export interface SwitchCase {
   /** An integer, enum or boolean literal. */
   match: Expr;
   type: CaseType;
+}
+
+/** The expressions of a field's byte-by-byte transform (its xor key or rotation), if it has one. */
+export function bytewiseExprs(ty: FieldType): Expr[] {
+  if ((ty.t !== 'bytes' && ty.t !== 'user') || !ty.bytewise) return [];
+  return [ty.bytewise.op === 'xor' ? ty.bytewise.key : ty.bytewise.bits];
 }
 
 /** Every type a switch may read: its cases', then its default's. */

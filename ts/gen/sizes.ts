@@ -1,7 +1,7 @@
 // Passes over the loaded model: which integer fields are lengths, each type's sizes (fixed,
 // least, blittable), repeats that could spin, and which types are decode-only.
 import { constValue, refsOf, walkExpr, type Expr } from './expr.js';
-import { caseBytes, caseTypes, caseUserTypes, isSubByte, type Field, type Size, type SpecFile, type TypeDef } from './model.js';
+import { caseBytes, caseTypes, caseUserTypes, isSubByte, type Field, type Size, type SpecFile, type TypeDef, bytewiseExprs } from './model.js';
 import { SpecError } from './spec-yaml.js';
 
 /** A type and every type nested in it, depth-first. */
@@ -26,6 +26,7 @@ export function findLengthFields(t: TypeDef): void {
     if (ty.t === 'switch' || ty.t === 'intSwitch') count(ty.on);
     if (ty.t === 'user') ty.args?.forEach(count);
     if (ty.t === 'switch') for (const c of caseTypes(ty)) if (c.t === 'user') c.args?.forEach(count);
+    bytewiseExprs(ty).forEach(count);
   }
   // A field an instance reads is part of the value (the instance reads it from the decoded value).
   for (const i of t.instances) {
@@ -118,6 +119,7 @@ export function typeExprs(t: TypeDef): Expr[] {
     if (ty.t === 'switch' || ty.t === 'intSwitch') out.push(ty.on);
     if (ty.t === 'user' && ty.args) out.push(...ty.args);
     if (ty.t === 'switch') for (const c of caseTypes(ty)) if (c.t === 'user' && c.args) out.push(...c.args);
+    out.push(...bytewiseExprs(ty));
   };
   t.fields.forEach(ofField);
   for (const i of t.instances) {
@@ -197,7 +199,7 @@ export function elementSize(f: Field): { fixed: number | undefined; min: number;
       return { fixed: ty.bytes.length, min: ty.bytes.length, blittable: false };
     case 'bytes': {
       const n = sized(ty.size);
-      return { fixed: n, min: n ?? least(ty.size), blittable: n !== undefined && !ty.process };
+      return { fixed: n, min: n ?? least(ty.size), blittable: n !== undefined && !ty.process && !ty.bytewise };
     }
     case 'str': {
       const n = sized(ty.size);

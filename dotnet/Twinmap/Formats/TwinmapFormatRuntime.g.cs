@@ -356,6 +356,37 @@ public ref struct FormatReader
         return new FormatReader(data, 0, data.Length, 0, data, null, _rootStream);
     }
 
+    /// <summary>The next <paramref name="n"/> bytes, each xored with the key used in turn (<c>process: xor</c>).</summary>
+    public byte[] Xor(long n, byte[] key, string f)
+    {
+        if (key.Length == 0) throw new DecodeException(f, _pos, "process: xor key has no bytes");
+        byte[] data = Bytes(n, f);
+        FormatBytewise.Xor(data, key);
+        return data;
+    }
+
+    /// <summary>The next <paramref name="n"/> bytes, each rotated left by <paramref name="bits"/> modulo 8 (<c>process: rol</c>; <c>ror(k)</c> passes -k).</summary>
+    public byte[] Rotate(long n, long bits, string f)
+    {
+        byte[] data = Bytes(n, f);
+        FormatBytewise.RotateLeft(data, bits);
+        return data;
+    }
+
+    /// <summary>A reader of the next <paramref name="n"/> bytes xored with the key: a stream of its own (Kaitai's processed substream).</summary>
+    public FormatReader XorSub(long n, byte[] key, string f)
+    {
+        byte[] data = Xor(n, key, f);
+        return new FormatReader(data, 0, data.Length, 0, data, null, _rootStream);
+    }
+
+    /// <summary>A reader of the next <paramref name="n"/> bytes rotated left by <paramref name="bits"/>: a stream of its own.</summary>
+    public FormatReader RotateSub(long n, long bits, string f)
+    {
+        byte[] data = Rotate(n, bits, f);
+        return new FormatReader(data, 0, data.Length, 0, data, null, _rootStream);
+    }
+
     /// <summary>Copies exactly <paramref name="target"/>.Length bytes (a fixed-size field).</summary>
     public void BytesInto(scoped Span<byte> target, string f) => Take(target.Length, f).CopyTo(target);
 
@@ -478,6 +509,42 @@ public ref struct FormatReader
     }
 
     public readonly DecodeException Invalid(string f, int at, string reason) => new(f, at, reason);
+}
+
+/// <summary>Kaitai's byte-by-byte transforms (<c>process: xor(key)</c>, <c>rol(n)</c>, <c>ror(n)</c>), in place.</summary>
+public static class FormatBytewise
+{
+    /// <summary>An integer key: its low byte.</summary>
+    public static byte[] Key(long key) => [(byte)key];
+
+    /// <summary>A key of bytes, used in turn.</summary>
+    public static byte[] Key(byte[] key) => key;
+
+    /// <summary>A key written as a list of integers (<c>xor([1, 2])</c>): the low byte of each.</summary>
+    public static byte[] Key(long[] key)
+    {
+        var bytes = new byte[key.Length];
+        for (int i = 0; i < key.Length; i++) bytes[i] = (byte)key[i];
+        return bytes;
+    }
+
+    /// <summary>Xors <paramref name="data"/> with <paramref name="key"/> (not empty) used in turn from its first byte.</summary>
+    public static void Xor(Span<byte> data, ReadOnlySpan<byte> key)
+    {
+        for (int i = 0, k = 0; i < data.Length; i++)
+        {
+            data[i] ^= key[k];
+            if (++k == key.Length) k = 0;
+        }
+    }
+
+    /// <summary>Rotates each byte left by <paramref name="bits"/> modulo 8 (negative: right).</summary>
+    public static void RotateLeft(Span<byte> data, long bits)
+    {
+        int n = (int)(bits & 7);
+        if (n == 0) return;
+        for (int i = 0; i < data.Length; i++) data[i] = (byte)((data[i] << n) | (data[i] >> (8 - n)));
+    }
 }
 
 /// <summary>zlib data (<c>process: zlib</c>), inflated by the BCL's <see cref="ZLibStream"/>.</summary>
@@ -782,6 +849,32 @@ public ref struct FormatWriter
     }
 
     public void Contents(scoped ReadOnlySpan<byte> bytes, string f) => bytes.CopyTo(Take(bytes.Length, f));
+
+    /// <summary>Bytes written xored with the key (<c>process: xor</c> is its own inverse); <paramref name="size"/> as for <see cref="Bytes"/>.</summary>
+    public void Xor(scoped ReadOnlySpan<byte> v, byte[] key, long size, string f)
+    {
+        int start = _pos;
+        Bytes(v, size, f);
+        XorSince(start, key, f);
+    }
+
+    /// <summary>Bytes written rotated right by <paramref name="bits"/>, so that reading (rotate left) gives them back.</summary>
+    public void Rotate(scoped ReadOnlySpan<byte> v, long bits, long size, string f)
+    {
+        int start = _pos;
+        Bytes(v, size, f);
+        RotateSince(start, bits);
+    }
+
+    /// <summary>Xors what was written since <paramref name="start"/> with the key (a processed user type written in place).</summary>
+    public void XorSince(int start, byte[] key, string f)
+    {
+        if (key.Length == 0) throw new EncodeException(f, "process: xor key has no bytes");
+        FormatBytewise.Xor(_target[start.._pos], key);
+    }
+
+    /// <summary>Rotates what was written since <paramref name="start"/> right by <paramref name="bits"/> (a processed user type written in place).</summary>
+    public void RotateSince(int start, long bits) => FormatBytewise.RotateLeft(_target[start.._pos], -bits);
 
     /// <summary>Pads a field that has a size in the spec and checks that its value fitted.</summary>
     public void Pad(int start, long size, string f)

@@ -90,6 +90,36 @@ export const MAX_INFLATED = 64 * 1024 * 1024;
  * The platform's zlib inflate (`inflateSync` of `node:zlib`). Generated code that reads
  * `process: zlib` fields passes it in, so that other generated code needs no Node module.
  */
+/** A `process: xor` key: an integer (its low byte is used) or bytes used in turn. */
+export type XorKey = number | bigint | Uint8Array | readonly number[];
+
+/** The key's bytes, or undefined when it has none (Kaitai has no meaning for an empty key). */
+function xorKeyBytes(key: XorKey): Uint8Array | undefined {
+  if (typeof key === 'number') return Uint8Array.of(key & 0xff);
+  if (typeof key === 'bigint') return Uint8Array.of(Number(BigInt.asUintN(8, key)));
+  const k = key instanceof Uint8Array ? key : Uint8Array.from(key, (b) => b & 0xff);
+  return k.length ? k : undefined;
+}
+
+/** `data` xored with `key` used in turn from its first byte: a new array. */
+function xorWith(data: Uint8Array, key: Uint8Array): Uint8Array {
+  const out = new Uint8Array(data.length);
+  const kl = key.length;
+  if (kl === 1) {
+    const k = key[0]!;
+    for (let i = 0; i < data.length; i++) out[i] = data[i]! ^ k;
+  } else for (let i = 0; i < data.length; i++) out[i] = data[i]! ^ key[i % kl]!;
+  return out;
+}
+
+/** Each byte rotated left by `bits` modulo 8 (negative: right): a new array. */
+function rotateLeft(data: Uint8Array, bits: number | bigint): Uint8Array {
+  const n = typeof bits === 'bigint' ? Number(BigInt.asUintN(3, bits)) : ((Math.trunc(bits) % 8) + 8) % 8;
+  const out = new Uint8Array(data.length);
+  for (let i = 0; i < data.length; i++) out[i] = ((data[i]! << n) | (data[i]! >> (8 - n))) & 0xff;
+  return out;
+}
+
 export type Inflate = (data: Uint8Array, options: { maxOutputLength: number }) => Uint8Array;
 
 /** Reads fields in order from `bytes[pos, end)`; every read is checked first. */
@@ -385,6 +415,30 @@ export class Reader {
   /** A reader of what the next `n` bytes inflate to: a stream of its own (Kaitai's processed substream). */
   zlibSub(n: number, inflate: Inflate, f: string): Reader {
     const b = this.zlib(n, inflate, f);
+    return new Reader(b, 0, b.length, 0, 0, this.root());
+  }
+
+  /** The next `n` bytes, each xored with the key (`process: xor`): one byte, or bytes used in turn. */
+  xor(n: number, key: XorKey, f: string): Uint8Array {
+    const k = xorKeyBytes(key);
+    if (k === undefined) throw new DecodeError(f, this.pos, 'process: xor key has no bytes');
+    return xorWith(this.bytesOf(n, f), k);
+  }
+
+  /** The next `n` bytes, each rotated left by `bits` (`process: rol`; `ror(n)` passes -n), modulo 8. */
+  rotate(n: number, bits: number | bigint, f: string): Uint8Array {
+    return rotateLeft(this.bytesOf(n, f), bits);
+  }
+
+  /** A reader of the next `n` bytes xored with the key: a stream of its own (Kaitai's processed substream). */
+  xorSub(n: number, key: XorKey, f: string): Reader {
+    const b = this.xor(n, key, f);
+    return new Reader(b, 0, b.length, 0, 0, this.root());
+  }
+
+  /** A reader of the next `n` bytes rotated left by `bits`: a stream of its own. */
+  rotateSub(n: number, bits: number | bigint, f: string): Reader {
+    const b = this.rotate(n, bits, f);
     return new Reader(b, 0, b.length, 0, 0, this.root());
   }
 
@@ -880,6 +934,32 @@ export class Writer {
     if (size !== undefined && v.length !== size) throw new EncodeError(f, `has ${v.length} bytes, the spec says ${size}`);
     const p = this.take(v.length, f) - this.base;
     this.bytes.set(v, p);
+  }
+
+  /** Bytes written xored with the key (`process: xor` is its own inverse); `size` as for bytesOf. */
+  xor(v: Uint8Array, key: XorKey, size: number | undefined, f: string): void {
+    if (!(v instanceof Uint8Array)) throw new EncodeError(f, 'expected a Uint8Array');
+    const k = xorKeyBytes(key);
+    if (k === undefined) throw new EncodeError(f, 'process: xor key has no bytes');
+    this.bytesOf(xorWith(v, k), size, f);
+  }
+
+  /** Xors what was written since `start` with the key (a processed user type written in place). */
+  xorSince(start: number, key: XorKey, f: string): void {
+    const k = xorKeyBytes(key);
+    if (k === undefined) throw new EncodeError(f, 'process: xor key has no bytes');
+    this.bytes.set(xorWith(this.bytes.subarray(start, this.pos), k), start);
+  }
+
+  /** Rotates what was written since `start` right by `bits` (a processed user type written in place). */
+  rotateSince(start: number, bits: number | bigint): void {
+    this.bytes.set(rotateLeft(this.bytes.subarray(start, this.pos), -bits), start);
+  }
+
+  /** Bytes written rotated right by `bits`, so that reading (rotate left) gives them back. */
+  rotate(v: Uint8Array, bits: number | bigint, size: number | undefined, f: string): void {
+    if (!(v instanceof Uint8Array)) throw new EncodeError(f, 'expected a Uint8Array');
+    this.bytesOf(rotateLeft(v, -bits), size, f);
   }
 
   /** A string of `size` bytes (when the spec fixes it), optionally zero-terminated and padded. */
