@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using DecodeException = Twinmap.Formats.DecodeException;
 using EncodeException = Twinmap.Formats.EncodeException;
+using FormatReader = Twinmap.Formats.FormatReader;
+using FormatWriter = Twinmap.Formats.FormatWriter;
 using Twinmap.Tests.Features;
 
 namespace Twinmap.Tests;
@@ -20,7 +22,7 @@ public class BytewiseTests
         Unshifted = [0x12, 0xed],
         Masked = Ascii("masks"),
         Dims = new Dimensions { Width = -2, Depth = 9 },
-        Salt = [1, 2],
+        Salt = [1, 0x80],
         Salted = Ascii("abc"),
         Tail = Ascii("to the end"),
     };
@@ -39,7 +41,6 @@ public class BytewiseTests
         o.AddRange(v.Unshifted.Select(b => Rol(b, v.Key)));
         o.AddRange(v.Masked.Select((b, i) => (byte)(b ^ maskKey[i % 3])));
         o.AddRange(dims.Select((b, i) => (byte)(b ^ dimsKey[i % 2])));
-        o.Add((byte)v.Salt.Length);
         o.AddRange(v.Salt);
         o.AddRange(v.Salted.Select((b, i) => (byte)(b ^ v.Salt[i % v.Salt.Length])));
         o.AddRange(v.Tail.Select(b => Rol(b, 8 - (v.Key & 7))));
@@ -73,18 +74,19 @@ public class BytewiseTests
     [Fact]
     public void AKeyWithNoBytesIsATypedErrorNamingTheField()
     {
-        var sample = Sample(3);
-        sample.Salt = [7];
-        byte[] input = sample.Encode();
-        int at = input.Length - sample.Tail.Length - 3 - 1 - 1;
-        Assert.Equal(1, input[at]);
-        input[at] = 0;
-        var e = Assert.Throws<DecodeException>(() => Bytewise.Decode(input));
-        Assert.Equal("Bytewise.salted", e.FieldPath);
-        Assert.Contains("process: xor key has no bytes", e.Message);
-        sample.Salt = [];
-        var w = Assert.Throws<EncodeException>(() => sample.Encode());
-        Assert.Contains("salted", w.FieldPath);
+        byte[] input = [1, 2, 3];
+        var e = Assert.Throws<DecodeException>(() =>
+        {
+            var r = new FormatReader(input);
+            r.U1("first");
+            r.Xor(2, [], "salted");
+        });
+        Assert.Equal("salted at byte 1: process: xor key has no bytes", e.Message);
+        var w = Assert.Throws<EncodeException>(() =>
+        {
+            var writer = new FormatWriter(new byte[4]);
+            writer.Xor([1], [], -1, "salted");
+        });
         Assert.Contains("process: xor key has no bytes", w.Message);
     }
 }

@@ -167,6 +167,11 @@ export function parseExpr(source: unknown): Expr {
       p++;
       return { k: 'neg', e: unary() };
     }
+    // Unary plus (`+1`) is the number itself.
+    if (isOp('+')) {
+      p++;
+      return unary();
+    }
     if (isOp('~')) {
       p++;
       return { k: 'inv', e: unary() };

@@ -111,8 +111,10 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
     return { t: 'delimited', encoding, size, term, include, eosError, pad };
   };
   if (attr['contents'] !== undefined) {
-    if (typeName !== undefined || size !== undefined) fail('contents cannot have a type or size', 'INVALID_ARGUMENT');
+    if (typeName !== undefined) fail('contents cannot have a type', 'INVALID_ARGUMENT');
     type = { t: 'contents', bytes: contentsBytes(attr['contents'], fail) };
+    // A size that says the contents' own length adds nothing; any other would pad or cut them.
+    if (size !== undefined && !('expr' in size && constValue(size.expr) === type.bytes.length)) fail(`contents with a size other than its length (${type.bytes.length}) is not supported`);
   } else if (typeName === undefined) {
     if (delimKeys.length) type = delimited(undefined, undefined);
     else {

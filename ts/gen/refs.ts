@@ -70,7 +70,7 @@ export function withLazyRoot<T>(make: () => T): T {
 
 /**
  * `_` and `_.a.b` in a repeat-until condition: the element itself (a number or `b1` boolean), or
- * integer/boolean fields of a user-type element (resolved once every type has its fields).
+ * number, boolean, string or bytes fields of a user-type element (resolved once every type has its fields).
  */
 export function resolveItems(t: TypeDef, type: FieldType, cond: Expr, where: string, fail: (problem: string) => never): void {
   walkExpr(cond, (x) => {
@@ -97,7 +97,8 @@ export function resolveItems(t: TypeDef, type: FieldType, cond: Expr, where: str
         if (!m) return fail(`repeat-until: '${shown}': ${owner.name} has no seq field '${id}' (parse instances and methods of the element are not supported here)`);
         if (m.cond || m.repeat) fail(`repeat-until: '${shown}': ${owner.name}.${id} is repeated or conditional (not supported)`);
         const last = i === path.length - 1;
-        if (last && m.type.t !== 'int' && m.type.t !== 'bits') fail(`repeat-until: '${shown}': ${owner.name}.${id} is not an integer or b1 field`);
+        const plain = ['int', 'bits', 'float', 'str', 'bytes', 'delimited'].includes(m.type.t);
+        if (last && !plain) fail(`repeat-until: '${shown}': ${owner.name}.${id} is a ${m.type.t === 'user' ? 'user type' : m.type.t} (numbers, strings and bytes are supported)`);
         if (!last) {
           if (m.type.t !== 'user') fail(`repeat-until: '${shown}': ${owner.name}.${id} is not a user-type field`);
           else owner = m.type.type;

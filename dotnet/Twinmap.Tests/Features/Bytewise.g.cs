@@ -11,8 +11,8 @@ namespace Twinmap.Tests.Features;
 /// <summary>
 /// Byte-by-byte transforms (process: xor, rol, ror): a key read from the input, a key of bytes
 /// used in turn, rotations by a constant and by a field, a type read from its transformed bytes
-/// (its own stream), a key of bytes read from the input (it may have none: an error), and
-/// transformed bytes up to the end of the input.
+/// (its own stream), a key of bytes read from the input, and transformed bytes up to the end of
+/// the input.
 /// </summary>
 public sealed partial class Bytewise
 {
@@ -90,9 +90,8 @@ public sealed partial class Bytewise
 
     internal int SizeOf()
     {
-        long n = 23;
+        long n = 24;
         n += (Secret?.Length ?? 0);
-        n += (Salt?.Length ?? 0);
         n += (Tail?.Length ?? 0);
         return n <= int.MaxValue ? (int)n : throw new EncodeException("", $"encodes to {n} bytes, more than an array can hold");
     }
@@ -115,8 +114,7 @@ public sealed partial class Bytewise
         {
             throw e.Within("dims");
         }
-        long @lenSalt = r.U1("lenSalt");
-        v.Salt = r.Bytes(@lenSalt, "salt");
+        v.Salt = r.Bytes(2, "salt");
         v.Salted = r.Xor(3, FormatBytewise.Key(v.Salt), "salted");
         v.Tail = r.Rotate(r.Remaining, (long)((long)v.Key), "tail");
         return v;
@@ -142,9 +140,7 @@ public sealed partial class Bytewise
         }
         w.Pad(dimsStart, 6, "dims");
         w.XorSince(dimsStart, FormatBytewise.Key(new byte[] { unchecked((byte)((long)Key)), unchecked((byte)(165)) }), "dims");
-        long @lenSalt = FormatWriter.Length((Salt?.Length ?? 0), 255, "lenSalt");
-        w.U1((byte)@lenSalt, "lenSalt");
-        w.Bytes(Salt, -1, "salt");
+        w.Bytes(Salt, 2, "salt");
         w.Xor(Salted, FormatBytewise.Key(FormatMath.WrittenObject(Salt, "salt")), 3, "salted");
         w.Rotate(Tail, (long)((long)Key), -1, "tail");
     }
