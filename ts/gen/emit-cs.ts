@@ -7,6 +7,7 @@ import { fieldVType, typeOf, type VType } from './expr-types.js';
 import { elemFixedSize, elemMin, mayBeEmptySwitch, readsBits, skipsUnmatched } from './emit-ts.js';
 import { IS_LE, alignsBefore, allEnums, allTypes, camel, caseBytes, caseField, type BitsType, hiddenFields, type CaseType, type SwitchCase, encodingUnit, pascal, valueFields, type EnumDef, type Field, type FieldType, type FloatType, type Instance, type IntType, type Param, type Size, type SpecFile, type TypeDef, type Bytewise } from './model.js';
 import { readsStreamPosition, seqReadsInstances } from './refs.js';
+import { readsToEnd } from './sizes.js';
 
 export function csFileName(spec: SpecFile): string {
   return `${pascal(spec.id)}.g.cs`;
@@ -982,7 +983,8 @@ class CsFile {
         const call = ty.type.blittable ? `${value}.Write(ref w);` : `(${value} ?? throw new EncodeException("", "is null")).Write(ref w${this.args(ty, t, '')});`;
         const lines = size === '-1' ? [] : [`int ${camel(f.id)}Start = w.Position;`];
         lines.push('try', '{', `    ${call}`, '}', 'catch (EncodeException e)', '{', `    throw e.Within(${p}${index === '-1' ? '' : `, ${index}`});`, '}');
-        if (size !== '-1') lines.push(`w.Pad(${camel(f.id)}Start, ${size}, ${p});`);
+        // A type that reads to the end of its stream must fill its size: padding would be read back as more of it.
+        if (size !== '-1') lines.push(`w.${readsToEnd(ty.type) ? 'Filled' : 'Pad'}(${camel(f.id)}Start, ${size}, ${p});`);
         if (ty.bytewise) {
           // Written in place, then transformed in place by the inverse of what reading applies.
           const [fn, arg] = this.bytewiseCall(ty.bytewise, t, '');

@@ -5,6 +5,7 @@ import { typeOf, type VType } from './expr-types.js';
 import { IS_LE, alignsBefore, allEnums, allTypes, camel, caseBytes, caseField, caseTypes, hiddenFields, type CaseType, encodingUnit, valueFields, type BitsType, type EnumDef, type Field, type FieldType, type Instance, type IntType, type IoStep, type FloatType, type Param, type Size, type SpecFile, type TypeDef, bytewiseExprs, type Bytewise } from './model.js';
 import { seqReadsInstances } from './refs.js';
 import { paramsNote } from './up-params.js';
+import { readsToEnd } from './sizes.js';
 
 const RESERVED = new Set(['break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete', 'do', 'else', 'enum', 'export', 'extends', 'false', 'finally', 'for', 'function', 'if', 'import', 'in', 'instanceof', 'new', 'null', 'return', 'super', 'switch', 'this', 'throw', 'true', 'try', 'typeof', 'var', 'void', 'while', 'with', 'let', 'static', 'yield', 'await', 'implements', 'interface', 'package', 'private', 'protected', 'public', 'r', 'w', 'v', 'n', 'i', 'io']);
 
@@ -1111,13 +1112,15 @@ class TsModule {
         const fn = this.ref(ty.type, `write${ty.type.name}`);
         const write = `w.nested(${p}, ${index}, ${v}, ${a ? `(w: ${this.use('Writer')}, x: ${this.ref(ty.type, ty.type.name)}) => ${fn}(w, x${a})` : fn});`;
         const size = sizeArg(ty.size);
+        // A type that reads to the end of its stream must fill its size: padding would be read back as more of it.
+        const pad = readsToEnd(ty.type) ? 'filled' : 'pad';
         if (ty.bytewise) {
           // Written in place, then transformed in place by the inverse of what reading applies.
           const [fn, arg] = this.bytewiseCall(ty.bytewise, t, refs);
-          return `{ const start = w.pos; ${write}${size === 'undefined' ? '' : ` w.pad(start, ${size}, ${p});`} w.${fn}Since(start, ${arg}${fn === 'xor' ? `, ${p}` : ''}); }`;
+          return `{ const start = w.pos; ${write}${size === 'undefined' ? '' : ` w.${pad}(start, ${size}, ${p});`} w.${fn}Since(start, ${arg}${fn === 'xor' ? `, ${p}` : ''}); }`;
         }
         if (size === 'undefined') return write;
-        return `{ const start = w.pos; ${write} w.pad(start, ${size}, ${p}); }`;
+        return `{ const start = w.pos; ${write} w.${pad}(start, ${size}, ${p}); }`;
       }
       case 'switch': {
         // The switch value says which case the value must be; TypeScript cannot see that link.

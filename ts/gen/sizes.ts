@@ -263,3 +263,19 @@ export function checkRepeats(t: TypeDef): void {
       throw new SpecError(t.spec.path, `${f.specPath} (${t.name}.${f.id})`, `repeat: ${f.repeat.kind} of elements that can be 0 bytes long is not supported (it could loop without reading)`);
   }
 }
+
+/**
+ * True when reading the type takes everything to the end of its stream: its last field repeats
+ * to the end (`repeat: eos`), is sized `size-eos`, or is a type that does. Written into a field
+ * with a size, such a type must fill it: padding would be read back as more of it.
+ */
+export function readsToEnd(t: TypeDef, seen = new Set<TypeDef>()): boolean {
+  if (seen.has(t)) return false;
+  seen.add(t);
+  const last = t.fields[t.fields.length - 1];
+  if (!last) return false;
+  if (last.repeat?.kind === 'eos') return true;
+  const ty = last.type;
+  if ((ty.t === 'bytes' || ty.t === 'str' || ty.t === 'user' || ty.t === 'switch') && ty.size && 'eos' in ty.size) return true;
+  return ty.t === 'user' && !ty.size && readsToEnd(ty.type, seen);
+}

@@ -1,6 +1,7 @@
 // Small corners of Kaitai's spec language that real specs use, each generated from a spec written
 // here and checked against Kaitai's parser: unary plus in expressions, `contents` with a `size`
-// equal to their length, and repeat-until on a string field of the element.
+// equal to their length, repeat-until on a string field of the element, and a sized type that
+// reads to the end of its bytes (encode must fill them: padding would be read back as data).
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,5 +59,16 @@ describe('spec corners', () => {
     expect(names(ours)).toEqual(['ABC', 'END']);
     expect(names(theirs)).toEqual(['ABC', 'END']);
     expect(codec.encode(ours)).toEqual(bytes.subarray(0, 8));
+  });
+
+  it('writes a sized type that reads to the end of its bytes only when it fills them', async () => {
+    const ksy = 'meta:\n  id: filled_block\nseq:\n  - id: block\n    size: 4\n    type: items\n  - id: v\n    type: u1\ntypes:\n  items:\n    seq:\n      - id: items\n        type: u1\n        repeat: eos\n';
+    const bytes = Uint8Array.of(1, 2, 0, 0, 9);
+    const { ours, theirs, codec } = await both('filled_block', ksy, bytes);
+    expect((ours['block'] as { items: number[] }).items).toEqual([1, 2, 0, 0]);
+    expect((theirs['block'] as { items: number[] }).items).toEqual([1, 2, 0, 0]);
+    expect(codec.encode(ours)).toEqual(bytes);
+    // Two items padded to 4 bytes would read back as four: refused, naming the field.
+    expect(() => codec.encode({ block: { items: [1, 2] }, v: 9 })).toThrow(/block: takes 2 bytes, the spec gives it 4, and it reads to the end of them/);
   });
 });

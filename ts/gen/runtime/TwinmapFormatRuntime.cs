@@ -876,6 +876,13 @@ public ref struct FormatWriter
     /// <summary>Rotates what was written since <paramref name="start"/> right by <paramref name="bits"/> (a processed user type written in place).</summary>
     public void RotateSince(int start, long bits) => FormatBytewise.RotateLeft(_target[start.._pos], -bits);
 
+    /// <summary>Checks that a sized field whose type reads to the end of its stream filled its size (padding would be read back as more of it).</summary>
+    public readonly void Filled(int start, long size, string f)
+    {
+        long used = _pos - start;
+        if (used != size) throw new EncodeException(f, $"takes {used} bytes, the spec gives it {size}, and it reads to the end of them (padding would be read back as more of it)");
+    }
+
     /// <summary>Pads a field that has a size in the spec and checks that its value fitted.</summary>
     public void Pad(int start, long size, string f)
     {

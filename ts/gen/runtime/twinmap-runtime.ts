@@ -1099,6 +1099,12 @@ export class Writer {
   }
 
   /** Pads a field that has a size in the spec and checks that its value fitted. */
+  /** Checks that a sized field whose type reads to the end of its stream filled its size (padding would be read back as more of it). */
+  filled(start: number, size: number, f: string): void {
+    const used = this.pos - start;
+    if (used !== size) throw new EncodeError(f, `takes ${used} bytes, the spec gives it ${size}, and it reads to the end of them (padding would be read back as more of it)`);
+  }
+
   pad(start: number, size: number, f: string): void {
     const used = this.pos - start;
     if (used > size) throw new EncodeError(f, `takes ${used} bytes, the spec gives it ${size}`);
