@@ -465,11 +465,15 @@ function sizeofField(t: TypeDef, x: Extract<Expr, { k: 'sizeof' }>, fail: (probl
   const lit: { k: 'int'; value: number } = { k: 'int', value: Number.NaN };
   const owner = x.root ? t.spec.root : t;
   if (x.root) rootSizeofUsers.set(t, where);
-  // The root's fields are defined after its nested types': looked up once every type has its fields.
-  const lookup = (): Field => owner.fields.find((y) => y.id === x.name) ?? fail(`expression '${shown}': '${x.name}' is not a field of ${owner.name} (_sizeof of a field is supported)`);
-  const head = x.root ? undefined : lookup();
+  // Looked up once every type has its fields: the root's are defined after its nested types', and a
+  // field's size may be asked before the field (`size: len - terminator._sizeof`). A parse
+  // instance's size is its field's.
+  const lookup = (): Field =>
+    owner.fields.find((y) => y.id === x.name) ??
+    owner.instances.find((i) => i.id === x.name)?.field ??
+    fail(`expression '${shown}': '${x.name}' is not a field or parse instance of ${owner.name} (_sizeof of a field is supported)`);
   deferred.push(() => {
-    let f = head ?? lookup();
+    let f = lookup();
     for (const id of x.path) {
       const m = f.type.t === 'user' && !f.repeat ? f.type.type.fields.find((y) => y.id === id) : undefined;
       if (!m) return fail(`expression '${shown}': '${f.id}' has no field '${id}'`);

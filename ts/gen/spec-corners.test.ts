@@ -1,7 +1,8 @@
 // Small corners of Kaitai's spec language that real specs use, each generated from a spec written
 // here and checked against Kaitai's parser: unary plus in expressions, `contents` with a `size`
 // equal to their length, repeat-until on a string field of the element, and a sized type that
-// reads to the end of its bytes (encode must fill them: padding would be read back as data).
+// reads to the end of its bytes (encode must fill them: padding would be read back as data), and
+// `_sizeof` of a field read later or of a parse instance.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,5 +71,13 @@ describe('spec corners', () => {
     expect(codec.encode(ours)).toEqual(bytes);
     // Two items padded to 4 bytes would read back as four: refused, naming the field.
     expect(() => codec.encode({ block: { items: [1, 2] }, v: 9 })).toThrow(/block: takes 2 bytes, the spec gives it 4, and it reads to the end of them/);
+  });
+
+  it('knows the _sizeof of a field read later and of a parse instance', async () => {
+    const ksy = "meta:\n  id: later_sizes\n  endian: le\nseq:\n  - id: len_all\n    type: u1\n  - id: body\n    size: len_all - terminator._sizeof - trailer.code._sizeof\n  - id: terminator\n    contents: [0x0d]\ninstances:\n  trailer:\n    pos: 0\n    type: trailer\ntypes:\n  trailer:\n    seq:\n      - id: code\n        type: u2\n";
+    const bytes = Uint8Array.of(6, 1, 2, 3, 0x0d);
+    const { ours, theirs } = await both('later_sizes', ksy, bytes);
+    expect(ours['body']).toEqual(Uint8Array.of(1, 2, 3));
+    expect(Buffer.from(theirs['body'] as Uint8Array).equals(Buffer.from(ours['body'] as Uint8Array))).toBe(true);
   });
 });
