@@ -1001,12 +1001,14 @@ class CsFile {
           const type = c.t === 'user' ? this.typeRef(t, c.type) : this.elemType(caseField(f, c));
           const check = `if (${value} is not ${type} ${x}) throw new EncodeException(${p}, "expected a ${c.t === 'user' ? c.type.name : type}${what}");`;
           if (c.t !== 'user') return [check, ...this.writeElem(t, caseField(f, c), x, index)];
-          return [check, 'try', '{', `    ${x}.Write(ref w${this.args(c, t, '')});`, '}', 'catch (EncodeException e)', '{', `    throw e.Within(${p}${index === '-1' ? '' : `, ${index}`});`, '}'];
+          // A case type that reads to the end of the switch's bytes must fill them (padding would be read back as more of it).
+          const fill = size !== '-1' && readsToEnd(c.type) ? [`w.Filled(${camel(f.id)}Start, ${size}, ${p});`] : [];
+          return [check, 'try', '{', `    ${x}.Write(ref w${this.args(c, t, '')});`, '}', 'catch (EncodeException e)', '{', `    throw e.Within(${p}${index === '-1' ? '' : `, ${index}`});`, '}', ...fill];
         };
         const last = ty.fallback
           ? one(ty.fallback, '')
           : ty.size
-            ? [`if (${value} is not byte[] ${x}) throw new EncodeException(${p}, "expected raw bytes: no case matches the switch value");`, `w.Bytes(${x}, -1, ${p});`]
+            ? [`if (${value} is not byte[] ${x}) throw new EncodeException(${p}, "expected raw bytes: no case matches the switch value");`, `w.Bytes(${x}, ${size}, ${p});`]
             : skipsUnmatched(f)
               ? [`throw new EncodeException(${p}, "no case matches the switch value: there is no element to write");`]
               : [`if (${value} is not null) throw new EncodeException(${p}, "must be null: no case matches the switch value");`];

@@ -1125,20 +1125,22 @@ class TsModule {
       case 'switch': {
         // The switch value says which case the value must be; TypeScript cannot see that link.
         const E = this.use('EncodeError');
+        const size = sizeArg(ty.size);
         const arm = (c: CaseType, what: string): string[] => {
           const [guard, name] = c.t === 'user' ? [`typeof x !== 'object' || x instanceof Uint8Array`, `a ${c.type.name}`] : [`typeof x !== '${caseTsType(c)}'`, `a ${caseTsType(c)}`];
           const cast = c.t === 'user' ? `(x as ${this.ref(c.type, c.type.name)})` : 'x';
-          return [`if (${guard}) throw new ${E}(${p}, 'expected ${name}${what}');`, this.writeElem(t, caseField(f, c), cast, index, refs)];
+          // A case type that reads to the end of the switch's bytes must fill them (padding would be read back as more of it).
+          const fill = c.t === 'user' && size !== 'undefined' && readsToEnd(c.type) ? [`w.filled(start, ${size}, ${p});`] : [];
+          return [`if (${guard}) throw new ${E}(${p}, 'expected ${name}${what}');`, this.writeElem(t, caseField(f, c), cast, index, refs), ...fill];
         };
         const arms = ty.cases.map((c) => [`case ${this.caseValue(t, c.match)}:`, ...[...arm(c.type, ' for this case'), 'break;'].map((l) => `  ${l}`)]);
         const last = ty.fallback
           ? arm(ty.fallback, '')
           : ty.size
-            ? [`if (!(x instanceof Uint8Array)) throw new ${E}(${p}, 'expected raw bytes: no case matches the switch value');`, `w.bytesOf(x, undefined, ${p});`]
+            ? [`if (!(x instanceof Uint8Array)) throw new ${E}(${p}, 'expected raw bytes: no case matches the switch value');`, `w.bytesOf(x, ${size}, ${p});`]
             : skipsUnmatched(f)
               ? [`throw new ${E}(${p}, 'no case matches the switch value: there is no element to write');`]
               : [`if (x !== undefined) throw new ${E}(${p}, 'must be undefined: no case matches the switch value');`];
-        const size = sizeArg(ty.size);
         const start = size === 'undefined' ? [] : ['const start = w.pos;'];
         const pad = size === 'undefined' ? [] : [`w.pad(start, ${size}, ${p});`];
         const body = [...start, `const x = ${value};`, `switch (${this.expr(ty.on, t, refs)} as unknown) {`, ...[...arms.flat(), 'default:', ...last.map((l) => `  ${l}`)].map((l) => `  ${l}`), '}', ...pad];

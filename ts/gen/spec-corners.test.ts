@@ -80,4 +80,17 @@ describe('spec corners', () => {
     expect(ours['body']).toEqual(Uint8Array.of(1, 2, 3));
     expect(Buffer.from(theirs['body'] as Uint8Array).equals(Buffer.from(ours['body'] as Uint8Array))).toBe(true);
   });
+
+  it('writes a sized switch whose case reads to the end, or whose raw bytes are kept, only when they fill its size', async () => {
+    const ksy = 'meta:\n  id: filled_switch\nseq:\n  - id: kind\n    type: u1\n  - id: body\n    size: 3\n    type:\n      switch-on: kind\n      cases:\n        1: items\n        2: one\ntypes:\n  items:\n    seq:\n      - id: items\n        type: u1\n        repeat: eos\n  one:\n    seq:\n      - id: v\n        type: u1\n';
+    const { ours, theirs, codec } = await both('filled_switch', ksy, Uint8Array.of(1, 4, 5, 6));
+    expect(ours['body']).toEqual({ items: [4, 5, 6] });
+    expect(theirs['body']).toMatchObject({ items: [4, 5, 6] });
+    expect(() => codec.encode({ kind: 1, body: { items: [4] } })).toThrow(/body: takes 1 bytes, the spec gives it 3, and it reads to the end of them/);
+    // A type of fixed size is padded (Kaitai reads it, then skips the rest of the size).
+    expect(codec.encode({ kind: 2, body: { v: 7 } })).toEqual(Uint8Array.of(2, 7, 0, 0));
+    // No case: the raw bytes are all 3 (shorter ones padded would read back longer).
+    expect(codec.decode(Uint8Array.of(9, 1, 2, 3))['body']).toEqual(Uint8Array.of(1, 2, 3));
+    expect(() => codec.encode({ kind: 9, body: Uint8Array.of(1) })).toThrow(/body: has 1 bytes, the spec says 3/);
+  });
 });

@@ -305,7 +305,7 @@ public sealed partial class SwitchBitsRecord
             default:
             {
                 if (Label is not byte[] labelCase) throw new EncodeException("label", "expected raw bytes: no case matches the switch value");
-                w.Bytes(labelCase, -1, "label");
+                w.Bytes(labelCase, 3, "label");
                 break;
             }
         }
