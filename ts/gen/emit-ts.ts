@@ -634,9 +634,32 @@ class TsModule {
   private emitReadAt(t: TypeDef): void {
     const o = this.out;
     o.push(`/** @internal Reads a ${t.name} from \`dv\` at \`at\`, which the caller has checked holds ${t.fixedSize} bytes. */`);
-    o.push(`export function read${t.name}At(dv: DataView, at: number): ${t.name} {`, '  return {');
+    o.push(`export function read${t.name}At(dv: DataView, at: number): ${t.name} {`);
+    // Runs of small ints: one int32 read each, split into the fields below.
+    const runs = int32Runs(t);
+    const parts = new Map<Field, string>();
+    {
+      let off = 0;
+      let k = 0;
+      for (const f of t.fields) {
+        const run = runs.get(f);
+        if (run) {
+          const w = `w${k++}`;
+          o.push(`  const ${w} = dv.getInt32(${off === 0 ? 'at' : `at + ${off}`}, true);`);
+          unpackRun(run, w).forEach((e, i) => parts.set(run[i]!, e));
+        }
+        off += elemFixedSize(f)! * (f.repeat ? constValue((f.repeat as { count: Expr }).count)! : 1);
+      }
+    }
+    o.push('  return {');
     let off = 0;
     for (const f of t.fields) {
+      const part = parts.get(f);
+      if (part !== undefined) {
+        o.push(`    ${tsProp(f)}: ${part},`);
+        off += (f.type as IntType).size;
+        continue;
+      }
       const ty = f.type;
       const count = f.repeat ? constValue((f.repeat as { count: Expr }).count)! : 1;
       const elem = elemFixedSize(f)!;
@@ -1072,10 +1095,15 @@ class TsModule {
     o.push(`export function write${N}At(dv: DataView, at: number, v: ${N}): void {`);
     for (const f of t.fields) o.push(`  const ${local(f)} = v.${tsProp(f)};`);
     o.push('  if (', ...t.fields.map((f, i) => `    ${check(f)}${i < t.fields.length - 1 ? ' ||' : ''}`), `  ) refuse${N}At(v);`);
+    const runs = int32Runs(t);
+    const inRun = new Set([...runs.values()].flatMap((r) => r.slice(1)));
     let off = 0;
     for (const f of t.fields) {
       const ty = f.type as IntType | FloatType;
-      o.push(`  dv.set${dvName(ty)}(${off === 0 ? 'at' : `at + ${off}`}, ${local(f)}${ty.size === 1 ? '' : ', true'});`);
+      const run = runs.get(f);
+      const pos = off === 0 ? 'at' : `at + ${off}`;
+      if (run) o.push(`  dv.setInt32(${pos}, ${packRun(run, local)}, true);`);
+      else if (!inRun.has(f)) o.push(`  dv.set${dvName(ty)}(${pos}, ${local(f)}${ty.size === 1 ? '' : ', true'});`);
       off += ty.size;
     }
     o.push('}', '');
@@ -1407,6 +1435,59 @@ function fitsInt(t: IntType, value: string): string {
   if (t.size === 4) return t.signed ? `(${value} | 0)` : `(${value} >>> 0)`;
   const shift = 32 - t.size * 8;
   return t.signed ? `((${value} << ${shift}) >> ${shift})` : `(${value} & 0x${(2 ** (t.size * 8) - 1).toString(16)})`;
+}
+
+/**
+ * Runs of 1- and 2-byte integer fields of a blittable (little-endian) type that fill 4 bytes
+ * exactly, keyed by their first field: read<T>At and write<T>At move each run as one int32, so
+ * SYSTEMTIME's eight uint16 are four DataView accesses, not eight (each access checks the view's
+ * map, length and bounds again: callgrind ~14 instructions).
+ */
+function int32Runs(t: TypeDef): Map<Field, Field[]> {
+  const runs = new Map<Field, Field[]>();
+  const small = (f: Field | undefined): f is Field => f !== undefined && !f.repeat && f.type.t === 'int' && f.type.size <= 2;
+  for (let i = 0; i < t.fields.length; ) {
+    const run: Field[] = [];
+    let bytes = 0;
+    for (let k = i; bytes < 4 && small(t.fields[k]); k++) {
+      run.push(t.fields[k]!);
+      bytes += (t.fields[k]!.type as IntType).size;
+    }
+    if (bytes === 4 && run.length > 1) {
+      runs.set(run[0]!, run);
+      i += run.length;
+    } else i++;
+  }
+  return runs;
+}
+
+/** The int32 holding a run's values (each checked to fit its type), the first at the lowest bytes. */
+function packRun(run: Field[], value: (f: Field) => string): string {
+  let shift = 0;
+  return run
+    .map((f, k) => {
+      const size = (f.type as IntType).size;
+      const part = k === run.length - 1 ? value(f) : `(${value(f)} & 0x${(2 ** (size * 8) - 1).toString(16)})`;
+      const out = shift === 0 ? part : `(${part} << ${shift})`;
+      shift += size * 8;
+      return out;
+    })
+    .join(' | ');
+}
+
+/** Each field of a run, from the int32 `w` that holds it. */
+function unpackRun(run: Field[], w: string): string[] {
+  let shift = 0;
+  return run.map((f) => {
+    const ty = f.type as IntType;
+    const bits = ty.size * 8;
+    const top = shift + bits === 32;
+    const e = ty.signed
+      ? top ? `${w} >> ${shift}` : `(${w} << ${32 - shift - bits}) >> ${32 - bits}`
+      : top ? `${w} >>> ${shift}` : shift === 0 ? `${w} & 0x${(2 ** bits - 1).toString(16)}` : `(${w} >>> ${shift}) & 0x${(2 ** bits - 1).toString(16)}`;
+    shift += bits;
+    return e;
+  });
 }
 
 function fastWritePath(t: TypeDef): boolean {
