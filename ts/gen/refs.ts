@@ -7,7 +7,7 @@ import { instanceEntry, parseValue, type InstanceEntry } from './instance-table.
 import { computeSizes, elementSize, walkTypes } from './sizes.js';
 import { SpecError } from './spec-yaml.js';
 import { findEnum, findType } from './type-tree.js';
-import { showUp, upParam } from './up-params.js';
+import { declaredParams, showUp, upParam } from './up-params.js';
 
 /** Checks that need every type's fields (dotted references like `header.len_body`); run until none is left. */
 export const deferred: Array<() => void> = [];
@@ -304,6 +304,12 @@ function resolveNames(t: TypeDef, e: Expr, scope: Scope, where: string, fail: (p
           replaceNode(out, chain);
           return;
         }
+        // A param of the object (`header.len_header`): the value this type passed to it.
+        const param = !m && i === 0 ? declaredParams(owner).findIndex((q) => q.id === id) : -1;
+        if (param >= 0 && head.type.t === 'user' && head.type.args?.[param]) {
+          replaceNode(out, attrChain({ ...head.type.args[param]! }, path.slice(1)));
+          return;
+        }
         if (!m) {
           if (!fields.length) return fail(`expression '${shown}': ${owner.name} has no field '${id}'`);
           // Not a field: a method of the value read so far (`header.name.length`).
@@ -410,7 +416,16 @@ function inlineInstance(
   } finally {
     entry.inlining = false;
   }
+  // A param of the object the path starts at (`header.is_core`, reading header's `len_header`): the
+  // value this type passed to it.
+  const head = !out.param && prefix.length === 0 && out.field?.type.t === 'user' && !out.field.repeat ? out.field.type.args : undefined;
+  const argOf = (y: Expr): Expr | undefined => {
+    if (y.k !== 'ref' || !y.param || y.path || !head) return undefined;
+    const i = declaredParams(owner).findIndex((q) => q.id === y.name);
+    return i >= 0 ? head[i] : undefined;
+  };
   walkExpr(inner, (y) => {
+    if (argOf(y)) return;
     if (y.k === 'io' || (y.k === 'ref' && (y.param || y.instance))) fail(`expression '${shown}': the value instance reads ${y.k === 'io' ? '_io' : `'${y.name}' (a ${y.param ? 'param' : 'parse instance'})`} of ${owner.name} (not supported from outside it)`);
   });
   // After the instance's own dotted names are resolved (they were queued just now; one that is
@@ -426,6 +441,8 @@ function inlineInstance(
     }
     const rebased = mapExpr(inner, (y) => {
       if (y.k !== 'ref') return undefined;
+      const arg = argOf(y);
+      if (arg) return arg;
       const f = owner.fields.find((z) => z.id === y.name)!;
       const fields = [...prefix, f, ...(y.pathFields ?? [])];
       // Read from outside its type, each field is part of the value, not a computed length. A
