@@ -4,7 +4,7 @@
 // operations as the TypeScript side: Decode, Encode, EncodeInto, EncodedSize, SIZE.
 import { constValue, renderExpr, type Expr } from './expr.js';
 import { fieldVType, typeOf, type VType } from './expr-types.js';
-import { elemFixedSize, elemMin, mayBeEmptySwitch, readsBits, skipsUnmatched } from './emit-ts.js';
+import { elemFixedSize, elemMin, keptParams, mayBeEmptySwitch, readsBits, skipsUnmatched } from './emit-ts.js';
 import { IS_LE, alignsBefore, allEnums, allTypes, camel, caseBytes, caseField, type BitsType, hiddenFields, type CaseType, type SwitchCase, encodingUnit, pascal, valueFields, type EnumDef, type Field, type FieldType, type FloatType, type Instance, type IntType, type Param, type Size, type SpecFile, type TypeDef, type Bytewise } from './model.js';
 import { readsStreamPosition, seqReadsInstances } from './refs.js';
 import { readsToEnd } from './sizes.js';
@@ -379,7 +379,9 @@ class CsFile {
     if (t.keepsIo) o.push('', '    internal FormatStream? _ioKept;');
     for (const f of new Set(t.instances.flatMap((i) => (typeof i.io === 'object' ? [i.io.field] : [])))) o.push(`    private FormatStream _io${f.csName} = null!;`);
     // The params it was read with, for its instances.
-    if (t.instances.length) for (const p of t.params) o.push(`    private ${this.paramType(p)} p_${camel(p.id)}${p.kind === 'value' && p.vt!.t !== 'float' ? ' = null!' : ''};`);
+    if (t.instances.length || keptParams(t).length) for (const p of t.params) o.push(`    private ${this.paramType(p)} p_${camel(p.id)}${p.lazy || (p.kind === 'value' && p.vt!.t !== 'float') ? ' = null!' : ''};`);
+    // Params read through this object from elsewhere (`groups.last.multiplier`).
+    for (const p of keptParams(t)) o.push(`    internal ${this.paramType({ ...p, lazy: undefined } as Param)} ${keptParamName(p)} => p_${camel(p.id)}${p.lazy ? '()' : ''};`);
     if (t.instances.length && t.switchedEndian?.owner) o.push(`    private bool p_${camel(IS_LE)};`);
     for (const i of t.instances) {
       o.push('');
@@ -427,7 +429,7 @@ class CsFile {
 
   /** `, a, b`: the arguments a user-type field passes to its type's params (empty without). */
   private args(ty: Extract<FieldType, { t: 'user' }>, t: TypeDef, target: string): string {
-    return (ty.args ?? []).map((a) => `, ${this.expr(a, t, target)}`).join('');
+    return (ty.args ?? []).map((a, i) => (ty.type.params[i]?.lazy ? `, () => ${this.expr(a, t, target)}` : `, ${this.expr(a, t, target)}`)).join('');
   }
 
   /** `long p_len, bool p_flag`: a type's params as method parameters. */
@@ -437,7 +439,8 @@ class CsFile {
 
   /** A param's C# type (an object, an array, ... passed in as the using type holds it). */
   private paramType(p: Param): string {
-    return p.kind === 'bool' ? 'bool' : p.kind === 'int' ? 'long' : this.csValueType(p.vt!);
+    const type = p.kind === 'bool' ? 'bool' : p.kind === 'int' ? 'long' : this.csValueType(p.vt!);
+    return p.lazy ? `Func<${type}>` : type;
   }
 
   private defaultValue(f: Field): string {
@@ -493,7 +496,11 @@ class CsFile {
       ...(!item && this.elemIndex !== undefined && { index: (): string => `(long)${this.elemIndex}` }),
       ref: (name, e) => {
         if (e.fromRoot) return chain(`FormatMath.DecodedRoot<${this.typeRef(t, e.fromRoot)}>(${io})`, undefined, [e.fromRoot.fields.find((x: Field) => x.id === name)!, ...(e.pathFields ?? [])]);
-        if (e.param) return e.pathFields?.length ? chain(`p_${camel(name)}`, undefined, e.pathFields) : `p_${camel(name)}`;
+        if (e.param) {
+          // A lazy one is a function computing the value (from a field its user reads later).
+          const p = `p_${camel(name)}${e.paramDef?.lazy ? '()' : ''}`;
+          return e.pathFields?.length ? chain(p, undefined, e.pathFields) : p;
+        }
         if (e.instance?.value) {
           const vt = typeOf(e.instance.value);
           const at = `${target}${e.instance.csName}`;
@@ -509,6 +516,8 @@ class CsFile {
         }
         if (e.instance) return chain(`${target}${e.instance.csName}`, e.instance.field!, e.pathFields ?? []);
         const f = t.fields.find((x) => x.id === name)!;
+        // The elements read so far (a List while the field is read).
+        if (e.building) return `${camel(f.id)}Items`;
         if (f.lengthOf) return `@${camel(f.id)}`;
         return chain(`${target}${prop(f)}`, f, e.pathFields ?? []);
       },
@@ -527,6 +536,8 @@ class CsFile {
       bit: (op, l, r) => (op === '<<' || op === '>>' ? `((long)(${l}) ${op} (int)(${r}))` : `((long)(${l}) ${op} (long)(${r}))`),
       inv: (x) => `(~(long)(${x}))`,
       float: (v) => (Number.isInteger(v) && Math.abs(v) < 1e21 ? `${v}.0` : String(v)),
+      // The same 64 bits as a long (2^63 and up wrap, as a u8 computes in Kaitai's C#).
+      bigInt: (v) => (v > 0x7fff_ffff_ffff_ffffn ? `unchecked((long)${v}UL)` : `${v}L`),
       str: (v) => JSON.stringify(v),
       bytes: (items) => `new byte[] { ${items.join(', ')} }`,
       array: (items, of) => `new ${this.csValueType(of)}[] { ${items.join(', ')} }`,
@@ -542,12 +553,31 @@ class CsFile {
       attr: (obj, x, objType, args) => {
         const elemOf = objType.t === 'array' ? objType.elem : undefined;
         const el = (s: string): string => (elemOf ? typed(s, elemOf, true) : objType.t === 'bytes' ? `(long)${s}` : s);
+        // The elements read so far of the field being read: a List.
+        const list = x.obj.k === 'ref' && x.obj.building === true;
         switch (objType.t === 'user' ? 'field' : x.name) {
           case 'field':
+            if (x.param) {
+              const s = `${obj}.${keptParamName(x.param)}`;
+              return x.param.kind === 'int' ? `(long)${s}` : x.param.kind === 'value' && x.param.vt?.t === 'float' ? `(double)${s}` : s;
+            }
+            if (x.instance?.value) {
+              const vt = typeOf(x.instance.value);
+              const at = `${obj}.${x.instance.csName}`;
+              if (x.instance.valueCond) {
+                if (vt.t === 'int') return `FormatMath.Read((long?)${at}, ${JSON.stringify(x.instance.viewName)})`;
+                if (vt.t === 'bool') return `(${at} ?? false)`;
+                if (vt.t === 'float') return `(double)${at}!`;
+                if (vt.t === 'user' && vt.type?.blittable) return `FormatMath.ReadValue(${at}, ${JSON.stringify(x.instance.viewName)})`;
+                return `FormatMath.ReadObject(${at}, ${JSON.stringify(x.instance.viewName)})`;
+              }
+              return vt.t === 'int' ? `(long)${at}` : vt.t === 'float' ? `(double)${at}` : at;
+            }
             if (x.instance) return chain(`${obj}.${x.instance.csName}`, x.instance.field!, []);
             return chain(`${obj}.${prop(x.field!)}`, x.field!, []);
           case 'size':
           case 'length':
+            if (list) return `(long)${obj}.Count`;
             // `!`: a SizeOf's `?.Length` before leaves the property maybe-null to the compiler.
             return `(long)${obj}!.Length`;
           case 'to_i':
@@ -561,11 +591,11 @@ class CsFile {
           case 'first':
             return el(`FormatMath.At(${obj}, 0)`);
           case 'last':
-            return el(`FormatMath.At(${obj}, ${obj}.Length - 1)`);
+            return el(`FormatMath.At(${obj}, ${obj}.${list ? 'Count' : 'Length'} - 1)`);
           case 'min':
-            return el(`FormatMath.Min(${obj})`);
+            return el(`FormatMath.Min(${obj}${list ? '.ToArray()' : ''})`);
           case 'max':
-            return el(`FormatMath.Max(${obj})`);
+            return el(`FormatMath.Max(${obj}${list ? '.ToArray()' : ''})`);
           case 'reverse':
             return `FormatMath.Reverse(${obj})`;
           case 'substring':
@@ -627,7 +657,7 @@ class CsFile {
     o.push(`    internal static ${t.name} Read(ref FormatReader r${t.params.length ? ', ' : ''}${this.paramList(t)})`, '    {', `        var v = new ${t.name}();`);
     if (t.decodeOnly && t.instances.length) o.push('        v._io = r.Stream();');
     if (t.keepsIo) o.push('        v._ioKept = r.KeptStream();');
-    if (t.instances.length) for (const p of t.params) o.push(`        v.p_${camel(p.id)} = p_${camel(p.id)};`);
+    if (t.instances.length || keptParams(t).length) for (const p of t.params) o.push(`        v.p_${camel(p.id)} = p_${camel(p.id)};`);
     const sw = t.switchedEndian?.owner;
     if (sw) {
       // Its byte order is decided now, as Kaitai does when the read starts.
@@ -690,6 +720,22 @@ class CsFile {
         lines.push(`    ${items}.Add(item ?? throw r.Invalid(${lit(f)}, r.Position, "no case matches the switch value: repeat: eos would read nothing, forever"));`, '}');
       }
       lines.push(`${dest} = ${items}.ToArray();`);
+    } else if (f.repeat.kind === 'expr' && f.readsItself) {
+      // Its elements' arguments name the elements read so far: a List that grows as they are read.
+      const c = `${camel(f.id)}Count`;
+      const items = `${camel(f.id)}Items`;
+      const count = this.expr(f.repeat.count, t, 'v.');
+      lines = [
+        `int ${c} = ${f.type.t === 'bits' ? `r.CountBits(${count}, ${f.type.width}, ${lit(f)})` : elemMin(f) === 0 && constValue(f.repeat.count) === undefined ? `r.CountZeroSized(${count}, ${lit(f)})` : `r.Count(${count}, ${elemMin(f)}, ${lit(f)})`};`,
+        `var ${items} = new List<${this.elemType(f)}>(${c});`,
+        `for (int i = 0; i < ${c}; i++)`,
+        '{',
+        `    ${this.elemType(f)} item;`,
+        ...this.readElem(t, f, 'item', 'i').map((l) => `    ${l}`),
+        `    ${items}.Add(item);`,
+        '}',
+        `${dest} = ${items}.ToArray();`,
+      ];
     } else if (f.repeat.kind === 'expr') {
       const c = `${camel(f.id)}Count`;
       const count = this.expr(f.repeat.count, t, 'v.');
@@ -1218,6 +1264,11 @@ export function emitCs(spec: SpecFile, namespace: string, everything: SpecFile[]
 }
 
 /** A repeated field of a blittable type read or written whole: its array's memory is its wire bytes on a little-endian host. */
+/** The internal property through which other types read param `p` of a decoded object. */
+function keptParamName(p: Param): string {
+  return `Param${pascal(p.id)}`;
+}
+
 function blockElem(f: Field): boolean {
   return f.type.t === 'user' && f.type.type.blittable && !f.type.size && !f.type.args?.length;
 }

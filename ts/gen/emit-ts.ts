@@ -1,7 +1,7 @@
 // TypeScript output: one module per spec file (interfaces, enums, read/write/sizeOf functions,
 // a codec object with the type's name, and a view class for blittable types).
 import { constValue, refsOf, renderExpr, type Expr } from './expr.js';
-import { typeOf, type VType } from './expr-types.js';
+import { paramsReadOutside, typeOf, type VType } from './expr-types.js';
 import { IS_LE, alignsBefore, allEnums, allTypes, camel, caseBytes, caseField, caseTypes, hiddenFields, type CaseType, encodingUnit, valueFields, type BitsType, type EnumDef, type Field, type FieldType, type Instance, type IntType, type IoStep, type FloatType, type Param, type Size, type SpecFile, type TypeDef, bytewiseExprs, type Bytewise } from './model.js';
 import { seqReadsInstances } from './refs.js';
 import { paramsNote } from './up-params.js';
@@ -215,6 +215,10 @@ class TsModule {
       // A writable type's value instances are absent from a value built for encode (encode ignores them).
       o.push(`  readonly ${camel(i.id)}${t.decodeOnly ? '' : '?'}: ${this.instanceType(i)};`);
     }
+    for (const p of keptParams(t)) {
+      o.push(...doc(`Param '${p.id}' this value was read with (decoded values have it, not enumerable; encode ignores it).`, '  '));
+      o.push(`  readonly ${camel(p.id)}?: ${this.paramType({ ...p, lazy: undefined } as Param)};`);
+    }
     o.push('}', '');
     this.emitRead(t);
     if (t.params.length && t === t.spec.root) {
@@ -391,7 +395,11 @@ class TsModule {
       ...(!item && this.elemIndex !== undefined && { index: (): string => this.elemIndex! }),
       ref: (name, e) => {
         if (e.fromRoot) return chain(`${this.use('decodedRoot')}<${this.ref(e.fromRoot, e.fromRoot.name)}>(${io})`, undefined, [e.fromRoot.fields.find((x: Field) => x.id === name)!, ...(e.pathFields ?? [])]);
-        if (e.param) return e.pathFields?.length ? chain(`p_${camel(name)}`, undefined, e.pathFields) : `p_${camel(name)}`;
+        if (e.param) {
+          // A lazy one is a function computing the value (from a field its user reads later).
+          const p = `p_${camel(name)}${e.paramDef?.lazy ? '()' : ''}`;
+          return e.pathFields?.length ? chain(p, undefined, e.pathFields) : p;
+        }
         // A value instance kept as Kaitai keeps it (it reads where the stream is).
         if (e.instance?.value) return this.instRef?.(name) ?? `v.${camel(name)}${e.instance.valueCond ? '!' : ''}`;
         const head = e.instance?.field ?? t.fields.find((x) => x.id === name)!;
@@ -427,6 +435,8 @@ class TsModule {
         const elem = objType.t === 'array' ? objType.elem : undefined;
         switch (objType.t === 'user' ? 'field' : x.name) {
           case 'field':
+            // A value instance or param of a decoded object (present on every decoded value).
+            if (x.instance?.value || x.param) return `${obj}.${camel(x.param ? x.param.id : x.instance!.id)}!`;
             if (x.instance) return chain(`${obj}.${camel(x.instance.id)}`, x.instance.field!, []);
             return chain(`${obj}.${tsProp(x.field!)}`, x.field!, []);
           case 'size':
@@ -471,7 +481,8 @@ class TsModule {
 
   /** A param's TypeScript type. */
   private paramType(p: Param): string {
-    return p.kind === 'bool' ? 'boolean' : p.kind === 'int' ? 'number' : this.vType(p.vt!);
+    const type = p.kind === 'bool' ? 'boolean' : p.kind === 'int' ? 'number' : this.vType(p.vt!);
+    return p.lazy ? `() => ${type}` : type;
   }
 
   /** The TypeScript type of a value of an expression type. */
@@ -570,11 +581,14 @@ class TsModule {
     const plain = hidden.length ? `${this.use('keepHidden')}({ ${props.join(', ')} }, { ${hidden.map((f) => f.id).join(', ')} })` : `{ ${props.join(', ')} }`;
     // An instance elsewhere reads the stream this value is read from (`io: x._io`).
     const keep = (v: string): string => (t.keepsIo ? `${this.use('keepStream')}(${v}, r)` : v);
-    if (t.instances.length === 0) {
+    const kept = keptParams(t);
+    if (t.instances.length === 0 && !kept.length) {
       o.push(`  return ${keep(plain)};`);
     } else {
       // Instances are lazy, as in Kaitai: computed (or read) on first access.
       o.push(`  const v = ${plain} as ${N};`);
+      // Params read through this value from elsewhere (`groups.last.multiplier`): kept, out of sight.
+      for (const p of kept) o.push(`  Object.defineProperty(v, '${camel(p.id)}', { ${p.lazy ? 'get' : 'value'}: p_${camel(p.id)} });`);
       const vrefs = (name: string): string => `v.${tsProp(t.fields.find((x) => x.id === name)!)}`;
       const L = this.use('lazy');
       for (const i of t.instances) {
@@ -827,7 +841,11 @@ class TsModule {
 
   /** `, a, b`: the arguments a user-type field passes to its type's params (empty without). */
   private args(ty: Extract<FieldType, { t: 'user' }>, t: TypeDef, refs: (name: string) => string): string {
-    return (ty.args ?? []).map((a) => `, ${this.expr(a, t, refs)}`).join('');
+    // A lazy param: a function (typed, as it may read the field being read: `() => dir.files`).
+    return (ty.args ?? []).map((a, i) => {
+      const p = ty.type.params[i];
+      return p?.lazy ? `, (): ${this.paramType({ ...p, lazy: undefined } as Param)} => ${this.expr(a, t, refs)}` : `, ${this.expr(a, t, refs)}`;
+    }).join('');
   }
 
   /** `, p_len: number`: a type's params as function parameters. */
@@ -1624,6 +1642,11 @@ function keptStream(t: TypeDef, f: Field): boolean {
 }
 
 /** A number or boolean (not repeated): without a value it still computes (NaN), as in Kaitai's JS. */
+/** The params of `t` that expressions read through its objects: decoded values keep them. */
+export function keptParams(t: TypeDef): Param[] {
+  return t.params.filter((p) => paramsReadOutside.has(p));
+}
+
 function isScalar(f: Field): boolean {
   return !f.repeat && (f.type.t === 'int' || f.type.t === 'bits' || f.type.t === 'float' || f.type.t === 'intSwitch');
 }

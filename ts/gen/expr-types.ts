@@ -3,7 +3,7 @@
 // them (integer `/` floors, float `/` does not; `==` on byte arrays compares contents; `+` on
 // strings concatenates) and name the types of value instances.
 import { ExprError, type Expr } from './expr.js';
-import { normalizeEncoding, type Field, type TypeDef } from './model.js';
+import { normalizeEncoding, type Field, type Param, type TypeDef } from './model.js';
 import { instanceEntry } from './instance-table.js';
 
 export type VType =
@@ -16,6 +16,9 @@ export type VType =
   | { t: 'array'; of: VType; elem?: Field }
   /** A user-type object; `type` undefined: one of several (a switch's cases). */
   | { t: 'user'; type: TypeDef | undefined };
+
+/** Params that expressions read through an object of their type (`groups.last.multiplier`): decoded values keep them. */
+export const paramsReadOutside = new WeakSet<Param>();
 
 const INT: VType = { t: 'int' };
 const FLOAT: VType = { t: 'float' };
@@ -100,6 +103,18 @@ function methodType(obj: VType, e: Extract<Expr, { k: 'attr' }>): VType {
       e.instance = i;
       return fieldVType(i.field!);
     }
+    // A value instance of the object, computed from it as decoded (the using type is decode-only).
+    if (inst?.inst?.value) {
+      e.instance = inst.inst;
+      return typeOf(inst.inst.value);
+    }
+    // A param the object was read with (Kaitai keeps it on the object; decode-only as well).
+    const p = obj.type.params.find((x) => x.id === m);
+    if (p && !inst) {
+      e.param = p;
+      paramsReadOutside.add(p);
+      return p.kind === 'value' ? (p.vt ?? INT) : p.kind === 'bool' ? BOOL : INT;
+    }
     throw new ExprError(`${obj.type.name} has no field '${m}'${inst ? ' (value instances of an element are not supported)' : ''}`);
   }
   if ((m === 'size' && (obj.t === 'array' || obj.t === 'bytes')) || (m === 'length' && (obj.t === 'str' || obj.t === 'bytes'))) {
@@ -158,7 +173,10 @@ export function typeOf(e: Expr): VType {
     case 'float':
       return FLOAT;
     case 'bool':
+      return BOOL;
     case 'not':
+      // Typed for what it resolves on the way (an element's value instance, `not a[i].is_last`).
+      typeOf(e.e);
       return BOOL;
     case 'str':
       return STR;

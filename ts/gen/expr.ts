@@ -8,7 +8,8 @@ import type { EnumDef, Field, Instance, Param, TypeDef } from './model.js';
 import { isByteLiteral, typeOf, type VType } from './expr-types.js';
 
 export type Expr =
-  | { k: 'int'; value: number }
+  /** `big`: the exact value of a literal beyond 2^53 (up to 2^64 - 1; `value` is the nearest double, as Kaitai's JS has it). */
+  | { k: 'int'; value: number; big?: bigint }
   | { k: 'bool'; value: boolean }
   /** A float literal (`1024.0`, `24000.`, `1e3`). */
   | { k: 'float'; value: number }
@@ -20,7 +21,7 @@ export type Expr =
    * `.name` or `.name(args)` after a value that is not a user-type field path: a method (`size`,
    * `to_i`, `first`, ...) or, after indexing (`a[i].ofs`), a field of the element (`field`).
    */
-  | { k: 'attr'; obj: Expr; name: string; args?: Expr[]; field?: Field; instance?: Instance }
+  | { k: 'attr'; obj: Expr; name: string; args?: Expr[]; field?: Field; instance?: Instance; param?: Param }
   /** `a[i]`: an element of an array or a byte of a byte array. */
   | { k: 'at'; obj: Expr; idx: Expr }
   /** `~x`: bitwise not of a 64-bit integer. */
@@ -30,7 +31,8 @@ export type Expr =
    * earlier user-type fields). The loader resolves `path` to `pathFields`.
    */
   /** `fromRoot`: a field (path) of the decoded root value, looked up when used (`_root.a.b` in a parse instance's pos). */
-  | { k: 'ref'; name: string; path?: string[]; pathFields?: Field[]; instance?: Instance; param?: boolean; up?: Up; field?: Field; paramDef?: Param; fromRoot?: TypeDef }
+  /** `building`: the repeated field whose element is being read, as read so far (`groups[_index - 1]` in its own arguments). */
+  | { k: 'ref'; name: string; path?: string[]; pathFields?: Field[]; instance?: Instance; param?: boolean; up?: Up; field?: Field; paramDef?: Param; fromRoot?: TypeDef; building?: true }
   /**
    * `_` in `repeat-until`: the element just read, or a field inside it (`_.len`); the loader
    * resolves `path` to `pathFields`.
@@ -79,7 +81,7 @@ export class ExprError extends Error {}
 const TOKEN =
   /\s*(?:([0-9][0-9_]*(?:\.(?![a-z_])[0-9_]*(?:[eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+))|(0x[0-9a-fA-F_]+|0b[01_]+|0o[0-7_]+|[0-9][0-9_]*)|([a-z_][a-z0-9_]*(?:::[a-z_][a-z0-9_]*)*)|(==|!=|<=|>=|<<|>>|[-+*/%<>().?:&|^~\[\],])|("(?:[^"\\]|\\.)*"|'[^']*'))/y;
 
-type Tok = { t: 'num'; v: number } | { t: 'float'; v: number } | { t: 'id'; v: string } | { t: 'op'; v: string } | { t: 'str'; v: string };
+type Tok = { t: 'num'; v: number; big?: bigint } | { t: 'float'; v: number } | { t: 'id'; v: string } | { t: 'op'; v: string } | { t: 'str'; v: string };
 
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', e: '\x1b', f: '\f', v: '\v', '"': '"', "'": "'", '\\': '\\' };
 
@@ -110,9 +112,15 @@ function tokenize(src: string): Tok[] {
     i = TOKEN.lastIndex;
     if (m[1] !== undefined) out.push({ t: 'float', v: Number(m[1].replaceAll('_', '')) });
     else if (m[2] !== undefined) {
-      const n = Number(m[2].replaceAll('_', ''));
-      if (!Number.isSafeInteger(n)) throw new ExprError(`integer ${m[2]} is out of range`);
-      out.push({ t: 'num', v: n });
+      const text = m[2].replaceAll('_', '');
+      const n = Number(text);
+      if (Number.isSafeInteger(n)) out.push({ t: 'num', v: n });
+      else {
+        // Up to 2^64 - 1 (a u8 value): a number in Kaitai's JS (the nearest double), in C# the same 64 bits.
+        const big = BigInt(text);
+        if (big > 0xffff_ffff_ffff_ffffn) throw new ExprError(`integer ${m[2]} is out of range (64-bit integers are supported)`);
+        out.push({ t: 'num', v: n, big });
+      }
     } else if (m[3] !== undefined) out.push({ t: 'id', v: m[3] });
     else if (m[4] !== undefined) out.push({ t: 'op', v: m[4] });
     else out.push({ t: 'str', v: unquote(m[5]!) });
@@ -136,6 +144,8 @@ export function parseExpr(source: unknown): Expr {
     const t = peek();
     return t !== undefined && (t.t === 'op' || t.t === 'id') && t.v === v;
   };
+  /** `.as<type>` next: a cast, not a name of the path. */
+  const isCast = (): boolean => toks[p + 1]?.v === 'as' && toks[p + 2]?.v === '<';
   // Kaitai's precedence (Python's): comparisons, then | ^ & and shifts, then arithmetic.
   const levels: BinOp[][] = [['or'], ['and'], ['==', '!=', '<', '<=', '>', '>='], ['|'], ['^'], ['&'], ['<<', '>>'], ['+', '-'], ['*', '/', '%']];
   function binary(level: number): Expr {
@@ -217,7 +227,7 @@ export function parseExpr(source: unknown): Expr {
   function primary(): Expr {
     const t = toks[p++];
     if (t === undefined) throw new ExprError(`expression ${JSON.stringify(source)} ends too early`);
-    if (t.t === 'num') return { k: 'int', value: t.v };
+    if (t.t === 'num') return t.big === undefined ? { k: 'int', value: t.v } : { k: 'int', value: t.v, big: t.big };
     if (t.t === 'float') return { k: 'float', value: t.v };
     if (t.t === 'str') return { k: 'str', value: t.v };
     if (t.t === 'op' && t.v === '[') {
@@ -286,7 +296,7 @@ export function parseExpr(source: unknown): Expr {
           up = { parents: (up as { parents: number }).parents + 1 };
         }
         const names: string[] = [];
-        while (isOp('.') && (names.length === 0 || toks[p + 2]?.v !== '(')) {
+        while (isOp('.') && (names.length === 0 || (toks[p + 2]?.v !== '(' && !isCast()))) {
           p++;
           const m = toks[p++];
           if (m === undefined || m.t !== 'id' || m.v.includes('::')) throw new ExprError(`expected a field name after '.' in ${JSON.stringify(source)}`);
@@ -301,7 +311,7 @@ export function parseExpr(source: unknown): Expr {
       if (t.v.startsWith('_')) throw new ExprError(`'${t.v}' is not supported in expressions (only fields of the same type and fields inside them)`);
       const path: string[] = [];
       // Names up to a method call (`a.b.substring(1, 2)`): the loader tells fields from methods.
-      while (isOp('.') && toks[p + 2]?.v !== '(') {
+      while (isOp('.') && toks[p + 2]?.v !== '(' && !isCast()) {
         p++;
         const m = toks[p++];
         if (m === undefined || m.t !== 'id' || m.v.includes('::')) throw new ExprError(`expected a field name after '.' in ${JSON.stringify(source)}`);
@@ -445,6 +455,8 @@ export interface ExprStyle {
   /** `~x` on a 64-bit integer. */
   inv(x: string): string;
   float(v: number): string;
+  /** An integer literal beyond 2^53 (default: the nearest double, as Kaitai's JS computes with it). */
+  bigInt?(v: bigint): string;
   str(v: string): string;
   /** A byte-array literal (`[0x89, 0x50]`). */
   bytes(items: number[]): string;
@@ -469,7 +481,7 @@ export function renderExpr(e: Expr, style: ExprStyle): string {
   const r = (x: Expr): string => renderExpr(x, style);
   switch (e.k) {
     case 'int':
-      return String(e.value);
+      return e.big !== undefined && style.bigInt ? style.bigInt(e.big) : String(e.value);
     case 'bool':
       return String(e.value);
     case 'float':

@@ -2,7 +2,7 @@
 // what the supported subset cannot express with the spec path, the field and the reason.
 import { ExprError, constValue, isBoolExpr, mapExpr, parseExpr, walkExpr, type Expr } from './expr.js';
 import { SINGLE_BYTE_PAGES, encodingUnit, normalizeEncoding, pascal, camel, type CaseType, type SwitchCase, type Encoding, type Endian, type EnumDef, type Field, type FieldType, type FloatType, type IntType, type BitsType, type Size, type TypeDef, type ValidCheck } from './model.js';
-import { finalChecks, resolveItems, resolveRefs, type Scope } from './refs.js';
+import { finalChecks, resolveItems, resolveRefs, setBuilding, type Scope } from './refs.js';
 import { aType, fieldVType, typeOf, type VType } from './expr-types.js';
 import { SpecError, docOf, isMap, keysOf, type Yaml } from './spec-yaml.js';
 import { WHY, findEnum, findType, type Ctx } from './type-tree.js';
@@ -85,6 +85,8 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
 
   let type: FieldType;
   const typeName = attr['type'];
+  // The size, switch and arguments of a repeated field may name the field: the elements read so far.
+  const selfRefs = setBuilding(repeated && scope === 'seq' ? id : undefined);
   const size = sizeOf();
   const delimKeys = ['terminator', 'include', 'consume', 'pad-right', 'eos-error'].filter((k) => attr[k] !== undefined);
   const byteOf = (key: string): number => {
@@ -250,6 +252,8 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
     }
   }
 
+  setBuilding(undefined);
+  if (selfRefs.length && attr['if'] !== undefined) fail(`'${id}' names itself (the elements read so far) and has an if (not supported)`);
   let repeat: Field['repeat'];
   const rep = attr['repeat'];
   if (rep === 'expr') {
@@ -361,7 +365,7 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
   const hidden = unnamed && type.t !== 'contents';
   if (hidden && (repeat || cond || !(['int', 'float', 'bits'].includes(type.t) || (type.t === 'bytes' && 'expr' in type.size))))
     fail('an unnamed seq entry is supported as a single integer, float, bit-sized integer or sized bytes (no repeat, no if)');
-  return {
+  const field: Field = {
     id,
     specPath: at,
     doc: docOf(attr),
@@ -377,7 +381,10 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
     ...((indexed as boolean) ? { indexed: true as const } : {}),
     csName: pascal(id),
     viewName: camel(id),
+    ...(selfRefs.length ? { readsItself: true as const } : {}),
   };
+  for (const r of selfRefs) r.field = field;
+  return field;
 }
 
 /** Checks, once every name is resolved, that `e` is an integer (`size`, `repeat-expr`, `pos`) or a boolean (`if`). */

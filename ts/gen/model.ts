@@ -168,6 +168,8 @@ export interface Field {
   hidden?: true;
   /** A repeated field whose size, arguments or switch use `_index` (the index of the element read). */
   indexed?: true;
+  /** A repeated field whose size, arguments or switch name the field itself: the elements read so far (decode-only). */
+  readsItself?: true;
   /** The C# property name: PascalCase of the id, with `_` added where it would clash with a generated member. */
   csName: string;
   /** The name on a TypeScript view: camelCase of the id, with `_` added where it would clash with a view member. */
@@ -357,6 +359,11 @@ export interface Param {
   id: string;
   kind: 'int' | 'bool' | 'value';
   vt?: VType;
+  /**
+   * A hidden param (`_parent.x`, `_root.x`) that only instances use, which some using type reads
+   * after the type: passed as a function computing the value when first used (as Kaitai does).
+   */
+  lazy?: true;
 }
 
 /** A switch case read or written as a field of its own type (the switch's name, no repeat, no condition, no checks). */

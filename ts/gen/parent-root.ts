@@ -7,11 +7,11 @@
 // while the decode started in the same spec: a spec that another one imports may not use it.
 import { isBoolExpr, refsOf, walkExpr, type Expr } from './expr.js';
 import { caseTypes, type Field, type SpecFile, type TypeDef } from './model.js';
-import { deferred, resolveRefs, rootReadsItself, rootSizeofUsers } from './refs.js';
+import { deferred, resolveRefs, rootReadsItself, rootSizeofUsers, seqReadsInstances } from './refs.js';
 import { aType, typeOf, type VType } from './expr-types.js';
 import { typeExprs, walkTypes } from './sizes.js';
 import { SpecError } from './spec-yaml.js';
-import { upParamsOf } from './up-params.js';
+import { forLazyArg, upParamsOf } from './up-params.js';
 
 /** Hidden params whose kind (integer or boolean) a using type has fixed. */
 const kindKnown = new WeakSet<object>();
@@ -56,12 +56,27 @@ export function passUpArgs(specs: SpecFile[]): void {
             const e: Expr = { k: 'ref', name: u.name, ...(u.path && { path: u.path }), ...('root' in u.up ? { up: u.up } : u.up.parents > 1 ? { up: { parents: u.up.parents - 1 } } : {}) };
             // A seq field sees the fields read before it; a parse instance sees all of them.
             const fields = p.fields;
-            if (before !== undefined) p.fields = fields.slice(0, before);
+            // Only instances use it (computed after the decode, as Kaitai does): it may also be a
+            // field read after this one, passed lazily (a function computing it when first used).
+            const lazyOk = !u.eager && !seqReadsInstances.has(t);
+            const resolve = (): Expr => {
+              if (before !== undefined) p.fields = fields.slice(0, before);
+              try {
+                return resolveRefs(p, e, before === undefined ? 'instance' : 'seq', where, fail);
+              } finally {
+                p.fields = fields;
+              }
+            };
             let arg: Expr;
-            try {
-              arg = resolveRefs(p, e, before === undefined ? 'instance' : 'seq', where, fail);
-            } finally {
-              p.fields = fields;
+            if (!lazyOk || before === undefined) arg = resolve();
+            else {
+              try {
+                arg = forLazyArg(resolve);
+              } catch (err) {
+                if (!(err instanceof SpecError) || !/not an earlier field/.test(err.message)) throw err;
+                arg = forLazyArg(() => resolveRefs(p, e, 'instance', where, fail));
+                u.param.lazy = true;
+              }
             }
             for (let d = deferred.shift(); d; d = deferred.shift()) d();
             if (!force && passesUnknownKind(p, arg)) break;
@@ -99,6 +114,29 @@ export function passUpArgs(specs: SpecFile[]): void {
       }
     if (paramCount() !== known) changed = true;
   }
+  // A value passed on from a lazy param of the using type is lazy too (it is not there yet either).
+  for (let more = true; more; ) {
+    more = false;
+    for (const p of all)
+      for (const { f } of callSites(p))
+        for (const ty of f.type.t === 'user' ? [f.type] : f.type.t === 'switch' ? caseTypes(f.type).flatMap((c) => (c.t === 'user' ? [c] : [])) : [])
+          (ty.args ?? []).forEach((a, i) => {
+            const param = ty.type.params[i];
+            if (!param || param.lazy || !upParamsOf(ty.type).some((h) => h.param === param)) return;
+            let fromLazy = false;
+            walkExpr(a, (x) => {
+              if (x.k === 'ref' && x.param && x.paramDef?.lazy) fromLazy = true;
+            });
+            if (fromLazy) {
+              param.lazy = true;
+              more = true;
+            }
+          });
+  }
+  for (const t of all)
+    for (const u of upParamsOf(t))
+      if (u.param.lazy && u.eager)
+        throw new SpecError(t.spec.path, t.specPath || '/', `${t.name} uses ${u.shown} while it is read, and a type reading ${t.name} reads it later (not supported)`);
 }
 
 /** True when `arg` reads a hidden param of `p` whose kind its own users have not fixed yet. */

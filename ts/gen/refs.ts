@@ -53,6 +53,17 @@ export function checkWideEnums(specs: SpecFile[]): void {
     }
 }
 
+/**
+ * While the size, switch or arguments of a repeated seq field are resolved: its id, and the
+ * references to it found there (the elements read so far, as Kaitai's parsers see the array while
+ * they fill it). The field is set on each once it is defined.
+ */
+let building: { id: string; refs: Array<Extract<Expr, { k: 'ref' }>> } | undefined;
+export function setBuilding(id: string | undefined): Array<Extract<Expr, { k: 'ref' }>> {
+  building = id === undefined ? undefined : { id, refs: [] };
+  return building?.refs ?? [];
+}
+
 /** Where an expression is: a seq field sees earlier fields; an instance sees every field and instance. */
 export type Scope = 'seq' | 'instance';
 
@@ -194,6 +205,7 @@ function resolveNames(t: TypeDef, e: Expr, scope: Scope, where: string, fail: (p
     }
     if (x.k === 'sizeof') return sizeofField(t, x, fail, where);
     if (x.k !== 'ref') return undefined;
+    if (x.building) return x;
     if (x.up) {
       const isRoot = t === t.spec.root;
       if ('parents' in x.up && isRoot) return fail(`'${showUp(x)}' in the root type, which has no parent (when read from another spec, Kaitai gives it none either)`);
@@ -214,7 +226,7 @@ function resolveNames(t: TypeDef, e: Expr, scope: Scope, where: string, fail: (p
           deferred.push(() => {
             if (inRoot.k !== 'ref' || inRoot.param || inRoot.instance || (inRoot.pathFields ?? []).some((m) => m.repeat)) {
               // Not a field path of the root (a value instance, ...): passed down from the root as before.
-              const p = upParam(t, x as typeof x & { up: Up }, fail);
+              const p = upParam(t, x as typeof x & { up: Up }, fail, scope === 'seq');
               replaceNode(lazy, { k: 'ref', name: p.id, param: true, paramDef: p });
               return;
             }
@@ -225,7 +237,7 @@ function resolveNames(t: TypeDef, e: Expr, scope: Scope, where: string, fail: (p
         });
         return lazy;
       }
-      const p = upParam(t, x as typeof x & { up: Up }, fail);
+      const p = upParam(t, x as typeof x & { up: Up }, fail, scope === 'seq');
       return { k: 'ref', name: p.id, param: true, paramDef: p };
     }
     const shown = [x.name, ...(x.path ?? [])].join('.');
@@ -238,6 +250,12 @@ function resolveNames(t: TypeDef, e: Expr, scope: Scope, where: string, fail: (p
       return x.path ? resolveRefs(t, attrChain(plain, x.path), scope, where, fail) : plain;
     }
     let f = t.fields.find((y) => y.id === x.name);
+    if (!f && scope === 'seq' && building?.id === x.name && !t.fields.some((y) => y.id === x.name)) {
+      // The array being read: its elements so far (`groups[_index - 1].value`, `parts.size`).
+      const node: Extract<Expr, { k: 'ref' }> = { k: 'ref', name: x.name, building: true };
+      building.refs.push(node);
+      return x.path ? resolveRefs(t, attrChain(node, x.path), scope, where, fail) : node;
+    }
     if (!f) {
       const entry = instanceEntry(t, x.name);
       if (!entry) return fail(`expression refers to '${x.name}', which is not ${scope === 'seq' ? 'an earlier field' : 'a field or instance'} of ${t.name}`);

@@ -145,6 +145,10 @@ export function markDecodeOnly(specs: SpecFile[]): void {
     else if (t.fields.some(zlibbed)) t.decodeOnly = `field '${t.fields.find(zlibbed)!.id}' is zlib-compressed and compressed bytes are not determined by what they inflate to`;
     else if (typeExprs(t).some((e) => { let io = false; walkExpr(e, (x) => { if (x.k === 'io') io = true; }); return io; }))
       t.decodeOnly = 'its expressions read the stream (_io)';
+    else {
+      const why = readsDecoded(t);
+      if (why) t.decodeOnly = why;
+    }
   }
   for (let changed = true; changed; ) {
     changed = false;
@@ -176,6 +180,28 @@ function subByteWidth(f: Field): number | undefined {
   const cases = ty.t === 'switch' ? caseTypes(ty) : ty.t === 'intSwitch' ? [...ty.cases.map((c) => c.type), ...(ty.fallback ? [ty.fallback] : [])] : [];
   const c = cases.find(isSubByte);
   return c?.t === 'bits' ? c.width : undefined;
+}
+
+/**
+ * Why the seq's expressions need values only a decode has: the elements of a repeated field read
+ * so far (its own arguments name it), a value instance or a param of another object.
+ */
+function readsDecoded(t: TypeDef): string | undefined {
+  let why: string | undefined;
+  const saved = t.instances;
+  t.instances = [];
+  try {
+    for (const e of typeExprs(t))
+      walkExpr(e, (x) => {
+        if (why) return;
+        if (x.k === 'ref' && x.building) why = `field '${x.name}' is read with values of its elements read before (its own arguments name it)`;
+        else if (x.k === 'attr' && x.instance?.value) why = `its fields are read with value instance '${x.instance.id}' of another object, which only a decoded value has`;
+        else if (x.k === 'attr' && x.param) why = `its fields are read with param '${x.param.id}' of another object, which only a decoded value has`;
+      });
+  } finally {
+    t.instances = saved;
+  }
+  return why;
 }
 
 /** A field read through `process: zlib`. */

@@ -12,6 +12,24 @@ export interface UpParam {
   path: string[] | undefined;
   /** As the spec writes it (`_parent.len`), for messages and doc comments. */
   shown: string;
+  /**
+   * Needed while the type is read (its seq uses it), not only by its instances. A value only its
+   * instances use may be one the using type reads after this type: passed lazily, as a function
+   * computing it when an instance is first used, as Kaitai computes it then (`Param.lazy`).
+   */
+  eager: boolean;
+}
+
+// While the argument passed for a value only instances use is resolved: the using type's own
+// hidden params it passes on are not needed while it is read either.
+let lazyArgs = 0;
+export function forLazyArg<T>(make: () => T): T {
+  lazyArgs++;
+  try {
+    return make();
+  } finally {
+    lazyArgs--;
+  }
 }
 
 const table = new WeakMap<TypeDef, UpParam[]>();
@@ -26,18 +44,22 @@ export function showUp(x: Extract<Expr, { k: 'ref' }>): string {
 }
 
 /** The hidden param of `t` that holds `x` (`_parent.a.b`, `_root.c`), added on first use. */
-export function upParam(t: TypeDef, x: Extract<Expr, { k: 'ref' }> & { up: Up }, fail: (problem: string) => never): Param {
+export function upParam(t: TypeDef, x: Extract<Expr, { k: 'ref' }> & { up: Up }, fail: (problem: string) => never, seq: boolean): Param {
   const shown = showUp(x);
   let list = table.get(t);
   if (!list) table.set(t, (list = []));
+  const eager = seq && lazyArgs === 0;
   const known = list.find((u) => u.shown === shown);
-  if (known) return known.param;
+  if (known) {
+    if (eager) known.eager = true;
+    return known.param;
+  }
   const id = ('root' in x.up ? 'root' : x.up.parents === 1 ? 'parent' : `parent${x.up.parents}`) + '_' + [x.name, ...(x.path ?? [])].join('_');
   if (t.params.some((p) => p.id === id)) return fail(`'${shown}' would be passed in as '${id}', which is already a param of ${t.name}`);
   // The kind is known once a using type resolves the value (int until then).
   const param: Param = { id, kind: 'int' };
   t.params.push(param);
-  list.push({ param, up: x.up, name: x.name, path: x.path, shown });
+  list.push({ param, up: x.up, name: x.name, path: x.path, shown, eager });
   return param;
 }
 

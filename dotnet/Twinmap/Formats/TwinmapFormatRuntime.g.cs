@@ -943,6 +943,10 @@ public static class FormatMath
     public static T At<T>(T[]? a, long i) =>
         a is not null && i >= 0 && i < a.Length ? a[i] : throw new DecodeException("", -1, $"index {i} is outside the {a?.Length ?? 0} elements");
 
+    /// <summary>Element <paramref name="i"/> of the elements read so far of the field being read (<c>groups[_index - 1]</c> in its own arguments).</summary>
+    public static T At<T>(List<T> a, long i) =>
+        i >= 0 && i < a.Count ? a[(int)i] : throw new DecodeException("", -1, $"index {i} is outside the {a.Count} elements");
+
     /// <summary>The least element (Kaitai's <c>.min</c>).</summary>
     public static T Min<T>(T[] a) where T : IComparable<T>
     {
