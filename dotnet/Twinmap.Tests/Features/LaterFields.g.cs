@@ -118,7 +118,7 @@ public sealed partial class LaterFields
         {
             throw e.Within("dir");
         }
-        w.Pad(dirStart, 4, "dir");
+        w.Filled(dirStart, 4, "dir");
         w.U1(Tail, "tail");
     }
 }
