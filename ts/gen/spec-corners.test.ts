@@ -2,7 +2,7 @@
 // here and checked against Kaitai's parser: unary plus in expressions, `contents` with a `size`
 // equal to their length, repeat-until on a string field of the element, and a sized type that
 // reads to the end of its bytes (encode must fill them: padding would be read back as data), and
-// `_sizeof` of a field read later or of a parse instance.
+// `_sizeof` of a field read later or of a parse instance, and fields named `arguments` or `eval`.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,5 +92,13 @@ describe('spec corners', () => {
     // No case: the raw bytes are all 3 (shorter ones padded would read back longer).
     expect(codec.decode(Uint8Array.of(9, 1, 2, 3))['body']).toEqual(Uint8Array.of(1, 2, 3));
     expect(() => codec.encode({ kind: 9, body: Uint8Array.of(1) })).toThrow(/body: has 1 bytes, the spec says 3/);
+  });
+
+  it('reads fields named like the names strict mode reserves (arguments, eval)', async () => {
+    const ksy = 'meta:\n  id: strict_names\nseq:\n  - id: arguments\n    type: u1\n  - id: eval\n    size: 2\n';
+    const { ours, theirs, codec } = await both('strict_names', ksy, Uint8Array.of(2, 7, 8));
+    expect(ours).toEqual({ arguments: 2, eval: Uint8Array.of(7, 8) });
+    expect(theirs['arguments']).toBe(2);
+    expect(codec.encode(ours)).toEqual(Uint8Array.of(2, 7, 8));
   });
 });
