@@ -410,7 +410,8 @@ class CsFile {
         // An element (`block[0]`) past the end is a DecodeException (FormatMath.At).
         let obj = i.ioPath.fromRoot ? `(_io.Root.Value as ${this.typeRef(t, t.spec.root)})` : 'v';
         for (const [k, st] of i.ioPath.steps.entries()) {
-          obj += `${k === 0 && !i.ioPath.fromRoot ? '.' : k === 0 || i.ioPath.steps.some((x) => x.index !== undefined) ? '?.' : '.'}${st.member.csName}`;
+          const maybe = i.ioPath.steps.some((x) => x.index !== undefined || ('field' in x.member ? x.member.field?.cond : x.member.cond) !== undefined);
+          obj += `${k === 0 && !i.ioPath.fromRoot ? '.' : k === 0 || maybe ? '?.' : '.'}${st.member.csName}`;
           if (st.index !== undefined) obj = `FormatMath.At(${obj}, ${st.index})`;
         }
         body.push(`var ioStream = ${obj}?._ioKept ?? throw new DecodeException(${lit(f)}, 0, "the value whose stream it reads is not decoded (yet)");`);

@@ -636,7 +636,8 @@ class TsModule {
   /** The object an `io: a.b._io` path names (`_root.` paths start at the decode's root value). */
   private ioObject(t: TypeDef, path: NonNullable<Instance['ioPath']>, refs: (name: string) => string): string {
     // After an element (`block[0]`, maybe past the end) every step may be missing: streamOf says so.
-    const indexed = path.steps.some((s) => s.index !== undefined);
+    // (or a conditional one, which may have no value)
+    const indexed = path.steps.some((s) => s.index !== undefined || ('field' in s.member ? s.member.field?.cond : s.member.cond) !== undefined);
     const step = (s: IoStep, k: number): string => `${indexed || (k === 0 && path.fromRoot) ? '?.' : '.'}${camel(s.id)}${s.index !== undefined ? `?.[${s.index}]` : ''}`;
     if (path.fromRoot) return `(io.root().rootValue as ${this.ref(t.spec.root, t.spec.root.name)} | undefined)${path.steps.map(step).join('')}`;
     const [head, ...rest] = path.steps;

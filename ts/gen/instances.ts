@@ -104,7 +104,7 @@ function defineInstance(t: TypeDef, id: string): Instance {
 }
 
 /**
- * `io: a.b._io` (or `_root.a.b._io`): each name a single, unconditional user-type field or parse
+ * `io: a.b._io` (or `_root.a.b._io`): each name a single (maybe conditional) user-type field or parse
  * instance. Resolved once every type has its fields (the root's are defined last); the type the
  * path ends at keeps the stream its values were read from.
  */
@@ -124,8 +124,9 @@ function ioPath(t: TypeDef, text: string, fail: (problem: string) => never): Non
       if (!f && (!entry || entry.node['value'] !== undefined)) return fail(`io: '${text}': ${owner.name} has no field or parse instance '${id}'`);
       const inst = f ? undefined : entry!.define();
       const field = f ?? inst!.field!;
-      if ((field.repeat && index === undefined) || field.cond || field.type.t !== 'user')
-        return fail(`io: '${text}': '${id}' is ${field.repeat ? 'repeated' : field.cond ? 'conditional' : `a ${field.type.t} value`} (the stream of a single user-type value, or of an element of a repeated one, is supported)`);
+      // A conditional one that has no value: reading the stream is a decode error, where Kaitai fails too.
+      if ((field.repeat && index === undefined) || field.type.t !== 'user')
+        return fail(`io: '${text}': '${id}' is ${field.repeat ? 'repeated' : `a ${field.type.t} value`} (the stream of a single user-type value, or of an element of a repeated one, is supported)`);
       if (!field.repeat && index !== undefined) return fail(`io: '${text}': '${id}' is not repeated (no element to index)`);
       out.steps.push({ id, member: f ?? inst!, ...(index !== undefined && { index }) });
       owner = field.type.type;
