@@ -885,7 +885,7 @@ class CsFile {
       }
       case 'intSwitch': {
         const on = `${camel(f.id)}On`;
-        const lines = [`long ${on} = ${this.expr(ty.on, t, 'v.')};`];
+        const lines = [`var ${on} = ${this.expr(ty.on, t, 'v.')};`];
         ty.cases.forEach((c, i) => lines.push(`${i ? 'else ' : ''}if (${on} == ${this.expr(c.match, t, 'v.')}) ${target} = ${intCaseRead('r', c.type, p)};`));
         const last = ty.fallback ? `${target} = ${intCaseRead('r', ty.fallback, p)};` : `${target} = null;`;
         lines.push(ty.cases.length ? `else ${last}` : last);
@@ -1075,7 +1075,7 @@ class CsFile {
           const min = c.signed ? -(2 ** (c.size * 8 - 1)) : 0;
           return `w.${method(c)}((${intType(c)})FormatMath.Case(${value}, ${min}, ${intMax(c)}, ${p}), ${p});`;
         };
-        const lines = [`long ${on} = ${this.expr(ty.on, t, '')};`];
+        const lines = [`var ${on} = ${this.expr(ty.on, t, '')};`];
         ty.cases.forEach((c, i) => lines.push(`${i ? 'else ' : ''}if (${on} == ${this.expr(c.match, t, '')}) ${write(c.type)}`));
         const last = ty.fallback
           ? write(ty.fallback)

@@ -401,7 +401,7 @@ class TsModule {
           return e.pathFields?.length ? chain(p, undefined, e.pathFields) : p;
         }
         // A value instance kept as Kaitai keeps it (it reads where the stream is).
-        if (e.instance?.value) return this.instRef?.(name) ?? `v.${camel(name)}${e.instance.valueCond ? '!' : ''}`;
+        if (e.instance?.value) return `${this.instRef?.(name) ?? `v.${camel(name)}`}${e.instance.valueCond ? '!' : ''}`;
         const head = e.instance?.field ?? t.fields.find((x) => x.id === name)!;
         return chain(e.instance ? (this.instRef?.(name) ?? `v.${camel(name)}`) : refs(name), head, e.pathFields ?? []);
       },

@@ -105,13 +105,13 @@ public sealed partial class IntSwitch
         v.First = r.U1("first");
         if ((long)v.First >= 128)
         {
-            long moreOn = (long)v.First;
+            var moreOn = (long)v.First;
             if (moreOn == 254) v.More = r.U2le("more");
             else if (moreOn == 255) v.More = r.S4be("more");
             else v.More = r.U1("more");
         }
         v.Kind = (IntSwitchKind)r.U1("kind");
-        long extraOn = (long)v.Kind;
+        var extraOn = (long)v.Kind;
         if (extraOn == (long)IntSwitchKind.Short) v.Extra = r.S2be("extra");
         else if (extraOn == (long)IntSwitchKind.Word) v.Extra = r.U4be("extra");
         else v.Extra = null;
@@ -124,13 +124,13 @@ public sealed partial class IntSwitch
         if ((long)First >= 128)
         {
             if (More is null) throw new EncodeException("more", "is required here (its if condition holds)");
-            long moreOn = (long)First;
+            var moreOn = (long)First;
             if (moreOn == 254) w.U2le((ushort)FormatMath.Case(More, 0, 65535, "more"), "more");
             else if (moreOn == 255) w.S4be((int)FormatMath.Case(More, -2147483648, 2147483647, "more"), "more");
             else w.U1((byte)FormatMath.Case(More, 0, 255, "more"), "more");
         }
         w.U1((byte)Kind, "kind");
-        long extraOn = (long)Kind;
+        var extraOn = (long)Kind;
         if (extraOn == (long)IntSwitchKind.Short) w.S2be((short)FormatMath.Case(Extra, -32768, 32767, "extra"), "extra");
         else if (extraOn == (long)IntSwitchKind.Word) w.U4be((uint)FormatMath.Case(Extra, 0, 4294967295, "extra"), "extra");
         else if (Extra is not null) throw new EncodeException("extra", "must be null: no case matches the switch value");

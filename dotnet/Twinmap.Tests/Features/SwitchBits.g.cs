@@ -235,7 +235,7 @@ public sealed partial class SwitchBitsRecord
         for (int i = 0; i < partsCount; i++)
         {
             long? item;
-            long partsOn = (long)v.Kind;
+            var partsOn = (long)v.Kind;
             if (partsOn == 1) item = (long)r.BitsBe(8, "parts");
             else if (partsOn == 2) item = (long)r.BitsLe(16, "parts");
             else if (partsOn == 5) item = r.U1("parts");
@@ -314,7 +314,7 @@ public sealed partial class SwitchBitsRecord
         FormatWriter.CheckCount(partsItems.Length, ((long)Kind == 1 || (long)Kind == 2 || (long)Kind == 5) ? 2 : 0, "parts");
         for (int i = 0; i < partsItems.Length; i++)
         {
-            long partsOn = (long)Kind;
+            var partsOn = (long)Kind;
             if (partsOn == 1) w.BitsBe((ulong)FormatMath.Case(partsItems[i], 0, 255, "parts"), 8, "parts");
             else if (partsOn == 2) w.BitsLe((ulong)FormatMath.Case(partsItems[i], 0, 65535, "parts"), 16, "parts");
             else if (partsOn == 5) w.U1((byte)FormatMath.Case(partsItems[i], 0, 255, "parts"), "parts");

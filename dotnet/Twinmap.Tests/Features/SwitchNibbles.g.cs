@@ -103,7 +103,7 @@ public sealed partial class Packed
         for (int i = 0; i < digitsCount; i++)
         {
             long? item;
-            long digitsOn = p_parentWidth;
+            var digitsOn = p_parentWidth;
             if (digitsOn == 4) item = (long)r.BitsLe(4, "digits");
             else if (digitsOn == 8) item = r.U1("digits");
             else item = null;
