@@ -84,7 +84,9 @@ class CsFile {
   private emitEnum(e: EnumDef): void {
     const base = this.enumBase.get(e);
     this.out.push(...doc(`Enum <c>${e.id}</c> of ${e.owner.name}.`, ''));
-    const baseName = base ? intType(base) : e.wide ? (e.members.some((m) => m.exact > 0x7fffffffffffffffn) ? 'ulong' : 'long') : undefined;
+    // Without one integer type of its fields, a member beyond int's range makes the enum a long.
+    const beyondInt = e.members.some((m) => m.value > 0x7fffffff || m.value < -0x80000000);
+    const baseName = base ? intType(base) : e.wide ? (e.members.some((m) => m.exact > 0x7fffffffffffffffn) ? 'ulong' : 'long') : beyondInt ? 'long' : undefined;
     this.out.push(`public enum ${e.name}${baseName ? ` : ${baseName}` : ''}`, '{');
     for (const m of e.members) {
       this.out.push(...doc(m.doc, '    '));

@@ -132,8 +132,15 @@ class TsModule {
     o.push(`export type ${e.name} = (typeof ${e.name})[keyof typeof ${e.name}];`);
     o.push(`/** True when \`v\` is a member of ${e.name}. */`);
     const values = [...new Set(e.members.map((m) => (e.wide ? `${m.exact}n` : String(m.value))))];
-    o.push(`export function is${e.name}(v: ${e.wide ? 'bigint' : 'number'}): v is ${e.name} {`);
-    o.push(`  return ${values.length ? values.map((x) => `v === ${x}`).join(' || ') : 'false'};`);
+    const vt = e.wide ? 'bigint' : 'number';
+    // A long enum (DICOM's tags: thousands) is a set: one `||` chain that long is too large for tsc's flow analysis.
+    if (values.length > 64) {
+      o.push(`const ${e.name}Values: ReadonlySet<${vt}> = new Set<${vt}>(Object.values(${e.name}));`);
+      o.push(`export function is${e.name}(v: ${vt}): v is ${e.name} {`, `  return ${e.name}Values.has(v);`);
+    } else {
+      o.push(`export function is${e.name}(v: ${vt}): v is ${e.name} {`);
+      o.push(`  return ${values.length ? values.map((x) => `v === ${x}`).join(' || ') : 'false'};`);
+    }
     o.push('}', '');
   }
 
@@ -696,6 +703,15 @@ class TsModule {
     o.push('  };', '}', '');
   }
 
+  /**
+   * An `if` condition in a writer or sizer. A condition that is the literal `false` (a value
+   * instance `value: false`) stays typed boolean: tsc does not narrow in code it sees as unreachable.
+   */
+  private condition(e: Expr, t: TypeDef, refs: (name: string) => string): string {
+    const c = this.expr(e, t, refs);
+    return c === 'false' || c === 'true' ? `(${c} as boolean)` : c;
+  }
+
   private sizeValue(s: Size | undefined, t: TypeDef, refs: (name: string) => string): string | undefined {
     if (s === undefined) return undefined;
     if ('eos' in s) return 'r.remaining';
@@ -896,7 +912,7 @@ class TsModule {
       const value = f.hidden ? `(v.${f.id} ?? ${this.zeroOf(t, f, refs)})` : `v.${tsProp(f)}`;
       const body: string[] = [];
       if (f.cond) {
-        o.push(`  if (${this.expr(f.cond, t, refs)}) {`);
+        o.push(`  if (${this.condition(f.cond, t, refs)}) {`);
         // A switch with no default has no value when no case matches; its writer checks that.
         if (!mayBeEmptySwitch(f)) o.push(`    if (${value} === undefined) throw new ${this.use('EncodeError')}(${p}, 'is required here (its if condition holds)');`);
       }
@@ -1267,7 +1283,7 @@ class TsModule {
         }
         runDynamic = true;
         const add = n !== undefined ? `b += ${n * ty.width};` : `b += ${ty.width} * (v.${tsProp(f)}?.length ?? 0);`;
-        lines.push(f.cond ? `  if (${this.expr(f.cond, t, refs)}) ${add}` : `  ${add}`);
+        lines.push(f.cond ? `  if (${this.condition(f.cond, t, refs)}) ${add}` : `  ${add}`);
         continue;
       }
       endRun();
@@ -1297,7 +1313,7 @@ class TsModule {
           ? `for (const [i, item] of (${value} ?? []).entries()) n += ${this.sizeElem(t, f, 'item', refs, 'i')};`
           : `for (const item of ${value} ?? []) n += ${this.sizeElem(t, f, 'item', refs)};`;
       }
-      lines.push(f.cond ? `  if (${this.expr(f.cond, t, refs)}) ${add}` : `  ${add}`);
+      lines.push(f.cond ? `  if (${this.condition(f.cond, t, refs)}) ${add}` : `  ${add}`);
     }
     endRun();
     const bitVar = lines.some((l) => l.includes('b = 0;')) ? ['  let b = 0;'] : [];
@@ -1308,7 +1324,7 @@ class TsModule {
   private contentsLines(t: TypeDef, f: Field, one: string, count: (expr: string) => string, refs: (name: string) => string): string[] {
     let body = [`  ${one}`];
     if (f.repeat?.kind === 'expr') body = [`  for (let _ci = 0, _cn = ${count(this.expr(f.repeat.count, t, refs))}; _ci < _cn; _ci++) ${one}`];
-    return f.cond ? [`  if (${this.expr(f.cond, t, refs)}) {`, ...body.map((l) => `  ${l}`), '  }'] : body;
+    return f.cond ? [`  if (${this.condition(f.cond, t, refs)}) {`, ...body.map((l) => `  ${l}`), '  }'] : body;
   }
 
   /** `on === a ? <case a> : on === b ? <case b> : <default>` for a switch of integers (`on` is a pure expression). */

@@ -66,7 +66,22 @@ const entries: Entry[] = (existsSync(galleryDir) ? ksyFiles(galleryDir).map((p) 
   (e) => only === undefined || only.some((o) => e.name.includes(o)),
 );
 const isError = (e: unknown, name: string): boolean => e instanceof Error && e.name === name;
-const show = (v: unknown): string => JSON.stringify(v, (_, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x instanceof Uint8Array ? Buffer.from(x).toString('hex') : x))?.slice(0, 600) ?? 'undefined';
+/** A value in a failure message: bigints and bytes readable, Kaitai's back links (`_root`, `_parent`, `_io`) and cycles left out. */
+const show = (v: unknown): string => {
+  const seen = new WeakSet<object>();
+  return (
+    JSON.stringify(v, (k, x: unknown) => {
+      if (k === '_root' || k === '_parent' || k === '_io') return undefined;
+      if (typeof x === 'bigint') return `${x}n`;
+      if (x instanceof Uint8Array) return Buffer.from(x).toString('hex');
+      if (typeof x === 'object' && x !== null) {
+        if (seen.has(x)) return '[cycle]';
+        seen.add(x);
+      }
+      return x;
+    })?.slice(0, 600) ?? 'undefined'
+  );
+};
 
 beforeAll(async () => {
   expect(entries.length, `no specs found in ${galleryDir}`).toBeGreaterThan(only ? 0 : 100);

@@ -2,7 +2,9 @@
 // here and checked against Kaitai's parser: unary plus in expressions, `contents` with a `size`
 // equal to their length, repeat-until on a string field of the element, and a sized type that
 // reads to the end of its bytes (encode must fill them: padding would be read back as data), and
-// `_sizeof` of a field read later or of a parse instance, and fields named `arguments` or `eval`.
+// `_sizeof` of a field read later or of a parse instance, fields named `arguments` or `eval`,
+// long enums, and an `if` that is always false.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,5 +102,29 @@ describe('spec corners', () => {
     expect(ours).toEqual({ arguments: 2, eval: Uint8Array.of(7, 8) });
     expect(theirs['arguments']).toBe(2);
     expect(codec.encode(ours)).toEqual(Uint8Array.of(2, 7, 8));
+  });
+
+  it('checks membership of a long enum, with values beyond 32 bits signed, and a condition that is always false', async () => {
+    const members = Array.from({ length: 80 }, (_, i) => `    ${i === 79 ? '0xfffee00d' : String(i * 3)}: m${i}`).join('\n');
+    const ksy = `meta:\n  id: long_enum\n  endian: le\nseq:\n  - id: tag\n    type: u4\n    enum: tags\n  - id: never\n    type: u1\n    repeat: expr\n    repeat-expr: 2\n    if: is_never\ninstances:\n  is_never:\n    value: false\nenums:\n  tags:\n${members}\n`;
+    const { ours, theirs, codec } = await both('long_enum', ksy, Uint8Array.of(0x0d, 0xe0, 0xfe, 0xff));
+    expect(ours['tag']).toBe(0xfffee00d);
+    expect(theirs['tag']).toBe(0xfffee00d);
+    const mod = (await import(/* @vite-ignore */ join(scratch, 'long_enum', 'long_enum.ts'))) as { isTags(v: number): boolean };
+    expect([0, 3, 235, 0xfffee00d].map((v) => mod.isTags(v))).toEqual([true, true, false, true]);
+    expect(codec.encode({ tag: 6 })).toEqual(Uint8Array.of(6, 0, 0, 0));
+    // The generated module type-checks strictly (a 2000-way `||` chain or narrowing under `if (false)` would not).
+    const tsconfig = join(scratch, 'long_enum', 'tsconfig.json');
+    const modules = join(import.meta.dirname, '..', '..', 'node_modules');
+    writeFileSync(tsconfig, JSON.stringify({ compilerOptions: { target: 'ES2022', lib: ['ES2023'], module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, noEmit: true, types: ['node'], typeRoots: [join(modules, '@types')] }, include: ['*.ts'] }));
+    const tsc = (): string => {
+      try {
+        execFileSync(process.execPath, [join(modules, 'typescript', 'bin', 'tsc'), '-p', tsconfig], { stdio: 'pipe', encoding: 'utf8' });
+        return '';
+      } catch (err) {
+        return String((err as { stdout?: string }).stdout ?? err);
+      }
+    };
+    expect(tsc()).toBe('');
   });
 });
