@@ -68,6 +68,21 @@ ks['processXorMany'] = (data: Uint8Array, key: Uint8Array): Uint8Array => {
   if (key.length === 0) throw new RangeError('process: xor key has no bytes');
   return xorMany(data, key);
 };
+// `repeat: eos` of elements that read nothing: the parser asks isEof at the same position forever
+// (growing its list without end; twinmap fails there instead). After STALL_LIMIT calls in a row at
+// one position of one stream, not at its end, the referee fails, so such a parse ends as a failure.
+const STALL_LIMIT = 100_000;
+type EofThis = StreamThis & { bitsLeft: number; _eofAt?: number; _eofCalls?: number };
+ks.prototype['isEof'] = function (this: EofThis): boolean {
+  const eof = this.pos >= this.size && this.bitsLeft === 0;
+  if (eof || this._eofAt !== this.pos) {
+    this._eofAt = eof ? undefined : this.pos;
+    this._eofCalls = 0;
+  } else if (++this._eofCalls! >= STALL_LIMIT) {
+    throw new Error(`isEof asked ${STALL_LIMIT} times at position ${this.pos} with nothing read: a repeat that never ends`);
+  }
+  return eof;
+};
 // Strings: TextDecoder's defaults drop a leading U+FEFF and replace bad bytes with U+FFFD; Kaitai
 // keeps the BOM (it is data) and its strict runtimes fail on bytes that are not in the encoding.
 // ASCII bytes >= 0x80 likewise fail here rather than becoming Latin-1 characters.

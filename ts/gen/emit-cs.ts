@@ -16,6 +16,10 @@ export function csFileName(spec: SpecFile): string {
 function prop(f: Field): string {
   return f.csName;
 }
+/** A helper local `name`, or `name` with a `_` where a field of `t` has that name (length fields are locals `@name`). */
+function aside(t: TypeDef, name: string): string {
+  return t.fields.some((x) => camel(x.id) === name) ? name.replace(/[A-Z][a-z]*$/, (m) => `_${m.toLowerCase()}`) : name;
+}
 function lit(f: Field): string {
   return `"${f.id.startsWith('_') ? f.id : camel(f.id)}"`;
 }
@@ -526,7 +530,13 @@ class CsFile {
       },
       // `io` is a FormatReader while reading, the kept FormatStream `_io` in an instance.
       io: (p, root) => (root ? (io === '_io' ? '_io.Root.IoSize' : `${io}.RootIoSize`) : `${io}.Io${p === 'size' ? 'Size' : p === 'pos' ? 'Pos' : 'Eof'}`),
-      enumValue: (x) => (x.resolved ? `(long)${x.resolved.enumDef.name}.${pascal(x.resolved.memberId)}` : x.member),
+      // An enum named like a member of this class (a value instance `opcode` with `enum: opcode`) is reached through the namespace.
+      enumValue: (x) => {
+        if (!x.resolved) return x.member;
+        const name = x.resolved.enumDef.name;
+        const shadowed = [...t.fields, ...t.instances].some((m) => m.csName === name);
+        return `(long)${shadowed ? `global::${this.ns}.` : ''}${name}.${pascal(x.resolved.memberId)}`;
+      },
       and: '&&',
       or: '||',
       not: '!',
@@ -740,16 +750,17 @@ class CsFile {
         `${dest} = ${items}.ToArray();`,
       ];
     } else if (f.repeat.kind === 'expr') {
-      const c = `${camel(f.id)}Count`;
+      const c = aside(t, `${camel(f.id)}Count`);
+      const arr = aside(t, `${camel(f.id)}Items`);
       const count = this.expr(f.repeat.count, t, 'v.');
       lines = [
         `int ${c} = ${f.type.t === 'bits' ? `r.CountBits(${count}, ${f.type.width}, ${lit(f)})` : elemMin(f) === 0 && constValue(f.repeat.count) === undefined ? `r.CountZeroSized(${count}, ${lit(f)})` : `r.Count(${count}, ${elemMin(f)}, ${lit(f)})`};`,
-        `var ${camel(f.id)}Items = ${newArray(this.elemType(f), c)};`,
+        `var ${arr} = ${newArray(this.elemType(f), c)};`,
         `for (int i = 0; i < ${c}; i++)`,
         '{',
-        ...this.readElem(t, f, `${camel(f.id)}Items[i]`, 'i').map((l) => `    ${l}`),
+        ...this.readElem(t, f, `${arr}[i]`, 'i').map((l) => `    ${l}`),
         '}',
-        `${dest} = ${camel(f.id)}Items;`,
+        `${dest} = ${arr};`,
       ];
       // Blittable elements with nothing to check are their wire bytes: one block copy.
       if (blockElem(f) && uncheckedType((f.type as { type: TypeDef }).type)) {
@@ -758,28 +769,34 @@ class CsFile {
       }
     } else if (f.repeat.kind === 'until') {
       // As Kaitai: read an element, keep it, stop once the condition holds for it.
-      const items = `${camel(f.id)}Items`;
+      const items = aside(t, `${camel(f.id)}Items`);
+      // Elements that may be 0 bytes long: one that read nothing and does not end the list stalls.
       lines = [
         `var ${items} = new List<${this.elemType(f)}>();`,
         'while (true)',
         '{',
+        ...(f.mayStall ? ['    long at = r.Mark;'] : []),
         `    ${this.elemType(f)} item;`,
         ...this.readElem(t, f, 'item', `${items}.Count`).map((l) => `    ${l}`),
         `    ${items}.Add(item);`,
         `    if (${this.expr(f.repeat.cond, t, 'v.', 'r', { value: 'item', index: `${items}.Count` })}) break;`,
+        ...(f.mayStall ? [`    if (r.Mark == at) throw r.Stalled(${lit(f)}, ${items}.Count - 1, true);`] : []),
         '}',
         `${dest} = ${items}.ToArray();`,
       ];
     } else {
+      const items = aside(t, `${camel(f.id)}Items`);
       lines = [
-        `var ${camel(f.id)}Items = new List<${this.elemType(f)}>();`,
+        `var ${items} = new List<${this.elemType(f)}>();`,
         readsBits(f) ? 'while (!r.Eof)' : 'while (r.Remaining > 0)',
         '{',
+        ...(f.mayStall ? ['    long at = r.Mark;'] : []),
         `    ${this.elemType(f)} item;`,
-        ...this.readElem(t, f, 'item', `${camel(f.id)}Items.Count`).map((l) => `    ${l}`),
-        `    ${camel(f.id)}Items.Add(item);`,
+        ...this.readElem(t, f, 'item', `${items}.Count`).map((l) => `    ${l}`),
+        `    ${items}.Add(item);`,
+        ...(f.mayStall ? [`    if (r.Mark == at) throw r.Stalled(${lit(f)}, ${items}.Count - 1, false);`] : []),
         '}',
-        `${dest} = ${camel(f.id)}Items.ToArray();`,
+        `${dest} = ${items}.ToArray();`,
       ];
     }
     return lines;
@@ -963,7 +980,7 @@ class CsFile {
         const n = constValue((f.repeat as { count: Expr }).count)!;
         lines = [`for (int i = 0; i < ${n}; i++)`, '{', ...this.writeElem(t, f, `${prop(f)}[i]`, 'i').map((l) => `    ${l}`), '}'];
       } else {
-        const items = `${camel(f.id)}Items`;
+        const items = aside(t, `${camel(f.id)}Items`);
         lines = [`var ${items} = ${prop(f)} ?? [];`];
         if (f.repeat.kind === 'expr' && !(f.repeat.count.k === 'ref' && t.fields.find((x) => x.id === (f.repeat as { count: { name: string } }).count.name)?.lengthOf)) {
           // A switch of integers where no case matches reads no elements, whatever the count.
@@ -976,10 +993,14 @@ class CsFile {
           // Reading stops at the first element that meets the condition: only the last may.
           const meets = this.expr(f.repeat.cond, t, '', 'w', { value: 'item', index: '(i + 1)' });
           lines.push(`if (${items}.Length == 0) throw new EncodeException(${p}, "needs at least one element (repeat: until reads one before testing)");`);
-          lines.push(`for (int i = 0; i < ${items}.Length; i++)`, '{', `    var item = ${items}[i];`, ...this.writeElem(t, f, 'item', 'i').map((l) => `    ${l}`));
-          lines.push(`    if ((${meets}) != (i == ${items}.Length - 1)) throw new EncodeException(${p}, i == ${items}.Length - 1 ? "its last element must meet the repeat-until condition" : $"element {i} meets the repeat-until condition: reading would stop there");`, '}');
+          lines.push(`for (int i = 0; i < ${items}.Length; i++)`, '{', `    var item = ${items}[i];`, ...(f.mayStall ? ['    long at = w.Mark;'] : []), ...this.writeElem(t, f, 'item', 'i').map((l) => `    ${l}`));
+          lines.push(`    if ((${meets}) != (i == ${items}.Length - 1)) throw new EncodeException(${p}, i == ${items}.Length - 1 ? "its last element must meet the repeat-until condition" : $"element {i} meets the repeat-until condition: reading would stop there");`);
+          if (f.mayStall) lines.push(`    if (w.Mark == at && i != ${items}.Length - 1) throw new EncodeException(${p}, $"element {i} takes no bytes and does not meet the repeat-until condition: reading would stall there");`);
+          lines.push('}');
         } else {
-          const loop = [`for (int i = 0; i < ${items}.Length; i++)`, '{', ...this.writeElem(t, f, `${items}[i]`, 'i').map((l) => `    ${l}`), '}'];
+          // An element of no bytes cannot be read back: reading stops at the end before it, or stalls on it.
+          const stall = f.mayStall ? [`    if (w.Mark == at) throw new EncodeException(${p}, $"element {i} takes no bytes: reading would stop before it (at the end) or stall on it");`] : [];
+          const loop = [`for (int i = 0; i < ${items}.Length; i++)`, '{', ...(f.mayStall ? ['    long at = w.Mark;'] : []), ...this.writeElem(t, f, `${items}[i]`, 'i').map((l) => `    ${l}`), ...stall, '}'];
           // Blittable elements are their wire bytes: one block copy, not a checked call per element.
           if (blockElem(f)) lines.push(`if (BitConverter.IsLittleEndian) w.Structs<${this.elemType(f)}>(${items}, ${p});`, 'else', '{', ...loop.map((l) => `    ${l}`), '}');
           else lines.push(...loop);

@@ -14,6 +14,10 @@ export function tsProp(f: Field): string {
   // An unnamed entry keeps Kaitai's name (`_unnamed3`; a spec's own ids cannot start with `_`).
   return f.id.startsWith('_') ? f.id : camel(f.id);
 }
+/** A helper local `name`, or `name` with a `$` where a field of `t` has that name (locals are fields' names). */
+function aside(t: TypeDef, name: string): string {
+  return t.fields.some((x) => local(x) === name) ? name.replace(/[A-Z][a-z]*$/, (m) => `$${m.toLowerCase()}`) : name;
+}
 function local(f: Field): string {
   if (f.id.startsWith('_')) return f.id;
   const n = camel(f.id);
@@ -812,33 +816,45 @@ class TsModule {
       const count = this.expr(f.repeat.count, t, refs);
       // Elements that may take no bytes: the count is bounded by the bytes left (see countZeroSized).
       const checked = bits ? `r.countBits(${count}, ${bits}, ${p})` : min === 0 && constValue(f.repeat.count) === undefined ? `r.countZeroSized(${count}, ${p})` : `r.count(${count}, ${min}, ${p})`;
-      lines.push(`  const ${name}Count = ${checked};`);
+      // Locals named after the field, unless another field of the type is called so (`children_count`).
+      const [cnt, at] = [aside(t, `${name}Count`), aside(t, `${name}At`)];
+      lines.push(`  const ${cnt} = ${checked};`);
       lines.push(`  const ${name}: ${arrType} = [];`);
       const ty = f.type;
       if (ty.t === 'user' && !ty.size && !ty.args?.length && fastPath(ty.type) && ty.type.fixedSize! > 0 && min === ty.type.fixedSize) {
         // Records at a constant stride that cannot fail: the count check covered them, one take claims them all.
         const size = ty.type.fixedSize!;
-        lines.push(`  const ${name}At = r.take(${size} * ${name}Count, ${p});`);
-        lines.push(`  for (let i = 0; i < ${name}Count; i++) ${name}.push(${this.ref(ty.type, `read${ty.type.name}At`)}(r.dv, ${name}At + ${size} * i));`);
+        lines.push(`  const ${at} = r.take(${size} * ${cnt}, ${p});`);
+        lines.push(`  for (let i = 0; i < ${cnt}; i++) ${name}.push(${this.ref(ty.type, `read${ty.type.name}At`)}(r.dv, ${at} + ${size} * i));`);
         return lines;
       }
       if (skipsUnmatched(f)) {
         // No element where no case matches (Kaitai reads nothing then).
-        lines.push(`  for (let i = 0; i < ${name}Count; i++) {`, `    const item = ${this.readElem(t, f, 'i', refs)};`, `    if (item !== undefined) ${name}.push(item);`, '  }');
+        lines.push(`  for (let i = 0; i < ${cnt}; i++) {`, `    const item = ${this.readElem(t, f, 'i', refs)};`, `    if (item !== undefined) ${name}.push(item);`, '  }');
         return lines;
       }
-      lines.push(`  for (let i = 0; i < ${name}Count; i++) ${name}.push(${this.readElem(t, f, 'i', refs)});`);
+      lines.push(`  for (let i = 0; i < ${cnt}; i++) ${name}.push(${this.readElem(t, f, 'i', refs)});`);
     } else if (f.repeat.kind === 'until') {
       // As Kaitai: read an element, keep it, stop once the condition holds for it.
       lines.push(`  const ${name}: ${arrType} = [];`);
-      lines.push(`  for (;;) {`, `    const item = ${this.readElem(t, f, `${name}.length`, refs)};`, `    ${name}.push(item);`);
-      lines.push(`    if (${this.expr(f.repeat.cond, t, refs, 'r', { value: 'item', index: `${name}.length` })}) break;`, '  }');
+      lines.push(`  for (;;) {`);
+      // Elements that may be 0 bytes long: one that read nothing and does not end the list stalls.
+      if (f.mayStall) lines.push(`    const at = r.mark;`);
+      lines.push(`    const item = ${this.readElem(t, f, `${name}.length`, refs)};`, `    ${name}.push(item);`);
+      lines.push(`    if (${this.expr(f.repeat.cond, t, refs, 'r', { value: 'item', index: `${name}.length` })}) break;`);
+      if (f.mayStall) lines.push(`    if (r.mark === at) r.stalled(${p}, ${name}.length - 1, true);`);
+      lines.push('  }');
     } else {
       lines.push(`  const ${name}: ${arrType} = [];`);
       const more = readsBits(f) ? '!r.eof' : 'r.remaining > 0';
       if (f.type.t === 'switch' && skipsUnmatched(f)) {
-        lines.push(`  while (${more}) {`, `    const item = ${this.readElem(t, f, `${name}.length`, refs)};`);
-        lines.push(`    ${name}.push(item ?? r.invalid(${p}, r.pos, 'no case matches the switch value: repeat: eos would read nothing, forever'));`, '  }');
+        lines.push(`  while (${more}) {`, ...(f.mayStall ? [`    const at = r.mark;`] : []), `    const item = ${this.readElem(t, f, `${name}.length`, refs)};`);
+        lines.push(`    ${name}.push(item ?? r.invalid(${p}, r.pos, 'no case matches the switch value: repeat: eos would read nothing, forever'));`);
+        if (f.mayStall) lines.push(`    if (r.mark === at) r.stalled(${p}, ${name}.length - 1, false);`);
+        lines.push('  }');
+      } else if (f.mayStall) {
+        lines.push(`  while (${more}) {`, `    const at = r.mark;`, `    ${name}.push(${this.readElem(t, f, `${name}.length`, refs)});`);
+        lines.push(`    if (r.mark === at) r.stalled(${p}, ${name}.length - 1, false);`, '  }');
       } else lines.push(`  while (${more}) ${name}.push(${this.readElem(t, f, `${name}.length`, refs)});`);
     }
     return lines;
@@ -920,7 +936,7 @@ class TsModule {
       if (!f.repeat) {
         body.push(this.writeElem(t, f, `${value}${f.cond ? '' : ''}`, 'undefined', refs));
       } else {
-        const items = `${local(f)}Items`;
+        const items = aside(t, `${local(f)}Items`);
         if (f.repeat.kind === 'expr' && !isLengthRef(t, f.repeat.count)) {
           // A switch of integers where no case matches reads no elements, whatever the count.
           const count = this.expr(f.repeat.count, t, refs);
@@ -935,7 +951,14 @@ class TsModule {
           const meets = this.expr(f.repeat.cond, t, refs, 'w', { value: 'item', index: '(i + 1)' });
           body.push(`if (${items}.length === 0) throw new ${E}(${p}, 'needs at least one element (repeat: until reads one before testing)');`);
           body.push(`for (let i = 0; i < ${items}.length; i++) {`, `  const item = ${items}[i]!;`, `  ${this.writeElem(t, f, 'item', 'i', refs)}`);
-          body.push(`  if ((${meets}) !== (i === ${items}.length - 1)) throw new ${E}(${p}, i === ${items}.length - 1 ? 'its last element must meet the repeat-until condition' : \`element \${i} meets the repeat-until condition: reading would stop there\`);`, '}');
+          if (f.mayStall) body.splice(body.length - 1, 0, `  const at = w.mark;`);
+          body.push(`  if ((${meets}) !== (i === ${items}.length - 1)) throw new ${E}(${p}, i === ${items}.length - 1 ? 'its last element must meet the repeat-until condition' : \`element \${i} meets the repeat-until condition: reading would stop there\`);`);
+          if (f.mayStall) body.push(`  if (w.mark === at && i !== ${items}.length - 1) throw new ${E}(${p}, \`element \${i} takes no bytes and does not meet the repeat-until condition: reading would stall there\`);`);
+          body.push('}');
+        } else if (f.mayStall) {
+          // An element of no bytes cannot be read back: reading stops at the end before it, or stalls on it.
+          body.push(`for (let i = 0; i < ${items}.length; i++) {`, `  const at = w.mark;`, `  ${this.writeElem(t, f, `${items}[i]!`, 'i', refs)}`);
+          body.push(`  if (w.mark === at) throw new ${this.use('EncodeError')}(${p}, \`element \${i} takes no bytes: reading would stop before it (at the end) or stall on it\`);`, '}');
         } else body.push(`for (let i = 0; i < ${items}.length; i++) ${this.writeElem(t, f, `${items}[i]!`, 'i', refs)}`);
         if (f.repeat.kind === 'eos' && ty.t === 'bits') body.push(`w.bitsToEnd(${p});`);
       }

@@ -21,10 +21,10 @@ export type VType =
 export const paramsReadOutside = new WeakSet<Param>();
 
 const INT: VType = { t: 'int' };
-const FLOAT: VType = { t: 'float' };
+export const FLOAT: VType = { t: 'float' };
 const BOOL: VType = { t: 'bool' };
-const STR: VType = { t: 'str' };
-const BYTES: VType = { t: 'bytes' };
+export const STR: VType = { t: 'str' };
+export const BYTES: VType = { t: 'bytes' };
 
 /** The type of one element of a field (`elem`) or of the field's whole value. */
 export function fieldVType(f: Field, elem = false): VType {

@@ -52,9 +52,15 @@ describe('twinmap gen refuses what it does not support', () => {
     expect(e.message).toContain('invalid attribute ID');
   });
 
-  it('refuses repeat: eos of elements that can be empty (it would spin)', async () => {
-    const p = spec('empty', 'meta:\n  id: empty\nseq:\n  - id: items\n    type: nothing\n    repeat: eos\ntypes:\n  nothing: {}\n');
-    expect((await refusal(p)).message).toContain('repeat: eos of elements that can be 0 bytes long is not supported');
+  it('refuses repeat: eos or until of elements that can be empty and are read by their index (it could spin)', async () => {
+    const p = spec('empty', 'meta:\n  id: empty\nseq:\n  - id: lens\n    type: u1\n    repeat: expr\n    repeat-expr: 2\n  - id: items\n    size: lens[_index % 2]\n    repeat: eos\ntypes:\n  nothing: {}\n');
+    expect((await refusal(p)).message).toContain('/seq/1 (Empty.items): repeat: eos of elements that can be 0 bytes long, read or tested by their index (_index), is not supported');
+    const q = spec('emptyuntil', 'meta:\n  id: emptyuntil\nseq:\n  - id: items\n    type: nothing\n    repeat: until\n    repeat-until: _index == 3\ntypes:\n  nothing: {}\n');
+    expect((await refusal(q)).message).toContain('repeat: until of elements that can be 0 bytes long, read or tested by their index (_index), is not supported');
+    // Without _index, an element that reads nothing leaves all as it was: the decode stops there (see zero-sized-lists.test.ts).
+    const ok = spec('emptyeos', 'meta:\n  id: emptyeos\nseq:\n  - id: items\n    type: nothing\n    repeat: eos\ntypes:\n  nothing: {}\n');
+    const files = await generateFiles([ok], { ts: join(scratch, 'out') });
+    expect(files.find((f) => f.path.endsWith('emptyeos.ts'))!.text).toContain("r.stalled('items', items.length - 1, false)");
   });
 });
 

@@ -170,6 +170,13 @@ export interface Field {
   indexed?: true;
   /** A repeated field whose size, arguments or switch name the field itself: the elements read so far (decode-only). */
   readsItself?: true;
+  /**
+   * A `repeat: eos` or `repeat: until` of elements that may be 0 bytes long (whose reads do not
+   * depend on `_index`): each element read must move the stream on (eos: unless at its end; until:
+   * unless it meets the condition), else the read is a DecodeError where Kaitai would loop forever;
+   * encode refuses an element that would read so.
+   */
+  mayStall?: true;
   /** The C# property name: PascalCase of the id, with `_` added where it would clash with a generated member. */
   csName: string;
   /** The name on a TypeScript view: camelCase of the id, with `_` added where it would clash with a view member. */

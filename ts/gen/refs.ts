@@ -1,7 +1,7 @@
 // Expression checks: the names in a spec's expressions (sizes, counts, conditions, positions,
 // values) resolved against the type they are in, or refused with what is not supported.
 import { ExprError, mapExpr, parseExpr, walkExpr, type Expr, type Up } from './expr.js';
-import { typeOf } from './expr-types.js';
+import { BYTES, FLOAT, STR, typeOf } from './expr-types.js';
 import type { EnumDef, Field, FieldType, Param, SpecFile, TypeDef } from './model.js';
 import { instanceEntry, parseValue, type InstanceEntry } from './instance-table.js';
 import { computeSizes, elementSize, walkTypes } from './sizes.js';
@@ -88,7 +88,11 @@ export function resolveItems(t: TypeDef, type: FieldType, cond: Expr, where: str
     if (x.k !== 'item') return;
     const shown = ['_', ...(x.path ?? [])].join('.');
     if (!x.path) {
-      if (type.t !== 'int' && type.t !== 'bits') fail(`repeat-until: '_' is a ${type.t} (only integer elements compare directly; use _.field)`);
+      // A number, or a string or byte array (`_ == ""`): the element as it is.
+      if (type.t === 'str' || (type.t === 'delimited' && type.encoding)) x.vt = STR;
+      else if (type.t === 'bytes' || type.t === 'delimited') x.vt = BYTES;
+      else if (type.t === 'float') x.vt = FLOAT;
+      else if (type.t !== 'int' && type.t !== 'bits') fail(`repeat-until: '_' is a ${type.t} (numbers, strings and byte arrays compare directly; use _.field)`);
       return;
     }
     if (type.t !== 'user') return fail(`repeat-until: '${shown}' needs elements of a user type`);

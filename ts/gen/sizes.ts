@@ -38,7 +38,8 @@ export function findLengthFields(t: TypeDef): void {
     const ty = f.type;
     const candidates: Array<[Expr, 'size' | 'count']> = [];
     if (f.repeat?.kind === 'expr') candidates.push([f.repeat.count, 'count']);
-    else if ((ty.t === 'bytes' || (ty.t === 'str' && !ty.zeroTerminated) || ty.t === 'user' || ty.t === 'switch') && ty.size && 'expr' in ty.size)
+    // The size of a repeated field is each element's (not a length the value determines).
+    else if (!f.repeat && (ty.t === 'bytes' || (ty.t === 'str' && !ty.zeroTerminated) || ty.t === 'user' || ty.t === 'switch') && ty.size && 'expr' in ty.size)
       candidates.push([ty.size.expr, 'size']);
     for (const [e, what] of candidates) {
       if (e.k !== 'ref' || e.param || e.instance || uses.get(e.name) !== 1) continue;
@@ -285,8 +286,22 @@ export function checkRepeats(t: TypeDef): void {
     const min = elementSize(f).min;
     // A repeated switch of integers reads at least one bit per element (no case matching is an error then).
     const movesOn = f.type.t === 'bits' || f.type.t === 'intSwitch' || (f.type.t === 'user' && !f.type.size && readsBits.has(f.type.type));
-    if (f.repeat.kind !== 'expr' && !movesOn && min === 0)
-      throw new SpecError(t.spec.path, `${f.specPath} (${t.name}.${f.id})`, `repeat: ${f.repeat.kind} of elements that can be 0 bytes long is not supported (it could loop without reading)`);
+    if (f.repeat.kind === 'expr' || movesOn || min > 0) continue;
+    // Elements that may be 0 bytes long: Kaitai reads on (until the end, or the condition). An
+    // element that read nothing leaves everything as it was, so the next one reads the same and
+    // Kaitai loops forever: twinmap stops there with a DecodeError (see Field.mayStall). That holds
+    // only where the element's read and the condition do not depend on which element it is.
+    const where = `${f.specPath} (${t.name}.${f.id})`;
+    const byIndex = (e: Expr): boolean => {
+      let found = false;
+      walkExpr(e, (x) => {
+        if (x.k === 'index' || (x.k === 'ref' && x.name === f.id && !x.up)) found = true;
+      });
+      return found;
+    };
+    if (f.indexed || f.readsItself || fieldExprs(f).some(byIndex) || (f.repeat.kind === 'until' && byIndex(f.repeat.cond)))
+      throw new SpecError(t.spec.path, where, `repeat: ${f.repeat.kind} of elements that can be 0 bytes long, read or tested by their index (_index), is not supported (it could loop without reading)`);
+    f.mayStall = true;
   }
 }
 
@@ -304,4 +319,15 @@ export function readsToEnd(t: TypeDef, seen = new Set<TypeDef>()): boolean {
   const ty = last.type;
   if ((ty.t === 'bytes' || ty.t === 'str' || ty.t === 'user' || ty.t === 'switch') && ty.size && 'eos' in ty.size) return true;
   return ty.t === 'user' && !ty.size && readsToEnd(ty.type, seen);
+}
+
+/** The expressions a repeated field evaluates for each element (size, arguments, switch-on). */
+function fieldExprs(f: Field): Expr[] {
+  const ty = f.type;
+  const out: Expr[] = [];
+  if ((ty.t === 'bytes' || ty.t === 'str' || ty.t === 'user' || ty.t === 'switch' || ty.t === 'delimited') && ty.size && 'expr' in ty.size) out.push(ty.size.expr);
+  if (ty.t === 'switch' || ty.t === 'intSwitch') out.push(ty.on);
+  if (ty.t === 'user' && ty.args) out.push(...ty.args);
+  if (ty.t === 'switch') for (const c of caseTypes(ty)) if (c.t === 'user' && c.args) out.push(...c.args);
+  return out;
 }

@@ -260,6 +260,17 @@ public ref struct FormatReader
     /// <summary>No bytes and no unread bits left.</summary>
     public readonly bool Eof => _pos >= _end && _bitsLeft == 0;
 
+    /// <summary>Where the stream is, in bits read: an element that read nothing leaves it as it was.</summary>
+    public readonly long Mark => (long)_pos * 8 - _bitsLeft;
+
+    /// <summary>
+    /// A <c>repeat: eos</c> or <c>repeat: until</c> element <paramref name="index"/> that read nothing and
+    /// did not end the list: the next one would read the same, forever (Kaitai's parser loops there).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public readonly DecodeException Stalled(string field, int index, bool until) =>
+        new(field, _pos, $"element {index} read no bytes and {(until ? "does not meet the repeat-until condition" : "the stream is not at its end")}: every next element would read the same (no end)");
+
     /// <summary><paramref name="n"/> (1..64) bits, most significant bit of each byte first.</summary>
     public ulong BitsBe(int n, string f)
     {
@@ -613,6 +624,9 @@ public ref struct FormatWriter
     }
 
     public readonly int Position => _pos;
+
+    /// <summary>Where the writer is, in bits written: an element that wrote nothing leaves it as it was.</summary>
+    public readonly long Mark => (long)_pos * 8 - _bitsFree;
 
     // Built by a method of its own, so that the check on every write stays small enough to inline.
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -270,6 +270,19 @@ export class Reader {
     return this.pos >= this.end && this.bitsLeft === 0;
   }
 
+  /** Where the stream is, in bits read: an element that read nothing leaves it as it was. */
+  get mark(): number {
+    return this.pos * 8 - this.bitsLeft;
+  }
+
+  /**
+   * A `repeat: eos` or `repeat: until` element `index` that read nothing and did not end the list:
+   * the next one would read the same, forever (Kaitai's parser loops there), so this is a DecodeError.
+   */
+  stalled(field: string, index: number, until: boolean): never {
+    throw new DecodeError(field, this.pos, `element ${index} read no bytes and ${until ? 'does not meet the repeat-until condition' : 'the stream is not at its end'}: every next element would read the same (no end)`);
+  }
+
   /** `n` (1..53) bits, most significant bit of each byte first (past 32 bits, as two reads). */
   bitsBe(n: number, f: string): number {
     // Wider than 32 bits: two reads, each exact in a double (the value is, up to 53 bits).
@@ -863,6 +876,11 @@ export class Writer {
 
   get remaining(): number {
     return this.end - this.pos;
+  }
+
+  /** Where the writer is, in bits written: an element that wrote nothing leaves it as it was. */
+  get mark(): number {
+    return this.pos * 8 - this.bitsFree;
   }
 
   take(n: number, field: string): number {
