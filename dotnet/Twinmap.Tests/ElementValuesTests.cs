@@ -20,6 +20,9 @@ public class ElementValuesTests
         Assert.True(v.Marks[1].IsLast);
         Assert.Equal(new byte[] { 0x45, 0x42, 0x41 }, v.Tag);
         Assert.Equal(2, v.Flags.Length);
+        Assert.False(v.FirstEnds);
+        Assert.Equal(0xffL, v.LastCode);
+        Assert.True(ElementValues.Decode(Convert.FromHexString("00ff")).FirstEnds);
         Assert.Equal(Sample, Convert.ToHexString(v.Encode()).ToLowerInvariant());
     }
 

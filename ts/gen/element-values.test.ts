@@ -1,5 +1,5 @@
 // Casts, another type's value instance made of repeated and conditional fields, a repeat-until on a
-// value instance of the element, and a repeat to the end of elements that always read a bit
+// value instance of the element, value instances of elements (`marks.first.is_last`), and a repeat to the end of elements that always read a bit
 // (fixture: fixtures/features/element_values.ksy; its C# is checked by the .NET test project).
 // Every field and instance is compared with Kaitai's own parser.
 import { join } from 'node:path';
@@ -22,6 +22,7 @@ function plain(v: Obj): unknown {
     marks: (v['marks'] as Obj[]).map((m) => [m['code'], m['isLast']]),
     flags: (v['flags'] as Obj[]).map((f) => [f['wide'], f['low'], f['high'], [...(f['data'] as Uint8Array)]]),
     tag: [...(v['tag'] as Uint8Array)],
+    ends: [v['firstEnds'], v['lastCode']],
   };
 }
 
@@ -37,7 +38,7 @@ describe('casts, value instances of other types and of elements', () => {
 
   it('encodes a body sized by num.value and stops marks at the element whose is_last holds', () => {
     const v = ElementValues.decode(Buffer.from('800102aabbcc05ff80ee7f', 'hex'));
-    expect([v.num.value, v.marks.length, [...v.tag!]]).toEqual([3, 2, [0x45, 0x42, 0x41]]);
+    expect([v.num.value, v.marks.length, [...v.tag!], v.firstEnds, v.lastCode]).toEqual([3, 2, [0x45, 0x42, 0x41], false, 0xff]);
     expect(Buffer.from(ElementValues.encode(v)).toString('hex')).toBe('800102aabbcc05ff80ee7f');
     expect(() => ElementValues.encode({ ...v, body: Uint8Array.of(1) })).toThrow(/body/);
     expect(() => ElementValues.encode({ ...v, marks: [{ code: 0 }, { code: 1 }] })).toThrow(/marks/);

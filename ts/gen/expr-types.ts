@@ -2,8 +2,8 @@
 // strings, byte arrays, arrays of any of these, and user-type objects. Emitters pick operators by
 // them (integer `/` floors, float `/` does not; `==` on byte arrays compares contents; `+` on
 // strings concatenates) and name the types of value instances.
-import { ExprError, type Expr } from './expr.js';
-import { normalizeEncoding, type Field, type Param, type TypeDef } from './model.js';
+import { ExprError, mapExpr, type Expr } from './expr.js';
+import { normalizeEncoding, type Field, type Instance, type Param, type TypeDef } from './model.js';
 import { instanceEntry } from './instance-table.js';
 
 export type VType =
@@ -80,6 +80,33 @@ export function isByteLiteral(e: Extract<Expr, { k: 'arr' }>): boolean {
   return e.items.length > 0 && e.items.every((x) => x.k === 'int' && x.value >= 0 && x.value <= 255);
 }
 
+/**
+ * `a[i].v` or `a.last.v` where `v` is a value instance of the element's type: replaced (in place) by
+ * v's expression with each of its names read through the element (`a.last.type == tag::end`), so
+ * that it computes on any value, decoded or built (built values have no instances). Undefined (and
+ * `e` unchanged) where it reads more than fields of the element.
+ */
+function inlineValue(e: Extract<Expr, { k: 'attr' }>, owner: TypeDef, inst: Instance): VType | undefined {
+  if (inst.valueCond) return undefined;
+  let inlineable = true;
+  const body = mapExpr(inst.value!, (x) => {
+    if (x.k === 'io') inlineable = false;
+    if (x.k !== 'ref') return undefined;
+    const f = owner.fields.find((y) => y.id === x.name);
+    if (!f || x.param || x.up || x.instance || x.fromRoot) {
+      inlineable = false;
+      return x;
+    }
+    let out: Expr = { k: 'attr', obj: e.obj, name: f.id };
+    for (const p of x.pathFields ?? []) out = { k: 'attr', obj: out, name: p.id };
+    return out;
+  });
+  if (!inlineable) return undefined;
+  for (const k of Object.keys(e)) delete (e as Record<string, unknown>)[k];
+  Object.assign(e, body);
+  return typeOf(e);
+}
+
 /** Methods of each type, with their argument counts and result types. */
 function methodType(obj: VType, e: Extract<Expr, { k: 'attr' }>): VType {
   const n = e.args?.length ?? -1;
@@ -103,7 +130,14 @@ function methodType(obj: VType, e: Extract<Expr, { k: 'attr' }>): VType {
       e.instance = i;
       return fieldVType(i.field!);
     }
-    // A value instance of the object, computed from it as decoded (the using type is decode-only).
+    // A value instance of the object made of its fields: its expression read through the object
+    // (it computes on built values too); else computed from the object as decoded (the using type
+    // is decode-only).
+    const vi = inst?.inst ?? (inst ? obj.type.instances.find((x) => x.id === m) : undefined);
+    if (vi?.value) {
+      const inlined = inlineValue(e, obj.type, vi);
+      if (inlined) return inlined;
+    }
     if (inst?.inst?.value) {
       e.instance = inst.inst;
       return typeOf(inst.inst.value);
@@ -219,6 +253,7 @@ export function typeOf(e: Expr): VType {
     case 'none':
       throw new ExprError('a value instance without a value is used outside its if condition');
     case 'cond': {
+      typeOf(e.c);
       const a = typeOf(e.a);
       if (e.b.k === 'none') return a;
       const b = typeOf(e.b);

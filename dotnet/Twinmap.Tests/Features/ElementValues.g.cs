@@ -11,7 +11,7 @@ namespace Twinmap.Tests.Features;
 /// <summary>
 /// Casts (`.as&lt;u2&gt;`, an array literal `.as&lt;bytes&gt;`), another type's value instance made of its
 /// repeated and conditional fields (`num.value`), a repeat-until on a value instance of the element
-/// (`_.is_last`), and a repeat to the end of elements that may be 0 bytes long in whole bytes but
+/// (`_.is_last`), value instances of elements (`marks.first.is_last`), and a repeat to the end of elements that may be 0 bytes long in whole bytes but
 /// always read a bit-sized field.
 /// </summary>
 public sealed partial class ElementValues
@@ -25,6 +25,16 @@ public sealed partial class ElementValues
     /// Computed from the fields.
     /// </summary>
     public byte[] Tag => new byte[] { unchecked((byte)((long)FormatMath.At(this.Marks, 0).Code + 64)), unchecked((byte)((long)this.Marks!.Length + 64)), unchecked((byte)(321)) };
+
+    /// <summary>
+    /// Computed from the fields.
+    /// </summary>
+    public bool FirstEnds => ((long)FormatMath.At(this.Marks, 0).Code == 0) || ((long)FormatMath.At(this.Marks, 0).Code == 255);
+
+    /// <summary>
+    /// Computed from the fields.
+    /// </summary>
+    public long LastCode => (((long)FormatMath.At(this.Marks, (long)this.Marks!.Length - 1).Code == 0) || ((long)FormatMath.At(this.Marks, (long)this.Marks!.Length - 1).Code == 255) ? (long)FormatMath.At(this.Marks, this.Marks.Length - 1).Code : -(1));
 
     /// <summary>Decodes one ElementValues from the start of <paramref name="source"/>.</summary>
     public static ElementValues Decode(ReadOnlySpan<byte> source) => Decode(source, out _);
