@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { kaitaiParse, kaitaiParsers, type KaitaiClass } from '../../interop-tests/support/kaitai-js.js';
-import { ZeroSizedLists } from './fixtures/features/ts/zero_sized_lists.js';
+import { ItemList, MarkList, WordList, ZeroSizedLists } from './fixtures/features/ts/zero_sized_lists.js';
 
 let kaitai: KaitaiClass;
 beforeAll(async () => {
@@ -19,10 +19,10 @@ function plain(v: Obj): unknown {
   return {
     words: [...((v['words'] as Obj)['words'] as string[])],
     marks: [marks['lenMark'], (marks['marks'] as Uint8Array[]).map((m) => [...m])],
-    items: (v['items'] as Obj[]).map((i) => [...(i['body'] as Uint8Array)]),
+    items: ((v['items'] as Obj)['items'] as Obj[]).map((i) => [...(i['body'] as Uint8Array)]),
   };
 }
-const bytes = (hex: string): Uint8Array => Buffer.from(hex.replaceAll(' ', ''), 'hex');
+const bytes = (hex: string): Uint8Array => Uint8Array.from(Buffer.from(hex.replaceAll(' ', ''), 'hex'));
 
 describe('repeat: eos and repeat: until of elements that may be 0 bytes long', () => {
   it.each([
@@ -34,15 +34,19 @@ describe('repeat: eos and repeat: until of elements that may be 0 bytes long', (
     const v = plain(ZeroSizedLists.decode(input) as unknown as Obj);
     expect(v).toEqual(plain(kaitaiParse(kaitai, input)));
     expect(v).toEqual({ words, marks, items });
-    // Written back, an empty word is its terminator: the same values, not always the same bytes.
-    expect(plain(ZeroSizedLists.decode(ZeroSizedLists.encode(ZeroSizedLists.decode(input))) as unknown as Obj)).toEqual(v);
+    // The lists written back (the root reads _io.size, so it is decode-only): an empty word is its
+    // terminator, the same values but not always the same bytes.
+    const d = ZeroSizedLists.decode(input);
+    expect(WordList.decode(WordList.encode(d.words))).toEqual(d.words);
+    expect(MarkList.encode(d.marks)).toEqual(input.subarray(input[0]! + 2, input[0]! + 2 + input[input[0]! + 1]!));
+    expect(ItemList.encode(d.items)).toEqual(input.subarray(input[0]! + 2 + input[input[0]! + 1]!));
   });
 
   it('stops a repeat: eos whose element read nothing before the end with a DecodeError (Kaitai loops there)', () => {
     const input = bytes('00  02 01 2e  00 05');
-    expect(() => ZeroSizedLists.decode(input)).toThrow(/ZeroSizedLists\.items at byte 5: element 0 read no bytes and the stream is not at its end/);
+    expect(() => ZeroSizedLists.decode(input)).toThrow(/ZeroSizedLists\.items\.items at byte 5: element 0 read no bytes and the stream is not at its end/);
     // Kaitai's parser asks for the end at the same place without end; the referee stops it.
-    expect(() => kaitaiParse(kaitai, input)).toThrow(/isEof asked 100000 times at position 5/);
+    expect(() => kaitaiParse(kaitai, input)).toThrow(/isEof asked 100000 times at position 1/);
   });
 
   it('stops a repeat: until whose element read nothing and does not meet the condition', () => {
@@ -53,9 +57,10 @@ describe('repeat: eos and repeat: until of elements that may be 0 bytes long', (
   });
 
   it('refuses to encode an element of no bytes in a repeat: eos (reading could not get it back)', () => {
-    const v = ZeroSizedLists.decode(bytes('00  02 01 2e  02 0102'));
-    expect(Buffer.from(ZeroSizedLists.encode(v)).toString('hex')).toBe('010002012e020102');
-    expect(() => ZeroSizedLists.encode({ ...v, lenItem: 0, items: [{ body: Uint8Array.of() }] })).toThrow(/items: element 0 takes no bytes/);
-    expect(() => ZeroSizedLists.encode({ ...v, lenItem: 0, items: [] })).not.toThrow();
+    expect(Buffer.from(ItemList.encode({ lenItem: 2, items: [{ body: Uint8Array.of(1, 2) }] })).toString('hex')).toBe('020102');
+    expect(Buffer.from(ItemList.encode({ lenItem: 0, items: [] })).toString('hex')).toBe('00');
+    expect(() => ItemList.encode({ lenItem: 0, items: [{ body: Uint8Array.of() }] })).toThrow(/ItemList\.items: element 0 takes no bytes/);
+    // An element that meets the condition may take no bytes: it ends the list.
+    expect(Buffer.from(WordList.encode({ words: ['ab', ''] })).toString('hex')).toBe('61620000');
   });
 });

@@ -14,12 +14,21 @@ namespace Twinmap.Tests.Features;
 /// until the end of the stream (repeat: eos) or until the condition holds (repeat: until), so an
 /// element that reads nothing and does not end the list would be read again forever.
 /// </summary>
+/// <remarks>Decode-only: its expressions read the stream (_io), so its bytes cannot be written from its value (no Encode).</remarks>
 public sealed partial class ZeroSizedLists
 {
     public WordList Words { get; set; } = new();
     public MarkList Marks { get; set; } = new();
-    public byte LenItem { get; set; }
-    public ZeroSizedListsItem[] Items { get; set; } = [];
+    public ItemList Items { get; set; } = new();
+
+    private FormatStream _io = null!;
+
+    /// <summary>
+    /// Reads the stream, so the root is decode-only (encode is checked on the nested types).
+    ///
+    /// Computed from the fields.
+    /// </summary>
+    public long LenInput => _io.IoSize;
 
     /// <summary>Decodes one ZeroSizedLists from the start of <paramref name="source"/>.</summary>
     public static ZeroSizedLists Decode(ReadOnlySpan<byte> source) => Decode(source, out _);
@@ -27,10 +36,11 @@ public sealed partial class ZeroSizedLists
     /// <summary>Decodes one ZeroSizedLists and says how many bytes it took.</summary>
     public static ZeroSizedLists Decode(ReadOnlySpan<byte> source, out int bytesRead)
     {
-        var r = new FormatReader(source);
+        var r = new FormatReader(source.ToArray());
         try
         {
             var value = Read(ref r);
+            r.KeepRoot(value);
             bytesRead = r.Position;
             return value;
         }
@@ -40,56 +50,10 @@ public sealed partial class ZeroSizedLists
         }
     }
 
-    /// <summary>Encodes into a new array of exactly the right size.</summary>
-    public byte[] Encode()
-    {
-        var bytes = new byte[EncodedSize()];
-        EncodeInto(bytes);
-        return bytes;
-    }
-
-    /// <summary>Encodes into <paramref name="destination"/> without allocating; returns the bytes written.</summary>
-    public int EncodeInto(Span<byte> destination)
-    {
-        int n = EncodedSize();
-        if (destination.Length < n) throw new EncodeException("ZeroSizedLists", $"needs {n} bytes, the buffer has {destination.Length}");
-        var w = new FormatWriter(destination[..n]);
-        try
-        {
-            Write(ref w);
-        }
-        catch (EncodeException e)
-        {
-            throw e.Within("ZeroSizedLists");
-        }
-        return n;
-    }
-
-    /// <summary>Bytes this value takes when encoded.</summary>
-    public int EncodedSize()
-    {
-        try
-        {
-            return SizeOf();
-        }
-        catch (EncodeException e)
-        {
-            throw e.Within("ZeroSizedLists");
-        }
-    }
-
-    internal int SizeOf()
-    {
-        long n = 3;
-        n += (Words?.SizeOf() ?? 0);
-        n += (Marks?.SizeOf() ?? 0);
-        foreach (var item in Items ?? []) n += (long)LenItem;
-        return n <= int.MaxValue ? (int)n : throw new EncodeException("", $"encodes to {n} bytes, more than an array can hold");
-    }
-
     internal static ZeroSizedLists Read(ref FormatReader r)
     {
         var v = new ZeroSizedLists();
+        v._io = r.Stream();
         long @lenWords = r.U1("lenWords");
         var wordsReader = r.Sub(@lenWords, "words");
         try
@@ -110,6 +74,93 @@ public sealed partial class ZeroSizedLists
         {
             throw e.Within("marks");
         }
+        var itemsReader = r.Sub(r.Remaining, "items");
+        try
+        {
+            v.Items = ItemList.Read(ref itemsReader);
+        }
+        catch (DecodeException e)
+        {
+            throw e.Within("items");
+        }
+        r.Sync();
+        return v;
+    }
+
+}
+
+public sealed partial class ItemList
+{
+    public byte LenItem { get; set; }
+    public ZeroSizedListsItem[] Items { get; set; } = [];
+
+    /// <summary>Decodes one ItemList from the start of <paramref name="source"/>.</summary>
+    public static ItemList Decode(ReadOnlySpan<byte> source) => Decode(source, out _);
+
+    /// <summary>Decodes one ItemList and says how many bytes it took.</summary>
+    public static ItemList Decode(ReadOnlySpan<byte> source, out int bytesRead)
+    {
+        var r = new FormatReader(source);
+        try
+        {
+            var value = Read(ref r);
+            bytesRead = r.Position;
+            return value;
+        }
+        catch (DecodeException e)
+        {
+            throw e.Within("ItemList");
+        }
+    }
+
+    /// <summary>Encodes into a new array of exactly the right size.</summary>
+    public byte[] Encode()
+    {
+        var bytes = new byte[EncodedSize()];
+        EncodeInto(bytes);
+        return bytes;
+    }
+
+    /// <summary>Encodes into <paramref name="destination"/> without allocating; returns the bytes written.</summary>
+    public int EncodeInto(Span<byte> destination)
+    {
+        int n = EncodedSize();
+        if (destination.Length < n) throw new EncodeException("ItemList", $"needs {n} bytes, the buffer has {destination.Length}");
+        var w = new FormatWriter(destination[..n]);
+        try
+        {
+            Write(ref w);
+        }
+        catch (EncodeException e)
+        {
+            throw e.Within("ItemList");
+        }
+        return n;
+    }
+
+    /// <summary>Bytes this value takes when encoded.</summary>
+    public int EncodedSize()
+    {
+        try
+        {
+            return SizeOf();
+        }
+        catch (EncodeException e)
+        {
+            throw e.Within("ItemList");
+        }
+    }
+
+    internal int SizeOf()
+    {
+        long n = 1;
+        foreach (var item in Items ?? []) n += (long)LenItem;
+        return n <= int.MaxValue ? (int)n : throw new EncodeException("", $"encodes to {n} bytes, more than an array can hold");
+    }
+
+    internal static ItemList Read(ref FormatReader r)
+    {
+        var v = new ItemList();
         v.LenItem = r.U1("lenItem");
         var itemsItems = new List<ZeroSizedListsItem>();
         while (r.Remaining > 0)
@@ -134,26 +185,6 @@ public sealed partial class ZeroSizedLists
 
     internal void Write(ref FormatWriter w)
     {
-        long @lenWords = FormatWriter.Length((Words ?? throw new EncodeException("words", "is null")).SizeOf(), 255, "lenWords");
-        w.U1((byte)@lenWords, "lenWords");
-        try
-        {
-            (Words ?? throw new EncodeException("", "is null")).Write(ref w);
-        }
-        catch (EncodeException e)
-        {
-            throw e.Within("words");
-        }
-        long @lenMarks = FormatWriter.Length((Marks ?? throw new EncodeException("marks", "is null")).SizeOf(), 255, "lenMarks");
-        w.U1((byte)@lenMarks, "lenMarks");
-        try
-        {
-            (Marks ?? throw new EncodeException("", "is null")).Write(ref w);
-        }
-        catch (EncodeException e)
-        {
-            throw e.Within("marks");
-        }
         w.U1(LenItem, "lenItem");
         var itemsItems = Items ?? [];
         for (int i = 0; i < itemsItems.Length; i++)
@@ -463,6 +494,13 @@ public static class ZeroSizedListsLayout
 {
     public const int LenWords = 0;
     public const int Words = 1;
+}
+
+/// <summary>Byte offsets of ItemList's fields that sit at a fixed place.</summary>
+public static class ItemListLayout
+{
+    public const int LenItem = 0;
+    public const int Items = 1;
 }
 
 /// <summary>Byte offsets of WordList's fields that sit at a fixed place.</summary>
