@@ -172,8 +172,13 @@ describe('the loader', () => {
     const p = spec('vlqs', text('until\n        repeat-until: _ < 0x80'));
     const vlq = loadSpecs([p])[0]!.root.types[0]!;
     expect(vlq.minSize).toBe(1);
-    // A repeat: expr of them may still be empty (count 0): repeating that to the end is refused.
-    expect(() => loadSpecs([spec('vlqs0', text('expr\n        repeat-expr: 0'))])).toThrow(/\/seq\/0 \(Vlqs0?\.items\): repeat: eos of elements that can be 0 bytes long/);
+    expect(loadSpecs([p])[0]!.root.fields[0]!.mayStall).toBeUndefined();
+    // A repeat: expr of them may still be empty (count 0): repeating that to the end checks that
+    // each element moved the stream on (a DecodeError where one read nothing; Kaitai loops there).
+    expect(loadSpecs([spec('vlqs0', text('expr\n        repeat-expr: 0'))])[0]!.root.fields[0]!.mayStall).toBe(true);
+    // Such elements read by their index could differ from one to the next: refused.
+    const byIndex = 'meta:\n  id: vlqs1\nseq:\n  - id: items\n    type: vlq(_index)\n    repeat: eos\ntypes:\n  vlq:\n    params:\n      - id: n\n        type: u1\n    seq:\n      - id: groups\n        type: u1\n        repeat: expr\n        repeat-expr: n\n';
+    expect(() => loadSpecs([spec('vlqs1', byIndex)])).toThrow(/\/seq\/0 \(Vlqs1\.items\): repeat: eos of elements that can be 0 bytes long, read or tested by their index/);
   });
 
   it('refuses a nested meta key it does not support, by name', () => {
