@@ -29,4 +29,15 @@ public class UnnamedEntriesTests
         Assert.Contains("_unnamed4", Assert.Throws<DecodeException>(() => UnnamedEntries.Decode(Convert.FromHexString("05123400"))).Message);
         Assert.Throws<EncodeException>(() => v.EncodeInto(new byte[5]));
     }
+
+    [Fact]
+    public void AnUnnamedSizedStringIsWrittenBackOrAsNuls()
+    {
+        var input = Convert.FromHexString("32303236030a0b");
+        var v = Stamp.Decode(input);
+        Assert.Equal((byte)3, v.Day);
+        Assert.Equal(11L, v.Mark);
+        Assert.Equal(input, v.Encode());
+        Assert.Equal("00000000040102", Convert.ToHexString(new Stamp { Day = 4, Marks = [1, 2] }.Encode()).ToLowerInvariant());
+    }
 }

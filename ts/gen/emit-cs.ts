@@ -972,7 +972,12 @@ class CsFile {
         continue;
       }
       let lines: string[];
-      const zeros = f.hidden && f.type.t === 'bytes' && 'expr' in f.type.size ? ` ?? new byte[FormatWriter.Length(${this.expr(f.type.size.expr, t, '')}, int.MaxValue, ${p})]` : '';
+      const zeros =
+        f.hidden && f.type.t === 'bytes' && 'expr' in f.type.size
+          ? ` ?? new byte[FormatWriter.Length(${this.expr(f.type.size.expr, t, '')}, int.MaxValue, ${p})]`
+          : f.hidden && f.type.t === 'str' && f.type.size && 'expr' in f.type.size
+            ? ` ?? new string('\\0', FormatWriter.Length(${this.expr(f.type.size.expr, t, '')}, int.MaxValue, ${p}) / ${encodingUnit(f.type.encoding)})`
+            : '';
       const value = f.cond && this.isValueType(f) && !f.repeat ? `${prop(f)}.Value` : zeros ? `(${prop(f)}${zeros})` : prop(f);
       if (!f.repeat) {
         lines = this.writeElem(t, f, value, '-1');

@@ -1259,6 +1259,8 @@ class TsModule {
     if (ty.t === 'int') return ty.size === 8 ? '0n' : '0';
     if (ty.t === 'bits') return ty.bool ? 'false' : ty.width > 53 ? '0n' : '0';
     if (ty.t === 'bytes' && 'expr' in ty.size) return `new Uint8Array(${this.use('sizeIn')}(${this.expr(ty.size.expr, t, refs)}, '${f.id}'))`;
+    // A sized string: NUL characters that fill its size (zero bytes).
+    if (ty.t === 'str' && ty.size && 'expr' in ty.size) return `'\\0'.repeat(${this.use('sizeIn')}(${this.expr(ty.size.expr, t, refs)}, '${f.id}') / ${encodingUnit(ty.encoding)})`;
     return '0';
   }
 

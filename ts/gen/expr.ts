@@ -266,7 +266,7 @@ export function parseExpr(source: unknown): Expr {
       if (t.v === '_index') return { k: 'index' };
       if (t.v === '_') {
         const path: string[] = [];
-        while (isOp('.') && toks[p + 2]?.v !== '(') {
+        while (isOp('.') && toks[p + 2]?.v !== '(' && !isCast()) {
           p++;
           const m = toks[p++];
           if (m === undefined || m.t !== 'id' || m.v.includes('::') || m.v.startsWith('_'))

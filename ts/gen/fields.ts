@@ -363,8 +363,8 @@ export function defineField(ctx: Ctx, t: TypeDef, attr: unknown, at: string, sco
   }
   if (valid !== undefined && repeat) fail('valid on a repeated field is not supported');
   const hidden = unnamed && type.t !== 'contents';
-  if (hidden && (repeat || cond || !(['int', 'float', 'bits'].includes(type.t) || (type.t === 'bytes' && 'expr' in type.size))))
-    fail('an unnamed seq entry is supported as a single integer, float, bit-sized integer or sized bytes (no repeat, no if)');
+  if (hidden && (repeat || cond || !(['int', 'float', 'bits'].includes(type.t) || (type.t === 'bytes' && 'expr' in type.size) || (type.t === 'str' && !type.zeroTerminated && type.size !== undefined && 'expr' in type.size))))
+    fail('an unnamed seq entry is supported as a single integer, float, bit-sized integer, sized bytes or sized string (no repeat, no if)');
   const field: Field = {
     id,
     specPath: at,

@@ -7,16 +7,18 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { kaitaiParse, kaitaiParsers, type KaitaiClass } from '../../interop-tests/support/kaitai-js.js';
 import { asKaitaiNumbers, fromKaitai, type Value } from '../../interop-tests/support/model-tools.js';
 import { mutate, Rng } from '../../tools/fuzz/fuzz.js';
-import { UnnamedEntries } from './fixtures/features/ts/unnamed_entries.js';
+import { Stamp, UnnamedEntries } from './fixtures/features/ts/unnamed_entries.js';
 import { loadSpecs } from './load.js';
 import type { TypeDef } from './model.js';
 
 const fixture = join(import.meta.dirname, 'fixtures', 'features', 'unnamed_entries.ksy');
 let kaitai: KaitaiClass;
 let root: TypeDef;
+let kaitaiStamp: KaitaiClass;
 
 beforeAll(async () => {
   kaitai = (await kaitaiParsers(fixture))['UnnamedEntries']!;
+  kaitaiStamp = (kaitai as unknown as Record<string, KaitaiClass>)['Stamp']!;
   root = loadSpecs([fixture])[0]!.root;
 });
 
@@ -41,6 +43,19 @@ describe('unnamed seq entries', () => {
     expect(hex(UnnamedEntries.encode({ ...UnnamedEntries.decode(input) }))).toBe('02' + '0000' + 'a0' + '0000' + '07' + 'aa');
     expect(() => UnnamedEntries.encode({ lenPad: 1, mode: 0, tail: 0, _unnamed4: Uint8Array.of(1, 2) })).toThrow(/_unnamed4/);
     expect(() => UnnamedEntries.decode(Buffer.from('05123400', 'hex'))).toThrow(/_unnamed4/);
+  });
+
+  it('reads an unnamed sized string as Kaitai does, writes it back, and NULs without it; a cast in an index', () => {
+    const bytes = Buffer.from('32303236' + '03' + '0a0b', 'hex');
+    const v = Stamp.decode(bytes);
+    const k = kaitaiParse(kaitaiStamp, bytes) as Record<string, unknown>;
+    expect(v).toEqual({ day: 3, marks: [10, 11] });
+    expect([v._unnamed0, v.mark]).toEqual(['2026', 11]);
+    expect([k['_unnamed0'], k['mark']]).toEqual(['2026', 11]);
+    expect(hex(Stamp.encode(v))).toBe(hex(bytes));
+    expect(hex(Stamp.encode({ day: 4, marks: [1, 2] }))).toBe('00000000' + '04' + '0102');
+    expect(Stamp.decode(Stamp.encode({ day: 4, marks: [1, 2] })).mark).toBe(1);
+    expect(() => Stamp.encode({ day: 0, marks: [0, 0], _unnamed0: '20261' })).toThrow(/_unnamed0/);
   });
 
   it('agrees with Kaitai on damaged inputs', () => {

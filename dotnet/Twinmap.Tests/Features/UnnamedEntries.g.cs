@@ -112,9 +112,113 @@ public sealed partial class UnnamedEntries
     }
 }
 
+/// <summary>
+/// An unnamed sized string; a cast in an index (`marks[day.as&lt;u1&gt; % 2]`).
+/// </summary>
+public sealed partial class Stamp
+{
+    /// <summary>Encoded size in bytes.</summary>
+    public const int SIZE = 7;
+
+    public byte Day { get; set; }
+    public byte[] Marks { get; set; } = [];
+    internal string Unnamed0 { get; set; }
+
+    /// <summary>
+    /// Computed from the fields.
+    /// </summary>
+    public long Mark => (long)FormatMath.At(this.Marks, FormatMath.Mod((long)this.Day, 2));
+
+    /// <summary>Decodes one Stamp from the start of <paramref name="source"/>.</summary>
+    public static Stamp Decode(ReadOnlySpan<byte> source) => Decode(source, out _);
+
+    /// <summary>Decodes one Stamp and says how many bytes it took.</summary>
+    public static Stamp Decode(ReadOnlySpan<byte> source, out int bytesRead)
+    {
+        var r = new FormatReader(source);
+        try
+        {
+            var value = Read(ref r);
+            bytesRead = r.Position;
+            return value;
+        }
+        catch (DecodeException e)
+        {
+            throw e.Within("Stamp");
+        }
+    }
+
+    /// <summary>Encodes into a new array of exactly the right size.</summary>
+    public byte[] Encode()
+    {
+        var bytes = new byte[EncodedSize()];
+        EncodeInto(bytes);
+        return bytes;
+    }
+
+    /// <summary>Encodes into <paramref name="destination"/> without allocating; returns the bytes written.</summary>
+    public int EncodeInto(Span<byte> destination)
+    {
+        int n = EncodedSize();
+        if (destination.Length < n) throw new EncodeException("Stamp", $"needs {n} bytes, the buffer has {destination.Length}");
+        var w = new FormatWriter(destination[..n]);
+        try
+        {
+            Write(ref w);
+        }
+        catch (EncodeException e)
+        {
+            throw e.Within("Stamp");
+        }
+        return n;
+    }
+
+    /// <summary>Bytes this value takes when encoded (always SIZE).</summary>
+    public int EncodedSize() => SIZE;
+
+    internal int SizeOf() => SIZE;
+
+    internal static Stamp Read(ref FormatReader r)
+    {
+        var v = new Stamp();
+        v.Unnamed0 = r.Str(4, "ASCII", "_unnamed0");
+        v.Day = r.U1("day");
+        int marksCount = r.Count(2, 1, "marks");
+        var marksItems = new byte[marksCount];
+        for (int i = 0; i < marksCount; i++)
+        {
+            marksItems[i] = r.U1("marks");
+        }
+        v.Marks = marksItems;
+        return v;
+    }
+
+    internal void Write(ref FormatWriter w)
+    {
+        w.Str((Unnamed0 ?? new string('\0', FormatWriter.Length(4, int.MaxValue, "_unnamed0") / 1)), "ASCII", 4, false, "_unnamed0");
+        w.U1(Day, "day");
+        var marksItems = Marks ?? [];
+        FormatWriter.CheckCount(marksItems.Length, 2, "marks");
+        for (int i = 0; i < marksItems.Length; i++)
+        {
+            w.U1(marksItems[i], "marks");
+        }
+    }
+}
+
 /// <summary>Byte offsets of UnnamedEntries's fields that sit at a fixed place.</summary>
 public static class UnnamedEntriesLayout
 {
     public const int LenPad = 0;
     public const int Unnamed1 = 1;
+}
+
+/// <summary>Byte offsets of Stamp's fields that sit at a fixed place; SIZE: the type's size.</summary>
+public static class StampLayout
+{
+    public const int SIZE = 7;
+    public const int Unnamed0 = 0;
+    public const int Day = 4;
+    public const int Marks = 5;
+    public const int MarksCount = 2;
 }
