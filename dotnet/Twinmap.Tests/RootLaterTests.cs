@@ -23,4 +23,13 @@ public class RootLaterTests
         Assert.Equal("AABB", Convert.ToHexString(v.Header.Files[0].Body));
         Assert.Contains("body", Assert.Throws<DecodeException>(() => v.Header.Files[1].Body).Message);
     }
+
+    [Fact]
+    public void ReadsTheRootsParseInstanceInAPosInsideIt()
+    {
+        var v = RootLater.Decode([3, 0, 2, 0xaa, 0xbb, 0xcc, 0xdd]);
+        Assert.Equal([3L, 0L, 2L], v.Table.Slots.Select(s => s.OfsMasked));
+        Assert.Equal([(byte)0xaa, (byte)0xaa, (byte)2], v.Table.Slots.Select(s => s.Target));
+        Assert.Throws<DecodeException>(() => RootLater.Decode([3, 0, 9]).Table.Slots[0].Target);
+    }
 }

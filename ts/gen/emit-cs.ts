@@ -502,7 +502,7 @@ class CsFile {
       }),
       ...(!item && this.elemIndex !== undefined && { index: (): string => `(long)${this.elemIndex}` }),
       ref: (name, e) => {
-        if (e.fromRoot) return chain(`FormatMath.DecodedRoot<${this.typeRef(t, e.fromRoot)}>(${io})`, undefined, [e.fromRoot.fields.find((x: Field) => x.id === name)!, ...(e.pathFields ?? [])]);
+        if (e.fromRoot) return chain(`FormatMath.DecodedRoot<${this.typeRef(t, e.fromRoot)}>(${io})`, undefined, [e.fromRoot.fields.find((x: Field) => x.id === name) ?? e.field!, ...(e.pathFields ?? [])]);
         if (e.param) {
           // A lazy one is a function computing the value (from a field its user reads later).
           const p = `p_${camel(name)}${e.paramDef?.lazy ? '()' : ''}`;

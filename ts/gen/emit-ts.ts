@@ -405,7 +405,7 @@ class TsModule {
       }),
       ...(!item && this.elemIndex !== undefined && { index: (): string => this.elemIndex! }),
       ref: (name, e) => {
-        if (e.fromRoot) return chain(`${this.use('decodedRoot')}<${this.ref(e.fromRoot, e.fromRoot.name)}>(${io})`, undefined, [e.fromRoot.fields.find((x: Field) => x.id === name)!, ...(e.pathFields ?? [])]);
+        if (e.fromRoot) return chain(`${this.use('decodedRoot')}<${this.ref(e.fromRoot, e.fromRoot.name)}>(${io})`, undefined, [e.fromRoot.fields.find((x: Field) => x.id === name) ?? e.field!, ...(e.pathFields ?? [])]);
         if (e.param) {
           // A lazy one is a function computing the value (from a field its user reads later).
           const p = `p_${camel(name)}${e.paramDef?.lazy ? '()' : ''}`;

@@ -2,7 +2,8 @@
 // strings, byte arrays, arrays of any of these, and user-type objects. Emitters pick operators by
 // them (integer `/` floors, float `/` does not; `==` on byte arrays compares contents; `+` on
 // strings concatenates) and name the types of value instances.
-import { ExprError, mapExpr, type Expr } from './expr.js';
+import { ExprError, constValue, mapExpr, type Expr } from './expr.js';
+import { upParamsOf } from './up-params.js';
 import { normalizeEncoding, type Field, type Instance, type Param, type TypeDef } from './model.js';
 import { instanceEntry } from './instance-table.js';
 
@@ -92,6 +93,11 @@ function inlineValue(e: Extract<Expr, { k: 'attr' }>, owner: TypeDef, inst: Inst
   const body = mapExpr(inst.value!, (x) => {
     if (x.k === 'io') inlineable = false;
     if (x.k !== 'ref') return undefined;
+    // `_root.mask` where the root's value instance `mask` is a constant: that constant.
+    const up = x.param ? upParamsOf(owner).find((u) => u.param === x.paramDef) : undefined;
+    const rootValue = up && 'root' in up.up && !up.path ? owner.spec.root.instances.find((i) => i.id === up.name && !i.valueCond)?.value : undefined;
+    const c = rootValue && constValue(rootValue);
+    if (c !== undefined) return { k: 'int', value: c };
     const f = owner.fields.find((y) => y.id === x.name);
     if (!f || x.param || x.up || x.instance || x.fromRoot) {
       inlineable = false;

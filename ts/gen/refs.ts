@@ -228,7 +228,9 @@ function resolveNames(t: TypeDef, e: Expr, scope: Scope, where: string, fail: (p
           const inRoot = resolveRefs(t.spec.root, plain, 'instance', where, fail);
           // Its path is resolved by a step queued just now: copied after it.
           deferred.push(() => {
-            if (inRoot.k !== 'ref' || inRoot.param || inRoot.instance || (inRoot.pathFields ?? []).some((m) => m.repeat)) {
+            // A parse instance of the root (`_root.body.items[i]`) is read from the decoded root then too, as Kaitai reads it.
+            const parsed = inRoot.k === 'ref' && inRoot.instance?.field && !inRoot.instance.field.cond ? inRoot.instance.field : undefined;
+            if (inRoot.k !== 'ref' || inRoot.param || (inRoot.instance && !parsed) || (inRoot.pathFields ?? []).slice(0, -1).some((m) => m.repeat) || (parsed?.repeat && inRoot.pathFields?.length)) {
               // Not a field path of the root (a value instance, ...): passed down from the root as before.
               const p = upParam(t, x as typeof x & { up: Up }, fail, scope === 'seq');
               replaceNode(lazy, { k: 'ref', name: p.id, param: true, paramDef: p });
@@ -237,6 +239,7 @@ function resolveNames(t: TypeDef, e: Expr, scope: Scope, where: string, fail: (p
             const r = inRoot as Extract<Expr, { k: 'ref' }>;
             if (r.pathFields) lazy.pathFields = r.pathFields;
             if (r.field) lazy.field = r.field;
+            if (parsed) lazy.field = parsed;
           });
         });
         return lazy;

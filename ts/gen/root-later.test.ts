@@ -34,4 +34,16 @@ describe('_root fields read after the decode', () => {
     expect(() => v.header.files[1]!.body).toThrow(/body/);
     expect(() => kaitaiParse(kaitai, Uint8Array.of(3, 0, 9, 0xaa, 0xbb, 0xcc, 0xdd)).header).not.toThrow();
   });
+
+  it('reads _root.table, a parse instance of the root, in a pos inside it, and _root.mask through an element, as Kaitai does', () => {
+    // The slots read the input from 0 (raw 3, 0, 2); each target is at slots[raw % 3].ofs_masked (raw & mask).
+    const want = [[3, 0xaa], [0, 0xaa], [2, 2]];
+    expect(RootLater.decode(sample).table.slots.map((s) => [s.ofsMasked, s.target])).toEqual(want);
+    const k = kaitaiParse(kaitai, sample) as unknown as { table: { slots: { ofsMasked: number; target: number }[] } };
+    expect(k.table.slots.map((s) => [s.ofsMasked, s.target])).toEqual(want);
+    // A target past the end fails alone, as in Kaitai.
+    const short = Uint8Array.of(3, 0, 9);
+    expect(() => RootLater.decode(short).table.slots[0]!.target).toThrow(DecodeError);
+    expect(() => (kaitaiParse(kaitai, short) as unknown as { table: { slots: { target: number }[] } }).table.slots[0]!.target).toThrow();
+  });
 });

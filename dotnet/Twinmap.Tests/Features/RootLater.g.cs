@@ -13,10 +13,55 @@ namespace Twinmap.Tests.Features;
 /// is read (`_root.header.len_header` inside `header`): Kaitai reads it when the instance is first
 /// used, after the decode, and so does generated code.
 /// </summary>
-/// <remarks>Decode-only: field 'header' holds a RootLaterHeader, which is decode-only, so its bytes cannot be written from its value (no Encode).</remarks>
+/// <remarks>Decode-only: instance 'table' is read from a position in the stream, so its bytes cannot be written from its value (no Encode).</remarks>
 public sealed partial class RootLater
 {
     public RootLaterHeader Header { get; set; } = new();
+
+    private FormatStream _io = null!;
+
+    private bool _iTableRead;
+    private SlotTable _iTable = default!;
+    /// <summary>
+    /// The input read again as a table whose slots read through `_root.table` (this instance) when first used, and the constant `_root.mask` through an element (`slots[i].ofs_masked`).
+    ///
+    /// Read from the input on first access.
+    /// </summary>
+    public SlotTable Table
+    {
+        get
+        {
+            if (!_iTableRead)
+            {
+                var v = this;
+                try
+                {
+                    long back = _io.Pos;
+                    var r = _io.At(0, "table");
+                    try
+                    {
+                        v._iTable = SlotTable.Read(ref r, 15);
+                    }
+                    catch (DecodeException e)
+                    {
+                        throw e.Within("table");
+                    }
+                    _io.Pos = back;
+                }
+                catch (DecodeException e)
+                {
+                    throw e.Within("RootLater");
+                }
+                _iTableRead = true;
+            }
+            return _iTable;
+        }
+    }
+
+    /// <summary>
+    /// Computed from the fields.
+    /// </summary>
+    public long Mask => 15;
 
     /// <summary>Decodes one RootLater from the start of <paramref name="source"/>.</summary>
     public static RootLater Decode(ReadOnlySpan<byte> source) => Decode(source, out _);
@@ -41,6 +86,7 @@ public sealed partial class RootLater
     internal static RootLater Read(ref FormatReader r)
     {
         var v = new RootLater();
+        v._io = r.Stream();
         try
         {
             v.Header = RootLaterHeader.Read(ref r);
@@ -172,6 +218,88 @@ public sealed partial class File
 
 }
 
+/// <remarks>Decode-only: field 'slots' holds a TableSlot, which is decode-only, so its bytes cannot be written from its value (no Encode).</remarks>
+public sealed partial class SlotTable
+{
+    public TableSlot[] Slots { get; set; } = [];
+
+    internal static SlotTable Read(ref FormatReader r, long p_rootMask)
+    {
+        var v = new SlotTable();
+        int slotsCount = r.Count(3, 1, "slots");
+        var slotsItems = new TableSlot[slotsCount];
+        for (int i = 0; i < slotsCount; i++)
+        {
+            try
+            {
+                slotsItems[i] = TableSlot.Read(ref r, p_rootMask);
+            }
+            catch (DecodeException e)
+            {
+                throw e.Within("slots", i);
+            }
+        }
+        v.Slots = slotsItems;
+        r.Sync();
+        return v;
+    }
+
+}
+
+/// <remarks>Decode-only: instance 'target' is read from a position in the stream, so its bytes cannot be written from its value (no Encode).</remarks>
+public sealed partial class TableSlot
+{
+    public byte Raw { get; set; }
+
+    private FormatStream _io = null!;
+    private long p_rootMask;
+
+    /// <summary>
+    /// Computed from the fields.
+    /// </summary>
+    public long OfsMasked => ((long)((long)this.Raw) & (long)(p_rootMask));
+
+    private bool _iTargetRead;
+    private byte _iTarget = default!;
+    /// <summary>
+    /// Read from the input on first access.
+    /// </summary>
+    public byte Target
+    {
+        get
+        {
+            if (!_iTargetRead)
+            {
+                var v = this;
+                try
+                {
+                    long back = _io.Root.Pos;
+                    var r = _io.Root.At(((long)((long)FormatMath.At(FormatMath.DecodedRoot<RootLater>(_io).Table.Slots, FormatMath.Mod((long)v.Raw, 3)).Raw) & (long)(15)), "target");
+                    v._iTarget = r.U1("target");
+                    _io.Root.Pos = back;
+                }
+                catch (DecodeException e)
+                {
+                    throw e.Within("TableSlot");
+                }
+                _iTargetRead = true;
+            }
+            return _iTarget;
+        }
+    }
+
+    internal static TableSlot Read(ref FormatReader r, long p_rootMask)
+    {
+        var v = new TableSlot();
+        v._io = r.Stream();
+        v.p_rootMask = p_rootMask;
+        v.Raw = r.U1("raw");
+        r.Sync();
+        return v;
+    }
+
+}
+
 /// <summary>Byte offsets of RootLater's fields that sit at a fixed place.</summary>
 public static class RootLaterLayout
 {
@@ -190,4 +318,17 @@ public static class RootLaterHeaderLayout
 public static class FileLayout
 {
     public const int Ofs = 0;
+}
+
+/// <summary>Byte offsets of SlotTable's fields that sit at a fixed place.</summary>
+public static class SlotTableLayout
+{
+    public const int Slots = 0;
+    public const int SlotsCount = 3;
+}
+
+/// <summary>Byte offsets of TableSlot's fields that sit at a fixed place.</summary>
+public static class TableSlotLayout
+{
+    public const int Raw = 0;
 }
