@@ -167,7 +167,7 @@ class CsFile {
     }
     for (const f of hiddenFields(t)) {
       // Unnamed in the spec: kept from Decode for Encode (zeros when it has no value).
-      o.push(`    internal ${this.fieldType(f)}${f.type.t === 'bytes' ? '?' : ''} ${prop(f)} { get; set; }`);
+      o.push(`    internal ${this.fieldType(f)}${f.type.t === 'bytes' || f.type.t === 'str' ? '?' : ''} ${prop(f)} { get; set; }`);
     }
     if (struct) {
       for (const f of valueFields(t)) {
@@ -976,7 +976,7 @@ class CsFile {
         f.hidden && f.type.t === 'bytes' && 'expr' in f.type.size
           ? ` ?? new byte[FormatWriter.Length(${this.expr(f.type.size.expr, t, '')}, int.MaxValue, ${p})]`
           : f.hidden && f.type.t === 'str' && f.type.size && 'expr' in f.type.size
-            ? ` ?? new string('\\0', FormatWriter.Length(${this.expr(f.type.size.expr, t, '')}, int.MaxValue, ${p}) / ${encodingUnit(f.type.encoding)})`
+            ? ` ?? new string('\\0', (int)FormatWriter.Length(${this.expr(f.type.size.expr, t, '')}, int.MaxValue, ${p}) / ${encodingUnit(f.type.encoding)})`
             : '';
       const value = f.cond && this.isValueType(f) && !f.repeat ? `${prop(f)}.Value` : zeros ? `(${prop(f)}${zeros})` : prop(f);
       if (!f.repeat) {

@@ -122,7 +122,7 @@ public sealed partial class Stamp
 
     public byte Day { get; set; }
     public byte[] Marks { get; set; } = [];
-    internal string Unnamed0 { get; set; }
+    internal string? Unnamed0 { get; set; }
 
     /// <summary>
     /// Computed from the fields.
@@ -195,7 +195,7 @@ public sealed partial class Stamp
 
     internal void Write(ref FormatWriter w)
     {
-        w.Str((Unnamed0 ?? new string('\0', FormatWriter.Length(4, int.MaxValue, "_unnamed0") / 1)), "ASCII", 4, false, "_unnamed0");
+        w.Str((Unnamed0 ?? new string('\0', (int)FormatWriter.Length(4, int.MaxValue, "_unnamed0") / 1)), "ASCII", 4, false, "_unnamed0");
         w.U1(Day, "day");
         var marksItems = Marks ?? [];
         FormatWriter.CheckCount(marksItems.Length, 2, "marks");
