@@ -28,7 +28,7 @@ const galleryDir = process.env['GALLERY_DIR'] ?? join(root, '..', 'shared', 'kai
 const otherGallery = process.env['GALLERY_DIR'] !== undefined;
 const runs = Number(process.env['GALLERY_RUNS'] ?? 60);
 /** Today's floor: a change that makes fewer gallery specs generate fails here. */
-const MIN_GENERATED = 102;
+const MIN_GENERATED = 103;
 
 function ksyFiles(dir: string): string[] {
   const out: string[] = [];
