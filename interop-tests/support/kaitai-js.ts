@@ -57,6 +57,13 @@ ks.prototype['readBytesTerm'] = function (this: StreamThis, term: number, includ
   if (include && consume && arr.length > 0 && arr[arr.length - 1] === term) this.pos -= 1;
   return arr;
 };
+// seek clamps a negative (or NaN) position to 0 and reads from the start: Kaitai's other runtimes
+// fail there (Python's seek, Java's position), and so does twinmap (a DecodeError).
+const seek = ks.prototype['seek'] as (this: StreamThis, pos: number) => void;
+ks.prototype['seek'] = function (this: StreamThis, pos: number): void {
+  if (!(pos >= 0)) throw new RangeError(`seek to position ${pos}`);
+  seek.call(this, pos);
+};
 // processRotateLeft shifts by the amount as given: rol(9) or ror(k) with k > 8 give bytes that are
 // no rotation at all (`(b << 9) & 0xff` is 0). A byte rotated by n bits is rotated by n modulo 8.
 const rotateLeft = ks['processRotateLeft'] as (data: Uint8Array, amount: number, groupSize: number) => Uint8Array;
