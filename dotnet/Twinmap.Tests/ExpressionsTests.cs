@@ -64,6 +64,9 @@ public class ExpressionsTests
         var v = Expressions.Decode(Convert.FromHexString("4d5478797a303066660006000030c000010002000300040005000600f4010700ffff"));
         Assert.Contains("division by zero", Assert.Throws<DecodeException>(() => v.PerFlag).Message);
         Assert.Contains("modulo by zero", Assert.Throws<DecodeException>(() => v.ScaleModFlags).Message);
+        // Naming the instance and its type, as the TS getter does.
+        Assert.Equal("Expressions.perFlag at byte -1: division by zero in a spec expression", Assert.Throws<DecodeException>(() => v.PerFlag).Message);
+        Assert.Equal("Expressions.scaleModFlags", Assert.Throws<DecodeException>(() => v.ScaleModFlags).FieldPath);
     }
 
     [Fact]

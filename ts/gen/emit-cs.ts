@@ -399,8 +399,15 @@ class CsFile {
         const type = this.exprCsType(i.value);
         const computed = i.valueCond ? `${this.expr(i.valueCond, t, 'this.', '_io')} ? ${value} : null` : value;
         // One that reads where the stream is (`_io.pos`) is computed once, when first used, as in Kaitai.
-        if (readsStreamPosition(i.value)) o.push(`    private ${type}? _i${i.csName};`, `    public ${type}${i.valueCond ? '?' : ''} ${i.csName} => _i${i.csName} ??= ${computed};`);
-        else o.push(`    public ${type}${i.valueCond ? '?' : ''} ${i.csName} => ${computed};`);
+        const kept = readsStreamPosition(i.value);
+        if (kept) o.push(`    private ${type}? _i${i.csName};`);
+        const body = kept ? `_i${i.csName} ??= ${computed}` : computed;
+        const decl = `    public ${type}${i.valueCond ? '?' : ''} ${i.csName}`;
+        // One that can fail (a division by zero, an absent value, an element out of range) names
+        // the instance and its type in the DecodeException, as the TS getter does.
+        if (/\bFormat(Math|Text)\.|\bp_\w+\(\)/.test(body))
+          o.push(decl, '    {', '        get', '        {', '            try', '            {', `                return ${body};`, '            }', '            catch (DecodeException e)', '            {', `                throw (e.FieldPath.Length == 0 ? e.Within(${JSON.stringify(i.viewName)}) : e).Within(${JSON.stringify(t.name)});`, '            }', '        }', '    }');
+        else o.push(`${decl} => ${body};`);
         continue;
       }
       const f = i.field!;

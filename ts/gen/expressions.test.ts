@@ -108,6 +108,8 @@ describe('typed expressions, as Kaitai computes them', () => {
     const v = Expressions.decode(bytes) as { perFlag: number; scaleModFlags: number };
     expect(() => v.perFlag).toThrow(expect.objectContaining({ name: 'DecodeError', message: expect.stringMatching(/perFlag.*division by zero/) }));
     expect(() => v.scaleModFlags).toThrow(/scaleModFlags.*modulo by zero/);
+    // The same message as C#'s DecodeException (dotnet/Twinmap.Tests/ExpressionsTests.cs).
+    expect(() => v.perFlag).toThrow(expect.objectContaining({ message: 'Expressions.perFlag at byte -1: division by zero in a spec expression' }));
   });
 
   it('reads through an absent object as a typed error, where Kaitai fails too', () => {

@@ -24,7 +24,20 @@ public sealed partial class ElementValues
     /// <summary>
     /// Computed from the fields.
     /// </summary>
-    public byte[] Tag => new byte[] { unchecked((byte)((long)FormatMath.At(this.Marks, 0).Code + 64)), unchecked((byte)((long)this.Marks!.Length + 64)), unchecked((byte)(321)) };
+    public byte[] Tag
+    {
+        get
+        {
+            try
+            {
+                return new byte[] { unchecked((byte)((long)FormatMath.At(this.Marks, 0).Code + 64)), unchecked((byte)((long)this.Marks!.Length + 64)), unchecked((byte)(321)) };
+            }
+            catch (DecodeException e)
+            {
+                throw (e.FieldPath.Length == 0 ? e.Within("tag") : e).Within("ElementValues");
+            }
+        }
+    }
 
     /// <summary>
     /// Computed from the fields.
@@ -198,7 +211,20 @@ public sealed partial class Vlq
     /// <summary>
     /// Computed from the fields.
     /// </summary>
-    public long Value => (((long)((long)FormatMath.At(this.Groups, this.Groups.Length - 1)) & (long)(127))) + ((long)this.Groups!.Length > 1 ? (((long)(((long)((long)FormatMath.At(this.Groups, 0)) & (long)(127))) << (int)(2))) + (long)FormatMath.Read((long?)this.Extra, "extra") : 0);
+    public long Value
+    {
+        get
+        {
+            try
+            {
+                return (((long)((long)FormatMath.At(this.Groups, this.Groups.Length - 1)) & (long)(127))) + ((long)this.Groups!.Length > 1 ? (((long)(((long)((long)FormatMath.At(this.Groups, 0)) & (long)(127))) << (int)(2))) + (long)FormatMath.Read((long?)this.Extra, "extra") : 0);
+            }
+            catch (DecodeException e)
+            {
+                throw (e.FieldPath.Length == 0 ? e.Within("value") : e).Within("Vlq");
+            }
+        }
+    }
 
     /// <summary>Decodes one Vlq from the start of <paramref name="source"/>.</summary>
     public static Vlq Decode(ReadOnlySpan<byte> source) => Decode(source, out _);

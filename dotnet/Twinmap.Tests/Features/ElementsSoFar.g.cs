@@ -27,17 +27,56 @@ public sealed partial class ElementsSoFar
     /// <summary>
     /// Computed from the fields.
     /// </summary>
-    public long Value => (long)FormatMath.At(this.Groups, this.Groups.Length - 1).Total;
+    public long Value
+    {
+        get
+        {
+            try
+            {
+                return (long)FormatMath.At(this.Groups, this.Groups.Length - 1).Total;
+            }
+            catch (DecodeException e)
+            {
+                throw (e.FieldPath.Length == 0 ? e.Within("value") : e).Within("ElementsSoFar");
+            }
+        }
+    }
 
     /// <summary>
     /// Computed from the fields.
     /// </summary>
-    public long LastWeight => (long)FormatMath.At(this.Groups, this.Groups.Length - 1).ParamWeight;
+    public long LastWeight
+    {
+        get
+        {
+            try
+            {
+                return (long)FormatMath.At(this.Groups, this.Groups.Length - 1).ParamWeight;
+            }
+            catch (DecodeException e)
+            {
+                throw (e.FieldPath.Length == 0 ? e.Within("lastWeight") : e).Within("ElementsSoFar");
+            }
+        }
+    }
 
     /// <summary>
     /// Computed from the fields.
     /// </summary>
-    public long Sums => ((long)this.Parts!.Length == 0 ? -(1) : (long)FormatMath.At(this.Parts, this.Parts.Length - 1).Sum);
+    public long Sums
+    {
+        get
+        {
+            try
+            {
+                return ((long)this.Parts!.Length == 0 ? -(1) : (long)FormatMath.At(this.Parts, this.Parts.Length - 1).Sum);
+            }
+            catch (DecodeException e)
+            {
+                throw (e.FieldPath.Length == 0 ? e.Within("sums") : e).Within("ElementsSoFar");
+            }
+        }
+    }
 
     /// <summary>Decodes one ElementsSoFar from the start of <paramref name="source"/>.</summary>
     public static ElementsSoFar Decode(ReadOnlySpan<byte> source) => Decode(source, out _);

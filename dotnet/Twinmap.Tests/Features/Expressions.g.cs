@@ -41,7 +41,20 @@ public sealed partial class Expressions
     /// <summary>
     /// Computed from the fields.
     /// </summary>
-    public long Whole => FormatMath.Trunc((double)this.Ratio);
+    public long Whole
+    {
+        get
+        {
+            try
+            {
+                return FormatMath.Trunc((double)this.Ratio);
+            }
+            catch (DecodeException e)
+            {
+                throw (e.FieldPath.Length == 0 ? e.Within("whole") : e).Within("Expressions");
+            }
+        }
+    }
 
     /// <summary>
     /// Computed from the fields.
@@ -56,17 +69,56 @@ public sealed partial class Expressions
     /// <summary>
     /// Computed from the fields.
     /// </summary>
-    public long Num => FormatMath.ParseInt(this.NumText, 10);
+    public long Num
+    {
+        get
+        {
+            try
+            {
+                return FormatMath.ParseInt(this.NumText, 10);
+            }
+            catch (DecodeException e)
+            {
+                throw (e.FieldPath.Length == 0 ? e.Within("num") : e).Within("Expressions");
+            }
+        }
+    }
 
     /// <summary>
     /// Computed from the fields.
     /// </summary>
-    public long Hex => FormatMath.ParseInt(this.HexText, 16);
+    public long Hex
+    {
+        get
+        {
+            try
+            {
+                return FormatMath.ParseInt(this.HexText, 16);
+            }
+            catch (DecodeException e)
+            {
+                throw (e.FieldPath.Length == 0 ? e.Within("hex") : e).Within("Expressions");
+            }
+        }
+    }
 
     /// <summary>
     /// Computed from the fields.
     /// </summary>
-    public bool IsTm => (FormatMath.CompareBytes(this.Magic, new byte[] { 84, 77 }) == 0);
+    public bool IsTm
+    {
+        get
+        {
+            try
+            {
+                return (FormatMath.CompareBytes(this.Magic, new byte[] { 84, 77 }) == 0);
+            }
+            catch (DecodeException e)
+            {
+                throw (e.FieldPath.Length == 0 ? e.Within("isTm") : e).Within("Expressions");
+            }
+        }
+    }
 
     /// <summary>
     /// Computed from the fields.
@@ -76,32 +128,110 @@ public sealed partial class Expressions
     /// <summary>
     /// Computed from the fields.
     /// </summary>
-    public string Rev => FormatMath.Reverse(this.Tag);
+    public string Rev
+    {
+        get
+        {
+            try
+            {
+                return FormatMath.Reverse(this.Tag);
+            }
+            catch (DecodeException e)
+            {
+                throw (e.FieldPath.Length == 0 ? e.Within("rev") : e).Within("Expressions");
+            }
+        }
+    }
 
     /// <summary>
     /// Computed from the fields.
     /// </summary>
-    public string Mid => FormatMath.Substring(this.Tag, 1, 3);
+    public string Mid
+    {
+        get
+        {
+            try
+            {
+                return FormatMath.Substring(this.Tag, 1, 3);
+            }
+            catch (DecodeException e)
+            {
+                throw (e.FieldPath.Length == 0 ? e.Within("mid") : e).Within("Expressions");
+            }
+        }
+    }
 
     /// <summary>
     /// Computed from the fields.
     /// </summary>
-    public long FirstWord => (long)FormatMath.At(this.Words, 0);
+    public long FirstWord
+    {
+        get
+        {
+            try
+            {
+                return (long)FormatMath.At(this.Words, 0);
+            }
+            catch (DecodeException e)
+            {
+                throw (e.FieldPath.Length == 0 ? e.Within("firstWord") : e).Within("Expressions");
+            }
+        }
+    }
 
     /// <summary>
     /// Computed from the fields.
     /// </summary>
-    public long LastWord => (long)FormatMath.At(this.Words, this.Words.Length - 1);
+    public long LastWord
+    {
+        get
+        {
+            try
+            {
+                return (long)FormatMath.At(this.Words, this.Words.Length - 1);
+            }
+            catch (DecodeException e)
+            {
+                throw (e.FieldPath.Length == 0 ? e.Within("lastWord") : e).Within("Expressions");
+            }
+        }
+    }
 
     /// <summary>
     /// Computed from the fields.
     /// </summary>
-    public long MinWord => (long)FormatMath.Min(this.Words);
+    public long MinWord
+    {
+        get
+        {
+            try
+            {
+                return (long)FormatMath.Min(this.Words);
+            }
+            catch (DecodeException e)
+            {
+                throw (e.FieldPath.Length == 0 ? e.Within("minWord") : e).Within("Expressions");
+            }
+        }
+    }
 
     /// <summary>
     /// Computed from the fields.
     /// </summary>
-    public long MaxWord => (long)FormatMath.Max(this.Words);
+    public long MaxWord
+    {
+        get
+        {
+            try
+            {
+                return (long)FormatMath.Max(this.Words);
+            }
+            catch (DecodeException e)
+            {
+                throw (e.FieldPath.Length == 0 ? e.Within("maxWord") : e).Within("Expressions");
+            }
+        }
+    }
 
     /// <summary>
     /// Computed from the fields.
@@ -111,17 +241,56 @@ public sealed partial class Expressions
     /// <summary>
     /// Computed from the fields.
     /// </summary>
-    public long SecondX => (long)FormatMath.At(this.Points, 1).X;
+    public long SecondX
+    {
+        get
+        {
+            try
+            {
+                return (long)FormatMath.At(this.Points, 1).X;
+            }
+            catch (DecodeException e)
+            {
+                throw (e.FieldPath.Length == 0 ? e.Within("secondX") : e).Within("Expressions");
+            }
+        }
+    }
 
     /// <summary>
     /// Computed from the fields.
     /// </summary>
-    public long LastY => (long)FormatMath.At(this.Points, this.Points.Length - 1).Y;
+    public long LastY
+    {
+        get
+        {
+            try
+            {
+                return (long)FormatMath.At(this.Points, this.Points.Length - 1).Y;
+            }
+            catch (DecodeException e)
+            {
+                throw (e.FieldPath.Length == 0 ? e.Within("lastY") : e).Within("Expressions");
+            }
+        }
+    }
 
     /// <summary>
     /// Computed from the fields.
     /// </summary>
-    public long ExtraX => (long)FormatMath.ReadValue(this.Extra, "extra").X;
+    public long ExtraX
+    {
+        get
+        {
+            try
+            {
+                return (long)FormatMath.ReadValue(this.Extra, "extra").X;
+            }
+            catch (DecodeException e)
+            {
+                throw (e.FieldPath.Length == 0 ? e.Within("extraX") : e).Within("Expressions");
+            }
+        }
+    }
 
     /// <summary>
     /// Computed from the fields.
@@ -141,22 +310,74 @@ public sealed partial class Expressions
     /// <summary>
     /// Computed from the fields.
     /// </summary>
-    public long MagicHi => (long)FormatMath.At(this.Magic, 1);
+    public long MagicHi
+    {
+        get
+        {
+            try
+            {
+                return (long)FormatMath.At(this.Magic, 1);
+            }
+            catch (DecodeException e)
+            {
+                throw (e.FieldPath.Length == 0 ? e.Within("magicHi") : e).Within("Expressions");
+            }
+        }
+    }
 
     /// <summary>
     /// Computed from the fields.
     /// </summary>
-    public bool BigBody => ((long)this.Body!.Length > 3) && ((long)FormatMath.At(this.Body, this.Body.Length - 1) != 0);
+    public bool BigBody
+    {
+        get
+        {
+            try
+            {
+                return ((long)this.Body!.Length > 3) && ((long)FormatMath.At(this.Body, this.Body.Length - 1) != 0);
+            }
+            catch (DecodeException e)
+            {
+                throw (e.FieldPath.Length == 0 ? e.Within("bigBody") : e).Within("Expressions");
+            }
+        }
+    }
 
     /// <summary>
     /// Computed from the fields.
     /// </summary>
-    public long PerFlag => FormatMath.Div((long)this.Scale, (long)this.Flags);
+    public long PerFlag
+    {
+        get
+        {
+            try
+            {
+                return FormatMath.Div((long)this.Scale, (long)this.Flags);
+            }
+            catch (DecodeException e)
+            {
+                throw (e.FieldPath.Length == 0 ? e.Within("perFlag") : e).Within("Expressions");
+            }
+        }
+    }
 
     /// <summary>
     /// Computed from the fields.
     /// </summary>
-    public long ScaleModFlags => FormatMath.Mod((long)this.Scale, (long)this.Flags);
+    public long ScaleModFlags
+    {
+        get
+        {
+            try
+            {
+                return FormatMath.Mod((long)this.Scale, (long)this.Flags);
+            }
+            catch (DecodeException e)
+            {
+                throw (e.FieldPath.Length == 0 ? e.Within("scaleModFlags") : e).Within("Expressions");
+            }
+        }
+    }
 
     /// <summary>
     /// Computed from the fields.
@@ -171,12 +392,38 @@ public sealed partial class Expressions
     /// <summary>
     /// Computed from the fields.
     /// </summary>
-    public string MagicText => FormatText.Decode(this.Magic, "ASCII");
+    public string MagicText
+    {
+        get
+        {
+            try
+            {
+                return FormatText.Decode(this.Magic, "ASCII");
+            }
+            catch (DecodeException e)
+            {
+                throw (e.FieldPath.Length == 0 ? e.Within("magicText") : e).Within("Expressions");
+            }
+        }
+    }
 
     /// <summary>
     /// Computed from the fields.
     /// </summary>
-    public string BodyText => FormatText.Decode(this.Body, "ASCII");
+    public string BodyText
+    {
+        get
+        {
+            try
+            {
+                return FormatText.Decode(this.Body, "ASCII");
+            }
+            catch (DecodeException e)
+            {
+                throw (e.FieldPath.Length == 0 ? e.Within("bodyText") : e).Within("Expressions");
+            }
+        }
+    }
 
     /// <summary>Decodes one Expressions from the start of <paramref name="source"/>.</summary>
     public static Expressions Decode(ReadOnlySpan<byte> source) => Decode(source, out _);

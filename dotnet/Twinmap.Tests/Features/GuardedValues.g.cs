@@ -34,39 +34,130 @@ public sealed partial class GuardedValues
     /// <summary>
     /// Computed from the fields.
     /// </summary>
-    public long? LenBody => (long)this.Kind != 255 ? ((long)this.Kind < 128 ? (long)FormatMath.Read((long?)this.LenShort, "lenShort") : (long)FormatMath.Read((long?)this.LenLong, "lenLong") - 256) : null;
+    public long? LenBody
+    {
+        get
+        {
+            try
+            {
+                return (long)this.Kind != 255 ? ((long)this.Kind < 128 ? (long)FormatMath.Read((long?)this.LenShort, "lenShort") : (long)FormatMath.Read((long?)this.LenLong, "lenLong") - 256) : null;
+            }
+            catch (DecodeException e)
+            {
+                throw (e.FieldPath.Length == 0 ? e.Within("lenBody") : e).Within("GuardedValues");
+            }
+        }
+    }
 
     /// <summary>
     /// Computed from the fields.
     /// </summary>
-    public long? Extra => !((long)this.Kind < 128) ? (long)FormatMath.Read((long?)this.LenLong, "lenLong") - 256 : null;
+    public long? Extra
+    {
+        get
+        {
+            try
+            {
+                return !((long)this.Kind < 128) ? (long)FormatMath.Read((long?)this.LenLong, "lenLong") - 256 : null;
+            }
+            catch (DecodeException e)
+            {
+                throw (e.FieldPath.Length == 0 ? e.Within("extra") : e).Within("GuardedValues");
+            }
+        }
+    }
 
     /// <summary>
     /// Computed from the fields.
     /// </summary>
-    public bool HasPoint => !((long)this.Kind < 128) && ((!((long)this.Kind < 128) ? (long)FormatMath.Read((long?)this.LenLong, "lenLong") - 256 : default!) > 1);
+    public bool HasPoint
+    {
+        get
+        {
+            try
+            {
+                return !((long)this.Kind < 128) && ((!((long)this.Kind < 128) ? (long)FormatMath.Read((long?)this.LenLong, "lenLong") - 256 : default!) > 1);
+            }
+            catch (DecodeException e)
+            {
+                throw (e.FieldPath.Length == 0 ? e.Within("hasPoint") : e).Within("GuardedValues");
+            }
+        }
+    }
 
     /// <summary>
     /// Computed from the fields.
     /// </summary>
-    public GuardedValuesPoint? ThePoint => !((long)this.Kind < 128) && ((!((long)this.Kind < 128) ? (long)FormatMath.Read((long?)this.LenLong, "lenLong") - 256 : default!) > 1) ? FormatMath.ReadValue(this.Point, "point") : null;
+    public GuardedValuesPoint? ThePoint
+    {
+        get
+        {
+            try
+            {
+                return !((long)this.Kind < 128) && ((!((long)this.Kind < 128) ? (long)FormatMath.Read((long?)this.LenLong, "lenLong") - 256 : default!) > 1) ? FormatMath.ReadValue(this.Point, "point") : null;
+            }
+            catch (DecodeException e)
+            {
+                throw (e.FieldPath.Length == 0 ? e.Within("thePoint") : e).Within("GuardedValues");
+            }
+        }
+    }
 
     /// <summary>
     /// Computed from the fields.
     /// </summary>
-    public long PointX => (!((long)this.Kind < 128) && ((!((long)this.Kind < 128) ? (long)FormatMath.Read((long?)this.LenLong, "lenLong") - 256 : default!) > 1) ? (long)(!((long)this.Kind < 128) && ((!((long)this.Kind < 128) ? (long)FormatMath.Read((long?)this.LenLong, "lenLong") - 256 : default!) > 1) ? FormatMath.ReadValue(this.Point, "point") : default!).X : 0);
+    public long PointX
+    {
+        get
+        {
+            try
+            {
+                return (!((long)this.Kind < 128) && ((!((long)this.Kind < 128) ? (long)FormatMath.Read((long?)this.LenLong, "lenLong") - 256 : default!) > 1) ? (long)(!((long)this.Kind < 128) && ((!((long)this.Kind < 128) ? (long)FormatMath.Read((long?)this.LenLong, "lenLong") - 256 : default!) > 1) ? FormatMath.ReadValue(this.Point, "point") : default!).X : 0);
+            }
+            catch (DecodeException e)
+            {
+                throw (e.FieldPath.Length == 0 ? e.Within("pointX") : e).Within("GuardedValues");
+            }
+        }
+    }
 
     /// <summary>
     /// Computed from the fields.
     /// </summary>
     private GuardedValuesPoint? _iKeptPoint;
-    public GuardedValuesPoint? KeptPoint => _iKeptPoint ??= !((long)this.Kind < 128) && ((!((long)this.Kind < 128) ? (long)FormatMath.Read((long?)this.LenLong, "lenLong") - 256 : default!) > 1) ? (_io.IoPos >= 0 ? FormatMath.ReadValue(this.Point, "point") : FormatMath.ReadValue(this.Point, "point")) : null;
+    public GuardedValuesPoint? KeptPoint
+    {
+        get
+        {
+            try
+            {
+                return _iKeptPoint ??= !((long)this.Kind < 128) && ((!((long)this.Kind < 128) ? (long)FormatMath.Read((long?)this.LenLong, "lenLong") - 256 : default!) > 1) ? (_io.IoPos >= 0 ? FormatMath.ReadValue(this.Point, "point") : FormatMath.ReadValue(this.Point, "point")) : null;
+            }
+            catch (DecodeException e)
+            {
+                throw (e.FieldPath.Length == 0 ? e.Within("keptPoint") : e).Within("GuardedValues");
+            }
+        }
+    }
 
     /// <summary>
     /// Computed from the fields.
     /// </summary>
     private long? _iKeptX;
-    public long KeptX => _iKeptX ??= (!((long)this.Kind < 128) && ((!((long)this.Kind < 128) ? (long)FormatMath.Read((long?)this.LenLong, "lenLong") - 256 : default!) > 1) ? (long)FormatMath.ReadValue(this.KeptPoint, "keptPoint").X : 0);
+    public long KeptX
+    {
+        get
+        {
+            try
+            {
+                return _iKeptX ??= (!((long)this.Kind < 128) && ((!((long)this.Kind < 128) ? (long)FormatMath.Read((long?)this.LenLong, "lenLong") - 256 : default!) > 1) ? (long)FormatMath.ReadValue(this.KeptPoint, "keptPoint").X : 0);
+            }
+            catch (DecodeException e)
+            {
+                throw (e.FieldPath.Length == 0 ? e.Within("keptX") : e).Within("GuardedValues");
+            }
+        }
+    }
 
     /// <summary>Decodes one GuardedValues from the start of <paramref name="source"/>.</summary>
     public static GuardedValues Decode(ReadOnlySpan<byte> source) => Decode(source, out _);

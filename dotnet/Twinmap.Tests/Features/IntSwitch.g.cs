@@ -32,7 +32,20 @@ public sealed partial class IntSwitch
     /// <summary>
     /// Computed from the fields.
     /// </summary>
-    public long Value => ((long)this.First == 255 ? (long)FormatMath.Read((long?)this.More, "more") : ((long)this.First >= 128 ? (((long)(((long)((long)this.First) << (int)(8))) | (long)((long)FormatMath.Read((long?)this.More, "more")))) - 49152 : (long)this.First));
+    public long Value
+    {
+        get
+        {
+            try
+            {
+                return ((long)this.First == 255 ? (long)FormatMath.Read((long?)this.More, "more") : ((long)this.First >= 128 ? (((long)(((long)((long)this.First) << (int)(8))) | (long)((long)FormatMath.Read((long?)this.More, "more")))) - 49152 : (long)this.First));
+            }
+            catch (DecodeException e)
+            {
+                throw (e.FieldPath.Length == 0 ? e.Within("value") : e).Within("IntSwitch");
+            }
+        }
+    }
 
     /// <summary>Decodes one IntSwitch from the start of <paramref name="source"/>.</summary>
     public static IntSwitch Decode(ReadOnlySpan<byte> source) => Decode(source, out _);

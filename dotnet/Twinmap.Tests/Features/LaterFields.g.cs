@@ -135,12 +135,38 @@ public sealed partial class Head
     /// <summary>
     /// Computed from the fields.
     /// </summary>
-    public long Scaled => (long)this.Raw * p_parentMethod();
+    public long Scaled
+    {
+        get
+        {
+            try
+            {
+                return (long)this.Raw * p_parentMethod();
+            }
+            catch (DecodeException e)
+            {
+                throw (e.FieldPath.Length == 0 ? e.Within("scaled") : e).Within("Head");
+            }
+        }
+    }
 
     /// <summary>
     /// Computed from the fields.
     /// </summary>
-    public long WithTail => p_rootTail() + (long)this.Raw;
+    public long WithTail
+    {
+        get
+        {
+            try
+            {
+                return p_rootTail() + (long)this.Raw;
+            }
+            catch (DecodeException e)
+            {
+                throw (e.FieldPath.Length == 0 ? e.Within("withTail") : e).Within("Head");
+            }
+        }
+    }
 
     internal int SizeOf(Func<long> p_parentMethod, Func<long> p_rootTail) => SIZE;
 
@@ -222,12 +248,38 @@ public sealed partial class LaterFieldsEntry
     /// <summary>
     /// Computed from the fields.
     /// </summary>
-    public long NextOfs => ((p_idx + 1) < p_rootDirItemsSize() ? (long)FormatMath.At(p_rootDirItems(), p_idx + 1).Ofs : 255);
+    public long NextOfs
+    {
+        get
+        {
+            try
+            {
+                return ((p_idx + 1) < p_rootDirItemsSize() ? (long)FormatMath.At(p_rootDirItems(), p_idx + 1).Ofs : 255);
+            }
+            catch (DecodeException e)
+            {
+                throw (e.FieldPath.Length == 0 ? e.Within("nextOfs") : e).Within("LaterFieldsEntry");
+            }
+        }
+    }
 
     /// <summary>
     /// Computed from the fields.
     /// </summary>
-    public bool IsLast => p_idx == (p_parentItemsSize() - 1);
+    public bool IsLast
+    {
+        get
+        {
+            try
+            {
+                return p_idx == (p_parentItemsSize() - 1);
+            }
+            catch (DecodeException e)
+            {
+                throw (e.FieldPath.Length == 0 ? e.Within("isLast") : e).Within("LaterFieldsEntry");
+            }
+        }
+    }
 
     internal int SizeOf(long p_idx, Func<long> p_rootDirItemsSize, Func<LaterFieldsEntry[]> p_rootDirItems, Func<long> p_parentItemsSize) => SIZE;
 

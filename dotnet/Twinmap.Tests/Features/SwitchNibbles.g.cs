@@ -25,7 +25,20 @@ public sealed partial class SwitchNibbles
     /// <summary>
     /// Computed from the fields.
     /// </summary>
-    public long Total => (long)FormatMath.At(FormatMath.ReadObject(this.Packed.Digits, "digits"), 0) + (long)FormatMath.At(FormatMath.ReadObject(this.Packed.Digits, "digits"), 1);
+    public long Total
+    {
+        get
+        {
+            try
+            {
+                return (long)FormatMath.At(FormatMath.ReadObject(this.Packed.Digits, "digits"), 0) + (long)FormatMath.At(FormatMath.ReadObject(this.Packed.Digits, "digits"), 1);
+            }
+            catch (DecodeException e)
+            {
+                throw (e.FieldPath.Length == 0 ? e.Within("total") : e).Within("SwitchNibbles");
+            }
+        }
+    }
 
     /// <summary>Decodes one SwitchNibbles from the start of <paramref name="source"/>.</summary>
     public static SwitchNibbles Decode(ReadOnlySpan<byte> source) => Decode(source, out _);

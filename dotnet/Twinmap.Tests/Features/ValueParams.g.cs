@@ -394,7 +394,20 @@ public sealed partial class ValueParamsTagged
     /// <summary>
     /// Computed from the fields.
     /// </summary>
-    public long FirstTag => (long)FormatMath.At(p_tag, 0);
+    public long FirstTag
+    {
+        get
+        {
+            try
+            {
+                return (long)FormatMath.At(p_tag, 0);
+            }
+            catch (DecodeException e)
+            {
+                throw (e.FieldPath.Length == 0 ? e.Within("firstTag") : e).Within("ValueParamsTagged");
+            }
+        }
+    }
 
     /// <summary>
     /// Computed from the fields.
