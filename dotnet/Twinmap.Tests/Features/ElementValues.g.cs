@@ -42,12 +42,38 @@ public sealed partial class ElementValues
     /// <summary>
     /// Computed from the fields.
     /// </summary>
-    public bool FirstEnds => ((long)FormatMath.At(this.Marks, 0).Code == 0) || ((long)FormatMath.At(this.Marks, 0).Code == 255);
+    public bool FirstEnds
+    {
+        get
+        {
+            try
+            {
+                return ((long)FormatMath.At(this.Marks, 0).Code == 0) || ((long)FormatMath.At(this.Marks, 0).Code == 255);
+            }
+            catch (DecodeException e)
+            {
+                throw (e.FieldPath.Length == 0 ? e.Within("firstEnds") : e).Within("ElementValues");
+            }
+        }
+    }
 
     /// <summary>
     /// Computed from the fields.
     /// </summary>
-    public long LastCode => (((long)FormatMath.At(this.Marks, (long)this.Marks!.Length - 1).Code == 0) || ((long)FormatMath.At(this.Marks, (long)this.Marks!.Length - 1).Code == 255) ? (long)FormatMath.At(this.Marks, this.Marks.Length - 1).Code : -(1));
+    public long LastCode
+    {
+        get
+        {
+            try
+            {
+                return (((long)FormatMath.At(this.Marks, (long)this.Marks!.Length - 1).Code == 0) || ((long)FormatMath.At(this.Marks, (long)this.Marks!.Length - 1).Code == 255) ? (long)FormatMath.At(this.Marks, this.Marks.Length - 1).Code : -(1));
+            }
+            catch (DecodeException e)
+            {
+                throw (e.FieldPath.Length == 0 ? e.Within("lastCode") : e).Within("ElementValues");
+            }
+        }
+    }
 
     /// <summary>Decodes one ElementValues from the start of <paramref name="source"/>.</summary>
     public static ElementValues Decode(ReadOnlySpan<byte> source) => Decode(source, out _);

@@ -127,7 +127,20 @@ public sealed partial class Stamp
     /// <summary>
     /// Computed from the fields.
     /// </summary>
-    public long Mark => (long)FormatMath.At(this.Marks, FormatMath.Mod((long)this.Day, 2));
+    public long Mark
+    {
+        get
+        {
+            try
+            {
+                return (long)FormatMath.At(this.Marks, FormatMath.Mod((long)this.Day, 2));
+            }
+            catch (DecodeException e)
+            {
+                throw (e.FieldPath.Length == 0 ? e.Within("mark") : e).Within("Stamp");
+            }
+        }
+    }
 
     /// <summary>Decodes one Stamp from the start of <paramref name="source"/>.</summary>
     public static Stamp Decode(ReadOnlySpan<byte> source) => Decode(source, out _);
