@@ -94,7 +94,7 @@ class CsFile {
     this.out.push(`public enum ${e.name}${baseName ? ` : ${baseName}` : ''}`, '{');
     for (const m of e.members) {
       this.out.push(...doc(m.doc, '    '));
-      this.out.push(`    ${pascal(m.id)} = ${baseName === 'ulong' || baseName === 'long' ? String(m.exact) : m.value},`);
+      this.out.push(`    ${memberName(e, m.id)} = ${baseName === 'ulong' || baseName === 'long' ? String(m.exact) : m.value},`);
     }
     this.out.push('}', '');
   }
@@ -542,7 +542,7 @@ class CsFile {
         if (!x.resolved) return x.member;
         const name = x.resolved.enumDef.name;
         const shadowed = [...t.fields, ...t.instances].some((m) => m.csName === name);
-        return `(long)${shadowed ? `global::${this.ns}.` : ''}${name}.${pascal(x.resolved.memberId)}`;
+        return `(long)${shadowed ? `global::${this.ns}.` : ''}${name}.${memberName(x.resolved.enumDef, x.resolved.memberId)}`;
       },
       and: '&&',
       or: '||',
@@ -1288,6 +1288,25 @@ function csStraight(t: TypeDef): { fixed: number } | undefined {
     } else return undefined;
   }
   return { fixed };
+}
+
+const memberNames = new WeakMap<EnumDef, Map<string, string>>();
+/** An enum member's C# name: PascalCase, with a trailing `_` where two ids give the same name (`gsm610`, `gsm_610`). */
+function memberName(e: EnumDef, id: string): string {
+  let names = memberNames.get(e);
+  if (!names) {
+    names = new Map();
+    const taken = new Set<string>();
+    for (const m of e.members) {
+      if (names.has(m.id)) continue;
+      let n = pascal(m.id);
+      while (taken.has(n)) n += '_';
+      taken.add(n);
+      names.set(m.id, n);
+    }
+    memberNames.set(e, names);
+  }
+  return names.get(id) ?? pascal(id);
 }
 
 function newArray(elem: string, count: string): string {

@@ -127,4 +127,15 @@ describe('spec corners', () => {
     };
     expect(tsc()).toBe('');
   });
+
+  it('names C# enum members apart where two ids give the same PascalCase name', async () => {
+    const path = join(scratch, 'twin_members.ksy');
+    writeFileSync(path, 'meta:\n  id: twin_members\nseq:\n  - id: codec\n    type: u1\n    enum: codecs\n  - id: extra\n    type: u1\n    if: codec == codecs::gsm_610\nenums:\n  codecs:\n    0x31: gsm610\n    0x32: gsm_610\n');
+    const files = await generateFiles([path], { ts: join(scratch, 'twin_ts'), cs: join(scratch, 'twin_cs'), namespace: 'Twin' });
+    const cs = files.find((f) => f.path.endsWith('TwinMembers.g.cs'))!.text;
+    expect(cs).toContain('    Gsm610 = 49,');
+    expect(cs).toContain('    Gsm610_ = 50,');
+    expect(cs).toContain('Codecs.Gsm610_');
+    expect(cs).not.toMatch(/Codecs\.Gsm610\b(?!_)/);
+  });
 });
