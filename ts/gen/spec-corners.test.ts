@@ -138,4 +138,14 @@ describe('spec corners', () => {
     expect(cs).toContain('Codecs.Gsm610_');
     expect(cs).not.toMatch(/Codecs\.Gsm610\b(?!_)/);
   });
+
+  it('starts each sized element of bit fields in a byte of its own when writing, as reading does', async () => {
+    const ksy = 'meta:\n  id: flag_parts\nseq:\n  - id: parts\n    type: part\n    repeat: expr\n    repeat-expr: 2\ntypes:\n  part:\n    seq:\n      - id: flags\n        size: 2\n        type: flags\n      - id: tail\n        type: u1\n  flags:\n    seq:\n      - id: a\n        type: b1\n      - id: b\n        type: b3\n';
+    const bytes = Uint8Array.of(0x90, 0, 7, 0x30, 0, 8);
+    const { ours, theirs, codec } = await both('flag_parts', ksy, bytes);
+    expect(ours['parts']).toEqual([{ flags: { a: true, b: 1 }, tail: 7 }, { flags: { a: false, b: 3 }, tail: 8 }]);
+    expect((theirs['parts'] as Array<{ flags: { b: number } }>).map((p) => p.flags.b)).toEqual([1, 3]);
+    // The second element's bits go in its own flags bytes, not in what the first left free.
+    expect(codec.encode(ours)).toEqual(bytes);
+  });
 });

@@ -891,10 +891,12 @@ public ref struct FormatWriter
     public void RotateSince(int start, long bits) => FormatBytewise.RotateLeft(_target[start.._pos], -bits);
 
     /// <summary>Checks that a sized field whose type reads to the end of its stream filled its size (padding would be read back as more of it).</summary>
-    public readonly void Filled(int start, long size, string f)
+    public void Filled(int start, long size, string f)
     {
         long used = _pos - start;
         if (used != size) throw new EncodeException(f, $"takes {used} bytes, the spec gives it {size}, and it reads to the end of them (padding would be read back as more of it)");
+        // Bits a sized field's type left in its last byte end with it (it is a stream of its own when read).
+        AlignToByte();
     }
 
     /// <summary>Pads a field that has a size in the spec and checks that its value fitted.</summary>
@@ -903,6 +905,8 @@ public ref struct FormatWriter
         long used = _pos - start;
         if (used > size) throw new EncodeException(f, $"takes {used} bytes, the spec gives it {size}");
         Take((int)(size - used), f).Clear();
+        // Bits a sized field's type left in its last byte end with it (it is a stream of its own when read).
+        AlignToByte();
     }
 
     /// <summary>Checks a value's length against the length field that will hold it.</summary>

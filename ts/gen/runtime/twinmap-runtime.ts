@@ -1121,6 +1121,8 @@ export class Writer {
   filled(start: number, size: number, f: string): void {
     const used = this.pos - start;
     if (used !== size) throw new EncodeError(f, `takes ${used} bytes, the spec gives it ${size}, and it reads to the end of them (padding would be read back as more of it)`);
+    // Bits a sized field's type left in its last byte end with it (it is a stream of its own when read).
+    this.alignToByte();
   }
 
   pad(start: number, size: number, f: string): void {
@@ -1128,6 +1130,8 @@ export class Writer {
     if (used > size) throw new EncodeError(f, `takes ${used} bytes, the spec gives it ${size}`);
     this.take(size - used, f);
     this.bytes.fill(0, this.pos - (size - used), this.pos);
+    // Bits a sized field's type left in its last byte end with it (it is a stream of its own when read).
+    this.alignToByte();
   }
 
   /** Checks a value's length against the length field that will hold it. */
