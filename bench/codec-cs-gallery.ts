@@ -1,7 +1,7 @@
 // C# codec rates of the two gallery specs the TS rows measure (Windows SYSTEMTIME, binary STL):
 // their C# is generated when the bench runs (the gallery is not part of the repository) into a
 // temporary console project with bench/gallery-cs/GalleryCodecBench.cs and the timing loop of
-// bench/CodecTiming.cs (the one the Peer's codec-bench compiles), built in Release and run.
+// dotnet/Twinmap.Peer/Commands/Bench/CodecTiming.cs (the one the Peer's codec-bench compiles), built in Release and run.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,7 +24,7 @@ export async function measureCsGalleryCodecs(records: number, pairs: number): Pr
       writeFileSync(f.path, f.text);
     }
     // The timing loop the Peer's codec-bench compiles (its project includes the same file).
-    copyFileSync(join(repoRoot, 'bench', 'CodecTiming.cs'), join(dir, 'CodecTiming.cs'));
+    copyFileSync(join(repoRoot, 'dotnet', 'Twinmap.Peer', 'Commands', 'Bench', 'CodecTiming.cs'), join(dir, 'CodecTiming.cs'));
     // The Peer's settings (dotnet/Directory.Build.props) that matter for speed: Release, the
     // default tiered compilation with dynamic PGO, invariant globalization.
     writeFileSync(

@@ -1,6 +1,6 @@
 // One codec rate and how the codec benches time it: paired alternating trials, as the channel
 // targets (bench/paired.ts), so that a generated codec and the hand-written code it is compared
-// with see the same machine. The C# rows time the same way (bench/CodecTiming.cs).
+// with see the same machine. The C# rows time the same way (dotnet/Twinmap.Peer/Commands/Bench/CodecTiming.cs).
 
 export interface CodecRate {
   /** The record type, e.g. `TestData` or `gallery Stl`. */

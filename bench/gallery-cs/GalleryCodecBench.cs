@@ -1,7 +1,7 @@
 // Codec rates of two Kaitai gallery specs in C# (Windows SYSTEMTIME, binary STL): the generated
 // codecs next to hand-written BinaryPrimitives code, as the TS rows of bench/codec-more.ts do.
 // bench/codec-cs-gallery.ts generates the specs' C# into a temporary project with this file and
-// bench/CodecTiming.cs (the Peer's timing loop) and runs it:
+// dotnet/Twinmap.Peer/Commands/Bench/CodecTiming.cs (the Peer's timing loop) and runs it:
 //   GalleryCodecBench <records> <pairs>  →  one {event: "rate", ...} JSON line per row.
 using System;
 using System.Buffers.Binary;

@@ -10,7 +10,7 @@ namespace Twinmap.Peer.Commands;
 /// Codec rates for bench/codec.ts: decode and encode of each example record (TestData, ImageData,
 /// MyDataStructure, HikingDatabase) with the generated C# codecs, MemoryMarshal (TestData is
 /// blittable) and hand-written BinaryPrimitives code, in paired alternating trials against the
-/// hand-written code (bench/CodecTiming.cs, shared with the gallery's C# rows).
+/// hand-written code (dotnet/Twinmap.Peer/Commands/Bench/CodecTiming.cs, shared with the gallery's C# rows).
 ///   codec-bench records=N pairs=P → one {event: "rate", record, op, impl, recordsPerSec, pairs} per line
 /// </summary>
 public sealed class CodecBenchCommand : IPeerCommand

@@ -1,6 +1,6 @@
 // How the C# codec rows are timed: paired alternating trials of a generated codec and the
 // hand-written code it is compared with, as the TS rows (bench/codec-rate.ts). One file for both
-// C# codec benches: the Peer's codec-bench compiles it (<Compile Include> in Twinmap.Peer.csproj)
+// C# codec benches: the Peer's codec-bench compiles it (one of its sources, so copies of dotnet/ have it)
 // and bench/codec-cs-gallery.ts copies it into the gallery's temporary project.
 using System;
 using System.Collections.Generic;
