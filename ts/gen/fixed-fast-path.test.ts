@@ -49,7 +49,9 @@ describe('fixed-size codec fast path', () => {
   });
 
   it('gives the typed error for a length-tracking array whose buffer shrank after it was kept', () => {
-    const buffer = new ArrayBuffer(16, { maxByteLength: 64 });
+    // A resizable ArrayBuffer (ES2024; the project's lib is older, so typed here).
+    const Resizable = ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer & { resize(n: number): void };
+    const buffer = new Resizable(16, { maxByteLength: 64 });
     const bytes = new Uint8Array(buffer);
     expect(MyDataStructure.decode(bytes, 8)).toEqual({ myValueA: 0, myValueB: 0 });
     buffer.resize(12);
