@@ -363,9 +363,11 @@ public ref struct FormatReader
     /// <summary>A reader of what the next <paramref name="n"/> bytes inflate to: a stream of its own (Kaitai's processed substream).</summary>
     public FormatReader ZlibSub(long n, string f)
     {
-        byte[] data = Zlib(n, f);
-        return new FormatReader(data, 0, data.Length, 0, data, null, _rootStream);
+        return OwnStream(Zlib(n, f));
     }
+
+    /// <summary>A reader over processed bytes: a stream of their own, with this decode's root.</summary>
+    private readonly FormatReader OwnStream(byte[] data) => new(data, 0, data.Length, 0, data, null, _rootStream);
 
     /// <summary>The next <paramref name="n"/> bytes, each xored with the key used in turn (<c>process: xor</c>).</summary>
     public byte[] Xor(long n, byte[] key, string f)
@@ -387,15 +389,13 @@ public ref struct FormatReader
     /// <summary>A reader of the next <paramref name="n"/> bytes xored with the key: a stream of its own (Kaitai's processed substream).</summary>
     public FormatReader XorSub(long n, byte[] key, string f)
     {
-        byte[] data = Xor(n, key, f);
-        return new FormatReader(data, 0, data.Length, 0, data, null, _rootStream);
+        return OwnStream(Xor(n, key, f));
     }
 
     /// <summary>A reader of the next <paramref name="n"/> bytes rotated left by <paramref name="bits"/>: a stream of its own.</summary>
     public FormatReader RotateSub(long n, long bits, string f)
     {
-        byte[] data = Rotate(n, bits, f);
-        return new FormatReader(data, 0, data.Length, 0, data, null, _rootStream);
+        return OwnStream(Rotate(n, bits, f));
     }
 
     /// <summary>Copies exactly <paramref name="target"/>.Length bytes (a fixed-size field).</summary>

@@ -427,7 +427,11 @@ export class Reader {
 
   /** A reader of what the next `n` bytes inflate to: a stream of its own (Kaitai's processed substream). */
   zlibSub(n: number, inflate: Inflate, f: string): Reader {
-    const b = this.zlib(n, inflate, f);
+    return this.ownStream(this.zlib(n, inflate, f));
+  }
+
+  /** A reader over processed bytes: a stream of their own, with this decode's root. */
+  private ownStream(b: Uint8Array): Reader {
     return new Reader(b, 0, b.length, 0, 0, this.root());
   }
 
@@ -445,14 +449,12 @@ export class Reader {
 
   /** A reader of the next `n` bytes xored with the key: a stream of its own (Kaitai's processed substream). */
   xorSub(n: number, key: XorKey, f: string): Reader {
-    const b = this.xor(n, key, f);
-    return new Reader(b, 0, b.length, 0, 0, this.root());
+    return this.ownStream(this.xor(n, key, f));
   }
 
   /** A reader of the next `n` bytes rotated left by `bits`: a stream of its own. */
   rotateSub(n: number, bits: number | bigint, f: string): Reader {
-    const b = this.rotate(n, bits, f);
-    return new Reader(b, 0, b.length, 0, 0, this.root());
+    return this.ownStream(this.rotate(n, bits, f));
   }
 
   /** The rest of this reader's bytes, copied. */
