@@ -987,7 +987,7 @@ class CsFile {
             : '';
       const value = f.cond && this.isValueType(f) && !f.repeat ? `${prop(f)}.Value` : zeros ? `(${prop(f)}${zeros})` : prop(f);
       if (!f.repeat) {
-        lines = this.writeElem(t, f, value, '-1');
+        lines = [...this.writeElem(t, f, value, '-1'), ...this.validOnWrite(t, f, value)];
       } else if (t.blittable) {
         const n = constValue((f.repeat as { count: Expr }).count)!;
         lines = [`for (int i = 0; i < ${n}; i++)`, '{', ...this.writeElem(t, f, `${prop(f)}[i]`, 'i').map((l) => `    ${l}`), '}'];
@@ -1029,6 +1029,30 @@ class CsFile {
       }
     }
     o.push('    }');
+  }
+
+  /**
+   * The field's `valid` rule, checked after its value is written: bytes that Decode would refuse
+   * are an EncodeException naming the field, never output.
+   */
+  private validOnWrite(t: TypeDef, f: Field, value: string): string[] {
+    const p = lit(f);
+    const ty = f.type;
+    const out: string[] = [];
+    if (f.validInEnum && f.enumDef) out.push(`if (!Enum.IsDefined(${value})) throw new EncodeException(${p}, $"{${value}} is not a ${f.enumDef.name}");`);
+    if (f.validEq !== undefined) out.push(`if (${value} != ${f.validEq}) throw new EncodeException(${p}, $"expected ${f.validEq}, found {${value}}");`);
+    if (f.validCheck) {
+      const c = f.validCheck;
+      const x = this.enumTyped(f) ? `(long)${value}` : value;
+      const shown = ty.t === 'bytes' || (ty.t === 'delimited' && !ty.encoding) ? `{Convert.ToHexString(${value})}` : `{${value}}`;
+      const parts: string[] = [];
+      if (c.min !== undefined) parts.push(`${x} >= ${c.min}`);
+      if (c.max !== undefined) parts.push(`${x} <= ${c.max}`);
+      if (c.anyOf) parts.push(`(${c.anyOf.map((n) => `${x} == ${n}`).join(' || ') || 'false'})`);
+      if (c.expr) parts.push(`(${this.expr(c.expr, t, '', 'w', { value, index: '0' })})`);
+      out.push(`if (!(${parts.join(' && ') || 'true'})) throw new EncodeException(${p}, $"${shown} is not valid (${c.text.replaceAll('{', '{{').replaceAll('}', '}}').replaceAll('"', '\\"')})");`);
+    }
+    return out;
   }
 
   private writeElem(t: TypeDef, f: Field, value: string, index: string): string[] {

@@ -521,15 +521,33 @@ class TsModule {
   }
 
   /** The `valid` rule of a field (min, max, any-of, expr) as a condition on `value`. */
-  private validOk(t: TypeDef, f: Field, value: string, refs: (name: string) => string): string {
+  private validOk(t: TypeDef, f: Field, value: string, refs: (name: string) => string, io = 'r'): string {
     const c = f.validCheck!;
-    const lit = (n: number): string => (f.type.t === 'int' && f.type.size === 8 ? `${n}n` : String(n));
+    const lit = (n: number): string => (bigValue(f) ? `${n}n` : String(n));
     const parts: string[] = [];
     if (c.min !== undefined) parts.push(`${value} >= ${lit(c.min)}`);
     if (c.max !== undefined) parts.push(`${value} <= ${lit(c.max)}`);
     if (c.anyOf) parts.push(`(${c.anyOf.map((n) => `${value} === ${lit(n)}`).join(' || ') || 'false'})`);
-    if (c.expr) parts.push(`(${this.expr(c.expr, t, refs, 'r', { value, index: '0' })})`);
+    if (c.expr) parts.push(`(${this.expr(c.expr, t, refs, io, { value, index: '0' })})`);
     return parts.join(' && ') || 'true';
+  }
+
+  /**
+   * The field's `valid` rule, checked after its value is written: bytes that decode would refuse
+   * are an EncodeError naming the field, never output.
+   */
+  private validOnWrite(t: TypeDef, f: Field, value: string, refs: (name: string) => string): string[] {
+    if (!f.validInEnum && f.validEq === undefined && !f.validCheck) return [];
+    const E = this.use('EncodeError');
+    const p = `'${tsProp(f)}'`;
+    const out: string[] = [];
+    if (f.validInEnum && f.enumDef) out.push(`if (!${this.refEnum(f.enumDef, `is${f.enumDef.name}`)}(${value})) throw new ${E}(${p}, \`\${String(${value})} is not a ${f.enumDef.name}\`);`);
+    if (f.validEq !== undefined) {
+      const lit = bigValue(f) ? `${f.validEq}n` : String(f.validEq);
+      out.push(`if (${value} !== ${lit}) throw new ${E}(${p}, \`expected ${f.validEq}, found \${String(${value})}\`);`);
+    }
+    if (f.validCheck) out.push(`if (!(${this.validOk(t, f, value, refs, 'w')})) throw new ${E}(${p}, \`\${String(${value})} is not valid (${f.validCheck.text.replaceAll('`', '\\`').replaceAll('${', '\\${')})\`);`);
+    return out;
   }
 
   // ---- read
@@ -801,7 +819,7 @@ class TsModule {
         lines.push(`  if (!${this.refEnum(f.enumDef, `is${f.enumDef.name}`)}(${name})) r.invalid(${p}, ${at}, \`\${${name}} is not a ${f.enumDef.name}\`);`);
       }
       if (f.validEq !== undefined) {
-        const lit = f.type.t === 'int' && f.type.size === 8 ? `${f.validEq}n` : String(f.validEq);
+        const lit = bigValue(f) ? `${f.validEq}n` : String(f.validEq);
         lines.push(`  if (${name} !== ${lit}) r.invalid(${p}, ${at}, \`expected ${f.validEq}, found \${${name}}\`);`);
       }
       if (f.validCheck) lines.push(`  if (!(${this.validOk(t, f, name, refs)})) r.invalid(${p}, ${at}, \`\${${name}} is not valid (${f.validCheck.text})\`);`);
@@ -935,6 +953,7 @@ class TsModule {
       const ind = f.cond ? '    ' : '  ';
       if (!f.repeat) {
         body.push(this.writeElem(t, f, `${value}${f.cond ? '' : ''}`, 'undefined', refs));
+        body.push(...this.validOnWrite(t, f, value, refs));
       } else {
         const items = aside(t, `${local(f)}Items`);
         if (f.repeat.kind === 'expr' && !isLengthRef(t, f.repeat.count)) {
@@ -1256,6 +1275,8 @@ class TsModule {
   /** What encode writes for an unnamed entry that has no value: zeros. */
   private zeroOf(t: TypeDef, f: Field, refs: (name: string) => string): string {
     const ty = f.type;
+    // An unnamed field with `valid: eq` is written as the value its rule wants.
+    if (f.validEq !== undefined && (ty.t === 'int' || ty.t === 'bits')) return bigValue(f) ? `${f.validEq}n` : String(f.validEq);
     if (ty.t === 'int') return ty.size === 8 ? '0n' : '0';
     if (ty.t === 'bits') return ty.bool ? 'false' : ty.width > 53 ? '0n' : '0';
     if (ty.t === 'bytes' && 'expr' in ty.size) return `new Uint8Array(${this.use('sizeIn')}(${this.expr(ty.size.expr, t, refs)}, '${f.id}'))`;
@@ -1481,6 +1502,11 @@ class TsModule {
 }
 
 /** A multi-line piece of code (indented where it lands by render()). */
+/** A field whose TS value is a bigint (64-bit integers, bit fields wider than 53 bits). */
+function bigValue(f: Field): boolean {
+  return (f.type.t === 'int' && f.type.size === 8) || (f.type.t === 'bits' && f.type.width > 53);
+}
+
 function lines(...ls: string[]): string {
   return ls.join('\n');
 }

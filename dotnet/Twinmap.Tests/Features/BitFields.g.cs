@@ -162,6 +162,7 @@ public sealed partial class BitFields
     internal void Write(ref FormatWriter w)
     {
         w.BitsBe(Version, 3, "version");
+        if (Version != 5) throw new EncodeException("version", $"expected 5, found {Version}");
         w.BitsBe((HasExtra ? 1UL : 0UL), 1, "hasExtra");
         w.BitsBe((ulong)Kind, 4, "kind");
         w.BitsBe(LenPayload, 12, "lenPayload");

@@ -173,6 +173,7 @@ public sealed partial class Envelope
     {
         w.Contents([0x54, 0x45], "magic");
         w.U1((byte)MsgType, "msgType");
+        if (!Enum.IsDefined(MsgType)) throw new EncodeException("msgType", $"{MsgType} is not a MessageType");
         long @lenBody = FormatWriter.Length((((long)MsgType) switch { (long)MessageType.Point => 8, (long)MessageType.File => ((Body) as PathRecord)?.SizeOf() ?? 0, _ => ((Body) as byte[])?.Length ?? 0 }), 4294967295, "lenBody");
         w.U4le((uint)@lenBody, "lenBody");
         switch ((long)MsgType)
@@ -215,6 +216,7 @@ public sealed partial class Envelope
         w.S2be(Small, "small");
         w.F4le(Ratio, "ratio");
         w.U2le(Version, "version");
+        if (Version != 1) throw new EncodeException("version", $"expected 1, found {Version}");
         int pairStart = w.Position;
         try
         {

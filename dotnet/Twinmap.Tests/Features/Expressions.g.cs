@@ -547,7 +547,9 @@ public sealed partial class Expressions
     internal void Write(ref FormatWriter w)
     {
         w.Bytes(Magic, 2, "magic");
+        if (!((((FormatMath.CompareBytes(Magic, new byte[] { 84, 77 }) == 0)) || ((FormatMath.CompareBytes(Magic, new byte[] { 77, 84 }) == 0))))) throw new EncodeException("magic", $"{Convert.ToHexString(Magic)} is not valid ({{'any-of':['[0x54, 0x4d]','[0x4d, 0x54]']}})");
         w.Str(Tag, "ASCII", 3, false, "tag");
+        if (!((((Tag == "abc")) || ((Tag == "xyz"))))) throw new EncodeException("tag", $"{Tag} is not valid ({{'any-of':['\'abc\'','\'xyz\'']}})");
         w.Str(NumText, "ASCII", 2, false, "numText");
         w.Str(HexText, "ASCII", 2, false, "hexText");
         w.U2le(Scale, "scale");

@@ -99,9 +99,13 @@ public sealed partial class ValidRules
     internal void Write(ref FormatWriter w)
     {
         w.U1(Month, "month");
+        if (!(Month >= 1 && Month <= 12)) throw new EncodeException("month", $"{Month} is not valid ({{'min':1,'max':12}})");
         w.U2le((ushort)Kind, "kind");
+        if (!(((long)Kind == 1 || (long)Kind == 3))) throw new EncodeException("kind", $"{Kind} is not valid ({{'any-of':['record_kind::a','record_kind::c']}})");
         w.S4le(Even, "even");
+        if (!((((FormatMath.Mod((long)Even, 2)) == 0) && ((long)Even > -(100))))) throw new EncodeException("even", $"{Even} is not valid ({{'expr':'_ % 2 == 0 and _ > -100'}})");
         w.BitsBe(Nibble, 4, "nibble");
+        if (!(Nibble <= 9)) throw new EncodeException("nibble", $"{Nibble} is not valid ({{'max':9}})");
         w.BitsBe(Rest, 4, "rest");
     }
 }

@@ -186,8 +186,10 @@ public sealed partial class ChannelHeader
     {
         w.Contents([0x54, 0x4d, 0x43, 0x48], "magic");
         w.U2le(Version, "version");
+        if (Version != 2) throw new EncodeException("version", $"expected 2, found {Version}");
         w.U2le(HeaderSize, "headerSize");
         w.U4le(Capacity, "capacity");
+        if (!(Capacity >= 4096 && Capacity <= 1073741824)) throw new EncodeException("capacity", $"{Capacity} is not valid ({{'min':4096,'max':1073741824}})");
         w.Bytes(Reserved0, 52, "reserved0");
         w.U4le(Head, "head");
         w.U4le(WriteLock, "writeLock");

@@ -103,6 +103,7 @@ public sealed partial class EventHeader
     {
         w.Contents([0x54, 0x4d, 0x45, 0x56], "magic");
         w.U2le(Version, "version");
+        if (Version != 1) throw new EncodeException("version", $"expected 1, found {Version}");
         w.U2le(Flags, "flags");
         w.U4le(State, "state");
         w.U4le(Waiters, "waiters");
