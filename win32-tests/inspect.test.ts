@@ -12,8 +12,9 @@ describe('twinmap inspect on Win32', () => {
     using rx = Channel.create(name, { capacity: 4096 });
     using tx = Channel.open(name);
     tx.send(new Uint8Array(10));
-    tx.send(new Uint8Array(10));
     assert.equal(rx.receive(0)?.length, 10); // the reader attaches on its first receive
+    assert.equal(rx.tryReceive(), undefined); // finds nothing: hands the 24 bytes back (stores tail)
+    tx.send(new Uint8Array(10));
     const i = inspect(name);
     assert.deepEqual(i.mutexes, []);
     const c = i.map?.contents;

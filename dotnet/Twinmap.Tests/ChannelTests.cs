@@ -184,6 +184,30 @@ public sealed class ChannelTests : IDisposable
     }
 
     [Fact]
+    public void SharedTailLagsByLessThanAnEighthOfTheRingAndIsStoredWhenAReceiveFindsNothingAndOnDispose()
+    {
+        var name = Unique();
+        var rx = Channel.Create(name, new ChannelOptions { Capacity = 4096, SpinMicros = 0 }); // stores tail every 512 bytes
+        using var tx = Channel.Open(name);
+        int Tail() => System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(File.ReadAllBytes($"/dev/shm/{name}").AsSpan(128));
+        for (int i = 0; i < 3; i++) tx.Send(Enumerable.Repeat((byte)i, 64).ToArray()); // 72-byte frames
+        for (int i = 0; i < 3; i++) Assert.Equal(i, rx.Receive(0)![0]);
+        Assert.Equal(0, Tail()); // 216 bytes taken, not yet handed back
+        Assert.Null(rx.TryReceive());
+        Assert.Equal(216, Tail());
+        for (int i = 0; i < 8; i++) tx.Send(new byte[64]);
+        for (int i = 0; i < 8; i++) Assert.True(rx.TryReceiveView(0, out _));
+        Assert.Equal(216, Tail()); // 7 frames released (the 8th view is held): 504 < 512
+        Assert.False(rx.TryReceiveView(0, out _)); // releases the 8th (576 >= 512), then finds nothing
+        Assert.Equal(216 + 576, Tail());
+        tx.Send(new byte[64]);
+        Assert.Equal(64, rx.Receive(0)!.Length);
+        Assert.Equal(792, Tail());
+        rx.Dispose();
+        Assert.Equal(864, Tail());
+    }
+
+    [Fact]
     public void ViewHoldsItsSpaceUntilTheNextReceive()
     {
         var name = Unique();

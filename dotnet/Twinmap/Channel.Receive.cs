@@ -40,7 +40,7 @@ public sealed unsafe partial class Channel
             throw new AlreadyExistsException($"channel \"{Name}\": another reader attached at the same moment");
         Volatile.Write(ref *(ulong*)(_base + OffReaderStart), Liveness.SelfStartTime);
         Interlocked.Exchange(ref *Word(OffReaderState), ReaderAttached);
-        _tail = _seenHead = Volatile.Read(ref *Word(OffTail));
+        _tail = _seenHead = _publishedTail = Volatile.Read(ref *Word(OffTail));
         _reader = true;
     }
 
@@ -49,6 +49,7 @@ public sealed unsafe partial class Channel
     {
         if (!_reader) return;
         if (_pendingTail >= 0) AdvanceTail((int)_pendingTail);
+        FlushTail();
         Volatile.Write(ref *(ulong*)(_base + OffReaderStart), 0UL);
         Interlocked.Exchange(ref *Word(OffReaderState), ReaderDetached);
         Interlocked.CompareExchange(ref *Word(OffReaderPid), 0, Environment.ProcessId);
@@ -66,10 +67,31 @@ public sealed unsafe partial class Channel
         }
     }
 
+    /// <summary>The most bytes a reader takes before it stores tail: min(Capacity / 8, this). docs/protocol/channel.md, "The reader".</summary>
+    private const int TailBatchMax = 4096;
+
+    /// <summary>
+    /// Moves the reader past what it took. The shared tail is stored only once it lags by
+    /// _tailBatch bytes (and by FlushTail, before a sleep, when a receive finds nothing, on
+    /// Dispose): writers see less room meanwhile, never more, and the reader writes its line
+    /// once per batch instead of once per record.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AdvanceTail(int t)
     {
         _tail = t;
+        if ((uint)(t - _publishedTail) >= (uint)_tailBatch) PublishTail(t);
+    }
+
+    /// <summary>Stores the shared tail if this reader has taken bytes since it last did.</summary>
+    private void FlushTail()
+    {
+        if (_reader && _tail != _publishedTail) PublishTail(_tail);
+    }
+
+    private void PublishTail(int t)
+    {
+        _publishedTail = t;
         Interlocked.Exchange(ref *Word(OffTail), t);
         // Wake sleeping writers only once half the ring is free (or it is empty): waking them
         // for every record would cost a syscall per record and a context switch per few.
@@ -140,7 +162,11 @@ public sealed unsafe partial class Channel
     {
         lock (_gate)
         {
-            if (!Take(false, out var r)) return null;
+            if (!Take(false, out var r))
+            {
+                FlushTail();
+                return null;
+            }
             var copy = r.ToArray();
             AdvanceTail(_tail + FrameSize(r.Length));
             return copy;
@@ -161,8 +187,8 @@ public sealed unsafe partial class Channel
 
     /// <summary>
     /// Waits up to <paramref name="timeoutMs"/> (negative: no limit) for a record, then takes up to
-    /// <paramref name="max"/> records that are there (copies, in order) with one update of the
-    /// shared tail. Empty on timeout.
+    /// <paramref name="max"/> records that are there (copies, in order) with at most one update of
+    /// the shared tail. Empty on timeout.
     /// </summary>
     public IReadOnlyList<byte[]> ReceiveMany(int max = 64, int timeoutMs = Timeout.Infinite)
     {
@@ -179,7 +205,7 @@ public sealed unsafe partial class Channel
             list.Add(first.ToArray());
             _tail += FrameSize(first.Length);
             TakeMany(list, max);
-            if (Volatile.Read(ref *Word(OffTail)) != _tail) AdvanceTail(_tail);
+            if (_publishedTail != _tail) AdvanceTail(_tail);
             return list;
         }
     }
@@ -242,7 +268,7 @@ public sealed unsafe partial class Channel
             catch (BadHeaderException)
             {
                 // A corrupt frame after some records: they are taken (as ReceiveMany's are).
-                if (Volatile.Read(ref *Word(OffTail)) != _tail) AdvanceTail(_tail);
+                if (_publishedTail != _tail) AdvanceTail(_tail);
                 throw;
             }
             // Tail moves past what was taken at the next receive (or Dispose), as for a view.
@@ -325,6 +351,7 @@ public sealed unsafe partial class Channel
                 spinUntil = 0;
             }
             token.ThrowIfCancellationRequested();
+            FlushTail(); // writers may be waiting for the room this reader has not handed back yet
             int seq = Volatile.Read(ref *Word(OffDataSeq));
             Interlocked.Exchange(ref *Word(OffReaderWaiting), 1);
             if (Volatile.Read(ref *Word(OffHead)) == _tail)

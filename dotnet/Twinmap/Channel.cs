@@ -59,6 +59,8 @@ public sealed unsafe partial class Channel : IDisposable
     private bool _reader;
     private int _tail;
     private int _seenHead; // the reader's last read of head: records up to it are there without re-reading head
+    private int _publishedTail; // the last value this reader stored to the shared tail (it lags _tail by less than _tailBatch)
+    private readonly int _tailBatch;
     private long _pendingTail = -1;
     private int[] _frames = []; // ReceiveViews: payload offset and length per record taken
     private int _frameLen; // the checked payload length of the frame NextFrame returned: never re-read from the ring
@@ -94,6 +96,7 @@ public sealed unsafe partial class Channel : IDisposable
         Capacity = *(int*)(_base + OffCapacity);
         _ring = _base + HeaderSize;
         _mask = Capacity - 1;
+        _tailBatch = Math.Min(Capacity >> 3, TailBatchMax);
         _spinTicks = options.SpinMicros * Stopwatch.Frequency / 1_000_000;
         _peerCheckMs = options.PeerCheckMs;
     }

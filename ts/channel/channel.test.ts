@@ -43,6 +43,30 @@ describe('Channel (one process, two handles)', () => {
     expect(rx.receiveView(0)).toBeUndefined();
   });
 
+  it('the shared tail lags the reader by less than min(capacity / 8, 4096) bytes; a receive that finds nothing, and close, store it', () => {
+    const name = uniq();
+    const rx = Channel.create(name, { capacity: 4096, spinMicros: 0 }); // stores tail every 512 bytes
+    using tx = Channel.open(name);
+    const tail = () => ChannelHeader.decode(readFileSync(`/dev/shm/${name}`).subarray(0, 1024)).tail;
+    for (let i = 0; i < 3; i++) tx.send(new Uint8Array(64).fill(i)); // 72-byte frames
+    for (let i = 0; i < 3; i++) expect(rx.receive(0)![0]).toBe(i);
+    expect(tail()).toBe(0); // 216 bytes taken, not yet handed back
+    expect(rx.tryReceive()).toBeUndefined();
+    expect(tail()).toBe(216);
+    for (let i = 0; i < 8; i++) tx.send(new Uint8Array(64));
+    for (let i = 0; i < 7; i++) rx.receiveView(0);
+    expect(tail()).toBe(216); // 6 frames released (the 7th view is held): 432 < 512
+    rx.receiveView(0); // releases the 7th: 504
+    expect(tail()).toBe(216);
+    expect(rx.receiveView(0)).toBeUndefined(); // releases the 8th (576 >= 512), then finds nothing
+    expect(tail()).toBe(216 + 576);
+    tx.send(new Uint8Array(64));
+    expect(rx.receive(0)!.length).toBe(64);
+    expect(tail()).toBe(792);
+    rx.close();
+    expect(tail()).toBe(864);
+  });
+
   it('the header a live channel holds decodes with the channel_header.ksy codec, field for field', () => {
     const name = uniq();
     using rx = Channel.create(name, { capacity: 8192 });

@@ -242,7 +242,8 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
 
   /**
    * @internal For the IPC layer: releases the record receiveView() handed out now, instead of
-   * at the next receive (its bytes are then the writers' again).
+   * at the next receive (its bytes go back to the writers with the reader's next store of tail:
+   * docs/protocol/channel.md, "The reader").
    */
   releaseView(): void {
     this.r.releaseView();
@@ -250,7 +251,7 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
 
   /**
    * Waits up to `timeoutMs` (Infinity: no limit) for a record, then takes up to `max` records
-   * that are there (copies, in order) with one update of the shared tail. An empty array on
+   * that are there (copies, in order) with at most one update of the shared tail. An empty array on
    * timeout.
    */
   receiveMany(max = 64, timeoutMs = Infinity): Uint8Array[] {
@@ -259,7 +260,7 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
 
   /**
    * Like receiveMany(), but returns views into the ring instead of copies: no copy, valid until
-   * the next receive or close; the shared tail moves past all of them once, at that next receive.
+   * the next receive or close, which releases all of them at once.
    */
   receiveViews(max = 64, timeoutMs = Infinity): Uint8Array[] {
     return this.r.receiveViews(max, timeoutMs);

@@ -17,6 +17,11 @@ export const KIND_RECORD = FrameKind.RECORD;
 export const KIND_WRAP = FrameKind.WRAP;
 export const WRITER_SLOTS = H.writersCount;
 export const LOCK_CONTENDED = 0x80000000 | 0;
+/**
+ * The most bytes a reader takes before it stores `tail` (it also stores it before it sleeps, when a
+ * receive finds nothing, and on close): min(capacity / 8, this). docs/protocol/channel.md, "The reader".
+ */
+export const TAIL_BATCH_MAX = 4096;
 
 export const OFF_MAGIC = H.magic;
 export const OFF_VERSION = H.version;

@@ -51,7 +51,7 @@ export class ChannelReader {
     }
     s.dv.setBigUint64(L.OFF_READER_START, selfStartTime(), true);
     Atomics.store(s.hdr, L.I_READER_STATE, L.READER_ATTACHED);
-    s.tail = s.seenHead = Atomics.load(s.hdr, L.I_TAIL);
+    s.tail = s.seenHead = s.publishedTail = Atomics.load(s.hdr, L.I_TAIL);
     s.reader = true;
   }
 
@@ -60,6 +60,7 @@ export class ChannelReader {
     const s = this.s;
     if (!s.reader) return;
     this.releaseView();
+    this.flushTail();
     s.dv.setBigUint64(L.OFF_READER_START, 0n, true);
     Atomics.store(s.hdr, L.I_READER_STATE, L.READER_DETACHED);
     Atomics.compareExchange(s.hdr, L.I_READER_PID, process.pid, 0);
@@ -76,9 +77,27 @@ export class ChannelReader {
     }
   }
 
+  /**
+   * Moves the reader past what it took. The shared tail is stored only once it lags by
+   * tailBatch bytes (and by flushTail): a store of tail and the load of writers_waiting after it
+   * are two Atomics calls (~240 instructions) a record would otherwise pay. Writers see less
+   * room meanwhile, never more; docs/protocol/channel.md, "The reader", says when the rest goes.
+   */
   private advanceTail(t: number): void {
     const s = this.s;
     s.tail = t;
+    if (((t - s.publishedTail) >>> 0) >= s.tailBatch) this.publishTail(t);
+  }
+
+  /** Stores the shared tail if this reader has taken bytes since it last did: before a sleep, when a receive finds nothing, on close. */
+  flushTail(): void {
+    const s = this.s;
+    if (s.reader && s.tail !== s.publishedTail) this.publishTail(s.tail);
+  }
+
+  private publishTail(t: number): void {
+    const s = this.s;
+    s.publishedTail = t;
     Atomics.store(s.hdr, L.I_TAIL, t);
     // Wake sleeping writers only once half the ring is free (or it is empty): waking them for
     // every record would cost a syscall per record and a context switch per few.
@@ -161,7 +180,9 @@ export class ChannelReader {
 
   /** Channel.tryReceive. */
   tryReceive(): Uint8Array | undefined {
-    return this.take(false);
+    const r = this.take(false);
+    if (r === undefined) this.flushTail();
+    return r;
   }
 
   /** Channel.receiveMany. */
@@ -205,7 +226,7 @@ export class ChannelReader {
       }
     } catch (e) {
       // A corrupt frame after some records: they are taken (as receiveMany's are).
-      if (Atomics.load(s.hdr, L.I_TAIL) !== s.tail) this.advanceTail(s.tail);
+      this.advanceTail(s.tail);
       throw e;
     }
     s.pendingTail = s.tail; // published at the next receive, as for a view
@@ -269,6 +290,12 @@ export class ChannelReader {
     }
   }
 
+  /** A receive that ends with nothing: the room taken so far goes back to the writers. */
+  private nothing(): undefined {
+    this.flushTail();
+    return undefined;
+  }
+
   /** The end of the quiet period receiveSync started: the async waiter's flag goes up again. */
   private readonly endQuiet = (): void => {
     if (!this.s.quiet) return;
@@ -299,9 +326,10 @@ export class ChannelReader {
     }
     const w = view ? this.viewWait : this.copyWait;
     const r = spinThenSleep(s, w, deadlineOf(timeoutMs), 8);
-    if (r !== undefined || quiet) return r ?? this.take(view); // a poll that ends here: the flag stays down (see receiveSync)
+    if (r !== undefined) return r;
+    if (quiet) return this.take(view) ?? this.nothing(); // a poll that ends here: the flag stays down (see receiveSync)
     this.raiseFlag(); // as before a sleep: a timed-out receive leaves the flag up, as a sleep does
-    return this.take(view);
+    return this.take(view) ?? this.nothing();
   }
 
   /**
@@ -310,6 +338,7 @@ export class ChannelReader {
    */
   raiseFlag(): number {
     const s = this.s;
+    this.flushTail(); // writers may be waiting for the room this reader has not handed back yet
     const seq = Atomics.load(s.hdr, L.I_DATA_SEQ);
     s.quiet = false;
     Atomics.store(s.hdr, L.I_READER_WAITING, 1);

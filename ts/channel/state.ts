@@ -25,6 +25,7 @@ export class ChannelState {
   readonly dv: DataView;
   readonly ring: Uint8Array;
   readonly ringI32: Int32Array;
+  readonly tailBatch: number; // the reader stores tail once it is this many bytes ahead of the shared tail
   readonly mask: number;
   readonly spinMs: number;
   readonly peerCheckMs: number;
@@ -36,7 +37,8 @@ export class ChannelState {
 
   slot = -1; // writer slot, claimed on first send
   reader = false; // attached as the reader
-  tail = 0; // the reader's position (mirror of the shared tail)
+  tail = 0; // the reader's position (the shared tail lags it by less than tailBatch bytes: receive.ts)
+  publishedTail = 0; // the last value this reader stored to the shared tail
   seenHead = 0; // the reader's last read of head: records up to it are there without re-reading head
   lastReap = 0; // performance.now() of the last reapIfDue that reaped
   pendingTail: number | undefined; // where tail goes once the current view is released (any int32: positions wrap)
@@ -58,6 +60,7 @@ export class ChannelState {
     this.maxMessageSize = this.capacity - L.FRAME_HEADER;
     this.ring = new Uint8Array(this.buf, L.HEADER_SIZE, this.capacity);
     this.ringI32 = new Int32Array(this.buf, L.HEADER_SIZE, this.capacity / 4);
+    this.tailBatch = Math.min(this.capacity >>> 3, L.TAIL_BATCH_MAX);
     this.mask = this.capacity - 1;
     this.spinMs = spinMicros / 1000;
     this.peerCheckMs = peerCheckMs;

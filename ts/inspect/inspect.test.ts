@@ -17,6 +17,7 @@ describe('twinmap inspect (read-only view of a name)', () => {
     using tx = Channel.open(name);
     tx.send(new Uint8Array(100));
     expect(rx.receive(0)).toHaveLength(100);
+    expect(rx.tryReceive()).toBeUndefined(); // finds nothing: hands the 112 bytes back (stores tail)
     tx.send(new Uint8Array(10));
     const i = inspect(name);
     expect(i.map?.contents).toMatchObject({

@@ -36,7 +36,7 @@ function mapLines(m: MapInspection): string[] {
   const writers = c.writers.length === 0 ? 'none' : c.writers.map((w) => `slot ${w.slot}: ${alive(w)}`).join('; ');
   return [
     `map      ${where}: channel v${c.version}, capacity ${bytes(c.capacity)}`,
-    `         head ${c.head}, tail ${c.tail}: ${c.used} bytes waiting to be read`,
+    `         head ${c.head}, tail ${c.tail}: ${c.used} bytes waiting to be read or not yet handed back`,
     `         reader   ${reader}${c.readerSleeping ? ', sleeping' : ''}`,
     `         writers  ${writers}${c.writersSleeping > 0 ? ` (${c.writersSleeping} waiting for room)` : ''}`,
     `         lock     ${c.lockHolder === undefined ? 'free' : `held by slot ${c.lockHolder}${c.lockContended ? ', others waiting' : ''}`}`,
