@@ -131,6 +131,46 @@ public class FormatsTests
         Assert.Equal("JsonRecord.json", Assert.Throws<Twinmap.Formats.DecodeException>(() => JsonRecord.Decode(invalid)).FieldPath);
     }
 
+    // Text is checked while it is decoded (the throwing UTF8Encoding's count, then a transcode into
+    // the string): every kind of bad UTF-8 is a DecodeException naming the field and its offset,
+    // as a separate Utf8.IsValid check before GetString made it.
+    [Theory]
+    [InlineData(new byte[] { 0xff })]                    // never a UTF-8 byte
+    [InlineData(new byte[] { 0x61, 0x80, 0x62 })]        // a continuation byte alone
+    [InlineData(new byte[] { 0x61, 0xc3 })]              // a sequence cut off at the end of the field
+    [InlineData(new byte[] { 0xc3, 0x28 })]              // a lead byte without its continuation
+    [InlineData(new byte[] { 0xc0, 0x80 })]              // overlong NUL
+    [InlineData(new byte[] { 0xe0, 0x80, 0xaf })]        // overlong '/'
+    [InlineData(new byte[] { 0xed, 0xa0, 0x80 })]        // an encoded UTF-16 surrogate
+    [InlineData(new byte[] { 0xf4, 0x90, 0x80, 0x80 })]  // past U+10FFFF
+    public void TextThatIsNotUtf8IsADecodeExceptionNamingTheFieldAndOffset(byte[] text)
+    {
+        foreach (string pad in new[] { "", new string('a', 40), "C:\\图片\\😀" + new string('é', 30) })
+        {
+            byte[] bad = [.. Encoding.UTF8.GetBytes(pad), .. text, .. Encoding.UTF8.GetBytes(pad)];
+            Assert.False(System.Text.Unicode.Utf8.IsValid(bad));
+            byte[] bytes = [.. BitConverter.GetBytes(bad.Length), .. bad, 1, 0, 0, 0, 7];
+            var e = Assert.Throws<DecodeException>(() => ImageData.Decode(bytes));
+            Assert.Equal("ImageData.path", e.FieldPath);
+            Assert.Equal(4, e.Offset);
+            Assert.Contains("not valid UTF-8", e.Message);
+        }
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("a.png")]
+    [InlineData("C:\\Users\\ada\\Pictures\\img_0001.png")]
+    [InlineData("C:\\图片\\😀.png")]
+    [InlineData("ééééééééééééééééééééééééééééééééééééééé")]
+    public void DecodeGivesBackTheText(string path)
+    {
+        var v = ImageData.Decode(new ImageData { Path = path, Image = [1, 2, 3] }.Encode(), out int read);
+        Assert.Equal(path, v.Path);
+        Assert.Equal([1, 2, 3], v.Image);
+        Assert.Equal(8 + Encoding.UTF8.GetByteCount(path) + 3, read);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("a.png")]

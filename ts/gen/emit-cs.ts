@@ -195,9 +195,11 @@ class CsFile {
     const fast = struct && t.fields.every((f) => !f.validInEnum && f.validEq === undefined && !f.validCheck);
     o.push(`    /// <summary>Decodes one ${N} from the start of <paramref name="source"/>.</summary>`);
     if (fast) {
-      // Its own fast path: no `out` local to keep in memory, nothing in the way of inlining.
+      // Its own fast path: no `out` local to keep in memory, nothing in the way of inlining. The
+      // checked path's `out _` is in a method of its own too: a discarded `out` in the caller is a
+      // stack slot the inlined loop zeroes on every call.
       o.push('    [MethodImpl(MethodImplOptions.AggressiveInlining)]');
-      o.push(`    public static ${N} Decode(ReadOnlySpan<byte> source) =>`, `        BitConverter.IsLittleEndian && source.Length >= SIZE ? MemoryMarshal.Read<${N}>(source) : DecodeChecked(source, out _);`, '');
+      o.push(`    public static ${N} Decode(ReadOnlySpan<byte> source) =>`, `        BitConverter.IsLittleEndian && source.Length >= SIZE ? MemoryMarshal.Read<${N}>(source) : DecodeChecked(source);`, '');
     } else {
       o.push(`    public static ${N} Decode(ReadOnlySpan<byte> source) => Decode(source, out _);`, '');
     }
@@ -210,6 +212,8 @@ class CsFile {
       o.push('        // Blittable and little-endian like the wire: the bytes are the struct.');
       o.push('        if (BitConverter.IsLittleEndian && source.Length >= SIZE)', '        {', '            bytesRead = SIZE;', `            return MemoryMarshal.Read<${N}>(source);`, '        }');
       o.push('        return DecodeChecked(source, out bytesRead);', '    }', '');
+      o.push('    [MethodImpl(MethodImplOptions.NoInlining)]');
+      o.push(`    private static ${N} DecodeChecked(ReadOnlySpan<byte> source) => DecodeChecked(source, out _);`, '');
       o.push('    [MethodImpl(MethodImplOptions.NoInlining)]');
       o.push(`    private static ${N} DecodeChecked(ReadOnlySpan<byte> source, out int bytesRead)`, '    {');
     } else {

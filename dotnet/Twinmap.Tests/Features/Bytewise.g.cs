@@ -160,7 +160,7 @@ public partial struct Dimensions
     /// <summary>Decodes one Dimensions from the start of <paramref name="source"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Dimensions Decode(ReadOnlySpan<byte> source) =>
-        BitConverter.IsLittleEndian && source.Length >= SIZE ? MemoryMarshal.Read<Dimensions>(source) : DecodeChecked(source, out _);
+        BitConverter.IsLittleEndian && source.Length >= SIZE ? MemoryMarshal.Read<Dimensions>(source) : DecodeChecked(source);
 
     /// <summary>Decodes one Dimensions and says how many bytes it took.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -174,6 +174,9 @@ public partial struct Dimensions
         }
         return DecodeChecked(source, out bytesRead);
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Dimensions DecodeChecked(ReadOnlySpan<byte> source) => DecodeChecked(source, out _);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static Dimensions DecodeChecked(ReadOnlySpan<byte> source, out int bytesRead)

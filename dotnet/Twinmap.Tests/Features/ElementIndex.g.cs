@@ -299,7 +299,7 @@ public partial struct Duo
     /// <summary>Decodes one Duo from the start of <paramref name="source"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Duo Decode(ReadOnlySpan<byte> source) =>
-        BitConverter.IsLittleEndian && source.Length >= SIZE ? MemoryMarshal.Read<Duo>(source) : DecodeChecked(source, out _);
+        BitConverter.IsLittleEndian && source.Length >= SIZE ? MemoryMarshal.Read<Duo>(source) : DecodeChecked(source);
 
     /// <summary>Decodes one Duo and says how many bytes it took.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -313,6 +313,9 @@ public partial struct Duo
         }
         return DecodeChecked(source, out bytesRead);
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Duo DecodeChecked(ReadOnlySpan<byte> source) => DecodeChecked(source, out _);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static Duo DecodeChecked(ReadOnlySpan<byte> source, out int bytesRead)

@@ -256,7 +256,7 @@ public partial struct Point
     /// <summary>Decodes one Point from the start of <paramref name="source"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Point Decode(ReadOnlySpan<byte> source) =>
-        BitConverter.IsLittleEndian && source.Length >= SIZE ? MemoryMarshal.Read<Point>(source) : DecodeChecked(source, out _);
+        BitConverter.IsLittleEndian && source.Length >= SIZE ? MemoryMarshal.Read<Point>(source) : DecodeChecked(source);
 
     /// <summary>Decodes one Point and says how many bytes it took.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -270,6 +270,9 @@ public partial struct Point
         }
         return DecodeChecked(source, out bytesRead);
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Point DecodeChecked(ReadOnlySpan<byte> source) => DecodeChecked(source, out _);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static Point DecodeChecked(ReadOnlySpan<byte> source, out int bytesRead)

@@ -608,7 +608,7 @@ public partial struct ExpressionsPoint
     /// <summary>Decodes one ExpressionsPoint from the start of <paramref name="source"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ExpressionsPoint Decode(ReadOnlySpan<byte> source) =>
-        BitConverter.IsLittleEndian && source.Length >= SIZE ? MemoryMarshal.Read<ExpressionsPoint>(source) : DecodeChecked(source, out _);
+        BitConverter.IsLittleEndian && source.Length >= SIZE ? MemoryMarshal.Read<ExpressionsPoint>(source) : DecodeChecked(source);
 
     /// <summary>Decodes one ExpressionsPoint and says how many bytes it took.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -622,6 +622,9 @@ public partial struct ExpressionsPoint
         }
         return DecodeChecked(source, out bytesRead);
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ExpressionsPoint DecodeChecked(ReadOnlySpan<byte> source) => DecodeChecked(source, out _);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static ExpressionsPoint DecodeChecked(ReadOnlySpan<byte> source, out int bytesRead)

@@ -234,7 +234,7 @@ public partial struct GuardedValuesPoint
     /// <summary>Decodes one GuardedValuesPoint from the start of <paramref name="source"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static GuardedValuesPoint Decode(ReadOnlySpan<byte> source) =>
-        BitConverter.IsLittleEndian && source.Length >= SIZE ? MemoryMarshal.Read<GuardedValuesPoint>(source) : DecodeChecked(source, out _);
+        BitConverter.IsLittleEndian && source.Length >= SIZE ? MemoryMarshal.Read<GuardedValuesPoint>(source) : DecodeChecked(source);
 
     /// <summary>Decodes one GuardedValuesPoint and says how many bytes it took.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -248,6 +248,9 @@ public partial struct GuardedValuesPoint
         }
         return DecodeChecked(source, out bytesRead);
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static GuardedValuesPoint DecodeChecked(ReadOnlySpan<byte> source) => DecodeChecked(source, out _);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static GuardedValuesPoint DecodeChecked(ReadOnlySpan<byte> source, out int bytesRead)

@@ -528,7 +528,7 @@ public partial struct TextNote
     /// <summary>Decodes one TextNote from the start of <paramref name="source"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TextNote Decode(ReadOnlySpan<byte> source) =>
-        BitConverter.IsLittleEndian && source.Length >= SIZE ? MemoryMarshal.Read<TextNote>(source) : DecodeChecked(source, out _);
+        BitConverter.IsLittleEndian && source.Length >= SIZE ? MemoryMarshal.Read<TextNote>(source) : DecodeChecked(source);
 
     /// <summary>Decodes one TextNote and says how many bytes it took.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -542,6 +542,9 @@ public partial struct TextNote
         }
         return DecodeChecked(source, out bytesRead);
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static TextNote DecodeChecked(ReadOnlySpan<byte> source) => DecodeChecked(source, out _);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static TextNote DecodeChecked(ReadOnlySpan<byte> source, out int bytesRead)
@@ -628,7 +631,7 @@ public partial struct SwitchKindsPair
     /// <summary>Decodes one SwitchKindsPair from the start of <paramref name="source"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static SwitchKindsPair Decode(ReadOnlySpan<byte> source) =>
-        BitConverter.IsLittleEndian && source.Length >= SIZE ? MemoryMarshal.Read<SwitchKindsPair>(source) : DecodeChecked(source, out _);
+        BitConverter.IsLittleEndian && source.Length >= SIZE ? MemoryMarshal.Read<SwitchKindsPair>(source) : DecodeChecked(source);
 
     /// <summary>Decodes one SwitchKindsPair and says how many bytes it took.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -642,6 +645,9 @@ public partial struct SwitchKindsPair
         }
         return DecodeChecked(source, out bytesRead);
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static SwitchKindsPair DecodeChecked(ReadOnlySpan<byte> source) => DecodeChecked(source, out _);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static SwitchKindsPair DecodeChecked(ReadOnlySpan<byte> source, out int bytesRead)

@@ -254,7 +254,7 @@ public partial struct WriterSlot
     /// <summary>Decodes one WriterSlot from the start of <paramref name="source"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static WriterSlot Decode(ReadOnlySpan<byte> source) =>
-        BitConverter.IsLittleEndian && source.Length >= SIZE ? MemoryMarshal.Read<WriterSlot>(source) : DecodeChecked(source, out _);
+        BitConverter.IsLittleEndian && source.Length >= SIZE ? MemoryMarshal.Read<WriterSlot>(source) : DecodeChecked(source);
 
     /// <summary>Decodes one WriterSlot and says how many bytes it took.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -268,6 +268,9 @@ public partial struct WriterSlot
         }
         return DecodeChecked(source, out bytesRead);
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WriterSlot DecodeChecked(ReadOnlySpan<byte> source) => DecodeChecked(source, out _);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static WriterSlot DecodeChecked(ReadOnlySpan<byte> source, out int bytesRead)

@@ -477,14 +477,33 @@ public ref struct FormatReader
 
     private static string Text(ReadOnlySpan<byte> s, int at, string encoding, string f)
     {
-        if (encoding == "UTF-8")
-        {
-            // Validate, then decode with the shared UTF8 instance: its GetString transcodes in one
-            // pass, where a throwing UTF8Encoding's goes through the base class (count, then decode).
-            if (!System.Text.Unicode.Utf8.IsValid(s)) throw NotUtf8(f, at);
-            return Encoding.UTF8.GetString(s);
-        }
+        if (encoding == "UTF-8") return Utf8Text(s, at, f);
         return OtherText(s, at, encoding, f);
+    }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>
+    /// UTF-8 text, refused when it is not valid UTF-8, in the two passes Encoding.UTF8.GetString
+    /// makes (count, then transcode): the throwing encoding's count is the check, and the text is
+    /// then transcoded straight into the new string (checking first, then calling GetString,
+    /// made three).
+    /// </summary>
+    private static string Utf8Text(ReadOnlySpan<byte> s, int at, string f)
+    {
+        try
+        {
+#if NET9_0_OR_GREATER
+            int chars = StrictUtf8.GetCharCount(s);
+            return string.Create(chars, s, static (text, bytes) => System.Text.Unicode.Utf8.ToUtf16(bytes, text, out _, out _, replaceInvalidSequences: false));
+#else
+            return StrictUtf8.GetString(s);
+#endif
+        }
+        catch (DecoderFallbackException)
+        {
+            throw NotUtf8(f, at);
+        }
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

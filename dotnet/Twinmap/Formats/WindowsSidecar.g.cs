@@ -43,7 +43,7 @@ public partial struct WindowsSidecar
     /// <summary>Decodes one WindowsSidecar from the start of <paramref name="source"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static WindowsSidecar Decode(ReadOnlySpan<byte> source) =>
-        BitConverter.IsLittleEndian && source.Length >= SIZE ? MemoryMarshal.Read<WindowsSidecar>(source) : DecodeChecked(source, out _);
+        BitConverter.IsLittleEndian && source.Length >= SIZE ? MemoryMarshal.Read<WindowsSidecar>(source) : DecodeChecked(source);
 
     /// <summary>Decodes one WindowsSidecar and says how many bytes it took.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -57,6 +57,9 @@ public partial struct WindowsSidecar
         }
         return DecodeChecked(source, out bytesRead);
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WindowsSidecar DecodeChecked(ReadOnlySpan<byte> source) => DecodeChecked(source, out _);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static WindowsSidecar DecodeChecked(ReadOnlySpan<byte> source, out int bytesRead)

@@ -345,7 +345,7 @@ public partial struct Coord
     /// <summary>Decodes one Coord from the start of <paramref name="source"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Coord Decode(ReadOnlySpan<byte> source) =>
-        BitConverter.IsLittleEndian && source.Length >= SIZE ? MemoryMarshal.Read<Coord>(source) : DecodeChecked(source, out _);
+        BitConverter.IsLittleEndian && source.Length >= SIZE ? MemoryMarshal.Read<Coord>(source) : DecodeChecked(source);
 
     /// <summary>Decodes one Coord and says how many bytes it took.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -359,6 +359,9 @@ public partial struct Coord
         }
         return DecodeChecked(source, out bytesRead);
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Coord DecodeChecked(ReadOnlySpan<byte> source) => DecodeChecked(source, out _);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static Coord DecodeChecked(ReadOnlySpan<byte> source, out int bytesRead)

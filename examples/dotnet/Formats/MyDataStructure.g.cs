@@ -26,7 +26,7 @@ public partial struct MyDataStructure
     /// <summary>Decodes one MyDataStructure from the start of <paramref name="source"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static MyDataStructure Decode(ReadOnlySpan<byte> source) =>
-        BitConverter.IsLittleEndian && source.Length >= SIZE ? MemoryMarshal.Read<MyDataStructure>(source) : DecodeChecked(source, out _);
+        BitConverter.IsLittleEndian && source.Length >= SIZE ? MemoryMarshal.Read<MyDataStructure>(source) : DecodeChecked(source);
 
     /// <summary>Decodes one MyDataStructure and says how many bytes it took.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -40,6 +40,9 @@ public partial struct MyDataStructure
         }
         return DecodeChecked(source, out bytesRead);
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static MyDataStructure DecodeChecked(ReadOnlySpan<byte> source) => DecodeChecked(source, out _);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static MyDataStructure DecodeChecked(ReadOnlySpan<byte> source, out int bytesRead)

@@ -33,7 +33,7 @@ public partial struct TestData
     /// <summary>Decodes one TestData from the start of <paramref name="source"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TestData Decode(ReadOnlySpan<byte> source) =>
-        BitConverter.IsLittleEndian && source.Length >= SIZE ? MemoryMarshal.Read<TestData>(source) : DecodeChecked(source, out _);
+        BitConverter.IsLittleEndian && source.Length >= SIZE ? MemoryMarshal.Read<TestData>(source) : DecodeChecked(source);
 
     /// <summary>Decodes one TestData and says how many bytes it took.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -47,6 +47,9 @@ public partial struct TestData
         }
         return DecodeChecked(source, out bytesRead);
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static TestData DecodeChecked(ReadOnlySpan<byte> source) => DecodeChecked(source, out _);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static TestData DecodeChecked(ReadOnlySpan<byte> source, out int bytesRead)
