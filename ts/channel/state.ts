@@ -71,6 +71,11 @@ export class ChannelState {
   }
 
   ensureOpen(): void {
-    if (this.region === undefined) throw new ClosedError(`channel ${JSON.stringify(this.name)}`);
+    // The throw is a call of its own: small enough that V8 inlines the check into every send and receive.
+    if (this.region === undefined) this.throwClosed();
+  }
+
+  private throwClosed(): never {
+    throw new ClosedError(`channel ${JSON.stringify(this.name)}`);
   }
 }
