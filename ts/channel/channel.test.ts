@@ -23,6 +23,34 @@ const linux: ChannelScenarioContext = {
 describe('Channel (one process, two handles)', () => {
   for (const s of channelScenarios) it(s.title, () => s.run(linux));
 
+  it('trySendWords + pollInPlace (the IPC fast path): the same records as trySendParts + receiveView, across wraps', () => {
+    const name = uniq();
+    using rx = Channel.create(name, { capacity: 4096 });
+    using tx = Channel.open(name);
+    expect(rx.pollInPlace(0)).toBe(-1);
+    const bytes = new Uint8Array(rx.sharedBuffer);
+    for (let i = 0; i < 400; i++) {
+      const body = new Uint8Array(i % 37).fill(i);
+      // Words as ipc_message.ksy's header: kind, client id, correlation id, reserved (little-endian).
+      const id = (0xfffffff0 + i) >>> 0;
+      expect(tx.trySendWords(4, 0x89abcdef | 0, id | 0, 0, body)).toBe(true);
+      const at = rx.pollInPlace(0);
+      expect(at).toBeGreaterThan(0);
+      const rec = bytes.slice(at, at + rx.placedLength());
+      const head = new Uint8Array(16);
+      const dv = new DataView(head.buffer);
+      dv.setUint32(0, 4, true);
+      dv.setUint32(4, 0x89abcdef, true);
+      dv.setUint32(8, id, true);
+      expect(tx.trySendParts(head, body)).toBe(true);
+      const v = rx.receiveView(0)!;
+      expect(rec).toEqual(v.slice());
+      expect(rec.subarray(16)).toEqual(body);
+    }
+    rx.releaseView();
+    expect(rx.tryReceive()).toBeUndefined();
+  });
+
   it('views keep working when the positions pass 2^31 (after 2 GiB): each record once, in order', () => {
     const name = uniq();
     Channel.create(name, { capacity: 4096 }).close();

@@ -28,7 +28,7 @@ import { openRegion, unlinkRegion, type OpenMode, type Region } from '../shm-reg
 import * as L from './layout.js';
 import * as P from './peers.js';
 import type { PeerGone } from './peers.js';
-import { ChannelReader } from './receive.js';
+import { ChannelReader, COPY, IN_PLACE, VIEW } from './receive.js';
 import { ChannelWriter } from './send.js';
 import { ChannelState } from './state.js';
 import { closeWaiters } from './waiting.js';
@@ -176,6 +176,14 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
   }
 
   /**
+   * @internal For the IPC layer: like trySendParts() with a 16-byte head given as four 32-bit
+   * words (little-endian, as the ring's frame headers), written in place with no head array.
+   */
+  trySendWords(w0: number, w1: number, w2: number, w3: number, body: Uint8Array): boolean {
+    return this.w.trySendWords(w0, w1, w2, w3, body);
+  }
+
+  /**
    * Sends `records` in order, waiting up to `timeoutMs` for room (Infinity: no limit). As many
    * as fit are published together: one write lock, one head update and at most one wake-up of
    * the reader per batch, where send() pays each per record. Throws as send() does; a TIMEOUT
@@ -229,7 +237,7 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
 
   /** Waits up to `timeoutMs` (Infinity: no limit) for a record; returns a copy, or undefined on timeout. */
   receive(timeoutMs = Infinity): Uint8Array | undefined {
-    return this.r.receiveSync(false, timeoutMs);
+    return this.r.receiveSync(COPY, timeoutMs);
   }
 
   /**
@@ -237,7 +245,26 @@ export class Channel extends EventEmitter implements Disposable, AsyncIterable<U
    * or close (the writers cannot reuse its bytes until then).
    */
   receiveView(timeoutMs = Infinity): Uint8Array | undefined {
-    return this.r.receiveSync(true, timeoutMs);
+    return this.r.receiveSync(VIEW, timeoutMs);
+  }
+
+  /**
+   * @internal For the IPC layer: receiveView() without the view. Waits as receiveView does and
+   * returns the record's byte offset in sharedBuffer (its length: placedLength()), or -1; the
+   * record is held as a view is, until releaseView() or the next receive.
+   */
+  pollInPlace(timeoutMs: number): number {
+    return this.r.receiveSync(IN_PLACE, timeoutMs) === undefined ? -1 : this.r.placed;
+  }
+
+  /** @internal The length of the record pollInPlace() returned last. */
+  placedLength(): number {
+    return this.r.placedLength;
+  }
+
+  /** @internal The channel's whole mapping (header, then ring): what pollInPlace's offsets index. */
+  get sharedBuffer(): ArrayBuffer {
+    return this.s.buf;
   }
 
   /**

@@ -9,6 +9,15 @@ import { reapIfDue } from './peers.js';
 import type { ChannelState } from './state.js';
 import { checkTimeout, deadlineOf, leftMs, sleepAsync, spinThenSleep, type Wait } from './waiting.js';
 
+/** What a take hands out: a copy, a view into the ring, or (IN_PLACE) where the record lies. */
+export type TakeMode = 0 | 1 | 2;
+export const COPY: TakeMode = 0;
+export const VIEW: TakeMode = 1;
+/** The record stays in the ring as for a view, but no view is made: see ChannelReader.placed. */
+export const IN_PLACE: TakeMode = 2;
+/** What take(IN_PLACE) returns for a record (its place is in `placed` / `placedLength`). */
+const PLACED = new Uint8Array(0);
+
 /**
  * The reader's side of one channel handle; a class for the reason ChannelWriter (send.ts) is:
  * V8 binds its methods at compile time, where module functions cost a check per call.
@@ -20,13 +29,19 @@ export class ChannelReader {
    */
   private frameLen = 0;
 
-  /** The waits of a sync receive (copy or view), one each per handle. */
+  /** The byte offset in the channel's buffer of the record take(IN_PLACE) took last, and its length. */
+  placed = 0;
+  placedLength = 0;
+
+  /** The waits of a sync receive (copy, view or in place), one each per handle. */
   private readonly copyWait: ReceiveWait;
   private readonly viewWait: ReceiveWait;
+  private readonly placeWait: ReceiveWait;
 
   constructor(private readonly s: ChannelState) {
-    this.copyWait = new ReceiveWait(this, false);
-    this.viewWait = new ReceiveWait(this, true);
+    this.copyWait = new ReceiveWait(this, COPY);
+    this.viewWait = new ReceiveWait(this, VIEW);
+    this.placeWait = new ReceiveWait(this, IN_PLACE);
   }
 
   /** Channel.attach. */
@@ -157,8 +172,11 @@ export class ChannelReader {
     throw new BadHeaderError(`channel ${JSON.stringify(s.name)}: corrupt ring: ${detail}`);
   }
 
-  /** Takes the next record if there is one: a copy, or a view into the ring. */
-  take(view: boolean): Uint8Array | undefined {
+  /**
+   * Takes the next record if there is one: a copy, a view into the ring, or (IN_PLACE) the
+   * PLACED marker with the record's place in `placed` and `placedLength`, held as a view is.
+   */
+  take(mode: TakeMode): Uint8Array | undefined {
     const s = this.s;
     s.ensureOpen();
     if (!s.reader) this.attachReader();
@@ -168,8 +186,13 @@ export class ChannelReader {
     const len = this.frameLen;
     const start = off + L.FRAME_HEADER;
     const next = (s.tail + L.frameSize(len)) | 0;
-    if (view) {
+    if (mode !== COPY) {
       s.pendingTail = next;
+      if (mode === IN_PLACE) {
+        this.placed = L.HEADER_SIZE + start;
+        this.placedLength = len;
+        return PLACED;
+      }
       // A new view on the buffer: 2-4x cheaper than ring.subarray (no species lookup).
       return new Uint8Array(s.buf, L.HEADER_SIZE + start, len);
     }
@@ -180,7 +203,7 @@ export class ChannelReader {
 
   /** Channel.tryReceive. */
   tryReceive(): Uint8Array | undefined {
-    const r = this.take(false);
+    const r = this.take(COPY);
     if (r === undefined) this.flushTail();
     return r;
   }
@@ -196,7 +219,7 @@ export class ChannelReader {
     const out: Uint8Array[] = [];
     this.takeMany(out, max);
     if (out.length > 0) return out;
-    const first = this.receiveSync(false, timeoutMs);
+    const first = this.receiveSync(COPY, timeoutMs);
     if (first === undefined) return out;
     out.push(first);
     this.takeMany(out, max);
@@ -217,7 +240,7 @@ export class ChannelReader {
       this.takeBatch(out, max, true);
       if (out.length === 0) {
         if (s.tail !== before) this.advanceTail(s.tail); // wrap frames skipped: their room goes back now
-        const first = this.receiveSync(true, timeoutMs);
+        const first = this.receiveSync(VIEW, timeoutMs);
         if (first === undefined) return out;
         out.push(first);
         s.tail = s.pendingTail!;
@@ -260,13 +283,13 @@ export class ChannelReader {
     }
   }
 
-  /** Channel.receive (view false) and Channel.receiveView (view true). */
-  receiveSync(view: boolean, timeoutMs: number): Uint8Array | undefined {
+  /** Channel.receive (COPY), Channel.receiveView (VIEW) and Channel.pollInPlace (IN_PLACE). */
+  receiveSync(mode: TakeMode, timeoutMs: number): Uint8Array | undefined {
     const s = this.s;
     checkTimeout(timeoutMs);
     // The common case of a busy channel: a record is there, no clock read.
-    const r = this.take(view);
-    if (r !== undefined || s.asyncDataWaits === 0) return r ?? this.receiveSlow(view, timeoutMs);
+    const r = this.take(mode);
+    if (r !== undefined || s.asyncDataWaits === 0) return r ?? this.receiveSlow(mode, timeoutMs);
     // This handle also has an async receive asleep (e.g. a loop that catches what a polling
     // receive misses). While this thread polls, writers need not wake that waiter: a wake-up
     // costs the writer a syscall and this process a turn of the event loop, for a record the
@@ -282,7 +305,7 @@ export class ChannelReader {
       setImmediate(this.endQuiet);
     }
     try {
-      return this.receiveSlow(view, timeoutMs, true);
+      return this.receiveSlow(mode, timeoutMs, true);
     } finally {
       // A poll that slept raised the flag (and a writer may have lowered it to wake us): up
       // again at once for the async waiter, as after any sleep.
@@ -315,21 +338,21 @@ export class ChannelReader {
     }
   }
 
-  private receiveSlow(view: boolean, timeoutMs: number, quiet = false): Uint8Array | undefined {
+  private receiveSlow(mode: TakeMode, timeoutMs: number, quiet = false): Uint8Array | undefined {
     const s = this.s;
     // A peer that answers at once (a round trip) does so within a few polls: no clock read yet.
     if (s.spinMs > 0 && s.spinSkip === 0) {
       for (let k = 0; k < 16; k++) {
-        const r = this.take(view);
+        const r = this.take(mode);
         if (r !== undefined) return r;
       }
     }
-    const w = view ? this.viewWait : this.copyWait;
+    const w = mode === VIEW ? this.viewWait : mode === COPY ? this.copyWait : this.placeWait;
     const r = spinThenSleep(s, w, deadlineOf(timeoutMs), 8);
     if (r !== undefined) return r;
-    if (quiet) return this.take(view) ?? this.nothing(); // a poll that ends here: the flag stays down (see receiveSync)
+    if (quiet) return this.take(mode) ?? this.nothing(); // a poll that ends here: the flag stays down (see receiveSync)
     this.raiseFlag(); // as before a sleep: a timed-out receive leaves the flag up, as a sleep does
-    return this.take(view) ?? this.nothing();
+    return this.take(mode) ?? this.nothing();
   }
 
   /**
@@ -361,7 +384,7 @@ export class ChannelReader {
     const deadline = deadlineOf(timeoutMs);
     for (;;) {
       signal?.throwIfAborted();
-      const r = this.take(false);
+      const r = this.take(COPY);
       if (r !== undefined) return r;
       // No spinning on the event loop: the waiter thread spins (spinMicros) before it sleeps.
       const seq = this.raiseFlag();
@@ -393,15 +416,15 @@ export class ChannelReader {
   }
 }
 
-/** A sync receive's wait: take a record (a copy or a view); sleep on data_seq. */
+/** A sync receive's wait: take a record (a copy, a view or in place); sleep on data_seq. */
 class ReceiveWait implements Wait<Uint8Array> {
   constructor(
     private readonly r: ChannelReader,
-    private readonly view: boolean,
+    private readonly mode: TakeMode,
   ) {}
 
   poll(): Uint8Array | undefined {
-    return this.r.take(this.view);
+    return this.r.take(this.mode);
   }
 
   sleep(ms: number): void {

@@ -6,8 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { ChannelOptions } from '../channel/channel.js';
 import { ClosedError, PeerGoneError, TimeoutError, TwinmapError } from '../errors.js';
-import { correlationOf, decodeFrame, encodeFrame, fromUtf8, IPC_HEADER, Kind, kindOf, payloadCopy, toBytes, writeHeader } from './frame.js';
-import { ChannelLink, PipeLink, type ClientLink, type IpcTransport } from './links.js';
+import { decodeFrame, encodeFrame, fromUtf8, IPC_HEADER, Kind, OFF_CORRELATION, OFF_KIND, toBytes, u32 } from './frame.js';
+import { ChannelLink, PipeLink, type ClientLink, type InPlaceLink, type IpcTransport } from './links.js';
 import { IpcMessage, jsonPayload } from './message.js';
 
 export interface IpcClientOptions extends ChannelOptions {
@@ -29,8 +29,8 @@ export class IpcClient extends EventEmitter implements Disposable {
   private link: ClientLink | undefined;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
-  /** The header of a request sent at once (request()'s fast path): written in place each time. */
-  private readonly header = new Uint8Array(IPC_HEADER);
+  /** clientId as the int32 word request()'s fast path writes into the ring. */
+  private readonly clientWord: number;
   private watch: NodeJS.Timeout | undefined;
 
   private constructor(
@@ -40,6 +40,7 @@ export class IpcClient extends EventEmitter implements Disposable {
   ) {
     super();
     this.clientId = randomBytes(4).readUInt32LE(0) || 1;
+    this.clientWord = this.clientId | 0;
     this.link = link;
     link.start(
       (rec) => this.onFrame(rec),
@@ -94,27 +95,29 @@ export class IpcClient extends EventEmitter implements Disposable {
       const payload = toBytes(data);
       // A lone request is usually answered within microseconds: send now and catch the answer
       // spinning, without a timer, a pending entry or a wake-up through the event loop. Only a
-      // request that is not answered by then (or waits for room) is registered. The header and
-      // the payload go into the ring as they are, and the reply is read in place and its
-      // payload copied out: no frame is built either way (an 80-byte Uint8Array is an
-      // off-heap ArrayBuffer in V8, a malloc and a free).
-      if (this.pending.size === 0 && link.trySendParts !== undefined && link.pollView !== undefined) {
-        const header = this.header;
-        writeHeader(header, Kind.Request, this.clientId, id);
-        if (link.trySendParts(header, payload)) {
-          const rec = link.pollView();
-          if (rec !== undefined) {
-            if (rec.length >= IPC_HEADER && correlationOf(rec) === id) {
-              const kind = kindOf(rec);
+      // request that is not answered by then (or waits for room) is registered. The header goes
+      // into the ring as four word stores and the payload as one copy; the reply is read where
+      // it lies in the reply channel and only its payload copied out: no frame and no view of
+      // a record is made either way (an 80-byte Uint8Array is an off-heap ArrayBuffer in V8, a
+      // malloc and a free; a view is a typed array object).
+      const fast = link.inPlace;
+      if (fast !== undefined && this.pending.size === 0) {
+        if (fast.trySendWords(Kind.Request, this.clientWord, id | 0, 0, payload)) {
+          const at = fast.pollInPlace();
+          if (at >= 0) {
+            const len = fast.placedLength();
+            const bytes = fast.replyBytes;
+            if (len >= IPC_HEADER && u32(bytes, at + OFF_CORRELATION) === id) {
+              const kind = bytes[at + OFF_KIND];
               if (kind === Kind.Response || kind === Kind.Error) {
-                const body = payloadCopy(rec);
-                link.releaseView!();
+                // The payload's copy that the caller owns, made by the constructor from a view
+                // (one builtin call, where new Uint8Array(n) and set() are two).
+                const body = new Uint8Array(new Uint8Array(fast.replyBuffer, at + IPC_HEADER, len - IPC_HEADER));
+                fast.releaseView();
                 return kind === Kind.Response ? Promise.resolve(body) : Promise.reject(this.remoteError(body));
               }
             }
-            const copy = rec.slice();
-            link.releaseView!();
-            this.onFrame(copy);
+            this.takePlaced(fast, at, len);
           }
           return this.register(id, timeoutMs);
         }
@@ -123,13 +126,10 @@ export class IpcClient extends EventEmitter implements Disposable {
       const result = this.register(id, timeoutMs);
       link.sendAsync(frame).then(
         () => {
-          if (this.pending.size === 1 && link.pollView !== undefined) {
-            const rec = link.pollView();
-            if (rec !== undefined) {
-              const copy = rec.slice();
-              link.releaseView!();
-              this.onFrame(copy);
-            }
+          const fast = link.inPlace;
+          if (this.pending.size === 1 && fast !== undefined) {
+            const at = fast.pollInPlace();
+            if (at >= 0) this.takePlaced(fast, at, fast.placedLength());
           }
         },
         (e: Error) => this.settle(id, undefined, e),
@@ -138,6 +138,14 @@ export class IpcClient extends EventEmitter implements Disposable {
     } catch (e) {
       return Promise.reject(e as Error);
     }
+  }
+
+  /** A record read in place that request() did not expect: copied, released, and handled as the receive loop would. */
+  private takePlaced(fast: InPlaceLink, at: number, len: number): void {
+    const copy = new Uint8Array(len);
+    copy.set(new Uint8Array(fast.replyBuffer, at, len));
+    fast.releaseView();
+    this.onFrame(copy);
   }
 
   /** A pending request: settled by its response, its server's end or its timeout. */

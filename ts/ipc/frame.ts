@@ -3,9 +3,9 @@
 import { IpcMessageLayout as M, Kind as K } from '../formats/ipc_message.js';
 
 export const IPC_HEADER = M.payload;
-const OFF_KIND = M.kind;
+export const OFF_KIND = M.kind;
 const OFF_CLIENT = M.clientId;
-const OFF_CORRELATION = M.correlationId;
+export const OFF_CORRELATION = M.correlationId;
 
 export const Kind = {
   Hello: K.HELLO,
@@ -47,22 +47,6 @@ export function writeHeader(out: Uint8Array, kind: Kind, clientId: number, corre
 }
 
 export const u32 = (b: Uint8Array, o: number): number => (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
-
-/** The kind of a record at least IPC_HEADER long. */
-export const kindOf = (rec: Uint8Array): number => rec[OFF_KIND]!;
-/** The correlation id of a record at least IPC_HEADER long. */
-export const correlationOf = (rec: Uint8Array): number => u32(rec, OFF_CORRELATION);
-
-/**
- * A copy of a record's payload. Not rec.slice(): slice looks up the species constructor (a
- * generic property lookup, ~360 instructions in Node 20), a view plus set() does not.
- */
-export function payloadCopy(rec: Uint8Array): Uint8Array {
-  const n = rec.length - IPC_HEADER;
-  const out = new Uint8Array(n);
-  out.set(new Uint8Array(rec.buffer, rec.byteOffset + IPC_HEADER, n));
-  return out;
-}
 
 /** Undefined for a record too short to be a message (a peer's garbage is ignored, not fatal). */
 export function decodeFrame(rec: Uint8Array): Frame | undefined {

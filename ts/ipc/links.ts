@@ -30,31 +30,49 @@ export function socketReplier(socket: Socket): Replier {
   return { send: (frame) => writeFrame(socket, frame), close: () => socket.destroy() };
 }
 
+/**
+ * What request()'s fast path needs of a link (channels only): the request's header goes into
+ * the ring as four words, and the reply is read where it lies in the reply channel, with no view
+ * or copy of the record made.
+ */
+export interface InPlaceLink {
+  /** Sends the frame of header words `w0..w3` (ipc_message.ksy's 16 bytes, as little-endian u32s) + `payload` if there is room now (never waits); false if not. */
+  trySendWords(w0: number, w1: number, w2: number, w3: number, payload: Uint8Array): boolean;
+  /**
+   * A reply that is already there or comes within the channel's (adaptive) spin: its byte offset
+   * in replyBytes, held until releaseView(); -1 if none. Never sleeps.
+   */
+  pollInPlace(): number;
+  /** The length of the record pollInPlace() returned last. */
+  placedLength(): number;
+  releaseView(): void;
+  /** The reply channel's whole mapping, as bytes and as its buffer: what pollInPlace's offsets index. */
+  readonly replyBytes: Uint8Array;
+  readonly replyBuffer: ArrayBuffer;
+}
+
 /** A client's connection to its server. */
 export interface ClientLink {
   /** Sends now, waiting (blocking) up to the send timeout for room on a channel; a pipe buffers. */
   send(frame: Uint8Array): void;
   sendAsync(frame: Uint8Array): Promise<void>;
-  /** Sends the frame `header` + `payload` if there is room now (never waits); false if not. */
-  trySendParts?(header: Uint8Array, payload: Uint8Array): boolean;
   /** The pid of a server that is gone (0 if unknown), undefined while it is there. */
   serverGone(): number | undefined;
-  /**
-   * A reply that is already there or comes within the channel's (adaptive) spin, as a view into
-   * the channel valid until releaseView(); never sleeps.
-   */
-  pollView?(): Uint8Array | undefined;
-  releaseView?(): void;
+  /** Present on links whose replies can be read in place (channels). */
+  readonly inPlace?: InPlaceLink;
   /** Starts delivering the server's frames; `onEnd` when the link fails or closes. */
   start(onFrame: (rec: Uint8Array) => void, onEnd: (e?: Error) => void): void;
   /** Sends `bye` (best effort) and closes. */
   close(bye: Uint8Array): void;
 }
 
-export class ChannelLink implements ClientLink {
+export class ChannelLink implements ClientLink, InPlaceLink {
   private readonly server: Channel;
   private readonly replies: Channel;
   readonly replyName: string;
+  readonly inPlace: InPlaceLink = this;
+  readonly replyBytes: Uint8Array;
+  readonly replyBuffer: ArrayBuffer;
 
   constructor(name: string, options: ChannelOptions, private readonly timeoutMs: number) {
     this.server = Channel.open(name, options); // NOT_FOUND if no server has started
@@ -62,6 +80,8 @@ export class ChannelLink implements ClientLink {
     try {
       this.replies = Channel.create(this.replyName, { ...options, capacity: options.capacity ?? 1 << 20 });
       this.replies.tryReceive(); // attach as the reader before the server can answer
+      this.replyBuffer = this.replies.sharedBuffer;
+      this.replyBytes = new Uint8Array(this.replyBuffer);
     } catch (e) {
       this.server.close();
       throw e;
@@ -76,16 +96,20 @@ export class ChannelLink implements ClientLink {
     if (!this.server.trySend(frame)) await this.server.sendAsync(frame, this.timeoutMs);
   }
 
-  trySendParts(header: Uint8Array, payload: Uint8Array): boolean {
-    return this.server.trySendParts(header, payload);
+  trySendWords(w0: number, w1: number, w2: number, w3: number, payload: Uint8Array): boolean {
+    return this.server.trySendWords(w0, w1, w2, w3, payload);
   }
 
   serverGone(): number | undefined {
     return this.server.checkPeers().find((g) => g.role === 'reader')?.pid;
   }
 
-  pollView(): Uint8Array | undefined {
-    return this.replies.receiveView(0); // spins up to spinMicros (adaptively), then gives up
+  pollInPlace(): number {
+    return this.replies.pollInPlace(0); // spins up to spinMicros (adaptively), then gives up
+  }
+
+  placedLength(): number {
+    return this.replies.placedLength();
   }
 
   releaseView(): void {
