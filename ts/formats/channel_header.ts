@@ -172,11 +172,16 @@ export class WriterSlotView {
   /** Where the record starts inside `dv`. */
   private declare readonly at: number;
 
-  constructor(bytes: Uint8Array, offset = 0) {
+  /** A view of the WriterSlot at `offset` in `bytes`; a DecodeError when it does not fit there. */
+  constructor(bytes: Uint8Array, offset = 0, /** @internal */ dv?: DataView, /** @internal */ at?: number) {
+    if (dv === undefined || at === undefined) {
+      at = viewAt(bytes, offset, 16, 'WriterSlot');
+      dv = fixedView();
+    }
     this.bytes = bytes;
     this.offset = offset;
-    this.at = viewAt(bytes, offset, 16, 'WriterSlot');
-    this.dv = fixedView();
+    this.dv = dv;
+    this.at = at;
   }
 
   /** 0 = free */
@@ -232,7 +237,8 @@ class WriterSlotCodec extends FixedCodec<WriterSlot, WriterSlotView> {
   }
 
   override view(bytes: Uint8Array, offset = 0): WriterSlotView {
-    return new WriterSlotView(bytes, offset);
+    if ((bytes !== this.fastBytes && !this.fastTake(bytes)) || (offset >>> 0) !== offset || offset > bytes.length - 16) return new WriterSlotView(bytes, offset);
+    return new WriterSlotView(bytes, offset, this.fastView, this.fastBase + offset);
   }
 }
 

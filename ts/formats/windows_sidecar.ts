@@ -69,11 +69,16 @@ export class WindowsSidecarView {
   /** Where the record starts inside `dv`. */
   private declare readonly at: number;
 
-  constructor(bytes: Uint8Array, offset = 0) {
+  /** A view of the WindowsSidecar at `offset` in `bytes`; a DecodeError when it does not fit there. */
+  constructor(bytes: Uint8Array, offset = 0, /** @internal */ dv?: DataView, /** @internal */ at?: number) {
+    if (dv === undefined || at === undefined) {
+      at = viewAt(bytes, offset, 4096, 'WindowsSidecar');
+      dv = fixedView();
+    }
     this.bytes = bytes;
     this.offset = offset;
-    this.at = viewAt(bytes, offset, 4096, 'WindowsSidecar');
-    this.dv = fixedView();
+    this.dv = dv;
+    this.at = at;
   }
 
   /**
@@ -127,7 +132,8 @@ class WindowsSidecarCodec extends FixedCodec<WindowsSidecar, WindowsSidecarView>
   }
 
   override view(bytes: Uint8Array, offset = 0): WindowsSidecarView {
-    return new WindowsSidecarView(bytes, offset);
+    if ((bytes !== this.fastBytes && !this.fastTake(bytes)) || (offset >>> 0) !== offset || offset > bytes.length - 4096) return new WindowsSidecarView(bytes, offset);
+    return new WindowsSidecarView(bytes, offset, this.fastView, this.fastBase + offset);
   }
 }
 

@@ -363,7 +363,10 @@ class TsModule {
       o.push('    return super.encodeInto(value, target, offset);');
       o.push('  }');
     }
-    o.push('', `  override view(bytes: Uint8Array, offset = 0): ${N}View {`, `    return new ${N}View(bytes, offset);`, '  }');
+    // A view of a window that passes the check above is made without the view's own check; one
+    // that does not goes to the checked constructor and its DecodeError.
+    o.push('', `  override view(bytes: Uint8Array, offset = 0): ${N}View {`, `    if (${fits('bytes')}) return new ${N}View(bytes, offset);`);
+    o.push(`    return new ${N}View(bytes, offset, this.fastView, this.fastBase + offset);`, '  }');
     o.push('}', '');
   }
 
@@ -1452,8 +1455,15 @@ class TsModule {
     o.push(`  /** The array the view reads and writes. */`, `  declare readonly bytes: Uint8Array;`);
     o.push(`  /** Where the record starts in \`bytes\`. */`, `  declare readonly offset: number;`);
     o.push(`  private declare readonly dv: DataView;`, `  /** Where the record starts inside \`dv\`. */`, `  private declare readonly at: number;`, '');
-    o.push(`  constructor(bytes: Uint8Array, offset = 0) {`, `    this.bytes = bytes;`, `    this.offset = offset;`);
-    o.push(`    this.at = ${this.use('viewAt')}(bytes, offset, ${t.fixedSize}, '${N}');`, `    this.dv = ${this.use('fixedView')}();`, '  }', '');
+    // `dv` and `at` are given by the codec's view (after its own check of the window, on the
+    // array, DataView and byteOffset it keeps) and by a view's nested fields (inside its checked
+    // window). V8 then drops the branch, and a constructor without one lets a view used in a
+    // loop stay unallocated (a branch that may throw keeps it allocated).
+    o.push(`  /** A view of the ${N} at \`offset\` in \`bytes\`; a DecodeError when it does not fit there. */`);
+    o.push(`  constructor(bytes: Uint8Array, offset = 0, /** @internal */ dv?: DataView, /** @internal */ at?: number) {`);
+    o.push(`    if (dv === undefined || at === undefined) {`);
+    o.push(`      at = ${this.use('viewAt')}(bytes, offset, ${t.fixedSize}, '${N}');`, `      dv = ${this.use('fixedView')}();`, '    }');
+    o.push(`    this.bytes = bytes;`, `    this.offset = offset;`, `    this.dv = dv;`, `    this.at = at;`, '  }', '');
     let at = 0;
     for (const f of t.fields) {
       const ty = f.type;
@@ -1486,10 +1496,14 @@ class TsModule {
         o.push(`  /** The bytes in place (a live window, not a copy). */`);
         o.push(`  ${sig}: Uint8Array {`, `    const start = this.offset + ${at}${idx};`, `    return this.bytes.subarray(start, start + ${elem});`, '  }');
       } else if (ty.t === 'user') {
+        // Inside this view's checked window: the nested view takes its DataView and position.
         const V = this.ref(ty.type, `${ty.type.name}View`);
-        const idx = f.repeat ? ` + ${elem} * ${this.use('checkIndex')}(i, ${count}, '${prop}')` : '';
-        const sig = f.repeat ? `get${P}(i: number)` : `get ${f.viewName}()`;
-        o.push(`  ${sig}: ${V} {`, `    return new ${V}(this.bytes, this.offset + ${at}${idx});`, '  }');
+        if (f.repeat) {
+          o.push(`  get${P}(i: number): ${V} {`, `    const d = ${at} + ${elem} * ${this.use('checkIndex')}(i, ${count}, '${prop}');`);
+          o.push(`    return new ${V}(this.bytes, this.offset + d, this.dv, this.at + d);`, '  }');
+        } else {
+          o.push(`  get ${f.viewName}(): ${V} {`, `    return new ${V}(this.bytes, this.offset + ${at}, this.dv, this.at + ${at});`, '  }');
+        }
       }
       at += elem * count;
     }

@@ -258,11 +258,16 @@ export class CoordView {
   /** Where the record starts inside `dv`. */
   private declare readonly at: number;
 
-  constructor(bytes: Uint8Array, offset = 0) {
+  /** A view of the Coord at `offset` in `bytes`; a DecodeError when it does not fit there. */
+  constructor(bytes: Uint8Array, offset = 0, /** @internal */ dv?: DataView, /** @internal */ at?: number) {
+    if (dv === undefined || at === undefined) {
+      at = viewAt(bytes, offset, 24, 'Coord');
+      dv = fixedView();
+    }
     this.bytes = bytes;
     this.offset = offset;
-    this.at = viewAt(bytes, offset, 24, 'Coord');
-    this.dv = fixedView();
+    this.dv = dv;
+    this.at = at;
   }
 
   get x(): number {
@@ -317,7 +322,8 @@ class CoordCodec extends FixedCodec<Coord, CoordView> {
   }
 
   override view(bytes: Uint8Array, offset = 0): CoordView {
-    return new CoordView(bytes, offset);
+    if ((bytes !== this.fastBytes && !this.fastTake(bytes)) || (offset >>> 0) !== offset || offset > bytes.length - 24) return new CoordView(bytes, offset);
+    return new CoordView(bytes, offset, this.fastView, this.fastBase + offset);
   }
 }
 

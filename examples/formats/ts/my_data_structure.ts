@@ -62,11 +62,16 @@ export class MyDataStructureView {
   /** Where the record starts inside `dv`. */
   private declare readonly at: number;
 
-  constructor(bytes: Uint8Array, offset = 0) {
+  /** A view of the MyDataStructure at `offset` in `bytes`; a DecodeError when it does not fit there. */
+  constructor(bytes: Uint8Array, offset = 0, /** @internal */ dv?: DataView, /** @internal */ at?: number) {
+    if (dv === undefined || at === undefined) {
+      at = viewAt(bytes, offset, 8, 'MyDataStructure');
+      dv = fixedView();
+    }
     this.bytes = bytes;
     this.offset = offset;
-    this.at = viewAt(bytes, offset, 8, 'MyDataStructure');
-    this.dv = fixedView();
+    this.dv = dv;
+    this.at = at;
   }
 
   get myValueA(): number {
@@ -115,7 +120,8 @@ class MyDataStructureCodec extends FixedCodec<MyDataStructure, MyDataStructureVi
   }
 
   override view(bytes: Uint8Array, offset = 0): MyDataStructureView {
-    return new MyDataStructureView(bytes, offset);
+    if ((bytes !== this.fastBytes && !this.fastTake(bytes)) || (offset >>> 0) !== offset || offset > bytes.length - 8) return new MyDataStructureView(bytes, offset);
+    return new MyDataStructureView(bytes, offset, this.fastView, this.fastBase + offset);
   }
 }
 

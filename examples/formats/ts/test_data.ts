@@ -76,11 +76,16 @@ export class TestDataView {
   /** Where the record starts inside `dv`. */
   private declare readonly at: number;
 
-  constructor(bytes: Uint8Array, offset = 0) {
+  /** A view of the TestData at `offset` in `bytes`; a DecodeError when it does not fit there. */
+  constructor(bytes: Uint8Array, offset = 0, /** @internal */ dv?: DataView, /** @internal */ at?: number) {
+    if (dv === undefined || at === undefined) {
+      at = viewAt(bytes, offset, 48, 'TestData');
+      dv = fixedView();
+    }
     this.bytes = bytes;
     this.offset = offset;
-    this.at = viewAt(bytes, offset, 48, 'TestData');
-    this.dv = fixedView();
+    this.dv = dv;
+    this.at = at;
   }
 
   get id(): number {
@@ -135,7 +140,8 @@ class TestDataCodec extends FixedCodec<TestData, TestDataView> {
   }
 
   override view(bytes: Uint8Array, offset = 0): TestDataView {
-    return new TestDataView(bytes, offset);
+    if ((bytes !== this.fastBytes && !this.fastTake(bytes)) || (offset >>> 0) !== offset || offset > bytes.length - 48) return new TestDataView(bytes, offset);
+    return new TestDataView(bytes, offset, this.fastView, this.fastBase + offset);
   }
 }
 

@@ -1495,19 +1495,22 @@ export class FixedCodec<T, V> extends Codec<T> {
     this.fastBase = 0;
   }
 
-  // The generated subclass's decode and encodeInto keep the array they were last given, with a
+  // The generated subclass's decode, encodeInto and view keep the array they were last given, with a
   // DataView over its buffer and its byteOffset, on the codec itself: fields of an object whose
   // shape V8 knows, read without the checks a module variable or an imported function costs
   // (callgrind: 119 -> 91 instructions per 8-byte decode). A zero-length array is never kept
   // (its buffer may be detached); every call checks `bytes.length`, so an array whose buffer was
   // detached or shrunk later is never read through the kept view.
-  /** @internal The array the last fast decode or encodeInto took, if it was a non-empty Uint8Array. */
-  protected fastBytes: Uint8Array | undefined;
-  private fastBuffer: ArrayBufferLike | undefined;
+  // `declare`: no class field that starts `undefined` (TS emits one per field otherwise), so the
+  // first value V8 sees in `fastView` is a DataView and it tracks the field as DataView-only: code
+  // that reads it knows it holds a DataView (no map or `undefined` check where it is used).
+  /** @internal The array the last fast decode, encodeInto or view took, if it was a non-empty Uint8Array. */
+  protected declare fastBytes: Uint8Array | undefined;
+  private declare fastBuffer: ArrayBufferLike | undefined;
   /** @internal A DataView over `fastBytes.buffer`. */
-  protected fastView: DataView;
+  protected declare fastView: DataView;
   /** @internal `fastBytes.byteOffset`. */
-  protected fastBase: number;
+  protected declare fastBase: number;
 
   /** @internal Keeps `bytes` for the fast path; false when it is not a non-empty Uint8Array. */
   protected fastTake(bytes: Uint8Array): boolean {
