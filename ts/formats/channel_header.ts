@@ -89,10 +89,10 @@ export function readChannelHeader(r: Reader): ChannelHeader {
 export function writeChannelHeader(w: Writer, v: ChannelHeader): void {
   w.contents([0x54, 0x4d, 0x43, 0x48], 'magic');
   w.u2le(v.version, 'version');
-  if (v.version !== 2) throw new EncodeError('version', `expected 2, found ${String(v.version)}`);
+  if (v.version !== 2) throw new EncodeError('version', `expected 2, found ${v.version}`);
   w.u2le(v.headerSize, 'headerSize');
   w.u4le(v.capacity, 'capacity');
-  if (!(v.capacity >= 4096 && v.capacity <= 1073741824)) throw new EncodeError('capacity', `${String(v.capacity)} is not valid ({'min':4096,'max':1073741824})`);
+  if (!(v.capacity >= 4096 && v.capacity <= 1073741824)) throw new EncodeError('capacity', `${v.capacity} is not valid ({'min':4096,'max':1073741824})`);
   w.bytesOf(v.reserved0, 52, 'reserved0');
   w.u4le(v.head, 'head');
   w.u4le(v.writeLock, 'writeLock');

@@ -36,7 +36,7 @@ export function readEventHeader(r: Reader): EventHeader {
 export function writeEventHeader(w: Writer, v: EventHeader): void {
   w.contents([0x54, 0x4d, 0x45, 0x56], 'magic');
   w.u2le(v.version, 'version');
-  if (v.version !== 1) throw new EncodeError('version', `expected 1, found ${String(v.version)}`);
+  if (v.version !== 1) throw new EncodeError('version', `expected 1, found ${v.version}`);
   w.u2le(v.flags, 'flags');
   w.u4le(v.state, 'state');
   w.u4le(v.waiters, 'waiters');

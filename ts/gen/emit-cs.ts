@@ -837,21 +837,7 @@ class CsFile {
     const checks: string[] = [];
     // Where the value started (a bit-sized one: the byte holding its last bit).
     const at = ty.t === 'bits' ? 'r.Position - 1' : ty.t === 'int' || ty.t === 'float' ? `r.Position - ${ty.size}` : 'r.Position';
-    if (f.validInEnum && f.enumDef) {
-      checks.push(`if (!Enum.IsDefined(${target})) throw r.Invalid(${p}, ${at}, $"{${target}} is not a ${f.enumDef.name}");`);
-    }
-    if (f.validEq !== undefined) checks.push(`if (${target} != ${f.validEq}) throw r.Invalid(${p}, ${at}, $"expected ${f.validEq}, found {${target}}");`);
-    if (f.validCheck) {
-      const c = f.validCheck;
-      const x = this.enumTyped(f) ? `(long)${target}` : target;
-      const shown = ty.t === 'bytes' || (ty.t === 'delimited' && !ty.encoding) ? `{Convert.ToHexString(${target})}` : `{${target}}`;
-      const parts: string[] = [];
-      if (c.min !== undefined) parts.push(`${x} >= ${c.min}`);
-      if (c.max !== undefined) parts.push(`${x} <= ${c.max}`);
-      if (c.anyOf) parts.push(`(${c.anyOf.map((n) => `${x} == ${n}`).join(' || ') || 'false'})`);
-      if (c.expr) parts.push(`(${this.expr(c.expr, t, 'v.', 'r', { value: target, index: '0' })})`);
-      checks.push(`if (!(${parts.join(' && ') || 'true'})) throw r.Invalid(${p}, ${at}, $"${shown} is not valid (${c.text.replaceAll('{', '{{').replaceAll('}', '}}').replaceAll('"', '\\"')})");`);
-    }
+    for (const [fails, why] of this.validRules(t, f, target, 'v.', 'r')) checks.push(`if (${fails}) throw r.Invalid(${p}, ${at}, ${why});`);
     switch (ty.t) {
       case 'int':
         return [`${target} = ${this.enumTyped(f) ? `(${f.enumDef!.name})` : ''}${primRead('r', ty, p)};`, ...checks];
@@ -1040,11 +1026,15 @@ class CsFile {
    * are an EncodeException naming the field, never output.
    */
   private validOnWrite(t: TypeDef, f: Field, value: string): string[] {
-    const p = lit(f);
+    return this.validRules(t, f, value, '', 'w').map(([fails, why]) => `if (${fails}) throw new EncodeException(${lit(f)}, ${why});`);
+  }
+
+  /** The field's `valid` rules on `value`, for decode and encode alike: [the condition that fails, the C# string saying why]. */
+  private validRules(t: TypeDef, f: Field, value: string, prefix: string, io: 'r' | 'w'): Array<[string, string]> {
     const ty = f.type;
-    const out: string[] = [];
-    if (f.validInEnum && f.enumDef) out.push(`if (!Enum.IsDefined(${value})) throw new EncodeException(${p}, $"{${value}} is not a ${f.enumDef.name}");`);
-    if (f.validEq !== undefined) out.push(`if (${value} != ${f.validEq}) throw new EncodeException(${p}, $"expected ${f.validEq}, found {${value}}");`);
+    const out: Array<[string, string]> = [];
+    if (f.validInEnum && f.enumDef) out.push([`!Enum.IsDefined(${value})`, `$"{${value}} is not a ${f.enumDef.name}"`]);
+    if (f.validEq !== undefined) out.push([`${value} != ${f.validEq}`, `$"expected ${f.validEq}, found {${value}}"`]);
     if (f.validCheck) {
       const c = f.validCheck;
       const x = this.enumTyped(f) ? `(long)${value}` : value;
@@ -1053,8 +1043,8 @@ class CsFile {
       if (c.min !== undefined) parts.push(`${x} >= ${c.min}`);
       if (c.max !== undefined) parts.push(`${x} <= ${c.max}`);
       if (c.anyOf) parts.push(`(${c.anyOf.map((n) => `${x} == ${n}`).join(' || ') || 'false'})`);
-      if (c.expr) parts.push(`(${this.expr(c.expr, t, '', 'w', { value, index: '0' })})`);
-      out.push(`if (!(${parts.join(' && ') || 'true'})) throw new EncodeException(${p}, $"${shown} is not valid (${c.text.replaceAll('{', '{{').replaceAll('}', '}}').replaceAll('"', '\\"')})");`);
+      if (c.expr) parts.push(`(${this.expr(c.expr, t, prefix, io, { value, index: '0' })})`);
+      out.push([`!(${parts.join(' && ') || 'true'})`, `$"${shown} is not valid (${c.text.replaceAll('{', '{{').replaceAll('}', '}}').replaceAll('"', '\\"')})"`]);
     }
     return out;
   }

@@ -535,22 +535,24 @@ class TsModule {
     return parts.join(' && ') || 'true';
   }
 
-  /**
-   * The field's `valid` rule, checked after its value is written: bytes that decode would refuse
-   * are an EncodeError naming the field, never output.
-   */
-  private validOnWrite(t: TypeDef, f: Field, value: string, refs: (name: string) => string): string[] {
-    if (!f.validInEnum && f.validEq === undefined && !f.validCheck) return [];
-    const E = this.use('EncodeError');
-    const p = `'${tsProp(f)}'`;
-    const out: string[] = [];
-    if (f.validInEnum && f.enumDef) out.push(`if (!${this.refEnum(f.enumDef, `is${f.enumDef.name}`)}(${value})) throw new ${E}(${p}, \`\${String(${value})} is not a ${f.enumDef.name}\`);`);
-    if (f.validEq !== undefined) {
-      const lit = bigValue(f) ? `${f.validEq}n` : String(f.validEq);
-      out.push(`if (${value} !== ${lit}) throw new ${E}(${p}, \`expected ${f.validEq}, found \${String(${value})}\`);`);
+  /** The field's `valid` rules on `value`, for decode and encode alike: [the condition that fails, a template literal saying why]. */
+  private validRules(t: TypeDef, f: Field, value: string, refs: (name: string) => string, io: 'r' | 'w'): Array<[string, string]> {
+    const out: Array<[string, string]> = [];
+    if (f.validInEnum && f.enumDef) out.push([`!${this.refEnum(f.enumDef, `is${f.enumDef.name}`)}(${value})`, `\`\${${value}} is not a ${f.enumDef.name}\``]);
+    if (f.validEq !== undefined) out.push([`${value} !== ${bigValue(f) ? `${f.validEq}n` : String(f.validEq)}`, `\`expected ${f.validEq}, found \${${value}}\``]);
+    if (f.validCheck) {
+      const text = f.validCheck.text.replaceAll('`', '\\`').replaceAll('${', '\\${');
+      out.push([`!(${this.validOk(t, f, value, refs, io)})`, `\`\${${value}} is not valid (${text})\``]);
     }
-    if (f.validCheck) out.push(`if (!(${this.validOk(t, f, value, refs, 'w')})) throw new ${E}(${p}, \`\${String(${value})} is not valid (${f.validCheck.text.replaceAll('`', '\\`').replaceAll('${', '\\${')})\`);`);
     return out;
+  }
+
+  /** The field's `valid` rules, checked after its value is written: encode never writes bytes decode would refuse. */
+  private validOnWrite(t: TypeDef, f: Field, value: string, refs: (name: string) => string): string[] {
+    const rules = this.validRules(t, f, value, refs, 'w');
+    if (!rules.length) return [];
+    const E = this.use('EncodeError');
+    return rules.map(([fails, why]) => `if (${fails}) throw new ${E}('${tsProp(f)}', ${why});`);
   }
 
   // ---- read
@@ -818,14 +820,7 @@ class TsModule {
       lines.push(`  const ${name} = ${this.readElem(t, f, undefined, refs)};`);
       // Where the value started (a bit-sized one: the byte holding its last bit).
       const at = f.type.t === 'bits' ? 'r.pos - 1' : f.type.t === 'int' || f.type.t === 'float' ? `r.pos - ${f.type.size}` : 'r.pos';
-      if (f.validInEnum && f.enumDef) {
-        lines.push(`  if (!${this.refEnum(f.enumDef, `is${f.enumDef.name}`)}(${name})) r.invalid(${p}, ${at}, \`\${${name}} is not a ${f.enumDef.name}\`);`);
-      }
-      if (f.validEq !== undefined) {
-        const lit = bigValue(f) ? `${f.validEq}n` : String(f.validEq);
-        lines.push(`  if (${name} !== ${lit}) r.invalid(${p}, ${at}, \`expected ${f.validEq}, found \${${name}}\`);`);
-      }
-      if (f.validCheck) lines.push(`  if (!(${this.validOk(t, f, name, refs)})) r.invalid(${p}, ${at}, \`\${${name}} is not valid (${f.validCheck.text})\`);`);
+      for (const [fails, why] of this.validRules(t, f, name, refs, 'r')) lines.push(`  if (${fails}) r.invalid(${p}, ${at}, ${why});`);
       return lines;
     }
     // (a repeated switch of integers has no element where no case matches)
