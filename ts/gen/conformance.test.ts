@@ -9,7 +9,7 @@ import { kaitaiParse, kaitaiParsers, type KaitaiClass } from '../../interop-test
 import { arbitraryOf, asKaitaiNumbers, fromKaitai, type Value } from '../../interop-tests/support/model-tools.js';
 import type { Codec } from './runtime/twinmap-runtime.js';
 import { loadSpecs } from './load.js';
-import { walkExpr, type Expr } from './expr.js';
+import { refsOf } from './expr.js';
 import { allTypes, type SpecFile, type TypeDef } from './model.js';
 import { specFiles, specSets } from '../../tools/spec-sets.js';
 
@@ -18,15 +18,6 @@ const root = join(import.meta.dirname, '..', '..');
 // examples' sample records, a spec from the Kaitai gallery, and the fixtures that use every
 // supported feature and the corners of Kaitai's semantics).
 const specs: Array<[string, string]> = specSets.flatMap((set) => specFiles(root, set).map((f): [string, string] => [join(root, f), join(root, set.ts)]));
-
-/** The names an expression refers to. */
-function refNames(e: Expr): string[] {
-  const out: string[] = [];
-  walkExpr(e, (x) => {
-    if (x.k === 'ref') out.push(x.name);
-  });
-  return out;
-}
 
 describe.each(specs)('%s', (path, generated) => {
   let spec: SpecFile;
@@ -50,7 +41,7 @@ describe.each(specs)('%s', (path, generated) => {
     // random values do not follow: such a spec's own test encodes samples that do.
     // So do `valid` rules over other fields (`max: version`): valid-encode.test.ts holds those
     // against Kaitai's parser for every combination of values.
-    const tiedRule = (t: TypeDef): boolean => t.fields.some((f) => f.validCheck?.expr && refNames(f.validCheck.expr).some((n) => n !== f.id));
+    const tiedRule = (t: TypeDef): boolean => t.fields.some((f) => f.validCheck?.expr && refsOf(f.validCheck.expr).some((n) => n !== f.id));
     if (allTypes(spec).some((t) => t.params.length > 0 || tiedRule(t))) {
       expect(typeof codec.encode).toBe('function');
       return;
